@@ -1,0 +1,162 @@
+package io.switchboard;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.api.http.AgentEventHub;
+import io.switchboard.api.http.HttpApi;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.metrics.RoutingMetrics;
+import io.switchboard.rules.RulesLoader;
+import io.switchboard.rules.RulesWatcher;
+import io.switchboard.store.redis.EmbeddedRedis;
+import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RedisKeys;
+import io.switchboard.store.redis.RoutingStore;
+import io.switchboard.store.redis.TimerSweeper;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Switchboard node: wires the store, the engine, the API and the timers. No static state, so
+ * tests run several nodes in one JVM against one Redis.
+ */
+public final class SwitchboardServer {
+    private static final Logger LOG = LoggerFactory.getLogger(SwitchboardServer.class);
+
+    private final Vertx vertx;
+    private final SwitchboardConfig config;
+    private final InstantSource clock;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AgentEventHub hub = new AgentEventHub();
+    private EmbeddedRedis embeddedRedis;
+    private RedisConnection redis;
+    private RoutingEngine engine;
+    private RulesWatcher rulesWatcher;
+    private TimerSweeper sweeper;
+    private HttpServer http;
+    private String adminKey;
+
+    private SwitchboardServer(Vertx vertx, SwitchboardConfig config, InstantSource clock) {
+        this.vertx = vertx;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public static Future<SwitchboardServer> start(Vertx vertx, SwitchboardConfig config) {
+        return start(vertx, config, InstantSource.system());
+    }
+
+    /** @param clock the time routing uses (tests pass one they can move) */
+    public static Future<SwitchboardServer> start(Vertx vertx, SwitchboardConfig config, InstantSource clock) {
+        SwitchboardServer server = new SwitchboardServer(vertx, config, clock);
+        return server.boot().map(server).recover(e -> server.stop().transform(v -> Future.failedFuture(e)));
+    }
+
+    private Future<Void> boot() {
+        adminKey = resolveAdminKey();
+        Context context = vertx.getOrCreateContext();
+        return vertx.executeBlocking(() -> {
+            if (config.redis().embedded()) {
+                embeddedRedis = EmbeddedRedis.start(config.redis().embeddedDataDir());
+            }
+            redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url());
+            return null;
+        }).compose(v -> {
+            RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());
+            RoutingStore store = new RoutingStore(vertx, redis, keys, clock, config.routing().reservationTimeout(),
+                    config.routing().maxMissedOffers(), config.priority().agingPerSecond());
+            RoutingMetrics metrics = new RoutingMetrics(registry);
+            engine = new RoutingEngine(store, config.priority(), metrics);
+            rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
+                    new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
+            sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
+            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher);
+            return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(String channel, String message) {
+                            // Lettuce's I/O thread: hand off at once
+                            context.runOnContext(x -> hub.deliver(new JsonObject(message)));
+                        }
+                    }), context)
+                    .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
+                    .compose(x -> vertx.createHttpServer(new HttpServerOptions().setPort(config.http().port()))
+                            .requestHandler(api.router()).listen())
+                    .map(server -> {
+                        http = server;
+                        sweeper.start(config.routing().timerSweepInterval().toMillis());
+                        return null;
+                    });
+        });
+    }
+
+    private String resolveAdminKey() {
+        String configured = config.security().adminKey();
+        if (!configured.isBlank()) {
+            return configured;
+        }
+        if (!config.redis().embedded()) {
+            throw new IllegalStateException("SWITCHBOARD_ADMIN_KEY (security.adminKey) is required with an external "
+                    + "Redis: every node must accept the same key");
+        }
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        String generated = "adm_" + HexFormat.of().formatHex(bytes);
+        LOG.warn("no admin key configured; generated for this run: {}", generated);
+        return generated;
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    public String redisUri() {
+        return redis.uri();
+    }
+
+    public String adminKey() {
+        return adminKey;
+    }
+
+    public RoutingEngine engine() {
+        return engine;
+    }
+
+    public RulesWatcher rulesWatcher() {
+        return rulesWatcher;
+    }
+
+    /** The one line scripts and tests wait for. AGI and SMTP listeners arrive with their channels. */
+    public String readyLine() {
+        return "switchboard ready http=" + httpPort() + " agi=disabled smtp=disabled redis=" + redisUri();
+    }
+
+    public Future<Void> stop() {
+        if (sweeper != null) {
+            sweeper.stop();
+        }
+        if (rulesWatcher != null) {
+            rulesWatcher.stop();
+        }
+        Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
+        return closed.transform(ar -> vertx.executeBlocking(() -> {
+            if (redis != null) {
+                redis.close();
+            }
+            if (embeddedRedis != null) {
+                embeddedRedis.close();
+            }
+            return null;
+        })).mapEmpty();
+    }
+}

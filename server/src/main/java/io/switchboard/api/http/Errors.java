@@ -1,0 +1,47 @@
+package io.switchboard.api.http;
+
+import io.switchboard.engine.ApiException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every error the API answers is JSON {@code {"error": code, "message": text}}. */
+final class Errors {
+    private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+    private Errors() {
+    }
+
+    static void send(RoutingContext ctx, int status, String code, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", code).put("message", message).encode());
+    }
+
+    /** The router's failure handler. */
+    static void handle(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof ApiException api) {
+            send(ctx, api.status(), api.code(), api.getMessage());
+        } else if (failure instanceof DecodeException || failure instanceof ClassCastException) {
+            send(ctx, 400, "bad_request", "malformed JSON body: " + failure.getMessage());
+        } else if (failure instanceof IllegalArgumentException) {
+            send(ctx, 400, "bad_request", failure.getMessage());
+        } else if (failure == null) {
+            int status = ctx.statusCode();
+            switch (status) {
+                case 413 -> send(ctx, 413, "payload_too_large", "request body exceeds the configured limit");
+                case 404 -> send(ctx, 404, "not_found", "no such endpoint");
+                case 405 -> send(ctx, 405, "method_not_allowed", "method not allowed here");
+                default -> send(ctx, status, "error", "request failed");
+            }
+        } else {
+            LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+            send(ctx, 500, "internal", "internal error; see the server log");
+        }
+    }
+}

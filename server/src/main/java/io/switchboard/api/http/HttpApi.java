@@ -1,0 +1,339 @@
+package io.switchboard.api.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.ApiException;
+import io.switchboard.engine.CustomerRecords;
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.routing.Agent;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.Customer;
+import io.switchboard.routing.InteractionRequest;
+import io.switchboard.rules.RulesWatcher;
+import io.switchboard.store.redis.RoutingStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The REST and WebSocket API, {@code /api/v1}; its contract is {@code openapi.yaml} beside this class. */
+public final class HttpApi {
+    private final Vertx vertx;
+    private final RoutingEngine engine;
+    private final Authenticator auth;
+    private final AgentEventHub hub;
+    private final PrometheusMeterRegistry registry;
+    private final RulesWatcher rulesWatcher;
+    private final long maxBodyBytes;
+
+    public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
+                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.auth = new Authenticator(adminKey, config.security(), store);
+        this.hub = hub;
+        this.registry = registry;
+        this.rulesWatcher = rulesWatcher;
+        this.maxBodyBytes = config.http().maxBodyBytes();
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+        router.get("/health/ready").handler(this::ready);
+        router.get("/api/v1/openapi.yaml").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml").end(OPENAPI));
+
+        // before the body handler: a WebSocket upgrade needs the request unread
+        router.get("/api/v1/agents/:id/events").handler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+        }).handler(auth::handle).handler(this::agentEvents);
+        router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        router.post("/api/v1/auth/agent").handler(this::agentLogin);
+        router.route("/api/v1/*").handler(auth::handle);
+        router.get("/metrics").handler(auth::handle).handler(ctx -> {
+            principal(ctx).requireStaff();
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        });
+
+        router.get("/api/v1/agents").handler(ctx -> {
+            principal(ctx).requireStaff();
+            reply(ctx, engine.agents().map(list -> new JsonArray(new ArrayList<>(list))));
+        });
+        router.get("/api/v1/agents/:id").handler(ctx -> {
+            principal(ctx).requireSelfOrStaff(ctx.pathParam("id"));
+            reply(ctx, engine.agent(ctx.pathParam("id")));
+        });
+        router.put("/api/v1/agents/:id").handler(this::putAgent);
+        router.post("/api/v1/agents/:id/state").handler(this::agentState);
+
+        router.post("/api/v1/interactions").handler(this::createInteraction);
+        router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
+        router.post("/api/v1/interactions/:id/wrapup").handler(ctx ->
+                reply(ctx, ownInteraction(ctx).compose(i -> engine.wrapUp(i.getString("id")))));
+        router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
+            JsonObject body = body(ctx);
+            reply(ctx, ownInteraction(ctx).compose(i -> engine.complete(i.getString("id"),
+                    body.getString("disposition"), body.getString("notes"))));
+        });
+        router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
+        router.post("/api/v1/interactions/:id/transfer").handler(this::transfer);
+
+        router.post("/api/v1/reservations/:id/accept").handler(ctx -> reservation(ctx, true));
+        router.post("/api/v1/reservations/:id/reject").handler(ctx -> reservation(ctx, false));
+
+        router.get("/api/v1/queues").handler(ctx -> {
+            List<Future<JsonObject>> stats = engine.rules().queues().keySet().stream().sorted()
+                    .map(engine::queueStats).toList();
+            reply(ctx, Future.all(stats).map(c -> new JsonArray(stats.stream().map(Future::result).toList())));
+        });
+        router.get("/api/v1/queues/:name/stats").handler(ctx -> reply(ctx, engine.queueStats(ctx.pathParam("name"))));
+
+        router.post("/api/v1/routing/explain").handler(ctx -> {
+            principal(ctx).requireStaff();
+            reply(ctx, engine.explain(interactionRequest(body(ctx))).map(ExplanationJson::of));
+        });
+        router.get("/api/v1/routing/rules").handler(ctx -> {
+            principal(ctx).requireStaff();
+            ctx.json(rulesWatcher.status());
+        });
+
+        router.post("/api/v1/customers").handler(this::importCustomers);
+        router.get("/api/v1/customers/:id").handler(ctx -> {
+            principal(ctx).requireStaff();
+            reply(ctx, engine.customer(ctx.pathParam("id")).map(CustomerRecords::json));
+        });
+
+        router.route().failureHandler(Errors::handle);
+        router.route().last().handler(ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));
+        return router;
+    }
+
+    private void ready(RoutingContext ctx) {
+        engine.ping().onComplete(ar -> {
+            if (ar.succeeded()) {
+                ctx.json(new JsonObject().put("status", "UP").put("redis", "UP"));
+            } else {
+                ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("status", "DOWN").put("redis", ar.cause().getMessage()).encode());
+            }
+        });
+    }
+
+    private void agentLogin(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        String agentId = required(body, "agentId");
+        String pin = required(body, "pin");
+        reply(ctx, engine.checkPin(agentId, pin).compose(ok -> {
+            if (!ok) {
+                return Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN"));
+            }
+            return auth.issueAgentToken(agentId).map(token -> new JsonObject().put("token", token)
+                    .put("agentId", agentId).put("expiresInSeconds", auth.tokenTtlSeconds()));
+        }));
+    }
+
+    private void putAgent(RoutingContext ctx) {
+        principal(ctx).requireAdmin();
+        JsonObject body = body(ctx);
+        String id = ctx.pathParam("id");
+        Map<String, Integer> skills = new LinkedHashMap<>();
+        JsonObject skillJson = body.getJsonObject("skills", new JsonObject());
+        skillJson.forEach(e -> skills.put(e.getKey(), integer(e.getValue(), "skills." + e.getKey())));
+        Map<Channel, Integer> capacity = new EnumMap<>(Channel.class);
+        body.getJsonObject("capacity", new JsonObject()).forEach(e ->
+                capacity.put(Channel.parse(e.getKey()), integer(e.getValue(), "capacity." + e.getKey())));
+        Agent agent = new Agent(id, body.getString("name"), body.getString("endpoint"), body.getString("team"),
+                skills, capacity, body.getJsonObject("attributes", new JsonObject()).getMap());
+        String pin = body.getString("pin");
+        if (pin != null && !pin.matches("\\d{4,12}")) {
+            throw ApiException.badRequest("pin must be 4-12 digits");
+        }
+        reply(ctx, engine.upsertAgent(agent, pin));
+    }
+
+    private void agentState(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        principal(ctx).requireSelfOrStaff(id);
+        JsonObject body = body(ctx);
+        String state = required(body, "state").toLowerCase(Locale.ROOT);
+        if (!List.of("available", "away", "offline").contains(state)) {
+            throw ApiException.badRequest("state must be available, away or offline (the others are set by routing)");
+        }
+        String reason = body.getString("reason", state.equals("away") ? "break" : "");
+        if (reason.length() > 64) {
+            throw ApiException.badRequest("reason is at most 64 characters");
+        }
+        reply(ctx, engine.setAgentState(id, state, reason));
+    }
+
+    private void createInteraction(RoutingContext ctx) {
+        principal(ctx).requireStaff();
+        InteractionRequest request = interactionRequest(body(ctx));
+        engine.createInteraction(request).onSuccess(json -> {
+            ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/interactions/" + json.getString("id"));
+            ctx.json(json);
+        }).onFailure(ctx::fail);
+    }
+
+    private InteractionRequest interactionRequest(JsonObject body) {
+        Channel channel = Channel.parse(required(body, "channel"));
+        String customerId = body.getString("customerId");
+        if (customerId != null && !io.switchboard.routing.Ids.isValid(customerId)) {
+            throw ApiException.badRequest("customerId must be 1-64 letters, digits, '-', '_' or '.'");
+        }
+        int priority = body.getInteger("priority", 0);
+        if (priority < -100 || priority > 100) {
+            throw ApiException.badRequest("priority must be between -100 and 100");
+        }
+        String workflow = body.getString("workflow");
+        if (workflow != null && engine.rules().workflow(workflow) == null) {
+            throw ApiException.unprocessable("unknown workflow '" + workflow + "'");
+        }
+        return new InteractionRequest(channel, body.getJsonObject("attributes", new JsonObject()).getMap(),
+                customerId, workflow, priority);
+    }
+
+    /** The interaction, if the caller may see it: staff always, an agent only while it is theirs. */
+    private Future<JsonObject> ownInteraction(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        return engine.interaction(ctx.pathParam("id")).map(json -> {
+            if (principal.isAgent() && !principal.agentId().equals(json.getString("agentId"))) {
+                throw ApiException.forbidden("this interaction is not assigned to you");
+            }
+            return json;
+        });
+    }
+
+    private void cancel(RoutingContext ctx) {
+        principal(ctx).requireStaff();
+        JsonObject body = body(ctx);
+        String status = body.getBoolean("abandoned", false) ? "abandoned" : "canceled";
+        reply(ctx, engine.cancel(ctx.pathParam("id"), status, body.getString("reason", status)));
+    }
+
+    private void transfer(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        String queue = body.getString("queue");
+        String agentId = body.getString("agentId");
+        if ((queue == null) == (agentId == null)) {
+            throw ApiException.badRequest("give exactly one of 'queue' or 'agentId'");
+        }
+        reply(ctx, ownInteraction(ctx).compose(i -> queue != null
+                ? engine.transferToQueue(i.getString("id"), queue)
+                : engine.transferToAgent(i.getString("id"), agentId)));
+    }
+
+    private void reservation(RoutingContext ctx, boolean accept) {
+        Principal principal = principal(ctx);
+        String id = ctx.pathParam("id");
+        JsonObject body = body(ctx);
+        String agentId = principal.isAgent() ? principal.agentId() : body.getString("agentId");
+        if (agentId == null) {
+            throw ApiException.badRequest("staff must name the 'agentId' the reservation belongs to");
+        }
+        reply(ctx, accept ? engine.accept(id, agentId) : engine.reject(id, agentId, body.getString("reason")));
+    }
+
+    private void agentEvents(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        principal(ctx).requireSelfOrStaff(id);
+        engine.agent(id).compose(agent -> ctx.request().toWebSocket().map(ws -> {
+            hub.add(id, ws);
+            ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", agent).encode());
+            return ws;
+        })).onFailure(ctx::fail);
+    }
+
+    private void importCustomers(RoutingContext ctx) {
+        principal(ctx).requireAdmin();
+        Object parsed = ctx.body().asJsonArray() != null ? ctx.body().asJsonArray() : body(ctx);
+        List<Customer> customers = new ArrayList<>();
+        if (parsed instanceof JsonArray array) {
+            for (int i = 0; i < array.size(); i++) {
+                customers.add(customer(array.getJsonObject(i), "[" + i + "]"));
+            }
+        } else {
+            customers.add(customer((JsonObject) parsed, ""));
+        }
+        for (Customer c : customers) {
+            if (!engine.priority().knowsTier(c.tier())) {
+                throw ApiException.unprocessable("customer " + c.id() + ": unknown tier '" + c.tier() + "'");
+            }
+        }
+        List<Future<Void>> saves = customers.stream().map(engine::saveCustomer).toList();
+        Future.all(saves).onSuccess(v -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("imported", customers.size()).encode())).onFailure(ctx::fail);
+    }
+
+    private static Customer customer(JsonObject json, String where) {
+        try {
+            return CustomerRecords.fromJson(json);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("customer" + where + ": " + e.getMessage());
+        }
+    }
+
+    private static Principal principal(RoutingContext ctx) {
+        return ctx.get(Principal.CONTEXT_KEY);
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        if (ctx.body() == null || ctx.body().length() == 0) {
+            return new JsonObject();
+        }
+        JsonObject json = ctx.body().asJsonObject();
+        if (json == null) {
+            throw ApiException.badRequest("the body must be a JSON object");
+        }
+        return json;
+    }
+
+    private static String required(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (!(value instanceof String s) || s.isBlank()) {
+            throw ApiException.badRequest("'" + field + "' is required");
+        }
+        return s;
+    }
+
+    private static int integer(Object value, String field) {
+        if (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())) {
+            throw ApiException.badRequest("'" + field + "' must be a whole number");
+        }
+        return n.intValue();
+    }
+
+    private static void reply(RoutingContext ctx, Future<?> result) {
+        result.onSuccess(value -> {
+            if (value instanceof JsonArray array) {
+                ctx.response().putHeader("Content-Type", "application/json").end(array.encode());
+            } else {
+                ctx.json(value);
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private static final String OPENAPI = load("openapi.yaml");
+
+    private static String load(String resource) {
+        try (InputStream in = HttpApi.class.getResourceAsStream(resource)) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.switchboard.config;
+
+import io.switchboard.rules.RuleFileException;
+import io.switchboard.rules.YamlNode;
+import io.switchboard.routing.PriorityPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Builds {@link SwitchboardConfig} from {@code <configDir>/switchboard.yaml} and environment overrides.
+ * A missing file means all defaults; a bad value fails the boot with the key (and line) at fault.
+ */
+public final class ConfigLoader {
+    /** Environment variables and the config keys they override. */
+    public static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
+            Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
+            Map.entry("SWITCHBOARD_AGI_PORT", "agi.port"),
+            Map.entry("SWITCHBOARD_SMTP_PORT", "smtp.port"),
+            Map.entry("REDIS_URL", "redis.url"),
+            Map.entry("SWITCHBOARD_REDIS_KEY_PREFIX", "redis.keyPrefix"),
+            Map.entry("SWITCHBOARD_DATA_DIR", "redis.embeddedDataDir"),
+            Map.entry("SWITCHBOARD_ADMIN_KEY", "security.adminKey"),
+            Map.entry("SWITCHBOARD_SUPERVISOR_KEYS", "security.supervisorKeys"),
+            Map.entry("SWITCHBOARD_RULES_DIR", "routing.rulesDir"),
+            Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"));
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, Integer> lines = new LinkedHashMap<>();
+    private final String file;
+
+    private ConfigLoader(String file) {
+        this.file = file;
+    }
+
+    /**
+     * @param env the process environment (or a test's); SWITCHBOARD_CONFIG_DIR picks the config folder
+     */
+    public static SwitchboardConfig load(Map<String, String> env, Path workingDir) {
+        Path configDir = workingDir.resolve(env.getOrDefault("SWITCHBOARD_CONFIG_DIR", "config"));
+        Path yaml = configDir.resolve("switchboard.yaml");
+        ConfigLoader loader = new ConfigLoader(yaml.toString());
+        if (Files.exists(yaml)) {
+            YamlNode root = YamlNode.parse(yaml);
+            if (!root.isEmpty()) {
+                loader.flatten("", root);
+            }
+        }
+        ENV_OVERRIDES.forEach((variable, key) -> {
+            String value = env.get(variable);
+            if (value != null) {
+                loader.values.put(key, value);
+                loader.lines.put(key, -1);
+            }
+        });
+        return loader.build(configDir, workingDir);
+    }
+
+    private void flatten(String prefix, YamlNode node) {
+        for (Map.Entry<String, YamlNode> entry : node.entries().entrySet()) {
+            String key = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
+            YamlNode value = entry.getValue();
+            if (isMapping(value)) {
+                flatten(key, value);
+            } else if (isList(value)) {
+                List<String> items = new ArrayList<>();
+                value.items().forEach(i -> items.add(i.text()));
+                values.put(key, String.join(",", items));
+                lines.put(key, value.line());
+            } else {
+                values.put(key, value.text());
+                lines.put(key, value.line());
+            }
+        }
+    }
+
+    private static boolean isMapping(YamlNode node) {
+        try {
+            node.entries();
+            return true;
+        } catch (RuleFileException e) {
+            return false;
+        }
+    }
+
+    private static boolean isList(YamlNode node) {
+        try {
+            node.items();
+            return true;
+        } catch (RuleFileException e) {
+            return false;
+        }
+    }
+
+    private SwitchboardConfig build(Path configDir, Path workingDir) {
+        Map<String, Double> tiers = new LinkedHashMap<>(PriorityPolicy.DEFAULT_TIER_POINTS);
+        values.keySet().stream().filter(k -> k.startsWith("priority.tierPoints.")).toList()
+                .forEach(k -> tiers.put(k.substring("priority.tierPoints.".length()), decimal(k, 0, -1e6, 1e6)));
+        SwitchboardConfig config = new SwitchboardConfig(
+                new SwitchboardConfig.Http(port("http.port", SwitchboardConfig.Http.DEFAULT_PORT),
+                        integer("http.maxBodyBytes", SwitchboardConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 100L << 20)),
+                new SwitchboardConfig.Ports(port("agi.port", SwitchboardConfig.Ports.DEFAULT_AGI),
+                        port("smtp.port", SwitchboardConfig.Ports.DEFAULT_SMTP)),
+                new SwitchboardConfig.Redis(text("redis.url", ""),
+                        keyPrefix(text("redis.keyPrefix", SwitchboardConfig.Redis.DEFAULT_KEY_PREFIX)),
+                        workingDir.resolve(text("redis.embeddedDataDir", SwitchboardConfig.Redis.DEFAULT_EMBEDDED_DATA_DIR))),
+                new SwitchboardConfig.Security(text("security.adminKey", ""),
+                        list("security.supervisorKeys"),
+                        Duration.ofSeconds(integer("security.agentTokenTtlSeconds",
+                                SwitchboardConfig.Security.DEFAULT_AGENT_TOKEN_TTL.toSeconds(), 60, 30L * 86400))),
+                new SwitchboardConfig.Routing(
+                        workingDir.resolve(text("routing.rulesDir", "routing-rules")),
+                        text("routing.defaultWorkflow", "default"),
+                        Duration.ofSeconds(integer("routing.reservationTimeoutSeconds",
+                                SwitchboardConfig.Routing.DEFAULT_RESERVATION_TIMEOUT.toSeconds(), 1, 600)),
+                        (int) integer("routing.maxMissedOffers", SwitchboardConfig.Routing.DEFAULT_MAX_MISSED_OFFERS, 1, 100),
+                        Duration.ofMillis(integer("routing.timerSweepMillis",
+                                SwitchboardConfig.Routing.DEFAULT_TIMER_SWEEP_INTERVAL.toMillis(), 10, 10_000)),
+                        (int) integer("routing.timerSweepBatch", SwitchboardConfig.Routing.DEFAULT_TIMER_SWEEP_BATCH, 1, 10_000),
+                        Duration.ofMillis(integer("routing.rulesReloadMillis",
+                                SwitchboardConfig.Routing.DEFAULT_RULES_RELOAD_INTERVAL.toMillis(), 0, 3_600_000))),
+                new PriorityPolicy(tiers,
+                        decimal("priority.lifetimeValuePerPoint", PriorityPolicy.DEFAULT_LIFETIME_VALUE_PER_POINT, 0.000001, 1e12),
+                        decimal("priority.maxLifetimePoints", PriorityPolicy.DEFAULT_MAX_LIFETIME_POINTS, 0, 1e6),
+                        decimal("priority.agingPerSecond", PriorityPolicy.DEFAULT_AGING_PER_SECOND, 0, 1e3)),
+                configDir);
+        List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
+                && !k.startsWith("priority.tierPoints.")).toList();
+        if (!unknown.isEmpty()) {
+            throw bad(unknown.get(0), "unknown key (see config/switchboard.yaml for every key)");
+        }
+        return config;
+    }
+
+    private static final List<String> KNOWN = Arrays.asList("http.port", "http.maxBodyBytes", "agi.port", "smtp.port",
+            "redis.url", "redis.keyPrefix", "redis.embeddedDataDir", "security.adminKey", "security.supervisorKeys",
+            "security.agentTokenTtlSeconds", "routing.rulesDir", "routing.defaultWorkflow",
+            "routing.reservationTimeoutSeconds", "routing.maxMissedOffers", "routing.timerSweepMillis",
+            "routing.timerSweepBatch", "routing.rulesReloadMillis", "priority.lifetimeValuePerPoint",
+            "priority.maxLifetimePoints", "priority.agingPerSecond");
+
+    private String text(String key, String defaultValue) {
+        return values.getOrDefault(key, defaultValue);
+    }
+
+    private List<String> list(String key) {
+        String value = values.getOrDefault(key, "");
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private int port(String key, int defaultValue) {
+        return (int) integer(key, defaultValue, 0, 65535);
+    }
+
+    private long integer(String key, long defaultValue, long min, long max) {
+        return parse(key, defaultValue, Long::parseLong, v -> v >= min && v <= max,
+                "a whole number from " + min + " to " + max);
+    }
+
+    private double decimal(String key, double defaultValue, double min, double max) {
+        return parse(key, defaultValue, Double::parseDouble, v -> v >= min && v <= max,
+                "a number from " + min + " to " + max);
+    }
+
+    private <T> T parse(String key, T defaultValue, Function<String, T> parser,
+                        java.util.function.Predicate<T> valid, String expected) {
+        String raw = values.get(key);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        T value;
+        try {
+            value = parser.apply(raw.trim());
+        } catch (NumberFormatException e) {
+            throw bad(key, "must be " + expected + ", was '" + raw + "'");
+        }
+        if (!valid.test(value)) {
+            throw bad(key, "must be " + expected + ", was '" + raw + "'");
+        }
+        return value;
+    }
+
+    private String keyPrefix(String prefix) {
+        if (!prefix.matches("[A-Za-z0-9_.\\-]{1,32}")) {
+            throw bad("redis.keyPrefix", "must be 1-32 letters, digits, '-', '_' or '.', was '" + prefix + "'");
+        }
+        return prefix;
+    }
+
+    private ConfigException bad(String key, String reason) {
+        int line = lines.getOrDefault(key, 0);
+        String where = line < 0 ? "environment override of " + key : file + ":" + line + ": " + key;
+        return new ConfigException(where + " " + reason);
+    }
+
+    /** Boot fails with this; the message names the key. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.switchboard.config;
+
+import io.switchboard.routing.PriorityPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole server configuration, typed and validated at boot. Every key, its default and why it is
+ * what it is: {@code config/switchboard.yaml}.
+ */
+public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
+                                PriorityPolicy priority, Path configDir) {
+
+    public record Http(int port, long maxBodyBytes) {
+        public static final int DEFAULT_PORT = 8080;
+        public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    }
+
+    /** Listeners of the channels that arrive with later modules; reserved here so one config holds all. */
+    public record Ports(int agi, int smtp) {
+        public static final int DEFAULT_AGI = 4573;
+        public static final int DEFAULT_SMTP = 2525;
+    }
+
+    /**
+     * @param url empty = start an embedded redis-server; else redis://, rediss://, redis-sentinel://,
+     *            or a comma-separated list of redis:// nodes for Redis Cluster
+     * @param keyPrefix all keys are {@code {prefix}:...}: one hash tag, so Lua scripts are atomic on a cluster
+     */
+    public record Redis(String url, String keyPrefix, Path embeddedDataDir) {
+        public static final String DEFAULT_KEY_PREFIX = "sb";
+        public static final String DEFAULT_EMBEDDED_DATA_DIR = "data/redis";
+
+        public boolean embedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    /** @param adminKey empty = generate one at start-up and print it (embedded default only) */
+    public record Security(String adminKey, List<String> supervisorKeys, Duration agentTokenTtl) {
+        public static final Duration DEFAULT_AGENT_TOKEN_TTL = Duration.ofHours(12);
+    }
+
+    public record Routing(Path rulesDir, String defaultWorkflow, Duration reservationTimeout, int maxMissedOffers,
+                          Duration timerSweepInterval, int timerSweepBatch, Duration rulesReloadInterval) {
+        public static final Duration DEFAULT_RESERVATION_TIMEOUT = Duration.ofSeconds(15);
+        public static final int DEFAULT_MAX_MISSED_OFFERS = 2;
+        public static final Duration DEFAULT_TIMER_SWEEP_INTERVAL = Duration.ofMillis(100);
+        public static final int DEFAULT_TIMER_SWEEP_BATCH = 500;
+        public static final Duration DEFAULT_RULES_RELOAD_INTERVAL = Duration.ofSeconds(2);
+    }
+}

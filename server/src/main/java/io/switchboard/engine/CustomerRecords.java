@@ -1,0 +1,60 @@
+package io.switchboard.engine;
+
+import io.switchboard.routing.Customer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How a customer is kept in its Redis hash, and its JSON form. */
+public final class CustomerRecords {
+    private CustomerRecords() {
+    }
+
+    static Map<String, String> fields(Customer c) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("name", c.name());
+        fields.put("tier", c.tier());
+        fields.put("lifetimeValue", Double.toString(c.lifetimeValue()));
+        fields.put("phones", new JsonArray(new ArrayList<>(c.phones())).encode());
+        fields.put("emails", new JsonArray(new ArrayList<>(c.emails())).encode());
+        fields.put("language", c.language());
+        return fields;
+    }
+
+    static Customer customer(String id, Map<String, String> hash) {
+        return new Customer(id, hash.get("name"), hash.get("tier"),
+                Double.parseDouble(hash.getOrDefault("lifetimeValue", "0")),
+                strings(hash.get("phones")), strings(hash.get("emails")), hash.get("language"));
+    }
+
+    private static List<String> strings(String json) {
+        List<String> out = new ArrayList<>();
+        if (json != null) {
+            new JsonArray(json).forEach(v -> out.add(String.valueOf(v)));
+        }
+        return out;
+    }
+
+    public static JsonObject json(Customer c) {
+        return new JsonObject().put("id", c.id()).put("name", c.name()).put("tier", c.tier())
+                .put("lifetimeValue", c.lifetimeValue()).put("phones", new JsonArray(new ArrayList<>(c.phones())))
+                .put("emails", new JsonArray(new ArrayList<>(c.emails()))).put("language", c.language());
+    }
+
+    public static Customer fromJson(JsonObject json) {
+        return new Customer(json.getString("id"), json.getString("name"), json.getString("tier"),
+                json.getDouble("lifetimeValue", 0.0), strings(json.getJsonArray("phones")),
+                strings(json.getJsonArray("emails")), json.getString("language"));
+    }
+
+    private static List<String> strings(JsonArray array) {
+        List<String> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(v -> out.add(String.valueOf(v)));
+        }
+        return out;
+    }
+}

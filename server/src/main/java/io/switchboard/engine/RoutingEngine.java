@@ -1,0 +1,341 @@
+package io.switchboard.engine;
+
+import io.switchboard.metrics.RoutingObserver;
+import io.switchboard.routing.Agent;
+import io.switchboard.routing.AgentStatus;
+import io.switchboard.routing.Customer;
+import io.switchboard.routing.InteractionRequest;
+import io.switchboard.routing.PriorityPolicy;
+import io.switchboard.routing.QueueDefinition;
+import io.switchboard.routing.RoutePlan;
+import io.switchboard.routing.RoutePlanner;
+import io.switchboard.routing.RoutingExplainer;
+import io.switchboard.routing.RoutingRules;
+import io.switchboard.store.redis.RedisKeys;
+import io.switchboard.store.redis.RoutingStore;
+import io.switchboard.store.redis.ScriptResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The routing use cases, as the API and the channels call them: it plans with the domain
+ * ({@link RoutePlanner}) and commits through the store ({@link RoutingStore}). It keeps no state of
+ * its own beyond the rules loaded from files, which every node loads alike.
+ */
+public final class RoutingEngine {
+    private final RoutingStore store;
+    private final RedisKeys keys;
+    private final PriorityPolicy priority;
+    private final AtomicReference<RoutingRules> rules = new AtomicReference<>();
+    private final RoutingObserver observer;
+
+    /** @param observer told of every change this node commits (metrics, webhooks) */
+    public RoutingEngine(RoutingStore store, PriorityPolicy priority, RoutingObserver observer) {
+        this.store = store;
+        this.keys = store.keys();
+        this.priority = priority;
+        this.observer = observer;
+    }
+
+    public RoutingRules rules() {
+        return rules.get();
+    }
+
+    public PriorityPolicy priority() {
+        return priority;
+    }
+
+    /** Installs new rules: registers their pools, then recomputes every agent's pool membership. */
+    public Future<Integer> applyRules(RoutingRules newRules) {
+        rules.set(newRules);
+        JsonArray pools = new JsonArray();
+        newRules.pools().values().forEach(p -> pools.add(new JsonObject().put("id", p.id()).put("queue", p.queue())
+                .put("order", p.ordering().wireName()).put("skill", p.ordering().skill())));
+        return commit("pools", pools.encode())
+                .compose(r -> store.members(keys.agents()))
+                .compose(ids -> Future.all(ids.stream().map(this::refreshMembership).toList()).map(ids.size()));
+    }
+
+    private Future<ScriptResult> refreshMembership(String agentId) {
+        return store.hash(keys.agent(agentId)).compose(hash -> {
+            Agent agent = AgentRecords.agent(agentId, hash);
+            return commit("upsert", agentId, "{}", poolsJson(agent));
+        });
+    }
+
+    // ------------------------------------------------------------------------------------ agents
+
+    public Future<JsonObject> upsertAgent(Agent agent, String pin) {
+        String pinHash = pin == null ? null : pinHash(agent.id(), pin);
+        JsonObject fields = new JsonObject(new LinkedHashMap<>(AgentRecords.profileFields(agent, pinHash)));
+        return commit("upsert", agent.id(), fields.encode(), poolsJson(agent)).compose(r -> agent(agent.id()));
+    }
+
+    private String poolsJson(Agent agent) {
+        return new JsonArray(new ArrayList<>(rules.get().poolsFor(agent))).encode();
+    }
+
+    public Future<JsonObject> agent(String id) {
+        return store.hash(keys.agent(id)).map(hash -> {
+            if (hash.isEmpty()) {
+                throw ApiException.notFound("no agent '" + id + "'");
+            }
+            return AgentRecords.json(id, hash);
+        });
+    }
+
+    public Future<List<JsonObject>> agents() {
+        return store.members(keys.agents())
+                .compose(ids -> {
+                    List<String> sorted = ids.stream().sorted().toList();
+                    return store.hashes(sorted.stream().map(keys::agent).toList()).map(hashes -> {
+                        List<JsonObject> out = new ArrayList<>();
+                        for (int i = 0; i < sorted.size(); i++) {
+                            if (!hashes.get(i).isEmpty()) {
+                                out.add(AgentRecords.json(sorted.get(i), hashes.get(i)));
+                            }
+                        }
+                        return out;
+                    });
+                });
+    }
+
+    public Future<Boolean> checkPin(String agentId, String pin) {
+        return store.hash(keys.agent(agentId)).map(hash -> {
+            String stored = hash.get("pin");
+            return stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
+                    pinHash(agentId, pin).getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /** presence: available, away or offline. */
+    public Future<JsonObject> setAgentState(String agentId, String presence, String reason) {
+        return commit("state", agentId, presence, reason == null ? "" : reason)
+                .compose(r -> agent(agentId));
+    }
+
+    // ------------------------------------------------------------------------------ interactions
+
+    public Future<JsonObject> createInteraction(InteractionRequest request) {
+        String id = UUID.randomUUID().toString();
+        return customer(request.customerId()).compose(customer -> {
+            RoutePlan plan = planner().plan(request, customer);
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("channel", request.channel().wireName());
+            fields.put("cch", request.channel().capacityChannel().wireName());
+            fields.put("customerId", request.customerId() == null ? "" : request.customerId());
+            fields.put("attributes", new JsonObject(new LinkedHashMap<>(request.attributes())).encode());
+            fields.put("workflow", plan.workflow());
+            fields.put("filter", plan.filter());
+            fields.put("plan", planJson(plan));
+            fields.put("base", Double.toString(plan.basePriority()));
+            fields.put("tier", customer.tier());
+            return commit("enqueue", id, new JsonObject(new LinkedHashMap<>(fields)).encode());
+        }).map(r -> new JsonObject().put("id", id).put("queue", r.result().getString("queue"))
+                .put("priority", r.result().getValue("priority")).put("status", r.result().getString("status")));
+    }
+
+    public Future<JsonObject> interaction(String id) {
+        return Future.all(store.hash(keys.interaction(id)), store.list(keys.history(id)))
+                .compose(all -> {
+                    Map<String, String> hash = all.resultAt(0);
+                    if (hash.isEmpty()) {
+                        return Future.failedFuture(ApiException.notFound("no interaction '" + id + "'"));
+                    }
+                    List<String> history = all.resultAt(1);
+                    JsonObject json = InteractionRecords.json(id, hash, history);
+                    if (!"queued".equals(json.getString("status"))) {
+                        return Future.succeededFuture(json);
+                    }
+                    return store.zrank(keys.queueByPriority(json.getString("queue")), id)
+                            .map(rank -> json.put("position", rank == null ? null : rank + 1));
+                });
+    }
+
+    public Future<JsonObject> accept(String reservationId, String agentId) {
+        return commit("accept", reservationId, agentId).map(ScriptResult::result);
+    }
+
+    public Future<JsonObject> reject(String reservationId, String agentId, String reason) {
+        return commit("reject", reservationId, agentId, reason == null ? "rejected" : reason).map(ScriptResult::result);
+    }
+
+    /** The conversation is over; the agent does after-contact work for the queue's wrap-up time. */
+    public Future<JsonObject> wrapUp(String interactionId) {
+        return store.hash(keys.interaction(interactionId)).compose(hash -> {
+            if (hash.isEmpty()) {
+                return Future.failedFuture(ApiException.notFound("no interaction '" + interactionId + "'"));
+            }
+            long wrapMs = rules.get().queue(hash.get("queue")).map(QueueDefinition::wrapUp)
+                    .orElse(QueueDefinition.DEFAULT_WRAP_UP).toMillis();
+            return commit("wrapup", interactionId, Long.toString(wrapMs)).map(ScriptResult::result);
+        });
+    }
+
+    public Future<JsonObject> complete(String interactionId, String disposition, String notes) {
+        return commit("complete", interactionId, disposition == null ? "" : disposition, notes == null ? "" : notes)
+                .map(ScriptResult::result);
+    }
+
+    /** status: canceled (by the system or API) or abandoned (the customer left). */
+    public Future<JsonObject> cancel(String interactionId, String status, String reason) {
+        return commit("cancel", interactionId, status, reason == null ? "" : reason).map(ScriptResult::result);
+    }
+
+    public Future<JsonObject> transferToQueue(String interactionId, String queue) {
+        return basePriority(interactionId).compose(base -> {
+            RoutePlan plan = planner().toQueue(queue, base);
+            return commit("transfer", interactionId, planJson(plan), Double.toString(base));
+        }).map(ScriptResult::result);
+    }
+
+    public Future<JsonObject> transferToAgent(String interactionId, String agentId) {
+        return Future.all(basePriority(interactionId), agent(agentId), store.hash(keys.interaction(interactionId)))
+                .compose(all -> {
+                    double base = all.resultAt(0);
+                    Map<String, String> hash = all.resultAt(2);
+                    RoutePlan plan = planner().toAgent(agentId, hash.get("queue"), base);
+                    return commit("transfer", interactionId, planJson(plan), Double.toString(base));
+                }).map(ScriptResult::result);
+    }
+
+    private Future<Double> basePriority(String interactionId) {
+        return store.hash(keys.interaction(interactionId)).map(hash -> {
+            if (hash.isEmpty()) {
+                throw ApiException.notFound("no interaction '" + interactionId + "'");
+            }
+            return Double.parseDouble(hash.getOrDefault("base", "0"));
+        });
+    }
+
+    // --------------------------------------------------------------------------------- customers
+
+    public Future<Customer> customer(String id) {
+        if (id == null || id.isEmpty()) {
+            return Future.succeededFuture(Customer.anonymous("anonymous"));
+        }
+        return store.hash(keys.customer(id)).map(hash -> hash.isEmpty() ? Customer.anonymous(id)
+                : CustomerRecords.customer(id, hash));
+    }
+
+    public Future<Void> saveCustomer(Customer customer) {
+        return store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer));
+    }
+
+    // ------------------------------------------------------------------------------ queues, explain
+
+    public Future<JsonObject> queueStats(String queue) {
+        QueueDefinition definition = rules.get().queue(queue)
+                .orElseThrow(() -> ApiException.notFound("no queue '" + queue + "'"));
+        return Future.all(store.zcard(keys.queueBySince(queue)), oldestWaitingSince(queue),
+                        store.members(keys.agents()))
+                .compose(all -> {
+                    long waiting = all.<Long>resultAt(0);
+                    Long oldest = all.resultAt(1);
+                    List<String> ids = all.resultAt(2);
+                    return store.hashes(ids.stream().map(keys::agent).toList()).map(hashes -> {
+                        JsonObject byState = new JsonObject();
+                        for (String s : List.of("available", "reserved", "busy", "wrap_up", "away", "offline")) {
+                            byState.put(s, 0);
+                        }
+                        for (int i = 0; i < ids.size(); i++) {
+                            if (hashes.get(i).isEmpty()) {
+                                continue;
+                            }
+                            Agent agent = AgentRecords.agent(ids.get(i), hashes.get(i));
+                            if (definition.admits(agent)) {
+                                String state = hashes.get(i).getOrDefault("state", "offline");
+                                byState.put(state, byState.getInteger(state, 0) + 1);
+                            }
+                        }
+                        long now = store.now();
+                        return new JsonObject()
+                                .put("queue", queue)
+                                .put("waiting", waiting)
+                                .put("longestWaitSeconds", oldest == null ? 0 : (now - oldest) / 1000.0)
+                                .put("serviceLevelSeconds", definition.serviceLevelThreshold().toSeconds())
+                                .put("agents", byState);
+                    });
+                });
+    }
+
+    private Future<Long> oldestWaitingSince(String queue) {
+        return store.zrangeHead(keys.queueBySince(queue), 1).compose(head -> head.isEmpty()
+                ? Future.succeededFuture((Long) null)
+                : store.zscore(keys.queueBySince(queue), head.get(0)).map(Double::longValue));
+    }
+
+    public Future<RoutingExplainer.Explanation> explain(InteractionRequest request) {
+        RoutingRules current = rules.get();
+        return Future.all(customer(request.customerId()), store.members(keys.agents())).compose(all -> {
+            Customer customer = all.resultAt(0);
+            List<String> ids = all.<List<String>>resultAt(1).stream().sorted().toList();
+            return store.hashes(ids.stream().map(keys::agent).toList()).map(hashes -> {
+                Map<Agent, AgentStatus> agents = new LinkedHashMap<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    if (!hashes.get(i).isEmpty()) {
+                        agents.put(AgentRecords.agent(ids.get(i), hashes.get(i)), AgentRecords.status(ids.get(i), hashes.get(i)));
+                    }
+                }
+                return new RoutingExplainer(current, new RoutePlanner(current, priority)).explain(request, customer, agents);
+            });
+        });
+    }
+
+    /** Fires due timers (reservation timeouts, step escalations, wrap-up ends); returns how many. */
+    public Future<ScriptResult> sweepTimers(int batch) {
+        return commit("sweep", Integer.toString(batch));
+    }
+
+    public Future<String> ping() {
+        return store.ping();
+    }
+
+    private RoutePlanner planner() {
+        return new RoutePlanner(rules.get(), priority);
+    }
+
+    private Future<ScriptResult> commit(String command, String... args) {
+        long started = System.nanoTime();
+        return store.run(command, args).map(result -> {
+            observer.committed(command, System.nanoTime() - started, result.events());
+            if (!result.ok()) {
+                throw switch (result.error()) {
+                    case "not_found" -> ApiException.notFound(command + ": not found");
+                    case "forbidden" -> ApiException.forbidden(command + ": belongs to another agent");
+                    case "conflict" -> ApiException.conflict(command + ": not possible in the current state");
+                    default -> new IllegalStateException("routing script: " + result.error());
+                };
+            }
+            return result;
+        });
+    }
+
+    private static String planJson(RoutePlan plan) {
+        JsonArray steps = new JsonArray();
+        plan.steps().forEach(s -> steps.add(new JsonObject().put("pool", s.pool()).put("queue", s.queue())
+                .put("priority", s.priority()).put("timeout", s.timeoutSeconds())));
+        return steps.encode();
+    }
+
+    static String pinHash(String agentId, String pin) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((agentId + ":" + pin).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

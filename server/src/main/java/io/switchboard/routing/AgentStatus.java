@@ -1,0 +1,20 @@
+package io.switchboard.routing;
+
+import java.util.Map;
+
+/**
+ * An agent's live routing state as the store holds it.
+ *
+ * @param state offline, available, reserved, busy, wrap_up or away
+ * @param load interactions held per capacity channel (offers, live work and wrap-up)
+ */
+public record AgentStatus(String agentId, String state, String reason, Map<Channel, Integer> load, long stateSinceMs) {
+    public AgentStatus {
+        load = Map.copyOf(load);
+    }
+
+    public boolean hasFreeCapacity(Agent agent, Channel channel) {
+        Channel c = channel.capacityChannel();
+        return load.getOrDefault(c, 0) < agent.capacity().getOrDefault(c, 0);
+    }
+}

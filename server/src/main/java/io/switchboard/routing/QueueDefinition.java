@@ -1,0 +1,33 @@
+package io.switchboard.routing;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A queue: a named line of waiting interactions and the agents that serve it.
+ *
+ * @param members which agents belong, evaluated when agents or rules change (never per decision)
+ * @param serviceLevelThreshold answered within this counts toward the service level (e.g. 20 s)
+ * @param maxWait after this long at its last step an interaction overflows to {@code overflowQueue}
+ * @param overflowQueue where interactions go after {@code maxWait}; null = they keep waiting
+ * @param wrapUp after-contact work time; the agent becomes available on its own when it ends
+ */
+public record QueueDefinition(String name, Condition members, Duration serviceLevelThreshold, Duration maxWait,
+                              String overflowQueue, Duration wrapUp) {
+    public static final Duration DEFAULT_SERVICE_LEVEL = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_WRAP_UP = Duration.ofSeconds(10);
+
+    public QueueDefinition {
+        Objects.requireNonNull(name, "name");
+        if (!Ids.isValid(name)) {
+            throw new IllegalArgumentException("queue name must be 1-64 letters, digits, '-', '_' or '.': " + name);
+        }
+        members = members == null ? Condition.ALWAYS : members;
+        serviceLevelThreshold = serviceLevelThreshold == null ? DEFAULT_SERVICE_LEVEL : serviceLevelThreshold;
+        wrapUp = wrapUp == null ? DEFAULT_WRAP_UP : wrapUp;
+    }
+
+    public boolean admits(Agent agent) {
+        return members.test(agent.expressionVariables());
+    }
+}

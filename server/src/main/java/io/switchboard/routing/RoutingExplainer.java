@@ -1,0 +1,94 @@
+package io.switchboard.routing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dry run operators use to trust their rules: which filter and steps an interaction would get,
+ * which agents could take it now, and why each other agent could not.
+ */
+public final class RoutingExplainer {
+    private final RoutingRules rules;
+    private final RoutePlanner planner;
+
+    public RoutingExplainer(RoutingRules rules, RoutePlanner planner) {
+        this.rules = rules;
+        this.planner = planner;
+    }
+
+    public record FilterCheck(String filter, String expression, boolean matched) {
+    }
+
+    public record AgentVerdict(String agentId, boolean eligible, String reason) {
+    }
+
+    public record StepExplanation(int step, String queue, String pool, String agentExpression, String order,
+                                  int priority, long timeoutSeconds, List<AgentVerdict> agents) {
+    }
+
+    public record Explanation(String workflow, String filter, List<FilterCheck> filters, double basePriority,
+                              List<StepExplanation> steps) {
+    }
+
+    public Explanation explain(InteractionRequest request, Customer customer, Map<Agent, AgentStatus> agents) {
+        Workflow workflow = rules.workflow(request.workflow());
+        if (workflow == null) {
+            throw new IllegalArgumentException("unknown workflow '" + request.workflow() + "'");
+        }
+        Map<String, Object> variables = request.expressionVariables(customer);
+        List<FilterCheck> checks = new ArrayList<>();
+        for (Filter filter : workflow.filters()) {
+            boolean matched = filter.match().test(variables);
+            checks.add(new FilterCheck(filter.name(), filter.match().source(), matched));
+            if (matched) {
+                break;
+            }
+        }
+        RoutePlan plan = planner.plan(request, customer);
+        Map<String, Pool> pools = new LinkedHashMap<>(rules.pools());
+        List<StepExplanation> steps = new ArrayList<>();
+        for (int i = 0; i < plan.steps().size(); i++) {
+            PlannedStep planned = plan.steps().get(i);
+            Pool pool = pools.getOrDefault(planned.pool(),
+                    new Pool(planned.pool(), planned.queue(), null, Ordering.DEFAULT));
+            List<AgentVerdict> verdicts = new ArrayList<>();
+            agents.forEach((agent, status) -> verdicts.add(verdict(pool, agent, status, request.channel())));
+            verdicts.sort((a, b) -> Boolean.compare(b.eligible(), a.eligible()));
+            steps.add(new StepExplanation(i, planned.queue(), pool.id(),
+                    pool.agents() == null ? null : pool.agents().source(), pool.ordering().toString(),
+                    planned.priority(), planned.timeoutSeconds(), verdicts));
+        }
+        return new Explanation(plan.workflow(), plan.filter(), checks, plan.basePriority(), steps);
+    }
+
+    private AgentVerdict verdict(Pool pool, Agent agent, AgentStatus status, Channel channel) {
+        if (pool.isDirect()) {
+            if (!pool.id().equals(Pool.directId(agent.id()))) {
+                return new AgentVerdict(agent.id(), false, "not the preferred/target agent");
+            }
+        } else {
+            QueueDefinition queue = rules.queues().get(pool.queue());
+            if (!queue.admits(agent)) {
+                return new AgentVerdict(agent.id(), false,
+                        "not a member of queue '" + queue.name() + "' (" + queue.members().source() + ")");
+            }
+            if (pool.agents() != null && !pool.agents().test(agent.expressionVariables())) {
+                return new AgentVerdict(agent.id(), false, "fails step expression (" + pool.agents().source() + ")");
+            }
+        }
+        if (agent.capacity().getOrDefault(channel.capacityChannel(), 0) == 0) {
+            return new AgentVerdict(agent.id(), false, "no " + channel.capacityChannel().wireName() + " capacity");
+        }
+        if (!"available".equals(status.state()) && !"busy".equals(status.state())) {
+            return new AgentVerdict(agent.id(), false, "state is " + status.state()
+                    + (status.reason().isEmpty() ? "" : " (" + status.reason() + ")"));
+        }
+        if (!status.hasFreeCapacity(agent, channel)) {
+            return new AgentVerdict(agent.id(), false, "all " + channel.capacityChannel().wireName()
+                    + " capacity in use");
+        }
+        return new AgentVerdict(agent.id(), true, "eligible now");
+    }
+}

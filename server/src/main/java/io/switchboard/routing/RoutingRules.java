@@ -1,0 +1,82 @@
+package io.switchboard.routing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Everything loaded from {@code routing-rules/}: queues and workflows, checked to refer to each other. */
+public record RoutingRules(Map<String, QueueDefinition> queues, Map<String, Workflow> workflows, String defaultWorkflow) {
+
+    public RoutingRules {
+        queues = Map.copyOf(queues);
+        workflows = Map.copyOf(workflows);
+        if (!workflows.containsKey(defaultWorkflow)) {
+            throw new IllegalArgumentException("no default workflow '" + defaultWorkflow + "'");
+        }
+        for (Workflow workflow : workflows.values()) {
+            List<Filter> all = new ArrayList<>(workflow.filters());
+            all.add(workflow.defaultFilter());
+            for (Filter filter : all) {
+                for (Step step : filter.steps()) {
+                    requireQueue(queues, step.queue(), "workflow '" + workflow.name() + "' filter '" + filter.name() + "'");
+                }
+            }
+        }
+        for (QueueDefinition queue : queues.values()) {
+            if (queue.overflowQueue() != null) {
+                requireQueue(queues, queue.overflowQueue(), "overflow of queue '" + queue.name() + "'");
+            }
+        }
+    }
+
+    private static void requireQueue(Map<String, QueueDefinition> queues, String name, String where) {
+        if (!queues.containsKey(name)) {
+            throw new IllegalArgumentException(where + " names unknown queue '" + name + "'");
+        }
+    }
+
+    public Optional<QueueDefinition> queue(String name) {
+        return Optional.ofNullable(queues.get(name));
+    }
+
+    public Workflow workflow(String name) {
+        return name == null ? workflows.get(defaultWorkflow) : workflows.get(name);
+    }
+
+    /** Every shared pool the rules use: each step's, and each queue's plain pool (transfers, overflow). */
+    public Map<String, Pool> pools() {
+        Map<String, Pool> pools = new LinkedHashMap<>();
+        for (QueueDefinition queue : queues.values()) {
+            pools.put(queue.name(), Pool.of(queue.name(), null, Ordering.DEFAULT));
+        }
+        for (Workflow workflow : workflows.values()) {
+            List<Filter> all = new ArrayList<>(workflow.filters());
+            all.add(workflow.defaultFilter());
+            for (Filter filter : all) {
+                for (Step step : filter.steps()) {
+                    Pool pool = step.pool();
+                    pools.putIfAbsent(pool.id(), pool);
+                }
+            }
+        }
+        return pools;
+    }
+
+    /** The pools an agent belongs to: member of the pool's queue and passes the pool's narrowing. */
+    public Set<String> poolsFor(Agent agent) {
+        Set<String> ids = new LinkedHashSet<>();
+        Map<String, Object> variables = agent.expressionVariables();
+        for (Pool pool : pools().values()) {
+            QueueDefinition queue = queues.get(pool.queue());
+            if (queue.admits(agent) && (pool.agents() == null || pool.agents().test(variables))) {
+                ids.add(pool.id());
+            }
+        }
+        ids.add(Pool.directId(agent.id()));
+        return ids;
+    }
+}

@@ -1,0 +1,29 @@
+package io.switchboard.routing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A routing workflow (TaskRouter-like): ordered filters, the first whose expression matches wins,
+ * else the default filter.
+ *
+ * @param preferredAgentAttribute interaction attribute naming a preferred agent (e.g. the last agent
+ *                                who helped this customer); null = no preferred-agent routing
+ * @param preferredAgentTimeout how long to wait for that agent before the filter's steps apply
+ */
+public record Workflow(String name, List<Filter> filters, Filter defaultFilter, String preferredAgentAttribute,
+                       Duration preferredAgentTimeout) {
+    public Workflow {
+        filters = List.copyOf(filters);
+    }
+
+    public Filter select(Map<String, Object> interactionVariables) {
+        return firstMatch(interactionVariables).orElse(defaultFilter);
+    }
+
+    public Optional<Filter> firstMatch(Map<String, Object> interactionVariables) {
+        return filters.stream().filter(f -> f.match().test(interactionVariables)).findFirst();
+    }
+}

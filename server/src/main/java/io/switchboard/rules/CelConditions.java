@@ -1,0 +1,78 @@
+package io.switchboard.rules;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import io.switchboard.routing.Condition;
+import java.util.Map;
+
+/**
+ * Compiles routing expressions with CEL, once, at rule load. Two vocabularies exist: interaction
+ * expressions see {@code channel}, {@code attributes} and {@code customer}; agent expressions see
+ * only {@code agent}, because agent pools are computed ahead of time and cannot depend on a task.
+ */
+public final class CelConditions {
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .enableHeterogeneousNumericComparisons(true)
+            .build();
+    private static final MapType DYN_MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
+
+    private final CelCompiler interactionCompiler = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("channel", SimpleType.STRING)
+            .addVar("attributes", DYN_MAP)
+            .addVar("customer", DYN_MAP)
+            .setResultType(SimpleType.BOOL)
+            .build();
+    private final CelCompiler agentCompiler = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("agent", DYN_MAP)
+            .setResultType(SimpleType.BOOL)
+            .build();
+    private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+
+    public Condition interaction(YamlNode node) {
+        return compile(interactionCompiler, node);
+    }
+
+    public Condition agent(YamlNode node) {
+        return compile(agentCompiler, node);
+    }
+
+    private Condition compile(CelCompiler compiler, YamlNode node) {
+        String source = node.text().trim();
+        try {
+            CelAbstractSyntaxTree ast = compiler.compile(source).getAst();
+            return new CelCondition(source, runtime.createProgram(ast));
+        } catch (CelValidationException e) {
+            CelIssue first = e.getErrors().get(0);
+            throw node.error("invalid expression '" + source + "': " + first.getMessage()
+                    + " (column " + (first.getSourceLocation().getColumn() + 1) + ")");
+        } catch (CelEvaluationException e) {
+            throw node.error("cannot plan expression '" + source + "': " + e.getMessage());
+        }
+    }
+
+    private record CelCondition(String source, CelRuntime.Program program) implements Condition {
+        @Override
+        public boolean test(Map<String, Object> variables) {
+            try {
+                return Boolean.TRUE.equals(program.eval(variables));
+            } catch (CelEvaluationException e) {
+                // e.g. agent.skills.billing on an agent without that skill: not a match
+                return false;
+            }
+        }
+    }
+}

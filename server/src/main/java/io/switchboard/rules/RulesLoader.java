@@ -1,0 +1,156 @@
+package io.switchboard.rules;
+
+import io.switchboard.routing.Condition;
+import io.switchboard.routing.Filter;
+import io.switchboard.routing.Ordering;
+import io.switchboard.routing.QueueDefinition;
+import io.switchboard.routing.RoutingRules;
+import io.switchboard.routing.Step;
+import io.switchboard.routing.Workflow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads {@code routing-rules/*.yaml}. A file may hold {@code queues:} and/or one workflow
+ * ({@code workflow: <name>}, {@code filters:}, {@code default:}). Any error rejects the whole set with
+ * the file and line at fault, so the rules in force are always a consistent set.
+ */
+public final class RulesLoader {
+    private static final long MAX_SECONDS = 7 * 24 * 3600;
+
+    private final CelConditions cel = new CelConditions();
+    private final String defaultWorkflow;
+
+    public RulesLoader(String defaultWorkflow) {
+        this.defaultWorkflow = defaultWorkflow;
+    }
+
+    public RoutingRules load(Path directory) {
+        List<Path> files = ruleFiles(directory);
+        Map<String, QueueDefinition> queues = new LinkedHashMap<>();
+        Map<String, Workflow> workflows = new LinkedHashMap<>();
+        for (Path file : files) {
+            YamlNode root = YamlNode.parse(file);
+            if (root.isEmpty()) {
+                continue;
+            }
+            Map<String, YamlNode> top = root.entries("queues", "workflow", "preferredAgent", "filters", "default");
+            if (top.containsKey("queues")) {
+                readQueues(top.get("queues"), queues);
+            }
+            if (top.containsKey("workflow")) {
+                Workflow workflow = readWorkflow(top);
+                if (workflows.putIfAbsent(workflow.name(), workflow) != null) {
+                    throw top.get("workflow").error("workflow '" + workflow.name() + "' is defined twice");
+                }
+            } else if (top.containsKey("filters") || top.containsKey("default")) {
+                throw root.error("filters need a 'workflow: <name>' in the same file");
+            }
+        }
+        if (!workflows.containsKey(defaultWorkflow)) {
+            throw new RuleFileException(directory.toString(), 0, "no workflow named '" + defaultWorkflow
+                    + "' (the default workflow) in " + files.size() + " rule files");
+        }
+        try {
+            return new RoutingRules(queues, workflows, defaultWorkflow);
+        } catch (IllegalArgumentException e) {
+            throw new RuleFileException(directory.toString(), 0, e.getMessage());
+        }
+    }
+
+    private static List<Path> ruleFiles(Path directory) {
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new RuleFileException(directory.toString(), 0, "cannot list rule files: " + e.getMessage());
+        }
+    }
+
+    private void readQueues(YamlNode node, Map<String, QueueDefinition> queues) {
+        for (Map.Entry<String, YamlNode> entry : node.entries().entrySet()) {
+            Map<String, YamlNode> q = entry.getValue().entries(
+                    "members", "serviceLevelSeconds", "maxWaitSeconds", "overflow", "wrapUpSeconds");
+            try {
+                QueueDefinition queue = new QueueDefinition(entry.getKey(),
+                        q.containsKey("members") ? cel.agent(q.get("members")) : Condition.ALWAYS,
+                        seconds(q.get("serviceLevelSeconds")),
+                        seconds(q.get("maxWaitSeconds")),
+                        q.containsKey("overflow") ? q.get("overflow").text() : null,
+                        seconds(q.get("wrapUpSeconds")));
+                if (queues.putIfAbsent(queue.name(), queue) != null) {
+                    throw entry.getValue().error("queue '" + queue.name() + "' is defined twice");
+                }
+            } catch (IllegalArgumentException e) {
+                throw entry.getValue().error(e.getMessage());
+            }
+        }
+    }
+
+    private Workflow readWorkflow(Map<String, YamlNode> top) {
+        String name = top.get("workflow").text();
+        List<Filter> filters = new ArrayList<>();
+        if (top.containsKey("filters")) {
+            for (YamlNode item : top.get("filters").items()) {
+                Map<String, YamlNode> f = item.entries("name", "match", "steps");
+                if (!f.containsKey("match")) {
+                    throw item.error("filter needs 'match: <expression>'");
+                }
+                String filterName = f.containsKey("name") ? f.get("name").text() : "filter-" + (filters.size() + 1);
+                filters.add(new Filter(filterName, cel.interaction(f.get("match")), steps(item, f.get("steps"))));
+            }
+        }
+        if (!top.containsKey("default")) {
+            throw top.get("workflow").error("workflow '" + name + "' needs a 'default:' filter with steps");
+        }
+        Map<String, YamlNode> d = top.get("default").entries("steps");
+        Filter defaultFilter = new Filter("default", Condition.ALWAYS, steps(top.get("default"), d.get("steps")));
+        String preferredAttribute = null;
+        Duration preferredTimeout = null;
+        if (top.containsKey("preferredAgent")) {
+            Map<String, YamlNode> p = top.get("preferredAgent").entries("attribute", "timeoutSeconds");
+            if (!p.containsKey("attribute")) {
+                throw top.get("preferredAgent").error("preferredAgent needs 'attribute'");
+            }
+            preferredAttribute = p.get("attribute").text();
+            preferredTimeout = p.containsKey("timeoutSeconds") ? seconds(p.get("timeoutSeconds")) : Duration.ofSeconds(20);
+        }
+        return new Workflow(name, filters, defaultFilter, preferredAttribute, preferredTimeout);
+    }
+
+    private List<Step> steps(YamlNode owner, YamlNode node) {
+        if (node == null) {
+            throw owner.error("a filter needs 'steps:'");
+        }
+        List<Step> steps = new ArrayList<>();
+        for (YamlNode item : node.items()) {
+            Map<String, YamlNode> s = item.entries("queue", "agents", "priority", "timeoutSeconds", "order");
+            if (!s.containsKey("queue")) {
+                throw item.error("a step needs 'queue'");
+            }
+            try {
+                steps.add(new Step(s.get("queue").text(),
+                        s.containsKey("agents") ? cel.agent(s.get("agents")) : null,
+                        s.containsKey("priority") ? (int) s.get("priority").integer(-1000, 1000) : 0,
+                        seconds(s.get("timeoutSeconds")),
+                        s.containsKey("order") ? Ordering.parse(s.get("order").text()) : Ordering.DEFAULT));
+            } catch (IllegalArgumentException e) {
+                throw item.error(e.getMessage());
+            }
+        }
+        if (steps.isEmpty()) {
+            throw node.error("steps must not be empty");
+        }
+        return steps;
+    }
+
+    private static Duration seconds(YamlNode node) {
+        return node == null ? null : Duration.ofSeconds(node.integer(0, MAX_SECONDS));
+    }
+}

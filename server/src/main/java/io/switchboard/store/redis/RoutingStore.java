@@ -1,0 +1,149 @@
+package io.switchboard.store.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The routing state in Redis. Every change goes through {@code router.lua} (atomic across nodes);
+ * reads are plain commands. Lettuce futures are turned into Vert.x futures on the caller's context,
+ * so continuations run on the verticle's event loop, never on Lettuce's I/O thread.
+ */
+public final class RoutingStore {
+    private static final String SCRIPT = loadScript();
+
+    private final Vertx vertx;
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final InstantSource clock;
+    private final String[] settings;
+    private final String scriptSha;
+
+    /**
+     * @param aging priority points gained per second of waiting (see PriorityPolicy)
+     */
+    public RoutingStore(Vertx vertx, RedisConnection connection, RedisKeys keys, InstantSource clock,
+                        Duration reservationTimeout, int maxMissedOffers, double aging) {
+        this.vertx = vertx;
+        this.redis = connection.commands();
+        this.keys = keys;
+        this.clock = clock;
+        this.settings = new String[] {keys.prefix(), null, Long.toString(reservationTimeout.toMillis()),
+                Integer.toString(maxMissedOffers), Double.toString(aging)};
+        this.scriptSha = sha1(SCRIPT);
+    }
+
+    public RedisKeys keys() {
+        return keys;
+    }
+
+    public long now() {
+        return clock.millis();
+    }
+
+    /** Runs one routing command atomically. */
+    public Future<ScriptResult> run(String command, String... args) {
+        List<String> argv = new ArrayList<>(settings.length + 1 + args.length);
+        for (String s : settings) {
+            argv.add(s);
+        }
+        argv.set(1, Long.toString(now()));
+        argv.add(command);
+        argv.addAll(List.of(args));
+        String[] argArray = argv.toArray(String[]::new);
+        String[] keyArray = {keys.agents()};
+        return future(() -> redis.<String>evalsha(scriptSha, ScriptOutputType.VALUE, keyArray, argArray)
+                .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
+                        ? redis.<String>eval(SCRIPT, ScriptOutputType.VALUE, keyArray, argArray)
+                        : java.util.concurrent.CompletableFuture.failedStage(e)))
+                .map(ScriptResult::parse);
+    }
+
+    public Future<Map<String, String>> hash(String key) {
+        return future(() -> redis.hgetall(key));
+    }
+
+    public Future<List<String>> list(String key) {
+        return future(() -> redis.lrange(key, 0, -1));
+    }
+
+    public Future<List<String>> members(String key) {
+        return future(() -> redis.smembers(key)).map(List::copyOf);
+    }
+
+    public Future<Long> zcard(String key) {
+        return future(() -> redis.zcard(key));
+    }
+
+    public Future<List<String>> zrangeHead(String key, int count) {
+        return future(() -> redis.zrange(key, 0, count - 1));
+    }
+
+    public Future<Double> zscore(String key, String member) {
+        return future(() -> redis.zscore(key, member));
+    }
+
+    public Future<Long> zrank(String key, String member) {
+        return future(() -> redis.zrank(key, member));
+    }
+
+    public Future<Void> hset(String key, Map<String, String> fields) {
+        return future(() -> redis.hset(key, fields)).mapEmpty();
+    }
+
+    public Future<Void> setWithTtl(String key, String value, Duration ttl) {
+        return future(() -> redis.setex(key, ttl.toSeconds(), value)).mapEmpty();
+    }
+
+    public Future<String> get(String key) {
+        return future(() -> redis.get(key));
+    }
+
+    public Future<String> ping() {
+        return future(redis::ping);
+    }
+
+    /** Reads many hashes in one pipeline (Lettuce pipelines commands issued back to back). */
+    public Future<List<Map<String, String>>> hashes(List<String> hashKeys) {
+        List<Future<Map<String, String>>> all = hashKeys.stream().map(this::hash).toList();
+        return Future.all(all).map(c -> all.stream().map(Future::result).toList());
+    }
+
+    private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
+        return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static String loadScript() {
+        try (InputStream in = RoutingStore.class.getResourceAsStream("router.lua")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.switchboard.store.redis;
+
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.metrics.RoutingMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every node sweeps the shared timer set on an interval. The sweep claims and acts on due timers in
+ * one atomic script, so each timer fires exactly once whichever node gets there first, and timers
+ * survive any node: a deadline that passed while no node ran fires at the next node's first sweep.
+ */
+public final class TimerSweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(TimerSweeper.class);
+
+    private final Vertx vertx;
+    private final RoutingEngine engine;
+    private final RoutingMetrics metrics;
+    private final int batch;
+    private long timerId = -1;
+    private boolean running;
+
+    public TimerSweeper(Vertx vertx, RoutingEngine engine, RoutingMetrics metrics, int batch) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.batch = batch;
+    }
+
+    public void start(long intervalMillis) {
+        vertx.runOnContext(v -> timerId = vertx.setPeriodic(0, intervalMillis, id -> sweep()));
+    }
+
+    public void stop() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    /** One sweep at a time per node; a full batch means more are due, so it goes again at once. */
+    private void sweep() {
+        if (running) {
+            return;
+        }
+        running = true;
+        engine.sweepTimers(batch).onComplete(ar -> {
+            running = false;
+            if (ar.failed()) {
+                LOG.warn("timer sweep failed: {}", ar.cause().getMessage());
+                return;
+            }
+            // Lua's cjson encodes an empty list as {}, so only a non-empty one is an array
+            if (ar.result().result().getValue("lateMs") instanceof JsonArray late) {
+                late.forEach(ms -> metrics.timerFired(((Number) ms).longValue()));
+            }
+            if (ar.result().result().getInteger("fired", 0) >= batch) {
+                vertx.runOnContext(v -> sweep());
+            }
+        });
+    }
+}

@@ -1,0 +1,505 @@
+-- Switchboard routing state machine, run atomically inside Redis.
+--
+-- Every state change of interactions, reservations and agents happens in this one script, so two
+-- server nodes on one Redis can never reserve the same agent capacity or the same interaction twice:
+-- Redis runs one script at a time. The Java side decides *what* should happen (which workflow, which
+-- pools, which priority); this script decides *who gets what* and keeps the indexes consistent.
+--
+-- Call: EVALSHA sha 1 <prefix>:agents  prefix nowMs reservationTimeoutMs maxMissedOffers agingPerSecond cmd args...
+-- Reply: a JSON string {"result": ..., "error": "...", "events": [...]}.
+--
+-- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
+--   agent:<id>                 hash: presence reason state stateSince idle rsv missed wrap cap:<c> load:<c> skill:<s> ...
+--   agent:<id>:pools           set of pool ids the agent belongs to (computed by the server from the rules)
+--   agents                     set of all agent ids
+--   pool:<id>                  hash: queue order skill
+--   pool:<id>:avail:<c>        zset of agents that can take one more <c> interaction now; lowest score = best
+--   pool:<id>:wait:<c>         zset of interactions waiting in that pool; lowest score = highest priority
+--   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
+--   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
+--   int:<id>                   hash: the interaction
+--   int:<id>:history           list of JSON events
+--   int:<id>:rejected          set of agents that rejected or missed this interaction at its current step
+--   rsv:<id>                   hash: a reservation (offer)
+--   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>"
+--   bus                        pub/sub channel of agent-facing events, fanned out to every node
+
+local P = ARGV[1]
+local NOW = tonumber(ARGV[2])
+local RSV_TIMEOUT = tonumber(ARGV[3])
+local MAX_MISSED = tonumber(ARGV[4])
+local AGING = tonumber(ARGV[5])
+local CMD = ARGV[6]
+local CAPACITY_CHANNELS = {'voice', 'chat', 'email'}
+
+local function key(...) return P .. ':' .. table.concat({...}, ':') end
+
+local events = {}
+local function emit(ev)
+  ev.at = NOW
+  events[#events + 1] = ev
+  if ev.agent then redis.call('PUBLISH', P .. ':bus', cjson.encode(ev)) end
+end
+
+local function history(iid, ev)
+  ev.at = NOW
+  redis.call('RPUSH', key('int', iid, 'history'), cjson.encode(ev))
+end
+
+local function num(v) return tonumber(v) or 0 end
+local function str(v) if v == nil or v == cjson.null then return '' end return v end
+local function blank(v) return v == nil or v == false or v == '' end
+
+-- Agent state, derived so it can never disagree with the counters:
+-- an open offer wins, then live work, then wrap-up, then what the agent chose (available/away/offline).
+local function derive_state(akey)
+  local f = redis.call('HMGET', akey, 'presence', 'rsv', 'load:voice', 'load:chat', 'load:email', 'wrap')
+  if not blank(f[2]) then return 'reserved' end
+  local wrap = num(f[6])
+  if num(f[3]) + num(f[4]) + num(f[5]) - wrap > 0 then return 'busy' end
+  if wrap > 0 then return 'wrap_up' end
+  return f[1] or 'offline'
+end
+
+local pool_meta = {}
+local function meta(pool)
+  local m = pool_meta[pool]
+  if not m then
+    local f = redis.call('HMGET', key('pool', pool), 'order', 'skill')
+    m = {order = f[1] or 'longest_idle', skill = f[2]}
+    pool_meta[pool] = m
+  end
+  return m
+end
+
+-- Lower score = offered first. Ties fall back to longest idle.
+local function pool_score(pool, akey)
+  local m = meta(pool)
+  local idle = num(redis.call('HGET', akey, 'idle'))
+  if m.order == 'highest_proficiency' and m.skill then
+    return -num(redis.call('HGET', akey, 'skill:' .. m.skill)) * 1e13 + idle
+  elseif m.order == 'least_occupied' then
+    local load, cap = 0, 0
+    for _, c in ipairs(CAPACITY_CHANNELS) do
+      local f = redis.call('HMGET', akey, 'load:' .. c, 'cap:' .. c)
+      load = load + num(f[1]); cap = cap + num(f[2])
+    end
+    local occupancy = 1
+    if cap > 0 then occupancy = load / cap end
+    return occupancy * 1e13 + idle
+  end
+  return idle
+end
+
+-- Puts the agent into (or takes it out of) the availability index of every pool and channel,
+-- and publishes its state when that changed.
+local function refresh(aid)
+  local akey = key('agent', aid)
+  local f = redis.call('HMGET', akey, 'presence', 'rsv')
+  local open = f[1] == 'available' and blank(f[2])
+  local pools = redis.call('SMEMBERS', akey .. ':pools')
+  for _, c in ipairs(CAPACITY_CHANNELS) do
+    local lc = redis.call('HMGET', akey, 'load:' .. c, 'cap:' .. c)
+    local free = open and num(lc[1]) < num(lc[2])
+    for _, pool in ipairs(pools) do
+      local z = key('pool', pool, 'avail', c)
+      if free then redis.call('ZADD', z, pool_score(pool, akey), aid) else redis.call('ZREM', z, aid) end
+    end
+  end
+  local state = derive_state(akey)
+  local old = redis.call('HGET', akey, 'state')
+  if state ~= old then
+    redis.call('HSET', akey, 'state', state, 'stateSince', NOW)
+    emit({type = 'state_changed', agent = aid, state = state, previous = old or '',
+          reason = redis.call('HGET', akey, 'reason') or ''})
+  end
+end
+
+local function unplace(iid, f)
+  redis.call('ZREM', key('pool', f.pool, 'wait', f.cch), iid)
+  redis.call('ZREM', key('queue', f.queue, 'prio'), iid)
+  redis.call('ZREM', key('queue', f.queue, 'since'), iid)
+end
+
+local function place(iid, f)
+  redis.call('ZADD', key('pool', f.pool, 'wait', f.cch), f.score, iid)
+  redis.call('ZADD', key('queue', f.queue, 'prio'), f.score, iid)
+  redis.call('ZADD', key('queue', f.queue, 'since'), f.queued, iid)
+end
+
+local function fields(iid)
+  local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent', 'rsv', 'channel')
+  if not v[1] then return nil end
+  return {status = v[1], pool = v[2], cch = v[3], queue = v[4], score = tonumber(v[5]), queued = v[6],
+          step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10]}
+end
+
+local function set_status(iid, status, reason)
+  redis.call('HSET', key('int', iid), 'status', status, 'reason', reason or '', 'updated', NOW)
+  history(iid, {type = 'status', status = status, reason = reason or ''})
+end
+
+-- Moves the interaction onto step n of its route plan: pool, queue, priority and the step's timer.
+-- Priority = base (customer value + requested) + step priority + aging. Aging is linear in waiting
+-- time at the same rate for everyone, so ordering by (AGING * queuedAt - priority) never needs
+-- rescoring: an old standard contact overtakes a new gold one after (gap in points / AGING) seconds.
+local function enter_step(iid, n)
+  local ikey = key('int', iid)
+  local h = redis.call('HMGET', ikey, 'plan', 'base', 'queued')
+  local plan = cjson.decode(h[1])
+  local step = plan[n + 1]
+  local priority = num(h[2]) + num(step.priority)
+  local score = AGING * (num(h[3]) / 1000) - priority
+  redis.call('HSET', ikey, 'step', n, 'pool', step.pool, 'queue', step.queue, 'priority', priority, 'score', score)
+  history(iid, {type = 'step', step = n, queue = step.queue, pool = step.pool, priority = priority})
+  if step.timeout and step.timeout > 0 and n + 1 < #plan then
+    local member = 'step|' .. iid .. '|' .. n
+    redis.call('ZADD', key('timers'), NOW + step.timeout * 1000, member)
+    redis.call('HSET', ikey, 'steptimer', member)
+  else
+    redis.call('HSET', ikey, 'steptimer', '')
+  end
+end
+
+local function clear_step_timer(iid)
+  local member = redis.call('HGET', key('int', iid), 'steptimer')
+  if not blank(member) then
+    redis.call('ZREM', key('timers'), member)
+    redis.call('HSET', key('int', iid), 'steptimer', '')
+  end
+end
+
+local function reserve(iid, aid)
+  local f = fields(iid)
+  local ikey = key('int', iid)
+  local n = redis.call('HINCRBY', ikey, 'offers', 1)
+  local rid = iid .. '.' .. n
+  unplace(iid, f)
+  redis.call('HSET', ikey, 'status', 'reserved', 'rsv', rid, 'agent', aid, 'offered', NOW, 'updated', NOW)
+  redis.call('HSET', key('rsv', rid), 'interaction', iid, 'agent', aid, 'created', NOW,
+             'expires', NOW + RSV_TIMEOUT, 'status', 'pending', 'channel', f.channel, 'queue', f.queue)
+  redis.call('ZADD', key('timers'), NOW + RSV_TIMEOUT, 'rsv|' .. rid)
+  local akey = key('agent', aid)
+  redis.call('HSET', akey, 'rsv', rid)
+  redis.call('HINCRBY', akey, 'load:' .. f.cch, 1)
+  history(iid, {type = 'status', status = 'reserved', agent = aid, reservation = rid})
+  local attrs = redis.call('HMGET', ikey, 'customerId', 'created', 'priority')
+  emit({type = 'offer', agent = aid, reservation = rid, interaction = iid, channel = f.channel,
+        queue = f.queue, customerId = attrs[1] or '', waitedMs = NOW - num(f.queued),
+        priority = num(attrs[3]), timeoutMs = RSV_TIMEOUT, expiresAt = NOW + RSV_TIMEOUT})
+  refresh(aid)
+  return rid
+end
+
+local function rejected_by(iid, aid)
+  return redis.call('SISMEMBER', key('int', iid, 'rejected'), aid) == 1
+end
+
+-- Offers a newly queued interaction to the best free agent of its pool. Only the head few agents
+-- are looked at (those that did not already refuse it), so the cost is logarithmic in pool size.
+local function offer_interaction(iid)
+  local f = fields(iid)
+  if not f or f.status ~= 'queued' then return nil end
+  for _, aid in ipairs(redis.call('ZRANGE', key('pool', f.pool, 'avail', f.cch), 0, 9)) do
+    if not rejected_by(iid, aid) then return reserve(iid, aid) end
+  end
+  return nil
+end
+
+-- Finds the highest-priority interaction an agent can take now: the head of the waiting line of each
+-- of its pools, for each channel with free capacity.
+local function best_for_agent(aid)
+  local akey = key('agent', aid)
+  local f = redis.call('HMGET', akey, 'presence', 'rsv')
+  if f[1] ~= 'available' or not blank(f[2]) then return nil end
+  local pools = redis.call('SMEMBERS', akey .. ':pools')
+  local best, best_score = nil, nil
+  for _, c in ipairs(CAPACITY_CHANNELS) do
+    local lc = redis.call('HMGET', akey, 'load:' .. c, 'cap:' .. c)
+    if num(lc[1]) < num(lc[2]) then
+      for _, pool in ipairs(pools) do
+        local head = redis.call('ZRANGE', key('pool', pool, 'wait', c), 0, 9, 'WITHSCORES')
+        for i = 1, #head, 2 do
+          if not rejected_by(head[i], aid) then
+            local s = tonumber(head[i + 1])
+            if not best_score or s < best_score then best, best_score = head[i], s end
+            break
+          end
+        end
+      end
+    end
+  end
+  return best
+end
+
+local function offer_agent(aid)
+  local iid = best_for_agent(aid)
+  if iid then return reserve(iid, aid) end
+  return nil
+end
+
+local function release_agent(aid, cch, was_wrapping)
+  local akey = key('agent', aid)
+  redis.call('HINCRBY', akey, 'load:' .. cch, -1)
+  if was_wrapping then redis.call('HINCRBY', akey, 'wrap', -1) end
+  redis.call('HSET', akey, 'idle', NOW)
+  refresh(aid)
+end
+
+-- Closes an open reservation. missed = the agent let it ring out (counts toward away(missed)).
+-- requeue = the interaction goes back to its place in line (false when it is being canceled).
+local function close_reservation(rid, outcome, missed, requeue)
+  local rkey = key('rsv', rid)
+  local r = redis.call('HMGET', rkey, 'interaction', 'agent', 'status')
+  if r[3] ~= 'pending' then return false end
+  local iid, aid = r[1], r[2]
+  redis.call('HSET', rkey, 'status', outcome, 'closed', NOW)
+  redis.call('ZREM', key('timers'), 'rsv|' .. rid)
+  local f = fields(iid)
+  local akey = key('agent', aid)
+  redis.call('HSET', akey, 'rsv', '')
+  redis.call('HINCRBY', akey, 'load:' .. f.cch, -1)
+  if missed then
+    local count = redis.call('HINCRBY', akey, 'missed', 1)
+    if count >= MAX_MISSED then
+      redis.call('HSET', akey, 'presence', 'away', 'reason', 'missed', 'missed', 0)
+    end
+  end
+  emit({type = 'offer_canceled', agent = aid, reservation = rid, interaction = iid, reason = outcome})
+  refresh(aid)
+  if requeue then
+    redis.call('SADD', key('int', iid, 'rejected'), aid)
+    redis.call('HSET', key('int', iid), 'status', 'queued', 'rsv', '', 'agent', '', 'updated', NOW)
+    history(iid, {type = 'status', status = 'queued', reason = outcome, agent = aid})
+    f.status = 'queued'
+    place(iid, f)
+    emit({type = 'requeued', interaction = iid, queue = f.queue, reason = outcome})
+    offer_interaction(iid)
+  end
+  offer_agent(aid)
+  return true
+end
+
+local function escalate(iid, n)
+  local f = fields(iid)
+  if not f or f.step ~= n then return end
+  if f.status ~= 'queued' and f.status ~= 'reserved' then return end
+  if f.status == 'queued' then unplace(iid, f) end
+  redis.call('DEL', key('int', iid, 'rejected'))
+  enter_step(iid, n + 1)
+  local g = fields(iid)
+  emit({type = 'escalated', interaction = iid, step = n + 1, queue = g.queue})
+  if g.status == 'queued' then
+    place(iid, g)
+    offer_interaction(iid)
+  end
+end
+
+local function complete(iid, disposition, notes)
+  local f = fields(iid)
+  if f.status ~= 'assigned' and f.status ~= 'wrapping' then return 'conflict' end
+  local ikey = key('int', iid)
+  redis.call('HSET', ikey, 'disposition', disposition or '', 'notes', notes or '')
+  if redis.call('HGET', ikey, 'ended') == false then redis.call('HSET', ikey, 'ended', NOW) end
+  redis.call('HSET', ikey, 'completed', NOW)
+  redis.call('ZREM', key('timers'), 'wrap|' .. iid)
+  set_status(iid, 'completed', disposition)
+  emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or ''})
+  release_agent(f.agent, f.cch, f.status == 'wrapping')
+  offer_agent(f.agent)
+  return nil
+end
+
+-------------------------------------------------------------------------------------------- commands
+local A = ARGV
+local commands = {}
+
+-- enqueue iid hashFieldsJson — fields include channel cch plan base customerId attributes created
+commands.enqueue = function()
+  local iid = A[7]
+  local ikey = key('int', iid)
+  if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
+  local h = cjson.decode(A[8])
+  for k, v in pairs(h) do redis.call('HSET', ikey, k, str(v)) end
+  redis.call('HSET', ikey, 'created', NOW, 'queued', NOW, 'offers', 0, 'updated', NOW)
+  set_status(iid, 'queued', 'created')
+  enter_step(iid, 0)
+  local f = fields(iid)
+  place(iid, f)
+  emit({type = 'queued', interaction = iid, queue = f.queue, channel = f.channel})
+  offer_interaction(iid)
+  return {queue = f.queue, priority = num(redis.call('HGET', ikey, 'priority')), status = redis.call('HGET', ikey, 'status')}
+end
+
+-- accept rid aid
+commands.accept = function()
+  local rid, aid = A[7], A[8]
+  local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status')
+  if not r[1] then return nil, 'not_found' end
+  if r[2] ~= aid then return nil, 'forbidden' end
+  if r[3] ~= 'pending' then return nil, 'conflict' end
+  local iid = r[1]
+  redis.call('HSET', key('rsv', rid), 'status', 'accepted', 'closed', NOW)
+  redis.call('ZREM', key('timers'), 'rsv|' .. rid)
+  clear_step_timer(iid)
+  redis.call('HSET', key('int', iid), 'answered', NOW, 'rsv', '')
+  set_status(iid, 'assigned', 'accepted')
+  redis.call('DEL', key('int', iid, 'rejected'))
+  local akey = key('agent', aid)
+  redis.call('HSET', akey, 'rsv', '', 'missed', 0)
+  local f = fields(iid)
+  emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
+        channel = f.channel, waitedMs = NOW - num(f.queued)})
+  refresh(aid)
+  offer_agent(aid)
+  return {interaction = iid}
+end
+
+-- reject rid aid reason
+commands.reject = function()
+  local rid, aid = A[7], A[8]
+  local r = redis.call('HMGET', key('rsv', rid), 'agent', 'status')
+  if not r[1] then return nil, 'not_found' end
+  if r[1] ~= aid then return nil, 'forbidden' end
+  if r[2] ~= 'pending' then return nil, 'conflict' end
+  close_reservation(rid, A[9] ~= '' and A[9] or 'rejected', false, true)
+  return {}
+end
+
+-- wrapup iid wrapMs : the conversation ended; the agent keeps the capacity until wrap-up is done
+commands.wrapup = function()
+  local iid, wrap_ms = A[7], tonumber(A[8])
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if f.status ~= 'assigned' then return nil, 'conflict' end
+  redis.call('HSET', key('int', iid), 'ended', NOW)
+  if wrap_ms <= 0 then complete(iid, '', '') return {status = 'completed'} end
+  set_status(iid, 'wrapping', 'ended')
+  redis.call('HINCRBY', key('agent', f.agent), 'wrap', 1)
+  redis.call('ZADD', key('timers'), NOW + wrap_ms, 'wrap|' .. iid)
+  emit({type = 'wrapping', agent = f.agent, interaction = iid, queue = f.queue, wrapUpMs = wrap_ms})
+  refresh(f.agent)
+  return {status = 'wrapping'}
+end
+
+-- complete iid disposition notes
+commands.complete = function()
+  local iid = A[7]
+  if not fields(iid) then return nil, 'not_found' end
+  local err = complete(iid, A[8], A[9])
+  if err then return nil, err end
+  return {status = 'completed'}
+end
+
+-- cancel iid status reason : status is canceled or abandoned
+commands.cancel = function()
+  local iid, status, reason = A[7], A[8], A[9]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if f.status == 'reserved' then
+    close_reservation(f.rsv, 'canceled', false, false)
+  elseif f.status == 'queued' then
+    unplace(iid, f)
+  else
+    return nil, 'conflict'
+  end
+  clear_step_timer(iid)
+  redis.call('HSET', key('int', iid), 'ended', NOW)
+  set_status(iid, status, reason)
+  emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = NOW - num(f.queued)})
+  return {status = status}
+end
+
+-- transfer iid planJson base : an assigned interaction goes back in line on a new route, keeping its age
+commands.transfer = function()
+  local iid = A[7]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if f.status ~= 'assigned' then return nil, 'conflict' end
+  redis.call('HSET', key('int', iid), 'plan', A[8], 'base', A[9], 'agent', '')
+  redis.call('HINCRBY', key('int', iid), 'transfers', 1)
+  history(iid, {type = 'status', status = 'transferred', agent = f.agent})
+  emit({type = 'transferred', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel})
+  release_agent(f.agent, f.cch, false)
+  set_status(iid, 'queued', 'transferred')
+  enter_step(iid, 0)
+  local g = fields(iid)
+  place(iid, g)
+  offer_interaction(iid)
+  offer_agent(f.agent)
+  return {queue = g.queue}
+end
+
+-- state aid presence reason
+commands.state = function()
+  local aid, presence, reason = A[7], A[8], A[9]
+  local akey = key('agent', aid)
+  if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
+  local was = redis.call('HGET', akey, 'presence')
+  redis.call('HSET', akey, 'presence', presence, 'reason', reason or '')
+  if presence == 'available' and was ~= 'available' then redis.call('HSET', akey, 'idle', NOW, 'missed', 0) end
+  -- presence is set first so that closing an open offer does not hand the leaving agent a new one
+  local rid = redis.call('HGET', akey, 'rsv')
+  if presence ~= 'available' and not blank(rid) then close_reservation(rid, 'agent_' .. presence, false, true) end
+  refresh(aid)
+  offer_agent(aid)
+  return {state = redis.call('HGET', akey, 'state')}
+end
+
+-- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership
+commands.upsert = function()
+  local aid = A[7]
+  local akey = key('agent', aid)
+  if redis.call('EXISTS', akey) == 0 then
+    redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW, 'rsv', '', 'missed', 0, 'wrap', 0,
+               'load:voice', 0, 'load:chat', 0, 'load:email', 0)
+    redis.call('SADD', key('agents'), aid)
+  end
+  for _, k in ipairs(redis.call('HKEYS', akey)) do
+    if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
+  end
+  for k, v in pairs(cjson.decode(A[8])) do redis.call('HSET', akey, k, str(v)) end
+  local pools_key = akey .. ':pools'
+  for _, pool in ipairs(redis.call('SMEMBERS', pools_key)) do
+    for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
+  end
+  redis.call('DEL', pools_key)
+  for _, pool in ipairs(cjson.decode(A[9])) do redis.call('SADD', pools_key, pool) end
+  refresh(aid)
+  offer_agent(aid)
+  return {state = redis.call('HGET', akey, 'state')}
+end
+
+-- pools poolsJson : [{id, queue, order, skill}] the pools of the loaded rules
+commands.pools = function()
+  for _, p in ipairs(cjson.decode(A[7])) do
+    redis.call('HSET', key('pool', p.id), 'queue', p.queue, 'order', str(p.order), 'skill', str(p.skill))
+  end
+  return {}
+end
+
+-- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once
+commands.sweep = function()
+  local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[7]))
+  local late = {}
+  for i = 1, #due, 2 do
+    local member, deadline = due[i], tonumber(due[i + 1])
+    redis.call('ZREM', key('timers'), member)
+    late[#late + 1] = NOW - deadline
+    local kind, id, n = string.match(member, '^(%a+)|([^|]+)|?(%d*)$')
+    if kind == 'rsv' then
+      close_reservation(id, 'timeout', true, true)
+    elseif kind == 'step' then
+      escalate(id, tonumber(n))
+    elseif kind == 'wrap' then
+      local f = fields(id)
+      if f and f.status == 'wrapping' then complete(id, 'wrap_up_timeout', '') end
+    end
+  end
+  return {fired = #late, lateMs = late}
+end
+
+local handler = commands[CMD]
+if not handler then return cjson.encode({error = 'unknown_command'}) end
+local result, err = handler()
+return cjson.encode({result = result or {}, error = err, events = events})

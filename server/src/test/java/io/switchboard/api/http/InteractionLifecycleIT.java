@@ -1,0 +1,147 @@
+package io.switchboard.api.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The whole life of an interaction through HTTP and the agent's WebSocket, with the shipped rules. */
+@ExtendWith(TestRedis.class)
+class InteractionLifecycleIT {
+    private TestNode node;
+    private Api admin;
+
+    @BeforeEach
+    void start(TestRedis redis) {
+        node = TestNode.on(redis, redis.newPrefix()).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void offerAcceptWrapUpCompleteAndAvailableAgain() {
+        Api agent = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        try (AgentSocket events = agent.events("ann")) {
+            Agents.available(agent, "ann");
+            assertEquals("available", events.await("state_changed").getString("state"));
+
+            JsonObject created = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                    .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json();
+            String id = created.getString("id");
+            assertEquals("support", created.getString("queue"));
+
+            JsonObject offer = events.await("offer");
+            assertEquals(id, offer.getString("interaction"));
+            assertEquals("voice", offer.getString("channel"));
+            assertEquals(15_000, offer.getLong("timeoutMs"));
+            assertEquals("reserved", Agents.state(admin, "ann"));
+
+            agent.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+            assertEquals(id, events.await("assigned").getString("interaction"));
+            assertEquals("assigned", admin.get("/api/v1/interactions/" + id).expect(200).json().getString("status"));
+            assertEquals("busy", Agents.state(admin, "ann"));
+
+            assertEquals("wrapping", agent.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200)
+                    .json().getString("status"));
+            assertEquals("wrap_up", Agents.state(admin, "ann"));
+
+            agent.post("/api/v1/interactions/" + id + "/complete",
+                    new JsonObject().put("disposition", "resolved").put("notes", "reset password")).expect(200);
+            events.await(m -> "state_changed".equals(m.getString("type")) && "available".equals(m.getString("state")),
+                    "available again", java.time.Duration.ofSeconds(5));
+
+            JsonObject done = admin.get("/api/v1/interactions/" + id).expect(200).json();
+            assertEquals("completed", done.getString("status"));
+            assertEquals("resolved", done.getString("disposition"));
+            assertEquals("ann", done.getString("agentId"));
+            JsonObject ts = done.getJsonObject("timestamps");
+            for (String t : List.of("created", "queued", "offered", "answered", "ended", "completed")) {
+                assertNotNull(ts.getLong(t), t);
+            }
+            assertEquals(List.of("queued", "reserved", "assigned", "wrapping", "completed"), statuses(done));
+            assertEquals(0, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        }
+    }
+
+    @Test
+    void agentsActOnlyOnThemselves() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Agents.create(admin, "bob", new JsonObject().put("support", 8));
+        ann.post("/api/v1/agents/bob/state", new JsonObject().put("state", "available")).expect(403);
+        ann.get("/api/v1/agents/bob").expect(403);
+        ann.get("/api/v1/agents").expect(403);
+        ann.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(403);
+
+        Api bob = Agents.login(admin, "bob");
+        Agents.available(bob, "bob");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                .json().getString("id");
+        String reservation = admin.get("/api/v1/interactions/" + id).json().getString("reservationId");
+        ann.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(403);
+        ann.get("/api/v1/interactions/" + id).expect(403);
+        bob.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(200);
+        bob.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(409);
+        bob.get("/api/v1/interactions/" + id).expect(200);
+    }
+
+    @Test
+    void badRequestsGetClearJsonErrors() {
+        JsonObject noToken = admin.as(null).get("/api/v1/agents").expect(401).json();
+        assertEquals("unauthorized", noToken.getString("error"));
+        admin.as("wrong").get("/api/v1/agents").expect(401);
+        admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "nobody").put("pin", "0000"))
+                .expect(401);
+
+        assertEquals("bad_request", admin.postRaw("/api/v1/interactions", "{not json").expect(400).json().getString("error"));
+        assertTrue(admin.post("/api/v1/interactions", new JsonObject().put("channel", "fax")).expect(400)
+                .json().getString("message").contains("channel"));
+        admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat").put("workflow", "nope")).expect(422);
+        admin.put("/api/v1/agents/x", new JsonObject().put("skills", new JsonObject().put("support", 11))).expect(400);
+        admin.put("/api/v1/agents/bad%20id", new JsonObject()).expect(400);
+        admin.get("/api/v1/interactions/does-not-exist").expect(404);
+        admin.post("/api/v1/reservations/nope/accept", new JsonObject().put("agentId", "x")).expect(404);
+        admin.get("/api/v1/queues/nope/stats").expect(404);
+        admin.get("/api/v1/nothing-here").expect(404);
+
+        String big = "{\"channel\":\"chat\",\"attributes\":{\"x\":\"" + "a".repeat(1_100_000) + "\"}}";
+        assertEquals("payload_too_large", admin.postRaw("/api/v1/interactions", big).expect(413).json().getString("error"));
+
+        // nothing above changed state: the queue is still empty and no agent exists
+        assertEquals(0, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        assertEquals(0, admin.get("/api/v1/agents").expect(200).array().size());
+    }
+
+    @Test
+    void healthAndMetricsAndOpenApi() {
+        assertEquals("UP", admin.as(null).get("/health/live").expect(200).json().getString("status"));
+        assertEquals("UP", admin.as(null).get("/health/ready").expect(200).json().getString("redis"));
+        assertTrue(admin.as(null).get("/api/v1/openapi.yaml").expect(200).body().startsWith("openapi: 3"));
+        admin.as(null).get("/metrics").expect(401);
+        admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201);
+        String scrape = admin.as("test-supervisor-key").get("/metrics").expect(200).body();
+        assertTrue(scrape.contains("switchboard_routing_events_total{channel=\"chat\",event=\"queued\",queue=\"support\"} 1.0"),
+                scrape);
+    }
+
+    private static List<String> statuses(JsonObject interaction) {
+        JsonArray history = interaction.getJsonArray("history");
+        return history.stream().map(JsonObject.class::cast).filter(e -> "status".equals(e.getString("type")))
+                .map(e -> e.getString("status")).toList();
+    }
+}

@@ -1,0 +1,85 @@
+package io.switchboard.testing;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+
+/** An agent desktop's event stream, as received over a real WebSocket. */
+public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
+    private final List<JsonObject> received = new ArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+    private int consumed;
+
+    void attach(WebSocket ws) {
+        this.socket = ws;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            JsonObject message = new JsonObject(partial.toString());
+            partial.setLength(0);
+            synchronized (received) {
+                received.add(message);
+                received.notifyAll();
+            }
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    /** The next message (after those already taken) of this type; earlier messages of other types are skipped. */
+    public JsonObject await(String type) {
+        return await(type, Await.DEFAULT);
+    }
+
+    public JsonObject await(String type, Duration timeout) {
+        return await(m -> type.equals(m.getString("type")), type, timeout);
+    }
+
+    public JsonObject await(Predicate<JsonObject> match, String description, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (received) {
+            while (true) {
+                for (int i = consumed; i < received.size(); i++) {
+                    if (match.test(received.get(i))) {
+                        consumed = i + 1;
+                        return received.get(i);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no '" + description + "' message within " + timeout + "; got " + received);
+                }
+                try {
+                    received.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    /** Every message received so far. */
+    public List<JsonObject> all() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+    }
+
+    public void abort() {
+        socket.abort();
+    }
+}
