@@ -19,7 +19,7 @@
 --   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
 --   int:<id>                   hash: the interaction
 --   int:<id>:history           list of JSON events
---   int:<id>:rejected          set of agents that rejected or missed this interaction at its current step
+--   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>"
 --   bus                        pub/sub channel of agent-facing events, fanned out to every node
@@ -268,6 +268,9 @@ local function close_reservation(rid, outcome, missed, requeue)
   emit({type = 'offer_canceled', agent = aid, reservation = rid, interaction = iid, reason = outcome})
   refresh(aid)
   if requeue then
+    -- skip the agent who just refused it (no ping-pong), but only that one: once another agent
+    -- refuses it too, the first is eligible again, so a small team never strands a contact
+    redis.call('DEL', key('int', iid, 'rejected'))
     redis.call('SADD', key('int', iid, 'rejected'), aid)
     redis.call('HSET', key('int', iid), 'status', 'queued', 'rsv', '', 'agent', '', 'updated', NOW)
     history(iid, {type = 'status', status = 'queued', reason = outcome, agent = aid})

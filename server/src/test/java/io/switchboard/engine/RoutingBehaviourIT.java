@@ -1,0 +1,196 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who gets what, and when: skills, escalation, value, aging, timeouts. Time is moved, not waited. */
+@ExtendWith(TestRedis.class)
+class RoutingBehaviourIT {
+    private final TestClock clock = new TestClock();
+    private TestNode node;
+    private Api admin;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private String create(JsonObject body) {
+        return admin.post("/api/v1/interactions", body).expect(201).json().getString("id");
+    }
+
+    private JsonObject interaction(String id) {
+        return admin.get("/api/v1/interactions/" + id).expect(200).json();
+    }
+
+    @Test
+    void skillMismatchWaitsUntilAQualifiedAgentArrives() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Agents.available(sam, "sam");
+        String id = create(new JsonObject().put("channel", "chat").put("attributes", new JsonObject().put("language", "es")));
+        JsonObject waiting = interaction(id);
+        assertEquals("queued", waiting.getString("status"));
+        assertEquals(1, waiting.getInteger("position"));
+        assertEquals("available", Agents.state(admin, "sam"), "a support-only agent is not offered a Spanish chat");
+
+        Api eva = Agents.create(admin, "eva", new JsonObject().put("spanish", 9));
+        try (AgentSocket events = eva.events("eva")) {
+            Agents.available(eva, "eva");
+            assertEquals(id, events.await("offer").getString("interaction"));
+        }
+        assertEquals("eva", interaction(id).getString("agentId"));
+    }
+
+    @Test
+    void escalatesToTheNextStepAfterItsTimeout() {
+        Api luis = Agents.create(admin, "luis", new JsonObject().put("spanish", 5));
+        Agents.available(luis, "luis");
+        String id = create(new JsonObject().put("channel", "chat").put("attributes", new JsonObject().put("language", "es")));
+        assertEquals(0, interaction(id).getInteger("step"));
+        assertEquals("queued", interaction(id).getString("status"), "step 0 wants spanish >= 8");
+
+        try (AgentSocket events = luis.events("luis")) {
+            clock.advance(Duration.ofSeconds(31));
+            assertEquals(id, events.await("offer").getString("interaction"));
+        }
+        JsonObject offered = interaction(id);
+        assertEquals(1, offered.getInteger("step"));
+        assertEquals("reserved", offered.getString("status"));
+    }
+
+    @Test
+    void goldCustomerOvertakesStandardButAgingEventuallyWins() {
+        admin.post("/api/v1/customers", new JsonArray()
+                .add(new JsonObject().put("id", "c-std").put("tier", "standard"))
+                .add(new JsonObject().put("id", "c-gold").put("tier", "gold"))).expect(201);
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+
+        // gold (20 points) arriving 10 s after standard goes first: aging gave standard only 5 points
+        String standard = create(new JsonObject().put("channel", "voice").put("customerId", "c-std"));
+        clock.advance(Duration.ofSeconds(10));
+        String gold = create(new JsonObject().put("channel", "voice").put("customerId", "c-gold"));
+        assertEquals(1, interaction(gold).getInteger("position"));
+        assertEquals(2, interaction(standard).getInteger("position"));
+        Agents.available(sam, "sam");
+        assertEquals(gold, reservedBy("sam"));
+        admin.post("/api/v1/interactions/" + standard + "/cancel", "{}").expect(200);
+        finish(sam, gold);
+
+        // a standard contact that waited 60 s (30 aging points) goes before a new gold one (20 points)
+        String oldStandard = create(new JsonObject().put("channel", "voice").put("customerId", "c-std"));
+        clock.advance(Duration.ofSeconds(60));
+        String newGold = create(new JsonObject().put("channel", "voice").put("customerId", "c-gold"));
+        assertEquals(1, interaction(oldStandard).getInteger("position"));
+        Agents.available(sam, "sam");
+        assertEquals(oldStandard, reservedBy("sam"));
+        assertEquals("queued", interaction(newGold).getString("status"));
+    }
+
+    private String reservedBy(String agent) {
+        String rsv = admin.get("/api/v1/agents/" + agent).json().getString("reservation");
+        assertTrue(rsv != null, agent + " has no offer");
+        return rsv.substring(0, rsv.lastIndexOf('.'));
+    }
+
+    private void finish(Api agent, String id) {
+        String rsv = interaction(id).getString("reservationId");
+        agent.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+        agent.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200);
+        agent.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
+    }
+
+    @Test
+    void offerTimeoutReroutesAndMarksTheAgent(TestRedis redis, @TempDir Path temp) {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Api tom = Agents.create(admin, "tom", new JsonObject().put("support", 9));
+        Agents.available(sam, "sam");
+        clock.advance(Duration.ofSeconds(1)); // sam has been idle longer: offered first
+        Agents.available(tom, "tom");
+        String id = create(new JsonObject().put("channel", "voice"));
+        assertEquals("sam", interaction(id).getString("agentId"));
+
+        try (AgentSocket samEvents = sam.events("sam"); AgentSocket tomEvents = tom.events("tom")) {
+            clock.advance(Duration.ofSeconds(16));
+            assertEquals("timeout", samEvents.await("offer_canceled").getString("reason"));
+            assertEquals(id, tomEvents.await("offer").getString("interaction"));
+        }
+        JsonObject samNow = admin.get("/api/v1/agents/sam").json();
+        assertEquals(1, samNow.getInteger("missedOffers"));
+        assertEquals("available", samNow.getString("state"), "one miss of the default two");
+
+        // tom misses too; the offer comes back to sam (only the last refuser is skipped); sam misses
+        // again: two misses in a row, away(missed)
+        clock.advance(Duration.ofSeconds(16));
+        Await.until("sam offered again", () -> "reserved".equals(Agents.state(admin, "sam")));
+        clock.advance(Duration.ofSeconds(16));
+        Await.until("sam away after two misses", () -> "away".equals(Agents.state(admin, "sam")));
+        assertEquals("missed", admin.get("/api/v1/agents/sam").json().getString("reason"));
+        JsonObject back = interaction(id);
+        assertEquals("tom", back.getString("agentId"), "sam is away: tom, who missed only once, gets it again");
+        assertEquals(4, back.getInteger("offers"));
+        assertEquals(1, admin.get("/api/v1/agents/tom").json().getInteger("missedOffers"));
+    }
+
+    @Test
+    void preferredAgentFirstThenTheQueue() {
+        Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Api tom = Agents.create(admin, "tom", new JsonObject().put("support", 9));
+        Agents.available(tom, "tom");
+        String id = create(new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("preferredAgentId", "sam")));
+        assertEquals("queued", interaction(id).getString("status"), "waits for sam although tom is free");
+        clock.advance(Duration.ofSeconds(11));
+        Await.until("fallback to tom", () -> "tom".equals(interaction(id).getString("agentId")));
+        assertEquals("offline", Agents.state(admin, "sam"));
+    }
+
+    @Test
+    void explainSaysWhoIsEligibleAndWhyNot() {
+        Agents.create(admin, "eva", new JsonObject().put("spanish", 9));
+        Api luis = Agents.create(admin, "luis", new JsonObject().put("spanish", 5));
+        Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Agents.available(luis, "luis");
+        JsonObject explanation = admin.post("/api/v1/routing/explain", new JsonObject().put("channel", "chat")
+                .put("attributes", new JsonObject().put("language", "es"))).expect(200).json();
+        assertEquals("spanish", explanation.getString("filter"));
+        JsonObject step0 = explanation.getJsonArray("steps").getJsonObject(0);
+        assertEquals("agent.skills.spanish >= 8", step0.getString("agentExpression"));
+        JsonArray agents = step0.getJsonArray("agents");
+        assertEquals(verdict(agents, "eva"), "state is offline");
+        assertTrue(verdict(agents, "luis").startsWith("fails step expression"));
+        assertTrue(verdict(agents, "sam").startsWith("not a member of queue 'spanish'"));
+        JsonObject step1 = explanation.getJsonArray("steps").getJsonObject(1);
+        assertEquals("eligible now", verdict(step1.getJsonArray("agents"), "luis"));
+        assertFalse(admin.get("/api/v1/queues/spanish/stats").json().getLong("waiting") > 0, "explain is a dry run");
+    }
+
+    private static String verdict(JsonArray agents, String id) {
+        return agents.stream().map(JsonObject.class::cast).filter(a -> id.equals(a.getString("agentId")))
+                .findFirst().orElseThrow().getString("reason");
+    }
+}
