@@ -1,0 +1,69 @@
+package io.switchboard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.Repo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void theShippedFileHoldsTheDocumentedDefaults() {
+        SwitchboardConfig config = ConfigLoader.load(Map.of(), Repo.root());
+        assertEquals(8080, config.http().port());
+        assertEquals(4573, config.ports().agi());
+        assertEquals(2525, config.ports().smtp());
+        assertTrue(config.redis().embedded());
+        assertEquals("sb", config.redis().keyPrefix());
+        assertEquals(Duration.ofSeconds(15), config.routing().reservationTimeout());
+        assertEquals(2, config.routing().maxMissedOffers());
+        assertEquals(0.5, config.priority().agingPerSecond());
+        assertEquals(20.0, config.priority().tierPoints().get("gold"));
+        assertEquals(Repo.root().resolve("routing-rules"), config.routing().rulesDir());
+    }
+
+    @Test
+    void environmentOverridesWin() {
+        SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0", "REDIS_URL", "redis://h:1",
+                "SWITCHBOARD_SUPERVISOR_KEYS", "a, b", "SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "30"), Repo.root());
+        assertEquals(0, config.http().port());
+        assertEquals("redis://h:1", config.redis().url());
+        assertEquals(List.of("a", "b"), config.security().supervisorKeys());
+        assertEquals(Duration.ofSeconds(30), config.routing().reservationTimeout());
+    }
+
+    @Test
+    void aBadValueNamesItsKeyAndLine(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("switchboard.yaml"), """
+                http:
+                  port: 8080
+                routing:
+                  reservationTimeoutSeconds: soon
+                """);
+        var e = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir));
+        assertTrue(e.getMessage().contains(":4: routing.reservationTimeoutSeconds must be a whole number"), e.getMessage());
+
+        var env = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "70000"), Repo.root()));
+        assertTrue(env.getMessage().contains("environment override of http.port must be a whole number from 0 to 65535"),
+                env.getMessage());
+    }
+
+    @Test
+    void unknownKeysAreRejected(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("switchboard.yaml"), "routing:\n  reservationTimeout: 10\n");
+        var e = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir));
+        assertTrue(e.getMessage().contains("routing.reservationTimeout unknown key"), e.getMessage());
+    }
+}

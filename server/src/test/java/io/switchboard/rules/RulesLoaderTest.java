@@ -1,0 +1,149 @@
+package io.switchboard.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.routing.Agent;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.Customer;
+import io.switchboard.routing.InteractionRequest;
+import io.switchboard.routing.PriorityPolicy;
+import io.switchboard.routing.RoutePlan;
+import io.switchboard.routing.RoutePlanner;
+import io.switchboard.routing.RoutingRules;
+import io.switchboard.testing.Repo;
+import io.switchboard.testing.Rules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RulesLoaderTest {
+    private final RulesLoader loader = new RulesLoader("default");
+
+    @Test
+    void theShippedRulesLoadAndRouteAsDocumented() {
+        RoutingRules rules = loader.load(Repo.root().resolve("routing-rules"));
+        RoutePlanner planner = new RoutePlanner(rules, PriorityPolicy.DEFAULT);
+        Customer gold = new Customer("c1", "Ann", "gold", 5000, List.of(), List.of(), "en");
+
+        RoutePlan spanishBilling = planner.plan(request(Channel.CHAT, Map.of("language", "es", "intent", "billing")), gold);
+        assertEquals("spanish-billing", spanishBilling.filter());
+        assertEquals(List.of("billing", "billing", "billing", "general"),
+                spanishBilling.steps().stream().map(s -> s.queue()).toList(), "three billing steps, then overflow");
+        assertEquals(300, spanishBilling.steps().get(2).timeoutSeconds(), "billing's max wait bounds the last step");
+        assertEquals(25.0, spanishBilling.basePriority(), "gold 20 + 5000/1000 lifetime points");
+
+        RoutePlan vip = planner.plan(request(Channel.VOICE, Map.of()), gold);
+        assertEquals("vip-support", vip.filter());
+        assertEquals(10, vip.steps().get(0).priority());
+
+        RoutePlan plain = planner.plan(request(Channel.VOICE, Map.of()), Customer.anonymous("x"));
+        assertEquals("default", plain.filter());
+        assertEquals("support", plain.firstQueue());
+        assertEquals(0.0, plain.basePriority());
+    }
+
+    @Test
+    void agentsBelongToThePoolsTheirSkillsAllow() {
+        RoutingRules rules = loader.load(Repo.root().resolve("routing-rules"));
+        Agent expert = new Agent("a1", null, null, null, Map.of("billing", 9, "spanish", 6), null, null);
+        Agent novice = new Agent("a2", null, null, null, Map.of("billing", 3), null, null);
+        assertTrue(rules.poolsFor(expert).containsAll(List.of("billing", "general", "@a1")));
+        assertEquals(6, rules.poolsFor(expert).size(), "billing, general, two Spanish billing steps, billing >= 7, own");
+        assertEquals(java.util.Set.of("general", "billing", "@a2"), rules.poolsFor(novice),
+                "the novice misses 'billing >= 7' and the Spanish steps");
+    }
+
+    @Test
+    void aBadExpressionIsRejectedWithFileAndLine(@TempDir Path temp) {
+        RuleFileException e = assertThrows(RuleFileException.class, () -> loader.load(Rules.folder(temp, """
+                queues:
+                  support:
+                    members: '"support" in agent.skills'
+                workflow: default
+                filters:
+                  - match: 'attributes.language == '
+                    steps:
+                      - queue: support
+                default:
+                  steps:
+                    - queue: support
+                """)));
+        assertEquals(6, e.line());
+        assertTrue(e.getMessage().contains("invalid expression"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(temp.resolve("rules/rules.yaml").toString() + ":6:"), e.getMessage());
+    }
+
+    @Test
+    void typosUnknownQueuesAndBrokenYamlAreRejected(@TempDir Path temp) throws IOException {
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true', wrapUpSecs: 5}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 2, "unknown key 'wrapUpSecs'");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'}
+                workflow: default
+                default:
+                  steps:
+                    - queue: suport
+                """, 0, "unknown queue 'suport'");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'
+                workflow: default
+                """, 3, "invalid YAML");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'agent.skills.support + 1'}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 2, "invalid expression");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'}
+                workflow: default
+                default: {steps: [{queue: support, order: fastest}]}
+                """, 4, "order must be");
+    }
+
+    private void assertRejected(Path temp, String yaml, int line, String reason) throws IOException {
+        Path dir = Rules.folder(temp, yaml);
+        RuleFileException e = assertThrows(RuleFileException.class, () -> loader.load(dir));
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+        if (line > 0) {
+            assertEquals(line, e.line(), e.getMessage());
+        }
+        Files.delete(dir.resolve("rules.yaml"));
+    }
+
+    @Test
+    void expressionsThatCannotBeEvaluatedAreFalseNotErrors(@TempDir Path temp) {
+        RoutingRules rules = loader.load(Rules.folder(temp, """
+                queues:
+                  billing: {members: 'agent.skills.billing >= 5'}
+                workflow: default
+                filters:
+                  - match: 'customer.lifetimeValue > 1000'
+                    steps: [{queue: billing}]
+                default: {steps: [{queue: billing}]}
+                """));
+        Agent noBilling = new Agent("a1", null, null, null, Map.of("support", 5), null, null);
+        assertEquals(List.of("@a1"), List.copyOf(rules.poolsFor(noBilling)));
+        RoutePlanner planner = new RoutePlanner(rules, PriorityPolicy.DEFAULT);
+        Customer rich = new Customer("c", null, "standard", 2500.5, null, null, null);
+        assertEquals("filter-1", planner.plan(request(Channel.CHAT, Map.of()), rich).filter(),
+                "a double compared with an int literal");
+    }
+
+    private static InteractionRequest request(Channel channel, Map<String, Object> attributes) {
+        return new InteractionRequest(channel, attributes, null, null, 0);
+    }
+}
