@@ -14,6 +14,12 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
     private int consumed;
+    private volatile java.util.function.Consumer<JsonObject> listener;
+
+    /** Also hands every later message to this listener (on the WebSocket's thread). */
+    public void onMessage(java.util.function.Consumer<JsonObject> handler) {
+        this.listener = handler;
+    }
 
     void attach(WebSocket ws) {
         this.socket = ws;
@@ -28,6 +34,10 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
             synchronized (received) {
                 received.add(message);
                 received.notifyAll();
+            }
+            java.util.function.Consumer<JsonObject> handler = listener;
+            if (handler != null) {
+                handler.accept(message);
             }
         }
         webSocket.request(1);

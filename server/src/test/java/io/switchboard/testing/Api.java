@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A plain HTTP/WebSocket client (the JDK's) speaking to a node the way any integrator would. */
 public final class Api {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final String token;
@@ -25,6 +26,10 @@ public final class Api {
 
     public Api as(String otherToken) {
         return new Api(base, otherToken);
+    }
+
+    public String token() {
+        return token;
     }
 
     public String base() {

@@ -1,0 +1,105 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Redis is the truth: restarts lose nothing, events cross nodes, bad rules never replace good ones. */
+@ExtendWith(TestRedis.class)
+class DurabilityIT {
+
+    @Test
+    void aRestartLosesNoWaitingInteractionOrTimer(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        TestClock clock = new TestClock();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        String waiting;
+        String offered;
+        try (TestNode first = TestNode.on(redis, prefix).clock(clock).rules(rules).start()) {
+            Api admin = first.api();
+            Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+            Agents.available(sam, "sam");
+            offered = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                    .json().getString("id");
+            waiting = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                    .json().getString("id");
+            assertEquals("reserved", admin.get("/api/v1/interactions/" + offered).json().getString("status"));
+        }
+        // the offer's 15 s timeout passes while no node runs
+        clock.advance(Duration.ofSeconds(20));
+        try (TestNode second = TestNode.on(redis, prefix).clock(clock).rules(rules).start()) {
+            Api admin = second.api();
+            Await.until("the missed offer fired on the new node", () ->
+                    "queued".equals(admin.get("/api/v1/interactions/" + offered).json().getString("status"))
+                            || "sam".equals(admin.get("/api/v1/interactions/" + waiting).json().getString("agentId")));
+            JsonObject first = admin.get("/api/v1/interactions/" + offered).json();
+            assertEquals(1, admin.get("/api/v1/agents/sam").json().getInteger("missedOffers"));
+            assertTrue(first.getJsonArray("history").encode().contains("\"reason\":\"timeout\""), first.encode());
+            // sam is skipped for the one he missed, so he is offered the other, which kept its place
+            assertEquals("sam", admin.get("/api/v1/interactions/" + waiting).json().getString("agentId"));
+            assertEquals(1, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        }
+    }
+
+    @Test
+    void offersReachTheAgentOnWhicheverNodeItIsConnectedTo(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        try (TestNode a = TestNode.on(redis, prefix).rules(rules).start();
+             TestNode b = TestNode.on(redis, prefix).rules(rules).start()) {
+            Api samOnB = Agents.create(b.api(), "sam", new JsonObject().put("support", 9));
+            try (AgentSocket events = samOnB.events("sam")) {
+                Agents.available(samOnB, "sam");
+                String id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201)
+                        .json().getString("id");
+                JsonObject offer = events.await("offer");
+                assertEquals(id, offer.getString("interaction"));
+                // and the agent token issued by node B works on node A
+                Api samOnA = a.api().as(samOnB.token());
+                samOnA.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+                assertEquals(id, events.await("assigned").getString("interaction"));
+            }
+        }
+    }
+
+    @Test
+    void anInvalidRuleChangeKeepsThePreviousRulesAndAValidOneApplies(TestRedis redis, @TempDir Path temp)
+            throws IOException {
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(rules).start()) {
+            Api admin = node.api();
+            Files.writeString(rules.resolve("rules.yaml"), Rules.SMALL.replace("queue: support", "queue: nowhere"));
+            Await.until("the bad file is reported", () -> admin.get("/api/v1/routing/rules").json()
+                    .encode().contains("unknown queue 'nowhere'"));
+            assertEquals("support", admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat"))
+                    .expect(201).json().getString("queue"), "the previous rules still route");
+
+            Files.writeString(rules.resolve("rules.yaml"), Rules.SMALL.replace("""
+                    default:
+                      steps:
+                        - queue: support""", """
+                    default:
+                      steps:
+                        - queue: spanish"""));
+            Await.until("the good file is applied", () -> "spanish".equals(admin.post("/api/v1/interactions",
+                    new JsonObject().put("channel", "chat")).expect(201).json().getString("queue")));
+            assertEquals(null, admin.get("/api/v1/routing/rules").json().getString("lastError"));
+        }
+    }
+}
