@@ -194,6 +194,9 @@ public final class RoutingEngine {
     }
 
     public Future<JsonObject> transferToQueue(String interactionId, String queue) {
+        if (rules.get().queue(queue).isEmpty()) {
+            return Future.failedFuture(ApiException.unprocessable("unknown queue '" + queue + "'"));
+        }
         return basePriority(interactionId).compose(base -> {
             RoutePlan plan = planner().toQueue(queue, base);
             return commit("transfer", interactionId, planJson(plan), Double.toString(base));

@@ -1,0 +1,92 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(TestRedis.class)
+class TransferAndCancelIT {
+    private TestNode node;
+    private Api admin;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void anAbandonedCallLeavesTheLineAndAnOfferIsWithdrawn() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        String first = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).json().getString("id");
+        String second = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).json().getString("id");
+        assertEquals(2, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+
+        admin.post("/api/v1/interactions/" + first + "/cancel", new JsonObject().put("abandoned", true)
+                .put("reason", "caller hung up")).expect(200);
+        JsonObject abandoned = admin.get("/api/v1/interactions/" + first).json();
+        assertEquals("abandoned", abandoned.getString("status"));
+        assertEquals("caller hung up", abandoned.getString("reason"));
+        assertEquals(1, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        assertEquals(1, admin.get("/api/v1/interactions/" + second).json().getInteger("position"));
+
+        try (AgentSocket events = sam.events("sam")) {
+            Agents.available(sam, "sam");
+            assertEquals(second, events.await("offer").getString("interaction"));
+            admin.post("/api/v1/interactions/" + second + "/cancel", "{}").expect(200);
+            assertEquals("canceled", events.await("offer_canceled").getString("reason"));
+        }
+        assertEquals("available", Agents.state(admin, "sam"));
+        assertEquals(0, admin.get("/api/v1/agents/sam").json().getJsonObject("load").getInteger("voice"));
+        admin.post("/api/v1/interactions/" + second + "/cancel", "{}").expect(409);
+    }
+
+    @Test
+    void transferToAQueueAndToANamedAgent() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Api eva = Agents.create(admin, "eva", new JsonObject().put("spanish", 9));
+        Api luis = Agents.create(admin, "luis", new JsonObject().put("spanish", 6).put("support", 3));
+        Agents.available(sam, "sam");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).json().getString("id");
+        accept(sam, id);
+
+        try (AgentSocket evaEvents = eva.events("eva")) {
+            Agents.available(eva, "eva");
+            sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "spanish")).expect(200);
+            assertEquals(id, evaEvents.await("offer").getString("interaction"));
+        }
+        assertEquals("available", Agents.state(admin, "sam"), "the transferring agent is free at once");
+        accept(eva, id);
+
+        Agents.available(luis, "luis");
+        eva.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "luis")).expect(200);
+        JsonObject offered = admin.get("/api/v1/interactions/" + id).json();
+        assertEquals("luis", offered.getString("agentId"));
+        assertEquals("spanish", offered.getString("queue"), "a transfer to an agent is counted in the current queue");
+        eva.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support")).expect(403);
+        admin.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "nowhere")).expect(422);
+        admin.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "nobody")).expect(404);
+    }
+
+    private void accept(Api agent, String id) {
+        String rsv = admin.get("/api/v1/interactions/" + id).json().getString("reservationId");
+        agent.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+    }
+}
