@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.api.http.AgentEventHub;
 import io.switchboard.api.http.HttpApi;
+import io.switchboard.api.http.HttpVerticle;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.metrics.RoutingMetrics;
@@ -18,12 +19,14 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +47,8 @@ public final class SwitchboardServer {
     private RoutingEngine engine;
     private RulesWatcher rulesWatcher;
     private TimerSweeper sweeper;
-    private HttpServer http;
+    private final List<String> deployments = new ArrayList<>();
+    private int httpPort;
     private String adminKey;
 
     private SwitchboardServer(Vertx vertx, SwitchboardConfig config, InstantSource clock) {
@@ -90,13 +94,31 @@ public final class SwitchboardServer {
                         }
                     }), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
-                    .compose(x -> vertx.createHttpServer(new HttpServerOptions().setPort(config.http().port()))
-                            .requestHandler(api.router()).listen())
-                    .map(server -> {
-                        http = server;
+                    .compose(x -> api.start())
+                    .compose(x -> deployHttp(api.router()))
+                    .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         return null;
                     });
+        });
+    }
+
+    /**
+     * One HTTP verticle per configured instance, all on the configured port: Vert.x shares one listening
+     * socket among them (port 0 included: they share the one free port it picked).
+     */
+    private Future<Void> deployHttp(Router router) {
+        List<HttpVerticle> instances = new ArrayList<>();
+        return vertx.deployVerticle(() -> {
+            HttpVerticle verticle = new HttpVerticle(router, config.http().port());
+            synchronized (instances) {
+                instances.add(verticle);
+            }
+            return verticle;
+        }, new DeploymentOptions().setInstances(config.http().instances())).map(id -> {
+            deployments.add(id);
+            httpPort = instances.get(0).actualPort();
+            return null;
         });
     }
 
@@ -117,7 +139,7 @@ public final class SwitchboardServer {
     }
 
     public int httpPort() {
-        return http.actualPort();
+        return httpPort;
     }
 
     public String redisUri() {
@@ -148,7 +170,7 @@ public final class SwitchboardServer {
         if (rulesWatcher != null) {
             rulesWatcher.stop();
         }
-        Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
+        Future<Void> closed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {
             if (redis != null) {
                 redis.close();

@@ -104,7 +104,8 @@ public final class ConfigLoader {
                 .forEach(k -> tiers.put(k.substring("priority.tierPoints.".length()), decimal(k, 0, -1e6, 1e6)));
         SwitchboardConfig config = new SwitchboardConfig(
                 new SwitchboardConfig.Http(port("http.port", SwitchboardConfig.Http.DEFAULT_PORT),
-                        integer("http.maxBodyBytes", SwitchboardConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 100L << 20)),
+                        integer("http.maxBodyBytes", SwitchboardConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 100L << 20),
+                        (int) integer("http.instances", SwitchboardConfig.Http.DEFAULT_INSTANCES, 1, 256)),
                 new SwitchboardConfig.Ports(port("agi.port", SwitchboardConfig.Ports.DEFAULT_AGI),
                         port("smtp.port", SwitchboardConfig.Ports.DEFAULT_SMTP)),
                 new SwitchboardConfig.Redis(text("redis.url", ""),
@@ -138,7 +139,7 @@ public final class ConfigLoader {
         return config;
     }
 
-    private static final List<String> KNOWN = Arrays.asList("http.port", "http.maxBodyBytes", "agi.port", "smtp.port",
+    private static final List<String> KNOWN = Arrays.asList("http.port", "http.maxBodyBytes", "http.instances", "agi.port", "smtp.port",
             "redis.url", "redis.keyPrefix", "redis.embeddedDataDir", "security.adminKey", "security.supervisorKeys",
             "security.agentTokenTtlSeconds", "routing.rulesDir", "routing.defaultWorkflow",
             "routing.reservationTimeoutSeconds", "routing.maxMissedOffers", "routing.timerSweepMillis",

@@ -12,8 +12,10 @@ import java.util.List;
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
                                 PriorityPolicy priority, Path configDir) {
 
-    public record Http(int port, long maxBodyBytes) {
+    /** @param instances event loops serving HTTP; one per core by default */
+    public record Http(int port, long maxBodyBytes, int instances) {
         public static final int DEFAULT_PORT = 8080;
+        public static final int DEFAULT_INSTANCES = Runtime.getRuntime().availableProcessors();
         public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     }
 

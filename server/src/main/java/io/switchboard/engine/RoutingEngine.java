@@ -171,21 +171,28 @@ public final class RoutingEngine {
         return commit("reject", reservationId, agentId, reason == null ? "rejected" : reason).map(ScriptResult::result);
     }
 
-    /** The conversation is over; the agent does after-contact work for the queue's wrap-up time. */
-    public Future<JsonObject> wrapUp(String interactionId) {
+    /**
+     * The conversation is over; the agent does after-contact work for the queue's wrap-up time.
+     * @param actor the agent acting (it must hold the interaction), or null for staff
+     */
+    public Future<JsonObject> wrapUp(String interactionId, String actor) {
         return store.hash(keys.interaction(interactionId)).compose(hash -> {
             if (hash.isEmpty()) {
                 return Future.failedFuture(ApiException.notFound("no interaction '" + interactionId + "'"));
             }
             long wrapMs = rules.get().queue(hash.get("queue")).map(QueueDefinition::wrapUp)
                     .orElse(QueueDefinition.DEFAULT_WRAP_UP).toMillis();
-            return commit("wrapup", interactionId, Long.toString(wrapMs)).map(ScriptResult::result);
+            return commit("wrapup", interactionId, Long.toString(wrapMs), orEmpty(actor)).map(ScriptResult::result);
         });
     }
 
-    public Future<JsonObject> complete(String interactionId, String disposition, String notes) {
-        return commit("complete", interactionId, disposition == null ? "" : disposition, notes == null ? "" : notes)
+    public Future<JsonObject> complete(String interactionId, String disposition, String notes, String actor) {
+        return commit("complete", interactionId, orEmpty(disposition), orEmpty(notes), orEmpty(actor))
                 .map(ScriptResult::result);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** status: canceled (by the system or API) or abandoned (the customer left). */
@@ -193,23 +200,23 @@ public final class RoutingEngine {
         return commit("cancel", interactionId, status, reason == null ? "" : reason).map(ScriptResult::result);
     }
 
-    public Future<JsonObject> transferToQueue(String interactionId, String queue) {
+    public Future<JsonObject> transferToQueue(String interactionId, String queue, String actor) {
         if (rules.get().queue(queue).isEmpty()) {
             return Future.failedFuture(ApiException.unprocessable("unknown queue '" + queue + "'"));
         }
         return basePriority(interactionId).compose(base -> {
             RoutePlan plan = planner().toQueue(queue, base);
-            return commit("transfer", interactionId, planJson(plan), Double.toString(base));
+            return commit("transfer", interactionId, planJson(plan), Double.toString(base), orEmpty(actor));
         }).map(ScriptResult::result);
     }
 
-    public Future<JsonObject> transferToAgent(String interactionId, String agentId) {
+    public Future<JsonObject> transferToAgent(String interactionId, String agentId, String actor) {
         return Future.all(basePriority(interactionId), agent(agentId), store.hash(keys.interaction(interactionId)))
                 .compose(all -> {
                     double base = all.resultAt(0);
                     Map<String, String> hash = all.resultAt(2);
                     RoutePlan plan = planner().toAgent(agentId, hash.get("queue"), base);
-                    return commit("transfer", interactionId, planJson(plan), Double.toString(base));
+                    return commit("transfer", interactionId, planJson(plan), Double.toString(base), orEmpty(actor));
                 }).map(ScriptResult::result);
     }
 

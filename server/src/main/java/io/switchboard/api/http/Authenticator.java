@@ -1,21 +1,25 @@
 package io.switchboard.api.http;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.time.InstantSource;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Bearer-token authentication. Admin and supervisor keys come from config; agent tokens are random,
- * stored hashed in Redis with a TTL, so any node accepts a token any other node issued.
+ * Bearer-token authentication. Admin and supervisor keys come from config. Agent tokens are signed
+ * (HMAC-SHA256 over agent id and expiry) with a secret that the first node creates in Redis and every
+ * node reads at start, so any node verifies a token any other node issued without a Redis round trip
+ * per request.
  */
 final class Authenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -24,57 +28,94 @@ final class Authenticator {
     private final List<String> supervisorKeys;
     private final SwitchboardConfig.Security security;
     private final RoutingStore store;
-    private final RedisKeys keys;
+    private final InstantSource clock;
+    private volatile byte[] secret;
 
-    Authenticator(String adminKey, SwitchboardConfig.Security security, RoutingStore store) {
+    Authenticator(String adminKey, SwitchboardConfig.Security security, RoutingStore store, InstantSource clock) {
         this.adminKey = adminKey;
         this.supervisorKeys = security.supervisorKeys();
         this.security = security;
         this.store = store;
-        this.keys = store.keys();
+        this.clock = clock;
+    }
+
+    /** Reads (or, on the first node ever, creates) the shared signing secret. */
+    Future<Void> start() {
+        byte[] candidate = new byte[32];
+        RANDOM.nextBytes(candidate);
+        String key = store.keys().prefix() + ":token-secret";
+        return store.setIfAbsent(key, HexFormat.of().formatHex(candidate))
+                .compose(v -> store.get(key))
+                .map(hex -> {
+                    secret = HexFormat.of().parseHex(hex);
+                    return null;
+                });
     }
 
     /** Sets the principal on the context, or ends the request with 401. */
     void handle(RoutingContext ctx) {
         String token = bearer(ctx);
-        if (token == null) {
-            Errors.send(ctx, 401, "unauthorized", "send 'Authorization: Bearer <token>'");
+        Principal principal = token == null ? null : resolve(token);
+        if (principal == null) {
+            Errors.send(ctx, 401, "unauthorized", token == null ? "send 'Authorization: Bearer <token>'"
+                    : "unknown or expired token");
             return;
         }
-        resolve(token).onComplete(ar -> {
-            if (ar.succeeded() && ar.result() != null) {
-                ctx.put(Principal.CONTEXT_KEY, ar.result());
-                ctx.next();
-            } else if (ar.succeeded()) {
-                Errors.send(ctx, 401, "unauthorized", "unknown or expired token");
-            } else {
-                ctx.fail(ar.cause());
-            }
-        });
+        ctx.put(Principal.CONTEXT_KEY, principal);
+        ctx.next();
     }
 
-    Future<Principal> resolve(String token) {
+    Principal resolve(String token) {
         if (constantTimeEquals(token, adminKey)) {
-            return Future.succeededFuture(new Principal(Principal.Role.ADMIN, null));
+            return new Principal(Principal.Role.ADMIN, null);
         }
         for (String key : supervisorKeys) {
             if (constantTimeEquals(token, key)) {
-                return Future.succeededFuture(new Principal(Principal.Role.SUPERVISOR, null));
+                return new Principal(Principal.Role.SUPERVISOR, null);
             }
         }
-        return store.get(keys.token(hash(token)))
-                .map(agentId -> agentId == null ? null : new Principal(Principal.Role.AGENT, agentId));
+        // agt.<agentId>.<expiresEpochSeconds>.<signature>; ids may hold dots, the other parts do not
+        if (!token.startsWith("agt.")) {
+            return null;
+        }
+        int sigDot = token.lastIndexOf('.');
+        int expDot = token.lastIndexOf('.', sigDot - 1);
+        if (expDot <= 3) {
+            return null;
+        }
+        String agentId = token.substring(4, expDot);
+        String expiry = token.substring(expDot + 1, sigDot);
+        long expires;
+        try {
+            expires = Long.parseLong(expiry);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (expires * 1000 < clock.millis()
+                || !constantTimeEquals(token.substring(sigDot + 1), sign(agentId + "." + expiry))) {
+            return null;
+        }
+        return new Principal(Principal.Role.AGENT, agentId);
     }
 
-    Future<String> issueAgentToken(String agentId) {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        String token = "agt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        return store.setWithTtl(keys.token(hash(token)), agentId, security.agentTokenTtl()).map(token);
+    String issueAgentToken(String agentId) {
+        long expires = clock.millis() / 1000 + security.agentTokenTtl().toSeconds();
+        String payload = agentId + "." + expires;
+        return "agt." + payload + "." + sign(payload);
     }
 
     long tokenTtlSeconds() {
         return security.agentTokenTtl().toSeconds();
+    }
+
+    private String sign(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Browsers cannot set headers on a WebSocket, so the token may also come as ?access_token=. */
@@ -90,13 +131,5 @@ final class Authenticator {
     private static boolean constantTimeEquals(String a, String b) {
         return b != null && !b.isEmpty()
                 && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -42,11 +42,16 @@ public final class HttpApi {
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher) {
         this.vertx = vertx;
         this.engine = engine;
-        this.auth = new Authenticator(adminKey, config.security(), store);
+        this.auth = new Authenticator(adminKey, config.security(), store, store.clock());
         this.hub = hub;
         this.registry = registry;
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
+    }
+
+    /** Loads what the API needs from Redis before it serves. */
+    public Future<Void> start() {
+        return auth.start();
     }
 
     public Router router() {
@@ -83,11 +88,11 @@ public final class HttpApi {
         router.post("/api/v1/interactions").handler(this::createInteraction);
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
         router.post("/api/v1/interactions/:id/wrapup").handler(ctx ->
-                reply(ctx, ownInteraction(ctx).compose(i -> engine.wrapUp(i.getString("id")))));
+                reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
             JsonObject body = body(ctx);
-            reply(ctx, ownInteraction(ctx).compose(i -> engine.complete(i.getString("id"),
-                    body.getString("disposition"), body.getString("notes"))));
+            reply(ctx, engine.complete(ctx.pathParam("id"), body.getString("disposition"), body.getString("notes"),
+                    actor(ctx)));
         });
         router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
         router.post("/api/v1/interactions/:id/transfer").handler(this::transfer);
@@ -141,7 +146,7 @@ public final class HttpApi {
             if (!ok) {
                 return Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN"));
             }
-            return auth.issueAgentToken(agentId).map(token -> new JsonObject().put("token", token)
+            return Future.succeededFuture(new JsonObject().put("token", auth.issueAgentToken(agentId))
                     .put("agentId", agentId).put("expiresInSeconds", auth.tokenTtlSeconds()));
         }));
     }
@@ -232,9 +237,9 @@ public final class HttpApi {
         if ((queue == null) == (agentId == null)) {
             throw ApiException.badRequest("give exactly one of 'queue' or 'agentId'");
         }
-        reply(ctx, ownInteraction(ctx).compose(i -> queue != null
-                ? engine.transferToQueue(i.getString("id"), queue)
-                : engine.transferToAgent(i.getString("id"), agentId)));
+        String id = ctx.pathParam("id");
+        reply(ctx, queue != null ? engine.transferToQueue(id, queue, actor(ctx))
+                : engine.transferToAgent(id, agentId, actor(ctx)));
     }
 
     private void reservation(RoutingContext ctx, boolean accept) {
@@ -285,6 +290,12 @@ public final class HttpApi {
         } catch (RuntimeException e) {
             throw ApiException.badRequest("customer" + where + ": " + e.getMessage());
         }
+    }
+
+    /** The agent acting on its own interaction (checked atomically by the store), or null for staff. */
+    private static String actor(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        return principal.isAgent() ? principal.agentId() : null;
     }
 
     private static Principal principal(RoutingContext ctx) {

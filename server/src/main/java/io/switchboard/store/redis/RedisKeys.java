@@ -57,10 +57,6 @@ public record RedisKeys(String prefix) {
         return prefix + ":customer:" + id;
     }
 
-    public String token(String tokenHash) {
-        return prefix + ":token:" + tokenHash;
-    }
-
     /** Pub/sub channel of agent-facing events (offers, state changes), fanned out to every node. */
     public String bus() {
         return prefix + ":bus";

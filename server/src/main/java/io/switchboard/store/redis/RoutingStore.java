@@ -50,6 +50,10 @@ public final class RoutingStore {
         return keys;
     }
 
+    public InstantSource clock() {
+        return clock;
+    }
+
     public long now() {
         return clock.millis();
     }
@@ -104,8 +108,8 @@ public final class RoutingStore {
         return future(() -> redis.hset(key, fields)).mapEmpty();
     }
 
-    public Future<Void> setWithTtl(String key, String value, Duration ttl) {
-        return future(() -> redis.setex(key, ttl.toSeconds(), value)).mapEmpty();
+    public Future<Boolean> setIfAbsent(String key, String value) {
+        return future(() -> redis.setnx(key, value));
     }
 
     public Future<String> get(String key) {

@@ -183,9 +183,11 @@ local function reserve(iid, aid)
   redis.call('HSET', akey, 'rsv', rid)
   redis.call('HINCRBY', akey, 'load:' .. f.cch, 1)
   history(iid, {type = 'status', status = 'reserved', agent = aid, reservation = rid})
-  local attrs = redis.call('HMGET', ikey, 'customerId', 'created', 'priority')
+  local attrs = redis.call('HMGET', ikey, 'customerId', 'attributes', 'priority', 'tier')
+  -- the offer carries what the agent's desktop shows before accepting (screen pop)
   emit({type = 'offer', agent = aid, reservation = rid, interaction = iid, channel = f.channel,
-        queue = f.queue, customerId = attrs[1] or '', waitedMs = NOW - num(f.queued),
+        queue = f.queue, customerId = attrs[1] or '', customerTier = attrs[4] or '',
+        attributes = cjson.decode(attrs[2] or '{}'), waitedMs = NOW - num(f.queued),
         priority = num(attrs[3]), timeoutMs = RSV_TIMEOUT, expiresAt = NOW + RSV_TIMEOUT})
   refresh(aid)
   return rid
@@ -369,11 +371,17 @@ commands.reject = function()
   return {}
 end
 
--- wrapup iid wrapMs : the conversation ended; the agent keeps the capacity until wrap-up is done
+-- An agent may act only on an interaction assigned to it; staff (actor '') on any.
+local function not_actor(f, actor)
+  return actor ~= nil and actor ~= '' and f.agent ~= actor
+end
+
+-- wrapup iid wrapMs actor : the conversation ended; the agent keeps the capacity until wrap-up is done
 commands.wrapup = function()
   local iid, wrap_ms = A[7], tonumber(A[8])
   local f = fields(iid)
   if not f then return nil, 'not_found' end
+  if not_actor(f, A[9]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'ended', NOW)
   if wrap_ms <= 0 then complete(iid, '', '') return {status = 'completed'} end
@@ -385,10 +393,12 @@ commands.wrapup = function()
   return {status = 'wrapping'}
 end
 
--- complete iid disposition notes
+-- complete iid disposition notes actor
 commands.complete = function()
   local iid = A[7]
-  if not fields(iid) then return nil, 'not_found' end
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if not_actor(f, A[10]) then return nil, 'forbidden' end
   local err = complete(iid, A[8], A[9])
   if err then return nil, err end
   return {status = 'completed'}
@@ -413,11 +423,12 @@ commands.cancel = function()
   return {status = status}
 end
 
--- transfer iid planJson base : an assigned interaction goes back in line on a new route, keeping its age
+-- transfer iid planJson base actor : an assigned interaction goes back in line on a new route, keeping its age
 commands.transfer = function()
   local iid = A[7]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
+  if not_actor(f, A[10]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'plan', A[8], 'base', A[9], 'agent', '')
   redis.call('HINCRBY', key('int', iid), 'transfers', 1)

@@ -1,0 +1,333 @@
+package io.switchboard.bench;
+
+import io.switchboard.SwitchboardServer;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.InteractionRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The routing core's benchmark, over the real HTTP and WebSocket API of a node with Redis on the same
+ * machine. Prints the figures that bench/README.md records:
+ * <ol>
+ *   <li>throughput: full lifecycles per second (create, offer on the agent's WebSocket, accept, complete)
+ *       with 1,000 agents, as fast as the server goes;</li>
+ *   <li>latency: POST /interactions to the offer arriving on the WebSocket, p50/p99, at half that rate;</li>
+ *   <li>decision time: one agent becoming available and being offered the head of a line of 100 vs
+ *       100,000 waiting interactions.</li>
+ * </ol>
+ * Usage: {@code ./mvnw -q -pl bench -am exec:java -Dexec.args="[runs] [lifecycles]"}
+ */
+public final class RoutingBench {
+    private static final String ADMIN = "bench-admin";
+    private static final int AGENTS = 1_000;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+            new PoolOptions().setHttp1MaxSize(64));
+    private final WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(2_000));
+    private int port;
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int lifecycles = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        RoutingBench bench = new RoutingBench();
+        try {
+            bench.all(runs, lifecycles);
+        } finally {
+            bench.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    private void all(int runs, int lifecycles) throws Exception {
+        System.out.printf("machine: %d cores, %s, JDK %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"), Runtime.version());
+        List<Double> throughput = new ArrayList<>();
+        List<double[]> latency = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            try (Node node = Node.start(vertx, "tp" + run)) {
+                port = node.port;
+                List<Agent> agents = agents(AGENTS);
+                throughput.add(closedLoop(agents, lifecycles));
+                System.out.printf("run %d: %.0f lifecycles/s%n", run, throughput.get(throughput.size() - 1));
+                double rate = throughput.get(throughput.size() - 1) / 2;
+                latency.add(openLoop(agents, rate, lifecycles / 2));
+                System.out.printf("run %d: offer latency at %.0f/s p50 %.2f ms p99 %.2f ms%n", run, rate,
+                        latency.get(latency.size() - 1)[0], latency.get(latency.size() - 1)[1]);
+                agents.forEach(a -> a.socket.close());
+            }
+        }
+        double[] decisionSmall = decision(100, runs);
+        double[] decisionLarge = decision(100_000, runs);
+        System.out.println();
+        System.out.printf("RESULT lifecycles/s median %.0f (runs %s)%n", median(throughput), throughput);
+        System.out.printf("RESULT offer latency at half load: p50 %.2f ms, p99 %.2f ms (median of %d runs)%n",
+                median(latency.stream().map(l -> l[0]).toList()), median(latency.stream().map(l -> l[1]).toList()), runs);
+        System.out.printf("RESULT decision time, 100 waiting: p50 %.3f ms p99 %.3f ms%n", decisionSmall[0], decisionSmall[1]);
+        System.out.printf("RESULT decision time, 100000 waiting: p50 %.3f ms p99 %.3f ms (ratio p50 %.2f)%n",
+                decisionLarge[0], decisionLarge[1], decisionLarge[0] / decisionSmall[0]);
+    }
+
+    // ------------------------------------------------------------------------- throughput, latency
+
+    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    private final AtomicInteger completed = new AtomicInteger();
+    private volatile Histogram offerLatency;
+
+    /** As many lifecycles as the server takes, 128 creations in flight. */
+    private double closedLoop(List<Agent> agents, int count) throws Exception {
+        completed.set(0);
+        offerLatency = null;
+        long start = System.nanoTime();
+        AtomicInteger next = new AtomicInteger();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        for (int i = 0; i < 128; i++) {
+            createLoop(next, count, done);
+        }
+        done.get(300, TimeUnit.SECONDS);
+        waitFor(() -> completed.get() >= count, 120);
+        return count / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private void createLoop(AtomicInteger next, int count, CompletableFuture<Void> done) {
+        int n = next.getAndIncrement();
+        if (n >= count) {
+            done.complete(null);
+            return;
+        }
+        create(n).onComplete(ar -> createLoop(next, count, done));
+    }
+
+    /** Creations at a fixed rate; returns offer latency p50 and p99 in ms. */
+    private double[] openLoop(List<Agent> agents, double rate, int count) throws Exception {
+        completed.set(0);
+        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        offerLatency = histogram;
+        long intervalNanos = (long) (1e9 / rate);
+        long start = System.nanoTime();
+        AtomicInteger sent = new AtomicInteger();
+        long timer = vertx.setPeriodic(1, id -> {
+            long due = (System.nanoTime() - start) / intervalNanos;
+            while (sent.get() < Math.min(due, count)) {
+                create(sent.getAndIncrement());
+            }
+        });
+        waitFor(() -> completed.get() >= count, 300);
+        vertx.cancelTimer(timer);
+        synchronized (histogram) {
+            return new double[] {histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6};
+        }
+    }
+
+    private Future<Void> create(int n) {
+        String seq = Integer.toString(n);
+        sentAt.put(seq, System.nanoTime());
+        return post("/api/v1/interactions", ADMIN, new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("seq", seq))).mapEmpty();
+    }
+
+    private void onMessage(Agent agent, JsonObject message) {
+        switch (message.getString("type")) {
+            case "offer" -> {
+                Long sent = sentAt.remove(message.getJsonObject("attributes").getString("seq"));
+                Histogram histogram = offerLatency;
+                if (sent != null && histogram != null) {
+                    synchronized (histogram) {
+                        histogram.recordValue(Math.min(System.nanoTime() - sent, TimeUnit.SECONDS.toNanos(10)));
+                    }
+                }
+                post("/api/v1/reservations/" + message.getString("reservation") + "/accept", agent.token, new JsonObject())
+                        .compose(r -> post("/api/v1/interactions/" + message.getString("interaction") + "/complete",
+                                agent.token, new JsonObject().put("disposition", "done")))
+                        .onSuccess(r -> completed.incrementAndGet())
+                        .onFailure(e -> System.err.println("lifecycle failed: " + e.getMessage()));
+            }
+            default -> { }
+        }
+    }
+
+    private record Agent(String id, String token, WebSocket socket) {
+    }
+
+    private List<Agent> agents(int count) throws Exception {
+        List<Future<Agent>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = "agent" + i;
+            all.add(put("/api/v1/agents/" + id, new JsonObject().put("skills", new JsonObject().put("support", 5))
+                    .put("pin", "1234"))
+                    .compose(v -> post("/api/v1/auth/agent", null, new JsonObject().put("agentId", id).put("pin", "1234")))
+                    .compose(login -> {
+                        String token = login.getString("token");
+                        return ws.connect(new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1")
+                                        .setURI("/api/v1/agents/" + id + "/events?access_token=" + token))
+                                .map(socket -> {
+                                    Agent agent = new Agent(id, token, socket);
+                                    socket.textMessageHandler(text -> onMessage(agent, new JsonObject(text)));
+                                    return agent;
+                                })
+                                .compose(agent -> post("/api/v1/agents/" + id + "/state", token,
+                                        new JsonObject().put("state", "available")).map(agent));
+                    }));
+            if (all.size() % 100 == 0) {
+                Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+        }
+        Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return all.stream().map(Future::result).toList();
+    }
+
+    // --------------------------------------------------------------------------------- decision
+
+    /**
+     * One agent and a line of {@code waiting} interactions: each sample sets the agent available, which
+     * runs the decision (find the best head among the agent's pools, reserve it) in one routing command;
+     * the offer is then withdrawn by canceling that interaction and a new one joins, so the line keeps its
+     * length. Timed at the engine (Redis round trip + script), without HTTP in the way.
+     */
+    private double[] decision(int waiting, int runs) throws Exception {
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            try (Node node = Node.start(vertx, "dec" + waiting + "-" + run)) {
+                RoutingEngine engine = node.server.engine();
+                await(engine.upsertAgent(new io.switchboard.routing.Agent("solo", null, null, null,
+                        Map.of("support", 5), null, null), null));
+                fill(engine, waiting);
+                Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                for (int i = 0; i < 2_000; i++) {
+                    long started = System.nanoTime();
+                    JsonObject agent = await(engine.setAgentState("solo", "available", ""));
+                    long took = System.nanoTime() - started;
+                    if (i >= 200) {
+                        histogram.recordValue(took);
+                    }
+                    String rsv = agent.getString("reservation");
+                    String interaction = rsv.substring(0, rsv.lastIndexOf('.'));
+                    await(engine.setAgentState("solo", "away", "bench"));
+                    await(engine.cancel(interaction, "canceled", "bench"));
+                    await(engine.createInteraction(VOICE));
+                }
+                p50.add(histogram.getValueAtPercentile(50) / 1e6);
+                p99.add(histogram.getValueAtPercentile(99) / 1e6);
+                System.out.printf("decision with %d waiting, run %d: p50 %.3f ms p99 %.3f ms%n", waiting, run,
+                        p50.get(p50.size() - 1), p99.get(p99.size() - 1));
+            }
+        }
+        return new double[] {median(p50), median(p99)};
+    }
+
+    private static final InteractionRequest VOICE = new InteractionRequest(Channel.VOICE, Map.of(), null, null, 0);
+
+    private static void fill(RoutingEngine engine, int count) throws Exception {
+        List<Future<JsonObject>> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            batch.add(engine.createInteraction(VOICE));
+            if (batch.size() == 512) {
+                Future.all(batch).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                batch.clear();
+            }
+        }
+        Future.all(batch).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------------------------- plumbing
+
+    private Future<JsonObject> post(String path, String token, JsonObject body) {
+        return call(HttpMethod.POST, path, token == null ? null : token, body);
+    }
+
+    private Future<JsonObject> put(String path, JsonObject body) {
+        return call(HttpMethod.PUT, path, ADMIN, body);
+    }
+
+    private Future<JsonObject> call(HttpMethod method, String path, String token, JsonObject body) {
+        return http.request(method, port, "127.0.0.1", path).compose(request -> {
+            if (token != null) {
+                request.putHeader("Authorization", "Bearer " + token);
+            }
+            return request.send(Buffer.buffer(body.encode()));
+        }).compose(response -> response.body().map(buffer -> {
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + buffer);
+            }
+            return buffer.toJsonObject();
+        }));
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("benchmark did not finish in " + seconds + " s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** A server node with its own embedded Redis, on its own Vert.x instance. */
+    private static final class Node implements AutoCloseable {
+        private final Vertx vertx;
+        private final SwitchboardServer server;
+        private final int port;
+
+        private Node(Vertx vertx, SwitchboardServer server) {
+            this.vertx = vertx;
+            this.server = server;
+            this.port = server.httpPort();
+        }
+
+        static Node start(Vertx unused, String name) throws Exception {
+            Path root = Path.of(System.getProperty("switchboard.repoRoot", "..")).toAbsolutePath().normalize();
+            Path data = Files.createTempDirectory("switchboard-bench-" + name);
+            SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0",
+                    "SWITCHBOARD_ADMIN_KEY", ADMIN, "SWITCHBOARD_DATA_DIR", data.toString()), root);
+            Vertx vertx = Vertx.vertx();
+            SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+            return new Node(vertx, server);
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
