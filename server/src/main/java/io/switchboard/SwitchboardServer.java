@@ -15,6 +15,7 @@ import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.TimerSweeper;
+import io.switchboard.webhooks.WebhookDispatcher;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwitchboardServer {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchboardServer.class);
+    /** Events the stream keeps for webhook delivery: hours of a busy floor, a few tens of MB at most. */
+    private static final long EVENTS_KEPT = 100_000;
 
     private final Vertx vertx;
     private final SwitchboardConfig config;
@@ -47,6 +50,7 @@ public final class SwitchboardServer {
     private RoutingEngine engine;
     private RulesWatcher rulesWatcher;
     private TimerSweeper sweeper;
+    private WebhookDispatcher webhooks;
     private final List<String> deployments = new ArrayList<>();
     private int httpPort;
     private String adminKey;
@@ -79,7 +83,11 @@ public final class SwitchboardServer {
         }).compose(v -> {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());
             RoutingStore store = new RoutingStore(vertx, redis, keys, clock, config.routing().reservationTimeout(),
-                    config.routing().maxMissedOffers(), config.priority().agingPerSecond());
+                    config.routing().maxMissedOffers(), config.priority().agingPerSecond(),
+                    config.webhooks().enabled() ? EVENTS_KEPT : 0);
+            if (config.webhooks().enabled()) {
+                webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
+            }
             RoutingMetrics metrics = new RoutingMetrics(registry);
             engine = new RoutingEngine(store, config.priority(), metrics);
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
@@ -95,6 +103,7 @@ public final class SwitchboardServer {
                     }), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
+                    .compose(x -> webhooks == null ? Future.succeededFuture() : webhooks.start())
                     .compose(x -> deployHttp(api.router()))
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
@@ -169,6 +178,9 @@ public final class SwitchboardServer {
         }
         if (rulesWatcher != null) {
             rulesWatcher.stop();
+        }
+        if (webhooks != null) {
+            webhooks.stop();
         }
         Future<Void> closed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {

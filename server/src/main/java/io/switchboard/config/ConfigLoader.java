@@ -29,7 +29,9 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_ADMIN_KEY", "security.adminKey"),
             Map.entry("SWITCHBOARD_SUPERVISOR_KEYS", "security.supervisorKeys"),
             Map.entry("SWITCHBOARD_RULES_DIR", "routing.rulesDir"),
-            Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"));
+            Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"),
+            Map.entry("SWITCHBOARD_WEBHOOK_URLS", "webhooks.urls"),
+            Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -130,6 +132,7 @@ public final class ConfigLoader {
                         decimal("priority.lifetimeValuePerPoint", PriorityPolicy.DEFAULT_LIFETIME_VALUE_PER_POINT, 0.000001, 1e12),
                         decimal("priority.maxLifetimePoints", PriorityPolicy.DEFAULT_MAX_LIFETIME_POINTS, 0, 1e6),
                         decimal("priority.agingPerSecond", PriorityPolicy.DEFAULT_AGING_PER_SECOND, 0, 1e3)),
+                webhooks(),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -144,7 +147,29 @@ public final class ConfigLoader {
             "security.agentTokenTtlSeconds", "routing.rulesDir", "routing.defaultWorkflow",
             "routing.reservationTimeoutSeconds", "routing.maxMissedOffers", "routing.timerSweepMillis",
             "routing.timerSweepBatch", "routing.rulesReloadMillis", "priority.lifetimeValuePerPoint",
-            "priority.maxLifetimePoints", "priority.agingPerSecond");
+            "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
+            "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis");
+
+    private SwitchboardConfig.Webhooks webhooks() {
+        List<String> urls = list("webhooks.urls");
+        for (String url : urls) {
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw bad("webhooks.urls", "must be http:// or https:// URLs, was '" + url + "'");
+            }
+        }
+        String secret = text("webhooks.secret", "");
+        if (!urls.isEmpty() && secret.length() < 16) {
+            throw bad("webhooks.secret", "must be at least 16 characters when webhooks.urls is set");
+        }
+        return new SwitchboardConfig.Webhooks(urls, secret,
+                (int) integer("webhooks.maxAttempts", SwitchboardConfig.Webhooks.DEFAULT_MAX_ATTEMPTS, 1, 100),
+                Duration.ofMillis(integer("webhooks.timeoutMillis",
+                        SwitchboardConfig.Webhooks.DEFAULT_TIMEOUT.toMillis(), 100, 60_000)),
+                Duration.ofMillis(integer("webhooks.retryBaseMillis",
+                        SwitchboardConfig.Webhooks.DEFAULT_RETRY_BASE.toMillis(), 10, 600_000)),
+                Duration.ofMillis(integer("webhooks.pollMillis",
+                        SwitchboardConfig.Webhooks.DEFAULT_POLL.toMillis(), 10, 60_000)));
+    }
 
     private String text(String key, String defaultValue) {
         return values.getOrDefault(key, defaultValue);

@@ -10,7 +10,7 @@ import java.util.List;
  * what it is: {@code config/switchboard.yaml}.
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
-                                PriorityPolicy priority, Path configDir) {
+                                PriorityPolicy priority, Webhooks webhooks, Path configDir) {
 
     /** @param instances event loops serving HTTP; one per core by default */
     public record Http(int port, long maxBodyBytes, int instances) {
@@ -51,5 +51,24 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         public static final Duration DEFAULT_TIMER_SWEEP_INTERVAL = Duration.ofMillis(100);
         public static final int DEFAULT_TIMER_SWEEP_BATCH = 500;
         public static final Duration DEFAULT_RULES_RELOAD_INTERVAL = Duration.ofSeconds(2);
+    }
+
+    /**
+     * CRM callbacks: every routing event is POSTed to each URL, signed with HMAC-SHA256 of the body.
+     *
+     * @param urls empty = webhooks off
+     * @param maxAttempts a delivery failing this many times is dropped (and counted)
+     * @param retryBase first retry delay; it doubles per attempt, up to 5 minutes
+     */
+    public record Webhooks(List<String> urls, String secret, int maxAttempts, Duration timeout, Duration retryBase,
+                           Duration poll) {
+        public static final int DEFAULT_MAX_ATTEMPTS = 8;
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_RETRY_BASE = Duration.ofSeconds(1);
+        public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
+
+        public boolean enabled() {
+            return !urls.isEmpty();
+        }
     }
 }

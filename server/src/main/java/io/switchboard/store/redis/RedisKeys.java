@@ -57,6 +57,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":customer:" + id;
     }
 
+    /** Stream of every routing event, read by webhook delivery through a consumer group. */
+    public String events() {
+        return prefix + ":events";
+    }
+
     /** Pub/sub channel of agent-facing events (offers, state changes), fanned out to every node. */
     public String bus() {
         return prefix + ":bus";

@@ -34,16 +34,26 @@ public final class RoutingStore {
 
     /**
      * @param aging priority points gained per second of waiting (see PriorityPolicy)
+     * @param eventsMaxLen how many events the events stream keeps (about); 0 = no stream (no webhooks)
      */
     public RoutingStore(Vertx vertx, RedisConnection connection, RedisKeys keys, InstantSource clock,
-                        Duration reservationTimeout, int maxMissedOffers, double aging) {
+                        Duration reservationTimeout, int maxMissedOffers, double aging, long eventsMaxLen) {
         this.vertx = vertx;
         this.redis = connection.commands();
         this.keys = keys;
         this.clock = clock;
         this.settings = new String[] {keys.prefix(), null, Long.toString(reservationTimeout.toMillis()),
-                Integer.toString(maxMissedOffers), Double.toString(aging)};
+                Integer.toString(maxMissedOffers), Double.toString(aging), Long.toString(eventsMaxLen)};
         this.scriptSha = sha1(SCRIPT);
+    }
+
+    /** The Lettuce commands, for adapters with their own Redis structures (webhook stream reader). */
+    public RedisClusterAsyncCommands<String, String> commands() {
+        return redis;
+    }
+
+    public Vertx vertx() {
+        return vertx;
     }
 
     public RedisKeys keys() {

@@ -5,7 +5,8 @@
 -- Redis runs one script at a time. The Java side decides *what* should happen (which workflow, which
 -- pools, which priority); this script decides *who gets what* and keeps the indexes consistent.
 --
--- Call: EVALSHA sha 1 <prefix>:agents  prefix nowMs reservationTimeoutMs maxMissedOffers agingPerSecond cmd args...
+-- Call: EVALSHA sha 1 <prefix>:agents  prefix nowMs reservationTimeoutMs maxMissedOffers agingPerSecond
+--       eventsMaxLen cmd args...
 -- Reply: a JSON string {"result": ..., "error": "...", "events": [...]}.
 --
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
@@ -23,13 +24,15 @@
 --   rsv:<id>                   hash: a reservation (offer)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>"
 --   bus                        pub/sub channel of agent-facing events, fanned out to every node
+--   events                     stream of every event (webhooks read it through a consumer group), capped
 
 local P = ARGV[1]
 local NOW = tonumber(ARGV[2])
 local RSV_TIMEOUT = tonumber(ARGV[3])
 local MAX_MISSED = tonumber(ARGV[4])
 local AGING = tonumber(ARGV[5])
-local CMD = ARGV[6]
+local EVENTS_MAXLEN = tonumber(ARGV[6])
+local CMD = ARGV[7]
 local CAPACITY_CHANNELS = {'voice', 'chat', 'email'}
 
 local function key(...) return P .. ':' .. table.concat({...}, ':') end
@@ -38,7 +41,14 @@ local events = {}
 local function emit(ev)
   ev.at = NOW
   events[#events + 1] = ev
-  if ev.agent then redis.call('PUBLISH', P .. ':bus', cjson.encode(ev)) end
+  local json = nil
+  if ev.agent then
+    json = cjson.encode(ev)
+    redis.call('PUBLISH', P .. ':bus', json)
+  end
+  if EVENTS_MAXLEN > 0 then
+    redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', json or cjson.encode(ev))
+  end
 end
 
 local function history(iid, ev)
@@ -321,10 +331,10 @@ local commands = {}
 
 -- enqueue iid hashFieldsJson — fields include channel cch plan base customerId attributes created
 commands.enqueue = function()
-  local iid = A[7]
+  local iid = A[8]
   local ikey = key('int', iid)
   if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
-  local h = cjson.decode(A[8])
+  local h = cjson.decode(A[9])
   for k, v in pairs(h) do redis.call('HSET', ikey, k, str(v)) end
   redis.call('HSET', ikey, 'created', NOW, 'queued', NOW, 'offers', 0, 'updated', NOW)
   set_status(iid, 'queued', 'created')
@@ -338,7 +348,7 @@ end
 
 -- accept rid aid
 commands.accept = function()
-  local rid, aid = A[7], A[8]
+  local rid, aid = A[8], A[9]
   local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status')
   if not r[1] then return nil, 'not_found' end
   if r[2] ~= aid then return nil, 'forbidden' end
@@ -362,12 +372,12 @@ end
 
 -- reject rid aid reason
 commands.reject = function()
-  local rid, aid = A[7], A[8]
+  local rid, aid = A[8], A[9]
   local r = redis.call('HMGET', key('rsv', rid), 'agent', 'status')
   if not r[1] then return nil, 'not_found' end
   if r[1] ~= aid then return nil, 'forbidden' end
   if r[2] ~= 'pending' then return nil, 'conflict' end
-  close_reservation(rid, A[9] ~= '' and A[9] or 'rejected', false, true)
+  close_reservation(rid, A[10] ~= '' and A[10] or 'rejected', false, true)
   return {}
 end
 
@@ -378,10 +388,10 @@ end
 
 -- wrapup iid wrapMs actor : the conversation ended; the agent keeps the capacity until wrap-up is done
 commands.wrapup = function()
-  local iid, wrap_ms = A[7], tonumber(A[8])
+  local iid, wrap_ms = A[8], tonumber(A[9])
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  if not_actor(f, A[9]) then return nil, 'forbidden' end
+  if not_actor(f, A[10]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'ended', NOW)
   if wrap_ms <= 0 then complete(iid, '', '') return {status = 'completed'} end
@@ -395,18 +405,18 @@ end
 
 -- complete iid disposition notes actor
 commands.complete = function()
-  local iid = A[7]
+  local iid = A[8]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  if not_actor(f, A[10]) then return nil, 'forbidden' end
-  local err = complete(iid, A[8], A[9])
+  if not_actor(f, A[11]) then return nil, 'forbidden' end
+  local err = complete(iid, A[9], A[10])
   if err then return nil, err end
   return {status = 'completed'}
 end
 
 -- cancel iid status reason : status is canceled or abandoned
 commands.cancel = function()
-  local iid, status, reason = A[7], A[8], A[9]
+  local iid, status, reason = A[8], A[9], A[10]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status == 'reserved' then
@@ -425,12 +435,12 @@ end
 
 -- transfer iid planJson base actor : an assigned interaction goes back in line on a new route, keeping its age
 commands.transfer = function()
-  local iid = A[7]
+  local iid = A[8]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  if not_actor(f, A[10]) then return nil, 'forbidden' end
+  if not_actor(f, A[11]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
-  redis.call('HSET', key('int', iid), 'plan', A[8], 'base', A[9], 'agent', '')
+  redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'agent', '')
   redis.call('HINCRBY', key('int', iid), 'transfers', 1)
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
   emit({type = 'transferred', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel})
@@ -446,7 +456,7 @@ end
 
 -- state aid presence reason
 commands.state = function()
-  local aid, presence, reason = A[7], A[8], A[9]
+  local aid, presence, reason = A[8], A[9], A[10]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
   local was = redis.call('HGET', akey, 'presence')
@@ -462,7 +472,7 @@ end
 
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership
 commands.upsert = function()
-  local aid = A[7]
+  local aid = A[8]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then
     redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW, 'rsv', '', 'missed', 0, 'wrap', 0,
@@ -472,13 +482,13 @@ commands.upsert = function()
   for _, k in ipairs(redis.call('HKEYS', akey)) do
     if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
   end
-  for k, v in pairs(cjson.decode(A[8])) do redis.call('HSET', akey, k, str(v)) end
+  for k, v in pairs(cjson.decode(A[9])) do redis.call('HSET', akey, k, str(v)) end
   local pools_key = akey .. ':pools'
   for _, pool in ipairs(redis.call('SMEMBERS', pools_key)) do
     for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
   end
   redis.call('DEL', pools_key)
-  for _, pool in ipairs(cjson.decode(A[9])) do redis.call('SADD', pools_key, pool) end
+  for _, pool in ipairs(cjson.decode(A[10])) do redis.call('SADD', pools_key, pool) end
   refresh(aid)
   offer_agent(aid)
   return {state = redis.call('HGET', akey, 'state')}
@@ -486,7 +496,7 @@ end
 
 -- pools poolsJson : [{id, queue, order, skill}] the pools of the loaded rules
 commands.pools = function()
-  for _, p in ipairs(cjson.decode(A[7])) do
+  for _, p in ipairs(cjson.decode(A[8])) do
     redis.call('HSET', key('pool', p.id), 'queue', p.queue, 'order', str(p.order), 'skill', str(p.skill))
   end
   return {}
@@ -494,7 +504,7 @@ end
 
 -- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once
 commands.sweep = function()
-  local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[7]))
+  local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[8]))
   local late = {}
   for i = 1, #due, 2 do
     local member, deadline = due[i], tonumber(due[i + 1])

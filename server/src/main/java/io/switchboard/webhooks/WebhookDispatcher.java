@@ -1,0 +1,229 @@
+package io.switchboard.webhooks;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XPendingArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.models.stream.PendingMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.store.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers routing events to CRM webhooks, off the routing path: the routing script appends every
+ * event to a Redis stream; every node reads it through one consumer group, so each event is delivered
+ * by one node; a delivery is acknowledged only after every URL answered 2xx, and a failed one is
+ * claimed again after a backoff that doubles per attempt, by whichever node sweeps first. A slow or
+ * failing receiver shows in {@code switchboard_webhook_*} metrics, never in routing latency.
+ */
+public final class WebhookDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+    private static final String GROUP = "webhooks";
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final int BATCH = 100;
+
+    private final Vertx vertx;
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final String stream;
+    private final SwitchboardConfig.Webhooks config;
+    private final Consumer<String> consumer = Consumer.from(GROUP, "node-" + UUID.randomUUID());
+    private final HttpClient http;
+    private final MeterRegistry registry;
+    private final Timer latency;
+    private final AtomicLong pending = new AtomicLong();
+    private long timerId = -1;
+    private boolean busy;
+    private long lastFailureLog;
+
+    public WebhookDispatcher(Vertx vertx, RedisClusterAsyncCommands<String, String> redis, RedisKeys keys,
+                             SwitchboardConfig.Webhooks config, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.stream = keys.events();
+        this.config = config;
+        this.registry = registry;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.timeout().toMillis())
+                .setIdleTimeout((int) Math.max(1, config.timeout().toSeconds() * 6)));
+        this.latency = Timer.builder("switchboard_webhook_delivery")
+                .description("Time for a webhook receiver to answer one delivery")
+                .publishPercentileHistogram().maximumExpectedValue(config.timeout()).register(registry);
+        Gauge.builder("switchboard_webhook_pending", pending, AtomicLong::get)
+                .description("Events delivered but not yet acknowledged by every receiver (retries waiting)")
+                .register(registry);
+    }
+
+    public Future<Void> start() {
+        return future(() -> redis.xgroupCreate(XReadArgs.StreamOffset.latest(stream), GROUP,
+                        XGroupCreateArgs.Builder.mkstream()))
+                .<Void>mapEmpty()
+                .recover(e -> e instanceof RedisBusyException || String.valueOf(e.getMessage()).contains("BUSYGROUP")
+                        ? Future.succeededFuture() : Future.failedFuture(e))
+                .onSuccess(v -> vertx.runOnContext(x ->
+                        timerId = vertx.setPeriodic(config.poll().toMillis(), id -> tick())));
+    }
+
+    public void stop() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+        http.close();
+    }
+
+    /** One round: new events first, then due retries. Rounds never overlap on a node. */
+    private void tick() {
+        if (busy) {
+            return;
+        }
+        busy = true;
+        readNew().compose(n -> retryDue()).onComplete(ar -> {
+            busy = false;
+            if (ar.failed()) {
+                quietWarn("webhook round failed: " + ar.cause().getMessage());
+            }
+        });
+    }
+
+    private Future<Void> readNew() {
+        return future(() -> redis.xreadgroup(consumer, XReadArgs.Builder.count(BATCH),
+                XReadArgs.StreamOffset.lastConsumed(stream)))
+                .compose(messages -> deliverAll(messages == null ? List.of() : messages));
+    }
+
+    private Future<Void> retryDue() {
+        return future(() -> redis.xpending(stream, new XPendingArgs<String>().group(GROUP)
+                .range(Range.create("-", "+")).limit(Limit.from(BATCH)).idle(config.retryBase())))
+                .compose(list -> {
+                    pending.set(list.size());
+                    List<PendingMessage> due = list.stream()
+                            .filter(p -> p.getMsSinceLastDelivery() >= backoff(p.getRedeliveryCount()).toMillis())
+                            .toList();
+                    List<String> exhausted = due.stream().filter(p -> p.getRedeliveryCount() >= config.maxAttempts())
+                            .map(PendingMessage::getId).toList();
+                    List<String> retry = due.stream().filter(p -> p.getRedeliveryCount() < config.maxAttempts())
+                            .map(PendingMessage::getId).toList();
+                    return drop(exhausted).compose(v -> claimAndDeliver(retry));
+                });
+    }
+
+    private Future<Void> claimAndDeliver(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        long minIdle = config.retryBase().toMillis();
+        return future(() -> redis.xclaim(stream, consumer, minIdle, ids.toArray(String[]::new)))
+                .compose(this::deliverAll);
+    }
+
+    private Future<Void> drop(List<String> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        LOG.warn("dropping {} webhook deliveries after {} attempts", ids.size(), config.maxAttempts());
+        outcome("dropped").increment(ids.size());
+        return future(() -> redis.xack(stream, GROUP, ids.toArray(String[]::new))).mapEmpty();
+    }
+
+    private Future<Void> deliverAll(List<StreamMessage<String, String>> messages) {
+        return Future.join(messages.stream().map(this::deliver).toList()).<Void>mapEmpty().recover(e -> Future.succeededFuture());
+    }
+
+    /** Posts one event to every URL; acknowledges it only when all of them took it. */
+    private Future<Void> deliver(StreamMessage<String, String> message) {
+        String body = message.getBody().get("event");
+        if (body == null) {
+            return future(() -> redis.xack(stream, GROUP, message.getId())).mapEmpty();
+        }
+        List<Future<Void>> posts = config.urls().stream().map(url -> post(url, message.getId(),
+                message.getBody().getOrDefault("type", ""), body)).toList();
+        return Future.all(posts)
+                .compose(v -> future(() -> redis.xack(stream, GROUP, message.getId())))
+                .<Void>mapEmpty()
+                .onSuccess(v -> outcome("success").increment())
+                .onFailure(e -> {
+                    outcome("failure").increment();
+                    quietWarn("webhook delivery " + message.getId() + " failed, will retry: " + e.getMessage());
+                });
+    }
+
+    private Future<Void> post(String url, String deliveryId, String type, String body) {
+        long started = System.nanoTime();
+        String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                        .setTimeout(config.timeout().toMillis())
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("X-Switchboard-Event", type)
+                        .putHeader("X-Switchboard-Delivery", deliveryId)
+                        .putHeader("X-Switchboard-Timestamp", timestamp)
+                        .putHeader("X-Switchboard-Signature", "sha256=" + sign(timestamp + "." + body)))
+                .compose(request -> request.send(Buffer.buffer(body)))
+                .compose(response -> {
+                    latency.record(Duration.ofNanos(System.nanoTime() - started));
+                    return response.statusCode() / 100 == 2 ? Future.<Void>succeededFuture()
+                            : Future.failedFuture(url + " answered " + response.statusCode());
+                });
+    }
+
+    /** HMAC-SHA256 over "timestamp.body", hex: receivers recompute it and reject old timestamps. */
+    String sign(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(config.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Duration backoff(long deliveries) {
+        long factor = 1L << Math.min(20, Math.max(0, deliveries - 1));
+        Duration delay = config.retryBase().multipliedBy(factor);
+        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    }
+
+    private Counter outcome(String outcome) {
+        return Counter.builder("switchboard_webhook_deliveries").description("Webhook deliveries by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** One warning per 30 s at most: a receiver that is down must not flood the log. */
+    private void quietWarn(String message) {
+        long now = System.currentTimeMillis();
+        if (now - lastFailureLog > 30_000) {
+            lastFailureLog = now;
+            LOG.warn(message);
+        }
+    }
+
+    private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
+        return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+    }
+}

@@ -1,0 +1,125 @@
+package io.switchboard.webhooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Repo;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real HTTP receiver that fails every first attempt: events arrive signed, retried, once each. */
+@ExtendWith(TestRedis.class)
+class WebhookIT {
+    private static final String SECRET = "webhook-secret-0123456789";
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final List<JsonObject> accepted = new CopyOnWriteArrayList<>();
+    private final List<String> badSignatures = new CopyOnWriteArrayList<>();
+    private HttpServer receiver;
+
+    @BeforeEach
+    void receiver() throws Exception {
+        receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            String delivery = request.getHeader("X-Switchboard-Delivery");
+            String expected = "sha256=" + hmac(request.getHeader("X-Switchboard-Timestamp") + "." + body);
+            if (!expected.equals(request.getHeader("X-Switchboard-Signature"))) {
+                badSignatures.add(delivery);
+            }
+            if (attempts.computeIfAbsent(delivery, d -> new AtomicInteger()).incrementAndGet() == 1) {
+                request.response().setStatusCode(503).end();
+                return;
+            }
+            accepted.add(body.toJsonObject().put("delivery", delivery)
+                    .put("header", request.getHeader("X-Switchboard-Event")));
+            request.response().setStatusCode(204).end();
+        })).listen(0).toCompletionStage().toCompletableFuture().get();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+
+    @Test
+    void everyEventIsDeliveredSignedAndOnceAcrossTwoNodes(TestRedis redis, @TempDir Path temp) throws IOException {
+        Path config = Files.createDirectories(temp.resolve("config"));
+        Files.writeString(config.resolve("switchboard.yaml"), """
+                webhooks:
+                  urls: [http://127.0.0.1:%d/hook]
+                  secret: %s
+                  retryBaseMillis: 50
+                  pollMillis: 20
+                """.formatted(receiver.actualPort(), SECRET));
+        String prefix = redis.newPrefix();
+        Path rules = Repo.root().resolve("routing-rules");
+        try (TestNode a = TestNode.on(redis, prefix).rules(rules).env("SWITCHBOARD_CONFIG_DIR", config.toString()).start();
+             TestNode b = TestNode.on(redis, prefix).rules(rules).env("SWITCHBOARD_CONFIG_DIR", config.toString()).start()) {
+            Api sam = Agents.create(a.api(), "sam", new JsonObject().put("support", 9));
+            Agents.available(sam, "sam");
+            String id = b.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201)
+                    .json().getString("id");
+            String rsv = a.api().get("/api/v1/interactions/" + id).json().getString("reservationId");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            sam.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
+
+            Await.until("the completion delivered", Duration.ofSeconds(15), () -> accepted.stream()
+                    .anyMatch(e -> "completed".equals(e.getString("type"))));
+            // deliveries may arrive out of order (retries, parallel posts); the delivery id is the stream
+            // id, which orders them as they happened
+            List<String> types = accepted.stream().filter(e -> id.equals(e.getString("interaction")))
+                    .sorted(java.util.Comparator.comparing((JsonObject e) -> streamOrder(e.getString("delivery"))))
+                    .map(e -> e.getString("type")).toList();
+            assertEquals(List.of("queued", "offer", "assigned", "completed"), types.stream()
+                    .filter(t -> Set.of("queued", "offer", "assigned", "completed").contains(t)).toList());
+            assertTrue(accepted.stream().anyMatch(e -> "state_changed".equals(e.getString("type"))));
+            accepted.forEach(e -> assertEquals(e.getString("type"), e.getString("header")));
+            assertEquals(List.of(), badSignatures);
+            long distinct = accepted.stream().map(e -> e.getString("delivery")).distinct().count();
+            assertEquals(accepted.size(), distinct, "no event accepted twice");
+            attempts.forEach((delivery, n) -> assertTrue(n.get() <= 2, delivery + " attempted " + n));
+            String scrape = a.api().get("/metrics").body() + b.api().get("/metrics").body();
+            assertTrue(scrape.contains("switchboard_webhook_deliveries_total{outcome=\"failure\"}"), scrape);
+        }
+    }
+
+    private static java.math.BigInteger streamOrder(String id) {
+        String[] parts = id.split("-");
+        return java.math.BigInteger.valueOf(Long.parseLong(parts[0])).shiftLeft(32).add(java.math.BigInteger.valueOf(Long.parseLong(parts[1])));
+    }
+
+    private static String hmac(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
