@@ -71,6 +71,13 @@ public final class RoutingBench {
                 System.getProperty("os.arch"), Runtime.version());
         List<Double> throughput = new ArrayList<>();
         List<double[]> latency = new ArrayList<>();
+        try (Node node = Node.start(vertx, "warmup")) {
+            // the JIT compiles the server's and the client's hot paths before anything is timed
+            port = node.port;
+            List<Agent> agents = agents(AGENTS);
+            System.out.printf("warm-up: %.0f lifecycles/s (not counted)%n", closedLoop(agents, lifecycles));
+            agents.forEach(a -> a.socket.close());
+        }
         for (int run = 1; run <= runs; run++) {
             try (Node node = Node.start(vertx, "tp" + run)) {
                 port = node.port;

@@ -157,6 +157,33 @@ class RoutingBehaviourIT {
     }
 
     @Test
+    void wrapUpEndsByItselfAfterTheQueuesWrapUpTime(TestRedis redis, @TempDir Path temp) {
+        String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 30"); // the support queue
+        try (TestNode wrapping = TestNode.on(redis, redis.newPrefix()).clock(clock)
+                .rules(Rules.folder(temp, rules)).start()) {
+            Api api = wrapping.api();
+            Api sam = Agents.create(api, "sam", new JsonObject().put("support", 9));
+            Agents.available(sam, "sam");
+            String id = api.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                    .json().getString("id");
+            String rsv = api.get("/api/v1/interactions/" + id).json().getString("reservationId");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            sam.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+            String next = api.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                    .json().getString("id");
+            assertEquals("wrap_up", Agents.state(api, "sam"));
+            assertEquals("queued", api.get("/api/v1/interactions/" + next).json().getString("status"),
+                    "no offer during wrap-up");
+            clock.advance(Duration.ofSeconds(31));
+            Await.until("wrap-up ended and the next call offered",
+                    () -> "reserved".equals(api.get("/api/v1/interactions/" + next).json().getString("status")));
+            JsonObject done = api.get("/api/v1/interactions/" + id).json();
+            assertEquals("completed", done.getString("status"));
+            assertEquals("wrap_up_timeout", done.getString("disposition"));
+        }
+    }
+
+    @Test
     void preferredAgentFirstThenTheQueue() {
         Agents.create(admin, "sam", new JsonObject().put("support", 9));
         Api tom = Agents.create(admin, "tom", new JsonObject().put("support", 9));

@@ -27,6 +27,11 @@ public final class TestNode implements AutoCloseable {
         return new Builder(redis.uri(), prefix);
     }
 
+    /** A node on any Redis (cluster, sentinel) by URL. */
+    public static Builder on(String redisUrl, String prefix) {
+        return new Builder(redisUrl, prefix);
+    }
+
     public Api api() {
         return api;
     }

@@ -1,0 +1,119 @@
+package io.switchboard.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.embedded.RedisCluster;
+import redis.embedded.RedisServer;
+
+/**
+ * "Pointing it at a real Redis is one setting": the same lifecycle against a three-master Redis Cluster
+ * and a Sentinel-managed Redis, each a set of real redis-server processes.
+ */
+class RedisTopologiesIT {
+
+    @Test
+    void routesOnARedisCluster(@TempDir Path temp) throws Exception {
+        List<RedisServer> servers = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                int port = freePort();
+                ports.add(port);
+                RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                        .setting("cluster-enabled yes")
+                        .setting("cluster-config-file " + temp.resolve("nodes-" + port + ".conf"))
+                        .setting("dir " + temp).setting("appendonly no").setting("save \"\"")
+                        .onShutdownForceStop(true).build();
+                server.start();
+                servers.add(server);
+            }
+            formCluster(ports);
+            String url = "redis-cluster://" + String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+            lifecycle(url);
+        } finally {
+            for (RedisServer server : servers) {
+                server.stop();
+            }
+        }
+    }
+
+    @Test
+    void routesThroughSentinel() throws Exception {
+        RedisCluster sentinelled = RedisCluster.newRedisCluster().sentinelCount(1).quorumSize(1)
+                .replicationGroup("mymaster", 1).ephemeral().build();
+        sentinelled.start();
+        try {
+            lifecycle("redis-sentinel://127.0.0.1:" + sentinelled.sentinelPorts().get(0) + "#mymaster");
+        } finally {
+            sentinelled.stop();
+        }
+    }
+
+    private static void lifecycle(String redisUrl) {
+        try (TestNode node = TestNode.on(redisUrl, "topology").start()) {
+            Api admin = node.api();
+            Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+            try (AgentSocket events = sam.events("sam")) {
+                Agents.available(sam, "sam");
+                String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201)
+                        .json().getString("id");
+                JsonObject offer = events.await("offer");
+                assertEquals(id, offer.getString("interaction"));
+                sam.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+                sam.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
+                assertEquals("completed", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+                events.await(m -> "available".equals(m.getString("state")) && "state_changed".equals(m.getString("type"))
+                        && "busy".equals(m.getString("previous")), "available after work", Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /** CLUSTER ADDSLOTS a third of the slots on each node, then CLUSTER MEET, then wait for ok. */
+    private static void formCluster(List<Integer> ports) {
+        List<RedisClient> clients = new ArrayList<>();
+        try {
+            List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
+            for (int port : ports) {
+                RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+                clients.add(client);
+                nodes.add(client.connect());
+            }
+            int per = 16384 / ports.size();
+            for (int i = 0; i < nodes.size(); i++) {
+                int from = i * per;
+                int to = i == nodes.size() - 1 ? 16383 : from + per - 1;
+                nodes.get(i).sync().clusterAddSlots(IntStream.rangeClosed(from, to).toArray());
+            }
+            for (int i = 1; i < nodes.size(); i++) {
+                nodes.get(0).sync().clusterMeet("127.0.0.1", ports.get(i));
+            }
+            Await.until("cluster state ok", Duration.ofSeconds(30), () -> nodes.stream()
+                    .allMatch(n -> n.sync().clusterInfo().contains("cluster_state:ok")));
+        } finally {
+            clients.forEach(RedisClient::shutdown);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
