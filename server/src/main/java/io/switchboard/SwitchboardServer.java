@@ -7,6 +7,8 @@ import io.switchboard.api.http.HttpApi;
 import io.switchboard.api.http.HttpVerticle;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
+import io.switchboard.engine.StatsService;
+import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
 import io.switchboard.rules.RulesLoader;
 import io.switchboard.rules.RulesWatcher;
@@ -39,6 +41,8 @@ public final class SwitchboardServer {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchboardServer.class);
     /** Events the stream keeps for webhook delivery: hours of a busy floor, a few tens of MB at most. */
     private static final long EVENTS_KEPT = 100_000;
+    /** How fresh the floor gauges (waiting, agents by state, staffing) are: one Prometheus scrape. */
+    private static final long FLOOR_REFRESH_MILLIS = 5_000;
 
     private final Vertx vertx;
     private final SwitchboardConfig config;
@@ -51,6 +55,7 @@ public final class SwitchboardServer {
     private RulesWatcher rulesWatcher;
     private TimerSweeper sweeper;
     private WebhookDispatcher webhooks;
+    private FloorGauges floorGauges;
     private final List<String> deployments = new ArrayList<>();
     private int httpPort;
     private String adminKey;
@@ -88,7 +93,7 @@ public final class SwitchboardServer {
             if (config.webhooks().enabled()) {
                 webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
             }
-            RoutingMetrics metrics = new RoutingMetrics(registry);
+            RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
             engine = new RoutingEngine(store, config.priority(), metrics);
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
@@ -107,6 +112,8 @@ public final class SwitchboardServer {
                     .compose(x -> deployHttp(api.router()))
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
+                        floorGauges = new FloorGauges(vertx, new StatsService(store, engine), registry);
+                        floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
                     });
         });
@@ -181,6 +188,9 @@ public final class SwitchboardServer {
         }
         if (webhooks != null) {
             webhooks.stop();
+        }
+        if (floorGauges != null) {
+            floorGauges.stop();
         }
         Future<Void> closed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {

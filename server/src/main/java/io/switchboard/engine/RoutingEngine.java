@@ -62,7 +62,10 @@ public final class RoutingEngine {
         JsonArray pools = new JsonArray();
         newRules.pools().values().forEach(p -> pools.add(new JsonObject().put("id", p.id()).put("queue", p.queue())
                 .put("order", p.ordering().wireName()).put("skill", p.ordering().skill())));
-        return commit("pools", pools.encode())
+        JsonArray queues = new JsonArray();
+        newRules.queues().values().forEach(q -> queues.add(new JsonObject().put("name", q.name())
+                .put("sl", q.serviceLevelThreshold().toMillis()).put("short", q.shortAbandon().toMillis())));
+        return commit("rules", pools.encode(), queues.encode())
                 .compose(r -> store.members(keys.agents()))
                 .compose(ids -> Future.all(ids.stream().map(this::refreshMembership).toList()).map(ids.size()));
     }
@@ -186,9 +189,11 @@ public final class RoutingEngine {
         });
     }
 
-    public Future<JsonObject> complete(String interactionId, String disposition, String notes, String actor) {
-        return commit("complete", interactionId, orEmpty(disposition), orEmpty(notes), orEmpty(actor))
-                .map(ScriptResult::result);
+    /** @param amountCents revenue the contact generated (cross-sell, up-sell), 0 if none */
+    public Future<JsonObject> complete(String interactionId, String disposition, String notes, String actor,
+                                       long amountCents) {
+        return commit("complete", interactionId, orEmpty(disposition), orEmpty(notes), orEmpty(actor),
+                Long.toString(amountCents)).map(ScriptResult::result);
     }
 
     private static String orEmpty(String s) {

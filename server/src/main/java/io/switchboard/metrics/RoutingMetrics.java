@@ -1,61 +1,54 @@
 package io.switchboard.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.switchboard.routing.OutcomeCounts;
+import io.switchboard.routing.QueueDefinition;
+import io.switchboard.routing.RoutingRules;
+import io.switchboard.routing.ServiceLevelFormula;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Routing meters, fed from the events of the changes this node commits (each change is committed by
- * exactly one node, so summing the nodes' series counts each event once). Tags are bounded: queue,
- * channel, event type, reason; never an interaction, customer or agent id.
+ * Contact-center KPIs as Prometheus meters, fed by the events of the routing changes this node
+ * commits. Each change is committed by exactly one node, so summing the nodes' counters counts every
+ * contact once. Tags are bounded: queue, channel, outcome; never an interaction, customer or agent.
+ *
+ * <p>Service level: each queue's formula turns every outcome into a numerator and a denominator,
+ * exported as {@code switchboard_service_level_met_total} and {@code switchboard_service_level_counted_total},
+ * so {@code increase(met) / increase(counted)} is the queue's service level with its own formula.
  */
 public final class RoutingMetrics implements RoutingObserver {
-    private static final Set<String> COUNTED = Set.of("queued", "offer", "offer_canceled", "assigned", "completed",
-            "abandoned", "canceled", "transferred", "escalated", "requeued");
+    private static final List<Duration> WAIT_BUCKETS = List.of(5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 1800,
+            3600, 14400).stream().map(Duration::ofSeconds).toList();
+    private static final List<Duration> HANDLE_BUCKETS = List.of(10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600)
+            .stream().map(Duration::ofSeconds).toList();
 
     private final MeterRegistry registry;
+    private final Supplier<RoutingRules> rules;
     private final Timer sweepLateness;
 
-    public RoutingMetrics(MeterRegistry registry) {
+    public RoutingMetrics(MeterRegistry registry, Supplier<RoutingRules> rules) {
         this.registry = registry;
+        this.rules = rules;
         this.sweepLateness = Timer.builder("switchboard_timer_lateness")
-                .description("How late routing timers (reservation timeouts, escalations, wrap-up ends) fired")
-                .publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofSeconds(5))
-                .register(registry);
+                .description("How late routing timers (offer timeouts, escalations, wrap-up ends) fired")
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
     }
 
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
-        commandTimer(command).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        Timer.builder("switchboard_routing_command")
+                .description("One atomic routing command in Redis, round trip included (the routing decision time)")
+                .tag("command", command).publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
         for (JsonObject event : events) {
-            count(event);
-        }
-    }
-
-    private void count(JsonObject event) {
-        String type = event.getString("type");
-        if (!COUNTED.contains(type)) {
-            return;
-        }
-        String queue = event.getString("queue", "");
-        String channel = event.getString("channel", "");
-        Counter.builder("switchboard_routing_events")
-                .description("Routing lifecycle events by type")
-                .tags("event", type, "queue", queue, "channel", channel)
-                .register(registry).increment();
-        if ("assigned".equals(type) && event.containsKey("waitedMs")) {
-            DistributionSummary.builder("switchboard_queue_wait_seconds")
-                    .description("Time from queued to answered (accepted by an agent)")
-                    .baseUnit("seconds")
-                    .tags("queue", queue, "channel", channel)
-                    .serviceLevelObjectives(5, 10, 15, 20, 30, 45, 60, 120, 300)
-                    .register(registry).record(event.getLong("waitedMs") / 1000.0);
+            record(event);
         }
     }
 
@@ -63,12 +56,108 @@ public final class RoutingMetrics implements RoutingObserver {
         sweepLateness.record(Duration.ofMillis(Math.max(0, latenessMillis)));
     }
 
-    private Timer commandTimer(String command) {
-        return Timer.builder("switchboard_routing_command")
-                .description("Time of one atomic routing command in Redis, round trip included")
-                .tag("command", command)
-                .publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofSeconds(1))
-                .register(registry);
+    private void record(JsonObject e) {
+        String queue = e.getString("queue", "");
+        String channel = e.getString("channel", "");
+        switch (e.getString("type", "")) {
+            case "queued" -> count("switchboard_queue_offered", "Contacts that entered the queue", queue, channel);
+            case "assigned" -> {
+                double wait = seconds(e, "waitedMs");
+                count("switchboard_queue_answered", "Contacts answered (offer accepted by an agent)", queue, channel);
+                waitTimer("switchboard_queue_wait", "Time in the queue before an agent answered", queue, channel, wait);
+                serviceLevel(queue, channel, q -> OutcomeCounts.answered(wait, q));
+            }
+            case "abandoned" -> {
+                double wait = seconds(e, "waitedMs");
+                count("switchboard_queue_abandoned", "Contacts that left the queue before an answer", queue, channel);
+                waitTimer("switchboard_queue_abandon_wait", "Time in the queue before abandoning", queue, channel, wait);
+                serviceLevel(queue, channel, q -> {
+                    OutcomeCounts outcome = OutcomeCounts.abandoned(wait, q);
+                    if (outcome.abandonedShort() > 0) {
+                        count("switchboard_queue_short_abandoned",
+                                "Abandons quicker than the queue's short-abandon threshold", queue, channel);
+                    }
+                    return outcome;
+                });
+            }
+            case "overflowed" -> {
+                double wait = seconds(e, "waitedMs");
+                count("switchboard_queue_overflowed", "Contacts moved on to another queue", queue, channel);
+                count("switchboard_queue_offered", "Contacts that entered the queue", e.getString("toQueue", ""), channel);
+                serviceLevel(queue, channel, q -> OutcomeCounts.overflowed(wait, q));
+            }
+            case "transferred" -> {
+                count("switchboard_queue_transferred", "Contacts transferred out by an agent", queue, channel);
+                count("switchboard_queue_offered", "Contacts that entered the queue", e.getString("toQueue", ""), channel);
+                handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
+                        seconds(e, "talkMs"));
+                count("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)", queue, channel);
+            }
+            case "canceled" -> count("switchboard_queue_canceled", "Contacts withdrawn by the system", queue, channel);
+            case "completed" -> completed(e, queue, channel);
+            default -> { }
+        }
+    }
+
+    private void completed(JsonObject e, String queue, String channel) {
+        count("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)", queue, channel);
+        if (e.getLong("talkMs", 0L) > 0) {
+            handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
+                    seconds(e, "talkMs"));
+        }
+        handleTimer("switchboard_handle_wrapup", "After-contact work time per contact", queue, channel,
+                seconds(e, "wrapMs"));
+        long cents = e.getLong("amountCents", 0L);
+        if (cents > 0) {
+            Counter.builder("switchboard_revenue").description("Revenue from dispositions with an amount (cross-sell, up-sell)")
+                    .baseUnit("currency").tags("queue", queue, "channel", channel).register(registry)
+                    .increment(cents / 100.0);
+        }
+    }
+
+    private void serviceLevel(String queue, String channel,
+                              java.util.function.Function<QueueDefinition, OutcomeCounts> outcome) {
+        RoutingRules current = rules.get();
+        QueueDefinition definition = current == null ? null : current.queues().get(queue);
+        if (definition == null) {
+            return;
+        }
+        ServiceLevelFormula.Ratio ratio = definition.serviceLevelFormula().apply(outcome.apply(definition));
+        Counter.builder("switchboard_service_level_met")
+                .description("Service-level numerator by the queue's formula")
+                .tags("queue", queue, "channel", channel).register(registry).increment(ratio.met());
+        Counter.builder("switchboard_service_level_counted")
+                .description("Service-level denominator by the queue's formula")
+                .tags("queue", queue, "channel", channel).register(registry).increment(ratio.counted());
+    }
+
+    private void count(String name, String description, String queue, String channel) {
+        Counter.builder(name).description(description).tags("queue", queue, "channel", channel)
+                .register(registry).increment();
+    }
+
+    /** Wait histograms have a bucket at every queue's service-level and short-abandon threshold. */
+    private void waitTimer(String name, String description, String queue, String channel, double seconds) {
+        TreeSet<Duration> buckets = new TreeSet<>(WAIT_BUCKETS);
+        RoutingRules current = rules.get();
+        if (current != null) {
+            current.queues().values().forEach(q -> {
+                buckets.add(q.serviceLevelThreshold());
+                buckets.add(q.shortAbandon());
+            });
+        }
+        Timer.builder(name).description(description).tags("queue", queue, "channel", channel)
+                .serviceLevelObjectives(buckets.toArray(Duration[]::new)).register(registry)
+                .record(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    private void handleTimer(String name, String description, String queue, String channel, double seconds) {
+        Timer.builder(name).description(description).tags("queue", queue, "channel", channel)
+                .serviceLevelObjectives(HANDLE_BUCKETS.toArray(Duration[]::new)).register(registry)
+                .record(Duration.ofMillis(Math.round(seconds * 1000)));
+    }
+
+    private static double seconds(JsonObject e, String field) {
+        return e.getLong(field, 0L) / 1000.0;
     }
 }

@@ -11,11 +11,17 @@ import java.util.Objects;
  * @param maxWait after this long at its last step an interaction overflows to {@code overflowQueue}
  * @param overflowQueue where interactions go after {@code maxWait}; null = they keep waiting
  * @param wrapUp after-contact work time; the agent becomes available on its own when it ends
+ * @param serviceLevelTarget the share of contacts to answer within the threshold (staffing, alerts)
+ * @param serviceLevelFormula how the service level is computed for this queue
+ * @param shortAbandon abandons quicker than this are "short" (excluded by some formulas)
  */
 public record QueueDefinition(String name, Condition members, Duration serviceLevelThreshold, Duration maxWait,
-                              String overflowQueue, Duration wrapUp) {
+                              String overflowQueue, Duration wrapUp, double serviceLevelTarget,
+                              ServiceLevelFormula serviceLevelFormula, Duration shortAbandon) {
     public static final Duration DEFAULT_SERVICE_LEVEL = Duration.ofSeconds(20);
     public static final Duration DEFAULT_WRAP_UP = Duration.ofSeconds(10);
+    public static final double DEFAULT_SERVICE_LEVEL_TARGET = 0.8;
+    public static final Duration DEFAULT_SHORT_ABANDON = Duration.ofSeconds(5);
 
     public QueueDefinition {
         Objects.requireNonNull(name, "name");
@@ -25,6 +31,11 @@ public record QueueDefinition(String name, Condition members, Duration serviceLe
         members = members == null ? Condition.ALWAYS : members;
         serviceLevelThreshold = serviceLevelThreshold == null ? DEFAULT_SERVICE_LEVEL : serviceLevelThreshold;
         wrapUp = wrapUp == null ? DEFAULT_WRAP_UP : wrapUp;
+        serviceLevelFormula = serviceLevelFormula == null ? ServiceLevelFormula.DEFAULT : serviceLevelFormula;
+        shortAbandon = shortAbandon == null ? DEFAULT_SHORT_ABANDON : shortAbandon;
+        if (!(serviceLevelTarget > 0 && serviceLevelTarget <= 1)) {
+            throw new IllegalArgumentException("serviceLevelTarget must be in (0, 1], was " + serviceLevelTarget);
+        }
     }
 
     public boolean admits(Agent agent) {

@@ -5,6 +5,7 @@ import io.switchboard.routing.Filter;
 import io.switchboard.routing.Ordering;
 import io.switchboard.routing.QueueDefinition;
 import io.switchboard.routing.RoutingRules;
+import io.switchboard.routing.ServiceLevelFormula;
 import io.switchboard.routing.Step;
 import io.switchboard.routing.Workflow;
 import java.io.IOException;
@@ -75,15 +76,20 @@ public final class RulesLoader {
 
     private void readQueues(YamlNode node, Map<String, QueueDefinition> queues) {
         for (Map.Entry<String, YamlNode> entry : node.entries().entrySet()) {
-            Map<String, YamlNode> q = entry.getValue().entries(
-                    "members", "serviceLevelSeconds", "maxWaitSeconds", "overflow", "wrapUpSeconds");
+            Map<String, YamlNode> q = entry.getValue().entries("members", "serviceLevelSeconds", "maxWaitSeconds",
+                    "overflow", "wrapUpSeconds", "serviceLevelTarget", "serviceLevelFormula", "shortAbandonSeconds");
             try {
                 QueueDefinition queue = new QueueDefinition(entry.getKey(),
                         q.containsKey("members") ? cel.agent(q.get("members")) : Condition.ALWAYS,
                         seconds(q.get("serviceLevelSeconds")),
                         seconds(q.get("maxWaitSeconds")),
                         q.containsKey("overflow") ? q.get("overflow").text() : null,
-                        seconds(q.get("wrapUpSeconds")));
+                        seconds(q.get("wrapUpSeconds")),
+                        q.containsKey("serviceLevelTarget") ? q.get("serviceLevelTarget").decimal(0.01, 1)
+                                : QueueDefinition.DEFAULT_SERVICE_LEVEL_TARGET,
+                        q.containsKey("serviceLevelFormula")
+                                ? ServiceLevelFormula.parse(q.get("serviceLevelFormula").text()) : null,
+                        seconds(q.get("shortAbandonSeconds")));
                 if (queues.putIfAbsent(queue.name(), queue) != null) {
                     throw entry.getValue().error("queue '" + queue.name() + "' is defined twice");
                 }

@@ -5,6 +5,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CustomerRecords;
 import io.switchboard.engine.RoutingEngine;
+import io.switchboard.engine.StatsService;
 import io.switchboard.routing.Agent;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.Customer;
@@ -32,6 +33,7 @@ import java.util.Map;
 public final class HttpApi {
     private final Vertx vertx;
     private final RoutingEngine engine;
+    private final StatsService stats;
     private final Authenticator auth;
     private final AgentEventHub hub;
     private final PrometheusMeterRegistry registry;
@@ -42,6 +44,7 @@ public final class HttpApi {
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher) {
         this.vertx = vertx;
         this.engine = engine;
+        this.stats = new StatsService(store, engine);
         this.auth = new Authenticator(adminKey, config.security(), store, store.clock());
         this.hub = hub;
         this.registry = registry;
@@ -91,8 +94,12 @@ public final class HttpApi {
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
             JsonObject body = body(ctx);
+            double amount = body.getDouble("amount", 0.0);
+            if (amount < 0 || amount > 1e9 || Double.isNaN(amount)) {
+                throw ApiException.badRequest("amount must be between 0 and 1e9");
+            }
             reply(ctx, engine.complete(ctx.pathParam("id"), body.getString("disposition"), body.getString("notes"),
-                    actor(ctx)));
+                    actor(ctx), Math.round(amount * 100)));
         });
         router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
         router.post("/api/v1/interactions/:id/transfer").handler(this::transfer);
@@ -106,6 +113,16 @@ public final class HttpApi {
             reply(ctx, Future.all(stats).map(c -> new JsonArray(stats.stream().map(Future::result).toList())));
         });
         router.get("/api/v1/queues/:name/stats").handler(ctx -> reply(ctx, engine.queueStats(ctx.pathParam("name"))));
+
+        router.get("/api/v1/stats/realtime").handler(ctx -> {
+            principal(ctx).requireStaff();
+            reply(ctx, stats.realtime());
+        });
+        router.get("/api/v1/stats/cumulative").handler(ctx -> {
+            principal(ctx).requireStaff();
+            long now = System.currentTimeMillis();
+            reply(ctx, stats.cumulative(instant(ctx, "from", now - 24 * 3_600_000L), instant(ctx, "to", now)));
+        });
 
         router.post("/api/v1/routing/explain").handler(ctx -> {
             principal(ctx).requireStaff();
@@ -296,6 +313,21 @@ public final class HttpApi {
     private static String actor(RoutingContext ctx) {
         Principal principal = principal(ctx);
         return principal.isAgent() ? principal.agentId() : null;
+    }
+
+    /** A query parameter as epoch milliseconds or ISO-8601 instant. */
+    private static long instant(RoutingContext ctx, String name, long defaultValue) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return value.chars().allMatch(Character::isDigit) ? Long.parseLong(value)
+                    : java.time.Instant.parse(value).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("'" + name + "' must be epoch milliseconds or an ISO-8601 instant, was '"
+                    + value + "'");
+        }
     }
 
     private static Principal principal(RoutingContext ctx) {

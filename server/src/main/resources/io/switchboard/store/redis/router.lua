@@ -23,6 +23,13 @@
 --   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>"
+--   queue:<q>:meta             hash: sl (service-level threshold ms), short (short-abandon threshold ms)
+--   stats:<q>:m:<minute>       hash of counters "<channel>:<field>" for that minute (kept 2 days), and
+--   stats:<q>:h:<hour>         the same per hour (kept 400 days): offered answered answered_sl wait_ms
+--                              abandoned abandoned_short abandoned_sl abandon_wait_ms overflowed
+--                              overflowed_sl transferred canceled completed talk_ms wrap_ms revenue_cents
+--   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms
+--   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
 --   bus                        pub/sub channel of agent-facing events, fanned out to every node
 --   events                     stream of every event (webhooks read it through a consumer group), capped
 
@@ -70,6 +77,37 @@ local function derive_state(akey)
   if wrap > 0 then return 'wrap_up' end
   return f[1] or 'offline'
 end
+
+-- Counters that every node reads the same: per queue and channel, in minute and hour buckets.
+local MINUTE, HOUR = math.floor(NOW / 60000), math.floor(NOW / 3600000)
+local function bump(hash_key, ttl, prefix, counters)
+  for field, n in pairs(counters) do
+    if n ~= 0 then redis.call('HINCRBY', hash_key, prefix .. field, n) end
+  end
+  redis.call('EXPIRE', hash_key, ttl)
+end
+
+local function stat(queue, channel, counters)
+  bump(key('stats', queue, 'm', MINUTE), 172800, channel .. ':', counters)
+  bump(key('stats', queue, 'h', HOUR), 34560000, channel .. ':', counters)
+end
+
+local function agent_stat(aid, counters)
+  bump(key('agentstats', aid, 'h', HOUR), 34560000, '', counters)
+end
+
+local queue_meta = {}
+local function qmeta(queue)
+  local m = queue_meta[queue]
+  if not m then
+    local f = redis.call('HMGET', key('queue', queue, 'meta'), 'sl', 'short')
+    m = {sl = tonumber(f[1]) or 20000, short = tonumber(f[2]) or 5000}
+    queue_meta[queue] = m
+  end
+  return m
+end
+
+local function flag(b) if b then return 1 end return 0 end
 
 local pool_meta = {}
 local function meta(pool)
@@ -119,6 +157,12 @@ local function refresh(aid)
   local state = derive_state(akey)
   local old = redis.call('HGET', akey, 'state')
   if state ~= old then
+    if old then
+      local h = redis.call('HMGET', akey, 'stateSince', 'team')
+      local spent = {[old .. '_ms'] = NOW - num(h[1])}
+      agent_stat(aid, spent)
+      bump(key('teamstats', (h[2] and h[2] ~= '') and h[2] or 'none', 'h', HOUR), 34560000, '', spent)
+    end
     redis.call('HSET', akey, 'state', state, 'stateSince', NOW)
     emit({type = 'state_changed', agent = aid, state = state, previous = old or '',
           reason = redis.call('HGET', akey, 'reason') or ''})
@@ -138,10 +182,12 @@ local function place(iid, f)
 end
 
 local function fields(iid)
-  local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent', 'rsv', 'channel')
+  local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent',
+                      'rsv', 'channel', 'entered', 'answered', 'ended')
   if not v[1] then return nil end
   return {status = v[1], pool = v[2], cch = v[3], queue = v[4], score = tonumber(v[5]), queued = v[6],
-          step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10]}
+          step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10], entered = num(v[11]),
+          answered = num(v[12]), ended = num(v[13])}
 end
 
 local function set_status(iid, status, reason)
@@ -303,6 +349,14 @@ local function escalate(iid, n)
   redis.call('DEL', key('int', iid, 'rejected'))
   enter_step(iid, n + 1)
   local g = fields(iid)
+  if g.queue ~= f.queue then
+    local waited = NOW - f.entered
+    stat(f.queue, f.channel, {overflowed = 1, overflowed_sl = flag(waited <= qmeta(f.queue).sl)})
+    stat(g.queue, g.channel, {offered = 1})
+    redis.call('HSET', key('int', iid), 'entered', NOW)
+    emit({type = 'overflowed', interaction = iid, queue = f.queue, channel = f.channel, toQueue = g.queue,
+          waitedMs = waited})
+  end
   emit({type = 'escalated', interaction = iid, step = n + 1, queue = g.queue})
   if g.status == 'queued' then
     place(iid, g)
@@ -310,16 +364,27 @@ local function escalate(iid, n)
   end
 end
 
-local function complete(iid, disposition, notes)
+local function complete(iid, disposition, notes, amount_cents)
   local f = fields(iid)
   if f.status ~= 'assigned' and f.status ~= 'wrapping' then return 'conflict' end
   local ikey = key('int', iid)
   redis.call('HSET', ikey, 'disposition', disposition or '', 'notes', notes or '')
-  if redis.call('HGET', ikey, 'ended') == false then redis.call('HSET', ikey, 'ended', NOW) end
+  local talk, wrap = 0, 0
+  if f.status == 'assigned' then
+    talk = NOW - f.answered
+    redis.call('HSET', ikey, 'ended', NOW)
+  else
+    wrap = NOW - f.ended
+  end
+  amount_cents = amount_cents or 0
+  if amount_cents > 0 then redis.call('HSET', ikey, 'amountCents', amount_cents) end
   redis.call('HSET', ikey, 'completed', NOW)
   redis.call('ZREM', key('timers'), 'wrap|' .. iid)
   set_status(iid, 'completed', disposition)
-  emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or ''})
+  stat(f.queue, f.channel, {completed = 1, talk_ms = talk, wrap_ms = wrap, revenue_cents = amount_cents})
+  agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
+  emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
+        talkMs = talk, wrapMs = wrap, amountCents = amount_cents})
   release_agent(f.agent, f.cch, f.status == 'wrapping')
   offer_agent(f.agent)
   return nil
@@ -336,11 +401,12 @@ commands.enqueue = function()
   if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
   local h = cjson.decode(A[9])
   for k, v in pairs(h) do redis.call('HSET', ikey, k, str(v)) end
-  redis.call('HSET', ikey, 'created', NOW, 'queued', NOW, 'offers', 0, 'updated', NOW)
+  redis.call('HSET', ikey, 'created', NOW, 'queued', NOW, 'entered', NOW, 'offers', 0, 'updated', NOW)
   set_status(iid, 'queued', 'created')
   enter_step(iid, 0)
   local f = fields(iid)
   place(iid, f)
+  stat(f.queue, f.channel, {offered = 1})
   emit({type = 'queued', interaction = iid, queue = f.queue, channel = f.channel})
   offer_interaction(iid)
   return {queue = f.queue, priority = num(redis.call('HGET', ikey, 'priority')), status = redis.call('HGET', ikey, 'status')}
@@ -363,8 +429,11 @@ commands.accept = function()
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', '', 'missed', 0)
   local f = fields(iid)
+  local waited = NOW - f.entered
+  stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
+  agent_stat(aid, {handled = 1})
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-        channel = f.channel, waitedMs = NOW - num(f.queued)})
+        channel = f.channel, waitedMs = waited})
   refresh(aid)
   offer_agent(aid)
   return {interaction = iid}
@@ -394,22 +463,25 @@ commands.wrapup = function()
   if not_actor(f, A[10]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'ended', NOW)
-  if wrap_ms <= 0 then complete(iid, '', '') return {status = 'completed'} end
+  if wrap_ms <= 0 then complete(iid, '', '', 0) return {status = 'completed'} end
   set_status(iid, 'wrapping', 'ended')
+  stat(f.queue, f.channel, {talk_ms = NOW - f.answered})
+  agent_stat(f.agent, {talk_ms = NOW - f.answered})
   redis.call('HINCRBY', key('agent', f.agent), 'wrap', 1)
   redis.call('ZADD', key('timers'), NOW + wrap_ms, 'wrap|' .. iid)
-  emit({type = 'wrapping', agent = f.agent, interaction = iid, queue = f.queue, wrapUpMs = wrap_ms})
+  emit({type = 'wrapping', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel,
+        wrapUpMs = wrap_ms, talkMs = NOW - f.answered})
   refresh(f.agent)
   return {status = 'wrapping'}
 end
 
--- complete iid disposition notes actor
+-- complete iid disposition notes actor amountCents
 commands.complete = function()
   local iid = A[8]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[11]) then return nil, 'forbidden' end
-  local err = complete(iid, A[9], A[10])
+  local err = complete(iid, A[9], A[10], tonumber(A[12]) or 0)
   if err then return nil, err end
   return {status = 'completed'}
 end
@@ -429,7 +501,15 @@ commands.cancel = function()
   clear_step_timer(iid)
   redis.call('HSET', key('int', iid), 'ended', NOW)
   set_status(iid, status, reason)
-  emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = NOW - num(f.queued)})
+  local waited = NOW - f.entered
+  if status == 'abandoned' then
+    local m = qmeta(f.queue)
+    stat(f.queue, f.channel, {abandoned = 1, abandoned_short = flag(waited < m.short),
+                               abandoned_sl = flag(waited <= m.sl), abandon_wait_ms = waited})
+  else
+    stat(f.queue, f.channel, {canceled = 1})
+  end
+  emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited})
   return {status = status}
 end
 
@@ -443,11 +523,17 @@ commands.transfer = function()
   redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'agent', '')
   redis.call('HINCRBY', key('int', iid), 'transfers', 1)
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
-  emit({type = 'transferred', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel})
+  local to_queue = cjson.decode(A[9])[1].queue
+  emit({type = 'transferred', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel,
+        toQueue = to_queue, talkMs = NOW - f.answered})
+  stat(f.queue, f.channel, {transferred = 1, completed = 1, talk_ms = NOW - f.answered})
+  agent_stat(f.agent, {completed = 1, talk_ms = NOW - f.answered})
   release_agent(f.agent, f.cch, false)
   set_status(iid, 'queued', 'transferred')
   enter_step(iid, 0)
   local g = fields(iid)
+  stat(g.queue, g.channel, {offered = 1})
+  redis.call('HSET', key('int', iid), 'entered', NOW)
   place(iid, g)
   offer_interaction(iid)
   offer_agent(f.agent)
@@ -494,10 +580,13 @@ commands.upsert = function()
   return {state = redis.call('HGET', akey, 'state')}
 end
 
--- pools poolsJson : [{id, queue, order, skill}] the pools of the loaded rules
-commands.pools = function()
+-- rules poolsJson queuesJson : [{id, queue, order, skill}], [{name, sl, short}] of the loaded rules
+commands.rules = function()
   for _, p in ipairs(cjson.decode(A[8])) do
     redis.call('HSET', key('pool', p.id), 'queue', p.queue, 'order', str(p.order), 'skill', str(p.skill))
+  end
+  for _, q in ipairs(cjson.decode(A[9])) do
+    redis.call('HSET', key('queue', q.name, 'meta'), 'sl', q.sl, 'short', q.short)
   end
   return {}
 end
@@ -517,7 +606,7 @@ commands.sweep = function()
       escalate(id, tonumber(n))
     elseif kind == 'wrap' then
       local f = fields(id)
-      if f and f.status == 'wrapping' then complete(id, 'wrap_up_timeout', '') end
+      if f and f.status == 'wrapping' then complete(id, 'wrap_up_timeout', '', 0) end
     end
   end
   return {fired = #late, lateMs = late}

@@ -135,7 +135,7 @@ class InteractionLifecycleIT {
         admin.as(null).get("/metrics").expect(401);
         admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201);
         String scrape = admin.as("test-supervisor-key").get("/metrics").expect(200).body();
-        assertTrue(scrape.contains("switchboard_routing_events_total{channel=\"chat\",event=\"queued\",queue=\"support\"} 1.0"),
+        assertTrue(scrape.contains("switchboard_queue_offered_total{channel=\"chat\",queue=\"support\"} 1.0"),
                 scrape);
     }
 

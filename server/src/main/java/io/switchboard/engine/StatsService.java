@@ -1,0 +1,163 @@
+package io.switchboard.engine;
+
+import io.switchboard.routing.QueueDefinition;
+import io.switchboard.routing.RoutingRules;
+import io.switchboard.store.redis.RoutingStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Live and historical statistics, computed from the counters the routing script keeps in Redis, so
+ * every node answers the same (TaskRouter/Connect-style real-time and cumulative statistics).
+ */
+public final class StatsService {
+    private static final long MINUTE = 60_000;
+    private static final long HOUR = 3_600_000;
+    /** Ranges up to this long are summed from minute buckets; longer ones from whole hours. */
+    private static final long MINUTE_RANGE_LIMIT = 2 * HOUR;
+    private static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
+
+    private final RoutingStore store;
+    private final RoutingEngine engine;
+    private final Supplier<RoutingRules> rules;
+
+    public StatsService(RoutingStore store, RoutingEngine engine) {
+        this.store = store;
+        this.engine = engine;
+        this.rules = engine::rules;
+    }
+
+    /** Counters of one queue between two instants (ms); all channels when channel is null. */
+    public Future<QueueStatistics> range(String queue, long fromMs, long toMs, String channel) {
+        List<String> keys = new ArrayList<>();
+        if (toMs - fromMs <= MINUTE_RANGE_LIMIT) {
+            for (long m = fromMs / MINUTE; m <= (toMs - 1) / MINUTE; m++) {
+                keys.add(store.keys().prefix() + ":stats:" + queue + ":m:" + m);
+            }
+        } else {
+            for (long h = fromMs / HOUR; h <= (toMs - 1) / HOUR; h++) {
+                keys.add(store.keys().prefix() + ":stats:" + queue + ":h:" + h);
+            }
+        }
+        return store.hashes(keys).map(buckets -> QueueStatistics.sum(buckets, channel));
+    }
+
+    public Future<JsonArray> realtime() {
+        List<Future<JsonObject>> queues = rules.get().queues().values().stream()
+                .sorted((a, b) -> a.name().compareTo(b.name())).map(this::realtime).toList();
+        return Future.all(queues).map(c -> new JsonArray(queues.stream().map(Future::result).toList()));
+    }
+
+    public Future<JsonObject> realtime(QueueDefinition queue) {
+        long now = store.now();
+        long midnight = now - now % (24 * HOUR);
+        Future<JsonObject> live = engine.queueStats(queue.name());
+        Future<QueueStatistics> today = range(queue.name(), midnight, now + 1, null);
+        Future<QueueStatistics> last15 = range(queue.name(), now - 15 * MINUTE, now + 1, null);
+        Future<QueueStatistics> last30 = range(queue.name(), now - 30 * MINUTE, now + 1, null);
+        Future<QueueStatistics> last60 = range(queue.name(), now - 60 * MINUTE, now + 1, null);
+        return Future.all(live, today, last15, last30, last60).map(all -> {
+            JsonObject json = all.resultAt(0);
+            QueueStatistics day = all.resultAt(1);
+            QueueStatistics q15 = all.resultAt(2);
+            QueueStatistics q60 = all.resultAt(4);
+            JsonObject agents = json.getJsonObject("agents");
+            int staffed = agents.getInteger("available") + agents.getInteger("reserved") + agents.getInteger("busy")
+                    + agents.getInteger("wrap_up");
+            JsonObject staffing = QueueStatistics.staffing(queue, q15, 15 * 60, q60, staffed);
+            long waiting = json.getLong("waiting");
+            double aht = staffing.getDouble("ahtSeconds");
+            return json
+                    .put("serviceLevelFormula", queue.serviceLevelFormula().wireName())
+                    .put("serviceLevelTarget", queue.serviceLevelTarget())
+                    .put("estimatedWaitSeconds", staffed == 0 ? null : (waiting + 1) * aht / staffed)
+                    .put("serviceLevel", new JsonObject()
+                            .put("today", QueueStatistics.finite(day.serviceLevel(queue.serviceLevelFormula())))
+                            .put("last15m", QueueStatistics.finite(q15.serviceLevel(queue.serviceLevelFormula())))
+                            .put("last30m", QueueStatistics.finite(all.<QueueStatistics>resultAt(3)
+                                    .serviceLevel(queue.serviceLevelFormula())))
+                            .put("last60m", QueueStatistics.finite(q60.serviceLevel(queue.serviceLevelFormula()))))
+                    .put("today", day.json(queue))
+                    .put("staffing", staffing);
+        });
+    }
+
+    /** Per queue and per agent totals between two instants. */
+    public Future<JsonObject> cumulative(long fromMs, long toMs) {
+        if (toMs <= fromMs) {
+            return Future.failedFuture(ApiException.badRequest("'to' must be after 'from'"));
+        }
+        if (toMs - fromMs > Duration.ofDays(400).toMillis()) {
+            return Future.failedFuture(ApiException.badRequest("at most 400 days at once"));
+        }
+        List<QueueDefinition> queues = rules.get().queues().values().stream()
+                .sorted((a, b) -> a.name().compareTo(b.name())).toList();
+        List<Future<QueueStatistics>> perQueue = queues.stream().map(q -> range(q.name(), fromMs, toMs, null)).toList();
+        Future<JsonArray> agents = agentTotals(fromMs, toMs);
+        return Future.all(Future.all(perQueue), agents).map(all -> {
+            JsonArray queueJson = new JsonArray();
+            for (int i = 0; i < queues.size(); i++) {
+                queueJson.add(perQueue.get(i).result().json(queues.get(i)).put("queue", queues.get(i).name())
+                        .put("serviceLevelFormula", queues.get(i).serviceLevelFormula().wireName()));
+            }
+            return new JsonObject().put("from", fromMs).put("to", toMs).put("queues", queueJson)
+                    .put("agents", agents.result());
+        });
+    }
+
+    private Future<JsonArray> agentTotals(long fromMs, long toMs) {
+        return store.members(store.keys().agents()).compose(ids -> {
+            List<String> sorted = ids.stream().sorted().toList();
+            List<Future<QueueStatistics>> totals = sorted.stream().map(id -> {
+                List<String> keys = new ArrayList<>();
+                for (long h = fromMs / HOUR; h <= (toMs - 1) / HOUR; h++) {
+                    keys.add(store.keys().prefix() + ":agentstats:" + id + ":h:" + h);
+                }
+                return store.hashes(keys).map(b -> QueueStatistics.sum(withBlankChannel(b), null));
+            }).toList();
+            return Future.all(totals).map(c -> {
+                JsonArray out = new JsonArray();
+                for (int i = 0; i < sorted.size(); i++) {
+                    out.add(agentJson(sorted.get(i), totals.get(i).result()));
+                }
+                return out;
+            });
+        });
+    }
+
+    /** Agent buckets have no channel prefix; give them one so one summing routine serves both. */
+    private static List<Map<String, String>> withBlankChannel(List<Map<String, String>> buckets) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (Map<String, String> b : buckets) {
+            Map<String, String> prefixed = new java.util.HashMap<>();
+            b.forEach((k, v) -> prefixed.put("all:" + k, v));
+            out.add(prefixed);
+        }
+        return out;
+    }
+
+    static JsonObject agentJson(String id, QueueStatistics s) {
+        JsonObject seconds = new JsonObject();
+        for (String state : STATES) {
+            seconds.put(state, s.get(state + "_ms") / 1000.0);
+        }
+        double working = s.get("reserved_ms") + s.get("busy_ms") + s.get("wrap_up_ms");
+        double staffed = working + s.get("available_ms");
+        double loggedIn = staffed + s.get("away_ms");
+        return new JsonObject().put("agentId", id)
+                .put("handled", s.get("handled"))
+                .put("completed", s.get("completed"))
+                .put("talkSeconds", s.get("talk_ms") / 1000.0)
+                .put("wrapUpSeconds", s.get("wrap_ms") / 1000.0)
+                .put("ahtSeconds", QueueStatistics.finite(s.aht()))
+                .put("stateSeconds", seconds)
+                .put("occupancy", QueueStatistics.finite(staffed == 0 ? Double.NaN : working / staffed))
+                .put("utilization", QueueStatistics.finite(loggedIn == 0 ? Double.NaN : working / loggedIn));
+    }
+}

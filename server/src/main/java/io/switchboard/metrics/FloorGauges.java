@@ -1,0 +1,104 @@
+package io.switchboard.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.switchboard.engine.StatsService;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The floor right now, read from Redis on an interval: waiting contacts, longest wait, estimated wait,
+ * agents by state, and Erlang C staffing per queue. Every node reads the same Redis and exports the
+ * same values, so dashboards take {@code max without (instance)}.
+ */
+public final class FloorGauges {
+    private static final Logger LOG = LoggerFactory.getLogger(FloorGauges.class);
+    private static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
+
+    private final Vertx vertx;
+    private final StatsService stats;
+    private final MultiGauge waiting;
+    private final MultiGauge longestWait;
+    private final MultiGauge estimatedWait;
+    private final MultiGauge agents;
+    private final MultiGauge predictedServiceLevel;
+    private final MultiGauge agentsNeeded;
+    private final MultiGauge serviceLevelTarget;
+    private long timerId = -1;
+
+    public FloorGauges(Vertx vertx, StatsService stats, MeterRegistry registry) {
+        this.vertx = vertx;
+        this.stats = stats;
+        this.waiting = gauge("switchboard_queue_waiting", "Contacts waiting in the queue now", null, registry);
+        this.longestWait = gauge("switchboard_queue_longest_wait", "Age of the oldest waiting contact", "seconds", registry);
+        this.estimatedWait = gauge("switchboard_queue_estimated_wait", "Estimated wait for a new contact", "seconds", registry);
+        this.agents = gauge("switchboard_queue_agents", "Agents of the queue by state", null, registry);
+        this.predictedServiceLevel = gauge("switchboard_queue_predicted_service_level",
+                "Erlang C service level with the agents staffed now, at the last 15 minutes' arrival rate", "ratio", registry);
+        this.agentsNeeded = gauge("switchboard_queue_agents_needed",
+                "Erlang C agents needed to meet the queue's service-level target", null, registry);
+        this.serviceLevelTarget = gauge("switchboard_queue_service_level_target",
+                "The queue's service-level target", "ratio", registry);
+    }
+
+    private static MultiGauge gauge(String name, String description, String unit, MeterRegistry registry) {
+        MultiGauge.Builder builder = MultiGauge.builder(name).description(description);
+        if (unit != null) {
+            builder.baseUnit(unit);
+        }
+        return builder.register(registry);
+    }
+
+    public void start(long intervalMillis) {
+        vertx.runOnContext(v -> timerId = vertx.setPeriodic(0, intervalMillis, id -> refresh()));
+    }
+
+    public void stop() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    private void refresh() {
+        stats.realtime().onSuccess(this::publish).onFailure(e -> LOG.debug("floor gauges not refreshed: {}", e.getMessage()));
+    }
+
+    private void publish(JsonArray queues) {
+        List<MultiGauge.Row<?>> waitingRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> longestRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> ewtRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> agentRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> predictedRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> neededRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> targetRows = new ArrayList<>();
+        for (Object o : queues) {
+            JsonObject q = (JsonObject) o;
+            Tags tags = Tags.of("queue", q.getString("queue"));
+            waitingRows.add(MultiGauge.Row.of(tags, q.getLong("waiting")));
+            longestRows.add(MultiGauge.Row.of(tags, q.getDouble("longestWaitSeconds")));
+            Double ewt = q.getDouble("estimatedWaitSeconds");
+            ewtRows.add(MultiGauge.Row.of(tags, ewt == null ? Double.NaN : ewt));
+            JsonObject byState = q.getJsonObject("agents");
+            for (String state : STATES) {
+                agentRows.add(MultiGauge.Row.of(tags.and("state", state), byState.getInteger(state, 0)));
+            }
+            JsonObject staffing = q.getJsonObject("staffing");
+            predictedRows.add(MultiGauge.Row.of(tags, staffing.getDouble("predictedServiceLevel")));
+            neededRows.add(MultiGauge.Row.of(tags, staffing.getInteger("agentsNeeded")));
+            targetRows.add(MultiGauge.Row.of(tags, q.getDouble("serviceLevelTarget")));
+        }
+        waiting.register(waitingRows, true);
+        longestWait.register(longestRows, true);
+        estimatedWait.register(ewtRows, true);
+        agents.register(agentRows, true);
+        predictedServiceLevel.register(predictedRows, true);
+        agentsNeeded.register(neededRows, true);
+        serviceLevelTarget.register(targetRows, true);
+    }
+}
