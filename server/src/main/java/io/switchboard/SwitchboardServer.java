@@ -1,5 +1,11 @@
 package io.switchboard;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.api.http.AgentEventHub;
@@ -47,8 +53,9 @@ public final class SwitchboardServer {
     private final Vertx vertx;
     private final SwitchboardConfig config;
     private final InstantSource clock;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AgentEventHub hub = new AgentEventHub();
+    private final PrometheusMeterRegistry registry = newRegistry();
+
     private EmbeddedRedis embeddedRedis;
     private RedisConnection redis;
     private RoutingEngine engine;
@@ -64,6 +71,19 @@ public final class SwitchboardServer {
         this.vertx = vertx;
         this.config = config;
         this.clock = clock;
+    }
+
+    /** Prometheus registry with the JVM and process meters (server health beside the KPIs). */
+    private PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmGcMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        new UptimeMetrics().bindTo(prometheus);
+        Gauge.builder("switchboard_websocket_sessions", hub, AgentEventHub::sessionCount)
+                .description("Agent event WebSockets connected to this node").register(prometheus);
+        return prometheus;
     }
 
     public static Future<SwitchboardServer> start(Vertx vertx, SwitchboardConfig config) {

@@ -88,6 +88,46 @@ public final class StatsService {
         });
     }
 
+    /** Agents by team and state now: {team: {state: count}}. */
+    public Future<Map<String, Map<String, Integer>>> agentsByTeamAndState() {
+        return engine.agents().map(agents -> {
+            Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
+            for (JsonObject agent : agents) {
+                String team = agent.getString("team", "").isEmpty() ? "none" : agent.getString("team");
+                Map<String, Integer> byState = out.computeIfAbsent(team, t -> {
+                    Map<String, Integer> zero = new java.util.LinkedHashMap<>();
+                    STATES.forEach(state -> zero.put(state, 0));
+                    return zero;
+                });
+                byState.merge(agent.getString("state"), 1, Integer::sum);
+            }
+            return out;
+        });
+    }
+
+    /** Seconds agents of each team have spent in each state, since the first event: {team: {state: s}}. */
+    public Future<Map<String, Map<String, Double>>> teamStateSeconds() {
+        return store.members(store.keys().prefix() + ":teams").compose(teams -> {
+            List<String> sorted = teams.stream().sorted().toList();
+            return store.hashes(sorted.stream().map(t -> store.keys().prefix() + ":teamstats:" + t + ":total").toList())
+                    .map(hashes -> {
+                        Map<String, Map<String, Double>> out = new java.util.TreeMap<>();
+                        for (int i = 0; i < sorted.size(); i++) {
+                            Map<String, Double> byState = new java.util.LinkedHashMap<>();
+                            for (String state : STATES) {
+                                byState.put(state, Long.parseLong(hashes.get(i).getOrDefault(state + "_ms", "0")) / 1000.0);
+                            }
+                            out.put(sorted.get(i), byState);
+                        }
+                        return out;
+                    });
+        });
+    }
+
+    public long now() {
+        return store.now();
+    }
+
     /** Per queue and per agent totals between two instants. */
     public Future<JsonObject> cumulative(long fromMs, long toMs) {
         if (toMs <= fromMs) {

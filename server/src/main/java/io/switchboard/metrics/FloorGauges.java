@@ -1,5 +1,7 @@
 package io.switchboard.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -9,6 +11,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,10 @@ public final class FloorGauges {
     private final MultiGauge predictedServiceLevel;
     private final MultiGauge agentsNeeded;
     private final MultiGauge serviceLevelTarget;
+    private final MultiGauge agentsByTeam;
+    private final java.util.concurrent.atomic.AtomicInteger redisUp = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, Double> stateSeconds = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
     private long timerId = -1;
 
     public FloorGauges(Vertx vertx, StatsService stats, MeterRegistry registry) {
@@ -40,11 +49,15 @@ public final class FloorGauges {
         this.estimatedWait = gauge("switchboard_queue_estimated_wait", "Estimated wait for a new contact", "seconds", registry);
         this.agents = gauge("switchboard_queue_agents", "Agents of the queue by state", null, registry);
         this.predictedServiceLevel = gauge("switchboard_queue_predicted_service_level",
-                "Erlang C service level with the agents staffed now, at the last 15 minutes' arrival rate", "ratio", registry);
+                "Erlang C service level with the agents staffed now, at the last 15 minutes' arrival rate", null, registry);
         this.agentsNeeded = gauge("switchboard_queue_agents_needed",
                 "Erlang C agents needed to meet the queue's service-level target", null, registry);
         this.serviceLevelTarget = gauge("switchboard_queue_service_level_target",
-                "The queue's service-level target", "ratio", registry);
+                "The queue's service-level target", null, registry);
+        this.agentsByTeam = gauge("switchboard_agents", "Agents by team and state now", null, registry);
+        this.registry = registry;
+        Gauge.builder("switchboard_redis_up", redisUp, AtomicInteger::get)
+                .description("1 when the last read of the floor from Redis succeeded").register(registry);
     }
 
     private static MultiGauge gauge(String name, String description, String unit, MeterRegistry registry) {
@@ -66,7 +79,33 @@ public final class FloorGauges {
     }
 
     private void refresh() {
-        stats.realtime().onSuccess(this::publish).onFailure(e -> LOG.debug("floor gauges not refreshed: {}", e.getMessage()));
+        stats.realtime().onSuccess(this::publish)
+                .compose(v -> stats.agentsByTeamAndState()).onSuccess(this::publishAgents)
+                .compose(v -> stats.teamStateSeconds()).onSuccess(this::publishStateSeconds)
+                .onSuccess(v -> redisUp.set(1))
+                .onFailure(e -> {
+                    redisUp.set(0);
+                    LOG.debug("floor gauges not refreshed: {}", e.getMessage());
+                });
+    }
+
+    private void publishAgents(Map<String, Map<String, Integer>> byTeam) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        byTeam.forEach((team, byState) -> byState.forEach((state, n) ->
+                rows.add(MultiGauge.Row.of(Tags.of("team", team, "state", state), n))));
+        agentsByTeam.register(rows, true);
+    }
+
+    /** Counters whose truth is in Redis: each node reports the same running total. */
+    private void publishStateSeconds(Map<String, Map<String, Double>> byTeam) {
+        byTeam.forEach((team, byState) -> byState.forEach((state, seconds) -> {
+            String key = team + "|" + state;
+            if (stateSeconds.put(key, seconds) == null) {
+                FunctionCounter.builder("switchboard_agent_state_seconds", stateSeconds, m -> m.getOrDefault(key, 0.0))
+                        .description("Time agents of a team spent in each state (occupancy, utilization)")
+                        .baseUnit("seconds").tags("team", team, "state", state).register(registry);
+            }
+        }));
     }
 
     private void publish(JsonArray queues) {

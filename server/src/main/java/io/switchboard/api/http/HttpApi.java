@@ -120,7 +120,7 @@ public final class HttpApi {
         });
         router.get("/api/v1/stats/cumulative").handler(ctx -> {
             principal(ctx).requireStaff();
-            long now = System.currentTimeMillis();
+            long now = stats.now();
             reply(ctx, stats.cumulative(instant(ctx, "from", now - 24 * 3_600_000L), instant(ctx, "to", now)));
         });
 

@@ -30,6 +30,7 @@
 --                              overflowed_sl transferred canceled completed talk_ms wrap_ms revenue_cents
 --   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms
 --   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
+--   teamstats:<t>:total        per team since ever: <state>_ms (the Prometheus counters); teams: their names
 --   bus                        pub/sub channel of agent-facing events, fanned out to every node
 --   events                     stream of every event (webhooks read it through a consumer group), capped
 
@@ -84,7 +85,7 @@ local function bump(hash_key, ttl, prefix, counters)
   for field, n in pairs(counters) do
     if n ~= 0 then redis.call('HINCRBY', hash_key, prefix .. field, n) end
   end
-  redis.call('EXPIRE', hash_key, ttl)
+  if ttl > 0 then redis.call('EXPIRE', hash_key, ttl) end
 end
 
 local function stat(queue, channel, counters)
@@ -161,7 +162,10 @@ local function refresh(aid)
       local h = redis.call('HMGET', akey, 'stateSince', 'team')
       local spent = {[old .. '_ms'] = NOW - num(h[1])}
       agent_stat(aid, spent)
-      bump(key('teamstats', (h[2] and h[2] ~= '') and h[2] or 'none', 'h', HOUR), 34560000, '', spent)
+      local team = (h[2] and h[2] ~= '') and h[2] or 'none'
+      bump(key('teamstats', team, 'h', HOUR), 34560000, '', spent)
+      bump(key('teamstats', team, 'total'), 0, '', spent)
+      redis.call('SADD', key('teams'), team)
     end
     redis.call('HSET', akey, 'state', state, 'stateSince', NOW)
     emit({type = 'state_changed', agent = aid, state = state, previous = old or '',
