@@ -1,6 +1,5 @@
 package io.switchboard.routing;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,9 +17,7 @@ public record RoutingRules(Map<String, QueueDefinition> queues, Map<String, Work
             throw new IllegalArgumentException("no default workflow '" + defaultWorkflow + "'");
         }
         for (Workflow workflow : workflows.values()) {
-            List<Filter> all = new ArrayList<>(workflow.filters());
-            all.add(workflow.defaultFilter());
-            for (Filter filter : all) {
+            for (Filter filter : workflow.allFilters()) {
                 for (Step step : filter.steps()) {
                     requireQueue(queues, step.queue(), "workflow '" + workflow.name() + "' filter '" + filter.name() + "'");
                 }
@@ -54,9 +51,7 @@ public record RoutingRules(Map<String, QueueDefinition> queues, Map<String, Work
             pools.put(queue.name(), Pool.of(queue.name(), null, Ordering.DEFAULT));
         }
         for (Workflow workflow : workflows.values()) {
-            List<Filter> all = new ArrayList<>(workflow.filters());
-            all.add(workflow.defaultFilter());
-            for (Filter filter : all) {
+            for (Filter filter : workflow.allFilters()) {
                 for (Step step : filter.steps()) {
                     Pool pool = step.pool();
                     pools.putIfAbsent(pool.id(), pool);

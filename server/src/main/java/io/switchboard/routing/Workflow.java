@@ -19,6 +19,13 @@ public record Workflow(String name, List<Filter> filters, Filter defaultFilter, 
         filters = List.copyOf(filters);
     }
 
+    /** The ordered filters, then the default one. */
+    public List<Filter> allFilters() {
+        List<Filter> all = new java.util.ArrayList<>(filters);
+        all.add(defaultFilter);
+        return all;
+    }
+
     public Filter select(Map<String, Object> interactionVariables) {
         return firstMatch(interactionVariables).orElse(defaultFilter);
     }
