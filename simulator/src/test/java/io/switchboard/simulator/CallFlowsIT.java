@@ -1,0 +1,247 @@
+package io.switchboard.simulator;
+
+import io.switchboard.simulator.agi.AgiTranscript;
+import io.switchboard.simulator.event.EventLog;
+import io.switchboard.simulator.event.Header;
+import io.switchboard.simulator.event.ManagerEvent;
+import io.switchboard.simulator.pbx.PhoneBehavior;
+import io.switchboard.simulator.support.RawAgiServer;
+import io.switchboard.simulator.support.RawAmiClient;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.switchboard.simulator.event.EventLog.event;
+import static io.switchboard.simulator.support.RawAmiClient.response;
+import static io.switchboard.simulator.support.RawAmiClient.value;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Call flows beyond the capture: abandons, DTMF, unanswered agents, AMI Bridge and Atxfer, queues. */
+class CallFlowsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** The events of one call (by Linkedid), by name, in order. */
+    private static List<String> namesOf(EventLog log, String linkedid) {
+        return log.matching(e -> linkedid.equals(e.get("Linkedid"))).stream().map(ManagerEvent::name).toList();
+    }
+
+    @Test
+    void callerAbandonsWhileHeldAfterTheIvr() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10))) {
+            SimulatedCall call = asterisk.placeCall(CallSpec.create().patience(Duration.ofSeconds(3)));
+            call.awaitEnded(WAIT);
+            EventLog log = asterisk.events();
+            ManagerEvent request = log.await(event("HangupRequest", "Channel", call.agiChannel()), WAIT);
+            assertEquals("16", request.get("Cause"));
+            ManagerEvent callerGone = log.await(event("Hangup", "Channel", call.callerChannel()), WAIT);
+            assertEquals("16", callerGone.get("Cause"));
+            assertEquals("Normal Clearing", callerGone.get("Cause-txt"));
+            ManagerEvent heldGone = log.await(event("Hangup", "Channel", call.agiChannel()), WAIT);
+            assertEquals("16", heldGone.get("Cause"));
+            List<String> tail = namesOf(log, call.linkedid());
+            assertEquals(List.of("HangupRequest", "Hangup", "SoftHangupRequest", "Hangup"), tail.subList(tail.size() - 4, tail.size()));
+            log.awaitCount(event("DeviceStateChange", "Device", "Local/8000@from-pstn", "State", "NOT_INUSE"), 2, WAIT);
+        }
+    }
+
+    @Test
+    void callerHangingUpDuringAgiGetsHangupAndDeadChannelReplies() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> {
+                assertEquals("200 result=0", s.send("ANSWER"));
+                assertEquals("200 result=-1", s.send("WAIT FOR DIGIT -1"));
+                assertEquals("HANGUP", s.readReply());
+                assertEquals("511 Command Not Permitted on a dead channel or intercepted channel", s.send("ANSWER"));
+                assertTrue(s.send("GET VARIABLE UNIQUEID").startsWith("200 result=1 ("));
+                assertEquals("200 result=1", s.send("VERBOSE \"still here\" 1"));
+            });
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10))) {
+            SimulatedCall call = asterisk.placeCall(CallSpec.create().patience(Duration.ofSeconds(5)));
+            AgiTranscript t = call.awaitAgiSessionClosed(WAIT);
+            call.awaitEnded(WAIT);
+            assertTrue(agi.failures().isEmpty(), () -> "script: " + agi.failures());
+            assertTrue(t.lines().contains("<< HANGUP"), t::format);
+            ManagerEvent status = asterisk.events().await(event("VarSet", "Variable", "AGISTATUS"), WAIT);
+            assertEquals("HANGUP", status.get("Value"));
+            ManagerEvent end = asterisk.events().await(event("AGIExecEnd", "Command", "ANSWER", "ResultCode", "511"), WAIT);
+            assertEquals("Command not permitted on a dead channel or intercepted channel", end.get("Result"));
+        }
+    }
+
+    @Test
+    void scriptedDtmfReachesTheIvr() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> {
+                s.send("ANSWER");
+                assertEquals("200 result=1", s.send("GET DATA menu 3000 1"));
+                assertEquals("200 result=42", s.send("GET DATA pin 5000 4"));
+                assertEquals("200 result=55", s.send("WAIT FOR DIGIT 2000"));
+                assertEquals("200 result=50 endpos=2400", s.send("STREAM FILE welcome \"123\""));
+                assertEquals("200 result= (timeout)", s.send("GET DATA again 500 4"));
+                assertEquals("200 result=57 endpos=4800", s.send("GET OPTION menu \"19\""));
+                assertEquals("200 result=12 (timeout)", s.send("GET DATA acct 1000 4"));
+                assertEquals("200 result=0 endpos=8000", s.send("STREAM FILE goodbye \"\""));
+                assertEquals("200 result=0", s.send("SAY DIGITS 42 \"\""));
+                assertEquals("510 Invalid or unknown command", s.send("FROBNICATE"));
+                String usage = s.send("GET VARIABLE");
+                assertTrue(usage.startsWith("520-Invalid command syntax.  Proper usage follows:") && usage.endsWith("520 End of proper usage."), usage);
+                assertEquals("200 result=-2", s.send("EXEC NoSuchApp x"));
+                assertEquals("200 result=0", s.send("EXEC Set SB_MENU=1"));
+                assertEquals("200 result=1 (1)", s.send("GET VARIABLE SB_MENU"));
+                assertEquals("200 result=0", s.send("GET VARIABLE NOT_SET_ANYWHERE"));
+                assertEquals("200 result=1 (15550009999)", s.send("GET VARIABLE CALLERID(num)"));
+            });
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10))) {
+            SimulatedCall call = asterisk.placeCall(CallSpec.create().from("15550009999", "Dee Tmf").script(CallerScript.create()
+                .press("1")
+                .press("42#")
+                .press("7")
+                .press("2", Duration.ofMillis(300))
+                .silence()
+                .press("9")
+                .press("12")));
+            AgiTranscript t = call.awaitAgiSessionClosed(WAIT);
+            assertTrue(agi.failures().isEmpty(), () -> "script: " + agi.failures() + "\n" + t.format());
+        }
+    }
+
+    @Test
+    void agiCanSendTheCallElsewhereInTheDialplan() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> {
+                s.send("ANSWER");
+                s.send("SET CONTEXT connect");
+                s.send("SET EXTENSION 102");
+                s.send("SET PRIORITY 1");
+            });
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10))) {
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            ManagerEvent dial = asterisk.events().await(event("Newexten", "Channel", call.agiChannel(), "Application", "Dial"), WAIT);
+            assertEquals("connect", dial.get("Context"));
+            assertEquals("1", dial.get("Priority"));
+            assertEquals("Local/102@agents,15", dial.get("AppData"));
+            call.awaitEnded(WAIT);
+        }
+    }
+
+    @Test
+    void agentThatNeverAnswersGivesNoAnswerAfterTheDialTimeout() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(30));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("105", PhoneBehavior.neverAnswers());
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "105", "Priority", "1");
+            ami.awaitFrame(response("r"), WAIT);
+            ManagerEvent begin = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT);
+            long began = begin.timestampMicros();
+            ManagerEvent end = log.await(event("DialEnd", "Channel", call.agiChannel()), WAIT);
+            assertEquals("NOANSWER", end.get("DialStatus"));
+            long rang = (end.timestampMicros() - began) / 1_000_000;
+            assertTrue(rang >= 15 && rang < 30, "rang for " + rang + " s of simulated time");
+            log.await(event("VarSet", "Channel", call.agiChannel(), "Variable", "DIALSTATUS", "Value", "NOANSWER"), WAIT);
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Hangup"), WAIT);
+            call.awaitEnded(WAIT);
+            assertTrue(log.matching(event("BridgeEnter")).isEmpty());
+        }
+    }
+
+    @Test
+    void amiBridgeConnectsAHeldCallerWithAnOriginatedAgentCall() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+            ami.send("Action", "Originate", "ActionID", "o", "Channel", "Local/110@agents", "Application", "Wait",
+                "Data", "600", "Async", "true");
+            List<Header> originated = ami.awaitFrame(RawAmiClient.event("OriginateResponse", "ActionID", "o"), WAIT);
+            String agent = value(originated, "Channel");
+            ami.send("Action", "Bridge", "ActionID", "b", "Channel1", call.agiChannel(), "Channel2", agent);
+            assertEquals("Channels have been bridged", value(ami.awaitFrame(response("b"), WAIT), "Message"));
+            log.awaitCount(e -> e.name().equals("BridgeEnter"), 2, WAIT);
+            ami.send("Action", "Hangup", "ActionID", "h", "Channel", agent);
+            ami.awaitFrame(response("h"), WAIT);
+            log.await(event("BridgeDestroy"), WAIT);
+            // The held caller goes on in the dialplan after the bridge: from-pstn priority 5 is Hangup().
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Hangup"), WAIT);
+            call.awaitEnded(WAIT);
+        }
+    }
+
+    @Test
+    void atxferHandsTheCallerToAnotherAgent() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
+            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
+            String bridge = log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT).get("BridgeUniqueid");
+
+            ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
+            assertEquals("Atxfer successfully queued", value(ami.awaitFrame(response("x"), WAIT), "Message"));
+            String agent102 = log.await(event("DialBegin", "Channel", agent101), WAIT).get("DestChannel");
+            assertTrue(agent102.startsWith("Local/102@agents-"), agent102);
+            ManagerEvent joined = log.await(event("BridgeEnter", "Channel", agent102), WAIT);
+            assertEquals(bridge, joined.get("BridgeUniqueid"), "the new agent joins the caller's bridge");
+            log.await(event("Hangup", "Channel", agent101), WAIT);
+            // Agent 102 talks two seconds, then the whole call is over.
+            call.awaitEnded(WAIT);
+            assertNotEquals(agent101, agent102);
+        }
+    }
+
+    @Test
+    void waitingQueueCallerShowsInQueueStatusAndAbandons() throws Exception {
+        try (SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(1).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            SimulatedCall call = asterisk.placeCall(CallSpec.create().dialing("8002").context("queue-empty"));
+            asterisk.events().await(event("QueueCallerJoin", "Queue", "empty"), WAIT);
+            ami.send("Action", "QueueStatus", "ActionID", "q", "Queue", "empty");
+            ami.awaitFrame(RawAmiClient.event("QueueStatusComplete"), WAIT);
+            List<Header> params = ami.awaitFrame(RawAmiClient.event("QueueParams"), WAIT);
+            assertEquals("1", value(params, "Calls"));
+            List<Header> entry = ami.awaitFrame(RawAmiClient.event("QueueEntry"), WAIT);
+            assertEquals(call.agiChannel(), value(entry, "Channel"));
+            assertEquals("1", value(entry, "Position"));
+            call.hangUp();
+            ManagerEvent abandon = asterisk.events().await(event("QueueCallerAbandon", "Queue", "empty"), WAIT);
+            assertEquals("1", abandon.get("OriginalPosition"));
+            call.awaitEnded(WAIT);
+        }
+    }
+
+    @Test
+    void twoSimulatorsRunSideBySide() throws Exception {
+        try (SimulatedAsterisk a = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(1));
+             SimulatedAsterisk b = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(1))) {
+            assertNotEquals(a.amiPort(), b.amiPort());
+            SimulatedCall ca = a.placeCall(CallSpec.create());
+            SimulatedCall cb = b.placeCall(CallSpec.create());
+            assertEquals("Local/8000@from-pstn-00000000;1", ca.callerChannel());
+            assertEquals("Local/8000@from-pstn-00000000;1", cb.callerChannel());
+            // No FastAGI server on port 1: AGI fails, as Asterisk's does, and the caller is held.
+            a.events().await(event("VarSet", "Variable", "AGISTATUS", "Value", "FAILURE"), WAIT);
+            b.events().await(event("VarSet", "Variable", "AGISTATUS", "Value", "FAILURE"), WAIT);
+            assertEquals(2, a.channels().size());
+            assertEquals(2, b.channels().size());
+            ca.hangUp();
+            ca.awaitEnded(WAIT);
+            assertEquals(2, b.channels().size());
+        }
+    }
+}
