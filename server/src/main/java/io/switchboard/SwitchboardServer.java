@@ -23,7 +23,14 @@ import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.TimerSweeper;
+import io.switchboard.voice.VoiceChannel;
+import io.switchboard.voice.agi.AgiGateway;
+import io.switchboard.voice.agi.InboundCallScript;
+import io.switchboard.voice.ami.AmiEndpoint;
+import io.switchboard.voice.ami.AmiLink;
+import io.switchboard.voice.ivr.IvrLoader;
 import io.switchboard.webhooks.WebhookDispatcher;
+import java.util.Map;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -63,6 +70,10 @@ public final class SwitchboardServer {
     private TimerSweeper sweeper;
     private WebhookDispatcher webhooks;
     private FloorGauges floorGauges;
+    private volatile VoiceChannel voice;
+    private AgiGateway agi;
+    private int agiPort;
+    private List<AmiLink> amiLinks = List.of();
     private final List<String> deployments = new ArrayList<>();
     private int httpPort;
     private String adminKey;
@@ -114,7 +125,12 @@ public final class SwitchboardServer {
                 webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
             }
             RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
-            engine = new RoutingEngine(store, config.priority(), metrics);
+            engine = new RoutingEngine(store, config.priority(), (command, nanos, events) -> {
+                metrics.committed(command, nanos, events);
+                if (voice != null) {
+                    voice.committed(command, nanos, events);
+                }
+            });
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
@@ -128,6 +144,7 @@ public final class SwitchboardServer {
                     }), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
+                    .compose(x -> startVoice(store))
                     .compose(x -> webhooks == null ? Future.succeededFuture() : webhooks.start())
                     .compose(x -> deployHttp(api.router()))
                     .map(x -> {
@@ -136,6 +153,24 @@ public final class SwitchboardServer {
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
                     });
+        });
+    }
+
+    /** The FastAGI IVR and the AMI links; an Asterisk that is down does not stop the boot (links retry). */
+    private Future<Void> startVoice(RoutingStore store) {
+        List<AmiLink> links = config.voice().amiUrls().stream()
+                .map(url -> new AmiLink(vertx, AmiEndpoint.parse(url), registry)).toList();
+        return vertx.executeBlocking(() -> {
+            voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()), config.voice(), links,
+                    registry);
+            agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice)));
+            agiPort = agi.start();
+            LOG.info("FastAGI listening on port {}", agiPort);
+            return null;
+        }).compose(v -> {
+            amiLinks = links;
+            links.forEach(link -> link.start(voice::onAmiEvent));
+            return Future.succeededFuture();
         });
     }
 
@@ -194,9 +229,13 @@ public final class SwitchboardServer {
         return rulesWatcher;
     }
 
-    /** The one line scripts and tests wait for. AGI and SMTP listeners arrive with their channels. */
+    public int agiPort() {
+        return agiPort;
+    }
+
+    /** The one line scripts and tests wait for. The SMTP listener arrives with the email channel. */
     public String readyLine() {
-        return "switchboard ready http=" + httpPort() + " agi=disabled smtp=disabled redis=" + redisUri();
+        return "switchboard ready http=" + httpPort() + " agi=" + agiPort + " smtp=disabled redis=" + redisUri();
     }
 
     public Future<Void> stop() {
@@ -212,6 +251,10 @@ public final class SwitchboardServer {
         if (floorGauges != null) {
             floorGauges.stop();
         }
+        if (agi != null) {
+            agi.stop();
+        }
+        amiLinks.forEach(AmiLink::stop);
         Future<Void> closed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {
             if (redis != null) {

@@ -323,7 +323,7 @@ public final class RoutingBench {
         static Node start(Vertx unused, String name) throws Exception {
             Path root = Path.of(System.getProperty("switchboard.repoRoot", "..")).toAbsolutePath().normalize();
             Path data = Files.createTempDirectory("switchboard-bench-" + name);
-            SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0",
+            SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
                     "SWITCHBOARD_ADMIN_KEY", ADMIN, "SWITCHBOARD_DATA_DIR", data.toString()), root);
             Vertx vertx = Vertx.vertx();
             SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()

@@ -31,6 +31,7 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_RULES_DIR", "routing.rulesDir"),
             Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"),
             Map.entry("SWITCHBOARD_WEBHOOK_URLS", "webhooks.urls"),
+            Map.entry("SWITCHBOARD_AMI_URLS", "voice.amiUrls"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -133,6 +134,11 @@ public final class ConfigLoader {
                         decimal("priority.maxLifetimePoints", PriorityPolicy.DEFAULT_MAX_LIFETIME_POINTS, 0, 1e6),
                         decimal("priority.agingPerSecond", PriorityPolicy.DEFAULT_AGING_PER_SECOND, 0, 1e3)),
                 webhooks(),
+                new SwitchboardConfig.Voice(list("voice.amiUrls"),
+                        text("voice.connectContext", SwitchboardConfig.Voice.DEFAULT_CONNECT_CONTEXT),
+                        configDir.resolve(text("voice.ivrFile", "ivr.yaml")),
+                        Duration.ofHours(integer("voice.recontactWindowHours",
+                                SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 0, 24 * 30))),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -148,7 +154,8 @@ public final class ConfigLoader {
             "routing.reservationTimeoutSeconds", "routing.maxMissedOffers", "routing.timerSweepMillis",
             "routing.timerSweepBatch", "routing.rulesReloadMillis", "priority.lifetimeValuePerPoint",
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
-            "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis");
+            "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
+            "voice.amiUrls", "voice.connectContext", "voice.ivrFile", "voice.recontactWindowHours");
 
     private SwitchboardConfig.Webhooks webhooks() {
         List<String> urls = list("webhooks.urls");

@@ -10,7 +10,18 @@ import java.util.List;
  * what it is: {@code config/switchboard.yaml}.
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
-                                PriorityPolicy priority, Webhooks webhooks, Path configDir) {
+                                PriorityPolicy priority, Webhooks webhooks, Voice voice, Path configDir) {
+
+    /**
+     * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
+     * @param connectContext dialplan context a caller is redirected into, with the agent's extension
+     * @param ivrFile the IVR flow
+     * @param recontactWindow a caller back within this after self-service was not contained
+     */
+    public record Voice(List<String> amiUrls, String connectContext, Path ivrFile, Duration recontactWindow) {
+        public static final String DEFAULT_CONNECT_CONTEXT = "switchboard-connect";
+        public static final Duration DEFAULT_RECONTACT_WINDOW = Duration.ofHours(24);
+    }
 
     /** @param instances event loops serving HTTP; one per core by default */
     public record Http(int port, long maxBodyBytes, int instances) {

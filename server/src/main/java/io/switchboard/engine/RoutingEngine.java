@@ -89,12 +89,15 @@ public final class RoutingEngine {
         return new JsonArray(new ArrayList<>(rules.get().poolsFor(agent))).encode();
     }
 
+    /** An agent with live state and the interactions it holds now (for desktops after a reconnect). */
     public Future<JsonObject> agent(String id) {
-        return store.hash(keys.agent(id)).map(hash -> {
+        return Future.all(store.hash(keys.agent(id)), store.members(keys.agentWork(id))).map(all -> {
+            Map<String, String> hash = all.resultAt(0);
             if (hash.isEmpty()) {
                 throw ApiException.notFound("no agent '" + id + "'");
             }
-            return AgentRecords.json(id, hash);
+            List<String> work = all.resultAt(1);
+            return AgentRecords.json(id, hash).put("interactions", new JsonArray(work.stream().sorted().toList()));
         });
     }
 
@@ -244,8 +247,27 @@ public final class RoutingEngine {
                 : CustomerRecords.customer(id, hash));
     }
 
+    /** Saves a customer and indexes its phone numbers, so a caller is recognised by caller id. */
     public Future<Void> saveCustomer(Customer customer) {
-        return store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer));
+        List<Future<Void>> writes = new ArrayList<>();
+        writes.add(store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer)));
+        for (String phone : customer.phones()) {
+            writes.add(store.hset(keys.customersByPhone(), Map.of(normalizedPhone(phone), customer.id())));
+        }
+        return Future.all(writes).mapEmpty();
+    }
+
+    /** The customer whose phone this is, or null. */
+    public Future<String> customerIdByPhone(String phone) {
+        if (phone == null || phone.isBlank()) {
+            return Future.succeededFuture();
+        }
+        return store.hget(keys.customersByPhone(), normalizedPhone(phone));
+    }
+
+    /** Digits only, so "+1 (555) 123-0001" and "15551230001" are the same caller. */
+    static String normalizedPhone(String phone) {
+        return phone.replaceAll("[^0-9]", "");
     }
 
     // ------------------------------------------------------------------------------ queues, explain

@@ -21,6 +21,10 @@ public record RedisKeys(String prefix) {
         return agent(id) + ":pools";
     }
 
+    public String agentWork(String id) {
+        return agent(id) + ":work";
+    }
+
     public String interaction(String id) {
         return prefix + ":int:" + id;
     }
@@ -51,6 +55,11 @@ public record RedisKeys(String prefix) {
 
     public String timers() {
         return prefix + ":timers";
+    }
+
+    /** Hash: normalized phone number to customer id. */
+    public String customersByPhone() {
+        return prefix + ":customers-by-phone";
     }
 
     public String customer(String id) {

@@ -90,6 +90,10 @@ public final class RoutingStore {
         return future(() -> redis.hgetall(key));
     }
 
+    public Future<String> hget(String key, String field) {
+        return future(() -> redis.hget(key, field));
+    }
+
     public Future<List<String>> list(String key) {
         return future(() -> redis.lrange(key, 0, -1));
     }
@@ -116,6 +120,15 @@ public final class RoutingStore {
 
     public Future<Void> hset(String key, Map<String, String> fields) {
         return future(() -> redis.hset(key, fields)).mapEmpty();
+    }
+
+    public Future<Void> set(String key, String value, Duration ttl) {
+        return future(() -> redis.setex(key, ttl.toSeconds(), value)).mapEmpty();
+    }
+
+    /** GETDEL: read and remove in one step. */
+    public Future<String> getAndDelete(String key) {
+        return future(() -> redis.getdel(key));
     }
 
     public Future<Boolean> setIfAbsent(String key, String value) {

@@ -12,6 +12,7 @@
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
 --   agent:<id>                 hash: presence reason state stateSince idle rsv missed wrap cap:<c> load:<c> skill:<s> ...
 --   agent:<id>:pools           set of pool ids the agent belongs to (computed by the server from the rules)
+--   agent:<id>:work            set of interactions the agent holds (assigned or wrapping)
 --   agents                     set of all agent ids
 --   pool:<id>                  hash: queue order skill
 --   pool:<id>:avail:<c>        zset of agents that can take one more <c> interaction now; lowest score = best
@@ -300,8 +301,9 @@ local function offer_agent(aid)
   return nil
 end
 
-local function release_agent(aid, cch, was_wrapping)
+local function release_agent(aid, cch, was_wrapping, iid)
   local akey = key('agent', aid)
+  redis.call('SREM', akey .. ':work', iid)
   redis.call('HINCRBY', akey, 'load:' .. cch, -1)
   if was_wrapping then redis.call('HINCRBY', akey, 'wrap', -1) end
   redis.call('HSET', akey, 'idle', NOW)
@@ -389,7 +391,7 @@ local function complete(iid, disposition, notes, amount_cents)
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
         talkMs = talk, wrapMs = wrap, amountCents = amount_cents})
-  release_agent(f.agent, f.cch, f.status == 'wrapping')
+  release_agent(f.agent, f.cch, f.status == 'wrapping', iid)
   offer_agent(f.agent)
   return nil
 end
@@ -432,6 +434,7 @@ commands.accept = function()
   redis.call('DEL', key('int', iid, 'rejected'))
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', '', 'missed', 0)
+  redis.call('SADD', akey .. ':work', iid)
   local f = fields(iid)
   local waited = NOW - f.entered
   stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
@@ -450,7 +453,9 @@ commands.reject = function()
   if not r[1] then return nil, 'not_found' end
   if r[1] ~= aid then return nil, 'forbidden' end
   if r[2] ~= 'pending' then return nil, 'conflict' end
-  close_reservation(rid, A[10] ~= '' and A[10] or 'rejected', false, true)
+  -- no_answer: the agent's phone rang out (voice RONA), which counts toward away(missed)
+  local reason = A[10] ~= '' and A[10] or 'rejected'
+  close_reservation(rid, reason, reason == 'no_answer', true)
   return {}
 end
 
@@ -532,7 +537,7 @@ commands.transfer = function()
         toQueue = to_queue, talkMs = NOW - f.answered})
   stat(f.queue, f.channel, {transferred = 1, completed = 1, talk_ms = NOW - f.answered})
   agent_stat(f.agent, {completed = 1, talk_ms = NOW - f.answered})
-  release_agent(f.agent, f.cch, false)
+  release_agent(f.agent, f.cch, false, iid)
   set_status(iid, 'queued', 'transferred')
   enter_step(iid, 0)
   local g = fields(iid)

@@ -1,0 +1,235 @@
+package io.switchboard.voice;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.metrics.RoutingObserver;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.InteractionRequest;
+import io.switchboard.store.redis.RoutingStore;
+import io.switchboard.voice.ami.AmiLink;
+import io.switchboard.voice.ivr.CallerLine;
+import io.switchboard.voice.ivr.IvrFlow;
+import io.switchboard.voice.ivr.IvrOutcome;
+import io.switchboard.voice.ivr.IvrRunner;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.asteriskjava.manager.action.RedirectAction;
+import org.asteriskjava.manager.event.DialEndEvent;
+import org.asteriskjava.manager.event.HangupEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The voice channel: callers come in through the FastAGI IVR, wait in Asterisk's dialplan while
+ * routing finds an agent, and are connected over AMI. Ringing the agent's phone is the offer:
+ * answered = accepted, not answered (DialEnd NOANSWER/BUSY/...) = refused (ring-no-answer), and the
+ * caller stays in line. Caller hang-up while waiting = abandoned; either side hanging up while talking
+ * = wrap-up. Every call's link to its interaction is kept in Redis, so any node can act on its events.
+ */
+public final class VoiceChannel implements RoutingObserver {
+    private static final Logger LOG = LoggerFactory.getLogger(VoiceChannel.class);
+    private static final Pattern EXTENSION = Pattern.compile("^[^/]+/([^@/;]+)");
+
+    /** A call as the AGI session presents it. callerName is already cleaned of control characters. */
+    public record InboundCall(String channel, String uniqueId, String callerId, String callerName, String remoteAddress) {
+    }
+
+    private final RoutingEngine engine;
+    private final RoutingStore store;
+    private final IvrFlow flow;
+    private final SwitchboardConfig.Voice settings;
+    private final List<AmiLink> links;
+    private final MeterRegistry registry;
+
+    public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, SwitchboardConfig.Voice settings,
+                        List<AmiLink> links,
+                        MeterRegistry registry) {
+        this.engine = engine;
+        this.store = store;
+        this.flow = flow;
+        this.settings = settings;
+        this.links = List.copyOf(links);
+        this.registry = registry;
+    }
+
+    public String holdPrompt() {
+        return flow.holdPrompt();
+    }
+
+    // ------------------------------------------------------------------ AGI side (the call's virtual thread)
+
+    public IvrOutcome runIvr(InboundCall call, CallerLine line) {
+        recontact(call);
+        IvrOutcome outcome = new IvrRunner(flow, io.switchboard.voice.ivr.CaseDirectory.NONE).run(line);
+        Counter.builder("switchboard_ivr_calls").description("Calls leaving the IVR, by outcome (contained_* = self-service)")
+                .tag("outcome", outcome.code()).register(registry).increment();
+        if (outcome.contained() && !call.callerId().isEmpty()) {
+            await(store.set(containedKey(call.callerId()), outcome.code(), settings.recontactWindow()));
+        }
+        return outcome;
+    }
+
+    /** A caller back within the window after self-service was not really contained: counted against it. */
+    private void recontact(InboundCall call) {
+        if (call.callerId().isEmpty()) {
+            return;
+        }
+        String previous = await(store.getAndDelete(containedKey(call.callerId())));
+        if (previous != null) {
+            Counter.builder("switchboard_ivr_recontacts")
+                    .description("Callers back within the recontact window after a contained call, by that call's outcome")
+                    .tag("outcome", previous).register(registry).increment();
+        }
+    }
+
+    private String containedKey(String callerId) {
+        return store.keys().prefix() + ":ivr:contained:" + callerId;
+    }
+
+    /** Hands the caller to routing when the IVR says so; returns the interaction id, or null. */
+    public String afterIvr(InboundCall call, IvrOutcome outcome) {
+        if (outcome.kind() != IvrOutcome.Kind.AGENT && outcome.kind() != IvrOutcome.Kind.CALLBACK) {
+            return null;
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        putIfSet(attributes, "intent", outcome.intent());
+        putIfSet(attributes, "language", outcome.language());
+        putIfSet(attributes, "caseId", outcome.caseId());
+        attributes.put("callerId", call.callerId());
+        attributes.put("callerName", call.callerName());
+        attributes.put("ivrPath", String.join(">", outcome.path()));
+        Channel channel = Channel.VOICE;
+        if (outcome.kind() == IvrOutcome.Kind.CALLBACK) {
+            channel = Channel.CALLBACK;
+            attributes.put("callbackNumber", call.callerId());
+        } else {
+            attributes.put("voice", Map.of("channel", call.channel(), "uniqueId", call.uniqueId(),
+                    "asterisk", linkFor(call.remoteAddress()).map(l -> l.endpoint().name()).orElse("")));
+        }
+        String customerId = await(engine.customerIdByPhone(call.callerId()));
+        JsonObject created = await(engine.createInteraction(new InteractionRequest(channel, attributes, customerId, null, 0)));
+        String id = created.getString("id");
+        if (channel == Channel.VOICE) {
+            await(store.set(callKey(call.uniqueId()), id, Duration.ofDays(1)));
+        }
+        return id;
+    }
+
+    private static void putIfSet(Map<String, Object> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private java.util.Optional<AmiLink> linkFor(String remoteAddress) {
+        return links.stream().filter(l -> l.endpoint().host().equals(remoteAddress)).findFirst()
+                .or(() -> links.stream().findFirst());
+    }
+
+    private String callKey(String uniqueId) {
+        return store.keys().prefix() + ":call:" + uniqueId;
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("voice: " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ routing side (event loop)
+
+    /** Offers of voice interactions ring the agent: the caller's channel is redirected to the agent. */
+    @Override
+    public void committed(String command, long nanos, List<JsonObject> events) {
+        for (JsonObject event : events) {
+            if ("offer".equals(event.getString("type")) && "voice".equals(event.getString("channel"))) {
+                ring(event).onFailure(e -> LOG.warn("could not ring agent {} for {}: {}", event.getString("agent"),
+                        event.getString("interaction"), e.getMessage()));
+            }
+        }
+    }
+
+    private Future<Void> ring(JsonObject offer) {
+        JsonObject voice = offer.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+        if (voice == null) {
+            return Future.succeededFuture();
+        }
+        String asterisk = voice.getString("asterisk", "");
+        AmiLink link = links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
+        if (link == null) {
+            return Future.failedFuture("no AMI connection to '" + asterisk + "'");
+        }
+        return engine.agent(offer.getString("agent")).compose(agent -> {
+            String extension = extension(agent.getString("endpoint", ""));
+            RedirectAction redirect = new RedirectAction(LineText.require("channel", voice.getString("channel")),
+                    settings.connectContext(), LineText.require("extension", extension), 1);
+            return link.send(redirect).mapEmpty();
+        });
+    }
+
+    /** The dialable extension of an endpoint: PJSIP/101 and Local/101@agents both ring 101. */
+    static String extension(String endpoint) {
+        Matcher m = EXTENSION.matcher(endpoint);
+        return m.find() ? m.group(1) : endpoint;
+    }
+
+    // ------------------------------------------------------------------ AMI side (event loop)
+
+    public void onAmiEvent(ManagerEvent event) {
+        if (event instanceof DialEndEvent dialEnd) {
+            dialEnded(dialEnd);
+        } else if (event instanceof HangupEvent hangup) {
+            hungUp(hangup);
+        }
+    }
+
+    private void dialEnded(DialEndEvent event) {
+        interactionOf(event.getUniqueId()).compose(interaction -> {
+            if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
+                return Future.succeededFuture();
+            }
+            String rsv = interaction.getString("reservationId");
+            String agent = interaction.getString("agentId");
+            return "ANSWER".equals(event.getDialStatus())
+                    ? engine.accept(rsv, agent).mapEmpty()
+                    : engine.reject(rsv, agent, "no_answer").mapEmpty();
+        }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", event.getUniqueId(), e.getMessage()));
+    }
+
+    private void hungUp(HangupEvent event) {
+        interactionOf(event.getUniqueId()).compose(interaction -> {
+            if (interaction == null) {
+                return Future.succeededFuture();
+            }
+            String id = interaction.getString("id");
+            return switch (interaction.getString("status")) {
+                case "queued", "reserved" -> engine.cancel(id, "abandoned", "caller hung up").mapEmpty();
+                case "assigned" -> engine.wrapUp(id, null).mapEmpty();
+                default -> Future.succeededFuture();
+            };
+        }).onFailure(e -> LOG.debug("Hangup for {} not applied: {}", event.getUniqueId(), e.getMessage()));
+    }
+
+    private Future<JsonObject> interactionOf(String uniqueId) {
+        if (uniqueId == null) {
+            return Future.succeededFuture();
+        }
+        return store.get(callKey(uniqueId)).compose(id -> id == null ? Future.succeededFuture()
+                : engine.interaction(id));
+    }
+}

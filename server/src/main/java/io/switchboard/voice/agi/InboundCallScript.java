@@ -1,0 +1,51 @@
+package io.switchboard.voice.agi;
+
+import io.switchboard.voice.LineText;
+import io.switchboard.voice.VoiceChannel;
+import io.switchboard.voice.ivr.IvrOutcome;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code agi://.../inbound}: answers, runs the IVR, and hands a caller who wants an agent to routing.
+ * The script then returns and the dialplan holds the caller (Wait or MusicOnHold) until Switchboard
+ * redirects the channel to the agent over AMI. Runs on the session's virtual thread.
+ */
+public final class InboundCallScript implements AgiScript {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundCallScript.class);
+
+    private final VoiceChannel voice;
+
+    public InboundCallScript(VoiceChannel voice) {
+        this.voice = voice;
+    }
+
+    @Override
+    public void service(AgiRequest request, AgiChannel channel) throws AgiException {
+        if (!LineText.isSafe(request.getChannel()) || !LineText.isSafe(request.getUniqueId())) {
+            LOG.warn("AGI session refused: control characters in channel or unique id");
+            return;
+        }
+        channel.answer();
+        AgiCallerLine line = new AgiCallerLine(channel);
+        VoiceChannel.InboundCall call = new VoiceChannel.InboundCall(request.getChannel(), request.getUniqueId(),
+                LineText.clean(request.getCallerIdNumber()), LineText.clean(request.getCallerIdName()),
+                request.getRemoteAddress() == null ? "" : request.getRemoteAddress().getHostAddress());
+        IvrOutcome outcome = voice.runIvr(call, line);
+        String interactionId = voice.afterIvr(call, outcome);
+        if (line.hungUp()) {
+            return;
+        }
+        if (outcome.kind() == IvrOutcome.Kind.AGENT && interactionId != null) {
+            line.setVariable("SB_INTERACTION", interactionId);
+            line.play(voice.holdPrompt());
+        } else {
+            // served by self-service, or promised a callback: the call ends here
+            channel.hangup();
+        }
+    }
+}

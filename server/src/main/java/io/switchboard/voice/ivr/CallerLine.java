@@ -1,0 +1,19 @@
+package io.switchboard.voice.ivr;
+
+/**
+ * The caller's side of the line as the IVR uses it: blocking calls, made on the call's own virtual
+ * thread. The FastAGI adapter implements it with AGI commands.
+ */
+public interface CallerLine {
+    /** Plays a prompt; returns a digit pressed during it, or null. */
+    String play(String prompt);
+
+    /** Plays a prompt and collects up to maxDigits; empty = no input; null = the caller hung up. */
+    String collect(String prompt, int timeoutSeconds, int maxDigits);
+
+    void sayDigits(String digits);
+
+    void setVariable(String name, String value);
+
+    boolean hungUp();
+}

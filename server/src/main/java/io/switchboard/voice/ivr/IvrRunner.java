@@ -1,0 +1,95 @@
+package io.switchboard.voice.ivr;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks an {@link IvrFlow} with a caller: prompts, DTMF with timeouts and retries, invalid input,
+ * actions. Blocking: it runs on the call's virtual thread and returns how the call left the IVR.
+ */
+public final class IvrRunner {
+    private static final int MAX_STEPS = 50;
+
+    private final IvrFlow flow;
+    private final CaseDirectory cases;
+
+    public IvrRunner(IvrFlow flow, CaseDirectory cases) {
+        this.flow = flow;
+        this.cases = cases;
+    }
+
+    public IvrOutcome run(CallerLine line) {
+        List<String> path = new ArrayList<>();
+        IvrFlow.Menu menu = flow.menus().get(flow.start());
+        for (int step = 0; step < MAX_STEPS; step++) {
+            path.add(menu.name());
+            IvrFlow.Choice choice = choose(menu, line, path);
+            if (choice == null) {
+                return new IvrOutcome(IvrOutcome.Kind.ABANDONED, null, null, null, path);
+            }
+            switch (choice.action()) {
+                case MENU -> menu = flow.menus().get(choice.menu());
+                case AGENT -> {
+                    return new IvrOutcome(IvrOutcome.Kind.AGENT, choice.intent(), choice.language(), null, path);
+                }
+                case CALLBACK -> {
+                    return new IvrOutcome(IvrOutcome.Kind.CALLBACK, choice.intent(), choice.language(), null, path);
+                }
+                case HOURS -> {
+                    line.play(flow.hoursPrompt());
+                    line.play(flow.goodbyePrompt());
+                    return new IvrOutcome(IvrOutcome.Kind.CONTAINED_HOURS, null, null, null, path);
+                }
+                case CASE_STATUS -> {
+                    return caseStatus(line, path);
+                }
+                case HANGUP -> {
+                    line.play(flow.goodbyePrompt());
+                    return new IvrOutcome(IvrOutcome.Kind.CONTAINED_GOODBYE, null, null, null, path);
+                }
+            }
+        }
+        return new IvrOutcome(IvrOutcome.Kind.AGENT, null, null, null, path);
+    }
+
+    /** Prompts until a valid key, retrying on silence or invalid keys; null when the caller hung up. */
+    private IvrFlow.Choice choose(IvrFlow.Menu menu, CallerLine line, List<String> path) {
+        for (int attempt = 0; attempt <= menu.retries(); attempt++) {
+            String digits = line.collect(menu.prompt(), menu.timeoutSeconds(), 1);
+            if (digits == null || line.hungUp()) {
+                return null;
+            }
+            if (digits.isEmpty()) {
+                continue;
+            }
+            IvrFlow.Choice choice = menu.options().get(digits);
+            if (choice != null) {
+                path.add(digits);
+                return choice;
+            }
+            path.add(digits + "?");
+            if (menu.invalidPrompt() != null && line.play(menu.invalidPrompt()) == null && line.hungUp()) {
+                return null;
+            }
+        }
+        return menu.noInput() != null ? menu.noInput()
+                : new IvrFlow.Choice(IvrFlow.Action.AGENT, null, null, null);
+    }
+
+    /** Reads a case's status back; an unknown case number goes to an agent with the number at hand. */
+    private IvrOutcome caseStatus(CallerLine line, List<String> path) {
+        String number = line.collect(flow.caseNumberPrompt(), 10, 12);
+        if (number == null) {
+            return new IvrOutcome(IvrOutcome.Kind.ABANDONED, null, null, null, path);
+        }
+        path.add("case");
+        var status = cases.status(number);
+        if (status.isEmpty()) {
+            return new IvrOutcome(IvrOutcome.Kind.AGENT, "case", null, number, path);
+        }
+        line.sayDigits(number);
+        line.play(status.get());
+        line.play(flow.goodbyePrompt());
+        return new IvrOutcome(IvrOutcome.Kind.CONTAINED_CASE_STATUS, null, null, number, path);
+    }
+}

@@ -1,0 +1,160 @@
+package io.switchboard.voice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.simulator.CallSpec;
+import io.switchboard.simulator.CallerScript;
+import io.switchboard.simulator.SimulatedAsterisk;
+import io.switchboard.simulator.SimulatedCall;
+import io.switchboard.simulator.SimulatorConfig;
+import io.switchboard.simulator.pbx.Dialplan;
+import io.switchboard.simulator.pbx.PhoneBehavior;
+import io.switchboard.simulator.pbx.SoundLibrary;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Repo;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Calls through a simulated Asterisk that speaks real AMI and FastAGI over real sockets, with the
+ * shipped dialplan snippet, IVR flow and routing rules. The simulator runs its clock 10x faster.
+ */
+@ExtendWith(TestRedis.class)
+class VoiceIT {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private SimulatedAsterisk asterisk;
+    private TestNode node;
+    private Api admin;
+
+    @BeforeEach
+    void start(TestRedis redis) throws IOException {
+        int agiPort = freePort();
+        String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
+                .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents"); // the simulator's phones are Local channels
+        asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
+                .sounds(SoundLibrary.all(Duration.ofMillis(300)))
+                .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
+        node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
+                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
+                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
+                .start();
+        admin = node.api();
+        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
+                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+        asterisk.close();
+    }
+
+    private SimulatedCall call(String number, CallerScript script) {
+        return asterisk.placeCall(CallSpec.create().from(number, "Ann Caller").context("switchboard-inbound")
+                .dialing("8000").script(script).patience(Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void selfServiceIsContainedUntilTheCallerRingsBack() throws Exception {
+        SimulatedCall first = call("15551230001", CallerScript.create().press("4"));
+        first.awaitEnded(WAIT);
+        Await.until("contained", () -> metric("switchboard_ivr_calls_total{outcome=\"contained_hours\"}") == 1.0);
+        assertEquals(0, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+
+        SimulatedCall second = call("15551230001", CallerScript.create().press("2"));
+        Await.until("queued", () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+        assertEquals(1.0, metric("switchboard_ivr_recontacts_total{outcome=\"contained_hours\"}"),
+                "the caller rang back: the first call was not really contained");
+        Await.until("the interaction id handed to the dialplan", WAIT,
+                () -> second.agiTranscript().format().contains("SET VARIABLE \"SB_INTERACTION\""));
+    }
+
+    @Test
+    void aSpanishBillingCallerReachesASpanishBillingAgent() throws Exception {
+        asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ofSeconds(2), Duration.ofSeconds(20)));
+        asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(2), Duration.ofSeconds(20)));
+        agent("sam", "102", new JsonObject().put("billing", 9));
+        agent("eva", "101", new JsonObject().put("billing", 8).put("spanish", 9));
+
+        SimulatedCall caller = call("15551230002", CallerScript.create().press("9").press("1"));
+        Await.until("eva talking", WAIT, () -> "busy".equals(Agents.state(admin, "eva")));
+        JsonObject interaction = onlyInteraction("eva");
+        assertEquals("billing", interaction.getJsonObject("attributes").getString("intent"));
+        assertEquals("es", interaction.getJsonObject("attributes").getString("language"));
+        assertEquals("main>9>spanish>1", interaction.getJsonObject("attributes").getString("ivrPath"));
+        assertEquals("spanish-billing", interaction.getString("filter"));
+        assertEquals("assigned", interaction.getString("status"));
+        assertEquals("available", Agents.state(admin, "sam"), "sam speaks no Spanish");
+
+        caller.hangUp();
+        Await.until("wrap-up after the call", WAIT, () -> "wrap_up".equals(Agents.state(admin, "eva")));
+    }
+
+    @Test
+    void ringNoAnswerRequeuesTheCallerAndMarksTheAgent() throws Exception {
+        asterisk.agentPhone("103", PhoneBehavior.neverAnswers());
+        Api tom = agent("tom", "103", new JsonObject().put("support", 9));
+        call("15551230003", CallerScript.create().press("2"));
+        Await.until("tom missed the call", Duration.ofSeconds(20), () ->
+                admin.get("/api/v1/agents/tom").json().getInteger("missedOffers") == 1);
+        tom.post("/api/v1/agents/tom/state", new JsonObject().put("state", "away")).expect(200);
+
+        asterisk.agentPhone("104", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        agent("ann", "104", new JsonObject().put("support", 9));
+        Await.until("ann talking to the same caller", WAIT, () -> "busy".equals(Agents.state(admin, "ann")));
+        JsonObject interaction = onlyInteraction("ann");
+        assertTrue(interaction.getJsonArray("history").encode().contains("\"reason\":\"no_answer\""));
+        assertEquals(2, interaction.getInteger("offers"));
+    }
+
+    @Test
+    void aCallerWhoHangsUpWhileWaitingIsAbandoned() throws Exception {
+        SimulatedCall caller = asterisk.placeCall(CallSpec.create().from("15551230004", "Ann Caller")
+                .context("switchboard-inbound").dialing("8000").script(CallerScript.create().press("2"))
+                .patience(Duration.ofSeconds(30)));
+        Await.until("queued", WAIT, () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+        caller.awaitEnded(WAIT);
+        Await.until("abandoned", WAIT, () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 0);
+        assertEquals(1.0, metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}"));
+    }
+
+    private Api agent(String id, String extension, JsonObject skills) {
+        admin.put("/api/v1/agents/" + id, new JsonObject().put("skills", skills).put("pin", "1234")
+                .put("endpoint", "Local/" + extension + "@agents")).expect(200);
+        Api agent = Agents.login(admin, id);
+        Agents.available(agent, id);
+        return agent;
+    }
+
+    /** The one interaction the agent is working on. */
+    private JsonObject onlyInteraction(String agentId) {
+        JsonArray work = admin.get("/api/v1/agents/" + agentId).json().getJsonArray("interactions");
+        assertEquals(1, work.size(), work.encode());
+        return admin.get("/api/v1/interactions/" + work.getString(0)).expect(200).json();
+    }
+
+    private double metric(String series) {
+        return admin.get("/metrics").body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.switchboard.voice.ivr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.rules.RuleFileException;
+import io.switchboard.testing.Repo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped IVR flow, walked with a scripted caller. */
+class IvrRunnerTest {
+    private final IvrFlow flow = IvrLoader.load(Repo.root().resolve("config/ivr.yaml"));
+
+    /** Answers each collect() with the next scripted input ("" = silence, null = hang-up). */
+    private static final class ScriptedCaller implements CallerLine {
+        final Deque<String> inputs = new ArrayDeque<>();
+        final List<String> heard = new ArrayList<>();
+        boolean hungUp;
+
+        ScriptedCaller(String... keys) {
+            for (String k : keys) {
+                inputs.add(k == null ? "\u0000" : k);
+            }
+        }
+
+        @Override
+        public String play(String prompt) {
+            heard.add(prompt);
+            return null;
+        }
+
+        @Override
+        public String collect(String prompt, int timeoutSeconds, int maxDigits) {
+            heard.add(prompt);
+            String next = inputs.isEmpty() ? "" : inputs.poll();
+            if (next.equals("\u0000")) {
+                hungUp = true;
+                return null;
+            }
+            return next;
+        }
+
+        @Override
+        public void sayDigits(String digits) {
+            heard.add("digits:" + digits);
+        }
+
+        @Override
+        public void setVariable(String name, String value) {
+        }
+
+        @Override
+        public boolean hungUp() {
+            return hungUp;
+        }
+    }
+
+    @Test
+    void keysLeadToTheirActions() {
+        IvrOutcome billing = new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller("1"));
+        assertEquals(IvrOutcome.Kind.AGENT, billing.kind());
+        assertEquals("billing", billing.intent());
+
+        IvrOutcome spanish = new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller("9", "1"));
+        assertEquals("es", spanish.language());
+        assertEquals(List.of("main", "9", "spanish", "1"), spanish.path());
+
+        IvrOutcome hours = new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller("4"));
+        assertTrue(hours.contained());
+    }
+
+    @Test
+    void invalidKeysAndSilenceAreRetriedThenGoToTheNoInputChoice() {
+        ScriptedCaller caller = new ScriptedCaller("7", "", "8");
+        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE).run(caller);
+        assertEquals(IvrOutcome.Kind.AGENT, outcome.kind());
+        assertEquals("support", outcome.intent(), "main's noInput after 1 + 2 retries");
+        assertEquals(2, caller.heard.stream().filter("switchboard/invalid-option"::equals).count());
+        assertEquals(List.of("main", "7?", "8?"), outcome.path());
+    }
+
+    @Test
+    void caseStatusIsReadBackAndContained() {
+        CaseDirectory cases = number -> number.equals("4711") ? Optional.of("switchboard/case-in-progress") : Optional.empty();
+        ScriptedCaller caller = new ScriptedCaller("3", "4711");
+        IvrOutcome outcome = new IvrRunner(flow, cases).run(caller);
+        assertEquals(IvrOutcome.Kind.CONTAINED_CASE_STATUS, outcome.kind());
+        assertTrue(caller.heard.containsAll(List.of("digits:4711", "switchboard/case-in-progress")));
+
+        IvrOutcome unknown = new IvrRunner(flow, cases).run(new ScriptedCaller("3", "999"));
+        assertEquals(IvrOutcome.Kind.AGENT, unknown.kind(), "an unknown case goes to an agent");
+        assertEquals("999", unknown.caseId());
+    }
+
+    @Test
+    void aHangUpInTheMenuIsAnAbandonInTheIvr() {
+        assertEquals(IvrOutcome.Kind.ABANDONED, new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller((String) null)).kind());
+    }
+
+    @Test
+    void aBadFlowNamesTheLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ivr.yaml");
+        Files.writeString(file, "menus:\n  main:\n    prompt: p\n    options:\n      \"12\": {action: agent}\n");
+        RuleFileException e = assertThrows(RuleFileException.class, () -> IvrLoader.load(file));
+        assertEquals(5, e.line(), e.getMessage());
+    }
+}
