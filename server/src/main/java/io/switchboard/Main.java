@@ -2,13 +2,21 @@ package io.switchboard;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.demo.DemoFloor;
+import io.switchboard.simulator.SimulatedAsterisk;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar switchboard.jar}: config from {@code config/} and the environment, then serve. */
+/**
+ * {@code java -jar switchboard.jar [--demo]}: config from {@code config/} and the environment, then serve.
+ * With {@code --demo}, a simulated Asterisk sends callers and a demo floor of agents answers them.
+ */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -16,9 +24,24 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        boolean demo = List.of(args).contains("--demo");
+        Path workingDir = Path.of("").toAbsolutePath();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        SimulatedAsterisk asterisk = null;
         SwitchboardConfig config;
         try {
-            config = ConfigLoader.load(System.getenv(), Path.of("").toAbsolutePath());
+            config = ConfigLoader.load(env, workingDir);
+            if (demo) {
+                if (config.ports().agi() == 0) {
+                    // the simulated Asterisk must know where to send calls before the server binds
+                    env.put("SWITCHBOARD_AGI_PORT", Integer.toString(freePort()));
+                    config = ConfigLoader.load(env, workingDir);
+                }
+                asterisk = DemoFloor.startAsterisk(config.configDir(), config.ports().agi());
+                String urls = String.join(",", config.voice().amiUrls());
+                env.put("SWITCHBOARD_AMI_URLS", (urls.isEmpty() ? "" : urls + ",") + DemoFloor.amiUrl(asterisk));
+                config = ConfigLoader.load(env, workingDir);
+            }
         } catch (RuntimeException e) {
             System.err.println("switchboard: invalid configuration: " + e.getMessage());
             System.exit(2);
@@ -26,10 +49,20 @@ public final class Main {
         }
         Vertx vertx = Vertx.vertx();
         CountDownLatch stopped = new CountDownLatch(1);
-        SwitchboardServer.start(vertx, config).onSuccess(server -> {
+        SimulatedAsterisk simulated = asterisk;
+        SwitchboardServer.start(vertx, config).compose(server -> simulated == null
+                ? io.vertx.core.Future.succeededFuture(server)
+                : DemoFloor.open(server.engine(), simulated).map(v -> {
+                    LOG.info("demo: simulated Asterisk on AMI port {}, 10 agents (PIN 1234), 8 calls a minute",
+                            simulated.amiPort());
+                    return server;
+                })).onSuccess(server -> {
             System.out.println(server.readyLine());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.stop().toCompletionStage().toCompletableFuture().join();
+                if (simulated != null) {
+                    simulated.close();
+                }
                 vertx.close().toCompletionStage().toCompletableFuture().join();
                 stopped.countDown();
             }, "switchboard-shutdown"));
@@ -40,5 +73,13 @@ public final class Main {
             System.exit(1);
         });
         stopped.await();
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
