@@ -134,7 +134,7 @@ public final class SwitchboardServer {
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
-            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher);
+            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, () -> voice);
             return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {
@@ -254,8 +254,9 @@ public final class SwitchboardServer {
         if (agi != null) {
             agi.stop();
         }
-        amiLinks.forEach(AmiLink::stop);
-        Future<Void> closed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+        // channels first, so no AMI event reaches a closed Redis connection
+        Future<Void> closed = Future.join(amiLinks.stream().map(AmiLink::stop).toList()).<Void>mapEmpty()
+                .transform(ar -> Future.all(deployments.stream().map(vertx::undeploy).toList())).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {
             if (redis != null) {
                 redis.close();

@@ -136,6 +136,7 @@ public final class ConfigLoader {
                 webhooks(),
                 new SwitchboardConfig.Voice(list("voice.amiUrls"),
                         text("voice.connectContext", SwitchboardConfig.Voice.DEFAULT_CONNECT_CONTEXT),
+                        text("voice.outboundContext", SwitchboardConfig.Voice.DEFAULT_OUTBOUND_CONTEXT),
                         configDir.resolve(text("voice.ivrFile", "ivr.yaml")),
                         Duration.ofHours(integer("voice.recontactWindowHours",
                                 SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 0, 24 * 30))),
@@ -155,7 +156,8 @@ public final class ConfigLoader {
             "routing.timerSweepBatch", "routing.rulesReloadMillis", "priority.lifetimeValuePerPoint",
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
-            "voice.amiUrls", "voice.connectContext", "voice.ivrFile", "voice.recontactWindowHours");
+            "voice.amiUrls", "voice.connectContext", "voice.outboundContext", "voice.ivrFile",
+            "voice.recontactWindowHours");
 
     private SwitchboardConfig.Webhooks webhooks() {
         List<String> urls = list("webhooks.urls");

@@ -15,11 +15,14 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
      * @param connectContext dialplan context a caller is redirected into, with the agent's extension
+     * @param outboundContext where click-to-dial and callbacks dial the customer from the agent's phone
      * @param ivrFile the IVR flow
      * @param recontactWindow a caller back within this after self-service was not contained
      */
-    public record Voice(List<String> amiUrls, String connectContext, Path ivrFile, Duration recontactWindow) {
+    public record Voice(List<String> amiUrls, String connectContext, String outboundContext, Path ivrFile,
+                        Duration recontactWindow) {
         public static final String DEFAULT_CONNECT_CONTEXT = "switchboard-connect";
+        public static final String DEFAULT_OUTBOUND_CONTEXT = "switchboard-outbound";
         public static final Duration DEFAULT_RECONTACT_WINDOW = Duration.ofHours(24);
     }
 

@@ -308,9 +308,7 @@ public final class RoutingEngine {
     }
 
     private Future<Long> oldestWaitingSince(String queue) {
-        return store.zrangeHead(keys.queueBySince(queue), 1).compose(head -> head.isEmpty()
-                ? Future.succeededFuture((Long) null)
-                : store.zscore(keys.queueBySince(queue), head.get(0)).map(Double::longValue));
+        return store.lowestScore(keys.queueBySince(queue)).map(score -> score == null ? null : score.longValue());
     }
 
     public Future<RoutingExplainer.Explanation> explain(InteractionRequest request) {

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.asteriskjava.manager.action.HangupAction;
+import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.RedirectAction;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
@@ -157,11 +159,66 @@ public final class VoiceChannel implements RoutingObserver {
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
         for (JsonObject event : events) {
-            if ("offer".equals(event.getString("type")) && "voice".equals(event.getString("channel"))) {
+            String type = event.getString("type");
+            String channel = event.getString("channel");
+            if ("offer".equals(type) && "voice".equals(channel)) {
                 ring(event).onFailure(e -> LOG.warn("could not ring agent {} for {}: {}", event.getString("agent"),
+                        event.getString("interaction"), e.getMessage()));
+            } else if ("assigned".equals(type) && "callback".equals(channel)) {
+                callBack(event).onFailure(e -> LOG.warn("could not place callback {}: {}",
                         event.getString("interaction"), e.getMessage()));
             }
         }
+    }
+
+    /** An accepted callback: the agent's phone rings first, then the customer is dialled from it. */
+    private Future<Void> callBack(JsonObject assigned) {
+        return engine.interaction(assigned.getString("interaction")).compose(interaction -> {
+            String number = interaction.getJsonObject("attributes").getString("callbackNumber", "");
+            return dial(assigned.getString("agent"), number, "callback " + interaction.getString("id"));
+        });
+    }
+
+    /**
+     * Click-to-dial: Originate rings the agent's phone and, once answered, dials the number through
+     * {@code voice.outboundContext}. Only digits, '+', '*' and '#' pass: nothing else reaches AMI.
+     */
+    public Future<Void> dial(String agentId, String number, String label) {
+        if (!number.matches("\\+?[0-9*#]{2,20}")) {
+            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
+                    "number must be 2-20 digits, optionally starting with +"));
+        }
+        AmiLink link = links.stream().findFirst().orElse(null);
+        if (link == null) {
+            return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
+                    "no Asterisk connection configured (voice.amiUrls)"));
+        }
+        return engine.agent(agentId).compose(agent -> {
+            OriginateAction originate = new OriginateAction();
+            originate.setChannel(LineText.require("endpoint", agent.getString("endpoint")));
+            originate.setContext(settings.outboundContext());
+            originate.setExten(number.replace("+", ""));
+            originate.setPriority(1);
+            originate.setCallerId(LineText.require("label", label));
+            originate.setTimeout(30_000L);
+            originate.setAsync(true);
+            return link.send(originate).mapEmpty();
+        });
+    }
+
+    /** Hangs up the caller's channel of a voice interaction (agent or supervisor action). */
+    public Future<Void> hangup(JsonObject interaction) {
+        JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+        if (voice == null) {
+            return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call"));
+        }
+        AmiLink link = links.stream().filter(l -> l.endpoint().name().equals(voice.getString("asterisk", "")))
+                .findFirst().orElse(null);
+        if (link == null) {
+            return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
+                    "no AMI connection to the call's Asterisk"));
+        }
+        return link.send(new HangupAction(LineText.require("channel", voice.getString("channel")))).mapEmpty();
     }
 
     private Future<Void> ring(JsonObject offer) {

@@ -11,6 +11,7 @@ import io.switchboard.routing.Channel;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.rules.RulesWatcher;
+import io.switchboard.voice.VoiceChannel;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,9 +40,12 @@ public final class HttpApi {
     private final PrometheusMeterRegistry registry;
     private final RulesWatcher rulesWatcher;
     private final long maxBodyBytes;
+    private final java.util.function.Supplier<VoiceChannel> voiceChannel;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
-                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher) {
+                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher,
+                   java.util.function.Supplier<VoiceChannel> voiceChannel) {
+        this.voiceChannel = voiceChannel;
         this.vertx = vertx;
         this.engine = engine;
         this.stats = new StatsService(store, engine);
@@ -102,6 +106,14 @@ public final class HttpApi {
                     actor(ctx), Math.round(amount * 100)));
         });
         router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
+        router.post("/api/v1/interactions/:id/hangup").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().hangup(i)).map(v -> new JsonObject().put("status", "hanging_up"))));
+        router.post("/api/v1/agents/:id/dial").handler(ctx -> {
+            String agentId = ctx.pathParam("id");
+            principal(ctx).requireSelfOrStaff(agentId);
+            String number = required(body(ctx), "number");
+            reply(ctx, voice().dial(agentId, number, "switchboard").map(v -> new JsonObject().put("status", "dialing")));
+        });
         router.post("/api/v1/interactions/:id/transfer").handler(this::transfer);
 
         router.post("/api/v1/reservations/:id/accept").handler(ctx -> reservation(ctx, true));
@@ -307,6 +319,14 @@ public final class HttpApi {
         } catch (RuntimeException e) {
             throw ApiException.badRequest("customer" + where + ": " + e.getMessage());
         }
+    }
+
+    private VoiceChannel voice() {
+        VoiceChannel voice = voiceChannel.get();
+        if (voice == null) {
+            throw new ApiException(503, "unavailable", "the voice channel is not running");
+        }
+        return voice;
     }
 
     /** The agent acting on its own interaction (checked atomically by the store), or null for staff. */

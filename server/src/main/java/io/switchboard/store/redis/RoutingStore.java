@@ -106,12 +106,11 @@ public final class RoutingStore {
         return future(() -> redis.zcard(key));
     }
 
-    public Future<List<String>> zrangeHead(String key, int count) {
-        return future(() -> redis.zrange(key, 0, count - 1));
-    }
 
-    public Future<Double> zscore(String key, String member) {
-        return future(() -> redis.zscore(key, member));
+    /** The lowest score of a sorted set in one read (no race with a removal), or null when empty. */
+    public Future<Double> lowestScore(String key) {
+        return future(() -> redis.zrangeWithScores(key, 0, 0))
+                .map(head -> head.isEmpty() ? null : head.get(0).getScore());
     }
 
     public Future<Long> zrank(String key, String member) {
@@ -150,7 +149,12 @@ public final class RoutingStore {
     }
 
     private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
-        return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+        try {
+            return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+        } catch (RuntimeException e) {
+            // Lettuce throws instead of failing the stage when the client is shutting down
+            return Future.failedFuture(e);
+        }
     }
 
     private static Throwable unwrap(Throwable e) {
