@@ -148,6 +148,23 @@ class VoiceIT {
                         .startsWith("Local/15551234@customers")).size() == 1);
     }
 
+    @Test
+    void aCallbackRequestedInTheIvrRingsTheAgentThenTheCaller() throws Exception {
+        SimulatedCall caller = call("15551230005", CallerScript.create().press("5"));
+        caller.awaitEnded(WAIT);
+        asterisk.agentPhone("106", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        Api gus = agent("gus", "106", new JsonObject().put("support", 7));
+        Await.until("the callback offered", WAIT, () -> admin.get("/api/v1/agents/gus").json().getString("reservation") != null);
+        String rsv = admin.get("/api/v1/agents/gus").json().getString("reservation");
+        gus.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+        JsonObject callback = onlyInteraction("gus");
+        assertEquals("callback", callback.getString("channel"));
+        assertEquals("15551230005", callback.getJsonObject("attributes").getString("callbackNumber"));
+        Await.until("the caller is dialled from gus's phone", WAIT, () -> asterisk.events()
+                .matching(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
+                        .startsWith("Local/15551230005@customers")).size() == 1);
+    }
+
     private Api agent(String id, String extension, JsonObject skills) {
         admin.put("/api/v1/agents/" + id, new JsonObject().put("skills", skills).put("pin", "1234")
                 .put("endpoint", "Local/" + extension + "@agents")).expect(200);
