@@ -134,7 +134,11 @@ public final class RoutingEngine {
     // ------------------------------------------------------------------------------ interactions
 
     public Future<JsonObject> createInteraction(InteractionRequest request) {
-        String id = UUID.randomUUID().toString();
+        return createInteraction(UUID.randomUUID().toString(), request);
+    }
+
+    /** With the id chosen by the caller (a channel that must record it before routing can act on it). */
+    public Future<JsonObject> createInteraction(String id, InteractionRequest request) {
         return customer(request.customerId()).compose(customer -> {
             RoutePlan plan = planner().plan(request, customer);
             Map<String, String> fields = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.switchboard.voice;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.metrics.RoutingObserver;
@@ -52,6 +53,8 @@ public final class VoiceChannel implements RoutingObserver {
     private final SwitchboardConfig.Voice settings;
     private final List<AmiLink> links;
     private final MeterRegistry registry;
+    /** Measurement only (this node's clock): when callers on this node asked for an agent. */
+    private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, SwitchboardConfig.Voice settings,
                         List<AmiLink> links,
@@ -66,6 +69,10 @@ public final class VoiceChannel implements RoutingObserver {
 
     public String holdPrompt() {
         return flow.holdPrompt();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
     }
 
     // ------------------------------------------------------------------ AGI side (the call's virtual thread)
@@ -119,11 +126,13 @@ public final class VoiceChannel implements RoutingObserver {
                     "asterisk", linkFor(call.remoteAddress()).map(l -> l.endpoint().name()).orElse("")));
         }
         String customerId = await(engine.customerIdByPhone(call.callerId()));
-        JsonObject created = await(engine.createInteraction(new InteractionRequest(channel, attributes, customerId, null, 0)));
-        String id = created.getString("id");
+        String id = java.util.UUID.randomUUID().toString();
         if (channel == Channel.VOICE) {
+            // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns
             await(store.set(callKey(call.uniqueId()), id, Duration.ofDays(1)));
+            askedAt.put(id, System.nanoTime());
         }
+        await(engine.createInteraction(id, new InteractionRequest(channel, attributes, customerId, null, 0)));
         return id;
     }
 
@@ -231,12 +240,29 @@ public final class VoiceChannel implements RoutingObserver {
         if (link == null) {
             return Future.failedFuture("no AMI connection to '" + asterisk + "'");
         }
-        return engine.agent(offer.getString("agent")).compose(agent -> {
-            String extension = extension(agent.getString("endpoint", ""));
-            RedirectAction redirect = new RedirectAction(LineText.require("channel", voice.getString("channel")),
-                    settings.connectContext(), LineText.require("extension", extension), 1);
-            return link.send(redirect).mapEmpty();
-        });
+        // the offer carries the agent's endpoint: no read between the offer and the ring
+        String extension = extension(offer.getString("endpoint", ""));
+        RedirectAction redirect = new RedirectAction(LineText.require("channel", voice.getString("channel")),
+                settings.connectContext(), LineText.require("extension", extension), 1);
+        return link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer));
+    }
+
+    /**
+     * From the caller asking for an agent (end of IVR) to Asterisk ringing the agent, for contacts offered
+     * at once; measured on this node's clock (the node that ran the IVR and the one that commits the
+     * offer are the same when an agent is free).
+     */
+    private void timeToRing(JsonObject offer) {
+        Long asked = askedAt.remove(offer.getString("interaction"));
+        if (asked != null && offer.getLong("waitedMs", 0L) < 1000) {
+            Timer.builder("switchboard_voice_time_to_ring")
+                    .description("From the caller asking for an agent to the agent's phone ringing (offered at once)")
+                    .publishPercentiles(0.5, 0.99).register(registry)
+                    .record(System.nanoTime() - asked, TimeUnit.NANOSECONDS);
+        }
+        if (askedAt.size() > 10_000) {
+            askedAt.clear(); // calls that waited in line: their first ring is not this measure
+        }
     }
 
     /** The dialable extension of an endpoint: PJSIP/101 and Local/101@agents both ring 101. */

@@ -1,6 +1,9 @@
 package io.switchboard.voice.agi;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.switchboard.voice.LineText;
+import java.util.concurrent.TimeUnit;
 import io.switchboard.voice.ivr.CallerLine;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
@@ -11,16 +14,30 @@ final class AgiCallerLine implements CallerLine {
     private static final String DTMF = "0123456789*#";
 
     private final AgiChannel channel;
+    private final Timer streamFile;
+    private final Timer getData;
+    private final Timer setVariable;
     private boolean hungUp;
 
-    AgiCallerLine(AgiChannel channel) {
+    AgiCallerLine(AgiChannel channel, MeterRegistry registry) {
         this.channel = channel;
+        this.streamFile = commandTimer(registry, "STREAM FILE");
+        this.getData = commandTimer(registry, "GET DATA");
+        this.setVariable = commandTimer(registry, "SET VARIABLE");
+    }
+
+    /** AGI round trips include the prompt's playing time: they show a slow or overloaded Asterisk. */
+    private static Timer commandTimer(MeterRegistry registry, String command) {
+        return Timer.builder("switchboard_agi_command").description("AGI command round trip (prompt time included)")
+                .tag("command", command).publishPercentiles(0.5, 0.99).register(registry);
     }
 
     @Override
     public String play(String prompt) {
         try {
+            long started = System.nanoTime();
             char key = channel.streamFile(LineText.require("prompt", prompt), DTMF);
+            streamFile.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return key == 0 ? null : String.valueOf(key);
         } catch (AgiHangupException e) {
             hungUp = true;
@@ -33,7 +50,9 @@ final class AgiCallerLine implements CallerLine {
     @Override
     public String collect(String prompt, int timeoutSeconds, int maxDigits) {
         try {
+            long started = System.nanoTime();
             String digits = channel.getData(LineText.require("prompt", prompt), timeoutSeconds * 1000L, maxDigits);
+            getData.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (digits == null) {
                 return "";
             }
@@ -60,7 +79,9 @@ final class AgiCallerLine implements CallerLine {
     @Override
     public void setVariable(String name, String value) {
         try {
+            long started = System.nanoTime();
             channel.setVariable(LineText.require("variable", name), LineText.require("value", value));
+            setVariable.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         } catch (AgiHangupException e) {
             hungUp = true;
         } catch (AgiException e) {

@@ -31,7 +31,7 @@ public final class InboundCallScript implements AgiScript {
             return;
         }
         channel.answer();
-        AgiCallerLine line = new AgiCallerLine(channel);
+        AgiCallerLine line = new AgiCallerLine(channel, voice.registry());
         VoiceChannel.InboundCall call = new VoiceChannel.InboundCall(request.getChannel(), request.getUniqueId(),
                 LineText.clean(request.getCallerIdNumber()), LineText.clean(request.getCallerIdName()),
                 request.getRemoteAddress() == null ? "" : request.getRemoteAddress().getHostAddress());

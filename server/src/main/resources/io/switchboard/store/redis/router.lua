@@ -248,6 +248,7 @@ local function reserve(iid, aid)
   -- the offer carries what the agent's desktop shows before accepting (screen pop)
   emit({type = 'offer', agent = aid, reservation = rid, interaction = iid, channel = f.channel,
         queue = f.queue, customerId = attrs[1] or '', customerTier = attrs[4] or '',
+        endpoint = redis.call('HGET', key('agent', aid), 'endpoint') or '',
         attributes = cjson.decode(attrs[2] or '{}'), waitedMs = NOW - num(f.queued),
         priority = num(attrs[3]), timeoutMs = RSV_TIMEOUT, expiresAt = NOW + RSV_TIMEOUT})
   refresh(aid)
