@@ -169,7 +169,7 @@ public final class SwitchboardServer {
             return null;
         }).compose(v -> {
             amiLinks = links;
-            links.forEach(link -> link.start(voice::onAmiEvent));
+            links.forEach(link -> link.start(event -> voice.onAmiEvent(link, event)));
             return Future.succeededFuture();
         });
     }

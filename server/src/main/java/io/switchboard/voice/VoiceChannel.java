@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.asteriskjava.manager.action.HangupAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.RedirectAction;
+import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
@@ -130,6 +131,8 @@ public final class VoiceChannel implements RoutingObserver {
         if (channel == Channel.VOICE) {
             // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns
             await(store.set(callKey(call.uniqueId()), id, Duration.ofDays(1)));
+            linkFor(call.remoteAddress()).ifPresent(link ->
+                    await(store.addMember(callsKey(link.endpoint().name()), call.uniqueId())));
             askedAt.put(id, System.nanoTime());
         }
         await(engine.createInteraction(id, new InteractionRequest(channel, attributes, customerId, null, 0)));
@@ -273,12 +276,28 @@ public final class VoiceChannel implements RoutingObserver {
 
     // ------------------------------------------------------------------ AMI side (event loop)
 
-    public void onAmiEvent(ManagerEvent event) {
+    public void onAmiEvent(AmiLink link, ManagerEvent event) {
         if (event instanceof DialEndEvent dialEnd) {
             dialEnded(dialEnd);
         } else if (event instanceof HangupEvent hangup) {
-            hungUp(hangup);
+            ended(link.endpoint().name(), hangup.getUniqueId(), "caller hung up");
+        } else if (event instanceof ConnectEvent) {
+            resync(link);
         }
+    }
+
+    /**
+     * After (re)connecting, calls that ended while the link was down are found by asking Asterisk which
+     * channels are up: no call is forgotten, waiting or talking.
+     */
+    private void resync(AmiLink link) {
+        String asterisk = link.endpoint().name();
+        Future.all(link.liveChannels(), store.members(callsKey(asterisk))).onSuccess(all -> {
+            java.util.Set<String> live = all.resultAt(0);
+            List<String> known = all.resultAt(1);
+            known.stream().filter(id -> !live.contains(id))
+                    .forEach(id -> ended(asterisk, id, "call ended while the AMI link was down"));
+        }).onFailure(e -> LOG.warn("AMI re-sync with {} failed: {}", asterisk, e.getMessage()));
     }
 
     private void dialEnded(DialEndEvent event) {
@@ -294,18 +313,24 @@ public final class VoiceChannel implements RoutingObserver {
         }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", event.getUniqueId(), e.getMessage()));
     }
 
-    private void hungUp(HangupEvent event) {
-        interactionOf(event.getUniqueId()).compose(interaction -> {
+    /** The caller's channel is gone: abandoned while waiting, wrap-up after talking. */
+    private void ended(String asterisk, String uniqueId, String reason) {
+        interactionOf(uniqueId).compose(interaction -> {
             if (interaction == null) {
                 return Future.succeededFuture();
             }
             String id = interaction.getString("id");
-            return switch (interaction.getString("status")) {
-                case "queued", "reserved" -> engine.cancel(id, "abandoned", "caller hung up").mapEmpty();
+            return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
+                case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
                 case "assigned" -> engine.wrapUp(id, null).mapEmpty();
                 default -> Future.succeededFuture();
-            };
-        }).onFailure(e -> LOG.debug("Hangup for {} not applied: {}", event.getUniqueId(), e.getMessage()));
+            });
+        }).onFailure(e -> LOG.debug("end of call {} not applied: {}", uniqueId, e.getMessage()));
+    }
+
+    /** The unique ids of the calls of one Asterisk that Switchboard is handling. */
+    private String callsKey(String asterisk) {
+        return store.keys().prefix() + ":calls:" + asterisk;
     }
 
     private Future<JsonObject> interactionOf(String uniqueId) {

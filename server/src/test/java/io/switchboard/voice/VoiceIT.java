@@ -165,6 +165,21 @@ class VoiceIT {
                         .startsWith("Local/15551230005@customers")).size() == 1);
     }
 
+    @Test
+    void aCallThatEndsWhileTheAmiLinkIsDownIsNotForgotten() throws Exception {
+        SimulatedCall caller = call("15551230006", CallerScript.create().press("2"));
+        Await.until("queued", WAIT, () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        caller.hangUp();
+        caller.awaitEnded(WAIT);
+        asterisk.startAmi();
+        Await.until("re-synced after the reconnect: abandoned", Duration.ofSeconds(30),
+                () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 0);
+        Await.until("counted as abandoned", WAIT,
+                () -> metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+    }
+
     private Api agent(String id, String extension, JsonObject skills) {
         admin.put("/api/v1/agents/" + id, new JsonObject().put("skills", skills).put("pin", "1234")
                 .put("endpoint", "Local/" + extension + "@agents")).expect(200);

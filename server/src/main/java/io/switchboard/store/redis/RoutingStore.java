@@ -98,6 +98,14 @@ public final class RoutingStore {
         return future(() -> redis.lrange(key, 0, -1));
     }
 
+    public Future<Void> addMember(String key, String member) {
+        return future(() -> redis.sadd(key, member)).mapEmpty();
+    }
+
+    public Future<Void> removeMember(String key, String member) {
+        return future(() -> redis.srem(key, member)).mapEmpty();
+    }
+
     public Future<List<String>> members(String key) {
         return future(() -> redis.smembers(key)).map(List::copyOf);
     }

@@ -6,7 +6,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Consumer;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerConnectionState;
@@ -70,6 +74,25 @@ public final class AmiLink {
                     }
                     vertx.setTimer(retryMillis, id -> login(Math.min(30_000, retryMillis * 2)));
                 });
+    }
+
+    /** Unique ids of the channels Asterisk has up now (CoreShowChannels), to re-sync after a reconnect. */
+    public Future<Set<String>> liveChannels() {
+        Promise<Set<String>> promise = Promise.promise();
+        try {
+            connection.sendEventGeneratingAction(new CoreShowChannelsAction(), events -> context.runOnContext(v -> {
+                Set<String> ids = new HashSet<>();
+                events.getEvents().forEach(e -> {
+                    if (e instanceof CoreShowChannelEvent channel) {
+                        ids.add(channel.getUniqueid());
+                    }
+                });
+                promise.complete(ids);
+            }));
+        } catch (java.io.IOException | IllegalStateException e) {
+            promise.fail(e);
+        }
+        return promise.future();
     }
 
     public boolean connected() {
