@@ -120,11 +120,11 @@ public final class WebhookDispatcher {
 
     private Future<Void> retryDue() {
         return future(() -> redis.xpending(stream, new XPendingArgs<String>().group(GROUP)
-                .range(Range.create("-", "+")).limit(Limit.from(BATCH)).idle(config.retryBase())))
+                .range(Range.create("-", "+")).limit(Limit.from(BATCH)).idle(config.retryBase().plus(config.timeout()))))
                 .compose(list -> {
                     pending.set(list.size());
                     List<PendingMessage> due = list.stream()
-                            .filter(p -> p.getMsSinceLastDelivery() >= backoff(p.getRedeliveryCount()).toMillis())
+                            .filter(p -> p.getMsSinceLastDelivery() >= retryAfter(p.getRedeliveryCount()).toMillis())
                             .toList();
                     List<String> exhausted = due.stream().filter(p -> p.getRedeliveryCount() >= config.maxAttempts())
                             .map(PendingMessage::getId).toList();
@@ -138,7 +138,8 @@ public final class WebhookDispatcher {
         if (ids.isEmpty()) {
             return Future.succeededFuture();
         }
-        long minIdle = config.retryBase().toMillis();
+        // never claim a delivery another node may still be making: it is idle for at least the timeout first
+        long minIdle = config.retryBase().plus(config.timeout()).toMillis();
         return future(() -> redis.xclaim(stream, consumer, minIdle, ids.toArray(String[]::new)))
                 .compose(this::deliverAll);
     }
@@ -201,6 +202,14 @@ public final class WebhookDispatcher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A failed delivery is retried once its last attempt has certainly finished (the receiver timeout)
+     * and the backoff has passed, so two nodes never post the same event at once.
+     */
+    private Duration retryAfter(long deliveries) {
+        return config.timeout().plus(backoff(deliveries));
     }
 
     private Duration backoff(long deliveries) {

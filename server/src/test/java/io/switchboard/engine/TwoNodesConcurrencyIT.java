@@ -39,6 +39,8 @@ class TwoNodesConcurrencyIT {
     private static final int INTERACTIONS = 10_000;
     private static final int AGENTS = 40;
     private static final int CAPACITY = 3;
+    private static final java.util.concurrent.Executor WORK_TIME =
+            CompletableFuture.delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final Map<String, Set<String>> assignedTo = new ConcurrentHashMap<>();
@@ -111,9 +113,13 @@ class TwoNodesConcurrencyIT {
                 assignedTo.computeIfAbsent(interaction, k -> ConcurrentHashMap.newKeySet()).add(id);
                 int held = holding.get(id).incrementAndGet();
                 maxHeld.accumulateAndGet(held, Math::max);
-                send(agent, "/api/v1/interactions/" + interaction + "/complete", new JsonObject().put("disposition", "done"))
+                // the agent works the chat a little (so chats overlap), then releases it before the request
+                // leaves: the server cannot free the capacity earlier, so this count never exceeds what the
+                // server holds, and a fourth chat would show
+                CompletableFuture.runAsync(() -> holding.get(id).decrementAndGet(), WORK_TIME)
+                        .thenCompose(v -> send(agent, "/api/v1/interactions/" + interaction + "/complete",
+                                new JsonObject().put("disposition", "done")))
                         .whenComplete((r, e) -> {
-                            holding.get(id).decrementAndGet();
                             if (e != null || r.statusCode() != 200) {
                                 failures.add(id + " complete: " + (e != null ? e : r.body()));
                             } else {

@@ -74,6 +74,7 @@ class WebhookIT {
                   urls: [http://127.0.0.1:%d/hook]
                   secret: %s
                   retryBaseMillis: 50
+                  timeoutMillis: 500
                   pollMillis: 20
                 """.formatted(receiver.actualPort(), SECRET));
         String prefix = redis.newPrefix();
