@@ -31,7 +31,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_RULES_DIR", "routing.rulesDir"),
             Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"),
             Map.entry("SWITCHBOARD_WEBHOOK_URLS", "webhooks.urls"),
-            Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"));
+            Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
+            Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -133,6 +134,7 @@ public final class ConfigLoader {
                         decimal("priority.maxLifetimePoints", PriorityPolicy.DEFAULT_MAX_LIFETIME_POINTS, 0, 1e6),
                         decimal("priority.agingPerSecond", PriorityPolicy.DEFAULT_AGING_PER_SECOND, 0, 1e3)),
                 webhooks(),
+                sla(configDir),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -148,7 +150,16 @@ public final class ConfigLoader {
             "routing.reservationTimeoutSeconds", "routing.maxMissedOffers", "routing.timerSweepMillis",
             "routing.timerSweepBatch", "routing.rulesReloadMillis", "priority.lifetimeValuePerPoint",
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
-            "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis");
+            "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
+            "sla.file", "sla.lateAfterMillis", "sla.breachesKept");
+
+    private SwitchboardConfig.Sla sla(Path configDir) {
+        String file = text("sla.file", SwitchboardConfig.Sla.DEFAULT_FILE).trim();
+        return new SwitchboardConfig.Sla(file.isEmpty() ? null : configDir.resolve(file),
+                Duration.ofMillis(integer("sla.lateAfterMillis", SwitchboardConfig.Sla.DEFAULT_LATE_AFTER.toMillis(),
+                        10, 3_600_000)),
+                integer("sla.breachesKept", SwitchboardConfig.Sla.DEFAULT_BREACHES_KEPT, 100, 10_000_000));
+    }
 
     private SwitchboardConfig.Webhooks webhooks() {
         List<String> urls = list("webhooks.urls");
