@@ -12,7 +12,8 @@ import java.time.Instant;
 
 /** The SLA routes of {@code /api/v1}: timers, breaches, pause/resume, and the supervisors' event stream. */
 final class SlaApi {
-    private static final int MAX_BREACHES = 1_000;
+    private static final int DEFAULT_BREACHES = 1_000;
+    private static final int MAX_BREACHES = 10_000;
 
     private final SlaService sla;
     private final SupervisorEventHub supervisors;
@@ -47,8 +48,9 @@ final class SlaApi {
             if (severity != null) {
                 severity = Severity.parse(severity).wireName();
             }
+            int limit = limit(ctx.request().getParam("limit"));
             reply(ctx, sla.breaches(instant(ctx, "from", 0), instant(ctx, "to", Long.MAX_VALUE / 2),
-                    ctx.request().getParam("queue"), severity, MAX_BREACHES)
+                    ctx.request().getParam("queue"), severity, limit)
                     .map(list -> new JsonObject().put("breaches", list).put("count", list.size())
                             .put("asOf", now)));
         });
@@ -76,6 +78,16 @@ final class SlaApi {
     private static void staff(RoutingContext ctx) {
         Principal principal = ctx.get(Principal.CONTEXT_KEY);
         principal.requireStaff();
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_BREACHES;
+        }
+        if (!value.matches("\\d{1,6}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_BREACHES) {
+            throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_BREACHES);
+        }
+        return Integer.parseInt(value);
     }
 
     private static long instant(RoutingContext ctx, String name, long defaultValue) {
