@@ -50,9 +50,10 @@ public final class SlaTimerCodec {
                 .append('|').append(b36(timer.counted().toMillis()))
                 .append('|').append(timer.next()).append('|');
         if (timer.running()) {
+            // each step after the one before: short numbers, and never negative (the ladder is sorted)
             long[] offsets = timer.offsetsMillis();
             for (int i = 0; i < offsets.length; i++) {
-                out.append(i == 0 ? "" : ",").append(b36(offsets[i]));
+                out.append(i == 0 ? "" : ",").append(b36(i == 0 ? offsets[0] : offsets[i] - offsets[i - 1]));
             }
         }
         return out.toString();
