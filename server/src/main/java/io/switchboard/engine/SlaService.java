@@ -90,8 +90,8 @@ public final class SlaService implements RoutingObserver {
         for (JsonObject event : events) {
             String type = event.getString("type", "");
             String interaction = event.getString("interaction");
-            if (interaction == null) {
-                continue;
+            if (interaction == null || event.getString("slaState") == null) {
+                continue; // no agreement applied: nothing to end, no Redis round trip
             }
             Future<?> ended = switch (type) {
                 case "assigned" -> end(interaction, SlaTarget.ANSWER, true);

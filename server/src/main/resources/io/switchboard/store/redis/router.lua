@@ -437,8 +437,9 @@ commands.accept = function()
   local waited = NOW - f.entered
   stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
   agent_stat(aid, {handled = 1})
+  -- slaState tells the SLA observer there is a timer to end (absent = none, no extra round trip)
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-        channel = f.channel, waitedMs = waited})
+        channel = f.channel, waitedMs = waited, slaState = redis.call('HGET', key('int', iid), 'slaState') or nil})
   refresh(aid)
   offer_agent(aid)
   return {interaction = iid}
@@ -514,7 +515,8 @@ commands.cancel = function()
   else
     stat(f.queue, f.channel, {canceled = 1})
   end
-  emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited})
+  emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited,
+        slaState = redis.call('HGET', key('int', iid), 'slaState') or nil})
   return {status = status}
 end
 
