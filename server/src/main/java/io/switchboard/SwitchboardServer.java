@@ -11,6 +11,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.api.http.AgentEventHub;
 import io.switchboard.api.http.HttpApi;
 import io.switchboard.api.http.HttpVerticle;
+import io.switchboard.api.http.SupervisorEventHub;
+import io.switchboard.engine.SlaService;
+import io.switchboard.engine.SlaSweeper;
+import io.switchboard.metrics.RoutingObserver;
+import io.switchboard.metrics.SlaMetrics;
+import io.switchboard.rules.SlaPolicyLoader;
+import io.switchboard.sla.SlaPolicies;
+import io.switchboard.store.redis.SlaTimerStore;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
@@ -61,6 +69,7 @@ public final class SwitchboardServer {
     private final SwitchboardConfig config;
     private final InstantSource clock;
     private final AgentEventHub hub = new AgentEventHub();
+    private final SupervisorEventHub supervisors = new SupervisorEventHub();
     private final PrometheusMeterRegistry registry = newRegistry();
 
     private EmbeddedRedis embeddedRedis;
@@ -68,6 +77,7 @@ public final class SwitchboardServer {
     private RoutingEngine engine;
     private RulesWatcher rulesWatcher;
     private TimerSweeper sweeper;
+    private SlaSweeper slaSweeper;
     private WebhookDispatcher webhooks;
     private FloorGauges floorGauges;
     private volatile VoiceChannel voice;
@@ -94,6 +104,8 @@ public final class SwitchboardServer {
         new UptimeMetrics().bindTo(prometheus);
         Gauge.builder("switchboard_websocket_sessions", hub, AgentEventHub::sessionCount)
                 .description("Agent event WebSockets connected to this node").register(prometheus);
+        Gauge.builder("switchboard_supervisor_sessions", supervisors, SupervisorEventHub::sessionCount)
+                .description("Supervisor event WebSockets connected to this node").register(prometheus);
         return prometheus;
     }
 
@@ -115,8 +127,9 @@ public final class SwitchboardServer {
                 embeddedRedis = EmbeddedRedis.start(config.redis().embeddedDataDir());
             }
             redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url());
-            return null;
-        }).compose(v -> {
+            // a bad policy file stops the boot with file:line, like a bad config value
+            return config.sla().enabled() ? new SlaPolicyLoader().load(config.sla().file()) : SlaPolicies.NONE;
+        }).compose(policies -> {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());
             RoutingStore store = new RoutingStore(vertx, redis, keys, clock, config.routing().reservationTimeout(),
                     config.routing().maxMissedOffers(), config.priority().agingPerSecond(),
@@ -125,23 +138,38 @@ public final class SwitchboardServer {
                 webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
             }
             RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
-            engine = new RoutingEngine(store, config.priority(), (command, nanos, events) -> {
+            SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
+                    config.sla().breachesKept());
+            SlaService sla = new SlaService(slaTimers, store, policies, new SlaMetrics(registry),
+                    (interaction, points) -> engine.raisePriority(interaction, points, "sla"));
+            RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);
+                sla.committed(command, nanos, events);
                 if (voice != null) {
                     voice.committed(command, nanos, events);
                 }
-            });
+            };
+            engine = new RoutingEngine(store, config.priority(), observers, sla::armAnswer);
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
-            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, () -> voice);
-            return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
-                        @Override
-                        public void message(String channel, String message) {
-                            // Lettuce's I/O thread: hand off at once
-                            context.runOnContext(x -> hub.deliver(new JsonObject(message)));
-                        }
-                    }), context)
+            slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
+            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
+                    supervisors, () -> voice);
+            String bus = keys.bus();
+            String slaEvents = keys.slaEvents();
+            RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    // Lettuce's I/O thread: hand off at once
+                    if (bus.equals(channel)) {
+                        context.runOnContext(x -> hub.deliver(new JsonObject(message)));
+                    } else if (slaEvents.equals(channel)) {
+                        context.runOnContext(x -> supervisors.deliver(message));
+                    }
+                }
+            };
+            return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
                     .compose(x -> startVoice(store))
@@ -149,6 +177,7 @@ public final class SwitchboardServer {
                     .compose(x -> deployHttp(api.router()))
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
+                        slaSweeper.start(config.routing().timerSweepInterval().toMillis());
                         floorGauges = new FloorGauges(vertx, new StatsService(store, engine), registry);
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
@@ -241,6 +270,9 @@ public final class SwitchboardServer {
     public Future<Void> stop() {
         if (sweeper != null) {
             sweeper.stop();
+        }
+        if (slaSweeper != null) {
+            slaSweeper.stop();
         }
         if (rulesWatcher != null) {
             rulesWatcher.stop();

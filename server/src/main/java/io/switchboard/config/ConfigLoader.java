@@ -32,7 +32,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"),
             Map.entry("SWITCHBOARD_WEBHOOK_URLS", "webhooks.urls"),
             Map.entry("SWITCHBOARD_AMI_URLS", "voice.amiUrls"),
-            Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"));
+            Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
+            Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -140,6 +141,7 @@ public final class ConfigLoader {
                         configDir.resolve(text("voice.ivrFile", "ivr.yaml")),
                         Duration.ofHours(integer("voice.recontactWindowHours",
                                 SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 0, 24 * 30))),
+                sla(configDir),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -157,7 +159,15 @@ public final class ConfigLoader {
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.outboundContext", "voice.ivrFile",
-            "voice.recontactWindowHours");
+            "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept");
+
+    private SwitchboardConfig.Sla sla(Path configDir) {
+        String file = text("sla.file", SwitchboardConfig.Sla.DEFAULT_FILE).trim();
+        return new SwitchboardConfig.Sla(file.isEmpty() ? null : configDir.resolve(file),
+                Duration.ofMillis(integer("sla.lateAfterMillis", SwitchboardConfig.Sla.DEFAULT_LATE_AFTER.toMillis(),
+                        10, 3_600_000)),
+                integer("sla.breachesKept", SwitchboardConfig.Sla.DEFAULT_BREACHES_KEPT, 100, 10_000_000));
+    }
 
     private SwitchboardConfig.Webhooks webhooks() {
         List<String> urls = list("webhooks.urls");

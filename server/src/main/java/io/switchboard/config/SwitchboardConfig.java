@@ -10,7 +10,8 @@ import java.util.List;
  * what it is: {@code config/switchboard.yaml}.
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
-                                PriorityPolicy priority, Webhooks webhooks, Voice voice, Path configDir) {
+                                PriorityPolicy priority, Webhooks webhooks, Voice voice, Sla sla,
+                                Path configDir) {
 
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
@@ -83,6 +84,23 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
 
         public boolean enabled() {
             return !urls.isEmpty();
+        }
+    }
+
+    /**
+     * Service-level agreements.
+     *
+     * @param file the policy file ({@code sla.yaml}); null = no agreements
+     * @param lateAfter a step firing later than this after its deadline is reported {@code late}
+     * @param breachesKept breaches kept in Redis for the breach report
+     */
+    public record Sla(Path file, Duration lateAfter, long breachesKept) {
+        public static final String DEFAULT_FILE = "sla.yaml";
+        public static final Duration DEFAULT_LATE_AFTER = Duration.ofSeconds(1);
+        public static final long DEFAULT_BREACHES_KEPT = 100_000;
+
+        public boolean enabled() {
+            return file != null;
         }
     }
 }

@@ -38,8 +38,29 @@ final class InteractionRecords {
                 .put("disposition", emptyToNull(hash.get("disposition")))
                 .put("notes", emptyToNull(hash.get("notes")))
                 .put("offers", Integer.parseInt(hash.getOrDefault("offers", "0")))
+                .put("sla", sla(hash))
                 .put("timestamps", timestamps)
                 .put("history", events);
+    }
+
+    /** The answer target's agreement, if a policy applied: {policy, target, dueAt, state, breachedAt, severity}. */
+    private static JsonObject sla(Map<String, String> hash) {
+        if (emptyToNull(hash.get("slaPolicy")) == null) {
+            return null;
+        }
+        return new JsonObject()
+                .put("policy", hash.get("slaPolicy"))
+                .put("target", hash.get("slaTarget"))
+                .put("dueAt", number(hash.get("slaDueAt")))
+                .put("state", hash.get("slaState"))
+                .put("breachedAt", number(hash.get("slaBreachedAt")))
+                .put("severity", emptyToNull(hash.get("slaSeverity")))
+                .put("metAt", number(hash.get("slaMetAt")))
+                .put("elapsedMs", number(hash.get("slaElapsedMs")));
+    }
+
+    private static Long number(String s) {
+        return s == null || s.isEmpty() ? null : (long) Double.parseDouble(s);
     }
 
     private static String emptyToNull(String s) {

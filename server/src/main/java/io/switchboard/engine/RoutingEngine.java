@@ -39,13 +39,28 @@ public final class RoutingEngine {
     private final PriorityPolicy priority;
     private final AtomicReference<RoutingRules> rules = new AtomicReference<>();
     private final RoutingObserver observer;
+    private final BeforeQueue beforeQueue;
+
+    /** Work on a new interaction before it is queued (arming its SLA timers); returns fields to store on it. */
+    @FunctionalInterface
+    public interface BeforeQueue {
+        BeforeQueue NONE = (id, request, customer, plan) -> Future.succeededFuture(Map.of());
+
+        Future<Map<String, String>> fields(String interactionId, InteractionRequest request, Customer customer,
+                                           RoutePlan plan);
+    }
 
     /** @param observer told of every change this node commits (metrics, webhooks) */
     public RoutingEngine(RoutingStore store, PriorityPolicy priority, RoutingObserver observer) {
+        this(store, priority, observer, BeforeQueue.NONE);
+    }
+
+    public RoutingEngine(RoutingStore store, PriorityPolicy priority, RoutingObserver observer, BeforeQueue beforeQueue) {
         this.store = store;
         this.keys = store.keys();
         this.priority = priority;
         this.observer = observer;
+        this.beforeQueue = beforeQueue;
     }
 
     public RoutingRules rules() {
@@ -151,7 +166,10 @@ public final class RoutingEngine {
             fields.put("plan", planJson(plan));
             fields.put("base", Double.toString(plan.basePriority()));
             fields.put("tier", customer.tier());
-            return commit("enqueue", id, new JsonObject(new LinkedHashMap<>(fields)).encode());
+            return beforeQueue.fields(id, request, customer, plan).compose(extra -> {
+                fields.putAll(extra);
+                return commit("enqueue", id, new JsonObject(new LinkedHashMap<>(fields)).encode());
+            });
         }).map(r -> new JsonObject().put("id", id).put("queue", r.result().getString("queue"))
                 .put("priority", r.result().getValue("priority")).put("status", r.result().getString("status")));
     }
@@ -205,6 +223,11 @@ public final class RoutingEngine {
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;
+    }
+
+    /** An SLA escalation: the waiting (or offered) interaction gains priority points, atomically re-placed in line. */
+    public Future<JsonObject> raisePriority(String interactionId, int points, String reason) {
+        return commit("raise", interactionId, Integer.toString(points), orEmpty(reason)).map(ScriptResult::result);
     }
 
     /** status: canceled (by the system or API) or abandoned (the customer left). */

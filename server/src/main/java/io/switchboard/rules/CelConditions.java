@@ -16,9 +16,10 @@ import io.switchboard.routing.Condition;
 import java.util.Map;
 
 /**
- * Compiles routing expressions with CEL, once, at rule load. Two vocabularies exist: interaction
- * expressions see {@code channel}, {@code attributes} and {@code customer}; agent expressions see
- * only {@code agent}, because agent pools are computed ahead of time and cannot depend on a task.
+ * Compiles routing expressions with CEL, once, at rule load. Three vocabularies exist: interaction
+ * expressions see {@code channel}, {@code attributes} and {@code customer}; SLA policy expressions
+ * see those and {@code queue}; agent expressions see only {@code agent}, because agent pools are
+ * computed ahead of time and cannot depend on a task.
  */
 public final class CelConditions {
     private static final CelOptions OPTIONS = CelOptions.current()
@@ -40,10 +41,24 @@ public final class CelConditions {
             .addVar("agent", DYN_MAP)
             .setResultType(SimpleType.BOOL)
             .build();
+    private final CelCompiler slaCompiler = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("channel", SimpleType.STRING)
+            .addVar("attributes", DYN_MAP)
+            .addVar("customer", DYN_MAP)
+            .addVar("queue", SimpleType.STRING)
+            .setResultType(SimpleType.BOOL)
+            .build();
     private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     public Condition interaction(YamlNode node) {
         return compile(interactionCompiler, node);
+    }
+
+    /** SLA policy expressions: the interaction's vocabulary plus {@code queue}, the queue it enters. */
+    public Condition sla(YamlNode node) {
+        return compile(slaCompiler, node);
     }
 
     public Condition agent(YamlNode node) {

@@ -90,6 +90,23 @@ public final class Api {
         }
     }
 
+    /** Opens the supervisors' SLA event WebSocket with this client's token. */
+    public AgentSocket supervisorEvents() {
+        AgentSocket socket = new AgentSocket();
+        String wsBase = base.replaceFirst("^http", "ws");
+        try {
+            WebSocket ws = CLIENT.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .buildAsync(URI.create(wsBase + "/api/v1/supervisor/events"), socket)
+                    .get(10, TimeUnit.SECONDS);
+            socket.attach(ws);
+            socket.await("hello");
+            return socket;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open supervisor events", e);
+        }
+    }
+
     public record Reply(int status, String body) {
         public JsonObject json() {
             return new JsonObject(body);

@@ -64,6 +64,7 @@ public final class TestNode implements AutoCloseable {
             env.put("SWITCHBOARD_AGI_PORT", "0");
             env.put("SWITCHBOARD_ADMIN_KEY", ADMIN_KEY);
             env.put("SWITCHBOARD_SUPERVISOR_KEYS", "test-supervisor-key");
+            env.put("SWITCHBOARD_SLA_FILE", ""); // agreements change priorities: tests opt in with sla(...)
         }
 
         public Builder clock(InstantSource clock) {
@@ -73,6 +74,12 @@ public final class TestNode implements AutoCloseable {
 
         public Builder rules(Path directory) {
             env.put("SWITCHBOARD_RULES_DIR", directory.toAbsolutePath().toString());
+            return this;
+        }
+
+        /** Applies these SLA policies (an absolute path to an sla.yaml). */
+        public Builder sla(Path file) {
+            env.put("SWITCHBOARD_SLA_FILE", file.toAbsolutePath().toString());
             return this;
         }
 

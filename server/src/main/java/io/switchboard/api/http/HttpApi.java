@@ -5,6 +5,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CustomerRecords;
 import io.switchboard.engine.RoutingEngine;
+import io.switchboard.engine.SlaService;
 import io.switchboard.engine.StatsService;
 import io.switchboard.routing.Agent;
 import io.switchboard.routing.Channel;
@@ -40,11 +41,12 @@ public final class HttpApi {
     private final PrometheusMeterRegistry registry;
     private final RulesWatcher rulesWatcher;
     private final long maxBodyBytes;
+    private final SlaApi slaApi;
     private final java.util.function.Supplier<VoiceChannel> voiceChannel;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
-                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher,
-                   java.util.function.Supplier<VoiceChannel> voiceChannel) {
+                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
+                   SupervisorEventHub supervisors, java.util.function.Supplier<VoiceChannel> voiceChannel) {
         this.voiceChannel = voiceChannel;
         this.vertx = vertx;
         this.engine = engine;
@@ -54,6 +56,7 @@ public final class HttpApi {
         this.registry = registry;
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
+        this.slaApi = new SlaApi(sla, supervisors);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -73,6 +76,7 @@ public final class HttpApi {
             ctx.request().pause();
             ctx.next();
         }).handler(auth::handle).handler(this::agentEvents);
+        slaApi.mountSocket(router, auth);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
         router.route("/api/v1/*").handler(auth::handle);
@@ -144,6 +148,8 @@ public final class HttpApi {
             principal(ctx).requireStaff();
             ctx.json(rulesWatcher.status());
         });
+
+        slaApi.mount(router);
 
         router.post("/api/v1/customers").handler(this::importCustomers);
         router.get("/api/v1/customers/:id").handler(ctx -> {

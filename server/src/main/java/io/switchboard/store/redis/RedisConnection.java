@@ -63,10 +63,13 @@ public final class RedisConnection implements AutoCloseable {
         return uri;
     }
 
-    /** Subscribes to a channel; the listener runs on Lettuce's I/O thread and must hand work off at once. */
-    public CompletionStage<Void> subscribe(String channel, RedisPubSubListener<String, String> listener) {
+    /**
+     * Subscribes to channels; the listener gets every channel's messages, on Lettuce's I/O thread, and
+     * must hand work off at once.
+     */
+    public CompletionStage<Void> subscribe(RedisPubSubListener<String, String> listener, String... channels) {
         pubSub.addListener(listener);
-        return pubSub.async().subscribe(channel);
+        return pubSub.async().subscribe(channels);
     }
 
     @Override

@@ -75,4 +75,26 @@ public record RedisKeys(String prefix) {
     public String bus() {
         return prefix + ":bus";
     }
+
+    /** The SLA timer wheel's slot index; the key the SLA script is called with (see sla.lua for the rest). */
+    public String slaSlots() {
+        return prefix + ":sla:slots";
+    }
+
+    public String slaArmed() {
+        return prefix + ":sla:armed";
+    }
+
+    public String slaBreaches() {
+        return prefix + ":sla:breaches";
+    }
+
+    public String slaBreach() {
+        return prefix + ":sla:breach";
+    }
+
+    /** Pub/sub channel of SLA events (warn, breach, severity, met), for supervisors on any node. */
+    public String slaEvents() {
+        return prefix + ":sla:events";
+    }
 }

@@ -23,6 +23,7 @@
 --   int:<id>:history           list of JSON events
 --   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
+--   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>"
 --   queue:<q>:meta             hash: sl (service-level threshold ms), short (short-abandon threshold ms)
 --   stats:<q>:m:<minute>       hash of counters "<channel>:<field>" for that minute (kept 2 days), and
@@ -440,8 +441,9 @@ commands.accept = function()
   local waited = NOW - f.entered
   stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
   agent_stat(aid, {handled = 1})
+  -- slaState tells the SLA observer there is a timer to end (absent = none, no extra round trip)
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-        channel = f.channel, waitedMs = waited})
+        channel = f.channel, waitedMs = waited, slaState = redis.call('HGET', key('int', iid), 'slaState') or nil})
   refresh(aid)
   offer_agent(aid)
   return {interaction = iid}
@@ -519,7 +521,8 @@ commands.cancel = function()
   else
     stat(f.queue, f.channel, {canceled = 1})
   end
-  emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited})
+  emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited,
+        slaState = redis.call('HGET', key('int', iid), 'slaState') or nil})
   return {status = status}
 end
 
@@ -599,6 +602,26 @@ commands.rules = function()
     redis.call('HSET', key('queue', q.name, 'meta'), 'sl', q.sl, 'short', q.short)
   end
   return {}
+end
+
+-- raise iid points reason : an SLA escalation moves a waiting (or offered) interaction up its line.
+-- The points join its base priority, so later steps keep them; a queued one is re-placed at once.
+commands.raise = function()
+  local iid, points = A[8], tonumber(A[9])
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if f.status ~= 'queued' and f.status ~= 'reserved' then return nil, 'conflict' end
+  local ikey = key('int', iid)
+  if f.status == 'queued' then unplace(iid, f) end
+  redis.call('HINCRBYFLOAT', ikey, 'base', points)
+  local priority = tonumber(redis.call('HINCRBYFLOAT', ikey, 'priority', points))
+  f.score = f.score - points
+  redis.call('HSET', ikey, 'score', f.score, 'updated', NOW)
+  history(iid, {type = 'priority_raised', points = points, priority = priority, reason = A[10] or ''})
+  emit({type = 'priority_raised', interaction = iid, queue = f.queue, channel = f.channel, points = points,
+        priority = priority, reason = A[10] or ''})
+  if f.status == 'queued' then place(iid, f) end
+  return {priority = priority, status = f.status}
 end
 
 -- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once

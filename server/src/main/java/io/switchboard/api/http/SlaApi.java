@@ -1,0 +1,109 @@
+package io.switchboard.api.http;
+
+import io.switchboard.engine.ApiException;
+import io.switchboard.engine.SlaService;
+import io.switchboard.sla.Severity;
+import io.switchboard.sla.SlaTarget;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+
+/** The SLA routes of {@code /api/v1}: timers, breaches, pause/resume, and the supervisors' event stream. */
+final class SlaApi {
+    private static final int DEFAULT_BREACHES = 1_000;
+    private static final int MAX_BREACHES = 10_000;
+
+    private final SlaService sla;
+    private final SupervisorEventHub supervisors;
+
+    SlaApi(SlaService sla, SupervisorEventHub supervisors) {
+        this.sla = sla;
+        this.supervisors = supervisors;
+    }
+
+    /** The WebSocket, mounted before the body handler (an upgrade needs the request unread). */
+    void mountSocket(Router router, Authenticator auth) {
+        router.get("/api/v1/supervisor/events").handler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+        }).handler(auth::handle).handler(this::supervisorEvents);
+    }
+
+    /** The REST routes, mounted after authentication. */
+    void mount(Router router) {
+        router.get("/api/v1/sla/timers").handler(ctx -> {
+            staff(ctx);
+            String id = ctx.request().getParam("interactionId");
+            if (id == null || id.isBlank()) {
+                throw ApiException.badRequest("'interactionId' is required");
+            }
+            reply(ctx, sla.timers(id));
+        });
+        router.get("/api/v1/sla/breaches").handler(ctx -> {
+            staff(ctx);
+            long now = Instant.now().toEpochMilli();
+            String severity = ctx.request().getParam("severity");
+            if (severity != null) {
+                severity = Severity.parse(severity).wireName();
+            }
+            int limit = limit(ctx.request().getParam("limit"));
+            reply(ctx, sla.breaches(instant(ctx, "from", 0), instant(ctx, "to", Long.MAX_VALUE / 2),
+                    ctx.request().getParam("queue"), severity, limit)
+                    .map(list -> new JsonObject().put("breaches", list).put("count", list.size())
+                            .put("asOf", now)));
+        });
+        router.post("/api/v1/interactions/:id/sla/pause").handler(ctx -> pauseOrResume(ctx, true));
+        router.post("/api/v1/interactions/:id/sla/resume").handler(ctx -> pauseOrResume(ctx, false));
+    }
+
+    private void pauseOrResume(RoutingContext ctx, boolean pause) {
+        staff(ctx);
+        JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+        SlaTarget target = SlaTarget.parse(body.getString("target", "answer"));
+        String id = ctx.pathParam("id");
+        Future<Boolean> done = pause ? sla.pause(id, target) : sla.resume(id, target);
+        reply(ctx, done.compose(changed -> sla.timers(id).map(t -> t.put("changed", changed))));
+    }
+
+    private void supervisorEvents(RoutingContext ctx) {
+        staff(ctx);
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            supervisors.add(ws);
+            ws.writeTextMessage(new JsonObject().put("type", "hello").put("stream", "sla").encode());
+        }).onFailure(ctx::fail);
+    }
+
+    private static void staff(RoutingContext ctx) {
+        Principal principal = ctx.get(Principal.CONTEXT_KEY);
+        principal.requireStaff();
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_BREACHES;
+        }
+        if (!value.matches("\\d{1,6}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_BREACHES) {
+            throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_BREACHES);
+        }
+        return Integer.parseInt(value);
+    }
+
+    private static long instant(RoutingContext ctx, String name, long defaultValue) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return value.chars().allMatch(Character::isDigit) ? Long.parseLong(value) : Instant.parse(value).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("'" + name + "' must be epoch milliseconds or an ISO-8601 instant, was '"
+                    + value + "'");
+        }
+    }
+
+    private static void reply(RoutingContext ctx, Future<JsonObject> result) {
+        result.onSuccess(ctx::json).onFailure(ctx::fail);
+    }
+}

@@ -1,0 +1,307 @@
+package io.switchboard.engine;
+
+import io.switchboard.metrics.RoutingObserver;
+import io.switchboard.metrics.SlaMetrics;
+import io.switchboard.routing.Customer;
+import io.switchboard.routing.InteractionRequest;
+import io.switchboard.routing.RoutePlan;
+import io.switchboard.sla.Escalation;
+import io.switchboard.sla.Severity;
+import io.switchboard.sla.SlaPolicies;
+import io.switchboard.sla.SlaPolicy;
+import io.switchboard.sla.SlaSubject;
+import io.switchboard.sla.SlaTarget;
+import io.switchboard.sla.SlaTimer;
+import io.switchboard.store.redis.RoutingStore;
+import io.switchboard.store.redis.SlaTimerCodec;
+import io.switchboard.store.redis.SlaTimerStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Service-level agreements of interactions: arms the answer timer of each new interaction under the
+ * first matching policy, ends it when the interaction is assigned (met, or breached with its final
+ * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. Every change
+ * of a timer is one compare-and-set in Redis on a snapshot read just before, retried when another
+ * node got there first; calendar arithmetic stays here, in Java.
+ */
+public final class SlaService implements RoutingObserver {
+    private static final Logger LOG = LoggerFactory.getLogger(SlaService.class);
+    private static final int ATTEMPTS = 5;
+
+    private final SlaTimerStore timers;
+    private final RoutingStore routing;
+    private final SlaPolicies policies;
+    private final SlaMetrics metrics;
+    private final BiFunction<String, Integer, Future<?>> raisePriority;
+
+    /** @param raisePriority adds points to a waiting interaction (the routing script's {@code raise}) */
+    public SlaService(SlaTimerStore timers, RoutingStore routing, SlaPolicies policies, SlaMetrics metrics,
+                      BiFunction<String, Integer, Future<?>> raisePriority) {
+        this.timers = timers;
+        this.routing = routing;
+        this.policies = policies;
+        this.metrics = metrics;
+        this.raisePriority = raisePriority;
+    }
+
+    private Instant now() {
+        return timers.clock().instant();
+    }
+
+    /**
+     * Arms the answer timer of an interaction about to be queued (before, so that no answer can race
+     * it). Returns the fields to store on the interaction; none when no policy has an answer target.
+     */
+    public Future<Map<String, String>> armAnswer(String interactionId, InteractionRequest request, Customer customer,
+                                                 RoutePlan plan) {
+        SlaPolicy policy = policies.match(SlaSubject.variables(request, customer, plan.firstQueue())).orElse(null);
+        if (policy == null || policy.target(SlaTarget.ANSWER).isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        SlaTimer timer = SlaTimer.arm(policy, SlaTarget.ANSWER, policy.target(SlaTarget.ANSWER).get(), now());
+        String id = SlaTimerCodec.id(interactionId, SlaTarget.ANSWER);
+        SlaTimerStore.Change change = new SlaTimerStore.Change(Map.of(), null, SlaTimerCodec.ref(timer),
+                SlaTimerCodec.ladder(timer), "");
+        return timers.compareAndSet(id, "", SlaTimerCodec.payload(timer), change).map(armed -> {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("slaPolicy", policy.name());
+            fields.put("slaTarget", SlaTarget.ANSWER.wireName());
+            fields.put("slaDueAt", Long.toString(timer.dueAt().toEpochMilli()));
+            fields.put("slaState", "running");
+            return fields;
+        });
+    }
+
+    /** Routing events this node committed: an assignment meets the answer target, an abandon ends it. */
+    @Override
+    public void committed(String command, long nanos, List<JsonObject> events) {
+        for (JsonObject event : events) {
+            String type = event.getString("type", "");
+            String interaction = event.getString("interaction");
+            if (interaction == null || event.getString("slaState") == null) {
+                continue; // no agreement applied: nothing to end, no Redis round trip
+            }
+            Future<?> ended = switch (type) {
+                case "assigned" -> end(interaction, SlaTarget.ANSWER, true);
+                case "abandoned", "canceled" -> end(interaction, SlaTarget.ANSWER, false);
+                default -> null;
+            };
+            if (ended != null) {
+                ended.onFailure(e -> LOG.warn("SLA timer of {} not ended: {}", interaction, e.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * Ends a target: {@code met} = the promise was kept or, after a breach, the breach's final
+     * severity is recorded; otherwise (abandoned, canceled) the timer is dropped without a verdict.
+     */
+    public Future<Boolean> end(String subject, SlaTarget target, boolean answered) {
+        return mutate(SlaTimerCodec.id(subject, target), timer -> {
+            Instant now = now();
+            Duration elapsed = timer.elapsed(now);
+            Map<String, Object> record = new LinkedHashMap<>();
+            String severity = "";
+            JsonObject event = null;
+            Runnable count;
+            if (timer.breached()) {
+                Severity last = timer.severity(now, policies.severity());
+                severity = (last == null ? Severity.MINOR : last).wireName();
+                record.put("slaState", "breached");
+                record.put("slaSeverity", severity);
+                String finalSeverity = severity;
+                boolean counted = timer.next() > indexOf(timer, Escalation.Action.SEVERITY_CRITICAL);
+                count = counted ? () -> { } : () -> metrics.breached(timer.policy(), target.wireName(), finalSeverity);
+            } else if (answered) {
+                record.put("slaState", "met");
+                event = new JsonObject().put("type", "sla_met").put("interaction", subject)
+                        .put("target", target.wireName()).put("policy", timer.policy())
+                        .put("elapsedMs", elapsed.toMillis()).put("targetMs", timer.length().toMillis())
+                        .put("at", now.toEpochMilli());
+                count = () -> metrics.met(timer.policy(), target.wireName());
+            } else {
+                record.put("slaState", "canceled");
+                count = () -> { };
+            }
+            if (answered) {
+                record.put("slaMetAt", now.toEpochMilli());
+                record.put("slaElapsedMs", elapsed.toMillis());
+            }
+            return new Mutation(null, new SlaTimerStore.Change(record, event, "", "", timer.breached() ? severity : ""),
+                    count);
+        });
+    }
+
+    /** Stops the clock (e.g. a case pending the customer); the remaining time is kept. */
+    public Future<Boolean> pause(String subject, SlaTarget target) {
+        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running()
+                ? new Mutation(timer.pausedAt(now()), change("paused"), () -> { }) : null);
+    }
+
+    public Future<Boolean> resume(String subject, SlaTarget target) {
+        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running() ? null
+                : new Mutation(timer.resumedAt(now()), change(timer.breached() ? "breached" : "running"), () -> { }));
+    }
+
+    /** A new target length (e.g. the customer upgraded); fired steps stay fired. */
+    public Future<Boolean> retarget(String subject, SlaTarget target, Duration length) {
+        return mutate(SlaTimerCodec.id(subject, target), timer -> {
+            SlaTimer changed = timer.retargeted(length, now());
+            SlaTimerStore.Change c = change(timer.breached() ? "breached" : timer.running() ? "running" : "paused");
+            if (changed.running()) {
+                c.record().put("slaDueAt", changed.dueAt().toEpochMilli());
+            }
+            return new Mutation(changed, c, () -> { });
+        });
+    }
+
+    private static SlaTimerStore.Change change(String state) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("slaState", state);
+        return new SlaTimerStore.Change(record, null, "", "", "");
+    }
+
+    private static int indexOf(SlaTimer timer, Escalation.Action action) {
+        for (int i = 0; i < timer.steps().size(); i++) {
+            if (timer.steps().get(i).action() == action) {
+                return i;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * @param timer the new state, null = disarm
+     * @param afterwards what to count once the change is in Redis
+     */
+    private record Mutation(SlaTimer timer, SlaTimerStore.Change change, Runnable afterwards) {
+    }
+
+    /** Read, compute, compare-and-set; again on a conflict. False when there is no such timer (or nothing to do). */
+    private Future<Boolean> mutate(String id, Function<SlaTimer, Mutation> compute) {
+        return mutate(id, compute, ATTEMPTS);
+    }
+
+    private Future<Boolean> mutate(String id, Function<SlaTimer, Mutation> compute, int attempts) {
+        return timers.get(List.of(id)).compose(found -> {
+            SlaTimerStore.Stored stored = found.get(id);
+            if (stored == null) {
+                return Future.succeededFuture(false);
+            }
+            SlaTimer timer = SlaTimerCodec.decode(id, stored.payload(), stored.ladder(), policies::time);
+            Mutation mutation = compute.apply(timer);
+            if (mutation == null) {
+                return Future.succeededFuture(false);
+            }
+            String next = mutation.timer() == null ? "" : SlaTimerCodec.payload(mutation.timer());
+            return timers.compareAndSet(id, stored.payload(), next, mutation.change()).compose(done -> {
+                if (done) {
+                    mutation.afterwards().run();
+                    return Future.succeededFuture(true);
+                }
+                if (attempts <= 1) {
+                    return Future.failedFuture(new IllegalStateException("SLA timer " + id + " kept changing"));
+                }
+                return mutate(id, compute, attempts - 1);
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------------------------- sweeping
+
+    /** Fires due steps, acts on them; returns how many timers it claimed. */
+    public Future<Integer> sweep(int limit) {
+        return timers.sweep(limit).map(sweep -> {
+            for (JsonObject step : sweep.fired()) {
+                metrics.fired(step.getLong("lateMs", 0L));
+                switch (step.getString("action", "")) {
+                    case "raise_priority" -> raisePriority.apply(step.getString("interaction"), step.getInteger("points"))
+                            .onFailure(e -> LOG.debug("no priority raise for {}: {}", step.getString("interaction"),
+                                    e.getMessage()));
+                    case "severity_critical" -> metrics.breached(step.getString("policy"), step.getString("target"),
+                            Severity.CRITICAL.wireName());
+                    default -> { }
+                }
+            }
+            return sweep.claimed();
+        });
+    }
+
+    public Future<Long> armed() {
+        return timers.armed().map(count -> {
+            metrics.armed(count);
+            return count;
+        });
+    }
+
+    // -------------------------------------------------------------------------------------- queries
+
+    /** The interaction's targets: running or paused timers from Redis, ended ones from the interaction. */
+    public Future<JsonObject> timers(String subject) {
+        List<String> ids = Arrays.stream(SlaTarget.values()).map(t -> SlaTimerCodec.id(subject, t)).toList();
+        return Future.all(timers.get(ids), routing.hash(routing.keys().interaction(subject))).map(all -> {
+            Map<String, SlaTimerStore.Stored> found = all.resultAt(0);
+            Map<String, String> record = all.resultAt(1);
+            if (found.isEmpty() && record.isEmpty()) {
+                throw ApiException.notFound("no interaction '" + subject + "'");
+            }
+            Instant now = now();
+            JsonArray out = new JsonArray();
+            found.forEach((id, stored) -> out.add(json(SlaTimerCodec.decode(id, stored.payload(), stored.ladder(),
+                    policies::time), now)));
+            String target = record.get("slaTarget");
+            if (target != null && found.keySet().stream().noneMatch(id -> id.endsWith("|" + SlaTarget.parse(target).code()))) {
+                out.add(new JsonObject().put("target", target).put("policy", record.get("slaPolicy"))
+                        .put("state", record.get("slaState")).put("dueAt", number(record.get("slaDueAt")))
+                        .put("remainingMs", null).put("elapsedMs", number(record.get("slaElapsedMs")))
+                        .put("metAt", number(record.get("slaMetAt")))
+                        .put("breachedAt", number(record.get("slaBreachedAt")))
+                        .put("severity", record.get("slaSeverity")));
+            }
+            return new JsonObject().put("interactionId", subject).put("timers", out);
+        });
+    }
+
+    private JsonObject json(SlaTimer timer, Instant now) {
+        Instant nextDue = timer.nextDue();
+        Escalation next = timer.next() < timer.steps().size() ? timer.steps().get(timer.next()) : null;
+        Severity severity = timer.breached() ? timer.severity(now, policies.severity()) : null;
+        return new JsonObject().put("target", timer.target().wireName()).put("policy", timer.policy())
+                .put("state", timer.state()).put("running", timer.running())
+                .put("targetMs", timer.length().toMillis())
+                .put("elapsedMs", timer.elapsed(now).toMillis()).put("remainingMs", timer.remaining(now).toMillis())
+                .put("dueAt", timer.dueAt() == null ? null : timer.dueAt().toEpochMilli())
+                .put("calendar", timer.time().name().isEmpty() ? null : timer.time().name())
+                .put("severity", severity == null ? (timer.breached() ? "minor" : null) : severity.wireName())
+                .put("nextStep", next == null ? null : new JsonObject().put("action", next.action().wireName())
+                        .put("at", next.at()).put("dueAt", nextDue == null ? null : nextDue.toEpochMilli()));
+    }
+
+    /** Breaches recorded in {@code [from, to]}, filtered by queue and severity (null = any). */
+    public Future<JsonArray> breaches(long from, long to, String queue, String severity, int limit) {
+        // filters run here, over at most 100,000 recorded breaches of the window
+        return timers.breaches(from, to, 100_000).map(list -> {
+            JsonArray out = new JsonArray();
+            list.stream().filter(b -> queue == null || queue.equals(b.getString("queue")))
+                    .filter(b -> severity == null || severity.equals(b.getString("severity")))
+                    .limit(limit).forEach(out::add);
+            return out;
+        });
+    }
+
+    private static Long number(String value) {
+        return value == null || value.isEmpty() ? null : Long.parseLong(value);
+    }
+}

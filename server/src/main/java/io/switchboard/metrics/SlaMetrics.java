@@ -1,0 +1,46 @@
+package io.switchboard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Service-level agreement meters. Tags are bounded: policy (names from sla.yaml), target (four
+ * values), severity (three). Each verdict is counted once, by the node that reached it.
+ */
+public final class SlaMetrics {
+    private final MeterRegistry registry;
+    private final Timer lateness;
+    private final AtomicLong armed = new AtomicLong();
+
+    public SlaMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.lateness = Timer.builder("switchboard_sla_timer_lateness")
+                .description("How late SLA escalation steps fired after their deadline")
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        Gauge.builder("switchboard_sla_timers_armed", armed, AtomicLong::get)
+                .description("SLA timers armed now, in Redis (the same on every node)").register(registry);
+    }
+
+    public void met(String policy, String target) {
+        Counter.builder("switchboard_sla_met").description("Targets met within the agreement")
+                .tags("policy", policy, "target", target).register(registry).increment();
+    }
+
+    /** Counted once per breach, at its final severity: when the target ends or the breach turns critical. */
+    public void breached(String policy, String target, String severity) {
+        Counter.builder("switchboard_sla_breached").description("Targets breached, by final severity")
+                .tags("policy", policy, "target", target, "severity", severity).register(registry).increment();
+    }
+
+    public void fired(long latenessMillis) {
+        lateness.record(Duration.ofMillis(Math.max(0, latenessMillis)));
+    }
+
+    public void armed(long count) {
+        armed.set(count);
+    }
+}

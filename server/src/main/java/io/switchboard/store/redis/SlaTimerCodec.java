@@ -1,0 +1,86 @@
+package io.switchboard.store.redis;
+
+import io.switchboard.sla.Escalation;
+import io.switchboard.sla.SlaTarget;
+import io.switchboard.sla.SlaTimer;
+import io.switchboard.sla.WorkingTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The timer's few bytes in Redis (format in {@code sla.lua}): a payload per timer and a ladder per
+ * policy version. Base 36 keeps a typical payload around 50 characters, under the 64 bytes up to which
+ * Redis stores hash values in its compact encoding.
+ */
+public final class SlaTimerCodec {
+    private SlaTimerCodec() {
+    }
+
+    /** A timer id: the subject (interaction id) and the target's letter. */
+    public static String id(String subject, SlaTarget target) {
+        return subject + "|" + target.code();
+    }
+
+    /** The ladder as the script reads it: {@code calendar;at:code[:points],...}. */
+    public static String ladder(SlaTimer timer) {
+        StringBuilder out = new StringBuilder(timer.time().name()).append(';');
+        for (int i = 0; i < timer.steps().size(); i++) {
+            Escalation e = timer.steps().get(i);
+            out.append(i == 0 ? "" : ",").append(e.at()).append(':').append(e.action().code());
+            if (e.points() != 0) {
+                out.append(':').append(e.points());
+            }
+        }
+        return out.toString();
+    }
+
+    /** The policy's name and a digest of its ladder: a changed policy gets a new ref, armed timers keep theirs. */
+    public static String ref(SlaTimer timer) {
+        String ladder = ladder(timer);
+        return timer.policy() + "@" + Integer.toString(ladder.hashCode() & 0xffffff, 36);
+    }
+
+    public static String payload(SlaTimer timer) {
+        StringBuilder out = new StringBuilder(64).append(timer.running() ? 'r' : 'p').append('|').append(ref(timer))
+                .append('|').append(b36(timer.length().toMillis()))
+                .append('|').append(b36(timer.segmentStart().toEpochMilli()))
+                .append('|').append(b36(timer.counted().toMillis()))
+                .append('|').append(timer.next()).append('|');
+        if (timer.running()) {
+            // each step after the one before: short numbers, and never negative (the ladder is sorted)
+            long[] offsets = timer.offsetsMillis();
+            for (int i = 0; i < offsets.length; i++) {
+                out.append(i == 0 ? "" : ",").append(b36(i == 0 ? offsets[0] : offsets[i] - offsets[i - 1]));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * @param calendars the working time of a calendar name (24/7 for none or an unknown one)
+     */
+    public static SlaTimer decode(String id, String payload, String ladder, Function<String, WorkingTime> calendars) {
+        String[] f = payload.split("\\|", -1);
+        String[] l = ladder.split(";", -1);
+        List<Escalation> steps = new ArrayList<>();
+        if (l.length > 1 && !l[1].isEmpty()) {
+            for (String step : l[1].split(",")) {
+                String[] s = step.split(":");
+                steps.add(new Escalation(Double.parseDouble(s[0]), Escalation.Action.ofCode(s[1]),
+                        s.length > 2 ? Integer.parseInt(s[2]) : 0));
+            }
+        }
+        String policy = f[1].substring(0, f[1].lastIndexOf('@'));
+        return new SlaTimer(policy, SlaTarget.parse(id.substring(id.length() - 1)),
+                Duration.ofMillis(Long.parseLong(f[2], 36)), steps, calendars.apply(l[0]), "r".equals(f[0]),
+                Instant.ofEpochMilli(Long.parseLong(f[3], 36)), Duration.ofMillis(Long.parseLong(f[4], 36)),
+                Integer.parseInt(f[5]));
+    }
+
+    private static String b36(long value) {
+        return Long.toString(value, 36);
+    }
+}

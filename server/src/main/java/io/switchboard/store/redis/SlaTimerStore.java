@@ -1,0 +1,137 @@
+package io.switchboard.store.redis;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * SLA timers in Redis through {@code sla.lua}: one compare-and-set for every change of a timer (arm,
+ * cancel, pause, resume, re-target) and one sweep that fires due steps exactly once across nodes.
+ * Futures complete on the caller's Vert.x context.
+ */
+public final class SlaTimerStore {
+    private static final LuaScript SCRIPT = new LuaScript("sla.lua");
+
+    private final Vertx vertx;
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final InstantSource clock;
+    private final String lateAfterMillis;
+    private final String breachesKept;
+
+    /** A timer as stored: its payload and its policy version's ladder. */
+    public record Stored(String payload, String ladder) {
+    }
+
+    /** What one change carries besides the payload; empty strings/maps for none. */
+    public record Change(Map<String, Object> record, JsonObject event, String policyRef, String ladder,
+                         String severity) {
+        public static Change none() {
+            return new Change(Map.of(), null, "", "", "");
+        }
+    }
+
+    public SlaTimerStore(Vertx vertx, RedisClusterAsyncCommands<String, String> redis, RedisKeys keys,
+                         InstantSource clock, Duration lateAfter, long breachesKept) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+        this.lateAfterMillis = Long.toString(lateAfter.toMillis());
+        this.breachesKept = Long.toString(breachesKept);
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /**
+     * Replaces the timer's payload if it is still {@code expected} ("" = not armed; newPayload "" =
+     * disarm). False when another node changed it first: read again and retry.
+     */
+    public Future<Boolean> compareAndSet(String id, String expected, String newPayload, Change change) {
+        return run("cas", id, expected, newPayload,
+                change.record().isEmpty() ? "" : new JsonObject(new LinkedHashMap<>(change.record())).encode(),
+                change.event() == null ? "" : change.event().encode(),
+                change.policyRef(), change.ladder(), change.severity())
+                .map(reply -> reply.getString("error") == null);
+    }
+
+    /** The stored timers of these ids (absent ones are left out). */
+    public Future<Map<String, Stored>> get(List<String> ids) {
+        return run("get", ids.toArray(String[]::new)).map(reply -> {
+            JsonObject result = object(reply.getValue("result"));
+            JsonObject timers = object(result.getValue("timers"));
+            JsonObject ladders = object(result.getValue("ladders"));
+            Map<String, Stored> out = new LinkedHashMap<>();
+            for (String id : timers.fieldNames()) {
+                String payload = timers.getString(id);
+                String ref = payload.split("\\|", 3)[1];
+                out.put(id, new Stored(payload, ladders.getString(ref, "")));
+            }
+            return out;
+        });
+    }
+
+    /** One sweep: fires what is due by now. {@code claimed} timers, {@code fired} steps as JSON events. */
+    public Future<Sweep> sweep(int limit) {
+        return run("sweep", Integer.toString(limit)).map(reply -> {
+            JsonObject result = object(reply.getValue("result"));
+            List<JsonObject> fired = new ArrayList<>();
+            // Lua's cjson encodes an empty list as {}, so only a non-empty one is an array
+            if (result.getValue("fired") instanceof JsonArray array) {
+                array.forEach(e -> fired.add((JsonObject) e));
+            }
+            return new Sweep(result.getInteger("claimed", 0), fired);
+        });
+    }
+
+    public record Sweep(int claimed, List<JsonObject> fired) {
+    }
+
+    /** Breaches recorded between two instants (epoch ms), oldest first, at most {@code limit}. */
+    public Future<List<JsonObject>> breaches(long from, long to, int limit) {
+        return future(() -> redis.zrangebyscore(keys.slaBreaches(), Range.create(from, to),
+                        io.lettuce.core.Limit.create(0, limit)))
+                .compose(ids -> ids.isEmpty() ? Future.succeededFuture(List.<String>of())
+                        : future(() -> redis.hmget(keys.slaBreach(), ids.toArray(String[]::new)))
+                        .map(values -> values.stream().filter(v -> v.hasValue()).map(v -> v.getValue()).toList()))
+                .map(jsons -> jsons.stream().map(JsonObject::new).toList());
+    }
+
+    /** Timers armed now, on every node (the gauge). */
+    public Future<Long> armed() {
+        return future(() -> redis.get(keys.slaArmed())).map(v -> v == null ? 0L : Long.parseLong(v));
+    }
+
+    private Future<JsonObject> run(String command, String... args) {
+        String[] argv = new String[5 + args.length];
+        argv[0] = keys.prefix();
+        argv[1] = Long.toString(clock.millis());
+        argv[2] = lateAfterMillis;
+        argv[3] = breachesKept;
+        argv[4] = command;
+        System.arraycopy(args, 0, argv, 5, args.length);
+        String[] keyArray = {keys.slaSlots()};
+        return future(() -> SCRIPT.run(redis, keyArray, argv)).map(JsonObject::new);
+    }
+
+    private static JsonObject object(Object value) {
+        return value instanceof JsonObject o ? o : new JsonObject();
+    }
+
+    private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
+        return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+    }
+}

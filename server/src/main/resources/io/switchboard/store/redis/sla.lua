@@ -1,0 +1,281 @@
+-- Switchboard SLA timers, run atomically inside Redis.
+--
+-- Every armed target (an interaction's `answer`; later a case's firstResponse, nextResponse, resolution)
+-- is one timer walking its policy's escalation ladder (warn, breach, raise_priority, severity steps).
+-- Java computes the wall-clock offset of every step once (business calendars, DST) when a timer is
+-- armed, resumed or re-targeted; this script only compares instants, so firing needs no calendar.
+-- Redis runs one script at a time, so each step fires exactly once whichever node sweeps first, and
+-- every timer lives in Redis: a node that stops loses nothing; what fell due meanwhile fires at the
+-- next sweep of any node, marked late.
+--
+-- Call: EVALSHA sha 1 <prefix>:sla:slots  prefix nowMs lateAfterMs breachesKept cmd args...
+-- Reply: a JSON string {"result": ..., "error": "..."}.
+--
+-- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too). Memory is
+-- the point of this layout: small hashes and sorted sets are stored as ziplists/listpacks, a few bytes
+-- of overhead per entry, where one key or one skiplist node per timer would cost 100+ bytes.
+--   sla:slots              zset of wheel slots holding timers: slot = floor(due / 100 ms), score = slot
+--   sla:w:<slot>           zset of the timer ids whose next step is due in that slot, score = due (ms)
+--   sla:idx:<bucket>       hash timer id -> payload; bucket = hash(id) mod 16384 keeps each under 128 entries
+--                          up to ~1.5 M armed timers
+--   sla:armed              number of armed timers (the gauge)
+--   sla:policies           hash policy ref (name@version) -> ladder "calendar;at:code[:points],..."
+--                          codes: w warn, b breach, r raise_priority, m severity major, c severity critical
+--   sla:breaches           zset breach id (= timer id) -> breachedAt; capped at breachesKept
+--   sla:breach             hash breach id -> JSON {interaction, policy, target, queue, channel, dueAt,
+--                          breachedAt, severity, late}
+--   sla:events             pub/sub channel of SLA events for supervisors (any node's WebSocket)
+--   int:<iid>              the interaction: slaState slaBreachedAt slaSeverity slaMetAt slaElapsedMs mirrored
+--
+-- Timer id: <subject>|<target code> (a answer, f firstResponse, n nextResponse, r resolution).
+-- Payload:  state|ref|lengthMs|segmentStart|counted|next|offset,offset,...
+--           state r (running) or p (paused); numbers in base 36 except next (decimal); offsets are the
+--           wall-clock ms of each ladder step after the step before (the first: after segmentStart), none
+--           while paused. A typical payload is about 50 bytes: under the 64 up to which hashes stay compact.
+
+local P = ARGV[1]
+local NOW = tonumber(ARGV[2])
+local LATE_AFTER = tonumber(ARGV[3])
+local BREACHES_KEPT = tonumber(ARGV[4])
+local CMD = ARGV[5]
+local A = ARGV -- command arguments start at A[6]
+local SLOT = 100
+local BUCKETS = 16384
+local TARGETS = {a = 'answer', f = 'firstResponse', n = 'nextResponse', r = 'resolution'}
+local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', m = 'severity_major', c = 'severity_critical'}
+
+local function key(...) return P .. ':' .. table.concat({...}, ':') end
+
+local function split(s, sep)
+  local out, start = {}, 1
+  while true do
+    local i = string.find(s, sep, start, true)
+    if not i then out[#out + 1] = string.sub(s, start) return out end
+    out[#out + 1] = string.sub(s, start, i - 1)
+    start = i + 1
+  end
+end
+
+local function bucket(id)
+  local h = 0
+  for i = 1, #id do h = (h * 31 + string.byte(id, i)) % BUCKETS end
+  return h
+end
+
+local function idx(id) return key('sla', 'idx', bucket(id)) end
+
+local function parse(payload)
+  local f = split(payload, '|')
+  local t = {state = f[1], ref = f[2], length = tonumber(f[3], 36), seg = tonumber(f[4], 36), counted = f[5],
+             next = tonumber(f[6]), offs = {}}
+  if f[7] and f[7] ~= '' then
+    local sum = 0
+    for _, o in ipairs(split(f[7], ',')) do
+      sum = sum + tonumber(o, 36)
+      t.offs[#t.offs + 1] = sum
+    end
+  end
+  return t
+end
+
+local function encode(t, payload)
+  local f = split(payload, '|')
+  f[6] = tostring(t.next)
+  return table.concat(f, '|')
+end
+
+-- the wall-clock instant of the next step, or nil (paused, or every step fired)
+local function due(t)
+  if t.state ~= 'r' or t.next >= #t.offs then return nil end
+  return t.seg + t.offs[t.next + 1]
+end
+
+local function wheel_add(id, at)
+  local slot = math.floor(at / SLOT)
+  redis.call('ZADD', key('sla', 'w', slot), at, id)
+  redis.call('ZADD', key('sla', 'slots'), slot, slot)
+end
+
+local function wheel_remove(id, at)
+  local slot = math.floor(at / SLOT)
+  local w = key('sla', 'w', slot)
+  redis.call('ZREM', w, id)
+  if redis.call('EXISTS', w) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
+end
+
+local ladders = {}
+local function ladder(ref)
+  local l = ladders[ref]
+  if not l then
+    l = {calendar = '', steps = {}}
+    local def = redis.call('HGET', key('sla', 'policies'), ref)
+    if def then
+      local parts = split(def, ';')
+      l.calendar = parts[1]
+      for _, s in ipairs(split(parts[2] or '', ',')) do
+        local f = split(s, ':')
+        l.steps[#l.steps + 1] = {at = tonumber(f[1]), code = f[2], points = tonumber(f[3]) or 0}
+      end
+    end
+    ladders[ref] = l
+  end
+  return l
+end
+
+local function subject(id) return string.sub(id, 1, #id - 2) end
+
+-- writes fields into the subject's record, if it exists (a benchmark's bare timers have none)
+local function mirror(id, fields)
+  local rkey = key('int', subject(id))
+  if redis.call('EXISTS', rkey) == 0 then return end
+  for k, v in pairs(fields) do redis.call('HSET', rkey, k, v) end
+end
+
+local function publish(ev)
+  redis.call('PUBLISH', key('sla', 'events'), cjson.encode(ev))
+end
+
+local function set_severity(id, severity)
+  local json = redis.call('HGET', key('sla', 'breach'), id)
+  if json then
+    local b = cjson.decode(json)
+    b.severity = severity
+    redis.call('HSET', key('sla', 'breach'), id, cjson.encode(b))
+  end
+  mirror(id, {slaSeverity = severity})
+end
+
+local function record_breach(id, ev)
+  local b = {id = id, interaction = ev.interaction, policy = ev.policy, target = ev.target, queue = ev.queue,
+             channel = ev.channel, dueAt = ev.dueAt, breachedAt = NOW, severity = 'minor', late = ev.late}
+  redis.call('HSET', key('sla', 'breach'), id, cjson.encode(b))
+  redis.call('ZADD', key('sla', 'breaches'), NOW, id)
+  local over = redis.call('ZCARD', key('sla', 'breaches')) - BREACHES_KEPT
+  if over > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', key('sla', 'breaches'), 0, over - 1)) do
+      redis.call('HDEL', key('sla', 'breach'), old)
+    end
+    redis.call('ZREMRANGEBYRANK', key('sla', 'breaches'), 0, over - 1)
+  end
+  mirror(id, {slaState = 'breached', slaBreachedAt = NOW, slaSeverity = 'minor'})
+end
+
+-- one step of one timer: its effects in Redis, its event, and an entry for the node that fired it
+local function act(id, t, step, at, fired)
+  local iid = subject(id)
+  local r = redis.call('HMGET', key('int', iid), 'queue', 'channel')
+  local late = NOW - at
+  local ev = {interaction = iid, target = TARGETS[string.sub(id, -1)] or '', policy = split(t.ref, '@')[1],
+              action = ACTIONS[step.code] or step.code, at = NOW, dueAt = at, share = step.at,
+              lateMs = late, late = late > LATE_AFTER, queue = r[1] or '', channel = r[2] or ''}
+  if step.code == 'w' then
+    ev.type = 'sla_warn'
+    ev.remainingMs = math.floor(t.length * (1 - step.at) + 0.5)
+    publish(ev)
+  elseif step.code == 'b' then
+    ev.type = 'sla_breach'
+    ev.severity = 'minor'
+    record_breach(id, ev)
+    publish(ev)
+  elseif step.code == 'm' or step.code == 'c' then
+    ev.type = 'sla_severity'
+    ev.severity = step.code == 'm' and 'major' or 'critical'
+    set_severity(id, ev.severity)
+    publish(ev)
+  elseif step.code == 'r' then
+    ev.points = step.points
+  end
+  ev.id = id
+  fired[#fired + 1] = ev
+end
+
+-- fires every step of the timer that is due; the payload's `next` moves on before anything else can
+-- read it, so no step fires twice
+local function fire(id, fired)
+  local key_idx = idx(id)
+  local payload = redis.call('HGET', key_idx, id)
+  if not payload then return end
+  local t = parse(payload)
+  if t.state ~= 'r' then return end
+  local steps = ladder(t.ref).steps
+  while t.next < #t.offs do
+    local at = t.seg + t.offs[t.next + 1]
+    if at > NOW then break end
+    t.next = t.next + 1
+    act(id, t, steps[t.next] or {code = '?', at = 0}, at, fired)
+  end
+  redis.call('HSET', key_idx, id, encode(t, payload))
+  local next_due = due(t)
+  if next_due then wheel_add(id, next_due) end
+end
+
+local commands = {}
+
+-- cas id expected new recordFieldsJson eventJson policyRef ladder severity
+-- Replaces the timer's payload only if it is still `expected` ('' = not armed), atomically with its
+-- place on the wheel, the armed count, the subject's record, the breach's severity and the event.
+-- new = '' disarms. Arm, cancel, pause, resume and re-target are all this one operation.
+commands.cas = function()
+  local id, expected, new = A[6], A[7], A[8]
+  local key_idx = idx(id)
+  local current = redis.call('HGET', key_idx, id) or ''
+  if current ~= expected then return nil, 'conflict' end
+  if current ~= '' then
+    local at = due(parse(current))
+    if at then wheel_remove(id, at) end
+  end
+  if new == '' then
+    if current ~= '' then
+      redis.call('HDEL', key_idx, id)
+      redis.call('DECR', key('sla', 'armed'))
+    end
+  else
+    redis.call('HSET', key_idx, id, new)
+    if current == '' then redis.call('INCR', key('sla', 'armed')) end
+    local at = due(parse(new))
+    if at then wheel_add(id, at) end
+  end
+  if A[11] ~= '' then redis.call('HSETNX', key('sla', 'policies'), A[11], A[12]) end
+  if A[9] ~= '' then mirror(id, cjson.decode(A[9])) end
+  if A[13] ~= '' then set_severity(id, A[13]) end
+  if A[10] ~= '' then publish(cjson.decode(A[10])) end
+  return {}
+end
+
+-- get id... : payloads and the ladders they refer to
+commands.get = function()
+  local timers, refs = {}, {}
+  for i = 6, #A do
+    local payload = redis.call('HGET', idx(A[i]), A[i])
+    if payload then
+      timers[A[i]] = payload
+      local ref = split(payload, '|')[2]
+      refs[ref] = redis.call('HGET', key('sla', 'policies'), ref) or ''
+    end
+  end
+  return {timers = timers, ladders = refs}
+end
+
+-- sweep limit : fires the steps due by now, up to about `limit` timers
+commands.sweep = function()
+  local limit = tonumber(A[6])
+  local fired, claimed = {}, 0
+  local slots = redis.call('ZRANGEBYSCORE', key('sla', 'slots'), '-inf', math.floor(NOW / SLOT), 'LIMIT', 0, limit)
+  for _, slot in ipairs(slots) do
+    local w = key('sla', 'w', slot)
+    local due_ids = redis.call('ZRANGEBYSCORE', w, '-inf', NOW, 'LIMIT', 0, limit - claimed)
+    for _, id in ipairs(due_ids) do
+      redis.call('ZREM', w, id)
+      claimed = claimed + 1
+      fire(id, fired)
+    end
+    if redis.call('EXISTS', w) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
+    if claimed >= limit then break end
+  end
+  return {claimed = claimed, fired = fired}
+end
+
+local handler = commands[CMD]
+if not handler then return cjson.encode({error = 'unknown_command'}) end
+local result, err = handler()
+return cjson.encode({result = result or {}, error = err})

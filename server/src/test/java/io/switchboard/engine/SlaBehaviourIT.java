@@ -1,0 +1,203 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SLA timers of interactions through the real API, on a real Redis, with a moved clock. */
+@ExtendWith(TestRedis.class)
+class SlaBehaviourIT {
+    static final String POLICIES = """
+            policies:
+              - name: chat
+                match: 'channel == "chat"'
+                targets: {answer: 60s}
+                escalations:
+                  - {at: 0.75, action: warn}
+                  - {at: 1.0, action: breach}
+                  - {at: 1.0, action: raise_priority, points: 10}
+              - name: email
+                match: 'channel == "email"'
+                targets: {answer: 4h}
+                escalations:
+                  - {at: 0.75, action: warn}
+                  - {at: 1.0, action: breach}
+                  - {at: 1.0, action: raise_priority, points: 20}
+            """;
+
+    private final TestClock clock = new TestClock();
+    private TestNode node;
+    private Api admin;
+
+    static Path slaFile(Path temp, String yaml) {
+        try {
+            return Files.writeString(temp.resolve("sla.yaml"), yaml);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+                .sla(slaFile(temp, POLICIES)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private String create(String channel) {
+        return admin.post("/api/v1/interactions", new JsonObject().put("channel", channel)).expect(201).json()
+                .getString("id");
+    }
+
+    private JsonObject interaction(String id) {
+        return admin.get("/api/v1/interactions/" + id).expect(200).json();
+    }
+
+    private JsonObject timer(String id) {
+        JsonArray timers = admin.get("/api/v1/sla/timers?interactionId=" + id).expect(200).json().getJsonArray("timers");
+        assertEquals(1, timers.size(), timers.encode());
+        return timers.getJsonObject(0);
+    }
+
+    private double metric(String series) {
+        String scrape = admin.get("/metrics").expect(200).body();
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
+    }
+
+    @Test
+    void aChatAnsweredWithinTargetIsMet() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
+             AgentSocket samEvents = sam.events("sam")) {
+            Agents.available(sam, "sam");
+            String id = create("chat");
+            JsonObject armed = interaction(id).getJsonObject("sla");
+            assertEquals("chat", armed.getString("policy"));
+            assertEquals("running", armed.getString("state"));
+            assertEquals(60_000, armed.getLong("dueAt") - interaction(id).getJsonObject("timestamps").getLong("created"));
+            assertEquals(60_000, timer(id).getLong("remainingMs"));
+
+            clock.advance(Duration.ofSeconds(12));
+            String rsv = samEvents.await("offer").getString("reservation");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+
+            JsonObject met = supervisor.await("sla_met");
+            assertEquals(id, met.getString("interaction"));
+            assertEquals(12_000, met.getLong("elapsedMs"));
+            Await.until("met recorded", () -> "met".equals(interaction(id).getJsonObject("sla").getString("state")));
+            JsonObject sla = interaction(id).getJsonObject("sla");
+            assertEquals(12_000, sla.getLong("elapsedMs"));
+            assertNull(sla.getValue("breachedAt"));
+            JsonObject ended = timer(id);
+            assertEquals("met", ended.getString("state"));
+
+            clock.advance(Duration.ofMinutes(5));
+            assertEquals("met", timer(id).getString("state"), "a cancelled timer never fires");
+            assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"));
+            assertTrue(supervisor.all().stream().noneMatch(e -> e.getString("type").equals("sla_warn")));
+        }
+    }
+
+    @Test
+    void anEmailBreachesWithWarnThenBreachThenRaisedPriority() {
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents()) {
+            String id = create("email");
+            double priority = interaction(id).getDouble("priority");
+
+            clock.advance(Duration.ofHours(3));
+            JsonObject warn = supervisor.await("sla_warn");
+            assertEquals(id, warn.getString("interaction"));
+            assertEquals(3_600_000, warn.getLong("remainingMs"));
+            assertEquals("running", interaction(id).getJsonObject("sla").getString("state"));
+
+            clock.advance(Duration.ofHours(1));
+            JsonObject breach = supervisor.await("sla_breach");
+            assertEquals("minor", breach.getString("severity"));
+            assertEquals("support", breach.getString("queue"));
+            Await.until("priority raised", () -> interaction(id).getDouble("priority") == priority + 20);
+            List<String> order = supervisor.all().stream().map(e -> e.getString("type"))
+                    .filter(t -> t.startsWith("sla_")).toList();
+            assertEquals(List.of("sla_warn", "sla_breach"), order);
+            List<String> history = interaction(id).getJsonArray("history").stream()
+                    .map(h -> ((JsonObject) h).getString("type")).toList();
+            assertEquals("priority_raised", history.get(history.size() - 1));
+
+            JsonObject sla = interaction(id).getJsonObject("sla");
+            assertEquals("breached", sla.getString("state"));
+            assertEquals("minor", sla.getString("severity"));
+            assertEquals(clock.millis(), sla.getLong("breachedAt"), 1_000.0);
+
+            clock.advance(Duration.ofHours(1)); // 25 % over: major
+            assertEquals("major", supervisor.await("sla_severity").getString("severity"));
+            JsonArray major = admin.get("/api/v1/sla/breaches?severity=major&queue=support").expect(200).json()
+                    .getJsonArray("breaches");
+            assertEquals(1, major.size());
+            assertEquals(id, major.getJsonObject(0).getString("interaction"));
+            assertEquals(0, admin.get("/api/v1/sla/breaches?severity=minor").json().getInteger("count"));
+            assertEquals(0, admin.get("/api/v1/sla/breaches?queue=spanish").json().getInteger("count"));
+            assertEquals(0, admin.get("/api/v1/sla/breaches?to=" + (clock.millis() - 7_200_000)).json().getInteger("count"));
+
+            admin.post("/api/v1/interactions/" + id + "/cancel", new JsonObject().put("abandoned", true)).expect(200);
+            Await.until("breach counted at its final severity", () ->
+                    metric("switchboard_sla_breached_total{policy=\"email\",severity=\"major\",target=\"answer\"}") == 1.0);
+            assertEquals("breached", timer(id).getString("state"));
+            assertEquals(0.0, metric("switchboard_sla_met_total{policy=\"email\",target=\"answer\"}"));
+        }
+    }
+
+    @Test
+    void pauseAndResumeKeepTheRemainingTime() {
+        String id = create("chat");
+        clock.advance(Duration.ofSeconds(20));
+        JsonObject paused = admin.post("/api/v1/interactions/" + id + "/sla/pause", "{}").expect(200).json();
+        assertEquals("paused", paused.getJsonArray("timers").getJsonObject(0).getString("state"));
+        clock.advance(Duration.ofHours(2));
+        assertEquals(40_000, timer(id).getLong("remainingMs"));
+        assertEquals("paused", interaction(id).getJsonObject("sla").getString("state"));
+
+        admin.post("/api/v1/interactions/" + id + "/sla/resume", "{}").expect(200);
+        clock.advance(Duration.ofSeconds(30));
+        JsonObject running = timer(id);
+        assertEquals("running", running.getString("state"));
+        assertEquals(10_000, running.getLong("remainingMs"));
+        assertEquals(clock.millis() + 10_000, running.getLong("dueAt"));
+        clock.advance(Duration.ofSeconds(10));
+        Await.until("breached 60 s of running time after it started",
+                () -> "breached".equals(interaction(id).getJsonObject("sla").getString("state")));
+    }
+
+    @Test
+    void interactionsWithoutAMatchingPolicyHaveNoAgreement() {
+        String id = create("voice");
+        assertNull(interaction(id).getValue("sla"));
+        assertEquals(0, admin.get("/api/v1/sla/timers?interactionId=" + id).expect(200).json().getJsonArray("timers").size());
+        admin.get("/api/v1/sla/timers?interactionId=nope").expect(404);
+    }
+}

@@ -1,0 +1,129 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.routing.Condition;
+import io.switchboard.sla.Severity;
+import io.switchboard.sla.SlaPolicy;
+import io.switchboard.sla.SlaTarget;
+import io.switchboard.sla.SlaTimer;
+import io.switchboard.sla.WorkingTime;
+import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RedisKeys;
+import io.switchboard.store.redis.SlaTimerCodec;
+import io.switchboard.store.redis.SlaTimerStore;
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several nodes on one Redis: every step fires exactly once, and nothing is lost when a node stops. */
+@ExtendWith(TestRedis.class)
+class SlaTwoNodesIT {
+    private static final int TIMERS = 2_000;
+
+    @Test
+    void twoNodesFireEveryTimerExactlyOnce(TestRedis redis, @TempDir Path temp) throws Exception {
+        TestClock clock = new TestClock();
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        Path sla = SlaBehaviourIT.slaFile(temp, SlaBehaviourIT.POLICIES);
+        try (TestNode a = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start();
+             TestNode b = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start();
+             AgentSocket events = a.api().as("test-supervisor-key").supervisorEvents()) {
+            armDirectly(redis, prefix, clock, TIMERS);
+            clock.advance(Duration.ofSeconds(3)); // breach at 1 s, major at 1.25 s, critical at 2 s: all due at once
+
+            Await.until("every step fired", Duration.ofSeconds(30), () -> events.all().size() >= 1 + 3 * TIMERS);
+            Map<String, Integer> fired = new HashMap<>();
+            for (JsonObject e : events.all()) {
+                if (e.getString("type").startsWith("sla_")) {
+                    fired.merge(e.getString("type") + "/" + e.getString("severity") + "/" + e.getString("interaction"),
+                            1, Integer::sum);
+                }
+            }
+            assertEquals(3 * TIMERS, fired.size(), "breach, major and critical of every timer");
+            assertTrue(fired.values().stream().allMatch(n -> n == 1), "no step fired twice");
+            JsonObject breaches = a.api().get("/api/v1/sla/breaches?severity=critical&limit=5000").expect(200).json();
+            assertEquals(TIMERS, breaches.getInteger("count"));
+            String scrapeA = a.api().get("/metrics").body();
+            String scrapeB = b.api().get("/metrics").body();
+            String series = "switchboard_sla_breached_total{policy=\"bulk\",severity=\"critical\",target=\"answer\"}";
+            assertEquals(TIMERS, value(scrapeA, series) + value(scrapeB, series), 0.0, "counted once, on one node or the other");
+        }
+    }
+
+    @Test
+    void aStoppedNodesTimersFireOnAnotherNodeMarkedLate(TestRedis redis, @TempDir Path temp) {
+        TestClock clock = new TestClock();
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        Path sla = SlaBehaviourIT.slaFile(temp, SlaBehaviourIT.POLICIES);
+        List<String> ids = new ArrayList<>();
+        try (TestNode a = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
+            for (int i = 0; i < 3; i++) {
+                ids.add(a.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                        .getString("id"));
+            }
+        }
+        clock.advance(Duration.ofSeconds(70)); // due at 45 s (warn) and 60 s (breach) while no node runs
+        try (TestNode b = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
+            Await.until("breaches recorded by the other node",
+                    () -> b.api().get("/api/v1/sla/breaches").json().getInteger("count") == 3);
+            JsonArray breaches = b.api().get("/api/v1/sla/breaches").json().getJsonArray("breaches");
+            for (Object o : breaches) {
+                JsonObject breach = (JsonObject) o;
+                assertTrue(ids.contains(breach.getString("interaction")));
+                assertTrue(breach.getBoolean("late"), breach.encode());
+                assertEquals(breach.getLong("breachedAt") - 10_000, breach.getLong("dueAt"), 1_000.0);
+            }
+            for (String id : ids) {
+                assertEquals("breached", b.api().get("/api/v1/interactions/" + id).json().getJsonObject("sla")
+                        .getString("state"));
+            }
+        }
+    }
+
+    /** Arms timers straight through the store (what a node does on create), all due 1 s from now. */
+    private static void armDirectly(TestRedis redis, String prefix, TestClock clock, int count) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
+            SlaTimerStore store = new SlaTimerStore(vertx, connection.commands(), RedisKeys.of(prefix), clock,
+                    Duration.ofSeconds(1), 100_000);
+            SlaPolicy bulk = new SlaPolicy("bulk", Condition.ALWAYS, Map.of(SlaTarget.ANSWER, Duration.ofSeconds(1)),
+                    new WorkingTime.AlwaysOpen(), List.of(), Severity.Thresholds.DEFAULT);
+            List<Future<Boolean>> armed = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                SlaTimer timer = SlaTimer.arm(bulk, SlaTarget.ANSWER, Duration.ofSeconds(1), clock.instant());
+                armed.add(store.compareAndSet(SlaTimerCodec.id("bulk-" + i, SlaTarget.ANSWER), "",
+                        SlaTimerCodec.payload(timer), new SlaTimerStore.Change(Map.of(), null, SlaTimerCodec.ref(timer),
+                                SlaTimerCodec.ladder(timer), "")));
+            }
+            Await.result(Future.all(armed));
+            assertTrue(armed.stream().allMatch(Future::result));
+        } finally {
+            Await.result(vertx.close());
+        }
+    }
+
+    private static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
+    }
+}
