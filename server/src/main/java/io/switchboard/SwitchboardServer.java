@@ -12,12 +12,15 @@ import io.switchboard.api.http.AgentEventHub;
 import io.switchboard.api.http.HttpApi;
 import io.switchboard.api.http.HttpVerticle;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.CaseService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
+import io.switchboard.metrics.CaseMetrics;
 import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
 import io.switchboard.rules.RulesLoader;
 import io.switchboard.rules.RulesWatcher;
+import io.switchboard.store.redis.CaseStore;
 import io.switchboard.store.redis.EmbeddedRedis;
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
@@ -134,7 +137,8 @@ public final class SwitchboardServer {
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
-            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher);
+            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry));
+            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, cases);
             return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {

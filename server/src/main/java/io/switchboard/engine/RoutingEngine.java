@@ -247,6 +247,10 @@ public final class RoutingEngine {
                 : CustomerRecords.customer(id, hash));
     }
 
+    public Future<Boolean> customerExists(String id) {
+        return store.hash(keys.customer(id)).map(hash -> !hash.isEmpty());
+    }
+
     /** Saves a customer and indexes its phone numbers, so a caller is recognised by caller id. */
     public Future<Void> saveCustomer(Customer customer) {
         List<Future<Void>> writes = new ArrayList<>();

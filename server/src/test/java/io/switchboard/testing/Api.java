@@ -48,6 +48,10 @@ public final class Api {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(String.valueOf(body))));
     }
 
+    public Reply patch(String path, Object body) {
+        return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(String.valueOf(body))));
+    }
+
     public Reply postRaw(String path, String body) {
         return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
     }

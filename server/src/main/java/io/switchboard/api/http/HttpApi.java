@@ -3,6 +3,7 @@ package io.switchboard.api.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.ApiException;
+import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
@@ -39,9 +40,11 @@ public final class HttpApi {
     private final PrometheusMeterRegistry registry;
     private final RulesWatcher rulesWatcher;
     private final long maxBodyBytes;
+    private final CaseApi cases;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
-                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher) {
+                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher,
+                   CaseService caseService) {
         this.vertx = vertx;
         this.engine = engine;
         this.stats = new StatsService(store, engine);
@@ -50,6 +53,7 @@ public final class HttpApi {
         this.registry = registry;
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
+        this.cases = new CaseApi(caseService);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -138,6 +142,8 @@ public final class HttpApi {
             principal(ctx).requireStaff();
             reply(ctx, engine.customer(ctx.pathParam("id")).map(CustomerRecords::json));
         });
+
+        cases.mount(router);
 
         router.route().failureHandler(Errors::handle);
         router.route().last().handler(ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));
@@ -330,11 +336,11 @@ public final class HttpApi {
         }
     }
 
-    private static Principal principal(RoutingContext ctx) {
+    static Principal principal(RoutingContext ctx) {
         return ctx.get(Principal.CONTEXT_KEY);
     }
 
-    private static JsonObject body(RoutingContext ctx) {
+    static JsonObject body(RoutingContext ctx) {
         if (ctx.body() == null || ctx.body().length() == 0) {
             return new JsonObject();
         }
@@ -345,7 +351,7 @@ public final class HttpApi {
         return json;
     }
 
-    private static String required(JsonObject body, String field) {
+    static String required(JsonObject body, String field) {
         Object value = body.getValue(field);
         if (!(value instanceof String s) || s.isBlank()) {
             throw ApiException.badRequest("'" + field + "' is required");
@@ -360,7 +366,7 @@ public final class HttpApi {
         return n.intValue();
     }
 
-    private static void reply(RoutingContext ctx, Future<?> result) {
+    static void reply(RoutingContext ctx, Future<?> result) {
         result.onSuccess(value -> {
             if (value instanceof JsonArray array) {
                 ctx.response().putHeader("Content-Type", "application/json").end(array.encode());

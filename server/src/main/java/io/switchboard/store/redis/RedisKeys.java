@@ -75,4 +75,34 @@ public record RedisKeys(String prefix) {
     public String bus() {
         return prefix + ":bus";
     }
+
+    /** Counter behind the short case ids ({@code C-10001}). */
+    public String caseSequence() {
+        return prefix + ":case-seq";
+    }
+
+    /** Hash: one case (see cases.lua). */
+    public String caseRecord(String id) {
+        return prefix + ":case:" + id;
+    }
+
+    /** Sorted set of every case id by creation time. */
+    public String cases() {
+        return prefix + ":cases";
+    }
+
+    /** Sorted set of a customer's case ids by creation time. */
+    public String casesByCustomer(String customerId) {
+        return prefix + ":cases:customer:" + customerId;
+    }
+
+    /** Sorted set of the case ids in a status (new, open, ...) by creation time. */
+    public String casesByStatus(String status) {
+        return prefix + ":cases:status:" + status;
+    }
+
+    /** Sorted set of the case ids of a type by creation time. */
+    public String casesByType(String type) {
+        return prefix + ":cases:type:" + type;
+    }
 }
