@@ -13,6 +13,7 @@ import io.switchboard.api.http.HttpApi;
 import io.switchboard.api.http.HttpVerticle;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.CaseService;
+import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.CaseMetrics;
@@ -138,7 +139,8 @@ public final class SwitchboardServer {
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry));
-            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, cases);
+            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, cases,
+                    new CustomerService(store, engine, cases));
             return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {

@@ -258,6 +258,9 @@ public final class RoutingEngine {
         for (String phone : customer.phones()) {
             writes.add(store.hset(keys.customersByPhone(), Map.of(normalizedPhone(phone), customer.id())));
         }
+        for (String email : customer.emails()) {
+            writes.add(store.hset(keys.customersByEmail(), Map.of(normalizedEmail(email), customer.id())));
+        }
         return Future.all(writes).mapEmpty();
     }
 
@@ -267,6 +270,19 @@ public final class RoutingEngine {
             return Future.succeededFuture();
         }
         return store.hget(keys.customersByPhone(), normalizedPhone(phone));
+    }
+
+    /** The customer whose email address this is, or null. */
+    public Future<String> customerIdByEmail(String email) {
+        if (email == null || email.isBlank()) {
+            return Future.succeededFuture();
+        }
+        return store.hget(keys.customersByEmail(), normalizedEmail(email));
+    }
+
+    /** Addresses compare without case: Ada@Example.com and ada@example.com are one customer. */
+    static String normalizedEmail(String email) {
+        return email.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Digits only, so "+1 (555) 123-0001" and "15551230001" are the same caller. */

@@ -52,6 +52,12 @@ public final class Api {
         return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(String.valueOf(body))));
     }
 
+    /** A POST with another body type (text/csv, ...). */
+    public Reply post(String path, String contentType, String body) {
+        return send(request(path).setHeader("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Reply postRaw(String path, String body) {
         return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
     }

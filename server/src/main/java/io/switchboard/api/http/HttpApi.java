@@ -5,6 +5,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
+import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.routing.Agent;
@@ -41,10 +42,11 @@ public final class HttpApi {
     private final RulesWatcher rulesWatcher;
     private final long maxBodyBytes;
     private final CaseApi cases;
+    private final CustomerService customers;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher,
-                   CaseService caseService) {
+                   CaseService caseService, CustomerService customers) {
         this.vertx = vertx;
         this.engine = engine;
         this.stats = new StatsService(store, engine);
@@ -54,6 +56,7 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.cases = new CaseApi(caseService);
+        this.customers = customers;
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -138,10 +141,7 @@ public final class HttpApi {
         });
 
         router.post("/api/v1/customers").handler(this::importCustomers);
-        router.get("/api/v1/customers/:id").handler(ctx -> {
-            principal(ctx).requireStaff();
-            reply(ctx, engine.customer(ctx.pathParam("id")).map(CustomerRecords::json));
-        });
+        router.get("/api/v1/customers/:id").handler(this::customerView);
 
         cases.mount(router);
 
@@ -286,9 +286,26 @@ public final class HttpApi {
         })).onFailure(ctx::fail);
     }
 
+    /** The 360° view: staff see every customer, an agent the customer of an interaction it holds or is offered. */
+    private void customerView(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        String id = ctx.pathParam("id");
+        Future<Boolean> allowed = principal.isAgent() ? customers.agentServes(principal.agentId(), id)
+                : Future.succeededFuture(true);
+        reply(ctx, allowed.compose(ok -> ok ? customers.view(id) : Future.failedFuture(
+                ApiException.forbidden("an agent may read the customer of an interaction it holds or is offered"))));
+    }
+
     private void importCustomers(RoutingContext ctx) {
         principal(ctx).requireAdmin();
-        Object parsed = ctx.body().asJsonArray() != null ? ctx.body().asJsonArray() : body(ctx);
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
+            importCsv(ctx);
+            return;
+        }
+        // one customer or an array of them (asJsonArray() on an object body throws, so look first)
+        boolean isArray = ctx.body() != null && ctx.body().length() > 0 && ctx.body().asString().strip().startsWith("[");
+        Object parsed = isArray ? ctx.body().asJsonArray() : body(ctx);
         List<Customer> customers = new ArrayList<>();
         if (parsed instanceof JsonArray array) {
             for (int i = 0; i < array.size(); i++) {
@@ -305,6 +322,19 @@ public final class HttpApi {
         List<Future<Void>> saves = customers.stream().map(engine::saveCustomer).toList();
         Future.all(saves).onSuccess(v -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("imported", customers.size()).encode())).onFailure(ctx::fail);
+    }
+
+    private void importCsv(RoutingContext ctx) {
+        List<CustomerService.Contact> contacts = CustomerCsv.parse(ctx.body().asString());
+        for (int i = 0; i < contacts.size(); i++) {
+            String tier = contacts.get(i).tier();
+            if (!tier.isEmpty() && !engine.priority().knowsTier(tier)) {
+                throw ApiException.unprocessable("CSV row " + (i + 2) + ": unknown tier '" + tier + "'");
+            }
+        }
+        customers.importContacts(contacts).onSuccess(r -> ctx.response().setStatusCode(201)
+                .putHeader("Content-Type", "application/json").end(new JsonObject().put("imported", r.imported())
+                        .put("matched", r.matched()).put("created", r.created()).encode())).onFailure(ctx::fail);
     }
 
     private static Customer customer(JsonObject json, String where) {

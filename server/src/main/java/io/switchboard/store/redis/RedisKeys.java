@@ -66,6 +66,16 @@ public record RedisKeys(String prefix) {
         return prefix + ":customer:" + id;
     }
 
+    /** Hash: lower-cased email address to customer id. */
+    public String customersByEmail() {
+        return prefix + ":customers-by-email";
+    }
+
+    /** List of the customer's interaction ids, newest first, capped (kept by router.lua's enqueue). */
+    public String customerInteractions(String id) {
+        return customer(id) + ":interactions";
+    }
+
     /** Stream of every routing event, read by webhook delivery through a consumer group. */
     public String events() {
         return prefix + ":events";
