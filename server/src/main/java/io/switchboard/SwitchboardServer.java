@@ -11,17 +11,20 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.api.http.AgentEventHub;
 import io.switchboard.api.http.HttpApi;
 import io.switchboard.api.http.HttpVerticle;
+import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.CaseMetrics;
+import io.switchboard.metrics.ChatMetrics;
 import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
 import io.switchboard.rules.RulesLoader;
 import io.switchboard.rules.RulesWatcher;
 import io.switchboard.store.redis.CaseStore;
+import io.switchboard.store.redis.ChatStore;
 import io.switchboard.store.redis.EmbeddedRedis;
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
@@ -75,6 +78,7 @@ public final class SwitchboardServer {
     private WebhookDispatcher webhooks;
     private FloorGauges floorGauges;
     private volatile VoiceChannel voice;
+    private volatile ChatChannel chat;
     private AgiGateway agi;
     private int agiPort;
     private List<AmiLink> amiLinks = List.of();
@@ -134,20 +138,39 @@ public final class SwitchboardServer {
                 if (voice != null) {
                     voice.committed(command, nanos, events);
                 }
+                if (chat != null) {
+                    chat.committed(command, nanos, events);
+                }
             });
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry));
+            CustomerService customers = new CustomerService(store, engine, cases);
+            chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry),
+                    config.chat());
+            Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
+                    .description("Customer chat WebSockets connected to this node").register(registry);
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, cases,
-                    new CustomerService(store, engine, cases));
+                    customers, chat);
             return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {
-                            // Lettuce's I/O thread: hand off at once
-                            context.runOnContext(x -> hub.deliver(new JsonObject(message)));
+                            // Lettuce's I/O thread: hand off at once; the listener sees every channel
+                            if (channel.equals(keys.bus())) {
+                                context.runOnContext(x -> hub.deliver(new JsonObject(message)));
+                            }
                         }
                     }), context)
+                    .compose(x -> Future.fromCompletionStage(redis.subscribe(keys.chatEvents(),
+                            new RedisPubSubAdapter<>() {
+                                @Override
+                                public void message(String channel, String message) {
+                                    if (channel.equals(keys.chatEvents())) {
+                                        context.runOnContext(y -> chat.deliver(new JsonObject(message)));
+                                    }
+                                }
+                            }), context))
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
                     .compose(x -> startVoice(store))

@@ -10,7 +10,8 @@ import java.util.List;
  * what it is: {@code config/switchboard.yaml}.
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
-                                PriorityPolicy priority, Webhooks webhooks, Voice voice, Path configDir) {
+                                PriorityPolicy priority, Webhooks webhooks, Voice voice, Chat chat,
+                                Path configDir) {
 
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
@@ -21,6 +22,17 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
     public record Voice(List<String> amiUrls, String connectContext, Path ivrFile, Duration recontactWindow) {
         public static final String DEFAULT_CONNECT_CONTEXT = "switchboard-connect";
         public static final Duration DEFAULT_RECONTACT_WINDOW = Duration.ofHours(24);
+    }
+
+    /**
+     * The web chat channel.
+     *
+     * @param idleTimeout a chat with an agent where nobody writes for this long is closed with a message
+     * @param positionInterval how often a waiting customer is told its place in line
+     */
+    public record Chat(Duration idleTimeout, Duration positionInterval) {
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+        public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(5);
     }
 
     /** @param instances event loops serving HTTP; one per core by default */

@@ -103,6 +103,17 @@ public final class CustomerService {
         return counts.map(c -> new ImportResult(contacts.size(), c[0], c[1]));
     }
 
+    /** The customer with this email address, or a new one with this name, email and language. */
+    public Future<String> findOrCreateByEmail(String name, String email, String language) {
+        return engine.customerIdByEmail(email).compose(found -> {
+            if (found != null) {
+                return Future.succeededFuture(found);
+            }
+            String id = newId();
+            return engine.saveCustomer(new Customer(id, name, null, 0, List.of(), List.of(email), language)).map(id);
+        });
+    }
+
     private record ResolvedId(String id, boolean matched) {
     }
 

@@ -52,6 +52,11 @@ public final class RoutingEngine {
         return rules.get();
     }
 
+    /** Routing time, epoch ms (the clock tests move). */
+    public long now() {
+        return store.now();
+    }
+
     public PriorityPolicy priority() {
         return priority;
     }

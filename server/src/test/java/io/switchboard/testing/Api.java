@@ -100,6 +100,20 @@ public final class Api {
         }
     }
 
+    /** Opens the customers' chat WebSocket (no token), as the widget does. */
+    public AgentSocket chat() {
+        AgentSocket socket = new AgentSocket();
+        try {
+            WebSocket ws = CLIENT.newWebSocketBuilder()
+                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/chat"), socket)
+                    .get(10, TimeUnit.SECONDS);
+            socket.attach(ws);
+            return socket;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the chat socket", e);
+        }
+    }
+
     public record Reply(int status, String body) {
         public JsonObject json() {
             return new JsonObject(body);

@@ -1,6 +1,7 @@
 package io.switchboard.api.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
@@ -43,10 +44,11 @@ public final class HttpApi {
     private final long maxBodyBytes;
     private final CaseApi cases;
     private final CustomerService customers;
+    private final ChatApi chat;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher,
-                   CaseService caseService, CustomerService customers) {
+                   CaseService caseService, CustomerService customers, ChatChannel chat) {
         this.vertx = vertx;
         this.engine = engine;
         this.stats = new StatsService(store, engine);
@@ -57,6 +59,7 @@ public final class HttpApi {
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.cases = new CaseApi(caseService);
         this.customers = customers;
+        this.chat = new ChatApi(chat, engine);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -76,6 +79,7 @@ public final class HttpApi {
             ctx.request().pause();
             ctx.next();
         }).handler(auth::handle).handler(this::agentEvents);
+        chat.mountPublic(router);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
         router.route("/api/v1/*").handler(auth::handle);
@@ -144,6 +148,7 @@ public final class HttpApi {
         router.get("/api/v1/customers/:id").handler(this::customerView);
 
         cases.mount(router);
+        chat.mount(router);
 
         router.route().failureHandler(Errors::handle);
         router.route().last().handler(ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));

@@ -115,4 +115,24 @@ public record RedisKeys(String prefix) {
     public String casesByType(String type) {
         return prefix + ":cases:type:" + type;
     }
+
+    /** List: a chat interaction's transcript, one JSON message an entry, in order (see chat.lua). */
+    public String chatTranscript(String interactionId) {
+        return interaction(interactionId) + ":transcript";
+    }
+
+    /** String: a chat session token's interaction id (expires). */
+    public String chatSession(String token) {
+        return prefix + ":chat-session:" + token;
+    }
+
+    /** String: the customer's CSAT score of a chat, set once. */
+    public String chatRating(String interactionId) {
+        return interaction(interactionId) + ":csat";
+    }
+
+    /** Pub/sub channel of customer-facing chat events (agent messages, agent joined, ended), to every node. */
+    public String chatEvents() {
+        return prefix + ":chat";
+    }
 }
