@@ -13,6 +13,8 @@ import io.switchboard.api.http.HttpApi;
 import io.switchboard.api.http.HttpVerticle;
 import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.email.EmailChannel;
+import io.switchboard.email.smtp.SmtpServer;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
@@ -63,6 +65,8 @@ public final class SwitchboardServer {
     private static final long EVENTS_KEPT = 100_000;
     /** How fresh the floor gauges (waiting, agents by state, staffing) are: one Prometheus scrape. */
     private static final long FLOOR_REFRESH_MILLIS = 5_000;
+    /** The name the SMTP listener greets with (no DNS look-up at boot). */
+    private static final String SMTP_HOSTNAME = "switchboard";
 
     private final Vertx vertx;
     private final SwitchboardConfig config;
@@ -81,6 +85,8 @@ public final class SwitchboardServer {
     private volatile ChatChannel chat;
     private AgiGateway agi;
     private int agiPort;
+    private SmtpServer smtp;
+    private int smtpPort;
     private List<AmiLink> amiLinks = List.of();
     private final List<String> deployments = new ArrayList<>();
     private int httpPort;
@@ -151,8 +157,11 @@ public final class SwitchboardServer {
                     config.chat());
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
+            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, store, registry);
+            smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
+                    email::receive);
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, cases,
-                    customers, chat);
+                    customers, chat, email);
             return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {
@@ -176,6 +185,11 @@ public final class SwitchboardServer {
                     .compose(x -> startVoice(store))
                     .compose(x -> webhooks == null ? Future.succeededFuture() : webhooks.start())
                     .compose(x -> deployHttp(api.router()))
+                    .compose(x -> smtp.start().map(port -> {
+                        smtpPort = port;
+                        LOG.info("SMTP listening on port {}", port);
+                        return null;
+                    }))
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         floorGauges = new FloorGauges(vertx, new StatsService(store, engine), registry);
@@ -262,9 +276,13 @@ public final class SwitchboardServer {
         return agiPort;
     }
 
-    /** The one line scripts and tests wait for. The SMTP listener arrives with the email channel. */
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    /** The one line scripts and tests wait for. */
     public String readyLine() {
-        return "switchboard ready http=" + httpPort() + " agi=" + agiPort + " smtp=disabled redis=" + redisUri();
+        return "switchboard ready http=" + httpPort() + " agi=" + agiPort + " smtp=" + smtpPort + " redis=" + redisUri();
     }
 
     public Future<Void> stop() {
@@ -284,7 +302,11 @@ public final class SwitchboardServer {
             agi.stop();
         }
         amiLinks.forEach(AmiLink::stop);
-        Future<Void> closed = Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+        List<Future<?>> closing = new ArrayList<>(deployments.stream().map(vertx::undeploy).toList());
+        if (smtp != null) {
+            closing.add(smtp.stop());
+        }
+        Future<Void> closed = Future.all(closing).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {
             if (redis != null) {
                 redis.close();

@@ -3,6 +3,7 @@ package io.switchboard.api.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.email.EmailChannel;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
@@ -45,10 +46,11 @@ public final class HttpApi {
     private final CaseApi cases;
     private final CustomerService customers;
     private final ChatApi chat;
+    private final EmailChannel email;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher,
-                   CaseService caseService, CustomerService customers, ChatChannel chat) {
+                   CaseService caseService, CustomerService customers, ChatChannel chat, EmailChannel email) {
         this.vertx = vertx;
         this.engine = engine;
         this.stats = new StatsService(store, engine);
@@ -60,6 +62,7 @@ public final class HttpApi {
         this.cases = new CaseApi(caseService);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
+        this.email = email;
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -101,6 +104,13 @@ public final class HttpApi {
 
         router.post("/api/v1/interactions").handler(this::createInteraction);
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
+        router.get("/api/v1/interactions/:id/email").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(json -> email.message(json.getString("id"))).map(message -> {
+                    if (message.isEmpty()) {
+                        throw ApiException.notFound("interaction " + ctx.pathParam("id") + " has no email");
+                    }
+                    return new JsonObject(new LinkedHashMap<>(message));
+                })));
         router.post("/api/v1/interactions/:id/wrapup").handler(ctx ->
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {

@@ -135,4 +135,14 @@ public record RedisKeys(String prefix) {
     public String chatEvents() {
         return prefix + ":chat";
     }
+
+    /** Hash: Message-ID of an email taken in to the id of its case, so replies find their case. */
+    public String emailThreads() {
+        return prefix + ":email:threads";
+    }
+
+    /** Hash: an email interaction's message (from, subject, text, messageId, caseId). */
+    public String emailMessage(String interactionId) {
+        return interaction(interactionId) + ":email";
+    }
 }
