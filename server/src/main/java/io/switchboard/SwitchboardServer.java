@@ -19,13 +19,22 @@ import io.switchboard.metrics.SlaMetrics;
 import io.switchboard.rules.SlaPolicyLoader;
 import io.switchboard.sla.SlaPolicies;
 import io.switchboard.store.redis.SlaTimerStore;
+import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.email.EmailChannel;
+import io.switchboard.email.smtp.SmtpServer;
+import io.switchboard.engine.CaseService;
+import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
+import io.switchboard.metrics.CaseMetrics;
+import io.switchboard.metrics.ChatMetrics;
 import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
 import io.switchboard.rules.RulesLoader;
 import io.switchboard.rules.RulesWatcher;
+import io.switchboard.store.redis.CaseStore;
+import io.switchboard.store.redis.ChatStore;
 import io.switchboard.store.redis.EmbeddedRedis;
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
@@ -64,6 +73,8 @@ public final class SwitchboardServer {
     private static final long EVENTS_KEPT = 100_000;
     /** How fresh the floor gauges (waiting, agents by state, staffing) are: one Prometheus scrape. */
     private static final long FLOOR_REFRESH_MILLIS = 5_000;
+    /** The name the SMTP listener greets with (no DNS look-up at boot). */
+    private static final String SMTP_HOSTNAME = "switchboard";
 
     private final Vertx vertx;
     private final SwitchboardConfig config;
@@ -81,8 +92,11 @@ public final class SwitchboardServer {
     private WebhookDispatcher webhooks;
     private FloorGauges floorGauges;
     private volatile VoiceChannel voice;
+    private volatile ChatChannel chat;
     private AgiGateway agi;
     private int agiPort;
+    private SmtpServer smtp;
+    private int smtpPort;
     private List<AmiLink> amiLinks = List.of();
     private final List<String> deployments = new ArrayList<>();
     private int httpPort;
@@ -148,16 +162,29 @@ public final class SwitchboardServer {
                 if (voice != null) {
                     voice.committed(command, nanos, events);
                 }
+                if (chat != null) {
+                    chat.committed(command, nanos, events);
+                }
             };
             engine = new RoutingEngine(store, config.priority(), observers, sla::armAnswer);
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
+            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry));
+            CustomerService customers = new CustomerService(store, engine, cases);
+            chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry),
+                    config.chat());
+            Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
+                    .description("Customer chat WebSockets connected to this node").register(registry);
+            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, store, registry);
+            smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
+                    email::receive);
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
-                    supervisors, () -> voice);
+                    supervisors, () -> voice, cases, customers, chat, email);
             String bus = keys.bus();
             String slaEvents = keys.slaEvents();
+            String chatEvents = keys.chatEvents();
             RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
@@ -166,15 +193,22 @@ public final class SwitchboardServer {
                         context.runOnContext(x -> hub.deliver(new JsonObject(message)));
                     } else if (slaEvents.equals(channel)) {
                         context.runOnContext(x -> supervisors.deliver(message));
+                    } else if (chatEvents.equals(channel)) {
+                        context.runOnContext(x -> chat.deliver(new JsonObject(message)));
                     }
                 }
             };
-            return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents), context)
+            return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
                     .compose(x -> startVoice(store))
                     .compose(x -> webhooks == null ? Future.succeededFuture() : webhooks.start())
                     .compose(x -> deployHttp(api.router()))
+                    .compose(x -> smtp.start().map(port -> {
+                        smtpPort = port;
+                        LOG.info("SMTP listening on port {}", port);
+                        return null;
+                    }))
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
@@ -262,9 +296,13 @@ public final class SwitchboardServer {
         return agiPort;
     }
 
-    /** The one line scripts and tests wait for. The SMTP listener arrives with the email channel. */
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    /** The one line scripts and tests wait for. */
     public String readyLine() {
-        return "switchboard ready http=" + httpPort() + " agi=" + agiPort + " smtp=disabled redis=" + redisUri();
+        return "switchboard ready http=" + httpPort() + " agi=" + agiPort + " smtp=" + smtpPort + " redis=" + redisUri();
     }
 
     public Future<Void> stop() {
@@ -288,7 +326,13 @@ public final class SwitchboardServer {
         }
         // channels first, so no AMI event reaches a closed Redis connection
         Future<Void> closed = Future.join(amiLinks.stream().map(AmiLink::stop).toList()).<Void>mapEmpty()
-                .transform(ar -> Future.all(deployments.stream().map(vertx::undeploy).toList())).mapEmpty();
+                .transform(ar -> {
+                    List<Future<?>> closing = new ArrayList<>(deployments.stream().map(vertx::undeploy).toList());
+                    if (smtp != null) {
+                        closing.add(smtp.stop());
+                    }
+                    return Future.all(closing);
+                }).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {
             if (redis != null) {
                 redis.close();

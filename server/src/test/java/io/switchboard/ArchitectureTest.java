@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The routing and SLA domains stay plain Java: no Vert.x, Redis, Asterisk or expression-engine types. */
+/** The routing, SLA and case domains stay plain Java: no Vert.x, Redis, Asterisk or expression-engine types. */
 class ArchitectureTest {
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.switchboard");
@@ -28,6 +28,15 @@ class ArchitectureTest {
                         "dev.cel..", "org.snakeyaml..", "io.micrometer..", "io.switchboard.store..",
                         "io.switchboard.api..", "io.switchboard.engine..", "io.switchboard.rules..",
                         "io.switchboard.metrics..", "io.switchboard.config..")
+                .check(classes);
+    }
+
+    @Test
+    void theCaseDomainHasNoInfrastructureImports() {
+        noClasses().that().resideInAPackage("io.switchboard.cases..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.lettuce..", "org.asteriskjava..",
+                        "dev.cel..", "org.snakeyaml..", "io.micrometer..", "io.switchboard.store..",
+                        "io.switchboard.api..", "io.switchboard.engine..", "io.switchboard.metrics..")
                 .check(classes);
     }
 

@@ -32,6 +32,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"),
             Map.entry("SWITCHBOARD_WEBHOOK_URLS", "webhooks.urls"),
             Map.entry("SWITCHBOARD_AMI_URLS", "voice.amiUrls"),
+            Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
+            Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
             Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"));
 
@@ -142,6 +144,11 @@ public final class ConfigLoader {
                         Duration.ofHours(integer("voice.recontactWindowHours",
                                 SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 0, 24 * 30))),
                 sla(configDir),
+                new SwitchboardConfig.Chat(
+                        Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
+                                SwitchboardConfig.Chat.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1, 86_400)),
+                        Duration.ofMillis(integer("chat.positionIntervalMillis",
+                                SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000))),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -159,7 +166,8 @@ public final class ConfigLoader {
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.outboundContext", "voice.ivrFile",
-            "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept");
+            "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
+            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis");
 
     private SwitchboardConfig.Sla sla(Path configDir) {
         String file = text("sla.file", SwitchboardConfig.Sla.DEFAULT_FILE).trim();

@@ -10,7 +10,7 @@ import java.util.List;
  * what it is: {@code config/switchboard.yaml}.
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
-                                PriorityPolicy priority, Webhooks webhooks, Voice voice, Sla sla,
+                                PriorityPolicy priority, Webhooks webhooks, Voice voice, Sla sla, Chat chat,
                                 Path configDir) {
 
     /**
@@ -25,6 +25,17 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         public static final String DEFAULT_CONNECT_CONTEXT = "switchboard-connect";
         public static final String DEFAULT_OUTBOUND_CONTEXT = "switchboard-outbound";
         public static final Duration DEFAULT_RECONTACT_WINDOW = Duration.ofHours(24);
+    }
+
+    /**
+     * The web chat channel.
+     *
+     * @param idleTimeout a chat with an agent where nobody writes for this long is closed with a message
+     * @param positionInterval how often a waiting customer is told its place in line
+     */
+    public record Chat(Duration idleTimeout, Duration positionInterval) {
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+        public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(5);
     }
 
     /** @param instances event loops serving HTTP; one per core by default */

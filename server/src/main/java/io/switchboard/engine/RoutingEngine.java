@@ -67,6 +67,11 @@ public final class RoutingEngine {
         return rules.get();
     }
 
+    /** Routing time, epoch ms (the clock tests move). */
+    public long now() {
+        return store.now();
+    }
+
     public PriorityPolicy priority() {
         return priority;
     }
@@ -274,12 +279,19 @@ public final class RoutingEngine {
                 : CustomerRecords.customer(id, hash));
     }
 
+    public Future<Boolean> customerExists(String id) {
+        return store.hash(keys.customer(id)).map(hash -> !hash.isEmpty());
+    }
+
     /** Saves a customer and indexes its phone numbers, so a caller is recognised by caller id. */
     public Future<Void> saveCustomer(Customer customer) {
         List<Future<Void>> writes = new ArrayList<>();
         writes.add(store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer)));
         for (String phone : customer.phones()) {
             writes.add(store.hset(keys.customersByPhone(), Map.of(normalizedPhone(phone), customer.id())));
+        }
+        for (String email : customer.emails()) {
+            writes.add(store.hset(keys.customersByEmail(), Map.of(normalizedEmail(email), customer.id())));
         }
         return Future.all(writes).mapEmpty();
     }
@@ -290,6 +302,19 @@ public final class RoutingEngine {
             return Future.succeededFuture();
         }
         return store.hget(keys.customersByPhone(), normalizedPhone(phone));
+    }
+
+    /** The customer whose email address this is, or null. */
+    public Future<String> customerIdByEmail(String email) {
+        if (email == null || email.isBlank()) {
+            return Future.succeededFuture();
+        }
+        return store.hget(keys.customersByEmail(), normalizedEmail(email));
+    }
+
+    /** Addresses compare without case: Ada@Example.com and ada@example.com are one customer. */
+    static String normalizedEmail(String email) {
+        return email.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Digits only, so "+1 (555) 123-0001" and "15551230001" are the same caller. */

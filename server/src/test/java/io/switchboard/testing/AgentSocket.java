@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 
-/** An agent desktop's event stream, as received over a real WebSocket. */
+/** A JSON WebSocket as a client sees it: an agent desktop's event stream, or a chat customer's widget. */
 public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
     private final List<JsonObject> received = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
@@ -82,6 +82,11 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
         synchronized (received) {
             return List.copyOf(received);
         }
+    }
+
+    /** Sends one JSON frame (and waits until it is handed to the socket, so frames keep their order). */
+    public void send(JsonObject frame) {
+        socket.sendText(frame.encode(), true).join();
     }
 
     @Override

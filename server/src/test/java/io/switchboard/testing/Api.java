@@ -48,6 +48,16 @@ public final class Api {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(String.valueOf(body))));
     }
 
+    public Reply patch(String path, Object body) {
+        return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(String.valueOf(body))));
+    }
+
+    /** A POST with another body type (text/csv, ...). */
+    public Reply post(String path, String contentType, String body) {
+        return send(request(path).setHeader("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Reply postRaw(String path, String body) {
         return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -104,6 +114,20 @@ public final class Api {
             return socket;
         } catch (Exception e) {
             throw new IllegalStateException("cannot open supervisor events", e);
+        }
+    }
+
+    /** Opens the customers' chat WebSocket (no token), as the widget does. */
+    public AgentSocket chat() {
+        AgentSocket socket = new AgentSocket();
+        try {
+            WebSocket ws = CLIENT.newWebSocketBuilder()
+                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/chat"), socket)
+                    .get(10, TimeUnit.SECONDS);
+            socket.attach(ws);
+            return socket;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the chat socket", e);
         }
     }
 

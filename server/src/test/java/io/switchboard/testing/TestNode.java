@@ -62,6 +62,7 @@ public final class TestNode implements AutoCloseable {
             env.put("SWITCHBOARD_REDIS_KEY_PREFIX", prefix);
             env.put("SWITCHBOARD_HTTP_PORT", "0");
             env.put("SWITCHBOARD_AGI_PORT", "0");
+            env.put("SWITCHBOARD_SMTP_PORT", "0");
             env.put("SWITCHBOARD_ADMIN_KEY", ADMIN_KEY);
             env.put("SWITCHBOARD_SUPERVISOR_KEYS", "test-supervisor-key");
             env.put("SWITCHBOARD_SLA_FILE", ""); // agreements change priorities: tests opt in with sla(...)

@@ -1,9 +1,13 @@
 package io.switchboard.api.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.email.EmailChannel;
 import io.switchboard.engine.ApiException;
+import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
+import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.SlaService;
 import io.switchboard.engine.StatsService;
@@ -43,10 +47,15 @@ public final class HttpApi {
     private final long maxBodyBytes;
     private final SlaApi slaApi;
     private final java.util.function.Supplier<VoiceChannel> voiceChannel;
+    private final CaseApi cases;
+    private final CustomerService customers;
+    private final ChatApi chat;
+    private final EmailChannel email;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
-                   SupervisorEventHub supervisors, java.util.function.Supplier<VoiceChannel> voiceChannel) {
+                   SupervisorEventHub supervisors, java.util.function.Supplier<VoiceChannel> voiceChannel,
+                   CaseService caseService, CustomerService customers, ChatChannel chat, EmailChannel email) {
         this.voiceChannel = voiceChannel;
         this.vertx = vertx;
         this.engine = engine;
@@ -57,6 +66,10 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.slaApi = new SlaApi(sla, supervisors);
+        this.cases = new CaseApi(caseService);
+        this.customers = customers;
+        this.chat = new ChatApi(chat, engine);
+        this.email = email;
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -77,6 +90,7 @@ public final class HttpApi {
             ctx.next();
         }).handler(auth::handle).handler(this::agentEvents);
         slaApi.mountSocket(router, auth);
+        chat.mountPublic(router);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
         router.route("/api/v1/*").handler(auth::handle);
@@ -98,6 +112,13 @@ public final class HttpApi {
 
         router.post("/api/v1/interactions").handler(this::createInteraction);
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
+        router.get("/api/v1/interactions/:id/email").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(json -> email.message(json.getString("id"))).map(message -> {
+                    if (message.isEmpty()) {
+                        throw ApiException.notFound("interaction " + ctx.pathParam("id") + " has no email");
+                    }
+                    return new JsonObject(new LinkedHashMap<>(message));
+                })));
         router.post("/api/v1/interactions/:id/wrapup").handler(ctx ->
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
@@ -152,10 +173,10 @@ public final class HttpApi {
         slaApi.mount(router);
 
         router.post("/api/v1/customers").handler(this::importCustomers);
-        router.get("/api/v1/customers/:id").handler(ctx -> {
-            principal(ctx).requireStaff();
-            reply(ctx, engine.customer(ctx.pathParam("id")).map(CustomerRecords::json));
-        });
+        router.get("/api/v1/customers/:id").handler(this::customerView);
+
+        cases.mount(router);
+        chat.mount(router);
 
         router.route().failureHandler(Errors::handle);
         router.route().last().handler(ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));
@@ -298,9 +319,26 @@ public final class HttpApi {
         })).onFailure(ctx::fail);
     }
 
+    /** The 360° view: staff see every customer, an agent the customer of an interaction it holds or is offered. */
+    private void customerView(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        String id = ctx.pathParam("id");
+        Future<Boolean> allowed = principal.isAgent() ? customers.agentServes(principal.agentId(), id)
+                : Future.succeededFuture(true);
+        reply(ctx, allowed.compose(ok -> ok ? customers.view(id) : Future.failedFuture(
+                ApiException.forbidden("an agent may read the customer of an interaction it holds or is offered"))));
+    }
+
     private void importCustomers(RoutingContext ctx) {
         principal(ctx).requireAdmin();
-        Object parsed = ctx.body().asJsonArray() != null ? ctx.body().asJsonArray() : body(ctx);
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/csv")) {
+            importCsv(ctx);
+            return;
+        }
+        // one customer or an array of them (asJsonArray() on an object body throws, so look first)
+        boolean isArray = ctx.body() != null && ctx.body().length() > 0 && ctx.body().asString().strip().startsWith("[");
+        Object parsed = isArray ? ctx.body().asJsonArray() : body(ctx);
         List<Customer> customers = new ArrayList<>();
         if (parsed instanceof JsonArray array) {
             for (int i = 0; i < array.size(); i++) {
@@ -317,6 +355,19 @@ public final class HttpApi {
         List<Future<Void>> saves = customers.stream().map(engine::saveCustomer).toList();
         Future.all(saves).onSuccess(v -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("imported", customers.size()).encode())).onFailure(ctx::fail);
+    }
+
+    private void importCsv(RoutingContext ctx) {
+        List<CustomerService.Contact> contacts = CustomerCsv.parse(ctx.body().asString());
+        for (int i = 0; i < contacts.size(); i++) {
+            String tier = contacts.get(i).tier();
+            if (!tier.isEmpty() && !engine.priority().knowsTier(tier)) {
+                throw ApiException.unprocessable("CSV row " + (i + 2) + ": unknown tier '" + tier + "'");
+            }
+        }
+        customers.importContacts(contacts).onSuccess(r -> ctx.response().setStatusCode(201)
+                .putHeader("Content-Type", "application/json").end(new JsonObject().put("imported", r.imported())
+                        .put("matched", r.matched()).put("created", r.created()).encode())).onFailure(ctx::fail);
     }
 
     private static Customer customer(JsonObject json, String where) {
@@ -356,11 +407,11 @@ public final class HttpApi {
         }
     }
 
-    private static Principal principal(RoutingContext ctx) {
+    static Principal principal(RoutingContext ctx) {
         return ctx.get(Principal.CONTEXT_KEY);
     }
 
-    private static JsonObject body(RoutingContext ctx) {
+    static JsonObject body(RoutingContext ctx) {
         if (ctx.body() == null || ctx.body().length() == 0) {
             return new JsonObject();
         }
@@ -371,7 +422,7 @@ public final class HttpApi {
         return json;
     }
 
-    private static String required(JsonObject body, String field) {
+    static String required(JsonObject body, String field) {
         Object value = body.getValue(field);
         if (!(value instanceof String s) || s.isBlank()) {
             throw ApiException.badRequest("'" + field + "' is required");
@@ -386,7 +437,7 @@ public final class HttpApi {
         return n.intValue();
     }
 
-    private static void reply(RoutingContext ctx, Future<?> result) {
+    static void reply(RoutingContext ctx, Future<?> result) {
         result.onSuccess(value -> {
             if (value instanceof JsonArray array) {
                 ctx.response().putHeader("Content-Type", "application/json").end(array.encode());

@@ -66,6 +66,16 @@ public record RedisKeys(String prefix) {
         return prefix + ":customer:" + id;
     }
 
+    /** Hash: lower-cased email address to customer id. */
+    public String customersByEmail() {
+        return prefix + ":customers-by-email";
+    }
+
+    /** List of the customer's interaction ids, newest first, capped (kept by router.lua's enqueue). */
+    public String customerInteractions(String id) {
+        return customer(id) + ":interactions";
+    }
+
     /** Stream of every routing event, read by webhook delivery through a consumer group. */
     public String events() {
         return prefix + ":events";
@@ -96,5 +106,65 @@ public record RedisKeys(String prefix) {
     /** Pub/sub channel of SLA events (warn, breach, severity, met), for supervisors on any node. */
     public String slaEvents() {
         return prefix + ":sla:events";
+    }
+
+    /** Counter behind the short case ids ({@code C-10001}). */
+    public String caseSequence() {
+        return prefix + ":case-seq";
+    }
+
+    /** Hash: one case (see cases.lua). */
+    public String caseRecord(String id) {
+        return prefix + ":case:" + id;
+    }
+
+    /** Sorted set of every case id by creation time. */
+    public String cases() {
+        return prefix + ":cases";
+    }
+
+    /** Sorted set of a customer's case ids by creation time. */
+    public String casesByCustomer(String customerId) {
+        return prefix + ":cases:customer:" + customerId;
+    }
+
+    /** Sorted set of the case ids in a status (new, open, ...) by creation time. */
+    public String casesByStatus(String status) {
+        return prefix + ":cases:status:" + status;
+    }
+
+    /** Sorted set of the case ids of a type by creation time. */
+    public String casesByType(String type) {
+        return prefix + ":cases:type:" + type;
+    }
+
+    /** List: a chat interaction's transcript, one JSON message an entry, in order (see chat.lua). */
+    public String chatTranscript(String interactionId) {
+        return interaction(interactionId) + ":transcript";
+    }
+
+    /** String: a chat session token's interaction id (expires). */
+    public String chatSession(String token) {
+        return prefix + ":chat-session:" + token;
+    }
+
+    /** String: the customer's CSAT score of a chat, set once. */
+    public String chatRating(String interactionId) {
+        return interaction(interactionId) + ":csat";
+    }
+
+    /** Pub/sub channel of customer-facing chat events (agent messages, agent joined, ended), to every node. */
+    public String chatEvents() {
+        return prefix + ":chat";
+    }
+
+    /** Hash: Message-ID of an email taken in to the id of its case, so replies find their case. */
+    public String emailThreads() {
+        return prefix + ":email:threads";
+    }
+
+    /** Hash: an email interaction's message (from, subject, text, messageId, caseId). */
+    public String emailMessage(String interactionId) {
+        return interaction(interactionId) + ":email";
     }
 }

@@ -46,6 +46,8 @@ local CMD = ARGV[7]
 local CAPACITY_CHANNELS = {'voice', 'chat', 'email'}
 
 local function key(...) return P .. ':' .. table.concat({...}, ':') end
+-- interactions kept on a customer's timeline (customer:<id>:interactions); older ones drop off
+local CUSTOMER_TIMELINE = 200
 
 local events = {}
 local function emit(ev)
@@ -410,6 +412,12 @@ commands.enqueue = function()
   local h = cjson.decode(A[9])
   for k, v in pairs(h) do redis.call('HSET', ikey, k, str(v)) end
   redis.call('HSET', ikey, 'created', NOW, 'queued', NOW, 'entered', NOW, 'offers', 0, 'updated', NOW)
+  if not blank(h.customerId) then
+    -- the customer's timeline (360 view), newest first, capped so a frequent caller's list stays small
+    local timeline = key('customer', h.customerId, 'interactions')
+    redis.call('LPUSH', timeline, iid)
+    redis.call('LTRIM', timeline, 0, CUSTOMER_TIMELINE - 1)
+  end
   set_status(iid, 'queued', 'created')
   enter_step(iid, 0)
   local f = fields(iid)

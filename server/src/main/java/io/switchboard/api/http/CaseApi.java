@@ -1,0 +1,157 @@
+package io.switchboard.api.http;
+
+import static io.switchboard.api.http.HttpApi.body;
+import static io.switchboard.api.http.HttpApi.principal;
+import static io.switchboard.api.http.HttpApi.reply;
+import static io.switchboard.api.http.HttpApi.required;
+
+import io.switchboard.cases.Case;
+import io.switchboard.cases.CaseNote;
+import io.switchboard.cases.CasePriority;
+import io.switchboard.cases.CaseStatus;
+import io.switchboard.cases.CaseType;
+import io.switchboard.cases.Complaint;
+import io.switchboard.engine.ApiException;
+import io.switchboard.engine.CaseRecords;
+import io.switchboard.engine.CaseService;
+import io.switchboard.routing.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code /api/v1/cases}: staff see and change every case; an agent creates cases and works the cases
+ * assigned to it. Domain rule violations answer 409 (a transition the status does not allow), bad
+ * values 400, unknown customers or another customer's interaction 422.
+ */
+final class CaseApi {
+    private static final int DEFAULT_LIMIT = 50;
+
+    private final CaseService cases;
+
+    CaseApi(CaseService cases) {
+        this.cases = cases;
+    }
+
+    void mount(Router router) {
+        router.post("/api/v1/cases").handler(this::create);
+        router.get("/api/v1/cases").handler(this::search);
+        router.get("/api/v1/cases/:id").handler(ctx -> reply(ctx, visible(ctx).map(CaseRecords::json)));
+        router.patch("/api/v1/cases/:id").handler(this::update);
+        router.post("/api/v1/cases/:id/notes").handler(ctx -> {
+            String text = required(body(ctx), "text");
+            Principal principal = principal(ctx);
+            String author = principal.isAgent() ? principal.agentId() : principal.role().name().toLowerCase();
+            change(ctx, c -> c.addNote(new CaseNote(cases.now(), author, text), cases.now()));
+        });
+        router.post("/api/v1/cases/:id/interactions").handler(ctx -> {
+            String interactionId = required(body(ctx), "interactionId");
+            reply(ctx, visible(ctx).compose(c -> cases.link(c.id(), interactionId)).map(CaseRecords::json));
+        });
+        router.post("/api/v1/cases/:id/resolve").handler(ctx -> {
+            JsonObject body = body(ctx);
+            String resolution = required(body, "resolution");
+            String disposition = body.getString("disposition");
+            change(ctx, c -> c.resolve(resolution, disposition, cases.now()));
+        });
+    }
+
+    private void create(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        JsonObject body = body(ctx);
+        CaseType type = CaseType.parse(required(body, "type"));
+        String customerId = required(body, "customerId");
+        if (!Ids.isValid(customerId)) {
+            throw ApiException.badRequest("customerId must be 1-64 letters, digits, '-', '_' or '.'");
+        }
+        String priority = body.getString("priority");
+        JsonObject complaint = body.getJsonObject("complaint");
+        String agentId = body.getString("agentId", principal.isAgent() ? principal.agentId() : null);
+        if (principal.isAgent() && !principal.agentId().equals(agentId)) {
+            throw ApiException.forbidden("an agent opens cases assigned to itself");
+        }
+        CaseService.NewCase request = new CaseService.NewCase(type, customerId, body.getString("subject"),
+                priority == null ? null : CasePriority.parse(priority), agentId, body.getString("team"),
+                complaint == null ? null : CaseRecords.complaint(complaint), body.getString("interactionId"));
+        cases.open(request).onSuccess(c -> {
+            ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/cases/" + c.id());
+            ctx.json(CaseRecords.json(c));
+        }).onFailure(ctx::fail);
+    }
+
+    private void search(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        String customerId = param(ctx, "customerId");
+        String status = param(ctx, "status");
+        String type = param(ctx, "type");
+        String agentId = principal.isAgent() ? principal.agentId() : param(ctx, "agentId");
+        int limit = limit(ctx);
+        reply(ctx, cases.search(customerId, status == null ? null : CaseStatus.parse(status),
+                        type == null ? null : CaseType.parse(type), agentId, limit)
+                .map(list -> new JsonArray(list.stream().map(CaseRecords::json).toList())));
+    }
+
+    private void update(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        String status = body.getString("status");
+        String priority = body.getString("priority");
+        CaseStatus newStatus = status == null ? null : CaseStatus.parse(status);
+        CasePriority newPriority = priority == null ? null : CasePriority.parse(priority);
+        boolean assigning = body.containsKey("agentId") || body.containsKey("team");
+        JsonObject complaintJson = body.getJsonObject("complaint");
+        Complaint complaint = complaintJson == null ? null : CaseRecords.complaint(complaintJson);
+        if (principal(ctx).isAgent() && body.containsKey("agentId")) {
+            throw ApiException.forbidden("assigning cases to agents needs an admin or supervisor key");
+        }
+        change(ctx, c -> {
+            long now = cases.now();
+            Case out = c;
+            if (assigning) {
+                out = out.assign(body.getString("agentId", c.agentId()), body.getString("team", c.team()), now);
+            }
+            if (newPriority != null) {
+                out = out.withPriority(newPriority, now);
+            }
+            if (complaint != null) {
+                out = out.withComplaint(complaint, now);
+            }
+            return newStatus == null ? out : out.moveTo(newStatus, now);
+        });
+    }
+
+    private void change(RoutingContext ctx, UnaryOperator<Case> change) {
+        reply(ctx, visible(ctx).compose(c -> cases.change(c.id(), change)).map(CaseRecords::json));
+    }
+
+    /** The case, if the caller may work it: staff always, an agent when it is assigned to it. */
+    private Future<Case> visible(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        return cases.get(ctx.pathParam("id")).map(c -> {
+            if (principal.isAgent() && !principal.agentId().equals(c.agentId())) {
+                throw ApiException.forbidden("this case is not assigned to you");
+            }
+            return c;
+        });
+    }
+
+    private static String param(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static int limit(RoutingContext ctx) {
+        String value = param(ctx, "limit");
+        try {
+            int limit = value == null ? DEFAULT_LIMIT : Integer.parseInt(value);
+            if (limit < 1 || limit > CaseService.MAX_SEARCH) {
+                throw new NumberFormatException();
+            }
+            return limit;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("limit must be 1-" + CaseService.MAX_SEARCH);
+        }
+    }
+}

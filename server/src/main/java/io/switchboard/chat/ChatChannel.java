@@ -1,0 +1,283 @@
+package io.switchboard.chat;
+
+import io.switchboard.cases.Case;
+import io.switchboard.cases.CaseType;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.ApiException;
+import io.switchboard.engine.CaseService;
+import io.switchboard.engine.CustomerService;
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.metrics.ChatMetrics;
+import io.switchboard.metrics.RoutingObserver;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.InteractionRequest;
+import io.switchboard.store.redis.ChatStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web chat channel. A customer's WebSocket ({@link ChatSession}) lives on one node, the agent's on
+ * any other: messages go through Redis (transcript list + pub/sub, appended and published in one
+ * atomic step, so both sides see the transcript's order). Customer-bound events are published on the
+ * chat channel and delivered by the node holding that customer's socket; agent-bound ones on the agent
+ * bus, which every node already delivers to agent WebSockets.
+ *
+ * <p>It reacts to the routing changes its node commits (like the voice channel): {@code assigned} tells
+ * the customer an agent joined, {@code wrapping}/{@code completed}/{@code canceled} that the chat ended.
+ */
+public final class ChatChannel implements RoutingObserver {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatChannel.class);
+    /** A session token outlives any chat; it only lets the widget name its chat. */
+    private static final Duration SESSION_TTL = Duration.ofDays(1);
+
+    private final Vertx vertx;
+    private final RoutingEngine engine;
+    private final CustomerService customers;
+    private final CaseService cases;
+    private final ChatStore store;
+    private final ChatMetrics metrics;
+    private final SwitchboardConfig.Chat settings;
+    private final SecureRandom random = new SecureRandom();
+    /** The customers' sockets on this node, by interaction id. */
+    private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
+
+    public ChatChannel(Vertx vertx, RoutingEngine engine, CustomerService customers, CaseService cases,
+                       ChatStore store, ChatMetrics metrics, SwitchboardConfig.Chat settings) {
+        this.vertx = vertx;
+        this.engine = engine;
+        this.customers = customers;
+        this.cases = cases;
+        this.store = store;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    /** A customer's WebSocket was opened (on an HTTP event loop); the session runs on that loop's context. */
+    public void accept(ServerWebSocket socket) {
+        new ChatSession(this, socket, vertx.getOrCreateContext(), vertx).start();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    SwitchboardConfig.Chat settings() {
+        return settings;
+    }
+
+    ChatMetrics metrics() {
+        return metrics;
+    }
+
+    // --------------------------------------------------------------------------- customer side
+
+    /** What starting a chat gives the customer. */
+    record Started(String interactionId, String token, String caseId) {
+    }
+
+    /** The pre-chat form becomes a chat interaction of a known (by email) or new customer, linked to a case. */
+    Future<Started> start(PreChat form) {
+        return customers.findOrCreateByEmail(form.name(), form.email(), form.language()).compose(customerId -> {
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            if (!form.topic().isEmpty()) {
+                attributes.put("topic", form.topic());
+            }
+            if (!form.language().isEmpty()) {
+                attributes.put("language", form.language());
+            }
+            attributes.put("customerName", form.name());
+            return engine.createInteraction(new InteractionRequest(Channel.CHAT, attributes, customerId, null, 0))
+                    .compose(created -> {
+                        String id = created.getString("id");
+                        String token = token();
+                        return Future.all(store.saveSession(token, id, SESSION_TTL), caseFor(customerId, id, form))
+                                .map(all -> new Started(id, token, all.<String>resultAt(1)));
+                    });
+        });
+    }
+
+    /** Links the chat to the customer's newest live case, or opens one. */
+    private Future<String> caseFor(String customerId, String interactionId, PreChat form) {
+        return cases.search(customerId, null, null, null, CaseService.MAX_SEARCH).compose(list -> {
+            Case live = list.stream().filter(c -> c.status().live()).findFirst().orElse(null);
+            if (live != null) {
+                return cases.link(live.id(), interactionId).map(Case::id);
+            }
+            String subject = "Chat" + (form.topic().isEmpty() ? "" : ": " + form.topic());
+            return cases.open(new CaseService.NewCase(CaseType.SERVICE_REQUEST, customerId, subject, null, null, null,
+                    null, interactionId)).map(Case::id);
+        });
+    }
+
+    void register(String interactionId, ChatSession session) {
+        sessions.put(interactionId, session);
+    }
+
+    void unregister(String interactionId, ChatSession session) {
+        sessions.remove(interactionId, session);
+    }
+
+    /** Stores the customer's message and, once an agent holds the chat, sends it to that agent. */
+    Future<Long> customerMessage(String interactionId, String text) {
+        return store.interactionFields(interactionId, "agent", "status").compose(f -> {
+            String agent = "assigned".equals(f.get(1)) ? f.get(0) : null;
+            JsonObject message = message(interactionId, "customer", text);
+            if (agent != null && !agent.isEmpty()) {
+                message.put("agent", agent);
+                return store.append(interactionId, message, store.keys().bus());
+            }
+            return store.append(interactionId, message, null);
+        });
+    }
+
+    Future<Void> customerTyping(String interactionId) {
+        return store.interactionFields(interactionId, "agent", "status").compose(f ->
+                "assigned".equals(f.get(1)) && f.get(0) != null && !f.get(0).isEmpty()
+                        ? store.publish(store.keys().bus(), new JsonObject().put("type", "chat_typing")
+                                .put("agent", f.get(0)).put("interaction", interactionId).put("from", "customer"))
+                        : Future.succeededFuture());
+    }
+
+    /**
+     * The customer left: before an agent joined the chat is abandoned; with an agent, the agent is told
+     * and wraps up. Returns the outcome counted.
+     */
+    Future<String> customerLeft(String interactionId, String queue) {
+        return endBy(interactionId, "The customer left the chat.", "customer_left")
+                .onSuccess(outcome -> metrics.ended(queue, outcome));
+    }
+
+    /** Nobody wrote for the idle time: the chat is closed with a message to both sides. */
+    Future<String> idleClose(String interactionId, String queue, String text) {
+        return endBy(interactionId, text, "idle_closed").onSuccess(outcome -> metrics.ended(queue, outcome));
+    }
+
+    private Future<String> endBy(String interactionId, String text, String outcome) {
+        return store.interactionFields(interactionId, "agent", "status").compose(f -> switch (f.get(1) == null ? "" : f.get(1)) {
+            case "queued", "reserved" -> engine.cancel(interactionId, "abandoned", "customer left the chat")
+                    .map("abandoned");
+            case "assigned" -> store.append(interactionId, message(interactionId, "system", text).put("agent", f.get(0)),
+                            store.keys().bus())
+                    .compose(seq -> engine.wrapUp(interactionId, null)).map(outcome);
+            default -> Future.succeededFuture("already_ended");
+        });
+    }
+
+    /** The customer's CSAT answer, counted once per chat. */
+    Future<Boolean> rate(String interactionId, int score) {
+        return store.rateOnce(interactionId, score).compose(first -> {
+            if (!first) {
+                return Future.succeededFuture(false);
+            }
+            return store.interactionFields(interactionId, "queue").map(f -> {
+                metrics.csat(f.get(0) == null ? "" : f.get(0), Channel.CHAT.wireName(), score);
+                return true;
+            });
+        });
+    }
+
+    /** The interaction as the API shows it (status, queue, position while queued). */
+    Future<JsonObject> interaction(String interactionId) {
+        return engine.interaction(interactionId);
+    }
+
+    // ------------------------------------------------------------------------------ agent side
+
+    /** The holding agent's message to the customer, wherever the customer is connected. */
+    public Future<JsonObject> agentMessage(String interactionId, String agentId, String text) {
+        String cleaned = ChatText.clean(text, "text", ChatText.MAX_MESSAGE);
+        if (cleaned.isEmpty()) {
+            return Future.failedFuture(ApiException.badRequest("'text' is required"));
+        }
+        return requireHolder(interactionId, agentId).compose(v ->
+                store.append(interactionId, message(interactionId, "agent", cleaned).put("agentId", agentId),
+                        store.keys().chatEvents())).map(seq -> {
+                            if (seq == 0) {
+                                throw ApiException.conflict("the transcript is full");
+                            }
+                            return new JsonObject().put("interaction", interactionId).put("seq", seq);
+                        });
+    }
+
+    public Future<Void> agentTyping(String interactionId, String agentId) {
+        return requireHolder(interactionId, agentId).compose(v -> store.publish(store.keys().chatEvents(),
+                new JsonObject().put("type", "typing").put("interaction", interactionId).put("from", "agent")));
+    }
+
+    public Future<JsonArray> transcript(String interactionId) {
+        return store.transcript(interactionId).map(list -> new JsonArray(list.stream().map(JsonObject::new).toList()));
+    }
+
+    private Future<Void> requireHolder(String interactionId, String agentId) {
+        return store.interactionFields(interactionId, "channel", "agent", "status").map(f -> {
+            if (f.get(0) == null) {
+                throw ApiException.notFound("no interaction '" + interactionId + "'");
+            }
+            if (!Channel.CHAT.wireName().equals(f.get(0))) {
+                throw ApiException.unprocessable("interaction " + interactionId + " is not a chat");
+            }
+            if (agentId == null || !agentId.equals(f.get(1))) {
+                throw ApiException.forbidden("only the agent holding the chat writes in it");
+            }
+            if (!"assigned".equals(f.get(2))) {
+                throw ApiException.conflict("the chat is " + f.get(2));
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------------- events (this node)
+
+    /** A customer-bound event from the chat pub/sub channel; the node holding the customer delivers it. */
+    public void deliver(JsonObject event) {
+        ChatSession session = sessions.get(event.getString("interaction", ""));
+        if (session != null) {
+            session.deliver(event);
+        }
+    }
+
+    @Override
+    public void committed(String command, long nanos, List<JsonObject> events) {
+        for (JsonObject event : events) {
+            if (!Channel.CHAT.wireName().equals(event.getString("channel"))) {
+                continue;
+            }
+            String type = event.getString("type", "");
+            JsonObject out = switch (type) {
+                case "assigned" -> new JsonObject().put("type", "agent_joined").put("agentId", event.getString("agent"));
+                case "wrapping", "completed", "canceled", "transferred" ->
+                        new JsonObject().put("type", type.equals("transferred") ? "transferred" : "ended")
+                                .put("reason", type);
+                default -> null;
+            };
+            if (out != null) {
+                store.publish(store.keys().chatEvents(), out.put("interaction", event.getString("interaction")))
+                        .onFailure(e -> LOG.warn("chat event for {} not published: {}", event.getString("interaction"),
+                                e.getMessage()));
+            }
+        }
+    }
+
+    private JsonObject message(String interactionId, String from, String text) {
+        return new JsonObject().put("type", "chat_message").put("interaction", interactionId).put("from", from)
+                .put("text", text).put("at", engine.now());
+    }
+
+    private String token() {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        return "chs_" + HexFormat.of().formatHex(bytes);
+    }
+}

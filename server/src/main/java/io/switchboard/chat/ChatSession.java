@@ -1,0 +1,261 @@
+package io.switchboard.chat;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One customer's chat WebSocket on this node. Frames from the customer (JSON with a {@code type}:
+ * {@code start}, {@code message}, {@code typing}, {@code leave}, {@code rating}) are handled one after
+ * another (each waits for the previous one's Redis round trip), so the customer's messages keep their
+ * order. Every state change runs on the session's own context: socket frames arrive there, events from
+ * pub/sub and timers are moved there.
+ *
+ * <p>States: {@code form} (waiting for the pre-chat form) -> {@code queued} (told its place in line
+ * every positionInterval) -> {@code chatting} (an agent joined; idle timer running) -> {@code ended}
+ * (only a rating is still taken).
+ */
+final class ChatSession {
+    private enum State { FORM, QUEUED, CHATTING, ENDED }
+
+    private final ChatChannel channel;
+    private final ServerWebSocket socket;
+    private final Context context;
+    private final Vertx vertx;
+    private State state = State.FORM;
+    private String interactionId;
+    private String queue = "";
+    private long positionTimer = -1;
+    private long idleTimer = -1;
+    private Future<Void> tail = Future.succeededFuture();
+
+    ChatSession(ChatChannel channel, ServerWebSocket socket, Context context, Vertx vertx) {
+        this.channel = channel;
+        this.socket = socket;
+        this.context = context;
+        this.vertx = vertx;
+    }
+
+    void start() {
+        socket.textMessageHandler(text -> tail = tail.transform(ar -> frame(text)));
+        socket.closeHandler(v -> tail = tail.transform(ar -> closed()));
+    }
+
+    /** An event for this chat from pub/sub; handled on the session's context. */
+    void deliver(JsonObject event) {
+        context.runOnContext(v -> onEvent(event));
+    }
+
+    // ---------------------------------------------------------------------- from the customer
+
+    private Future<Void> frame(String text) {
+        JsonObject frame;
+        try {
+            frame = new JsonObject(text);
+        } catch (DecodeException e) {
+            return error("frames are JSON objects");
+        }
+        try {
+            return switch (frame.getString("type", "")) {
+                case "start" -> begin(frame);
+                case "message" -> message(frame);
+                case "typing" -> state == State.CHATTING ? channel.customerTyping(interactionId)
+                        : Future.<Void>succeededFuture();
+                case "leave" -> leave();
+                case "rating" -> rating(frame);
+                default -> error("unknown frame type '" + frame.getString("type") + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            return error(e.getMessage());
+        }
+    }
+
+    private Future<Void> begin(JsonObject frame) {
+        if (state != State.FORM) {
+            return error("the chat has started already");
+        }
+        PreChat form = new PreChat(frame.getString("name"), frame.getString("email"), frame.getString("topic"),
+                frame.getString("language"));
+        return channel.start(form).compose(started -> {
+            interactionId = started.interactionId();
+            channel.register(interactionId, this);
+            state = State.QUEUED;
+            send(new JsonObject().put("type", "started").put("interaction", interactionId)
+                    .put("token", started.token()).put("caseId", started.caseId()));
+            return position();
+        }).recover(e -> error("the chat could not start: " + e.getMessage()));
+    }
+
+    private Future<Void> message(JsonObject frame) {
+        if (state != State.QUEUED && state != State.CHATTING) {
+            return error("no chat in progress");
+        }
+        String text = ChatText.clean(frame.getString("text"), "text", ChatText.MAX_MESSAGE);
+        if (text.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        restartIdleTimer();
+        return channel.customerMessage(interactionId, text)
+                .onSuccess(seq -> send(new JsonObject().put("type", "sent").put("seq", seq))).mapEmpty();
+    }
+
+    private Future<Void> leave() {
+        if (state != State.QUEUED && state != State.CHATTING) {
+            return Future.succeededFuture();
+        }
+        end();
+        return channel.customerLeft(interactionId, queue)
+                .onSuccess(outcome -> send(new JsonObject().put("type", "ended").put("reason", outcome))).mapEmpty();
+    }
+
+    private Future<Void> rating(JsonObject frame) {
+        if (state != State.ENDED) {
+            return error("rate the chat once it has ended");
+        }
+        Object score = frame.getValue("score");
+        if (!(score instanceof Integer s) || s < 1 || s > 5) {
+            return error("score is a whole number from 1 to 5");
+        }
+        return channel.rate(interactionId, s).onSuccess(counted -> send(new JsonObject().put("type", "rated")
+                .put("score", s).put("counted", counted))).mapEmpty();
+    }
+
+    /** The socket closed: a chat still waiting is abandoned; one with an agent ends (the agent wraps up). */
+    private Future<Void> closed() {
+        cancelTimers();
+        if (interactionId == null) {
+            return Future.succeededFuture();
+        }
+        channel.unregister(interactionId, this);
+        if (state == State.ENDED) {
+            return Future.succeededFuture();
+        }
+        state = State.ENDED;
+        return channel.customerLeft(interactionId, queue).mapEmpty();
+    }
+
+    // -------------------------------------------------------------------------- from routing
+
+    private void onEvent(JsonObject event) {
+        switch (event.getString("type", "")) {
+            case "chat_message" -> {
+                restartIdleTimer();
+                send(copyWithout(event, "agent"));
+            }
+            case "typing" -> send(new JsonObject().put("type", "typing").put("from", event.getString("from")));
+            case "agent_joined" -> {
+                if (state == State.QUEUED) {
+                    state = State.CHATTING;
+                    cancelPositionTimer();
+                    restartIdleTimer();
+                    send(new JsonObject().put("type", "agent_joined"));
+                }
+            }
+            case "transferred" -> {
+                if (state == State.CHATTING) {
+                    state = State.QUEUED;
+                    cancelIdleTimer();
+                    send(new JsonObject().put("type", "transferred"));
+                    tail = tail.transform(ar -> position());
+                }
+            }
+            case "ended" -> {
+                if (state == State.QUEUED || state == State.CHATTING) {
+                    end();
+                    channel.metrics().ended(queue, "agent_ended");
+                    send(new JsonObject().put("type", "ended").put("reason", event.getString("reason")));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    // ------------------------------------------------------------------------------- timers
+
+    /** Tells the waiting customer its place in line, then again every positionInterval while it waits. */
+    private Future<Void> position() {
+        if (state != State.QUEUED) {
+            return Future.succeededFuture();
+        }
+        return channel.interaction(interactionId).onSuccess(json -> {
+            queue = json.getString("queue", queue);
+            if (state == State.QUEUED && "queued".equals(json.getString("status"))) {
+                send(new JsonObject().put("type", "queued").put("position", json.getInteger("position"))
+                        .put("queue", queue));
+            }
+            if (state == State.QUEUED) {
+                cancelPositionTimer();
+                positionTimer = vertx.setTimer(channel.settings().positionInterval().toMillis(),
+                        id -> context.runOnContext(v -> tail = tail.transform(ar -> position())));
+            }
+        }).mapEmpty();
+    }
+
+    private void restartIdleTimer() {
+        if (state != State.CHATTING) {
+            return;
+        }
+        cancelIdleTimer();
+        idleTimer = vertx.setTimer(channel.settings().idleTimeout().toMillis(),
+                id -> context.runOnContext(v -> tail = tail.transform(ar -> idle())));
+    }
+
+    private Future<Void> idle() {
+        if (state != State.CHATTING) {
+            return Future.succeededFuture();
+        }
+        end();
+        long minutes = Math.max(1, channel.settings().idleTimeout().toMinutes());
+        String text = "This chat was closed after " + (channel.settings().idleTimeout().toSeconds() < 60
+                ? channel.settings().idleTimeout().toSeconds() + " seconds" : minutes + " minutes")
+                + " without messages.";
+        send(new JsonObject().put("type", "closed").put("reason", "idle").put("text", text));
+        return channel.idleClose(interactionId, queue, text).mapEmpty();
+    }
+
+    private void end() {
+        state = State.ENDED;
+        cancelTimers();
+    }
+
+    private void cancelTimers() {
+        cancelPositionTimer();
+        cancelIdleTimer();
+    }
+
+    private void cancelPositionTimer() {
+        if (positionTimer >= 0) {
+            vertx.cancelTimer(positionTimer);
+            positionTimer = -1;
+        }
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer >= 0) {
+            vertx.cancelTimer(idleTimer);
+            idleTimer = -1;
+        }
+    }
+
+    // ------------------------------------------------------------------------------- output
+
+    private Future<Void> error(String message) {
+        send(new JsonObject().put("type", "error").put("message", message));
+        return Future.succeededFuture();
+    }
+
+    private void send(JsonObject frame) {
+        if (!socket.isClosed()) {
+            socket.writeTextMessage(frame.encode());
+        }
+    }
+
+    private static JsonObject copyWithout(JsonObject event, String field) {
+        JsonObject copy = event.copy();
+        copy.remove(field);
+        return copy;
+    }
+}

@@ -1,0 +1,106 @@
+package io.switchboard.email;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses a received message (RFC 5322 + MIME) with Angus Mail. CPU work on the whole message: call it off
+ * the event loop. Throws IllegalArgumentException for a message that has no usable sender.
+ */
+public final class MimeParser {
+    /** Body text kept per email; longer bodies are cut (attachments are not kept at all). */
+    public static final int MAX_TEXT = 100_000;
+    private static final Pattern MESSAGE_ID = Pattern.compile("<([^<>\\s]{1,250})>");
+
+    private final Session session = Session.getInstance(new Properties());
+
+    public InboundEmail parse(byte[] raw) {
+        try {
+            MimeMessage message = new MimeMessage(session, new ByteArrayInputStream(raw));
+            InternetAddress from = sender(message);
+            List<String> references = new ArrayList<>();
+            ids(message.getHeader("In-Reply-To", " "), references);
+            List<String> older = new ArrayList<>();
+            ids(message.getHeader("References", " "), older);
+            for (int i = older.size() - 1; i >= 0; i--) {
+                if (!references.contains(older.get(i))) {
+                    references.add(older.get(i));
+                }
+            }
+            List<String> own = new ArrayList<>();
+            ids(message.getHeader("Message-ID", " "), own);
+            String text = text(message);
+            if (text.length() > MAX_TEXT) {
+                text = text.substring(0, MAX_TEXT);
+            }
+            String subject = message.getSubject();
+            return new InboundEmail(own.isEmpty() ? "" : own.get(0), from.getAddress().toLowerCase(java.util.Locale.ROOT),
+                    from.getPersonal() == null ? "" : from.getPersonal(), subject == null ? "" : subject.strip(),
+                    List.copyOf(references), text.strip());
+        } catch (MessagingException | IOException e) {
+            throw new IllegalArgumentException("unreadable message: " + e.getMessage(), e);
+        }
+    }
+
+    private static InternetAddress sender(MimeMessage message) throws MessagingException {
+        var from = message.getFrom();
+        if (from == null || from.length == 0 || !(from[0] instanceof InternetAddress address)
+                || address.getAddress() == null || !address.getAddress().contains("@")) {
+            throw new IllegalArgumentException("the message has no From address");
+        }
+        return address;
+    }
+
+    private static void ids(String header, List<String> out) {
+        if (header == null) {
+            return;
+        }
+        Matcher m = MESSAGE_ID.matcher(header);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+    }
+
+    /** The first text/plain part, else the first text/html part without its tags. */
+    private static String text(Part part) throws MessagingException, IOException {
+        String plain = find(part, "text/plain");
+        if (plain != null) {
+            return plain;
+        }
+        String html = find(part, "text/html");
+        return html == null ? "" : html.replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ")
+                .replaceAll("<[^>]+>", " ").replaceAll("[ \\t]+", " ");
+    }
+
+    private static String find(Part part, String type) throws MessagingException, IOException {
+        if (Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
+            return null;
+        }
+        if (part.isMimeType(type)) {
+            Object content = part.getContent();
+            return content instanceof String s ? s : null;
+        }
+        if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                String found = find(child, type);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,201 @@
+package io.switchboard.email.smtp;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One SMTP session (RFC 5321 section 4): greeting, EHLO/HELO, MAIL, RCPT, DATA (dot-stuffed, ended by a
+ * lone "."), RSET, NOOP, VRFY, QUIT. Runs on the socket's event loop; input is paused while a message is
+ * being stored, so replies keep the order of the commands (pipelining clients are served correctly).
+ * No STARTTLS or AUTH: it is an inbound MX behind the site's mail gateway.
+ */
+final class SmtpConnection {
+    /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets; text lines are allowed more here. */
+    private static final int MAX_LINE = 64 * 1024;
+    private static final int MAX_RECIPIENTS = 100;
+
+    private final NetSocket socket;
+    private final String hostname;
+    private final long maxMessageBytes;
+    private final Function<Envelope, Future<String>> delivery;
+    private final RecordParser parser;
+
+    private boolean greeted;
+    private String mailFrom;
+    private final List<String> recipients = new ArrayList<>();
+    private ByteArrayOutputStream data;
+    private boolean tooBig;
+
+    SmtpConnection(NetSocket socket, String hostname, long maxMessageBytes, Function<Envelope, Future<String>> delivery) {
+        this.socket = socket;
+        this.hostname = hostname;
+        this.maxMessageBytes = maxMessageBytes;
+        this.delivery = delivery;
+        this.parser = RecordParser.newDelimited("\n", socket);
+    }
+
+    void start() {
+        parser.maxRecordSize(MAX_LINE);
+        parser.exceptionHandler(e -> {
+            reply("500 5.5.2 line too long");
+            socket.close();
+        });
+        parser.handler(this::line);
+        reply("220 " + hostname + " Switchboard ESMTP");
+    }
+
+    private void line(Buffer buffer) {
+        byte[] bytes = buffer.getBytes();
+        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        if (data != null) {
+            dataLine(bytes, length);
+        } else {
+            command(new String(bytes, 0, length, StandardCharsets.US_ASCII));
+        }
+    }
+
+    private void command(String line) {
+        String verb = (line.length() >= 4 ? line.substring(0, 4) : line).toUpperCase(Locale.ROOT);
+        String argument = line.length() > 4 ? line.substring(4).strip() : "";
+        switch (verb) {
+            case "EHLO" -> {
+                greeted = true;
+                reset();
+                reply("250-" + hostname + "\r\n250-SIZE " + maxMessageBytes + "\r\n250-8BITMIME\r\n250 PIPELINING");
+            }
+            case "HELO" -> {
+                greeted = true;
+                reset();
+                reply("250 " + hostname);
+            }
+            case "MAIL" -> mail(argument);
+            case "RCPT" -> rcpt(argument);
+            case "DATA" -> {
+                if (recipients.isEmpty()) {
+                    reply("503 5.5.1 RCPT first");
+                } else {
+                    data = new ByteArrayOutputStream();
+                    tooBig = false;
+                    reply("354 End data with <CR><LF>.<CR><LF>");
+                }
+            }
+            case "RSET" -> {
+                reset();
+                reply("250 2.0.0 OK");
+            }
+            case "NOOP" -> reply("250 2.0.0 OK");
+            case "VRFY" -> reply("252 2.5.0 Cannot VRFY, but will accept the message");
+            case "QUIT" -> {
+                reply("221 2.0.0 Bye");
+                socket.close();
+            }
+            default -> reply("500 5.5.2 Command not recognized");
+        }
+    }
+
+    private void mail(String argument) {
+        if (!greeted) {
+            reply("503 5.5.1 EHLO first");
+        } else if (mailFrom != null) {
+            reply("503 5.5.1 Sender already given");
+        } else if (!argument.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
+            reply("501 5.5.4 Syntax: MAIL FROM:<address>");
+        } else {
+            String[] parts = argument.substring(5).strip().split("\\s+");
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].toUpperCase(Locale.ROOT);
+                if (p.startsWith("SIZE=") && parseSize(p.substring(5)) > maxMessageBytes) {
+                    reply("552 5.3.4 Message size exceeds fixed limit");
+                    return;
+                }
+            }
+            mailFrom = path(parts[0]);
+            reply("250 2.1.0 OK");
+        }
+    }
+
+    private void rcpt(String argument) {
+        if (mailFrom == null) {
+            reply("503 5.5.1 MAIL first");
+        } else if (!argument.toUpperCase(Locale.ROOT).startsWith("TO:")) {
+            reply("501 5.5.4 Syntax: RCPT TO:<address>");
+        } else if (recipients.size() >= MAX_RECIPIENTS) {
+            reply("452 4.5.3 Too many recipients");
+        } else {
+            recipients.add(path(argument.substring(3).strip().split("\\s+")[0]));
+            reply("250 2.1.5 OK");
+        }
+    }
+
+    private void dataLine(byte[] bytes, int length) {
+        if (length == 1 && bytes[0] == '.') {
+            endOfData();
+            return;
+        }
+        int start = length > 0 && bytes[0] == '.' ? 1 : 0;   // dot-stuffing (RFC 5321 4.5.2)
+        if (data.size() + length - start + 2 > maxMessageBytes) {
+            tooBig = true;
+            return;
+        }
+        data.write(bytes, start, length - start);
+        data.write('\r');
+        data.write('\n');
+    }
+
+    private void endOfData() {
+        byte[] message = data.toByteArray();
+        data = null;
+        if (tooBig) {
+            reset();
+            reply("552 5.3.4 Message size exceeds fixed limit");
+            return;
+        }
+        Envelope envelope = new Envelope(mailFrom, recipients, message);
+        reset();
+        parser.pause();
+        delivery.apply(envelope).onComplete(ar -> {
+            if (ar.succeeded()) {
+                reply("250 2.0.0 OK queued as " + ar.result());
+            } else if (ar.cause() instanceof IllegalArgumentException e) {
+                reply("554 5.6.0 " + oneLine(e.getMessage()));
+            } else {
+                reply("451 4.3.0 Temporary failure, try again later");
+            }
+            parser.resume();
+        });
+    }
+
+    private void reset() {
+        mailFrom = null;
+        recipients.clear();
+    }
+
+    private void reply(String text) {
+        socket.write(text + "\r\n");
+    }
+
+    private static String path(String value) {
+        String v = value.strip();
+        return v.startsWith("<") && v.endsWith(">") ? v.substring(1, v.length() - 1) : v;
+    }
+
+    private static long parseSize(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "rejected" : text.replaceAll("[\\r\\n]+", " ");
+    }
+}

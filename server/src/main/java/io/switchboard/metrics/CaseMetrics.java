@@ -1,0 +1,85 @@
+package io.switchboard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.switchboard.cases.Case;
+import io.switchboard.cases.CaseObserver;
+import io.switchboard.cases.CaseStatus;
+import io.switchboard.cases.CaseType;
+import io.switchboard.cases.ComplaintCategory;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Case KPIs, fed by the case changes this node commits (each change is committed by one node, so
+ * summing nodes counts each case once). Tags are bounded: the case type (4 values) and the complaint
+ * category (a closed list); never a case, customer or agent.
+ */
+public final class CaseMetrics implements CaseObserver {
+    /** From a few minutes (first contact) to a month (a return that waits for the parcel). */
+    private static final Duration[] RESOLUTION_BUCKETS = List.of(Duration.ofMinutes(5), Duration.ofMinutes(15),
+            Duration.ofHours(1), Duration.ofHours(4), Duration.ofHours(8), Duration.ofDays(1), Duration.ofDays(2),
+            Duration.ofDays(5), Duration.ofDays(10), Duration.ofDays(30)).toArray(Duration[]::new);
+
+    private final MeterRegistry registry;
+
+    public CaseMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        // every series exists from the start, so rate() and dashboards see zeros, not gaps
+        for (CaseType type : CaseType.values()) {
+            opened(type);
+            resolved(type);
+            firstContact(type);
+            resolutionTime(type);
+        }
+        for (ComplaintCategory category : ComplaintCategory.values()) {
+            complaints(category);
+        }
+    }
+
+    @Override
+    public void opened(Case opened) {
+        opened(opened.type()).increment();
+        if (opened.complaint() != null) {
+            complaints(opened.complaint().category()).increment();
+        }
+    }
+
+    @Override
+    public void changed(Case before, Case after) {
+        if (before.status() != CaseStatus.RESOLVED && after.status() == CaseStatus.RESOLVED) {
+            resolved(after.type()).increment();
+            if (after.firstContactResolution()) {
+                firstContact(after.type()).increment();
+            }
+            resolutionTime(after.type()).record(Duration.ofMillis(Math.max(0, after.resolvedAt() - after.createdAt())));
+        }
+    }
+
+    private Counter opened(CaseType type) {
+        return Counter.builder("switchboard_cases_opened").description("Cases opened")
+                .tag("type", type.wireName()).register(registry);
+    }
+
+    private Counter resolved(CaseType type) {
+        return Counter.builder("switchboard_cases_resolved").description("Cases resolved (a reopened case counts again)")
+                .tag("type", type.wireName()).register(registry);
+    }
+
+    private Counter firstContact(CaseType type) {
+        return Counter.builder("switchboard_cases_first_contact_resolved")
+                .description("Cases resolved on their first interaction, never reopened (FCR numerator)")
+                .tag("type", type.wireName()).register(registry);
+    }
+
+    private Counter complaints(ComplaintCategory category) {
+        return Counter.builder("switchboard_complaints").description("Complaints opened, by cause")
+                .tag("category", category.wireName()).register(registry);
+    }
+
+    private Timer resolutionTime(CaseType type) {
+        return Timer.builder("switchboard_case_resolution").description("Time from opening a case to resolving it")
+                .tag("type", type.wireName()).serviceLevelObjectives(RESOLUTION_BUCKETS).register(registry);
+    }
+}

@@ -1,0 +1,31 @@
+package io.switchboard.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Chat-channel meters: customer satisfaction and how chats end. Tags are bounded (queue, channel,
+ * outcome), recorded on the node where the customer is connected.
+ */
+public final class ChatMetrics {
+    private final MeterRegistry registry;
+
+    public ChatMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A CSAT answer, 1 (very unhappy) to 5 (very happy); buckets at every score, so shares per score are exact. */
+    public void csat(String queue, String channel, int score) {
+        DistributionSummary.builder("switchboard_csat_score")
+                .description("Customer satisfaction answers after a contact, 1-5")
+                .tags("queue", queue, "channel", channel).serviceLevelObjectives(1, 2, 3, 4, 5)
+                .register(registry).record(score);
+    }
+
+    /** outcome: agent_ended, customer_left, idle_closed, abandoned. */
+    public void ended(String queue, String outcome) {
+        Counter.builder("switchboard_chats_ended").description("Chats ended, by who or what ended them")
+                .tags("queue", queue, "outcome", outcome).register(registry).increment();
+    }
+}

@@ -1,0 +1,197 @@
+package io.switchboard.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Web chat over real WebSockets (the JDK's client), real HTTP and a real Redis; no mocks. */
+@ExtendWith(TestRedis.class)
+class ChatIT {
+    private static JsonObject form(String name, String email) {
+        return new JsonObject().put("type", "start").put("name", name).put("email", email).put("topic", "support")
+                .put("language", "en");
+    }
+
+    private static JsonObject say(String text) {
+        return new JsonObject().put("type", "message").put("text", text);
+    }
+
+    @Test
+    void aCustomerOnOneNodeChatsWithAnAgentOnAnotherInOrderBothWays(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        try (TestNode nodeA = TestNode.on(redis, prefix).rules(rules).start();
+             TestNode nodeB = TestNode.on(redis, prefix).rules(rules).start()) {
+            Api adminA = nodeA.api();
+            adminA.post("/api/v1/customers", new JsonObject().put("id", "cust-ada").put("name", "Ada")
+                    .put("emails", new JsonArray().add("ada@example.com"))).expect(201);
+            String openCase = adminA.post("/api/v1/cases", new JsonObject().put("type", "return")
+                    .put("customerId", "cust-ada").put("subject", "Wrong size")).expect(201).json().getString("id");
+            Api ann = Agents.create(nodeB.api(), "ann", new JsonObject().put("support", 5));
+
+            try (AgentSocket desk = ann.events("ann"); AgentSocket customer = nodeA.api().chat()) {
+                customer.send(form("Ada", "ADA@example.com"));
+                JsonObject started = customer.await("started");
+                String id = started.getString("interaction");
+                assertTrue(started.getString("token").startsWith("chs_"));
+                assertEquals(openCase, started.getString("caseId"), "the chat joins the customer's open case");
+                assertEquals(1, customer.await("queued").getInteger("position"));
+                customer.send(say("hello, anyone there?"));
+
+                Agents.available(ann, "ann");
+                JsonObject offer = desk.await("offer");
+                assertEquals(id, offer.getString("interaction"));
+                ann.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+                customer.await("agent_joined");
+
+                customer.send(new JsonObject().put("type", "typing"));
+                assertEquals(id, desk.await("chat_typing").getString("interaction"));
+                ann.post("/api/v1/interactions/" + id + "/typing", "{}").expect(200);
+                assertEquals("agent", customer.await("typing").getString("from"));
+
+                for (int i = 1; i <= 5; i++) {
+                    customer.send(say("c" + i));
+                    ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "a" + i)).expect(200);
+                }
+                List<String> atAgent = new ArrayList<>();
+                List<String> atCustomer = new ArrayList<>();
+                for (int i = 1; i <= 5; i++) {
+                    JsonObject m = desk.await("chat_message");
+                    assertEquals("customer", m.getString("from"));
+                    atAgent.add(m.getString("text"));
+                    atCustomer.add(customer.await(f -> "chat_message".equals(f.getString("type")), "agent message",
+                            Await.DEFAULT).getString("text"));
+                }
+                assertEquals(List.of("c1", "c2", "c3", "c4", "c5"), atAgent);
+                assertEquals(List.of("a1", "a2", "a3", "a4", "a5"), atCustomer);
+
+                JsonArray transcript = ann.get("/api/v1/interactions/" + id + "/messages").expect(200).array();
+                assertEquals(11, transcript.size());
+                assertEquals("hello, anyone there?", transcript.getJsonObject(0).getString("text"));
+                for (int i = 0; i < transcript.size(); i++) {
+                    assertEquals(i + 1, transcript.getJsonObject(i).getInteger("seq"));
+                }
+                List<String> customerLines = transcript.stream().map(JsonObject.class::cast)
+                        .filter(m -> "customer".equals(m.getString("from"))).map(m -> m.getString("text")).toList();
+                assertEquals(List.of("hello, anyone there?", "c1", "c2", "c3", "c4", "c5"), customerLines);
+
+                nodeA.api().post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "x"))
+                        .expect(403);
+                ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "answered"))
+                        .expect(200);
+                customer.await("ended");
+                customer.send(new JsonObject().put("type", "rating").put("score", 4));
+                assertTrue(customer.await("rated").getBoolean("counted"));
+                customer.send(new JsonObject().put("type", "rating").put("score", 1));
+                assertFalse(customer.await("rated").getBoolean("counted"), "a chat is rated once");
+                ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "late")).expect(409);
+
+                String scrape = adminA.get("/metrics").expect(200).body();
+                assertEquals(1.0, value(scrape, "switchboard_csat_score_count{channel=\"chat\",queue=\"support\"}"));
+                assertEquals(4.0, value(scrape, "switchboard_csat_score_sum{channel=\"chat\",queue=\"support\"}"));
+                assertEquals(0.0, value(scrape, "switchboard_csat_score_bucket{channel=\"chat\",queue=\"support\",le=\"3.0\"}"));
+                assertEquals(1.0, value(scrape, "switchboard_csat_score_bucket{channel=\"chat\",queue=\"support\",le=\"4.0\"}"));
+
+                JsonObject view = adminA.get("/api/v1/customers/cust-ada").expect(200).json();
+                assertEquals(id, view.getJsonArray("interactions").getJsonObject(0).getString("id"));
+                assertEquals("chat", view.getJsonArray("interactions").getJsonObject(0).getString("channel"));
+                assertEquals(List.of(id), view.getJsonArray("cases").getJsonObject(0).getJsonArray("interactions").getList());
+            }
+        }
+    }
+
+    @Test
+    void aCustomerWhoLeavesBeforeAnAgentJoinsHasAbandoned(TestRedis redis, @TempDir Path temp) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_CHAT_POSITION_MILLIS", "100").start()) {
+            Api admin = node.api();
+            try (AgentSocket first = admin.chat(); AgentSocket second = admin.chat()) {
+                first.send(form("Bo", "bo@example.com"));
+                String id = first.await("started").getString("interaction");
+                assertEquals(1, first.await("queued").getInteger("position"));
+                second.send(form("Cy", "cy@example.com"));
+                JsonObject secondStart = second.await("started");
+                assertNotNull(secondStart.getString("caseId"), "a new customer's chat opens a case");
+                assertEquals(2, second.await("queued").getInteger("position"));
+
+                first.close();
+                Await.until("the first chat is abandoned", () -> "abandoned".equals(
+                        admin.get("/api/v1/interactions/" + id).json().getString("status")));
+                second.await(f -> "queued".equals(f.getString("type")) && f.getInteger("position") == 1,
+                        "moved up to 1", Await.DEFAULT);
+                String customerId = admin.get("/api/v1/interactions/" + id).json().getString("customerId");
+                assertEquals("Bo", admin.get("/api/v1/customers/" + customerId).expect(200).json().getString("name"),
+                        "an unknown email becomes a new customer");
+            }
+            Await.until("metrics", () -> admin.get("/metrics").body()
+                    .contains("switchboard_queue_abandoned_total{channel=\"chat\",queue=\"support\"} 2.0"));
+            String scrape = admin.get("/metrics").body();
+            assertEquals(2.0, value(scrape, "switchboard_chats_ended_total{outcome=\"abandoned\",queue=\"support\"}"));
+        }
+    }
+
+    @Test
+    void aChatNobodyWritesInIsClosedWithAMessage(TestRedis redis, @TempDir Path temp) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_CHAT_IDLE_SECONDS", "1").start()) {
+            Api admin = node.api();
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+            try (AgentSocket desk = ann.events("ann"); AgentSocket customer = admin.chat()) {
+                Agents.available(ann, "ann");
+                customer.send(form("Di", "di@example.com"));
+                String id = customer.await("started").getString("interaction");
+                ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
+                        .expect(200);
+                customer.await("agent_joined");
+                JsonObject closed = customer.await("closed", Duration.ofSeconds(5));
+                assertEquals("idle", closed.getString("reason"));
+                assertEquals("This chat was closed after 1 seconds without messages.", closed.getString("text"));
+                assertEquals("system", desk.await("chat_message").getString("from"));
+                Await.until("the agent wraps up", () -> List.of("wrapping", "completed")
+                        .contains(admin.get("/api/v1/interactions/" + id).json().getString("status")));
+                customer.send(new JsonObject().put("type", "rating").put("score", 2));
+                assertTrue(customer.await("rated").getBoolean("counted"));
+            }
+        }
+    }
+
+    @Test
+    void theWidgetPageIsServedAndBadFormsAreRefused(TestRedis redis, @TempDir Path temp) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start()) {
+            Api anonymous = node.api().as(null);
+            Api.Reply page = anonymous.get("/chat/");
+            assertEquals(200, page.status());
+            assertTrue(page.body().contains("new WebSocket(url)"), page.body());
+            try (AgentSocket customer = anonymous.chat()) {
+                customer.send(new JsonObject().put("type", "start").put("name", "Eve").put("email", "not-an-email"));
+                assertEquals("a valid email is required", customer.await("error").getString("message"));
+                customer.send(say("before the form"));
+                assertEquals("no chat in progress", customer.await("error").getString("message"));
+            }
+        }
+    }
+
+    private static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no series " + series + " in\n" + scrape));
+    }
+}

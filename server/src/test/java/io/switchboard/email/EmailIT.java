@@ -1,0 +1,115 @@
+package io.switchboard.email;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.SmtpClient;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inbound email over a real SMTP socket: interactions, customers and case threading. */
+@ExtendWith(TestRedis.class)
+class EmailIT {
+    private TestNode node;
+    private Api admin;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private static String message(String messageId, String subject, String headers, String body) {
+        return "From: Ada Lovelace <ada@example.com>\nTo: support@switchboard.example\nSubject: " + subject
+                + "\nMessage-ID: <" + messageId + ">\n" + headers + "\n" + body + "\n";
+    }
+
+    private String interactionOf(String reply) {
+        SmtpClient.expect("250", reply);
+        return reply.substring(reply.lastIndexOf(' ') + 1);
+    }
+
+    @Test
+    void repliesThreadOntoTheirCaseByTagOrByReferences() {
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            assertTrue(smtp.reply().startsWith("220 switchboard"));
+            String ehlo = smtp.command("EHLO client.example");
+            assertTrue(ehlo.contains("250-SIZE 10485760"), ehlo);
+
+            String first = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
+                    message("m1@example.com", "Charged twice", "", "I was charged twice.\n.signature line")));
+            JsonObject interaction = admin.get("/api/v1/interactions/" + first).expect(200).json();
+            assertEquals("email", interaction.getString("channel"));
+            assertEquals("Charged twice", interaction.getJsonObject("attributes").getString("subject"));
+            String customerId = interaction.getString("customerId");
+            JsonObject email = admin.get("/api/v1/interactions/" + first + "/email").expect(200).json();
+            assertEquals("I was charged twice.\r\n.signature line", email.getString("text"), "dot-stuffing undone");
+            String caseId = email.getString("caseId");
+
+            String byReference = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
+                    message("m2@example.com", "Re: Charged twice", "In-Reply-To: <m1@example.com>\n", "Any news?")));
+            admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Refunded"))
+                    .expect(200);
+            String byTag = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
+                    message("m3@example.com", "Still charged [#" + caseId + "]", "", "Not refunded yet")));
+            String fresh = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
+                    message("m4@example.com", "Another topic", "", "New question")));
+
+            JsonObject thread = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+            assertEquals(List.of(first, byReference, byTag), thread.getJsonArray("interactions").getList());
+            assertEquals("open", thread.getString("status"), "a reply reopens a resolved case");
+            assertEquals(false, thread.getBoolean("firstContactResolution"));
+
+            JsonObject view = admin.get("/api/v1/customers/" + customerId).expect(200).json();
+            assertEquals("Ada Lovelace", view.getString("name"));
+            assertEquals(List.of("ada@example.com"), view.getJsonArray("emails").getList());
+            JsonArray cases = view.getJsonArray("cases");
+            assertEquals(2, cases.size());
+            assertEquals(List.of(fresh), cases.getJsonObject(0).getJsonArray("interactions").getList());
+            assertEquals(4, view.getJsonArray("interactions").size());
+
+            assertTrue(smtp.command("QUIT").startsWith("221"));
+        }
+        String scrape = admin.get("/metrics").expect(200).body();
+        assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"threaded\"} 2.0"), scrape);
+        assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"new_case\"} 2.0"), scrape);
+    }
+
+    @Test
+    void theSessionFollowsTheProtocol() {
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("503", smtp.command("MAIL FROM:<a@example.com>"));
+            SmtpClient.expect("250", smtp.command("HELO client.example"));
+            SmtpClient.expect("503", smtp.command("RCPT TO:<support@switchboard.example>"));
+            SmtpClient.expect("552", smtp.command("MAIL FROM:<a@example.com> SIZE=999999999"));
+            SmtpClient.expect("250", smtp.command("MAIL FROM:<a@example.com>"));
+            SmtpClient.expect("503", smtp.command("DATA"));
+            SmtpClient.expect("250", smtp.command("RSET"));
+            SmtpClient.expect("500", smtp.command("BOGUS"));
+            SmtpClient.expect("554", smtp.send("a@example.com", "support@switchboard.example",
+                    "Subject: no sender\n\nhello"));
+            // pipelined: all commands at once, the replies come back in order
+            smtp.write("MAIL FROM:<b@example.com>\r\nRCPT TO:<support@switchboard.example>\r\nNOOP\r\n");
+            SmtpClient.expect("250 2.1.0", smtp.reply());
+            SmtpClient.expect("250 2.1.5", smtp.reply());
+            SmtpClient.expect("250 2.0.0", smtp.reply());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The customer's 360° view and CSV import, through the API against a real Redis. */
+@ExtendWith(TestRedis.class)
+class Customer360IT {
+    private static final String CSV = """
+            id,name,tier,lifetimeValue,phones,emails,language
+            cust-1,"Lovelace, Ada",gold,1200,+1 555 0100;+1 555 0101,ada@example.com,en
+            cust-2,Bob,,0,,bob@example.com,de
+            """;
+
+    private final TestClock clock = new TestClock();
+    private TestNode node;
+    private Api admin;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private String interaction(String channel, String customerId) {
+        clock.advance(Duration.ofSeconds(1));
+        return admin.post("/api/v1/interactions", new JsonObject().put("channel", channel).put("customerId", customerId))
+                .expect(201).json().getString("id");
+    }
+
+    @Test
+    void csvImportMatchesKnownContactsByPhoneOrEmail() {
+        assertEquals(new JsonObject().put("imported", 2).put("matched", 0).put("created", 2),
+                admin.post("/api/v1/customers", "text/csv", CSV).expect(201).json());
+        JsonObject ada = admin.get("/api/v1/customers/cust-1").expect(200).json();
+        assertEquals("Lovelace, Ada", ada.getString("name"));
+        assertEquals("gold", ada.getString("tier"));
+        assertEquals(List.of("+1 555 0100", "+1 555 0101"), ada.getJsonArray("phones").getList());
+
+        JsonObject second = admin.post("/api/v1/customers", "text/csv; charset=utf-8", """
+                name,phones,emails,tier
+                Ada L.,15550101,,platinum
+                Robert,,BOB@example.com,
+                Cy,+44 20 7946 0000,cy@example.com,
+                """).expect(201).json();
+        assertEquals(new JsonObject().put("imported", 3).put("matched", 2).put("created", 1), second);
+        assertEquals("platinum", admin.get("/api/v1/customers/cust-1").json().getString("tier"),
+                "matched by phone, digits only");
+        assertEquals("Robert", admin.get("/api/v1/customers/cust-2").json().getString("name"),
+                "matched by email, any case");
+
+        assertEquals("unprocessable", admin.post("/api/v1/customers", "text/csv", "name,tier\nDee,diamond\n")
+                .expect(422).json().getString("error"));
+        assertEquals("CSV row 2: 3 fields, the header has 2", admin.post("/api/v1/customers", "text/csv",
+                "id,name\nx,Dee,extra\n").expect(400).json().getString("message"));
+    }
+
+    @Test
+    void theTimelineShowsEveryChannelNewestFirstAndTheCases() {
+        admin.post("/api/v1/customers", "text/csv", CSV).expect(201);
+        String call = interaction("voice", "cust-1");
+        String chat = interaction("chat", "cust-1");
+        String email = interaction("email", "cust-1");
+        interaction("voice", "cust-2");
+        String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "cust-1").put("subject", "Invoice twice").put("interactionId", call))
+                .expect(201).json().getString("id");
+
+        JsonObject view = admin.get("/api/v1/customers/cust-1").expect(200).json();
+        JsonArray interactions = view.getJsonArray("interactions");
+        assertEquals(List.of(email, chat, call), ids(interactions));
+        assertEquals(List.of("email", "chat", "voice"),
+                interactions.stream().map(o -> ((JsonObject) o).getString("channel")).toList());
+        assertEquals("queued", interactions.getJsonObject(0).getString("status"));
+        assertEquals(List.of(caseId), ids(view.getJsonArray("cases")));
+        assertEquals(List.of(call), view.getJsonArray("cases").getJsonObject(0).getJsonArray("interactions").getList());
+        admin.get("/api/v1/customers/nobody").expect(404);
+    }
+
+    @Test
+    void theTimelineKeepsTheNewest200() {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "busy").put("name", "Busy")).expect(201);
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 203; i++) {
+            created.add(admin.post("/api/v1/interactions", new JsonObject().put("channel", "email")
+                    .put("customerId", "busy")).expect(201).json().getString("id"));
+        }
+        List<Object> shown = ids(admin.get("/api/v1/customers/busy").expect(200).json().getJsonArray("interactions"));
+        assertEquals(200, shown.size());
+        assertEquals(created.get(202), shown.get(0));
+        assertEquals(created.get(3), shown.get(199));
+    }
+
+    @Test
+    void anAgentReadsTheCustomerOfAnInteractionItIsOfferedOrHolds() {
+        admin.post("/api/v1/customers", "text/csv", CSV).expect(201);
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+        ann.get("/api/v1/customers/cust-1").expect(403);
+        try (AgentSocket events = ann.events("ann")) {
+            Agents.available(ann, "ann");
+            String call = interaction("voice", "cust-1");
+            JsonObject offer = events.await("offer");
+            assertEquals(call, offer.getString("interaction"));
+            assertEquals("Lovelace, Ada", ann.get("/api/v1/customers/cust-1").expect(200).json().getString("name"));
+            ann.get("/api/v1/customers/cust-2").expect(403);
+            ann.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+            assertEquals(List.of(call),
+                    ids(ann.get("/api/v1/customers/cust-1").expect(200).json().getJsonArray("interactions")));
+            ann.post("/api/v1/interactions/" + call + "/complete", "{}").expect(200);
+            ann.get("/api/v1/customers/cust-1").expect(403);
+        }
+    }
+
+    private static List<Object> ids(JsonArray array) {
+        return array.stream().map(o -> ((JsonObject) o).getValue("id")).toList();
+    }
+}
