@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.api.http.AgentEventHub;
 import io.switchboard.api.http.HttpApi;
 import io.switchboard.api.http.HttpVerticle;
+import io.switchboard.api.http.SupervisorEventHub;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
@@ -61,6 +62,7 @@ public final class SwitchboardServer {
     private final SwitchboardConfig config;
     private final InstantSource clock;
     private final AgentEventHub hub = new AgentEventHub();
+    private final SupervisorEventHub consoles = new SupervisorEventHub();
     private final PrometheusMeterRegistry registry = newRegistry();
 
     private EmbeddedRedis embeddedRedis;
@@ -94,6 +96,8 @@ public final class SwitchboardServer {
         new UptimeMetrics().bindTo(prometheus);
         Gauge.builder("switchboard_websocket_sessions", hub, AgentEventHub::sessionCount)
                 .description("Agent event WebSockets connected to this node").register(prometheus);
+        Gauge.builder("switchboard_supervisor_websocket_sessions", consoles, SupervisorEventHub::sessionCount)
+                .description("Supervisor console WebSockets connected to this node").register(prometheus);
         return prometheus;
     }
 
@@ -134,12 +138,16 @@ public final class SwitchboardServer {
             rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
-            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher);
+            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, consoles, registry, rulesWatcher);
             return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {
                             // Lettuce's I/O thread: hand off at once
-                            context.runOnContext(x -> hub.deliver(new JsonObject(message)));
+                            context.runOnContext(x -> {
+                                JsonObject event = new JsonObject(message);
+                                hub.deliver(event);
+                                consoles.deliver(event);
+                            });
                         }
                     }), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))

@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +37,20 @@ public final class HttpApi {
     private final StatsService stats;
     private final Authenticator auth;
     private final AgentEventHub hub;
+    private final SupervisorEventHub consoles;
     private final PrometheusMeterRegistry registry;
     private final RulesWatcher rulesWatcher;
     private final long maxBodyBytes;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
-                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher) {
+                   AgentEventHub hub, SupervisorEventHub consoles, PrometheusMeterRegistry registry,
+                   RulesWatcher rulesWatcher) {
         this.vertx = vertx;
         this.engine = engine;
         this.stats = new StatsService(store, engine);
         this.auth = new Authenticator(adminKey, config.security(), store, store.clock());
         this.hub = hub;
+        this.consoles = consoles;
         this.registry = registry;
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
@@ -69,6 +73,10 @@ public final class HttpApi {
             ctx.request().pause();
             ctx.next();
         }).handler(auth::handle).handler(this::agentEvents);
+        router.get("/api/v1/supervisor/events").handler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+        }).handler(auth::handle).handler(this::supervisorEvents);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
         router.route("/api/v1/*").handler(auth::handle);
@@ -90,6 +98,14 @@ public final class HttpApi {
 
         router.post("/api/v1/interactions").handler(this::createInteraction);
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
+        router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(json -> {
+                    String customerId = json.getString("customerId");
+                    if (customerId == null) {
+                        throw ApiException.notFound("interaction " + json.getString("id") + " names no customer");
+                    }
+                    return engine.customer(customerId);
+                }).map(CustomerRecords::json)));
         router.post("/api/v1/interactions/:id/wrapup").handler(ctx ->
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
@@ -139,9 +155,34 @@ public final class HttpApi {
             reply(ctx, engine.customer(ctx.pathParam("id")).map(CustomerRecords::json));
         });
 
+        pages(router);
+
         router.route().failureHandler(Errors::handle);
         router.route().last().handler(ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));
         return router;
+    }
+
+    /**
+     * The agent desktop and the supervisor console: static pages from {@code webroot/} on the class path,
+     * outside the bearer-auth routes (they are public files; the pages log in through the API). Each page
+     * lives in a folder so its relative links work; {@code /agent} redirects to {@code /agent/}.
+     */
+    private static void pages(Router router) {
+        for (String page : List.of("agent", "supervisor", "shared")) {
+            router.get("/" + page).handler(ctx -> ctx.redirect("/" + page + "/"));
+            router.get("/" + page + "/*").handler(HttpApi::pageHeaders)
+                    .handler(StaticHandler.create("webroot/" + page).setCachingEnabled(false));
+        }
+    }
+
+    /** The pages run only their own scripts and talk only to this server: an injected script goes nowhere. */
+    private static void pageHeaders(RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; "
+                        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "no-referrer");
+        ctx.next();
     }
 
     private void ready(RoutingContext ctx) {
@@ -229,7 +270,10 @@ public final class HttpApi {
                 customerId, workflow, priority);
     }
 
-    /** The interaction, if the caller may see it: staff always, an agent only while it is theirs. */
+    /**
+     * The interaction, if the caller may see it: staff always, an agent only while it is theirs (offered
+     * to them or held by them: a reservation names its agent on the interaction too).
+     */
     private Future<JsonObject> ownInteraction(RoutingContext ctx) {
         Principal principal = principal(ctx);
         return engine.interaction(ctx.pathParam("id")).map(json -> {
@@ -278,6 +322,15 @@ public final class HttpApi {
             ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", agent).encode());
             return ws;
         })).onFailure(ctx::fail);
+    }
+
+    private void supervisorEvents(RoutingContext ctx) {
+        principal(ctx).requireStaff();
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            consoles.add(ws);
+            // the console reads the floor over REST after this, so it misses nothing in between
+            ws.writeTextMessage(new JsonObject().put("type", "hello").encode());
+        }).onFailure(ctx::fail);
     }
 
     private void importCustomers(RoutingContext ctx) {

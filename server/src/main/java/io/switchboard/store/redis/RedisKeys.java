@@ -71,7 +71,7 @@ public record RedisKeys(String prefix) {
         return prefix + ":events";
     }
 
-    /** Pub/sub channel of agent-facing events (offers, state changes), fanned out to every node. */
+    /** Pub/sub channel of every routing event, fanned out to every node (agent desktops, supervisor consoles). */
     public String bus() {
         return prefix + ":bus";
     }
