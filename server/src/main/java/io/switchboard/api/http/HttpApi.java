@@ -169,7 +169,14 @@ public final class HttpApi {
      */
     private static void pages(Router router) {
         for (String page : List.of("agent", "supervisor", "shared")) {
-            router.get("/" + page).handler(ctx -> ctx.redirect("/" + page + "/"));
+            // Vert.x matches "/agent" for "/agent/" too: redirect the bare name only
+            router.get("/" + page).handler(ctx -> {
+                if (ctx.request().path().endsWith("/")) {
+                    ctx.next();
+                } else {
+                    ctx.redirect("/" + page + "/");
+                }
+            });
             router.get("/" + page + "/*").handler(HttpApi::pageHeaders)
                     .handler(StaticHandler.create("webroot/" + page).setCachingEnabled(false));
         }
@@ -335,7 +342,9 @@ public final class HttpApi {
 
     private void importCustomers(RoutingContext ctx) {
         principal(ctx).requireAdmin();
-        Object parsed = ctx.body().asJsonArray() != null ? ctx.body().asJsonArray() : body(ctx);
+        // one customer or an array of them; asJsonArray() throws (rather than returning null) on an object
+        String text = ctx.body() == null ? "" : ctx.body().asString("UTF-8");
+        Object parsed = text.stripLeading().startsWith("[") ? ctx.body().asJsonArray() : body(ctx);
         List<Customer> customers = new ArrayList<>();
         if (parsed instanceof JsonArray array) {
             for (int i = 0; i < array.size(); i++) {
