@@ -69,13 +69,17 @@ function openDesk({ agentId, token }) {
     }
   }
 
-  /** Shows the agent as the server has it: state, held interactions, and an open offer if any. */
-  async function render(a) {
+  function showState(a) {
     agent = a;
-    $('#agent-name').textContent = a.name || a.id;
     const state = $('#state');
     state.dataset.state = a.state;
     state.textContent = a.state === 'away' && a.reason ? `away (${a.reason})` : a.state.replace('_', '-');
+  }
+
+  /** Shows the agent as the server has it: state, held interactions, and an open offer if any. */
+  async function render(a) {
+    showState(a);
+    $('#agent-name').textContent = a.name || a.id;
     if (a.reservation && a.reservation !== offers.current()?.reservation) {
       restoreOffer(a);
     } else if (!a.reservation) {
@@ -126,12 +130,8 @@ function openDesk({ agentId, token }) {
         break;
       }
       case 'state_changed':
-        if (agent) {
-          const a = { ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at };
-          agent = a;
-          $('#state').dataset.state = a.state;
-          $('#state').textContent = a.state === 'away' && a.reason ? `away (${a.reason})` : a.state.replace('_', '-');
-        }
+        // show the new state at once, then re-read what came with it (offer, work)
+        if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });
         reread();
         break;
       default: // offer_canceled, assigned, wrapping, transferred, completed...: re-read what changed

@@ -168,7 +168,7 @@ public final class HttpApi {
      * lives in a folder so its relative links work; {@code /agent} redirects to {@code /agent/}.
      */
     private static void pages(Router router) {
-        for (String page : List.of("agent", "supervisor", "shared")) {
+        for (String page : List.of("agent", "supervisor")) {
             // Vert.x matches "/agent" for "/agent/" too: redirect the bare name only
             router.get("/" + page).handler(ctx -> {
                 if (ctx.request().path().endsWith("/")) {
@@ -177,8 +177,10 @@ public final class HttpApi {
                     ctx.redirect("/" + page + "/");
                 }
             });
-            router.get("/" + page + "/*").handler(HttpApi::pageHeaders)
-                    .handler(StaticHandler.create("webroot/" + page).setCachingEnabled(false));
+        }
+        for (String folder : List.of("agent", "supervisor", "shared")) {
+            router.get("/" + folder + "/*").handler(HttpApi::pageHeaders)
+                    .handler(StaticHandler.create("webroot/" + folder).setCachingEnabled(false));
         }
     }
 
