@@ -30,17 +30,22 @@ class DesktopAgentIT {
     void start(TestRedis redis) {
         this.redis = redis;
         prefix = redis.newPrefix();
+        browser = Browser.open();
         node = TestNode.on(redis, prefix).start();
         admin = node.api();
-        browser = Browser.open();
     }
 
     @AfterEach
     void stop() {
+        // either may be missing: Browser.open() skips the test when there is no Chromium
         try {
-            browser.close();
+            if (browser != null) {
+                browser.close();
+            }
         } finally {
-            node.close();
+            if (node != null) {
+                node.close();
+            }
         }
     }
 
@@ -112,10 +117,41 @@ class DesktopAgentIT {
                 .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
         browser.untilVisible("#offer");
         browser.untilText("#customer-card .empty", "Unknown customer (none identified).");
+
+        // a reload mid-offer (the token is kept for the tab) rebuilds the offer from the server
+        browser.driver().navigate().refresh();
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.untilAttribute("#offer", "data-reservation",
+                admin.get("/api/v1/interactions/" + id).json().getString("reservationId"));
+        browser.until("countdown restored", d -> browser.text("#offer-countdown").matches("1?\\d s"));
         browser.find("body").sendKeys("r");
         browser.until("offer panel hidden", d -> !browser.find("#offer").isDisplayed());
         browser.untilAttribute("#state", "data-state", "available");
         assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+    }
+
+    @Test
+    void agentTransfersACallToAColleague() {
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        logIn("ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+        browser.untilVisible("#accept").click();
+        browser.untilAttribute("#work-list .card", "data-status", "assigned");
+
+        Agents.available(bob, "bob");
+        new Select(browser.find("#work-list .card .transfer-target")).selectByValue("agent:");
+        browser.untilVisible("#work-list .card .transfer-agent").sendKeys("bob");
+        browser.find("#work-list .card .do-transfer").click();
+
+        browser.untilText("#work-list .empty", "Nothing assigned.");
+        browser.untilAttribute("#state", "data-state", "available");
+        JsonObject offered = admin.get("/api/v1/interactions/" + id).json();
+        assertEquals("reserved", offered.getString("status"));
+        assertEquals("bob", offered.getString("agentId"));
     }
 
     /**

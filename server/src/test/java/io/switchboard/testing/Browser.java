@@ -27,8 +27,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * fail the build rather than silently drop the browser tests.
  */
 public final class Browser implements AutoCloseable {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's paths; -Dswitchboard.chromium / -Dswitchboard.chromedriver point elsewhere. */
+    private static final Path CHROMIUM = Path.of(System.getProperty("switchboard.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("switchboard.chromedriver",
+            "/usr/bin/chromedriver"));
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final ChromeDriver driver;
