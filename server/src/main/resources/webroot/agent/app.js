@@ -76,8 +76,13 @@ function openDesk({ agentId, token }) {
     state.textContent = a.state === 'away' && a.reason ? `away (${a.reason})` : a.state.replace('_', '-');
   }
 
+  // Events come in bursts and each starts a read; answers may arrive out of order, and only the
+  // newest read may draw, or an older answer would put back a state the server already left.
+  let renders = 0;
+
   /** Shows the agent as the server has it: state, held interactions, and an open offer if any. */
   async function render(a) {
+    const mine = ++renders;
     showState(a);
     $('#agent-name').textContent = a.name || a.id;
     if (a.reservation && a.reservation !== offers.current()?.reservation) {
@@ -85,7 +90,9 @@ function openDesk({ agentId, token }) {
     } else if (!a.reservation) {
       offers.hide();
     }
-    const held = await work.render(a.interactions || []);
+    const held = await work.load(a.interactions || []);
+    if (mine !== renders) return;
+    work.show(held);
     const onScreen = customer.shownFor();
     if (!a.reservation && !held.some((i) => i.id === onScreen)) {
       if (held.length > 0) customer.show(held[0].id, held[0].customerId);
@@ -109,9 +116,13 @@ function openDesk({ agentId, token }) {
     }
   }
 
+  let reads = 0;
+
   async function reread() {
+    const mine = ++reads;
     try {
-      await render(await api.get(agentPath));
+      const a = await api.get(agentPath);
+      if (mine === reads) await render(a);
     } catch (err) {
       if (err.status === 401) logout('Your session ended; log in again.');
       else notify(`cannot read state: ${err.message}`, 'error');

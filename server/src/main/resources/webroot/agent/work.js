@@ -9,17 +9,16 @@ export function createWorkPanel(api, { onChanged, onShowCustomer }) {
   let queues = [];
   api.get('/api/v1/queues').then((q) => { queues = q.map((s) => s.queue); }).catch(() => {});
 
-  /** Renders the held interactions, read fresh from the server (ids as GET /agents/{id} lists them). */
-  async function render(ids) {
+  /** Reads the held interactions (ids as GET /agents/{id} lists them); one that just ended is left out. */
+  async function load(ids) {
     const items = await Promise.all(ids.map((id) => api.get(`/api/v1/interactions/${encodeURIComponent(id)}`)
       .catch(() => null)));
-    const held = items.filter(Boolean);
-    if (held.length === 0) {
-      list.replaceChildren(el('p', { class: 'empty' }, 'Nothing assigned.'));
-      return held;
-    }
-    list.replaceChildren(...held.map(card));
-    return held;
+    return items.filter(Boolean);
+  }
+
+  function show(held) {
+    if (held.length === 0) list.replaceChildren(el('p', { class: 'empty' }, 'Nothing assigned.'));
+    else list.replaceChildren(...held.map(card));
   }
 
   function card(i) {
@@ -90,5 +89,5 @@ export function createWorkPanel(api, { onChanged, onShowCustomer }) {
     if (talkingCard) act(talkingCard.dataset.interaction, 'wrapup', {});
   }
 
-  return { render, wrapUpFirst };
+  return { load, show, wrapUpFirst };
 }

@@ -63,8 +63,14 @@ function openConsole(key) {
     tickTimes(agents);
   });
 
+  // several events about one agent start several reads; only the newest may draw its row, or an
+  // older answer arriving late would show a state the agent already left
+  const agentReads = new Map();
   const readAgent = (id) => guarded(`agent ${id}`, async () => {
+    const mine = (agentReads.get(id) || 0) + 1;
+    agentReads.set(id, mine);
     const a = await api.get(`/api/v1/agents/${encodeURIComponent(id)}`);
+    if (agentReads.get(id) !== mine) return;
     upsertRow(agents, agentRow(a, setState), 'agent');
     tickTimes(agents);
   });
