@@ -139,17 +139,19 @@ public final class SwitchboardServer {
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, consoles, registry, rulesWatcher);
-            return Future.fromCompletionStage(redis.subscribe(keys.bus(), new RedisPubSubAdapter<>() {
+            String bus = keys.bus();
+            return Future.fromCompletionStage(redis.subscribe(new RedisPubSubAdapter<>() {
                         @Override
                         public void message(String channel, String message) {
                             // Lettuce's I/O thread: hand off at once
-                            context.runOnContext(x -> {
-                                JsonObject event = new JsonObject(message);
-                                hub.deliver(event);
-                                consoles.deliver(event);
-                            });
+                            if (bus.equals(channel)) {
+                                context.runOnContext(x -> hub.deliver(new JsonObject(message)));
+                            } else if (consoles.sessionCount() > 0) {
+                                // the floor channel: read only when a console on this node listens
+                                context.runOnContext(x -> consoles.deliver(message));
+                            }
                         }
-                    }), context)
+                    }, bus, keys.floor()), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
                     .compose(x -> startVoice(store))

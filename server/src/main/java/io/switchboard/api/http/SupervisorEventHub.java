@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The supervisor consoles' WebSocket sessions connected to this node. Every event given to
- * {@link #deliver} ({@code {type, ...}} JSON: the routing events every node receives from the Redis bus,
- * and any other kind a later feature publishes) is written to every session.
+ * {@code deliver} ({@code {type, ...}} JSON: the routing events every node receives from the Redis floor
+ * channel, and any other kind a later feature publishes) is written to every session.
  * Thread-safe: written from the bus context, sessions added from HTTP event loops.
  */
 public final class SupervisorEventHub {
@@ -21,10 +21,13 @@ public final class SupervisorEventHub {
 
     /** Writes one event to every console; never waits on a socket. */
     public void deliver(JsonObject event) {
-        if (sessions.isEmpty()) {
-            return;
+        if (!sessions.isEmpty()) {
+            deliver(event.encode());
         }
-        String text = event.encode();
+    }
+
+    /** Writes one event, already JSON text (as it comes off the Redis channel), to every console. */
+    public void deliver(String text) {
         for (ServerWebSocket socket : sessions) {
             if (socket.isClosed()) {
                 continue;

@@ -64,9 +64,10 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /** Subscribes to a channel; the listener runs on Lettuce's I/O thread and must hand work off at once. */
-    public CompletionStage<Void> subscribe(String channel, RedisPubSubListener<String, String> listener) {
+    /** One listener for these channels (it tells them apart by the channel name it is given). */
+    public CompletionStage<Void> subscribe(RedisPubSubListener<String, String> listener, String... channels) {
         pubSub.addListener(listener);
-        return pubSub.async().subscribe(channel);
+        return pubSub.async().subscribe(channels);
     }
 
     @Override

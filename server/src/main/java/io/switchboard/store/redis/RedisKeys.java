@@ -71,8 +71,16 @@ public record RedisKeys(String prefix) {
         return prefix + ":events";
     }
 
-    /** Pub/sub channel of every routing event, fanned out to every node (agent desktops, supervisor consoles). */
+    /** Pub/sub channel of agent-facing events (offers, state changes), fanned out to every node. */
     public String bus() {
         return prefix + ":bus";
+    }
+
+    /**
+     * Pub/sub channel of every routing event, for supervisor consoles. Apart from the agent bus so that
+     * a node without a console drops these unread, and agent delivery never waits behind them.
+     */
+    public String floor() {
+        return prefix + ":floor";
     }
 }

@@ -32,7 +32,8 @@
 --   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms
 --   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
 --   teamstats:<t>:total        per team since ever: <state>_ms (the Prometheus counters); teams: their names
---   bus                        pub/sub channel of every event, fanned out to every node (desktops, consoles)
+--   bus                        pub/sub channel of agent-facing events, fanned out to every node
+--   floor                      pub/sub channel of every event, for supervisor consoles on any node
 --   events                     stream of every event (webhooks read it through a consumer group), capped
 
 local P = ARGV[1]
@@ -50,9 +51,11 @@ local events = {}
 local function emit(ev)
   ev.at = NOW
   events[#events + 1] = ev
-  -- every event goes on the bus: agent desktops take those naming their agent, supervisor consoles all
   local json = cjson.encode(ev)
-  redis.call('PUBLISH', P .. ':bus', json)
+  if ev.agent then
+    redis.call('PUBLISH', P .. ':bus', json)
+  end
+  redis.call('PUBLISH', P .. ':floor', json)
   if EVENTS_MAXLEN > 0 then
     redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', json)
   end
