@@ -118,8 +118,8 @@ public final class SwitchboardServer {
         new UptimeMetrics().bindTo(prometheus);
         Gauge.builder("switchboard_websocket_sessions", hub, AgentEventHub::sessionCount)
                 .description("Agent event WebSockets connected to this node").register(prometheus);
-        Gauge.builder("switchboard_supervisor_sessions", supervisors, SupervisorEventHub::sessionCount)
-                .description("Supervisor event WebSockets connected to this node").register(prometheus);
+        Gauge.builder("switchboard_supervisor_websocket_sessions", supervisors, SupervisorEventHub::sessionCount)
+                .description("Supervisor console WebSockets connected to this node").register(prometheus);
         return prometheus;
     }
 
@@ -185,6 +185,7 @@ public final class SwitchboardServer {
             String bus = keys.bus();
             String slaEvents = keys.slaEvents();
             String chatEvents = keys.chatEvents();
+            String floor = keys.floor();
             RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
@@ -195,10 +196,13 @@ public final class SwitchboardServer {
                         context.runOnContext(x -> supervisors.deliver(message));
                     } else if (chatEvents.equals(channel)) {
                         context.runOnContext(x -> chat.deliver(new JsonObject(message)));
+                    } else if (floor.equals(channel) && supervisors.sessionCount() > 0) {
+                        // every routing event: read only when a console on this node listens
+                        context.runOnContext(x -> supervisors.deliver(message));
                     }
                 }
             };
-            return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents), context)
+            return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents, floor), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
                     .compose(x -> startVoice(store))

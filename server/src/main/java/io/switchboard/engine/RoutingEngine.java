@@ -118,18 +118,30 @@ public final class RoutingEngine {
             }
             List<String> work = all.resultAt(1);
             return AgentRecords.json(id, hash).put("interactions", new JsonArray(work.stream().sorted().toList()));
+        }).compose(json -> {
+            // a desktop that reconnects during an offer needs its deadline to show the countdown again
+            String reservation = json.getString("reservation");
+            return reservation == null ? Future.succeededFuture(json)
+                    : store.hash(keys.reservation(reservation)).map(rsv -> rsv.containsKey("expires")
+                            ? json.put("reservationExpiresAt", Long.parseLong(rsv.get("expires"))) : json);
         });
     }
 
+    /** Every agent with live state and the interactions each holds (the supervisor's agent table). */
     public Future<List<JsonObject>> agents() {
         return store.members(keys.agents())
                 .compose(ids -> {
                     List<String> sorted = ids.stream().sorted().toList();
-                    return store.hashes(sorted.stream().map(keys::agent).toList()).map(hashes -> {
+                    // one pipelined batch of reads, however many agents
+                    List<Future<List<String>>> work = sorted.stream().map(id -> store.members(keys.agentWork(id)))
+                            .toList();
+                    Future<List<Map<String, String>>> hashes = store.hashes(sorted.stream().map(keys::agent).toList());
+                    return Future.all(hashes, Future.all(work)).map(all -> {
                         List<JsonObject> out = new ArrayList<>();
                         for (int i = 0; i < sorted.size(); i++) {
-                            if (!hashes.get(i).isEmpty()) {
-                                out.add(AgentRecords.json(sorted.get(i), hashes.get(i)));
+                            if (!hashes.result().get(i).isEmpty()) {
+                                out.add(AgentRecords.json(sorted.get(i), hashes.result().get(i)).put("interactions",
+                                        new JsonArray(work.get(i).result().stream().sorted().toList())));
                             }
                         }
                         return out;

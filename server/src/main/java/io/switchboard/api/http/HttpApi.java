@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,7 @@ public final class HttpApi {
     private final StatsService stats;
     private final Authenticator auth;
     private final AgentEventHub hub;
+    private final SupervisorEventHub consoles;
     private final PrometheusMeterRegistry registry;
     private final RulesWatcher rulesWatcher;
     private final long maxBodyBytes;
@@ -57,6 +59,7 @@ public final class HttpApi {
                    SupervisorEventHub supervisors, java.util.function.Supplier<VoiceChannel> voiceChannel,
                    CaseService caseService, CustomerService customers, ChatChannel chat, EmailChannel email) {
         this.voiceChannel = voiceChannel;
+        this.consoles = supervisors;
         this.vertx = vertx;
         this.engine = engine;
         this.stats = new StatsService(store, engine);
@@ -65,7 +68,7 @@ public final class HttpApi {
         this.registry = registry;
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
-        this.slaApi = new SlaApi(sla, supervisors);
+        this.slaApi = new SlaApi(sla);
         this.cases = new CaseApi(caseService);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
@@ -89,8 +92,11 @@ public final class HttpApi {
             ctx.request().pause();
             ctx.next();
         }).handler(auth::handle).handler(this::agentEvents);
-        slaApi.mountSocket(router, auth);
         chat.mountPublic(router);
+        router.get("/api/v1/supervisor/events").handler(ctx -> {
+            ctx.request().pause();
+            ctx.next();
+        }).handler(auth::handle).handler(this::supervisorEvents);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
         router.route("/api/v1/*").handler(auth::handle);
@@ -119,6 +125,14 @@ public final class HttpApi {
                     }
                     return new JsonObject(new LinkedHashMap<>(message));
                 })));
+        router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(json -> {
+                    String customerId = json.getString("customerId");
+                    if (customerId == null) {
+                        throw ApiException.notFound("interaction " + json.getString("id") + " names no customer");
+                    }
+                    return engine.customer(customerId);
+                }).map(CustomerRecords::json)));
         router.post("/api/v1/interactions/:id/wrapup").handler(ctx ->
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
@@ -178,9 +192,43 @@ public final class HttpApi {
         cases.mount(router);
         chat.mount(router);
 
+        pages(router);
+
         router.route().failureHandler(Errors::handle);
         router.route().last().handler(ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));
         return router;
+    }
+
+    /**
+     * The agent desktop and the supervisor console: static pages from {@code webroot/} on the class path,
+     * outside the bearer-auth routes (they are public files; the pages log in through the API). Each page
+     * lives in a folder so its relative links work; {@code /agent} redirects to {@code /agent/}.
+     */
+    private static void pages(Router router) {
+        for (String page : List.of("agent", "supervisor")) {
+            // Vert.x matches "/agent" for "/agent/" too: redirect the bare name only
+            router.get("/" + page).handler(ctx -> {
+                if (ctx.request().path().endsWith("/")) {
+                    ctx.next();
+                } else {
+                    ctx.redirect("/" + page + "/");
+                }
+            });
+        }
+        for (String folder : List.of("agent", "supervisor", "shared")) {
+            router.get("/" + folder + "/*").handler(HttpApi::pageHeaders)
+                    .handler(StaticHandler.create("webroot/" + folder).setCachingEnabled(false));
+        }
+    }
+
+    /** The pages run only their own scripts and talk only to this server: an injected script goes nowhere. */
+    private static void pageHeaders(RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; "
+                        + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "no-referrer");
+        ctx.next();
     }
 
     private void ready(RoutingContext ctx) {
@@ -268,7 +316,10 @@ public final class HttpApi {
                 customerId, workflow, priority);
     }
 
-    /** The interaction, if the caller may see it: staff always, an agent only while it is theirs. */
+    /**
+     * The interaction, if the caller may see it: staff always, an agent only while it is theirs (offered
+     * to them or held by them: a reservation names its agent on the interaction too).
+     */
     private Future<JsonObject> ownInteraction(RoutingContext ctx) {
         Principal principal = principal(ctx);
         return engine.interaction(ctx.pathParam("id")).map(json -> {
@@ -327,6 +378,17 @@ public final class HttpApi {
                 : Future.succeededFuture(true);
         reply(ctx, allowed.compose(ok -> ok ? customers.view(id) : Future.failedFuture(
                 ApiException.forbidden("an agent may read the customer of an interaction it holds or is offered"))));
+    }
+
+    private void supervisorEvents(RoutingContext ctx) {
+        principal(ctx).requireStaff();
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            // a console may take a burst (an SLA sweep firing thousands of steps at once) before it counts as slow
+            ws.setWriteQueueMaxSize(CONSOLE_WRITE_QUEUE_BYTES);
+            consoles.add(ws);
+            // the console reads the floor over REST after this, so it misses nothing in between
+            ws.writeTextMessage(new JsonObject().put("type", "hello").encode());
+        }).onFailure(ctx::fail);
     }
 
     private void importCustomers(RoutingContext ctx) {
@@ -448,6 +510,8 @@ public final class HttpApi {
     }
 
     private static final String OPENAPI = load("openapi.yaml");
+    /** Buffered events a supervisor console may lag behind by before it is dropped (and reconnects). */
+    private static final int CONSOLE_WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
 
     private static String load(String resource) {
         try (InputStream in = HttpApi.class.getResourceAsStream(resource)) {

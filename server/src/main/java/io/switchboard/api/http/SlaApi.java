@@ -10,25 +10,18 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 
-/** The SLA routes of {@code /api/v1}: timers, breaches, pause/resume, and the supervisors' event stream. */
+/**
+ * The SLA routes of {@code /api/v1}: timers, breaches, pause/resume. SLA events reach supervisors on the
+ * same {@code /api/v1/supervisor/events} stream as every routing event.
+ */
 final class SlaApi {
     private static final int DEFAULT_BREACHES = 1_000;
     private static final int MAX_BREACHES = 10_000;
 
     private final SlaService sla;
-    private final SupervisorEventHub supervisors;
 
-    SlaApi(SlaService sla, SupervisorEventHub supervisors) {
+    SlaApi(SlaService sla) {
         this.sla = sla;
-        this.supervisors = supervisors;
-    }
-
-    /** The WebSocket, mounted before the body handler (an upgrade needs the request unread). */
-    void mountSocket(Router router, Authenticator auth) {
-        router.get("/api/v1/supervisor/events").handler(ctx -> {
-            ctx.request().pause();
-            ctx.next();
-        }).handler(auth::handle).handler(this::supervisorEvents);
     }
 
     /** The REST routes, mounted after authentication. */
@@ -65,14 +58,6 @@ final class SlaApi {
         String id = ctx.pathParam("id");
         Future<Boolean> done = pause ? sla.pause(id, target) : sla.resume(id, target);
         reply(ctx, done.compose(changed -> sla.timers(id).map(t -> t.put("changed", changed))));
-    }
-
-    private void supervisorEvents(RoutingContext ctx) {
-        staff(ctx);
-        ctx.request().toWebSocket().onSuccess(ws -> {
-            supervisors.add(ws);
-            ws.writeTextMessage(new JsonObject().put("type", "hello").put("stream", "sla").encode());
-        }).onFailure(ctx::fail);
     }
 
     private static void staff(RoutingContext ctx) {

@@ -167,4 +167,12 @@ public record RedisKeys(String prefix) {
     public String emailMessage(String interactionId) {
         return interaction(interactionId) + ":email";
     }
+
+    /**
+     * Pub/sub channel of every routing event, for supervisor consoles. Apart from the agent bus so that
+     * a node without a console drops these unread, and agent delivery never waits behind them.
+     */
+    public String floor() {
+        return prefix + ":floor";
+    }
 }

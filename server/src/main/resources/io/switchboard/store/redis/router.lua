@@ -34,6 +34,7 @@
 --   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
 --   teamstats:<t>:total        per team since ever: <state>_ms (the Prometheus counters); teams: their names
 --   bus                        pub/sub channel of agent-facing events, fanned out to every node
+--   floor                      pub/sub channel of every event, for supervisor consoles on any node
 --   events                     stream of every event (webhooks read it through a consumer group), capped
 
 local P = ARGV[1]
@@ -53,13 +54,13 @@ local events = {}
 local function emit(ev)
   ev.at = NOW
   events[#events + 1] = ev
-  local json = nil
+  local json = cjson.encode(ev)
   if ev.agent then
-    json = cjson.encode(ev)
     redis.call('PUBLISH', P .. ':bus', json)
   end
+  redis.call('PUBLISH', P .. ':floor', json)
   if EVENTS_MAXLEN > 0 then
-    redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', json or cjson.encode(ev))
+    redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', json)
   end
 end
 

@@ -1,0 +1,205 @@
+// The agent desktop: login, the state bar, the event stream, keyboard shortcuts. What the page shows is
+// always what the server says: the `hello` of each (re)connection and GET /agents/{id} are the truth,
+// and events only trigger a re-read or a fast update of it.
+import { agentLogin, createApi } from '../shared/api.js';
+import { $, duration, notify } from '../shared/dom.js';
+import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
+import { createCustomerPanel } from './customer.js';
+import { createOfferPanel } from './offer.js';
+import { createWorkPanel } from './work.js';
+
+const SESSION_KEY = 'switchboard.agent';
+
+function start() {
+  const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
+  if (saved) {
+    openDesk(saved);
+  } else {
+    showLogin();
+  }
+}
+
+function showLogin(message = '') {
+  $('#desk').hidden = true;
+  $('#login').hidden = false;
+  $('#login-error').textContent = message;
+  $('#login-agent').focus();
+}
+
+$('#login').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const session = await agentLogin($('#login-agent').value.trim(), $('#login-pin').value);
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify({ agentId: session.agentId, token: session.token }));
+    $('#login-pin').value = '';
+    openDesk(session);
+  } catch (err) {
+    $('#login-error').textContent = err.message;
+  }
+});
+
+function openDesk({ agentId, token }) {
+  const api = createApi(token);
+  const agentPath = `/api/v1/agents/${encodeURIComponent(agentId)}`;
+  let agent = null;
+
+  const customer = createCustomerPanel(api);
+  const offers = createOfferPanel({
+    onAccept: (o) => reservation(o, 'accept'),
+    onReject: (o) => reservation(o, 'reject'),
+  });
+  const work = createWorkPanel(api, { onChanged: () => reread(), onShowCustomer: customer.show });
+
+  async function reservation(o, action) {
+    offers.hide();
+    try {
+      await api.post(`/api/v1/reservations/${encodeURIComponent(o.reservation)}/${action}`);
+      notify(`${action}ed ${o.interaction}`);
+    } catch (err) {
+      notify(`${action} failed: ${err.message}`, 'error');
+    }
+    reread();
+  }
+
+  async function setState(state, reason) {
+    try {
+      render(await api.post(`${agentPath}/state`, reason ? { state, reason } : { state }));
+    } catch (err) {
+      notify(`cannot go ${state}: ${err.message}`, 'error');
+    }
+  }
+
+  function showState(a) {
+    agent = a;
+    const state = $('#state');
+    state.dataset.state = a.state;
+    state.textContent = a.state === 'away' && a.reason ? `away (${a.reason})` : a.state.replace('_', '-');
+  }
+
+  // Events come in bursts and each starts a read; answers may arrive out of order, and only the
+  // newest read may draw, or an older answer would put back a state the server already left.
+  let renders = 0;
+
+  /** Shows the agent as the server has it: state, held interactions, and an open offer if any. */
+  async function render(a) {
+    const mine = ++renders;
+    showState(a);
+    $('#agent-name').textContent = a.name || a.id;
+    if (a.reservation && a.reservation !== offers.current()?.reservation) {
+      restoreOffer(a);
+    } else if (!a.reservation) {
+      offers.hide();
+    }
+    const held = await work.load(a.interactions || []);
+    if (mine !== renders) return;
+    work.show(held);
+    const onScreen = customer.shownFor();
+    if (!a.reservation && !held.some((i) => i.id === onScreen)) {
+      if (held.length > 0) customer.show(held[0].id, held[0].customerId);
+      else customer.clear();
+    }
+  }
+
+  /** After a reconnect or reload during an offer: rebuild the offer panel from the interaction. */
+  async function restoreOffer(a) {
+    const interactionId = a.reservation.slice(0, a.reservation.lastIndexOf('.'));
+    try {
+      const i = await api.get(`/api/v1/interactions/${encodeURIComponent(interactionId)}`);
+      const now = Date.now();
+      offers.show({ reservation: a.reservation, interaction: i.id, channel: i.channel, queue: i.queue,
+        customerId: i.customerId, attributes: i.attributes,
+        waitedMs: (i.timestamps?.offered || 0) - (i.timestamps?.queued || 0), receivedAt: now,
+        deadline: a.reservationExpiresAt || null }); // the server's clock: no offer event to measure skew by
+      customer.show(i.id, i.customerId);
+    } catch (err) {
+      notify(`offer ${a.reservation}: ${err.message}`, 'error');
+    }
+  }
+
+  let reads = 0;
+
+  async function reread() {
+    const mine = ++reads;
+    try {
+      const a = await api.get(agentPath);
+      if (mine === reads) await render(a);
+    } catch (err) {
+      if (err.status === 401) logout('Your session ended; log in again.');
+      else notify(`cannot read state: ${err.message}`, 'error');
+    }
+  }
+
+  function onEvent(m) {
+    switch (m.type) {
+      case 'hello':
+        render(m.agent);
+        break;
+      case 'offer': {
+        const receivedAt = Date.now();
+        offers.show({ ...m, receivedAt, deadline: receivedAt + (m.expiresAt - m.at) });
+        customer.show(m.interaction, m.customerId);
+        break;
+      }
+      case 'state_changed':
+        // show the new state at once, then re-read what came with it (offer, work)
+        if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });
+        reread();
+        break;
+      default: // offer_canceled, assigned, wrapping, transferred, completed...: re-read what changed
+        reread();
+    }
+  }
+
+  const socket = new ReconnectingSocket(socketUrl(`${agentPath}/events`, token), {
+    onMessage: onEvent,
+    onStatus: async (status) => {
+      const badge = $('#connection');
+      badge.dataset.status = status;
+      badge.dataset.reconnects = String(socket.reconnects);
+      badge.textContent = status;
+      // a socket that keeps failing may mean an expired token: ask the API, which answers 401
+      if (status === 'reconnecting' && socket.reconnects % 3 === 0) reread();
+    },
+  });
+
+  function logout(message) {
+    socket.stop();
+    clearInterval(clock);
+    document.removeEventListener('keydown', keys);
+    sessionStorage.removeItem(SESSION_KEY);
+    showLogin(message);
+  }
+
+  const clock = setInterval(() => {
+    if (agent?.stateSince) $('#state-time').textContent = duration(Date.now() - agent.stateSince);
+  }, 1000);
+
+  // Single-key shortcuts, except while typing in a field.
+  function keys(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, textarea, select')) return;
+    const o = offers.current();
+    switch (e.key.toLowerCase()) {
+      case 'a': if (o) reservation(o, 'accept'); break;
+      case 'r': if (o) reservation(o, 'reject'); break;
+      case 'v': setState('available'); break;
+      case 'b': setState('away', $('#away-reason').value); break;
+      case 'w': work.wrapUpFirst(); break;
+      default: return;
+    }
+    e.preventDefault();
+  }
+  document.addEventListener('keydown', keys);
+
+  $('#go-available').onclick = () => setState('available');
+  $('#go-away').onclick = () => setState('away', $('#away-reason').value);
+  $('#go-offline').onclick = () => setState('offline');
+  $('#logout').onclick = () => logout();
+
+  $('#login').hidden = true;
+  $('#desk').hidden = false;
+  socket.start();
+  // for tests and support: the live socket (window.switchboard.socket.drop() simulates a network drop)
+  window.switchboard = { socket, reread };
+}
+
+start();

@@ -1,0 +1,75 @@
+// The offer panel: everything the agent needs to decide, a countdown to the deadline, and an alert that
+// is seen (pulsing panel, title) and, where the browser allows sound, heard.
+import { $, el, duration } from '../shared/dom.js';
+
+export function createOfferPanel({ onAccept, onReject }) {
+  const panel = $('#offer');
+  let offer = null;
+  let ticker = null;
+
+  $('#accept').addEventListener('click', () => offer && onAccept(offer));
+  $('#reject').addEventListener('click', () => offer && onReject(offer));
+
+  /**
+   * @param o the offer event (or one rebuilt after a reconnect); o.deadline is in this browser's clock,
+   *          computed from the server's own times so a skewed clock does not shorten the countdown
+   */
+  function show(o) {
+    const isNew = !offer || offer.reservation !== o.reservation;
+    offer = o;
+    $('#offer-channel').textContent = `${o.channel} for ${o.queue}`;
+    const details = $('#offer-details');
+    const attributes = Object.entries(o.attributes || {});
+    details.replaceChildren(
+      el('dt', {}, 'Customer'), el('dd', { id: 'offer-customer' }, o.customerId || 'unknown'),
+      el('dt', {}, 'Tier'), el('dd', { class: 'tier' }, o.customerTier || '-'),
+      el('dt', {}, 'Waiting'), el('dd', { id: 'offer-wait' }, ''),
+      ...attributes.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : v)]));
+    panel.hidden = false;
+    panel.dataset.reservation = o.reservation;
+    panel.classList.add('alerting');
+    document.title = `Incoming ${o.channel} - Switchboard`;
+    if (isNew) beep();
+    clearInterval(ticker);
+    tick();
+    ticker = setInterval(tick, 250);
+  }
+
+  function tick() {
+    if (!offer) return;
+    const now = Date.now();
+    $('#offer-wait').textContent = duration(offer.waitedMs + (now - offer.receivedAt));
+    $('#offer-countdown').textContent = offer.deadline ? `${Math.max(0, Math.ceil((offer.deadline - now) / 1000))} s` : '';
+  }
+
+  function hide() {
+    offer = null;
+    clearInterval(ticker);
+    panel.hidden = true;
+    panel.classList.remove('alerting');
+    delete panel.dataset.reservation;
+    document.title = 'Switchboard - agent desktop';
+  }
+
+  return { show, hide, current: () => offer };
+}
+
+let audio = null;
+
+/** Two short tones; browsers allow sound only after the user touched the page (the login counts). */
+function beep() {
+  try {
+    audio = audio || new AudioContext();
+    for (const [at, hz] of [[0, 880], [0.25, 660]]) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = hz;
+      gain.gain.value = 0.15;
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + at);
+      osc.stop(audio.currentTime + at + 0.18);
+    }
+  } catch {
+    // no audio in this browser: the visual alert stands alone
+  }
+}

@@ -1,0 +1,93 @@
+// The interactions the agent holds: each as a card with its state, transfer while talking, and the
+// wrap-up form (disposition, notes, optional revenue) once the conversation ended.
+import { $, el, notify } from '../shared/dom.js';
+
+const DISPOSITIONS = ['resolved', 'follow_up', 'escalated', 'sale', 'no_answer', 'wrong_queue'];
+
+export function createWorkPanel(api, { onChanged, onShowCustomer }) {
+  const list = $('#work-list');
+  let queues = [];
+  api.get('/api/v1/queues').then((q) => { queues = q.map((s) => s.queue); }).catch(() => {});
+
+  /** Reads the held interactions (ids as GET /agents/{id} lists them); one that just ended is left out. */
+  async function load(ids) {
+    const items = await Promise.all(ids.map((id) => api.get(`/api/v1/interactions/${encodeURIComponent(id)}`)
+      .catch(() => null)));
+    return items.filter(Boolean);
+  }
+
+  function show(held) {
+    if (held.length === 0) list.replaceChildren(el('p', { class: 'empty' }, 'Nothing assigned.'));
+    else list.replaceChildren(...held.map(card));
+  }
+
+  function card(i) {
+    const since = i.status === 'wrapping' ? i.timestamps?.ended : i.timestamps?.answered;
+    return el('article', { class: 'card', dataset: { interaction: i.id, status: i.status } },
+      el('h3', {}, `${i.channel} - ${i.queue} - ${i.status}`),
+      el('dl', {},
+        el('dt', {}, 'Interaction'), el('dd', {}, i.id),
+        el('dt', {}, 'Customer'), el('dd', {}, el('a', { href: '#', onclick: (e) => {
+          e.preventDefault();
+          onShowCustomer(i.id, i.customerId);
+        } }, i.customerId || 'unknown')),
+        el('dt', {}, 'Since'), el('dd', {}, since ? `${new Date(since).toLocaleTimeString()}` : '-')),
+      i.status === 'wrapping' ? wrapUpForm(i) : talking(i));
+  }
+
+  function talking(i) {
+    const target = el('select', { class: 'transfer-target', 'aria-label': 'transfer to' },
+      ...queues.map((q) => el('option', { value: `queue:${q}` }, `queue ${q}`)),
+      el('option', { value: 'agent:' }, 'agent...'));
+    const agentId = el('input', { class: 'transfer-agent', placeholder: 'agent id', size: 10, hidden: true });
+    target.addEventListener('change', () => { agentId.hidden = !target.value.startsWith('agent:'); });
+    return el('div', {},
+      el('div', { class: 'actions' },
+        el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },
+          'End and wrap up ', el('kbd', {}, 'W'))),
+      el('div', { class: 'transfer' },
+        el('span', {}, 'Transfer to'), target, agentId,
+        el('button', { type: 'button', class: 'do-transfer', onclick: () => {
+          const body = target.value.startsWith('agent:') ? { agentId: agentId.value.trim() }
+            : { queue: target.value.slice('queue:'.length) };
+          act(i.id, 'transfer', body);
+        } }, 'Transfer')));
+  }
+
+  function wrapUpForm(i) {
+    const form = el('form', { class: 'wrapup' },
+      el('div', {}, el('label', {}, 'Disposition'),
+        el('select', { name: 'disposition', required: true },
+          ...DISPOSITIONS.map((d) => el('option', { value: d }, d.replace('_', ' '))))),
+      el('div', {}, el('label', {}, 'Revenue (optional)'),
+        el('input', { name: 'amount', type: 'number', min: '0', step: '0.01', placeholder: '0.00' })),
+      el('div', { class: 'wide' }, el('label', {}, 'Notes'), el('textarea', { name: 'notes', maxlength: '2000' })),
+      el('div', { class: 'wide actions' }, el('button', { class: 'primary', type: 'submit' }, 'Complete')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      const body = { disposition: data.get('disposition'), notes: data.get('notes') };
+      if (data.get('amount')) body.amount = Number(data.get('amount'));
+      act(i.id, 'complete', body);
+    });
+    return form;
+  }
+
+  async function act(id, action, body) {
+    try {
+      await api.post(`/api/v1/interactions/${encodeURIComponent(id)}/${action}`, body);
+      notify(`${action} ${id}: done`);
+    } catch (e) {
+      notify(`${action} ${id}: ${e.message}`, 'error');
+    }
+    onChanged();
+  }
+
+  /** W: end the first interaction still in conversation. */
+  function wrapUpFirst() {
+    const talkingCard = list.querySelector('[data-status="assigned"]');
+    if (talkingCard) act(talkingCard.dataset.interaction, 'wrapup', {});
+  }
+
+  return { load, show, wrapUpFirst };
+}

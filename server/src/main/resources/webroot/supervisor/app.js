@@ -1,0 +1,124 @@
+// The supervisor console: a live floor. The staff WebSocket pushes every routing event; the page then
+// re-reads what the event touched: the named agent's row at once, the queue statistics at most once a
+// second (a busy floor sends many events a second, and one read answers them all). No polling.
+import { createApi } from '../shared/api.js';
+import { $, notify, throttle } from '../shared/dom.js';
+import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
+import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
+
+const SESSION_KEY = 'switchboard.supervisor';
+
+function start() {
+  const key = sessionStorage.getItem(SESSION_KEY);
+  if (key) openConsole(key);
+  else showLogin();
+}
+
+function showLogin(message = '') {
+  $('#console').hidden = true;
+  $('#login').hidden = false;
+  $('#login-error').textContent = message;
+  $('#login-key').focus();
+}
+
+$('#login').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const key = $('#login-key').value.trim();
+  try {
+    await createApi(key).get('/api/v1/stats/realtime'); // checks the key is a staff key
+    sessionStorage.setItem(SESSION_KEY, key);
+    $('#login-key').value = '';
+    openConsole(key);
+  } catch (err) {
+    $('#login-error').textContent = err.status === 401 || err.status === 403 ? 'Not a supervisor key.' : err.message;
+  }
+});
+
+function openConsole(key) {
+  const api = createApi(key);
+  const queues = $('#queues tbody');
+  const agents = $('#agents tbody');
+
+  async function guarded(what, fn) {
+    try {
+      await fn();
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) logout('The key was refused; log in again.');
+      else notify(`${what}: ${err.message}`, 'error');
+    }
+  }
+
+  const readQueues = () => guarded('queues', async () => {
+    const stats = await api.get('/api/v1/stats/realtime');
+    for (const q of stats) upsertRow(queues, queueRow(q), 'queue');
+    $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+  });
+  const refreshQueues = throttle(readQueues, 1000);
+
+  const readAgents = () => guarded('agents', async () => {
+    const list = await api.get('/api/v1/agents');
+    const ids = new Set(list.map((a) => a.id));
+    for (const row of [...agents.children]) if (!ids.has(row.dataset.agent)) row.remove();
+    for (const a of list) upsertRow(agents, agentRow(a, setState), 'agent');
+    tickTimes(agents);
+  });
+
+  // several events about one agent start several reads; only the newest may draw its row, or an
+  // older answer arriving late would show a state the agent already left
+  const agentReads = new Map();
+  const readAgent = (id) => guarded(`agent ${id}`, async () => {
+    const mine = (agentReads.get(id) || 0) + 1;
+    agentReads.set(id, mine);
+    const a = await api.get(`/api/v1/agents/${encodeURIComponent(id)}`);
+    if (agentReads.get(id) !== mine) return;
+    upsertRow(agents, agentRow(a, setState), 'agent');
+    tickTimes(agents);
+  });
+
+  async function setState(agentId, state, reason) {
+    await guarded(`set ${agentId} ${state}`, async () => {
+      await api.post(`/api/v1/agents/${encodeURIComponent(agentId)}/state`, reason ? { state, reason } : { state });
+      notify(`${agentId}: ${state}`);
+    });
+    readAgent(agentId);
+  }
+
+  function onEvent(m) {
+    if (m.type === 'hello') {
+      // (re)connected: anything may have changed while we were away, read the whole floor
+      readQueues();
+      readAgents();
+      return;
+    }
+    if (m.agent) readAgent(m.agent);
+    refreshQueues();
+  }
+
+  const socket = new ReconnectingSocket(socketUrl('/api/v1/supervisor/events', key), {
+    onMessage: onEvent,
+    onStatus: (status) => {
+      const badge = $('#connection');
+      badge.dataset.status = status;
+      badge.dataset.reconnects = String(socket.reconnects);
+      badge.textContent = status;
+    },
+  });
+  const ticker = setInterval(() => tickTimes(agents), 1000);
+
+  function logout(message) {
+    socket.stop();
+    clearInterval(ticker);
+    sessionStorage.removeItem(SESSION_KEY);
+    queues.replaceChildren();
+    agents.replaceChildren();
+    showLogin(message);
+  }
+  $('#logout').onclick = () => logout();
+
+  $('#login').hidden = true;
+  $('#console').hidden = false;
+  socket.start();
+  window.switchboard = { socket };
+}
+
+start();

@@ -1,0 +1,63 @@
+// Rendering the queue and agent tables. Rows are keyed (data-queue, data-agent) so one event updates
+// one row without redrawing the others.
+import { el, duration } from '../shared/dom.js';
+
+const STATES = ['available', 'reserved', 'busy', 'wrap_up', 'away', 'offline'];
+
+function percent(value) {
+  return value === null || value === undefined ? '-' : `${(value * 100).toFixed(0)} %`;
+}
+
+export function queueRow(q) {
+  const sl = q.serviceLevel || {};
+  const below = sl.today !== null && sl.today !== undefined && q.serviceLevelTarget && sl.today < q.serviceLevelTarget;
+  return el('tr', { dataset: { queue: q.queue } },
+    el('td', {}, q.queue),
+    el('td', { class: 'num waiting' }, q.waiting),
+    el('td', { class: 'num longest' }, duration((q.longestWaitSeconds || 0) * 1000)),
+    el('td', { class: below ? 'num alert' : 'num' }, percent(sl.today)),
+    el('td', { class: 'num' }, percent(sl.last15m)),
+    el('td', { class: 'num' }, q.serviceLevelTarget ? `${percent(q.serviceLevelTarget)} in ${q.serviceLevelSeconds} s` : '-'),
+    ...STATES.map((s) => el('td', { class: `num agents-${s}` }, q.agents?.[s] ?? 0)));
+}
+
+/**
+ * @param a the agent as GET /api/v1/agents gives it
+ * @param onSetState (agentId, state, reason) => void
+ */
+export function agentRow(a, onSetState) {
+  const label = a.state === 'away' && a.reason ? `away (${a.reason})` : a.state.replace('_', '-');
+  const button = (text, state, reason) => el('button', { type: 'button', dataset: { set: state },
+    onclick: () => onSetState(a.id, state, reason) }, text);
+  return el('tr', { dataset: { agent: a.id, state: a.state } },
+    el('td', {}, a.name ? `${a.name} (${a.id})` : a.id),
+    el('td', {}, a.team || '-'),
+    el('td', {}, el('span', { class: 'state', dataset: { state: a.state } }, label)),
+    el('td', { class: 'num since', dataset: { since: a.stateSince || '' } }, ''),
+    el('td', { class: 'interactions' }, (a.interactions || []).join(', ') || (a.reservation ? `offer ${a.reservation}` : '-')),
+    el('td', {}, el('div', { class: 'set-state' },
+      button('Available', 'available'), button('Away', 'away', 'supervisor'), button('Offline', 'offline'))));
+}
+
+/** Refreshes the "time in state" cells from their stateSince. */
+export function tickTimes(table) {
+  const now = Date.now();
+  for (const cell of table.querySelectorAll('td.since')) {
+    const since = Number(cell.dataset.since);
+    cell.textContent = since ? duration(now - since) : '-';
+  }
+}
+
+/** Puts a row in place of the row with the same key, or appends it (keeping the table sorted by key). */
+export function upsertRow(tbody, row, key) {
+  const id = row.dataset[key];
+  const old = [...tbody.children].find((r) => r.dataset[key] === id);
+  if (old) {
+    const changed = old.textContent !== row.textContent;
+    old.replaceWith(row);
+    if (changed) row.classList.add('flash');
+    return;
+  }
+  const after = [...tbody.children].find((r) => r.dataset[key] > id);
+  tbody.insertBefore(row, after || null);
+}

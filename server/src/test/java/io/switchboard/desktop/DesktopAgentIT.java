@@ -1,0 +1,195 @@
+package io.switchboard.desktop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Browser;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
+
+/** The agent desktop in a real browser against a real node: login, offer, screen pop, wrap-up, reconnect. */
+@ExtendWith(TestRedis.class)
+class DesktopAgentIT {
+    private TestRedis redis;
+    private String prefix;
+    private TestNode node;
+    private Api admin;
+    private Browser browser;
+
+    @BeforeEach
+    void start(TestRedis redis) {
+        this.redis = redis;
+        prefix = redis.newPrefix();
+        browser = Browser.open();
+        node = TestNode.on(redis, prefix).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        // either may be missing: Browser.open() skips the test when there is no Chromium
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    private void logIn(String agentId) {
+        browser.get(admin.base() + "/agent");
+        browser.untilVisible("#login-agent").sendKeys(agentId);
+        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+    }
+
+    @Test
+    void agentTakesAnOfferFromLoginToAvailableAgain() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-42").put("name", "Grace Hopper")
+                .put("tier", "gold").put("lifetimeValue", 12000).put("phones", new JsonArray().add("+15550100")))
+                .expect(201);
+        logIn("ann");
+        browser.untilAttribute("#state", "data-state", "offline");
+
+        browser.find("body").sendKeys("v"); // the Available shortcut
+        browser.untilAttribute("#state", "data-state", "available");
+        assertEquals("available", Agents.state(admin, "ann"));
+
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice").put("customerId", "c-42")
+                .put("attributes", new JsonObject().put("intent", "support").put("language", "en")))
+                .expect(201).json().getString("id");
+        browser.untilVisible("#offer");
+        assertEquals("voice for support", browser.text("#offer-channel"));
+        assertEquals("c-42", browser.text("#offer-customer"));
+        assertTrue(browser.text("#offer-details").contains("gold"));
+        assertTrue(browser.text("#offer-details").contains("intent"));
+        browser.until("a countdown", d -> browser.text("#offer-countdown").matches("\\d+ s"));
+        browser.untilText("#customer-name", "Grace Hopper"); // the screen pop before accepting
+        browser.untilAttribute("#state", "data-state", "reserved");
+        browser.screenshot("agent-offer");
+
+        browser.find("body").sendKeys("a"); // accept
+        browser.untilAttribute("#work-list .card", "data-status", "assigned");
+        browser.untilAttribute("#state", "data-state", "busy");
+        assertEquals("assigned", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+        browser.untilText("#customer-name", "Grace Hopper");
+        assertTrue(browser.text("#customer-card").contains("+15550100"));
+
+        browser.find("#work-list .card .end").click();
+        browser.untilAttribute("#work-list .card", "data-status", "wrapping");
+        browser.untilAttribute("#state", "data-state", "wrap_up");
+        new Select(browser.find("select[name=disposition]")).selectByValue("sale");
+        browser.find("input[name=amount]").sendKeys("49.90");
+        browser.find("textarea[name=notes]").sendKeys("upgraded to the yearly plan");
+        browser.screenshot("agent-wrapup");
+        browser.find("form.wrapup button[type=submit]").click();
+
+        browser.untilAttribute("#state", "data-state", "available");
+        browser.untilText("#work-list .empty", "Nothing assigned.");
+        JsonObject done = admin.get("/api/v1/interactions/" + id).expect(200).json();
+        assertEquals("completed", done.getString("status"));
+        assertEquals("sale", done.getString("disposition"));
+        assertEquals("upgraded to the yearly plan", done.getString("notes"));
+        assertEquals("available", Agents.state(admin, "ann"));
+    }
+
+    @Test
+    void rejectingPutsTheOfferBackAndTheDesktopCalmsDown() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        logIn("ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+        browser.untilVisible("#offer");
+        browser.untilText("#customer-card .empty", "Unknown customer (none identified).");
+
+        // a reload mid-offer (the token is kept for the tab) rebuilds the offer from the server
+        browser.driver().navigate().refresh();
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.untilAttribute("#offer", "data-reservation",
+                admin.get("/api/v1/interactions/" + id).json().getString("reservationId"));
+        browser.until("countdown restored", d -> browser.text("#offer-countdown").matches("1?\\d s"));
+        browser.find("body").sendKeys("r");
+        browser.until("offer panel hidden", d -> !browser.find("#offer").isDisplayed());
+        browser.untilAttribute("#state", "data-state", "available");
+        assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+    }
+
+    @Test
+    void agentTransfersACallToAColleague() {
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        logIn("ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+        browser.untilVisible("#accept").click();
+        browser.untilAttribute("#work-list .card", "data-status", "assigned");
+
+        Agents.available(bob, "bob");
+        new Select(browser.find("#work-list .card .transfer-target")).selectByValue("agent:");
+        browser.untilVisible("#work-list .card .transfer-agent").sendKeys("bob");
+        browser.find("#work-list .card .do-transfer").click();
+
+        browser.untilText("#work-list .empty", "Nothing assigned.");
+        browser.untilAttribute("#state", "data-state", "available");
+        JsonObject offered = admin.get("/api/v1/interactions/" + id).json();
+        assertEquals("reserved", offered.getString("status"));
+        assertEquals("bob", offered.getString("agentId"));
+    }
+
+    /**
+     * The node serving the page goes away; meanwhile another node changes the agent's state and offers
+     * it an interaction. The desktop misses those events, reconnects by itself to the restarted node and
+     * shows the server's state and the open offer, not what it saw last.
+     */
+    @Test
+    void afterTheNodeRestartsTheDesktopShowsTheTrueState() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        logIn("ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+
+        int port = node.port();
+        node.close();
+        browser.untilAttribute("#connection", "data-status", "reconnecting");
+        try (TestNode other = TestNode.on(redis, prefix).start()) {
+            Api otherAdmin = other.api();
+            otherAdmin.post("/api/v1/agents/ann/state", new JsonObject().put("state", "away").put("reason", "meeting"))
+                    .expect(200);
+            node = TestNode.on(redis, prefix).env("SWITCHBOARD_HTTP_PORT", Integer.toString(port)).start();
+            browser.untilAttribute("#connection", "data-status", "connected");
+            browser.untilAttribute("#state", "data-state", "away");
+            assertEquals("away (meeting)", browser.text("#state"));
+            assertTrue(Integer.parseInt(browser.find("#connection").getDomAttribute("data-reconnects")) >= 1);
+
+            // and a drop from the page's side (a flaky network) while an offer is open: it comes back
+            otherAdmin.post("/api/v1/agents/ann/state", new JsonObject().put("state", "available")).expect(200);
+            browser.untilAttribute("#state", "data-state", "available");
+            browser.script("window.switchboard.socket.drop()");
+            String id = otherAdmin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                    .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+            browser.untilAttribute("#connection", "data-status", "connected");
+            browser.untilVisible("#offer");
+            browser.until("countdown restored", d -> browser.text("#offer-countdown").matches("\\d+ s"));
+            assertEquals(id, admin.get("/api/v1/interactions/" + id).json().getString("id"));
+            browser.screenshot("agent-reconnected");
+        }
+    }
+}
