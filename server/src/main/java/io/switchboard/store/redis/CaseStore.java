@@ -1,22 +1,13 @@
 package io.switchboard.store.redis;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * Cases in Redis: a hash per case with a {@code version} field, written only through {@code cases.lua}
@@ -24,8 +15,7 @@ import java.util.function.Supplier;
  * status and type, newest last. Futures complete on the caller's Vert.x context.
  */
 public final class CaseStore {
-    private static final String SCRIPT = load();
-    private static final String SHA = sha1(SCRIPT);
+    private static final LuaScript SCRIPT = new LuaScript("cases.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -43,12 +33,12 @@ public final class CaseStore {
 
     /** The next case number (1, 2, ...), shared by every node. */
     public Future<Long> nextNumber() {
-        return future(() -> redis.incr(keys.caseSequence()));
+        return RedisFutures.onContext(vertx, () -> redis.incr(keys.caseSequence()));
     }
 
     /** The case's hash (with its {@code version}), empty if there is no such case. */
     public Future<Map<String, String>> read(String id) {
-        return future(() -> redis.hgetall(keys.caseRecord(id)));
+        return RedisFutures.onContext(vertx, () -> redis.hgetall(keys.caseRecord(id)));
     }
 
     public Future<List<Map<String, String>>> readAll(List<String> ids) {
@@ -66,39 +56,11 @@ public final class CaseStore {
         String[] args = {keys.prefix(), Long.toString(expectedVersion),
                 new JsonObject(new LinkedHashMap<>(fields)).encode(), id, customerId, type, status,
                 Long.toString(createdAt)};
-        return future(() -> redis.<Long>evalsha(SHA, ScriptOutputType.INTEGER, keyArray, args)
-                .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
-                        ? redis.<Long>eval(SCRIPT, ScriptOutputType.INTEGER, keyArray, args)
-                        : CompletableFuture.failedStage(e)));
+        return RedisFutures.onContext(vertx, () -> SCRIPT.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args));
     }
 
     /** Up to {@code limit} ids from an index, newest first. */
     public Future<List<String>> newest(String indexKey, int limit) {
-        return future(() -> redis.zrevrange(indexKey, 0, limit - 1L));
-    }
-
-    private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
-        return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    }
-
-    private static String load() {
-        try (InputStream in = CaseStore.class.getResourceAsStream("cases.lua")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return RedisFutures.onContext(vertx, () -> redis.zrevrange(indexKey, 0, limit - 1L));
     }
 }

@@ -33,11 +33,17 @@ final class LuaScript {
         }
     }
 
-    /** The script's JSON reply. Runs on Lettuce's thread: callers turn it into a Vert.x future. */
+    /** The script's reply as a string (JSON). Runs on Lettuce's thread: callers make it a Vert.x future. */
     CompletionStage<String> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String[] args) {
-        return redis.<String>evalsha(sha, ScriptOutputType.VALUE, keys, args)
+        return run(redis, ScriptOutputType.VALUE, keys, args);
+    }
+
+    /** The script's reply of the given type; EVALSHA, and EVAL once when Redis does not know the script. */
+    <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, String> redis, ScriptOutputType type, String[] keys,
+                               String[] args) {
+        return redis.<T>evalsha(sha, type, keys, args)
                 .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
-                        ? redis.<String>eval(source, ScriptOutputType.VALUE, keys, args)
+                        ? redis.<T>eval(source, type, keys, args)
                         : CompletableFuture.failedStage(e));
     }
 

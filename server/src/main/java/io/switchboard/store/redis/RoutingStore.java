@@ -1,21 +1,13 @@
 package io.switchboard.store.redis;
 
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * The routing state in Redis. Every change goes through {@code router.lua} (atomic across nodes);
@@ -23,14 +15,13 @@ import java.util.function.Supplier;
  * so continuations run on the verticle's event loop, never on Lettuce's I/O thread.
  */
 public final class RoutingStore {
-    private static final String SCRIPT = loadScript();
+    private static final LuaScript SCRIPT = new LuaScript("router.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final InstantSource clock;
     private final String[] settings;
-    private final String scriptSha;
 
     /**
      * @param aging priority points gained per second of waiting (see PriorityPolicy)
@@ -44,7 +35,6 @@ public final class RoutingStore {
         this.clock = clock;
         this.settings = new String[] {keys.prefix(), null, Long.toString(reservationTimeout.toMillis()),
                 Integer.toString(maxMissedOffers), Double.toString(aging), Long.toString(eventsMaxLen)};
-        this.scriptSha = sha1(SCRIPT);
     }
 
     /** The Lettuce commands, for adapters with their own Redis structures (webhook stream reader). */
@@ -79,110 +69,77 @@ public final class RoutingStore {
         argv.addAll(List.of(args));
         String[] argArray = argv.toArray(String[]::new);
         String[] keyArray = {keys.agents()};
-        return future(() -> redis.<String>evalsha(scriptSha, ScriptOutputType.VALUE, keyArray, argArray)
-                .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
-                        ? redis.<String>eval(SCRIPT, ScriptOutputType.VALUE, keyArray, argArray)
-                        : java.util.concurrent.CompletableFuture.failedStage(e)))
+        return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, keyArray, argArray))
                 .map(ScriptResult::parse);
     }
 
     public Future<Map<String, String>> hash(String key) {
-        return future(() -> redis.hgetall(key));
+        return RedisFutures.onContext(vertx, () -> redis.hgetall(key));
     }
 
     public Future<String> hget(String key, String field) {
-        return future(() -> redis.hget(key, field));
+        return RedisFutures.onContext(vertx, () -> redis.hget(key, field));
     }
 
     public Future<List<String>> list(String key) {
-        return future(() -> redis.lrange(key, 0, -1));
+        return RedisFutures.onContext(vertx, () -> redis.lrange(key, 0, -1));
     }
 
     public Future<Void> addMember(String key, String member) {
-        return future(() -> redis.sadd(key, member)).mapEmpty();
+        return RedisFutures.onContext(vertx, () -> redis.sadd(key, member)).mapEmpty();
     }
 
     public Future<Void> removeMember(String key, String member) {
-        return future(() -> redis.srem(key, member)).mapEmpty();
+        return RedisFutures.onContext(vertx, () -> redis.srem(key, member)).mapEmpty();
     }
 
     public Future<List<String>> members(String key) {
-        return future(() -> redis.smembers(key)).map(List::copyOf);
+        return RedisFutures.onContext(vertx, () -> redis.smembers(key)).map(List::copyOf);
     }
 
     public Future<Long> zcard(String key) {
-        return future(() -> redis.zcard(key));
+        return RedisFutures.onContext(vertx, () -> redis.zcard(key));
     }
 
 
     /** The lowest score of a sorted set in one read (no race with a removal), or null when empty. */
     public Future<Double> lowestScore(String key) {
-        return future(() -> redis.zrangeWithScores(key, 0, 0))
+        return RedisFutures.onContext(vertx, () -> redis.zrangeWithScores(key, 0, 0))
                 .map(head -> head.isEmpty() ? null : head.get(0).getScore());
     }
 
     public Future<Long> zrank(String key, String member) {
-        return future(() -> redis.zrank(key, member));
+        return RedisFutures.onContext(vertx, () -> redis.zrank(key, member));
     }
 
     public Future<Void> hset(String key, Map<String, String> fields) {
-        return future(() -> redis.hset(key, fields)).mapEmpty();
+        return RedisFutures.onContext(vertx, () -> redis.hset(key, fields)).mapEmpty();
     }
 
     public Future<Void> set(String key, String value, Duration ttl) {
-        return future(() -> redis.setex(key, ttl.toSeconds(), value)).mapEmpty();
+        return RedisFutures.onContext(vertx, () -> redis.setex(key, ttl.toSeconds(), value)).mapEmpty();
     }
 
     /** GETDEL: read and remove in one step. */
     public Future<String> getAndDelete(String key) {
-        return future(() -> redis.getdel(key));
+        return RedisFutures.onContext(vertx, () -> redis.getdel(key));
     }
 
     public Future<Boolean> setIfAbsent(String key, String value) {
-        return future(() -> redis.setnx(key, value));
+        return RedisFutures.onContext(vertx, () -> redis.setnx(key, value));
     }
 
     public Future<String> get(String key) {
-        return future(() -> redis.get(key));
+        return RedisFutures.onContext(vertx, () -> redis.get(key));
     }
 
     public Future<String> ping() {
-        return future(redis::ping);
+        return RedisFutures.onContext(vertx, redis::ping);
     }
 
     /** Reads many hashes in one pipeline (Lettuce pipelines commands issued back to back). */
     public Future<List<Map<String, String>>> hashes(List<String> hashKeys) {
         List<Future<Map<String, String>>> all = hashKeys.stream().map(this::hash).toList();
         return Future.all(all).map(c -> all.stream().map(Future::result).toList());
-    }
-
-    private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
-        try {
-            return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
-        } catch (RuntimeException e) {
-            // Lettuce throws instead of failing the stage when the client is shutting down
-            return Future.failedFuture(e);
-        }
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    }
-
-    private static String loadScript() {
-        try (InputStream in = RoutingStore.class.getResourceAsStream("router.lua")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
 /**
  * SLA timers in Redis through {@code sla.lua}: one compare-and-set for every change of a timer (arm,
@@ -102,17 +100,17 @@ public final class SlaTimerStore {
 
     /** Breaches recorded between two instants (epoch ms), oldest first, at most {@code limit}. */
     public Future<List<JsonObject>> breaches(long from, long to, int limit) {
-        return future(() -> redis.zrangebyscore(keys.slaBreaches(), Range.create(from, to),
+        return RedisFutures.onContext(vertx, () -> redis.zrangebyscore(keys.slaBreaches(), Range.create(from, to),
                         io.lettuce.core.Limit.create(0, limit)))
                 .compose(ids -> ids.isEmpty() ? Future.succeededFuture(List.<String>of())
-                        : future(() -> redis.hmget(keys.slaBreach(), ids.toArray(String[]::new)))
+                        : RedisFutures.onContext(vertx, () -> redis.hmget(keys.slaBreach(), ids.toArray(String[]::new)))
                         .map(values -> values.stream().filter(v -> v.hasValue()).map(v -> v.getValue()).toList()))
                 .map(jsons -> jsons.stream().map(JsonObject::new).toList());
     }
 
     /** Timers armed now, on every node (the gauge). */
     public Future<Long> armed() {
-        return future(() -> redis.get(keys.slaArmed())).map(v -> v == null ? 0L : Long.parseLong(v));
+        return RedisFutures.onContext(vertx, () -> redis.get(keys.slaArmed())).map(v -> v == null ? 0L : Long.parseLong(v));
     }
 
     private Future<JsonObject> run(String command, String... args) {
@@ -124,14 +122,11 @@ public final class SlaTimerStore {
         argv[4] = command;
         System.arraycopy(args, 0, argv, 5, args.length);
         String[] keyArray = {keys.slaSlots()};
-        return future(() -> SCRIPT.run(redis, keyArray, argv)).map(JsonObject::new);
+        return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, keyArray, argv)).map(JsonObject::new);
     }
 
     private static JsonObject object(Object value) {
         return value instanceof JsonObject o ? o : new JsonObject();
     }
 
-    private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
-        return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
-    }
 }
