@@ -216,7 +216,7 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
-                        floorGauges = new FloorGauges(vertx, new StatsService(store, engine), registry);
+                        floorGauges = new FloorGauges(vertx, engine, new StatsService(store, engine), registry);
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
                     });

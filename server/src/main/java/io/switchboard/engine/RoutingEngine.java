@@ -337,38 +337,52 @@ public final class RoutingEngine {
     // ------------------------------------------------------------------------------ queues, explain
 
     public Future<JsonObject> queueStats(String queue) {
+        return agentSnapshot().compose(agents -> queueStats(queue, agents));
+    }
+
+    /** An agent's profile and routing state at one moment. */
+    public record AgentNow(Agent agent, String state) {
+    }
+
+    /** Every agent, read once: statistics over many queues share one read instead of one per queue. */
+    public Future<List<AgentNow>> agentSnapshot() {
+        return store.members(keys.agents()).compose(ids -> store.hashes(ids.stream().map(keys::agent).toList())
+                .map(hashes -> {
+                    List<AgentNow> agents = new ArrayList<>();
+                    for (int i = 0; i < ids.size(); i++) {
+                        if (!hashes.get(i).isEmpty()) {
+                            agents.add(new AgentNow(AgentRecords.agent(ids.get(i), hashes.get(i)),
+                                    hashes.get(i).getOrDefault("state", "offline")));
+                        }
+                    }
+                    return agents;
+                }));
+    }
+
+    /** Waiting count, longest wait and the queue's agents by state, from a snapshot of the agents. */
+    public Future<JsonObject> queueStats(String queue, List<AgentNow> agents) {
         QueueDefinition definition = rules.get().queue(queue)
                 .orElseThrow(() -> ApiException.notFound("no queue '" + queue + "'"));
-        return Future.all(store.zcard(keys.queueBySince(queue)), oldestWaitingSince(queue),
-                        store.members(keys.agents()))
-                .compose(all -> {
-                    long waiting = all.<Long>resultAt(0);
-                    Long oldest = all.resultAt(1);
-                    List<String> ids = all.resultAt(2);
-                    return store.hashes(ids.stream().map(keys::agent).toList()).map(hashes -> {
-                        JsonObject byState = new JsonObject();
-                        for (String s : List.of("available", "reserved", "busy", "wrap_up", "away", "offline")) {
-                            byState.put(s, 0);
-                        }
-                        for (int i = 0; i < ids.size(); i++) {
-                            if (hashes.get(i).isEmpty()) {
-                                continue;
-                            }
-                            Agent agent = AgentRecords.agent(ids.get(i), hashes.get(i));
-                            if (definition.admits(agent)) {
-                                String state = hashes.get(i).getOrDefault("state", "offline");
-                                byState.put(state, byState.getInteger(state, 0) + 1);
-                            }
-                        }
-                        long now = store.now();
-                        return new JsonObject()
-                                .put("queue", queue)
-                                .put("waiting", waiting)
-                                .put("longestWaitSeconds", oldest == null ? 0 : (now - oldest) / 1000.0)
-                                .put("serviceLevelSeconds", definition.serviceLevelThreshold().toSeconds())
-                                .put("agents", byState);
-                    });
-                });
+        return Future.all(store.zcard(keys.queueBySince(queue)), oldestWaitingSince(queue)).map(all -> {
+            long waiting = all.<Long>resultAt(0);
+            Long oldest = all.resultAt(1);
+            JsonObject byState = new JsonObject();
+            for (String s : List.of("available", "reserved", "busy", "wrap_up", "away", "offline")) {
+                byState.put(s, 0);
+            }
+            for (AgentNow now : agents) {
+                if (definition.admits(now.agent())) {
+                    byState.put(now.state(), byState.getInteger(now.state(), 0) + 1);
+                }
+            }
+            long now = store.now();
+            return new JsonObject()
+                    .put("queue", queue)
+                    .put("waiting", waiting)
+                    .put("longestWaitSeconds", oldest == null ? 0 : (now - oldest) / 1000.0)
+                    .put("serviceLevelSeconds", definition.serviceLevelThreshold().toSeconds())
+                    .put("agents", byState);
+        });
     }
 
     private Future<Long> oldestWaitingSince(String queue) {

@@ -49,15 +49,20 @@ public final class StatsService {
     }
 
     public Future<JsonArray> realtime() {
+        return engine.agentSnapshot().compose(this::realtime);
+    }
+
+    /** Every queue's live statistics from one snapshot of the agents. */
+    public Future<JsonArray> realtime(List<RoutingEngine.AgentNow> agents) {
         List<Future<JsonObject>> queues = rules.get().queues().values().stream()
-                .sorted((a, b) -> a.name().compareTo(b.name())).map(this::realtime).toList();
+                .sorted((a, b) -> a.name().compareTo(b.name())).map(q -> realtime(q, agents)).toList();
         return Future.all(queues).map(c -> new JsonArray(queues.stream().map(Future::result).toList()));
     }
 
-    public Future<JsonObject> realtime(QueueDefinition queue) {
+    private Future<JsonObject> realtime(QueueDefinition queue, List<RoutingEngine.AgentNow> agents) {
         long now = store.now();
         long midnight = now - now % (24 * HOUR);
-        Future<JsonObject> live = engine.queueStats(queue.name());
+        Future<JsonObject> live = engine.queueStats(queue.name(), agents);
         Future<QueueStatistics> today = range(queue.name(), midnight, now + 1, null);
         Future<QueueStatistics> last15 = range(queue.name(), now - 15 * MINUTE, now + 1, null);
         Future<QueueStatistics> last30 = range(queue.name(), now - 30 * MINUTE, now + 1, null);
@@ -67,9 +72,9 @@ public final class StatsService {
             QueueStatistics day = all.resultAt(1);
             QueueStatistics q15 = all.resultAt(2);
             QueueStatistics q60 = all.resultAt(4);
-            JsonObject agents = json.getJsonObject("agents");
-            int staffed = agents.getInteger("available") + agents.getInteger("reserved") + agents.getInteger("busy")
-                    + agents.getInteger("wrap_up");
+            JsonObject byState = json.getJsonObject("agents");
+            int staffed = byState.getInteger("available") + byState.getInteger("reserved") + byState.getInteger("busy")
+                    + byState.getInteger("wrap_up");
             JsonObject staffing = QueueStatistics.staffing(queue, q15, 15 * 60, q60, staffed);
             long waiting = json.getLong("waiting");
             double aht = staffing.getDouble("ahtSeconds");
@@ -88,21 +93,21 @@ public final class StatsService {
         });
     }
 
-    /** Agents by team and state now: {team: {state: count}}. */
-    public Future<Map<String, Map<String, Integer>>> agentsByTeamAndState() {
-        return engine.agents().map(agents -> {
+    /** Agents by team and state: {team: {state: count}}. */
+    public static Map<String, Map<String, Integer>> agentsByTeamAndState(List<RoutingEngine.AgentNow> agents) {
+        {
             Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
-            for (JsonObject agent : agents) {
-                String team = agent.getString("team", "").isEmpty() ? "none" : agent.getString("team");
+            for (RoutingEngine.AgentNow now : agents) {
+                String team = now.agent().team().isEmpty() ? "none" : now.agent().team();
                 Map<String, Integer> byState = out.computeIfAbsent(team, t -> {
                     Map<String, Integer> zero = new java.util.LinkedHashMap<>();
                     STATES.forEach(state -> zero.put(state, 0));
                     return zero;
                 });
-                byState.merge(agent.getString("state"), 1, Integer::sum);
+                byState.merge(now.state(), 1, Integer::sum);
             }
             return out;
-        });
+        }
     }
 
     /** Seconds agents of each team have spent in each state, since the first event: {team: {state: s}}. */

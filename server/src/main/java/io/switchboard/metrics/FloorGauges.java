@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -28,6 +29,7 @@ public final class FloorGauges {
 
     private final Vertx vertx;
     private final StatsService stats;
+    private final RoutingEngine engine;
     private final MultiGauge waiting;
     private final MultiGauge longestWait;
     private final MultiGauge estimatedWait;
@@ -41,8 +43,9 @@ public final class FloorGauges {
     private final MeterRegistry registry;
     private long timerId = -1;
 
-    public FloorGauges(Vertx vertx, StatsService stats, MeterRegistry registry) {
+    public FloorGauges(Vertx vertx, RoutingEngine engine, StatsService stats, MeterRegistry registry) {
         this.vertx = vertx;
+        this.engine = engine;
         this.stats = stats;
         this.waiting = gauge("switchboard_queue_waiting", "Contacts waiting in the queue now", null, registry);
         this.longestWait = gauge("switchboard_queue_longest_wait", "Age of the oldest waiting contact", "seconds", registry);
@@ -79,8 +82,9 @@ public final class FloorGauges {
     }
 
     private void refresh() {
-        stats.realtime().onSuccess(this::publish)
-                .compose(v -> stats.agentsByTeamAndState()).onSuccess(this::publishAgents)
+        // one read of every agent serves every queue's counts and the team counts
+        engine.agentSnapshot().compose(agents -> stats.realtime(agents).onSuccess(this::publish)
+                        .onSuccess(v -> publishAgents(StatsService.agentsByTeamAndState(agents))))
                 .compose(v -> stats.teamStateSeconds()).onSuccess(this::publishStateSeconds)
                 .onSuccess(v -> redisUp.set(1))
                 .onFailure(e -> {
