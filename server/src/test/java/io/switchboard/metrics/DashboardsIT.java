@@ -3,6 +3,14 @@ package io.switchboard.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.simulator.CallSpec;
+import io.switchboard.simulator.CallerScript;
+import io.switchboard.simulator.SimulatedAsterisk;
+import io.switchboard.simulator.SimulatorConfig;
+import io.switchboard.simulator.pbx.Dialplan;
+import io.switchboard.simulator.pbx.PhoneBehavior;
+import io.switchboard.simulator.pbx.SoundLibrary;
+import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
@@ -51,7 +59,7 @@ class DashboardsIT {
             """;
 
     @Test
-    void everyMetricTheDashboardsAndRulesUseIsExported(TestRedis redis, @TempDir Path temp) throws IOException {
+    void everyMetricTheDashboardsAndRulesUseIsExported(TestRedis redis, @TempDir Path temp) throws Exception {
         Path config = Files.createDirectories(temp.resolve("config"));
         Files.writeString(config.resolve("switchboard.yaml"), """
                 webhooks:
@@ -60,9 +68,28 @@ class DashboardsIT {
                   retryBaseMillis: 50
                   pollMillis: 20
                 """);
+        Files.writeString(config.resolve("sla.yaml"), """
+                policies:
+                  - name: voice
+                    match: 'channel == "voice"'
+                    targets: {answer: 20s}
+                  - name: chat
+                    match: 'channel == "chat"'
+                    targets: {answer: 60s}
+                """);
+        Files.copy(Repo.root().resolve("config/ivr.yaml"), config.resolve("ivr.yaml"));
+        int agiPort = freePort();
+        String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
+                .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents");
         TestClock clock = new TestClock();
-        try (TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, RULES))
-                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).start()) {
+        try (SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort)
+                .timeScale(10).sounds(SoundLibrary.all(Duration.ofMillis(100)))
+                .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
+             TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, RULES))
+                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).sla(config.resolve("sla.yaml"))
+                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
+                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
+                .start()) {
             Api admin = node.api();
             admin.put("/api/v1/agents/sam", new JsonObject().put("skills", new JsonObject().put("support", 9))
                     .put("team", "t1").put("pin", "1234")).expect(200);
@@ -82,10 +109,20 @@ class DashboardsIT {
             sam.post("/api/v1/interactions/" + second + "/complete", new JsonObject().put("disposition", "upsell")
                     .put("amount", 49.90)).expect(200);
 
-            Await.until("floor gauges and webhook failures", Duration.ofSeconds(15), () -> {
-                String s = admin.get("/metrics").body();
-                return s.contains("switchboard_agent_state_seconds_total") && s.contains("outcome=\"failure\"");
-            });
+            chatThatBreachesThenIsRated(admin, sam, clock);
+            complaintResolvedAtFirstContact(admin);
+            callsThroughTheIvr(admin, asterisk);
+
+            // meters that appear a moment after the traffic that feeds them (refreshed or counted asynchronously)
+            List<String> late = List.of("switchboard_agent_state_seconds_total", "outcome=\"failure\"",
+                    "switchboard_ami_connected{asterisk=\"pbx1\"} 1.0", "switchboard_sla_breached_total");
+            try {
+                Await.until("late meters", Duration.ofSeconds(20),
+                        () -> late.stream().allMatch(admin.get("/metrics").body()::contains));
+            } catch (AssertionError e) {
+                String body = admin.get("/metrics").body();
+                throw new AssertionError("still missing: " + late.stream().filter(m -> !body.contains(m)).toList(), e);
+            }
             String scrape = admin.get("/metrics").expect(200).body();
             Set<String> exported = new TreeSet<>();
             scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
@@ -96,6 +133,59 @@ class DashboardsIT {
             Set<String> missing = new TreeSet<>(used);
             missing.removeAll(exported);
             assertEquals(Set.of(), missing, "named by dashboards or rules but not exported");
+        }
+    }
+
+    /** A chat nobody answers for 121 s (its 60 s target breached, critical), then answered, completed, rated 4. */
+    private static void chatThatBreachesThenIsRated(Api admin, Api sam, TestClock clock) {
+        sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200);
+        try (AgentSocket customer = admin.chat()) {
+            customer.send(new JsonObject().put("type", "start").put("name", "Ada").put("email", "ada@example.com")
+                    .put("topic", "support").put("language", "en"));
+            String id = customer.await("started").getString("interaction");
+            clock.advance(Duration.ofSeconds(121)); // past 2x the target: critical, counted at once
+            Await.until("the chat's SLA breach turned critical (and was counted)", () -> String.valueOf(
+                    admin.get("/api/v1/interactions/" + id).json().getJsonObject("sla")).contains("critical"));
+            Agents.available(sam, "sam");
+            Await.until("offered to sam", () -> admin.get("/api/v1/agents/sam").json().getString("reservation") != null);
+            accept(admin, sam);
+            customer.await("agent_joined");
+            sam.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "answered")).expect(200);
+            customer.await("ended");
+            customer.send(new JsonObject().put("type", "rating").put("score", 4));
+            customer.await("rated");
+        }
+    }
+
+    private static void complaintResolvedAtFirstContact(Api admin) {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "cust-bo").put("name", "Bo")).expect(201);
+        String id = admin.post("/api/v1/cases", new JsonObject().put("type", "complaint").put("customerId", "cust-bo")
+                .put("subject", "Charged twice").put("complaint", new JsonObject().put("category", "billing")
+                        .put("product", "plan-s"))).expect(201).json().getString("id");
+        admin.post("/api/v1/cases/" + id + "/resolve", new JsonObject().put("resolution", "refunded")
+                .put("disposition", "refund")).expect(200);
+    }
+
+    /** A caller served by the IVR who rings back (recontact), then one who asks for an agent who answers. */
+    private static void callsThroughTheIvr(Api admin, SimulatedAsterisk asterisk) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            asterisk.placeCall(CallSpec.create().from("15550009999", "Cy").context("switchboard-inbound")
+                    .dialing("8000").script(CallerScript.create().press("4"))).awaitEnded(Duration.ofSeconds(15));
+        }
+        admin.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200); // no phone
+        asterisk.agentPhone("301", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        admin.put("/api/v1/agents/vic", new JsonObject().put("skills", new JsonObject().put("support", 5))
+                .put("pin", "1234").put("endpoint", "Local/301@agents")).expect(200);
+        admin.post("/api/v1/agents/vic/state", new JsonObject().put("state", "available")).expect(200);
+        asterisk.placeCall(CallSpec.create().from("15550008888", "Di").context("switchboard-inbound")
+                .dialing("8000").script(CallerScript.create().press("2")).patience(Duration.ofMinutes(5)));
+        Await.until("the call rang vic", Duration.ofSeconds(15),
+                () -> admin.get("/metrics").body().contains("switchboard_voice_time_to_ring_seconds"));
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
