@@ -116,7 +116,10 @@ public final class SlaService implements RoutingObserver {
             String severity = "";
             JsonObject event = null;
             Runnable count;
-            if (timer.breached()) {
+            // over the target counts as breached even if the sweep has not fired the breach step yet:
+            // an answer one sweep interval late is late, not met
+            boolean breached = timer.breached() || elapsed.compareTo(timer.length()) > 0;
+            if (breached) {
                 Severity last = timer.severity(now, policies.severity());
                 severity = (last == null ? Severity.MINOR : last).wireName();
                 record.put("slaState", "breached");
@@ -139,7 +142,7 @@ public final class SlaService implements RoutingObserver {
                 record.put("slaMetAt", now.toEpochMilli());
                 record.put("slaElapsedMs", elapsed.toMillis());
             }
-            return new Mutation(null, new SlaTimerStore.Change(record, event, "", "", timer.breached() ? severity : ""),
+            return new Mutation(null, new SlaTimerStore.Change(record, event, "", "", breached ? severity : ""),
                     count);
         });
     }
