@@ -40,6 +40,7 @@ import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.TimerSweeper;
+import io.switchboard.voice.CaseStatusLookup;
 import io.switchboard.voice.VoiceChannel;
 import io.switchboard.voice.agi.AgiGateway;
 import io.switchboard.voice.agi.InboundCallScript;
@@ -205,7 +206,7 @@ public final class SwitchboardServer {
             return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents, floor), context)
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
-                    .compose(x -> startVoice(store))
+                    .compose(x -> startVoice(store, cases))
                     .compose(x -> webhooks == null ? Future.succeededFuture() : webhooks.start())
                     .compose(x -> deployHttp(api.router()))
                     .compose(x -> smtp.start().map(port -> {
@@ -224,12 +225,12 @@ public final class SwitchboardServer {
     }
 
     /** The FastAGI IVR and the AMI links; an Asterisk that is down does not stop the boot (links retry). */
-    private Future<Void> startVoice(RoutingStore store) {
+    private Future<Void> startVoice(RoutingStore store, CaseService cases) {
         List<AmiLink> links = config.voice().amiUrls().stream()
                 .map(url -> new AmiLink(vertx, AmiEndpoint.parse(url), registry)).toList();
         return vertx.executeBlocking(() -> {
-            voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()), config.voice(), links,
-                    registry);
+            voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
+                    new CaseStatusLookup(cases), config.voice(), links, registry);
             agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice)));
             agiPort = agi.start();
             LOG.info("FastAGI listening on port {}", agiPort);

@@ -11,6 +11,7 @@ import io.switchboard.routing.InteractionRequest;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.voice.ami.AmiLink;
 import io.switchboard.voice.ivr.CallerLine;
+import io.switchboard.voice.ivr.CaseDirectory;
 import io.switchboard.voice.ivr.IvrFlow;
 import io.switchboard.voice.ivr.IvrOutcome;
 import io.switchboard.voice.ivr.IvrRunner;
@@ -51,18 +52,20 @@ public final class VoiceChannel implements RoutingObserver {
     private final RoutingEngine engine;
     private final RoutingStore store;
     private final IvrFlow flow;
+    private final CaseDirectory cases;
     private final SwitchboardConfig.Voice settings;
     private final List<AmiLink> links;
     private final MeterRegistry registry;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, SwitchboardConfig.Voice settings,
-                        List<AmiLink> links,
+    public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseDirectory cases,
+                        SwitchboardConfig.Voice settings, List<AmiLink> links,
                         MeterRegistry registry) {
         this.engine = engine;
         this.store = store;
         this.flow = flow;
+        this.cases = cases;
         this.settings = settings;
         this.links = List.copyOf(links);
         this.registry = registry;
@@ -80,7 +83,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     public IvrOutcome runIvr(InboundCall call, CallerLine line) {
         recontact(call);
-        IvrOutcome outcome = new IvrRunner(flow, io.switchboard.voice.ivr.CaseDirectory.NONE).run(line);
+        IvrOutcome outcome = new IvrRunner(flow, cases).run(line);
         Counter.builder("switchboard_ivr_calls").description("Calls leaving the IVR, by outcome (contained_* = self-service)")
                 .tag("outcome", outcome.code()).register(registry).increment();
         if (outcome.contained() && !call.callerId().isEmpty()) {

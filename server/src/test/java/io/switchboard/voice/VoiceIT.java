@@ -86,6 +86,21 @@ class VoiceIT {
     }
 
     @Test
+    void aCallerHearsTheirCaseStatusWithoutAnAgent() throws Exception {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "cust-eve").put("name", "Eve")).expect(201);
+        String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "cust-eve").put("subject", "Router replacement")).expect(201).json().getString("id");
+        String digits = caseId.substring(caseId.indexOf('-') + 1);
+        SimulatedCall caller = call("15551230007", CallerScript.create().press("3").press(digits));
+        caller.awaitEnded(WAIT);
+        Await.until("contained", () -> metric("switchboard_ivr_calls_total{outcome=\"contained_case_status\"}") == 1.0);
+        String transcript = caller.agiTranscript().format();
+        assertTrue(transcript.contains("SAY DIGITS \"" + digits + "\""), transcript);
+        assertTrue(transcript.contains("switchboard/case-new"), transcript);
+        assertEquals(0, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+    }
+
+    @Test
     void aSpanishBillingCallerReachesASpanishBillingAgent() throws Exception {
         asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ofSeconds(2), Duration.ofSeconds(20)));
         asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(2), Duration.ofSeconds(20)));
