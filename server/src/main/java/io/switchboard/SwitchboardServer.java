@@ -53,6 +53,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
@@ -141,7 +142,9 @@ public final class SwitchboardServer {
             if (config.redis().embedded()) {
                 embeddedRedis = EmbeddedRedis.start(config.redis().embeddedDataDir());
             }
-            redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url());
+            // Lettuce on Vert.x's own event loops: no thread hop between a command and its caller
+            redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url(),
+                    ((VertxInternal) vertx).nettyEventLoopGroup());
             // a bad policy file stops the boot with file:line, like a bad config value
             return config.sla().enabled() ? new SlaPolicyLoader().load(config.sla().file()) : SlaPolicies.NONE;
         }).compose(policies -> {

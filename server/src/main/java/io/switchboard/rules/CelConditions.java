@@ -14,6 +14,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.switchboard.routing.Condition;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Compiles routing expressions with CEL, once, at rule load. Three vocabularies exist: interaction
@@ -83,7 +84,8 @@ public final class CelConditions {
         @Override
         public boolean test(Map<String, Object> variables) {
             try {
-                return Boolean.TRUE.equals(program.eval(variables));
+                // a resolver, not the map: eval(Map) copies the variables into a new activation on every call
+                return Boolean.TRUE.equals(program.eval(name -> Optional.ofNullable(variables.get(name))));
             } catch (CelEvaluationException e) {
                 // e.g. agent.skills.billing on an agent without that skill: not a match
                 return false;
