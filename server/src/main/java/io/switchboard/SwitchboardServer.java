@@ -22,7 +22,9 @@ import io.switchboard.store.redis.SlaTimerStore;
 import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.EmailChannel;
+import io.switchboard.email.smtp.SmtpSender;
 import io.switchboard.email.smtp.SmtpServer;
+import io.switchboard.store.redis.EmailStore;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
@@ -97,6 +99,7 @@ public final class SwitchboardServer {
     private AgiGateway agi;
     private int agiPort;
     private SmtpServer smtp;
+    private SmtpSender smtpSender;
     private int smtpPort;
     private List<AmiLink> amiLinks = List.of();
     private final List<String> deployments = new ArrayList<>();
@@ -178,7 +181,11 @@ public final class SwitchboardServer {
                     config.chat());
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
-            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, store, registry);
+            if (config.email().outbound().enabled()) {
+                smtpSender = new SmtpSender(vertx, config.email());
+            }
+            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, new EmailStore(store), config.email(),
+                    smtpSender, registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                     email::receive);
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
@@ -335,6 +342,9 @@ public final class SwitchboardServer {
                     List<Future<?>> closing = new ArrayList<>(deployments.stream().map(vertx::undeploy).toList());
                     if (smtp != null) {
                         closing.add(smtp.stop());
+                    }
+                    if (smtpSender != null) {
+                        closing.add(smtpSender.close());
                     }
                     return Future.all(closing);
                 }).mapEmpty();

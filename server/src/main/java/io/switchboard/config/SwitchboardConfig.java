@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
                                 PriorityPolicy priority, Webhooks webhooks, Voice voice, Sla sla, Chat chat,
-                                Path configDir) {
+                                Email email, Path configDir) {
 
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
@@ -36,6 +36,37 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
     public record Chat(Duration idleTimeout, Duration positionInterval) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
         public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(5);
+    }
+
+    /**
+     * The email channel beyond the inbound listener ({@code smtp.port}).
+     *
+     * @param from the support address replies and acknowledgements come from
+     * @param autoAcknowledge send the customer the case number when an email opens a new case
+     * @param acknowledgementSubject template with {@code {caseId}} and {@code {subject}}
+     * @param acknowledgementBody template with {@code {caseId}} and {@code {subject}}
+     * @param maxAttachmentBytes a larger attachment is dropped (noted on the email), the mail still taken
+     * @param maxAttachmentBytesPerMessage attachments past this total in one mail are dropped
+     */
+    public record Email(String from, Outbound outbound, boolean autoAcknowledge, String acknowledgementSubject,
+                        String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage) {
+        public static final String DEFAULT_FROM = "support@example.com";
+        public static final String DEFAULT_ACK_SUBJECT = "We received your message: {subject} [#{caseId}]";
+        public static final String DEFAULT_ACK_BODY = "Thank you for writing to us. Your case number is {caseId};"
+                + " keep it in the subject when you write again and we will find your case at once.";
+        public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 5L << 20;
+        public static final long DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE = 8L << 20;
+
+        /**
+         * The mail server replies go out through (the site's relay).
+         *
+         * @param enabled off = the reply endpoint answers 503 and no acknowledgement is sent
+         * @param starttls true = STARTTLS is required before AUTH and the message; false = plain SMTP
+         */
+        public record Outbound(boolean enabled, String host, int port, String username, String password,
+                               boolean starttls) {
+            public static final int DEFAULT_PORT = 587;
+        }
     }
 
     /** @param instances event loops serving HTTP; one per core by default */

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MimeParserTest {
-    private final MimeParser parser = new MimeParser();
+    private final MimeParser parser = new MimeParser(1 << 20, 2 << 20);
 
     private InboundEmail parse(String message) {
         return parser.parse(message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));

@@ -20,6 +20,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,15 +33,19 @@ final class CaseApi {
     private static final int DEFAULT_LIMIT = 50;
 
     private final CaseService cases;
+    private final Function<String, Future<List<JsonObject>>> emailThread;
 
-    CaseApi(CaseService cases) {
+    /** @param emailThread a case's email thread (inbound and outbound), shown with the case */
+    CaseApi(CaseService cases, Function<String, Future<List<JsonObject>>> emailThread) {
         this.cases = cases;
+        this.emailThread = emailThread;
     }
 
     void mount(Router router) {
         router.post("/api/v1/cases").handler(this::create);
         router.get("/api/v1/cases").handler(this::search);
-        router.get("/api/v1/cases/:id").handler(ctx -> reply(ctx, visible(ctx).map(CaseRecords::json)));
+        router.get("/api/v1/cases/:id").handler(ctx -> reply(ctx, visible(ctx).compose(c -> emailThread.apply(c.id())
+                .map(thread -> CaseRecords.json(c).put("emails", new JsonArray(thread))))));
         router.patch("/api/v1/cases/:id").handler(this::update);
         router.post("/api/v1/cases/:id/notes").handler(ctx -> {
             String text = required(body(ctx), "text");

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.EmailChannel;
+import io.switchboard.email.EmailReplies;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
@@ -52,7 +53,7 @@ public final class HttpApi {
     private final CaseApi cases;
     private final CustomerService customers;
     private final ChatApi chat;
-    private final EmailChannel email;
+    private final EmailApi emailApi;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
@@ -69,10 +70,10 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.slaApi = new SlaApi(sla);
-        this.cases = new CaseApi(caseService);
+        this.cases = new CaseApi(caseService, email::thread);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
-        this.email = email;
+        this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -118,13 +119,7 @@ public final class HttpApi {
 
         router.post("/api/v1/interactions").handler(this::createInteraction);
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
-        router.get("/api/v1/interactions/:id/email").handler(ctx -> reply(ctx, ownInteraction(ctx)
-                .compose(json -> email.message(json.getString("id"))).map(message -> {
-                    if (message.isEmpty()) {
-                        throw ApiException.notFound("interaction " + ctx.pathParam("id") + " has no email");
-                    }
-                    return new JsonObject(new LinkedHashMap<>(message));
-                })));
+        emailApi.mount(router);
         router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(json -> {
                     String customerId = json.getString("customerId");

@@ -163,9 +163,24 @@ public record RedisKeys(String prefix) {
         return prefix + ":email:threads";
     }
 
-    /** Hash: an email interaction's message (from, subject, text, messageId, caseId). */
+    /** Hash: an email interaction's message (from, subject, text, messageId, references, caseId, attachments). */
     public String emailMessage(String interactionId) {
         return interaction(interactionId) + ":email";
+    }
+
+    /** String: attachment n (0, 1, ...) of an email interaction, base64 (the connection speaks UTF-8 strings). */
+    public String emailAttachment(String interactionId, int n) {
+        return emailMessage(interactionId) + ":attachment:" + n;
+    }
+
+    /** List: a case's email thread, one JSON message an entry (inbound and outbound), oldest first. */
+    public String caseEmails(String caseId) {
+        return caseRecord(caseId) + ":emails";
+    }
+
+    /** String: a request counter for one client of a public endpoint (expires with its window). */
+    public String rateLimit(String scope, String client) {
+        return prefix + ":rate:" + scope + ":" + client;
     }
 
     /**
