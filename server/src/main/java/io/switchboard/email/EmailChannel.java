@@ -100,8 +100,8 @@ public final class EmailChannel {
                                     .compose(caseId -> remember(email, id, caseId).map(caseId))
                                     .map(caseId -> {
                                         count(threaded == null ? "new_case" : "threaded");
-                                        if (threaded == null && !bounce) {
-                                            acknowledge(email, caseId);
+                                        if (threaded == null) {
+                                            acknowledge(email, caseId, bounce);
                                         }
                                         return id;
                                     }));
@@ -162,12 +162,12 @@ public final class EmailChannel {
      * robots (Auto-Submitted), bounces, MAILER-DAEMON and our own address get nothing. Best effort: a
      * failed acknowledgement is logged, counted and noted on the thread; the inbound mail is kept anyway.
      */
-    private void acknowledge(InboundEmail email, String caseId) {
+    private void acknowledge(InboundEmail email, String caseId, boolean bounce) {
         if (!config.autoAcknowledge() || sender == null) {
             return;
         }
         String local = email.from().substring(0, email.from().indexOf('@')).toLowerCase(Locale.ROOT);
-        if (email.automatic() || email.from().equalsIgnoreCase(config.from()) || local.equals("mailer-daemon")
+        if (bounce || email.automatic() || email.from().equalsIgnoreCase(config.from()) || local.equals("mailer-daemon")
                 || local.equals("postmaster")) {
             countAcknowledgement("suppressed");
             return;
