@@ -5,6 +5,8 @@ import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.EmailChannel;
 import io.switchboard.email.EmailReplies;
+import io.switchboard.email.SelfService;
+import io.switchboard.store.redis.RateLimiter;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
@@ -54,6 +56,7 @@ public final class HttpApi {
     private final CustomerService customers;
     private final ChatApi chat;
     private final EmailApi emailApi;
+    private final SelfServiceApi selfService;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
@@ -74,6 +77,7 @@ public final class HttpApi {
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
         this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction);
+        this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, new RateLimiter(store)));
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -100,6 +104,7 @@ public final class HttpApi {
         }).handler(auth::handle).handler(this::supervisorEvents);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
+        selfService.mountPublic(router);
         router.route("/api/v1/*").handler(auth::handle);
         router.get("/metrics").handler(auth::handle).handler(ctx -> {
             principal(ctx).requireStaff();
@@ -200,7 +205,7 @@ public final class HttpApi {
      * lives in a folder so its relative links work; {@code /agent} redirects to {@code /agent/}.
      */
     private static void pages(Router router) {
-        for (String page : List.of("agent", "supervisor")) {
+        for (String page : List.of("agent", "supervisor", "self-service")) {
             // Vert.x matches "/agent" for "/agent/" too: redirect the bare name only
             router.get("/" + page).handler(ctx -> {
                 if (ctx.request().path().endsWith("/")) {
@@ -210,7 +215,7 @@ public final class HttpApi {
                 }
             });
         }
-        for (String folder : List.of("agent", "supervisor", "shared")) {
+        for (String folder : List.of("agent", "supervisor", "self-service", "shared")) {
             router.get("/" + folder + "/*").handler(HttpApi::pageHeaders)
                     .handler(StaticHandler.create("webroot/" + folder).setCachingEnabled(false));
         }
