@@ -184,7 +184,7 @@ public final class SwitchboardServer {
             if (config.email().outbound().enabled()) {
                 smtpSender = new SmtpSender(vertx, config.email());
             }
-            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, new EmailStore(store), config.email(),
+            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, new EmailStore(store, config.email().threadTtl()), config.email(),
                     smtpSender, registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                     email::receive);

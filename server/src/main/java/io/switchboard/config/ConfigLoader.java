@@ -39,6 +39,7 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_EMAIL_FROM", "email.from"),
             Map.entry("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", "email.autoAcknowledge"),
             Map.entry("SWITCHBOARD_EMAIL_MAX_ATTACHMENT_BYTES", "email.maxAttachmentBytes"),
+            Map.entry("SWITCHBOARD_EMAIL_THREAD_DAYS", "email.threadDays"),
             Map.entry("SWITCHBOARD_SMTP_OUT_ENABLED", "email.outbound.enabled"),
             Map.entry("SWITCHBOARD_SMTP_OUT_HOST", "email.outbound.host"),
             Map.entry("SWITCHBOARD_SMTP_OUT_PORT", "email.outbound.port"),
@@ -179,7 +180,7 @@ public final class ConfigLoader {
             "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "email.from", "email.autoAcknowledge",
             "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
-            "email.maxAttachmentBytesPerMessage", "email.outbound.enabled", "email.outbound.host",
+            "email.maxAttachmentBytesPerMessage", "email.threadDays", "email.outbound.enabled", "email.outbound.host",
             "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls");
 
     private SwitchboardConfig.Email email() {
@@ -202,7 +203,8 @@ public final class ConfigLoader {
                 template("email.acknowledgement.subject", SwitchboardConfig.Email.DEFAULT_ACK_SUBJECT),
                 template("email.acknowledgement.body", SwitchboardConfig.Email.DEFAULT_ACK_BODY), perAttachment,
                 integer("email.maxAttachmentBytesPerMessage",
-                        SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20));
+                        SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20),
+                Duration.ofDays(integer("email.threadDays", SwitchboardConfig.Email.DEFAULT_THREAD_TTL.toDays(), 1, 3650)));
     }
 
     /** A subject or body template: it must name the case, or the acknowledgement is pointless. */

@@ -47,9 +47,13 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      * @param acknowledgementBody template with {@code {caseId}} and {@code {subject}}
      * @param maxAttachmentBytes a larger attachment is dropped (noted on the email), the mail still taken
      * @param maxAttachmentBytesPerMessage attachments past this total in one mail are dropped
+     * @param threadTtl how long a Message-ID still threads a reply (by In-Reply-To/References) onto its case
      */
     public record Email(String from, Outbound outbound, boolean autoAcknowledge, String acknowledgementSubject,
-                        String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage) {
+                        String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage,
+                        Duration threadTtl) {
+        /** Longer than a year: an annual renewal answered to last year's mail still finds its case. */
+        public static final Duration DEFAULT_THREAD_TTL = Duration.ofDays(400);
         public static final String DEFAULT_FROM = "support@example.com";
         public static final String DEFAULT_ACK_SUBJECT = "We received your message: {subject} [#{caseId}]";
         public static final String DEFAULT_ACK_BODY = "Thank you for writing to us. Your case number is {caseId};"

@@ -5,6 +5,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,14 @@ public final class EmailStore {
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
+    private final Duration threadTtl;
 
-    public EmailStore(RoutingStore store) {
+    /** @param threadTtl how long a Message-ID still threads a reply onto its case */
+    public EmailStore(RoutingStore store, Duration threadTtl) {
         this.vertx = store.vertx();
         this.redis = store.commands();
         this.keys = store.keys();
+        this.threadTtl = threadTtl;
     }
 
     public Future<Void> keepMessage(String interactionId, Map<String, String> fields) {
@@ -42,13 +46,16 @@ public final class EmailStore {
         if (messageIds.isEmpty()) {
             return Future.succeededFuture();
         }
-        return RedisFutures.onContext(vertx, () -> redis.hmget(keys.emailThreads(), messageIds.toArray(String[]::new)))
+        // every key carries the {prefix} hash tag: one MGET, one cluster slot
+        String[] keyArray = messageIds.stream().map(keys::emailThread).toArray(String[]::new);
+        return RedisFutures.onContext(vertx, () -> redis.mget(keyArray))
                 .map(values -> values.stream().filter(KeyValue::hasValue).map(KeyValue::getValue).findFirst()
                         .orElse(null));
     }
 
     public Future<Void> rememberMessageId(String messageId, String caseId) {
-        return RedisFutures.onContext(vertx, () -> redis.hset(keys.emailThreads(), messageId, caseId)).mapEmpty();
+        return RedisFutures.onContext(vertx, () -> redis.setex(keys.emailThread(messageId), threadTtl.toSeconds(), caseId))
+                .mapEmpty();
     }
 
     /** Appends a message to the case's email thread, which keeps the newest {@link #MAX_THREAD}. */

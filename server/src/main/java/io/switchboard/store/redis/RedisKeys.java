@@ -158,9 +158,12 @@ public record RedisKeys(String prefix) {
         return prefix + ":chat";
     }
 
-    /** Hash: Message-ID of an email taken in to the id of its case, so replies find their case. */
-    public String emailThreads() {
-        return prefix + ":email:threads";
+    /**
+     * String: the case of one Message-ID (taken in or sent), so replies find their case; expires after
+     * {@code email.threadDays}. One key per id, because a hash field cannot expire on Redis 6.
+     */
+    public String emailThread(String messageId) {
+        return prefix + ":email:msgid:" + messageId;
     }
 
     /** Hash: an email interaction's message (from, subject, text, messageId, references, caseId, attachments). */
