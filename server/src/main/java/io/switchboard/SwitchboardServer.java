@@ -56,6 +56,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.DeploymentOptions;
+import io.switchboard.email.imap.ImapPoller;
 import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -100,6 +101,7 @@ public final class SwitchboardServer {
     private int agiPort;
     private SmtpServer smtp;
     private SmtpSender smtpSender;
+    private ImapPoller imapPoller;
     private int smtpPort;
     private List<AmiLink> amiLinks = List.of();
     private final List<String> deployments = new ArrayList<>();
@@ -184,7 +186,8 @@ public final class SwitchboardServer {
             if (config.email().outbound().enabled()) {
                 smtpSender = new SmtpSender(vertx, config.email());
             }
-            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, new EmailStore(store, config.email().threadTtl()), config.email(),
+            EmailStore emailStore = new EmailStore(store, config.email().threadTtl());
+            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, emailStore, config.email(),
                     smtpSender, registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                     email::receive);
@@ -216,6 +219,7 @@ public final class SwitchboardServer {
                     .compose(x -> startVoice(store, cases))
                     .compose(x -> webhooks == null ? Future.succeededFuture() : webhooks.start())
                     .compose(x -> deployHttp(api.router()))
+                    .compose(x -> startImap(emailStore, email))
                     .compose(x -> smtp.start().map(port -> {
                         smtpPort = port;
                         LOG.info("SMTP listening on port {}", port);
@@ -247,6 +251,18 @@ public final class SwitchboardServer {
             links.forEach(link -> link.start(event -> voice.onAmiEvent(link, event)));
             return Future.succeededFuture();
         });
+    }
+
+    /** The IMAP poller, if a mailbox is configured: its polls run on virtual threads, since Angus Mail's IMAP blocks. */
+    private Future<Void> startImap(EmailStore store, EmailChannel email) {
+        SwitchboardConfig.Email.Imap imap = config.email().imap();
+        if (imap.enabled()) {
+            imapPoller = new ImapPoller(vertx, imap, store, email::receive);
+            imapPoller.start();
+            LOG.info("IMAP polling {} on {}:{} every {} ms", imap.folder(), imap.host(), imap.port(),
+                    imap.poll().toMillis());
+        }
+        return Future.succeededFuture();
     }
 
     /**
@@ -335,6 +351,9 @@ public final class SwitchboardServer {
         }
         if (agi != null) {
             agi.stop();
+        }
+        if (imapPoller != null) {
+            imapPoller.stop();
         }
         // channels first, so no AMI event reaches a closed Redis connection
         Future<Void> closed = Future.join(amiLinks.stream().map(AmiLink::stop).toList()).<Void>mapEmpty()

@@ -40,6 +40,13 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", "email.autoAcknowledge"),
             Map.entry("SWITCHBOARD_EMAIL_MAX_ATTACHMENT_BYTES", "email.maxAttachmentBytes"),
             Map.entry("SWITCHBOARD_EMAIL_THREAD_DAYS", "email.threadDays"),
+            Map.entry("SWITCHBOARD_IMAP_ENABLED", "email.imap.enabled"),
+            Map.entry("SWITCHBOARD_IMAP_HOST", "email.imap.host"),
+            Map.entry("SWITCHBOARD_IMAP_PORT", "email.imap.port"),
+            Map.entry("SWITCHBOARD_IMAP_SSL", "email.imap.ssl"),
+            Map.entry("SWITCHBOARD_IMAP_USERNAME", "email.imap.username"),
+            Map.entry("SWITCHBOARD_IMAP_PASSWORD", "email.imap.password"),
+            Map.entry("SWITCHBOARD_IMAP_POLL_MILLIS", "email.imap.pollMillis"),
             Map.entry("SWITCHBOARD_SMTP_OUT_ENABLED", "email.outbound.enabled"),
             Map.entry("SWITCHBOARD_SMTP_OUT_HOST", "email.outbound.host"),
             Map.entry("SWITCHBOARD_SMTP_OUT_PORT", "email.outbound.port"),
@@ -181,7 +188,9 @@ public final class ConfigLoader {
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "email.from", "email.autoAcknowledge",
             "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
             "email.maxAttachmentBytesPerMessage", "email.threadDays", "email.outbound.enabled", "email.outbound.host",
-            "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls");
+            "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls",
+            "email.imap.enabled", "email.imap.host", "email.imap.port", "email.imap.ssl", "email.imap.username",
+            "email.imap.password", "email.imap.folder", "email.imap.pollMillis");
 
     private SwitchboardConfig.Email email() {
         String from = text("email.from", SwitchboardConfig.Email.DEFAULT_FROM).trim();
@@ -204,7 +213,22 @@ public final class ConfigLoader {
                 template("email.acknowledgement.body", SwitchboardConfig.Email.DEFAULT_ACK_BODY), perAttachment,
                 integer("email.maxAttachmentBytesPerMessage",
                         SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20),
-                Duration.ofDays(integer("email.threadDays", SwitchboardConfig.Email.DEFAULT_THREAD_TTL.toDays(), 1, 3650)));
+                Duration.ofDays(integer("email.threadDays", SwitchboardConfig.Email.DEFAULT_THREAD_TTL.toDays(), 1, 3650)),
+                imap());
+    }
+
+    private SwitchboardConfig.Email.Imap imap() {
+        boolean enabled = bool("email.imap.enabled", false);
+        String host = text("email.imap.host", "").trim();
+        if (enabled && host.isEmpty()) {
+            throw bad("email.imap.host", "is required when email.imap.enabled is true");
+        }
+        return new SwitchboardConfig.Email.Imap(enabled, host,
+                port("email.imap.port", SwitchboardConfig.Email.Imap.DEFAULT_PORT), bool("email.imap.ssl", true),
+                text("email.imap.username", ""), text("email.imap.password", ""),
+                text("email.imap.folder", SwitchboardConfig.Email.Imap.DEFAULT_FOLDER),
+                Duration.ofMillis(integer("email.imap.pollMillis", SwitchboardConfig.Email.Imap.DEFAULT_POLL.toMillis(),
+                        100, 3_600_000)));
     }
 
     /** A subject or body template: it must name the case, or the acknowledgement is pointless. */

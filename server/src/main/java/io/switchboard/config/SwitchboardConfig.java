@@ -48,10 +48,11 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      * @param maxAttachmentBytes a larger attachment is dropped (noted on the email), the mail still taken
      * @param maxAttachmentBytesPerMessage attachments past this total in one mail are dropped
      * @param threadTtl how long a Message-ID still threads a reply (by In-Reply-To/References) onto its case
+     * @param imap a mailbox polled for inbound mail besides the SMTP listener
      */
     public record Email(String from, Outbound outbound, boolean autoAcknowledge, String acknowledgementSubject,
                         String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage,
-                        Duration threadTtl) {
+                        Duration threadTtl, Imap imap) {
         /** Longer than a year: an annual renewal answered to last year's mail still finds its case. */
         public static final Duration DEFAULT_THREAD_TTL = Duration.ofDays(400);
         public static final String DEFAULT_FROM = "support@example.com";
@@ -70,6 +71,19 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         public record Outbound(boolean enabled, String host, int port, String username, String password,
                                boolean starttls) {
             public static final int DEFAULT_PORT = 587;
+        }
+
+        /**
+         * A mailbox read over IMAP: its unseen messages are taken like SMTP ones, then flagged seen.
+         *
+         * @param ssl true = IMAPS (TLS from the first byte, port 993); false = plain IMAP (tests, local servers)
+         * @param poll how often each node looks for new mail
+         */
+        public record Imap(boolean enabled, String host, int port, boolean ssl, String username, String password,
+                           String folder, Duration poll) {
+            public static final int DEFAULT_PORT = 993;
+            public static final String DEFAULT_FOLDER = "INBOX";
+            public static final Duration DEFAULT_POLL = Duration.ofSeconds(60);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.store.redis;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,6 +71,26 @@ public final class EmailStore {
     public Future<List<JsonObject>> thread(String caseId) {
         return RedisFutures.onContext(vertx, () -> redis.lrange(keys.caseEmails(caseId), 0, -1))
                 .map(entries -> entries.stream().map(JsonObject::new).toList());
+    }
+
+    /**
+     * Claims an IMAP message for this node; false if another node holds it. The claim lapses after
+     * {@code ttl} unless {@link #keepClaim} makes it last, so a node that dies mid-message leaves it to others.
+     */
+    public Future<Boolean> claim(String uidValidity, long uid, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.set(keys.imapClaim(uidValidity, uid), "taken",
+                SetArgs.Builder.nx().px(ttl.toMillis()))).map("OK"::equals);
+    }
+
+    /** Keeps the claim of a message that was taken (or refused for good) for {@code ttl}. */
+    public Future<Void> keepClaim(String uidValidity, long uid, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.pexpire(keys.imapClaim(uidValidity, uid), ttl.toMillis()))
+                .mapEmpty();
+    }
+
+    /** Gives a message back to the next poll (of any node). */
+    public Future<Void> releaseClaim(String uidValidity, long uid) {
+        return RedisFutures.onContext(vertx, () -> redis.del(keys.imapClaim(uidValidity, uid))).mapEmpty();
     }
 
     public Future<Void> keepAttachment(String interactionId, int n, byte[] content) {

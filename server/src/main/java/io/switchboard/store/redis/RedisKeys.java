@@ -181,6 +181,11 @@ public record RedisKeys(String prefix) {
         return caseRecord(caseId) + ":emails";
     }
 
+    /** String: the claim of one IMAP message (folder's UIDVALIDITY and the UID) by the node taking it. */
+    public String imapClaim(String uidValidity, long uid) {
+        return prefix + ":email:imap:" + uidValidity + ":" + uid;
+    }
+
     /** String: a request counter for one client of a public endpoint (expires with its window). */
     public String rateLimit(String scope, String client) {
         return prefix + ":rate:" + scope + ":" + client;
