@@ -28,6 +28,8 @@ public final class MimeParser {
     public static final int MAX_TEXT = 100_000;
     /** Attachments listed per email (kept or dropped): a mail of thousands of tiny parts is not a customer's. */
     static final int MAX_ATTACHMENTS = 50;
+    private static final Pattern SAFE_TYPE = Pattern.compile("[a-z0-9][a-z0-9.+-]{0,63}/[a-z0-9][a-z0-9.+-]{0,126}");
+    private static final String OCTET_STREAM = "application/octet-stream";
     private static final Pattern MESSAGE_ID = Pattern.compile("<([^<>\\s]{1,250})>");
 
     private final Session session = Session.getInstance(new Properties());
@@ -91,6 +93,16 @@ public final class MimeParser {
         }
         String name = filename == null || filename.isBlank() ? "attachment-" + (kept.size() + dropped.size() + 1)
                 : filename.strip();
+        try {
+            keep(part, name, kept, dropped);
+        } catch (MessagingException | IOException e) {
+            // a broken part (bad encoding) costs that attachment, never the mail it came with
+            dropped.add(new InboundEmail.Dropped(name, 0, "unreadable: " + e.getMessage()));
+        }
+    }
+
+    private void keep(Part part, String name, List<InboundEmail.Attachment> kept, List<InboundEmail.Dropped> dropped)
+            throws MessagingException, IOException {
         byte[] content = readAtMost(part, maxAttachmentBytes);
         long size = content == null ? sizeOf(part) : content.length;
         long keptBytes = kept.stream().mapToLong(a -> a.content().length).sum();
@@ -101,8 +113,17 @@ public final class MimeParser {
             dropped.add(new InboundEmail.Dropped(name, size, "over email.maxAttachmentBytesPerMessage ("
                     + maxAttachmentBytesPerMessage + " bytes) with the attachments before it"));
         } else {
+            kept.add(new InboundEmail.Attachment(name, contentType(part), content));
+        }
+    }
+
+    /** The part's base type if it is a plain type/subtype, else application/octet-stream (served back as is). */
+    private static String contentType(Part part) {
+        try {
             String type = new ContentType(part.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
-            kept.add(new InboundEmail.Attachment(name, type, content));
+            return SAFE_TYPE.matcher(type).matches() ? type : OCTET_STREAM;
+        } catch (MessagingException e) {
+            return OCTET_STREAM;
         }
     }
 
