@@ -169,14 +169,13 @@ public final class EmailChannel {
         String local = email.from().substring(0, email.from().indexOf('@')).toLowerCase(Locale.ROOT);
         if (bounce || email.automatic() || email.from().equalsIgnoreCase(config.from()) || local.equals("mailer-daemon")
                 || local.equals("postmaster")) {
-            countAcknowledgement("suppressed");
+            countSent("acknowledgement", "suppressed");
             return;
         }
         OutboundEmail ack = new OutboundEmail(email.from(), fill(config.acknowledgementSubject(), caseId, email),
                 fill(config.acknowledgementBody(), caseId, email), null, EmailThread.newMessageId(config.from()),
                 email.messageId(), EmailThread.references(email.references(), email.messageId()), true);
         send(ack, caseId, new JsonObject().put("kind", "acknowledgement")).onComplete(ar -> {
-            countAcknowledgement(ar.succeeded() ? "sent" : "failed");
             if (ar.failed()) {
                 LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, email.from(), ar.cause().getMessage());
             }
@@ -193,6 +192,7 @@ public final class EmailChannel {
                 .put("to", email.to()).put("subject", email.subject()).put("messageId", email.messageId())
                 .put("inReplyTo", email.inReplyTo()).put("text", clip(email.text()));
         return sender.send(email).transform(ar -> {
+            countSent(entry.getString("kind"), ar.succeeded() ? "sent" : "failed");
             entry.put("at", cases.now()).put("status", ar.succeeded() ? "sent" : "failed");
             if (ar.failed()) {
                 entry.put("error", String.valueOf(ar.cause().getMessage()));
@@ -293,9 +293,10 @@ public final class EmailChannel {
                 .tag("outcome", outcome).register(registry).increment();
     }
 
-    private void countAcknowledgement(String outcome) {
-        Counter.builder("switchboard_email_acknowledgements")
-                .description("Acknowledgements of new email cases: sent, failed, or suppressed (robots, loops)")
-                .tag("outcome", outcome).register(registry).increment();
+    /** @param kind reply or acknowledgement; outcome sent, failed (the relay refused), suppressed (no mail loops) */
+    private void countSent(String kind, String outcome) {
+        Counter.builder("switchboard_emails_sent")
+                .description("Outbound emails by kind (reply, acknowledgement) and outcome (sent, failed, suppressed)")
+                .tag("kind", kind).tag("outcome", outcome).register(registry).increment();
     }
 }

@@ -94,7 +94,9 @@ class EmailAcknowledgementIT {
                 thread.stream().map(m -> (JsonObject) m).map(m -> m.getString("direction") + "/" + m.getString("status"))
                         .sorted().toList(), "the answer to our acknowledgement threads onto the case too");
         String scrape = admin.get("/metrics").expect(200).body();
-        assertTrue(scrape.contains("switchboard_email_acknowledgements_total{outcome=\"sent\"} 2.0"), scrape);
-        assertTrue(scrape.contains("switchboard_email_acknowledgements_total{outcome=\"suppressed\"} 3.0"), scrape);
+        assertTrue(scrape.contains("switchboard_emails_sent_total{kind=\"acknowledgement\",outcome=\"sent\"} 2.0"),
+                scrape);
+        assertTrue(scrape.contains(
+                "switchboard_emails_sent_total{kind=\"acknowledgement\",outcome=\"suppressed\"} 3.0"), scrape);
     }
 }

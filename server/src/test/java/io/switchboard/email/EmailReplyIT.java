@@ -89,7 +89,7 @@ class EmailReplyIT {
 
     @Test
     void theAgentsReplyIsThreadedAndTheCustomersAnswerComesBackToTheCase(TestRedis redis) throws Exception {
-        start(redis, RELAY.getSmtp().getPort(), false);
+        start(redis, RELAY.getSmtp().getPort(), true);
         Api admin = node.api();
         String first = deliver(node, "ada@example.com", inbound("q1@example.com", "Charged twice",
                 "References: <older@example.com>\n", "I was charged twice."));
@@ -101,9 +101,15 @@ class EmailReplyIT {
         assertEquals("sent", sent.getString("status"));
         assertEquals("pending_customer", sent.getString("caseStatus"));
 
-        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
-        MimeMessage received = RELAY.getReceivedMessages()[0];
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 2), "the acknowledgement, then the reply");
         String ourId = sent.getString("messageId");
+        MimeMessage received = java.util.Arrays.stream(RELAY.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getHeader("Auto-Submitted") == null;
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).findFirst().orElseThrow();
         assertEquals("<" + ourId + ">", received.getHeader("Message-ID", null));
         assertTrue(ourId.endsWith("@switchboard.example"), ourId);
         assertEquals("<q1@example.com>", received.getHeader("In-Reply-To", null));
@@ -120,16 +126,17 @@ class EmailReplyIT {
                 .map(r -> ((JsonObject) r).getString("messageId")).toList());
         JsonObject thread = admin.get("/api/v1/cases/" + caseId).expect(200).json();
         assertEquals("pending_customer", thread.getString("status"));
-        assertEquals(List.of("inbound", "outbound"), thread.getJsonArray("emails").stream()
-                .map(m -> ((JsonObject) m).getString("direction")).toList());
+        assertEquals(List.of("inbound/received", "outbound/sent", "outbound/sent"), thread.getJsonArray("emails").stream()
+                .map(m -> ((JsonObject) m).getString("direction") + "/" + ((JsonObject) m).getString("status"))
+                .sorted().toList(), "the message, our acknowledgement and the reply");
 
         // the customer answers our reply: no tag in the subject, only In-Reply-To our Message-ID
         String answer = deliver(node, "ada@example.com", inbound("q2@example.com", "Re: Charged twice",
                 "In-Reply-To: <" + ourId + ">\n", "Thanks, I see it now."));
         JsonObject after = admin.get("/api/v1/cases/" + caseId).expect(200).json();
         assertEquals(List.of(first, answer), after.getJsonArray("interactions").getList());
-        assertEquals(List.of("inbound", "outbound", "inbound"), after.getJsonArray("emails").stream()
-                .map(m -> ((JsonObject) m).getString("direction")).toList());
+        assertEquals(4, after.getJsonArray("emails").size());
+        assertEquals(2, RELAY.getReceivedMessages().length, "no acknowledgement for the answer on the case");
     }
 
     @Test
@@ -171,6 +178,8 @@ class EmailReplyIT {
                 new JsonObject().put("text", "Answer").put("pendingCustomer", true)).expect(502).json();
         assertEquals("bad_gateway", error.getString("error"));
         assertTrue(error.getString("message").contains("recorded on the case as failed"), error.encode());
+        assertTrue(node.api().get("/metrics").expect(200).body()
+                .contains("switchboard_emails_sent_total{kind=\"reply\",outcome=\"failed\"} 1.0"));
 
         JsonObject email = ann.get("/api/v1/interactions/" + id + "/email").expect(200).json();
         JsonObject failed = email.getJsonArray("replies").getJsonObject(0);
