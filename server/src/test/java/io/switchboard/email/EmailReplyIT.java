@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
@@ -16,6 +15,7 @@ import io.switchboard.testing.SmtpClient;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
+import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -97,7 +97,8 @@ class EmailReplyIT {
         Api ann = annHolds(node, first);
 
         JsonObject sent = ann.post("/api/v1/interactions/" + first + "/reply", new JsonObject()
-                .put("text", "We refunded the second charge.").put("pendingCustomer", true)).expect(200).json();
+                .put("text", "We refunded the second charge.").put("html", "<p>We <b>refunded</b> the second charge.</p>")
+                .put("pendingCustomer", true)).expect(200).json();
         assertEquals("sent", sent.getString("status"));
         assertEquals("pending_customer", sent.getString("caseStatus"));
 
@@ -118,7 +119,12 @@ class EmailReplyIT {
         assertEquals(SUPPORT, received.getFrom()[0].toString());
         assertEquals("ada@example.com", received.getAllRecipients()[0].toString());
         assertNull(received.getHeader("Auto-Submitted"), "a person's reply is not automatic");
-        assertEquals("We refunded the second charge.", GreenMailUtil.getBody(received).strip());
+        Multipart alternatives = (Multipart) received.getContent();
+        assertTrue(received.isMimeType("multipart/alternative"), received.getContentType());
+        assertEquals("We refunded the second charge.", ((String) alternatives.getBodyPart(0).getContent()).strip());
+        assertTrue(alternatives.getBodyPart(1).isMimeType("text/html"));
+        assertEquals("<p>We <b>refunded</b> the second charge.</p>",
+                ((String) alternatives.getBodyPart(1).getContent()).strip());
 
         // the reply shows on the email the agent holds and in the case's thread
         JsonObject email = ann.get("/api/v1/interactions/" + first + "/email").expect(200).json();
