@@ -41,6 +41,7 @@ class EmailReplyIT {
     @TempDir
     Path temp;
     private TestNode node;
+    private String prefix;
 
     @AfterEach
     void stop() {
@@ -50,7 +51,8 @@ class EmailReplyIT {
     }
 
     private TestNode start(TestRedis redis, int relayPort, boolean acknowledge) {
-        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+        prefix = redis.newPrefix();
+        node = TestNode.on(redis, prefix).rules(Rules.folder(temp, Rules.SMALL))
                 .env("SWITCHBOARD_EMAIL_FROM", SUPPORT)
                 .env("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", Boolean.toString(acknowledge))
                 .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true")
@@ -136,9 +138,12 @@ class EmailReplyIT {
                 .map(m -> ((JsonObject) m).getString("direction") + "/" + ((JsonObject) m).getString("status"))
                 .sorted().toList(), "the message, our acknowledgement and the reply");
 
-        // the customer answers our reply: no tag in the subject, only In-Reply-To our Message-ID
-        String answer = deliver(node, "ada@example.com", inbound("q2@example.com", "Re: Charged twice",
-                "In-Reply-To: <" + ourId + ">\n", "Thanks, I see it now."));
+        // the customer answers our reply, through another node: no tag in the subject, only In-Reply-To our Message-ID
+        String answer;
+        try (TestNode other = TestNode.on(redis, prefix).rules(Rules.folder(temp.resolve("other"), Rules.SMALL)).start()) {
+            answer = deliver(other, "ada@example.com", inbound("q2@example.com", "Re: Charged twice",
+                    "In-Reply-To: <" + ourId + ">\n", "Thanks, I see it now."));
+        }
         JsonObject after = admin.get("/api/v1/cases/" + caseId).expect(200).json();
         assertEquals(List.of(first, answer), after.getJsonArray("interactions").getList());
         assertEquals(4, after.getJsonArray("emails").size());

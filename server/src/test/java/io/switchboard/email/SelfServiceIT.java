@@ -86,6 +86,12 @@ class SelfServiceIT {
         assertEquals("Re: Broken kettle [#" + caseId + "]", routed.getJsonObject("attributes").getString("subject"));
         assertEquals(422, anonymous.post("/api/v1/self-service/case/message", new JsonObject().put("caseId", caseId)
                 .put("email", "ada@example.com").put("text", "x".repeat(10_001))).status());
+
+        admin.patch("/api/v1/cases/" + caseId, new JsonObject().put("status", "closed")).expect(200);
+        JsonObject closed = anonymous.post("/api/v1/self-service/case/message", new JsonObject().put("caseId", caseId)
+                .put("email", "ada@example.com").put("text", "Hello?")).expect(409).json();
+        assertTrue(closed.getString("message").contains("write to us by email"), closed.encode());
+        assertEquals("closed", lookup(caseId, "ada@example.com").expect(200).json().getString("status"));
     }
 
     @Test
