@@ -77,7 +77,7 @@ public final class EmailChannel {
      * by email on its case: an email interaction, routed, that reopens a resolved case.
      */
     public Future<String> receiveFromCustomer(Case onCase, String address, String text) {
-        InboundEmail email = new InboundEmail("", address, "", EmailThread.replySubject(onCase.subject(), onCase.id()),
+        InboundEmail email = new InboundEmail("", address, "", address, EmailThread.replySubject(onCase.subject(), onCase.id()),
                 List.of(), text, false, List.of(), List.of());
         return take(email, false);
     }
@@ -136,6 +136,7 @@ public final class EmailChannel {
         Map<String, String> message = new LinkedHashMap<>();
         message.put("from", email.from());
         message.put("fromName", email.fromName());
+        message.put("replyTo", email.replyTo());
         message.put("subject", email.subject());
         message.put("messageId", email.messageId());
         message.put("references", String.join(" ", email.references()));

@@ -75,7 +75,8 @@ public final class EmailReplies {
         String inReplyTo = message.getOrDefault("messageId", "");
         List<String> nearestFirst = List.of(message.getOrDefault("references", "").split(" ")).stream()
                 .filter(s -> !s.isEmpty()).toList();
-        OutboundEmail out = new OutboundEmail(message.get("from"),
+        // answers go where the customer asked (Reply-To), as any mail client's would
+        OutboundEmail out = new OutboundEmail(message.getOrDefault("replyTo", message.get("from")),
                 EmailThread.replySubject(message.get("subject"), onCase.id()), reply.text(), reply.html(),
                 EmailThread.newMessageId(email.from()), inReplyTo, EmailThread.references(nearestFirst, inReplyTo),
                 false);

@@ -6,13 +6,15 @@ import java.util.List;
  * One email as the channel needs it, parsed from its MIME form.
  *
  * @param messageId the Message-ID without angle brackets, empty if the sender gave none
+ * @param replyTo where the sender wants answers (RFC 5322 Reply-To), else the From address
  * @param references In-Reply-To then References ids, without angle brackets, nearest first
  * @param text the plain-text body (the text/plain part, or text/html with tags removed), bounded
  * @param automatic sent by a robot (RFC 3834 Auto-Submitted other than "no"): never acknowledged
  * @param attachments the attachments kept, in order
  * @param dropped the attachments over the size limits, not kept
  */
-public record InboundEmail(String messageId, String from, String fromName, String subject, List<String> references,
+public record InboundEmail(String messageId, String from, String fromName, String replyTo, String subject,
+                           List<String> references,
                            String text, boolean automatic, List<Attachment> attachments, List<Dropped> dropped) {
     public InboundEmail {
         references = List.copyOf(references);

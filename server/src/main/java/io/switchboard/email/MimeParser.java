@@ -66,8 +66,10 @@ public final class MimeParser {
             List<InboundEmail.Attachment> kept = new ArrayList<>();
             List<InboundEmail.Dropped> dropped = new ArrayList<>();
             attachments(message, kept, dropped);
-            return new InboundEmail(own.isEmpty() ? "" : own.get(0), from.getAddress().toLowerCase(Locale.ROOT),
-                    from.getPersonal() == null ? "" : from.getPersonal(), subject == null ? "" : subject.strip(),
+            String sender = from.getAddress().toLowerCase(Locale.ROOT);
+            return new InboundEmail(own.isEmpty() ? "" : own.get(0), sender,
+                    from.getPersonal() == null ? "" : from.getPersonal(), replyTo(message, sender),
+                    subject == null ? "" : subject.strip(),
                     List.copyOf(references), text.strip(),
                     autoSubmitted != null && !autoSubmitted.strip().toLowerCase(Locale.ROOT).startsWith("no"),
                     kept, dropped);
@@ -139,6 +141,20 @@ public final class MimeParser {
         try (InputStream in = part.getInputStream()) {
             return in.transferTo(OutputStream.nullOutputStream());
         }
+    }
+
+    /** The first usable Reply-To address, else the sender's: a malformed Reply-To is ignored, not fatal. */
+    private static String replyTo(MimeMessage message, String sender) {
+        try {
+            var addresses = message.getReplyTo();
+            if (addresses != null && addresses.length > 0 && addresses[0] instanceof InternetAddress address
+                    && address.getAddress() != null && address.getAddress().contains("@")) {
+                return address.getAddress().toLowerCase(Locale.ROOT);
+            }
+        } catch (MessagingException e) {
+            // fall through to the sender
+        }
+        return sender;
     }
 
     private static InternetAddress sender(MimeMessage message) throws MessagingException {

@@ -94,7 +94,7 @@ class EmailReplyIT {
         start(redis, RELAY.getSmtp().getPort(), true);
         Api admin = node.api();
         String first = deliver(node, "ada@example.com", inbound("q1@example.com", "Charged twice",
-                "References: <older@example.com>\n", "I was charged twice."));
+                "References: <older@example.com>\nReply-To: Ada at home <ada@home.example>\n", "I was charged twice."));
         String caseId = admin.get("/api/v1/interactions/" + first + "/email").expect(200).json().getString("caseId");
         Api ann = annHolds(node, first);
 
@@ -119,7 +119,7 @@ class EmailReplyIT {
         assertEquals("<older@example.com> <q1@example.com>", received.getHeader("References", null));
         assertEquals("Re: Charged twice [#" + caseId + "]", received.getSubject());
         assertEquals(SUPPORT, received.getFrom()[0].toString());
-        assertEquals("ada@example.com", received.getAllRecipients()[0].toString());
+        assertEquals("ada@home.example", received.getAllRecipients()[0].toString(), "the reply goes to Reply-To");
         assertNull(received.getHeader("Auto-Submitted"), "a person's reply is not automatic");
         Multipart alternatives = (Multipart) received.getContent();
         assertTrue(received.isMimeType("multipart/alternative"), received.getContentType());
