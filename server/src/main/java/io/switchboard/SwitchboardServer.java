@@ -22,7 +22,9 @@ import io.switchboard.store.redis.SlaTimerStore;
 import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.EmailChannel;
+import io.switchboard.email.smtp.SmtpSender;
 import io.switchboard.email.smtp.SmtpServer;
+import io.switchboard.store.redis.EmailStore;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
@@ -55,6 +57,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.DeploymentOptions;
+import io.switchboard.email.imap.ImapPoller;
 import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -98,6 +101,8 @@ public final class SwitchboardServer {
     private AgiGateway agi;
     private int agiPort;
     private SmtpServer smtp;
+    private SmtpSender smtpSender;
+    private ImapPoller imapPoller;
     private int smtpPort;
     private List<AmiLink> amiLinks = List.of();
     private final List<String> deployments = new ArrayList<>();
@@ -181,7 +186,12 @@ public final class SwitchboardServer {
                     config.chat());
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
-            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, store, registry);
+            if (config.email().outbound().enabled()) {
+                smtpSender = new SmtpSender(vertx, config.email());
+            }
+            EmailStore emailStore = new EmailStore(store, config.email().threadTtl());
+            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, emailStore, config.email(),
+                    smtpSender, registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                     email::receive);
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
@@ -212,6 +222,7 @@ public final class SwitchboardServer {
                     .compose(x -> startVoice(store, cases))
                     .compose(x -> webhooks == null ? Future.succeededFuture() : webhooks.start())
                     .compose(x -> deployHttp(api.router()))
+                    .compose(x -> startImap(emailStore, email))
                     .compose(x -> smtp.start().map(port -> {
                         smtpPort = port;
                         LOG.info("SMTP listening on port {}", port);
@@ -243,6 +254,18 @@ public final class SwitchboardServer {
             links.forEach(link -> link.start(event -> voice.onAmiEvent(link, event)));
             return Future.succeededFuture();
         });
+    }
+
+    /** The IMAP poller, if a mailbox is configured: its polls run on virtual threads, since Angus Mail's IMAP blocks. */
+    private Future<Void> startImap(EmailStore store, EmailChannel email) {
+        SwitchboardConfig.Email.Imap imap = config.email().imap();
+        if (imap.enabled()) {
+            imapPoller = new ImapPoller(vertx, imap, store, email::receive);
+            imapPoller.start();
+            LOG.info("IMAP polling {} on {}:{} every {} ms", imap.folder(), imap.host(), imap.port(),
+                    imap.poll().toMillis());
+        }
+        return Future.succeededFuture();
     }
 
     /**
@@ -332,12 +355,18 @@ public final class SwitchboardServer {
         if (agi != null) {
             agi.stop();
         }
+        if (imapPoller != null) {
+            imapPoller.stop();
+        }
         // channels first, so no AMI event reaches a closed Redis connection
         Future<Void> closed = Future.join(amiLinks.stream().map(AmiLink::stop).toList()).<Void>mapEmpty()
                 .transform(ar -> {
                     List<Future<?>> closing = new ArrayList<>(deployments.stream().map(vertx::undeploy).toList());
                     if (smtp != null) {
                         closing.add(smtp.stop());
+                    }
+                    if (smtpSender != null) {
+                        closing.add(smtpSender.close());
                     }
                     return Future.all(closing);
                 }).mapEmpty();

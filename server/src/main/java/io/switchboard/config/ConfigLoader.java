@@ -35,7 +35,24 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
-            Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"));
+            Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"),
+            Map.entry("SWITCHBOARD_EMAIL_FROM", "email.from"),
+            Map.entry("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", "email.autoAcknowledge"),
+            Map.entry("SWITCHBOARD_EMAIL_MAX_ATTACHMENT_BYTES", "email.maxAttachmentBytes"),
+            Map.entry("SWITCHBOARD_EMAIL_THREAD_DAYS", "email.threadDays"),
+            Map.entry("SWITCHBOARD_IMAP_ENABLED", "email.imap.enabled"),
+            Map.entry("SWITCHBOARD_IMAP_HOST", "email.imap.host"),
+            Map.entry("SWITCHBOARD_IMAP_PORT", "email.imap.port"),
+            Map.entry("SWITCHBOARD_IMAP_SSL", "email.imap.ssl"),
+            Map.entry("SWITCHBOARD_IMAP_USERNAME", "email.imap.username"),
+            Map.entry("SWITCHBOARD_IMAP_PASSWORD", "email.imap.password"),
+            Map.entry("SWITCHBOARD_IMAP_POLL_MILLIS", "email.imap.pollMillis"),
+            Map.entry("SWITCHBOARD_SMTP_OUT_ENABLED", "email.outbound.enabled"),
+            Map.entry("SWITCHBOARD_SMTP_OUT_HOST", "email.outbound.host"),
+            Map.entry("SWITCHBOARD_SMTP_OUT_PORT", "email.outbound.port"),
+            Map.entry("SWITCHBOARD_SMTP_OUT_USERNAME", "email.outbound.username"),
+            Map.entry("SWITCHBOARD_SMTP_OUT_PASSWORD", "email.outbound.password"),
+            Map.entry("SWITCHBOARD_SMTP_OUT_STARTTLS", "email.outbound.starttls"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -149,6 +166,7 @@ public final class ConfigLoader {
                                 SwitchboardConfig.Chat.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1, 86_400)),
                         Duration.ofMillis(integer("chat.positionIntervalMillis",
                                 SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000))),
+                email(),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -167,7 +185,72 @@ public final class ConfigLoader {
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.outboundContext", "voice.ivrFile",
             "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
-            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis");
+            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "email.from", "email.autoAcknowledge",
+            "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
+            "email.maxAttachmentBytesPerMessage", "email.threadDays", "email.outbound.enabled", "email.outbound.host",
+            "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls",
+            "email.imap.enabled", "email.imap.host", "email.imap.port", "email.imap.ssl", "email.imap.username",
+            "email.imap.password", "email.imap.folder", "email.imap.pollMillis");
+
+    private SwitchboardConfig.Email email() {
+        String from = text("email.from", SwitchboardConfig.Email.DEFAULT_FROM).trim();
+        if (!from.matches("[^@\\s<>\"]+@[^@\\s<>\"]+")) {
+            throw bad("email.from", "must be a plain address like support@example.com, was '" + from + "'");
+        }
+        boolean enabled = bool("email.outbound.enabled", false);
+        String host = text("email.outbound.host", "").trim();
+        if (enabled && host.isEmpty()) {
+            throw bad("email.outbound.host", "is required when email.outbound.enabled is true");
+        }
+        var outbound = new SwitchboardConfig.Email.Outbound(enabled, host,
+                port("email.outbound.port", SwitchboardConfig.Email.Outbound.DEFAULT_PORT),
+                text("email.outbound.username", ""), text("email.outbound.password", ""),
+                bool("email.outbound.starttls", true));
+        long perAttachment = integer("email.maxAttachmentBytes", SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES,
+                0, 50L << 20);
+        return new SwitchboardConfig.Email(from, outbound, bool("email.autoAcknowledge", true),
+                template("email.acknowledgement.subject", SwitchboardConfig.Email.DEFAULT_ACK_SUBJECT),
+                template("email.acknowledgement.body", SwitchboardConfig.Email.DEFAULT_ACK_BODY), perAttachment,
+                integer("email.maxAttachmentBytesPerMessage",
+                        SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20),
+                Duration.ofDays(integer("email.threadDays", SwitchboardConfig.Email.DEFAULT_THREAD_TTL.toDays(), 1, 3650)),
+                imap());
+    }
+
+    private SwitchboardConfig.Email.Imap imap() {
+        boolean enabled = bool("email.imap.enabled", false);
+        String host = text("email.imap.host", "").trim();
+        if (enabled && host.isEmpty()) {
+            throw bad("email.imap.host", "is required when email.imap.enabled is true");
+        }
+        return new SwitchboardConfig.Email.Imap(enabled, host,
+                port("email.imap.port", SwitchboardConfig.Email.Imap.DEFAULT_PORT), bool("email.imap.ssl", true),
+                text("email.imap.username", ""), text("email.imap.password", ""),
+                text("email.imap.folder", SwitchboardConfig.Email.Imap.DEFAULT_FOLDER),
+                Duration.ofMillis(integer("email.imap.pollMillis", SwitchboardConfig.Email.Imap.DEFAULT_POLL.toMillis(),
+                        100, 3_600_000)));
+    }
+
+    /** A subject or body template: it must name the case, or the acknowledgement is pointless. */
+    private String template(String key, String defaultValue) {
+        String value = text(key, defaultValue);
+        if (!value.contains("{caseId}")) {
+            throw bad(key, "must contain {caseId}");
+        }
+        return value;
+    }
+
+    private boolean bool(String key, boolean defaultValue) {
+        String raw = values.get(key);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        return switch (raw.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw bad(key, "must be true or false, was '" + raw + "'");
+        };
+    }
 
     private SwitchboardConfig.Sla sla(Path configDir) {
         String file = text("sla.file", SwitchboardConfig.Sla.DEFAULT_FILE).trim();

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
                                 PriorityPolicy priority, Webhooks webhooks, Voice voice, Sla sla, Chat chat,
-                                Path configDir) {
+                                Email email, Path configDir) {
 
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
@@ -36,6 +36,55 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
     public record Chat(Duration idleTimeout, Duration positionInterval) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
         public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(5);
+    }
+
+    /**
+     * The email channel beyond the inbound listener ({@code smtp.port}).
+     *
+     * @param from the support address replies and acknowledgements come from
+     * @param autoAcknowledge send the customer the case number when an email opens a new case
+     * @param acknowledgementSubject template with {@code {caseId}} and {@code {subject}}
+     * @param acknowledgementBody template with {@code {caseId}} and {@code {subject}}
+     * @param maxAttachmentBytes a larger attachment is dropped (noted on the email), the mail still taken
+     * @param maxAttachmentBytesPerMessage attachments past this total in one mail are dropped
+     * @param threadTtl how long a Message-ID still threads a reply (by In-Reply-To/References) onto its case
+     * @param imap a mailbox polled for inbound mail besides the SMTP listener
+     */
+    public record Email(String from, Outbound outbound, boolean autoAcknowledge, String acknowledgementSubject,
+                        String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage,
+                        Duration threadTtl, Imap imap) {
+        /** Longer than a year: an annual renewal answered to last year's mail still finds its case. */
+        public static final Duration DEFAULT_THREAD_TTL = Duration.ofDays(400);
+        public static final String DEFAULT_FROM = "support@example.com";
+        public static final String DEFAULT_ACK_SUBJECT = "We received your message: {subject} [#{caseId}]";
+        public static final String DEFAULT_ACK_BODY = "Thank you for writing to us. Your case number is {caseId};"
+                + " keep it in the subject when you write again and we will find your case at once.";
+        public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 5L << 20;
+        public static final long DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE = 8L << 20;
+
+        /**
+         * The mail server replies go out through (the site's relay).
+         *
+         * @param enabled off = the reply endpoint answers 503 and no acknowledgement is sent
+         * @param starttls true = STARTTLS is required before AUTH and the message; false = plain SMTP
+         */
+        public record Outbound(boolean enabled, String host, int port, String username, String password,
+                               boolean starttls) {
+            public static final int DEFAULT_PORT = 587;
+        }
+
+        /**
+         * A mailbox read over IMAP: its unseen messages are taken like SMTP ones, then flagged seen.
+         *
+         * @param ssl true = IMAPS (TLS from the first byte, port 993); false = plain IMAP (tests, local servers)
+         * @param poll how often each node looks for new mail
+         */
+        public record Imap(boolean enabled, String host, int port, boolean ssl, String username, String password,
+                           String folder, Duration poll) {
+            public static final int DEFAULT_PORT = 993;
+            public static final String DEFAULT_FOLDER = "INBOX";
+            public static final Duration DEFAULT_POLL = Duration.ofSeconds(60);
+        }
     }
 
     /** @param instances event loops serving HTTP; one per core by default */

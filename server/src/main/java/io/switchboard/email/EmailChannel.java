@@ -5,61 +5,85 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cases.Case;
 import io.switchboard.cases.CaseStatus;
 import io.switchboard.cases.CaseType;
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.smtp.Envelope;
+import io.switchboard.email.smtp.SmtpSender;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
-import io.switchboard.store.redis.RedisKeys;
-import io.switchboard.store.redis.RoutingStore;
+import io.switchboard.store.redis.EmailStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The email channel: every inbound message becomes an email interaction, routed like any other, of
  * the customer with the sender's address (or a new one), on a case. A reply finds its case by the
  * {@code [#C-10001]} tag in its subject, else by In-Reply-To/References (the Message-IDs of earlier
- * messages on the case, kept in Redis); anything else opens a new case. A reply on a resolved case
- * reopens it; a closed case is final, so a reply to one opens a new case.
+ * messages on the case, ours included, kept in Redis); anything else opens a new case, and its sender
+ * is told the case number (unless it is a robot). A reply on a resolved case reopens it; a closed case
+ * is final, so a reply to one opens a new case.
  */
 public final class EmailChannel {
-    private static final Pattern CASE_TAG = Pattern.compile("\\[#(C-\\d{1,12})]");
+    private static final Logger LOG = LoggerFactory.getLogger(EmailChannel.class);
+    /** Text of one message kept in the case's thread; the whole text stays on the interaction's email. */
+    static final int MAX_THREAD_TEXT = 10_000;
 
     private final Vertx vertx;
     private final RoutingEngine engine;
     private final CustomerService customers;
     private final CaseService cases;
-    private final RoutingStore store;
-    private final RedisKeys keys;
+    private final EmailStore store;
+    private final SwitchboardConfig.Email config;
+    private final SmtpSender sender;
     private final MeterRegistry registry;
-    private final MimeParser parser = new MimeParser();
+    private final MimeParser parser;
 
+    /** @param sender the outbound relay, or null when outbound mail is off (no acknowledgements) */
     public EmailChannel(Vertx vertx, RoutingEngine engine, CustomerService customers, CaseService cases,
-                        RoutingStore store, MeterRegistry registry) {
+                        EmailStore store, SwitchboardConfig.Email config, SmtpSender sender, MeterRegistry registry) {
         this.vertx = vertx;
         this.engine = engine;
         this.customers = customers;
         this.cases = cases;
         this.store = store;
-        this.keys = store.keys();
+        this.config = config;
+        this.sender = sender;
         this.registry = registry;
+        this.parser = new MimeParser(config.maxAttachmentBytes(), config.maxAttachmentBytesPerMessage());
     }
 
     /** Takes one received message; the future holds its interaction id once everything is stored. */
     public Future<String> receive(Envelope envelope) {
         // MIME parsing is CPU work over the whole message: a worker thread, never the event loop
         return vertx.executeBlocking(() -> parser.parse(envelope.data()), false)
-                .compose(this::take)
+                .compose(email -> take(email, envelope.mailFrom().isEmpty()))
                 .onFailure(e -> count(e instanceof IllegalArgumentException ? "rejected" : "failed"));
     }
 
-    private Future<String> take(InboundEmail email) {
+    /**
+     * A customer's message that did not come by SMTP (the self-service page), taken exactly like a reply
+     * by email on its case: an email interaction, routed, that reopens a resolved case.
+     */
+    public Future<String> receiveFromCustomer(Case onCase, String address, String text) {
+        InboundEmail email = new InboundEmail("", address, "", address, EmailThread.replySubject(onCase.subject(), onCase.id()),
+                List.of(), text, false, List.of(), List.of());
+        return take(email, false);
+    }
+
+    /** @param bounce the envelope sender was empty (a delivery report): never answered */
+    private Future<String> take(InboundEmail email, boolean bounce) {
         String name = email.fromName().isBlank() ? email.from().substring(0, email.from().indexOf('@'))
                 : email.fromName();
         return customers.findOrCreateByEmail(name, email.from(), "").compose(customerId ->
@@ -73,9 +97,12 @@ public final class EmailChannel {
                     return engine.createInteraction(new InteractionRequest(Channel.EMAIL, attributes, customerId, null, 0))
                             .map(created -> created.getString("id"))
                             .compose(id -> onCase(threaded, customerId, id, email)
-                                    .compose(caseId -> remember(email, id, caseId))
-                                    .map(v -> {
+                                    .compose(caseId -> remember(email, id, caseId).map(caseId))
+                                    .map(caseId -> {
                                         count(threaded == null ? "new_case" : "threaded");
+                                        if (threaded == null) {
+                                            acknowledge(email, caseId, bounce);
+                                        }
                                         return id;
                                     }));
                 }));
@@ -83,18 +110,8 @@ public final class EmailChannel {
 
     /** The live or resolved case this message continues, or null. */
     private Future<Case> threadCase(InboundEmail email, String customerId) {
-        Matcher tag = CASE_TAG.matcher(email.subject());
-        Future<String> candidate;
-        if (tag.find()) {
-            candidate = Future.succeededFuture(tag.group(1));
-        } else if (email.references().isEmpty()) {
-            candidate = Future.succeededFuture();
-        } else {
-            List<Future<String>> lookups = email.references().stream()
-                    .map(ref -> store.hget(keys.emailThreads(), ref)).toList();
-            candidate = Future.all(lookups).map(c -> lookups.stream().map(Future::result)
-                    .filter(r -> r != null).findFirst().orElse(null));
-        }
+        Matcher tag = EmailThread.CASE_TAG.matcher(email.subject());
+        Future<String> candidate = tag.find() ? Future.succeededFuture(tag.group(1)) : store.caseOfAny(email.references());
         return candidate.compose(caseId -> caseId == null ? Future.succeededFuture()
                 : cases.get(caseId).map(c -> c.customerId().equals(customerId) && c.status() != CaseStatus.CLOSED
                         ? c : null).recover(e -> Future.succeededFuture()));
@@ -114,29 +131,173 @@ public final class EmailChannel {
         }).map(Case::id);
     }
 
-    /** Keeps the message (for the agent) and its Message-ID (for threading the replies to it). */
+    /** Keeps the message and its attachments (for the agent), its Message-ID (to thread replies) and the thread entry. */
     private Future<Void> remember(InboundEmail email, String interactionId, String caseId) {
         Map<String, String> message = new LinkedHashMap<>();
         message.put("from", email.from());
         message.put("fromName", email.fromName());
+        message.put("replyTo", email.replyTo());
         message.put("subject", email.subject());
         message.put("messageId", email.messageId());
+        message.put("references", String.join(" ", email.references()));
         message.put("caseId", caseId);
         message.put("text", email.text());
-        Future<Void> stored = store.hset(keys.emailMessage(interactionId), message);
-        if (email.messageId().isEmpty()) {
-            return stored;
+        message.put("attachments", attachmentsJson(email.attachments()).encode());
+        message.put("dropped", droppedJson(email.dropped()).encode());
+        List<Future<Void>> writes = new ArrayList<>();
+        writes.add(store.keepMessage(interactionId, message));
+        for (int n = 0; n < email.attachments().size(); n++) {
+            writes.add(store.keepAttachment(interactionId, n, email.attachments().get(n).content()));
         }
-        return Future.all(stored, store.hset(keys.emailThreads(), Map.of(email.messageId(), caseId))).mapEmpty();
+        if (!email.messageId().isEmpty()) {
+            writes.add(store.rememberMessageId(email.messageId(), caseId));
+        }
+        writes.add(store.appendToThread(caseId, new JsonObject().put("direction", "inbound").put("at", cases.now())
+                .put("interactionId", interactionId).put("from", email.from()).put("subject", email.subject())
+                .put("messageId", email.messageId()).put("text", clip(email.text())).put("status", "received")));
+        return Future.all(writes).mapEmpty();
+    }
+
+    /**
+     * Tells the sender of a new case its number, unless that could start a mail loop (RFC 3834 section 2):
+     * robots (Auto-Submitted), bounces, MAILER-DAEMON and our own address get nothing. Best effort: a
+     * failed acknowledgement is logged, counted and noted on the thread; the inbound mail is kept anyway.
+     */
+    private void acknowledge(InboundEmail email, String caseId, boolean bounce) {
+        if (!config.autoAcknowledge() || sender == null) {
+            return;
+        }
+        String local = email.from().substring(0, email.from().indexOf('@')).toLowerCase(Locale.ROOT);
+        if (bounce || email.automatic() || email.from().equalsIgnoreCase(config.from()) || local.equals("mailer-daemon")
+                || local.equals("postmaster")) {
+            countSent("acknowledgement", "suppressed");
+            return;
+        }
+        OutboundEmail ack = new OutboundEmail(email.from(), fill(config.acknowledgementSubject(), caseId, email),
+                fill(config.acknowledgementBody(), caseId, email), null, EmailThread.newMessageId(config.from()),
+                email.messageId(), EmailThread.references(email.references(), email.messageId()), true);
+        send(ack, caseId, new JsonObject().put("kind", "acknowledgement")).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, email.from(), ar.cause().getMessage());
+            }
+        });
+    }
+
+    /**
+     * Sends a message of the case and records it on the case's thread, as {@code sent} (its Message-ID
+     * then threads the customer's answer) or {@code failed} with the relay's error: never lost silently.
+     * The future fails when the relay refused it (after it is recorded as failed).
+     */
+    Future<JsonObject> send(OutboundEmail email, String caseId, JsonObject extra) {
+        JsonObject entry = extra.copy().put("direction", "outbound").put("from", config.from())
+                .put("to", email.to()).put("subject", email.subject()).put("messageId", email.messageId())
+                .put("inReplyTo", email.inReplyTo()).put("text", clip(email.text()));
+        return sender.send(email).transform(ar -> {
+            countSent(entry.getString("kind"), ar.succeeded() ? "sent" : "failed");
+            entry.put("at", cases.now()).put("status", ar.succeeded() ? "sent" : "failed");
+            if (ar.failed()) {
+                entry.put("error", String.valueOf(ar.cause().getMessage()));
+            }
+            Future<Void> recorded = ar.succeeded()
+                    ? Future.all(store.appendToThread(caseId, entry), store.rememberMessageId(email.messageId(), caseId))
+                            .mapEmpty()
+                    : store.appendToThread(caseId, entry);
+            return recorded.compose(v -> ar.succeeded() ? Future.succeededFuture(entry)
+                    : Future.failedFuture(ar.cause()));
+        });
+    }
+
+    private static String fill(String template, String caseId, InboundEmail email) {
+        String subject = EmailThread.CASE_TAG.matcher(email.subject()).replaceAll("").strip();
+        return template.replace("{caseId}", caseId).replace("{subject}", subject.isEmpty() ? "(no subject)" : subject);
     }
 
     /** The stored message of an email interaction, empty if there is none. */
-    public Future<Map<String, String>> message(String interactionId) {
-        return store.hash(keys.emailMessage(interactionId));
+    public Future<Map<String, String>> storedMessage(String interactionId) {
+        return store.message(interactionId);
+    }
+
+    /**
+     * The email an agent reads: the message, its attachments (kept and dropped) and the replies sent on
+     * it; empty if the interaction has no email.
+     */
+    public Future<JsonObject> message(String interactionId) {
+        return store.message(interactionId).compose(hash -> {
+            if (hash.isEmpty()) {
+                return Future.succeededFuture(new JsonObject());
+            }
+            JsonObject json = new JsonObject();
+            hash.forEach((k, v) -> json.put(k, v));
+            json.put("attachments", new JsonArray(hash.getOrDefault("attachments", "[]")));
+            json.put("dropped", new JsonArray(hash.getOrDefault("dropped", "[]")));
+            json.put("references", new JsonArray(List.of(hash.getOrDefault("references", "").split(" ")).stream()
+                    .filter(s -> !s.isEmpty()).toList()));
+            return store.thread(hash.get("caseId")).map(thread -> json.put("replies", new JsonArray(thread.stream()
+                    .filter(m -> "outbound".equals(m.getString("direction"))
+                            && interactionId.equals(m.getString("interactionId"))).toList())));
+        });
+    }
+
+    /** The case's email thread (inbound and outbound), oldest first. */
+    public Future<List<JsonObject>> thread(String caseId) {
+        return store.thread(caseId);
+    }
+
+    /** Attachment n of the interaction's email: its listing entry and content; null if there is none. */
+    public Future<Attached> attachment(String interactionId, int n) {
+        return store.message(interactionId).compose(hash -> {
+            JsonArray listed = new JsonArray(hash.getOrDefault("attachments", "[]"));
+            if (n < 0 || n >= listed.size()) {
+                return Future.succeededFuture();
+            }
+            JsonObject entry = listed.getJsonObject(n);
+            return store.attachment(interactionId, n).map(content -> content == null ? null
+                    : new Attached(entry.getString("filename"), entry.getString("contentType"), content));
+        });
+    }
+
+    /** An attachment served back. */
+    public record Attached(String filename, String contentType, byte[] content) {
+    }
+
+    private static JsonArray attachmentsJson(List<InboundEmail.Attachment> attachments) {
+        JsonArray array = new JsonArray();
+        for (int n = 0; n < attachments.size(); n++) {
+            InboundEmail.Attachment a = attachments.get(n);
+            array.add(new JsonObject().put("n", n).put("filename", a.filename()).put("contentType", a.contentType())
+                    .put("size", a.content().length));
+        }
+        return array;
+    }
+
+    private static JsonArray droppedJson(List<InboundEmail.Dropped> dropped) {
+        JsonArray array = new JsonArray();
+        dropped.forEach(d -> array.add(new JsonObject().put("filename", d.filename()).put("size", d.size())
+                .put("reason", d.reason())));
+        return array;
+    }
+
+    private static String clip(String text) {
+        return text.length() > MAX_THREAD_TEXT ? text.substring(0, MAX_THREAD_TEXT) : text;
+    }
+
+    boolean sending() {
+        return sender != null;
+    }
+
+    String from() {
+        return config.from();
     }
 
     private void count(String outcome) {
         Counter.builder("switchboard_emails_received").description("Inbound emails, by what became of them")
                 .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** @param kind reply or acknowledgement; outcome sent, failed (the relay refused), suppressed (no mail loops) */
+    private void countSent(String kind, String outcome) {
+        Counter.builder("switchboard_emails_sent")
+                .description("Outbound emails by kind (reply, acknowledgement) and outcome (sent, failed, suppressed)")
+                .tag("kind", kind).tag("outcome", outcome).register(registry).increment();
     }
 }

@@ -5,12 +5,16 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,11 +24,23 @@ import java.util.regex.Pattern;
  * the event loop. Throws IllegalArgumentException for a message that has no usable sender.
  */
 public final class MimeParser {
-    /** Body text kept per email; longer bodies are cut (attachments are not kept at all). */
+    /** Body text kept per email; longer bodies are cut. */
     public static final int MAX_TEXT = 100_000;
+    /** Attachments listed per email (kept or dropped): a mail of thousands of tiny parts is not a customer's. */
+    static final int MAX_ATTACHMENTS = 50;
+    private static final Pattern SAFE_TYPE = Pattern.compile("[a-z0-9][a-z0-9.+-]{0,63}/[a-z0-9][a-z0-9.+-]{0,126}");
+    private static final String OCTET_STREAM = "application/octet-stream";
     private static final Pattern MESSAGE_ID = Pattern.compile("<([^<>\\s]{1,250})>");
 
     private final Session session = Session.getInstance(new Properties());
+    private final long maxAttachmentBytes;
+    private final long maxAttachmentBytesPerMessage;
+
+    /** @param maxAttachmentBytes larger attachments are dropped; so are those past the per-message total */
+    public MimeParser(long maxAttachmentBytes, long maxAttachmentBytesPerMessage) {
+        this.maxAttachmentBytes = maxAttachmentBytes;
+        this.maxAttachmentBytesPerMessage = maxAttachmentBytesPerMessage;
+    }
 
     public InboundEmail parse(byte[] raw) {
         try {
@@ -46,12 +62,99 @@ public final class MimeParser {
                 text = text.substring(0, MAX_TEXT);
             }
             String subject = message.getSubject();
-            return new InboundEmail(own.isEmpty() ? "" : own.get(0), from.getAddress().toLowerCase(java.util.Locale.ROOT),
-                    from.getPersonal() == null ? "" : from.getPersonal(), subject == null ? "" : subject.strip(),
-                    List.copyOf(references), text.strip());
+            String autoSubmitted = message.getHeader("Auto-Submitted", ",");
+            List<InboundEmail.Attachment> kept = new ArrayList<>();
+            List<InboundEmail.Dropped> dropped = new ArrayList<>();
+            attachments(message, kept, dropped);
+            String sender = from.getAddress().toLowerCase(Locale.ROOT);
+            return new InboundEmail(own.isEmpty() ? "" : own.get(0), sender,
+                    from.getPersonal() == null ? "" : from.getPersonal(), replyTo(message, sender),
+                    subject == null ? "" : subject.strip(),
+                    List.copyOf(references), text.strip(),
+                    autoSubmitted != null && !autoSubmitted.strip().toLowerCase(Locale.ROOT).startsWith("no"),
+                    kept, dropped);
         } catch (MessagingException | IOException e) {
             throw new IllegalArgumentException("unreadable message: " + e.getMessage(), e);
         }
+    }
+
+    /** Parts sent as attachments, or named non-text leaves; kept while within the limits, else listed as dropped. */
+    private void attachments(Part part, List<InboundEmail.Attachment> kept, List<InboundEmail.Dropped> dropped)
+            throws MessagingException, IOException {
+        if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                attachments(multipart.getBodyPart(i), kept, dropped);
+            }
+            return;
+        }
+        String filename = part.getFileName();
+        boolean attached = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())
+                || (filename != null && !part.isMimeType("text/plain") && !part.isMimeType("text/html"));
+        if (!attached || part instanceof MimeMessage || kept.size() + dropped.size() >= MAX_ATTACHMENTS) {
+            return;
+        }
+        String name = filename == null || filename.isBlank() ? "attachment-" + (kept.size() + dropped.size() + 1)
+                : filename.strip();
+        try {
+            keep(part, name, kept, dropped);
+        } catch (MessagingException | IOException e) {
+            // a broken part (bad encoding) costs that attachment, never the mail it came with
+            dropped.add(new InboundEmail.Dropped(name, 0, "unreadable: " + e.getMessage()));
+        }
+    }
+
+    private void keep(Part part, String name, List<InboundEmail.Attachment> kept, List<InboundEmail.Dropped> dropped)
+            throws MessagingException, IOException {
+        byte[] content = readAtMost(part, maxAttachmentBytes);
+        long size = content == null ? sizeOf(part) : content.length;
+        long keptBytes = kept.stream().mapToLong(a -> a.content().length).sum();
+        if (content == null) {
+            dropped.add(new InboundEmail.Dropped(name, size, "larger than email.maxAttachmentBytes ("
+                    + maxAttachmentBytes + " bytes)"));
+        } else if (keptBytes + size > maxAttachmentBytesPerMessage) {
+            dropped.add(new InboundEmail.Dropped(name, size, "over email.maxAttachmentBytesPerMessage ("
+                    + maxAttachmentBytesPerMessage + " bytes) with the attachments before it"));
+        } else {
+            kept.add(new InboundEmail.Attachment(name, contentType(part), content));
+        }
+    }
+
+    /** The part's base type if it is a plain type/subtype, else application/octet-stream (served back as is). */
+    private static String contentType(Part part) {
+        try {
+            String type = new ContentType(part.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
+            return SAFE_TYPE.matcher(type).matches() ? type : OCTET_STREAM;
+        } catch (MessagingException e) {
+            return OCTET_STREAM;
+        }
+    }
+
+    /** The decoded content, or null if it is longer than {@code limit}. */
+    private static byte[] readAtMost(Part part, long limit) throws MessagingException, IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            return content.length > limit ? null : content;
+        }
+    }
+
+    private static long sizeOf(Part part) throws MessagingException, IOException {
+        try (InputStream in = part.getInputStream()) {
+            return in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    /** The first usable Reply-To address, else the sender's: a malformed Reply-To is ignored, not fatal. */
+    private static String replyTo(MimeMessage message, String sender) {
+        try {
+            var addresses = message.getReplyTo();
+            if (addresses != null && addresses.length > 0 && addresses[0] instanceof InternetAddress address
+                    && address.getAddress() != null && address.getAddress().contains("@")) {
+                return address.getAddress().toLowerCase(Locale.ROOT);
+            }
+        } catch (MessagingException e) {
+            // fall through to the sender
+        }
+        return sender;
     }
 
     private static InternetAddress sender(MimeMessage message) throws MessagingException {

@@ -29,6 +29,30 @@ class ConfigLoaderTest {
         assertEquals(0.5, config.priority().agingPerSecond());
         assertEquals(20.0, config.priority().tierPoints().get("gold"));
         assertEquals(Repo.root().resolve("routing-rules"), config.routing().rulesDir());
+        SwitchboardConfig.Email email = config.email();
+        assertEquals("support@example.com", email.from());
+        assertEquals(false, email.outbound().enabled(), "outbound mail is off until a relay is configured");
+        assertEquals(true, email.outbound().starttls());
+        assertEquals(587, email.outbound().port());
+        assertEquals(true, email.autoAcknowledge());
+        assertEquals(SwitchboardConfig.Email.DEFAULT_ACK_SUBJECT, email.acknowledgementSubject());
+        assertEquals(SwitchboardConfig.Email.DEFAULT_ACK_BODY, email.acknowledgementBody());
+        assertEquals(5L << 20, email.maxAttachmentBytes());
+        assertEquals(8L << 20, email.maxAttachmentBytesPerMessage());
+        assertEquals(Duration.ofDays(400), email.threadTtl());
+    }
+
+    @Test
+    void badEmailSettingsNameTheirKey() {
+        var noHost = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_SMTP_OUT_ENABLED", "true"), Repo.root()));
+        assertTrue(noHost.getMessage().contains("email.outbound.host is required"), noHost.getMessage());
+        var flag = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_SMTP_OUT_STARTTLS", "yes"), Repo.root()));
+        assertTrue(flag.getMessage().contains("email.outbound.starttls must be true or false"), flag.getMessage());
+        var from = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_EMAIL_FROM", "Support <s@example.com>"), Repo.root()));
+        assertTrue(from.getMessage().contains("email.from must be a plain address"), from.getMessage());
     }
 
     @Test

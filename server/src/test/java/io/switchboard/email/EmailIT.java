@@ -10,7 +10,10 @@ import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.lettuce.core.RedisClient;
+import io.switchboard.store.redis.RedisKeys;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,10 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class EmailIT {
     private TestNode node;
     private Api admin;
+    private String prefix;
+    private String redisUri;
 
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
-        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start();
+        prefix = redis.newPrefix();
+        redisUri = redis.uri();
+        node = TestNode.on(redis, prefix).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_EMAIL_THREAD_DAYS", "30").start();
         admin = node.api();
     }
 
@@ -62,6 +70,8 @@ class EmailIT {
             assertEquals("I was charged twice.\r\n.signature line", email.getString("text"), "dot-stuffing undone");
             String caseId = email.getString("caseId");
 
+            assertThreadedFor(Duration.ofDays(30), "m1@example.com");
+
             String byReference = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
                     message("m2@example.com", "Re: Charged twice", "In-Reply-To: <m1@example.com>\n", "Any news?")));
             admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Refunded"))
@@ -89,6 +99,17 @@ class EmailIT {
         String scrape = admin.get("/metrics").expect(200).body();
         assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"threaded\"} 2.0"), scrape);
         assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"new_case\"} 2.0"), scrape);
+    }
+
+    /** The Message-ID threads replies for email.threadDays, then expires (Redis forgets it on its own). */
+    private void assertThreadedFor(Duration days, String messageId) {
+        RedisClient client = RedisClient.create(redisUri);
+        try (var connection = client.connect()) {
+            long ttl = connection.sync().ttl(RedisKeys.of(prefix).emailThread(messageId));
+            assertTrue(ttl > days.toSeconds() - 60 && ttl <= days.toSeconds(), "ttl " + ttl);
+        } finally {
+            client.shutdown();
+        }
     }
 
     @Test

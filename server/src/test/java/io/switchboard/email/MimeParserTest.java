@@ -2,13 +2,14 @@ package io.switchboard.email;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MimeParserTest {
-    private final MimeParser parser = new MimeParser();
+    private final MimeParser parser = new MimeParser(1 << 20, 2 << 20);
 
     private InboundEmail parse(String message) {
         return parser.parse(message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -62,5 +63,43 @@ class MimeParserTest {
     @Test
     void aMessageWithoutASenderIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> parse("Subject: anonymous\n\nhi\n"));
+    }
+
+    @Test
+    void attachmentsAreKeptUntilTheMessageTotalAndABrokenOneCostsOnlyItself() {
+        MimeParser small = new MimeParser(10, 15);
+        InboundEmail email = small.parse("""
+                From: ada@example.com
+                Subject: Files
+                Auto-Submitted: auto-replied
+                Content-Type: multipart/mixed; boundary="b1"
+
+                --b1
+                Content-Type: text/plain
+
+                See attached.
+                --b1
+                Content-Type: image/png; name="a.png"
+                Content-Disposition: attachment; filename="a.png"
+
+                12345678
+                --b1
+                Content-Type: bogus type!; name="b.bin"
+                Content-Disposition: attachment; filename="b.bin"
+
+                1234
+                --b1
+                Content-Type: text/plain; name="c.txt"
+                Content-Disposition: attachment; filename="c.txt"
+
+                123456
+                --b1--
+                """.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals("See attached.", email.text());
+        assertTrue(email.automatic());
+        assertEquals(List.of("a.png image/png 8", "b.bin application/octet-stream 4"), email.attachments().stream()
+                .map(a -> a.filename() + " " + a.contentType() + " " + a.content().length).toList());
+        assertEquals(List.of("c.txt 6"), email.dropped().stream().map(d -> d.filename() + " " + d.size()).toList());
+        assertTrue(email.dropped().get(0).reason().contains("email.maxAttachmentBytesPerMessage"));
     }
 }

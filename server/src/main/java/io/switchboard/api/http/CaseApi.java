@@ -20,6 +20,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,15 +33,18 @@ final class CaseApi {
     private static final int DEFAULT_LIMIT = 50;
 
     private final CaseService cases;
+    private final Function<String, Future<List<JsonObject>>> emailThread;
 
-    CaseApi(CaseService cases) {
+    /** @param emailThread a case's email thread (inbound and outbound), shown with the case */
+    CaseApi(CaseService cases, Function<String, Future<List<JsonObject>>> emailThread) {
         this.cases = cases;
+        this.emailThread = emailThread;
     }
 
     void mount(Router router) {
         router.post("/api/v1/cases").handler(this::create);
         router.get("/api/v1/cases").handler(this::search);
-        router.get("/api/v1/cases/:id").handler(ctx -> reply(ctx, visible(ctx).map(CaseRecords::json)));
+        router.get("/api/v1/cases/:id").handler(ctx -> reply(ctx, visible(ctx).compose(this::json)));
         router.patch("/api/v1/cases/:id").handler(this::update);
         router.post("/api/v1/cases/:id/notes").handler(ctx -> {
             String text = required(body(ctx), "text");
@@ -49,7 +54,7 @@ final class CaseApi {
         });
         router.post("/api/v1/cases/:id/interactions").handler(ctx -> {
             String interactionId = required(body(ctx), "interactionId");
-            reply(ctx, visible(ctx).compose(c -> cases.link(c.id(), interactionId)).map(CaseRecords::json));
+            reply(ctx, visible(ctx).compose(c -> cases.link(c.id(), interactionId)).compose(this::json));
         });
         router.post("/api/v1/cases/:id/resolve").handler(ctx -> {
             JsonObject body = body(ctx);
@@ -78,7 +83,7 @@ final class CaseApi {
                 complaint == null ? null : CaseRecords.complaint(complaint), body.getString("interactionId"));
         cases.open(request).onSuccess(c -> {
             ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/cases/" + c.id());
-            ctx.json(CaseRecords.json(c));
+            ctx.json(CaseRecords.json(c).put("emails", new JsonArray()));   // a new case has no email yet
         }).onFailure(ctx::fail);
     }
 
@@ -123,7 +128,12 @@ final class CaseApi {
     }
 
     private void change(RoutingContext ctx, UnaryOperator<Case> change) {
-        reply(ctx, visible(ctx).compose(c -> cases.change(c.id(), change)).map(CaseRecords::json));
+        reply(ctx, visible(ctx).compose(c -> cases.change(c.id(), change)).compose(this::json));
+    }
+
+    /** One case as the API shows it: the case and its email thread, the same for every call that answers one. */
+    private Future<JsonObject> json(Case c) {
+        return emailThread.apply(c.id()).map(thread -> CaseRecords.json(c).put("emails", new JsonArray(thread)));
     }
 
     /** The case, if the caller may work it: staff always, an agent when it is assigned to it. */

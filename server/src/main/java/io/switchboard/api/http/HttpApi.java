@@ -4,6 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.chat.ChatChannel;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.EmailChannel;
+import io.switchboard.email.EmailReplies;
+import io.switchboard.email.SelfService;
+import io.switchboard.store.redis.RateLimiter;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
@@ -52,7 +55,8 @@ public final class HttpApi {
     private final CaseApi cases;
     private final CustomerService customers;
     private final ChatApi chat;
-    private final EmailChannel email;
+    private final EmailApi emailApi;
+    private final SelfServiceApi selfService;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
@@ -69,10 +73,11 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.slaApi = new SlaApi(sla);
-        this.cases = new CaseApi(caseService);
+        this.cases = new CaseApi(caseService, email::thread);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
-        this.email = email;
+        this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction);
+        this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, new RateLimiter(store)));
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -99,6 +104,7 @@ public final class HttpApi {
         }).handler(auth::handle).handler(this::supervisorEvents);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
+        selfService.mountPublic(router);
         router.route("/api/v1/*").handler(auth::handle);
         router.get("/metrics").handler(auth::handle).handler(ctx -> {
             principal(ctx).requireStaff();
@@ -118,13 +124,7 @@ public final class HttpApi {
 
         router.post("/api/v1/interactions").handler(this::createInteraction);
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
-        router.get("/api/v1/interactions/:id/email").handler(ctx -> reply(ctx, ownInteraction(ctx)
-                .compose(json -> email.message(json.getString("id"))).map(message -> {
-                    if (message.isEmpty()) {
-                        throw ApiException.notFound("interaction " + ctx.pathParam("id") + " has no email");
-                    }
-                    return new JsonObject(new LinkedHashMap<>(message));
-                })));
+        emailApi.mount(router);
         router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(json -> {
                     String customerId = json.getString("customerId");
@@ -205,7 +205,7 @@ public final class HttpApi {
      * lives in a folder so its relative links work; {@code /agent} redirects to {@code /agent/}.
      */
     private static void pages(Router router) {
-        for (String page : List.of("agent", "supervisor")) {
+        for (String page : List.of("agent", "supervisor", "self-service")) {
             // Vert.x matches "/agent" for "/agent/" too: redirect the bare name only
             router.get("/" + page).handler(ctx -> {
                 if (ctx.request().path().endsWith("/")) {
@@ -215,7 +215,7 @@ public final class HttpApi {
                 }
             });
         }
-        for (String folder : List.of("agent", "supervisor", "shared")) {
+        for (String folder : List.of("agent", "supervisor", "self-service", "shared")) {
             router.get("/" + folder + "/*").handler(HttpApi::pageHeaders)
                     .handler(StaticHandler.create("webroot/" + folder).setCachingEnabled(false));
         }

@@ -158,14 +158,37 @@ public record RedisKeys(String prefix) {
         return prefix + ":chat";
     }
 
-    /** Hash: Message-ID of an email taken in to the id of its case, so replies find their case. */
-    public String emailThreads() {
-        return prefix + ":email:threads";
+    /**
+     * String: the case of one Message-ID (taken in or sent), so replies find their case; expires after
+     * {@code email.threadDays}. One key per id, because a hash field cannot expire on Redis 6.
+     */
+    public String emailThread(String messageId) {
+        return prefix + ":email:msgid:" + messageId;
     }
 
-    /** Hash: an email interaction's message (from, subject, text, messageId, caseId). */
+    /** Hash: an email interaction's message (from, subject, text, messageId, references, caseId, attachments). */
     public String emailMessage(String interactionId) {
         return interaction(interactionId) + ":email";
+    }
+
+    /** String: attachment n (0, 1, ...) of an email interaction, base64 (the connection speaks UTF-8 strings). */
+    public String emailAttachment(String interactionId, int n) {
+        return emailMessage(interactionId) + ":attachment:" + n;
+    }
+
+    /** List: a case's email thread, one JSON message an entry (inbound and outbound), oldest first. */
+    public String caseEmails(String caseId) {
+        return caseRecord(caseId) + ":emails";
+    }
+
+    /** String: the claim of one IMAP message (folder's UIDVALIDITY and the UID) by the node taking it. */
+    public String imapClaim(String uidValidity, long uid) {
+        return prefix + ":email:imap:" + uidValidity + ":" + uid;
+    }
+
+    /** String: a request counter for one client of a public endpoint (expires with its window). */
+    public String rateLimit(String scope, String client) {
+        return prefix + ":rate:" + scope + ":" + client;
     }
 
     /**

@@ -1,0 +1,100 @@
+package io.switchboard.email;
+
+import io.switchboard.cases.Case;
+import io.switchboard.cases.CaseStatus;
+import io.switchboard.engine.ApiException;
+import io.switchboard.engine.CaseService;
+import io.switchboard.engine.RoutingEngine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An agent answers the email it holds: the reply goes to the customer through the outbound relay,
+ * threaded (subject tag, In-Reply-To, References, our own Message-ID remembered for the answer) and is
+ * recorded on the case's thread as sent, or as failed when the relay refused it (the agent gets 502 and
+ * may send again).
+ */
+public final class EmailReplies {
+    /** The interaction statuses in which an agent holds it. */
+    private static final Set<String> HELD = Set.of("assigned", "wrapping");
+
+    private final EmailChannel email;
+    private final RoutingEngine engine;
+    private final CaseService cases;
+
+    public EmailReplies(EmailChannel email, RoutingEngine engine, CaseService cases) {
+        this.email = email;
+        this.engine = engine;
+        this.cases = cases;
+    }
+
+    /**
+     * @param html an HTML alternative, or null
+     * @param pendingCustomer move the case to pending_customer once the reply is sent
+     */
+    public record Reply(String text, String html, boolean pendingCustomer) {
+    }
+
+    /** The thread entry of the reply sent, with the case's status after it. */
+    public Future<JsonObject> reply(String interactionId, String agentId, Reply reply) {
+        if (!email.sending()) {
+            return Future.failedFuture(new ApiException(503, "unavailable",
+                    "outbound email is disabled (email.outbound.enabled is false): no reply can be sent"));
+        }
+        return engine.interaction(interactionId).compose(interaction -> {
+            String holder = interaction.getString("agentId");
+            if (holder != null && !agentId.equals(holder)) {
+                throw ApiException.forbidden("only the agent holding this email replies to it");
+            }
+            if (!"email".equals(interaction.getString("channel"))) {
+                throw ApiException.conflict("interaction " + interactionId + " is not an email");
+            }
+            if (holder == null || !HELD.contains(interaction.getString("status"))) {
+                throw ApiException.conflict("interaction " + interactionId + " is " + interaction.getString("status")
+                        + ", not held: accept the offer first");
+            }
+            return email.storedMessage(interactionId);
+        }).compose(message -> {
+            if (message.isEmpty()) {
+                throw ApiException.conflict("interaction " + interactionId + " has no email to reply to");
+            }
+            return cases.get(message.get("caseId")).compose(c -> send(interactionId, agentId, reply, message, c));
+        });
+    }
+
+    private Future<JsonObject> send(String interactionId, String agentId, Reply reply, Map<String, String> message,
+                                    Case onCase) {
+        if (reply.pendingCustomer() && onCase.status() != CaseStatus.PENDING_CUSTOMER
+                && !onCase.status().canMoveTo(CaseStatus.PENDING_CUSTOMER)) {
+            throw ApiException.conflict("case " + onCase.id() + " is " + onCase.status().wireName()
+                    + " and cannot wait for the customer; nothing was sent");
+        }
+        String inReplyTo = message.getOrDefault("messageId", "");
+        List<String> nearestFirst = List.of(message.getOrDefault("references", "").split(" ")).stream()
+                .filter(s -> !s.isEmpty()).toList();
+        // answers go where the customer asked (Reply-To), as any mail client's would
+        OutboundEmail out = new OutboundEmail(message.getOrDefault("replyTo", message.get("from")),
+                EmailThread.replySubject(message.get("subject"), onCase.id()), reply.text(), reply.html(),
+                EmailThread.newMessageId(email.from()), inReplyTo, EmailThread.references(nearestFirst, inReplyTo),
+                false);
+        JsonObject extra = new JsonObject().put("kind", "reply").put("interactionId", interactionId)
+                .put("agentId", agentId);
+        return email.send(out, onCase.id(), extra)
+                .recover(e -> Future.failedFuture(e instanceof ApiException ? e : new ApiException(502, "bad_gateway",
+                        "the mail relay did not take the reply (recorded on the case as failed): " + e.getMessage())))
+                .compose(sent -> caseAfter(onCase, reply.pendingCustomer())
+                        .map(c -> sent.copy().put("caseId", c.id()).put("caseStatus", c.status().wireName())));
+    }
+
+    /** The case once the reply is out: waiting for the customer if the agent asked (a race lost leaves it as is). */
+    private Future<Case> caseAfter(Case onCase, boolean pendingCustomer) {
+        if (!pendingCustomer) {
+            return Future.succeededFuture(onCase);
+        }
+        return cases.change(onCase.id(), c -> c.moveTo(CaseStatus.PENDING_CUSTOMER, cases.now()))
+                .recover(e -> cases.get(onCase.id()));
+    }
+}

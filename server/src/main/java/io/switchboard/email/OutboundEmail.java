@@ -1,0 +1,20 @@
+package io.switchboard.email;
+
+import java.util.List;
+
+/**
+ * One message Switchboard sends: an agent's reply or an acknowledgement.
+ *
+ * @param messageId our own Message-ID, without angle brackets (recorded so the answer threads)
+ * @param inReplyTo the message answered, without angle brackets; empty for none
+ * @param references the thread's Message-IDs, oldest first, without angle brackets
+ * @param html an HTML alternative, or null
+ * @param automatic an automatic reply: marked {@code Auto-Submitted: auto-replied} (RFC 3834) so that
+ *                  other robots do not answer it
+ */
+public record OutboundEmail(String to, String subject, String text, String html, String messageId, String inReplyTo,
+                            List<String> references, boolean automatic) {
+    public OutboundEmail {
+        references = List.copyOf(references);
+    }
+}

@@ -1,0 +1,107 @@
+package io.switchboard.store.redis;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The email channel's Redis structures: each email interaction's message and attachments, the case's
+ * email thread, and the Message-ID to case map that threads replies. Futures complete on the caller's
+ * Vert.x context. Key names: {@link RedisKeys} and server/README.md.
+ */
+public final class EmailStore {
+    /** Messages a case thread keeps (the newest); a longer email thread is a process problem. */
+    public static final int MAX_THREAD = 1000;
+
+    private final Vertx vertx;
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final Duration threadTtl;
+
+    /** @param threadTtl how long a Message-ID still threads a reply onto its case */
+    public EmailStore(RoutingStore store, Duration threadTtl) {
+        this.vertx = store.vertx();
+        this.redis = store.commands();
+        this.keys = store.keys();
+        this.threadTtl = threadTtl;
+    }
+
+    public Future<Void> keepMessage(String interactionId, Map<String, String> fields) {
+        return RedisFutures.onContext(vertx, () -> redis.hset(keys.emailMessage(interactionId), fields)).mapEmpty();
+    }
+
+    /** The stored message of an email interaction, empty if there is none. */
+    public Future<Map<String, String>> message(String interactionId) {
+        return RedisFutures.onContext(vertx, () -> redis.hgetall(keys.emailMessage(interactionId)));
+    }
+
+    /** The case of the first of these Message-IDs that Switchboard has seen (taken in or sent), or null. */
+    public Future<String> caseOfAny(List<String> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        // every key carries the {prefix} hash tag: one MGET, one cluster slot
+        String[] keyArray = messageIds.stream().map(keys::emailThread).toArray(String[]::new);
+        return RedisFutures.onContext(vertx, () -> redis.mget(keyArray))
+                .map(values -> values.stream().filter(KeyValue::hasValue).map(KeyValue::getValue).findFirst()
+                        .orElse(null));
+    }
+
+    public Future<Void> rememberMessageId(String messageId, String caseId) {
+        return RedisFutures.onContext(vertx, () -> redis.setex(keys.emailThread(messageId), threadTtl.toSeconds(), caseId))
+                .mapEmpty();
+    }
+
+    /** Appends a message to the case's email thread, which keeps the newest {@link #MAX_THREAD}. */
+    public Future<Void> appendToThread(String caseId, JsonObject message) {
+        String key = keys.caseEmails(caseId);
+        return RedisFutures.onContext(vertx, () -> redis.rpush(key, message.encode()))
+                .compose(length -> length <= MAX_THREAD ? Future.succeededFuture()
+                        : RedisFutures.onContext(vertx, () -> redis.ltrim(key, -MAX_THREAD, -1)).mapEmpty());
+    }
+
+    /** The case's email thread, oldest first. */
+    public Future<List<JsonObject>> thread(String caseId) {
+        return RedisFutures.onContext(vertx, () -> redis.lrange(keys.caseEmails(caseId), 0, -1))
+                .map(entries -> entries.stream().map(JsonObject::new).toList());
+    }
+
+    /**
+     * Claims an IMAP message for this node; false if another node holds it. The claim lapses after
+     * {@code ttl} unless {@link #keepClaim} makes it last, so a node that dies mid-message leaves it to others.
+     */
+    public Future<Boolean> claim(String uidValidity, long uid, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.set(keys.imapClaim(uidValidity, uid), "taken",
+                SetArgs.Builder.nx().px(ttl.toMillis()))).map("OK"::equals);
+    }
+
+    /** Keeps the claim of a message that was taken (or refused for good) for {@code ttl}. */
+    public Future<Void> keepClaim(String uidValidity, long uid, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.pexpire(keys.imapClaim(uidValidity, uid), ttl.toMillis()))
+                .mapEmpty();
+    }
+
+    /** Gives a message back to the next poll (of any node). */
+    public Future<Void> releaseClaim(String uidValidity, long uid) {
+        return RedisFutures.onContext(vertx, () -> redis.del(keys.imapClaim(uidValidity, uid))).mapEmpty();
+    }
+
+    public Future<Void> keepAttachment(String interactionId, int n, byte[] content) {
+        String encoded = Base64.getEncoder().encodeToString(content);
+        return RedisFutures.onContext(vertx, () -> redis.set(keys.emailAttachment(interactionId, n), encoded))
+                .mapEmpty();
+    }
+
+    /** Attachment n of the interaction's email, or null if there is none. */
+    public Future<byte[]> attachment(String interactionId, int n) {
+        return RedisFutures.onContext(vertx, () -> redis.get(keys.emailAttachment(interactionId, n)))
+                .map(encoded -> encoded == null ? null : Base64.getDecoder().decode(encoded));
+    }
+}

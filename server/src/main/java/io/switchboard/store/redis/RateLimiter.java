@@ -1,0 +1,39 @@
+package io.switchboard.store.redis;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/**
+ * Fixed-window request counters in Redis, shared by every node (a client spreading its guesses over
+ * the nodes still meets one limit). Futures complete on the caller's Vert.x context.
+ */
+public final class RateLimiter {
+    private static final LuaScript SCRIPT = new LuaScript("ratelimit.lua");
+
+    private final Vertx vertx;
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final RedisKeys keys;
+
+    public RateLimiter(RoutingStore store) {
+        this.vertx = store.vertx();
+        this.redis = store.commands();
+        this.keys = store.keys();
+    }
+
+    /** Counts one request of {@code client}; true while the window holds at most {@code limit} of them. */
+    public Future<Boolean> hit(String scope, String client, int limit, Duration window) {
+        String[] keyArray = {keys.rateLimit(scope, client)};
+        String[] args = {Long.toString(window.toMillis())};
+        return RedisFutures.onContext(vertx, () -> SCRIPT.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args))
+                .map(count -> count <= limit);
+    }
+
+    /** True while {@code client} has made fewer than {@code limit} requests in the current window (counts none). */
+    public Future<Boolean> below(String scope, String client, int limit) {
+        return RedisFutures.onContext(vertx, () -> redis.get(keys.rateLimit(scope, client)))
+                .map(count -> count == null || Long.parseLong(count) < limit);
+    }
+}

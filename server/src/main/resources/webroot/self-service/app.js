@@ -1,0 +1,55 @@
+// Customer self-service: the case number and email address are the only proof, so both are kept in this
+// page's memory only (never in storage) and sent with each call. Everything shown is untrusted text.
+import { $, el } from '../shared/dom.js';
+
+const STATUS_WORDS = {
+  new: 'received', open: 'being worked on', pending_customer: 'waiting for your answer',
+  resolved: 'resolved', closed: 'closed',
+};
+let proof = null;
+
+async function post(path, body) {
+  const response = await fetch(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(json.message || `HTTP ${response.status}`);
+  }
+  return json;
+}
+
+function show(view) {
+  $('#case').hidden = false;
+  $('#case-title').textContent = `${view.caseId}: ${view.subject}`;
+  $('#case-status').textContent = STATUS_WORDS[view.status] || view.status;
+  $('#case-status').dataset.status = view.status;
+  $('#updates').replaceChildren(...view.updates.map((u) => el('li', { dataset: { from: u.from } },
+    el('div', { class: 'meta' }, `${u.from === 'us' ? 'From us' : 'From you'}, ${new Date(u.at).toLocaleString()}`),
+    u.text)));
+}
+
+$('#lookup').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('#error').textContent = '';
+  const request = { caseId: $('#case-id').value.trim().toUpperCase(), email: $('#email').value.trim() };
+  try {
+    show(await post('/api/v1/self-service/case', request));
+    proof = request;
+  } catch (e) {
+    $('#case').hidden = true;
+    $('#error').textContent = e.message;
+  }
+});
+
+$('#write').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('#sent').textContent = '';
+  try {
+    show(await post('/api/v1/self-service/case/message', { ...proof, text: $('#text').value }));
+    $('#text').value = '';
+    $('#sent').textContent = 'Sent. We will answer by email.';
+  } catch (e) {
+    $('#sent').textContent = e.message;
+  }
+});

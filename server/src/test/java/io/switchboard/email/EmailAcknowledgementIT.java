@@ -1,0 +1,102 @@
+package io.switchboard.email;
+
+import static io.switchboard.email.EmailReplyIT.deliver;
+import static io.switchboard.email.EmailReplyIT.inbound;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The acknowledgement with the case number, received by a real SMTP server, and the mail loops it must not start. */
+@ExtendWith(TestRedis.class)
+class EmailAcknowledgementIT {
+    @RegisterExtension
+    static final GreenMailExtension RELAY = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+    private TestNode node;
+    private Api admin;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_EMAIL_FROM", "support@switchboard.example")
+                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true")
+                .env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
+                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(RELAY.getSmtp().getPort()))
+                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false").start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    private String caseOf(String interactionId) {
+        return admin.get("/api/v1/interactions/" + interactionId + "/email").expect(200).json().getString("caseId");
+    }
+
+    @Test
+    void aNewCaseIsAcknowledgedOnceAndRobotsAreNeverAnswered() throws Exception {
+        String first = deliver(node, "ada@example.com", inbound("n1@example.com", "Where is my order?", "", "Order 42"));
+        String caseId = caseOf(first);
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
+        MimeMessage ack = RELAY.getReceivedMessages()[0];
+        assertEquals("We received your message: Where is my order? [#" + caseId + "]", ack.getSubject());
+        assertEquals("ada@example.com", ack.getAllRecipients()[0].toString());
+        assertEquals("auto-replied", ack.getHeader("Auto-Submitted", null));
+        assertEquals("<n1@example.com>", ack.getHeader("In-Reply-To", null));
+        assertTrue(GreenMailUtil.getBody(ack).contains("Your case number is " + caseId), GreenMailUtil.getBody(ack));
+
+        // a reply on the case (by tag), robots, bounces and our own address: no acknowledgement
+        deliver(node, "ada@example.com", inbound("n2@example.com", "More [#" + caseId + "]", "", "Any news?"));
+        deliver(node, "ada@example.com", inbound("n3@example.com", "Re: Where is my order?",
+                "In-Reply-To: <" + ack.getHeader("Message-ID", null).replaceAll("[<>]", "") + ">\n", "Thanks"));
+        deliver(node, "bob@example.com", inbound("r1@example.com", "Out of office", "Auto-Submitted: auto-generated\n",
+                "I am away").replace("Ada Lovelace <ada@example.com>", "bob@example.com"));
+        deliver(node, "", inbound("r2@example.com", "Undeliverable", "", "bounce")
+                .replace("Ada Lovelace <ada@example.com>", "MAILER-DAEMON@mx.example.com"));
+        deliver(node, "support@switchboard.example", inbound("r3@example.com", "Loop", "", "ourselves")
+                .replace("Ada Lovelace <ada@example.com>", "support@switchboard.example"));
+        // a person's new case afterwards is acknowledged: once it is here, anything sent before it would be too
+        deliver(node, "cy@example.com", inbound("c1@example.com", "Hello", "", "New question")
+                .replace("Ada Lovelace <ada@example.com>", "cy@example.com"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 2));
+
+        List<String> to = Arrays.stream(RELAY.getReceivedMessages()).map(m -> {
+            try {
+                return m.getAllRecipients()[0].toString();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertEquals(List.of("ada@example.com", "cy@example.com"), to);
+        JsonArray thread = admin.get("/api/v1/cases/" + caseId).expect(200).json().getJsonArray("emails");
+        assertEquals(List.of("inbound/received", "inbound/received", "inbound/received", "outbound/sent"),
+                thread.stream().map(m -> (JsonObject) m).map(m -> m.getString("direction") + "/" + m.getString("status"))
+                        .sorted().toList(), "the answer to our acknowledgement threads onto the case too");
+        String scrape = admin.get("/metrics").expect(200).body();
+        assertTrue(scrape.contains("switchboard_emails_sent_total{kind=\"acknowledgement\",outcome=\"sent\"} 2.0"),
+                scrape);
+        assertTrue(scrape.contains(
+                "switchboard_emails_sent_total{kind=\"acknowledgement\",outcome=\"suppressed\"} 3.0"), scrape);
+    }
+}

@@ -1,0 +1,214 @@
+package io.switchboard.email;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.SmtpClient;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's answer by email, end to end over real SMTP both ways: the customer writes to our listener,
+ * the agent replies through the API, GreenMail (a real SMTP server) receives the reply, and the customer's
+ * answer to it threads onto the same case.
+ */
+@ExtendWith(TestRedis.class)
+class EmailReplyIT {
+    private static final String SUPPORT = "support@switchboard.example";
+
+    @RegisterExtension
+    static final GreenMailExtension RELAY = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+    @TempDir
+    Path temp;
+    private TestNode node;
+    private String prefix;
+
+    @AfterEach
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private TestNode start(TestRedis redis, int relayPort, boolean acknowledge) {
+        prefix = redis.newPrefix();
+        node = TestNode.on(redis, prefix).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_EMAIL_FROM", SUPPORT)
+                .env("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", Boolean.toString(acknowledge))
+                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true")
+                .env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
+                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(relayPort))
+                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false").start();
+        return node;
+    }
+
+    static String inbound(String messageId, String subject, String headers, String body) {
+        return "From: Ada Lovelace <ada@example.com>\nTo: " + SUPPORT + "\nSubject: " + subject
+                + "\nMessage-ID: <" + messageId + ">\n" + headers + "\n" + body + "\n";
+    }
+
+    static String deliver(TestNode node, String from, String message) {
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            String reply = smtp.send(from, SUPPORT, message);
+            SmtpClient.expect("250", reply);
+            return reply.substring(reply.lastIndexOf(' ') + 1);
+        }
+    }
+
+    /** Ann (support, email capacity) is offered the interaction and accepts it. */
+    static Api annHolds(TestNode node, String interactionId) {
+        Api admin = node.api();
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("email", 5));
+        Agents.available(ann, "ann");
+        Await.until("the email is offered to ann", () -> "ann".equals(
+                admin.get("/api/v1/interactions/" + interactionId).expect(200).json().getString("agentId")));
+        String reservation = admin.get("/api/v1/interactions/" + interactionId).json().getString("reservationId");
+        ann.post("/api/v1/reservations/" + reservation + "/accept", new JsonObject()).expect(200);
+        return ann;
+    }
+
+    @Test
+    void theAgentsReplyIsThreadedAndTheCustomersAnswerComesBackToTheCase(TestRedis redis) throws Exception {
+        start(redis, RELAY.getSmtp().getPort(), true);
+        Api admin = node.api();
+        String first = deliver(node, "ada@example.com", inbound("q1@example.com", "Charged twice",
+                "References: <older@example.com>\nReply-To: Ada at home <ada@home.example>\n", "I was charged twice."));
+        String caseId = admin.get("/api/v1/interactions/" + first + "/email").expect(200).json().getString("caseId");
+        Api ann = annHolds(node, first);
+
+        JsonObject sent = ann.post("/api/v1/interactions/" + first + "/reply", new JsonObject()
+                .put("text", "We refunded the second charge.").put("html", "<p>We <b>refunded</b> the second charge.</p>")
+                .put("pendingCustomer", true)).expect(200).json();
+        assertEquals("sent", sent.getString("status"));
+        assertEquals("pending_customer", sent.getString("caseStatus"));
+
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 2), "the acknowledgement, then the reply");
+        String ourId = sent.getString("messageId");
+        MimeMessage received = java.util.Arrays.stream(RELAY.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getHeader("Auto-Submitted") == null;
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).findFirst().orElseThrow();
+        assertEquals("<" + ourId + ">", received.getHeader("Message-ID", null));
+        assertTrue(ourId.endsWith("@switchboard.example"), ourId);
+        assertEquals("<q1@example.com>", received.getHeader("In-Reply-To", null));
+        assertEquals("<older@example.com> <q1@example.com>", received.getHeader("References", null));
+        assertEquals("Re: Charged twice [#" + caseId + "]", received.getSubject());
+        assertEquals(SUPPORT, received.getFrom()[0].toString());
+        assertEquals("ada@home.example", received.getAllRecipients()[0].toString(), "the reply goes to Reply-To");
+        assertNull(received.getHeader("Auto-Submitted"), "a person's reply is not automatic");
+        Multipart alternatives = (Multipart) received.getContent();
+        assertTrue(received.isMimeType("multipart/alternative"), received.getContentType());
+        assertEquals("We refunded the second charge.", ((String) alternatives.getBodyPart(0).getContent()).strip());
+        assertTrue(alternatives.getBodyPart(1).isMimeType("text/html"));
+        assertEquals("<p>We <b>refunded</b> the second charge.</p>",
+                ((String) alternatives.getBodyPart(1).getContent()).strip());
+
+        // the reply shows on the email the agent holds and in the case's thread
+        JsonObject email = ann.get("/api/v1/interactions/" + first + "/email").expect(200).json();
+        assertEquals(List.of(ourId), email.getJsonArray("replies").stream()
+                .map(r -> ((JsonObject) r).getString("messageId")).toList());
+        JsonObject thread = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+        assertEquals("pending_customer", thread.getString("status"));
+        assertEquals(List.of("inbound/received", "outbound/sent", "outbound/sent"), thread.getJsonArray("emails").stream()
+                .map(m -> ((JsonObject) m).getString("direction") + "/" + ((JsonObject) m).getString("status"))
+                .sorted().toList(), "the message, our acknowledgement and the reply");
+
+        // the customer answers our reply, through another node: no tag in the subject, only In-Reply-To our Message-ID
+        String answer;
+        try (TestNode other = TestNode.on(redis, prefix).rules(Rules.folder(temp.resolve("other"), Rules.SMALL)).start()) {
+            answer = deliver(other, "ada@example.com", inbound("q2@example.com", "Re: Charged twice",
+                    "In-Reply-To: <" + ourId + ">\n", "Thanks, I see it now."));
+        }
+        JsonObject after = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+        assertEquals(List.of(first, answer), after.getJsonArray("interactions").getList());
+        assertEquals(4, after.getJsonArray("emails").size());
+        assertEquals(2, RELAY.getReceivedMessages().length, "no acknowledgement for the answer on the case");
+    }
+
+    @Test
+    void badRequestsAreRefusedAndNothingIsSent(TestRedis redis) {
+        start(redis, RELAY.getSmtp().getPort(), false);
+        Api admin = node.api();
+        String id = deliver(node, "ada@example.com", inbound("b1@example.com", "Question", "", "Hello"));
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 5));
+        JsonObject text = new JsonObject().put("text", "Hi");
+
+        assertEquals(409, Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject()
+                .put("email", 5)).post("/api/v1/interactions/" + id + "/reply", text).status(),
+                "not held yet: still queued while ann is offline");
+        Api ann = annHolds(node, id);
+        assertEquals(403, bob.post("/api/v1/interactions/" + id + "/reply", text).status(), "another agent");
+        assertEquals(403, admin.post("/api/v1/interactions/" + id + "/reply", text).status(), "staff do not reply");
+        assertEquals(400, ann.post("/api/v1/interactions/" + id + "/reply", new JsonObject()).status());
+        assertEquals(400, ann.post("/api/v1/interactions/" + id + "/reply", text.copy().put("pendingCustomer", "yes"))
+                .status());
+        assertEquals(400, ann.postRaw("/api/v1/interactions/" + id + "/reply", "{not json").status());
+        assertEquals(422, ann.post("/api/v1/interactions/" + id + "/reply",
+                new JsonObject().put("text", "x".repeat(100_001))).status());
+        JsonObject chat = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json();
+        assertEquals(409, ann.post("/api/v1/interactions/" + chat.getString("id") + "/reply", text).status(),
+                "not an email");
+        assertEquals(0, RELAY.getReceivedMessages().length);
+    }
+
+    @Test
+    void aRelayThatIsDownIs502AndTheReplyIsRecordedAsFailed(TestRedis redis) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        start(redis, closedPort, false);
+        String id = deliver(node, "ada@example.com", inbound("f1@example.com", "Question", "", "Hello"));
+        Api ann = annHolds(node, id);
+        JsonObject error = ann.post("/api/v1/interactions/" + id + "/reply",
+                new JsonObject().put("text", "Answer").put("pendingCustomer", true)).expect(502).json();
+        assertEquals("bad_gateway", error.getString("error"));
+        assertTrue(error.getString("message").contains("recorded on the case as failed"), error.encode());
+        assertTrue(node.api().get("/metrics").expect(200).body()
+                .contains("switchboard_emails_sent_total{kind=\"reply\",outcome=\"failed\"} 1.0"));
+
+        JsonObject email = ann.get("/api/v1/interactions/" + id + "/email").expect(200).json();
+        JsonObject failed = email.getJsonArray("replies").getJsonObject(0);
+        assertEquals("failed", failed.getString("status"));
+        assertEquals("Answer", failed.getString("text"), "the agent's text is kept to send again");
+        assertFalse(failed.getString("error").isEmpty());
+        String caseId = email.getString("caseId");
+        assertFalse("pending_customer".equals(node.api().get("/api/v1/cases/" + caseId).json().getString("status")),
+                "a reply that did not go out does not make the case wait for the customer");
+    }
+
+    @Test
+    void withOutboundOffTheReplyEndpointSays503(TestRedis redis, @TempDir Path rules) {
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(rules, Rules.SMALL)).start();
+        String id = deliver(node, "ada@example.com", inbound("d1@example.com", "Question", "", "Hello"));
+        Api ann = annHolds(node, id);
+        JsonObject error = ann.post("/api/v1/interactions/" + id + "/reply", new JsonObject().put("text", "Hi"))
+                .expect(503).json();
+        assertTrue(error.getString("message").contains("email.outbound.enabled"), error.encode());
+    }
+}
