@@ -24,10 +24,12 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.EmailChannel;
 import io.switchboard.email.smtp.SmtpServer;
 import io.switchboard.engine.CaseService;
+import io.switchboard.engine.CaseSla;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.CaseMetrics;
+import io.switchboard.cases.CaseObserver;
 import io.switchboard.metrics.ChatMetrics;
 import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
@@ -154,7 +156,7 @@ public final class SwitchboardServer {
             }
             RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
-                    config.sla().breachesKept());
+                    config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
             SlaService sla = new SlaService(slaTimers, store, policies, new SlaMetrics(registry),
                     (interaction, points) -> engine.raisePriority(interaction, points, "sla"));
             RoutingObserver observers = (command, nanos, events) -> {
@@ -172,7 +174,8 @@ public final class SwitchboardServer {
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
-            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry));
+            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
+                    new CaseMetrics(registry), new CaseSla(sla, store, id -> engine.customer(id))));
             CustomerService customers = new CustomerService(store, engine, cases);
             chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry),
                     config.chat());

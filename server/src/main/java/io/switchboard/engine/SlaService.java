@@ -26,13 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Service-level agreements of interactions: arms the answer timer of each new interaction under the
  * first matching policy, ends it when the interaction is assigned (met, or breached with its final
- * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. Every change
+ * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. Cases arm their
+ * targets through {@link CaseSla} with the same operations. Every change
  * of a timer is one compare-and-set in Redis on a snapshot read just before, retried when another
  * node got there first; calendar arithmetic stays here, in Java.
  */
@@ -60,6 +62,10 @@ public final class SlaService implements RoutingObserver {
         return timers.clock().instant();
     }
 
+    SlaPolicies policies() {
+        return policies;
+    }
+
     /**
      * Arms the answer timer of an interaction about to be queued (before, so that no answer can race
      * it). Returns the fields to store on the interaction; none when no policy has an answer target.
@@ -70,18 +76,31 @@ public final class SlaService implements RoutingObserver {
         if (policy == null || policy.target(SlaTarget.ANSWER).isEmpty()) {
             return Future.succeededFuture(Map.of());
         }
-        SlaTimer timer = SlaTimer.arm(policy, SlaTarget.ANSWER, policy.target(SlaTarget.ANSWER).get(), now());
-        String id = SlaTimerCodec.id(interactionId, SlaTarget.ANSWER);
-        SlaTimerStore.Change change = new SlaTimerStore.Change(Map.of(), null, SlaTimerCodec.ref(timer),
-                SlaTimerCodec.ladder(timer), "");
-        return timers.compareAndSet(id, "", SlaTimerCodec.payload(timer), change).map(armed -> {
+        return arm(interactionId, policy, SlaTarget.ANSWER, Map.of()).map(dueAt -> {
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("slaPolicy", policy.name());
             fields.put("slaTarget", SlaTarget.ANSWER.wireName());
-            fields.put("slaDueAt", Long.toString(timer.dueAt().toEpochMilli()));
+            fields.put("slaDueAt", Long.toString(dueAt.toEpochMilli()));
             fields.put("slaState", "running");
             return fields;
         });
+    }
+
+    /**
+     * Arms one target of a subject under a policy that has it, mirroring {@code record} and the
+     * deadline into the subject's record (none when empty: the routing script stores an interaction's);
+     * nothing when the target is armed already. Returns the deadline.
+     */
+    Future<Instant> arm(String subject, SlaPolicy policy, SlaTarget target, Map<String, Object> record) {
+        SlaTimer timer = SlaTimer.arm(policy, target, policy.target(target).orElseThrow(), now());
+        Map<String, Object> mirrored = new LinkedHashMap<>(record);
+        if (!mirrored.isEmpty()) {
+            mirrored.put("slaDueAt", timer.dueAt().toEpochMilli());
+        }
+        SlaTimerStore.Change change = new SlaTimerStore.Change(mirrored, null, SlaTimerCodec.ref(timer),
+                SlaTimerCodec.ladder(timer), "");
+        return timers.compareAndSet(SlaTimerCodec.id(subject, target), "", SlaTimerCodec.payload(timer), change)
+                .map(armed -> timer.dueAt());
     }
 
     /** Routing events this node committed: an assignment meets the answer target, an abandon ends it. */
@@ -129,8 +148,8 @@ public final class SlaService implements RoutingObserver {
                 count = counted ? () -> { } : () -> metrics.breached(timer.policy(), target.wireName(), finalSeverity);
             } else if (answered) {
                 record.put("slaState", "met");
-                event = new JsonObject().put("type", "sla_met").put("interaction", subject)
-                        .put("target", target.wireName()).put("policy", timer.policy())
+                event = SlaTimerCodec.subjectJson(subject).put("type", "sla_met")
+                        .put("id", SlaTimerCodec.id(subject, target)).put("target", target.wireName()).put("policy", timer.policy())
                         .put("elapsedMs", elapsed.toMillis()).put("targetMs", timer.length().toMillis())
                         .put("at", now.toEpochMilli());
                 count = () -> metrics.met(timer.policy(), target.wireName());
@@ -149,7 +168,12 @@ public final class SlaService implements RoutingObserver {
 
     /** Stops the clock (e.g. a case pending the customer); the remaining time is kept. */
     public Future<Boolean> pause(String subject, SlaTarget target) {
-        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running()
+        return pause(subject, target, timer -> true);
+    }
+
+    /** Stops the clock if {@code when} holds for the timer (e.g. its policy pauses while pending the customer). */
+    Future<Boolean> pause(String subject, SlaTarget target, Predicate<SlaTimer> when) {
+        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running() && when.test(timer)
                 ? new Mutation(timer.pausedAt(now()), change("paused"), () -> { }) : null);
     }
 
@@ -230,7 +254,8 @@ public final class SlaService implements RoutingObserver {
             for (JsonObject step : sweep.fired()) {
                 metrics.fired(step.getLong("lateMs", 0L));
                 switch (step.getString("action", "")) {
-                    case "raise_priority" -> raisePriority.apply(step.getString("interaction"), step.getInteger("points"))
+                    case "raise_priority" -> (step.getString("interaction") == null ? Future.succeededFuture()
+                            : raisePriority.apply(step.getString("interaction"), step.getInteger("points")))
                             .onFailure(e -> LOG.debug("no priority raise for {}: {}", step.getString("interaction"),
                                     e.getMessage()));
                     case "severity_critical" -> metrics.breached(step.getString("policy"), step.getString("target"),
@@ -266,15 +291,53 @@ public final class SlaService implements RoutingObserver {
                     policies::time), now)));
             String target = record.get("slaTarget");
             if (target != null && found.keySet().stream().noneMatch(id -> id.endsWith("|" + SlaTarget.parse(target).code()))) {
-                out.add(new JsonObject().put("target", target).put("policy", record.get("slaPolicy"))
-                        .put("state", record.get("slaState")).put("dueAt", number(record.get("slaDueAt")))
-                        .put("remainingMs", null).put("elapsedMs", number(record.get("slaElapsedMs")))
-                        .put("metAt", number(record.get("slaMetAt")))
-                        .put("breachedAt", number(record.get("slaBreachedAt")))
-                        .put("severity", record.get("slaSeverity")));
+                out.add(ended(record, "", target));
             }
             return new JsonObject().put("interactionId", subject).put("timers", out);
         });
+    }
+
+    /**
+     * A case's targets in order (firstResponse, nextResponse, resolution): running or paused timers from
+     * Redis, ended ones from the fields mirrored into the case (prefixed by the target's letter).
+     */
+    public Future<JsonArray> caseTimers(String caseId) {
+        String subject = SlaTimerCodec.caseSubject(caseId);
+        List<SlaTarget> targets = List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE, SlaTarget.RESOLUTION);
+        List<String> ids = targets.stream().map(t -> SlaTimerCodec.id(subject, t)).toList();
+        return Future.all(timers.get(ids), routing.hash(routing.keys().caseRecord(caseId))).map(all -> {
+            Map<String, SlaTimerStore.Stored> found = all.resultAt(0);
+            Map<String, String> record = all.resultAt(1);
+            if (record.isEmpty()) {
+                throw ApiException.notFound("no case '" + caseId + "'");
+            }
+            Instant now = now();
+            JsonArray out = new JsonArray();
+            for (SlaTarget target : targets) {
+                String id = SlaTimerCodec.id(subject, target);
+                SlaTimerStore.Stored stored = found.get(id);
+                if (stored != null) {
+                    out.add(json(SlaTimerCodec.decode(id, stored.payload(), stored.ladder(), policies::time), now));
+                } else if (record.get(target.code() + ":slaState") != null) {
+                    out.add(ended(record, target.code() + ":", target.wireName()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** An ended target as mirrored into its subject's record. */
+    private static JsonObject ended(Map<String, String> record, String prefix, String target) {
+        return new JsonObject().put("target", target).put("policy", record.get(prefix + "slaPolicy"))
+                .put("state", record.get(prefix + "slaState")).put("dueAt", number(record.get(prefix + "slaDueAt")))
+                .put("remainingMs", null).put("elapsedMs", number(record.get(prefix + "slaElapsedMs")))
+                .put("metAt", number(record.get(prefix + "slaMetAt")))
+                .put("breachedAt", number(record.get(prefix + "slaBreachedAt")))
+                .put("severity", emptyToNull(record.get(prefix + "slaSeverity")));
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private JsonObject json(SlaTimer timer, Instant now) {
@@ -302,6 +365,11 @@ public final class SlaService implements RoutingObserver {
                     .limit(limit).forEach(out::add);
             return out;
         });
+    }
+
+    /** One recorded breach by its id (the timer id), or null. */
+    public Future<JsonObject> breach(String id) {
+        return timers.breach(id);
     }
 
     private static Long number(String value) {

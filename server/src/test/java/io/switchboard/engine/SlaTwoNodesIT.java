@@ -105,7 +105,7 @@ class SlaTwoNodesIT {
         Vertx vertx = Vertx.vertx();
         try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
             SlaTimerStore store = new SlaTimerStore(vertx, connection.commands(), RedisKeys.of(prefix), clock,
-                    Duration.ofSeconds(1), 100_000);
+                    Duration.ofSeconds(1), 100_000, 0);
             SlaPolicy bulk = new SlaPolicy("bulk", Condition.ALWAYS, Map.of(SlaTarget.ANSWER, Duration.ofSeconds(1)),
                     new WorkingTime.AlwaysOpen(), List.of(), Severity.Thresholds.DEFAULT);
             List<Future<Boolean>> armed = new ArrayList<>();

@@ -29,8 +29,13 @@ final class SlaApi {
         router.get("/api/v1/sla/timers").handler(ctx -> {
             staff(ctx);
             String id = ctx.request().getParam("interactionId");
+            String caseId = ctx.request().getParam("caseId");
+            if (caseId != null && !caseId.isBlank()) {
+                reply(ctx, sla.caseTimers(caseId).map(t -> new JsonObject().put("caseId", caseId).put("timers", t)));
+                return;
+            }
             if (id == null || id.isBlank()) {
-                throw ApiException.badRequest("'interactionId' is required");
+                throw ApiException.badRequest("'interactionId' or 'caseId' is required");
             }
             reply(ctx, sla.timers(id));
         });

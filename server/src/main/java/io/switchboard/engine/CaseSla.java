@@ -1,0 +1,145 @@
+package io.switchboard.engine;
+
+import io.switchboard.cases.Case;
+import io.switchboard.cases.CaseObserver;
+import io.switchboard.cases.CaseStatus;
+import io.switchboard.routing.Customer;
+import io.switchboard.sla.SlaPolicy;
+import io.switchboard.sla.SlaSubject;
+import io.switchboard.sla.SlaTarget;
+import io.switchboard.store.redis.RoutingStore;
+import io.switchboard.store.redis.SlaTimerCodec;
+import io.vertx.core.Future;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agreements of cases, driven by the case changes this node commits. Opening a case arms its
+ * first response and resolution targets under the first matching policy; an agent's response meets
+ * the first (then the next) response; a customer's new contact after a response arms the next
+ * response; pending the customer pauses the case's timers when the policy says so (open resumes
+ * them); resolving meets the resolution and ends the response targets without a verdict; closing ends
+ * every target without one; reopening a resolved case arms the resolution again.
+ *
+ * <p>Called on the event loop of the node that committed the change; every timer change is one
+ * atomic operation in Redis, so two nodes never arm or end a target twice.
+ */
+public final class CaseSla implements CaseObserver {
+    private static final Logger LOG = LoggerFactory.getLogger(CaseSla.class);
+    private static final List<SlaTarget> TARGETS =
+            List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE, SlaTarget.RESOLUTION);
+
+    private final SlaService sla;
+    private final RoutingStore routing;
+    private final Function<String, Future<Customer>> customers;
+
+    public CaseSla(SlaService sla, RoutingStore routing, Function<String, Future<Customer>> customers) {
+        this.sla = sla;
+        this.routing = routing;
+        this.customers = customers;
+    }
+
+    @Override
+    public void opened(Case opened) {
+        logged(opened.id(), arm(opened, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION)));
+    }
+
+    @Override
+    public void changed(Case before, Case after) {
+        if (before.status() != after.status()) {
+            logged(after.id(), statusChanged(before.status(), after));
+        }
+        boolean contacted = after.interactions().stream().anyMatch(i -> !before.interactions().contains(i));
+        if (contacted && after.status().live()) {
+            logged(after.id(), customerWrote(after));
+        }
+    }
+
+    @Override
+    public void agentResponded(String caseId) {
+        String subject = SlaTimerCodec.caseSubject(caseId);
+        logged(caseId, sla.end(subject, SlaTarget.FIRST_RESPONSE, true)
+                .compose(first -> first ? Future.succeededFuture(true) : sla.end(subject, SlaTarget.NEXT_RESPONSE, true)));
+    }
+
+    private Future<?> statusChanged(CaseStatus before, Case after) {
+        String subject = SlaTimerCodec.caseSubject(after.id());
+        return switch (after.status()) {
+            case PENDING_CUSTOMER -> each(t -> sla.pause(subject, t, timer -> sla.policies().named(timer.policy())
+                    .map(SlaPolicy::pauseWhenPendingCustomer).orElse(false)));
+            case NEW, OPEN -> before == CaseStatus.PENDING_CUSTOMER ? each(t -> sla.resume(subject, t))
+                    : before == CaseStatus.RESOLVED ? arm(after, List.of(SlaTarget.RESOLUTION))
+                    : Future.succeededFuture();
+            case RESOLVED -> each(t -> sla.end(subject, t, t == SlaTarget.RESOLUTION));
+            case CLOSED -> each(t -> sla.end(subject, t, false));
+        };
+    }
+
+    /**
+     * The customer got in touch again (a new interaction on the case): once an agent has responded and
+     * no response target runs, the next response is due.
+     */
+    private Future<?> customerWrote(Case c) {
+        String subject = SlaTimerCodec.caseSubject(c.id());
+        return routing.hash(routing.keys().caseRecord(c.id())).compose(record -> {
+            boolean awaiting = running(record, SlaTarget.FIRST_RESPONSE) || running(record, SlaTarget.NEXT_RESPONSE);
+            boolean responded = present(record, SlaTarget.FIRST_RESPONSE, "slaMetAt")
+                    || present(record, SlaTarget.NEXT_RESPONSE, "slaMetAt");
+            return awaiting || !responded ? Future.succeededFuture()
+                    : arm(c, List.of(SlaTarget.NEXT_RESPONSE));
+        });
+    }
+
+    /** Armed and not ended: mirrored state running, paused, or breached without a response yet. */
+    private static boolean running(Map<String, String> record, SlaTarget target) {
+        String state = record.getOrDefault(target.code() + ":slaState", "");
+        return state.equals("running") || state.equals("paused")
+                || state.equals("breached") && !present(record, target, "slaMetAt");
+    }
+
+    private static boolean present(Map<String, String> record, SlaTarget target, String field) {
+        return !record.getOrDefault(target.code() + ":" + field, "").isEmpty();
+    }
+
+    /** Arms those of the targets the case's policy has; a target armed already stays as it is. */
+    private Future<?> arm(Case c, List<SlaTarget> targets) {
+        String first = c.interactions().isEmpty() ? null : c.interactions().get(0);
+        Future<String> channel = first == null ? Future.succeededFuture("")
+                : routing.hget(routing.keys().interaction(first), "channel");
+        return Future.all(customers.apply(c.customerId()), channel).compose(all -> {
+            String firstChannel = all.resultAt(1) == null ? "" : all.resultAt(1);
+            Map<String, Object> variables = SlaSubject.variables(c, all.resultAt(0), firstChannel);
+            SlaPolicy policy = sla.policies().match(variables).orElse(null);
+            if (policy == null) {
+                return Future.succeededFuture();
+            }
+            return Future.all(targets.stream().filter(t -> policy.target(t).isPresent())
+                    .map(t -> sla.arm(SlaTimerCodec.caseSubject(c.id()), policy, t, armed(policy, firstChannel)))
+                    .toList());
+        });
+    }
+
+    /** What a newly armed target mirrors into the case; the fields of an earlier round of it are cleared. */
+    private static Map<String, Object> armed(SlaPolicy policy, String channel) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("slaPolicy", policy.name());
+        record.put("slaState", "running");
+        record.put("slaChannel", channel);
+        for (String stale : List.of("slaMetAt", "slaElapsedMs", "slaBreachedAt", "slaSeverity")) {
+            record.put(stale, "");
+        }
+        return record;
+    }
+
+    private static Future<?> each(Function<SlaTarget, Future<?>> change) {
+        return Future.join(TARGETS.stream().<Future<?>>map(change).toList());
+    }
+
+    private static void logged(String caseId, Future<?> work) {
+        work.onFailure(e -> LOG.warn("SLA timers of case {} not updated: {}", caseId, e.getMessage()));
+    }
+}
