@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
 public final class SlaService implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(SlaService.class);
     private static final int ATTEMPTS = 5;
+    /**
+     * How many warned and how many due timers one at-risk read looks at: bounds the script (a few ms)
+     * however many timers fall due in the window; the soonest are looked at first.
+     */
+    private static final int AT_RISK_BUDGET = 2_000;
 
     private final SlaTimerStore timers;
     private final RoutingStore routing;
@@ -363,6 +368,27 @@ public final class SlaService implements RoutingObserver {
             list.stream().filter(b -> queue == null || queue.equals(b.getString("queue")))
                     .filter(b -> severity == null || severity.equals(b.getString("severity")))
                     .limit(limit).forEach(out::add);
+            return out;
+        });
+    }
+
+    /**
+     * Running timers that passed a warn step or are due within {@code within}, soonest deadline first:
+     * {@code {kind: interaction|case, id, policy, target, dueAt, state: warned|running}}. One script
+     * reads the warned set and the wheel slots of the window, never the whole keyspace.
+     */
+    public Future<JsonArray> atRisk(Duration within, int limit) {
+        return timers.atRisk(within, limit, AT_RISK_BUDGET).map(list -> {
+            JsonArray out = new JsonArray();
+            for (JsonObject t : list) {
+                String id = t.getString("id");
+                JsonObject subject = SlaTimerCodec.subjectJson(id.substring(0, id.length() - 2));
+                String kind = subject.containsKey("case") ? "case" : "interaction";
+                out.add(new JsonObject().put("kind", kind).put("id", subject.getString(kind))
+                        .put("policy", t.getString("policy"))
+                        .put("target", SlaTarget.parse(id.substring(id.length() - 1)).wireName())
+                        .put("dueAt", t.getLong("dueAt")).put("state", t.getString("state")));
+            }
             return out;
         });
     }

@@ -234,4 +234,44 @@ class CaseSlaIT {
                 () -> "canceled".equals(timer(caseId, "resolution").getString("state")));
         assertEquals(0.0, metric("switchboard_sla_met_total{policy=\"complaint\",target=\"resolution\"}"));
     }
+
+    private List<JsonObject> atRisk(long withinSeconds) {
+        return admin.get("/api/v1/sla/at-risk?withinSeconds=" + withinSeconds).expect(200).json().getJsonArray("timers")
+                .stream().map(JsonObject.class::cast).toList();
+    }
+
+    @Test
+    void atRiskListsWarnedAndSoonDueTimersSoonestFirst() {
+        String warned = openCase("service_request", email());
+        clock.advance(Duration.ofHours(3));
+        Await.until("the first response warned", () -> atRisk(300).stream()
+                .anyMatch(t -> warned.equals(t.getString("id")) && "warned".equals(t.getString("state"))));
+        String later = openCase("service_request", email());
+
+        List<JsonObject> soon = atRisk(300);
+        JsonObject first = soon.stream().filter(t -> "case".equals(t.getString("kind"))).findFirst().orElseThrow();
+        assertEquals(warned, first.getString("id"));
+        assertEquals("firstResponse", first.getString("target"));
+        assertEquals("email", first.getString("policy"));
+        assertEquals(monday.plus(Duration.ofHours(4)).toEpochMilli(), first.getLong("dueAt"));
+        assertTrue(soon.stream().noneMatch(t -> later.equals(t.getString("id"))), "due in 4 h: not within 5 min");
+        assertTrue(soon.stream().anyMatch(t -> "interaction".equals(t.getString("kind"))
+                && "answer".equals(t.getString("target"))), "the warned email's answer target is at risk too");
+
+        List<JsonObject> window = atRisk(4 * 3600 + 1);
+        JsonObject laterFirst = window.stream().filter(t -> later.equals(t.getString("id"))
+                && "firstResponse".equals(t.getString("target"))).findFirst().orElseThrow();
+        assertEquals("running", laterFirst.getString("state"));
+        assertEquals(clock.millis() + 4 * 3_600_000L, laterFirst.getLong("dueAt"));
+        List<Long> due = window.stream().map(t -> t.getLong("dueAt")).toList();
+        assertEquals(due.stream().sorted().toList(), due, "soonest first");
+        assertEquals(1, admin.get("/api/v1/sla/at-risk?withinSeconds=86400&limit=1").expect(200).json()
+                .getJsonArray("timers").size());
+
+        clock.advance(Duration.ofHours(1));
+        Await.until("a breached timer is no longer at risk", () -> atRisk(300).stream()
+                .noneMatch(t -> warned.equals(t.getString("id"))));
+        admin.get("/api/v1/sla/at-risk?withinSeconds=0").expect(400);
+        admin.get("/api/v1/sla/at-risk?withinSeconds=soon").expect(400);
+    }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -17,6 +18,10 @@ import java.time.Instant;
 final class SlaApi {
     private static final int DEFAULT_BREACHES = 1_000;
     private static final int MAX_BREACHES = 10_000;
+    private static final long DEFAULT_AT_RISK_SECONDS = 300;
+    private static final long MAX_AT_RISK_SECONDS = 86_400;
+    /** The console shows a short list; the soonest are the ones to act on. */
+    private static final int MAX_AT_RISK = 200;
 
     private final SlaService sla;
 
@@ -52,6 +57,13 @@ final class SlaApi {
                     .map(list -> new JsonObject().put("breaches", list).put("count", list.size())
                             .put("asOf", now)));
         });
+        router.get("/api/v1/sla/at-risk").handler(ctx -> {
+            staff(ctx);
+            long within = bounded(ctx, "withinSeconds", DEFAULT_AT_RISK_SECONDS, MAX_AT_RISK_SECONDS);
+            int limit = (int) bounded(ctx, "limit", MAX_AT_RISK, MAX_AT_RISK);
+            reply(ctx, sla.atRisk(Duration.ofSeconds(within), limit)
+                    .map(timers -> new JsonObject().put("timers", timers)));
+        });
         router.post("/api/v1/interactions/:id/sla/pause").handler(ctx -> pauseOrResume(ctx, true));
         router.post("/api/v1/interactions/:id/sla/resume").handler(ctx -> pauseOrResume(ctx, false));
     }
@@ -68,6 +80,18 @@ final class SlaApi {
     private static void staff(RoutingContext ctx) {
         Principal principal = ctx.get(Principal.CONTEXT_KEY);
         principal.requireStaff();
+    }
+
+    /** A whole number parameter from 1 to {@code max}; {@code defaultValue} when absent. */
+    private static long bounded(RoutingContext ctx, String name, long defaultValue, long max) {
+        String value = ctx.request().getParam(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        if (!value.matches("\\d{1,9}") || Long.parseLong(value) < 1 || Long.parseLong(value) > max) {
+            throw ApiException.badRequest("'" + name + "' must be a whole number from 1 to " + max);
+        }
+        return Long.parseLong(value);
     }
 
     private static int limit(String value) {
