@@ -53,6 +53,9 @@ public final class CaseSla implements CaseObserver {
         if (before.status() != after.status()) {
             logged(after.id(), statusChanged(before.status(), after));
         }
+        if (before.priority() != after.priority() && after.status().live()) {
+            logged(after.id(), priorityChanged(after));
+        }
         boolean contacted = after.interactions().stream().anyMatch(i -> !before.interactions().contains(i));
         if (contacted && after.status().live()) {
             logged(after.id(), customerWrote(after));
@@ -107,19 +110,35 @@ public final class CaseSla implements CaseObserver {
 
     /** Arms those of the targets the case's policy has; a target armed already stays as it is. */
     private Future<?> arm(Case c, List<SlaTarget> targets) {
+        return match(c).compose(m -> m == null ? Future.succeededFuture()
+                : Future.all(targets.stream().filter(t -> m.policy().target(t).isPresent())
+                        .map(t -> sla.arm(SlaTimerCodec.caseSubject(c.id()), m.policy(), t, armed(m.policy(), m.channel())))
+                        .toList()));
+    }
+
+    /**
+     * The priority is in the policies' vocabulary ({@code case.priority}): the armed targets take the
+     * length the policy matching now gives them, atomically each; steps already fired stay fired.
+     */
+    private Future<?> priorityChanged(Case c) {
+        String subject = SlaTimerCodec.caseSubject(c.id());
+        return match(c).compose(m -> m == null ? Future.succeededFuture()
+                : each(t -> m.policy().target(t).<Future<?>>map(length -> sla.retarget(subject, t, length))
+                        .orElse(Future.succeededFuture())));
+    }
+
+    private record Matched(SlaPolicy policy, String channel) {
+    }
+
+    /** The policy for the case as it is now (null: none), and the channel of its first contact. */
+    private Future<Matched> match(Case c) {
         String first = c.interactions().isEmpty() ? null : c.interactions().get(0);
         Future<String> channel = first == null ? Future.succeededFuture("")
                 : routing.hget(routing.keys().interaction(first), "channel");
-        return Future.all(customers.apply(c.customerId()), channel).compose(all -> {
+        return Future.all(customers.apply(c.customerId()), channel).map(all -> {
             String firstChannel = all.resultAt(1) == null ? "" : all.resultAt(1);
             Map<String, Object> variables = SlaSubject.variables(c, all.resultAt(0), firstChannel);
-            SlaPolicy policy = sla.policies().match(variables).orElse(null);
-            if (policy == null) {
-                return Future.succeededFuture();
-            }
-            return Future.all(targets.stream().filter(t -> policy.target(t).isPresent())
-                    .map(t -> sla.arm(SlaTimerCodec.caseSubject(c.id()), policy, t, armed(policy, firstChannel)))
-                    .toList());
+            return sla.policies().match(variables).map(p -> new Matched(p, firstChannel)).orElse(null);
         });
     }
 

@@ -190,6 +190,9 @@ public final class SlaService implements RoutingObserver {
     /** A new target length (e.g. the customer upgraded); fired steps stay fired. */
     public Future<Boolean> retarget(String subject, SlaTarget target, Duration length) {
         return mutate(SlaTimerCodec.id(subject, target), timer -> {
+            if (timer.length().equals(length)) {
+                return null;
+            }
             SlaTimer changed = timer.retargeted(length, now());
             SlaTimerStore.Change c = change(timer.breached() ? "breached" : timer.running() ? "running" : "paused");
             if (changed.running()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
@@ -45,6 +46,9 @@ class CaseSlaIT {
                 calendar: office
                 pauseWhenPendingCustomer: true
                 targets: {firstResponse: 4h, resolution: 48h}
+              - name: urgent-email
+                match: 'channel == "email" && case.priority == "urgent"'
+                targets: {firstResponse: 1h, resolution: 1d}
               - name: email
                 match: 'channel == "email"'
                 targets: {answer: 4h, firstResponse: 4h, nextResponse: 8h, resolution: 3d}
@@ -273,5 +277,31 @@ class CaseSlaIT {
                 .noneMatch(t -> warned.equals(t.getString("id"))));
         admin.get("/api/v1/sla/at-risk?withinSeconds=0").expect(400);
         admin.get("/api/v1/sla/at-risk?withinSeconds=soon").expect(400);
+    }
+
+    @Test
+    void retargetOverHttpAndWhenTheCasePriorityChanges() {
+        String emailId = email();
+        String caseId = openCase("service_request", emailId);
+        clock.advance(Duration.ofMinutes(30));
+        admin.patch("/api/v1/cases/" + caseId, new JsonObject().put("priority", "urgent")).expect(200);
+        Await.until("the first response re-targeted to the urgent policy's",
+                () -> timer(caseId, "firstResponse").getLong("targetMs") == 3_600_000);
+        assertEquals(30 * 60_000, timer(caseId, "firstResponse").getLong("remainingMs"));
+        assertEquals(86_400_000, timer(caseId, "resolution").getLong("targetMs"));
+
+        JsonObject retargeted = admin.post("/api/v1/cases/" + caseId + "/sla/retarget", new JsonObject()
+                .put("target", "resolution").put("targetSeconds", 7200)).expect(200).json();
+        assertTrue(retargeted.getBoolean("changed"));
+        assertEquals(90 * 60_000, timer(caseId, "resolution").getLong("remainingMs"));
+        assertEquals(clock.millis() + 90 * 60_000, onCase(caseId, "resolution").getLong("dueAt"));
+
+        JsonObject answer = admin.post("/api/v1/interactions/" + emailId + "/sla/retarget",
+                new JsonObject().put("targetSeconds", 3600)).expect(200).json();
+        assertEquals(30 * 60_000, answer.getJsonArray("timers").getJsonObject(0).getLong("remainingMs"));
+        admin.post("/api/v1/interactions/" + emailId + "/sla/retarget", new JsonObject().put("targetSeconds", 0))
+                .expect(400);
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        sam.post("/api/v1/cases/" + caseId + "/sla/retarget", new JsonObject().put("targetSeconds", 60)).expect(403);
     }
 }

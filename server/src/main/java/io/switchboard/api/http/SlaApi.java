@@ -4,6 +4,7 @@ import io.switchboard.engine.ApiException;
 import io.switchboard.engine.SlaService;
 import io.switchboard.sla.Severity;
 import io.switchboard.sla.SlaTarget;
+import io.switchboard.store.redis.SlaTimerCodec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,6 +21,8 @@ final class SlaApi {
     private static final int MAX_BREACHES = 10_000;
     private static final long DEFAULT_AT_RISK_SECONDS = 300;
     private static final long MAX_AT_RISK_SECONDS = 86_400;
+    /** A year, as in sla.yaml: longer is a typo. */
+    private static final long MAX_TARGET_SECONDS = 366L * 86_400;
     /** The console shows a short list; the soonest are the ones to act on. */
     private static final int MAX_AT_RISK = 200;
 
@@ -64,8 +67,32 @@ final class SlaApi {
             reply(ctx, sla.atRisk(Duration.ofSeconds(within), limit)
                     .map(timers -> new JsonObject().put("timers", timers)));
         });
+        router.post("/api/v1/interactions/:id/sla/retarget").handler(ctx -> {
+            String id = ctx.pathParam("id");
+            reply(ctx, retarget(ctx, id, SlaTarget.ANSWER).compose(changed -> sla.timers(id)
+                    .map(t -> t.put("changed", changed))));
+        });
+        router.post("/api/v1/cases/:id/sla/retarget").handler(ctx -> {
+            String id = ctx.pathParam("id");
+            reply(ctx, retarget(ctx, SlaTimerCodec.caseSubject(id), SlaTarget.RESOLUTION).compose(changed ->
+                    sla.caseTimers(id).map(t -> new JsonObject().put("caseId", id).put("timers", t)
+                            .put("changed", changed))));
+        });
         router.post("/api/v1/interactions/:id/sla/pause").handler(ctx -> pauseOrResume(ctx, true));
         router.post("/api/v1/interactions/:id/sla/resume").handler(ctx -> pauseOrResume(ctx, false));
+    }
+
+    /** A new length for one armed target: {@code {"target": ..., "targetSeconds": n}}; fired steps stay fired. */
+    private Future<Boolean> retarget(RoutingContext ctx, String subject, SlaTarget defaultTarget) {
+        staff(ctx);
+        JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+        SlaTarget target = SlaTarget.parse(body.getString("target", defaultTarget.wireName()));
+        Object seconds = body.getValue("targetSeconds");
+        if (!(seconds instanceof Number n) || n.longValue() != n.doubleValue() || n.longValue() < 1
+                || n.longValue() > MAX_TARGET_SECONDS) {
+            throw ApiException.badRequest("'targetSeconds' must be a whole number from 1 to " + MAX_TARGET_SECONDS);
+        }
+        return sla.retarget(subject, target, Duration.ofSeconds(((Number) seconds).longValue()));
     }
 
     private void pauseOrResume(RoutingContext ctx, boolean pause) {
