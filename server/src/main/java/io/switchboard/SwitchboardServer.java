@@ -16,6 +16,7 @@ import io.switchboard.engine.SlaService;
 import io.switchboard.engine.SlaSweeper;
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.metrics.SlaMetrics;
+import io.switchboard.routing.RoutingRules;
 import io.switchboard.rules.SlaPolicyLoader;
 import io.switchboard.sla.SlaPolicies;
 import io.switchboard.store.redis.SlaTimerStore;
@@ -89,7 +90,8 @@ public final class SwitchboardServer {
     private EmbeddedRedis embeddedRedis;
     private RedisConnection redis;
     private RoutingEngine engine;
-    private RulesWatcher rulesWatcher;
+    private RulesWatcher<RoutingRules> rulesWatcher;
+    private RulesWatcher<SlaPolicies> slaWatcher;
     private TimerSweeper sweeper;
     private SlaSweeper slaSweeper;
     private WebhookDispatcher webhooks;
@@ -144,9 +146,8 @@ public final class SwitchboardServer {
                 embeddedRedis = EmbeddedRedis.start(config.redis().embeddedDataDir());
             }
             redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url());
-            // a bad policy file stops the boot with file:line, like a bad config value
-            return config.sla().enabled() ? new SlaPolicyLoader().load(config.sla().file()) : SlaPolicies.NONE;
-        }).compose(policies -> {
+            return null;
+        }).compose(connected -> {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());
             RoutingStore store = new RoutingStore(vertx, redis, keys, clock, config.routing().reservationTimeout(),
                     config.routing().maxMissedOffers(), config.priority().agingPerSecond(),
@@ -157,7 +158,8 @@ public final class SwitchboardServer {
             RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
                     config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
-            SlaService sla = new SlaService(slaTimers, store, policies, new SlaMetrics(registry),
+            // the policies come with the watcher's first load, before any contact can arrive
+            SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry),
                     (interaction, points) -> engine.raisePriority(interaction, points, "sla"));
             RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);
@@ -170,8 +172,14 @@ public final class SwitchboardServer {
                 }
             };
             engine = new RoutingEngine(store, config.priority(), observers, sla::armAnswer);
-            rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
+            rulesWatcher = RulesWatcher.routing(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
+            // a bad policy file stops the boot with file:line, like a bad config value; later, a bad edit
+            // is rejected and the policies in force stay (armed timers keep the version they were armed with)
+            SlaPolicyLoader slaLoader = new SlaPolicyLoader();
+            slaWatcher = config.sla().enabled() ? new RulesWatcher<>(vertx, "SLA policies", config.sla().file(),
+                    slaLoader::load, p -> p.ordered().size() + " policies" + (p.defaultPolicy() == null ? "" : " and a default"),
+                    sla::apply) : null;
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
@@ -207,6 +215,8 @@ public final class SwitchboardServer {
                 }
             };
             return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents, floor), context)
+                    .compose(x -> slaWatcher == null ? Future.succeededFuture()
+                            : slaWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
                     .compose(x -> startVoice(store, cases))
@@ -296,8 +306,13 @@ public final class SwitchboardServer {
         return engine;
     }
 
-    public RulesWatcher rulesWatcher() {
+    public RulesWatcher<RoutingRules> rulesWatcher() {
         return rulesWatcher;
+    }
+
+    /** Null when agreements are off (no sla.file). */
+    public RulesWatcher<SlaPolicies> slaWatcher() {
+        return slaWatcher;
     }
 
     public int agiPort() {
@@ -322,6 +337,9 @@ public final class SwitchboardServer {
         }
         if (rulesWatcher != null) {
             rulesWatcher.stop();
+        }
+        if (slaWatcher != null) {
+            slaWatcher.stop();
         }
         if (webhooks != null) {
             webhooks.stop();

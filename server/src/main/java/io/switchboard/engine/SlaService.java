@@ -49,7 +49,8 @@ public final class SlaService implements RoutingObserver {
 
     private final SlaTimerStore timers;
     private final RoutingStore routing;
-    private final SlaPolicies policies;
+    /** Swapped whole by a reload; armed timers keep the ladder and length they were armed with. */
+    private volatile SlaPolicies policies;
     private final SlaMetrics metrics;
     private final BiFunction<String, Integer, Future<?>> raisePriority;
 
@@ -69,6 +70,12 @@ public final class SlaService implements RoutingObserver {
 
     SlaPolicies policies() {
         return policies;
+    }
+
+    /** The policies from now on (a reload of sla.yaml): new timers use them, armed ones keep theirs. */
+    public Future<Void> apply(SlaPolicies newPolicies) {
+        policies = newPolicies;
+        return Future.succeededFuture();
     }
 
     /**

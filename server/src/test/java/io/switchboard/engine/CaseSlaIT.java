@@ -14,6 +14,8 @@ import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -63,6 +65,7 @@ class CaseSlaIT {
     private Api admin;
     /** Monday 09:00 UTC, when each test starts. */
     private Instant monday;
+    private Path policies;
 
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
@@ -70,7 +73,7 @@ class CaseSlaIT {
                 .atTime(9, 0).toInstant(ZoneOffset.UTC);
         clock.advance(Duration.between(clock.instant(), monday));
         node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
-                .sla(SlaBehaviourIT.slaFile(temp, POLICIES)).start();
+                .sla(policies = SlaBehaviourIT.slaFile(temp, POLICIES)).start();
         admin = node.api();
         admin.post("/api/v1/customers", new JsonArray()
                 .add(new JsonObject().put("id", "cust-1").put("name", "Ada")))
@@ -303,5 +306,29 @@ class CaseSlaIT {
                 .expect(400);
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
         sam.post("/api/v1/cases/" + caseId + "/sla/retarget", new JsonObject().put("targetSeconds", 60)).expect(403);
+    }
+
+    @Test
+    void aBadPolicyEditIsRejectedAndTheOldPoliciesKeepWorking() throws IOException {
+        String armedBefore = openCase("service_request", email());
+        Files.writeString(policies, POLICIES.replace("firstResponse: 4h, nextResponse", "firstResponse: soon, nextResponse"));
+        Await.result(node.server().slaWatcher().check());
+        String error = node.server().slaWatcher().status().getString("lastError");
+        assertTrue(error != null && error.contains("sla.yaml:21:") && error.contains("duration"), error);
+        String armedDuring = openCase("service_request", email());
+        assertEquals(4 * 3_600_000, timer(armedDuring, "firstResponse").getLong("targetMs"), "the old policies apply");
+
+        Files.writeString(policies, POLICIES.replace("firstResponse: 4h, nextResponse", "firstResponse: 2h, nextResponse"));
+        Await.result(node.server().slaWatcher().check());
+        assertNull(node.server().slaWatcher().status().getValue("lastError"));
+        String armedAfter = openCase("service_request", email());
+        assertEquals(2 * 3_600_000, timer(armedAfter, "firstResponse").getLong("targetMs"), "the new policies apply");
+        assertEquals(4 * 3_600_000, timer(armedBefore, "firstResponse").getLong("targetMs"),
+                "an armed timer keeps the version it was armed with");
+        clock.advance(Duration.ofHours(3));
+        Await.until("the old timer warns on its own ladder, at 3 h of 4", () -> "running".equals(onCase(armedBefore,
+                "firstResponse").getString("state")) && admin.get("/api/v1/sla/at-risk?withinSeconds=1").json()
+                .getJsonArray("timers").stream().map(JsonObject.class::cast)
+                .anyMatch(t -> armedBefore.equals(t.getString("id")) && "warned".equals(t.getString("state"))));
     }
 }

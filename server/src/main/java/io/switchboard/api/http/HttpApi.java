@@ -45,7 +45,7 @@ public final class HttpApi {
     private final AgentEventHub hub;
     private final SupervisorEventHub consoles;
     private final PrometheusMeterRegistry registry;
-    private final RulesWatcher rulesWatcher;
+    private final RulesWatcher<?> rulesWatcher;
     private final long maxBodyBytes;
     private final SlaApi slaApi;
     private final java.util.function.Supplier<VoiceChannel> voiceChannel;
@@ -55,7 +55,7 @@ public final class HttpApi {
     private final EmailChannel email;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
-                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
+                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher<?> rulesWatcher, SlaService sla,
                    SupervisorEventHub supervisors, java.util.function.Supplier<VoiceChannel> voiceChannel,
                    CaseService caseService, CustomerService customers, ChatChannel chat, EmailChannel email) {
         this.voiceChannel = voiceChannel;
