@@ -161,9 +161,11 @@ public final class SwitchboardServer {
             // the policies come with the watcher's first load, before any contact can arrive
             SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry),
                     (interaction, points) -> engine.raisePriority(interaction, points, "sla"));
+            CaseSla caseSla = new CaseSla(sla, store, id -> engine.customer(id));
             RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);
                 sla.committed(command, nanos, events);
+                caseSla.committed(command, nanos, events);
                 if (voice != null) {
                     voice.committed(command, nanos, events);
                 }
@@ -183,7 +185,7 @@ public final class SwitchboardServer {
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
-                    new CaseMetrics(registry), new CaseSla(sla, store, id -> engine.customer(id))));
+                    new CaseMetrics(registry), caseSla));
             CustomerService customers = new CustomerService(store, engine, cases);
             chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry),
                     config.chat());

@@ -3,6 +3,7 @@ package io.switchboard.engine;
 import io.switchboard.cases.Case;
 import io.switchboard.cases.CaseObserver;
 import io.switchboard.cases.CaseStatus;
+import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Customer;
 import io.switchboard.sla.SlaPolicy;
 import io.switchboard.sla.SlaSubject;
@@ -10,9 +11,12 @@ import io.switchboard.sla.SlaTarget;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.SlaTimerCodec;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +27,19 @@ import org.slf4j.LoggerFactory;
  * the first (then the next) response; a customer's new contact after a response arms the next
  * response; pending the customer pauses the case's timers when the policy says so (open resumes
  * them); resolving meets the resolution and ends the response targets without a verdict; closing ends
- * every target without one; reopening a resolved case arms the resolution again.
+ * every target without one; reopening a resolved case arms the resolution again. An answered call
+ * on the case is an agent's response, whether it was linked before the agent answered (the routing
+ * event) or after (the link).
  *
  * <p>Called on the event loop of the node that committed the change; every timer change is one
  * atomic operation in Redis, so two nodes never arm or end a target twice.
  */
-public final class CaseSla implements CaseObserver {
+public final class CaseSla implements CaseObserver, RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(CaseSla.class);
     private static final List<SlaTarget> TARGETS =
             List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE, SlaTarget.RESOLUTION);
+    private static final Set<String> CALLS = Set.of("voice", "callback");
+    private static final Set<String> ANSWERED = Set.of("assigned", "wrapping", "completed");
 
     private final SlaService sla;
     private final RoutingStore routing;
@@ -45,7 +53,31 @@ public final class CaseSla implements CaseObserver {
 
     @Override
     public void opened(Case opened) {
-        logged(opened.id(), arm(opened, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION)));
+        logged(opened.id(), arm(opened, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION))
+                .compose(v -> answeredCalls(opened.interactions()))
+                .map(answered -> {
+                    if (!answered.isEmpty()) {
+                        agentResponded(opened.id());
+                    }
+                    return null;
+                }));
+    }
+
+    /** A call on a case answered by an agent: a response (voice assignments only cost the case lookup). */
+    @Override
+    public void committed(String command, long nanos, List<JsonObject> events) {
+        for (JsonObject event : events) {
+            String interaction = event.getString("interaction");
+            if ("assigned".equals(event.getString("type")) && CALLS.contains(event.getString("channel", ""))
+                    && interaction != null) {
+                logged(interaction, routing.hget(routing.keys().interaction(interaction), "caseId").map(caseId -> {
+                    if (caseId != null) {
+                        agentResponded(caseId);
+                    }
+                    return null;
+                }));
+            }
+        }
     }
 
     @Override
@@ -56,10 +88,32 @@ public final class CaseSla implements CaseObserver {
         if (before.priority() != after.priority() && after.status().live()) {
             logged(after.id(), priorityChanged(after));
         }
-        boolean contacted = after.interactions().stream().anyMatch(i -> !before.interactions().contains(i));
-        if (contacted && after.status().live()) {
-            logged(after.id(), customerWrote(after));
+        List<String> linked = after.interactions().stream().filter(i -> !before.interactions().contains(i)).toList();
+        if (!linked.isEmpty() && after.status().live()) {
+            // an answered call linked now is the agent's response; any other new contact is the customer's
+            logged(after.id(), answeredCalls(linked).compose(answered -> {
+                if (!answered.isEmpty()) {
+                    agentResponded(after.id());
+                }
+                return answered.size() < linked.size() ? customerWrote(after) : Future.succeededFuture();
+            }));
         }
+    }
+
+    /** Those of the interactions that are calls an agent answered. */
+    private Future<List<String>> answeredCalls(List<String> interactions) {
+        List<Future<Map<String, String>>> reads = interactions.stream()
+                .map(i -> routing.hash(routing.keys().interaction(i))).toList();
+        return Future.all(reads).map(all -> {
+            List<String> answered = new ArrayList<>();
+            for (int i = 0; i < interactions.size(); i++) {
+                Map<String, String> hash = reads.get(i).result();
+                if (CALLS.contains(hash.getOrDefault("channel", "")) && ANSWERED.contains(hash.getOrDefault("status", ""))) {
+                    answered.add(interactions.get(i));
+                }
+            }
+            return answered;
+        });
     }
 
     @Override

@@ -331,4 +331,29 @@ class CaseSlaIT {
                 .getJsonArray("timers").stream().map(JsonObject.class::cast)
                 .anyMatch(t -> armedBefore.equals(t.getString("id")) && "warned".equals(t.getString("state"))));
     }
+
+    @Test
+    void anAnsweredCallOnTheCaseIsTheFirstResponse() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket samEvents = sam.events("sam")) {
+            String call = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                    .put("customerId", "cust-1")).expect(201).json().getString("id");
+            String linkedFirst = openCase("complaint", call);
+            clock.advance(Duration.ofMinutes(10));
+            Agents.available(sam, "sam");
+            String rsv = samEvents.await("offer").getString("reservation");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            Await.until("answering the call met the first response",
+                    () -> "met".equals(timer(linkedFirst, "firstResponse").getString("state")));
+            assertEquals(600_000, timer(linkedFirst, "firstResponse").getLong("elapsedMs"));
+
+            String linkedAfter = openCase("complaint", null);
+            clock.advance(Duration.ofMinutes(5));
+            admin.post("/api/v1/cases/" + linkedAfter + "/interactions", new JsonObject().put("interactionId", call))
+                    .expect(200);
+            Await.until("linking the answered call met the first response",
+                    () -> "met".equals(timer(linkedAfter, "firstResponse").getString("state")));
+            assertNull(timer(linkedAfter, "nextResponse"), "an answered call is no customer reply waiting");
+        }
+    }
 }
