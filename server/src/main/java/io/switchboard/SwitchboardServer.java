@@ -160,7 +160,7 @@ public final class SwitchboardServer {
                     config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
             // the policies come with the watcher's first load, before any contact can arrive
             SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry),
-                    (interaction, points) -> engine.raisePriority(interaction, points, "sla"));
+                    (interaction, points, once) -> engine.raisePriority(interaction, points, "sla", once));
             CaseSla caseSla = new CaseSla(sla, store, id -> engine.customer(id));
             RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);

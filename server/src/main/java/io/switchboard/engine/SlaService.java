@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -52,11 +51,17 @@ public final class SlaService implements RoutingObserver {
     /** Swapped whole by a reload; armed timers keep the ladder and length they were armed with. */
     private volatile SlaPolicies policies;
     private final SlaMetrics metrics;
-    private final BiFunction<String, Integer, Future<?>> raisePriority;
+    private final PriorityRaise raisePriority;
+
+    /** Adds points to a waiting interaction once per token (the routing script's {@code raise}). */
+    @FunctionalInterface
+    public interface PriorityRaise {
+        Future<?> raise(String interactionId, int points, String once);
+    }
 
     /** @param raisePriority adds points to a waiting interaction (the routing script's {@code raise}) */
     public SlaService(SlaTimerStore timers, RoutingStore routing, SlaPolicies policies, SlaMetrics metrics,
-                      BiFunction<String, Integer, Future<?>> raisePriority) {
+                      PriorityRaise raisePriority) {
         this.timers = timers;
         this.routing = routing;
         this.policies = policies;
@@ -267,12 +272,11 @@ public final class SlaService implements RoutingObserver {
     public Future<Integer> sweep(int limit) {
         return timers.sweep(limit).map(sweep -> {
             for (JsonObject step : sweep.fired()) {
-                metrics.fired(step.getLong("lateMs", 0L));
+                if (!step.getBoolean("redelivered", false)) {
+                    metrics.fired(step.getLong("lateMs", 0L));
+                }
                 switch (step.getString("action", "")) {
-                    case "raise_priority" -> (step.getString("interaction") == null ? Future.succeededFuture()
-                            : raisePriority.apply(step.getString("interaction"), step.getInteger("points")))
-                            .onFailure(e -> LOG.debug("no priority raise for {}: {}", step.getString("interaction"),
-                                    e.getMessage()));
+                    case "raise_priority" -> raise(step);
                     case "severity_critical" -> metrics.breached(step.getString("policy"), step.getString("target"),
                             Severity.CRITICAL.wireName());
                     default -> { }
@@ -280,6 +284,25 @@ public final class SlaService implements RoutingObserver {
             }
             return sweep.claimed();
         });
+    }
+
+    /**
+     * Raises the waiting interaction's priority, then marks the step done; if this node dies before,
+     * a later sweep delivers it again and the token keeps the raise to one. An interaction that no
+     * longer waits (answered, gone) makes the step moot: done as well.
+     */
+    private void raise(JsonObject step) {
+        String interaction = step.getString("interaction");
+        String token = step.getString("raise");
+        if (interaction == null || token == null) {
+            return;
+        }
+        raisePriority.raise(interaction, step.getInteger("points"), token)
+                .<Void>mapEmpty()
+                .recover(e -> e instanceof ApiException api && (api.status() == 404 || api.status() == 409)
+                        ? Future.succeededFuture() : Future.failedFuture(e))
+                .compose(v -> timers.raised(token))
+                .onFailure(e -> LOG.debug("priority raise of {} left to a later sweep: {}", interaction, e.getMessage()));
     }
 
     public Future<Long> armed() {

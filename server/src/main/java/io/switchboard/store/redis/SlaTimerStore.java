@@ -100,6 +100,11 @@ public final class SlaTimerStore {
     public record Sweep(int claimed, List<JsonObject> fired) {
     }
 
+    /** A fired raise_priority step is done (its {@code raise} token): no sweep delivers it again. */
+    public Future<Void> raised(String token) {
+        return run("raised", token).mapEmpty();
+    }
+
     /** Breaches recorded between two instants (epoch ms), oldest first, at most {@code limit}. */
     public Future<List<JsonObject>> breaches(long from, long to, int limit) {
         return RedisFutures.onContext(vertx, () -> redis.zrangebyscore(keys.slaBreaches(), Range.create(from, to),

@@ -26,6 +26,9 @@
 --                          breachedAt, severity, late}
 --   sla:warned             zset timer id -> deadline (ms) of running timers past a warn step and not yet
 --                          breached: with the wheel, what `risk` reads without scanning the keyspace
+--   sla:raises             zset of raise_priority steps fired but not yet done -> lease end (ms): the node that
+--                          fired one removes it once the routing script raised; one that died leaves it to
+--                          the next sweep of any node (the raise carries this member as a once-only token)
 --   sla:events             pub/sub channel of SLA events for supervisors (any node's WebSocket)
 --   events                 the webhook stream (router.lua's): SLA events are added when eventsMaxLen > 0
 --   int:<iid>              the interaction: slaState slaBreachedAt slaSeverity slaMetAt slaElapsedMs mirrored
@@ -47,6 +50,7 @@ local CMD = ARGV[6]
 local A = {} -- the command's arguments
 for i = 7, #ARGV do A[#A + 1] = ARGV[i] end
 local SLOT = 100
+local RAISE_LEASE = 10000 -- ms a node has to raise a fired step's priority before another node does it
 local BUCKETS = 16384
 local TARGETS = {a = 'answer', f = 'firstResponse', n = 'nextResponse', r = 'resolution'}
 local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', n = 'notify', m = 'severity_major',
@@ -241,6 +245,10 @@ local function act(id, t, step, at, fired)
     publish(ev)
   elseif step.code == 'r' then
     ev.points = step.points
+    if not is_case(id) then
+      ev.raise = id .. '#' .. t.next .. '#' .. step.points
+      redis.call('ZADD', key('sla', 'raises'), NOW + RAISE_LEASE, ev.raise)
+    end
   elseif step.code == 'n' then
     ev.type = 'sla_notify'
     publish(ev)
@@ -351,7 +359,20 @@ commands.sweep = function()
     if redis.call('EXISTS', w) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
     if claimed >= limit then break end
   end
+  -- raises whose node did not report them done within the lease: delivered again, under a new lease
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', key('sla', 'raises'), '-inf', NOW, 'LIMIT', 0, limit)) do
+    redis.call('ZADD', key('sla', 'raises'), NOW + RAISE_LEASE, member)
+    local p = split(member, '#')
+    fired[#fired + 1] = {id = p[1], interaction = subject(p[1]), action = 'raise_priority', points = tonumber(p[3]),
+                         raise = member, redelivered = true, at = NOW}
+  end
   return {claimed = claimed, fired = fired}
+end
+
+-- raised member : the raise_priority step is done (or moot: the interaction no longer waits)
+commands.raised = function()
+  redis.call('ZREM', key('sla', 'raises'), A[1])
+  return {}
 end
 
 -- risk horizonMs limit budget : running timers past a warn step (sla:warned) or due by now + horizon (the
