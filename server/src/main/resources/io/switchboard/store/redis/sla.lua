@@ -1,7 +1,7 @@
 -- Switchboard SLA timers, run atomically inside Redis.
 --
--- Every armed target (an interaction's `answer`; later a case's firstResponse, nextResponse, resolution)
--- is one timer walking its policy's escalation ladder (warn, breach, raise_priority, severity steps).
+-- Every armed target (an interaction's `answer`; a case's firstResponse, nextResponse, resolution) is
+-- one timer walking its policy's escalation ladder (warn, breach, raise_priority, notify, severity steps).
 -- Java computes the wall-clock offset of every step once (business calendars, DST) when a timer is
 -- armed, resumed or re-targeted; this script only compares instants, so firing needs no calendar.
 -- Redis runs one script at a time, so each step fires exactly once whichever node sweeps first, and
@@ -20,7 +20,8 @@
 --                          up to ~1.5 M armed timers
 --   sla:armed              number of armed timers (the gauge)
 --   sla:policies           hash policy ref (name@version) -> ladder "calendar;at:code[:points],..."
---                          codes: w warn, b breach, r raise_priority, m severity major, c severity critical
+--                          codes: w warn, b breach, r raise_priority, n notify, m severity major,
+--                          c severity critical
 --   sla:breaches           zset breach id (= timer id) -> breachedAt; capped at breachesKept
 --   sla:breach             hash breach id -> JSON {interaction | case, policy, target, queue, channel, dueAt,
 --                          breachedAt, severity, late}
