@@ -166,7 +166,8 @@ public final class SlaService implements RoutingObserver {
             } else if (answered) {
                 record.put("slaState", "met");
                 event = SlaTimerCodec.subjectJson(subject).put("type", "sla_met")
-                        .put("id", SlaTimerCodec.id(subject, target)).put("target", target.wireName()).put("policy", timer.policy())
+                        .put("id", SlaTimerCodec.id(subject, target)).put("target", target.wireName())
+                        .put("policy", timer.policy())
                         .put("elapsedMs", elapsed.toMillis()).put("targetMs", timer.length().toMillis())
                         .put("at", now.toEpochMilli());
                 count = () -> metrics.met(timer.policy(), target.wireName());

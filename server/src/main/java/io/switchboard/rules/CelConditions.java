@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * Compiles routing expressions with CEL, once, at rule load. Three vocabularies exist: interaction
  * expressions see {@code channel}, {@code attributes} and {@code customer}; SLA policy expressions
- * see those, {@code queue} and {@code case} (type, priority; empty strings for an interaction); agent expressions see only {@code agent}, because agent pools are
- * computed ahead of time and cannot depend on a task.
+ * see those, {@code queue} and {@code case} (type, priority; empty strings for an interaction); agent
+ * expressions see only {@code agent}, because agent pools are computed ahead of time and cannot depend
+ * on a task.
  */
 public final class CelConditions {
     private static final CelOptions OPTIONS = CelOptions.current()
