@@ -209,6 +209,12 @@ class CaseSlaIT {
         admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Replaced")).expect(200);
         Await.until("resolution met", () -> "met".equals(timer(caseId, "resolution").getString("state")));
         assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"email\",target=\"resolution\"}"));
+
+        clock.advance(Duration.ofHours(1));
+        admin.patch("/api/v1/cases/" + caseId, new JsonObject().put("status", "open")).expect(200);
+        Await.until("reopening arms the resolution again", () -> "running".equals(timer(caseId, "resolution")
+                .getString("state")));
+        assertEquals(3 * 86_400_000L, timer(caseId, "resolution").getLong("remainingMs"));
     }
 
     @Test
