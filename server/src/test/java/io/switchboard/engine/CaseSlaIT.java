@@ -48,6 +48,9 @@ class CaseSlaIT {
                 calendar: office
                 pauseWhenPendingCustomer: true
                 targets: {firstResponse: 4h, resolution: 48h}
+              - name: chat-case
+                match: 'channel == "chat" && case.type != ""'
+                targets: {firstResponse: 2m}
               - name: urgent-email
                 match: 'channel == "email" && case.priority == "urgent"'
                 targets: {firstResponse: 1h, resolution: 1d}
@@ -320,7 +323,7 @@ class CaseSlaIT {
         Files.writeString(policies, POLICIES.replace("firstResponse: 4h, nextResponse", "firstResponse: soon, nextResponse"));
         Await.result(node.server().slaWatcher().check());
         String error = node.server().slaWatcher().status().getString("lastError");
-        assertTrue(error != null && error.contains("sla.yaml:21:") && error.contains("duration"), error);
+        assertTrue(error != null && error.contains("sla.yaml:24:") && error.contains("duration"), error);
         String armedDuring = openCase("service_request", email());
         assertEquals(4 * 3_600_000, timer(armedDuring, "firstResponse").getLong("targetMs"), "the old policies apply");
 
@@ -360,6 +363,30 @@ class CaseSlaIT {
             Await.until("linking the answered call met the first response",
                     () -> "met".equals(timer(linkedAfter, "firstResponse").getString("state")));
             assertNull(timer(linkedAfter, "nextResponse"), "an answered call is no customer reply waiting");
+        }
+    }
+
+    @Test
+    void anAgentsChatMessageIsTheFirstResponse() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+        try (AgentSocket desk = ann.events("ann"); AgentSocket customer = admin.chat()) {
+            customer.send(new JsonObject().put("type", "start").put("name", "Bo").put("email", "bo@example.com")
+                    .put("topic", "support").put("language", "en"));
+            JsonObject started = customer.await("started");
+            String chat = started.getString("interaction");
+            String caseId = started.getString("caseId");
+            Await.until("the chat's case armed", () -> timer(caseId, "firstResponse") != null);
+            assertEquals("chat-case", timer(caseId, "firstResponse").getString("policy"));
+            Agents.available(ann, "ann");
+            ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
+                    .expect(200);
+            clock.advance(Duration.ofSeconds(30));
+            assertEquals("running", timer(caseId, "firstResponse").getString("state"), "joining is no response yet");
+
+            ann.post("/api/v1/interactions/" + chat + "/messages", new JsonObject().put("text", "Hello Bo")).expect(200);
+            Await.until("the agent's message met the first response",
+                    () -> "met".equals(timer(caseId, "firstResponse").getString("state")));
+            assertEquals(30_000, timer(caseId, "firstResponse").getLong("elapsedMs"));
         }
     }
 }
