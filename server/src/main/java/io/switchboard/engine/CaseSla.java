@@ -142,20 +142,14 @@ public final class CaseSla implements CaseObserver, RoutingObserver {
      */
     private Future<?> customerWrote(Case c) {
         String subject = SlaTimerCodec.caseSubject(c.id());
-        return routing.hash(routing.keys().caseRecord(c.id())).compose(record -> {
-            boolean awaiting = running(record, SlaTarget.FIRST_RESPONSE) || running(record, SlaTarget.NEXT_RESPONSE);
-            boolean responded = present(record, SlaTarget.FIRST_RESPONSE, "slaMetAt")
-                    || present(record, SlaTarget.NEXT_RESPONSE, "slaMetAt");
-            return awaiting || !responded ? Future.succeededFuture()
+        Future<Boolean> awaiting = sla.anyArmed(subject, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE));
+        Future<Map<String, String>> record = routing.hash(routing.keys().caseRecord(c.id()));
+        return Future.all(awaiting, record).compose(all -> {
+            boolean responded = present(record.result(), SlaTarget.FIRST_RESPONSE, "slaMetAt")
+                    || present(record.result(), SlaTarget.NEXT_RESPONSE, "slaMetAt");
+            return awaiting.result() || !responded ? Future.succeededFuture()
                     : arm(c, List.of(SlaTarget.NEXT_RESPONSE));
         });
-    }
-
-    /** Armed and not ended: mirrored state running, paused, or breached without a response yet. */
-    private static boolean running(Map<String, String> record, SlaTarget target) {
-        String state = record.getOrDefault(target.code() + ":slaState", "");
-        return state.equals("running") || state.equals("paused")
-                || state.equals("breached") && !present(record, target, "slaMetAt");
     }
 
     private static boolean present(Map<String, String> record, SlaTarget target, String field) {

@@ -184,6 +184,11 @@ public final class SlaService implements RoutingObserver {
         });
     }
 
+    /** Whether any of these targets of the subject is armed (running, paused, or breached and not ended). */
+    Future<Boolean> anyArmed(String subject, List<SlaTarget> targets) {
+        return timers.get(targets.stream().map(t -> SlaTimerCodec.id(subject, t)).toList()).map(found -> !found.isEmpty());
+    }
+
     /** Stops the clock (e.g. a case pending the customer); the remaining time is kept. */
     public Future<Boolean> pause(String subject, SlaTarget target) {
         return pause(subject, target, timer -> true);
