@@ -16,6 +16,7 @@ import io.switchboard.engine.SlaService;
 import io.switchboard.engine.SlaSweeper;
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.metrics.SlaMetrics;
+import io.switchboard.routing.RoutingRules;
 import io.switchboard.rules.SlaPolicyLoader;
 import io.switchboard.sla.SlaPolicies;
 import io.switchboard.store.redis.SlaTimerStore;
@@ -26,10 +27,12 @@ import io.switchboard.email.smtp.SmtpSender;
 import io.switchboard.email.smtp.SmtpServer;
 import io.switchboard.store.redis.EmailStore;
 import io.switchboard.engine.CaseService;
+import io.switchboard.engine.CaseSla;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.CaseMetrics;
+import io.switchboard.cases.CaseObserver;
 import io.switchboard.metrics.ChatMetrics;
 import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
@@ -91,7 +94,8 @@ public final class SwitchboardServer {
     private EmbeddedRedis embeddedRedis;
     private RedisConnection redis;
     private RoutingEngine engine;
-    private RulesWatcher rulesWatcher;
+    private RulesWatcher<RoutingRules> rulesWatcher;
+    private RulesWatcher<SlaPolicies> slaWatcher;
     private TimerSweeper sweeper;
     private SlaSweeper slaSweeper;
     private WebhookDispatcher webhooks;
@@ -150,9 +154,8 @@ public final class SwitchboardServer {
             // Lettuce on Vert.x's own event loops: no thread hop between a command and its caller
             redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url(),
                     ((VertxInternal) vertx).nettyEventLoopGroup());
-            // a bad policy file stops the boot with file:line, like a bad config value
-            return config.sla().enabled() ? new SlaPolicyLoader().load(config.sla().file()) : SlaPolicies.NONE;
-        }).compose(policies -> {
+            return null;
+        }).compose(connected -> {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());
             RoutingStore store = new RoutingStore(vertx, redis, keys, clock, config.routing().reservationTimeout(),
                     config.routing().maxMissedOffers(), config.priority().agingPerSecond(),
@@ -162,12 +165,15 @@ public final class SwitchboardServer {
             }
             RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
-                    config.sla().breachesKept());
-            SlaService sla = new SlaService(slaTimers, store, policies, new SlaMetrics(registry),
-                    (interaction, points) -> engine.raisePriority(interaction, points, "sla"));
+                    config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
+            // the policies come with the watcher's first load, before any contact can arrive
+            SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry),
+                    (interaction, points, once) -> engine.raisePriority(interaction, points, "sla", once));
+            CaseSla caseSla = new CaseSla(sla, store, id -> engine.customer(id));
             RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);
                 sla.committed(command, nanos, events);
+                caseSla.committed(command, nanos, events);
                 if (voice != null) {
                     voice.committed(command, nanos, events);
                 }
@@ -176,11 +182,18 @@ public final class SwitchboardServer {
                 }
             };
             engine = new RoutingEngine(store, config.priority(), observers, sla::armAnswer);
-            rulesWatcher = new RulesWatcher(vertx, config.routing().rulesDir(),
+            rulesWatcher = RulesWatcher.routing(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
+            // a bad policy file stops the boot with file:line, like a bad config value; later, a bad edit
+            // is rejected and the policies in force stay (armed timers keep the version they were armed with)
+            SlaPolicyLoader slaLoader = new SlaPolicyLoader();
+            slaWatcher = config.sla().enabled() ? new RulesWatcher<>(vertx, "SLA policies", config.sla().file(),
+                    slaLoader::load, p -> p.ordered().size() + " policies" + (p.defaultPolicy() == null ? "" : " and a default"),
+                    sla::apply) : null;
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
-            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry));
+            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
+                    new CaseMetrics(registry), caseSla));
             CustomerService customers = new CustomerService(store, engine, cases);
             chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry),
                     config.chat());
@@ -217,6 +230,8 @@ public final class SwitchboardServer {
                 }
             };
             return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents, floor), context)
+                    .compose(x -> slaWatcher == null ? Future.succeededFuture()
+                            : slaWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> rulesWatcher.start(config.routing().rulesReloadInterval().toMillis()))
                     .compose(x -> api.start())
                     .compose(x -> startVoice(store, cases))
@@ -319,8 +334,13 @@ public final class SwitchboardServer {
         return engine;
     }
 
-    public RulesWatcher rulesWatcher() {
+    public RulesWatcher<RoutingRules> rulesWatcher() {
         return rulesWatcher;
+    }
+
+    /** Null when agreements are off (no sla.file). */
+    public RulesWatcher<SlaPolicies> slaWatcher() {
+        return slaWatcher;
     }
 
     public int agiPort() {
@@ -345,6 +365,9 @@ public final class SwitchboardServer {
         }
         if (rulesWatcher != null) {
             rulesWatcher.stop();
+        }
+        if (slaWatcher != null) {
+            slaWatcher.stop();
         }
         if (webhooks != null) {
             webhooks.stop();

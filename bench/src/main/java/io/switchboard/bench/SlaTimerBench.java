@@ -70,7 +70,7 @@ public final class SlaTimerBench {
         try (EmbeddedRedis redis = EmbeddedRedis.start(null); RedisConnection connection = RedisConnection.connect(redis.uri())) {
             RedisKeys keys = RedisKeys.of("bench");
             SlaTimerStore store = new SlaTimerStore(vertx, connection.commands(), keys, InstantSource.system(),
-                    Duration.ofSeconds(1), 100_000);
+                    Duration.ofSeconds(1), 100_000, 0);
             List<String> subjects = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 subjects.add(UUID.randomUUID().toString());

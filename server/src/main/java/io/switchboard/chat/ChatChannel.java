@@ -207,6 +207,10 @@ public final class ChatChannel implements RoutingObserver {
                             if (seq == 0) {
                                 throw ApiException.conflict("the transcript is full");
                             }
+                            // the answer meets the case's first (or next) response target; the chat goes on regardless
+                            cases.agentRespondedOn(interactionId)
+                                    .onFailure(e -> LOG.warn("response on {} not told to its case: {}", interactionId,
+                                            e.getMessage()));
                             return new JsonObject().put("interaction", interactionId).put("seq", seq);
                         });
     }

@@ -85,8 +85,11 @@ public final class EmailReplies {
         return email.send(out, onCase.id(), extra)
                 .recover(e -> Future.failedFuture(e instanceof ApiException ? e : new ApiException(502, "bad_gateway",
                         "the mail relay did not take the reply (recorded on the case as failed): " + e.getMessage())))
-                .compose(sent -> caseAfter(onCase, reply.pendingCustomer())
-                        .map(c -> sent.copy().put("caseId", c.id()).put("caseStatus", c.status().wireName())));
+                .compose(sent -> {
+                    cases.agentResponded(onCase.id());   // meets the case's first (or next) response target
+                    return caseAfter(onCase, reply.pendingCustomer())
+                            .map(c -> sent.copy().put("caseId", c.id()).put("caseStatus", c.status().wireName()));
+                });
     }
 
     /** The case once the reply is out: waiting for the customer if the agent asked (a race lost leaves it as is). */

@@ -70,10 +70,13 @@ public final class CaseService {
             Case created = opened;
             return checkLinkable(created, request.interactionId())
                     .compose(v -> write(created, 0))
-                    .map(version -> {
+                    .compose(version -> {
                         if (version == 0) {
                             throw new IllegalStateException("case id " + created.id() + " already taken");
                         }
+                        return remember(created.interactions(), created.id());
+                    })
+                    .map(v -> {
                         observer.opened(created);
                         return created;
                     });
@@ -129,6 +132,29 @@ public final class CaseService {
         return clock.millis();
     }
 
+    /**
+     * An agent answered the customer on the case: meets its first (or next) response target. For the
+     * channels: a chat message, an email reply or a public note of an agent.
+     */
+    public void agentResponded(String caseId) {
+        observer.agentResponded(caseId);
+    }
+
+    /** An agent answered on this interaction: the response counts for its case, if it has one. */
+    public Future<Void> agentRespondedOn(String interactionId) {
+        return store.caseOf(interactionId).map(caseId -> {
+            if (caseId != null) {
+                agentResponded(caseId);
+            }
+            return null;
+        });
+    }
+
+    /** Each interaction knows its case, so an agent's answer on it finds the case without a search. */
+    private Future<Void> remember(List<String> interactionIds, String caseId) {
+        return Future.all(interactionIds.stream().map(i -> store.rememberCase(i, caseId)).toList()).mapEmpty();
+    }
+
     private Future<Void> checkLinkable(Case c, String interactionId) {
         if (interactionId == null) {
             return Future.succeededFuture();
@@ -154,8 +180,12 @@ public final class CaseService {
             }
             return write(after, Long.parseLong(hash.getOrDefault("version", "0"))).compose(version -> {
                 if (version != 0) {
-                    observer.changed(before, after);
-                    return Future.succeededFuture(after);
+                    List<String> linked = after.interactions().stream()
+                            .filter(i -> !before.interactions().contains(i)).toList();
+                    return remember(linked, id).map(v -> {
+                        observer.changed(before, after);
+                        return after;
+                    });
                 }
                 if (attempt >= MAX_ATTEMPTS) {
                     return Future.failedFuture(ApiException.conflict("case " + id + " keeps changing; try again"));

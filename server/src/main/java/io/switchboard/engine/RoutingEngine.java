@@ -244,7 +244,13 @@ public final class RoutingEngine {
 
     /** An SLA escalation: the waiting (or offered) interaction gains priority points, atomically re-placed in line. */
     public Future<JsonObject> raisePriority(String interactionId, int points, String reason) {
-        return commit("raise", interactionId, Integer.toString(points), orEmpty(reason)).map(ScriptResult::result);
+        return raisePriority(interactionId, points, reason, "");
+    }
+
+    /** @param once a token: a second raise with it changes nothing (an SLA step delivered again) */
+    public Future<JsonObject> raisePriority(String interactionId, int points, String reason, String once) {
+        return commit("raise", interactionId, Integer.toString(points), orEmpty(reason), orEmpty(once))
+                .map(ScriptResult::result);
     }
 
     /** status: canceled (by the system or API) or abandoned (the customer left). */

@@ -24,31 +24,44 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Service-level agreements of interactions: arms the answer timer of each new interaction under the
  * first matching policy, ends it when the interaction is assigned (met, or breached with its final
- * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. Every change
+ * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. Cases arm their
+ * targets through {@link CaseSla} with the same operations. Every change
  * of a timer is one compare-and-set in Redis on a snapshot read just before, retried when another
  * node got there first; calendar arithmetic stays here, in Java.
  */
 public final class SlaService implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(SlaService.class);
     private static final int ATTEMPTS = 5;
+    /**
+     * How many warned and how many due timers one at-risk read looks at: bounds the script (a few ms)
+     * however many timers fall due in the window; the soonest are looked at first.
+     */
+    private static final int AT_RISK_BUDGET = 2_000;
 
     private final SlaTimerStore timers;
     private final RoutingStore routing;
-    private final SlaPolicies policies;
+    /** Swapped whole by a reload; armed timers keep the ladder and length they were armed with. */
+    private volatile SlaPolicies policies;
     private final SlaMetrics metrics;
-    private final BiFunction<String, Integer, Future<?>> raisePriority;
+    private final PriorityRaise raisePriority;
+
+    /** Adds points to a waiting interaction once per token (the routing script's {@code raise}). */
+    @FunctionalInterface
+    public interface PriorityRaise {
+        Future<?> raise(String interactionId, int points, String once);
+    }
 
     /** @param raisePriority adds points to a waiting interaction (the routing script's {@code raise}) */
     public SlaService(SlaTimerStore timers, RoutingStore routing, SlaPolicies policies, SlaMetrics metrics,
-                      BiFunction<String, Integer, Future<?>> raisePriority) {
+                      PriorityRaise raisePriority) {
         this.timers = timers;
         this.routing = routing;
         this.policies = policies;
@@ -58,6 +71,16 @@ public final class SlaService implements RoutingObserver {
 
     private Instant now() {
         return timers.clock().instant();
+    }
+
+    SlaPolicies policies() {
+        return policies;
+    }
+
+    /** The policies from now on (a reload of sla.yaml): new timers use them, armed ones keep theirs. */
+    public Future<Void> apply(SlaPolicies newPolicies) {
+        policies = newPolicies;
+        return Future.succeededFuture();
     }
 
     /**
@@ -70,18 +93,31 @@ public final class SlaService implements RoutingObserver {
         if (policy == null || policy.target(SlaTarget.ANSWER).isEmpty()) {
             return Future.succeededFuture(Map.of());
         }
-        SlaTimer timer = SlaTimer.arm(policy, SlaTarget.ANSWER, policy.target(SlaTarget.ANSWER).get(), now());
-        String id = SlaTimerCodec.id(interactionId, SlaTarget.ANSWER);
-        SlaTimerStore.Change change = new SlaTimerStore.Change(Map.of(), null, SlaTimerCodec.ref(timer),
-                SlaTimerCodec.ladder(timer), "");
-        return timers.compareAndSet(id, "", SlaTimerCodec.payload(timer), change).map(armed -> {
+        return arm(interactionId, policy, SlaTarget.ANSWER, Map.of()).map(dueAt -> {
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("slaPolicy", policy.name());
             fields.put("slaTarget", SlaTarget.ANSWER.wireName());
-            fields.put("slaDueAt", Long.toString(timer.dueAt().toEpochMilli()));
+            fields.put("slaDueAt", Long.toString(dueAt.toEpochMilli()));
             fields.put("slaState", "running");
             return fields;
         });
+    }
+
+    /**
+     * Arms one target of a subject under a policy that has it, mirroring {@code record} and the
+     * deadline into the subject's record (none when empty: the routing script stores an interaction's);
+     * nothing when the target is armed already. Returns the deadline.
+     */
+    Future<Instant> arm(String subject, SlaPolicy policy, SlaTarget target, Map<String, Object> record) {
+        SlaTimer timer = SlaTimer.arm(policy, target, policy.target(target).orElseThrow(), now());
+        Map<String, Object> mirrored = new LinkedHashMap<>(record);
+        if (!mirrored.isEmpty()) {
+            mirrored.put("slaDueAt", timer.dueAt().toEpochMilli());
+        }
+        SlaTimerStore.Change change = new SlaTimerStore.Change(mirrored, null, SlaTimerCodec.ref(timer),
+                SlaTimerCodec.ladder(timer), "");
+        return timers.compareAndSet(SlaTimerCodec.id(subject, target), "", SlaTimerCodec.payload(timer), change)
+                .map(armed -> timer.dueAt());
     }
 
     /** Routing events this node committed: an assignment meets the answer target, an abandon ends it. */
@@ -129,8 +165,9 @@ public final class SlaService implements RoutingObserver {
                 count = counted ? () -> { } : () -> metrics.breached(timer.policy(), target.wireName(), finalSeverity);
             } else if (answered) {
                 record.put("slaState", "met");
-                event = new JsonObject().put("type", "sla_met").put("interaction", subject)
-                        .put("target", target.wireName()).put("policy", timer.policy())
+                event = SlaTimerCodec.subjectJson(subject).put("type", "sla_met")
+                        .put("id", SlaTimerCodec.id(subject, target)).put("target", target.wireName())
+                        .put("policy", timer.policy())
                         .put("elapsedMs", elapsed.toMillis()).put("targetMs", timer.length().toMillis())
                         .put("at", now.toEpochMilli());
                 count = () -> metrics.met(timer.policy(), target.wireName());
@@ -147,9 +184,19 @@ public final class SlaService implements RoutingObserver {
         });
     }
 
+    /** Whether any of these targets of the subject is armed (running, paused, or breached and not ended). */
+    Future<Boolean> anyArmed(String subject, List<SlaTarget> targets) {
+        return timers.get(targets.stream().map(t -> SlaTimerCodec.id(subject, t)).toList()).map(found -> !found.isEmpty());
+    }
+
     /** Stops the clock (e.g. a case pending the customer); the remaining time is kept. */
     public Future<Boolean> pause(String subject, SlaTarget target) {
-        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running()
+        return pause(subject, target, timer -> true);
+    }
+
+    /** Stops the clock if {@code when} holds for the timer (e.g. its policy pauses while pending the customer). */
+    Future<Boolean> pause(String subject, SlaTarget target, Predicate<SlaTimer> when) {
+        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running() && when.test(timer)
                 ? new Mutation(timer.pausedAt(now()), change("paused"), () -> { }) : null);
     }
 
@@ -161,6 +208,9 @@ public final class SlaService implements RoutingObserver {
     /** A new target length (e.g. the customer upgraded); fired steps stay fired. */
     public Future<Boolean> retarget(String subject, SlaTarget target, Duration length) {
         return mutate(SlaTimerCodec.id(subject, target), timer -> {
+            if (timer.length().equals(length)) {
+                return null;
+            }
             SlaTimer changed = timer.retargeted(length, now());
             SlaTimerStore.Change c = change(timer.breached() ? "breached" : timer.running() ? "running" : "paused");
             if (changed.running()) {
@@ -228,11 +278,11 @@ public final class SlaService implements RoutingObserver {
     public Future<Integer> sweep(int limit) {
         return timers.sweep(limit).map(sweep -> {
             for (JsonObject step : sweep.fired()) {
-                metrics.fired(step.getLong("lateMs", 0L));
+                if (!step.getBoolean("redelivered", false)) {
+                    metrics.fired(step.getLong("lateMs", 0L));
+                }
                 switch (step.getString("action", "")) {
-                    case "raise_priority" -> raisePriority.apply(step.getString("interaction"), step.getInteger("points"))
-                            .onFailure(e -> LOG.debug("no priority raise for {}: {}", step.getString("interaction"),
-                                    e.getMessage()));
+                    case "raise_priority" -> raise(step);
                     case "severity_critical" -> metrics.breached(step.getString("policy"), step.getString("target"),
                             Severity.CRITICAL.wireName());
                     default -> { }
@@ -240,6 +290,25 @@ public final class SlaService implements RoutingObserver {
             }
             return sweep.claimed();
         });
+    }
+
+    /**
+     * Raises the waiting interaction's priority, then marks the step done; if this node dies before,
+     * a later sweep delivers it again and the token keeps the raise to one. An interaction that no
+     * longer waits (answered, gone) makes the step moot: done as well.
+     */
+    private void raise(JsonObject step) {
+        String interaction = step.getString("interaction");
+        String token = step.getString("raise");
+        if (interaction == null || token == null) {
+            return;
+        }
+        raisePriority.raise(interaction, step.getInteger("points"), token)
+                .<Void>mapEmpty()
+                .recover(e -> e instanceof ApiException api && (api.status() == 404 || api.status() == 409)
+                        ? Future.succeededFuture() : Future.failedFuture(e))
+                .compose(v -> timers.raised(token))
+                .onFailure(e -> LOG.debug("priority raise of {} left to a later sweep: {}", interaction, e.getMessage()));
     }
 
     public Future<Long> armed() {
@@ -266,15 +335,53 @@ public final class SlaService implements RoutingObserver {
                     policies::time), now)));
             String target = record.get("slaTarget");
             if (target != null && found.keySet().stream().noneMatch(id -> id.endsWith("|" + SlaTarget.parse(target).code()))) {
-                out.add(new JsonObject().put("target", target).put("policy", record.get("slaPolicy"))
-                        .put("state", record.get("slaState")).put("dueAt", number(record.get("slaDueAt")))
-                        .put("remainingMs", null).put("elapsedMs", number(record.get("slaElapsedMs")))
-                        .put("metAt", number(record.get("slaMetAt")))
-                        .put("breachedAt", number(record.get("slaBreachedAt")))
-                        .put("severity", record.get("slaSeverity")));
+                out.add(ended(record, "", target));
             }
             return new JsonObject().put("interactionId", subject).put("timers", out);
         });
+    }
+
+    /**
+     * A case's targets in order (firstResponse, nextResponse, resolution): running or paused timers from
+     * Redis, ended ones from the fields mirrored into the case (prefixed by the target's letter).
+     */
+    public Future<JsonArray> caseTimers(String caseId) {
+        String subject = SlaTimerCodec.caseSubject(caseId);
+        List<SlaTarget> targets = List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE, SlaTarget.RESOLUTION);
+        List<String> ids = targets.stream().map(t -> SlaTimerCodec.id(subject, t)).toList();
+        return Future.all(timers.get(ids), routing.hash(routing.keys().caseRecord(caseId))).map(all -> {
+            Map<String, SlaTimerStore.Stored> found = all.resultAt(0);
+            Map<String, String> record = all.resultAt(1);
+            if (record.isEmpty()) {
+                throw ApiException.notFound("no case '" + caseId + "'");
+            }
+            Instant now = now();
+            JsonArray out = new JsonArray();
+            for (SlaTarget target : targets) {
+                String id = SlaTimerCodec.id(subject, target);
+                SlaTimerStore.Stored stored = found.get(id);
+                if (stored != null) {
+                    out.add(json(SlaTimerCodec.decode(id, stored.payload(), stored.ladder(), policies::time), now));
+                } else if (record.get(target.code() + ":slaState") != null) {
+                    out.add(ended(record, target.code() + ":", target.wireName()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** An ended target as mirrored into its subject's record. */
+    private static JsonObject ended(Map<String, String> record, String prefix, String target) {
+        return new JsonObject().put("target", target).put("policy", record.get(prefix + "slaPolicy"))
+                .put("state", record.get(prefix + "slaState")).put("dueAt", number(record.get(prefix + "slaDueAt")))
+                .put("remainingMs", null).put("elapsedMs", number(record.get(prefix + "slaElapsedMs")))
+                .put("metAt", number(record.get(prefix + "slaMetAt")))
+                .put("breachedAt", number(record.get(prefix + "slaBreachedAt")))
+                .put("severity", emptyToNull(record.get(prefix + "slaSeverity")));
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private JsonObject json(SlaTimer timer, Instant now) {
@@ -302,6 +409,32 @@ public final class SlaService implements RoutingObserver {
                     .limit(limit).forEach(out::add);
             return out;
         });
+    }
+
+    /**
+     * Running timers that passed a warn step or are due within {@code within}, soonest deadline first:
+     * {@code {kind: interaction|case, id, policy, target, dueAt, state: warned|running}}. One script
+     * reads the warned set and the wheel slots of the window, never the whole keyspace.
+     */
+    public Future<JsonArray> atRisk(Duration within, int limit) {
+        return timers.atRisk(within, limit, AT_RISK_BUDGET).map(list -> {
+            JsonArray out = new JsonArray();
+            for (JsonObject t : list) {
+                String id = t.getString("id");
+                JsonObject subject = SlaTimerCodec.subjectJson(id.substring(0, id.length() - 2));
+                String kind = subject.containsKey("case") ? "case" : "interaction";
+                out.add(new JsonObject().put("kind", kind).put("id", subject.getString(kind))
+                        .put("policy", t.getString("policy"))
+                        .put("target", SlaTarget.parse(id.substring(id.length() - 1)).wireName())
+                        .put("dueAt", t.getLong("dueAt")).put("state", t.getString("state")));
+            }
+            return out;
+        });
+    }
+
+    /** One recorded breach by its id (the timer id), or null. */
+    public Future<JsonObject> breach(String id) {
+        return timers.breach(id);
     }
 
     private static Long number(String value) {

@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * Compiles routing expressions with CEL, once, at rule load. Three vocabularies exist: interaction
  * expressions see {@code channel}, {@code attributes} and {@code customer}; SLA policy expressions
- * see those and {@code queue}; agent expressions see only {@code agent}, because agent pools are
- * computed ahead of time and cannot depend on a task.
+ * see those, {@code queue} and {@code case} (type, priority; empty strings for an interaction); agent
+ * expressions see only {@code agent}, because agent pools are computed ahead of time and cannot depend
+ * on a task.
  */
 public final class CelConditions {
     private static final CelOptions OPTIONS = CelOptions.current()
@@ -49,6 +50,7 @@ public final class CelConditions {
             .addVar("attributes", DYN_MAP)
             .addVar("customer", DYN_MAP)
             .addVar("queue", SimpleType.STRING)
+            .addVar("case", DYN_MAP)
             .setResultType(SimpleType.BOOL)
             .build();
     private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();

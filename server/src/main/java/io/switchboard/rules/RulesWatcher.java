@@ -7,45 +7,66 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads {@code routing-rules/} when its files change. Loading (file I/O, CEL compilation) runs on a
- * worker thread; a rejected set is logged with file and line and the previous rules stay in force.
+ * Reloads a rules folder ({@code routing-rules/}) or file ({@code sla.yaml}) when it changes. Loading
+ * (file I/O, CEL compilation) runs on a worker thread; a rejected set is logged with file and line and
+ * the previous set stays in force.
+ *
+ * @param <T> what the files load into
  */
-public final class RulesWatcher {
+public final class RulesWatcher<T> {
     private static final Logger LOG = LoggerFactory.getLogger(RulesWatcher.class);
 
     private final Vertx vertx;
+    private final String what;
     private final Path directory;
-    private final RulesLoader loader;
-    private final Function<RoutingRules, Future<?>> apply;
+    private final Function<Path, T> loader;
+    private final Function<T, String> summary;
+    private final Function<T, Future<?>> apply;
     private volatile String fingerprint = "";
     private volatile String lastError;
     private volatile long loadedAt;
     private volatile int reloads;
     private long timerId = -1;
 
-    public RulesWatcher(Vertx vertx, Path directory, RulesLoader loader, Function<RoutingRules, Future<?>> apply) {
+    /**
+     * @param what the rules' name in logs ("routing rules")
+     * @param path a folder (every file in it counts) or one file (absent counts as a version too)
+     * @param loader reads the path; throws {@link RuleFileException} with file:line on a bad file
+     * @param summary one line for the log of a successful load
+     */
+    public RulesWatcher(Vertx vertx, String what, Path path, Function<Path, T> loader, Function<T, String> summary,
+                        Function<T, Future<?>> apply) {
         this.vertx = vertx;
-        this.directory = directory;
+        this.what = what;
+        this.directory = path;
         this.loader = loader;
+        this.summary = summary;
         this.apply = apply;
+    }
+
+    /** The routing rules folder. */
+    public static RulesWatcher<RoutingRules> routing(Vertx vertx, Path directory, RulesLoader loader,
+                                                     Function<RoutingRules, Future<?>> apply) {
+        return new RulesWatcher<>(vertx, "routing rules", directory, loader::load,
+                rules -> rules.queues().size() + " queues, " + rules.workflows().size() + " workflows", apply);
     }
 
     /** The first load: failing it fails the boot. */
     public Future<Void> start(long intervalMillis) {
         return vertx.executeBlocking(() -> {
                     String print = fingerprint(directory);
-                    return new Loaded(print, loader.load(directory));
+                    return new Loaded<>(print, loader.apply(directory));
                 })
                 .compose(loaded -> apply.apply(loaded.rules).map(v -> {
                     installed(loaded.fingerprint);
-                    LOG.info("routing rules loaded from {}: {} queues, {} workflows", directory,
-                            loaded.rules.queues().size(), loaded.rules.workflows().size());
+                    LOG.info("{} loaded from {}: {}", what, directory, summary.apply(loaded.rules));
                     return (Void) null;
                 }))
                 .onSuccess(v -> {
@@ -69,10 +90,10 @@ public final class RulesWatcher {
                 return null;
             }
             try {
-                return new Loaded(print, loader.load(directory));
+                return new Loaded<>(print, loader.apply(directory));
             } catch (RuleFileException e) {
                 if (!e.getMessage().equals(lastError)) {
-                    LOG.error("routing rules rejected, previous rules stay active: {}", e.getMessage());
+                    LOG.error("{} rejected, previous ones stay active: {}", what, e.getMessage());
                 }
                 lastError = e.getMessage();
                 return null;
@@ -83,7 +104,7 @@ public final class RulesWatcher {
             }
             return apply.apply(loaded.rules).map(v -> {
                 installed(loaded.fingerprint);
-                LOG.info("routing rules reloaded from {}", directory);
+                LOG.info("{} reloaded from {}: {}", what, directory, summary.apply(loaded.rules));
                 return null;
             });
         });
@@ -103,9 +124,18 @@ public final class RulesWatcher {
 
     /** A digest of every file's name and content: editing a file twice in one second still counts. */
     private static String fingerprint(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return Files.exists(directory) ? digest(List.of(directory)) : "absent";
+        }
         try (Stream<Path> files = Files.list(directory)) {
+            return digest(files.filter(Files::isRegularFile).sorted().toList());
+        }
+    }
+
+    private static String digest(List<Path> paths) throws IOException {
+        try {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path p : paths) {
                 digest.update(p.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 digest.update(Files.readAllBytes(p));
             }
@@ -115,6 +145,6 @@ public final class RulesWatcher {
         }
     }
 
-    private record Loaded(String fingerprint, RoutingRules rules) {
+    private record Loaded<T>(String fingerprint, T rules) {
     }
 }

@@ -146,8 +146,8 @@ public final class SlaPolicyLoader {
     private SlaPolicy policy(YamlNode node, String fixedName, Map<String, BusinessCalendar> calendars,
                              Severity.Thresholds severity) {
         Map<String, YamlNode> p = fixedName == null
-                ? node.entries("name", "match", "targets", "calendar", "escalations")
-                : node.entries("targets", "calendar", "escalations");
+                ? node.entries("name", "match", "targets", "calendar", "escalations", "pauseWhenPendingCustomer")
+                : node.entries("targets", "calendar", "escalations", "pauseWhenPendingCustomer");
         if (fixedName == null && (!p.containsKey("name") || !p.containsKey("match"))) {
             throw node.error("a policy needs 'name' and 'match'");
         }
@@ -192,7 +192,8 @@ public final class SlaPolicyLoader {
             }
         }
         try {
-            return new SlaPolicy(name, match, targets, time, escalations, severity);
+            boolean pause = p.containsKey("pauseWhenPendingCustomer") && p.get("pauseWhenPendingCustomer").bool();
+            return new SlaPolicy(name, match, targets, time, escalations, severity, pause);
         } catch (IllegalArgumentException e) {
             throw node.error(e.getMessage());
         }

@@ -16,6 +16,8 @@ public record Escalation(double at, Action action, int points) {
         BREACH("b"),
         /** Move the waiting interaction up its queue by {@code points}. */
         RAISE_PRIORITY("r"),
+        /** Tell the CRM through the webhooks (sla_notify), with the same signing and retries as every event. */
+        NOTIFY("n"),
         /** Implicit: the breach becomes major (share = 1 + major threshold). */
         SEVERITY_MAJOR("m"),
         /** Implicit: the breach becomes critical (share = 1 + critical threshold). */
@@ -50,7 +52,8 @@ public record Escalation(double at, Action action, int points) {
                 case "warn" -> WARN;
                 case "breach" -> BREACH;
                 case "raise_priority" -> RAISE_PRIORITY;
-                default -> throw new IllegalArgumentException("action must be warn, breach or raise_priority, was '"
+                case "notify" -> NOTIFY;
+                default -> throw new IllegalArgumentException("action must be warn, breach, raise_priority or notify, was '"
                         + value + "'");
             };
         }

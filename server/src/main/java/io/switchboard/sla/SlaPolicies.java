@@ -31,6 +31,14 @@ public record SlaPolicies(List<SlaPolicy> ordered, SlaPolicy defaultPolicy, Map<
         return Optional.ofNullable(defaultPolicy);
     }
 
+    /** The policy of that name in force now (the default's name is "default"), if any. */
+    public Optional<SlaPolicy> named(String name) {
+        if (defaultPolicy != null && defaultPolicy.name().equals(name)) {
+            return Optional.of(defaultPolicy);
+        }
+        return ordered.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
     /** The calendar of that name, or 24/7 when the name is empty or no longer configured. */
     public WorkingTime time(String calendar) {
         if (calendar == null || calendar.isEmpty()) {

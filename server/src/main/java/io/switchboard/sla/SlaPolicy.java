@@ -17,13 +17,21 @@ import java.util.Optional;
  * <p>{@link #steps()} is the full escalation ladder a timer walks: the configured escalations, a
  * breach at 1.0 when none is configured (a missed target is always a breach), and the implicit
  * severity steps at 1 + major and 1 + critical. Ties keep file order, the breach first at 1.0.
+ *
+ * @param pauseWhenPendingCustomer a case's timers stop while it waits on the customer
  */
 public record SlaPolicy(String name, Condition match, Map<SlaTarget, Duration> targets, WorkingTime time,
-                        List<Escalation> escalations, Severity.Thresholds severity, List<Escalation> steps) {
+                        List<Escalation> escalations, Severity.Thresholds severity, List<Escalation> steps,
+                        boolean pauseWhenPendingCustomer) {
 
     public SlaPolicy(String name, Condition match, Map<SlaTarget, Duration> targets, WorkingTime time,
                      List<Escalation> escalations, Severity.Thresholds severity) {
-        this(name, match, targets, time, escalations, severity, ladder(escalations, severity));
+        this(name, match, targets, time, escalations, severity, false);
+    }
+
+    public SlaPolicy(String name, Condition match, Map<SlaTarget, Duration> targets, WorkingTime time,
+                     List<Escalation> escalations, Severity.Thresholds severity, boolean pauseWhenPendingCustomer) {
+        this(name, match, targets, time, escalations, severity, ladder(escalations, severity), pauseWhenPendingCustomer);
     }
 
     public SlaPolicy {

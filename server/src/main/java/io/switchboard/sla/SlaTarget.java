@@ -3,8 +3,8 @@ package io.switchboard.sla;
 import java.util.Locale;
 
 /**
- * What an agreement promises. Interactions have {@link #ANSWER} (an agent accepts it); cases (a later
- * module) have first response, next response and resolution, through the same timers.
+ * What an agreement promises. Interactions have {@link #ANSWER} (an agent accepts it); cases have first
+ * response, next response and resolution, through the same timers.
  */
 public enum SlaTarget {
     ANSWER("answer", "a"),

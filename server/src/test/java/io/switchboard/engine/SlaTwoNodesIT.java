@@ -100,12 +100,61 @@ class SlaTwoNodesIT {
         }
     }
 
+    @Test
+    void aRaiseFiredByANodeThatDiedIsDoneByAnotherNodeOnce(TestRedis redis, @TempDir Path temp) throws Exception {
+        TestClock clock = new TestClock();
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        Path sla = SlaBehaviourIT.slaFile(temp, SlaBehaviourIT.POLICIES);
+        String id;
+        double base;
+        try (TestNode a = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
+            id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                    .getString("id");
+            base = a.api().get("/api/v1/interactions/" + id).json().getDouble("priority");
+        }
+        clock.advance(Duration.ofSeconds(61));
+        Vertx vertx = Vertx.vertx();
+        try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
+            // a node's sweep fires warn, breach and raise_priority (10 points), and the node dies before raising
+            SlaTimerStore dying = new SlaTimerStore(vertx, connection.commands(), RedisKeys.of(prefix), clock,
+                    Duration.ofSeconds(1), 100_000, 0);
+            List<JsonObject> fired = Await.result(dying.sweep(100)).fired();
+            String token = fired.stream().filter(f -> "raise_priority".equals(f.getString("action"))).findFirst()
+                    .orElseThrow().getString("raise");
+            String raises = RedisKeys.of(prefix).prefix() + ":sla:raises";
+            assertTrue(connection.commands().zscore(raises, token).toCompletableFuture().join() != null,
+                    "the fired raise waits for its node");
+
+            try (TestNode b = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
+                assertEquals(base, b.api().get("/api/v1/interactions/" + id).json().getDouble("priority"),
+                        "within its lease the raise is the firing node's");
+                clock.advance(Duration.ofSeconds(11));
+                Await.until("the other node raised it", () ->
+                        b.api().get("/api/v1/interactions/" + id).json().getDouble("priority") == base + 10);
+                Await.until("and marked it done", () -> connection.commands().zscore(raises, token)
+                        .toCompletableFuture().join() == null);
+
+                // delivered again (a node that raised and died before marking it done): still one raise
+                connection.commands().zadd(raises, 0, token).toCompletableFuture().join();
+                Await.until("the second delivery done", () -> connection.commands().zscore(raises, token)
+                        .toCompletableFuture().join() == null);
+                assertEquals(base + 10, b.api().get("/api/v1/interactions/" + id).json().getDouble("priority"));
+                long raisedEvents = b.api().get("/api/v1/interactions/" + id).json().getJsonArray("history").stream()
+                        .filter(h -> "priority_raised".equals(((JsonObject) h).getString("type"))).count();
+                assertEquals(1, raisedEvents);
+            }
+        } finally {
+            Await.result(vertx.close());
+        }
+    }
+
     /** Arms timers straight through the store (what a node does on create), all due 1 s from now. */
     private static void armDirectly(TestRedis redis, String prefix, TestClock clock, int count) throws Exception {
         Vertx vertx = Vertx.vertx();
         try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
             SlaTimerStore store = new SlaTimerStore(vertx, connection.commands(), RedisKeys.of(prefix), clock,
-                    Duration.ofSeconds(1), 100_000);
+                    Duration.ofSeconds(1), 100_000, 0);
             SlaPolicy bulk = new SlaPolicy("bulk", Condition.ALWAYS, Map.of(SlaTarget.ANSWER, Duration.ofSeconds(1)),
                     new WorkingTime.AlwaysOpen(), List.of(), Severity.Thresholds.DEFAULT);
             List<Future<Boolean>> armed = new ArrayList<>();

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.cases.Case;
+import io.switchboard.cases.CaseType;
+import io.switchboard.cases.Complaint;
+import io.switchboard.cases.ComplaintCategory;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
@@ -46,6 +50,29 @@ class SlaPolicyLoaderTest {
     }
 
     @Test
+    void casesMatchByTypeAndFirstChannel() {
+        SlaPolicies policies = loader.load(Repo.root().resolve("config/sla.yaml"));
+        Customer customer = new Customer("c1", "", "standard", 0, List.of(), List.of(), "");
+        Case complaint = Case.open("C-1", CaseType.COMPLAINT, "c1", "Late", null, null, null,
+                new Complaint(ComplaintCategory.DELIVERY, "", "", null), 0);
+        SlaPolicy forComplaint = policies.match(SlaSubject.variables(complaint, customer, "email")).orElseThrow();
+        assertEquals("complaint", forComplaint.name());
+        assertEquals(Duration.ofHours(48), forComplaint.target(SlaTarget.RESOLUTION).orElseThrow());
+        assertEquals("office", forComplaint.time().name());
+        assertTrue(forComplaint.pauseWhenPendingCustomer());
+        assertTrue(forComplaint.steps().stream().anyMatch(e -> e.action() == Escalation.Action.NOTIFY));
+
+        Case request = Case.open("C-2", CaseType.SERVICE_REQUEST, "c1", "Router", null, null, null, null, 0);
+        SlaPolicy byEmail = policies.match(SlaSubject.variables(request, customer, "email")).orElseThrow();
+        assertEquals("email", byEmail.name());
+        assertEquals(Duration.ofHours(4), byEmail.target(SlaTarget.FIRST_RESPONSE).orElseThrow());
+        assertEquals(Duration.ofHours(8), byEmail.target(SlaTarget.NEXT_RESPONSE).orElseThrow());
+        assertEquals("default", policies.match(SlaSubject.variables(request, customer, "")).orElseThrow().name());
+        assertEquals("email", policies.match(subject("email", "standard", "email")).orElseThrow().name(),
+                "an interaction never matches a case expression");
+    }
+
+    @Test
     void queueIsInTheVocabulary() {
         SlaPolicies policies = loader.read(YamlNode.parse("sla.yaml", """
                 policies:
@@ -78,7 +105,7 @@ class SlaPolicyLoaderTest {
                     targets: {answer: 60}
                     escalations:
                       - {at: 0.75, action: shout}
-                """, 6, "action must be warn, breach or raise_priority");
+                """, 6, "action must be warn, breach, raise_priority or notify");
         rejected("""
                 policies:
                   - name: chat

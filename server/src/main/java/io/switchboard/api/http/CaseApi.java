@@ -14,12 +14,14 @@ import io.switchboard.cases.Complaint;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseRecords;
 import io.switchboard.engine.CaseService;
+import io.switchboard.engine.SlaService;
 import io.switchboard.routing.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -33,24 +35,29 @@ final class CaseApi {
     private static final int DEFAULT_LIMIT = 50;
 
     private final CaseService cases;
+    private final SlaService sla;
     private final Function<String, Future<List<JsonObject>>> emailThread;
 
     /** @param emailThread a case's email thread (inbound and outbound), shown with the case */
-    CaseApi(CaseService cases, Function<String, Future<List<JsonObject>>> emailThread) {
+    CaseApi(CaseService cases, SlaService sla, Function<String, Future<List<JsonObject>>> emailThread) {
         this.cases = cases;
+        this.sla = sla;
         this.emailThread = emailThread;
     }
 
     void mount(Router router) {
         router.post("/api/v1/cases").handler(this::create);
         router.get("/api/v1/cases").handler(this::search);
-        router.get("/api/v1/cases/:id").handler(ctx -> reply(ctx, visible(ctx).compose(this::json)));
+        // with its email thread and the live SLA status of each target (as on the interaction JSON)
+        router.get("/api/v1/cases/:id").handler(ctx -> reply(ctx, visible(ctx).compose(c -> json(c)
+                .compose(json -> sla.caseTimers(c.id()).map(timers -> timers.isEmpty() ? json : json.put("sla", timers))))));
         router.patch("/api/v1/cases/:id").handler(this::update);
         router.post("/api/v1/cases/:id/notes").handler(ctx -> {
             String text = required(body(ctx), "text");
             Principal principal = principal(ctx);
             String author = principal.isAgent() ? principal.agentId() : principal.role().name().toLowerCase();
-            change(ctx, c -> c.addNote(new CaseNote(cases.now(), author, text), cases.now()));
+            boolean response = body(ctx).getBoolean("publicResponse", false);
+            change(ctx, c -> c.addNote(new CaseNote(cases.now(), author, text), cases.now()), response);
         });
         router.post("/api/v1/cases/:id/interactions").handler(ctx -> {
             String interactionId = required(body(ctx), "interactionId");
@@ -78,10 +85,11 @@ final class CaseApi {
         if (principal.isAgent() && !principal.agentId().equals(agentId)) {
             throw ApiException.forbidden("an agent opens cases assigned to itself");
         }
-        CaseService.NewCase request = new CaseService.NewCase(type, customerId, body.getString("subject"),
+        String fromBreach = body.getString("fromBreach");
+        overrun(complaint, fromBreach).map(filled -> new CaseService.NewCase(type, customerId, body.getString("subject"),
                 priority == null ? null : CasePriority.parse(priority), agentId, body.getString("team"),
-                complaint == null ? null : CaseRecords.complaint(complaint), body.getString("interactionId"));
-        cases.open(request).onSuccess(c -> {
+                filled == null ? null : CaseRecords.complaint(filled), body.getString("interactionId")))
+                .compose(cases::open).onSuccess(c -> {
             ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/cases/" + c.id());
             ctx.json(CaseRecords.json(c).put("emails", new JsonArray()));   // a new case has no email yet
         }).onFailure(ctx::fail);
@@ -127,8 +135,44 @@ final class CaseApi {
         });
     }
 
+    /**
+     * A complaint made "from a breach" carries the breach in {@code complaint.slaOverrun} (unless the
+     * caller wrote one): which promise, how badly, and the breach id to find it by.
+     */
+    private Future<JsonObject> overrun(JsonObject complaint, String breachId) {
+        if (breachId == null) {
+            return Future.succeededFuture(complaint);
+        }
+        if (complaint == null) {
+            throw ApiException.badRequest("'fromBreach' is for complaints (with 'complaint')");
+        }
+        return sla.breach(breachId).map(breach -> {
+            if (breach == null) {
+                throw ApiException.unprocessable("no breach '" + breachId + "'");
+            }
+            if (!complaint.getString("slaOverrun", "").isBlank()) {
+                return complaint;
+            }
+            String subject = breach.getString("case") != null ? "case " + breach.getString("case")
+                    : "interaction " + breach.getString("interaction");
+            return complaint.copy().put("slaOverrun", breach.getString("severity") + " breach of "
+                    + breach.getString("target") + " (policy " + breach.getString("policy") + ") on " + subject
+                    + ", due " + Instant.ofEpochMilli(breach.getLong("dueAt", 0L)) + "; breach " + breachId);
+        });
+    }
+
     private void change(RoutingContext ctx, UnaryOperator<Case> change) {
-        reply(ctx, visible(ctx).compose(c -> cases.change(c.id(), change)).compose(this::json));
+        change(ctx, change, false);
+    }
+
+    /** @param response the change is an agent's answer to the customer (meets a response target) */
+    private void change(RoutingContext ctx, UnaryOperator<Case> change, boolean response) {
+        reply(ctx, visible(ctx).compose(c -> cases.change(c.id(), change)).compose(c -> {
+            if (response) {
+                cases.agentResponded(c.id());
+            }
+            return json(c);
+        }));
     }
 
     /** One case as the API shows it: the case and its email thread, the same for every call that answers one. */

@@ -48,7 +48,7 @@ public final class HttpApi {
     private final AgentEventHub hub;
     private final SupervisorEventHub consoles;
     private final PrometheusMeterRegistry registry;
-    private final RulesWatcher rulesWatcher;
+    private final RulesWatcher<?> rulesWatcher;
     private final long maxBodyBytes;
     private final SlaApi slaApi;
     private final java.util.function.Supplier<VoiceChannel> voiceChannel;
@@ -59,7 +59,7 @@ public final class HttpApi {
     private final SelfServiceApi selfService;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
-                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
+                   AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher<?> rulesWatcher, SlaService sla,
                    SupervisorEventHub supervisors, java.util.function.Supplier<VoiceChannel> voiceChannel,
                    CaseService caseService, CustomerService customers, ChatChannel chat, EmailChannel email) {
         this.voiceChannel = voiceChannel;
@@ -73,7 +73,7 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.slaApi = new SlaApi(sla);
-        this.cases = new CaseApi(caseService, email::thread);
+        this.cases = new CaseApi(caseService, sla, email::thread);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
         this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction);

@@ -59,6 +59,17 @@ public final class CaseStore {
         return RedisFutures.onContext(vertx, () -> SCRIPT.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args));
     }
 
+    /** Notes on the interaction's hash which case it is on (a field the routing script never writes). */
+    public Future<Void> rememberCase(String interactionId, String caseId) {
+        return RedisFutures.onContext(vertx, () -> redis.hset(keys.interaction(interactionId), "caseId", caseId))
+                .mapEmpty();
+    }
+
+    /** The case an interaction is on, or null. */
+    public Future<String> caseOf(String interactionId) {
+        return RedisFutures.onContext(vertx, () -> redis.hget(keys.interaction(interactionId), "caseId"));
+    }
+
     /** Up to {@code limit} ids from an index, newest first. */
     public Future<List<String>> newest(String indexKey, int limit) {
         return RedisFutures.onContext(vertx, () -> redis.zrevrange(indexKey, 0, limit - 1L));

@@ -4,6 +4,7 @@ import io.switchboard.sla.Escalation;
 import io.switchboard.sla.SlaTarget;
 import io.switchboard.sla.SlaTimer;
 import io.switchboard.sla.WorkingTime;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +20,22 @@ public final class SlaTimerCodec {
     private SlaTimerCodec() {
     }
 
-    /** A timer id: the subject (interaction id) and the target's letter. */
+    private static final String CASE = "case:";
+
+    /** A timer id: the subject (an interaction id, or {@link #caseSubject}) and the target's letter. */
     public static String id(String subject, SlaTarget target) {
         return subject + "|" + target.code();
+    }
+
+    /** The subject of a case's timers: the script mirrors their state into the case's hash. */
+    public static String caseSubject(String caseId) {
+        return CASE + caseId;
+    }
+
+    /** {@code {"case": id}} or {@code {"interaction": id}}, as every SLA event names its subject. */
+    public static JsonObject subjectJson(String subject) {
+        return subject.startsWith(CASE) ? new JsonObject().put("case", subject.substring(CASE.length()))
+                : new JsonObject().put("interaction", subject);
     }
 
     /** The ladder as the script reads it: {@code calendar;at:code[:points],...}. */

@@ -27,6 +27,7 @@ public final class SlaTimerStore {
     private final InstantSource clock;
     private final String lateAfterMillis;
     private final String breachesKept;
+    private final String eventsMaxLen;
 
     /** A timer as stored: its payload and its policy version's ladder. */
     public record Stored(String payload, String ladder) {
@@ -41,13 +42,14 @@ public final class SlaTimerStore {
     }
 
     public SlaTimerStore(Vertx vertx, RedisClusterAsyncCommands<String, String> redis, RedisKeys keys,
-                         InstantSource clock, Duration lateAfter, long breachesKept) {
+                         InstantSource clock, Duration lateAfter, long breachesKept, long eventsMaxLen) {
         this.vertx = vertx;
         this.redis = redis;
         this.keys = keys;
         this.clock = clock;
         this.lateAfterMillis = Long.toString(lateAfter.toMillis());
         this.breachesKept = Long.toString(breachesKept);
+        this.eventsMaxLen = Long.toString(eventsMaxLen);
     }
 
     public InstantSource clock() {
@@ -98,6 +100,11 @@ public final class SlaTimerStore {
     public record Sweep(int claimed, List<JsonObject> fired) {
     }
 
+    /** A fired raise_priority step is done (its {@code raise} token): no sweep delivers it again. */
+    public Future<Void> raised(String token) {
+        return run("raised", token).mapEmpty();
+    }
+
     /** Breaches recorded between two instants (epoch ms), oldest first, at most {@code limit}. */
     public Future<List<JsonObject>> breaches(long from, long to, int limit) {
         return RedisFutures.onContext(vertx, () -> redis.zrangebyscore(keys.slaBreaches(), Range.create(from, to),
@@ -108,19 +115,43 @@ public final class SlaTimerStore {
                 .map(jsons -> jsons.stream().map(JsonObject::new).toList());
     }
 
+    /**
+     * Running timers past a warn step or due within {@code horizon}, soonest deadline first, at most
+     * {@code limit}; each as {@code {id, policy, dueAt, state}} with state {@code warned} or {@code running}.
+     * At most {@code budget} warned and {@code budget} due timers are looked at, so one call stays short.
+     */
+    public Future<List<JsonObject>> atRisk(Duration horizon, int limit, int budget) {
+        return run("risk", Long.toString(horizon.toMillis()), Integer.toString(limit), Integer.toString(budget))
+                .map(reply -> {
+                    List<JsonObject> out = new ArrayList<>();
+                    // Lua's cjson encodes an empty list as {}, so only a non-empty one is an array
+                    if (object(reply.getValue("result")).getValue("timers") instanceof JsonArray array) {
+                        array.forEach(e -> out.add((JsonObject) e));
+                    }
+                    return out;
+                });
+    }
+
+    /** One recorded breach, or null. */
+    public Future<JsonObject> breach(String id) {
+        return RedisFutures.onContext(vertx, () -> redis.hget(keys.slaBreach(), id))
+                .map(json -> json == null ? null : new JsonObject(json));
+    }
+
     /** Timers armed now, on every node (the gauge). */
     public Future<Long> armed() {
         return RedisFutures.onContext(vertx, () -> redis.get(keys.slaArmed())).map(v -> v == null ? 0L : Long.parseLong(v));
     }
 
     private Future<JsonObject> run(String command, String... args) {
-        String[] argv = new String[5 + args.length];
+        String[] argv = new String[6 + args.length];
         argv[0] = keys.prefix();
         argv[1] = Long.toString(clock.millis());
         argv[2] = lateAfterMillis;
         argv[3] = breachesKept;
-        argv[4] = command;
-        System.arraycopy(args, 0, argv, 5, args.length);
+        argv[4] = eventsMaxLen;
+        argv[5] = command;
+        System.arraycopy(args, 0, argv, 6, args.length);
         String[] keyArray = {keys.slaSlots()};
         return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, keyArray, argv)).map(JsonObject::new);
     }

@@ -615,12 +615,16 @@ end
 
 -- raise iid points reason : an SLA escalation moves a waiting (or offered) interaction up its line.
 -- The points join its base priority, so later steps keep them; a queued one is re-placed at once.
+-- raise iid points reason [once] : `once` (an SLA step's token) makes a redelivered raise a no-op
 commands.raise = function()
   local iid, points = A[8], tonumber(A[9])
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status ~= 'queued' and f.status ~= 'reserved' then return nil, 'conflict' end
   local ikey = key('int', iid)
+  if A[11] and A[11] ~= '' and redis.call('HSETNX', ikey, 'raised:' .. A[11], NOW) == 0 then
+    return {priority = tonumber(redis.call('HGET', ikey, 'priority')), status = f.status, duplicate = true}
+  end
   if f.status == 'queued' then unplace(iid, f) end
   redis.call('HINCRBYFLOAT', ikey, 'base', points)
   local priority = tonumber(redis.call('HINCRBYFLOAT', ikey, 'priority', points))

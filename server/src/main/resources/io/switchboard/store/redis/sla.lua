@@ -1,14 +1,14 @@
 -- Switchboard SLA timers, run atomically inside Redis.
 --
--- Every armed target (an interaction's `answer`; later a case's firstResponse, nextResponse, resolution)
--- is one timer walking its policy's escalation ladder (warn, breach, raise_priority, severity steps).
+-- Every armed target (an interaction's `answer`; a case's firstResponse, nextResponse, resolution) is
+-- one timer walking its policy's escalation ladder (warn, breach, raise_priority, notify, severity steps).
 -- Java computes the wall-clock offset of every step once (business calendars, DST) when a timer is
 -- armed, resumed or re-targeted; this script only compares instants, so firing needs no calendar.
 -- Redis runs one script at a time, so each step fires exactly once whichever node sweeps first, and
 -- every timer lives in Redis: a node that stops loses nothing; what fell due meanwhile fires at the
 -- next sweep of any node, marked late.
 --
--- Call: EVALSHA sha 1 <prefix>:sla:slots  prefix nowMs lateAfterMs breachesKept cmd args...
+-- Call: EVALSHA sha 1 <prefix>:sla:slots  prefix nowMs lateAfterMs breachesKept eventsMaxLen cmd args...
 -- Reply: a JSON string {"result": ..., "error": "..."}.
 --
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too). Memory is
@@ -20,14 +20,23 @@
 --                          up to ~1.5 M armed timers
 --   sla:armed              number of armed timers (the gauge)
 --   sla:policies           hash policy ref (name@version) -> ladder "calendar;at:code[:points],..."
---                          codes: w warn, b breach, r raise_priority, m severity major, c severity critical
+--                          codes: w warn, b breach, r raise_priority, n notify, m severity major,
+--                          c severity critical
 --   sla:breaches           zset breach id (= timer id) -> breachedAt; capped at breachesKept
---   sla:breach             hash breach id -> JSON {interaction, policy, target, queue, channel, dueAt,
+--   sla:breach             hash breach id -> JSON {interaction | case, policy, target, queue, channel, dueAt,
 --                          breachedAt, severity, late}
+--   sla:warned             zset timer id -> deadline (ms) of running timers past a warn step and not yet
+--                          breached: with the wheel, what `risk` reads without scanning the keyspace
+--   sla:raises             zset of raise_priority steps fired but not yet done -> lease end (ms): the node that
+--                          fired one removes it once the routing script raised; one that died leaves it to
+--                          the next sweep of any node (the raise carries this member as a once-only token)
 --   sla:events             pub/sub channel of SLA events for supervisors (any node's WebSocket)
+--   events                 the webhook stream (router.lua's): SLA events are added when eventsMaxLen > 0
 --   int:<iid>              the interaction: slaState slaBreachedAt slaSeverity slaMetAt slaElapsedMs mirrored
+--   case:<cid>             the case: the same fields per target, prefixed by its letter (f:slaState, ...)
 --
--- Timer id: <subject>|<target code> (a answer, f firstResponse, n nextResponse, r resolution).
+-- Timer id: <subject>|<target code> (a answer, f firstResponse, n nextResponse, r resolution); the subject
+-- is an interaction id, or case:<case id> for a case's targets.
 -- Payload:  state|ref|lengthMs|segmentStart|counted|next|offset,offset,...
 --           state r (running) or p (paused); numbers in base 36 except next (decimal); offsets are the
 --           wall-clock ms of each ladder step after the step before (the first: after segmentStart), none
@@ -37,12 +46,16 @@ local P = ARGV[1]
 local NOW = tonumber(ARGV[2])
 local LATE_AFTER = tonumber(ARGV[3])
 local BREACHES_KEPT = tonumber(ARGV[4])
-local CMD = ARGV[5]
-local A = ARGV -- command arguments start at A[6]
+local EVENTS_MAXLEN = tonumber(ARGV[5])
+local CMD = ARGV[6]
+local A = {} -- the command's arguments
+for i = 7, #ARGV do A[#A + 1] = ARGV[i] end
 local SLOT = 100
+local RAISE_LEASE = 10000 -- ms a node has to raise a fired step's priority before another node does it
 local BUCKETS = 16384
 local TARGETS = {a = 'answer', f = 'firstResponse', n = 'nextResponse', r = 'resolution'}
-local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', m = 'severity_major', c = 'severity_critical'}
+local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', n = 'notify', m = 'severity_major',
+                 c = 'severity_critical'}
 
 local function key(...) return P .. ':' .. table.concat({...}, ':') end
 
@@ -123,16 +136,68 @@ local function ladder(ref)
 end
 
 local function subject(id) return string.sub(id, 1, #id - 2) end
+local function is_case(id) return string.sub(id, 1, 5) == 'case:' end
+
+-- the record the timer's state is mirrored into, and the prefix of its fields there (a case has several targets)
+local function record(id)
+  if is_case(id) then return P .. ':' .. subject(id), string.sub(id, -1) .. ':' end
+  return key('int', subject(id)), ''
+end
 
 -- writes fields into the subject's record, if it exists (a benchmark's bare timers have none)
 local function mirror(id, fields)
-  local rkey = key('int', subject(id))
+  local rkey, pre = record(id)
   if redis.call('EXISTS', rkey) == 0 then return end
-  for k, v in pairs(fields) do redis.call('HSET', rkey, k, v) end
+  for k, v in pairs(fields) do redis.call('HSET', rkey, pre .. k, v) end
 end
 
+-- to supervisors' consoles and, when webhooks are on, to the webhook stream (same signing and retries)
 local function publish(ev)
-  redis.call('PUBLISH', key('sla', 'events'), cjson.encode(ev))
+  local json = cjson.encode(ev)
+  redis.call('PUBLISH', key('sla', 'events'), json)
+  if EVENTS_MAXLEN > 0 then
+    redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', json)
+  end
+end
+
+-- 1-based index of the breach step in the timer's ladder
+local function breach_index(t)
+  for i, s in ipairs(ladder(t.ref).steps) do
+    if s.code == 'b' then return i end
+  end
+  return #t.offs + 1
+end
+
+-- the deadline of a running timer not yet breached, and whether a warn step fired; nil otherwise
+local function deadline(t)
+  local bi = breach_index(t)
+  if t.state ~= 'r' or t.next >= bi or not t.offs[bi] then return nil end
+  local warned = false
+  for i, s in ipairs(ladder(t.ref).steps) do
+    if i <= t.next and s.code == 'w' then warned = true end
+  end
+  return t.seg + t.offs[bi], warned
+end
+
+-- keeps sla:warned in step with the timer's new state (payload '' = disarmed)
+local function track_warned(id, payload)
+  redis.call('ZREM', key('sla', 'warned'), id)
+  if payload == '' then return end
+  local d, warned = deadline(parse(payload))
+  if d and warned then redis.call('ZADD', key('sla', 'warned'), d, id) end
+end
+
+-- the fields every event of a step carries
+local function base_event(id, t, at)
+  local rkey, pre = record(id)
+  local r
+  if pre == '' then r = redis.call('HMGET', rkey, 'queue', 'channel')
+  else r = {'', redis.call('HGET', rkey, pre .. 'slaChannel')} end
+  local late = NOW - at
+  local ev = {id = id, target = TARGETS[string.sub(id, -1)] or '', policy = split(t.ref, '@')[1], at = NOW,
+              dueAt = at, lateMs = late, late = late > LATE_AFTER, queue = r[1] or '', channel = r[2] or ''}
+  if is_case(id) then ev.case = string.sub(subject(id), 6) else ev.interaction = subject(id) end
+  return ev
 end
 
 local function set_severity(id, severity)
@@ -146,7 +211,7 @@ local function set_severity(id, severity)
 end
 
 local function record_breach(id, ev)
-  local b = {id = id, interaction = ev.interaction, policy = ev.policy, target = ev.target, queue = ev.queue,
+  local b = {id = id, interaction = ev.interaction, case = ev.case, policy = ev.policy, target = ev.target, queue = ev.queue,
              channel = ev.channel, dueAt = ev.dueAt, breachedAt = NOW, severity = 'minor', late = ev.late}
   redis.call('HSET', key('sla', 'breach'), id, cjson.encode(b))
   redis.call('ZADD', key('sla', 'breaches'), NOW, id)
@@ -162,12 +227,9 @@ end
 
 -- one step of one timer: its effects in Redis, its event, and an entry for the node that fired it
 local function act(id, t, step, at, fired)
-  local iid = subject(id)
-  local r = redis.call('HMGET', key('int', iid), 'queue', 'channel')
-  local late = NOW - at
-  local ev = {interaction = iid, target = TARGETS[string.sub(id, -1)] or '', policy = split(t.ref, '@')[1],
-              action = ACTIONS[step.code] or step.code, at = NOW, dueAt = at, share = step.at,
-              lateMs = late, late = late > LATE_AFTER, queue = r[1] or '', channel = r[2] or ''}
+  local ev = base_event(id, t, at)
+  ev.action = ACTIONS[step.code] or step.code
+  ev.share = step.at
   if step.code == 'w' then
     ev.type = 'sla_warn'
     ev.remainingMs = math.floor(t.length * (1 - step.at) + 0.5)
@@ -184,8 +246,14 @@ local function act(id, t, step, at, fired)
     publish(ev)
   elseif step.code == 'r' then
     ev.points = step.points
+    if not is_case(id) then
+      ev.raise = id .. '#' .. t.next .. '#' .. step.points
+      redis.call('ZADD', key('sla', 'raises'), NOW + RAISE_LEASE, ev.raise)
+    end
+  elseif step.code == 'n' then
+    ev.type = 'sla_notify'
+    publish(ev)
   end
-  ev.id = id
   fired[#fired + 1] = ev
 end
 
@@ -204,9 +272,25 @@ local function fire(id, fired)
     t.next = t.next + 1
     act(id, t, steps[t.next] or {code = '?', at = 0}, at, fired)
   end
-  redis.call('HSET', key_idx, id, encode(t, payload))
+  local updated = encode(t, payload)
+  redis.call('HSET', key_idx, id, updated)
+  track_warned(id, updated)
   local next_due = due(t)
   if next_due then wheel_add(id, next_due) end
+end
+
+-- an answer after the deadline but before the sweep fired the breach step is a breach all the same:
+-- recorded here, so the breach list is the one place every breach is found
+local function ensure_breach(id, t)
+  local bi = breach_index(t)
+  if t.next >= bi or redis.call('HEXISTS', key('sla', 'breach'), id) == 1 then return end
+  local ev = base_event(id, t, t.offs[bi] and (t.seg + t.offs[bi]) or NOW)
+  ev.type = 'sla_breach'
+  ev.action = 'breach'
+  ev.share = 1.0
+  ev.severity = 'minor'
+  record_breach(id, ev)
+  publish(ev)
 end
 
 local commands = {}
@@ -216,7 +300,7 @@ local commands = {}
 -- place on the wheel, the armed count, the subject's record, the breach's severity and the event.
 -- new = '' disarms. Arm, cancel, pause, resume and re-target are all this one operation.
 commands.cas = function()
-  local id, expected, new = A[6], A[7], A[8]
+  local id, expected, new = A[1], A[2], A[3]
   local key_idx = idx(id)
   local current = redis.call('HGET', key_idx, id) or ''
   if current ~= expected then return nil, 'conflict' end
@@ -235,17 +319,21 @@ commands.cas = function()
     local at = due(parse(new))
     if at then wheel_add(id, at) end
   end
-  if A[11] ~= '' then redis.call('HSETNX', key('sla', 'policies'), A[11], A[12]) end
-  if A[9] ~= '' then mirror(id, cjson.decode(A[9])) end
-  if A[13] ~= '' then set_severity(id, A[13]) end
-  if A[10] ~= '' then publish(cjson.decode(A[10])) end
+  if A[6] ~= '' then redis.call('HSETNX', key('sla', 'policies'), A[6], A[7]) end
+  track_warned(id, new)
+  if A[4] ~= '' then mirror(id, cjson.decode(A[4])) end
+  if A[8] ~= '' then
+    if current ~= '' then ensure_breach(id, parse(current)) end
+    set_severity(id, A[8])
+  end
+  if A[5] ~= '' then publish(cjson.decode(A[5])) end
   return {}
 end
 
 -- get id... : payloads and the ladders they refer to
 commands.get = function()
   local timers, refs = {}, {}
-  for i = 6, #A do
+  for i = 1, #A do
     local payload = redis.call('HGET', idx(A[i]), A[i])
     if payload then
       timers[A[i]] = payload
@@ -258,7 +346,7 @@ end
 
 -- sweep limit : fires the steps due by now, up to about `limit` timers
 commands.sweep = function()
-  local limit = tonumber(A[6])
+  local limit = tonumber(A[1])
   local fired, claimed = {}, 0
   local slots = redis.call('ZRANGEBYSCORE', key('sla', 'slots'), '-inf', math.floor(NOW / SLOT), 'LIMIT', 0, limit)
   for _, slot in ipairs(slots) do
@@ -272,7 +360,51 @@ commands.sweep = function()
     if redis.call('EXISTS', w) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
     if claimed >= limit then break end
   end
+  -- raises whose node did not report them done within the lease: delivered again, under a new lease
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', key('sla', 'raises'), '-inf', NOW, 'LIMIT', 0, limit)) do
+    redis.call('ZADD', key('sla', 'raises'), NOW + RAISE_LEASE, member)
+    local p = split(member, '#')
+    fired[#fired + 1] = {id = p[1], interaction = subject(p[1]), action = 'raise_priority', points = tonumber(p[3]),
+                         raise = member, redelivered = true, at = NOW}
+  end
   return {claimed = claimed, fired = fired}
+end
+
+-- raised member : the raise_priority step is done (or moot: the interaction no longer waits)
+commands.raised = function()
+  redis.call('ZREM', key('sla', 'raises'), A[1])
+  return {}
+end
+
+-- risk horizonMs limit budget : running timers past a warn step (sla:warned) or due by now + horizon (the
+-- wheel, read in due order), soonest deadline first; at most `budget` timers of each are looked at
+commands.risk = function()
+  local horizon, limit, budget = NOW + tonumber(A[1]), tonumber(A[2]), tonumber(A[3])
+  local seen, out = {}, {}
+  local function consider(id)
+    if seen[id] then return end
+    seen[id] = true
+    local payload = redis.call('HGET', idx(id), id)
+    if not payload then return end
+    local t = parse(payload)
+    local d, warned = deadline(t)
+    if d and (warned or d <= horizon) then
+      out[#out + 1] = {id = id, policy = split(t.ref, '@')[1], dueAt = d, state = warned and 'warned' or 'running'}
+    end
+  end
+  for _, id in ipairs(redis.call('ZRANGE', key('sla', 'warned'), 0, budget - 1)) do consider(id) end
+  local looked = 0
+  local slots = redis.call('ZRANGEBYSCORE', key('sla', 'slots'), '-inf', math.floor(horizon / SLOT), 'LIMIT', 0, budget)
+  for _, slot in ipairs(slots) do
+    local ids = redis.call('ZRANGEBYSCORE', key('sla', 'w', slot), '-inf', horizon, 'LIMIT', 0, budget - looked)
+    for _, id in ipairs(ids) do consider(id) end
+    looked = looked + #ids
+    if looked >= budget then break end
+  end
+  table.sort(out, function(a, b) return a.dueAt < b.dueAt end)
+  local capped = {}
+  for i = 1, math.min(limit, #out) do capped[i] = out[i] end
+  return {timers = capped}
 end
 
 local handler = commands[CMD]
