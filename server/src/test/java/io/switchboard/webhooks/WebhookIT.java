@@ -74,7 +74,7 @@ class WebhookIT {
                   urls: [http://127.0.0.1:%d/hook]
                   secret: %s
                   retryBaseMillis: 50
-                  timeoutMillis: 500
+                  timeoutMillis: 5000
                   pollMillis: 20
                 """.formatted(receiver.actualPort(), SECRET));
         String prefix = redis.newPrefix();
@@ -89,8 +89,12 @@ class WebhookIT {
             sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
             sam.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
 
-            Await.until("the completion delivered", Duration.ofSeconds(15), () -> accepted.stream()
-                    .anyMatch(e -> "completed".equals(e.getString("type"))));
+            // every delivery fails once and is retried, so they may land in any order: wait for all four
+            Await.until("the interaction's events delivered", Duration.ofSeconds(15), () -> accepted.stream()
+                    .filter(e -> id.equals(e.getString("interaction"))).map(e -> e.getString("type"))
+                    .collect(java.util.stream.Collectors.toSet())
+                    .containsAll(Set.of("queued", "offer", "assigned", "completed"))
+                    && accepted.stream().anyMatch(e -> "state_changed".equals(e.getString("type"))));
             // deliveries may arrive out of order (retries, parallel posts); the delivery id is the stream
             // id, which orders them as they happened
             List<String> types = accepted.stream().filter(e -> id.equals(e.getString("interaction")))
