@@ -43,6 +43,7 @@ import io.switchboard.store.redis.TimerSweeper;
 import io.switchboard.voice.CaseStatusLookup;
 import io.switchboard.voice.VoiceChannel;
 import io.switchboard.voice.agi.AgiGateway;
+import io.switchboard.voice.agi.HoldScript;
 import io.switchboard.voice.agi.InboundCallScript;
 import io.switchboard.voice.ami.AmiEndpoint;
 import io.switchboard.voice.ami.AmiLink;
@@ -230,8 +231,9 @@ public final class SwitchboardServer {
                 .map(url -> new AmiLink(vertx, AmiEndpoint.parse(url), registry)).toList();
         return vertx.executeBlocking(() -> {
             voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
-                    new CaseStatusLookup(cases), config.voice(), links, registry);
-            agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice)));
+                    new CaseStatusLookup(cases), config.voice(), links, registry, new StatsService(store, engine));
+            agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice),
+                    "hold", new HoldScript(voice)));
             agiPort = agi.start();
             LOG.info("FastAGI listening on port {}", agiPort);
             return null;

@@ -32,6 +32,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "routing.reservationTimeoutSeconds"),
             Map.entry("SWITCHBOARD_WEBHOOK_URLS", "webhooks.urls"),
             Map.entry("SWITCHBOARD_AMI_URLS", "voice.amiUrls"),
+            Map.entry("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "voice.ewtAnnounceSeconds"),
+            Map.entry("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "voice.callbackOfferSeconds"),
             Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
@@ -142,7 +144,11 @@ public final class ConfigLoader {
                         text("voice.outboundContext", SwitchboardConfig.Voice.DEFAULT_OUTBOUND_CONTEXT),
                         configDir.resolve(text("voice.ivrFile", "ivr.yaml")),
                         Duration.ofHours(integer("voice.recontactWindowHours",
-                                SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 0, 24 * 30))),
+                                SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 0, 24 * 30)),
+                        Duration.ofSeconds(integer("voice.ewtAnnounceSeconds",
+                                SwitchboardConfig.Voice.DEFAULT_EWT_ANNOUNCE.toSeconds(), 0, 3600)),
+                        Duration.ofSeconds(integer("voice.callbackOfferSeconds",
+                                SwitchboardConfig.Voice.DEFAULT_CALLBACK_OFFER.toSeconds(), 0, 86_400))),
                 sla(configDir),
                 new SwitchboardConfig.Chat(
                         Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
@@ -166,7 +172,7 @@ public final class ConfigLoader {
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.outboundContext", "voice.ivrFile",
-            "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
+            "voice.recontactWindowHours", "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis");
 
     private SwitchboardConfig.Sla sla(Path configDir) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
+import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
@@ -45,8 +46,21 @@ public final class VoiceChannel implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(VoiceChannel.class);
     private static final Pattern EXTENSION = Pattern.compile("^[^/]+/([^@/;]+)");
 
-    /** A call as the AGI session presents it. callerName is already cleaned of control characters. */
-    public record InboundCall(String channel, String uniqueId, String callerId, String callerName, String remoteAddress) {
+    /**
+     * A call as the AGI session presents it. callerName is already cleaned of control characters.
+     * arrivedMs: when the call reached Switchboard (the place in line of a callback asked for in the IVR).
+     */
+    public record InboundCall(String channel, String uniqueId, String callerId, String callerName, String remoteAddress,
+                              long arrivedMs) {
+    }
+
+    /**
+     * What a waiting caller hears on the hold line.
+     *
+     * @param estimatedWaitSeconds null when nobody is staffed (no answer rate to estimate from)
+     * @param offerCallback the wait is over voice.callbackOfferSeconds (or unknown): "press 1 for a callback"
+     */
+    public record HoldNotice(String interactionId, Double estimatedWaitSeconds, boolean offerCallback) {
     }
 
     private final RoutingEngine engine;
@@ -56,12 +70,13 @@ public final class VoiceChannel implements RoutingObserver {
     private final SwitchboardConfig.Voice settings;
     private final List<AmiLink> links;
     private final MeterRegistry registry;
+    private final StatsService stats;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseDirectory cases,
                         SwitchboardConfig.Voice settings, List<AmiLink> links,
-                        MeterRegistry registry) {
+                        MeterRegistry registry, StatsService stats) {
         this.engine = engine;
         this.store = store;
         this.flow = flow;
@@ -69,6 +84,15 @@ public final class VoiceChannel implements RoutingObserver {
         this.settings = settings;
         this.links = List.copyOf(links);
         this.registry = registry;
+        this.stats = stats;
+    }
+
+    public SwitchboardConfig.Voice settings() {
+        return settings;
+    }
+
+    public long now() {
+        return engine.now();
     }
 
     public String holdPrompt() {
@@ -138,8 +162,63 @@ public final class VoiceChannel implements RoutingObserver {
                     await(store.addMember(callsKey(link.endpoint().name()), call.uniqueId())));
             askedAt.put(id, System.nanoTime());
         }
-        await(engine.createInteraction(id, new InteractionRequest(channel, attributes, customerId, null, 0)));
+        // a callback keeps the place in line of the moment the call came in, not of the end of the IVR
+        long queuedAt = channel == Channel.CALLBACK ? call.arrivedMs() : 0;
+        await(engine.createInteraction(id, new InteractionRequest(channel, attributes, customerId, null, 0), queuedAt));
         return id;
+    }
+
+    /**
+     * The hold line asks what to tell the caller of this channel: their estimated wait (their position in
+     * the queue's line, the queue's recent answer rate) and whether to offer a callback. Null when the call
+     * is not (or no longer) waiting as a voice interaction. On the AGI session's virtual thread.
+     */
+    public HoldNotice onHold(String uniqueId) {
+        String id = await(store.get(callKey(uniqueId)));
+        if (id == null) {
+            return null;
+        }
+        JsonObject interaction = await(engine.interaction(id));
+        Integer position = interaction.getInteger("position");
+        if (!"queued".equals(interaction.getString("status")) || !"voice".equals(interaction.getString("channel"))
+                || position == null) {
+            return null;
+        }
+        Double wait = await(stats.estimatedWait(interaction.getString("queue"), position));
+        long threshold = settings.callbackOffer().toSeconds();
+        return new HoldNotice(id, wait, threshold > 0 && (wait == null || wait > threshold));
+    }
+
+    /**
+     * The waiting caller pressed for a callback: the interaction becomes a callback to the caller's number
+     * with the same place in line, and the call's link goes, so its hang-up is not an abandon. False when
+     * it is too late (an agent's phone is already ringing for it). On the AGI session's virtual thread.
+     */
+    public boolean takeCallback(String interactionId, String uniqueId) {
+        JsonObject interaction = await(engine.interaction(interactionId));
+        JsonObject attributes = interaction.getJsonObject("attributes", new JsonObject()).copy();
+        JsonObject voice = (JsonObject) attributes.remove("voice");
+        attributes.put("callbackNumber", attributes.getString("callerId", ""));
+        try {
+            await(engine.toCallback(interactionId, attributes));
+        } catch (IllegalStateException e) {
+            LOG.debug("callback for {} not taken: {}", interactionId, e.getMessage());
+            callbackOffers("too_late").increment();
+            return false;
+        }
+        await(store.getAndDelete(callKey(uniqueId)));
+        if (voice != null) {
+            await(store.removeMember(callsKey(voice.getString("asterisk", "")), uniqueId));
+        }
+        askedAt.remove(interactionId);
+        callbackOffers("accepted").increment();
+        return true;
+    }
+
+    public Counter callbackOffers(String outcome) {
+        return Counter.builder("switchboard_voice_callback_offers")
+                .description("Callbacks offered to waiting callers, by outcome (accepted, declined, too_late)")
+                .tag("outcome", outcome).register(registry);
     }
 
     private static void putIfSet(Map<String, Object> map, String key, String value) {
@@ -323,6 +402,9 @@ public final class VoiceChannel implements RoutingObserver {
                 return Future.succeededFuture();
             }
             String id = interaction.getString("id");
+            if (!"voice".equals(interaction.getString("channel"))) {
+                return Future.succeededFuture(); // the caller took a callback: hanging up is not abandoning
+            }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
                 case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
                 case "assigned" -> engine.wrapUp(id, null).mapEmpty();

@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,8 @@ class VoiceIT {
         node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
                 .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
                 .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
+                // announcements every 20 s (2 s of test time) and callbacks offered above 2 minutes' wait
+                .env("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "20").env("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "120")
                 .start();
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
@@ -175,6 +179,9 @@ class VoiceIT {
         JsonObject callback = onlyInteraction("gus");
         assertEquals("callback", callback.getString("channel"));
         assertEquals("15551230005", callback.getJsonObject("attributes").getString("callbackNumber"));
+        JsonObject at = callback.getJsonObject("timestamps");
+        // the IVR (menu prompt, key, goodbye) took time: the place in line is from when the call came in
+        assertTrue(at.getLong("queued") < at.getLong("created"), at.encode());
         Await.until("the caller is dialled from gus's phone", WAIT, () -> asterisk.events()
                 .matching(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
                         .startsWith("Local/15551230005@customers")).size() == 1);
@@ -193,6 +200,67 @@ class VoiceIT {
                 () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 0);
         Await.until("counted as abandoned", WAIT,
                 () -> metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+    }
+
+    /**
+     * Amy is busy on a call (one agent staffed, no handled call yet: AHT 180 s), so the first caller in
+     * line waits about 3 minutes and the second about 6 (one formula with /stats/realtime). Both are
+     * offered a callback (threshold 120 s); the first takes it and keeps their place: when Amy is free
+     * the callback is offered to her before the second caller, who is still on hold.
+     */
+    @Test
+    void aCallerWhoTakesACallbackKeepsTheirPlaceInLine() throws Exception {
+        asterisk.agentPhone("110", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "110", new JsonObject().put("support", 9));
+        SimulatedCall talking = call("15551230010", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+
+        // menu: support; the hold prompt: nothing; the callback offer: 1
+        SimulatedCall first = call("15551230011", CallerScript.create().press("2").silence().press("1"));
+        first.awaitEnded(WAIT);
+        String firstText = first.agiText();
+        assertTrue(firstText.contains("STREAM FILE \"queue-holdtime\"") && firstText.contains("SAY NUMBER \"3\""),
+                firstText);
+        assertTrue(firstText.contains("GET DATA \"switchboard/callback-offer\""), firstText);
+        String callbackId = interactionOf(firstText);
+        JsonObject callback = admin.get("/api/v1/interactions/" + callbackId).json();
+        assertEquals("callback", callback.getString("channel"));
+        assertEquals("queued", callback.getString("status"), "hanging up for a callback is not abandoning");
+        assertEquals("15551230011", callback.getJsonObject("attributes").getString("callbackNumber"));
+        assertEquals(1, callback.getInteger("position"));
+
+        SimulatedCall second = call("15551230012", CallerScript.create().press("2").silence().silence().silence());
+        Await.until("the second caller told 6 minutes, twice", WAIT,
+                () -> count(second.agiText(), "SAY NUMBER \"6\"") >= 2);
+        assertEquals(2, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        assertEquals(1.0, metric("switchboard_voice_callback_offers_total{outcome=\"accepted\"}"));
+
+        talking.hangUp();
+        Await.until("amy in wrap-up", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
+        amy.post("/api/v1/interactions/" + onlyInteraction("amy").getString("id") + "/complete",
+                new JsonObject().put("disposition", "resolved")).expect(200);
+        Await.until("amy offered the next contact", WAIT,
+                () -> admin.get("/api/v1/agents/amy").json().getString("reservation") != null);
+        assertTrue(admin.get("/api/v1/agents/amy").json().getString("reservation").startsWith(callbackId + "."),
+                "the callback is offered before the second caller");
+        assertTrue(!second.isEnded(), "the second caller still holds");
+        assertEquals("queued", admin.get("/api/v1/interactions/" + interactionOf(second.agiText())).json()
+                .getString("status"));
+        assertEquals(0, metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}"));
+    }
+
+    private static String interactionOf(String agiText) {
+        Matcher m = Pattern.compile("SET VARIABLE \"SB_INTERACTION\" \"([^\"]+)\"").matcher(agiText);
+        assertTrue(m.find(), agiText);
+        return m.group(1);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private Api agent(String id, String extension, JsonObject skills) {
