@@ -252,10 +252,18 @@ public final class VoiceChannel implements RoutingObserver {
     /** Offers of voice interactions ring the agent: the caller's channel is redirected to the agent. */
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
+        java.util.Set<String> offered = new java.util.HashSet<>();
+        events.stream().filter(e -> "offer".equals(e.getString("type")))
+                .forEach(e -> offered.add(e.getString("interaction")));
         for (JsonObject event : events) {
             String type = event.getString("type");
             String channel = event.getString("channel");
-            if ("offer".equals(type) && "voice".equals(channel)) {
+            if ("transferred".equals(type) && "voice".equals(channel) && !offered.contains(event.getString("interaction"))) {
+                // blind transfer with nobody free: the caller goes back on hold (the agent's leg ends with the
+                // Dial); when offered in the same commit, the ring's Redirect moves the caller straight over
+                backOnHold(event.getString("interaction")).onFailure(e -> LOG.warn("could not put {} back on hold: {}",
+                        event.getString("interaction"), e.getMessage()));
+            } else if ("offer".equals(type) && "voice".equals(channel)) {
                 ring(event).onFailure(e -> LOG.warn("could not ring agent {} for {}: {}", event.getString("agent"),
                         event.getString("interaction"), e.getMessage()));
             } else if ("assigned".equals(type) && "callback".equals(channel)) {
@@ -300,14 +308,29 @@ public final class VoiceChannel implements RoutingObserver {
         });
     }
 
+    private Future<Void> backOnHold(String interactionId) {
+        return engine.interaction(interactionId).compose(interaction -> {
+            JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+            AmiLink link = voice == null ? null : linkNamed(voice.getString("asterisk", ""));
+            if (link == null) {
+                return Future.failedFuture("no AMI connection to the call's Asterisk");
+            }
+            return link.send(new RedirectAction(LineText.require("channel", voice.getString("channel")),
+                    settings.holdContext(), "s", 1)).mapEmpty();
+        });
+    }
+
+    private AmiLink linkNamed(String asterisk) {
+        return links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
+    }
+
     /** Hangs up the caller's channel of a voice interaction (agent or supervisor action). */
     public Future<Void> hangup(JsonObject interaction) {
         JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
         if (voice == null) {
             return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call"));
         }
-        AmiLink link = links.stream().filter(l -> l.endpoint().name().equals(voice.getString("asterisk", "")))
-                .findFirst().orElse(null);
+        AmiLink link = linkNamed(voice.getString("asterisk", ""));
         if (link == null) {
             return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
                     "no AMI connection to the call's Asterisk"));
@@ -321,7 +344,7 @@ public final class VoiceChannel implements RoutingObserver {
             return Future.succeededFuture();
         }
         String asterisk = voice.getString("asterisk", "");
-        AmiLink link = links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
+        AmiLink link = linkNamed(asterisk);
         if (link == null) {
             return Future.failedFuture("no AMI connection to '" + asterisk + "'");
         }

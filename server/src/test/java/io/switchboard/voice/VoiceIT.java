@@ -249,6 +249,37 @@ class VoiceIT {
         assertEquals(0, metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}"));
     }
 
+    /**
+     * Amy transfers her caller to the support queue with nobody free: her phone's leg ends, the caller is
+     * back on hold (the hold AGI runs again), and Bob, once available, is rung and talks to the same caller.
+     */
+    @Test
+    void aBlindTransferPutsTheCallerBackOnHoldUntilTheNextAgentAnswers() throws Exception {
+        asterisk.agentPhone("111", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("112", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "111", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230020", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        int holdSessions = caller.agiTranscripts().size();
+
+        amy.post("/api/v1/agents/amy/state", new JsonObject().put("state", "away")).expect(200); // after this call
+        amy.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support")).expect(200);
+        Await.until("amy's leg hung up", WAIT, () -> asterisk.events().matching(e -> "Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/111@agents")).size() >= 1);
+        Await.until("the caller back in the hold context", WAIT, () -> caller.agiTranscripts().size() > holdSessions);
+        assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+        assertTrue(!caller.isEnded(), "the caller is still on the line");
+
+        agent("bob", "112", new JsonObject().put("support", 9));
+        Await.until("bob talking to the same caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob")));
+        JsonObject interaction = onlyInteraction("bob");
+        assertEquals(id, interaction.getString("id"));
+        assertEquals("assigned", interaction.getString("status"));
+        assertTrue(interaction.getJsonArray("history").encode().contains("\"status\":\"transferred\""));
+        assertTrue(!"busy".equals(Agents.state(admin, "amy")), "amy is off the call");
+    }
+
     private static String interactionOf(String agiText) {
         Matcher m = Pattern.compile("SET VARIABLE \"SB_INTERACTION\" \"([^\"]+)\"").matcher(agiText);
         assertTrue(m.find(), agiText);
