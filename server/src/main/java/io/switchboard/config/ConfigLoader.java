@@ -142,6 +142,7 @@ public final class ConfigLoader {
                 new SwitchboardConfig.Voice(list("voice.amiUrls"),
                         text("voice.connectContext", SwitchboardConfig.Voice.DEFAULT_CONNECT_CONTEXT),
                         text("voice.holdContext", SwitchboardConfig.Voice.DEFAULT_HOLD_CONTEXT),
+                        text("voice.onHoldContext", SwitchboardConfig.Voice.DEFAULT_ON_HOLD_CONTEXT),
                         text("voice.outboundContext", SwitchboardConfig.Voice.DEFAULT_OUTBOUND_CONTEXT),
                         configDir.resolve(text("voice.ivrFile", "ivr.yaml")),
                         Duration.ofHours(integer("voice.recontactWindowHours",
@@ -172,8 +173,9 @@ public final class ConfigLoader {
             "routing.timerSweepBatch", "routing.rulesReloadMillis", "priority.lifetimeValuePerPoint",
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
-            "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.outboundContext", "voice.ivrFile",
-            "voice.recontactWindowHours", "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
+            "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.onHoldContext", "voice.outboundContext",
+            "voice.ivrFile", "voice.recontactWindowHours", "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds",
+            "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis");
 
     private SwitchboardConfig.Sla sla(Path configDir) {

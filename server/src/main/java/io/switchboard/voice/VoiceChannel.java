@@ -324,6 +324,73 @@ public final class VoiceChannel implements RoutingObserver {
         return links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
     }
 
+    /**
+     * The agent holds the call: a dual Redirect takes both legs out of their bridge at once (neither is hung
+     * up), the caller to music on hold and the agent's leg to silence, both in voice.onHoldContext.
+     */
+    public Future<JsonObject> hold(JsonObject interaction) {
+        return talking(interaction).compose(call -> store.setIfAbsent(heldKey(call.interactionId()),
+                Long.toString(engine.now())).compose(first -> {
+            if (!first) {
+                return Future.failedFuture(io.switchboard.engine.ApiException.conflict("the call is already on hold"));
+            }
+            RedirectAction redirect = new RedirectAction(call.channel(), call.agentLeg(), settings.onHoldContext(), "s", 1,
+                    settings.onHoldContext(), "agent", 1);
+            return call.link().send(redirect)
+                    .recover(e -> store.getAndDelete(heldKey(call.interactionId())).compose(v -> Future.failedFuture(e)))
+                    .map(r -> new JsonObject().put("status", "on_hold"));
+        }));
+    }
+
+    /** Back from hold: AMI Bridge joins the two legs again; the time on hold is measured for handle time. */
+    public Future<JsonObject> unhold(JsonObject interaction) {
+        return talking(interaction).compose(call -> store.getAndDelete(heldKey(call.interactionId())).compose(since -> {
+            if (since == null) {
+                return Future.failedFuture(io.switchboard.engine.ApiException.conflict("the call is not on hold"));
+            }
+            long heldMs = Math.max(0, engine.now() - Long.parseLong(since));
+            return call.link().send(new org.asteriskjava.manager.action.BridgeAction(call.channel(), call.agentLeg(), false))
+                    .onSuccess(r -> holdTime(interaction.getString("queue")).record(heldMs, TimeUnit.MILLISECONDS))
+                    .map(r -> new JsonObject().put("status", "talking").put("heldSeconds", heldMs / 1000.0));
+        }));
+    }
+
+    private Timer holdTime(String queue) {
+        return Timer.builder("switchboard_hold").description("Time agents held calls (part of handle time), per hold")
+                .tag("queue", queue == null ? "" : queue).register(registry);
+    }
+
+    /** A call being talked on: its caller channel, the agent's leg and the link to their Asterisk. */
+    private record TalkingCall(String interactionId, String channel, String agentLeg, AmiLink link) {
+    }
+
+    private Future<TalkingCall> talking(JsonObject interaction) {
+        JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+        if (voice == null || !"assigned".equals(interaction.getString("status"))) {
+            return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call being talked on"));
+        }
+        AmiLink link = linkNamed(voice.getString("asterisk", ""));
+        if (link == null) {
+            return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
+                    "no AMI connection to the call's Asterisk"));
+        }
+        String id = interaction.getString("id");
+        return store.get(legKey(id)).compose(leg -> leg == null
+                ? Future.failedFuture(io.switchboard.engine.ApiException.conflict("the agent's leg of the call is not known"))
+                : Future.succeededFuture(new TalkingCall(id, LineText.require("channel", voice.getString("channel")),
+                        LineText.require("channel", leg), link)));
+    }
+
+    /** The agent's channel of a connected call (DialEnd's DestChannel), for hold and transfer. */
+    private String legKey(String interactionId) {
+        return store.keys().prefix() + ":voice:" + interactionId + ":leg";
+    }
+
+    /** Set while the agent holds the call: since when (ms). */
+    private String heldKey(String interactionId) {
+        return store.keys().prefix() + ":voice:" + interactionId + ":held";
+    }
+
     /** Hangs up the caller's channel of a voice interaction (agent or supervisor action). */
     public Future<Void> hangup(JsonObject interaction) {
         JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
@@ -412,9 +479,12 @@ public final class VoiceChannel implements RoutingObserver {
             }
             String rsv = interaction.getString("reservationId");
             String agent = interaction.getString("agentId");
-            return "ANSWER".equals(event.getDialStatus())
-                    ? engine.accept(rsv, agent).mapEmpty()
-                    : engine.reject(rsv, agent, "no_answer").mapEmpty();
+            if (!"ANSWER".equals(event.getDialStatus())) {
+                return engine.reject(rsv, agent, "no_answer").mapEmpty();
+            }
+            Future<Void> leg = event.getDestChannel() == null ? Future.succeededFuture()
+                    : store.set(legKey(interaction.getString("id")), event.getDestChannel(), Duration.ofDays(1));
+            return leg.compose(v -> engine.accept(rsv, agent)).mapEmpty();
         }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", event.getUniqueId(), e.getMessage()));
     }
 
@@ -430,10 +500,19 @@ public final class VoiceChannel implements RoutingObserver {
             }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
                 case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
-                case "assigned" -> engine.wrapUp(id, null).mapEmpty();
+                case "assigned" -> engine.wrapUp(id, null).compose(w -> releaseHeldLeg(asterisk, id));
                 default -> Future.succeededFuture();
             });
         }).onFailure(e -> LOG.debug("end of call {} not applied: {}", uniqueId, e.getMessage()));
+    }
+
+    /** A caller who hangs up while held leaves the agent's leg waiting in silence: it is hung up too. */
+    private Future<Void> releaseHeldLeg(String asterisk, String interactionId) {
+        AmiLink link = linkNamed(asterisk);
+        return store.getAndDelete(heldKey(interactionId)).compose(held -> held == null || link == null
+                ? Future.succeededFuture()
+                : store.get(legKey(interactionId)).compose(leg -> leg == null ? Future.succeededFuture()
+                        : link.send(new HangupAction(LineText.require("channel", leg))).mapEmpty()));
     }
 
     /** The unique ids of the calls of one Asterisk that Switchboard is handling. */

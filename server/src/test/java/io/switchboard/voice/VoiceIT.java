@@ -280,6 +280,42 @@ class VoiceIT {
         assertTrue(!"busy".equals(Agents.state(admin, "amy")), "amy is off the call");
     }
 
+    /**
+     * Amy holds her call: both legs leave the bridge together (nobody is hung up), the caller hears music;
+     * unhold bridges the same two channels again and the time on hold is measured.
+     */
+    @Test
+    void anAgentHoldsAndResumesACall() throws Exception {
+        asterisk.agentPhone("113", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "113", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230030", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        amy.post("/api/v1/interactions/" + id + "/unhold", "{}").expect(409);
+
+        amy.post("/api/v1/interactions/" + id + "/hold", "{}").expect(200);
+        Await.until("the caller hears music", WAIT, () -> !asterisk.events().matching(e -> "Newexten".equals(e.name())
+                && caller.agiChannel().equals(e.get("Channel")) && "MusicOnHold".equals(e.get("Application"))).isEmpty());
+        Await.until("amy's leg waits in silence", WAIT, () -> !asterisk.events().matching(e -> "Newexten".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/113@agents") && "Wait".equals(e.get("Application")))
+                .isEmpty());
+        amy.post("/api/v1/interactions/" + id + "/hold", "{}").expect(409);
+        assertEquals(0, asterisk.events().matching(e -> "Hangup".equals(e.name())).size(), "nobody was hung up");
+        assertEquals("busy", Agents.state(admin, "amy"));
+
+        int bridgesBefore = asterisk.events().matching(e -> "BridgeEnter".equals(e.name())).size();
+        JsonObject resumed = amy.post("/api/v1/interactions/" + id + "/unhold", "{}").expect(200).json();
+        assertEquals("talking", resumed.getString("status"));
+        Await.until("the two legs bridged again", WAIT, () -> asterisk.events().matching(e -> "BridgeEnter".equals(e.name())
+                && (caller.agiChannel().equals(e.get("Channel"))
+                        || String.valueOf(e.get("Channel")).startsWith("Local/113@agents"))).size() >= 4);
+        assertTrue(asterisk.events().matching(e -> "BridgeEnter".equals(e.name())).size() >= bridgesBefore + 2);
+        assertEquals(1.0, metric("switchboard_hold_seconds_count{queue=\"support\"}"));
+
+        caller.hangUp();
+        Await.until("wrap-up after the call", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
+    }
+
     private static String interactionOf(String agiText) {
         Matcher m = Pattern.compile("SET VARIABLE \"SB_INTERACTION\" \"([^\"]+)\"").matcher(agiText);
         assertTrue(m.find(), agiText);

@@ -147,6 +147,10 @@ public final class HttpApi {
         router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
         router.post("/api/v1/interactions/:id/hangup").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().hangup(i)).map(v -> new JsonObject().put("status", "hanging_up"))));
+        router.post("/api/v1/interactions/:id/hold").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().hold(i))));
+        router.post("/api/v1/interactions/:id/unhold").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().unhold(i))));
         router.post("/api/v1/agents/:id/dial").handler(ctx -> {
             String agentId = ctx.pathParam("id");
             principal(ctx).requireSelfOrStaff(agentId);

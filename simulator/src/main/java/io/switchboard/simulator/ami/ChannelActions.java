@@ -236,9 +236,8 @@ final class ChannelActions {
             return;
         }
         ctx.success("Dual Redirect successful");
-        pbx.redirect(chan, new DialplanLocation(context, exten, p1));
-        pbx.redirect(chan2, context2.isEmpty() ? new DialplanLocation(context, exten, p1)
-            : new DialplanLocation(context2, exten2, p2));
+        pbx.redirectBoth(chan, new DialplanLocation(context, exten, p1), chan2,
+            context2.isEmpty() ? new DialplanLocation(context, exten, p1) : new DialplanLocation(context2, exten2, p2));
     }
 
     // ------------------------------------------------------------------ Hangup

@@ -132,6 +132,13 @@ final class DialApp implements AppExecution, PairOwner, BridgeOwner {
             pbx.destroyBridge(bridge);
             endVariables();
             pbx.deviceStateQuiet(pair.device(), DeviceState.NOT_INUSE);
+        } else if (pbx.takeDualRedirect(leg) instanceof DialplanLocation legTarget) {
+            // A dual Redirect took both sides: the leg leaves with the caller and runs its own dialplan.
+            pbx.leaveBridge(bridge, dialer);
+            pbx.leaveBridge(bridge, leg);
+            pbx.destroyBridge(bridge);
+            endVariables();
+            pbx.masqueradeIntoPbx(leg, legTarget);
         } else {
             // The caller went away (hangup or redirect): drop out, then hang up the agent's leg.
             pbx.leaveBridge(bridge, dialer);
