@@ -459,33 +459,47 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * After (re)connecting, calls that ended while the link was down are found by asking Asterisk which
-     * channels are up: no call is forgotten, waiting or talking.
+     * After (re)connecting, what happened while the link was down is read from the channels Asterisk has
+     * up: a call that is gone ended (abandoned, or wrap-up), a caller now in a bridge was answered by the
+     * agent whose phone was ringing (its DialEnd was missed). No call is forgotten, waiting or talking.
      */
     private void resync(AmiLink link) {
         String asterisk = link.endpoint().name();
         Future.all(link.liveChannels(), store.members(callsKey(asterisk))).onSuccess(all -> {
-            java.util.Set<String> live = all.resultAt(0);
-            List<String> known = all.resultAt(1);
-            known.stream().filter(id -> !live.contains(id))
-                    .forEach(id -> ended(asterisk, id, "call ended while the AMI link was down"));
+            List<AmiLink.LiveChannel> live = all.resultAt(0);
+            Map<String, AmiLink.LiveChannel> byId = new java.util.HashMap<>();
+            live.forEach(c -> byId.put(c.uniqueId(), c));
+            for (String id : all.<List<String>>resultAt(1)) {
+                AmiLink.LiveChannel caller = byId.get(id);
+                if (caller == null) {
+                    ended(asterisk, id, "call ended while the AMI link was down");
+                } else if (!caller.bridgeId().isEmpty()) {
+                    live.stream().filter(c -> c.bridgeId().equals(caller.bridgeId()) && !c.uniqueId().equals(id))
+                            .findFirst().ifPresent(leg -> dialed(id, "ANSWER", leg.name()));
+                }
+            }
         }).onFailure(e -> LOG.warn("AMI re-sync with {} failed: {}", asterisk, e.getMessage()));
     }
 
     private void dialEnded(DialEndEvent event) {
-        interactionOf(event.getUniqueId()).compose(interaction -> {
+        dialed(event.getUniqueId(), event.getDialStatus(), event.getDestChannel());
+    }
+
+    /** The agent's phone answered (the offer is accepted) or not (refused: ring-no-answer). */
+    private void dialed(String uniqueId, String dialStatus, String agentLeg) {
+        interactionOf(uniqueId).compose(interaction -> {
             if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
                 return Future.succeededFuture();
             }
             String rsv = interaction.getString("reservationId");
             String agent = interaction.getString("agentId");
-            if (!"ANSWER".equals(event.getDialStatus())) {
+            if (!"ANSWER".equals(dialStatus)) {
                 return engine.reject(rsv, agent, "no_answer").mapEmpty();
             }
-            Future<Void> leg = event.getDestChannel() == null ? Future.succeededFuture()
-                    : store.set(legKey(interaction.getString("id")), event.getDestChannel(), Duration.ofDays(1));
+            Future<Void> leg = agentLeg == null ? Future.succeededFuture()
+                    : store.set(legKey(interaction.getString("id")), agentLeg, Duration.ofDays(1));
             return leg.compose(v -> engine.accept(rsv, agent)).mapEmpty();
-        }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", event.getUniqueId(), e.getMessage()));
+        }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
     }
 
     /** The caller's channel is gone: abandoned while waiting, wrap-up after talking. */

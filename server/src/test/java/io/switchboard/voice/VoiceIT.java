@@ -200,6 +200,33 @@ class VoiceIT {
                 () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 0);
         Await.until("counted as abandoned", WAIT,
                 () -> metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+        assertEquals(1.0, metric("switchboard_ami_reconnects_total{asterisk=\"pbx1\"}"));
+    }
+
+    /** The agent's phone is ringing when the link drops and is answered before it is back: assigned on re-sync. */
+    @Test
+    void aCallAnsweredWhileTheAmiLinkIsDownIsAssignedAfterTheReconnect() throws Exception {
+        asterisk.agentPhone("114", PhoneBehavior.answersAfter(Duration.ofSeconds(8), Duration.ofMinutes(10)));
+        agent("amy", "114", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230040", CallerScript.create().press("2"));
+        asterisk.events().await(e -> "DialBegin".equals(e.name()) && caller.agiChannel().equals(e.get("Channel")), WAIT);
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        asterisk.events().await(e -> "DialEnd".equals(e.name()) && caller.agiChannel().equals(e.get("Channel")), WAIT);
+        assertEquals("reserved", offeredStatus("amy"), "the DialEnd was not seen");
+
+        asterisk.startAmi();
+        Await.until("re-synced after the reconnect: amy talking", Duration.ofSeconds(30),
+                () -> "busy".equals(Agents.state(admin, "amy")));
+        assertEquals("assigned", onlyInteraction("amy").getString("status"));
+        assertEquals(1.0, metric("switchboard_ami_reconnects_total{asterisk=\"pbx1\"}"));
+        assertEquals(0, admin.get("/api/v1/agents/amy").json().getInteger("missedOffers"));
+    }
+
+    /** The status of the interaction offered to the agent. */
+    private String offeredStatus(String agentId) {
+        String rsv = admin.get("/api/v1/agents/" + agentId).json().getString("reservation");
+        return admin.get("/api/v1/interactions/" + rsv.substring(0, rsv.lastIndexOf('.'))).json().getString("status");
     }
 
     /**
