@@ -34,6 +34,7 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_AMI_URLS", "voice.amiUrls"),
             Map.entry("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "voice.ewtAnnounceSeconds"),
             Map.entry("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "voice.callbackOfferSeconds"),
+            Map.entry("SWITCHBOARD_CALL_OWNER_TTL_SECONDS", "voice.callOwnerTtlSeconds"),
             Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
@@ -150,7 +151,9 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer("voice.ewtAnnounceSeconds",
                                 SwitchboardConfig.Voice.DEFAULT_EWT_ANNOUNCE.toSeconds(), 0, 3600)),
                         Duration.ofSeconds(integer("voice.callbackOfferSeconds",
-                                SwitchboardConfig.Voice.DEFAULT_CALLBACK_OFFER.toSeconds(), 0, 86_400))),
+                                SwitchboardConfig.Voice.DEFAULT_CALLBACK_OFFER.toSeconds(), 0, 86_400)),
+                        Duration.ofSeconds(integer("voice.callOwnerTtlSeconds",
+                                SwitchboardConfig.Voice.DEFAULT_CALL_OWNER_TTL.toSeconds(), 1, 3600))),
                 sla(configDir),
                 new SwitchboardConfig.Chat(
                         Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
@@ -175,7 +178,7 @@ public final class ConfigLoader {
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.onHoldContext", "voice.outboundContext",
             "voice.ivrFile", "voice.recontactWindowHours", "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds",
-            "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
+            "voice.callOwnerTtlSeconds", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis");
 
     private SwitchboardConfig.Sla sla(Path configDir) {

@@ -9,6 +9,7 @@ import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
+import io.switchboard.store.redis.CallOwnerStore;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.voice.ami.AmiLink;
 import io.switchboard.voice.ivr.CallerLine;
@@ -71,12 +72,14 @@ public final class VoiceChannel implements RoutingObserver {
     private final List<AmiLink> links;
     private final MeterRegistry registry;
     private final StatsService stats;
+    private final CallOwnerStore owners;
+    private long heartbeatTimer = -1;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseDirectory cases,
                         SwitchboardConfig.Voice settings, List<AmiLink> links,
-                        MeterRegistry registry, StatsService stats) {
+                        MeterRegistry registry, StatsService stats, CallOwnerStore owners) {
         this.engine = engine;
         this.store = store;
         this.flow = flow;
@@ -85,6 +88,21 @@ public final class VoiceChannel implements RoutingObserver {
         this.links = List.copyOf(links);
         this.registry = registry;
         this.stats = stats;
+        this.owners = owners;
+    }
+
+    /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
+    public Future<Void> start(io.vertx.core.Vertx vertx) {
+        Duration ttl = settings.callOwnerTtl();
+        heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
+                .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
+        return owners.heartbeat(ttl);
+    }
+
+    /** A clean stop hands this node's calls over at once. */
+    public Future<Void> stop(io.vertx.core.Vertx vertx) {
+        vertx.cancelTimer(heartbeatTimer);
+        return owners.leave();
     }
 
     public SwitchboardConfig.Voice settings() {
@@ -158,6 +176,7 @@ public final class VoiceChannel implements RoutingObserver {
         if (channel == Channel.VOICE) {
             // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns
             await(store.set(callKey(call.uniqueId()), id, Duration.ofDays(1)));
+            await(owners.claim(call.uniqueId()));
             linkFor(call.remoteAddress()).ifPresent(link ->
                     await(store.addMember(callsKey(link.endpoint().name()), call.uniqueId())));
             askedAt.put(id, System.nanoTime());
@@ -487,7 +506,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** The agent's phone answered (the offer is accepted) or not (refused: ring-no-answer). */
     private void dialed(String uniqueId, String dialStatus, String agentLeg) {
-        interactionOf(uniqueId).compose(interaction -> {
+        ownedInteraction(uniqueId, "dial_end").compose(interaction -> {
             if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
                 return Future.succeededFuture();
             }
@@ -504,7 +523,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** The caller's channel is gone: abandoned while waiting, wrap-up after talking. */
     private void ended(String asterisk, String uniqueId, String reason) {
-        interactionOf(uniqueId).compose(interaction -> {
+        ownedInteraction(uniqueId, "hangup").compose(interaction -> {
             if (interaction == null) {
                 return Future.succeededFuture();
             }
@@ -532,6 +551,24 @@ public final class VoiceChannel implements RoutingObserver {
     /** The unique ids of the calls of one Asterisk that Switchboard is handling. */
     private String callsKey(String asterisk) {
         return store.keys().prefix() + ":calls:" + asterisk;
+    }
+
+    /**
+     * The interaction of a call this node owns (taking it over from a node that died), or null: every
+     * node sees every AMI event, and only the owner acts, so each event is applied once.
+     */
+    private Future<JsonObject> ownedInteraction(String uniqueId, String event) {
+        return interactionOf(uniqueId).compose(interaction -> interaction == null ? Future.succeededFuture()
+                : owners.owns(uniqueId).map(mine -> {
+                    callEvents(event, mine ? "applied" : "not_owner").increment();
+                    return mine ? interaction : null;
+                }));
+    }
+
+    private Counter callEvents(String event, String outcome) {
+        return Counter.builder("switchboard_voice_call_events")
+                .description("AMI events of Switchboard's calls: applied by this node (the call's owner) or left to the owner")
+                .tag("event", event).tag("outcome", outcome).register(registry);
     }
 
     private Future<JsonObject> interactionOf(String uniqueId) {

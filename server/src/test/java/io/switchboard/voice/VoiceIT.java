@@ -39,11 +39,15 @@ class VoiceIT {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private SimulatedAsterisk asterisk;
+    private TestRedis redis;
+    private String prefix;
     private TestNode node;
     private Api admin;
 
     @BeforeEach
     void start(TestRedis redis) throws IOException {
+        this.redis = redis;
+        this.prefix = redis.newPrefix();
         int agiPort = freePort();
         String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
                 .replace("PJSIP/${EXTEN}@trunk", "Local/${EXTEN}@customers")
@@ -52,20 +56,27 @@ class VoiceIT {
         asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
                 .sounds(SoundLibrary.all(Duration.ofMillis(300)))
                 .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
-        node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
-                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
-                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
-                // announcements every 20 s (2 s of test time) and callbacks offered above 2 minutes' wait
-                .env("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "20").env("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "120")
-                .start();
+        node = node(agiPort).start();
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
                 .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
     }
 
+    /** A node on the test's Redis prefix and simulator; the simulator's AGI goes to {@code agiPort}. */
+    private TestNode.Builder node(int agiPort) {
+        return TestNode.on(redis, prefix).rules(Repo.root().resolve("routing-rules"))
+                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
+                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
+                // announcements every 20 s (2 s of test time) and callbacks offered above 2 minutes' wait
+                .env("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "20").env("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "120")
+                .env("SWITCHBOARD_CALL_OWNER_TTL_SECONDS", "3");
+    }
+
     @AfterEach
     void stop() {
-        node.close();
+        if (node != null) {
+            node.close();
+        }
         asterisk.close();
     }
 
@@ -223,6 +234,53 @@ class VoiceIT {
         assertEquals(0, admin.get("/api/v1/agents/amy").json().getInteger("missedOffers"));
     }
 
+    /**
+     * Two nodes share one Asterisk; node A ran the caller's IVR, so it owns the call. Both see every AMI
+     * event, only A acts on it: the DialEnd and the Hangup are each applied once, and left once by B.
+     */
+    @Test
+    void withTwoNodesOnOneAsteriskEachEventIsActedOnOnce() throws Exception {
+        try (TestNode other = node(0).start()) {
+            Api b = other.api();
+            Await.until("node B's AMI connected", WAIT,
+                    () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
+            asterisk.agentPhone("115", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+            agent("amy", "115", new JsonObject().put("support", 9));
+            SimulatedCall caller = call("15551230050", CallerScript.create().press("2"));
+            Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+            caller.hangUp();
+            Await.until("amy in wrap-up", WAIT, () -> "wrap_up".equals(Agents.state(b, "amy")));
+            Await.until("both nodes saw the hang-up", WAIT, () -> metric(b,
+                    "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"not_owner\"}") == 1.0);
+            for (String event : new String[] {"dial_end", "hangup"}) {
+                String applied = "switchboard_voice_call_events_total{event=\"" + event + "\",outcome=\"applied\"}";
+                String left = "switchboard_voice_call_events_total{event=\"" + event + "\",outcome=\"not_owner\"}";
+                assertEquals(1.0, metric(applied), "node A, the owner, applied the " + event);
+                assertEquals(0.0, metric(b, applied), "node B did not");
+                assertEquals(1.0, metric(b, left), "node B left the " + event + " to its owner");
+            }
+        }
+    }
+
+    /** The owner of a waiting call stops: the other node takes the call over at its next event. */
+    @Test
+    void whenTheOwnerStopsAnotherNodeTakesItsCallsOver() throws Exception {
+        try (TestNode other = node(0).start()) {
+            Api b = other.api();
+            Await.until("node B's AMI connected", WAIT,
+                    () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
+            SimulatedCall caller = call("15551230051", CallerScript.create().press("2"));
+            Await.until("queued", WAIT, () -> b.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+            node.close();
+            node = null;
+            caller.hangUp();
+            Await.until("abandoned, by node B", WAIT, () -> metric(b,
+                    "switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+            assertEquals(0, b.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+            assertEquals(1.0, metric(b, "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"applied\"}"));
+        }
+    }
+
     /** The status of the interaction offered to the agent. */
     private String offeredStatus(String agentId) {
         String rsv = admin.get("/api/v1/agents/" + agentId).json().getString("reservation");
@@ -373,7 +431,11 @@ class VoiceIT {
     }
 
     private double metric(String series) {
-        return admin.get("/metrics").body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        return metric(admin, series);
+    }
+
+    private static double metric(Api api, String series) {
+        return api.get("/metrics").body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 
