@@ -144,6 +144,7 @@ public final class ConfigLoader {
                         text("voice.connectContext", SwitchboardConfig.Voice.DEFAULT_CONNECT_CONTEXT),
                         text("voice.holdContext", SwitchboardConfig.Voice.DEFAULT_HOLD_CONTEXT),
                         text("voice.onHoldContext", SwitchboardConfig.Voice.DEFAULT_ON_HOLD_CONTEXT),
+                        text("voice.consultContext", SwitchboardConfig.Voice.DEFAULT_CONSULT_CONTEXT),
                         text("voice.outboundContext", SwitchboardConfig.Voice.DEFAULT_OUTBOUND_CONTEXT),
                         configDir.resolve(text("voice.ivrFile", "ivr.yaml")),
                         Duration.ofHours(integer("voice.recontactWindowHours",
@@ -176,8 +177,8 @@ public final class ConfigLoader {
             "routing.timerSweepBatch", "routing.rulesReloadMillis", "priority.lifetimeValuePerPoint",
             "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
-            "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.onHoldContext", "voice.outboundContext",
-            "voice.ivrFile", "voice.recontactWindowHours", "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds",
+            "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.onHoldContext", "voice.consultContext",
+            "voice.outboundContext",            "voice.ivrFile", "voice.recontactWindowHours", "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds",
             "voice.callOwnerTtlSeconds", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis");
 

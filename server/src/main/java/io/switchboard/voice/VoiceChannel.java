@@ -12,6 +12,7 @@ import io.switchboard.routing.InteractionRequest;
 import io.switchboard.store.redis.CallOwnerStore;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.voice.ami.AmiLink;
+import io.switchboard.voice.ami.CancelAtxferAction;
 import io.switchboard.voice.ivr.CallerLine;
 import io.switchboard.voice.ivr.CaseDirectory;
 import io.switchboard.voice.ivr.IvrFlow;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class VoiceChannel implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(VoiceChannel.class);
     private static final Pattern EXTENSION = Pattern.compile("^[^/]+/([^@/;]+)");
+    /** A number Switchboard dials out: only digits, '+', '*' and '#' ever reach AMI. */
+    private static final Pattern DIALABLE = Pattern.compile("\\+?[0-9*#]{2,20}");
 
     /**
      * A call as the AGI session presents it. callerName is already cleaned of control characters.
@@ -74,6 +77,7 @@ public final class VoiceChannel implements RoutingObserver {
     private final StatsService stats;
     private final CallOwnerStore owners;
     private long heartbeatTimer = -1;
+    private io.vertx.core.Vertx vertx;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -93,6 +97,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
     public Future<Void> start(io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         Duration ttl = settings.callOwnerTtl();
         heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
                 .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
@@ -305,7 +310,7 @@ public final class VoiceChannel implements RoutingObserver {
      * {@code voice.outboundContext}. Only digits, '+', '*' and '#' pass: nothing else reaches AMI.
      */
     public Future<Void> dial(String agentId, String number, String label) {
-        if (!number.matches("\\+?[0-9*#]{2,20}")) {
+        if (!DIALABLE.matcher(number).matches()) {
             return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
                     "number must be 2-20 digits, optionally starting with +"));
         }
@@ -374,6 +379,108 @@ public final class VoiceChannel implements RoutingObserver {
         }));
     }
 
+    /**
+     * Warm transfer, step 1: AMI Atxfer on the agent's leg dials the target (an agent's extension through
+     * voice.consultContext, or a number through voice.outboundContext); the caller hears music while the
+     * two consult. Then {@link #completeConsult} or {@link #cancelConsult}.
+     */
+    public Future<JsonObject> consult(JsonObject interaction, String agentId, String number) {
+        if ((agentId == null) == (number == null)) {
+            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest("give exactly one of 'agentId' or 'number'"));
+        }
+        if (number != null && !DIALABLE.matcher(number).matches()) {
+            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
+                    "number must be 2-20 digits, optionally starting with +"));
+        }
+        Future<String> extension = agentId == null ? Future.succeededFuture(number.replace("+", ""))
+                : engine.agent(agentId).map(agent -> extension(agent.getString("endpoint", "")));
+        String context = agentId == null ? settings.outboundContext() : settings.consultContext();
+        String target = agentId == null ? "number:" + number : "agent:" + agentId;
+        return Future.all(talking(interaction), extension).compose(all -> {
+            TalkingCall call = all.resultAt(0);
+            org.asteriskjava.manager.action.AtxferAction atxfer = new org.asteriskjava.manager.action.AtxferAction(
+                    call.agentLeg(), context, LineText.require("extension", all.resultAt(1)), 1);
+            return store.setIfAbsent(consultKey(call.interactionId()), target).compose(first -> first
+                    ? call.link().send(atxfer).recover(e -> store.getAndDelete(consultKey(call.interactionId()))
+                            .compose(v -> Future.failedFuture(e)))
+                    : Future.failedFuture(io.switchboard.engine.ApiException.conflict("already consulting")));
+        }).map(r -> new JsonObject().put("status", "consulting").put("target", target));
+    }
+
+    /**
+     * Warm transfer, step 2: the agent's leg hangs up, which completes the attended transfer in Asterisk
+     * (the target takes its place with the caller). An agent target then gets the interaction through
+     * routing, accepted at once when offered (its phone is already on the call); a number ends the
+     * contact for Switchboard (wrap-up).
+     */
+    public Future<JsonObject> completeConsult(JsonObject interaction, String actor) {
+        return talking(interaction).compose(call -> store.get(consultKey(call.interactionId())).compose(target -> {
+            if (target == null) {
+                return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not consulting"));
+            }
+            Future<JsonObject> routed = target.startsWith("agent:")
+                    ? engine.transferToAgent(call.interactionId(), target.substring("agent:".length()), actor)
+                    : store.getAndDelete(consultKey(call.interactionId()))
+                            .compose(v -> engine.wrapUp(call.interactionId(), actor));
+            return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed)
+                    .map(r -> new JsonObject().put("status", "transferred").put("target", target));
+        }));
+    }
+
+    /** Warm transfer abandoned: AMI CancelAtxfer ends the target's leg; the agent is back with the caller. */
+    public Future<JsonObject> cancelConsult(JsonObject interaction) {
+        return talking(interaction).compose(call -> store.getAndDelete(consultKey(call.interactionId())).compose(target ->
+                target == null ? Future.failedFuture(io.switchboard.engine.ApiException.conflict("not consulting"))
+                        : call.link().send(new CancelAtxferAction(call.agentLeg()))
+                                .map(r -> new JsonObject().put("status", "talking"))));
+    }
+
+    /** While a warm transfer consults: its target ("agent:id" or "number:digits"). */
+    private String consultKey(String interactionId) {
+        return store.keys().prefix() + ":voice:" + interactionId + ":consult";
+    }
+
+    /**
+     * The offer of a warm transfer's completion to its target agent: that agent's phone is already
+     * bridged with the caller, so the offer is accepted instead of ringing, and the new agent leg is
+     * learnt for hold and further transfers.
+     */
+    private Future<Boolean> acceptTransferred(JsonObject offer, AmiLink link, String channel) {
+        String id = offer.getString("interaction");
+        return store.getAndDelete(consultKey(id)).compose(target -> {
+            if (!("agent:" + offer.getString("agent")).equals(target)) {
+                return Future.succeededFuture(false);
+            }
+            return store.getAndDelete(legKey(id)).compose(oldLeg -> {
+                learnLeg(id, link, channel, oldLeg, LEG_LOOKUPS);
+                return engine.accept(offer.getString("reservation"), offer.getString("agent"));
+            }).map(true);
+        });
+    }
+
+    private static final int LEG_LOOKUPS = 20;
+
+    /**
+     * The caller's new bridge peer after a transfer completed: Asterisk swaps the legs right after the
+     * transferer hangs up (and may optimise Local channels away), so its channels are read until the peer
+     * is there, every 100 ms for up to 2 s.
+     */
+    private void learnLeg(String interactionId, AmiLink link, String channel, String oldLeg, int lookups) {
+        link.liveChannels().onSuccess(live -> {
+            String bridge = live.stream().filter(c -> c.name().equals(channel)).map(AmiLink.LiveChannel::bridgeId)
+                    .findFirst().orElse("");
+            java.util.Optional<AmiLink.LiveChannel> peer = live.stream().filter(c -> !bridge.isEmpty()
+                    && c.bridgeId().equals(bridge) && !c.name().equals(channel) && !c.name().equals(oldLeg)).findFirst();
+            if (peer.isPresent()) {
+                store.set(legKey(interactionId), peer.get().name(), Duration.ofDays(1));
+            } else if (lookups > 1) {
+                vertx.setTimer(100, t -> learnLeg(interactionId, link, channel, oldLeg, lookups - 1));
+            } else {
+                LOG.warn("no agent leg found for {} after its transfer: hold will not be possible", interactionId);
+            }
+        });
+    }
+
     private Timer holdTime(String queue) {
         return Timer.builder("switchboard_hold").description("Time agents held calls (part of handle time), per hold")
                 .tag("queue", queue == null ? "" : queue).register(registry);
@@ -436,9 +543,11 @@ public final class VoiceChannel implements RoutingObserver {
         }
         // the offer carries the agent's endpoint: no read between the offer and the ring
         String extension = extension(offer.getString("endpoint", ""));
-        RedirectAction redirect = new RedirectAction(LineText.require("channel", voice.getString("channel")),
-                settings.connectContext(), LineText.require("extension", extension), 1);
-        return link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer));
+        String channel = LineText.require("channel", voice.getString("channel"));
+        RedirectAction redirect = new RedirectAction(channel, settings.connectContext(),
+                LineText.require("extension", extension), 1);
+        return acceptTransferred(offer, link, channel).compose(accepted -> accepted ? Future.<Void>succeededFuture()
+                : link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer)));
     }
 
     /**

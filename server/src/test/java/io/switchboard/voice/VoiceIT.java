@@ -281,6 +281,59 @@ class VoiceIT {
         }
     }
 
+    /**
+     * Warm transfer: Amy consults Bob (Atxfer) and cancels (CancelAtxfer: Bob's leg ends, Amy keeps the
+     * caller); she consults again and completes by hanging up her leg: Bob is with the caller, the
+     * interaction is his (accepted without ringing him again), and he can hold the call.
+     */
+    @Test
+    void aWarmTransferConsultsTheNextAgentThenHandsTheCallerOver() throws Exception {
+        asterisk.agentPhone("117", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("118", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "117", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230060", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        Api bob = agent("bob", "118", new JsonObject().put("support", 9));
+        String id = onlyInteraction("amy").getString("id");
+        String consult = "/api/v1/interactions/" + id + "/consult";
+        amy.post(consult, new JsonObject().put("number", "\r\nAction: Hangup")).expect(400);
+        amy.post(consult + "/complete", "{}").expect(409);
+
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(200);
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(409);
+        Await.until("bob answered the consultation", WAIT, () -> bobsLegs(e -> "DialEnd".equals(e.name())
+                && "ANSWER".equals(e.get("DialStatus"))) == 1);
+        amy.post(consult + "/cancel", "{}").expect(200);
+        Await.until("bob's consultation leg hung up", WAIT, () -> bobsLegs(e -> "Hangup".equals(e.name())) >= 1);
+        assertEquals("amy", admin.get("/api/v1/interactions/" + id).json().getString("agentId"));
+        assertTrue(!caller.isEnded());
+
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(200);
+        Await.until("bob answered again", WAIT, () -> bobsLegs(e -> "DialEnd".equals(e.name())
+                && "ANSWER".equals(e.get("DialStatus"))) == 2);
+        amy.post(consult + "/complete", "{}").expect(200);
+        Await.until("bob talking to the caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob")));
+        JsonObject interaction = onlyInteraction("bob");
+        assertEquals(id, interaction.getString("id"));
+        assertEquals("assigned", interaction.getString("status"));
+        assertTrue(!"busy".equals(Agents.state(admin, "amy")), "amy left the call");
+        assertTrue(asterisk.events().matching(e -> "BridgeEnter".equals(e.name()) && String.valueOf(e.get("Channel"))
+                .startsWith("Local/118@switchboard-consult")).size() >= 1, "bob's leg joined the caller");
+        assertEquals(0, asterisk.events().matching(e -> "DialBegin".equals(e.name())
+                && caller.agiChannel().equals(e.get("Channel")) && "118".equals(e.get("DestExten"))).size(),
+                "bob was not rung through the connect context");
+        Await.until("bob can hold the call (his leg is known)", WAIT,
+                () -> bob.post("/api/v1/interactions/" + id + "/hold", "{}").status() == 200);
+        assertTrue(!caller.isEnded());
+    }
+
+    /** Events of the consultation legs dialled to Bob's extension through the consult context. */
+    private int bobsLegs(java.util.function.Predicate<io.switchboard.simulator.event.ManagerEvent> filter) {
+        return asterisk.events().matching(e -> filter.test(e) && (String.valueOf(e.get("DestChannel"))
+                .startsWith("Local/118@switchboard-consult") || ("Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/118@switchboard-consult")))).size();
+    }
+
     /** The status of the interaction offered to the agent. */
     private String offeredStatus(String agentId) {
         String rsv = admin.get("/api/v1/agents/" + agentId).json().getString("reservation");

@@ -151,6 +151,15 @@ public final class HttpApi {
                 .compose(i -> voice().hold(i))));
         router.post("/api/v1/interactions/:id/unhold").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().unhold(i))));
+        router.post("/api/v1/interactions/:id/consult").handler(ctx -> {
+            JsonObject body = body(ctx);
+            reply(ctx, ownInteraction(ctx).compose(i -> voice().consult(i, body.getString("agentId"),
+                    body.getString("number"))));
+        });
+        router.post("/api/v1/interactions/:id/consult/complete").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().completeConsult(i, actor(ctx)))));
+        router.post("/api/v1/interactions/:id/consult/cancel").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().cancelConsult(i))));
         router.post("/api/v1/agents/:id/dial").handler(ctx -> {
             String agentId = ctx.pathParam("id");
             principal(ctx).requireSelfOrStaff(agentId);

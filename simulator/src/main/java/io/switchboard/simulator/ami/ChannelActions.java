@@ -462,6 +462,26 @@ final class ChannelActions {
         pbx.attendedTransfer(chan, exten, ctx.header("Context"));
     }
 
+    /** CancelAtxfer (Asterisk 17+): abandons the attended transfer the channel is consulting in. */
+    static void cancelAtxfer(ActionContext ctx) {
+        Pbx pbx = ctx.pbx();
+        String name = ctx.header("Channel");
+        if (name.isEmpty()) {
+            ctx.error("No channel specified");
+            return;
+        }
+        Channel chan = pbx.find(name);
+        if (chan == null) {
+            ctx.error("Channel specified does not exist");
+            return;
+        }
+        if (!pbx.cancelAttendedTransfer(chan)) {
+            ctx.error("No active attended transfer on channel");
+            return;
+        }
+        ctx.success("CancelAtxfer successfully queued");
+    }
+
     static void bridge(ActionContext ctx) {
         Pbx pbx = ctx.pbx();
         String a = ctx.header("Channel1");

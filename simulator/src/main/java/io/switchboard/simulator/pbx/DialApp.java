@@ -94,6 +94,8 @@ final class DialApp implements AppExecution, PairOwner, BridgeOwner {
         pbx.deviceStateQuiet(p.device(), DeviceState.INUSE);
         leg.exten("");
         pbx.publish(Events.dialEnd(dialer, leg, "ANSWER"));
+        // app_dial answers a calling channel that is not up yet (e.g. a Local ;2 dialled by Atxfer)
+        pbx.answer(dialer);
         bridge = pbx.createBridge();
         pbx.publish(Events.newexten(leg, "AppDial", "(Outgoing Line)"));
         pbx.enterBridge(bridge, leg);

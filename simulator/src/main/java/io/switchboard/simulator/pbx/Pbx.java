@@ -43,6 +43,7 @@ public final class Pbx {
     private final QueueEngine queueEngine;
     private final Map<String, DeviceState> deviceStates = new HashMap<>();
     private final Map<Channel, DialplanLocation> dualRedirects = new HashMap<>();
+    private final Map<Channel, AttendedTransfer> consultations = new HashMap<>();
     private final long startEpoch;
     private long uniqueSeq;
     private long localSeq;
@@ -695,6 +696,24 @@ public final class Pbx {
     /** AMI Bridge: takes two channels out of what they are doing and bridges them. */
     public void bridge(Channel a, Channel b) {
         new ActionBridge(this, a, b).start();
+    }
+
+    /** Attended transfers in their consultation, by the transferring channel. */
+    Map<Channel, AttendedTransfer> consultations() {
+        return consultations;
+    }
+
+    /** AMI CancelAtxfer: false when the channel is not consulting in an attended transfer. */
+    public boolean cancelAttendedTransfer(Channel transferer) {
+        AttendedTransfer transfer = consultations.get(transferer);
+        if (transfer == null && transferer.localPeer() != null) {
+            transfer = consultations.get(transferer.localPeer());
+        }
+        if (transfer == null) {
+            return false;
+        }
+        transfer.cancel();
+        return true;
     }
 
     /** AMI Atxfer on a bridged channel. */
