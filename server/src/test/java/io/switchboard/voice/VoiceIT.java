@@ -371,6 +371,8 @@ class VoiceIT {
         Await.until("the second caller told 6 minutes, twice", WAIT,
                 () -> count(second.agiText(), "SAY NUMBER \"6\"") >= 2);
         assertEquals(2, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        JsonObject waiting = admin.get("/api/v1/interactions/" + interactionOf(second.agiText())).json();
+        assertEquals(360.0, waiting.getDouble("estimatedWaitSeconds"), "served over the API as it is told");
         assertEquals(1.0, metric("switchboard_voice_callback_offers_total{outcome=\"accepted\"}"));
 
         talking.hangUp();

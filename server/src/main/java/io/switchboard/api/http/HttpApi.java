@@ -117,7 +117,7 @@ public final class HttpApi {
         router.post("/api/v1/agents/:id/state").handler(this::agentState);
 
         router.post("/api/v1/interactions").handler(this::createInteraction);
-        router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
+        router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx).compose(this::withWait)));
         router.get("/api/v1/interactions/:id/email").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(json -> email.message(json.getString("id"))).map(message -> {
                     if (message.isEmpty()) {
@@ -341,6 +341,16 @@ public final class HttpApi {
             }
             return json;
         });
+    }
+
+    /** A waiting interaction's estimated wait at its position (the one formula of /stats/realtime). */
+    private Future<JsonObject> withWait(JsonObject interaction) {
+        Integer position = interaction.getInteger("position");
+        if (position == null) {
+            return Future.succeededFuture(interaction);
+        }
+        return stats.estimatedWait(interaction.getString("queue"), position)
+                .map(wait -> interaction.put("estimatedWaitSeconds", wait));
     }
 
     private void cancel(RoutingContext ctx) {
