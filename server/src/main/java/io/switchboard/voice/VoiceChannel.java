@@ -12,7 +12,6 @@ import io.switchboard.routing.InteractionRequest;
 import io.switchboard.store.redis.CallOwnerStore;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.voice.ami.AmiLink;
-import io.switchboard.voice.ami.CancelAtxferAction;
 import io.switchboard.voice.ivr.CallerLine;
 import io.switchboard.voice.ivr.CaseDirectory;
 import io.switchboard.voice.ivr.IvrFlow;
@@ -48,7 +47,7 @@ public final class VoiceChannel implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(VoiceChannel.class);
     private static final Pattern EXTENSION = Pattern.compile("^[^/]+/([^@/;]+)");
     /** A number Switchboard dials out: only digits, '+', '*' and '#' ever reach AMI. */
-    private static final Pattern DIALABLE = Pattern.compile("\\+?[0-9*#]{2,20}");
+    static final Pattern DIALABLE = Pattern.compile("\\+?[0-9*#]{2,20}");
 
     /**
      * A call as the AGI session presents it. callerName is already cleaned of control characters.
@@ -77,7 +76,7 @@ public final class VoiceChannel implements RoutingObserver {
     private final StatsService stats;
     private final CallOwnerStore owners;
     private long heartbeatTimer = -1;
-    private io.vertx.core.Vertx vertx;
+    private CallControl calls;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -97,7 +96,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
     public Future<Void> start(io.vertx.core.Vertx vertx) {
-        this.vertx = vertx;
+        calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
         Duration ttl = settings.callOwnerTtl();
         heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
                 .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
@@ -108,6 +107,11 @@ public final class VoiceChannel implements RoutingObserver {
     public Future<Void> stop(io.vertx.core.Vertx vertx) {
         vertx.cancelTimer(heartbeatTimer);
         return owners.leave();
+    }
+
+    /** Hold, unhold and warm transfer of connected calls (the agent's call control). */
+    public CallControl calls() {
+        return calls;
     }
 
     public SwitchboardConfig.Voice settings() {
@@ -348,175 +352,6 @@ public final class VoiceChannel implements RoutingObserver {
         return links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
     }
 
-    /**
-     * The agent holds the call: a dual Redirect takes both legs out of their bridge at once (neither is hung
-     * up), the caller to music on hold and the agent's leg to silence, both in voice.onHoldContext.
-     */
-    public Future<JsonObject> hold(JsonObject interaction) {
-        return talking(interaction).compose(call -> store.setIfAbsent(heldKey(call.interactionId()),
-                Long.toString(engine.now())).compose(first -> {
-            if (!first) {
-                return Future.failedFuture(io.switchboard.engine.ApiException.conflict("the call is already on hold"));
-            }
-            RedirectAction redirect = new RedirectAction(call.channel(), call.agentLeg(), settings.onHoldContext(), "s", 1,
-                    settings.onHoldContext(), "agent", 1);
-            return call.link().send(redirect)
-                    .recover(e -> store.getAndDelete(heldKey(call.interactionId())).compose(v -> Future.failedFuture(e)))
-                    .map(r -> new JsonObject().put("status", "on_hold"));
-        }));
-    }
-
-    /** Back from hold: AMI Bridge joins the two legs again; the time on hold is measured for handle time. */
-    public Future<JsonObject> unhold(JsonObject interaction) {
-        return talking(interaction).compose(call -> store.getAndDelete(heldKey(call.interactionId())).compose(since -> {
-            if (since == null) {
-                return Future.failedFuture(io.switchboard.engine.ApiException.conflict("the call is not on hold"));
-            }
-            long heldMs = Math.max(0, engine.now() - Long.parseLong(since));
-            return call.link().send(new org.asteriskjava.manager.action.BridgeAction(call.channel(), call.agentLeg(), false))
-                    .onSuccess(r -> holdTime(interaction.getString("queue")).record(heldMs, TimeUnit.MILLISECONDS))
-                    .map(r -> new JsonObject().put("status", "talking").put("heldSeconds", heldMs / 1000.0));
-        }));
-    }
-
-    /**
-     * Warm transfer, step 1: AMI Atxfer on the agent's leg dials the target (an agent's extension through
-     * voice.consultContext, or a number through voice.outboundContext); the caller hears music while the
-     * two consult. Then {@link #completeConsult} or {@link #cancelConsult}.
-     */
-    public Future<JsonObject> consult(JsonObject interaction, String agentId, String number) {
-        if ((agentId == null) == (number == null)) {
-            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest("give exactly one of 'agentId' or 'number'"));
-        }
-        if (number != null && !DIALABLE.matcher(number).matches()) {
-            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
-                    "number must be 2-20 digits, optionally starting with +"));
-        }
-        Future<String> extension = agentId == null ? Future.succeededFuture(number.replace("+", ""))
-                : engine.agent(agentId).map(agent -> extension(agent.getString("endpoint", "")));
-        String context = agentId == null ? settings.outboundContext() : settings.consultContext();
-        String target = agentId == null ? "number:" + number : "agent:" + agentId;
-        return Future.all(talking(interaction), extension).compose(all -> {
-            TalkingCall call = all.resultAt(0);
-            org.asteriskjava.manager.action.AtxferAction atxfer = new org.asteriskjava.manager.action.AtxferAction(
-                    call.agentLeg(), context, LineText.require("extension", all.resultAt(1)), 1);
-            return store.setIfAbsent(consultKey(call.interactionId()), target).compose(first -> first
-                    ? call.link().send(atxfer).recover(e -> store.getAndDelete(consultKey(call.interactionId()))
-                            .compose(v -> Future.failedFuture(e)))
-                    : Future.failedFuture(io.switchboard.engine.ApiException.conflict("already consulting")));
-        }).map(r -> new JsonObject().put("status", "consulting").put("target", target));
-    }
-
-    /**
-     * Warm transfer, step 2: the agent's leg hangs up, which completes the attended transfer in Asterisk
-     * (the target takes its place with the caller). An agent target then gets the interaction through
-     * routing, accepted at once when offered (its phone is already on the call); a number ends the
-     * contact for Switchboard (wrap-up).
-     */
-    public Future<JsonObject> completeConsult(JsonObject interaction, String actor) {
-        return talking(interaction).compose(call -> store.get(consultKey(call.interactionId())).compose(target -> {
-            if (target == null) {
-                return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not consulting"));
-            }
-            Future<JsonObject> routed = target.startsWith("agent:")
-                    ? engine.transferToAgent(call.interactionId(), target.substring("agent:".length()), actor)
-                    : store.getAndDelete(consultKey(call.interactionId()))
-                            .compose(v -> engine.wrapUp(call.interactionId(), actor));
-            return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed)
-                    .map(r -> new JsonObject().put("status", "transferred").put("target", target));
-        }));
-    }
-
-    /** Warm transfer abandoned: AMI CancelAtxfer ends the target's leg; the agent is back with the caller. */
-    public Future<JsonObject> cancelConsult(JsonObject interaction) {
-        return talking(interaction).compose(call -> store.getAndDelete(consultKey(call.interactionId())).compose(target ->
-                target == null ? Future.failedFuture(io.switchboard.engine.ApiException.conflict("not consulting"))
-                        : call.link().send(new CancelAtxferAction(call.agentLeg()))
-                                .map(r -> new JsonObject().put("status", "talking"))));
-    }
-
-    /** While a warm transfer consults: its target ("agent:id" or "number:digits"). */
-    private String consultKey(String interactionId) {
-        return store.keys().prefix() + ":voice:" + interactionId + ":consult";
-    }
-
-    /**
-     * The offer of a warm transfer's completion to its target agent: that agent's phone is already
-     * bridged with the caller, so the offer is accepted instead of ringing, and the new agent leg is
-     * learnt for hold and further transfers.
-     */
-    private Future<Boolean> acceptTransferred(JsonObject offer, AmiLink link, String channel) {
-        String id = offer.getString("interaction");
-        return store.getAndDelete(consultKey(id)).compose(target -> {
-            if (!("agent:" + offer.getString("agent")).equals(target)) {
-                return Future.succeededFuture(false);
-            }
-            return store.getAndDelete(legKey(id)).compose(oldLeg -> {
-                learnLeg(id, link, channel, oldLeg, LEG_LOOKUPS);
-                return engine.accept(offer.getString("reservation"), offer.getString("agent"));
-            }).map(true);
-        });
-    }
-
-    private static final int LEG_LOOKUPS = 20;
-
-    /**
-     * The caller's new bridge peer after a transfer completed: Asterisk swaps the legs right after the
-     * transferer hangs up (and may optimise Local channels away), so its channels are read until the peer
-     * is there, every 100 ms for up to 2 s.
-     */
-    private void learnLeg(String interactionId, AmiLink link, String channel, String oldLeg, int lookups) {
-        link.liveChannels().onSuccess(live -> {
-            String bridge = live.stream().filter(c -> c.name().equals(channel)).map(AmiLink.LiveChannel::bridgeId)
-                    .findFirst().orElse("");
-            java.util.Optional<AmiLink.LiveChannel> peer = live.stream().filter(c -> !bridge.isEmpty()
-                    && c.bridgeId().equals(bridge) && !c.name().equals(channel) && !c.name().equals(oldLeg)).findFirst();
-            if (peer.isPresent()) {
-                store.set(legKey(interactionId), peer.get().name(), Duration.ofDays(1));
-            } else if (lookups > 1) {
-                vertx.setTimer(100, t -> learnLeg(interactionId, link, channel, oldLeg, lookups - 1));
-            } else {
-                LOG.warn("no agent leg found for {} after its transfer: hold will not be possible", interactionId);
-            }
-        });
-    }
-
-    private Timer holdTime(String queue) {
-        return Timer.builder("switchboard_hold").description("Time agents held calls (part of handle time), per hold")
-                .tag("queue", queue == null ? "" : queue).register(registry);
-    }
-
-    /** A call being talked on: its caller channel, the agent's leg and the link to their Asterisk. */
-    private record TalkingCall(String interactionId, String channel, String agentLeg, AmiLink link) {
-    }
-
-    private Future<TalkingCall> talking(JsonObject interaction) {
-        JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
-        if (voice == null || !"assigned".equals(interaction.getString("status"))) {
-            return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call being talked on"));
-        }
-        AmiLink link = linkNamed(voice.getString("asterisk", ""));
-        if (link == null) {
-            return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
-                    "no AMI connection to the call's Asterisk"));
-        }
-        String id = interaction.getString("id");
-        return store.get(legKey(id)).compose(leg -> leg == null
-                ? Future.failedFuture(io.switchboard.engine.ApiException.conflict("the agent's leg of the call is not known"))
-                : Future.succeededFuture(new TalkingCall(id, LineText.require("channel", voice.getString("channel")),
-                        LineText.require("channel", leg), link)));
-    }
-
-    /** The agent's channel of a connected call (DialEnd's DestChannel), for hold and transfer. */
-    private String legKey(String interactionId) {
-        return store.keys().prefix() + ":voice:" + interactionId + ":leg";
-    }
-
-    /** Set while the agent holds the call: since when (ms). */
-    private String heldKey(String interactionId) {
-        return store.keys().prefix() + ":voice:" + interactionId + ":held";
-    }
-
     /** Hangs up the caller's channel of a voice interaction (agent or supervisor action). */
     public Future<Void> hangup(JsonObject interaction) {
         JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
@@ -546,7 +381,7 @@ public final class VoiceChannel implements RoutingObserver {
         String channel = LineText.require("channel", voice.getString("channel"));
         RedirectAction redirect = new RedirectAction(channel, settings.connectContext(),
                 LineText.require("extension", extension), 1);
-        return acceptTransferred(offer, link, channel).compose(accepted -> accepted ? Future.<Void>succeededFuture()
+        return calls.acceptTransferred(offer, link, channel).compose(accepted -> accepted ? Future.<Void>succeededFuture()
                 : link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer)));
     }
 
@@ -624,9 +459,8 @@ public final class VoiceChannel implements RoutingObserver {
             if (!"ANSWER".equals(dialStatus)) {
                 return engine.reject(rsv, agent, "no_answer").mapEmpty();
             }
-            Future<Void> leg = agentLeg == null ? Future.succeededFuture()
-                    : store.set(legKey(interaction.getString("id")), agentLeg, Duration.ofDays(1));
-            return leg.compose(v -> engine.accept(rsv, agent)).mapEmpty();
+            return calls.connected(interaction.getString("id"), agentLeg)
+                    .compose(v -> engine.accept(rsv, agent)).mapEmpty();
         }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
     }
 
@@ -642,19 +476,10 @@ public final class VoiceChannel implements RoutingObserver {
             }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
                 case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
-                case "assigned" -> engine.wrapUp(id, null).compose(w -> releaseHeldLeg(asterisk, id));
+                case "assigned" -> engine.wrapUp(id, null).compose(w -> calls.releaseHeldLeg(asterisk, id));
                 default -> Future.succeededFuture();
             });
         }).onFailure(e -> LOG.debug("end of call {} not applied: {}", uniqueId, e.getMessage()));
-    }
-
-    /** A caller who hangs up while held leaves the agent's leg waiting in silence: it is hung up too. */
-    private Future<Void> releaseHeldLeg(String asterisk, String interactionId) {
-        AmiLink link = linkNamed(asterisk);
-        return store.getAndDelete(heldKey(interactionId)).compose(held -> held == null || link == null
-                ? Future.succeededFuture()
-                : store.get(legKey(interactionId)).compose(leg -> leg == null ? Future.succeededFuture()
-                        : link.send(new HangupAction(LineText.require("channel", leg))).mapEmpty()));
     }
 
     /** The unique ids of the calls of one Asterisk that Switchboard is handling. */

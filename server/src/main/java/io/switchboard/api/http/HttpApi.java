@@ -148,18 +148,18 @@ public final class HttpApi {
         router.post("/api/v1/interactions/:id/hangup").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().hangup(i)).map(v -> new JsonObject().put("status", "hanging_up"))));
         router.post("/api/v1/interactions/:id/hold").handler(ctx -> reply(ctx, ownInteraction(ctx)
-                .compose(i -> voice().hold(i))));
+                .compose(i -> voice().calls().hold(i))));
         router.post("/api/v1/interactions/:id/unhold").handler(ctx -> reply(ctx, ownInteraction(ctx)
-                .compose(i -> voice().unhold(i))));
+                .compose(i -> voice().calls().unhold(i))));
         router.post("/api/v1/interactions/:id/consult").handler(ctx -> {
             JsonObject body = body(ctx);
-            reply(ctx, ownInteraction(ctx).compose(i -> voice().consult(i, body.getString("agentId"),
+            reply(ctx, ownInteraction(ctx).compose(i -> voice().calls().consult(i, body.getString("agentId"),
                     body.getString("number"))));
         });
         router.post("/api/v1/interactions/:id/consult/complete").handler(ctx -> reply(ctx, ownInteraction(ctx)
-                .compose(i -> voice().completeConsult(i, actor(ctx)))));
+                .compose(i -> voice().calls().completeConsult(i, actor(ctx)))));
         router.post("/api/v1/interactions/:id/consult/cancel").handler(ctx -> reply(ctx, ownInteraction(ctx)
-                .compose(i -> voice().cancelConsult(i))));
+                .compose(i -> voice().calls().cancelConsult(i))));
         router.post("/api/v1/agents/:id/dial").handler(ctx -> {
             String agentId = ctx.pathParam("id");
             principal(ctx).requireSelfOrStaff(agentId);
