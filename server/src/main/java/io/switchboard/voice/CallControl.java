@@ -71,6 +71,7 @@ public final class CallControl {
                     settings.onHoldContext(), "agent", 1);
             return call.link().send(redirect)
                     .recover(e -> store.getAndDelete(heldKey(call.interactionId())).compose(v -> Future.failedFuture(e)))
+                    .compose(r -> store.set(heldLegKey(call.agentLeg()), call.interactionId(), CALL_LIFETIME))
                     .map(r -> new JsonObject().put("status", "on_hold"));
         }));
     }
@@ -82,6 +83,7 @@ public final class CallControl {
                 return Future.failedFuture(ApiException.conflict("the call is not on hold"));
             }
             long heldMs = Math.max(0, engine.now() - Long.parseLong(since));
+            store.getAndDelete(heldLegKey(call.agentLeg()));
             return call.link().send(new BridgeAction(call.channel(), call.agentLeg(), false))
                     .onSuccess(r -> holdTime(interaction.getString("queue")).record(heldMs, TimeUnit.MILLISECONDS))
                     .map(r -> new JsonObject().put("status", "talking").put("heldSeconds", heldMs / 1000.0));
@@ -217,6 +219,29 @@ public final class CallControl {
     /** The agent's channel of a connected call (DialEnd's DestChannel), for hold and transfer. */
     private String legKey(String interactionId) {
         return store.keys().prefix() + ":voice:" + interactionId + ":leg";
+    }
+
+    /**
+     * A channel hung up: if it was the leg of an agent holding a call (the agent hung up meanwhile), the
+     * caller, alone with the music, is hung up too, which ends the call (wrap-up). GETDEL: one node acts.
+     * Costs one Redis read per Hangup event.
+     */
+    Future<Void> hungUp(String channel) {
+        if (channel == null) {
+            return Future.succeededFuture();
+        }
+        return store.getAndDelete(heldLegKey(channel)).compose(id -> id == null ? Future.succeededFuture()
+                : store.getAndDelete(heldKey(id)).compose(v -> engine.interaction(id)).compose(interaction -> {
+                    JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+                    AmiLink link = voice == null ? null : linkNamed.apply(voice.getString("asterisk", ""));
+                    return link == null ? Future.succeededFuture()
+                            : link.send(new HangupAction(LineText.require("channel", voice.getString("channel")))).mapEmpty();
+                }));
+    }
+
+    /** While held: the interaction whose agent leg this channel is. */
+    private String heldLegKey(String channel) {
+        return store.keys().prefix() + ":voice:heldleg:" + channel;
     }
 
     /** Set while the agent holds the call: since when (ms). */

@@ -416,6 +416,8 @@ public final class VoiceChannel implements RoutingObserver {
             dialEnded(dialEnd);
         } else if (event instanceof HangupEvent hangup) {
             ended(link.endpoint().name(), hangup.getUniqueId(), "caller hung up");
+            calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
+                    hangup.getChannel(), e.getMessage()));
         } else if (event instanceof ConnectEvent) {
             resync(link);
         }

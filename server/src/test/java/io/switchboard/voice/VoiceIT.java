@@ -456,6 +456,18 @@ class VoiceIT {
         Await.until("wrap-up after the call", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
     }
 
+    /** Amy's phone hangs up while she holds the call: the caller is not left with the music forever. */
+    @Test
+    void anAgentWhoHangsUpWhileHoldingEndsTheCall() throws Exception {
+        asterisk.agentPhone("119", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        Api amy = agent("amy", "119", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230070", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        amy.post("/api/v1/interactions/" + onlyInteraction("amy").getString("id") + "/hold", "{}").expect(200);
+        caller.awaitEnded(WAIT); // amy's phone hangs up after 30 s of call (3 s of test time)
+        Await.until("wrap-up after the call", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
+    }
+
     private static String interactionOf(String agiText) {
         Matcher m = Pattern.compile("SET VARIABLE \"SB_INTERACTION\" \"([^\"]+)\"").matcher(agiText);
         assertTrue(m.find(), agiText);
