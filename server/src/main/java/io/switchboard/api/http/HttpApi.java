@@ -349,8 +349,10 @@ public final class HttpApi {
         if (position == null) {
             return Future.succeededFuture(interaction);
         }
+        // an estimate that cannot be made (a queue gone from the rules) must not hide the interaction
         return stats.estimatedWait(interaction.getString("queue"), position)
-                .map(wait -> interaction.put("estimatedWaitSeconds", wait));
+                .map(wait -> interaction.put("estimatedWaitSeconds", wait))
+                .otherwise(interaction);
     }
 
     private void cancel(RoutingContext ctx) {
