@@ -38,6 +38,7 @@ import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
 import io.switchboard.rules.RulesLoader;
 import io.switchboard.rules.RulesWatcher;
+import io.switchboard.store.redis.CallOwnerStore;
 import io.switchboard.store.redis.CaseStore;
 import io.switchboard.store.redis.ChatStore;
 import io.switchboard.store.redis.EmbeddedRedis;
@@ -48,6 +49,7 @@ import io.switchboard.store.redis.TimerSweeper;
 import io.switchboard.voice.CaseStatusLookup;
 import io.switchboard.voice.VoiceChannel;
 import io.switchboard.voice.agi.AgiGateway;
+import io.switchboard.voice.agi.HoldScript;
 import io.switchboard.voice.agi.InboundCallScript;
 import io.switchboard.voice.ami.AmiEndpoint;
 import io.switchboard.voice.ami.AmiLink;
@@ -259,12 +261,14 @@ public final class SwitchboardServer {
                 .map(url -> new AmiLink(vertx, AmiEndpoint.parse(url), registry)).toList();
         return vertx.executeBlocking(() -> {
             voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
-                    new CaseStatusLookup(cases), config.voice(), links, registry);
-            agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice)));
+                    new CaseStatusLookup(cases), config.voice(), links, registry, new StatsService(store, engine),
+                    new CallOwnerStore(store, java.util.UUID.randomUUID().toString()));
+            agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice),
+                    "hold", new HoldScript(voice)));
             agiPort = agi.start();
             LOG.info("FastAGI listening on port {}", agiPort);
             return null;
-        }).compose(v -> {
+        }).compose(v -> voice.start(vertx)).compose(v -> {
             amiLinks = links;
             links.forEach(link -> link.start(event -> voice.onAmiEvent(link, event)));
             return Future.succeededFuture();
@@ -381,8 +385,9 @@ public final class SwitchboardServer {
         if (imapPoller != null) {
             imapPoller.stop();
         }
+        Future<Void> left = voice == null ? Future.succeededFuture() : voice.stop(vertx).recover(e -> Future.succeededFuture());
         // channels first, so no AMI event reaches a closed Redis connection
-        Future<Void> closed = Future.join(amiLinks.stream().map(AmiLink::stop).toList()).<Void>mapEmpty()
+        Future<Void> closed = left.compose(v -> Future.join(amiLinks.stream().map(AmiLink::stop).toList())).<Void>mapEmpty()
                 .transform(ar -> {
                     List<Future<?>> closing = new ArrayList<>(deployments.stream().map(vertx::undeploy).toList());
                     if (smtp != null) {

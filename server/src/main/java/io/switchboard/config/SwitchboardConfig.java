@@ -16,13 +16,27 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
      * @param connectContext dialplan context a caller is redirected into, with the agent's extension
+     * @param holdContext where a caller waits for an agent (extension s), e.g. after a blind transfer
+     * @param onHoldContext where an agent's hold puts the caller (extension s) and the agent's leg (agent)
+     * @param consultContext where a warm transfer (Atxfer) dials the target agent's extension
      * @param outboundContext where click-to-dial and callbacks dial the customer from the agent's phone
      * @param ivrFile the IVR flow
      * @param recontactWindow a caller back within this after self-service was not contained
+     * @param ewtAnnounce a waiting caller hears the estimated wait on entry and then this often; zero = never
+     * @param callbackOffer a waiting caller whose estimated wait is longer is offered a callback; zero = never
+     * @param callOwnerTtl a node silent this long (dead) loses its calls to the next node that sees their events
      */
-    public record Voice(List<String> amiUrls, String connectContext, String outboundContext, Path ivrFile,
-                        Duration recontactWindow) {
+    public record Voice(List<String> amiUrls, String connectContext, String holdContext, String onHoldContext,
+                        String consultContext, String outboundContext,
+                        Path ivrFile,
+                        Duration recontactWindow, Duration ewtAnnounce, Duration callbackOffer, Duration callOwnerTtl) {
+        public static final Duration DEFAULT_CALL_OWNER_TTL = Duration.ofSeconds(15);
+        public static final Duration DEFAULT_EWT_ANNOUNCE = Duration.ofSeconds(60);
+        public static final Duration DEFAULT_CALLBACK_OFFER = Duration.ofSeconds(300);
         public static final String DEFAULT_CONNECT_CONTEXT = "switchboard-connect";
+        public static final String DEFAULT_HOLD_CONTEXT = "switchboard-hold";
+        public static final String DEFAULT_ON_HOLD_CONTEXT = "switchboard-onhold";
+        public static final String DEFAULT_CONSULT_CONTEXT = "switchboard-consult";
         public static final String DEFAULT_OUTBOUND_CONTEXT = "switchboard-outbound";
         public static final Duration DEFAULT_RECONTACT_WINDOW = Duration.ofHours(24);
     }

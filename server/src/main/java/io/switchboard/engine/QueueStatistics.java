@@ -88,6 +88,17 @@ public record QueueStatistics(Map<String, Long> counters) {
                 .put("serviceLevelTarget", queue.serviceLevelTarget());
     }
 
+    /**
+     * Estimated wait of the contact at {@code position} in line (1 = next): the staffed agents free up
+     * one every AHT / staffed seconds on average (the queue's recent answer rate). The one formula for
+     * the API's estimatedWaitSeconds (position = waiting + 1, a new contact) and the wait told to callers.
+     *
+     * @return seconds, or null when nobody is staffed (no rate to estimate from)
+     */
+    public static Double estimatedWaitSeconds(long position, double ahtSeconds, int agentsStaffed) {
+        return agentsStaffed == 0 ? null : position * ahtSeconds / agentsStaffed;
+    }
+
     /** AHT assumed before a queue has handled anything: a typical voice contact. */
     static final double DEFAULT_AHT_SECONDS = 180;
 }

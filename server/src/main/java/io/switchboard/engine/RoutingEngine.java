@@ -171,6 +171,14 @@ public final class RoutingEngine {
 
     /** With the id chosen by the caller (a channel that must record it before routing can act on it). */
     public Future<JsonObject> createInteraction(String id, InteractionRequest request) {
+        return createInteraction(id, request, 0);
+    }
+
+    /**
+     * @param queuedAtMs the place in line: when the contact really came in (a callback asked for in the
+     *                   IVR keeps the time the call arrived), or 0 for now
+     */
+    public Future<JsonObject> createInteraction(String id, InteractionRequest request, long queuedAtMs) {
         return customer(request.customerId()).compose(customer -> {
             RoutePlan plan = planner().plan(request, customer);
             Map<String, String> fields = new LinkedHashMap<>();
@@ -183,6 +191,9 @@ public final class RoutingEngine {
             fields.put("plan", planJson(plan));
             fields.put("base", Double.toString(plan.basePriority()));
             fields.put("tier", customer.tier());
+            if (queuedAtMs > 0) {
+                fields.put("queued", Long.toString(queuedAtMs));
+            }
             return beforeQueue.fields(id, request, customer, plan).compose(extra -> {
                 fields.putAll(extra);
                 return commit("enqueue", id, new JsonObject(new LinkedHashMap<>(fields)).encode());
@@ -256,6 +267,14 @@ public final class RoutingEngine {
     /** status: canceled (by the system or API) or abandoned (the customer left). */
     public Future<JsonObject> cancel(String interactionId, String status, String reason) {
         return commit("cancel", interactionId, status, reason == null ? "" : reason).map(ScriptResult::result);
+    }
+
+    /**
+     * A waiting caller asked to be called back: the voice interaction becomes a callback with the same
+     * place in line (queue, priority, queued time). Conflict once it is offered or no longer a call.
+     */
+    public Future<JsonObject> toCallback(String interactionId, JsonObject attributes) {
+        return commit("callback", interactionId, attributes.encode()).map(ScriptResult::result);
     }
 
     public Future<JsonObject> transferToQueue(String interactionId, String queue, String actor) {

@@ -72,16 +72,14 @@ public final class StatsService {
             QueueStatistics day = all.resultAt(1);
             QueueStatistics q15 = all.resultAt(2);
             QueueStatistics q60 = all.resultAt(4);
-            JsonObject byState = json.getJsonObject("agents");
-            int staffed = byState.getInteger("available") + byState.getInteger("reserved") + byState.getInteger("busy")
-                    + byState.getInteger("wrap_up");
+            int staffed = staffed(json);
             JsonObject staffing = QueueStatistics.staffing(queue, q15, 15 * 60, q60, staffed);
             long waiting = json.getLong("waiting");
             double aht = staffing.getDouble("ahtSeconds");
             return json
                     .put("serviceLevelFormula", queue.serviceLevelFormula().wireName())
                     .put("serviceLevelTarget", queue.serviceLevelTarget())
-                    .put("estimatedWaitSeconds", staffed == 0 ? null : (waiting + 1) * aht / staffed)
+                    .put("estimatedWaitSeconds", QueueStatistics.estimatedWaitSeconds(waiting + 1, aht, staffed))
                     .put("serviceLevel", new JsonObject()
                             .put("today", QueueStatistics.finite(day.serviceLevel(queue.serviceLevelFormula())))
                             .put("last15m", QueueStatistics.finite(q15.serviceLevel(queue.serviceLevelFormula())))
@@ -91,6 +89,26 @@ public final class StatsService {
                     .put("today", day.json(queue))
                     .put("staffing", staffing);
         });
+    }
+
+    /**
+     * The estimated wait of the contact at {@code position} in a queue's line, by the same formula and
+     * inputs as {@link #realtime()}: AHT of the last hour, agents staffed now. Null when nobody is staffed.
+     */
+    public Future<Double> estimatedWait(String queue, long position) {
+        long now = store.now();
+        return Future.all(engine.queueStats(queue), range(queue, now - 60 * MINUTE, now + 1, null)).map(all -> {
+            double aht = all.<QueueStatistics>resultAt(1).aht();
+            return QueueStatistics.estimatedWaitSeconds(position,
+                    Double.isNaN(aht) ? QueueStatistics.DEFAULT_AHT_SECONDS : aht, staffed(all.resultAt(0)));
+        });
+    }
+
+    /** Agents working the queue now: on a contact, in wrap-up or free (not away or offline). */
+    private static int staffed(JsonObject queueStats) {
+        JsonObject byState = queueStats.getJsonObject("agents");
+        return byState.getInteger("available") + byState.getInteger("reserved") + byState.getInteger("busy")
+                + byState.getInteger("wrap_up");
     }
 
     /** Agents by team and state: {team: {state: count}}. */

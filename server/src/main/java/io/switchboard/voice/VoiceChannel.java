@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
+import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
+import io.switchboard.store.redis.CallOwnerStore;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.voice.ami.AmiLink;
 import io.switchboard.voice.ivr.CallerLine;
@@ -44,9 +46,24 @@ import org.slf4j.LoggerFactory;
 public final class VoiceChannel implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(VoiceChannel.class);
     private static final Pattern EXTENSION = Pattern.compile("^[^/]+/([^@/;]+)");
+    /** A number Switchboard dials out: only digits, '+', '*' and '#' ever reach AMI. */
+    static final Pattern DIALABLE = Pattern.compile("\\+?[0-9*#]{2,20}");
 
-    /** A call as the AGI session presents it. callerName is already cleaned of control characters. */
-    public record InboundCall(String channel, String uniqueId, String callerId, String callerName, String remoteAddress) {
+    /**
+     * A call as the AGI session presents it. callerName is already cleaned of control characters.
+     * arrivedMs: when the call reached Switchboard (the place in line of a callback asked for in the IVR).
+     */
+    public record InboundCall(String channel, String uniqueId, String callerId, String callerName, String remoteAddress,
+                              long arrivedMs) {
+    }
+
+    /**
+     * What a waiting caller hears on the hold line.
+     *
+     * @param estimatedWaitSeconds null when nobody is staffed (no answer rate to estimate from)
+     * @param offerCallback the wait is over voice.callbackOfferSeconds (or unknown): "press 1 for a callback"
+     */
+    public record HoldNotice(String interactionId, Double estimatedWaitSeconds, boolean offerCallback) {
     }
 
     private final RoutingEngine engine;
@@ -56,12 +73,16 @@ public final class VoiceChannel implements RoutingObserver {
     private final SwitchboardConfig.Voice settings;
     private final List<AmiLink> links;
     private final MeterRegistry registry;
+    private final StatsService stats;
+    private final CallOwnerStore owners;
+    private long heartbeatTimer = -1;
+    private CallControl calls;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseDirectory cases,
                         SwitchboardConfig.Voice settings, List<AmiLink> links,
-                        MeterRegistry registry) {
+                        MeterRegistry registry, StatsService stats, CallOwnerStore owners) {
         this.engine = engine;
         this.store = store;
         this.flow = flow;
@@ -69,6 +90,36 @@ public final class VoiceChannel implements RoutingObserver {
         this.settings = settings;
         this.links = List.copyOf(links);
         this.registry = registry;
+        this.stats = stats;
+        this.owners = owners;
+    }
+
+    /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
+    public Future<Void> start(io.vertx.core.Vertx vertx) {
+        calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
+        Duration ttl = settings.callOwnerTtl();
+        heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
+                .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
+        return owners.heartbeat(ttl);
+    }
+
+    /** A clean stop hands this node's calls over at once. */
+    public Future<Void> stop(io.vertx.core.Vertx vertx) {
+        vertx.cancelTimer(heartbeatTimer);
+        return owners.leave();
+    }
+
+    /** Hold, unhold and warm transfer of connected calls (the agent's call control). */
+    public CallControl calls() {
+        return calls;
+    }
+
+    public SwitchboardConfig.Voice settings() {
+        return settings;
+    }
+
+    public long now() {
+        return engine.now();
     }
 
     public String holdPrompt() {
@@ -134,12 +185,68 @@ public final class VoiceChannel implements RoutingObserver {
         if (channel == Channel.VOICE) {
             // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns
             await(store.set(callKey(call.uniqueId()), id, Duration.ofDays(1)));
+            await(owners.claim(call.uniqueId()));
             linkFor(call.remoteAddress()).ifPresent(link ->
                     await(store.addMember(callsKey(link.endpoint().name()), call.uniqueId())));
             askedAt.put(id, System.nanoTime());
         }
-        await(engine.createInteraction(id, new InteractionRequest(channel, attributes, customerId, null, 0)));
+        // a callback keeps the place in line of the moment the call came in, not of the end of the IVR
+        long queuedAt = channel == Channel.CALLBACK ? call.arrivedMs() : 0;
+        await(engine.createInteraction(id, new InteractionRequest(channel, attributes, customerId, null, 0), queuedAt));
         return id;
+    }
+
+    /**
+     * The hold line asks what to tell the caller of this channel: their estimated wait (their position in
+     * the queue's line, the queue's recent answer rate) and whether to offer a callback. Null when the call
+     * is not (or no longer) waiting as a voice interaction. On the AGI session's virtual thread.
+     */
+    public HoldNotice onHold(String uniqueId) {
+        String id = await(store.get(callKey(uniqueId)));
+        if (id == null) {
+            return null;
+        }
+        JsonObject interaction = await(engine.interaction(id));
+        Integer position = interaction.getInteger("position");
+        if (!"queued".equals(interaction.getString("status")) || !"voice".equals(interaction.getString("channel"))
+                || position == null) {
+            return null;
+        }
+        Double wait = await(stats.estimatedWait(interaction.getString("queue"), position));
+        long threshold = settings.callbackOffer().toSeconds();
+        return new HoldNotice(id, wait, threshold > 0 && (wait == null || wait > threshold));
+    }
+
+    /**
+     * The waiting caller pressed for a callback: the interaction becomes a callback to the caller's number
+     * with the same place in line, and the call's link goes, so its hang-up is not an abandon. False when
+     * it is too late (an agent's phone is already ringing for it). On the AGI session's virtual thread.
+     */
+    public boolean takeCallback(String interactionId, String uniqueId) {
+        JsonObject interaction = await(engine.interaction(interactionId));
+        JsonObject attributes = interaction.getJsonObject("attributes", new JsonObject()).copy();
+        JsonObject voice = (JsonObject) attributes.remove("voice");
+        attributes.put("callbackNumber", attributes.getString("callerId", ""));
+        try {
+            await(engine.toCallback(interactionId, attributes));
+        } catch (IllegalStateException e) {
+            LOG.debug("callback for {} not taken: {}", interactionId, e.getMessage());
+            callbackOffers("too_late").increment();
+            return false;
+        }
+        await(store.getAndDelete(callKey(uniqueId)));
+        if (voice != null) {
+            await(store.removeMember(callsKey(voice.getString("asterisk", "")), uniqueId));
+        }
+        askedAt.remove(interactionId);
+        callbackOffers("accepted").increment();
+        return true;
+    }
+
+    public Counter callbackOffers(String outcome) {
+        return Counter.builder("switchboard_voice_callback_offers")
+                .description("Callbacks offered to waiting callers, by outcome (accepted, declined, too_late)")
+                .tag("outcome", outcome).register(registry);
     }
 
     private static void putIfSet(Map<String, Object> map, String key, String value) {
@@ -173,10 +280,18 @@ public final class VoiceChannel implements RoutingObserver {
     /** Offers of voice interactions ring the agent: the caller's channel is redirected to the agent. */
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
+        java.util.Set<String> offered = new java.util.HashSet<>();
+        events.stream().filter(e -> "offer".equals(e.getString("type")))
+                .forEach(e -> offered.add(e.getString("interaction")));
         for (JsonObject event : events) {
             String type = event.getString("type");
             String channel = event.getString("channel");
-            if ("offer".equals(type) && "voice".equals(channel)) {
+            if ("transferred".equals(type) && "voice".equals(channel) && !offered.contains(event.getString("interaction"))) {
+                // blind transfer with nobody free: the caller goes back on hold (the agent's leg ends with the
+                // Dial); when offered in the same commit, the ring's Redirect moves the caller straight over
+                backOnHold(event.getString("interaction")).onFailure(e -> LOG.warn("could not put {} back on hold: {}",
+                        event.getString("interaction"), e.getMessage()));
+            } else if ("offer".equals(type) && "voice".equals(channel)) {
                 ring(event).onFailure(e -> LOG.warn("could not ring agent {} for {}: {}", event.getString("agent"),
                         event.getString("interaction"), e.getMessage()));
             } else if ("assigned".equals(type) && "callback".equals(channel)) {
@@ -199,7 +314,7 @@ public final class VoiceChannel implements RoutingObserver {
      * {@code voice.outboundContext}. Only digits, '+', '*' and '#' pass: nothing else reaches AMI.
      */
     public Future<Void> dial(String agentId, String number, String label) {
-        if (!number.matches("\\+?[0-9*#]{2,20}")) {
+        if (!DIALABLE.matcher(number).matches()) {
             return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
                     "number must be 2-20 digits, optionally starting with +"));
         }
@@ -221,14 +336,29 @@ public final class VoiceChannel implements RoutingObserver {
         });
     }
 
+    private Future<Void> backOnHold(String interactionId) {
+        return engine.interaction(interactionId).compose(interaction -> {
+            JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+            AmiLink link = voice == null ? null : linkNamed(voice.getString("asterisk", ""));
+            if (link == null) {
+                return Future.failedFuture("no AMI connection to the call's Asterisk");
+            }
+            return link.send(new RedirectAction(LineText.require("channel", voice.getString("channel")),
+                    settings.holdContext(), "s", 1)).mapEmpty();
+        });
+    }
+
+    private AmiLink linkNamed(String asterisk) {
+        return links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
+    }
+
     /** Hangs up the caller's channel of a voice interaction (agent or supervisor action). */
     public Future<Void> hangup(JsonObject interaction) {
         JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
         if (voice == null) {
             return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call"));
         }
-        AmiLink link = links.stream().filter(l -> l.endpoint().name().equals(voice.getString("asterisk", "")))
-                .findFirst().orElse(null);
+        AmiLink link = linkNamed(voice.getString("asterisk", ""));
         if (link == null) {
             return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
                     "no AMI connection to the call's Asterisk"));
@@ -242,15 +372,17 @@ public final class VoiceChannel implements RoutingObserver {
             return Future.succeededFuture();
         }
         String asterisk = voice.getString("asterisk", "");
-        AmiLink link = links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
+        AmiLink link = linkNamed(asterisk);
         if (link == null) {
             return Future.failedFuture("no AMI connection to '" + asterisk + "'");
         }
         // the offer carries the agent's endpoint: no read between the offer and the ring
         String extension = extension(offer.getString("endpoint", ""));
-        RedirectAction redirect = new RedirectAction(LineText.require("channel", voice.getString("channel")),
-                settings.connectContext(), LineText.require("extension", extension), 1);
-        return link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer));
+        String channel = LineText.require("channel", voice.getString("channel"));
+        RedirectAction redirect = new RedirectAction(channel, settings.connectContext(),
+                LineText.require("extension", extension), 1);
+        return calls.acceptTransferred(offer, link, channel).compose(accepted -> accepted ? Future.<Void>succeededFuture()
+                : link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer)));
     }
 
     /**
@@ -284,48 +416,69 @@ public final class VoiceChannel implements RoutingObserver {
             dialEnded(dialEnd);
         } else if (event instanceof HangupEvent hangup) {
             ended(link.endpoint().name(), hangup.getUniqueId(), "caller hung up");
+            calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
+                    hangup.getChannel(), e.getMessage()));
         } else if (event instanceof ConnectEvent) {
             resync(link);
         }
     }
 
     /**
-     * After (re)connecting, calls that ended while the link was down are found by asking Asterisk which
-     * channels are up: no call is forgotten, waiting or talking.
+     * After (re)connecting, what happened while the link was down is read from the channels Asterisk has
+     * up: a call that is gone ended (abandoned, or wrap-up), a caller now in a bridge was answered by the
+     * agent whose phone was ringing (its DialEnd was missed). No call is forgotten, waiting or talking.
      */
     private void resync(AmiLink link) {
         String asterisk = link.endpoint().name();
         Future.all(link.liveChannels(), store.members(callsKey(asterisk))).onSuccess(all -> {
-            java.util.Set<String> live = all.resultAt(0);
-            List<String> known = all.resultAt(1);
-            known.stream().filter(id -> !live.contains(id))
-                    .forEach(id -> ended(asterisk, id, "call ended while the AMI link was down"));
+            List<AmiLink.LiveChannel> live = all.resultAt(0);
+            Map<String, AmiLink.LiveChannel> byId = new java.util.HashMap<>();
+            live.forEach(c -> byId.put(c.uniqueId(), c));
+            for (String id : all.<List<String>>resultAt(1)) {
+                AmiLink.LiveChannel caller = byId.get(id);
+                if (caller == null) {
+                    ended(asterisk, id, "call ended while the AMI link was down");
+                } else if (!caller.bridgeId().isEmpty()) {
+                    live.stream().filter(c -> c.bridgeId().equals(caller.bridgeId()) && !c.uniqueId().equals(id))
+                            .findFirst().ifPresent(leg -> dialed(id, "ANSWER", leg.name()));
+                }
+            }
         }).onFailure(e -> LOG.warn("AMI re-sync with {} failed: {}", asterisk, e.getMessage()));
     }
 
     private void dialEnded(DialEndEvent event) {
-        interactionOf(event.getUniqueId()).compose(interaction -> {
+        dialed(event.getUniqueId(), event.getDialStatus(), event.getDestChannel());
+    }
+
+    /** The agent's phone answered (the offer is accepted) or not (refused: ring-no-answer). */
+    private void dialed(String uniqueId, String dialStatus, String agentLeg) {
+        ownedInteraction(uniqueId, "dial_end").compose(interaction -> {
             if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
                 return Future.succeededFuture();
             }
             String rsv = interaction.getString("reservationId");
             String agent = interaction.getString("agentId");
-            return "ANSWER".equals(event.getDialStatus())
-                    ? engine.accept(rsv, agent).mapEmpty()
-                    : engine.reject(rsv, agent, "no_answer").mapEmpty();
-        }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", event.getUniqueId(), e.getMessage()));
+            if (!"ANSWER".equals(dialStatus)) {
+                return engine.reject(rsv, agent, "no_answer").mapEmpty();
+            }
+            return calls.connected(interaction.getString("id"), agentLeg)
+                    .compose(v -> engine.accept(rsv, agent)).mapEmpty();
+        }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
     }
 
     /** The caller's channel is gone: abandoned while waiting, wrap-up after talking. */
     private void ended(String asterisk, String uniqueId, String reason) {
-        interactionOf(uniqueId).compose(interaction -> {
+        ownedInteraction(uniqueId, "hangup").compose(interaction -> {
             if (interaction == null) {
                 return Future.succeededFuture();
             }
             String id = interaction.getString("id");
+            if (!"voice".equals(interaction.getString("channel"))) {
+                return Future.succeededFuture(); // the caller took a callback: hanging up is not abandoning
+            }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
                 case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
-                case "assigned" -> engine.wrapUp(id, null).mapEmpty();
+                case "assigned" -> engine.wrapUp(id, null).compose(w -> calls.releaseHeldLeg(asterisk, id));
                 default -> Future.succeededFuture();
             });
         }).onFailure(e -> LOG.debug("end of call {} not applied: {}", uniqueId, e.getMessage()));
@@ -334,6 +487,24 @@ public final class VoiceChannel implements RoutingObserver {
     /** The unique ids of the calls of one Asterisk that Switchboard is handling. */
     private String callsKey(String asterisk) {
         return store.keys().prefix() + ":calls:" + asterisk;
+    }
+
+    /**
+     * The interaction of a call this node owns (taking it over from a node that died), or null: every
+     * node sees every AMI event, and only the owner acts, so each event is applied once.
+     */
+    private Future<JsonObject> ownedInteraction(String uniqueId, String event) {
+        return interactionOf(uniqueId).compose(interaction -> interaction == null ? Future.succeededFuture()
+                : owners.owns(uniqueId).map(mine -> {
+                    callEvents(event, mine ? "applied" : "not_owner").increment();
+                    return mine ? interaction : null;
+                }));
+    }
+
+    private Counter callEvents(String event, String outcome) {
+        return Counter.builder("switchboard_voice_call_events")
+                .description("AMI events of Switchboard's calls: applied by this node (the call's owner) or left to the owner")
+                .tag("event", event).tag("outcome", outcome).register(registry);
     }
 
     private Future<JsonObject> interactionOf(String uniqueId) {

@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +39,15 @@ class VoiceIT {
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private SimulatedAsterisk asterisk;
+    private TestRedis redis;
+    private String prefix;
     private TestNode node;
     private Api admin;
 
     @BeforeEach
     void start(TestRedis redis) throws IOException {
+        this.redis = redis;
+        this.prefix = redis.newPrefix();
         int agiPort = freePort();
         String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
                 .replace("PJSIP/${EXTEN}@trunk", "Local/${EXTEN}@customers")
@@ -50,18 +56,27 @@ class VoiceIT {
         asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
                 .sounds(SoundLibrary.all(Duration.ofMillis(300)))
                 .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
-        node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
-                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
-                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
-                .start();
+        node = node(agiPort).start();
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
                 .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
     }
 
+    /** A node on the test's Redis prefix and simulator; the simulator's AGI goes to {@code agiPort}. */
+    private TestNode.Builder node(int agiPort) {
+        return TestNode.on(redis, prefix).rules(Repo.root().resolve("routing-rules"))
+                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
+                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
+                // announcements every 20 s (2 s of test time) and callbacks offered above 2 minutes' wait
+                .env("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "20").env("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "120")
+                .env("SWITCHBOARD_CALL_OWNER_TTL_SECONDS", "3");
+    }
+
     @AfterEach
     void stop() {
-        node.close();
+        if (node != null) {
+            node.close();
+        }
         asterisk.close();
     }
 
@@ -175,6 +190,9 @@ class VoiceIT {
         JsonObject callback = onlyInteraction("gus");
         assertEquals("callback", callback.getString("channel"));
         assertEquals("15551230005", callback.getJsonObject("attributes").getString("callbackNumber"));
+        JsonObject at = callback.getJsonObject("timestamps");
+        // the IVR (menu prompt, key, goodbye) took time: the place in line is from when the call came in
+        assertTrue(at.getLong("queued") < at.getLong("created"), at.encode());
         Await.until("the caller is dialled from gus's phone", WAIT, () -> asterisk.events()
                 .matching(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
                         .startsWith("Local/15551230005@customers")).size() == 1);
@@ -193,6 +211,275 @@ class VoiceIT {
                 () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 0);
         Await.until("counted as abandoned", WAIT,
                 () -> metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+        assertEquals(1.0, metric("switchboard_ami_reconnects_total{asterisk=\"pbx1\"}"));
+    }
+
+    /** The agent's phone is ringing when the link drops and is answered before it is back: assigned on re-sync. */
+    @Test
+    void aCallAnsweredWhileTheAmiLinkIsDownIsAssignedAfterTheReconnect() throws Exception {
+        asterisk.agentPhone("114", PhoneBehavior.answersAfter(Duration.ofSeconds(8), Duration.ofMinutes(10)));
+        agent("amy", "114", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230040", CallerScript.create().press("2"));
+        asterisk.events().await(e -> "DialBegin".equals(e.name()) && caller.agiChannel().equals(e.get("Channel")), WAIT);
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        asterisk.events().await(e -> "DialEnd".equals(e.name()) && caller.agiChannel().equals(e.get("Channel")), WAIT);
+        assertEquals("reserved", offeredStatus("amy"), "the DialEnd was not seen");
+
+        asterisk.startAmi();
+        Await.until("re-synced after the reconnect: amy talking", Duration.ofSeconds(30),
+                () -> "busy".equals(Agents.state(admin, "amy")));
+        assertEquals("assigned", onlyInteraction("amy").getString("status"));
+        assertEquals(1.0, metric("switchboard_ami_reconnects_total{asterisk=\"pbx1\"}"));
+        assertEquals(0, admin.get("/api/v1/agents/amy").json().getInteger("missedOffers"));
+    }
+
+    /**
+     * Two nodes share one Asterisk; node A ran the caller's IVR, so it owns the call. Both see every AMI
+     * event, only A acts on it: the DialEnd and the Hangup are each applied once, and left once by B.
+     */
+    @Test
+    void withTwoNodesOnOneAsteriskEachEventIsActedOnOnce() throws Exception {
+        try (TestNode other = node(0).start()) {
+            Api b = other.api();
+            Await.until("node B's AMI connected", WAIT,
+                    () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
+            asterisk.agentPhone("115", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+            agent("amy", "115", new JsonObject().put("support", 9));
+            SimulatedCall caller = call("15551230050", CallerScript.create().press("2"));
+            Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+            caller.hangUp();
+            Await.until("amy in wrap-up", WAIT, () -> "wrap_up".equals(Agents.state(b, "amy")));
+            Await.until("both nodes saw the hang-up", WAIT, () -> metric(b,
+                    "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"not_owner\"}") == 1.0);
+            for (String event : new String[] {"dial_end", "hangup"}) {
+                String applied = "switchboard_voice_call_events_total{event=\"" + event + "\",outcome=\"applied\"}";
+                String left = "switchboard_voice_call_events_total{event=\"" + event + "\",outcome=\"not_owner\"}";
+                assertEquals(1.0, metric(applied), "node A, the owner, applied the " + event);
+                assertEquals(0.0, metric(b, applied), "node B did not");
+                assertEquals(1.0, metric(b, left), "node B left the " + event + " to its owner");
+            }
+        }
+    }
+
+    /** The owner of a waiting call stops: the other node takes the call over at its next event. */
+    @Test
+    void whenTheOwnerStopsAnotherNodeTakesItsCallsOver() throws Exception {
+        try (TestNode other = node(0).start()) {
+            Api b = other.api();
+            Await.until("node B's AMI connected", WAIT,
+                    () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
+            SimulatedCall caller = call("15551230051", CallerScript.create().press("2"));
+            Await.until("queued", WAIT, () -> b.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+            node.close();
+            node = null;
+            caller.hangUp();
+            Await.until("abandoned, by node B", WAIT, () -> metric(b,
+                    "switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+            assertEquals(0, b.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+            assertEquals(1.0, metric(b, "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"applied\"}"));
+        }
+    }
+
+    /**
+     * Warm transfer: Amy consults Bob (Atxfer) and cancels (CancelAtxfer: Bob's leg ends, Amy keeps the
+     * caller); she consults again and completes by hanging up her leg: Bob is with the caller, the
+     * interaction is his (accepted without ringing him again), and he can hold the call.
+     */
+    @Test
+    void aWarmTransferConsultsTheNextAgentThenHandsTheCallerOver() throws Exception {
+        asterisk.agentPhone("117", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("118", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "117", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230060", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        Api bob = agent("bob", "118", new JsonObject().put("support", 9));
+        String id = onlyInteraction("amy").getString("id");
+        String consult = "/api/v1/interactions/" + id + "/consult";
+        amy.post(consult, new JsonObject().put("number", "\r\nAction: Hangup")).expect(400);
+        amy.post(consult + "/complete", "{}").expect(409);
+
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(200);
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(409);
+        Await.until("bob answered the consultation", WAIT, () -> bobsLegs(e -> "DialEnd".equals(e.name())
+                && "ANSWER".equals(e.get("DialStatus"))) == 1);
+        amy.post(consult + "/cancel", "{}").expect(200);
+        Await.until("bob's consultation leg hung up", WAIT, () -> bobsLegs(e -> "Hangup".equals(e.name())) >= 1);
+        assertEquals("amy", admin.get("/api/v1/interactions/" + id).json().getString("agentId"));
+        assertTrue(!caller.isEnded());
+
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(200);
+        Await.until("bob answered again", WAIT, () -> bobsLegs(e -> "DialEnd".equals(e.name())
+                && "ANSWER".equals(e.get("DialStatus"))) == 2);
+        amy.post(consult + "/complete", "{}").expect(200);
+        Await.until("bob talking to the caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob")));
+        JsonObject interaction = onlyInteraction("bob");
+        assertEquals(id, interaction.getString("id"));
+        assertEquals("assigned", interaction.getString("status"));
+        assertTrue(!"busy".equals(Agents.state(admin, "amy")), "amy left the call");
+        assertTrue(asterisk.events().matching(e -> "BridgeEnter".equals(e.name()) && String.valueOf(e.get("Channel"))
+                .startsWith("Local/118@switchboard-consult")).size() >= 1, "bob's leg joined the caller");
+        assertEquals(0, asterisk.events().matching(e -> "DialBegin".equals(e.name())
+                && caller.agiChannel().equals(e.get("Channel")) && "118".equals(e.get("DestExten"))).size(),
+                "bob was not rung through the connect context");
+        Await.until("bob can hold the call (his leg is known)", WAIT,
+                () -> bob.post("/api/v1/interactions/" + id + "/hold", "{}").status() == 200);
+        assertTrue(!caller.isEnded());
+    }
+
+    /** Events of the consultation legs dialled to Bob's extension through the consult context. */
+    private int bobsLegs(java.util.function.Predicate<io.switchboard.simulator.event.ManagerEvent> filter) {
+        return asterisk.events().matching(e -> filter.test(e) && (String.valueOf(e.get("DestChannel"))
+                .startsWith("Local/118@switchboard-consult") || ("Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/118@switchboard-consult")))).size();
+    }
+
+    /** The status of the interaction offered to the agent. */
+    private String offeredStatus(String agentId) {
+        String rsv = admin.get("/api/v1/agents/" + agentId).json().getString("reservation");
+        return admin.get("/api/v1/interactions/" + rsv.substring(0, rsv.lastIndexOf('.'))).json().getString("status");
+    }
+
+    /**
+     * Amy is busy on a call (one agent staffed, no handled call yet: AHT 180 s), so the first caller in
+     * line waits about 3 minutes and the second about 6 (one formula with /stats/realtime). Both are
+     * offered a callback (threshold 120 s); the first takes it and keeps their place: when Amy is free
+     * the callback is offered to her before the second caller, who is still on hold.
+     */
+    @Test
+    void aCallerWhoTakesACallbackKeepsTheirPlaceInLine() throws Exception {
+        asterisk.agentPhone("110", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "110", new JsonObject().put("support", 9));
+        SimulatedCall talking = call("15551230010", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+
+        // menu: support; the hold prompt: nothing; the callback offer: 1
+        SimulatedCall first = call("15551230011", CallerScript.create().press("2").silence().press("1"));
+        first.awaitEnded(WAIT);
+        String firstText = first.agiText();
+        assertTrue(firstText.contains("STREAM FILE \"queue-holdtime\"") && firstText.contains("SAY NUMBER \"3\""),
+                firstText);
+        assertTrue(firstText.contains("GET DATA \"switchboard/callback-offer\""), firstText);
+        String callbackId = interactionOf(firstText);
+        JsonObject callback = admin.get("/api/v1/interactions/" + callbackId).json();
+        assertEquals("callback", callback.getString("channel"));
+        assertEquals("queued", callback.getString("status"), "hanging up for a callback is not abandoning");
+        assertEquals("15551230011", callback.getJsonObject("attributes").getString("callbackNumber"));
+        assertEquals(1, callback.getInteger("position"));
+
+        SimulatedCall second = call("15551230012", CallerScript.create().press("2").silence().silence().silence());
+        Await.until("the second caller told 6 minutes, twice", WAIT,
+                () -> count(second.agiText(), "SAY NUMBER \"6\"") >= 2);
+        assertEquals(2, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        JsonObject waiting = admin.get("/api/v1/interactions/" + interactionOf(second.agiText())).json();
+        assertEquals(360.0, waiting.getDouble("estimatedWaitSeconds"), "served over the API as it is told");
+        assertEquals(1.0, metric("switchboard_voice_callback_offers_total{outcome=\"accepted\"}"));
+
+        talking.hangUp();
+        Await.until("amy in wrap-up", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
+        amy.post("/api/v1/interactions/" + onlyInteraction("amy").getString("id") + "/complete",
+                new JsonObject().put("disposition", "resolved")).expect(200);
+        Await.until("amy offered the next contact", WAIT,
+                () -> admin.get("/api/v1/agents/amy").json().getString("reservation") != null);
+        assertTrue(admin.get("/api/v1/agents/amy").json().getString("reservation").startsWith(callbackId + "."),
+                "the callback is offered before the second caller");
+        assertTrue(!second.isEnded(), "the second caller still holds");
+        assertEquals("queued", admin.get("/api/v1/interactions/" + interactionOf(second.agiText())).json()
+                .getString("status"));
+        assertEquals(0, metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}"));
+    }
+
+    /**
+     * Amy transfers her caller to the support queue with nobody free: her phone's leg ends, the caller is
+     * back on hold (the hold AGI runs again), and Bob, once available, is rung and talks to the same caller.
+     */
+    @Test
+    void aBlindTransferPutsTheCallerBackOnHoldUntilTheNextAgentAnswers() throws Exception {
+        asterisk.agentPhone("111", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("112", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "111", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230020", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        int holdSessions = caller.agiTranscripts().size();
+
+        amy.post("/api/v1/agents/amy/state", new JsonObject().put("state", "away")).expect(200); // after this call
+        amy.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support")).expect(200);
+        Await.until("amy's leg hung up", WAIT, () -> asterisk.events().matching(e -> "Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/111@agents")).size() >= 1);
+        Await.until("the caller back in the hold context", WAIT, () -> caller.agiTranscripts().size() > holdSessions);
+        assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+        assertTrue(!caller.isEnded(), "the caller is still on the line");
+
+        agent("bob", "112", new JsonObject().put("support", 9));
+        Await.until("bob talking to the same caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob")));
+        JsonObject interaction = onlyInteraction("bob");
+        assertEquals(id, interaction.getString("id"));
+        assertEquals("assigned", interaction.getString("status"));
+        assertTrue(interaction.getJsonArray("history").encode().contains("\"status\":\"transferred\""));
+        assertTrue(!"busy".equals(Agents.state(admin, "amy")), "amy is off the call");
+    }
+
+    /**
+     * Amy holds her call: both legs leave the bridge together (nobody is hung up), the caller hears music;
+     * unhold bridges the same two channels again and the time on hold is measured.
+     */
+    @Test
+    void anAgentHoldsAndResumesACall() throws Exception {
+        asterisk.agentPhone("113", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "113", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230030", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        amy.post("/api/v1/interactions/" + id + "/unhold", "{}").expect(409);
+
+        amy.post("/api/v1/interactions/" + id + "/hold", "{}").expect(200);
+        Await.until("the caller hears music", WAIT, () -> !asterisk.events().matching(e -> "Newexten".equals(e.name())
+                && caller.agiChannel().equals(e.get("Channel")) && "MusicOnHold".equals(e.get("Application"))).isEmpty());
+        Await.until("amy's leg waits in silence", WAIT, () -> !asterisk.events().matching(e -> "Newexten".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/113@agents") && "Wait".equals(e.get("Application")))
+                .isEmpty());
+        amy.post("/api/v1/interactions/" + id + "/hold", "{}").expect(409);
+        assertEquals(0, asterisk.events().matching(e -> "Hangup".equals(e.name())).size(), "nobody was hung up");
+        assertEquals("busy", Agents.state(admin, "amy"));
+
+        int bridgesBefore = asterisk.events().matching(e -> "BridgeEnter".equals(e.name())).size();
+        JsonObject resumed = amy.post("/api/v1/interactions/" + id + "/unhold", "{}").expect(200).json();
+        assertEquals("talking", resumed.getString("status"));
+        Await.until("the two legs bridged again", WAIT, () -> asterisk.events().matching(e -> "BridgeEnter".equals(e.name())
+                && (caller.agiChannel().equals(e.get("Channel"))
+                        || String.valueOf(e.get("Channel")).startsWith("Local/113@agents"))).size() >= 4);
+        assertTrue(asterisk.events().matching(e -> "BridgeEnter".equals(e.name())).size() >= bridgesBefore + 2);
+        assertEquals(1.0, metric("switchboard_hold_seconds_count{queue=\"support\"}"));
+
+        caller.hangUp();
+        Await.until("wrap-up after the call", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
+    }
+
+    /** Amy's phone hangs up while she holds the call: the caller is not left with the music forever. */
+    @Test
+    void anAgentWhoHangsUpWhileHoldingEndsTheCall() throws Exception {
+        asterisk.agentPhone("119", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        Api amy = agent("amy", "119", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230070", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        amy.post("/api/v1/interactions/" + onlyInteraction("amy").getString("id") + "/hold", "{}").expect(200);
+        caller.awaitEnded(WAIT); // amy's phone hangs up after 30 s of call (3 s of test time)
+        Await.until("wrap-up after the call", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
+    }
+
+    private static String interactionOf(String agiText) {
+        Matcher m = Pattern.compile("SET VARIABLE \"SB_INTERACTION\" \"([^\"]+)\"").matcher(agiText);
+        assertTrue(m.find(), agiText);
+        return m.group(1);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private Api agent(String id, String extension, JsonObject skills) {
@@ -211,7 +498,11 @@ class VoiceIT {
     }
 
     private double metric(String series) {
-        return admin.get("/metrics").body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        return metric(admin, series);
+    }
+
+    private static double metric(Api api, String series) {
+        return api.get("/metrics").body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 

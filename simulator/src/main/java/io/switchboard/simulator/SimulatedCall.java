@@ -96,6 +96,18 @@ public final class SimulatedCall {
         return sim.agiTranscripts().stream().filter(t -> t.channel().equals(agiChannel)).findFirst().orElse(null);
     }
 
+    /** Every AGI session of this call so far, in order (the dialplan may run AGI more than once). */
+    public java.util.List<AgiTranscript> agiTranscripts() {
+        return sim.agiTranscripts().stream().filter(t -> t.channel().equals(agiChannel)).toList();
+    }
+
+    /** The AGI conversation of every session of this call, one after the other. */
+    public String agiText() {
+        StringBuilder text = new StringBuilder();
+        agiTranscripts().forEach(t -> text.append(t.format()).append('\n'));
+        return text.toString();
+    }
+
     /** Waits until this call's FastAGI session exists and the script closed it. */
     public AgiTranscript awaitAgiSessionClosed(Duration timeout) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

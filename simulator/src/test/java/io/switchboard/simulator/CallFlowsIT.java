@@ -195,12 +195,46 @@ class CallFlowsIT {
             assertEquals("Atxfer successfully queued", value(ami.awaitFrame(response("x"), WAIT), "Message"));
             String agent102 = log.await(event("DialBegin", "Channel", agent101), WAIT).get("DestChannel");
             assertTrue(agent102.startsWith("Local/102@agents-"), agent102);
-            ManagerEvent joined = log.await(event("BridgeEnter", "Channel", agent102), WAIT);
+            log.await(event("DialEnd", "Channel", agent101, "DialStatus", "ANSWER"), WAIT);
+            // consulting: agent 101 completes the transfer by hanging up (atxferdropcall=no)
+            ami.send("Action", "Hangup", "ActionID", "h", "Channel", agent101);
+            ManagerEvent joined = log.await(e -> "BridgeEnter".equals(e.name()) && agent102.equals(e.get("Channel"))
+                && bridge.equals(e.get("BridgeUniqueid")), WAIT);
             assertEquals(bridge, joined.get("BridgeUniqueid"), "the new agent joins the caller's bridge");
             log.await(event("Hangup", "Channel", agent101), WAIT);
             // Agent 102 talks two seconds, then the whole call is over.
             call.awaitEnded(WAIT);
             assertNotEquals(agent101, agent102);
+        }
+    }
+
+    @Test
+    void cancelAtxferEndsTheConsultationAndKeepsTheAgentWithTheCaller() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(600)));
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
+            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
+            String bridge = log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT).get("BridgeUniqueid");
+            ami.send("Action", "CancelAtxfer", "ActionID", "n", "Channel", agent101);
+            assertEquals("No active attended transfer on channel", value(ami.awaitFrame(response("n"), WAIT), "Message"));
+
+            ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
+            String agent102 = log.await(event("DialBegin", "Channel", agent101), WAIT).get("DestChannel");
+            log.await(event("DialEnd", "Channel", agent101, "DialStatus", "ANSWER"), WAIT);
+            ami.send("Action", "CancelAtxfer", "ActionID", "c", "Channel", agent101);
+            assertEquals("Success", value(ami.awaitFrame(response("c"), WAIT), "Response"));
+            log.await(event("Hangup", "Channel", agent102), WAIT);
+            assertTrue(log.matching(e -> "Hangup".equals(e.name()) && agent101.equals(e.get("Channel"))).isEmpty());
+            assertTrue(log.matching(e -> "BridgeEnter".equals(e.name()) && agent102.equals(e.get("Channel"))
+                && bridge.equals(e.get("BridgeUniqueid"))).isEmpty(), "the target never joined the caller");
+            assertTrue(!call.isEnded());
         }
     }
 

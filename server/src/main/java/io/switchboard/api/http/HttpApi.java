@@ -123,7 +123,7 @@ public final class HttpApi {
         router.post("/api/v1/agents/:id/state").handler(this::agentState);
 
         router.post("/api/v1/interactions").handler(this::createInteraction);
-        router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx)));
+        router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx).compose(this::withWait)));
         emailApi.mount(router);
         router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(json -> {
@@ -147,6 +147,19 @@ public final class HttpApi {
         router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
         router.post("/api/v1/interactions/:id/hangup").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().hangup(i)).map(v -> new JsonObject().put("status", "hanging_up"))));
+        router.post("/api/v1/interactions/:id/hold").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().calls().hold(i))));
+        router.post("/api/v1/interactions/:id/unhold").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().calls().unhold(i))));
+        router.post("/api/v1/interactions/:id/consult").handler(ctx -> {
+            JsonObject body = body(ctx);
+            reply(ctx, ownInteraction(ctx).compose(i -> voice().calls().consult(i, body.getString("agentId"),
+                    body.getString("number"))));
+        });
+        router.post("/api/v1/interactions/:id/consult/complete").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().calls().completeConsult(i, actor(ctx)))));
+        router.post("/api/v1/interactions/:id/consult/cancel").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().calls().cancelConsult(i))));
         router.post("/api/v1/agents/:id/dial").handler(ctx -> {
             String agentId = ctx.pathParam("id");
             principal(ctx).requireSelfOrStaff(agentId);
@@ -328,6 +341,18 @@ public final class HttpApi {
             }
             return json;
         });
+    }
+
+    /** A waiting interaction's estimated wait at its position (the one formula of /stats/realtime). */
+    private Future<JsonObject> withWait(JsonObject interaction) {
+        Integer position = interaction.getInteger("position");
+        if (position == null) {
+            return Future.succeededFuture(interaction);
+        }
+        // an estimate that cannot be made (a queue gone from the rules) must not hide the interaction
+        return stats.estimatedWait(interaction.getString("queue"), position)
+                .map(wait -> interaction.put("estimatedWaitSeconds", wait))
+                .otherwise(interaction);
     }
 
     private void cancel(RoutingContext ctx) {

@@ -129,6 +129,12 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.setnx(key, value));
     }
 
+    /** SET NX EX: true if the key was absent and is now set, expiring after ttl. */
+    public Future<Boolean> setIfAbsent(String key, String value, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.set(key, value,
+                io.lettuce.core.SetArgs.Builder.nx().ex(ttl.toSeconds()))).map("OK"::equals);
+    }
+
     public Future<String> get(String key) {
         return RedisFutures.onContext(vertx, () -> redis.get(key));
     }

@@ -30,11 +30,12 @@ public final class InboundCallScript implements AgiScript {
             LOG.warn("AGI session refused: control characters in channel or unique id");
             return;
         }
+        long arrived = voice.now();
         channel.answer();
         AgiCallerLine line = new AgiCallerLine(channel, voice.registry());
         VoiceChannel.InboundCall call = new VoiceChannel.InboundCall(request.getChannel(), request.getUniqueId(),
                 LineText.clean(request.getCallerIdNumber()), LineText.clean(request.getCallerIdName()),
-                request.getRemoteAddress() == null ? "" : request.getRemoteAddress().getHostAddress());
+                request.getRemoteAddress() == null ? "" : request.getRemoteAddress().getHostAddress(), arrived);
         IvrOutcome outcome = voice.runIvr(call, line);
         String interactionId = voice.afterIvr(call, outcome);
         if (line.hungUp()) {

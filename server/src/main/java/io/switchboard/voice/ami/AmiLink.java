@@ -1,20 +1,23 @@
 package io.switchboard.voice.ami;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import org.asteriskjava.manager.action.CoreShowChannelsAction;
-import org.asteriskjava.manager.event.CoreShowChannelEvent;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.ManagerConnectionState;
+import org.asteriskjava.manager.action.CoreShowChannelsAction;
 import org.asteriskjava.manager.action.ManagerAction;
+import org.asteriskjava.manager.event.CoreShowChannelEvent;
+import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.response.ManagerError;
 import org.asteriskjava.manager.response.ManagerResponse;
@@ -25,23 +28,43 @@ import org.slf4j.LoggerFactory;
  * The manager connection to one Asterisk server (Asterisk-Java). Events are copied onto a Vert.x
  * context and the reader thread returns at once (a slow handler on it makes actions time out,
  * asterisk-java#161); actions are sent asynchronously and answered as Vert.x futures.
+ *
+ * <p>Reconnecting is ours, not Asterisk-Java's (whose reconnect thread sleeps in a loop with its own
+ * delays): a lost connection is closed and a fresh one logs in after a backoff that doubles from
+ * {@link #FIRST_RETRY_MILLIS} to {@link #MAX_RETRY_MILLIS}, each delay jittered so that several nodes do
+ * not hammer a restarting Asterisk in step. One warning per outage; {@code switchboard_ami_connected}
+ * and {@code switchboard_ami_reconnects_total} show it. Every (re)login is followed by Asterisk-Java's
+ * ConnectEvent, on which the voice channel re-syncs its calls.
  */
 public final class AmiLink {
     private static final Logger LOG = LoggerFactory.getLogger(AmiLink.class);
+    public static final long FIRST_RETRY_MILLIS = 500;
+    public static final long MAX_RETRY_MILLIS = 30_000;
+
+    /** A channel Asterisk has up: its name, unique id and the bridge it is in ("" = none). */
+    public record LiveChannel(String name, String uniqueId, String bridgeId) {
+    }
 
     private final Vertx vertx;
     private final AmiEndpoint endpoint;
-    private final ManagerConnection connection;
+    private final ManagerConnectionFactory factory;
+    private final Counter reconnects;
+    private volatile ManagerConnection connection;
     private Context context;
+    private Consumer<ManagerEvent> handler;
+    private boolean everConnected;
     private volatile boolean stopped;
 
     public AmiLink(Vertx vertx, AmiEndpoint endpoint, MeterRegistry registry) {
         this.vertx = vertx;
         this.endpoint = endpoint;
-        this.connection = new ManagerConnectionFactory(endpoint.host(), endpoint.port(), endpoint.username(),
-                endpoint.secret()).createManagerConnection();
+        this.factory = new ManagerConnectionFactory(endpoint.host(), endpoint.port(), endpoint.username(),
+                endpoint.secret());
         Gauge.builder("switchboard_ami_connected", this, link -> link.connected() ? 1 : 0)
                 .description("1 while the manager connection to this Asterisk server is up")
+                .tag("asterisk", endpoint.name()).register(registry);
+        this.reconnects = Counter.builder("switchboard_ami_reconnects")
+                .description("Manager connections re-established after being lost")
                 .tag("asterisk", endpoint.name()).register(registry);
     }
 
@@ -49,45 +72,92 @@ public final class AmiLink {
         return endpoint;
     }
 
-    /**
-     * Logs in (blocking, so on a worker); events go to the handler on this caller's context. An Asterisk
-     * that is down is retried with a doubling delay (1 s to 30 s), one warning per attempt series;
-     * once connected, Asterisk-Java re-establishes a dropped connection by itself.
-     */
-    public void start(Consumer<ManagerEvent> handler) {
+    /** Connects in the background (login is blocking: on a worker); events go to the handler on this context. */
+    public void start(Consumer<ManagerEvent> eventHandler) {
         context = vertx.getOrCreateContext();
-        connection.addEventListener(event -> context.runOnContext(v -> handler.accept(event)));
-        login(1_000);
+        handler = eventHandler;
+        connect(0);
     }
 
-    private void login(long retryMillis) {
+    private void connect(int failures) {
         if (stopped) {
             return;
         }
+        ManagerConnection fresh = factory.createManagerConnection();
+        fresh.addEventListener(event -> context.runOnContext(v -> {
+            if (event instanceof DisconnectEvent) {
+                lost(fresh);
+            } else if (fresh == connection) {
+                handler.accept(event);
+            }
+        }));
+        connection = fresh;
         vertx.executeBlocking(() -> {
-            connection.login("on");
+            fresh.login("on");
             return null;
-        }).onSuccess(v -> LOG.info("AMI connected to {} ({}:{})", endpoint.name(), endpoint.host(), endpoint.port()))
-                .onFailure(e -> {
-                    if (retryMillis == 1_000) {
-                        LOG.warn("AMI login to {} failed ({}); retrying", endpoint.name(), e.getMessage());
-                    }
-                    vertx.setTimer(retryMillis, id -> login(Math.min(30_000, retryMillis * 2)));
-                });
+        }).onSuccess(v -> {
+            if (everConnected) {
+                reconnects.increment();
+            }
+            everConnected = true;
+            LOG.info("AMI connected to {} ({}:{})", endpoint.name(), endpoint.host(), endpoint.port());
+        }).onFailure(e -> {
+            if (failures == 0) {
+                LOG.warn("AMI login to {} failed ({}); retrying with backoff", endpoint.name(), e.getMessage());
+            }
+            retry(fresh, failures + 1);
+        });
     }
 
-    /** Unique ids of the channels Asterisk has up now (CoreShowChannels), to re-sync after a reconnect. */
-    public Future<Set<String>> liveChannels() {
-        Promise<Set<String>> promise = Promise.promise();
+    /** The connection dropped (Asterisk restarted, network): close it for good and log in afresh. */
+    private void lost(ManagerConnection dropped) {
+        if (dropped != connection || stopped) {
+            return;
+        }
+        LOG.warn("AMI connection to {} lost; reconnecting", endpoint.name());
+        retry(dropped, 1);
+    }
+
+    private void retry(ManagerConnection old, int failures) {
+        close(old);
+        long delay = delayMillis(failures);
+        vertx.setTimer(delay, id -> context.runOnContext(v -> connect(failures)));
+    }
+
+    /** Exponential backoff with a cap, each delay drawn between half and all of it (jitter). */
+    static long delayMillis(int failures) {
+        long ceiling = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failures - 1, 20));
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+
+    /** Logs off (also stopping Asterisk-Java's own reconnect thread); a dead socket's errors are expected. */
+    private Future<Void> close(ManagerConnection old) {
+        return vertx.executeBlocking(() -> {
+            ManagerConnectionState state = old.getState();
+            if (state == ManagerConnectionState.CONNECTED || state == ManagerConnectionState.RECONNECTING) {
+                try {
+                    old.logoff();
+                } catch (RuntimeException e) {
+                    LOG.debug("AMI logoff from {}: {}", endpoint.name(), e.getMessage());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The channels Asterisk has up now (CoreShowChannels), to re-sync after a reconnect. */
+    public Future<List<LiveChannel>> liveChannels() {
+        Promise<List<LiveChannel>> promise = Promise.promise();
         try {
             connection.sendEventGeneratingAction(new CoreShowChannelsAction(), events -> context.runOnContext(v -> {
-                Set<String> ids = new HashSet<>();
+                List<LiveChannel> live = new ArrayList<>();
                 events.getEvents().forEach(e -> {
-                    if (e instanceof CoreShowChannelEvent channel) {
-                        ids.add(channel.getUniqueid());
+                    if (e instanceof CoreShowChannelEvent c) {
+                        live.add(new LiveChannel(c.getChannel(), c.getUniqueid(),
+                                c.getBridgeid() == null ? "" : c.getBridgeid()));
                     }
                 });
-                promise.complete(ids);
+                promise.complete(live);
             }));
         } catch (java.io.IOException | IllegalStateException e) {
             promise.fail(e);
@@ -96,7 +166,8 @@ public final class AmiLink {
     }
 
     public boolean connected() {
-        return connection.getState() == ManagerConnectionState.CONNECTED;
+        ManagerConnection current = connection;
+        return current != null && current.getState() == ManagerConnectionState.CONNECTED;
     }
 
     /** Sends an action; fails with Asterisk's message when it answers Error. */
@@ -118,11 +189,7 @@ public final class AmiLink {
 
     public Future<Void> stop() {
         stopped = true;
-        return vertx.executeBlocking(() -> {
-            if (connection.getState() == ManagerConnectionState.CONNECTED) {
-                connection.logoff();
-            }
-            return null;
-        });
+        ManagerConnection current = connection;
+        return current == null ? Future.succeededFuture() : close(current);
     }
 }

@@ -412,7 +412,9 @@ commands.enqueue = function()
   if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
   local h = cjson.decode(A[9])
   for k, v in pairs(h) do redis.call('HSET', ikey, k, str(v)) end
-  redis.call('HSET', ikey, 'created', NOW, 'queued', NOW, 'entered', NOW, 'offers', 0, 'updated', NOW)
+  -- queued may come earlier than now (a callback asked for in the IVR keeps the time the call came in)
+  redis.call('HSET', ikey, 'created', NOW, 'queued', blank(h.queued) and NOW or h.queued, 'entered', NOW,
+             'offers', 0, 'updated', NOW)
   if not blank(h.customerId) then
     -- the customer's timeline (360 view), newest first, capped so a frequent caller's list stays small
     local timeline = key('customer', h.customerId, 'interactions')
@@ -560,6 +562,19 @@ commands.transfer = function()
   offer_interaction(iid)
   offer_agent(f.agent)
   return {queue = g.queue}
+end
+
+-- callback iid attributesJson : a waiting caller hangs up for a callback and keeps its place in line: same
+-- queue, score and queued time (voice and callback share voice capacity, so the pool line is the same)
+commands.callback = function()
+  local iid = A[8]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if f.status ~= 'queued' or f.channel ~= 'voice' then return nil, 'conflict' end
+  redis.call('HSET', key('int', iid), 'channel', 'callback', 'attributes', A[9], 'updated', NOW)
+  history(iid, {type = 'callback_requested'})
+  emit({type = 'callback_requested', interaction = iid, queue = f.queue, channel = 'callback'})
+  return {status = f.status}
 end
 
 -- state aid presence reason

@@ -37,6 +37,7 @@ final class ActionRegistry {
         register("Status", system | call | reporting, "List channel status.", ChannelActions::status);
         register("CoreShowChannels", system | reporting, "List currently active channels.", ChannelActions::coreShowChannels);
         register("Atxfer", call, "Attended transfer.", ChannelActions::atxfer);
+        register("CancelAtxfer", call, "Cancel an attended transfer.", ChannelActions::cancelAtxfer);
         register("Bridge", call, "Bridge two channels already in the PBX.", ChannelActions::bridge);
         register("QueueStatus", 0, "Show queue status.", QueueActions::queueStatus);
         register("QueueSummary", 0, "Show queue summary.", QueueActions::queueSummary);

@@ -236,9 +236,8 @@ final class ChannelActions {
             return;
         }
         ctx.success("Dual Redirect successful");
-        pbx.redirect(chan, new DialplanLocation(context, exten, p1));
-        pbx.redirect(chan2, context2.isEmpty() ? new DialplanLocation(context, exten, p1)
-            : new DialplanLocation(context2, exten2, p2));
+        pbx.redirectBoth(chan, new DialplanLocation(context, exten, p1), chan2,
+            context2.isEmpty() ? new DialplanLocation(context, exten, p1) : new DialplanLocation(context2, exten2, p2));
     }
 
     // ------------------------------------------------------------------ Hangup
@@ -461,6 +460,26 @@ final class ChannelActions {
         }
         ctx.success("Atxfer successfully queued");
         pbx.attendedTransfer(chan, exten, ctx.header("Context"));
+    }
+
+    /** CancelAtxfer (Asterisk 17+): abandons the attended transfer the channel is consulting in. */
+    static void cancelAtxfer(ActionContext ctx) {
+        Pbx pbx = ctx.pbx();
+        String name = ctx.header("Channel");
+        if (name.isEmpty()) {
+            ctx.error("No channel specified");
+            return;
+        }
+        Channel chan = pbx.find(name);
+        if (chan == null) {
+            ctx.error("Channel specified does not exist");
+            return;
+        }
+        if (!pbx.cancelAttendedTransfer(chan)) {
+            ctx.error("No active attended transfer on channel");
+            return;
+        }
+        ctx.success("CancelAtxfer successfully queued");
     }
 
     static void bridge(ActionContext ctx) {

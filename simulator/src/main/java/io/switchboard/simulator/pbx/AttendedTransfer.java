@@ -6,10 +6,13 @@ import io.switchboard.simulator.time.Cancellable;
 import java.time.Duration;
 
 /**
- * AMI Atxfer, simplified: the agent's leg of a Dial/Queue bridge dials the transfer target (a Local
- * channel, e.g. another agent phone); when the target answers it takes the agent's place in the bridge and
- * the transferring agent is hung up. No answer within 15 s (features.conf atxfernoanswertimeout) gives
- * DialEnd NOANSWER and nothing changes. The consultation bridge of a real attended transfer is not shown.
+ * AMI Atxfer: the agent's leg of a Dial/Queue bridge dials the transfer target (a Local channel, e.g.
+ * another agent phone). When the target answers, the two consult (the target waits in a consultation
+ * bridge); then, as in Asterisk with features.conf atxferdropcall=no, the transferring agent hanging up
+ * completes the transfer (the target takes the agent's place in the caller's bridge), while AMI
+ * CancelAtxfer (Asterisk 17+) or the target hanging up abandons it (the target's leg ends, the agent stays
+ * with the caller). No answer within 15 s (atxfernoanswertimeout) gives DialEnd NOANSWER and nothing
+ * changes. Simplified: the agent does not visibly leave the caller's bridge while consulting.
  */
 final class AttendedTransfer implements PairOwner {
 
@@ -21,6 +24,9 @@ final class AttendedTransfer implements PairOwner {
     private LocalPair pair;
     private Cancellable timeout = Cancellable.NONE;
     private boolean done;
+    private LocalPair answered;
+    private Bridge consultation;
+    private ChannelDriver transfererDriver;
 
     private AttendedTransfer(Pbx pbx, Channel transferer, BridgeOwner owner) {
         this.pbx = pbx;
@@ -106,9 +112,66 @@ final class AttendedTransfer implements PairOwner {
         pbx.markUp(t1);
         pbx.publish(Events.dialEnd(transferer, t1, "ANSWER"));
         pbx.deviceStateQuiet(p.device(), DeviceState.INUSE);
-        if (!owner.replaceLeg(transferer, t1, p)) {
+        consult(p);
+    }
+
+    /** The target answered: it waits in a consultation bridge until the agent completes or cancels. */
+    private void consult(LocalPair p) {
+        answered = p;
+        Channel t1 = p.one();
+        consultation = pbx.createBridge();
+        pbx.enterBridge(consultation, t1);
+        transfererDriver = transferer.driver();
+        pbx.consultations().put(transferer, this);
+        transferer.driver(new ChannelDriver() {
+            @Override
+            public void hangupRequested(Channel ch) {
+                complete();
+            }
+
+            @Override
+            public void redirect(Channel ch, DialplanLocation target) {
+                end();
+                transfererDriver.redirect(ch, target);
+            }
+        });
+        t1.driver(new ChannelDriver() {
+            @Override
+            public void hangupRequested(Channel ch) {
+                cancel();
+            }
+
+            @Override
+            public void redirect(Channel ch, DialplanLocation target) {
+                cancel();
+            }
+        });
+    }
+
+    /** The consultation is over either way: the agent's leg is driven by its bridge owner again. */
+    private void end() {
+        pbx.consultations().remove(transferer);
+        transferer.driver(transfererDriver);
+        pbx.leaveBridge(consultation, answered.one());
+        pbx.destroyBridge(consultation);
+    }
+
+    /** The transferring agent hung up: the target takes its place with the caller. */
+    private void complete() {
+        end();
+        Channel t1 = answered.one();
+        if (!owner.replaceLeg(transferer, t1, answered)) {
             t1.hangupCause(HangupCause.NORMAL_CLEARING);
             pbx.destroy(t1, false);
+            transfererDriver.hangupRequested(transferer);
         }
+    }
+
+    /** AMI CancelAtxfer, or the target hung up: the target's leg ends, the agent stays with the caller. */
+    void cancel() {
+        end();
+        Channel t1 = answered.one();
+        t1.hangupCause(HangupCause.NORMAL_CLEARING);
+        pbx.destroy(t1, false);
     }
 }

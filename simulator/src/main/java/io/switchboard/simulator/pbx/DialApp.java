@@ -94,6 +94,8 @@ final class DialApp implements AppExecution, PairOwner, BridgeOwner {
         pbx.deviceStateQuiet(p.device(), DeviceState.INUSE);
         leg.exten("");
         pbx.publish(Events.dialEnd(dialer, leg, "ANSWER"));
+        // app_dial answers a calling channel that is not up yet (e.g. a Local ;2 dialled by Atxfer)
+        pbx.answer(dialer);
         bridge = pbx.createBridge();
         pbx.publish(Events.newexten(leg, "AppDial", "(Outgoing Line)"));
         pbx.enterBridge(bridge, leg);
@@ -132,6 +134,13 @@ final class DialApp implements AppExecution, PairOwner, BridgeOwner {
             pbx.destroyBridge(bridge);
             endVariables();
             pbx.deviceStateQuiet(pair.device(), DeviceState.NOT_INUSE);
+        } else if (pbx.takeDualRedirect(leg) instanceof DialplanLocation legTarget) {
+            // A dual Redirect took both sides: the leg leaves with the caller and runs its own dialplan.
+            pbx.leaveBridge(bridge, dialer);
+            pbx.leaveBridge(bridge, leg);
+            pbx.destroyBridge(bridge);
+            endVariables();
+            pbx.masqueradeIntoPbx(leg, legTarget);
         } else {
             // The caller went away (hangup or redirect): drop out, then hang up the agent's leg.
             pbx.leaveBridge(bridge, dialer);

@@ -42,6 +42,8 @@ public final class Pbx {
     private final Map<String, CallQueue> queues;
     private final QueueEngine queueEngine;
     private final Map<String, DeviceState> deviceStates = new HashMap<>();
+    private final Map<Channel, DialplanLocation> dualRedirects = new HashMap<>();
+    private final Map<Channel, AttendedTransfer> consultations = new HashMap<>();
     private final long startEpoch;
     private long uniqueSeq;
     private long localSeq;
@@ -336,6 +338,28 @@ public final class Pbx {
         ch.hangupCause(cause);
         publish(Events.hangupRequest(ch, cause));
         requestHangup(ch, cause);
+    }
+
+    /**
+     * Dual Redirect (AMI ExtraChannel): both channels leave their bridge together and neither hangs the
+     * other up (Asterisk flags both AST_FLAG_BRIDGE_DUAL_REDIRECT_WAIT). The calling side of a Dial goes
+     * first; Dial, seeing its outgoing leg marked, moves it to its target instead of hanging it up.
+     */
+    public void redirectBoth(Channel a, DialplanLocation ta, Channel b, DialplanLocation tb) {
+        if (a.driver() instanceof BridgedLeg) {
+            redirectBoth(b, tb, a, ta);
+            return;
+        }
+        dualRedirects.put(b, tb);
+        redirect(a, ta);
+        if (dualRedirects.remove(b) != null) {
+            redirect(b, tb); // not the leg of a's Dial: an ordinary redirect of its own
+        }
+    }
+
+    /** The target of a channel whose Dial peer is being dual-redirected with it, consumed; or null. */
+    DialplanLocation takeDualRedirect(Channel ch) {
+        return dualRedirects.remove(ch);
     }
 
     /** ast_async_goto: the channel's driver leaves what it is doing and continues at {@code target}. */
@@ -672,6 +696,24 @@ public final class Pbx {
     /** AMI Bridge: takes two channels out of what they are doing and bridges them. */
     public void bridge(Channel a, Channel b) {
         new ActionBridge(this, a, b).start();
+    }
+
+    /** Attended transfers in their consultation, by the transferring channel. */
+    Map<Channel, AttendedTransfer> consultations() {
+        return consultations;
+    }
+
+    /** AMI CancelAtxfer: false when the channel is not consulting in an attended transfer. */
+    public boolean cancelAttendedTransfer(Channel transferer) {
+        AttendedTransfer transfer = consultations.get(transferer);
+        if (transfer == null && transferer.localPeer() != null) {
+            transfer = consultations.get(transferer.localPeer());
+        }
+        if (transfer == null) {
+            return false;
+        }
+        transfer.cancel();
+        return true;
     }
 
     /** AMI Atxfer on a bridged channel. */

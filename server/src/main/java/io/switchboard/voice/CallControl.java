@@ -1,0 +1,261 @@
+package io.switchboard.voice;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.ApiException;
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.store.redis.RoutingStore;
+import io.switchboard.voice.ami.AmiLink;
+import io.switchboard.voice.ami.CancelAtxferAction;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.asteriskjava.manager.action.AtxferAction;
+import org.asteriskjava.manager.action.BridgeAction;
+import org.asteriskjava.manager.action.HangupAction;
+import org.asteriskjava.manager.action.RedirectAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent's control of a connected call over AMI: hold and unhold (dual Redirect, then Bridge) and warm
+ * transfer (Atxfer, completed by hanging up the agent's leg, or CancelAtxfer). What it needs to act from
+ * any node is in Redis, per interaction: {@code voice:<id>:leg} (the agent's channel, from DialEnd),
+ * {@code voice:<id>:held} (since when, while held), {@code voice:<id>:consult} (the warm transfer's target).
+ */
+public final class CallControl {
+    private static final Logger LOG = LoggerFactory.getLogger(CallControl.class);
+    /** Longest any of these records is kept: no call lasts a day. */
+    private static final Duration CALL_LIFETIME = Duration.ofDays(1);
+    /** Reads of the caller's bridge after a completed transfer, 100 ms apart (see learnLeg). */
+    private static final int LEG_LOOKUPS = 20;
+
+    private final RoutingEngine engine;
+    private final RoutingStore store;
+    private final SwitchboardConfig.Voice settings;
+    private final Function<String, AmiLink> linkNamed;
+    private final MeterRegistry registry;
+    private final Vertx vertx;
+
+    CallControl(RoutingEngine engine, RoutingStore store, SwitchboardConfig.Voice settings,
+                Function<String, AmiLink> linkNamed, MeterRegistry registry, Vertx vertx) {
+        this.engine = engine;
+        this.store = store;
+        this.settings = settings;
+        this.linkNamed = linkNamed;
+        this.registry = registry;
+        this.vertx = vertx;
+    }
+
+    /** The agent's phone answered: its channel is kept for hold and transfer. */
+    Future<Void> connected(String interactionId, String agentLeg) {
+        return agentLeg == null ? Future.succeededFuture() : store.set(legKey(interactionId), agentLeg, CALL_LIFETIME);
+    }
+
+    /**
+     * The agent holds the call: a dual Redirect takes both legs out of their bridge at once (neither is hung
+     * up), the caller to music on hold and the agent's leg to silence, both in voice.onHoldContext.
+     */
+    public Future<JsonObject> hold(JsonObject interaction) {
+        return talking(interaction).compose(call -> store.setIfAbsent(heldKey(call.interactionId()),
+                Long.toString(engine.now()), CALL_LIFETIME).compose(first -> {
+            if (!first) {
+                return Future.failedFuture(ApiException.conflict("the call is already on hold"));
+            }
+            RedirectAction redirect = new RedirectAction(call.channel(), call.agentLeg(), settings.onHoldContext(), "s", 1,
+                    settings.onHoldContext(), "agent", 1);
+            return call.link().send(redirect)
+                    .recover(e -> store.getAndDelete(heldKey(call.interactionId())).compose(v -> Future.failedFuture(e)))
+                    .compose(r -> store.set(heldLegKey(call.agentLeg()), call.interactionId(), CALL_LIFETIME))
+                    .map(r -> new JsonObject().put("status", "on_hold"));
+        }));
+    }
+
+    /** Back from hold: AMI Bridge joins the two legs again; the time on hold is measured for handle time. */
+    public Future<JsonObject> unhold(JsonObject interaction) {
+        return talking(interaction).compose(call -> store.getAndDelete(heldKey(call.interactionId())).compose(since -> {
+            if (since == null) {
+                return Future.failedFuture(ApiException.conflict("the call is not on hold"));
+            }
+            long heldMs = Math.max(0, engine.now() - Long.parseLong(since));
+            store.getAndDelete(heldLegKey(call.agentLeg()));
+            return call.link().send(new BridgeAction(call.channel(), call.agentLeg(), false))
+                    .onSuccess(r -> holdTime(interaction.getString("queue")).record(heldMs, TimeUnit.MILLISECONDS))
+                    .map(r -> new JsonObject().put("status", "talking").put("heldSeconds", heldMs / 1000.0));
+        }));
+    }
+
+    /**
+     * Warm transfer, step 1: AMI Atxfer on the agent's leg dials the target (an agent's extension through
+     * voice.consultContext, or a number through voice.outboundContext); the caller hears music while the
+     * two consult. Then {@link #completeConsult} or {@link #cancelConsult}.
+     */
+    public Future<JsonObject> consult(JsonObject interaction, String agentId, String number) {
+        if ((agentId == null) == (number == null)) {
+            return Future.failedFuture(ApiException.badRequest("give exactly one of 'agentId' or 'number'"));
+        }
+        if (number != null && !VoiceChannel.DIALABLE.matcher(number).matches()) {
+            return Future.failedFuture(ApiException.badRequest(
+                    "number must be 2-20 digits, optionally starting with +"));
+        }
+        Future<String> extension = agentId == null ? Future.succeededFuture(number.replace("+", ""))
+                : engine.agent(agentId).map(agent -> VoiceChannel.extension(agent.getString("endpoint", "")));
+        String context = agentId == null ? settings.outboundContext() : settings.consultContext();
+        String target = agentId == null ? "number:" + number : "agent:" + agentId;
+        return Future.all(talking(interaction), extension).compose(all -> {
+            TalkingCall call = all.resultAt(0);
+            AtxferAction atxfer = new AtxferAction(
+                    call.agentLeg(), context, LineText.require("extension", all.resultAt(1)), 1);
+            return store.setIfAbsent(consultKey(call.interactionId()), target, CALL_LIFETIME).compose(first -> first
+                    ? call.link().send(atxfer).recover(e -> store.getAndDelete(consultKey(call.interactionId()))
+                            .compose(v -> Future.failedFuture(e)))
+                    : Future.failedFuture(ApiException.conflict("already consulting")));
+        }).map(r -> new JsonObject().put("status", "consulting").put("target", target));
+    }
+
+    /**
+     * Warm transfer, step 2: the agent's leg hangs up, which completes the attended transfer in Asterisk
+     * (the target takes its place with the caller). An agent target then gets the interaction through
+     * routing, accepted at once when offered (its phone is already on the call); a number ends the
+     * contact for Switchboard (wrap-up).
+     */
+    public Future<JsonObject> completeConsult(JsonObject interaction, String actor) {
+        return talking(interaction).compose(call -> store.get(consultKey(call.interactionId())).compose(target -> {
+            if (target == null) {
+                return Future.failedFuture(ApiException.conflict("not consulting"));
+            }
+            Future<JsonObject> routed = target.startsWith("agent:")
+                    ? engine.transferToAgent(call.interactionId(), target.substring("agent:".length()), actor)
+                    : store.getAndDelete(consultKey(call.interactionId()))
+                            .compose(v -> engine.wrapUp(call.interactionId(), actor));
+            return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed)
+                    .map(r -> new JsonObject().put("status", "transferred").put("target", target));
+        }));
+    }
+
+    /** Warm transfer abandoned: AMI CancelAtxfer ends the target's leg; the agent is back with the caller. */
+    public Future<JsonObject> cancelConsult(JsonObject interaction) {
+        return talking(interaction).compose(call -> store.getAndDelete(consultKey(call.interactionId())).compose(target ->
+                target == null ? Future.failedFuture(ApiException.conflict("not consulting"))
+                        : call.link().send(new CancelAtxferAction(call.agentLeg()))
+                                .map(r -> new JsonObject().put("status", "talking"))));
+    }
+
+    /** While a warm transfer consults: its target ("agent:id" or "number:digits"). */
+    private String consultKey(String interactionId) {
+        return store.keys().prefix() + ":voice:" + interactionId + ":consult";
+    }
+
+    /**
+     * The offer of a warm transfer's completion to its target agent: that agent's phone is already
+     * bridged with the caller, so the offer is accepted instead of ringing, and the new agent leg is
+     * learnt for hold and further transfers.
+     */
+    Future<Boolean> acceptTransferred(JsonObject offer, AmiLink link, String channel) {
+        String id = offer.getString("interaction");
+        return store.getAndDelete(consultKey(id)).compose(target -> {
+            if (!("agent:" + offer.getString("agent")).equals(target)) {
+                return Future.succeededFuture(false);
+            }
+            return store.getAndDelete(legKey(id)).compose(oldLeg -> {
+                learnLeg(id, link, channel, oldLeg, LEG_LOOKUPS);
+                return engine.accept(offer.getString("reservation"), offer.getString("agent"));
+            }).map(true);
+        });
+    }
+
+    /**
+     * The caller's new bridge peer after a transfer completed: Asterisk swaps the legs right after the
+     * transferer hangs up (and may optimise Local channels away), so its channels are read until the peer
+     * is there, every 100 ms for up to 2 s.
+     */
+    private void learnLeg(String interactionId, AmiLink link, String channel, String oldLeg, int lookups) {
+        link.liveChannels().onSuccess(live -> {
+            String bridge = live.stream().filter(c -> c.name().equals(channel)).map(AmiLink.LiveChannel::bridgeId)
+                    .findFirst().orElse("");
+            Optional<AmiLink.LiveChannel> peer = live.stream().filter(c -> !bridge.isEmpty()
+                    && c.bridgeId().equals(bridge) && !c.name().equals(channel) && !c.name().equals(oldLeg)).findFirst();
+            if (peer.isPresent()) {
+                store.set(legKey(interactionId), peer.get().name(), CALL_LIFETIME);
+            } else if (lookups > 1) {
+                vertx.setTimer(100, t -> learnLeg(interactionId, link, channel, oldLeg, lookups - 1));
+            } else {
+                LOG.warn("no agent leg found for {} after its transfer: hold will not be possible", interactionId);
+            }
+        });
+    }
+
+    private Timer holdTime(String queue) {
+        return Timer.builder("switchboard_hold").description("Time agents held calls (part of handle time), per hold")
+                .tag("queue", queue == null ? "" : queue).register(registry);
+    }
+
+    /** A call being talked on: its caller channel, the agent's leg and the link to their Asterisk. */
+    private record TalkingCall(String interactionId, String channel, String agentLeg, AmiLink link) {
+    }
+
+    private Future<TalkingCall> talking(JsonObject interaction) {
+        JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+        if (voice == null || !"assigned".equals(interaction.getString("status"))) {
+            return Future.failedFuture(ApiException.conflict("not a voice call being talked on"));
+        }
+        AmiLink link = linkNamed.apply(voice.getString("asterisk", ""));
+        if (link == null) {
+            return Future.failedFuture(new ApiException(503, "unavailable",
+                    "no AMI connection to the call's Asterisk"));
+        }
+        String id = interaction.getString("id");
+        return store.get(legKey(id)).compose(leg -> leg == null
+                ? Future.failedFuture(ApiException.conflict("the agent's leg of the call is not known"))
+                : Future.succeededFuture(new TalkingCall(id, LineText.require("channel", voice.getString("channel")),
+                        LineText.require("channel", leg), link)));
+    }
+
+    /** The agent's channel of a connected call (DialEnd's DestChannel), for hold and transfer. */
+    private String legKey(String interactionId) {
+        return store.keys().prefix() + ":voice:" + interactionId + ":leg";
+    }
+
+    /**
+     * A channel hung up: if it was the leg of an agent holding a call (the agent hung up meanwhile), the
+     * caller, alone with the music, is hung up too, which ends the call (wrap-up). GETDEL: one node acts.
+     * Costs one Redis read per Hangup event.
+     */
+    Future<Void> hungUp(String channel) {
+        if (channel == null) {
+            return Future.succeededFuture();
+        }
+        return store.getAndDelete(heldLegKey(channel)).compose(id -> id == null ? Future.succeededFuture()
+                : store.getAndDelete(heldKey(id)).compose(v -> engine.interaction(id)).compose(interaction -> {
+                    JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+                    AmiLink link = voice == null ? null : linkNamed.apply(voice.getString("asterisk", ""));
+                    return link == null ? Future.succeededFuture()
+                            : link.send(new HangupAction(LineText.require("channel", voice.getString("channel")))).mapEmpty();
+                }));
+    }
+
+    /** While held: the interaction whose agent leg this channel is. */
+    private String heldLegKey(String channel) {
+        return store.keys().prefix() + ":voice:heldleg:" + channel;
+    }
+
+    /** Set while the agent holds the call: since when (ms). */
+    private String heldKey(String interactionId) {
+        return store.keys().prefix() + ":voice:" + interactionId + ":held";
+    }
+
+
+    /** A caller who hangs up while held leaves the agent's leg waiting in silence: it is hung up too. */
+    Future<Void> releaseHeldLeg(String asterisk, String interactionId) {
+        AmiLink link = linkNamed.apply(asterisk);
+        return store.getAndDelete(heldKey(interactionId)).compose(held -> held == null || link == null
+                ? Future.succeededFuture()
+                : store.get(legKey(interactionId)).compose(leg -> leg == null ? Future.succeededFuture()
+                        : link.send(new HangupAction(LineText.require("channel", leg))).mapEmpty()));
+    }
+}
