@@ -53,6 +53,7 @@ class EmailReplyIT {
     private TestNode start(TestRedis redis, int relayPort, boolean acknowledge) {
         prefix = redis.newPrefix();
         node = TestNode.on(redis, prefix).rules(Rules.folder(temp, Rules.SMALL))
+                .sla(io.switchboard.testing.Repo.root().resolve("config/sla.yaml"))
                 .env("SWITCHBOARD_EMAIL_FROM", SUPPORT)
                 .env("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", Boolean.toString(acknowledge))
                 .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true")
@@ -103,6 +104,10 @@ class EmailReplyIT {
                 .put("pendingCustomer", true)).expect(200).json();
         assertEquals("sent", sent.getString("status"));
         assertEquals("pending_customer", sent.getString("caseStatus"));
+        // the reply is the agent's first response on the case: the shipped email policy's target is met
+        Await.until("the first response met", () -> admin.get("/api/v1/sla/timers?caseId=" + caseId).expect(200).json()
+                .getJsonArray("timers").stream().map(JsonObject.class::cast)
+                .anyMatch(t -> "firstResponse".equals(t.getString("target")) && "met".equals(t.getString("state"))));
 
         assertTrue(RELAY.waitForIncomingEmail(5_000, 2), "the acknowledgement, then the reply");
         String ourId = sent.getString("messageId");
