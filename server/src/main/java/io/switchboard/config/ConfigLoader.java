@@ -35,7 +35,10 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
-            Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"));
+            Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"),
+            Map.entry("SWITCHBOARD_AGENT_HOURLY_COST", "costs.agentHourlyCost"),
+            Map.entry("SWITCHBOARD_COST_CURRENCY", "costs.currency"),
+            Map.entry("SWITCHBOARD_STATS_TIME_ZONE", "stats.timeZone"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -149,6 +152,8 @@ public final class ConfigLoader {
                                 SwitchboardConfig.Chat.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1, 86_400)),
                         Duration.ofMillis(integer("chat.positionIntervalMillis",
                                 SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000))),
+                costs(),
+                new SwitchboardConfig.Stats(timeZone("stats.timeZone")),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -167,7 +172,35 @@ public final class ConfigLoader {
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.outboundContext", "voice.ivrFile",
             "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
-            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis");
+            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "costs.agentHourlyCost", "costs.currency",
+            "costs.perChannel.voice", "costs.perChannel.chat", "costs.perChannel.email", "costs.perChannel.callback",
+            "costs.selfServicePerCall", "stats.timeZone");
+
+    private SwitchboardConfig.Costs costs() {
+        Map<String, Double> perChannel = new LinkedHashMap<>();
+        SwitchboardConfig.Costs.DEFAULT_PER_CHANNEL.forEach((channel, cost) ->
+                perChannel.put(channel, decimal("costs.perChannel." + channel, cost, 0, 1e6)));
+        String currency = text("costs.currency", SwitchboardConfig.Costs.DEFAULT_CURRENCY).trim();
+        if (!currency.matches("[A-Za-z]{1,8}")) {
+            throw bad("costs.currency", "must be a currency code such as EUR or USD, was '" + currency + "'");
+        }
+        return new SwitchboardConfig.Costs(
+                decimal("costs.agentHourlyCost", SwitchboardConfig.Costs.DEFAULT_AGENT_HOURLY_COST, 0, 1e6),
+                currency, Map.copyOf(perChannel),
+                decimal("costs.selfServicePerCall", SwitchboardConfig.Costs.DEFAULT_SELF_SERVICE_PER_CALL, 0, 1e6));
+    }
+
+    private java.time.ZoneId timeZone(String key) {
+        String zone = text(key, "").trim();
+        if (zone.isEmpty()) {
+            return SwitchboardConfig.Stats.DEFAULT_TIME_ZONE;
+        }
+        try {
+            return java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw bad(key, "must be a time zone such as UTC or Europe/Berlin, was '" + zone + "'");
+        }
+    }
 
     private SwitchboardConfig.Sla sla(Path configDir) {
         String file = text("sla.file", SwitchboardConfig.Sla.DEFAULT_FILE).trim();
