@@ -29,6 +29,7 @@ import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.CaseMetrics;
 import io.switchboard.metrics.ChatMetrics;
+import io.switchboard.metrics.CostMetrics;
 import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
 import io.switchboard.rules.RulesLoader;
@@ -36,6 +37,7 @@ import io.switchboard.rules.RulesWatcher;
 import io.switchboard.store.redis.CaseStore;
 import io.switchboard.store.redis.ChatStore;
 import io.switchboard.store.redis.EmbeddedRedis;
+import io.switchboard.store.redis.KpiCounters;
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
@@ -153,12 +155,15 @@ public final class SwitchboardServer {
                 webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
             }
             RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
+            CostMetrics costs = new CostMetrics(registry, config.costs());
+            KpiCounters kpis = new KpiCounters(store);
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
                     config.sla().breachesKept());
-            SlaService sla = new SlaService(slaTimers, store, policies, new SlaMetrics(registry),
+            SlaService sla = new SlaService(slaTimers, store, policies, new SlaMetrics(registry, kpis),
                     (interaction, points) -> engine.raisePriority(interaction, points, "sla"));
             RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);
+                costs.committed(command, nanos, events);
                 sla.committed(command, nanos, events);
                 if (voice != null) {
                     voice.committed(command, nanos, events);
@@ -172,9 +177,9 @@ public final class SwitchboardServer {
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
-            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry));
+            CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, new CaseMetrics(registry, kpis));
             CustomerService customers = new CustomerService(store, engine, cases);
-            chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry),
+            chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry, kpis),
                     config.chat());
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
@@ -217,7 +222,8 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
-                        floorGauges = new FloorGauges(vertx, engine, new StatsService(store, engine), registry);
+                        floorGauges = new FloorGauges(vertx, engine, new StatsService(store, engine, config.costs(),
+                                config.stats().timeZone()), registry, costs);
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
                     });
