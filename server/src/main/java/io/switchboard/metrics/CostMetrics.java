@@ -27,7 +27,7 @@ public final class CostMetrics implements RoutingObserver {
     public CostMetrics(MeterRegistry registry, SwitchboardConfig.Costs costs) {
         this.registry = registry;
         this.costs = costs;
-        Gauge.builder("switchboard_costs_info", () -> 1).description("The currency cost figures are in")
+        Gauge.builder("switchboard_cost_currency", () -> 1).description("Always 1; its label is the currency cost figures are in")
                 .tag("currency", costs.currency()).register(registry);
         Gauge.builder("switchboard_self_service_cost_per_call", costs::selfServicePerCall)
                 .description("Configured cost of a call the IVR served alone (costs.selfServicePerCall)")
