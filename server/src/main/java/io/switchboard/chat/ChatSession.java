@@ -182,6 +182,11 @@ final class ChatSession {
         }
         return channel.interaction(interactionId).onSuccess(json -> {
             queue = json.getString("queue", queue);
+            if (state == State.QUEUED && "assigned".equals(json.getString("status"))) {
+                // the agent accepted before this session registered for the chat's events (a quick
+                // agent beats the case and customer look-ups of the start): its agent_joined went by
+                onEvent(new JsonObject().put("type", "agent_joined"));
+            }
             if (state == State.QUEUED && "queued".equals(json.getString("status"))) {
                 send(new JsonObject().put("type", "queued").put("position", json.getInteger("position"))
                         .put("queue", queue));
