@@ -34,6 +34,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_AMI_URLS", "voice.amiUrls"),
             Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
+            Map.entry("SWITCHBOARD_CHAT_RESUME_SECONDS", "chat.resumeGraceSeconds"),
+            Map.entry("SWITCHBOARD_CHAT_RATE_LIMIT", "chat.newChatsPerMinutePerAddress"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
             Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"),
             Map.entry("SWITCHBOARD_AGENT_HOURLY_COST", "costs.agentHourlyCost"),
@@ -151,7 +153,11 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
                                 SwitchboardConfig.Chat.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1, 86_400)),
                         Duration.ofMillis(integer("chat.positionIntervalMillis",
-                                SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000))),
+                                SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000)),
+                        Duration.ofSeconds(integer("chat.resumeGraceSeconds",
+                                SwitchboardConfig.Chat.DEFAULT_RESUME_GRACE.toSeconds(), 0, 3_600)),
+                        (int) integer("chat.newChatsPerMinutePerAddress",
+                                SwitchboardConfig.Chat.DEFAULT_NEW_CHATS_PER_MINUTE, 0, 100_000)),
                 costs(),
                 new SwitchboardConfig.Stats(timeZone("stats.timeZone")),
                 configDir);
@@ -172,7 +178,8 @@ public final class ConfigLoader {
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.outboundContext", "voice.ivrFile",
             "voice.recontactWindowHours", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
-            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "costs.agentHourlyCost", "costs.currency",
+            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "chat.resumeGraceSeconds",
+            "chat.newChatsPerMinutePerAddress", "costs.agentHourlyCost", "costs.currency",
             "costs.perChannel.voice", "costs.perChannel.chat", "costs.perChannel.email", "costs.perChannel.callback",
             "costs.selfServicePerCall", "stats.timeZone");
 

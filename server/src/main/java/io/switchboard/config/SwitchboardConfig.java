@@ -32,10 +32,15 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      *
      * @param idleTimeout a chat with an agent where nobody writes for this long is closed with a message
      * @param positionInterval how often a waiting customer is told its place in line
+     * @param resumeGrace how long a chat whose customer socket dropped waits to be resumed with its token
+     *                    before it counts as left; zero = at once
+     * @param newChatsPerMinute new chats one client address may start per minute; 0 = no limit
      */
-    public record Chat(Duration idleTimeout, Duration positionInterval) {
+    public record Chat(Duration idleTimeout, Duration positionInterval, Duration resumeGrace, int newChatsPerMinute) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
         public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);
+        public static final int DEFAULT_NEW_CHATS_PER_MINUTE = 10;
     }
 
     /**
