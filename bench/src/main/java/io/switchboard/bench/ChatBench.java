@@ -334,6 +334,7 @@ public final class ChatBench {
             Path data = Files.createTempDirectory("switchboard-chat-bench-" + name);
             SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
                     "SWITCHBOARD_SMTP_PORT", "0", "SWITCHBOARD_ADMIN_KEY", ADMIN,
+                    "SWITCHBOARD_CHAT_RATE_LIMIT", "0", // every bench customer has the same address
                     "SWITCHBOARD_DATA_DIR", data.toString()), root);
             Vertx vertx = Vertx.vertx();
             SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()
