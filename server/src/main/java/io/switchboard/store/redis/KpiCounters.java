@@ -33,11 +33,11 @@ public final class KpiCounters {
         return "stats:" + queue;
     }
 
-    public String minuteBucket(String family, long minute) {
+    private String minuteBucket(String family, long minute) {
         return store.keys().prefix() + ":" + family + ":m:" + minute;
     }
 
-    public String hourBucket(String family, long hour) {
+    private String hourBucket(String family, long hour) {
         return store.keys().prefix() + ":" + family + ":h:" + hour;
     }
 
@@ -65,8 +65,13 @@ public final class KpiCounters {
      * (2 days), so a day that starts at a half-hour local midnight is summed exactly.
      */
     public List<String> buckets(String family, long fromMs, long toMs) {
+        String base = store.keys().prefix() + ":" + family;
+        return buckets(fromMs, toMs, store.now()).stream().map(b -> base + b).toList();
+    }
+
+    /** The bucket suffixes ({@code :h:<hour>} or {@code :m:<minute>}) that cover [from, to) at time now. */
+    static List<String> buckets(long fromMs, long toMs, long now) {
         List<String> keys = new ArrayList<>();
-        long now = store.now();
         long minute = fromMs / MINUTE;
         long lastMinute = (toMs - 1) / MINUTE;
         while (minute <= lastMinute) {
@@ -76,10 +81,10 @@ public final class KpiCounters {
             boolean inside = minute == hourStart && (hourEnd - 1 <= lastMinute || toMs > now);
             boolean minutesGone = minute * MINUTE < now - MINUTES_KEPT;
             if (inside || minutesGone) {
-                keys.add(hourBucket(family, hour));
+                keys.add(":h:" + hour);
                 minute = hourEnd;
             } else {
-                keys.add(minuteBucket(family, minute));
+                keys.add(":m:" + minute);
                 minute++;
             }
         }
