@@ -34,6 +34,7 @@ import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.CaseMetrics;
 import io.switchboard.cases.CaseObserver;
 import io.switchboard.metrics.ChatMetrics;
+import io.switchboard.metrics.CostMetrics;
 import io.switchboard.metrics.FloorGauges;
 import io.switchboard.metrics.RoutingMetrics;
 import io.switchboard.rules.RulesLoader;
@@ -42,6 +43,7 @@ import io.switchboard.store.redis.CallOwnerStore;
 import io.switchboard.store.redis.CaseStore;
 import io.switchboard.store.redis.ChatStore;
 import io.switchboard.store.redis.EmbeddedRedis;
+import io.switchboard.store.redis.KpiCounters;
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
@@ -166,14 +168,17 @@ public final class SwitchboardServer {
                 webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
             }
             RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
+            CostMetrics costs = new CostMetrics(registry, config.costs());
+            KpiCounters kpis = new KpiCounters(store);
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
                     config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
             // the policies come with the watcher's first load, before any contact can arrive
-            SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry),
+            SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry, kpis),
                     (interaction, points, once) -> engine.raisePriority(interaction, points, "sla", once));
             CaseSla caseSla = new CaseSla(sla, store, id -> engine.customer(id));
             RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);
+                costs.committed(command, nanos, events);
                 sla.committed(command, nanos, events);
                 caseSla.committed(command, nanos, events);
                 if (voice != null) {
@@ -195,9 +200,9 @@ public final class SwitchboardServer {
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
-                    new CaseMetrics(registry), caseSla));
+                    new CaseMetrics(registry, kpis), caseSla));
             CustomerService customers = new CustomerService(store, engine, cases);
-            chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry),
+            chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry, kpis),
                     config.chat());
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
@@ -248,7 +253,8 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
-                        floorGauges = new FloorGauges(vertx, engine, new StatsService(store, engine), registry);
+                        floorGauges = new FloorGauges(vertx, engine, new StatsService(store, engine, config.costs(),
+                                config.stats().timeZone()), registry, costs);
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
                     });
@@ -261,7 +267,8 @@ public final class SwitchboardServer {
                 .map(url -> new AmiLink(vertx, AmiEndpoint.parse(url), registry)).toList();
         return vertx.executeBlocking(() -> {
             voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
-                    new CaseStatusLookup(cases), config.voice(), links, registry, new StatsService(store, engine),
+                    new CaseStatusLookup(cases), config.voice(), links, registry,
+                    new StatsService(store, engine, config.costs(), config.stats().timeZone()),
                     new CallOwnerStore(store, java.util.UUID.randomUUID().toString()));
             agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice),
                     "hold", new HoldScript(voice)));

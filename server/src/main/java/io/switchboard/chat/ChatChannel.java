@@ -125,6 +125,59 @@ public final class ChatChannel implements RoutingObserver {
         sessions.put(interactionId, session);
     }
 
+    /** Records that this socket holds the chat (after a start or a resume). */
+    Future<Void> attach(String interactionId, String sessionId) {
+        return store.attach(interactionId, sessionId, SESSION_TTL);
+    }
+
+    /** Fails with a message for the customer when the address started too many chats this minute. */
+    Future<Void> allowStart(String address) {
+        if (settings.newChatsPerMinute() == 0) {
+            return Future.succeededFuture();
+        }
+        return store.countStart(address, engine.now()).compose(n -> n <= settings.newChatsPerMinute()
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture(new ApiException(429, "rate_limited",
+                        "too many new chats from your address: try again in a minute")));
+    }
+
+    /** What a resume gives the customer: the chat's state now and its transcript so far. */
+    record Resumed(JsonObject interaction, List<String> transcript) {
+    }
+
+    /** The chat a token names, with its transcript; fails for an unknown or expired token. */
+    Future<Resumed> resume(String token) {
+        if (token == null || token.isBlank()) {
+            return Future.failedFuture(ApiException.badRequest("resume needs the chat's token"));
+        }
+        return store.sessionInteraction(token).compose(id -> id == null
+                ? Future.failedFuture(ApiException.notFound("unknown or expired chat token: start a new chat"))
+                : Future.all(engine.interaction(id), store.transcript(id))
+                        .map(all -> new Resumed(all.resultAt(0), all.resultAt(1))));
+    }
+
+    /**
+     * The customer's socket closed without leaving: the chat may be resumed for the grace period; after
+     * it, unless resumed (on any node), it counts as left. The agent is not told meanwhile.
+     */
+    void dropped(String interactionId, String sessionId, String queue) {
+        if (settings.resumeGrace().isZero()) {
+            customerLeft(interactionId, queue);
+            return;
+        }
+        store.detach(interactionId, sessionId, settings.resumeGrace().plusMinutes(1))
+                .onSuccess(v -> vertx.setTimer(settings.resumeGrace().toMillis(), id ->
+                        store.stillDetached(interactionId, sessionId).onSuccess(gone -> {
+                            if (gone) {
+                                customerLeft(interactionId, queue);
+                            }
+                        }).onFailure(e -> LOG.warn("chat {} left open: {}", interactionId, e.getMessage()))))
+                .onFailure(e -> {
+                    LOG.warn("chat {} not kept for a resume: {}", interactionId, e.getMessage());
+                    customerLeft(interactionId, queue);
+                });
+    }
+
     void unregister(String interactionId, ChatSession session) {
         sessions.remove(interactionId, session);
     }

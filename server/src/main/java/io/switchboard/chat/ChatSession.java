@@ -1,5 +1,6 @@
 package io.switchboard.chat;
 
+import io.switchboard.engine.ApiException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,13 +20,15 @@ import io.vertx.core.json.JsonObject;
  * (only a rating is still taken).
  */
 final class ChatSession {
-    private enum State { FORM, QUEUED, CHATTING, ENDED }
+    private enum State { FORM, STARTING, QUEUED, CHATTING, ENDED }
 
     private final ChatChannel channel;
     private final ServerWebSocket socket;
     private final Context context;
     private final Vertx vertx;
     private State state = State.FORM;
+    /** Names this socket in Redis, so a late close of a replaced socket cannot end a resumed chat. */
+    private final String sessionId = java.util.UUID.randomUUID().toString();
     private String interactionId;
     private String queue = "";
     private long positionTimer = -1;
@@ -61,6 +64,7 @@ final class ChatSession {
         try {
             return switch (frame.getString("type", "")) {
                 case "start" -> begin(frame);
+                case "resume" -> resume(frame.getString("token"));
                 case "message" -> message(frame);
                 case "typing" -> state == State.CHATTING ? channel.customerTyping(interactionId)
                         : Future.<Void>succeededFuture();
@@ -79,14 +83,59 @@ final class ChatSession {
         }
         PreChat form = new PreChat(frame.getString("name"), frame.getString("email"), frame.getString("topic"),
                 frame.getString("language"));
-        return channel.start(form).compose(started -> {
-            interactionId = started.interactionId();
+        state = State.STARTING; // a second start while this one runs is refused
+        return channel.allowStart(socket.remoteAddress().hostAddress())
+                .compose(ok -> channel.start(form).recover(e -> Future.failedFuture(
+                        new ApiException(503, "unavailable", "the chat could not start: " + e.getMessage()))))
+                .compose(started -> {
+                    interactionId = started.interactionId();
+                    channel.register(interactionId, this);
+                    state = State.QUEUED;
+                    send(new JsonObject().put("type", "started").put("interaction", interactionId)
+                            .put("token", started.token()).put("caseId", started.caseId()));
+                    return channel.attach(interactionId, sessionId).compose(v -> position());
+                }).recover(this::refused);
+    }
+
+    /**
+     * The widget reconnects after its socket dropped: the same chat (place in line or agent kept, the
+     * agent not told), its transcript replayed as {@code chat_message} frames after {@code resumed}.
+     */
+    private Future<Void> resume(String token) {
+        if (state != State.FORM) {
+            return error("resume", "a chat is already open on this connection");
+        }
+        state = State.STARTING;
+        return channel.resume(token).compose(resumed -> {
+            interactionId = resumed.interaction().getString("id");
+            queue = resumed.interaction().getString("queue", "");
+            String status = resumed.interaction().getString("status", "");
             channel.register(interactionId, this);
-            state = State.QUEUED;
-            send(new JsonObject().put("type", "started").put("interaction", interactionId)
-                    .put("token", started.token()).put("caseId", started.caseId()));
-            return position();
-        }).recover(e -> error("the chat could not start: " + e.getMessage()));
+            return channel.attach(interactionId, sessionId).map(v -> {
+                send(new JsonObject().put("type", "resumed").put("interaction", interactionId).put("status", status));
+                for (String message : resumed.transcript()) {
+                    send(copyWithout(new JsonObject(message), "agent"));
+                }
+                state = switch (status) {
+                    case "assigned" -> State.CHATTING;
+                    case "queued", "reserved" -> State.QUEUED;
+                    default -> State.ENDED;
+                };
+                restartIdleTimer();
+                return null;
+            });
+        }).compose(v -> position()).recover(this::refused);
+    }
+
+    /** A start or resume that failed: the customer gets an error frame with its code and may try again. */
+    private Future<Void> refused(Throwable e) {
+        state = State.FORM;
+        if (interactionId != null) {
+            channel.unregister(interactionId, this);
+            interactionId = null;
+        }
+        String code = e instanceof ApiException api ? api.code() : "unavailable";
+        return error(code, e.getMessage());
     }
 
     private Future<Void> message(JsonObject frame) {
@@ -123,7 +172,10 @@ final class ChatSession {
                 .put("score", s).put("counted", counted))).mapEmpty();
     }
 
-    /** The socket closed: a chat still waiting is abandoned; one with an agent ends (the agent wraps up). */
+    /**
+     * The socket closed without a leave: the chat may be resumed with its token for the grace period;
+     * after it, one still waiting is abandoned and one with an agent ends (the agent wraps up).
+     */
     private Future<Void> closed() {
         cancelTimers();
         if (interactionId == null) {
@@ -134,7 +186,8 @@ final class ChatSession {
             return Future.succeededFuture();
         }
         state = State.ENDED;
-        return channel.customerLeft(interactionId, queue).mapEmpty();
+        channel.dropped(interactionId, sessionId, queue);
+        return Future.succeededFuture();
     }
 
     // -------------------------------------------------------------------------- from routing
@@ -182,6 +235,11 @@ final class ChatSession {
         }
         return channel.interaction(interactionId).onSuccess(json -> {
             queue = json.getString("queue", queue);
+            if (state == State.QUEUED && "assigned".equals(json.getString("status"))) {
+                // the agent accepted before this session registered for the chat's events (a quick
+                // agent beats the case and customer look-ups of the start): its agent_joined went by
+                onEvent(new JsonObject().put("type", "agent_joined"));
+            }
             if (state == State.QUEUED && "queued".equals(json.getString("status"))) {
                 send(new JsonObject().put("type", "queued").put("position", json.getInteger("position"))
                         .put("queue", queue));
@@ -244,6 +302,11 @@ final class ChatSession {
 
     private Future<Void> error(String message) {
         send(new JsonObject().put("type", "error").put("message", message));
+        return Future.succeededFuture();
+    }
+
+    private Future<Void> error(String code, String message) {
+        send(new JsonObject().put("type", "error").put("code", code).put("message", message));
         return Future.succeededFuture();
     }
 

@@ -37,6 +37,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_CALL_OWNER_TTL_SECONDS", "voice.callOwnerTtlSeconds"),
             Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
+            Map.entry("SWITCHBOARD_CHAT_RESUME_SECONDS", "chat.resumeGraceSeconds"),
+            Map.entry("SWITCHBOARD_CHAT_RATE_LIMIT", "chat.newChatsPerMinutePerAddress"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
             Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"),
             Map.entry("SWITCHBOARD_EMAIL_FROM", "email.from"),
@@ -55,7 +57,10 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_SMTP_OUT_PORT", "email.outbound.port"),
             Map.entry("SWITCHBOARD_SMTP_OUT_USERNAME", "email.outbound.username"),
             Map.entry("SWITCHBOARD_SMTP_OUT_PASSWORD", "email.outbound.password"),
-            Map.entry("SWITCHBOARD_SMTP_OUT_STARTTLS", "email.outbound.starttls"));
+            Map.entry("SWITCHBOARD_SMTP_OUT_STARTTLS", "email.outbound.starttls"),
+            Map.entry("SWITCHBOARD_AGENT_HOURLY_COST", "costs.agentHourlyCost"),
+            Map.entry("SWITCHBOARD_COST_CURRENCY", "costs.currency"),
+            Map.entry("SWITCHBOARD_STATS_TIME_ZONE", "stats.timeZone"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -177,8 +182,14 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
                                 SwitchboardConfig.Chat.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1, 86_400)),
                         Duration.ofMillis(integer("chat.positionIntervalMillis",
-                                SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000))),
+                                SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000)),
+                        Duration.ofSeconds(integer("chat.resumeGraceSeconds",
+                                SwitchboardConfig.Chat.DEFAULT_RESUME_GRACE.toSeconds(), 0, 3_600)),
+                        (int) integer("chat.newChatsPerMinutePerAddress",
+                                SwitchboardConfig.Chat.DEFAULT_NEW_CHATS_PER_MINUTE, 0, 100_000)),
                 email(),
+                costs(),
+                new SwitchboardConfig.Stats(timeZone("stats.timeZone")),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
                 && !k.startsWith("priority.tierPoints.")).toList();
@@ -197,8 +208,12 @@ public final class ConfigLoader {
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.onHoldContext",
             "voice.consultContext", "voice.outboundContext", "voice.ivrFile", "voice.recontactWindowHours",
-            "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds", "voice.callOwnerTtlSeconds", "sla.file", "sla.lateAfterMillis", "sla.breachesKept",
-            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "email.from", "email.autoAcknowledge",
+            "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds", "voice.callOwnerTtlSeconds", "sla.file", "sla.lateAfterMillis",
+            "sla.breachesKept",
+            "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "chat.resumeGraceSeconds",
+            "chat.newChatsPerMinutePerAddress", "costs.agentHourlyCost", "costs.currency",
+            "costs.perChannel.voice", "costs.perChannel.chat", "costs.perChannel.email", "costs.perChannel.callback",
+            "costs.selfServicePerCall", "stats.timeZone", "email.from", "email.autoAcknowledge",
             "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
             "email.maxAttachmentBytesPerMessage", "email.threadDays", "email.outbound.enabled", "email.outbound.host",
             "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls",
@@ -263,6 +278,32 @@ public final class ConfigLoader {
             case "false" -> false;
             default -> throw bad(key, "must be true or false, was '" + raw + "'");
         };
+    }
+
+    private SwitchboardConfig.Costs costs() {
+        Map<String, Double> perChannel = new LinkedHashMap<>();
+        SwitchboardConfig.Costs.DEFAULT_PER_CHANNEL.forEach((channel, cost) ->
+                perChannel.put(channel, decimal("costs.perChannel." + channel, cost, 0, 1e6)));
+        String currency = text("costs.currency", SwitchboardConfig.Costs.DEFAULT_CURRENCY).trim();
+        if (!currency.matches("[A-Za-z]{1,8}")) {
+            throw bad("costs.currency", "must be a currency code such as EUR or USD, was '" + currency + "'");
+        }
+        return new SwitchboardConfig.Costs(
+                decimal("costs.agentHourlyCost", SwitchboardConfig.Costs.DEFAULT_AGENT_HOURLY_COST, 0, 1e6),
+                currency, Map.copyOf(perChannel),
+                decimal("costs.selfServicePerCall", SwitchboardConfig.Costs.DEFAULT_SELF_SERVICE_PER_CALL, 0, 1e6));
+    }
+
+    private java.time.ZoneId timeZone(String key) {
+        String zone = text(key, "").trim();
+        if (zone.isEmpty()) {
+            return SwitchboardConfig.Stats.DEFAULT_TIME_ZONE;
+        }
+        try {
+            return java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw bad(key, "must be a time zone such as UTC or Europe/Berlin, was '" + zone + "'");
+        }
     }
 
     private SwitchboardConfig.Sla sla(Path configDir) {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
                                 PriorityPolicy priority, Webhooks webhooks, Voice voice, Sla sla, Chat chat,
-                                Email email, Path configDir) {
+                                Email email, Costs costs, Stats stats, Path configDir) {
 
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control
@@ -46,10 +46,42 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      *
      * @param idleTimeout a chat with an agent where nobody writes for this long is closed with a message
      * @param positionInterval how often a waiting customer is told its place in line
+     * @param resumeGrace how long a chat whose customer socket dropped waits to be resumed with its token
+     *                    before it counts as left; zero = at once
+     * @param newChatsPerMinute new chats one client address may start per minute; 0 = no limit
      */
-    public record Chat(Duration idleTimeout, Duration positionInterval) {
+    public record Chat(Duration idleTimeout, Duration positionInterval, Duration resumeGrace, int newChatsPerMinute) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
         public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);
+        public static final int DEFAULT_NEW_CHATS_PER_MINUTE = 10;
+    }
+
+    /**
+     * What a contact costs, for cost per contact: (agent cost + channel cost) / contacts handled.
+     *
+     * @param agentHourlyCost cost of one agent hour logged in (salary and overheads)
+     * @param currency a label only (dashboards and the stats API show it); no conversion
+     * @param perChannel telephony or platform cost of each contact, by channel wire name
+     * @param selfServicePerCall cost of a call the IVR served alone (contained)
+     */
+    public record Costs(double agentHourlyCost, String currency, java.util.Map<String, Double> perChannel,
+                        double selfServicePerCall) {
+        public static final double DEFAULT_AGENT_HOURLY_COST = 30.0;
+        public static final String DEFAULT_CURRENCY = "EUR";
+        public static final java.util.Map<String, Double> DEFAULT_PER_CHANNEL =
+                java.util.Map.of("voice", 0.05, "chat", 0.01, "email", 0.005, "callback", 0.05);
+        public static final double DEFAULT_SELF_SERVICE_PER_CALL = 0.10;
+
+        /** The channel's cost per contact; 0 for a channel with no configured cost. */
+        public double perContact(String channel) {
+            return perChannel.getOrDefault(channel, 0.0);
+        }
+    }
+
+    /** @param timeZone the business's zone: where "today" starts for the statistics API */
+    public record Stats(java.time.ZoneId timeZone) {
+        public static final java.time.ZoneId DEFAULT_TIME_ZONE = java.time.ZoneId.of("UTC");
     }
 
     /**

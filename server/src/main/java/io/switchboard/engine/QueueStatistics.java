@@ -64,7 +64,15 @@ public record QueueStatistics(Map<String, Long> counters) {
                 .put("abandonRate", finite(outcomes().abandonRate()))
                 .put("asaSeconds", finite(asa()))
                 .put("ahtSeconds", finite(aht()))
-                .put("revenue", get("revenue_cents") / 100.0);
+                .put("revenue", get("revenue_cents") / 100.0)
+                .put("csat", csat());
+    }
+
+    /** Customer satisfaction answers (1-5): how many, and their average. */
+    public JsonObject csat() {
+        long count = get("csat_count");
+        return new JsonObject().put("count", count)
+                .put("average", finite(count == 0 ? Double.NaN : get("csat_sum") / (double) count));
     }
 
     /** JSON has no NaN: a ratio over nothing is null. */

@@ -1,12 +1,16 @@
 package io.switchboard.engine;
 
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.routing.QueueDefinition;
 import io.switchboard.routing.RoutingRules;
+import io.switchboard.store.redis.KpiCounters;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,35 +21,38 @@ import java.util.function.Supplier;
  * every node answers the same (TaskRouter/Connect-style real-time and cumulative statistics).
  */
 public final class StatsService {
-    private static final long MINUTE = 60_000;
-    private static final long HOUR = 3_600_000;
-    /** Ranges up to this long are summed from minute buckets; longer ones from whole hours. */
-    private static final long MINUTE_RANGE_LIMIT = 2 * HOUR;
+    private static final long MINUTE = KpiCounters.MINUTE;
+    private static final long HOUR = KpiCounters.HOUR;
+    private static final List<String> SEVERITIES = List.of("minor", "major", "critical");
     private static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
+    private static final List<String> LOGGED_IN = STATES.subList(0, STATES.size() - 1);
 
     private final RoutingStore store;
     private final RoutingEngine engine;
     private final Supplier<RoutingRules> rules;
+    private final KpiCounters counters;
+    private final SwitchboardConfig.Costs costs;
+    private final ZoneId zone;
 
-    public StatsService(RoutingStore store, RoutingEngine engine) {
+    /** @param zone the business's time zone: where "today" starts */
+    public StatsService(RoutingStore store, RoutingEngine engine, SwitchboardConfig.Costs costs, ZoneId zone) {
         this.store = store;
         this.engine = engine;
         this.rules = engine::rules;
+        this.counters = new KpiCounters(store);
+        this.costs = costs;
+        this.zone = zone;
+    }
+
+    /** Midnight of the business's day that contains this instant. */
+    public long startOfDay(long epochMs) {
+        return Instant.ofEpochMilli(epochMs).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
     /** Counters of one queue between two instants (ms); all channels when channel is null. */
     public Future<QueueStatistics> range(String queue, long fromMs, long toMs, String channel) {
-        List<String> keys = new ArrayList<>();
-        if (toMs - fromMs <= MINUTE_RANGE_LIMIT) {
-            for (long m = fromMs / MINUTE; m <= (toMs - 1) / MINUTE; m++) {
-                keys.add(store.keys().prefix() + ":stats:" + queue + ":m:" + m);
-            }
-        } else {
-            for (long h = fromMs / HOUR; h <= (toMs - 1) / HOUR; h++) {
-                keys.add(store.keys().prefix() + ":stats:" + queue + ":h:" + h);
-            }
-        }
-        return store.hashes(keys).map(buckets -> QueueStatistics.sum(buckets, channel));
+        return store.hashes(counters.buckets(KpiCounters.queue(queue), fromMs, toMs))
+                .map(buckets -> QueueStatistics.sum(buckets, channel));
     }
 
     public Future<JsonArray> realtime() {
@@ -61,7 +68,7 @@ public final class StatsService {
 
     private Future<JsonObject> realtime(QueueDefinition queue, List<RoutingEngine.AgentNow> agents) {
         long now = store.now();
-        long midnight = now - now % (24 * HOUR);
+        long midnight = startOfDay(now);
         Future<JsonObject> live = engine.queueStats(queue.name(), agents);
         Future<QueueStatistics> today = range(queue.name(), midnight, now + 1, null);
         Future<QueueStatistics> last15 = range(queue.name(), now - 15 * MINUTE, now + 1, null);
@@ -171,6 +178,84 @@ public final class StatsService {
             }
             return new JsonObject().put("from", fromMs).put("to", toMs).put("queues", queueJson)
                     .put("agents", agents.result());
+        }).compose(json -> floor(fromMs, toMs).map(floor -> json.put("floor", floor)));
+    }
+
+    /** The floor's totals since the business's midnight. */
+    public Future<JsonObject> today() {
+        long now = store.now();
+        long midnight = startOfDay(now);
+        return floor(midnight, now + 1).map(floor -> new JsonObject().put("from", midnight).put("to", now + 1)
+                .put("timeZone", zone.getId()).put("floor", floor));
+    }
+
+    /**
+     * Floor-wide KPIs over a range, all from Redis: SLA verdicts by severity, CSAT, first contact
+     * resolution, and cost per contact = (agent cost + channel cost) / contacts handled.
+     */
+    public Future<JsonObject> floor(long fromMs, long toMs) {
+        List<String> queues = rules.get().queues().keySet().stream().sorted().toList();
+        List<String> queueKeys = new ArrayList<>();
+        queues.forEach(q -> queueKeys.addAll(counters.buckets(KpiCounters.queue(q), fromMs, toMs)));
+        Future<List<Map<String, String>>> queueBuckets = store.hashes(queueKeys);
+        Future<QueueStatistics> kpis = store.hashes(counters.buckets(KpiCounters.FLOOR, fromMs, toMs))
+                .map(b -> QueueStatistics.sum(b, null));
+        Future<QueueStatistics> teams = teamTotals(fromMs, toMs);
+        return Future.all(queueBuckets, kpis, teams).map(all -> {
+            QueueStatistics k = kpis.result();
+            QueueStatistics contacts = QueueStatistics.sum(queueBuckets.result(), null);
+            JsonObject breached = new JsonObject();
+            long breaches = 0;
+            for (String severity : SEVERITIES) {
+                breached.put(severity, k.get("sla_breached_" + severity));
+                breaches += k.get("sla_breached_" + severity);
+            }
+            long met = k.get("sla_met");
+            long resolved = k.get("resolved");
+            return new JsonObject()
+                    .put("sla", new JsonObject().put("met", met).put("breached", breached)
+                            .put("metRate", QueueStatistics.finite(met + breaches == 0 ? Double.NaN
+                                    : met / (double) (met + breaches))))
+                    .put("csat", contacts.csat())
+                    .put("firstContactResolution", new JsonObject().put("resolved", resolved)
+                            .put("count", k.get("first_contact_resolved"))
+                            .put("rate", QueueStatistics.finite(resolved == 0 ? Double.NaN
+                                    : k.get("first_contact_resolved") / (double) resolved)))
+                    .put("cost", cost(queueBuckets.result(), contacts, teams.result()));
+        });
+    }
+
+    private JsonObject cost(List<Map<String, String>> queueBuckets, QueueStatistics contacts, QueueStatistics teams) {
+        JsonObject perChannel = new JsonObject();
+        double channelCost = 0;
+        for (String channel : costs.perChannel().keySet().stream().sorted().toList()) {
+            double cost = QueueStatistics.sum(queueBuckets, channel).get("arrived") * costs.perContact(channel);
+            perChannel.put(channel, cost);
+            channelCost += cost;
+        }
+        double agentHours = LOGGED_IN.stream().mapToLong(s -> teams.get(s + "_ms")).sum() / (double) HOUR;
+        double agentCost = agentHours * costs.agentHourlyCost();
+        long handled = contacts.get("completed");
+        return new JsonObject().put("currency", costs.currency())
+                .put("agentHours", agentHours)
+                .put("agent", agentCost)
+                .put("channel", channelCost)
+                .put("perChannel", perChannel)
+                .put("handled", handled)
+                .put("perContact", QueueStatistics.finite(handled == 0 ? Double.NaN : (agentCost + channelCost) / handled))
+                .put("handledPerAgentHour", QueueStatistics.finite(agentHours == 0 ? Double.NaN : handled / agentHours));
+    }
+
+    /** Every team's state time over whole hours (team buckets are hourly), summed over teams. */
+    private Future<QueueStatistics> teamTotals(long fromMs, long toMs) {
+        return store.members(store.keys().prefix() + ":teams").compose(teams -> {
+            List<String> keys = new ArrayList<>();
+            for (String team : teams) {
+                for (long h = fromMs / HOUR; h <= (toMs - 1) / HOUR; h++) {
+                    keys.add(store.keys().prefix() + ":teamstats:" + team + ":h:" + h);
+                }
+            }
+            return store.hashes(keys).map(b -> QueueStatistics.sum(withBlankChannel(b), null));
         });
     }
 

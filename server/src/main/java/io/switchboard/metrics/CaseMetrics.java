@@ -10,6 +10,8 @@ import io.switchboard.cases.CaseType;
 import io.switchboard.cases.ComplaintCategory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import io.switchboard.store.redis.KpiCounters;
 
 /**
  * Case KPIs, fed by the case changes this node commits (each change is committed by one node, so
@@ -24,8 +26,12 @@ public final class CaseMetrics implements CaseObserver {
 
     private final MeterRegistry registry;
 
-    public CaseMetrics(MeterRegistry registry) {
+    private final KpiCounters shared;
+
+    /** @param shared resolutions and first contact resolutions in Redis, for the statistics API */
+    public CaseMetrics(MeterRegistry registry, KpiCounters shared) {
         this.registry = registry;
+        this.shared = shared;
         // every series exists from the start, so rate() and dashboards see zeros, not gaps
         for (CaseType type : CaseType.values()) {
             opened(type);
@@ -53,6 +59,8 @@ public final class CaseMetrics implements CaseObserver {
             if (after.firstContactResolution()) {
                 firstContact(after.type()).increment();
             }
+            shared.add(KpiCounters.FLOOR, "case",
+                    Map.of("resolved", 1L, "first_contact_resolved", after.firstContactResolution() ? 1L : 0L));
             resolutionTime(after.type()).record(Duration.ofMillis(Math.max(0, after.resolvedAt() - after.createdAt())));
         }
     }

@@ -3,6 +3,8 @@ package io.switchboard.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.store.redis.KpiCounters;
+import java.util.Map;
 
 /**
  * Chat-channel meters: customer satisfaction and how chats end. Tags are bounded (queue, channel,
@@ -11,8 +13,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class ChatMetrics {
     private final MeterRegistry registry;
 
-    public ChatMetrics(MeterRegistry registry) {
+    private final KpiCounters shared;
+
+    /** @param shared the same answers in Redis (the queue's buckets), for the statistics API */
+    public ChatMetrics(MeterRegistry registry, KpiCounters shared) {
         this.registry = registry;
+        this.shared = shared;
     }
 
     /** A CSAT answer, 1 (very unhappy) to 5 (very happy); buckets at every score, so shares per score are exact. */
@@ -21,6 +27,7 @@ public final class ChatMetrics {
                 .description("Customer satisfaction answers after a contact, 1-5")
                 .tags("queue", queue, "channel", channel).serviceLevelObjectives(1, 2, 3, 4, 5)
                 .register(registry).record(score);
+        shared.add(KpiCounters.queue(queue), channel, Map.of("csat_count", 1L, "csat_sum", (long) score));
     }
 
     /** outcome: agent_ended, customer_left, idle_closed, abandoned. */

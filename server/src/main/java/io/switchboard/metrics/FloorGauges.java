@@ -43,8 +43,12 @@ public final class FloorGauges {
     private final MeterRegistry registry;
     private long timerId = -1;
 
-    public FloorGauges(Vertx vertx, RoutingEngine engine, StatsService stats, MeterRegistry registry) {
+    private final CostMetrics costs;
+
+    public FloorGauges(Vertx vertx, RoutingEngine engine, StatsService stats, MeterRegistry registry,
+                       CostMetrics costs) {
         this.vertx = vertx;
+        this.costs = costs;
         this.engine = engine;
         this.stats = stats;
         this.waiting = gauge("switchboard_queue_waiting", "Contacts waiting in the queue now", null, registry);
@@ -86,6 +90,7 @@ public final class FloorGauges {
         engine.agentSnapshot().compose(agents -> stats.realtime(agents).onSuccess(this::publish)
                         .onSuccess(v -> publishAgents(StatsService.agentsByTeamAndState(agents))))
                 .compose(v -> stats.teamStateSeconds()).onSuccess(this::publishStateSeconds)
+                .onSuccess(costs::agentTime)
                 .onSuccess(v -> redisUp.set(1))
                 .onFailure(e -> {
                     redisUp.set(0);

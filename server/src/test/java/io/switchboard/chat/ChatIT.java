@@ -121,7 +121,7 @@ class ChatIT {
     @Test
     void aCustomerWhoLeavesBeforeAnAgentJoinsHasAbandoned(TestRedis redis, @TempDir Path temp) {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
-                .env("SWITCHBOARD_CHAT_POSITION_MILLIS", "100").start()) {
+                .env("SWITCHBOARD_CHAT_POSITION_MILLIS", "100").env("SWITCHBOARD_CHAT_RESUME_SECONDS", "0").start()) {
             Api admin = node.api();
             try (AgentSocket first = admin.chat(); AgentSocket second = admin.chat()) {
                 first.send(form("Bo", "bo@example.com"));

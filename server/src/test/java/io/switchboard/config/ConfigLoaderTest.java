@@ -40,6 +40,12 @@ class ConfigLoaderTest {
         assertEquals(5L << 20, email.maxAttachmentBytes());
         assertEquals(8L << 20, email.maxAttachmentBytesPerMessage());
         assertEquals(Duration.ofDays(400), email.threadTtl());
+        assertEquals(30.0, config.costs().agentHourlyCost());
+        assertEquals("EUR", config.costs().currency());
+        assertEquals(0.05, config.costs().perContact("voice"));
+        assertEquals(0.01, config.costs().perContact("chat"));
+        assertEquals(0.10, config.costs().selfServicePerCall());
+        assertEquals(java.time.ZoneId.of("UTC"), config.stats().timeZone());
     }
 
     @Test
@@ -53,6 +59,30 @@ class ConfigLoaderTest {
         var from = assertThrows(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Map.of("SWITCHBOARD_EMAIL_FROM", "Support <s@example.com>"), Repo.root()));
         assertTrue(from.getMessage().contains("email.from must be a plain address"), from.getMessage());
+    }
+
+    @Test
+    void costsAndTheBusinessTimeZoneAreReadAndChecked(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("switchboard.yaml"), """
+                costs:
+                  perChannel:
+                    chat: 0.2
+                stats:
+                  timeZone: Asia/Kolkata
+                """);
+        SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString(),
+                "SWITCHBOARD_AGENT_HOURLY_COST", "42.5"), dir);
+        assertEquals(42.5, config.costs().agentHourlyCost());
+        assertEquals(0.2, config.costs().perContact("chat"));
+        assertEquals(0.05, config.costs().perContact("voice"));
+        assertEquals(java.time.ZoneId.of("Asia/Kolkata"), config.stats().timeZone());
+
+        var zone = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_STATS_TIME_ZONE", "Mars/Olympus"), Repo.root()));
+        assertTrue(zone.getMessage().contains("stats.timeZone must be a time zone"), zone.getMessage());
+        var cost = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_AGENT_HOURLY_COST", "-1"), Repo.root()));
+        assertTrue(cost.getMessage().contains("costs.agentHourlyCost must be a number"), cost.getMessage());
     }
 
     @Test

@@ -7,7 +7,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock tests move by hand, so timer behaviour is tested without sleeping. */
 public final class TestClock implements InstantSource {
-    private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
+    private final AtomicLong millis;
+
+    public TestClock() {
+        this(Instant.now());
+    }
+
+    /** A clock at a chosen instant: for behaviour around a day boundary. */
+    public TestClock(Instant start) {
+        this.millis = new AtomicLong(start.toEpochMilli());
+    }
 
     @Override
     public Instant instant() {

@@ -66,7 +66,7 @@ public final class HttpApi {
         this.consoles = supervisors;
         this.vertx = vertx;
         this.engine = engine;
-        this.stats = new StatsService(store, engine);
+        this.stats = new StatsService(store, engine, config.costs(), config.stats().timeZone());
         this.auth = new Authenticator(adminKey, config.security(), store, store.clock());
         this.hub = hub;
         this.registry = registry;
@@ -186,6 +186,10 @@ public final class HttpApi {
             principal(ctx).requireStaff();
             long now = stats.now();
             reply(ctx, stats.cumulative(instant(ctx, "from", now - 24 * 3_600_000L), instant(ctx, "to", now)));
+        });
+        router.get("/api/v1/stats/today").handler(ctx -> {
+            principal(ctx).requireStaff();
+            reply(ctx, stats.today());
         });
 
         router.post("/api/v1/routing/explain").handler(ctx -> {

@@ -17,6 +17,8 @@ public final class ChatStore {
     /** Messages a transcript keeps; a chat longer than this is a process problem, and Redis stays bounded. */
     public static final int MAX_MESSAGES = 2000;
     private static final LuaScript SCRIPT = new LuaScript("chat.lua");
+    private static final LuaScript DETACHED = new LuaScript("chat-detached.lua");
+    private static final LuaScript STARTS = new LuaScript("chat-starts.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -60,6 +62,41 @@ public final class ChatStore {
     public Future<Boolean> rateOnce(String interactionId, int score) {
         return RedisFutures.onContext(vertx, () -> redis.set(keys.chatRating(interactionId), Integer.toString(score),
                 SetArgs.Builder.nx().ex(Duration.ofDays(400)))).map("OK"::equals);
+    }
+
+    /** The chat a session token names, or null when the token is unknown or expired. */
+    public Future<String> sessionInteraction(String token) {
+        return RedisFutures.onContext(vertx, () -> redis.get(keys.chatSession(token)));
+    }
+
+    /** The customer's socket dropped: marks the chat resumable, by that socket's session id, for ttl. */
+    public Future<Void> detach(String interactionId, String dropId, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.psetex(keys.chatDetached(interactionId), ttl.toMillis(), dropId))
+                .mapEmpty();
+    }
+
+    /**
+     * This socket (on any node) now holds the chat: a pending drop of an earlier socket will not end it,
+     * nor will that earlier socket's late close.
+     */
+    public Future<Void> attach(String interactionId, String sessionId, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.setex(keys.chatAttached(interactionId), ttl.toSeconds(),
+                sessionId)).compose(ok -> RedisFutures.onContext(vertx, () -> redis.del(keys.chatDetached(interactionId))))
+                .mapEmpty();
+    }
+
+    /** True when this socket's drop is still pending and nobody resumed since: cleared in the same step. */
+    public Future<Boolean> stillDetached(String interactionId, String dropId) {
+        String[] keyArray = {keys.chatDetached(interactionId), keys.chatAttached(interactionId)};
+        return RedisFutures.onContext(vertx, () -> DETACHED.<Long>run(redis, ScriptOutputType.INTEGER, keyArray,
+                new String[] {dropId})).map(n -> n == 1);
+    }
+
+    /** Counts a new chat from this client address in the current minute; returns the minute's count so far. */
+    public Future<Long> countStart(String address, long nowMs) {
+        String[] keyArray = {keys.chatStarts(address, nowMs / 60_000)};
+        return RedisFutures.onContext(vertx, () -> STARTS.<Long>run(redis, ScriptOutputType.INTEGER, keyArray,
+                new String[] {"60000"}));
     }
 
     /** Fields of the interaction's hash (null where absent). */

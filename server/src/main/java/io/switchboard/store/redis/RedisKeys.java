@@ -198,4 +198,19 @@ public record RedisKeys(String prefix) {
     public String floor() {
         return prefix + ":floor";
     }
+
+    /** String: the session id of the customer socket that holds the chat now (started or resumed it). */
+    public String chatAttached(String interactionId) {
+        return interaction(interactionId) + ":attached";
+    }
+
+    /** String: the session id of a chat's customer socket that dropped, while the chat may be resumed. */
+    public String chatDetached(String interactionId) {
+        return interaction(interactionId) + ":detached";
+    }
+
+    /** Counter: new chats one client address started in one minute (expires with the minute). */
+    public String chatStarts(String address, long minute) {
+        return prefix + ":chat-starts:" + address + ":" + minute;
+    }
 }

@@ -30,6 +30,8 @@
 --   stats:<q>:h:<hour>         the same per hour (kept 400 days): offered answered answered_sl wait_ms
 --                              abandoned abandoned_short abandoned_sl abandon_wait_ms overflowed
 --                              overflowed_sl transferred canceled completed talk_ms wrap_ms revenue_cents
+--                              arrived (new contacts only: offered less overflow and transfer legs; channel cost)
+--                              csat_count csat_sum (added by counters.lua, see KpiCounters)
 --   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms
 --   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
 --   teamstats:<t>:total        per team since ever: <state>_ms (the Prometheus counters); teams: their names
@@ -425,7 +427,7 @@ commands.enqueue = function()
   enter_step(iid, 0)
   local f = fields(iid)
   place(iid, f)
-  stat(f.queue, f.channel, {offered = 1})
+  stat(f.queue, f.channel, {offered = 1, arrived = 1})
   emit({type = 'queued', interaction = iid, queue = f.queue, channel = f.channel})
   offer_interaction(iid)
   return {queue = f.queue, priority = num(redis.call('HGET', ikey, 'priority')), status = redis.call('HGET', ikey, 'status')}

@@ -1,0 +1,209 @@
+package io.switchboard.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Floor-wide KPIs from Redis, against known traffic on a fixed clock (default costs: agent hour 30,
+ * voice 0.05, chat 0.01 per contact).
+ *
+ * <p>Sam (team t1) logs in (away) at T0 and goes offline at T0 + 30 s: 30 s logged in = 0.25 of agent
+ * cost. Two calls arrive at T0, are answered after 10 s (answer SLA 20 s met) and, once the first ended, after 30 s
+ * (50 % over: breached, major); two chats follow, rated 5 and 2. Channel cost 2 x 0.05 + 2 x 0.01 = 0.12;
+ * 4 contacts handled, so cost per contact = (0.25 + 0.12) / 4 = 0.0925 and 480 handled per agent hour.
+ * Three case resolutions, two of them first contact (the reopened case's second is not): FCR 2 / 3.
+ */
+@ExtendWith(TestRedis.class)
+class FloorKpiIT {
+    private static final Instant T0 = Instant.parse("2026-03-10T10:00:00Z");
+
+    @Test
+    void slaCsatFcrAndCostPerContactFollowTheTraffic(TestRedis redis, @TempDir Path temp) throws Exception {
+        TestClock clock = new TestClock(T0);
+        Path sla = Files.writeString(temp.resolve("sla.yaml"), """
+                policies:
+                  - name: voice
+                    match: 'channel == "voice"'
+                    targets: {answer: 20s}
+                """);
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+                .sla(sla).start()) {
+            Api admin = node.api();
+            admin.put("/api/v1/agents/sam", new JsonObject().put("skills", new JsonObject().put("support", 9))
+                    .put("team", "t1").put("pin", "1234")).expect(200);
+            Api sam = Agents.login(admin, "sam");
+            away(sam);
+            String first = call(admin);
+            String second = call(admin);
+            clock.advance(Duration.ofSeconds(10));
+            String held = answer(admin, sam); // the other call waits: voice capacity 1
+            Await.until("the answer's SLA met", () -> slaState(admin, held).equals("met"));
+            String waiting = held.equals(first) ? second : first;
+            clock.advance(Duration.ofSeconds(20));
+            sam.post("/api/v1/interactions/" + held + "/complete", "{}").expect(200);
+            answerAndComplete(admin, sam);
+            Await.until("the late answer's SLA breached", () -> slaState(admin, waiting).equals("breached"));
+            chatRated(admin, sam, 5);
+            chatRated(admin, sam, 2);
+            sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "offline")).expect(200);
+            casesResolved(admin);
+
+            Await.until("ratings and resolutions counted", () -> {
+                JsonObject f = today(admin);
+                return f.getJsonObject("csat").getLong("count") == 2
+                        && f.getJsonObject("firstContactResolution").getLong("resolved") == 3;
+            });
+            JsonObject floor = today(admin);
+            assertEquals(1, floor.getJsonObject("sla").getLong("met"), floor.encode());
+            assertEquals(new JsonObject().put("minor", 0L).put("major", 1L).put("critical", 0L),
+                    floor.getJsonObject("sla").getJsonObject("breached"));
+            assertEquals(0.5, floor.getJsonObject("sla").getDouble("metRate"), 1e-9);
+            assertEquals(3.5, floor.getJsonObject("csat").getDouble("average"), 1e-9);
+            assertEquals(2, floor.getJsonObject("firstContactResolution").getLong("count"));
+            assertEquals(2.0 / 3, floor.getJsonObject("firstContactResolution").getDouble("rate"), 1e-9);
+            JsonObject cost = floor.getJsonObject("cost");
+            assertEquals("EUR", cost.getString("currency"));
+            assertEquals(30.0 / 3600, cost.getDouble("agentHours"), 1e-9);
+            assertEquals(0.25, cost.getDouble("agent"), 1e-9);
+            assertEquals(0.12, cost.getDouble("channel"), 1e-9);
+            assertEquals(0.10, cost.getJsonObject("perChannel").getDouble("voice"), 1e-9);
+            assertEquals(4, cost.getLong("handled"));
+            assertEquals(0.0925, cost.getDouble("perContact"), 1e-9);
+            assertEquals(480.0, cost.getDouble("handledPerAgentHour"), 1e-9);
+
+            JsonObject support = admin.get("/api/v1/stats/realtime").expect(200).array().stream()
+                    .map(JsonObject.class::cast).filter(q -> "support".equals(q.getString("queue"))).findFirst().orElseThrow();
+            assertEquals(new JsonObject().put("count", 2L).put("average", 3.5),
+                    support.getJsonObject("today").getJsonObject("csat"));
+            JsonObject range = admin.get("/api/v1/stats/cumulative?from=" + T0.minusSeconds(3600).toEpochMilli()
+                    + "&to=" + T0.plusSeconds(3600).toEpochMilli()).expect(200).json().getJsonObject("floor");
+            assertEquals(floor, range, "the same traffic counted over a range that holds it all");
+
+            String scrape = admin.get("/metrics").expect(200).body();
+            assertEquals(0.10, value(scrape, "switchboard_channel_cost_total{channel=\"voice\",queue=\"support\"}"), 1e-9);
+            assertEquals(0.02, value(scrape, "switchboard_channel_cost_total{channel=\"chat\",queue=\"support\"}"), 1e-9);
+            Await.until("agent cost exported", () -> admin.get("/metrics").body()
+                    .contains("switchboard_agent_cost_total{team=\"t1\"} 0.25"));
+        }
+    }
+
+    /**
+     * A business in India (UTC+5:30): its day starts at 18:30 UTC. Three calls at 23:50 local belong to
+     * yesterday, two at 00:10 to today, though all five share the 18:00 UTC hour bucket; a node in UTC
+     * counts all five in its today.
+     */
+    @Test
+    void todayStartsAtTheBusinessMidnight(TestRedis redis, @TempDir Path temp) {
+        TestClock clock = new TestClock(Instant.parse("2026-03-10T18:20:00Z"));
+        String prefix = redis.newPrefix();
+        try (TestNode india = TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_STATS_TIME_ZONE", "Asia/Kolkata").start();
+             TestNode utc = TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start()) {
+            for (int i = 0; i < 3; i++) {
+                call(india.api());
+            }
+            clock.advance(Duration.ofMinutes(20));
+            call(india.api());
+            call(india.api());
+
+            assertEquals(2, offeredToday(india.api()));
+            assertEquals(5, offeredToday(utc.api()));
+            JsonObject today = india.api().get("/api/v1/stats/today").expect(200).json();
+            assertEquals(Instant.parse("2026-03-10T18:30:00Z").toEpochMilli(), today.getLong("from"));
+            assertEquals("Asia/Kolkata", today.getString("timeZone"));
+        }
+    }
+
+    private static String slaState(Api admin, String interaction) {
+        return admin.get("/api/v1/interactions/" + interaction).json().getJsonObject("sla").getString("state");
+    }
+
+    private static JsonObject today(Api admin) {
+        return admin.get("/api/v1/stats/today").expect(200).json().getJsonObject("floor");
+    }
+
+    private static long offeredToday(Api api) {
+        return api.get("/api/v1/stats/realtime").expect(200).array().stream().map(JsonObject.class::cast)
+                .filter(q -> "support".equals(q.getString("queue"))).findFirst().orElseThrow()
+                .getJsonObject("today").getLong("offered");
+    }
+
+    private static String call(Api admin) {
+        return admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201).json()
+                .getString("id");
+    }
+
+    private static void away(Api sam) {
+        sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200);
+    }
+
+    private static String answer(Api admin, Api sam) {
+        Agents.available(sam, "sam");
+        Await.until("an offer to sam", () -> admin.get("/api/v1/agents/sam").json().getString("reservation") != null);
+        String rsv = admin.get("/api/v1/agents/sam").json().getString("reservation");
+        sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+        return rsv.substring(0, rsv.lastIndexOf('.'));
+    }
+
+    private static void answerAndComplete(Api admin, Api sam) {
+        String id = answer(admin, sam);
+        sam.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
+    }
+
+    private static void chatRated(Api admin, Api sam, int score) {
+        try (AgentSocket customer = admin.chat()) {
+            customer.send(new JsonObject().put("type", "start").put("name", "Ada").put("email", "ada@example.com")
+                    .put("topic", "support").put("language", "en"));
+            customer.await("started");
+            String id = answer(admin, sam);
+            customer.await("agent_joined");
+            sam.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
+            customer.await("ended");
+            customer.send(new JsonObject().put("type", "rating").put("score", score));
+            customer.await("rated");
+        }
+    }
+
+    /** Two cases resolved at once (first contact), one of them reopened and resolved again (not). */
+    private static void casesResolved(Api admin) {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "cust-bo").put("name", "Bo")).expect(201);
+        String a = openCase(admin);
+        String b = openCase(admin);
+        resolve(admin, a);
+        resolve(admin, b);
+        admin.patch("/api/v1/cases/" + b, new JsonObject().put("status", "open")).expect(200);
+        resolve(admin, b);
+    }
+
+    private static String openCase(Api admin) {
+        return admin.post("/api/v1/cases", new JsonObject().put("type", "service_request").put("customerId", "cust-bo")
+                .put("subject", "Where is my parcel")).expect(201).json().getString("id");
+    }
+
+    private static void resolve(Api admin, String caseId) {
+        admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "found")
+                .put("disposition", "answered")).expect(200);
+    }
+
+    private static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no series " + series + " in\n" + scrape));
+    }
+}

@@ -1,0 +1,52 @@
+package io.switchboard.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which minute and hour buckets a statistics range reads: exact edges, few keys. */
+class KpiBucketsTest {
+    private static final long MINUTE = 60_000;
+    private static final long HOUR = 3_600_000;
+
+    private static long at(String instant) {
+        return Instant.parse(instant).toEpochMilli();
+    }
+
+    @Test
+    void aDayStartingAtAHalfHourReadsMinutesUntilTheHour() {
+        long now = at("2026-03-10T18:40:00Z");
+        List<String> keys = KpiCounters.buckets(at("2026-03-10T18:30:00Z"), now + 1, now);
+        assertEquals(11, keys.size(), keys.toString());
+        assertEquals(":m:" + at("2026-03-10T18:30:00Z") / MINUTE, keys.get(0));
+        assertEquals(":m:" + now / MINUTE, keys.get(10));
+    }
+
+    @Test
+    void aUtcDaySoFarReadsOnlyHourBuckets() {
+        long now = at("2026-03-10T10:15:00Z");
+        List<String> keys = KpiCounters.buckets(at("2026-03-10T00:00:00Z"), now + 1, now);
+        assertEquals(11, keys.size(), keys.toString());
+        assertEquals(":h:" + at("2026-03-10T00:00:00Z") / HOUR, keys.get(0));
+        assertEquals(":h:" + now / HOUR, keys.get(10), "the current hour has nothing after now");
+    }
+
+    @Test
+    void aPastRangeReadsMinutesAtBothEdgesAndWholeHoursBetween() {
+        long now = at("2026-03-10T12:00:00Z");
+        List<String> keys = KpiCounters.buckets(at("2026-03-10T09:30:00Z"), at("2026-03-10T11:15:00Z"), now);
+        assertEquals(30 + 1 + 15, keys.size(), keys.toString());
+        assertEquals(":h:" + at("2026-03-10T10:00:00Z") / HOUR, keys.get(30));
+        assertEquals(":m:" + at("2026-03-10T11:14:00Z") / MINUTE, keys.get(45));
+    }
+
+    @Test
+    void minutesOlderThanTheirTwoDaysAreReadAsWholeHours() {
+        long now = at("2026-03-10T12:00:00Z");
+        List<String> keys = KpiCounters.buckets(at("2026-03-05T09:30:00Z"), at("2026-03-05T11:15:00Z"), now);
+        assertEquals(List.of(":h:" + at("2026-03-05T09:00:00Z") / HOUR, ":h:" + at("2026-03-05T10:00:00Z") / HOUR,
+                ":h:" + at("2026-03-05T11:00:00Z") / HOUR), keys);
+    }
+}
