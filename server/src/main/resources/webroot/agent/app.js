@@ -4,6 +4,7 @@
 import { agentLogin, createApi } from '../shared/api.js';
 import { $, duration, notify } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
+import { createChatPanel } from './chat.js';
 import { createCustomerPanel } from './customer.js';
 import { createOfferPanel } from './offer.js';
 import { createWorkPanel } from './work.js';
@@ -49,6 +50,7 @@ function openDesk({ agentId, token }) {
     onReject: (o) => reservation(o, 'reject'),
   });
   const work = createWorkPanel(api, { onChanged: () => reread(), onShowCustomer: customer.show });
+  const chats = createChatPanel(api, { onEnd: (id) => work.end(id), onSelect: customer.show });
 
   async function reservation(o, action) {
     offers.hide();
@@ -93,6 +95,7 @@ function openDesk({ agentId, token }) {
     const held = await work.load(a.interactions || []);
     if (mine !== renders) return;
     work.show(held);
+    chats.sync(held);
     const onScreen = customer.shownFor();
     if (!a.reservation && !held.some((i) => i.id === onScreen)) {
       if (held.length > 0) customer.show(held[0].id, held[0].customerId);
@@ -140,6 +143,10 @@ function openDesk({ agentId, token }) {
         customer.show(m.interaction, m.customerId);
         break;
       }
+      case 'chat_message':
+      case 'chat_typing':
+        if (!chats.onEvent(m)) reread(); // a chat without its tab yet: the re-read opens it (with this message)
+        break;
       case 'state_changed':
         // show the new state at once, then re-read what came with it (offer, work)
         if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });

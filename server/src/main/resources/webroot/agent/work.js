@@ -89,5 +89,5 @@ export function createWorkPanel(api, { onChanged, onShowCustomer }) {
     if (talkingCard) act(talkingCard.dataset.interaction, 'wrapup', {});
   }
 
-  return { load, show, wrapUpFirst };
+  return { load, show, wrapUpFirst, end: (id) => act(id, 'wrapup', {}) };
 }
