@@ -6,6 +6,7 @@ import { $, duration, notify } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
 import { createChatPanel } from './chat.js';
 import { createCustomerPanel } from './customer.js';
+import { createEmailPanel } from './email.js';
 import { createOfferPanel } from './offer.js';
 import { createWorkPanel } from './work.js';
 
@@ -50,6 +51,7 @@ function openDesk({ agentId, token }) {
     onReject: (o) => reservation(o, 'reject'),
   });
   const work = createWorkPanel(api, { onChanged: () => reread(), onShowCustomer: customer.show });
+  const emails = createEmailPanel(api);
   const chats = createChatPanel(api, { onEnd: (id) => work.end(id), onSelect: customer.show });
 
   async function reservation(o, action) {
@@ -96,6 +98,7 @@ function openDesk({ agentId, token }) {
     if (mine !== renders) return;
     work.show(held);
     chats.sync(held);
+    emails.sync(held);
     const onScreen = customer.shownFor();
     if (!a.reservation && !held.some((i) => i.id === onScreen)) {
       if (held.length > 0) customer.show(held[0].id, held[0].customerId);

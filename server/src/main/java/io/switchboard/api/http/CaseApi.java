@@ -14,6 +14,7 @@ import io.switchboard.cases.Complaint;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseRecords;
 import io.switchboard.engine.CaseService;
+import io.switchboard.engine.CustomerService;
 import io.switchboard.routing.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -31,9 +32,11 @@ final class CaseApi {
     private static final int DEFAULT_LIMIT = 50;
 
     private final CaseService cases;
+    private final CustomerService customers;
 
-    CaseApi(CaseService cases) {
+    CaseApi(CaseService cases, CustomerService customers) {
         this.cases = cases;
+        this.customers = customers;
     }
 
     void mount(Router router) {
@@ -126,14 +129,22 @@ final class CaseApi {
         reply(ctx, visible(ctx).compose(c -> cases.change(c.id(), change)).map(CaseRecords::json));
     }
 
-    /** The case, if the caller may work it: staff always, an agent when it is assigned to it. */
+    /**
+     * The case, if the caller may work it: staff always, an agent when it is assigned to it or while it
+     * serves the case's customer (the desktop shows and resolves the case of the email or call in hand).
+     */
     private Future<Case> visible(RoutingContext ctx) {
         Principal principal = principal(ctx);
-        return cases.get(ctx.pathParam("id")).map(c -> {
-            if (principal.isAgent() && !principal.agentId().equals(c.agentId())) {
-                throw ApiException.forbidden("this case is not assigned to you");
+        return cases.get(ctx.pathParam("id")).compose(c -> {
+            if (!principal.isAgent() || principal.agentId().equals(c.agentId())) {
+                return Future.succeededFuture(c);
             }
-            return c;
+            return customers.agentServes(principal.agentId(), c.customerId()).map(serves -> {
+                if (!serves) {
+                    throw ApiException.forbidden("this case is not assigned to you nor to a customer you serve");
+                }
+                return c;
+            });
         });
     }
 

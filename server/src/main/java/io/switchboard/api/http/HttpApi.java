@@ -69,7 +69,7 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.slaApi = new SlaApi(sla);
-        this.cases = new CaseApi(caseService);
+        this.cases = new CaseApi(caseService, customers);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
         this.email = email;

@@ -1,0 +1,96 @@
+package io.switchboard.desktop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Browser;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.SmtpClient;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Keys;
+
+/** Email in the agent desktop: an email sent over real SMTP is offered, read with its case, and answered. */
+@ExtendWith(TestRedis.class)
+class DesktopEmailIT {
+    private TestNode node;
+    private Api admin;
+    private Browser browser;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        browser = Browser.open();
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        // either may be missing: Browser.open() skips the test when there is no Chromium
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void anAgentReadsAnEmailWithItsCaseAndReplies() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("email", 2));
+        String id;
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            String reply = smtp.send("ada@example.com", "support@switchboard.example",
+                    "From: Ada Lovelace <ada@example.com>\nTo: support@switchboard.example\nSubject: Charged twice\n"
+                            + "Message-ID: <m1@example.com>\n\nI was charged twice.\nPlease refund one.\n");
+            SmtpClient.expect("250", reply);
+            id = reply.substring(reply.lastIndexOf(' ') + 1);
+        }
+        String caseId = admin.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId");
+
+        browser.get(admin.base() + "/agent");
+        browser.untilVisible("#login-agent").sendKeys("ann");
+        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.find("#go-available").click();
+        browser.untilVisible("#accept").click();
+
+        String email = "#emails .email[data-interaction='" + id + "']";
+        browser.untilText(email + " .email-subject", "Charged twice");
+        assertEquals("Ada Lovelace <ada@example.com>", browser.text(email + " .email-from"));
+        assertEquals("I was charged twice.\nPlease refund one.", browser.text(email + " .email-text"));
+        // the case the email threads onto, readable by the agent that holds the email
+        browser.untilText(email + " .case-id", caseId);
+        assertEquals("new", browser.text(email + " .case-status"));
+        assertEquals("Charged twice", browser.text(email + " .case-subject"));
+
+        // the page shows what the reply endpoint answers: an error (no endpoint yet, or outbound mail off
+        // in tests) is shown with the server's message and the text is kept; a success says sent
+        JsonObject body = new JsonObject().put("text", "Refunded, sorry!").put("pendingCustomer", false);
+        Api.Reply direct = ann.post("/api/v1/interactions/" + id + "/reply", body);
+        browser.find(email + " .reply-text").sendKeys("Refunded, sorry!");
+        browser.find(email + " .send-reply").click();
+        if (direct.status() == 202) {
+            browser.until("reply sent", d -> browser.text(email + " .reply-status").startsWith("Reply sent ("));
+            assertEquals("", browser.find(email + " .reply-text").getDomProperty("value"));
+        } else {
+            String message = direct.json().getString("message");
+            browser.untilText(email + " .reply-status", "Reply not sent: " + message);
+            assertEquals("Refunded, sorry!", browser.find(email + " .reply-text").getDomProperty("value"));
+        }
+        browser.screenshot("agent-email");
+    }
+}
