@@ -50,7 +50,7 @@ function openDesk({ agentId, token }) {
     onAccept: (o) => reservation(o, 'accept'),
     onReject: (o) => reservation(o, 'reject'),
   });
-  const work = createWorkPanel(api, { onChanged: () => reread(), onShowCustomer: customer.show });
+  const work = createWorkPanel(api, { agentId, onChanged: () => reread(), onShowCustomer: customer.show });
   const emails = createEmailPanel(api);
   const chats = createChatPanel(api, { onEnd: (id) => work.end(id), onSelect: customer.show });
 
@@ -204,6 +204,16 @@ function openDesk({ agentId, token }) {
   $('#go-away').onclick = () => setState('away', $('#away-reason').value);
   $('#go-offline').onclick = () => setState('offline');
   $('#logout').onclick = () => logout();
+  $('#dial').onsubmit = async (e) => {
+    e.preventDefault();
+    const number = $('#dial-number').value.trim();
+    try {
+      await api.post(`${agentPath}/dial`, { number });
+      notify(`dialing ${number}: answer on your phone`);
+    } catch (err) {
+      notify(`dial ${number}: ${err.message}`, 'error');
+    }
+  };
 
   $('#login').hidden = true;
   $('#desk').hidden = false;

@@ -4,10 +4,19 @@ import { $, el, notify } from '../shared/dom.js';
 
 const DISPOSITIONS = ['resolved', 'follow_up', 'escalated', 'sale', 'no_answer', 'wrong_queue'];
 
-export function createWorkPanel(api, { onChanged, onShowCustomer }) {
+export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   const list = $('#work-list');
-  let queues = [];
-  api.get('/api/v1/queues').then((q) => { queues = q.map((s) => s.queue); }).catch(() => {});
+  let directory = { queues: [], agents: [] };
+
+  /** Transfer targets (GET /directory, available agents first); read again whenever a picker is opened. */
+  async function loadDirectory() {
+    try {
+      directory = await api.get('/api/v1/directory');
+    } catch (e) {
+      notify(`transfer targets: ${e.message}`, 'error');
+    }
+  }
+  loadDirectory();
 
   /** Reads the held interactions (ids as GET /agents/{id} lists them); one that just ended is left out. */
   async function load(ids) {
@@ -36,22 +45,37 @@ export function createWorkPanel(api, { onChanged, onShowCustomer }) {
   }
 
   function talking(i) {
-    const target = el('select', { class: 'transfer-target', 'aria-label': 'transfer to' },
-      ...queues.map((q) => el('option', { value: `queue:${q}` }, `queue ${q}`)),
-      el('option', { value: 'agent:' }, 'agent...'));
-    const agentId = el('input', { class: 'transfer-agent', placeholder: 'agent id', size: 10, hidden: true });
-    target.addEventListener('change', () => { agentId.hidden = !target.value.startsWith('agent:'); });
+    const target = el('select', { class: 'transfer-target', 'aria-label': 'transfer to' });
+    fillTargets(target);
+    target.addEventListener('focus', async () => {
+      await loadDirectory();
+      fillTargets(target);
+    });
+    const button = (cls, action, text) => el('button', { type: 'button', class: cls, onclick: () => act(i.id, action, {}) }, text);
     return el('div', {},
       el('div', { class: 'actions' },
         el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },
-          'End and wrap up ', el('kbd', {}, 'W'))),
+          'End and wrap up ', el('kbd', {}, 'W')),
+        // the phone is the agent's softphone; these drive the call through the server
+        i.channel === 'voice' && [button('hold', 'hold', 'Hold'), button('unhold', 'unhold', 'Resume'),
+          button('danger hangup', 'hangup', 'Hang up')]),
       el('div', { class: 'transfer' },
-        el('span', {}, 'Transfer to'), target, agentId,
+        el('span', {}, 'Transfer to'), target,
         el('button', { type: 'button', class: 'do-transfer', onclick: () => {
-          const body = target.value.startsWith('agent:') ? { agentId: agentId.value.trim() }
-            : { queue: target.value.slice('queue:'.length) };
-          act(i.id, 'transfer', body);
+          const [kind, id] = [target.value.slice(0, target.value.indexOf(':')), target.value.slice(target.value.indexOf(':') + 1)];
+          if (id) act(i.id, 'transfer', kind === 'agent' ? { agentId: id } : { queue: id });
         } }, 'Transfer')));
+  }
+
+  /** Queues, then colleagues by name with their state (the server lists available ones first). */
+  function fillTargets(select) {
+    const chosen = select.value;
+    select.replaceChildren(
+      el('optgroup', { label: 'Queues' }, ...directory.queues.map((q) => el('option', { value: `queue:${q}` }, q))),
+      el('optgroup', { label: 'Agents' }, ...directory.agents.filter((a) => a.id !== agentId).map((a) =>
+        el('option', { value: `agent:${a.id}`, dataset: { state: a.state } },
+          `${a.name || a.id} (${a.state.replace('_', '-')})`))));
+    if (chosen) select.value = chosen;
   }
 
   function wrapUpForm(i) {

@@ -56,6 +56,14 @@ class DesktopAgentIT {
         browser.untilAttribute("#connection", "data-status", "connected");
     }
 
+    /** Clicks, looking again if the card was redrawn (each action re-reads and redraws the held work). */
+    private void click(String css) {
+        browser.until("click " + css, d -> {
+            browser.find(css).click();
+            return true;
+        });
+    }
+
     @Test
     void agentTakesAnOfferFromLoginToAvailableAgain() {
         Agents.create(admin, "ann", new JsonObject().put("support", 8));
@@ -131,9 +139,9 @@ class DesktopAgentIT {
     }
 
     @Test
-    void agentTransfersACallToAColleague() {
+    void agentDrivesTheCallAndTransfersItToAColleagueFromThePicker() {
         Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
-        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
         logIn("ann");
         browser.find("#go-available").click();
         browser.untilAttribute("#state", "data-state", "available");
@@ -142,9 +150,27 @@ class DesktopAgentIT {
         browser.untilVisible("#accept").click();
         browser.untilAttribute("#work-list .card", "data-status", "assigned");
 
+        // call controls show what the server answers (here no voice channel runs: its error, not a silent click)
+        for (String action : new String[] {"hangup", "hold"}) {
+            Api.Reply direct = ann.post("/api/v1/interactions/" + id + "/" + action, "{}");
+            click("#work-list .card ." + action);
+            browser.untilText("#notice", action + " " + id + ": "
+                    + (direct.status() < 300 ? "done" : direct.json().getString("message")));
+        }
+        Api.Reply dial = ann.post("/api/v1/agents/ann/dial", new JsonObject().put("number", "+15550199"));
+        browser.find("#dial-number").sendKeys("+15550199", Keys.ENTER);
+        browser.untilText("#notice", dial.status() < 300 ? "dialing +15550199: answer on your phone"
+                : "dial +15550199: " + dial.json().getString("message"));
+
+        // the picker lists queues and colleagues with their state, re-read when it is opened
         Agents.available(bob, "bob");
-        new Select(browser.find("#work-list .card .transfer-target")).selectByValue("agent:");
-        browser.untilVisible("#work-list .card .transfer-agent").sendKeys("bob");
+        click("#work-list .card .transfer-target");
+        browser.until("bob shown available", d -> "Agent bob (available)".equals(
+                browser.text("#work-list .card .transfer-target option[value='agent:bob']")));
+        assertEquals(0, browser.driver().findElements(org.openqa.selenium.By.cssSelector(
+                "#work-list .card .transfer-target option[value='agent:ann']")).size(), "not oneself");
+        browser.screenshot("agent-voice");
+        new Select(browser.find("#work-list .card .transfer-target")).selectByValue("agent:bob");
         browser.find("#work-list .card .do-transfer").click();
 
         browser.untilText("#work-list .empty", "Nothing assigned.");

@@ -7,11 +7,13 @@ import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -116,6 +118,24 @@ class DesktopApiIT {
                 .put("attributes", new JsonObject().put("intent", "billing"))).expect(201).json().getString("id");
         assertEquals("not_found", admin.get("/api/v1/interactions/" + anonymous + "/customer").expect(404).json()
                 .getString("error"));
+    }
+
+    @Test
+    void theDirectoryListsTransferTargetsAvailableFirstWithoutSecrets() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Api zoe = Agents.create(admin, "zoe", new JsonObject().put("billing", 8));
+        Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        Agents.available(zoe, "zoe");
+
+        JsonObject directory = ann.get("/api/v1/directory").expect(200).json();
+        assertEquals(admin.get("/api/v1/queues").expect(200).array().stream().map(q -> ((JsonObject) q).getString("queue"))
+                .toList(), directory.getJsonArray("queues").getList());
+        JsonArray agents = directory.getJsonArray("agents");
+        assertEquals(List.of("zoe", "ann", "bob"), agents.stream().map(a -> ((JsonObject) a).getString("id")).toList(),
+                "available first, then by name");
+        assertEquals(new JsonObject().put("id", "zoe").put("name", "Agent zoe").put("team", "").put("state", "available"),
+                agents.getJsonObject(0));
+        admin.as(null).get("/api/v1/directory").expect(401);
     }
 
     private static JsonObject next(LinkedBlockingQueue<JsonObject> received) throws InterruptedException {

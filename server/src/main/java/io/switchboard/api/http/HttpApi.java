@@ -53,6 +53,7 @@ public final class HttpApi {
     private final CustomerService customers;
     private final ChatApi chat;
     private final EmailChannel email;
+    private final DeskApi desk;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
@@ -73,6 +74,7 @@ public final class HttpApi {
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
         this.email = email;
+        this.desk = new DeskApi(engine);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -191,6 +193,7 @@ public final class HttpApi {
 
         cases.mount(router);
         chat.mount(router);
+        desk.mount(router);
 
         pages(router);
 
