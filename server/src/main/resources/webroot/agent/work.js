@@ -1,12 +1,13 @@
 // The interactions the agent holds: each as a card with its state, transfer while talking, and the
-// wrap-up form (disposition, notes, optional revenue) once the conversation ended.
+// wrap-up form (disposition, notes, revenue for codes that carry it, the case's new status) once the
+// conversation ended.
 import { $, el, notify } from '../shared/dom.js';
-
-const DISPOSITIONS = ['resolved', 'follow_up', 'escalated', 'sale', 'no_answer', 'wrong_queue'];
 
 export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   const list = $('#work-list');
   let directory = { queues: [], agents: [] };
+  let dispositions = [];
+  api.get('/api/v1/dispositions').then((d) => { dispositions = d; }).catch((e) => notify(`dispositions: ${e.message}`, 'error'));
 
   /** Transfer targets (GET /directory, available agents first); read again whenever a picker is opened. */
   async function loadDirectory() {
@@ -79,22 +80,67 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   }
 
   function wrapUpForm(i) {
+    const amount = el('div', { class: 'revenue', hidden: true }, el('label', {}, 'Revenue'),
+      el('input', { name: 'amount', type: 'number', min: '0', step: '0.01', placeholder: '0.00' }));
+    const code = el('select', { name: 'disposition', required: true },
+      ...dispositions.map((d) => el('option', { value: d.code, dataset: { revenue: d.revenue } }, d.label)));
+    const showAmount = () => { amount.hidden = code.selectedOptions[0]?.dataset.revenue !== 'true'; };
+    code.addEventListener('change', showAmount);
+    showAmount();
+    const caseBox = el('div', { class: 'wide wrapup-case' });
     const form = el('form', { class: 'wrapup' },
-      el('div', {}, el('label', {}, 'Disposition'),
-        el('select', { name: 'disposition', required: true },
-          ...DISPOSITIONS.map((d) => el('option', { value: d }, d.replace('_', ' '))))),
-      el('div', {}, el('label', {}, 'Revenue (optional)'),
-        el('input', { name: 'amount', type: 'number', min: '0', step: '0.01', placeholder: '0.00' })),
+      el('div', {}, el('label', {}, 'Disposition'), code), amount,
       el('div', { class: 'wide' }, el('label', {}, 'Notes'), el('textarea', { name: 'notes', maxlength: '2000' })),
+      caseBox,
       el('div', { class: 'wide actions' }, el('button', { class: 'primary', type: 'submit' }, 'Complete')));
-    form.addEventListener('submit', (e) => {
+    showCase(i, caseBox);
+    form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const data = new FormData(form);
       const body = { disposition: data.get('disposition'), notes: data.get('notes') };
-      if (data.get('amount')) body.amount = Number(data.get('amount'));
-      act(i.id, 'complete', body);
+      if (!amount.hidden && data.get('amount')) body.amount = Number(data.get('amount'));
+      // the case first: once completed, the interaction no longer lets the agent work its case
+      if (await updateCase(caseBox.dataset.case, data, body.disposition)) act(i.id, 'complete', body);
     });
     return form;
+  }
+
+  /** The live case this interaction belongs to, from the customer's 360° view, with a status to set. */
+  async function showCase(i, box) {
+    if (!i.customerId) return;
+    try {
+      const view = await api.get(`/api/v1/customers/${encodeURIComponent(i.customerId)}`);
+      const c = (view.cases || []).find((k) => (k.interactions || []).includes(i.id) && k.status !== 'closed');
+      if (!c) return;
+      box.dataset.case = c.id;
+      box.replaceChildren(
+        el('label', {}, `Case ${c.id}: ${c.subject || ''} (${c.status.replace('_', ' ')})`),
+        el('select', { name: 'caseStatus', 'aria-label': 'case status' },
+          el('option', { value: '' }, `leave ${c.status.replace('_', ' ')}`),
+          el('option', { value: 'pending_customer' }, 'waiting on the customer'),
+          el('option', { value: 'resolved' }, 'resolved')),
+        el('input', { name: 'resolution', maxlength: '500', placeholder: 'resolution (when resolved)' }));
+    } catch (e) {
+      box.replaceChildren(el('p', { class: 'empty' }, `Case: ${e.message}`));
+    }
+  }
+
+  /** Sets the case status chosen in the form; false (with the server's message shown) if that failed. */
+  async function updateCase(caseId, data, disposition) {
+    const status = data.get('caseStatus');
+    if (!caseId || !status) return true;
+    const path = `/api/v1/cases/${encodeURIComponent(caseId)}`;
+    try {
+      if (status === 'resolved') {
+        await api.post(`${path}/resolve`, { resolution: data.get('resolution') || disposition, disposition });
+      } else {
+        await api.patch(path, { status });
+      }
+      return true;
+    } catch (e) {
+      notify(`case ${caseId}: ${e.message}`, 'error');
+      return false;
+    }
   }
 
   async function act(id, action, body) {

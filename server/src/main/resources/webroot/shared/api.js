@@ -27,6 +27,7 @@ export function createApi(token) {
     token,
     get: (path) => call('GET', path),
     post: (path, body = {}) => call('POST', path, body),
+    patch: (path, body) => call('PATCH', path, body),
   };
 }
 

@@ -29,6 +29,34 @@ class ConfigLoaderTest {
         assertEquals(0.5, config.priority().agingPerSecond());
         assertEquals(20.0, config.priority().tierPoints().get("gold"));
         assertEquals(Repo.root().resolve("routing-rules"), config.routing().rulesDir());
+        assertEquals(SwitchboardConfig.Desktop.DEFAULT_DISPOSITIONS, config.desktop().dispositions());
+    }
+
+    @Test
+    void dispositionsAreReadInFileOrderAndABadOneNamesItsKey(@TempDir Path dir) throws IOException {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        Files.writeString(config.resolve("switchboard.yaml"), """
+                desktop:
+                  dispositions:
+                    upsell: {label: "Up-sell", revenue: true}
+                    answered: {label: Answered}
+                """);
+        assertEquals(List.of(new SwitchboardConfig.Disposition("upsell", "Up-sell", true),
+                new SwitchboardConfig.Disposition("answered", "Answered", false)),
+                ConfigLoader.load(Map.of(), dir).desktop().dispositions());
+
+        Files.writeString(config.resolve("switchboard.yaml"), """
+                desktop:
+                  dispositions:
+                    sale: {label: Sale, revenue: maybe}
+                """);
+        ConfigLoader.ConfigException bad = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of(), dir));
+        assertTrue(bad.getMessage().endsWith(":3: desktop.dispositions.sale.revenue must be true or false, was 'maybe'"),
+                bad.getMessage());
+        Files.writeString(config.resolve("switchboard.yaml"), "desktop:\n  dispositions:\n    Bad-Code: {label: x}\n");
+        bad = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Map.of(), dir));
+        assertTrue(bad.getMessage().contains("desktop.dispositions.Bad-Code.label the code must be"), bad.getMessage());
     }
 
     @Test

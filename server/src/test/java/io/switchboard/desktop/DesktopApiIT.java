@@ -138,6 +138,28 @@ class DesktopApiIT {
         admin.as(null).get("/api/v1/directory").expect(401);
     }
 
+    @Test
+    void dispositionsComeFromTheConfigAndOthersAreRefusedOnComplete() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        JsonArray codes = ann.get("/api/v1/dispositions").expect(200).array();
+        assertEquals(6, codes.size());
+        assertEquals(new JsonObject().put("code", "sale").put("label", "Sale").put("revenue", true), codes.getJsonObject(3));
+
+        Agents.available(ann, "ann");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+        String reservation = admin.get("/api/v1/interactions/" + id).json().getString("reservationId");
+        ann.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(200);
+        ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+        JsonObject refused = ann.post("/api/v1/interactions/" + id + "/complete",
+                new JsonObject().put("disposition", "sold_a_car")).expect(422).json();
+        assertEquals("unknown disposition 'sold_a_car' (GET /api/v1/dispositions lists them)", refused.getString("message"));
+        assertEquals("wrapping", admin.get("/api/v1/interactions/" + id).json().getString("status"), "nothing changed");
+        ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "sale")
+                .put("amount", 12.5)).expect(200);
+        assertEquals("sale", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));
+    }
+
     private static JsonObject next(LinkedBlockingQueue<JsonObject> received) throws InterruptedException {
         JsonObject message = received.poll(10, TimeUnit.SECONDS);
         if (message == null) {

@@ -11,12 +11,14 @@ import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
 
 /** Email in the agent desktop: an email sent over real SMTP is offered, read with its case, and answered. */
 @ExtendWith(TestRedis.class)
@@ -28,7 +30,9 @@ class DesktopEmailIT {
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
         browser = Browser.open();
-        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start();
+        // support work wraps up (SMALL skips wrap-up), so the wrap-up form and its case box show
+        String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 120");
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, rules)).start();
         admin = node.api();
     }
 
@@ -92,5 +96,23 @@ class DesktopEmailIT {
             assertEquals("Refunded, sorry!", browser.find(email + " .reply-text").getDomProperty("value"));
         }
         browser.screenshot("agent-email");
+
+        // the wrap-up resolves the case with the disposition and a resolution
+        browser.find("#work-list .card[data-interaction='" + id + "'] .end").click();
+        String card = "#work-list .card[data-interaction='" + id + "']";
+        browser.untilAttribute(card, "data-status", "wrapping");
+        browser.untilVisible(card + " select[name=caseStatus]");
+        assertEquals(false, browser.find(card + " input[name=amount]").isDisplayed(), "no amount for 'resolved'");
+        new Select(browser.find(card + " select[name=disposition]")).selectByValue("resolved");
+        new Select(browser.find(card + " select[name=caseStatus]")).selectByValue("resolved");
+        browser.find(card + " input[name=resolution]").sendKeys("Refunded the second charge");
+        browser.screenshot("agent-email-wrapup");
+        browser.find(card + " form.wrapup button[type=submit]").click();
+        browser.untilText("#work-list .empty", "Nothing assigned.");
+        JsonObject resolved = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+        assertEquals("resolved", resolved.getString("status"));
+        assertEquals("Refunded the second charge", resolved.getString("resolution"));
+        assertEquals(List.of("resolved"), resolved.getJsonArray("dispositions").getList());
+        assertEquals("resolved", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));
     }
 }

@@ -74,7 +74,7 @@ public final class HttpApi {
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
         this.email = email;
-        this.desk = new DeskApi(engine);
+        this.desk = new DeskApi(engine, config.desktop());
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -139,6 +139,7 @@ public final class HttpApi {
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
             JsonObject body = body(ctx);
+            desk.requireKnownDisposition(body.getString("disposition"));
             double amount = body.getDouble("amount", 0.0);
             if (amount < 0 || amount > 1e9 || Double.isNaN(amount)) {
                 throw ApiException.badRequest("amount must be between 0 and 1e9");
