@@ -54,6 +54,7 @@ public final class HttpApi {
     private final ChatApi chat;
     private final EmailChannel email;
     private final DeskApi desk;
+    private final FloorApi floor;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher rulesWatcher, SlaService sla,
@@ -75,6 +76,7 @@ public final class HttpApi {
         this.chat = new ChatApi(chat, engine);
         this.email = email;
         this.desk = new DeskApi(engine, config.desktop());
+        this.floor = new FloorApi(engine);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -195,6 +197,7 @@ public final class HttpApi {
         cases.mount(router);
         chat.mount(router);
         desk.mount(router);
+        floor.mount(router);
 
         pages(router);
 
