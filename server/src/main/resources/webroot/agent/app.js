@@ -2,6 +2,7 @@
 // always what the server says: the `hello` of each (re)connection and GET /agents/{id} are the truth,
 // and events only trigger a re-read or a fast update of it.
 import { agentLogin, createApi } from '../shared/api.js';
+import { observeServerTime, serverNow, serverOffset } from '../shared/clock.js';
 import { $, duration, notify } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
 import { createChatPanel } from './chat.js';
@@ -34,6 +35,8 @@ $('#login').addEventListener('submit', async (e) => {
     const session = await agentLogin($('#login-agent').value.trim(), $('#login-pin').value);
     sessionStorage.setItem(SESSION_KEY, JSON.stringify({ agentId: session.agentId, token: session.token }));
     $('#login-pin').value = '';
+    // asked here, on a click: browsers refuse a permission prompt that no user gesture started
+    if (window.Notification?.permission === 'default') Notification.requestPermission().catch(() => {});
     openDesk(session);
   } catch (err) {
     $('#login-error').textContent = err.message;
@@ -115,7 +118,8 @@ function openDesk({ agentId, token }) {
       offers.show({ reservation: a.reservation, interaction: i.id, channel: i.channel, queue: i.queue,
         customerId: i.customerId, attributes: i.attributes,
         waitedMs: (i.timestamps?.offered || 0) - (i.timestamps?.queued || 0), receivedAt: now,
-        deadline: a.reservationExpiresAt || null }); // the server's clock: no offer event to measure skew by
+        // the server's clock, brought to this browser's by the estimated offset
+        deadline: a.reservationExpiresAt ? a.reservationExpiresAt - serverOffset() : null });
       customer.show(i.id, i.customerId);
     } catch (err) {
       notify(`offer ${a.reservation}: ${err.message}`, 'error');
@@ -136,6 +140,7 @@ function openDesk({ agentId, token }) {
   }
 
   function onEvent(m) {
+    if (typeof m.at === 'number') observeServerTime(m.at);
     switch (m.type) {
       case 'hello':
         render(m.agent);
@@ -181,7 +186,8 @@ function openDesk({ agentId, token }) {
   }
 
   const clock = setInterval(() => {
-    if (agent?.stateSince) $('#state-time').textContent = duration(Date.now() - agent.stateSince);
+    // stateSince is the server's time: measured against the server's clock, a skewed desk clock does not show
+    if (agent?.stateSince) $('#state-time').textContent = duration(serverNow() - agent.stateSince);
   }, 1000);
 
   // Single-key shortcuts, except while typing in a field.

@@ -2,7 +2,9 @@
 // A tab's transcript is read once from the API, then grows from the agent WebSocket (the customer's
 // messages) and from our own sends; every message carries its place in the transcript (seq), so the
 // tab shows the transcript's order whatever order the read and the events arrive in.
+import { serverNow } from '../shared/clock.js';
 import { $, el, notify } from '../shared/dom.js';
+import { notifyInBackground } from './offer.js';
 
 /** How long "typing..." stays up after the customer's last keystroke event. */
 const TYPING_SHOWN_MS = 4000;
@@ -120,7 +122,7 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     tab.input.value = '';
     try {
       const sent = await api.post(`/api/v1/interactions/${encodeURIComponent(tab.id)}/messages`, { text });
-      tab.messages.set(sent.seq, { seq: sent.seq, from: 'agent', text, at: Date.now() });
+      tab.messages.set(sent.seq, { seq: sent.seq, from: 'agent', text, at: serverNow() });
       draw(tab);
     } catch (e) {
       tab.input.value = text; // not sent: give it back to edit or retry
@@ -154,9 +156,10 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     tab.typing.hidden = true;
     tab.messages.set(m.seq, m);
     draw(tab);
-    if (active !== tab.id) {
-      tab.unread += 1;
+    if (active !== tab.id || document.hidden) {
+      tab.unread += active !== tab.id ? 1 : 0;
       badge(tab);
+      if (m.from === 'customer') notifyInBackground(`${tab.button.firstChild.textContent} writes`, m.text);
     }
     return true;
   }
