@@ -1,7 +1,7 @@
 // REST calls to this server with a bearer token. Errors carry the server's JSON {error, message} and status,
 // so pages can show the message and treat 401 as "log in again". Each answer's Date header feeds the
 // estimate of the server's clock.
-import { observeServerTime } from './clock.js';
+import { observeDateHeader } from './clock.js';
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -19,7 +19,7 @@ export function createApi(token) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const date = response.headers.get('Date');
-    if (date) observeServerTime(Date.parse(date));
+    if (date) observeDateHeader(Date.parse(date));
     const text = await response.text();
     const json = text ? JSON.parse(text) : null;
     if (!response.ok) {

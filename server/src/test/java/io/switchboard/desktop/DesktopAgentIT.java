@@ -10,6 +10,8 @@ import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.InstantSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,25 @@ class DesktopAgentIT {
         JsonObject offered = admin.get("/api/v1/interactions/" + id).json();
         assertEquals("reserved", offered.getString("status"));
         assertEquals("bob", offered.getString("agentId"));
+    }
+
+    /**
+     * The server's clock is two hours behind the browser's (a desk PC's clock is often off): the time
+     * in state is measured against the server's clock, learnt from the events' times, so it starts at 0:00.
+     */
+    @Test
+    void timeInStateIsMeasuredAgainstTheServersClock() {
+        node.close();
+        node = TestNode.on(redis, prefix).clock(InstantSource.offset(InstantSource.system(), Duration.ofHours(-2)))
+                .start();
+        admin = node.api();
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        logIn("ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        browser.until("time in state shown", d -> !browser.text("#state-time").isEmpty());
+        String shown = browser.text("#state-time");
+        assertTrue(shown.matches("0:0\\d"), "a fresh state, not two hours old: " + shown);
     }
 
     /**
