@@ -26,9 +26,22 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     return items.filter(Boolean);
   }
 
+  /**
+   * Draws the held interactions. A card whose interaction is in the same status is kept as it is, not
+   * redrawn: events arrive while the agent types wrap-up notes or picks a transfer target.
+   */
   function show(held) {
-    if (held.length === 0) list.replaceChildren(el('p', { class: 'empty' }, 'Nothing assigned.'));
-    else list.replaceChildren(...held.map(card));
+    if (held.length === 0) {
+      list.replaceChildren(el('p', { class: 'empty' }, 'Nothing assigned.'));
+      return;
+    }
+    const shown = new Map([...list.querySelectorAll(':scope > .card')].map((c) => [c.dataset.interaction, c]));
+    held.forEach((i, k) => {
+      const old = shown.get(i.id);
+      const wanted = old && old.dataset.status === i.status ? old : card(i);
+      if (list.children[k] !== wanted) list.insertBefore(wanted, list.children[k] || null);
+    });
+    while (list.children.length > held.length) list.lastElementChild.remove();
   }
 
   function card(i) {

@@ -105,6 +105,13 @@ class DesktopAgentIT {
         new Select(browser.find("select[name=disposition]")).selectByValue("sale");
         browser.find("input[name=amount]").sendKeys("49.90");
         browser.find("textarea[name=notes]").sendKeys("upgraded to the yearly plan");
+        // a network drop mid-form: the desk re-reads everything on reconnecting, the form keeps what was typed
+        browser.script("window.switchboard.socket.drop()");
+        browser.until("reconnected", d -> "connected".equals(browser.find("#connection").getDomAttribute("data-status"))
+                && !"0".equals(browser.find("#connection").getDomAttribute("data-reconnects")));
+        browser.untilAttribute("#work-list .card", "data-status", "wrapping");
+        assertEquals("upgraded to the yearly plan", browser.find("textarea[name=notes]").getDomProperty("value"));
+        assertEquals("49.90", browser.find("input[name=amount]").getDomProperty("value"));
         browser.screenshot("agent-wrapup");
         browser.find("form.wrapup button[type=submit]").click();
 
