@@ -57,11 +57,14 @@ export function createSlaPanel(api, now) {
   function onEvent(m) {
     if (m.type === 'sla_warn') {
       const old = risky.querySelector(`tr[data-id="${CSS.escape(m.interaction)}"]`);
-      const row = riskRow('interaction', m.interaction, m.policy, m.target, m.dueAt, 'warning');
+      // the event's dueAt is when the warning step was due; the target is remainingMs after it
+      const row = riskRow('interaction', m.interaction, m.policy, m.target, m.dueAt + (m.remainingMs || 0), 'warning');
       if (old) old.replaceWith(row);
       else risky.append(row);
       tick();
-    } else if (m.type === 'sla_breach' || m.type === 'sla_severity') {
+    } else if (m.type === 'sla_breach' || m.type === 'sla_severity' || m.type === 'sla_met') {
+      // no longer at risk: breached (now among the breaches) or met
+      risky.querySelector(`tr[data-id="${CSS.escape(m.interaction || '')}"]`)?.remove();
       read();
     }
   }

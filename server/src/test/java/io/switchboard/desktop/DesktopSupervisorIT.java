@@ -5,26 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Browser;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 /** The supervisor console in a real browser: the floor changes live (pushed, not reloaded), actions work. */
 @ExtendWith(TestRedis.class)
 class DesktopSupervisorIT {
+    private TestRedis redis;
     private TestNode node;
     private Api admin;
     private Browser browser;
 
     @BeforeEach
     void start(TestRedis redis) {
+        this.redis = redis;
         browser = Browser.open();
         node = TestNode.on(redis, redis.newPrefix()).start();
         admin = node.api();
@@ -133,6 +142,43 @@ class DesktopSupervisorIT {
         browser.find(row(second) + " .assign").click();
         browser.until("nobody waits in support", d -> waitingRows().isEmpty());
         assertEquals("ann", admin.get("/api/v1/interactions/" + second).json().getString("agentId"));
+    }
+
+    /** A chat nobody answers: its warning joins the at-risk list by push, then its breach the breaches. */
+    @Test
+    void supervisorSeesAChatAtRiskThenBreached(@TempDir Path temp) throws IOException {
+        TestClock clock = new TestClock();
+        node.close();
+        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+                .sla(Files.writeString(temp.resolve("sla.yaml"), """
+                        policies:
+                          - name: chat
+                            match: 'channel == "chat"'
+                            targets: {answer: 60s}
+                            escalations:
+                              - {at: 0.75, action: warn}
+                              - {at: 1.0, action: breach}
+                        """)).start();
+        admin = node.api();
+        browser.get(admin.base() + "/supervisor");
+        browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.untilText("#breaches-status", "No breaches.");
+
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")
+                .put("attributes", new JsonObject().put("topic", "support"))).expect(201).json().getString("id");
+        clock.advance(Duration.ofSeconds(46)); // past 75 % of 60 s
+        String risk = "#at-risk tr[data-id='" + id + "']";
+        browser.untilVisible(risk);
+        assertEquals("chat answer", browser.text(risk + " td:nth-child(2)"));
+        browser.until("due in about 14 s", d -> browser.text(risk + " .due").matches("in 0:1[0-4]"));
+
+        clock.advance(Duration.ofSeconds(15));
+        browser.untilVisible("#breaches tr[data-interaction='" + id + "']");
+        assertEquals("minor", browser.text("#breaches tr[data-interaction='" + id + "'] .severity"));
+        browser.until("no longer at risk once breached", d -> d.findElements(
+                org.openqa.selenium.By.cssSelector(risk)).isEmpty());
+        assertEquals(1, admin.get("/api/v1/sla/breaches").expect(200).json().getInteger("count"));
         browser.screenshot("supervisor-sla");
     }
 
