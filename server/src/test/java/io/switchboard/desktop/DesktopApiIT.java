@@ -160,6 +160,31 @@ class DesktopApiIT {
         assertEquals("sale", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));
     }
 
+    @Test
+    void anAgentWorksTheCasesOfTheCustomerItServesOnly() {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-9").put("name", "Ada")).expect(201);
+        String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-9").put("subject", "Router")).expect(201).json().getString("id");
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        ann.get("/api/v1/cases/" + caseId).expect(403); // nothing of c-9 in hand yet
+
+        Agents.available(ann, "ann");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice").put("customerId", "c-9")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+        assertEquals("Router", ann.get("/api/v1/cases/" + caseId).expect(200).json().getString("subject"));
+        bob.get("/api/v1/cases/" + caseId).expect(403);
+        String reservation = admin.get("/api/v1/interactions/" + id).json().getString("reservationId");
+        ann.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(200);
+        ann.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Rebooted")).expect(200);
+        assertEquals("resolved", admin.get("/api/v1/cases/" + caseId).json().getString("status"));
+
+        ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+        ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved"))
+                .expect(200);
+        ann.get("/api/v1/cases/" + caseId).expect(403); // done with the customer, done with its cases
+    }
+
     private static JsonObject next(LinkedBlockingQueue<JsonObject> received) throws InterruptedException {
         JsonObject message = received.poll(10, TimeUnit.SECONDS);
         if (message == null) {
