@@ -35,6 +35,7 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     const tab = {
       id: i.id,
       customerId: i.customerId,
+      name: i.attributes?.customerName || i.customerId || i.id,
       messages: new Map(), // seq -> message
       unread: 0,
       typingTimer: null,
@@ -156,11 +157,11 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     tab.typing.hidden = true;
     tab.messages.set(m.seq, m);
     draw(tab);
-    if (active !== tab.id || document.hidden) {
-      tab.unread += active !== tab.id ? 1 : 0;
+    if (active !== tab.id) {
+      tab.unread += 1;
       badge(tab);
-      if (m.from === 'customer') notifyInBackground(`${tab.button.firstChild.textContent} writes`, m.text);
     }
+    if (m.from === 'customer') notifyInBackground(`${tab.name} writes`, m.text);
     return true;
   }
 

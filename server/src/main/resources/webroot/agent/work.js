@@ -76,7 +76,7 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
       el('div', { class: 'transfer' },
         el('span', {}, 'Transfer to'), target,
         el('button', { type: 'button', class: 'do-transfer', onclick: () => {
-          const [kind, id] = [target.value.slice(0, target.value.indexOf(':')), target.value.slice(target.value.indexOf(':') + 1)];
+          const [kind, id] = target.value.split(/:(.*)/); // "queue:billing" or "agent:bob"
           if (id) act(i.id, 'transfer', kind === 'agent' ? { agentId: id } : { queue: id });
         } }, 'Transfer')));
   }
