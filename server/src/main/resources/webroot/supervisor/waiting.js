@@ -13,7 +13,7 @@ const LIMIT = 50;
 export function createWaitingPanel(api, guarded, now) {
   const choice = $('#waiting-queue');
   const body = $('#waiting tbody');
-  let directory = { queues: [], agents: [] };
+  let agents = []; // the directory's agents, available first; re-read when a picker is opened
   let deferred = false;
 
   choice.addEventListener('change', () => read());
@@ -43,12 +43,9 @@ export function createWaitingPanel(api, guarded, now) {
       return;
     }
     deferred = false;
-    const [line, dir] = await Promise.all([
-      api.get(`/api/v1/queues/${encodeURIComponent(queue)}/waiting?limit=${LIMIT}`),
-      api.get('/api/v1/directory'),
-    ]);
+    const line = await api.get(`/api/v1/queues/${encodeURIComponent(queue)}/waiting?limit=${LIMIT}`);
     if (queue !== choice.value) return; // the choice changed meanwhile; its own read draws
-    directory = dir;
+    if (agents.length === 0) await readAgents();
     body.replaceChildren(...line.map((i) => row(queue, i)));
     $('#waiting-empty').hidden = line.length > 0;
     tick();
@@ -58,9 +55,14 @@ export function createWaitingPanel(api, guarded, now) {
     const priority = el('input', { type: 'number', class: 'priority-value', step: '1', value: Math.round(i.priority),
       'aria-label': 'priority' });
     const moveTo = el('select', { class: 'move-to', 'aria-label': 'move to queue' },
-      ...directory.queues.filter((q) => q !== queue).map((q) => el('option', { value: q }, q)));
-    const assignTo = el('select', { class: 'assign-to', 'aria-label': 'give to agent' },
-      ...directory.agents.map((a) => el('option', { value: a.id }, `${a.name || a.id} (${a.state.replace('_', '-')})`)));
+      ...[...choice.options].map((o) => o.value).filter((q) => q !== queue).map((q) => el('option', { value: q }, q)));
+    const assignTo = el('select', { class: 'assign-to', 'aria-label': 'give to agent' });
+    fillAgents(assignTo);
+    // the whole directory is read only when a supervisor is about to choose from it, not on every event
+    assignTo.addEventListener('focus', async () => {
+      await readAgents();
+      fillAgents(assignTo);
+    });
     const post = (what, path, payload) => guarded(`${what} ${i.id}`, async () => {
       await api.post(`/api/v1/interactions/${encodeURIComponent(i.id)}/${path}`, payload);
       notify(`${what} ${i.id}: done`);
@@ -81,6 +83,21 @@ export function createWaitingPanel(api, guarded, now) {
           onclick: () => post('move', 'transfer', { queue: moveTo.value }) }, 'Move'),
         assignTo, el('button', { type: 'button', class: 'assign',
           onclick: () => post('assign', 'transfer', { agentId: assignTo.value }) }, 'Give')));
+  }
+
+  async function readAgents() {
+    try {
+      agents = (await api.get('/api/v1/directory')).agents;
+    } catch (e) {
+      notify(`agents: ${e.message}`, 'error');
+    }
+  }
+
+  function fillAgents(select) {
+    const chosen = select.value;
+    select.replaceChildren(...agents.map((a) => el('option', { value: a.id },
+      `${a.name || a.id} (${a.state.replace('_', '-')})`)));
+    if (chosen) select.value = chosen;
   }
 
   function tick() {
