@@ -45,8 +45,11 @@ export function createEmailPanel(api) {
       e.preventDefault();
       reply(i.id, text, pending, status);
     });
+    const attachId = el('input', { class: 'attach-case-id', placeholder: 'case id', size: 10, 'aria-label': 'case id' });
+    const attach = el('div', { class: 'attach' }, 'Belongs to another case? ', attachId,
+      el('button', { type: 'button', class: 'attach-case', onclick: () => attachTo(i.id, attachId, caseBox) }, 'Attach'));
     load(i.id, message, caseBox);
-    return el('article', { class: 'email', dataset: { interaction: i.id } }, message, caseBox, form);
+    return el('article', { class: 'email', dataset: { interaction: i.id } }, message, caseBox, attach, form);
   }
 
   async function load(id, message, caseBox) {
@@ -74,6 +77,19 @@ export function createEmailPanel(api) {
         ...(c.notes || []).map((n) => el('p', { class: 'case-note' }, `${n.author}: ${n.text}`)));
     } catch (e) {
       box.replaceChildren(el('p', { class: 'empty' }, `Case ${caseId}: ${e.message}`));
+    }
+  }
+
+  /** Links the email to the case the agent names (one of the same customer's), then shows that case. */
+  async function attachTo(id, input, caseBox) {
+    const caseId = input.value.trim();
+    if (!caseId) return;
+    try {
+      await api.post(`/api/v1/cases/${encodeURIComponent(caseId)}/interactions`, { interactionId: id });
+      input.value = '';
+      showCase(caseId, caseBox);
+    } catch (e) {
+      caseBox.append(el('p', { class: 'attach-error', role: 'alert' }, `Case ${caseId}: ${e.message}`));
     }
   }
 

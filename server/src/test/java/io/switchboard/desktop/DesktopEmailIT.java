@@ -1,6 +1,7 @@
 package io.switchboard.desktop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
@@ -97,7 +98,26 @@ class DesktopEmailIT {
         }
         browser.screenshot("agent-email");
 
-        // the wrap-up resolves the case with the disposition and a resolution
+        // the agent attaches the email to another case of the same customer, but not to someone else's
+        String customerId = admin.get("/api/v1/interactions/" + id).json().getString("customerId");
+        String other = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request").put("customerId", customerId)
+                .put("subject", "Billing errors")).expect(201).json().getString("id");
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-else").put("name", "Someone")).expect(201);
+        String foreign = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request").put("customerId", "c-else")
+                .put("subject", "Not yours")).expect(201).json().getString("id");
+        browser.find(email + " .attach-case-id").sendKeys(foreign);
+        browser.find(email + " .attach-case").click();
+        browser.untilText(email + " .attach-error", "Case " + foreign + ": "
+                + ann.post("/api/v1/cases/" + foreign + "/interactions", new JsonObject().put("interactionId", id))
+                        .json().getString("message"));
+        browser.find(email + " .attach-case-id").clear(); // a refused id stays in the box to correct
+        browser.find(email + " .attach-case-id").sendKeys(other);
+        browser.find(email + " .attach-case").click();
+        browser.untilText(email + " .case-id", other);
+        assertEquals("Billing errors", browser.text(email + " .case-subject"));
+        assertEquals(List.of(id), admin.get("/api/v1/cases/" + other).json().getJsonArray("interactions").getList());
+
+        // the wrap-up resolves the email's case with the disposition and a resolution
         browser.find("#work-list .card[data-interaction='" + id + "'] .end").click();
         String card = "#work-list .card[data-interaction='" + id + "']";
         browser.untilAttribute(card, "data-status", "wrapping");
@@ -107,9 +127,11 @@ class DesktopEmailIT {
         new Select(browser.find(card + " select[name=caseStatus]")).selectByValue("resolved");
         browser.find(card + " input[name=resolution]").sendKeys("Refunded the second charge");
         browser.screenshot("agent-email-wrapup");
+        String wrapped = browser.find(card + " .wrapup-case").getDomAttribute("data-case");
+        assertTrue(List.of(caseId, other).contains(wrapped), wrapped);
         browser.find(card + " form.wrapup button[type=submit]").click();
         browser.untilText("#work-list .empty", "Nothing assigned.");
-        JsonObject resolved = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+        JsonObject resolved = admin.get("/api/v1/cases/" + wrapped).expect(200).json();
         assertEquals("resolved", resolved.getString("status"));
         assertEquals("Refunded the second charge", resolved.getString("resolution"));
         assertEquals(List.of("resolved"), resolved.getJsonArray("dispositions").getList());
