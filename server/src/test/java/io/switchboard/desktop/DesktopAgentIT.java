@@ -72,6 +72,8 @@ class DesktopAgentIT {
         admin.post("/api/v1/customers", new JsonObject().put("id", "c-42").put("name", "Grace Hopper")
                 .put("tier", "gold").put("lifetimeValue", 12000).put("phones", new JsonArray().add("+15550100")))
                 .expect(201);
+        String openCase = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-42").put("subject", "Router keeps rebooting")).expect(201).json().getString("id");
         logIn("ann");
         browser.untilAttribute("#state", "data-state", "offline");
 
@@ -98,6 +100,10 @@ class DesktopAgentIT {
         assertEquals("assigned", admin.get("/api/v1/interactions/" + id).json().getString("status"));
         browser.untilText("#customer-name", "Grace Hopper");
         assertTrue(browser.text("#customer-card").contains("+15550100"));
+        // the 360° view: the open case and the contacts, this call among them
+        browser.untilText("#customer-cases li[data-case='" + openCase + "']",
+                openCase + " Router keeps rebooting (new)");
+        assertTrue(browser.text("#customer-contacts li[data-interaction='" + id + "']").contains("voice support"));
 
         browser.find("#work-list .card .end").click();
         browser.untilAttribute("#work-list .card", "data-status", "wrapping");
