@@ -46,6 +46,10 @@ export function createWaitingPanel(api, guarded, now) {
     const line = await api.get(`/api/v1/queues/${encodeURIComponent(queue)}/waiting?limit=${LIMIT}`);
     if (queue !== choice.value) return; // the choice changed meanwhile; its own read draws
     if (agents.length === 0) await readAgents();
+    if (editing()) { // the supervisor started choosing while we read: draw when the field is left
+      deferred = true;
+      return;
+    }
     body.replaceChildren(...line.map((i) => row(queue, i)));
     $('#waiting-empty').hidden = line.length > 0;
     tick();
