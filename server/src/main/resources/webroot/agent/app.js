@@ -2,9 +2,12 @@
 // always what the server says: the `hello` of each (re)connection and GET /agents/{id} are the truth,
 // and events only trigger a re-read or a fast update of it.
 import { agentLogin, createApi } from '../shared/api.js';
+import { observeServerTime, serverNow, serverOffset } from '../shared/clock.js';
 import { $, duration, notify } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
+import { createChatPanel } from './chat.js';
 import { createCustomerPanel } from './customer.js';
+import { createEmailPanel } from './email.js';
 import { createOfferPanel } from './offer.js';
 import { createWorkPanel } from './work.js';
 
@@ -32,6 +35,8 @@ $('#login').addEventListener('submit', async (e) => {
     const session = await agentLogin($('#login-agent').value.trim(), $('#login-pin').value);
     sessionStorage.setItem(SESSION_KEY, JSON.stringify({ agentId: session.agentId, token: session.token }));
     $('#login-pin').value = '';
+    // asked here, on a click: browsers refuse a permission prompt that no user gesture started
+    if (window.Notification?.permission === 'default') Notification.requestPermission().catch(() => {});
     openDesk(session);
   } catch (err) {
     $('#login-error').textContent = err.message;
@@ -48,7 +53,9 @@ function openDesk({ agentId, token }) {
     onAccept: (o) => reservation(o, 'accept'),
     onReject: (o) => reservation(o, 'reject'),
   });
-  const work = createWorkPanel(api, { onChanged: () => reread(), onShowCustomer: customer.show });
+  const work = createWorkPanel(api, { agentId, onChanged: () => reread(), onShowCustomer: customer.show });
+  const emails = createEmailPanel(api);
+  const chats = createChatPanel(api, { onEnd: (id) => work.end(id), onSelect: customer.show });
 
   async function reservation(o, action) {
     offers.hide();
@@ -93,6 +100,8 @@ function openDesk({ agentId, token }) {
     const held = await work.load(a.interactions || []);
     if (mine !== renders) return;
     work.show(held);
+    chats.sync(held);
+    emails.sync(held);
     const onScreen = customer.shownFor();
     if (!a.reservation && !held.some((i) => i.id === onScreen)) {
       if (held.length > 0) customer.show(held[0].id, held[0].customerId);
@@ -109,7 +118,8 @@ function openDesk({ agentId, token }) {
       offers.show({ reservation: a.reservation, interaction: i.id, channel: i.channel, queue: i.queue,
         customerId: i.customerId, attributes: i.attributes,
         waitedMs: (i.timestamps?.offered || 0) - (i.timestamps?.queued || 0), receivedAt: now,
-        deadline: a.reservationExpiresAt || null }); // the server's clock: no offer event to measure skew by
+        // the server's clock, brought to this browser's by the estimated offset
+        deadline: a.reservationExpiresAt ? a.reservationExpiresAt - serverOffset() : null });
       customer.show(i.id, i.customerId);
     } catch (err) {
       notify(`offer ${a.reservation}: ${err.message}`, 'error');
@@ -130,6 +140,7 @@ function openDesk({ agentId, token }) {
   }
 
   function onEvent(m) {
+    if (typeof m.at === 'number') observeServerTime(m.at);
     switch (m.type) {
       case 'hello':
         render(m.agent);
@@ -140,6 +151,10 @@ function openDesk({ agentId, token }) {
         customer.show(m.interaction, m.customerId);
         break;
       }
+      case 'chat_message':
+      case 'chat_typing':
+        if (!chats.onEvent(m)) reread(); // a chat without its tab yet: the re-read opens it (with this message)
+        break;
       case 'state_changed':
         // show the new state at once, then re-read what came with it (offer, work)
         if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });
@@ -171,7 +186,8 @@ function openDesk({ agentId, token }) {
   }
 
   const clock = setInterval(() => {
-    if (agent?.stateSince) $('#state-time').textContent = duration(Date.now() - agent.stateSince);
+    // stateSince is the server's time: measured against the server's clock, a skewed desk clock does not show
+    if (agent?.stateSince) $('#state-time').textContent = duration(serverNow() - agent.stateSince);
   }, 1000);
 
   // Single-key shortcuts, except while typing in a field.
@@ -194,6 +210,16 @@ function openDesk({ agentId, token }) {
   $('#go-away').onclick = () => setState('away', $('#away-reason').value);
   $('#go-offline').onclick = () => setState('offline');
   $('#logout').onclick = () => logout();
+  $('#dial').onsubmit = async (e) => {
+    e.preventDefault();
+    const number = $('#dial-number').value.trim();
+    try {
+      await api.post(`${agentPath}/dial`, { number });
+      notify(`dialing ${number}: answer on your phone`);
+    } catch (err) {
+      notify(`dial ${number}: ${err.message}`, 'error');
+    }
+  };
 
   $('#login').hidden = true;
   $('#desk').hidden = false;

@@ -1,6 +1,9 @@
 // The screen pop: what the server knows about the customer of an offered or held interaction.
 import { $, el } from '../shared/dom.js';
 
+/** Enough to see the pattern (a third call this week) without scrolling the panel. */
+const LAST_CONTACTS = 5;
+
 export function createCustomerPanel(api) {
   const card = $('#customer-card');
   let shownFor = null;
@@ -28,8 +31,30 @@ export function createCustomerPanel(api) {
         el('dt', {}, 'Phones'), el('dd', {}, (c.phones || []).join(', ') || '-'),
         el('dt', {}, 'Emails'), el('dd', {}, (c.emails || []).join(', ') || '-'),
         el('dt', {}, 'Language'), el('dd', {}, c.language || '-')));
+      history(interactionId, c.id);
     } catch (e) {
       if (shownFor === interactionId) card.replaceChildren(el('p', { class: 'empty' }, `Customer: ${e.message}`));
+    }
+  }
+
+  /** The 360° view's timeline under the profile: open cases and the last contacts on every channel. */
+  async function history(interactionId, customerId) {
+    try {
+      const view = await api.get(`/api/v1/customers/${encodeURIComponent(customerId)}`);
+      if (shownFor !== interactionId) return;
+      const open = (view.cases || []).filter((k) => ['new', 'open', 'pending_customer'].includes(k.status));
+      const contacts = (view.interactions || []).slice(0, LAST_CONTACTS);
+      card.append(
+        el('h3', {}, 'Open cases'),
+        open.length === 0 ? el('p', { class: 'empty' }, 'None.')
+          : el('ul', { id: 'customer-cases' }, ...open.map((k) => el('li', { dataset: { case: k.id } },
+            `${k.id} ${k.subject || ''} (${k.status.replace('_', ' ')})`))),
+        el('h3', {}, 'Last contacts'),
+        el('ul', { id: 'customer-contacts' }, ...contacts.map((i) => el('li', { dataset: { interaction: i.id } },
+          `${i.created ? new Date(i.created).toLocaleString() : '-'} ${i.channel} ${i.queue || ''} `
+            + `${i.disposition || i.status}`))));
+    } catch (e) {
+      if (shownFor === interactionId) card.append(el('p', { class: 'empty' }, `History: ${e.message}`));
     }
   }
 

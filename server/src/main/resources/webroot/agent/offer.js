@@ -29,7 +29,10 @@ export function createOfferPanel({ onAccept, onReject }) {
     panel.dataset.reservation = o.reservation;
     panel.classList.add('alerting');
     document.title = `Incoming ${o.channel} - Switchboard`;
-    if (isNew) beep();
+    if (isNew) {
+      beep();
+      notifyInBackground(`Incoming ${o.channel} for ${o.queue}`, o.customerId ? `customer ${o.customerId}` : '');
+    }
     clearInterval(ticker);
     tick();
     ticker = setInterval(tick, 250);
@@ -55,6 +58,20 @@ export function createOfferPanel({ onAccept, onReject }) {
 }
 
 let audio = null;
+
+/** A system notification when the desk is in a background tab (permission was asked at login). */
+export function notifyInBackground(title, body) {
+  if (!document.hidden || window.Notification?.permission !== 'granted') return;
+  try {
+    const n = new Notification(title, { body, tag: 'switchboard' });
+    n.onclick = () => {
+      window.focus();
+      n.close();
+    };
+  } catch {
+    // some browsers allow notifications from service workers only: the tab title still says it
+  }
+}
 
 /** Two short tones; browsers allow sound only after the user touched the page (the login counts). */
 function beep() {

@@ -1,13 +1,23 @@
 // The interactions the agent holds: each as a card with its state, transfer while talking, and the
-// wrap-up form (disposition, notes, optional revenue) once the conversation ended.
+// wrap-up form (disposition, notes, revenue for codes that carry it, the case's new status) once the
+// conversation ended.
 import { $, el, notify } from '../shared/dom.js';
 
-const DISPOSITIONS = ['resolved', 'follow_up', 'escalated', 'sale', 'no_answer', 'wrong_queue'];
-
-export function createWorkPanel(api, { onChanged, onShowCustomer }) {
+export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   const list = $('#work-list');
-  let queues = [];
-  api.get('/api/v1/queues').then((q) => { queues = q.map((s) => s.queue); }).catch(() => {});
+  let directory = { queues: [], agents: [] };
+  let dispositions = [];
+  api.get('/api/v1/dispositions').then((d) => { dispositions = d; }).catch((e) => notify(`dispositions: ${e.message}`, 'error'));
+
+  /** Transfer targets (GET /directory, available agents first); read again whenever a picker is opened. */
+  async function loadDirectory() {
+    try {
+      directory = await api.get('/api/v1/directory');
+    } catch (e) {
+      notify(`transfer targets: ${e.message}`, 'error');
+    }
+  }
+  loadDirectory();
 
   /** Reads the held interactions (ids as GET /agents/{id} lists them); one that just ended is left out. */
   async function load(ids) {
@@ -16,9 +26,22 @@ export function createWorkPanel(api, { onChanged, onShowCustomer }) {
     return items.filter(Boolean);
   }
 
+  /**
+   * Draws the held interactions. A card whose interaction is in the same status is kept as it is, not
+   * redrawn: events arrive while the agent types wrap-up notes or picks a transfer target.
+   */
   function show(held) {
-    if (held.length === 0) list.replaceChildren(el('p', { class: 'empty' }, 'Nothing assigned.'));
-    else list.replaceChildren(...held.map(card));
+    if (held.length === 0) {
+      list.replaceChildren(el('p', { class: 'empty' }, 'Nothing assigned.'));
+      return;
+    }
+    const shown = new Map([...list.querySelectorAll(':scope > .card')].map((c) => [c.dataset.interaction, c]));
+    held.forEach((i, k) => {
+      const old = shown.get(i.id);
+      const wanted = old && old.dataset.status === i.status ? old : card(i);
+      if (list.children[k] !== wanted) list.insertBefore(wanted, list.children[k] || null);
+    });
+    while (list.children.length > held.length) list.lastElementChild.remove();
   }
 
   function card(i) {
@@ -36,41 +59,101 @@ export function createWorkPanel(api, { onChanged, onShowCustomer }) {
   }
 
   function talking(i) {
-    const target = el('select', { class: 'transfer-target', 'aria-label': 'transfer to' },
-      ...queues.map((q) => el('option', { value: `queue:${q}` }, `queue ${q}`)),
-      el('option', { value: 'agent:' }, 'agent...'));
-    const agentId = el('input', { class: 'transfer-agent', placeholder: 'agent id', size: 10, hidden: true });
-    target.addEventListener('change', () => { agentId.hidden = !target.value.startsWith('agent:'); });
+    const target = el('select', { class: 'transfer-target', 'aria-label': 'transfer to' });
+    fillTargets(target);
+    target.addEventListener('focus', async () => {
+      await loadDirectory();
+      fillTargets(target);
+    });
+    const button = (cls, action, text) => el('button', { type: 'button', class: cls, onclick: () => act(i.id, action, {}) }, text);
     return el('div', {},
       el('div', { class: 'actions' },
         el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },
-          'End and wrap up ', el('kbd', {}, 'W'))),
+          'End and wrap up ', el('kbd', {}, 'W')),
+        // the phone is the agent's softphone; these drive the call through the server
+        i.channel === 'voice' && [button('hold', 'hold', 'Hold'), button('unhold', 'unhold', 'Resume'),
+          button('danger hangup', 'hangup', 'Hang up')]),
       el('div', { class: 'transfer' },
-        el('span', {}, 'Transfer to'), target, agentId,
+        el('span', {}, 'Transfer to'), target,
         el('button', { type: 'button', class: 'do-transfer', onclick: () => {
-          const body = target.value.startsWith('agent:') ? { agentId: agentId.value.trim() }
-            : { queue: target.value.slice('queue:'.length) };
-          act(i.id, 'transfer', body);
+          const [kind, id] = target.value.split(/:(.*)/); // "queue:billing" or "agent:bob"
+          if (id) act(i.id, 'transfer', kind === 'agent' ? { agentId: id } : { queue: id });
         } }, 'Transfer')));
   }
 
+  /** Queues, then colleagues by name with their state (the server lists available ones first). */
+  function fillTargets(select) {
+    const chosen = select.value;
+    select.replaceChildren(
+      el('optgroup', { label: 'Queues' }, ...directory.queues.map((q) => el('option', { value: `queue:${q}` }, q))),
+      el('optgroup', { label: 'Agents' }, ...directory.agents.filter((a) => a.id !== agentId).map((a) =>
+        el('option', { value: `agent:${a.id}`, dataset: { state: a.state } },
+          `${a.name || a.id} (${a.state.replace('_', '-')})`))));
+    if (chosen) select.value = chosen;
+  }
+
   function wrapUpForm(i) {
+    const amount = el('div', { class: 'revenue', hidden: true }, el('label', {}, 'Revenue'),
+      el('input', { name: 'amount', type: 'number', min: '0', step: '0.01', placeholder: '0.00' }));
+    const code = el('select', { name: 'disposition', required: true },
+      ...dispositions.map((d) => el('option', { value: d.code, dataset: { revenue: d.revenue } }, d.label)));
+    const showAmount = () => { amount.hidden = code.selectedOptions[0]?.dataset.revenue !== 'true'; };
+    code.addEventListener('change', showAmount);
+    showAmount();
+    const caseBox = el('div', { class: 'wide wrapup-case' });
     const form = el('form', { class: 'wrapup' },
-      el('div', {}, el('label', {}, 'Disposition'),
-        el('select', { name: 'disposition', required: true },
-          ...DISPOSITIONS.map((d) => el('option', { value: d }, d.replace('_', ' '))))),
-      el('div', {}, el('label', {}, 'Revenue (optional)'),
-        el('input', { name: 'amount', type: 'number', min: '0', step: '0.01', placeholder: '0.00' })),
+      el('div', {}, el('label', {}, 'Disposition'), code), amount,
       el('div', { class: 'wide' }, el('label', {}, 'Notes'), el('textarea', { name: 'notes', maxlength: '2000' })),
+      caseBox,
       el('div', { class: 'wide actions' }, el('button', { class: 'primary', type: 'submit' }, 'Complete')));
-    form.addEventListener('submit', (e) => {
+    showCase(i, caseBox);
+    form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const data = new FormData(form);
       const body = { disposition: data.get('disposition'), notes: data.get('notes') };
-      if (data.get('amount')) body.amount = Number(data.get('amount'));
-      act(i.id, 'complete', body);
+      if (!amount.hidden && data.get('amount')) body.amount = Number(data.get('amount'));
+      // the case first: once completed, the interaction no longer lets the agent work its case
+      if (await updateCase(caseBox.dataset.case, data, body.disposition)) act(i.id, 'complete', body);
     });
     return form;
+  }
+
+  /** The live case this interaction belongs to, from the customer's 360° view, with a status to set. */
+  async function showCase(i, box) {
+    if (!i.customerId) return;
+    try {
+      const view = await api.get(`/api/v1/customers/${encodeURIComponent(i.customerId)}`);
+      const c = (view.cases || []).find((k) => (k.interactions || []).includes(i.id) && k.status !== 'closed');
+      if (!c) return;
+      box.dataset.case = c.id;
+      box.replaceChildren(
+        el('label', {}, `Case ${c.id}: ${c.subject || ''} (${c.status.replace('_', ' ')})`),
+        el('select', { name: 'caseStatus', 'aria-label': 'case status' },
+          el('option', { value: '' }, `leave ${c.status.replace('_', ' ')}`),
+          el('option', { value: 'pending_customer' }, 'waiting on the customer'),
+          el('option', { value: 'resolved' }, 'resolved')),
+        el('input', { name: 'resolution', maxlength: '500', placeholder: 'resolution (when resolved)' }));
+    } catch (e) {
+      box.replaceChildren(el('p', { class: 'empty' }, `Case: ${e.message}`));
+    }
+  }
+
+  /** Sets the case status chosen in the form; false (with the server's message shown) if that failed. */
+  async function updateCase(caseId, data, disposition) {
+    const status = data.get('caseStatus');
+    if (!caseId || !status) return true;
+    const path = `/api/v1/cases/${encodeURIComponent(caseId)}`;
+    try {
+      if (status === 'resolved') {
+        await api.post(`${path}/resolve`, { resolution: data.get('resolution') || disposition, disposition });
+      } else {
+        await api.patch(path, { status });
+      }
+      return true;
+    } catch (e) {
+      notify(`case ${caseId}: ${e.message}`, 'error');
+      return false;
+    }
   }
 
   async function act(id, action, body) {
@@ -89,5 +172,5 @@ export function createWorkPanel(api, { onChanged, onShowCustomer }) {
     if (talkingCard) act(talkingCard.dataset.interaction, 'wrapup', {});
   }
 
-  return { load, show, wrapUpFirst };
+  return { load, show, wrapUpFirst, end: (id) => act(id, 'wrapup', {}) };
 }

@@ -1,5 +1,7 @@
 // REST calls to this server with a bearer token. Errors carry the server's JSON {error, message} and status,
-// so pages can show the message and treat 401 as "log in again".
+// so pages can show the message and treat 401 as "log in again". Each answer's Date header feeds the
+// estimate of the server's clock.
+import { observeDateHeader } from './clock.js';
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -16,6 +18,8 @@ export function createApi(token) {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    const date = response.headers.get('Date');
+    if (date) observeDateHeader(Date.parse(date));
     const text = await response.text();
     const json = text ? JSON.parse(text) : null;
     if (!response.ok) {
@@ -27,6 +31,7 @@ export function createApi(token) {
     token,
     get: (path) => call('GET', path),
     post: (path, body = {}) => call('POST', path, body),
+    patch: (path, body) => call('PATCH', path, body),
   };
 }
 

@@ -2,9 +2,12 @@
 // re-reads what the event touched: the named agent's row at once, the queue statistics at most once a
 // second (a busy floor sends many events a second, and one read answers them all). No polling.
 import { createApi } from '../shared/api.js';
+import { observeServerTime, serverNow } from '../shared/clock.js';
 import { $, notify, throttle } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
+import { createSlaPanel } from './sla.js';
 import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
+import { createWaitingPanel } from './waiting.js';
 
 const SESSION_KEY = 'switchboard.supervisor';
 
@@ -48,19 +51,24 @@ function openConsole(key) {
     }
   }
 
+  const waiting = createWaitingPanel(api, guarded, serverNow);
+  const sla = createSlaPanel(api, serverNow);
+
   const readQueues = () => guarded('queues', async () => {
     const stats = await api.get('/api/v1/stats/realtime');
     for (const q of stats) upsertRow(queues, queueRow(q), 'queue');
+    waiting.queuesAre(stats.map((q) => q.queue));
     $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   });
   const refreshQueues = throttle(readQueues, 1000);
+  const refreshWaiting = throttle(waiting.read, 1000);
 
   const readAgents = () => guarded('agents', async () => {
     const list = await api.get('/api/v1/agents');
     const ids = new Set(list.map((a) => a.id));
     for (const row of [...agents.children]) if (!ids.has(row.dataset.agent)) row.remove();
     for (const a of list) upsertRow(agents, agentRow(a, setState), 'agent');
-    tickTimes(agents);
+    tickTimes(agents, serverNow());
   });
 
   // several events about one agent start several reads; only the newest may draw its row, or an
@@ -72,7 +80,7 @@ function openConsole(key) {
     const a = await api.get(`/api/v1/agents/${encodeURIComponent(id)}`);
     if (agentReads.get(id) !== mine) return;
     upsertRow(agents, agentRow(a, setState), 'agent');
-    tickTimes(agents);
+    tickTimes(agents, serverNow());
   });
 
   async function setState(agentId, state, reason) {
@@ -88,10 +96,15 @@ function openConsole(key) {
       // (re)connected: anything may have changed while we were away, read the whole floor
       readQueues();
       readAgents();
+      waiting.read();
+      sla.read();
       return;
     }
+    if (typeof m.at === 'number') observeServerTime(m.at);
     if (m.agent) readAgent(m.agent);
+    if (m.type.startsWith('sla_')) sla.onEvent(m);
     refreshQueues();
+    refreshWaiting();
   }
 
   const socket = new ReconnectingSocket(socketUrl('/api/v1/supervisor/events', key), {
@@ -103,7 +116,12 @@ function openConsole(key) {
       badge.textContent = status;
     },
   });
-  const ticker = setInterval(() => tickTimes(agents), 1000);
+  const ticker = setInterval(() => {
+    const now = serverNow();
+    tickTimes(agents, now);
+    waiting.tick();
+    sla.tick();
+  }, 1000);
 
   function logout(message) {
     socket.stop();

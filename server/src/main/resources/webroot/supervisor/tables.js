@@ -39,9 +39,8 @@ export function agentRow(a, onSetState) {
       button('Available', 'available'), button('Away', 'away', 'supervisor'), button('Offline', 'offline'))));
 }
 
-/** Refreshes the "time in state" cells from their stateSince. */
-export function tickTimes(table) {
-  const now = Date.now();
+/** Refreshes the "time in state" cells from their stateSince (server times, so against the server's clock). */
+export function tickTimes(table, now) {
   for (const cell of table.querySelectorAll('td.since')) {
     const since = Number(cell.dataset.since);
     cell.textContent = since ? duration(now - since) : '-';

@@ -172,7 +172,7 @@ public final class RoutingBench {
                 }
                 post("/api/v1/reservations/" + message.getString("reservation") + "/accept", agent.token, new JsonObject())
                         .compose(r -> post("/api/v1/interactions/" + message.getString("interaction") + "/complete",
-                                agent.token, new JsonObject().put("disposition", "done")))
+                                agent.token, new JsonObject().put("disposition", "resolved")))
                         .onSuccess(r -> completed.incrementAndGet())
                         .onFailure(e -> System.err.println("lifecycle failed: " + e.getMessage()));
             }

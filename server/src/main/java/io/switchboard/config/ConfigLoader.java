@@ -190,9 +190,10 @@ public final class ConfigLoader {
                 email(),
                 costs(),
                 new SwitchboardConfig.Stats(timeZone("stats.timeZone")),
+                desktop(),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
-                && !k.startsWith("priority.tierPoints.")).toList();
+                && !k.startsWith("priority.tierPoints.") && !k.startsWith(DISPOSITIONS + ".")).toList();
         if (!unknown.isEmpty()) {
             throw bad(unknown.get(0), "unknown key (see config/switchboard.yaml for every key)");
         }
@@ -304,6 +305,44 @@ public final class ConfigLoader {
         } catch (java.time.DateTimeException e) {
             throw bad(key, "must be a time zone such as UTC or Europe/Berlin, was '" + zone + "'");
         }
+    }
+
+    private static final String DISPOSITIONS = "desktop.dispositions";
+
+    /** desktop.dispositions.<code>: {label, revenue}, in file order; none configured = the defaults. */
+    private SwitchboardConfig.Desktop desktop() {
+        List<String> codes = values.keySet().stream().filter(k -> k.startsWith(DISPOSITIONS + "."))
+                .map(k -> k.substring(DISPOSITIONS.length() + 1)).map(rest -> rest.contains(".")
+                        ? rest.substring(0, rest.indexOf('.')) : rest).distinct().toList();
+        if (codes.isEmpty()) {
+            return new SwitchboardConfig.Desktop(SwitchboardConfig.Desktop.DEFAULT_DISPOSITIONS);
+        }
+        List<SwitchboardConfig.Disposition> dispositions = new ArrayList<>();
+        for (String code : codes) {
+            String key = DISPOSITIONS + "." + code;
+            if (!code.matches("[a-z0-9_]{1,64}")) {
+                throw bad(values.containsKey(key) ? key : key + ".label",
+                        "the code must be 1-64 lower-case letters, digits or '_'");
+            }
+            if (values.containsKey(key)) {
+                throw bad(key, "must be a mapping {label, revenue}");
+            }
+            String label = text(key + ".label", "").trim();
+            if (label.isEmpty() || label.length() > 64) {
+                throw bad(key + ".label", "must be 1-64 characters");
+            }
+            String revenue = text(key + ".revenue", "false").trim();
+            if (!revenue.equals("true") && !revenue.equals("false")) {
+                throw bad(key + ".revenue", "must be true or false, was '" + revenue + "'");
+            }
+            List<String> unknown = values.keySet().stream().filter(k -> k.startsWith(key + ".")
+                    && !k.equals(key + ".label") && !k.equals(key + ".revenue")).toList();
+            if (!unknown.isEmpty()) {
+                throw bad(unknown.get(0), "unknown key (a disposition has a label and revenue)");
+            }
+            dispositions.add(new SwitchboardConfig.Disposition(code, label, Boolean.parseBoolean(revenue)));
+        }
+        return new SwitchboardConfig.Desktop(dispositions);
     }
 
     private SwitchboardConfig.Sla sla(Path configDir) {

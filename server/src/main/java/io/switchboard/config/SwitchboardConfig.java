@@ -11,7 +11,33 @@ import java.util.List;
  */
 public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security security, Routing routing,
                                 PriorityPolicy priority, Webhooks webhooks, Voice voice, Sla sla, Chat chat,
-                                Email email, Costs costs, Stats stats, Path configDir) {
+                                Email email, Costs costs, Stats stats, Desktop desktop,
+                                Path configDir) {
+
+    /**
+     * The agent desktop.
+     *
+     * @param dispositions the wrap-up codes agents choose from, in the order shown; completing an
+     *                     interaction with another code is refused
+     */
+    public record Desktop(List<Disposition> dispositions) {
+        public static final List<Disposition> DEFAULT_DISPOSITIONS = List.of(
+                new Disposition("resolved", "Resolved", false), new Disposition("follow_up", "Follow-up", false),
+                new Disposition("escalated", "Escalated", false), new Disposition("sale", "Sale", true),
+                new Disposition("no_answer", "No answer", false), new Disposition("wrong_queue", "Wrong queue", false));
+
+        public Desktop {
+            dispositions = List.copyOf(dispositions);
+        }
+
+        public boolean knows(String code) {
+            return dispositions.stream().anyMatch(d -> d.code().equals(code));
+        }
+    }
+
+    /** @param revenue whether the wrap-up form asks for an amount with this code (a sale, an upsell) */
+    public record Disposition(String code, String label, boolean revenue) {
+    }
 
     /**
      * @param amiUrls Asterisk servers, {@code ami://user:secret@host:5038/name}; empty = no call control

@@ -264,6 +264,36 @@ public final class RoutingEngine {
                 .map(ScriptResult::result);
     }
 
+    /** A supervisor's reprioritisation: like an SLA raise, by any (also negative or fractional) points. */
+    public Future<JsonObject> reprioritise(String interactionId, double points, String reason) {
+        return commit("raise", interactionId, Double.toString(points), orEmpty(reason)).map(ScriptResult::result);
+    }
+
+    /**
+     * The head of a queue's waiting line, in the order it will be served (its priority sorted set):
+     * O(log n + limit) in Redis, one pipelined read of the interactions.
+     */
+    public Future<JsonArray> waiting(String queue, int limit) {
+        rules.get().queue(queue).orElseThrow(() -> ApiException.notFound("no queue '" + queue + "'"));
+        return store.head(keys.queueByPriority(queue), limit).compose(ids -> store.hashes(ids.stream()
+                .map(keys::interaction).toList()).map(hashes -> {
+                    JsonArray line = new JsonArray();
+                    for (int i = 0; i < ids.size(); i++) {
+                        Map<String, String> h = hashes.get(i);
+                        if (h.isEmpty()) {
+                            continue; // ended between the two reads
+                        }
+                        line.add(new JsonObject().put("id", ids.get(i)).put("position", i + 1)
+                                .put("channel", h.get("channel")).put("customerId", h.get("customerId"))
+                                .put("priority", Double.parseDouble(h.getOrDefault("priority", "0")))
+                                .put("queuedAt", Long.parseLong(h.getOrDefault("queued", "0")))
+                                .put("status", h.get("status"))
+                                .put("attributes", new JsonObject(h.getOrDefault("attributes", "{}"))));
+                    }
+                    return line;
+                }));
+    }
+
     /** status: canceled (by the system or API) or abandoned (the customer left). */
     public Future<JsonObject> cancel(String interactionId, String status, String reason) {
         return commit("cancel", interactionId, status, reason == null ? "" : reason).map(ScriptResult::result);

@@ -95,7 +95,7 @@ class ChatIT {
 
                 nodeA.api().post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "x"))
                         .expect(403);
-                ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "answered"))
+                ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved"))
                         .expect(200);
                 customer.await("ended");
                 customer.send(new JsonObject().put("type", "rating").put("score", 4));

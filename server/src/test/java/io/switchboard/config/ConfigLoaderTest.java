@@ -46,6 +46,7 @@ class ConfigLoaderTest {
         assertEquals(0.01, config.costs().perContact("chat"));
         assertEquals(0.10, config.costs().selfServicePerCall());
         assertEquals(java.time.ZoneId.of("UTC"), config.stats().timeZone());
+        assertEquals(SwitchboardConfig.Desktop.DEFAULT_DISPOSITIONS, config.desktop().dispositions());
     }
 
     @Test
@@ -83,6 +84,33 @@ class ConfigLoaderTest {
         var cost = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
                 Map.of("SWITCHBOARD_AGENT_HOURLY_COST", "-1"), Repo.root()));
         assertTrue(cost.getMessage().contains("costs.agentHourlyCost must be a number"), cost.getMessage());
+    }
+
+    @Test
+    void dispositionsAreReadInFileOrderAndABadOneNamesItsKey(@TempDir Path dir) throws IOException {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        Files.writeString(config.resolve("switchboard.yaml"), """
+                desktop:
+                  dispositions:
+                    upsell: {label: "Up-sell", revenue: true}
+                    answered: {label: Answered}
+                """);
+        assertEquals(List.of(new SwitchboardConfig.Disposition("upsell", "Up-sell", true),
+                new SwitchboardConfig.Disposition("answered", "Answered", false)),
+                ConfigLoader.load(Map.of(), dir).desktop().dispositions());
+
+        Files.writeString(config.resolve("switchboard.yaml"), """
+                desktop:
+                  dispositions:
+                    sale: {label: Sale, revenue: maybe}
+                """);
+        ConfigLoader.ConfigException bad = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of(), dir));
+        assertTrue(bad.getMessage().endsWith(":3: desktop.dispositions.sale.revenue must be true or false, was 'maybe'"),
+                bad.getMessage());
+        Files.writeString(config.resolve("switchboard.yaml"), "desktop:\n  dispositions:\n    Bad-Code: {label: x}\n");
+        bad = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Map.of(), dir));
+        assertTrue(bad.getMessage().contains("desktop.dispositions.Bad-Code.label the code must be"), bad.getMessage());
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.InstantSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,12 +58,22 @@ class DesktopAgentIT {
         browser.untilAttribute("#connection", "data-status", "connected");
     }
 
+    /** Clicks, looking again if the card was redrawn (each action re-reads and redraws the held work). */
+    private void click(String css) {
+        browser.until("click " + css, d -> {
+            browser.find(css).click();
+            return true;
+        });
+    }
+
     @Test
     void agentTakesAnOfferFromLoginToAvailableAgain() {
         Agents.create(admin, "ann", new JsonObject().put("support", 8));
         admin.post("/api/v1/customers", new JsonObject().put("id", "c-42").put("name", "Grace Hopper")
                 .put("tier", "gold").put("lifetimeValue", 12000).put("phones", new JsonArray().add("+15550100")))
                 .expect(201);
+        String openCase = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-42").put("subject", "Router keeps rebooting")).expect(201).json().getString("id");
         logIn("ann");
         browser.untilAttribute("#state", "data-state", "offline");
 
@@ -88,6 +100,10 @@ class DesktopAgentIT {
         assertEquals("assigned", admin.get("/api/v1/interactions/" + id).json().getString("status"));
         browser.untilText("#customer-name", "Grace Hopper");
         assertTrue(browser.text("#customer-card").contains("+15550100"));
+        // the 360° view: the open case and the contacts, this call among them
+        browser.untilText("#customer-cases li[data-case='" + openCase + "']",
+                openCase + " Router keeps rebooting (new)");
+        assertTrue(browser.text("#customer-contacts li[data-interaction='" + id + "']").contains("voice support"));
 
         browser.find("#work-list .card .end").click();
         browser.untilAttribute("#work-list .card", "data-status", "wrapping");
@@ -95,6 +111,13 @@ class DesktopAgentIT {
         new Select(browser.find("select[name=disposition]")).selectByValue("sale");
         browser.find("input[name=amount]").sendKeys("49.90");
         browser.find("textarea[name=notes]").sendKeys("upgraded to the yearly plan");
+        // a network drop mid-form: the desk re-reads everything on reconnecting, the form keeps what was typed
+        browser.script("window.switchboard.socket.drop()");
+        browser.until("reconnected", d -> "connected".equals(browser.find("#connection").getDomAttribute("data-status"))
+                && !"0".equals(browser.find("#connection").getDomAttribute("data-reconnects")));
+        browser.untilAttribute("#work-list .card", "data-status", "wrapping");
+        assertEquals("upgraded to the yearly plan", browser.find("textarea[name=notes]").getDomProperty("value"));
+        assertEquals("49.90", browser.find("input[name=amount]").getDomProperty("value"));
         browser.screenshot("agent-wrapup");
         browser.find("form.wrapup button[type=submit]").click();
 
@@ -131,9 +154,9 @@ class DesktopAgentIT {
     }
 
     @Test
-    void agentTransfersACallToAColleague() {
+    void agentDrivesTheCallAndTransfersItToAColleagueFromThePicker() {
         Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
-        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
         logIn("ann");
         browser.find("#go-available").click();
         browser.untilAttribute("#state", "data-state", "available");
@@ -142,9 +165,27 @@ class DesktopAgentIT {
         browser.untilVisible("#accept").click();
         browser.untilAttribute("#work-list .card", "data-status", "assigned");
 
+        // call controls show what the server answers (here no voice channel runs: its error, not a silent click)
+        for (String action : new String[] {"hangup", "hold"}) {
+            Api.Reply direct = ann.post("/api/v1/interactions/" + id + "/" + action, "{}");
+            click("#work-list .card ." + action);
+            browser.untilText("#notice", action + " " + id + ": "
+                    + (direct.status() < 300 ? "done" : direct.json().getString("message")));
+        }
+        Api.Reply dial = ann.post("/api/v1/agents/ann/dial", new JsonObject().put("number", "+15550199"));
+        browser.find("#dial-number").sendKeys("+15550199", Keys.ENTER);
+        browser.untilText("#notice", dial.status() < 300 ? "dialing +15550199: answer on your phone"
+                : "dial +15550199: " + dial.json().getString("message"));
+
+        // the picker lists queues and colleagues with their state, re-read when it is opened
         Agents.available(bob, "bob");
-        new Select(browser.find("#work-list .card .transfer-target")).selectByValue("agent:");
-        browser.untilVisible("#work-list .card .transfer-agent").sendKeys("bob");
+        click("#work-list .card .transfer-target");
+        browser.until("bob shown available", d -> "Agent bob (available)".equals(
+                browser.text("#work-list .card .transfer-target option[value='agent:bob']")));
+        assertEquals(0, browser.driver().findElements(org.openqa.selenium.By.cssSelector(
+                "#work-list .card .transfer-target option[value='agent:ann']")).size(), "not oneself");
+        browser.screenshot("agent-voice");
+        new Select(browser.find("#work-list .card .transfer-target")).selectByValue("agent:bob");
         browser.find("#work-list .card .do-transfer").click();
 
         browser.untilText("#work-list .empty", "Nothing assigned.");
@@ -152,6 +193,25 @@ class DesktopAgentIT {
         JsonObject offered = admin.get("/api/v1/interactions/" + id).json();
         assertEquals("reserved", offered.getString("status"));
         assertEquals("bob", offered.getString("agentId"));
+    }
+
+    /**
+     * The server's clock is two hours behind the browser's (a desk PC's clock is often off): the time
+     * in state is measured against the server's clock, learnt from the events' times, so it starts at 0:00.
+     */
+    @Test
+    void timeInStateIsMeasuredAgainstTheServersClock() {
+        node.close();
+        node = TestNode.on(redis, prefix).clock(InstantSource.offset(InstantSource.system(), Duration.ofHours(-2)))
+                .start();
+        admin = node.api();
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        logIn("ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        browser.until("time in state shown", d -> !browser.text("#state-time").isEmpty());
+        String shown = browser.text("#state-time");
+        assertTrue(shown.matches("0:0\\d"), "a fresh state, not two hours old: " + shown);
     }
 
     /**

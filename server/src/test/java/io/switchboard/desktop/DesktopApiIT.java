@@ -7,11 +7,13 @@ import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -116,6 +118,71 @@ class DesktopApiIT {
                 .put("attributes", new JsonObject().put("intent", "billing"))).expect(201).json().getString("id");
         assertEquals("not_found", admin.get("/api/v1/interactions/" + anonymous + "/customer").expect(404).json()
                 .getString("error"));
+    }
+
+    @Test
+    void theDirectoryListsTransferTargetsAvailableFirstWithoutSecrets() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Api zoe = Agents.create(admin, "zoe", new JsonObject().put("billing", 8));
+        Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        Agents.available(zoe, "zoe");
+
+        JsonObject directory = ann.get("/api/v1/directory").expect(200).json();
+        assertEquals(admin.get("/api/v1/queues").expect(200).array().stream().map(q -> ((JsonObject) q).getString("queue"))
+                .toList(), directory.getJsonArray("queues").getList());
+        JsonArray agents = directory.getJsonArray("agents");
+        assertEquals(List.of("zoe", "ann", "bob"), agents.stream().map(a -> ((JsonObject) a).getString("id")).toList(),
+                "available first, then by name");
+        assertEquals(new JsonObject().put("id", "zoe").put("name", "Agent zoe").put("team", "").put("state", "available"),
+                agents.getJsonObject(0));
+        admin.as(null).get("/api/v1/directory").expect(401);
+    }
+
+    @Test
+    void dispositionsComeFromTheConfigAndOthersAreRefusedOnComplete() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        JsonArray codes = ann.get("/api/v1/dispositions").expect(200).array();
+        assertEquals(6, codes.size());
+        assertEquals(new JsonObject().put("code", "sale").put("label", "Sale").put("revenue", true), codes.getJsonObject(3));
+
+        Agents.available(ann, "ann");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+        String reservation = admin.get("/api/v1/interactions/" + id).json().getString("reservationId");
+        ann.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(200);
+        ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+        JsonObject refused = ann.post("/api/v1/interactions/" + id + "/complete",
+                new JsonObject().put("disposition", "sold_a_car")).expect(422).json();
+        assertEquals("unknown disposition 'sold_a_car' (GET /api/v1/dispositions lists them)", refused.getString("message"));
+        assertEquals("wrapping", admin.get("/api/v1/interactions/" + id).json().getString("status"), "nothing changed");
+        ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "sale")
+                .put("amount", 12.5)).expect(200);
+        assertEquals("sale", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));
+    }
+
+    @Test
+    void anAgentWorksTheCasesOfTheCustomerItServesOnly() {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-9").put("name", "Ada")).expect(201);
+        String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-9").put("subject", "Router")).expect(201).json().getString("id");
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        ann.get("/api/v1/cases/" + caseId).expect(403); // nothing of c-9 in hand yet
+
+        Agents.available(ann, "ann");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice").put("customerId", "c-9")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+        assertEquals("Router", ann.get("/api/v1/cases/" + caseId).expect(200).json().getString("subject"));
+        bob.get("/api/v1/cases/" + caseId).expect(403);
+        String reservation = admin.get("/api/v1/interactions/" + id).json().getString("reservationId");
+        ann.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(200);
+        ann.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Rebooted")).expect(200);
+        assertEquals("resolved", admin.get("/api/v1/cases/" + caseId).json().getString("status"));
+
+        ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+        ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved"))
+                .expect(200);
+        ann.get("/api/v1/cases/" + caseId).expect(403); // done with the customer, done with its cases
     }
 
     private static JsonObject next(LinkedBlockingQueue<JsonObject> received) throws InterruptedException {

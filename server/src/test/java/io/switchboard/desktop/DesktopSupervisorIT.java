@@ -5,24 +5,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Browser;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
 
 /** The supervisor console in a real browser: the floor changes live (pushed, not reloaded), actions work. */
 @ExtendWith(TestRedis.class)
 class DesktopSupervisorIT {
+    private TestRedis redis;
     private TestNode node;
     private Api admin;
     private Browser browser;
 
     @BeforeEach
     void start(TestRedis redis) {
+        this.redis = redis;
         browser = Browser.open();
         node = TestNode.on(redis, redis.newPrefix()).start();
         admin = node.api();
@@ -76,6 +87,125 @@ class DesktopSupervisorIT {
         assertEquals("away", bob.getString("state"));
         assertEquals("supervisor", bob.getString("reason"));
         browser.screenshot("supervisor");
+    }
+
+    /**
+     * Two calls wait in support with nobody to take them. The supervisor raises the second above the
+     * first, then moves the first to billing, where bob takes it; the waiting table follows by push.
+     */
+    @Test
+    void supervisorReprioritisesAndMovesWaitingInteractions() {
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        Agents.available(bob, "bob");
+        String first = call("support");
+        String second = call("support");
+
+        browser.get(admin.base() + "/supervisor");
+        browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        new Select(browser.find("#waiting-queue")).selectByValue("support");
+        browser.until("both waiting in order", d -> waitingRows().equals(List.of(first, second)));
+        browser.script("window.loadedAt = performance.timeOrigin");
+
+        // the at-risk list shows what its endpoint answers (it may not exist yet on this server)
+        Api.Reply atRisk = admin.get("/api/v1/sla/at-risk");
+        if (atRisk.status() == 200) {
+            browser.untilText("#at-risk-status", "Nothing at risk.");
+        } else {
+            browser.untilText("#at-risk-status", "At-risk list unavailable: " + atRisk.json().getString("message"));
+        }
+        browser.untilText("#breaches-status", "No breaches.");
+
+        click(row(second) + " .raise");
+        browser.until("second raised above first", d -> waitingRows().equals(List.of(second, first)));
+        double raised = admin.get("/api/v1/interactions/" + second).json().getDouble("priority");
+        assertEquals(admin.get("/api/v1/interactions/" + first).json().getDouble("priority") + 10, raised, 1e-9);
+        browser.untilText(row(second) + " .priority", String.format(java.util.Locale.ROOT, "%.1f", raised));
+
+        browser.screenshot("supervisor-waiting");
+        browser.until("billing chosen", d -> { // once the select has focus, the table waits for it
+            new Select(browser.find(row(first) + " .move-to")).selectByValue("billing");
+            return true;
+        });
+        click(row(first) + " .move");
+        browser.until("first left support", d -> waitingRows().equals(List.of(second)));
+        JsonObject moved = admin.get("/api/v1/interactions/" + first).json();
+        assertEquals("billing", moved.getString("queue"));
+        assertEquals("bob", moved.getString("agentId"), "the billing agent is offered the moved call");
+        browser.untilAttribute("#agents tr[data-agent=bob]", "data-state", "reserved");
+        assertEquals(browser.script("return performance.timeOrigin"), browser.script("return window.loadedAt"));
+
+        // and given to an agent by name, picked from the directory read again as the picker opens: offered to
+        // ann although she has no support skill
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("sales", 8));
+        Agents.available(ann, "ann");
+        click(row(second) + " .assign-to"); // the row may be redrawn by ann's events until the picker has focus
+        browser.until("ann in the picker", d -> "Agent ann (available)".equals(
+                browser.text(row(second) + " .assign-to option[value=ann]")));
+        new Select(browser.find(row(second) + " .assign-to")).selectByValue("ann");
+        browser.find(row(second) + " .assign").click();
+        browser.until("nobody waits in support", d -> waitingRows().isEmpty());
+        assertEquals("ann", admin.get("/api/v1/interactions/" + second).json().getString("agentId"));
+    }
+
+    /** A chat nobody answers: its warning joins the at-risk list by push, then its breach the breaches. */
+    @Test
+    void supervisorSeesAChatAtRiskThenBreached(@TempDir Path temp) throws IOException {
+        TestClock clock = new TestClock();
+        node.close();
+        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+                .sla(Files.writeString(temp.resolve("sla.yaml"), """
+                        policies:
+                          - name: chat
+                            match: 'channel == "chat"'
+                            targets: {answer: 60s}
+                            escalations:
+                              - {at: 0.75, action: warn}
+                              - {at: 1.0, action: breach}
+                        """)).start();
+        admin = node.api();
+        browser.get(admin.base() + "/supervisor");
+        browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.untilText("#breaches-status", "No breaches.");
+
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")
+                .put("attributes", new JsonObject().put("topic", "support"))).expect(201).json().getString("id");
+        clock.advance(Duration.ofSeconds(46)); // past 75 % of 60 s
+        String risk = "#at-risk tr[data-id='" + id + "']";
+        browser.untilVisible(risk);
+        assertEquals("chat answer", browser.text(risk + " td:nth-child(2)"));
+        browser.until("due in about 14 s", d -> browser.text(risk + " .due").matches("in 0:1[0-4]"));
+
+        clock.advance(Duration.ofSeconds(15));
+        browser.untilVisible("#breaches tr[data-interaction='" + id + "']");
+        assertEquals("minor", browser.text("#breaches tr[data-interaction='" + id + "'] .severity"));
+        browser.until("no longer at risk once breached", d -> d.findElements(
+                org.openqa.selenium.By.cssSelector(risk)).isEmpty());
+        assertEquals(1, admin.get("/api/v1/sla/breaches").expect(200).json().getInteger("count"));
+        browser.screenshot("supervisor-sla");
+    }
+
+    private String call(String intent) {
+        return admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("intent", intent))).expect(201).json().getString("id");
+    }
+
+    /** Clicks, looking again if the row was redrawn in between (pushed events redraw the waiting table). */
+    private void click(String css) {
+        browser.until("click " + css, d -> {
+            browser.find(css).click();
+            return true;
+        });
+    }
+
+    private static String row(String interaction) {
+        return "#waiting tr[data-interaction='" + interaction + "']";
+    }
+
+    private List<String> waitingRows() {
+        return browser.driver().findElements(org.openqa.selenium.By.cssSelector("#waiting tbody tr")).stream()
+                .map(r -> r.getDomAttribute("data-interaction")).toList();
     }
 
     @Test

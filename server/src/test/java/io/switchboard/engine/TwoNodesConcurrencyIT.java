@@ -118,7 +118,7 @@ class TwoNodesConcurrencyIT {
                 // server holds, and a fourth chat would show
                 CompletableFuture.runAsync(() -> holding.get(id).decrementAndGet(), WORK_TIME)
                         .thenCompose(v -> send(agent, "/api/v1/interactions/" + interaction + "/complete",
-                                new JsonObject().put("disposition", "done")))
+                                new JsonObject().put("disposition", "resolved")))
                         .whenComplete((r, e) -> {
                             if (e != null || r.statusCode() != 200) {
                                 failures.add(id + " complete: " + (e != null ? e : r.body()));

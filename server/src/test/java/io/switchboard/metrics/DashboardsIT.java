@@ -106,7 +106,7 @@ class DashboardsIT {
             sam.post("/api/v1/interactions/" + first + "/transfer", new JsonObject().put("queue", "support")).expect(200);
             String second = accept(admin, sam);
             sam.post("/api/v1/interactions/" + second + "/wrapup", "{}").expect(200);
-            sam.post("/api/v1/interactions/" + second + "/complete", new JsonObject().put("disposition", "upsell")
+            sam.post("/api/v1/interactions/" + second + "/complete", new JsonObject().put("disposition", "sale")
                     .put("amount", 49.90)).expect(200);
 
             chatThatBreachesThenIsRated(admin, sam, clock);
@@ -151,7 +151,7 @@ class DashboardsIT {
             Await.until("offered to sam", () -> admin.get("/api/v1/agents/sam").json().getString("reservation") != null);
             accept(admin, sam);
             customer.await("agent_joined");
-            sam.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "answered")).expect(200);
+            sam.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved")).expect(200);
             customer.await("ended");
             customer.send(new JsonObject().put("type", "rating").put("score", 4));
             customer.await("rated");

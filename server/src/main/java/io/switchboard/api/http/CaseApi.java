@@ -15,6 +15,7 @@ import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseRecords;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.SlaService;
+import io.switchboard.engine.CustomerService;
 import io.switchboard.routing.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -37,12 +38,15 @@ final class CaseApi {
     private final CaseService cases;
     private final SlaService sla;
     private final Function<String, Future<List<JsonObject>>> emailThread;
+    private final CustomerService customers;
 
     /** @param emailThread a case's email thread (inbound and outbound), shown with the case */
-    CaseApi(CaseService cases, SlaService sla, Function<String, Future<List<JsonObject>>> emailThread) {
+    CaseApi(CaseService cases, SlaService sla, Function<String, Future<List<JsonObject>>> emailThread,
+            CustomerService customers) {
         this.cases = cases;
         this.sla = sla;
         this.emailThread = emailThread;
+        this.customers = customers;
     }
 
     void mount(Router router) {
@@ -180,14 +184,22 @@ final class CaseApi {
         return emailThread.apply(c.id()).map(thread -> CaseRecords.json(c).put("emails", new JsonArray(thread)));
     }
 
-    /** The case, if the caller may work it: staff always, an agent when it is assigned to it. */
+    /**
+     * The case, if the caller may work it: staff always, an agent when it is assigned to it or while it
+     * serves the case's customer (the desktop shows and resolves the case of the email or call in hand).
+     */
     private Future<Case> visible(RoutingContext ctx) {
         Principal principal = principal(ctx);
-        return cases.get(ctx.pathParam("id")).map(c -> {
-            if (principal.isAgent() && !principal.agentId().equals(c.agentId())) {
-                throw ApiException.forbidden("this case is not assigned to you");
+        return cases.get(ctx.pathParam("id")).compose(c -> {
+            if (!principal.isAgent() || principal.agentId().equals(c.agentId())) {
+                return Future.succeededFuture(c);
             }
-            return c;
+            return customers.agentServes(principal.agentId(), c.customerId()).map(serves -> {
+                if (!serves) {
+                    throw ApiException.forbidden("this case is not assigned to you nor to a customer you serve");
+                }
+                return c;
+            });
         });
     }
 

@@ -57,6 +57,8 @@ public final class HttpApi {
     private final ChatApi chat;
     private final EmailApi emailApi;
     private final SelfServiceApi selfService;
+    private final DeskApi desk;
+    private final FloorApi floor;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher<?> rulesWatcher, SlaService sla,
@@ -73,11 +75,13 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.slaApi = new SlaApi(sla);
-        this.cases = new CaseApi(caseService, sla, email::thread);
+        this.cases = new CaseApi(caseService, sla, email::thread, customers);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
         this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction);
         this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, new RateLimiter(store)));
+        this.desk = new DeskApi(engine, config.desktop());
+        this.floor = new FloorApi(engine);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -137,6 +141,7 @@ public final class HttpApi {
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
             JsonObject body = body(ctx);
+            desk.requireKnownDisposition(body.getString("disposition"));
             double amount = body.getDouble("amount", 0.0);
             if (amount < 0 || amount > 1e9 || Double.isNaN(amount)) {
                 throw ApiException.badRequest("amount must be between 0 and 1e9");
@@ -208,6 +213,8 @@ public final class HttpApi {
 
         cases.mount(router);
         chat.mount(router);
+        desk.mount(router);
+        floor.mount(router);
 
         pages(router);
 

@@ -108,6 +108,11 @@ public final class RoutingStore {
                 .map(head -> head.isEmpty() ? null : head.get(0).getScore());
     }
 
+    /** The first {@code limit} members of a sorted set, lowest score first: O(log n + limit). */
+    public Future<List<String>> head(String key, int limit) {
+        return RedisFutures.onContext(vertx, () -> redis.zrange(key, 0, limit - 1L)).map(List::copyOf);
+    }
+
     public Future<Long> zrank(String key, String member) {
         return RedisFutures.onContext(vertx, () -> redis.zrank(key, member));
     }

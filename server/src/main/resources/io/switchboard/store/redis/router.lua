@@ -539,12 +539,31 @@ commands.cancel = function()
   return {status = status}
 end
 
--- transfer iid planJson base actor : an assigned interaction goes back in line on a new route, keeping its age
+-- A supervisor moves a waiting interaction onto a new route (another queue, or one agent first): it
+-- leaves its line and joins the new one keeping its age, as a transfer does, with no agent to release.
+local function move_waiting(iid, f)
+  unplace(iid, f)
+  clear_step_timer(iid)
+  redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'entered', NOW)
+  history(iid, {type = 'status', status = 'moved', queue = f.queue})
+  enter_step(iid, 0)
+  local g = fields(iid)
+  emit({type = 'moved', interaction = iid, queue = f.queue, channel = f.channel, toQueue = g.queue})
+  stat(f.queue, f.channel, {transferred = 1})
+  stat(g.queue, g.channel, {offered = 1})
+  place(iid, g)
+  offer_interaction(iid)
+  return {queue = g.queue, status = 'queued'}
+end
+
+-- transfer iid planJson base actor : an assigned interaction goes back in line on a new route, keeping its
+-- age; staff may also move a waiting one (move_waiting)
 commands.transfer = function()
   local iid = A[8]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[11]) then return nil, 'forbidden' end
+  if f.status == 'queued' and blank(A[11]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'agent', '')
   redis.call('HINCRBY', key('int', iid), 'transfers', 1)

@@ -1,0 +1,113 @@
+// The waiting line of one queue, in serving order, with the supervisor's actions on each waiting
+// interaction: set or raise its priority, move it to another queue, give it to an agent. Like the other
+// tables it is re-read when pushed events say the floor changed, never polled.
+import { $, el, duration, notify } from '../shared/dom.js';
+
+const LIMIT = 50;
+
+/**
+ * @param api the staff API client
+ * @param guarded (what, fn) runs fn and shows its error (logging out on a refused key)
+ * @param now () => the server's time now, in ms
+ */
+export function createWaitingPanel(api, guarded, now) {
+  const choice = $('#waiting-queue');
+  const body = $('#waiting tbody');
+  let agents = []; // the directory's agents, available first; re-read when a picker is opened
+  let deferred = false;
+
+  choice.addEventListener('change', () => read());
+  // a redraw would wipe what the supervisor is typing or choosing: wait until the focus leaves the field
+  const editing = () => body.contains(document.activeElement) && document.activeElement.matches('input, select');
+  body.addEventListener('focusout', () => {
+    setTimeout(() => {
+      if (deferred && !editing()) read();
+    }, 0);
+  });
+
+  /** Keeps the queue choice in step with the queue table (first queue chosen at start). */
+  function queuesAre(names) {
+    const known = [...choice.options].map((o) => o.value);
+    if (known.join() === names.join()) return;
+    const chosen = choice.value;
+    choice.replaceChildren(...names.map((q) => el('option', { value: q }, q)));
+    choice.value = names.includes(chosen) ? chosen : names[0] || '';
+    read();
+  }
+
+  const read = () => guarded('waiting', async () => {
+    const queue = choice.value;
+    if (!queue) return;
+    if (editing()) {
+      deferred = true;
+      return;
+    }
+    deferred = false;
+    const line = await api.get(`/api/v1/queues/${encodeURIComponent(queue)}/waiting?limit=${LIMIT}`);
+    if (queue !== choice.value) return; // the choice changed meanwhile; its own read draws
+    if (agents.length === 0) await readAgents();
+    if (editing()) { // the supervisor started choosing while we read: draw when the field is left
+      deferred = true;
+      return;
+    }
+    body.replaceChildren(...line.map((i) => row(queue, i)));
+    $('#waiting-empty').hidden = line.length > 0;
+    tick();
+  });
+
+  function row(queue, i) {
+    const priority = el('input', { type: 'number', class: 'priority-value', step: '1', value: Math.round(i.priority),
+      'aria-label': 'priority' });
+    const moveTo = el('select', { class: 'move-to', 'aria-label': 'move to queue' },
+      ...[...choice.options].map((o) => o.value).filter((q) => q !== queue).map((q) => el('option', { value: q }, q)));
+    const assignTo = el('select', { class: 'assign-to', 'aria-label': 'give to agent' });
+    fillAgents(assignTo);
+    // the whole directory is read only when a supervisor is about to choose from it, not on every event
+    assignTo.addEventListener('focus', async () => {
+      await readAgents();
+      fillAgents(assignTo);
+    });
+    const post = (what, path, payload) => guarded(`${what} ${i.id}`, async () => {
+      await api.post(`/api/v1/interactions/${encodeURIComponent(i.id)}/${path}`, payload);
+      notify(`${what} ${i.id}: done`);
+    });
+    return el('tr', { dataset: { interaction: i.id } },
+      el('td', { class: 'num' }, i.position),
+      el('td', {}, i.id.slice(0, 8)),
+      el('td', {}, i.channel),
+      el('td', {}, i.customerId || '-'),
+      el('td', { class: 'num priority' }, i.priority.toFixed(1)),
+      el('td', { class: 'num waited', dataset: { since: i.queuedAt } }, ''),
+      el('td', { class: 'actions-cell' },
+        priority,
+        el('button', { type: 'button', class: 'set-priority',
+          onclick: () => post('priority', 'priority', { priority: Number(priority.value) }) }, 'Set'),
+        el('button', { type: 'button', class: 'raise', onclick: () => post('raise', 'priority', { raise: 10 }) }, '+10'),
+        moveTo, el('button', { type: 'button', class: 'move',
+          onclick: () => post('move', 'transfer', { queue: moveTo.value }) }, 'Move'),
+        assignTo, el('button', { type: 'button', class: 'assign',
+          onclick: () => post('assign', 'transfer', { agentId: assignTo.value }) }, 'Give')));
+  }
+
+  async function readAgents() {
+    try {
+      agents = (await api.get('/api/v1/directory')).agents;
+    } catch (e) {
+      notify(`agents: ${e.message}`, 'error');
+    }
+  }
+
+  function fillAgents(select) {
+    const chosen = select.value;
+    select.replaceChildren(...agents.map((a) => el('option', { value: a.id },
+      `${a.name || a.id} (${a.state.replace('_', '-')})`)));
+    if (chosen) select.value = chosen;
+  }
+
+  function tick() {
+    const t = now();
+    for (const cell of body.querySelectorAll('td.waited')) cell.textContent = duration(t - Number(cell.dataset.since));
+  }
+
+  return { queuesAre, read, tick };
+}

@@ -1,0 +1,156 @@
+package io.switchboard.desktop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Browser;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * Chat in the agent desktop: two customers (real {@code /chat} WebSocket clients) with one agent in the
+ * browser, who holds both chats at once in tabs, writes and reads in order, and sees the customer type.
+ */
+@ExtendWith(TestRedis.class)
+class DesktopChatIT {
+    private TestNode node;
+    private Api admin;
+    private Browser browser;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        browser = Browser.open();
+        // support chats wrap up (SMALL skips wrap-up), so ending one opens its wrap-up form
+        String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 120");
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, rules)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        // either may be missing: Browser.open() skips the test when there is no Chromium
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void anAgentChatsWithTwoCustomersInTabs() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("chat", 3));
+        browser.get(admin.base() + "/agent");
+        browser.untilVisible("#login-agent").sendKeys("ann");
+        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+
+        try (AgentSocket ada = admin.chat(); AgentSocket bea = admin.chat()) {
+            String first = startChat(ada, "Ada", "ada@example.com");
+            ada.send(say("hello from Ada"));
+            acceptOffer(first);
+            ada.await("agent_joined");
+            // the agent is busy with one chat and is still offered the next: capacity 3
+            String second = startChat(bea, "Bea", "bea@example.com");
+            acceptOffer(second);
+            bea.await("agent_joined");
+            browser.until("two chat tabs", d -> d.findElements(By.cssSelector("#chat-tabs .chat-tab")).size() == 2);
+
+            // Ada's tab was opened first and is on screen with the message she wrote before the agent came
+            browser.untilText(chat(first) + " .message.from-customer .text", "hello from Ada");
+            ada.send(new JsonObject().put("type", "typing"));
+            browser.untilVisible(chat(first) + " .typing");
+
+            WebElement composer = browser.find(chat(first) + " .composer");
+            composer.sendKeys("hi Ada, how can I help?", Keys.ENTER);
+            assertEquals("hi Ada, how can I help?", ada.await(m -> "chat_message".equals(m.getString("type")),
+                    "agent message", Await.DEFAULT).getString("text"));
+            Await.until("our typing reaches the customer", () -> ada.all().stream().anyMatch(m ->
+                    "typing".equals(m.getString("type")) && "agent".equals(m.getString("from"))));
+            ada.send(say("my parcel is late"));
+            browser.until("Ada's answer", d -> texts(first).equals(
+                    List.of("hello from Ada", "hi Ada, how can I help?", "my parcel is late")));
+
+            // Bea writes while her tab is in the background: a badge counts it, opening the tab clears it
+            bea.send(say("hi, I need an invoice"));
+            bea.send(say("for October"));
+            browser.untilText(tab(second) + " .badge", "2");
+            browser.screenshot("agent-chats");
+            browser.find(tab(second)).click();
+            browser.until("badge cleared", d -> !browser.find(tab(second) + " .badge").isDisplayed());
+            browser.find(chat(second) + " .composer").sendKeys("sure, one moment", Keys.ENTER);
+            assertEquals("sure, one moment", bea.await(m -> "chat_message".equals(m.getString("type")),
+                    "agent message", Await.DEFAULT).getString("text"));
+            browser.until("Bea's tab", d -> texts(second).equals(
+                    List.of("hi, I need an invoice", "for October", "sure, one moment")));
+
+            // the transcript the server keeps is what both sides saw, in this order
+            JsonArray stored = admin.get("/api/v1/interactions/" + first + "/messages").expect(200).array();
+            assertEquals(List.of("hello from Ada", "hi Ada, how can I help?", "my parcel is late"),
+                    stored.stream().map(m -> ((JsonObject) m).getString("text")).toList());
+
+            // ending a chat goes to its wrap-up; the other chat stays open
+            browser.find(chat(second) + " .end-chat").click();
+            bea.await("ended");
+            browser.untilAttribute("#work-list .card[data-interaction='" + second + "']", "data-status", "wrapping");
+            browser.untilAttribute(tab(second), "data-status", "wrapping");
+            browser.find("#work-list .card[data-interaction='" + second + "'] form.wrapup button[type=submit]").click();
+            browser.until("one tab left", d -> d.findElements(By.cssSelector("#chat-tabs .chat-tab")).size() == 1);
+            assertEquals("completed", admin.get("/api/v1/interactions/" + second).json().getString("status"));
+            assertEquals("assigned", admin.get("/api/v1/interactions/" + first).json().getString("status"));
+        }
+    }
+
+    private String startChat(AgentSocket customer, String name, String email) {
+        customer.send(new JsonObject().put("type", "start").put("name", name).put("email", email)
+                .put("topic", "support").put("language", "en"));
+        return customer.await("started").getString("interaction");
+    }
+
+    private void acceptOffer(String interaction) {
+        browser.until("the offer of " + interaction, d -> {
+            String reservation = admin.get("/api/v1/interactions/" + interaction).json().getString("reservationId");
+            return reservation != null && reservation.equals(browser.find("#offer").getDomAttribute("data-reservation"));
+        });
+        browser.find("#accept").click();
+        browser.untilAttribute(tab(interaction), "data-status", "assigned");
+    }
+
+    private List<String> texts(String interaction) {
+        return browser.driver().findElements(By.cssSelector(chat(interaction) + " .message .text"))
+                .stream().map(e -> String.valueOf(e.getDomProperty("textContent"))).toList();
+    }
+
+    private static String tab(String interaction) {
+        return "#chat-tabs .chat-tab[data-interaction='" + interaction + "']";
+    }
+
+    private static String chat(String interaction) {
+        return ".chat[data-interaction='" + interaction + "']";
+    }
+
+    private static JsonObject say(String text) {
+        return new JsonObject().put("type", "message").put("text", text);
+    }
+}

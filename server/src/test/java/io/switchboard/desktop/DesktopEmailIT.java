@@ -1,0 +1,140 @@
+package io.switchboard.desktop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Browser;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.SmtpClient;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
+
+/** Email in the agent desktop: an email sent over real SMTP is offered, read with its case, and answered. */
+@ExtendWith(TestRedis.class)
+class DesktopEmailIT {
+    private TestNode node;
+    private Api admin;
+    private Browser browser;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        browser = Browser.open();
+        // support work wraps up (SMALL skips wrap-up), so the wrap-up form and its case box show
+        String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 120");
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, rules)).start();
+        admin = node.api();
+    }
+
+    @AfterEach
+    void stop() {
+        // either may be missing: Browser.open() skips the test when there is no Chromium
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Test
+    void anAgentReadsAnEmailWithItsCaseAndReplies() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("email", 2));
+        String id;
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            String reply = smtp.send("ada@example.com", "support@switchboard.example",
+                    "From: Ada Lovelace <ada@example.com>\nTo: support@switchboard.example\nSubject: Charged twice\n"
+                            + "Message-ID: <m1@example.com>\n\nI was charged twice.\nPlease refund one.\n");
+            SmtpClient.expect("250", reply);
+            id = reply.substring(reply.lastIndexOf(' ') + 1);
+        }
+        String caseId = admin.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId");
+
+        browser.get(admin.base() + "/agent");
+        browser.untilVisible("#login-agent").sendKeys("ann");
+        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.find("#go-available").click();
+        browser.untilVisible("#accept").click();
+
+        String email = "#emails .email[data-interaction='" + id + "']";
+        browser.untilText(email + " .email-subject", "Charged twice");
+        assertEquals("Ada Lovelace <ada@example.com>", browser.text(email + " .email-from"));
+        assertEquals("I was charged twice.\nPlease refund one.", browser.text(email + " .email-text"));
+        // the case the email threads onto, readable by the agent that holds the email
+        browser.untilText(email + " .case-id", caseId);
+        assertEquals("new", browser.text(email + " .case-status"));
+        assertEquals("Charged twice", browser.text(email + " .case-subject"));
+
+        // the page shows what the reply endpoint answers: an error (no endpoint yet, or outbound mail off
+        // in tests) is shown with the server's message and the text is kept; a success says sent
+        JsonObject body = new JsonObject().put("text", "Refunded, sorry!").put("pendingCustomer", false);
+        Api.Reply direct = ann.post("/api/v1/interactions/" + id + "/reply", body);
+        browser.find(email + " .reply-text").sendKeys("Refunded, sorry!");
+        browser.find(email + " .send-reply").click();
+        if (direct.status() == 202) {
+            browser.until("reply sent", d -> browser.text(email + " .reply-status").startsWith("Reply sent ("));
+            assertEquals("", browser.find(email + " .reply-text").getDomProperty("value"));
+        } else {
+            String message = direct.json().getString("message");
+            browser.untilText(email + " .reply-status", "Reply not sent: " + message);
+            assertEquals("Refunded, sorry!", browser.find(email + " .reply-text").getDomProperty("value"));
+        }
+        browser.screenshot("agent-email");
+
+        // the agent attaches the email to another case of the same customer, but not to someone else's
+        String customerId = admin.get("/api/v1/interactions/" + id).json().getString("customerId");
+        String other = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request").put("customerId", customerId)
+                .put("subject", "Billing errors")).expect(201).json().getString("id");
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-else").put("name", "Someone")).expect(201);
+        String foreign = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request").put("customerId", "c-else")
+                .put("subject", "Not yours")).expect(201).json().getString("id");
+        browser.find(email + " .attach-case-id").sendKeys(foreign);
+        browser.find(email + " .attach-case").click();
+        browser.untilText(email + " .attach-error", "Case " + foreign + ": "
+                + ann.post("/api/v1/cases/" + foreign + "/interactions", new JsonObject().put("interactionId", id))
+                        .json().getString("message"));
+        browser.find(email + " .attach-case-id").clear(); // a refused id stays in the box to correct
+        browser.find(email + " .attach-case-id").sendKeys(other);
+        browser.find(email + " .attach-case").click();
+        browser.untilText(email + " .case-id", other);
+        assertEquals("Billing errors", browser.text(email + " .case-subject"));
+        assertEquals(List.of(id), admin.get("/api/v1/cases/" + other).json().getJsonArray("interactions").getList());
+
+        // the wrap-up resolves the email's case with the disposition and a resolution
+        browser.find("#work-list .card[data-interaction='" + id + "'] .end").click();
+        String card = "#work-list .card[data-interaction='" + id + "']";
+        browser.untilAttribute(card, "data-status", "wrapping");
+        browser.untilVisible(card + " select[name=caseStatus]");
+        assertEquals(false, browser.find(card + " input[name=amount]").isDisplayed(), "no amount for 'resolved'");
+        new Select(browser.find(card + " select[name=disposition]")).selectByValue("resolved");
+        new Select(browser.find(card + " select[name=caseStatus]")).selectByValue("resolved");
+        browser.find(card + " input[name=resolution]").sendKeys("Refunded the second charge");
+        browser.screenshot("agent-email-wrapup");
+        String wrapped = browser.find(card + " .wrapup-case").getDomAttribute("data-case");
+        assertTrue(List.of(caseId, other).contains(wrapped), wrapped);
+        browser.find(card + " form.wrapup button[type=submit]").click();
+        browser.untilText("#work-list .empty", "Nothing assigned.");
+        JsonObject resolved = admin.get("/api/v1/cases/" + wrapped).expect(200).json();
+        assertEquals("resolved", resolved.getString("status"));
+        assertEquals("Refunded the second charge", resolved.getString("resolution"));
+        assertEquals(List.of("resolved"), resolved.getJsonArray("dispositions").getList());
+        assertEquals("resolved", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));
+    }
+}
