@@ -28,12 +28,21 @@ class DesktopEmailIT {
     private Api admin;
     private Browser browser;
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final com.icegreen.greenmail.junit5.GreenMailExtension RELAY = new com.icegreen.greenmail.junit5.GreenMailExtension(
+            com.icegreen.greenmail.util.ServerSetupTest.SMTP.dynamicPort());
+
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
         browser = Browser.open();
         // support work wraps up (SMALL skips wrap-up), so the wrap-up form and its case box show
         String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 120");
-        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, rules)).start();
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, rules))
+                .env("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", "false")
+                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true")
+                .env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
+                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(RELAY.getSmtp().getPort()))
+                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false").start();
         admin = node.api();
     }
 
@@ -82,20 +91,25 @@ class DesktopEmailIT {
         assertEquals("new", browser.text(email + " .case-status"));
         assertEquals("Charged twice", browser.text(email + " .case-subject"));
 
-        // the page shows what the reply endpoint answers: an error (no endpoint yet, or outbound mail off
-        // in tests) is shown with the server's message and the text is kept; a success says sent
-        JsonObject body = new JsonObject().put("text", "Refunded, sorry!").put("pendingCustomer", false);
-        Api.Reply direct = ann.post("/api/v1/interactions/" + id + "/reply", body);
+        // the reply goes out through the relay (GreenMail) and the box empties
         browser.find(email + " .reply-text").sendKeys("Refunded, sorry!");
         browser.find(email + " .send-reply").click();
-        if (direct.status() == 202) {
-            browser.until("reply sent", d -> browser.text(email + " .reply-status").startsWith("Reply sent ("));
-            assertEquals("", browser.find(email + " .reply-text").getDomProperty("value"));
-        } else {
-            String message = direct.json().getString("message");
-            browser.untilText(email + " .reply-status", "Reply not sent: " + message);
-            assertEquals("Refunded, sorry!", browser.find(email + " .reply-text").getDomProperty("value"));
+        browser.until("reply sent", d -> browser.text(email + " .reply-status").startsWith("Reply sent ("));
+        assertEquals("", browser.find(email + " .reply-text").getDomProperty("value"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1), "the reply reached the relay");
+        try {
+            jakarta.mail.internet.MimeMessage sent = RELAY.getReceivedMessages()[0];
+            assertEquals("Re: Charged twice [#" + caseId + "]", sent.getSubject());
+            assertTrue(((String) sent.getContent()).contains("Refunded, sorry!"));
+        } catch (jakarta.mail.MessagingException | java.io.IOException e) {
+            throw new AssertionError(e);
         }
+        // a relay that refuses shows the server's message and keeps the text for another try
+        RELAY.stop();
+        browser.find(email + " .reply-text").sendKeys("Second try");
+        browser.find(email + " .send-reply").click();
+        browser.until("reply refused", d -> browser.text(email + " .reply-status").startsWith("Reply not sent: "));
+        assertEquals("Second try", browser.find(email + " .reply-text").getDomProperty("value"));
         browser.screenshot("agent-email");
 
         // the agent attaches the email to another case of the same customer, but not to someone else's
