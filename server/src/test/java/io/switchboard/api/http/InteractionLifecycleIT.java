@@ -39,7 +39,9 @@ class InteractionLifecycleIT {
         Api agent = Agents.create(admin, "ann", new JsonObject().put("support", 8));
         try (AgentSocket events = agent.events("ann")) {
             Agents.available(agent, "ann");
-            assertEquals("available", events.await("state_changed").getString("state"));
+            // the agent's creation (offline) may still be on its way through pub/sub: wait for "available"
+            events.await(e -> "state_changed".equals(e.getString("type")) && "available".equals(e.getString("state")),
+                    "state_changed to available", java.time.Duration.ofSeconds(5));
 
             JsonObject created = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
                     .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json();
