@@ -62,7 +62,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.DeploymentOptions;
 import io.switchboard.email.imap.ImapPoller;
 import io.vertx.ext.web.Router;
@@ -155,9 +154,7 @@ public final class SwitchboardServer {
             if (config.redis().embedded()) {
                 embeddedRedis = EmbeddedRedis.start(config.redis().embeddedDataDir());
             }
-            // Lettuce on Vert.x's own event loops: no thread hop between a command and its caller
-            redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url(),
-                    ((VertxInternal) vertx).nettyEventLoopGroup());
+            redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url());
             return null;
         }).compose(connected -> {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());
