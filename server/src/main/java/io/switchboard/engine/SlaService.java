@@ -130,8 +130,8 @@ public final class SlaService implements RoutingObserver {
                 continue; // no agreement applied: nothing to end, no Redis round trip
             }
             Future<?> ended = switch (type) {
-                case "assigned" -> end(interaction, SlaTarget.ANSWER, true);
-                case "abandoned", "canceled" -> end(interaction, SlaTarget.ANSWER, false);
+                case "assigned" -> end(interaction, SlaTarget.ANSWER, true, at(event));
+                case "abandoned", "canceled" -> end(interaction, SlaTarget.ANSWER, false, at(event));
                 default -> null;
             };
             if (ended != null) {
@@ -145,8 +145,16 @@ public final class SlaService implements RoutingObserver {
      * severity is recorded; otherwise (abandoned, canceled) the timer is dropped without a verdict.
      */
     public Future<Boolean> end(String subject, SlaTarget target, boolean answered) {
+        return end(subject, target, answered, null);
+    }
+
+    /**
+     * @param at when it happened, as the routing script recorded it (null = now): an answer handled after
+     *           the clock moved on is judged by its own moment, not by when this node got to it
+     */
+    private Future<Boolean> end(String subject, SlaTarget target, boolean answered, Instant at) {
         return mutate(SlaTimerCodec.id(subject, target), timer -> {
-            Instant now = now();
+            Instant now = at == null ? now() : at;
             Duration elapsed = timer.elapsed(now);
             Map<String, Object> record = new LinkedHashMap<>();
             String severity = "";
@@ -182,6 +190,11 @@ public final class SlaService implements RoutingObserver {
             return new Mutation(null, new SlaTimerStore.Change(record, event, "", "", breached ? severity : ""),
                     count);
         });
+    }
+
+    private static Instant at(JsonObject event) {
+        Long at = event.getLong("at");
+        return at == null ? null : Instant.ofEpochMilli(at);
     }
 
     /** Whether any of these targets of the subject is armed (running, paused, or breached and not ended). */
