@@ -171,7 +171,17 @@ public final class SwitchboardServer {
                     config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
             // the policies come with the watcher's first load, before any contact can arrive
             SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry, kpis),
-                    (interaction, points, once) -> engine.raisePriority(interaction, points, "sla", once));
+                    new SlaService.RoutingActions() {
+                        @Override
+                        public Future<?> raise(String interaction, int points, String once) {
+                            return engine.raisePriority(interaction, points, "sla", once);
+                        }
+
+                        @Override
+                        public Future<?> widen(String interaction) {
+                            return engine.widen(interaction, "sla");
+                        }
+                    });
             CaseSla caseSla = new CaseSla(sla, store, id -> engine.customer(id));
             RoutingObserver observers = (command, nanos, events) -> {
                 metrics.committed(command, nanos, events);

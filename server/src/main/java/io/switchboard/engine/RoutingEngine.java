@@ -294,6 +294,14 @@ public final class RoutingEngine {
                 }));
     }
 
+    /**
+     * Moves a waiting (or offered) interaction to its workflow's next step now, as that step's timeout
+     * would: wider skills or an overflow queue. On the last step it changes nothing ({@code widened} false).
+     */
+    public Future<JsonObject> widen(String interactionId, String reason) {
+        return commit("widen", interactionId, orEmpty(reason)).map(ScriptResult::result);
+    }
+
     /** status: canceled (by the system or API) or abandoned (the customer left). */
     public Future<JsonObject> cancel(String interactionId, String status, String reason) {
         return commit("cancel", interactionId, status, reason == null ? "" : reason).map(ScriptResult::result);

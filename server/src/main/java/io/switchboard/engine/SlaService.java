@@ -51,22 +51,25 @@ public final class SlaService implements RoutingObserver {
     /** Swapped whole by a reload; armed timers keep the ladder and length they were armed with. */
     private volatile SlaPolicies policies;
     private final SlaMetrics metrics;
-    private final PriorityRaise raisePriority;
+    private final RoutingActions routingActions;
 
-    /** Adds points to a waiting interaction once per token (the routing script's {@code raise}). */
-    @FunctionalInterface
-    public interface PriorityRaise {
+    /** What escalations do to a waiting interaction, through the routing script. */
+    public interface RoutingActions {
+        /** Adds points (the script's {@code raise}); {@code once} keeps a re-delivered raise to one. */
         Future<?> raise(String interactionId, int points, String once);
+
+        /** Moves it to its workflow's next step now (the script's {@code widen}). */
+        Future<?> widen(String interactionId);
     }
 
-    /** @param raisePriority adds points to a waiting interaction (the routing script's {@code raise}) */
+    /** @param routingActions raises and widens waiting interactions (the routing script's commands) */
     public SlaService(SlaTimerStore timers, RoutingStore routing, SlaPolicies policies, SlaMetrics metrics,
-                      PriorityRaise raisePriority) {
+                      RoutingActions routingActions) {
         this.timers = timers;
         this.routing = routing;
         this.policies = policies;
         this.metrics = metrics;
-        this.raisePriority = raisePriority;
+        this.routingActions = routingActions;
     }
 
     private Instant now() {
@@ -296,6 +299,7 @@ public final class SlaService implements RoutingObserver {
                 }
                 switch (step.getString("action", "")) {
                     case "raise_priority" -> raise(step);
+                    case "widen" -> widen(step);
                     case "severity_critical" -> metrics.breached(step.getString("policy"), step.getString("target"),
                             Severity.CRITICAL.wireName());
                     default -> { }
@@ -316,12 +320,21 @@ public final class SlaService implements RoutingObserver {
         if (interaction == null || token == null) {
             return;
         }
-        raisePriority.raise(interaction, step.getInteger("points"), token)
+        routingActions.raise(interaction, step.getInteger("points"), token)
                 .<Void>mapEmpty()
                 .recover(e -> e instanceof ApiException api && (api.status() == 404 || api.status() == 409)
                         ? Future.succeededFuture() : Future.failedFuture(e))
                 .compose(v -> timers.raised(token))
                 .onFailure(e -> LOG.debug("priority raise of {} left to a later sweep: {}", interaction, e.getMessage()));
+    }
+
+    /** Widens the routing of the waiting interaction; one that no longer waits (answered, gone) is left alone. */
+    private void widen(JsonObject step) {
+        String interaction = step.getString("interaction");
+        if (interaction == null || step.getBoolean("redelivered", false)) {
+            return;
+        }
+        routingActions.widen(interaction).onFailure(e -> LOG.debug("no widening of {}: {}", interaction, e.getMessage()));
     }
 
     public Future<Long> armed() {

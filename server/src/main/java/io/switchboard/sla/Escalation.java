@@ -18,6 +18,11 @@ public record Escalation(double at, Action action, int points) {
         RAISE_PRIORITY("r"),
         /** Tell the CRM through the webhooks (sla_notify), with the same signing and retries as every event. */
         NOTIFY("n"),
+        /**
+         * Move the waiting interaction to its workflow's next step now (wider skills, an overflow queue)
+         * instead of at that step's timeout; nothing on the last step.
+         */
+        WIDEN("x"),
         /** Implicit: the breach becomes major (share = 1 + major threshold). */
         SEVERITY_MAJOR("m"),
         /** Implicit: the breach becomes critical (share = 1 + critical threshold). */
@@ -53,7 +58,9 @@ public record Escalation(double at, Action action, int points) {
                 case "breach" -> BREACH;
                 case "raise_priority" -> RAISE_PRIORITY;
                 case "notify" -> NOTIFY;
-                default -> throw new IllegalArgumentException("action must be warn, breach, raise_priority or notify, was '"
+                case "widen" -> WIDEN;
+                default -> throw new IllegalArgumentException(
+                        "action must be warn, breach, raise_priority, widen or notify, was '"
                         + value + "'");
             };
         }

@@ -44,6 +44,12 @@ class SlaBehaviourIT {
                   - {at: 0.75, action: warn}
                   - {at: 1.0, action: breach}
                   - {at: 1.0, action: raise_priority, points: 20}
+              - name: callback
+                match: 'channel == "callback"'
+                targets: {answer: 10s}
+                escalations:
+                  - {at: 1.0, action: breach}
+                  - {at: 1.0, action: widen}
             """;
 
     private final TestClock clock = new TestClock();
@@ -191,6 +197,26 @@ class SlaBehaviourIT {
         clock.advance(Duration.ofSeconds(10));
         Await.until("breached 60 s of running time after it started",
                 () -> "breached".equals(interaction(id).getJsonObject("sla").getString("state")));
+    }
+
+    /** Rules.SMALL: Spanish contacts wait 30 s for an agent with spanish >= 8, then any Spanish speaker. */
+    @Test
+    void aBreachThatWidensMovesTheInteractionToItsNextStepBeforeTheStepTimesOut() {
+        Api rosa = Agents.create(admin, "rosa", new JsonObject().put("spanish", 5));
+        try (AgentSocket rosaEvents = rosa.events("rosa")) {
+            Agents.available(rosa, "rosa");
+            String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "callback")
+                    .put("attributes", new JsonObject().put("language", "es"))).expect(201).json().getString("id");
+            assertEquals("queued", interaction(id).getString("status"), "rosa is below the first step's spanish >= 8");
+
+            clock.advance(Duration.ofSeconds(11)); // past the 10 s answer target, long before the 30 s step timeout
+            assertEquals(id, rosaEvents.await("offer").getString("interaction"));
+            JsonObject widened = interaction(id);
+            assertTrue(widened.getJsonArray("history").stream().map(JsonObject.class::cast)
+                    .anyMatch(e -> "widened".equals(e.getString("type")) && "sla".equals(e.getString("reason"))),
+                    widened.encode());
+            assertEquals("breached", widened.getJsonObject("sla").getString("state"));
+        }
     }
 
     @Test

@@ -105,7 +105,7 @@ class SlaPolicyLoaderTest {
                     targets: {answer: 60}
                     escalations:
                       - {at: 0.75, action: shout}
-                """, 6, "action must be warn, breach, raise_priority or notify");
+                """, 6, "action must be warn, breach, raise_priority, widen or notify");
         rejected("""
                 policies:
                   - name: chat

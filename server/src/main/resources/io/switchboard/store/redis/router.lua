@@ -673,6 +673,21 @@ commands.raise = function()
   return {priority = priority, status = f.status}
 end
 
+-- widen iid reason : moves the interaction to its plan's next step now (an SLA escalation: wider skills,
+-- an overflow queue) instead of at that step's timeout; on the last step nothing changes
+commands.widen = function()
+  local iid = A[8]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if f.status ~= 'queued' and f.status ~= 'reserved' then return nil, 'conflict' end
+  local plan = cjson.decode(redis.call('HGET', key('int', iid), 'plan'))
+  if f.step + 1 >= #plan then return {step = f.step, widened = false} end
+  history(iid, {type = 'widened', step = f.step + 1, reason = A[9] or ''})
+  clear_step_timer(iid)
+  escalate(iid, f.step)
+  return {step = f.step + 1, widened = true}
+end
+
 -- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once
 commands.sweep = function()
   local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[8]))

@@ -54,7 +54,7 @@ local SLOT = 100
 local RAISE_LEASE = 10000 -- ms a node has to raise a fired step's priority before another node does it
 local BUCKETS = 16384
 local TARGETS = {a = 'answer', f = 'firstResponse', n = 'nextResponse', r = 'resolution'}
-local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', n = 'notify', m = 'severity_major',
+local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', n = 'notify', x = 'widen', m = 'severity_major',
                  c = 'severity_critical'}
 
 local function key(...) return P .. ':' .. table.concat({...}, ':') end
@@ -252,6 +252,9 @@ local function act(id, t, step, at, fired)
     end
   elseif step.code == 'n' then
     ev.type = 'sla_notify'
+    publish(ev)
+  elseif step.code == 'x' then
+    ev.type = 'sla_widen'
     publish(ev)
   end
   fired[#fired + 1] = ev
