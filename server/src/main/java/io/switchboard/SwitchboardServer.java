@@ -154,7 +154,8 @@ public final class SwitchboardServer {
             if (config.redis().embedded()) {
                 embeddedRedis = EmbeddedRedis.start(config.redis().embeddedDataDir());
             }
-            redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url());
+            redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url(),
+                    registry);
             return null;
         }).compose(connected -> {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());

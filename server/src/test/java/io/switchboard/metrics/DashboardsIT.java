@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(TestRedis.class)
 class DashboardsIT {
-    private static final Pattern METRIC = Pattern.compile("(?<![:\\w])switchboard_[a-z0-9_]+");
+    private static final Pattern METRIC = Pattern.compile("(?<![:\\w])(switchboard|lettuce)_[a-z0-9_]+");
 
     private static final String RULES = """
             queues:

@@ -7,7 +7,11 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubListener;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -36,15 +40,39 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     public static RedisConnection connect(String uri) {
+        return connect(uri, ClientResources.create());
+    }
+
+    /**
+     * With Redis command latency in {@code registry}: Lettuce's own recorder, per command type (a bounded
+     * label), as count, sum and max only (no buckets: a histogram per command would multiply the series).
+     */
+    public static RedisConnection connect(String uri, MeterRegistry registry) {
+        MicrometerOptions options = MicrometerOptions.builder().histogram(false).targetPercentiles(new double[0])
+                .build();
+        return connect(uri, ClientResources.builder()
+                .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, options)).build());
+    }
+
+    private static RedisConnection connect(String uri, ClientResources resources) {
         List<String> nodes = clusterNodes(uri);
+        AutoCloseable shutdown;
         if (nodes.size() > 1 || uri.startsWith("redis-cluster://")) {
-            RedisClusterClient client = RedisClusterClient.create(nodes.stream().map(RedisURI::create).toList());
+            RedisClusterClient client = RedisClusterClient.create(resources, nodes.stream().map(RedisURI::create).toList());
             StatefulRedisClusterConnection<String, String> connection = client.connect();
-            return new RedisConnection(uri, client::shutdown, connection, connection.async(), client.connectPubSub());
+            shutdown = () -> {
+                client.shutdown();
+                resources.shutdown();
+            };
+            return new RedisConnection(uri, shutdown, connection, connection.async(), client.connectPubSub());
         }
-        RedisClient client = RedisClient.create(RedisURI.create(uri));
+        RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
         StatefulRedisConnection<String, String> connection = client.connect();
-        return new RedisConnection(uri, client::shutdown, connection, connection.async(), client.connectPubSub());
+        shutdown = () -> {
+            client.shutdown();
+            resources.shutdown();
+        };
+        return new RedisConnection(uri, shutdown, connection, connection.async(), client.connectPubSub());
     }
 
     private static List<String> clusterNodes(String uri) {
