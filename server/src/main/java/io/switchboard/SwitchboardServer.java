@@ -165,7 +165,8 @@ public final class SwitchboardServer {
             if (config.webhooks().enabled()) {
                 webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
             }
-            RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules());
+            RoutingMetrics metrics = new RoutingMetrics(registry, () -> engine.rules(),
+                    config.stats().perAgentSeries());
             CostMetrics costs = new CostMetrics(registry, config.costs());
             KpiCounters kpis = new KpiCounters(store);
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),

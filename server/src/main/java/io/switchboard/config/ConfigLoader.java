@@ -60,7 +60,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_SMTP_OUT_STARTTLS", "email.outbound.starttls"),
             Map.entry("SWITCHBOARD_AGENT_HOURLY_COST", "costs.agentHourlyCost"),
             Map.entry("SWITCHBOARD_COST_CURRENCY", "costs.currency"),
-            Map.entry("SWITCHBOARD_STATS_TIME_ZONE", "stats.timeZone"));
+            Map.entry("SWITCHBOARD_STATS_TIME_ZONE", "stats.timeZone"),
+            Map.entry("SWITCHBOARD_PER_AGENT_SERIES", "stats.perAgentSeries"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -189,7 +190,7 @@ public final class ConfigLoader {
                                 SwitchboardConfig.Chat.DEFAULT_NEW_CHATS_PER_MINUTE, 0, 100_000)),
                 email(),
                 costs(),
-                new SwitchboardConfig.Stats(timeZone("stats.timeZone")),
+                new SwitchboardConfig.Stats(timeZone("stats.timeZone"), bool("stats.perAgentSeries", false)),
                 desktop(),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
@@ -214,7 +215,7 @@ public final class ConfigLoader {
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "chat.resumeGraceSeconds",
             "chat.newChatsPerMinutePerAddress", "costs.agentHourlyCost", "costs.currency",
             "costs.perChannel.voice", "costs.perChannel.chat", "costs.perChannel.email", "costs.perChannel.callback",
-            "costs.selfServicePerCall", "stats.timeZone", "email.from", "email.autoAcknowledge",
+            "costs.selfServicePerCall", "stats.timeZone", "stats.perAgentSeries", "email.from", "email.autoAcknowledge",
             "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
             "email.maxAttachmentBytesPerMessage", "email.threadDays", "email.outbound.enabled", "email.outbound.host",
             "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls",

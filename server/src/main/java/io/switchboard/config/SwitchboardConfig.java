@@ -105,8 +105,12 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         }
     }
 
-    /** @param timeZone the business's zone: where "today" starts for the statistics API */
-    public record Stats(java.time.ZoneId timeZone) {
+    /**
+     * @param timeZone the business's zone: where "today" starts for the statistics API
+     * @param perAgentSeries whether /metrics also carries series labelled by agent (contacts handled and
+     *                       handling time per agent); off by default, since every agent adds series
+     */
+    public record Stats(java.time.ZoneId timeZone, boolean perAgentSeries) {
         public static final java.time.ZoneId DEFAULT_TIME_ZONE = java.time.ZoneId.of("UTC");
     }
 

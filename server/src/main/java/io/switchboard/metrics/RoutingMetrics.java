@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * Contact-center KPIs as Prometheus meters, fed by the events of the routing changes this node
  * commits. Each change is committed by exactly one node, so summing the nodes' counters counts every
- * contact once. Tags are bounded: queue, channel, outcome; never an interaction, customer or agent.
+ * contact once. Tags are bounded: queue, channel, outcome; never an interaction or a customer, and an
+ * agent only when per-agent series are configured.
  *
  * <p>Service level: each queue's formula turns every outcome into a numerator and a denominator,
  * exported as {@code switchboard_service_level_met_total} and {@code switchboard_service_level_counted_total},
@@ -32,10 +33,13 @@ public final class RoutingMetrics implements RoutingObserver {
     private final MeterRegistry registry;
     private final Supplier<RoutingRules> rules;
     private final Timer sweepLateness;
+    private final boolean perAgentSeries;
 
-    public RoutingMetrics(MeterRegistry registry, Supplier<RoutingRules> rules) {
+    /** @param perAgentSeries also count contacts and handling time per agent (a label per agent) */
+    public RoutingMetrics(MeterRegistry registry, Supplier<RoutingRules> rules, boolean perAgentSeries) {
         this.registry = registry;
         this.rules = rules;
+        this.perAgentSeries = perAgentSeries;
         this.sweepLateness = Timer.builder("switchboard_timer_lateness")
                 .description("How late routing timers (offer timeouts, escalations, wrap-up ends) fired")
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
@@ -101,6 +105,14 @@ public final class RoutingMetrics implements RoutingObserver {
 
     private void completed(JsonObject e, String queue, String channel) {
         count("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)", queue, channel);
+        String agent = e.getString("handledBy");   // not "agent": that would send the event to the agent's socket
+        if (perAgentSeries && agent != null && !agent.isEmpty()) {
+            Counter.builder("switchboard_agent_contacts_handled").description("Contacts this agent finished")
+                    .tag("agent", agent).register(registry).increment();
+            Timer.builder("switchboard_agent_handle").description("Talk plus wrap-up time per contact, per agent (AHT)")
+                    .tag("agent", agent).register(registry)
+                    .record(Duration.ofMillis(e.getLong("talkMs", 0L) + e.getLong("wrapMs", 0L)));
+        }
         if (e.getLong("talkMs", 0L) > 0) {
             handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
                     seconds(e, "talkMs"));

@@ -397,7 +397,7 @@ local function complete(iid, disposition, notes, amount_cents)
   stat(f.queue, f.channel, {completed = 1, talk_ms = talk, wrap_ms = wrap, revenue_cents = amount_cents})
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
-        talkMs = talk, wrapMs = wrap, amountCents = amount_cents})
+        talkMs = talk, wrapMs = wrap, amountCents = amount_cents, handledBy = f.agent})
   release_agent(f.agent, f.cch, f.status == 'wrapping', iid)
   offer_agent(f.agent)
   return nil

@@ -146,4 +146,32 @@ class InteractionLifecycleIT {
         return history.stream().map(JsonObject.class::cast).filter(e -> "status".equals(e.getString("type")))
                 .map(e -> e.getString("status")).toList();
     }
+
+    /** stats.perAgentSeries: series labelled by agent appear in /metrics only where configured. */
+    @Test
+    void perAgentSeriesOnlyWhereConfigured(TestRedis redis) {
+        try (TestNode perAgent = TestNode.on(redis, redis.newPrefix()).env("SWITCHBOARD_PER_AGENT_SERIES", "true")
+                .start()) {
+            for (TestNode each : List.of(node, perAgent)) {
+                Api staff = each.api();
+                Api ann = Agents.create(staff, "ann", new JsonObject().put("support", 8));
+                try (AgentSocket events = ann.events("ann")) {
+                    Agents.available(ann, "ann");
+                    String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                            .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json()
+                            .getString("id");
+                    ann.post("/api/v1/reservations/" + events.await("offer").getString("reservation") + "/accept", "{}")
+                            .expect(200);
+                    ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved"))
+                            .expect(200);
+                }
+            }
+            String plain = node.api().get("/metrics").expect(200).body();
+            assertTrue(plain.contains("switchboard_contacts_handled_total"), "the contact is counted");
+            assertTrue(!plain.contains("agent=\"ann\""), "no series names an agent by default");
+            String scrape = perAgent.api().get("/metrics").expect(200).body();
+            assertTrue(scrape.contains("switchboard_agent_contacts_handled_total{agent=\"ann\"} 1"), scrape);
+            assertTrue(scrape.contains("switchboard_agent_handle_seconds_count{agent=\"ann\"} 1"), scrape);
+        }
+    }
 }
