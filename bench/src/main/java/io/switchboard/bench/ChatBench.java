@@ -1,8 +1,5 @@
 package io.switchboard.bench;
 
-import io.switchboard.SwitchboardServer;
-import io.switchboard.config.ConfigLoader;
-import io.switchboard.config.SwitchboardConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,8 +12,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +33,7 @@ import org.HdrHistogram.Histogram;
  * (runs, chats, round trips per chat).
  */
 public final class ChatBench {
-    private static final String ADMIN = "bench-admin";
+    private static final String ADMIN = BenchNode.ADMIN;
     private static final int CHATS_PER_AGENT = 5;
     private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -121,7 +116,8 @@ public final class ChatBench {
         roundTrips = trips;
         toAgent = new Histogram(MAX_NANOS, 3);
         toCustomer = new Histogram(MAX_NANOS, 3);
-        try (Node node = Node.start(name)) {
+        // no chat rate limit: every bench customer comes from one address
+        try (BenchNode node = BenchNode.start("chat-" + name, Map.of("SWITCHBOARD_CHAT_RATE_LIMIT", "0"))) {
             port = node.port;
             List<Agent> agents = agents((chats + CHATS_PER_AGENT - 1) / CHATS_PER_AGENT);
             List<Chat> all = customers(chats);
@@ -315,37 +311,5 @@ public final class ChatBench {
         List<Double> values = new ArrayList<>(results.stream().map(r -> r[index]).toList());
         Collections.sort(values);
         return values.get(values.size() / 2);
-    }
-
-    /** A server node with its own embedded Redis, on its own Vert.x instance. */
-    private static final class Node implements AutoCloseable {
-        private final Vertx vertx;
-        private final SwitchboardServer server;
-        private final int port;
-
-        private Node(Vertx vertx, SwitchboardServer server) {
-            this.vertx = vertx;
-            this.server = server;
-            this.port = server.httpPort();
-        }
-
-        static Node start(String name) throws Exception {
-            Path root = Path.of(System.getProperty("switchboard.repoRoot", "..")).toAbsolutePath().normalize();
-            Path data = Files.createTempDirectory("switchboard-chat-bench-" + name);
-            SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
-                    "SWITCHBOARD_SMTP_PORT", "0", "SWITCHBOARD_ADMIN_KEY", ADMIN,
-                    "SWITCHBOARD_CHAT_RATE_LIMIT", "0", // every bench customer has the same address
-                    "SWITCHBOARD_DATA_DIR", data.toString()), root);
-            Vertx vertx = Vertx.vertx();
-            SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()
-                    .get(60, TimeUnit.SECONDS);
-            return new Node(vertx, server);
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
     }
 }

@@ -1,13 +1,9 @@
 package io.switchboard.bench;
 
-import io.switchboard.SwitchboardServer;
-import io.switchboard.config.ConfigLoader;
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -19,8 +15,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -45,7 +38,7 @@ import org.HdrHistogram.Histogram;
  * Usage: {@code ./mvnw -q -pl bench -am exec:java -Dexec.args="[runs] [lifecycles]"}
  */
 public final class RoutingBench {
-    private static final String ADMIN = "bench-admin";
+    private static final String ADMIN = BenchNode.ADMIN;
     private static final int AGENTS = 1_000;
 
     private final Vertx vertx = Vertx.vertx();
@@ -71,7 +64,7 @@ public final class RoutingBench {
                 System.getProperty("os.arch"), Runtime.version());
         List<Double> throughput = new ArrayList<>();
         List<double[]> latency = new ArrayList<>();
-        try (Node node = Node.start(vertx, "warmup")) {
+        try (BenchNode node = BenchNode.start("warmup", Map.of())) {
             // the JIT compiles the server's and the client's hot paths before anything is timed
             port = node.port;
             List<Agent> agents = agents(AGENTS);
@@ -79,7 +72,7 @@ public final class RoutingBench {
             agents.forEach(a -> a.socket.close());
         }
         for (int run = 1; run <= runs; run++) {
-            try (Node node = Node.start(vertx, "tp" + run)) {
+            try (BenchNode node = BenchNode.start("tp" + run, Map.of())) {
                 port = node.port;
                 List<Agent> agents = agents(AGENTS);
                 throughput.add(closedLoop(agents, lifecycles));
@@ -222,7 +215,7 @@ public final class RoutingBench {
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            try (Node node = Node.start(vertx, "dec" + waiting + "-" + run)) {
+            try (BenchNode node = BenchNode.start("dec" + waiting + "-" + run, Map.of())) {
                 RoutingEngine engine = node.server.engine();
                 await(engine.upsertAgent(new io.switchboard.routing.Agent("solo", null, null, null,
                         Map.of("support", 5), null, null), null));
@@ -306,35 +299,5 @@ public final class RoutingBench {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
-    }
-
-    /** A server node with its own embedded Redis, on its own Vert.x instance. */
-    private static final class Node implements AutoCloseable {
-        private final Vertx vertx;
-        private final SwitchboardServer server;
-        private final int port;
-
-        private Node(Vertx vertx, SwitchboardServer server) {
-            this.vertx = vertx;
-            this.server = server;
-            this.port = server.httpPort();
-        }
-
-        static Node start(Vertx unused, String name) throws Exception {
-            Path root = Path.of(System.getProperty("switchboard.repoRoot", "..")).toAbsolutePath().normalize();
-            Path data = Files.createTempDirectory("switchboard-bench-" + name);
-            SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
-                    "SWITCHBOARD_ADMIN_KEY", ADMIN, "SWITCHBOARD_DATA_DIR", data.toString()), root);
-            Vertx vertx = Vertx.vertx();
-            SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()
-                    .get(60, TimeUnit.SECONDS);
-            return new Node(vertx, server);
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
     }
 }

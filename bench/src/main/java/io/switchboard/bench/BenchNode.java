@@ -1,0 +1,46 @@
+package io.switchboard.bench;
+
+import io.switchboard.SwitchboardServer;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.SwitchboardConfig;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A server node for one benchmark run: its own embedded Redis and Vert.x instance, on free ports. */
+final class BenchNode implements AutoCloseable {
+    static final String ADMIN = "bench-admin";
+
+    final SwitchboardServer server;
+    final int port;
+    private final Vertx vertx;
+
+    private BenchNode(Vertx vertx, SwitchboardServer server) {
+        this.vertx = vertx;
+        this.server = server;
+        this.port = server.httpPort();
+    }
+
+    /** @param env settings beyond the defaults (environment-variable names, as ConfigLoader reads them) */
+    static BenchNode start(String name, Map<String, String> env) throws Exception {
+        Path root = Path.of(System.getProperty("switchboard.repoRoot", "..")).toAbsolutePath().normalize();
+        Map<String, String> settings = new HashMap<>(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
+                "SWITCHBOARD_SMTP_PORT", "0", "SWITCHBOARD_ADMIN_KEY", ADMIN,
+                "SWITCHBOARD_DATA_DIR", Files.createTempDirectory("switchboard-bench-" + name).toString()));
+        settings.putAll(env);
+        SwitchboardConfig config = ConfigLoader.load(settings, root);
+        Vertx vertx = Vertx.vertx();
+        SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+        return new BenchNode(vertx, server);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
