@@ -110,7 +110,9 @@ public final class CustomerService {
                 return Future.succeededFuture(found);
             }
             String id = newId();
-            return engine.saveCustomer(new Customer(id, name, null, 0, List.of(), List.of(email), language)).map(id);
+            // the address index decides, atomically, which customer a new address belongs to
+            return engine.claimEmail(email, id).compose(owner -> !owner.equals(id) ? Future.succeededFuture(owner)
+                    : engine.saveCustomer(new Customer(id, name, null, 0, List.of(), List.of(email), language)).map(id));
         });
     }
 

@@ -379,6 +379,16 @@ public final class RoutingEngine {
         return store.hget(keys.customersByPhone(), normalizedPhone(phone));
     }
 
+    /**
+     * Gives the address to this customer unless another has it already: answers the address's owner, so
+     * two contacts from one new address at the same instant end up on one customer.
+     */
+    public Future<String> claimEmail(String email, String customerId) {
+        String address = normalizedEmail(email);
+        return store.hsetIfAbsent(keys.customersByEmail(), address, customerId)
+                .compose(won -> won ? Future.succeededFuture(customerId) : store.hget(keys.customersByEmail(), address));
+    }
+
     /** The customer whose email address this is, or null. */
     public Future<String> customerIdByEmail(String email) {
         if (email == null || email.isBlank()) {

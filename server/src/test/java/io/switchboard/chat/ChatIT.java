@@ -118,6 +118,31 @@ class ChatIT {
         }
     }
 
+    /** A new address writing from two tabs at once (two nodes): one customer, not two. */
+    @Test
+    void chatsStartedAtOnceFromOneNewAddressBelongToOneCustomer(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        try (TestNode nodeA = TestNode.on(redis, prefix).rules(rules).start();
+             TestNode nodeB = TestNode.on(redis, prefix).rules(rules).start()) {
+            List<AgentSocket> tabs = new ArrayList<>();
+            try {
+                for (int i = 0; i < 6; i++) {
+                    tabs.add((i % 2 == 0 ? nodeA : nodeB).api().chat());
+                }
+                tabs.forEach(tab -> tab.send(form("Zoe", "zoe@new.example")));
+                java.util.Set<String> customers = new java.util.HashSet<>();
+                for (AgentSocket tab : tabs) {
+                    String id = tab.await("started").getString("interaction");
+                    customers.add(nodeA.api().get("/api/v1/interactions/" + id).expect(200).json().getString("customerId"));
+                }
+                assertEquals(1, customers.size(), "one customer for one address: " + customers);
+            } finally {
+                tabs.forEach(AgentSocket::close);
+            }
+        }
+    }
+
     @Test
     void aCustomerWhoLeavesBeforeAnAgentJoinsHasAbandoned(TestRedis redis, @TempDir Path temp) {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))

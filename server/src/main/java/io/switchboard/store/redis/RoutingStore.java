@@ -81,6 +81,11 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.hget(key, field));
     }
 
+    /** HSETNX: true if the field was absent and now holds the value. */
+    public Future<Boolean> hsetIfAbsent(String key, String field, String value) {
+        return RedisFutures.onContext(vertx, () -> redis.hsetnx(key, field, value));
+    }
+
     public Future<List<String>> list(String key) {
         return RedisFutures.onContext(vertx, () -> redis.lrange(key, 0, -1));
     }
