@@ -236,9 +236,8 @@ public final class RoutingEngine {
             if (hash.isEmpty()) {
                 return Future.failedFuture(ApiException.notFound("no interaction '" + interactionId + "'"));
             }
-            long wrapMs = rules.get().queue(hash.get("queue")).map(QueueDefinition::wrapUp)
-                    .orElse(QueueDefinition.DEFAULT_WRAP_UP).toMillis();
-            return commit("wrapup", interactionId, Long.toString(wrapMs), orEmpty(actor)).map(ScriptResult::result);
+            return commit("wrapup", interactionId, Long.toString(wrapUpMillis(hash.get("queue"))), orEmpty(actor))
+                    .map(ScriptResult::result);
         });
     }
 
@@ -319,29 +318,38 @@ public final class RoutingEngine {
         if (rules.get().queue(queue).isEmpty()) {
             return Future.failedFuture(ApiException.unprocessable("unknown queue '" + queue + "'"));
         }
-        return basePriority(interactionId).compose(base -> {
-            RoutePlan plan = planner().toQueue(queue, base);
-            return commit("transfer", interactionId, planJson(plan), Double.toString(base), orEmpty(actor));
-        }).map(ScriptResult::result);
+        return interactionHash(interactionId).compose(hash ->
+                transfer(interactionId, hash, planner().toQueue(queue, base(hash)), actor));
     }
 
     public Future<JsonObject> transferToAgent(String interactionId, String agentId, String actor) {
-        return Future.all(basePriority(interactionId), agent(agentId), store.hash(keys.interaction(interactionId)))
-                .compose(all -> {
-                    double base = all.resultAt(0);
-                    Map<String, String> hash = all.resultAt(2);
-                    RoutePlan plan = planner().toAgent(agentId, hash.get("queue"), base);
-                    return commit("transfer", interactionId, planJson(plan), Double.toString(base), orEmpty(actor));
-                }).map(ScriptResult::result);
+        return Future.all(interactionHash(interactionId), agent(agentId)).compose(all -> {
+            Map<String, String> hash = all.resultAt(0);
+            return transfer(interactionId, hash, planner().toAgent(agentId, hash.get("queue"), base(hash)), actor);
+        });
     }
 
-    private Future<Double> basePriority(String interactionId) {
+    /** The agent who transfers a contact wraps up for its queue's wrap-up time, as after any contact. */
+    private Future<JsonObject> transfer(String interactionId, Map<String, String> hash, RoutePlan plan, String actor) {
+        return commit("transfer", interactionId, planJson(plan), Double.toString(base(hash)), orEmpty(actor),
+                Long.toString(wrapUpMillis(hash.get("queue")))).map(ScriptResult::result);
+    }
+
+    private Future<Map<String, String>> interactionHash(String interactionId) {
         return store.hash(keys.interaction(interactionId)).map(hash -> {
             if (hash.isEmpty()) {
                 throw ApiException.notFound("no interaction '" + interactionId + "'");
             }
-            return Double.parseDouble(hash.getOrDefault("base", "0"));
+            return hash;
         });
+    }
+
+    private static double base(Map<String, String> hash) {
+        return Double.parseDouble(hash.getOrDefault("base", "0"));
+    }
+
+    private long wrapUpMillis(String queue) {
+        return rules.get().queue(queue).map(QueueDefinition::wrapUp).orElse(QueueDefinition.DEFAULT_WRAP_UP).toMillis();
     }
 
     // --------------------------------------------------------------------------------- customers

@@ -58,6 +58,36 @@ class TransferAndCancelIT {
         admin.post("/api/v1/interactions/" + second + "/cancel", "{}").expect(409);
     }
 
+    /** A transfer ends the agent's part of the contact: it wraps up for its queue's wrap-up time, as after any call. */
+    @Test
+    void theTransferringAgentWrapsUpBeforeTheNextContact(TestRedis redis, @TempDir Path temp) {
+        io.switchboard.testing.TestClock clock = new io.switchboard.testing.TestClock();
+        String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 30"); // support wraps up 30 s
+        try (TestNode wrapping = TestNode.on(redis, redis.newPrefix()).clock(clock)
+                .rules(Rules.folder(temp.resolve("wrap"), rules)).start()) {
+            Api staff = wrapping.api();
+            Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
+            Agents.create(staff, "eva", new JsonObject().put("spanish", 9));
+            Agents.available(sam, "sam");
+            String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).json().getString("id");
+            try (AgentSocket samEvents = sam.events("sam")) {
+                sam.post("/api/v1/reservations/" + staff.get("/api/v1/interactions/" + id).json()
+                        .getString("reservationId") + "/accept", "{}").expect(200);
+                sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "spanish")).expect(200);
+                assertEquals("wrap_up", Agents.state(staff, "sam"));
+                JsonObject agent = staff.get("/api/v1/agents/sam").json();
+                assertEquals(1, agent.getJsonObject("load").getInteger("voice"), "no call for sam while wrapping up");
+                assertEquals(0, agent.getJsonArray("interactions").size(), "the contact is no longer sam's");
+                String next = staff.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).json()
+                        .getString("id");
+                assertEquals("queued", staff.get("/api/v1/interactions/" + next).json().getString("status"));
+
+                clock.advance(java.time.Duration.ofSeconds(31));
+                assertEquals(next, samEvents.await("offer").getString("interaction"), "free again after the wrap-up");
+            }
+        }
+    }
+
     @Test
     void transferToAQueueAndToANamedAgent() {
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
@@ -72,7 +102,7 @@ class TransferAndCancelIT {
             sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "spanish")).expect(200);
             assertEquals(id, evaEvents.await("offer").getString("interaction"));
         }
-        assertEquals("available", Agents.state(admin, "sam"), "the transferring agent is free at once");
+        assertEquals("available", Agents.state(admin, "sam"), "no wrap-up time in this queue: the transferring agent is free at once");
         accept(eva, id);
 
         Agents.available(luis, "luis");

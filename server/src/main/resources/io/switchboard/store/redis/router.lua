@@ -556,8 +556,9 @@ local function move_waiting(iid, f)
   return {queue = g.queue, status = 'queued'}
 end
 
--- transfer iid planJson base actor : an assigned interaction goes back in line on a new route, keeping its
--- age; staff may also move a waiting one (move_waiting)
+-- transfer iid planJson base actor wrapMs : an assigned interaction goes back in line on a new route, keeping its
+-- age; the transferring agent wraps up for wrapMs (its queue's wrap-up time); staff may also move a waiting one
+-- (move_waiting)
 commands.transfer = function()
   local iid = A[8]
   local f = fields(iid)
@@ -573,7 +574,17 @@ commands.transfer = function()
         toQueue = to_queue, talkMs = NOW - f.answered})
   stat(f.queue, f.channel, {transferred = 1, completed = 1, talk_ms = NOW - f.answered})
   agent_stat(f.agent, {completed = 1, talk_ms = NOW - f.answered})
-  release_agent(f.agent, f.cch, false, iid)
+  local wrap_ms = tonumber(A[12] or '') or 0
+  if wrap_ms > 0 then
+    -- the transferring agent does its after-contact work, as after any contact (app_queue's wrapuptime):
+    -- its capacity stays taken until the wrap-up timer frees it
+    redis.call('SREM', key('agent', f.agent) .. ':work', iid)
+    redis.call('HINCRBY', key('agent', f.agent), 'wrap', 1)
+    redis.call('ZADD', key('timers'), NOW + wrap_ms, 'awrap|' .. f.agent .. '~' .. iid .. '|' .. f.cch)
+    refresh(f.agent)
+  else
+    release_agent(f.agent, f.cch, false, iid)
+  end
   set_status(iid, 'queued', 'transferred')
   enter_step(iid, 0)
   local g = fields(iid)
@@ -696,7 +707,7 @@ commands.sweep = function()
     local member, deadline = due[i], tonumber(due[i + 1])
     redis.call('ZREM', key('timers'), member)
     late[#late + 1] = NOW - deadline
-    local kind, id, n = string.match(member, '^(%a+)|([^|]+)|?(%d*)$')
+    local kind, id, n = string.match(member, '^(%a+)|([^|]+)|?(%w*)$')
     if kind == 'rsv' then
       close_reservation(id, 'timeout', true, true)
     elseif kind == 'step' then
@@ -704,6 +715,11 @@ commands.sweep = function()
     elseif kind == 'wrap' then
       local f = fields(id)
       if f and f.status == 'wrapping' then complete(id, 'wrap_up_timeout', '', 0) end
+    elseif kind == 'awrap' then
+      -- an agent's wrap-up after a transfer ends (id = agent~interaction, n = capacity channel)
+      local aid, iid = string.match(id, '^([^~]+)~(.+)$')
+      release_agent(aid, n, true, iid)
+      offer_agent(aid)
     end
   end
   return {fired = #late, lateMs = late}
