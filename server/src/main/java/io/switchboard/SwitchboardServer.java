@@ -96,6 +96,7 @@ public final class SwitchboardServer {
 
     private EmbeddedRedis embeddedRedis;
     private RedisConnection redis;
+    private StatsService stats;
     private RoutingEngine engine;
     private RulesWatcher<RoutingRules> rulesWatcher;
     private RulesWatcher<SlaPolicies> slaWatcher;
@@ -211,8 +212,9 @@ public final class SwitchboardServer {
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
                     new CaseMetrics(registry, kpis), caseSla));
             CustomerService customers = new CustomerService(store, engine, cases);
-            chat = new ChatChannel(vertx, engine, customers, cases, new ChatStore(store), new ChatMetrics(registry, kpis),
-                    config.chat());
+            stats = new StatsService(store, engine, config.costs(), config.stats().timeZone());
+            chat = new ChatChannel(vertx, engine, stats, customers, cases, new ChatStore(store),
+                    new ChatMetrics(registry, kpis), config.chat());
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
             if (config.email().outbound().enabled()) {
@@ -262,8 +264,7 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
-                        floorGauges = new FloorGauges(vertx, engine, new StatsService(store, engine, config.costs(),
-                                config.stats().timeZone()), registry, costs);
+                        floorGauges = new FloorGauges(vertx, engine, stats, registry, costs);
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
                     });
@@ -277,7 +278,7 @@ public final class SwitchboardServer {
         return vertx.executeBlocking(() -> {
             voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
                     new CaseStatusLookup(cases), config.voice(), links, registry,
-                    new StatsService(store, engine, config.costs(), config.stats().timeZone()),
+                    stats,
                     new CallOwnerStore(store, java.util.UUID.randomUUID().toString()));
             agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice),
                     "hold", new HoldScript(voice)));

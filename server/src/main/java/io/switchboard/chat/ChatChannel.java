@@ -7,6 +7,7 @@ import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
+import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.ChatMetrics;
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Channel;
@@ -44,6 +45,7 @@ public final class ChatChannel implements RoutingObserver {
 
     private final Vertx vertx;
     private final RoutingEngine engine;
+    private final StatsService stats;
     private final CustomerService customers;
     private final CaseService cases;
     private final ChatStore store;
@@ -53,10 +55,11 @@ public final class ChatChannel implements RoutingObserver {
     /** The customers' sockets on this node, by interaction id. */
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
 
-    public ChatChannel(Vertx vertx, RoutingEngine engine, CustomerService customers, CaseService cases,
-                       ChatStore store, ChatMetrics metrics, SwitchboardConfig.Chat settings) {
+    public ChatChannel(Vertx vertx, RoutingEngine engine, StatsService stats, CustomerService customers,
+                       CaseService cases, ChatStore store, ChatMetrics metrics, SwitchboardConfig.Chat settings) {
         this.vertx = vertx;
         this.engine = engine;
+        this.stats = stats;
         this.customers = customers;
         this.cases = cases;
         this.store = store;
@@ -241,9 +244,18 @@ public final class ChatChannel implements RoutingObserver {
         });
     }
 
-    /** The interaction as the API shows it (status, queue, position while queued). */
+    /** The interaction as the API shows it (status, queue; position and estimated wait while queued). */
     Future<JsonObject> interaction(String interactionId) {
-        return engine.interaction(interactionId);
+        return engine.interaction(interactionId).compose(json -> {
+            Integer position = json.getInteger("position");
+            if (!"queued".equals(json.getString("status")) || position == null) {
+                return Future.succeededFuture(json);
+            }
+            // the same estimate callers hear on hold and the API serves: position, staffing and recent AHT
+            return stats.estimatedWait(json.getString("queue"), position)
+                    .map(wait -> json.put("estimatedWaitSeconds", wait))
+                    .recover(e -> Future.succeededFuture(json));
+        });
     }
 
     // ------------------------------------------------------------------------------ agent side

@@ -242,7 +242,7 @@ final class ChatSession {
             }
             if (state == State.QUEUED && "queued".equals(json.getString("status"))) {
                 send(new JsonObject().put("type", "queued").put("position", json.getInteger("position"))
-                        .put("queue", queue));
+                        .put("estimatedWaitSeconds", json.getValue("estimatedWaitSeconds")).put("queue", queue));
             }
             if (state == State.QUEUED) {
                 cancelPositionTimer();

@@ -148,14 +148,22 @@ class ChatIT {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
                 .env("SWITCHBOARD_CHAT_POSITION_MILLIS", "100").env("SWITCHBOARD_CHAT_RESUME_SECONDS", "0").start()) {
             Api admin = node.api();
+            // one agent staffs the queue but takes no chats: the line does not move, and the estimate is
+            // position x the default AHT (180 s, nothing handled yet) / 1 agent
+            Agents.available(Agents.create(admin, "sol", new JsonObject().put("support", 5),
+                    new JsonObject().put("chat", 0)), "sol");
             try (AgentSocket first = admin.chat(); AgentSocket second = admin.chat()) {
                 first.send(form("Bo", "bo@example.com"));
                 String id = first.await("started").getString("interaction");
-                assertEquals(1, first.await("queued").getInteger("position"));
+                JsonObject firstQueued = first.await("queued");
+                assertEquals(1, firstQueued.getInteger("position"));
+                assertEquals(180.0, firstQueued.getDouble("estimatedWaitSeconds"));
                 second.send(form("Cy", "cy@example.com"));
                 JsonObject secondStart = second.await("started");
                 assertNotNull(secondStart.getString("caseId"), "a new customer's chat opens a case");
-                assertEquals(2, second.await("queued").getInteger("position"));
+                JsonObject secondQueued = second.await("queued");
+                assertEquals(2, secondQueued.getInteger("position"));
+                assertEquals(360.0, secondQueued.getDouble("estimatedWaitSeconds"));
 
                 first.close();
                 Await.until("the first chat is abandoned", () -> "abandoned".equals(
