@@ -421,8 +421,8 @@ public final class RoutingEngine {
         return agentSnapshot().compose(agents -> queueStats(queue, agents));
     }
 
-    /** An agent's profile and routing state at one moment. */
-    public record AgentNow(Agent agent, String state) {
+    /** An agent's profile and routing state at one moment, and since when it is in that state (epoch ms). */
+    public record AgentNow(Agent agent, String state, long stateSince) {
     }
 
     /** Every agent, read once: statistics over many queues share one read instead of one per queue. */
@@ -433,7 +433,8 @@ public final class RoutingEngine {
                     for (int i = 0; i < ids.size(); i++) {
                         if (!hashes.get(i).isEmpty()) {
                             agents.add(new AgentNow(AgentRecords.agent(ids.get(i), hashes.get(i)),
-                                    hashes.get(i).getOrDefault("state", "offline")));
+                                    hashes.get(i).getOrDefault("state", "offline"),
+                                    Long.parseLong(hashes.get(i).getOrDefault("stateSince", "0"))));
                         }
                     }
                     return agents;

@@ -135,10 +135,16 @@ public final class StatsService {
         }
     }
 
-    /** Seconds agents of each team have spent in each state, since the first event: {team: {state: s}}. */
+    /**
+     * Seconds agents of each team have spent in each state, since the first event: {team: {state: s}}.
+     * The routing script credits a state when it ends; the time in the state each agent is in now is
+     * added here, so the counters move while an agent stays put (and stay monotonic: the script credits
+     * exactly that time when the state ends).
+     */
     public Future<Map<String, Map<String, Double>>> teamStateSeconds() {
-        return store.members(store.keys().prefix() + ":teams").compose(teams -> {
-            List<String> sorted = teams.stream().sorted().toList();
+        return Future.all(store.members(store.keys().prefix() + ":teams"), openStates(0, Long.MAX_VALUE)).compose(all -> {
+            List<String> sorted = all.<List<String>>resultAt(0).stream().sorted().toList();
+            List<OpenState> open = all.resultAt(1);
             return store.hashes(sorted.stream().map(t -> store.keys().prefix() + ":teamstats:" + t + ":total").toList())
                     .map(hashes -> {
                         Map<String, Map<String, Double>> out = new java.util.TreeMap<>();
@@ -149,9 +155,30 @@ public final class StatsService {
                             }
                             out.put(sorted.get(i), byState);
                         }
+                        for (OpenState o : open) {
+                            out.computeIfAbsent(o.team(), t -> new java.util.LinkedHashMap<>())
+                                    .merge(o.state(), o.ms() / 1000.0, Double::sum);
+                        }
                         return out;
                     });
         });
+    }
+
+    /** An agent's time in its current state that falls within a range (not yet credited in Redis). */
+    private record OpenState(String agentId, String team, String state, long ms) {
+        /** As a bucket the counter sums read, under the blank channel. */
+        Map<String, String> bucket() {
+            return Map.of("all:" + state + "_ms", Long.toString(ms));
+        }
+    }
+
+    private Future<List<OpenState>> openStates(long fromMs, long toMs) {
+        long now = store.now();
+        return engine.agentSnapshot().map(agents -> agents.stream()
+                .filter(a -> a.stateSince() > 0 && STATES.contains(a.state()))
+                .map(a -> new OpenState(a.agent().id(), a.agent().team().isEmpty() ? "none" : a.agent().team(),
+                        a.state(), Math.max(0, Math.min(toMs, now) - Math.max(fromMs, a.stateSince()))))
+                .filter(o -> o.ms() > 0).toList());
     }
 
     public long now() {
@@ -246,28 +273,42 @@ public final class StatsService {
                 .put("handledPerAgentHour", QueueStatistics.finite(agentHours == 0 ? Double.NaN : handled / agentHours));
     }
 
-    /** Every team's state time over whole hours (team buckets are hourly), summed over teams. */
+    /** Every team's state time over whole hours (team buckets are hourly), plus the states agents are in now. */
     private Future<QueueStatistics> teamTotals(long fromMs, long toMs) {
-        return store.members(store.keys().prefix() + ":teams").compose(teams -> {
+        return Future.all(store.members(store.keys().prefix() + ":teams"), openStates(fromMs, toMs)).compose(all -> {
+            List<String> teams = all.resultAt(0);
+            List<OpenState> open = all.resultAt(1);
             List<String> keys = new ArrayList<>();
             for (String team : teams) {
                 for (long h = fromMs / HOUR; h <= (toMs - 1) / HOUR; h++) {
                     keys.add(store.keys().prefix() + ":teamstats:" + team + ":h:" + h);
                 }
             }
-            return store.hashes(keys).map(b -> QueueStatistics.sum(withBlankChannel(b), null));
+            return store.hashes(keys).map(b -> {
+                List<Map<String, String>> buckets = new ArrayList<>(withBlankChannel(b));
+                open.forEach(o -> buckets.add(o.bucket()));
+                return QueueStatistics.sum(buckets, null);
+            });
         });
     }
 
     private Future<JsonArray> agentTotals(long fromMs, long toMs) {
-        return store.members(store.keys().agents()).compose(ids -> {
-            List<String> sorted = ids.stream().sorted().toList();
+        return Future.all(store.members(store.keys().agents()), openStates(fromMs, toMs)).compose(all -> {
+            List<String> sorted = all.<List<String>>resultAt(0).stream().sorted().toList();
+            Map<String, OpenState> open = new java.util.HashMap<>();
+            all.<List<OpenState>>resultAt(1).forEach(o -> open.put(o.agentId(), o));
             List<Future<QueueStatistics>> totals = sorted.stream().map(id -> {
                 List<String> keys = new ArrayList<>();
                 for (long h = fromMs / HOUR; h <= (toMs - 1) / HOUR; h++) {
                     keys.add(store.keys().prefix() + ":agentstats:" + id + ":h:" + h);
                 }
-                return store.hashes(keys).map(b -> QueueStatistics.sum(withBlankChannel(b), null));
+                return store.hashes(keys).map(b -> {
+                    List<Map<String, String>> buckets = new ArrayList<>(withBlankChannel(b));
+                    if (open.containsKey(id)) {
+                        buckets.add(open.get(id).bucket());
+                    }
+                    return QueueStatistics.sum(buckets, null);
+                });
             }).toList();
             return Future.all(totals).map(c -> {
                 JsonArray out = new JsonArray();

@@ -108,6 +108,30 @@ class FloorKpiIT {
      * yesterday, two at 00:10 to today, though all five share the 18:00 UTC hour bucket; a node in UTC
      * counts all five in its today.
      */
+    /** The state an agent is in now counts before it ends: occupancy and agent cost do not wait for a change. */
+    @Test
+    void timeInTheCurrentStateCountsBeforeTheStateChanges(TestRedis redis, @TempDir Path temp) {
+        TestClock clock = new TestClock(T0);
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+                .start()) {
+            Api admin = node.api();
+            Agents.available(Agents.create(admin, "pat", new JsonObject().put("support", 5)), "pat");
+            clock.advance(java.time.Duration.ofMinutes(30)); // pat stays available: no state change credits it
+
+            JsonObject cost = admin.get("/api/v1/stats/today").expect(200).json().getJsonObject("floor")
+                    .getJsonObject("cost");
+            assertEquals(0.5, cost.getDouble("agentHours"), 1e-6, cost.encode());
+            assertEquals(15.0, cost.getDouble("agent"), 1e-6, "half an hour at 30 per hour");
+            JsonObject pat = admin.get("/api/v1/stats/cumulative?from=" + T0.minusSeconds(60).toEpochMilli() + "&to="
+                    + clock.millis()).expect(200).json().getJsonArray("agents").stream().map(JsonObject.class::cast)
+                    .filter(a -> "pat".equals(a.getString("agentId"))).findFirst().orElseThrow();
+            assertEquals(1800.0, pat.getJsonObject("stateSeconds").getDouble("available"), 1e-6, pat.encode());
+            io.switchboard.testing.Await.until("the team counter includes the open state", () -> admin.get("/metrics")
+                    .expect(200).body().lines().anyMatch(l -> l.startsWith(
+                            "switchboard_agent_state_seconds_total{state=\"available\",team=\"none\"} 1800")));
+        }
+    }
+
     @Test
     void todayStartsAtTheBusinessMidnight(TestRedis redis, @TempDir Path temp) {
         TestClock clock = new TestClock(Instant.parse("2026-03-10T18:20:00Z"));
