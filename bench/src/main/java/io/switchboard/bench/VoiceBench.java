@@ -45,6 +45,9 @@ public final class VoiceBench {
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         System.out.printf("machine: %d cores, JDK %s; %d calls per run%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.version(), calls);
+        // one pass not counted, as in the routing benchmark: the first calls pay for class loading and the JIT
+        double[] warm = run(calls);
+        System.out.printf("warm-up (not counted): ask-to-ring p50 %.2f ms p99 %.2f ms%n", warm[2], warm[3]);
         List<double[]> results = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             double[] r = run(calls);
