@@ -58,6 +58,13 @@ public final class Main {
                     return server;
                 })).onSuccess(server -> {
             System.out.println(server.readyLine());
+            if (simulated != null) {
+                // chats and emails too: their desktops log in over HTTP, so off the event loop
+                Thread.ofVirtual().name("demo-contacts").start(() -> {
+                    DemoFloor.startContacts(server.httpPort(), server.smtpPort());
+                    LOG.info("demo: simulated customers also chat (2 a minute) and email (1 a minute)");
+                });
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.stop().toCompletionStage().toCompletableFuture().join();
                 if (simulated != null) {

@@ -9,6 +9,7 @@ import io.switchboard.simulator.SimulatorConfig;
 import io.switchboard.simulator.pbx.Dialplan;
 import io.switchboard.simulator.pbx.PhoneBehavior;
 import io.switchboard.simulator.pbx.SoundLibrary;
+import io.switchboard.simulator.traffic.ContactTraffic;
 import io.switchboard.simulator.traffic.Distribution;
 import io.switchboard.simulator.traffic.TrafficProfile;
 import io.switchboard.simulator.traffic.WeightedChoice;
@@ -30,6 +31,9 @@ import java.util.Map;
 public final class DemoFloor {
     /** Callers per minute: about 8 erlangs against 10 agents, so lines form now and then. */
     private static final double CALLS_PER_MINUTE = 8;
+    /** Web chats and emails per minute from simulated customers, beside the calls. */
+    private static final double CHATS_PER_MINUTE = 2;
+    private static final double EMAILS_PER_MINUTE = 1;
     private static final String AMI_USER = "cti";
     private static final String AMI_SECRET = "ctisecret";
 
@@ -77,6 +81,26 @@ public final class DemoFloor {
                             Distribution.exponential(Duration.ofSeconds(40))), 42);
             return null;
         });
+    }
+
+    /**
+     * Web chats and emails from simulated customers (real {@code /chat} WebSockets and SMTP), answered by the
+     * floor's agents at their simulated desktops. Blocking (it logs the agents in): call it off the event loop.
+     */
+    public static AutoCloseable startContacts(int httpPort, int smtpPort) {
+        return startContacts(httpPort, smtpPort, agents().stream().map(Agent::id).toList(), CHATS_PER_MINUTE,
+                EMAILS_PER_MINUTE);
+    }
+
+    static AutoCloseable startContacts(int httpPort, int smtpPort, List<String> agentIds, double chatsPerMinute,
+                                       double emailsPerMinute) {
+        DemoDesk desk = DemoDesk.open(httpPort, agentIds, "1234");
+        ContactTraffic traffic = ContactTraffic.start("127.0.0.1", httpPort, smtpPort, chatsPerMinute, emailsPerMinute,
+                Duration.ofMinutes(3), 7);
+        return () -> {
+            traffic.close();
+            desk.close();
+        };
     }
 
     private static List<Agent> agents() {
