@@ -52,7 +52,10 @@ public final class CostMetrics implements RoutingObserver {
     public void agentTime(Map<String, Map<String, Double>> byTeam) {
         byTeam.forEach((team, byState) -> {
             double loggedIn = LOGGED_IN.stream().mapToDouble(s -> byState.getOrDefault(s, 0.0)).sum();
-            if (agentCost.put(team, loggedIn / 3600 * costs.agentHourlyCost()) == null) {
+            boolean first = !agentCost.containsKey(team);
+            // never lower than before: a counter that dips (clock skew between nodes) reads as a reset
+            agentCost.merge(team, loggedIn / 3600 * costs.agentHourlyCost(), Math::max);
+            if (first) {
                 FunctionCounter.builder("switchboard_agent_cost", agentCost, m -> m.getOrDefault(team, 0.0))
                         .description("Agent hours logged in (any state but offline) x costs.agentHourlyCost")
                         .tag("team", team).register(registry);

@@ -109,7 +109,12 @@ public final class FloorGauges {
     private void publishStateSeconds(Map<String, Map<String, Double>> byTeam) {
         byTeam.forEach((team, byState) -> byState.forEach((state, seconds) -> {
             String key = team + "|" + state;
-            if (stateSeconds.put(key, seconds) == null) {
+            // never lower than before: the open interval is measured on this node's clock and credited by the
+            // node that ends the state, so clock skew between nodes could dip it, and Prometheus takes any
+            // decrease of a counter for a reset
+            boolean first = !stateSeconds.containsKey(key);
+            stateSeconds.merge(key, seconds, Math::max);
+            if (first) {
                 FunctionCounter.builder("switchboard_agent_state_seconds", stateSeconds, m -> m.getOrDefault(key, 0.0))
                         .description("Time agents of a team spent in each state (occupancy, utilization)")
                         .baseUnit("seconds").tags("team", team, "state", state).register(registry);
