@@ -65,6 +65,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.DeploymentOptions;
 import io.switchboard.email.imap.ImapPoller;
 import io.vertx.ext.web.Router;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -235,15 +236,15 @@ public final class SwitchboardServer {
                 @Override
                 public void message(String channel, String message) {
                     // Lettuce's I/O thread: hand off at once
-                    if (bus.equals(channel)) {
+                    if (floor.equals(channel)) {
+                        // the events of one routing command, in order: agents' desktops and supervisor consoles
+                        context.runOnContext(x -> deliverRouting(new JsonArray(message), hub, supervisors));
+                    } else if (bus.equals(channel)) {
                         context.runOnContext(x -> hub.deliver(new JsonObject(message)));
                     } else if (slaEvents.equals(channel)) {
                         context.runOnContext(x -> supervisors.deliver(message));
                     } else if (chatEvents.equals(channel)) {
                         context.runOnContext(x -> chat.deliver(new JsonObject(message)));
-                    } else if (floor.equals(channel) && supervisors.sessionCount() > 0) {
-                        // every routing event: read only when a console on this node listens
-                        context.runOnContext(x -> supervisors.deliver(message));
                     }
                 }
             };
@@ -269,6 +270,17 @@ public final class SwitchboardServer {
                         return null;
                     });
         });
+    }
+
+    private static void deliverRouting(JsonArray events, AgentEventHub agents, SupervisorEventHub supervisors) {
+        boolean consoles = supervisors.sessionCount() > 0;
+        for (int i = 0; i < events.size(); i++) {
+            JsonObject event = events.getJsonObject(i);
+            agents.deliver(event);
+            if (consoles) {
+                supervisors.deliver(event);
+            }
+        }
     }
 
     /** The FastAGI IVR and the AMI links; an Asterisk that is down does not stop the boot (links retry). */

@@ -277,7 +277,11 @@ public final class RoutingBench {
             if (response.statusCode() >= 300) {
                 throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + buffer);
             }
-            return buffer.toJsonObject();
+            try {
+                return buffer.toJsonObject();
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(method + " " + path + " -> not a JSON object: " + buffer, e);
+            }
         }));
     }
 

@@ -11,12 +11,14 @@
 --
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
 --   agent:<id>                 hash: presence reason state stateSince idle rsv missed wrap cap:<c> load:<c> skill:<s> ...
+--                              free: the channels the agent is indexed as free in (pool:*:avail:<c>), e.g. "voice chat "
 --   agent:<id>:pools           set of pool ids the agent belongs to (computed by the server from the rules)
 --   agent:<id>:work            set of interactions the agent holds (assigned or wrapping)
 --   agents                     set of all agent ids
 --   pool:<id>                  hash: queue order skill
 --   pool:<id>:avail:<c>        zset of agents that can take one more <c> interaction now; lowest score = best
 --   pool:<id>:wait:<c>         zset of interactions waiting in that pool; lowest score = highest priority
+--   waiting:<c>                set of the pools whose <c> line is not empty (an agent's decision reads only those)
 --   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
 --   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
 --   int:<id>                   hash: the interaction
@@ -35,8 +37,10 @@
 --   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms
 --   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
 --   teamstats:<t>:total        per team since ever: <state>_ms (the Prometheus counters); teams: their names
---   bus                        pub/sub channel of agent-facing events, fanned out to every node
---   floor                      pub/sub channel of every event, for supervisor consoles on any node
+--   floor                      pub/sub channel: one message per run of this script, the JSON array of its events;
+--                              every node delivers those naming an agent to that agent's desktop and all of them
+--                              to supervisor consoles (one message per run, not per event: fewer publishes here,
+--                              fewer messages to decode on every node)
 --   events                     stream of every event (webhooks read it through a consumer group), capped
 
 local P = ARGV[1]
@@ -52,47 +56,81 @@ local function key(...) return P .. ':' .. table.concat({...}, ':') end
 -- interactions kept on a customer's timeline (customer:<id>:interactions); older ones drop off
 local CUSTOMER_TIMELINE = 200
 
+-- Events and history entries are collected while the command runs and written once at its end (publish):
+-- every redis.call from Lua has a fixed cost of its own, larger than that of most commands it runs.
 local events = {}
 local function emit(ev)
   ev.at = NOW
   events[#events + 1] = ev
-  local json = cjson.encode(ev)
-  if ev.agent then
-    redis.call('PUBLISH', P .. ':bus', json)
-  end
-  redis.call('PUBLISH', P .. ':floor', json)
-  if EVENTS_MAXLEN > 0 then
-    redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', json)
-  end
 end
 
+local histories, history_order = {}, {}
 local function history(iid, ev)
   ev.at = NOW
-  redis.call('RPUSH', key('int', iid, 'history'), cjson.encode(ev))
+  local entries = histories[iid]
+  if not entries then
+    entries = {}
+    histories[iid] = entries
+    history_order[#history_order + 1] = iid
+  end
+  entries[#entries + 1] = cjson.encode(ev)
+end
+
+-- Writes what the command collected; returns the events as one JSON array.
+local function publish()
+  for _, iid in ipairs(history_order) do
+    redis.call('RPUSH', key('int', iid, 'history'), unpack(histories[iid]))
+  end
+  if #events == 0 then return '[]' end
+  local json = cjson.encode(events)
+  redis.call('PUBLISH', P .. ':floor', json)
+  if EVENTS_MAXLEN > 0 then
+    for _, ev in ipairs(events) do
+      redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', cjson.encode(ev))
+    end
+  end
+  return json
 end
 
 local function num(v) return tonumber(v) or 0 end
 local function str(v) if v == nil or v == cjson.null then return '' end return v end
 local function blank(v) return v == nil or v == false or v == '' end
 
+-- What refresh and a decision need of an agent, in one read.
+local AGENT_FIELDS = {'presence', 'rsv', 'wrap', 'idle', 'state', 'stateSince', 'team', 'reason', 'free', 'endpoint',
+                      'load:voice', 'cap:voice', 'load:chat', 'cap:chat', 'load:email', 'cap:email'}
+local function agent_now(akey)
+  local v = redis.call('HMGET', akey, unpack(AGENT_FIELDS))
+  local a = {}
+  for i, name in ipairs(AGENT_FIELDS) do a[name] = v[i] end
+  return a
+end
+
+local function can_take(a, c)
+  return a.presence == 'available' and blank(a.rsv) and num(a['load:' .. c]) < num(a['cap:' .. c])
+end
+
 -- Agent state, derived so it can never disagree with the counters:
 -- an open offer wins, then live work, then wrap-up, then what the agent chose (available/away/offline).
-local function derive_state(akey)
-  local f = redis.call('HMGET', akey, 'presence', 'rsv', 'load:voice', 'load:chat', 'load:email', 'wrap')
-  if not blank(f[2]) then return 'reserved' end
-  local wrap = num(f[6])
-  if num(f[3]) + num(f[4]) + num(f[5]) - wrap > 0 then return 'busy' end
+local function derive_state(a)
+  if not blank(a.rsv) then return 'reserved' end
+  local wrap = num(a.wrap)
+  if num(a['load:voice']) + num(a['load:chat']) + num(a['load:email']) - wrap > 0 then return 'busy' end
   if wrap > 0 then return 'wrap_up' end
-  return f[1] or 'offline'
+  return a.presence or 'offline'
 end
 
 -- Counters that every node reads the same: per queue and channel, in minute and hour buckets.
 local MINUTE, HOUR = math.floor(NOW / 60000), math.floor(NOW / 3600000)
+-- A bucket gets its time to live when it is created: a counter answering exactly its increment is new, so the
+-- hash may be; any later writer finds its fields and skips the EXPIRE. Returns whether a counter was new.
 local function bump(hash_key, ttl, prefix, counters)
+  local fresh = false
   for field, n in pairs(counters) do
-    if n ~= 0 then redis.call('HINCRBY', hash_key, prefix .. field, n) end
+    if n ~= 0 and redis.call('HINCRBY', hash_key, prefix .. field, n) == n then fresh = true end
   end
-  if ttl > 0 then redis.call('EXPIRE', hash_key, ttl) end
+  if fresh and ttl > 0 then redis.call('EXPIRE', hash_key, ttl) end
+  return fresh
 end
 
 local function stat(queue, channel, counters)
@@ -129,16 +167,15 @@ local function meta(pool)
 end
 
 -- Lower score = offered first. Ties fall back to longest idle.
-local function pool_score(pool, akey)
+local function pool_score(pool, akey, a)
   local m = meta(pool)
-  local idle = num(redis.call('HGET', akey, 'idle'))
+  local idle = num(a.idle)
   if m.order == 'highest_proficiency' and m.skill then
     return -num(redis.call('HGET', akey, 'skill:' .. m.skill)) * 1e13 + idle
   elseif m.order == 'least_occupied' then
     local load, cap = 0, 0
     for _, c in ipairs(CAPACITY_CHANNELS) do
-      local f = redis.call('HMGET', akey, 'load:' .. c, 'cap:' .. c)
-      load = load + num(f[1]); cap = cap + num(f[2])
+      load = load + num(a['load:' .. c]); cap = cap + num(a['cap:' .. c])
     end
     local occupancy = 1
     if cap > 0 then occupancy = load / cap end
@@ -148,84 +185,108 @@ local function pool_score(pool, akey)
 end
 
 -- Puts the agent into (or takes it out of) the availability index of every pool and channel,
--- and publishes its state when that changed.
+-- and publishes its state when that changed. Only the channels the agent is or was free in are
+-- touched (`free` remembers the latter; an agent written before it existed counts as free in all).
 local function refresh(aid)
   local akey = key('agent', aid)
-  local f = redis.call('HMGET', akey, 'presence', 'rsv')
-  local open = f[1] == 'available' and blank(f[2])
-  local pools = redis.call('SMEMBERS', akey .. ':pools')
+  local a = agent_now(akey)
+  local was = a.free or 'voice chat email '
+  local free, pools = '', nil
   for _, c in ipairs(CAPACITY_CHANNELS) do
-    local lc = redis.call('HMGET', akey, 'load:' .. c, 'cap:' .. c)
-    local free = open and num(lc[1]) < num(lc[2])
-    for _, pool in ipairs(pools) do
-      local z = key('pool', pool, 'avail', c)
-      if free then redis.call('ZADD', z, pool_score(pool, akey), aid) else redis.call('ZREM', z, aid) end
+    local can = can_take(a, c)
+    if can or string.find(was, c, 1, true) then
+      pools = pools or redis.call('SMEMBERS', akey .. ':pools')
+      for _, pool in ipairs(pools) do
+        local z = key('pool', pool, 'avail', c)
+        if can then redis.call('ZADD', z, pool_score(pool, akey, a), aid) else redis.call('ZREM', z, aid) end
+      end
     end
+    if can then free = free .. c .. ' ' end
   end
-  local state = derive_state(akey)
-  local old = redis.call('HGET', akey, 'state')
+  local state, old = derive_state(a), a.state
   if state ~= old then
     if old then
-      local h = redis.call('HMGET', akey, 'stateSince', 'team')
-      local spent = {[old .. '_ms'] = NOW - num(h[1])}
+      local spent = {[old .. '_ms'] = NOW - num(a.stateSince)}
       agent_stat(aid, spent)
-      local team = (h[2] and h[2] ~= '') and h[2] or 'none'
+      local team = blank(a.team) and 'none' or a.team
       bump(key('teamstats', team, 'h', HOUR), 34560000, '', spent)
-      bump(key('teamstats', team, 'total'), 0, '', spent)
-      redis.call('SADD', key('teams'), team)
+      if bump(key('teamstats', team, 'total'), 0, '', spent) then redis.call('SADD', key('teams'), team) end
     end
-    redis.call('HSET', akey, 'state', state, 'stateSince', NOW)
-    emit({type = 'state_changed', agent = aid, state = state, previous = old or '',
-          reason = redis.call('HGET', akey, 'reason') or ''})
+    redis.call('HSET', akey, 'state', state, 'stateSince', NOW, 'free', free)
+    emit({type = 'state_changed', agent = aid, state = state, previous = old or '', reason = a.reason or ''})
+  elseif free ~= was then
+    redis.call('HSET', akey, 'free', free)
   end
+  return a
 end
 
 local function unplace(iid, f)
-  redis.call('ZREM', key('pool', f.pool, 'wait', f.cch), iid)
+  local line = key('pool', f.pool, 'wait', f.cch)
+  if redis.call('ZREM', line, iid) == 1 and redis.call('ZCARD', line) == 0 then
+    redis.call('SREM', key('waiting', f.cch), f.pool)
+  end
   redis.call('ZREM', key('queue', f.queue, 'prio'), iid)
   redis.call('ZREM', key('queue', f.queue, 'since'), iid)
+  f.placed = false
 end
 
 local function place(iid, f)
   redis.call('ZADD', key('pool', f.pool, 'wait', f.cch), f.score, iid)
+  redis.call('SADD', key('waiting', f.cch), f.pool)
   redis.call('ZADD', key('queue', f.queue, 'prio'), f.score, iid)
   redis.call('ZADD', key('queue', f.queue, 'since'), f.queued, iid)
+  f.placed = true
 end
 
+-- placed: the interaction is in its lines (pool, queue), which a queued one is except while enqueue first
+-- tries a free agent
 local function fields(iid)
   local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent',
-                      'rsv', 'channel', 'entered', 'answered', 'ended')
+                      'rsv', 'channel', 'entered', 'answered', 'ended', 'steptimer', 'slaState', 'priority')
   if not v[1] then return nil end
   return {status = v[1], pool = v[2], cch = v[3], queue = v[4], score = tonumber(v[5]), queued = v[6],
           step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10], entered = num(v[11]),
-          answered = num(v[12]), ended = num(v[13])}
+          answered = num(v[12]), ended = num(v[13]), steptimer = v[14], slaState = v[15] or nil,
+          priority = num(v[16]), placed = v[1] == 'queued'}
+end
+
+-- The hash fields of a status change (to write with others in one HSET), and its history entry.
+local function status_fields(iid, status, reason)
+  history(iid, {type = 'status', status = status, reason = reason or ''})
+  return {'status', status, 'reason', reason or '', 'updated', NOW}
 end
 
 local function set_status(iid, status, reason)
-  redis.call('HSET', key('int', iid), 'status', status, 'reason', reason or '', 'updated', NOW)
-  history(iid, {type = 'status', status = status, reason = reason or ''})
+  redis.call('HSET', key('int', iid), unpack(status_fields(iid, status, reason)))
+end
+
+local function append(list, more)
+  for _, v in ipairs(more) do list[#list + 1] = v end
+  return list
 end
 
 -- Moves the interaction onto step n of its route plan: pool, queue, priority and the step's timer.
 -- Priority = base (customer value + requested) + step priority + aging. Aging is linear in waiting
 -- time at the same rate for everyone, so ordering by (AGING * queuedAt - priority) never needs
 -- rescoring: an old standard contact overtakes a new gold one after (gap in points / AGING) seconds.
+local function step_fields(iid, n, plan_json, base, queued)
+  local plan = cjson.decode(plan_json)
+  local step = plan[n + 1]
+  local priority = num(base) + num(step.priority)
+  local score = AGING * (num(queued) / 1000) - priority
+  history(iid, {type = 'step', step = n, queue = step.queue, pool = step.pool, priority = priority})
+  local timer = ''
+  if step.timeout and step.timeout > 0 and n + 1 < #plan then
+    timer = 'step|' .. iid .. '|' .. n
+    redis.call('ZADD', key('timers'), NOW + step.timeout * 1000, timer)
+  end
+  return {'step', n, 'pool', step.pool, 'queue', step.queue, 'priority', priority, 'score', score, 'steptimer', timer}
+end
+
 local function enter_step(iid, n)
   local ikey = key('int', iid)
   local h = redis.call('HMGET', ikey, 'plan', 'base', 'queued')
-  local plan = cjson.decode(h[1])
-  local step = plan[n + 1]
-  local priority = num(h[2]) + num(step.priority)
-  local score = AGING * (num(h[3]) / 1000) - priority
-  redis.call('HSET', ikey, 'step', n, 'pool', step.pool, 'queue', step.queue, 'priority', priority, 'score', score)
-  history(iid, {type = 'step', step = n, queue = step.queue, pool = step.pool, priority = priority})
-  if step.timeout and step.timeout > 0 and n + 1 < #plan then
-    local member = 'step|' .. iid .. '|' .. n
-    redis.call('ZADD', key('timers'), NOW + step.timeout * 1000, member)
-    redis.call('HSET', ikey, 'steptimer', member)
-  else
-    redis.call('HSET', ikey, 'steptimer', '')
-  end
+  redis.call('HSET', ikey, unpack(step_fields(iid, n, h[1], h[2], h[3])))
 end
 
 local function clear_step_timer(iid)
@@ -236,12 +297,11 @@ local function clear_step_timer(iid)
   end
 end
 
-local function reserve(iid, aid)
-  local f = fields(iid)
+local function reserve(iid, aid, f)
   local ikey = key('int', iid)
   local n = redis.call('HINCRBY', ikey, 'offers', 1)
   local rid = iid .. '.' .. n
-  unplace(iid, f)
+  if f.placed then unplace(iid, f) end
   redis.call('HSET', ikey, 'status', 'reserved', 'rsv', rid, 'agent', aid, 'offered', NOW, 'updated', NOW)
   redis.call('HSET', key('rsv', rid), 'interaction', iid, 'agent', aid, 'created', NOW,
              'expires', NOW + RSV_TIMEOUT, 'status', 'pending', 'channel', f.channel, 'queue', f.queue)
@@ -250,14 +310,16 @@ local function reserve(iid, aid)
   redis.call('HSET', akey, 'rsv', rid)
   redis.call('HINCRBY', akey, 'load:' .. f.cch, 1)
   history(iid, {type = 'status', status = 'reserved', agent = aid, reservation = rid})
-  local attrs = redis.call('HMGET', ikey, 'customerId', 'attributes', 'priority', 'tier')
+  local attrs = redis.call('HMGET', ikey, 'customerId', 'attributes', 'tier')
   -- the offer carries what the agent's desktop shows before accepting (screen pop)
-  emit({type = 'offer', agent = aid, reservation = rid, interaction = iid, channel = f.channel,
-        queue = f.queue, customerId = attrs[1] or '', customerTier = attrs[4] or '',
-        endpoint = redis.call('HGET', key('agent', aid), 'endpoint') or '',
-        attributes = cjson.decode(attrs[2] or '{}'), waitedMs = NOW - num(f.queued),
-        priority = num(attrs[3]), timeoutMs = RSV_TIMEOUT, expiresAt = NOW + RSV_TIMEOUT})
-  refresh(aid)
+  local offer = {type = 'offer', agent = aid, reservation = rid, interaction = iid, channel = f.channel,
+                 queue = f.queue, customerId = attrs[1] or '', customerTier = attrs[3] or '',
+                 attributes = cjson.decode(attrs[2] or '{}'), waitedMs = NOW - num(f.queued),
+                 priority = f.priority, timeoutMs = RSV_TIMEOUT, expiresAt = NOW + RSV_TIMEOUT}
+  emit(offer)
+  -- the endpoint comes from the agent read that refresh does anyway (events are encoded at the end)
+  offer.endpoint = refresh(aid).endpoint or ''
+  f.status = 'reserved'
   return rid
 end
 
@@ -267,27 +329,25 @@ end
 
 -- Offers a newly queued interaction to the best free agent of its pool. Only the head few agents
 -- are looked at (those that did not already refuse it), so the cost is logarithmic in pool size.
-local function offer_interaction(iid)
-  local f = fields(iid)
+-- f: the interaction's fields when the caller has them fresh
+local function offer_interaction(iid, f)
+  f = f or fields(iid)
   if not f or f.status ~= 'queued' then return nil end
   for _, aid in ipairs(redis.call('ZRANGE', key('pool', f.pool, 'avail', f.cch), 0, 9)) do
-    if not rejected_by(iid, aid) then return reserve(iid, aid) end
+    if not rejected_by(iid, aid) then return reserve(iid, aid, f) end
   end
   return nil
 end
 
 -- Finds the highest-priority interaction an agent can take now: the head of the waiting line of each
--- of its pools, for each channel with free capacity.
+-- of its pools that has one (waiting:<c>), for each channel with free capacity.
 local function best_for_agent(aid)
   local akey = key('agent', aid)
-  local f = redis.call('HMGET', akey, 'presence', 'rsv')
-  if f[1] ~= 'available' or not blank(f[2]) then return nil end
-  local pools = redis.call('SMEMBERS', akey .. ':pools')
+  local a = agent_now(akey)
   local best, best_score = nil, nil
   for _, c in ipairs(CAPACITY_CHANNELS) do
-    local lc = redis.call('HMGET', akey, 'load:' .. c, 'cap:' .. c)
-    if num(lc[1]) < num(lc[2]) then
-      for _, pool in ipairs(pools) do
+    if can_take(a, c) then
+      for _, pool in ipairs(redis.call('SINTER', akey .. ':pools', key('waiting', c))) do
         local head = redis.call('ZRANGE', key('pool', pool, 'wait', c), 0, 9, 'WITHSCORES')
         for i = 1, #head, 2 do
           if not rejected_by(head[i], aid) then
@@ -304,7 +364,7 @@ end
 
 local function offer_agent(aid)
   local iid = best_for_agent(aid)
-  if iid then return reserve(iid, aid) end
+  if iid then return reserve(iid, aid, fields(iid)) end
   return nil
 end
 
@@ -348,7 +408,7 @@ local function close_reservation(rid, outcome, missed, requeue)
     f.status = 'queued'
     place(iid, f)
     emit({type = 'requeued', interaction = iid, queue = f.queue, reason = outcome})
-    offer_interaction(iid)
+    offer_interaction(iid, f)
   end
   offer_agent(aid)
   return true
@@ -373,27 +433,24 @@ local function escalate(iid, n)
   emit({type = 'escalated', interaction = iid, step = n + 1, queue = g.queue})
   if g.status == 'queued' then
     place(iid, g)
-    offer_interaction(iid)
+    offer_interaction(iid, g)
   end
 end
 
-local function complete(iid, disposition, notes, amount_cents)
-  local f = fields(iid)
+local function complete(iid, f, disposition, notes, amount_cents)
   if f.status ~= 'assigned' and f.status ~= 'wrapping' then return 'conflict' end
-  local ikey = key('int', iid)
-  redis.call('HSET', ikey, 'disposition', disposition or '', 'notes', notes or '')
+  local h = {'disposition', disposition or '', 'notes', notes or '', 'completed', NOW}
   local talk, wrap = 0, 0
   if f.status == 'assigned' then
     talk = NOW - f.answered
-    redis.call('HSET', ikey, 'ended', NOW)
+    append(h, {'ended', NOW})
   else
     wrap = NOW - f.ended
+    redis.call('ZREM', key('timers'), 'wrap|' .. iid)
   end
   amount_cents = amount_cents or 0
-  if amount_cents > 0 then redis.call('HSET', ikey, 'amountCents', amount_cents) end
-  redis.call('HSET', ikey, 'completed', NOW)
-  redis.call('ZREM', key('timers'), 'wrap|' .. iid)
-  set_status(iid, 'completed', disposition)
+  if amount_cents > 0 then append(h, {'amountCents', amount_cents}) end
+  redis.call('HSET', key('int', iid), unpack(append(h, status_fields(iid, 'completed', disposition))))
   stat(f.queue, f.channel, {completed = 1, talk_ms = talk, wrap_ms = wrap, revenue_cents = amount_cents})
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
@@ -413,24 +470,26 @@ commands.enqueue = function()
   local ikey = key('int', iid)
   if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
   local h = cjson.decode(A[9])
-  for k, v in pairs(h) do redis.call('HSET', ikey, k, str(v)) end
+  local all = {}
+  for k, v in pairs(h) do append(all, {k, str(v)}) end
   -- queued may come earlier than now (a callback asked for in the IVR keeps the time the call came in)
-  redis.call('HSET', ikey, 'created', NOW, 'queued', blank(h.queued) and NOW or h.queued, 'entered', NOW,
-             'offers', 0, 'updated', NOW)
+  local queued = blank(h.queued) and NOW or h.queued
+  append(all, {'created', NOW, 'queued', queued, 'entered', NOW, 'offers', 0})
+  append(all, status_fields(iid, 'queued', 'created'))
+  redis.call('HSET', ikey, unpack(append(all, step_fields(iid, 0, h.plan, h.base, queued))))
   if not blank(h.customerId) then
     -- the customer's timeline (360 view), newest first, capped so a frequent caller's list stays small
     local timeline = key('customer', h.customerId, 'interactions')
     redis.call('LPUSH', timeline, iid)
     redis.call('LTRIM', timeline, 0, CUSTOMER_TIMELINE - 1)
   end
-  set_status(iid, 'queued', 'created')
-  enter_step(iid, 0)
   local f = fields(iid)
-  place(iid, f)
   stat(f.queue, f.channel, {offered = 1, arrived = 1})
   emit({type = 'queued', interaction = iid, queue = f.queue, channel = f.channel})
-  offer_interaction(iid)
-  return {queue = f.queue, priority = num(redis.call('HGET', ikey, 'priority')), status = redis.call('HGET', ikey, 'status')}
+  -- a free agent takes it at once, before it joins any line (its lines would be empty then anyway)
+  f.placed = false
+  if not offer_interaction(iid, f) then place(iid, f) end
+  return {queue = f.queue, priority = f.priority, status = f.status}
 end
 
 -- accept rid aid
@@ -443,20 +502,20 @@ commands.accept = function()
   local iid = r[1]
   redis.call('HSET', key('rsv', rid), 'status', 'accepted', 'closed', NOW)
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
-  clear_step_timer(iid)
-  redis.call('HSET', key('int', iid), 'answered', NOW, 'rsv', '')
-  set_status(iid, 'assigned', 'accepted')
+  local f = fields(iid)
+  if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
+  redis.call('HSET', key('int', iid), 'answered', NOW, 'rsv', '', 'steptimer', '',
+             unpack(status_fields(iid, 'assigned', 'accepted')))
   redis.call('DEL', key('int', iid, 'rejected'))
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', '', 'missed', 0)
   redis.call('SADD', akey .. ':work', iid)
-  local f = fields(iid)
   local waited = NOW - f.entered
   stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
   agent_stat(aid, {handled = 1})
   -- slaState tells the SLA observer there is a timer to end (absent = none, no extra round trip)
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-        channel = f.channel, waitedMs = waited, slaState = redis.call('HGET', key('int', iid), 'slaState') or nil})
+        channel = f.channel, waitedMs = waited, slaState = f.slaState})
   refresh(aid)
   offer_agent(aid)
   return {interaction = iid}
@@ -488,7 +547,7 @@ commands.wrapup = function()
   if not_actor(f, A[10]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'ended', NOW)
-  if wrap_ms <= 0 then complete(iid, '', '', 0) return {status = 'completed'} end
+  if wrap_ms <= 0 then complete(iid, f, '', '', 0) return {status = 'completed'} end
   set_status(iid, 'wrapping', 'ended')
   stat(f.queue, f.channel, {talk_ms = NOW - f.answered})
   agent_stat(f.agent, {talk_ms = NOW - f.answered})
@@ -506,7 +565,7 @@ commands.complete = function()
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[11]) then return nil, 'forbidden' end
-  local err = complete(iid, A[9], A[10], tonumber(A[12]) or 0)
+  local err = complete(iid, f, A[9], A[10], tonumber(A[12]) or 0)
   if err then return nil, err end
   return {status = 'completed'}
 end
@@ -651,11 +710,19 @@ end
 
 -- rules poolsJson queuesJson : [{id, queue, order, skill}], [{name, sl, short}] of the loaded rules
 commands.rules = function()
-  for _, p in ipairs(cjson.decode(A[8])) do
+  local pools = cjson.decode(A[8])
+  for _, p in ipairs(pools) do
     redis.call('HSET', key('pool', p.id), 'queue', p.queue, 'order', str(p.order), 'skill', str(p.skill))
   end
   for _, q in ipairs(cjson.decode(A[9])) do
     redis.call('HSET', key('queue', q.name, 'meta'), 'sl', q.sl, 'short', q.short)
+  end
+  -- which lines are not empty (waiting:<c>), rebuilt from the lines themselves: also fills it for lines
+  -- written before the index existed
+  for _, c in ipairs(CAPACITY_CHANNELS) do
+    for _, p in ipairs(pools) do
+      if redis.call('ZCARD', key('pool', p.id, 'wait', c)) > 0 then redis.call('SADD', key('waiting', c), p.id) end
+    end
   end
   return {}
 end
@@ -714,7 +781,7 @@ commands.sweep = function()
       escalate(id, tonumber(n))
     elseif kind == 'wrap' then
       local f = fields(id)
-      if f and f.status == 'wrapping' then complete(id, 'wrap_up_timeout', '', 0) end
+      if f and f.status == 'wrapping' then complete(id, f, 'wrap_up_timeout', '', 0) end
     elseif kind == 'awrap' then
       -- an agent's wrap-up after a transfer ends (id = agent~interaction, n = capacity channel)
       local aid, iid = string.match(id, '^([^~]+)~(.+)$')
@@ -728,4 +795,5 @@ end
 local handler = commands[CMD]
 if not handler then return cjson.encode({error = 'unknown_command'}) end
 local result, err = handler()
-return cjson.encode({result = result or {}, error = err, events = events})
+local events_json = publish()
+return '{"result":' .. cjson.encode(result or {}) .. ',"error":' .. cjson.encode(err) .. ',"events":' .. events_json .. '}'
