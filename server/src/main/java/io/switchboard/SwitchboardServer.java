@@ -62,6 +62,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.DeploymentOptions;
 import io.switchboard.email.imap.ImapPoller;
 import io.vertx.ext.web.Router;
@@ -156,8 +157,9 @@ public final class SwitchboardServer {
             if (config.redis().embedded()) {
                 embeddedRedis = EmbeddedRedis.start(config.redis().embeddedDataDir());
             }
+            // Lettuce on Vert.x's own event loops: no thread hop between a command and its caller
             redis = RedisConnection.connect(config.redis().embedded() ? embeddedRedis.uri() : config.redis().url(),
-                    registry);
+                    ((VertxInternal) vertx).nettyEventLoopGroup(), registry);
             return null;
         }).compose(connected -> {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());

@@ -6,73 +6,82 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
- * One Lettuce connection for commands and one for pub/sub, to a standalone Redis, a Sentinel-managed
- * one ({@code redis-sentinel://}) or a Cluster (several comma-separated {@code redis://} URIs, or
- * {@code redis-cluster://host:port,...}). Lettuce reconnects by itself; its connections are
- * thread-safe and shared by every verticle.
+ * Lettuce connections to a standalone Redis, a Sentinel-managed one ({@code redis-sentinel://}) or a
+ * Cluster (several comma-separated {@code redis://} URIs, or {@code redis-cluster://host:port,...}), plus
+ * one connection for pub/sub. Lettuce reconnects by itself; its connections are thread-safe.
+ *
+ * <p>Given Vert.x's event loops, it opens one command connection <em>on each loop</em> and hands every
+ * command to the connection of the loop that issues it ({@link LoopLocalCommands}): the write, Redis's
+ * reply and the continuation then all run on the caller's own thread. With a separate Lettuce I/O thread
+ * a fifth of the server's CPU went into waking threads up to pass commands and replies back and forth.
  */
 public final class RedisConnection implements AutoCloseable {
-    private final AutoCloseable client;
+    private final List<AutoCloseable> closeables;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
-    private final AutoCloseable commandConnection;
     private final String uri;
 
-    private RedisConnection(String uri, AutoCloseable client, AutoCloseable commandConnection,
-                            RedisClusterAsyncCommands<String, String> commands,
+    private RedisConnection(String uri, List<AutoCloseable> closeables, RedisClusterAsyncCommands<String, String> commands,
                             StatefulRedisPubSubConnection<String, String> pubSub) {
         this.uri = uri;
-        this.client = client;
-        this.commandConnection = commandConnection;
+        this.closeables = closeables;
         this.commands = commands;
         this.pubSub = pubSub;
     }
 
+    /** Connections on Lettuce's own I/O threads (tools and tests outside a server). */
     public static RedisConnection connect(String uri) {
-        return connect(uri, ClientResources.create());
+        ClientResources resources = ClientResources.create();
+        Client client = Client.open(uri, resources);
+        return new RedisConnection(uri, List.of(client.commandConnection, client.shutdown, resources::shutdown),
+                client.commands, client.pubSub());
     }
 
     /**
-     * With Redis command latency in {@code registry}: Lettuce's own recorder, per command type (a bounded
-     * label), as count, sum and max only (no buckets: a histogram per command would multiply the series).
+     * One command connection per event loop of {@code loops} (Vert.x's), and one for pub/sub; with Redis
+     * command latency in {@code registry}: Lettuce's own recorder, per command type (a bounded label), as
+     * count, sum and max only (no buckets: a histogram per command would multiply the series).
      */
-    public static RedisConnection connect(String uri, MeterRegistry registry) {
+    public static RedisConnection connect(String uri, EventLoopGroup loops, MeterRegistry registry) {
         MicrometerOptions options = MicrometerOptions.builder().histogram(false).targetPercentiles(new double[0])
                 .build();
-        return connect(uri, ClientResources.builder()
-                .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, options)).build());
-    }
-
-    private static RedisConnection connect(String uri, ClientResources resources) {
-        List<String> nodes = clusterNodes(uri);
-        AutoCloseable shutdown;
-        if (nodes.size() > 1 || uri.startsWith("redis-cluster://")) {
-            RedisClusterClient client = RedisClusterClient.create(resources, nodes.stream().map(RedisURI::create).toList());
-            StatefulRedisClusterConnection<String, String> connection = client.connect();
-            shutdown = () -> {
-                client.shutdown();
-                resources.shutdown();
-            };
-            return new RedisConnection(uri, shutdown, connection, connection.async(), client.connectPubSub());
+        ClientResources shared = ClientResources.builder()
+                .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, options)).build();
+        List<AutoCloseable> closeables = new ArrayList<>();
+        List<EventLoop> owners = new ArrayList<>();
+        List<RedisClusterAsyncCommands<String, String>> perLoop = new ArrayList<>();
+        Client first = null;
+        for (EventExecutor executor : loops) {
+            EventLoop loop = (EventLoop) executor;
+            Client client = Client.open(uri, shared.mutate().eventLoopGroupProvider(new OnEventLoop(loop)).build());
+            closeables.addFirst(client.shutdown);
+            closeables.addFirst(client.commandConnection);
+            owners.add(loop);
+            perLoop.add(client.commands);
+            first = first == null ? client : first;
         }
-        RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
-        StatefulRedisConnection<String, String> connection = client.connect();
-        shutdown = () -> {
-            client.shutdown();
-            resources.shutdown();
-        };
-        return new RedisConnection(uri, shutdown, connection, connection.async(), client.connectPubSub());
+        if (first == null) {
+            throw new IllegalArgumentException("no event loops to connect Redis on");
+        }
+        StatefulRedisPubSubConnection<String, String> pubSub = first.pubSub();
+        closeables.add(shared::shutdown);
+        return new RedisConnection(uri, closeables, LoopLocalCommands.create(owners, perLoop), pubSub);
     }
 
     private static List<String> clusterNodes(String uri) {
@@ -92,7 +101,7 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Subscribes to channels; the listener gets every channel's messages, on Lettuce's I/O thread, and
+     * Subscribes to channels; the listener gets every channel's messages, on a Redis I/O thread, and
      * must hand work off at once.
      */
     public CompletionStage<Void> subscribe(RedisPubSubListener<String, String> listener, String... channels) {
@@ -103,7 +112,30 @@ public final class RedisConnection implements AutoCloseable {
     @Override
     public void close() throws Exception {
         pubSub.close();
-        commandConnection.close();
-        client.close();
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    /** A Lettuce client of the right kind for the URI, with its command connection. */
+    private record Client(AutoCloseable shutdown, AutoCloseable commandConnection,
+                          RedisClusterAsyncCommands<String, String> commands,
+                          Supplier<StatefulRedisPubSubConnection<String, String>> pubSubs) {
+        static Client open(String uri, ClientResources resources) {
+            List<String> nodes = clusterNodes(uri);
+            if (nodes.size() > 1 || uri.startsWith("redis-cluster://")) {
+                RedisClusterClient client = RedisClusterClient.create(resources,
+                        nodes.stream().map(RedisURI::create).toList());
+                StatefulRedisClusterConnection<String, String> connection = client.connect();
+                return new Client(client::shutdown, connection, connection.async(), client::connectPubSub);
+            }
+            RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+            StatefulRedisConnection<String, String> connection = client.connect();
+            return new Client(client::shutdown, connection, connection.async(), client::connectPubSub);
+        }
+
+        StatefulRedisPubSubConnection<String, String> pubSub() {
+            return pubSubs.get();
+        }
     }
 }

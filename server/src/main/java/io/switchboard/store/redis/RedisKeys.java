@@ -91,6 +91,25 @@ public record RedisKeys(String prefix) {
         return prefix + ":sla:slots";
     }
 
+    /**
+     * The hash that holds timer {@code id}'s payload: one of 16,384 buckets, by the same hash as
+     * sla.lua's {@code bucket} (h = h * 31 + byte, mod 16384, over the id's UTF-8 bytes).
+     */
+    public String slaIndex(String id) {
+        int h = 0;
+        for (byte b : id.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h * 31 + (b & 0xff)) % SLA_BUCKETS;
+        }
+        return prefix + ":sla:idx:" + h;
+    }
+
+    private static final int SLA_BUCKETS = 16384;
+
+    /** Hash: policy version (name@version) to its escalation ladder; a version's ladder never changes. */
+    public String slaPolicies() {
+        return prefix + ":sla:policies";
+    }
+
     public String slaArmed() {
         return prefix + ":sla:armed";
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SLA timers in Redis through {@code sla.lua}: one compare-and-set for every change of a timer (arm,
@@ -28,6 +29,8 @@ public final class SlaTimerStore {
     private final String lateAfterMillis;
     private final String breachesKept;
     private final String eventsMaxLen;
+    /** Policy version to its ladder: immutable once in Redis, so every node may keep what it read. */
+    private final Map<String, String> ladders = new ConcurrentHashMap<>();
 
     /** A timer as stored: its payload and its policy version's ladder. */
     public record Stored(String payload, String ladder) {
@@ -68,20 +71,43 @@ public final class SlaTimerStore {
                 .map(reply -> reply.getString("error") == null);
     }
 
-    /** The stored timers of these ids (absent ones are left out). */
+    /**
+     * The stored timers of these ids (absent ones are left out). Plain reads, no script: a payload is one
+     * field of its bucket, and a policy version's ladder never changes once written, so it is kept here.
+     */
     public Future<Map<String, Stored>> get(List<String> ids) {
-        return run("get", ids.toArray(String[]::new)).map(reply -> {
-            JsonObject result = object(reply.getValue("result"));
-            JsonObject timers = object(result.getValue("timers"));
-            JsonObject ladders = object(result.getValue("ladders"));
-            Map<String, Stored> out = new LinkedHashMap<>();
-            for (String id : timers.fieldNames()) {
-                String payload = timers.getString(id);
-                String ref = payload.split("\\|", 3)[1];
-                out.put(id, new Stored(payload, ladders.getString(ref, "")));
+        List<Future<String>> reads = ids.stream()
+                .map(id -> RedisFutures.onContext(vertx, () -> redis.hget(keys.slaIndex(id), id))).toList();
+        return Future.all(reads).compose(all -> {
+            Map<String, String> payloads = new LinkedHashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (reads.get(i).result() != null) {
+                    payloads.put(ids.get(i), reads.get(i).result());
+                }
             }
-            return out;
+            return ladders(payloads.values().stream().map(SlaTimerStore::ref).distinct().toList()).map(ladders -> {
+                Map<String, Stored> out = new LinkedHashMap<>();
+                payloads.forEach((id, payload) -> out.put(id, new Stored(payload, ladders.getOrDefault(ref(payload), ""))));
+                return out;
+            });
         });
+    }
+
+    private Future<Map<String, String>> ladders(List<String> refs) {
+        List<String> missing = refs.stream().filter(ref -> !ladders.containsKey(ref)).toList();
+        if (missing.isEmpty()) {
+            return Future.succeededFuture(ladders);
+        }
+        return RedisFutures.onContext(vertx, () -> redis.hmget(keys.slaPolicies(), missing.toArray(String[]::new)))
+                .map(values -> {
+                    values.stream().filter(v -> v.hasValue()).forEach(v -> ladders.put(v.getKey(), v.getValue()));
+                    return ladders;
+                });
+    }
+
+    /** The policy version a payload refers to ({@code state|ref|...}). */
+    private static String ref(String payload) {
+        return payload.split("\\|", 3)[1];
     }
 
     /** One sweep: fires what is due by now. {@code claimed} timers, {@code fired} steps as JSON events. */

@@ -45,6 +45,7 @@
 
 local P = ARGV[1]
 local NOW = tonumber(ARGV[2])
+local NOW_S = ARGV[2] -- written as given: formatting a Lua number costs more than the write
 local RSV_TIMEOUT = tonumber(ARGV[3])
 local MAX_MISSED = tonumber(ARGV[4])
 local AGING = tonumber(ARGV[5])
@@ -52,7 +53,13 @@ local EVENTS_MAXLEN = tonumber(ARGV[6])
 local CMD = ARGV[7]
 local CAPACITY_CHANNELS = {'voice', 'chat', 'email'}
 
-local function key(...) return P .. ':' .. table.concat({...}, ':') end
+-- P:a[:b[:c[:d]]]; plain concatenation (a vararg table per key showed in profiles)
+local function key(a, b, c, d)
+  if d then return P .. ':' .. a .. ':' .. b .. ':' .. c .. ':' .. d end
+  if c then return P .. ':' .. a .. ':' .. b .. ':' .. c end
+  if b then return P .. ':' .. a .. ':' .. b end
+  return P .. ':' .. a
+end
 -- interactions kept on a customer's timeline (customer:<id>:interactions); older ones drop off
 local CUSTOMER_TIMELINE = 200
 
@@ -121,7 +128,7 @@ local function derive_state(a)
 end
 
 -- Counters that every node reads the same: per queue and channel, in minute and hour buckets.
-local MINUTE, HOUR = math.floor(NOW / 60000), math.floor(NOW / 3600000)
+local MINUTE, HOUR = string.format('%d', NOW / 60000), string.format('%d', NOW / 3600000)
 -- A bucket gets its time to live when it is created: a counter answering exactly its increment is new, so the
 -- hash may be; any later writer finds its fields and skips the EXPIRE. Returns whether a counter was new.
 local function bump(hash_key, ttl, prefix, counters)
@@ -212,7 +219,7 @@ local function refresh(aid)
       bump(key('teamstats', team, 'h', HOUR), 34560000, '', spent)
       if bump(key('teamstats', team, 'total'), 0, '', spent) then redis.call('SADD', key('teams'), team) end
     end
-    redis.call('HSET', akey, 'state', state, 'stateSince', NOW, 'free', free)
+    redis.call('HSET', akey, 'state', state, 'stateSince', NOW_S, 'free', free)
     emit({type = 'state_changed', agent = aid, state = state, previous = old or '', reason = a.reason or ''})
   elseif free ~= was then
     redis.call('HSET', akey, 'free', free)
@@ -253,7 +260,7 @@ end
 -- The hash fields of a status change (to write with others in one HSET), and its history entry.
 local function status_fields(iid, status, reason)
   history(iid, {type = 'status', status = status, reason = reason or ''})
-  return {'status', status, 'reason', reason or '', 'updated', NOW}
+  return {'status', status, 'reason', reason or '', 'updated', NOW_S}
 end
 
 local function set_status(iid, status, reason)
@@ -302,8 +309,8 @@ local function reserve(iid, aid, f)
   local n = redis.call('HINCRBY', ikey, 'offers', 1)
   local rid = iid .. '.' .. n
   if f.placed then unplace(iid, f) end
-  redis.call('HSET', ikey, 'status', 'reserved', 'rsv', rid, 'agent', aid, 'offered', NOW, 'updated', NOW)
-  redis.call('HSET', key('rsv', rid), 'interaction', iid, 'agent', aid, 'created', NOW,
+  redis.call('HSET', ikey, 'status', 'reserved', 'rsv', rid, 'agent', aid, 'offered', NOW_S, 'updated', NOW_S)
+  redis.call('HSET', key('rsv', rid), 'interaction', iid, 'agent', aid, 'created', NOW_S,
              'expires', NOW + RSV_TIMEOUT, 'status', 'pending', 'channel', f.channel, 'queue', f.queue)
   redis.call('ZADD', key('timers'), NOW + RSV_TIMEOUT, 'rsv|' .. rid)
   local akey = key('agent', aid)
@@ -373,7 +380,7 @@ local function release_agent(aid, cch, was_wrapping, iid)
   redis.call('SREM', akey .. ':work', iid)
   redis.call('HINCRBY', akey, 'load:' .. cch, -1)
   if was_wrapping then redis.call('HINCRBY', akey, 'wrap', -1) end
-  redis.call('HSET', akey, 'idle', NOW)
+  redis.call('HSET', akey, 'idle', NOW_S)
   refresh(aid)
 end
 
@@ -384,7 +391,7 @@ local function close_reservation(rid, outcome, missed, requeue)
   local r = redis.call('HMGET', rkey, 'interaction', 'agent', 'status')
   if r[3] ~= 'pending' then return false end
   local iid, aid = r[1], r[2]
-  redis.call('HSET', rkey, 'status', outcome, 'closed', NOW)
+  redis.call('HSET', rkey, 'status', outcome, 'closed', NOW_S)
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
   local f = fields(iid)
   local akey = key('agent', aid)
@@ -403,7 +410,7 @@ local function close_reservation(rid, outcome, missed, requeue)
     -- refuses it too, the first is eligible again, so a small team never strands a contact
     redis.call('DEL', key('int', iid, 'rejected'))
     redis.call('SADD', key('int', iid, 'rejected'), aid)
-    redis.call('HSET', key('int', iid), 'status', 'queued', 'rsv', '', 'agent', '', 'updated', NOW)
+    redis.call('HSET', key('int', iid), 'status', 'queued', 'rsv', '', 'agent', '', 'updated', NOW_S)
     history(iid, {type = 'status', status = 'queued', reason = outcome, agent = aid})
     f.status = 'queued'
     place(iid, f)
@@ -426,7 +433,7 @@ local function escalate(iid, n)
     local waited = NOW - f.entered
     stat(f.queue, f.channel, {overflowed = 1, overflowed_sl = flag(waited <= qmeta(f.queue).sl)})
     stat(g.queue, g.channel, {offered = 1})
-    redis.call('HSET', key('int', iid), 'entered', NOW)
+    redis.call('HSET', key('int', iid), 'entered', NOW_S)
     emit({type = 'overflowed', interaction = iid, queue = f.queue, channel = f.channel, toQueue = g.queue,
           waitedMs = waited})
   end
@@ -439,11 +446,11 @@ end
 
 local function complete(iid, f, disposition, notes, amount_cents)
   if f.status ~= 'assigned' and f.status ~= 'wrapping' then return 'conflict' end
-  local h = {'disposition', disposition or '', 'notes', notes or '', 'completed', NOW}
+  local h = {'disposition', disposition or '', 'notes', notes or '', 'completed', NOW_S}
   local talk, wrap = 0, 0
   if f.status == 'assigned' then
     talk = NOW - f.answered
-    append(h, {'ended', NOW})
+    append(h, {'ended', NOW_S})
   else
     wrap = NOW - f.ended
     redis.call('ZREM', key('timers'), 'wrap|' .. iid)
@@ -474,7 +481,7 @@ commands.enqueue = function()
   for k, v in pairs(h) do append(all, {k, str(v)}) end
   -- queued may come earlier than now (a callback asked for in the IVR keeps the time the call came in)
   local queued = blank(h.queued) and NOW or h.queued
-  append(all, {'created', NOW, 'queued', queued, 'entered', NOW, 'offers', 0})
+  append(all, {'created', NOW_S, 'queued', queued, 'entered', NOW_S, 'offers', 0})
   append(all, status_fields(iid, 'queued', 'created'))
   redis.call('HSET', ikey, unpack(append(all, step_fields(iid, 0, h.plan, h.base, queued))))
   if not blank(h.customerId) then
@@ -500,11 +507,11 @@ commands.accept = function()
   if r[2] ~= aid then return nil, 'forbidden' end
   if r[3] ~= 'pending' then return nil, 'conflict' end
   local iid = r[1]
-  redis.call('HSET', key('rsv', rid), 'status', 'accepted', 'closed', NOW)
+  redis.call('HSET', key('rsv', rid), 'status', 'accepted', 'closed', NOW_S)
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
   local f = fields(iid)
   if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
-  redis.call('HSET', key('int', iid), 'answered', NOW, 'rsv', '', 'steptimer', '',
+  redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '',
              unpack(status_fields(iid, 'assigned', 'accepted')))
   redis.call('DEL', key('int', iid, 'rejected'))
   local akey = key('agent', aid)
@@ -546,7 +553,7 @@ commands.wrapup = function()
   if not f then return nil, 'not_found' end
   if not_actor(f, A[10]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
-  redis.call('HSET', key('int', iid), 'ended', NOW)
+  redis.call('HSET', key('int', iid), 'ended', NOW_S)
   if wrap_ms <= 0 then complete(iid, f, '', '', 0) return {status = 'completed'} end
   set_status(iid, 'wrapping', 'ended')
   stat(f.queue, f.channel, {talk_ms = NOW - f.answered})
@@ -583,7 +590,7 @@ commands.cancel = function()
     return nil, 'conflict'
   end
   clear_step_timer(iid)
-  redis.call('HSET', key('int', iid), 'ended', NOW)
+  redis.call('HSET', key('int', iid), 'ended', NOW_S)
   set_status(iid, status, reason)
   local waited = NOW - f.entered
   if status == 'abandoned' then
@@ -603,7 +610,7 @@ end
 local function move_waiting(iid, f)
   unplace(iid, f)
   clear_step_timer(iid)
-  redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'entered', NOW)
+  redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'entered', NOW_S)
   history(iid, {type = 'status', status = 'moved', queue = f.queue})
   enter_step(iid, 0)
   local g = fields(iid)
@@ -648,7 +655,7 @@ commands.transfer = function()
   enter_step(iid, 0)
   local g = fields(iid)
   stat(g.queue, g.channel, {offered = 1})
-  redis.call('HSET', key('int', iid), 'entered', NOW)
+  redis.call('HSET', key('int', iid), 'entered', NOW_S)
   place(iid, g)
   offer_interaction(iid)
   offer_agent(f.agent)
@@ -662,7 +669,7 @@ commands.callback = function()
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status ~= 'queued' or f.channel ~= 'voice' then return nil, 'conflict' end
-  redis.call('HSET', key('int', iid), 'channel', 'callback', 'attributes', A[9], 'updated', NOW)
+  redis.call('HSET', key('int', iid), 'channel', 'callback', 'attributes', A[9], 'updated', NOW_S)
   history(iid, {type = 'callback_requested'})
   emit({type = 'callback_requested', interaction = iid, queue = f.queue, channel = 'callback'})
   return {status = f.status}
@@ -675,7 +682,7 @@ commands.state = function()
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
   local was = redis.call('HGET', akey, 'presence')
   redis.call('HSET', akey, 'presence', presence, 'reason', reason or '')
-  if presence == 'available' and was ~= 'available' then redis.call('HSET', akey, 'idle', NOW, 'missed', 0) end
+  if presence == 'available' and was ~= 'available' then redis.call('HSET', akey, 'idle', NOW_S, 'missed', 0) end
   -- presence is set first so that closing an open offer does not hand the leaving agent a new one
   local rid = redis.call('HGET', akey, 'rsv')
   if presence ~= 'available' and not blank(rid) then close_reservation(rid, 'agent_' .. presence, false, true) end
@@ -689,7 +696,7 @@ commands.upsert = function()
   local aid = A[8]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then
-    redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW, 'rsv', '', 'missed', 0, 'wrap', 0,
+    redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW_S, 'rsv', '', 'missed', 0, 'wrap', 0,
                'load:voice', 0, 'load:chat', 0, 'load:email', 0)
     redis.call('SADD', key('agents'), aid)
   end
@@ -736,14 +743,14 @@ commands.raise = function()
   if not f then return nil, 'not_found' end
   if f.status ~= 'queued' and f.status ~= 'reserved' then return nil, 'conflict' end
   local ikey = key('int', iid)
-  if A[11] and A[11] ~= '' and redis.call('HSETNX', ikey, 'raised:' .. A[11], NOW) == 0 then
+  if A[11] and A[11] ~= '' and redis.call('HSETNX', ikey, 'raised:' .. A[11], NOW_S) == 0 then
     return {priority = tonumber(redis.call('HGET', ikey, 'priority')), status = f.status, duplicate = true}
   end
   if f.status == 'queued' then unplace(iid, f) end
   redis.call('HINCRBYFLOAT', ikey, 'base', points)
   local priority = tonumber(redis.call('HINCRBYFLOAT', ikey, 'priority', points))
   f.score = f.score - points
-  redis.call('HSET', ikey, 'score', f.score, 'updated', NOW)
+  redis.call('HSET', ikey, 'score', f.score, 'updated', NOW_S)
   history(iid, {type = 'priority_raised', points = points, priority = priority, reason = A[10] or ''})
   emit({type = 'priority_raised', interaction = iid, queue = f.queue, channel = f.channel, points = points,
         priority = priority, reason = A[10] or ''})

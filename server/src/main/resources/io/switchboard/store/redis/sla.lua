@@ -69,6 +69,7 @@ local function split(s, sep)
   end
 end
 
+-- (RedisKeys.slaIndex computes the same in Java: nodes read a payload with a plain HGET)
 local function bucket(id)
   local h = 0
   for i = 1, #id do h = (h * 31 + string.byte(id, i)) % BUCKETS end
@@ -331,20 +332,6 @@ commands.cas = function()
   end
   if A[5] ~= '' then publish(cjson.decode(A[5])) end
   return {}
-end
-
--- get id... : payloads and the ladders they refer to
-commands.get = function()
-  local timers, refs = {}, {}
-  for i = 1, #A do
-    local payload = redis.call('HGET', idx(A[i]), A[i])
-    if payload then
-      timers[A[i]] = payload
-      local ref = split(payload, '|')[2]
-      refs[ref] = redis.call('HGET', key('sla', 'policies'), ref) or ''
-    end
-  end
-  return {timers = timers, ladders = refs}
 end
 
 -- sweep limit : fires the steps due by now, up to about `limit` timers
