@@ -197,6 +197,30 @@ class RoutingBehaviourIT {
     }
 
     @Test
+    void preferredAgentGetsItWhenFreeNowOrOnceFree() {
+        Api tom = Agents.create(admin, "tom", new JsonObject().put("support", 9));
+        Agents.available(tom, "tom");
+        clock.advance(Duration.ofSeconds(5));
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Agents.available(sam, "sam");
+        // tom has been idle longer, but the contact asks for sam, who is free: sam at once
+        String first = create(new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("preferredAgentId", "sam")));
+        assertEquals("sam", interaction(first).getString("agentId"));
+        assertEquals("reserved", interaction(first).getString("status"));
+        // sam busy with that offer: the next one for sam waits, and goes to sam once sam is free again
+        String second = create(new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("preferredAgentId", "sam")));
+        assertEquals("queued", interaction(second).getString("status"));
+        String reservation = admin.get("/api/v1/agents/sam").json().getString("reservation");
+        sam.post("/api/v1/reservations/" + reservation + "/accept", new JsonObject()).expect(200);
+        sam.post("/api/v1/interactions/" + first + "/complete", new JsonObject().put("disposition", "resolved"))
+                .expect(200);
+        Await.until("the waiting one offered to sam", () -> "sam".equals(interaction(second).getString("agentId")));
+        assertEquals("available", Agents.state(admin, "tom"), "tom was never offered either");
+    }
+
+    @Test
     void explainSaysWhoIsEligibleAndWhyNot() {
         Agents.create(admin, "eva", new JsonObject().put("spanish", 9));
         Api luis = Agents.create(admin, "luis", new JsonObject().put("spanish", 5));

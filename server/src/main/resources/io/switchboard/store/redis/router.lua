@@ -17,6 +17,7 @@
 --   agents                     set of all agent ids
 --   pool:<id>                  hash: queue order skill
 --   pool:<id>:avail:<c>        zset of agents that can take one more <c> interaction now; lowest score = best
+--                              (not for an agent's own pool @<id>: the agent itself is asked)
 --   pool:<id>:wait:<c>         zset of interactions waiting in that pool; lowest score = highest priority
 --   waiting:<c>                set of the pools whose <c> line is not empty (an agent's decision reads only those)
 --   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
@@ -173,6 +174,10 @@ local function meta(pool)
   return m
 end
 
+-- An agent's own pool (@<id>: preferred agent, transfer to an agent) has no availability index: it would
+-- hold one agent, and every change of that agent would cost one more write; the agent is asked instead.
+local function direct(pool) return string.byte(pool, 1) == 64 end
+
 -- Lower score = offered first. Ties fall back to longest idle.
 local function pool_score(pool, akey, a)
   local m = meta(pool)
@@ -204,8 +209,10 @@ local function refresh(aid)
     if can or string.find(was, c, 1, true) then
       pools = pools or redis.call('SMEMBERS', akey .. ':pools')
       for _, pool in ipairs(pools) do
-        local z = key('pool', pool, 'avail', c)
-        if can then redis.call('ZADD', z, pool_score(pool, akey, a), aid) else redis.call('ZREM', z, aid) end
+        if not direct(pool) then
+          local z = key('pool', pool, 'avail', c)
+          if can then redis.call('ZADD', z, pool_score(pool, akey, a), aid) else redis.call('ZREM', z, aid) end
+        end
       end
     end
     if can then free = free .. c .. ' ' end
@@ -340,6 +347,11 @@ end
 local function offer_interaction(iid, f)
   f = f or fields(iid)
   if not f or f.status ~= 'queued' then return nil end
+  if direct(f.pool) then
+    local aid = string.sub(f.pool, 2)
+    if can_take(agent_now(key('agent', aid)), f.cch) and not rejected_by(iid, aid) then return reserve(iid, aid, f) end
+    return nil
+  end
   for _, aid in ipairs(redis.call('ZRANGE', key('pool', f.pool, 'avail', f.cch), 0, 9)) do
     if not rejected_by(iid, aid) then return reserve(iid, aid, f) end
   end

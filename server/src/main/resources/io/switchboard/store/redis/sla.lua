@@ -57,7 +57,12 @@ local TARGETS = {a = 'answer', f = 'firstResponse', n = 'nextResponse', r = 'res
 local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', n = 'notify', x = 'widen', m = 'severity_major',
                  c = 'severity_critical'}
 
-local function key(...) return P .. ':' .. table.concat({...}, ':') end
+-- P:a[:b[:c]]; plain concatenation (a vararg table per key costs more than the key)
+local function key(a, b, c)
+  if c then return P .. ':' .. a .. ':' .. b .. ':' .. c end
+  if b then return P .. ':' .. a .. ':' .. b end
+  return P .. ':' .. a
+end
 
 local function split(s, sep)
   local out, start = {}, 1
@@ -149,17 +154,21 @@ end
 local function mirror(id, fields)
   local rkey, pre = record(id)
   if redis.call('EXISTS', rkey) == 0 then return end
-  for k, v in pairs(fields) do redis.call('HSET', rkey, pre .. k, v) end
+  local args = {}
+  for k, v in pairs(fields) do args[#args + 1] = pre .. k; args[#args + 1] = v end
+  if #args > 0 then redis.call('HSET', rkey, unpack(args)) end
 end
 
 -- to supervisors' consoles and, when webhooks are on, to the webhook stream (same signing and retries)
-local function publish(ev)
-  local json = cjson.encode(ev)
+local function publish_json(json, type)
   redis.call('PUBLISH', key('sla', 'events'), json)
   if EVENTS_MAXLEN > 0 then
-    redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', ev.type, 'event', json)
+    redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', type or cjson.decode(json).type,
+               'event', json)
   end
 end
+
+local function publish(ev) publish_json(cjson.encode(ev), ev.type) end
 
 -- 1-based index of the breach step in the timer's ladder
 local function breach_index(t)
@@ -330,7 +339,7 @@ commands.cas = function()
     if current ~= '' then ensure_breach(id, parse(current)) end
     set_severity(id, A[8])
   end
-  if A[5] ~= '' then publish(cjson.decode(A[5])) end
+  if A[5] ~= '' then publish_json(A[5]) end
   return {}
 end
 
