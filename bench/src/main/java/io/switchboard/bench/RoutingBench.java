@@ -27,7 +27,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The routing core's benchmark, over the real HTTP and WebSocket API of a node with Redis on the same
- * machine. Prints the figures that bench/README.md records:
+ * machine; for throughput and latency the node runs in its own process, as deployed. Prints the figures that bench/README.md records:
  * <ol>
  *   <li>throughput: full lifecycles per second (create, offer on the agent's WebSocket, accept, complete)
  *       with 1,000 agents, as fast as the server goes;</li>
@@ -64,17 +64,12 @@ public final class RoutingBench {
                 System.getProperty("os.arch"), Runtime.version());
         List<Double> throughput = new ArrayList<>();
         List<double[]> latency = new ArrayList<>();
-        try (BenchNode node = BenchNode.start("warmup", Map.of())) {
-            // the JIT compiles the server's and the client's hot paths before anything is timed
-            port = node.port;
-            List<Agent> agents = agents(AGENTS);
-            System.out.printf("warm-up: %.0f lifecycles/s (not counted)%n", closedLoop(agents, lifecycles));
-            agents.forEach(a -> a.socket.close());
-        }
         for (int run = 1; run <= runs; run++) {
-            try (BenchNode node = BenchNode.start("tp" + run, Map.of())) {
-                port = node.port;
+            try (ServerProcess server = ServerProcess.start("tp" + run)) {
+                port = server.port;
                 List<Agent> agents = agents(AGENTS);
+                // the JIT compiles the server's and the client's hot paths before anything is timed
+                System.out.printf("run %d warm-up: %.0f lifecycles/s (not counted)%n", run, closedLoop(agents, lifecycles));
                 throughput.add(closedLoop(agents, lifecycles));
                 System.out.printf("run %d: %.0f lifecycles/s%n", run, throughput.get(throughput.size() - 1));
                 double rate = throughput.get(throughput.size() - 1) / 2;
@@ -125,30 +120,41 @@ public final class RoutingBench {
         create(n).onComplete(ar -> createLoop(next, count, done));
     }
 
-    /** Creations at a fixed rate; returns offer latency p50 and p99 in ms. */
+    /**
+     * Creations at a fixed rate; returns offer latency p50 and p99 in ms, each from the moment its creation
+     * was due (not when the generator got to send it), so a stall on either side counts in full.
+     */
     private double[] openLoop(List<Agent> agents, double rate, int count) throws Exception {
         completed.set(0);
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         offerLatency = histogram;
         long intervalNanos = (long) (1e9 / rate);
-        long start = System.nanoTime();
-        AtomicInteger sent = new AtomicInteger();
-        long timer = vertx.setPeriodic(1, id -> {
-            long due = (System.nanoTime() - start) / intervalNanos;
-            while (sent.get() < Math.min(due, count)) {
-                create(sent.getAndIncrement());
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+        // a thread of its own sleeps until each creation is due: a 1 ms timer on an event loop sent bursts
+        Thread pacer = Thread.ofPlatform().name("bench-pacer").start(() -> {
+            for (int n = 0; n < count; n++) {
+                long due = start + n * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                create(n, due);
             }
         });
         waitFor(() -> completed.get() >= count, 300);
-        vertx.cancelTimer(timer);
+        pacer.join();
         synchronized (histogram) {
             return new double[] {histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6};
         }
     }
 
     private Future<Void> create(int n) {
+        return create(n, System.nanoTime());
+    }
+
+    private Future<Void> create(int n, long dueNanos) {
         String seq = Integer.toString(n);
-        sentAt.put(seq, System.nanoTime());
+        sentAt.put(seq, dueNanos);
         return post("/api/v1/interactions", ADMIN, new JsonObject().put("channel", "voice")
                 .put("attributes", new JsonObject().put("seq", seq))).mapEmpty();
     }
