@@ -1,0 +1,90 @@
+package io.switchboard.bench;
+
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.routing.Agent;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.InteractionRequest;
+import io.switchboard.store.redis.RedisConnection;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one full lifecycle (create, offer, accept, complete) costs Redis: script calls, the commands they
+ * run, and Redis's own time for them, from {@code INFO commandstats}. One lifecycle at a time, so the figure
+ * does not depend on how busy the machine is; Redis is the single thread every node shares, so this is the
+ * number that bounds a floor's throughput. Usage: {@code RedisCostBench [runs=3] [lifecycles=3000]}.
+ */
+public final class RedisCostBench {
+    private static final Pattern STAT = Pattern.compile("cmdstat_(\\w+):calls=(\\d+),usec=(\\d+)");
+    private static final InteractionRequest VOICE = new InteractionRequest(Channel.VOICE, Map.of("seq", "1"), null,
+            null, 0);
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int lifecycles = args.length > 1 ? Integer.parseInt(args[1]) : 3_000;
+        List<Double> scriptMicros = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            try (BenchNode node = BenchNode.start("cost" + run, Map.of());
+                 RedisConnection redis = RedisConnection.connect(node.server.redisUri())) {
+                RoutingEngine engine = node.server.engine();
+                await(engine.upsertAgent(new Agent("solo", null, null, null, Map.of("support", 5), null, null), null));
+                await(engine.setAgentState("solo", "available", ""));
+                lifecycles(engine, lifecycles); // warm-up: not counted
+                await(redis.commands().configResetstat());
+                lifecycles(engine, lifecycles);
+                Thread.sleep(500); // let the SLA observers' last calls land
+                double[] cost = cost(redis.commands(), lifecycles);
+                scriptMicros.add(cost[1]);
+                System.out.printf("run %d: per lifecycle %.2f script calls, %.0f µs of Redis time in scripts, "
+                        + "%.1f commands run by scripts or sent directly%n", run, cost[0], cost[1], cost[2]);
+            }
+        }
+        Collections.sort(scriptMicros);
+        System.out.printf("RESULT Redis time in scripts per lifecycle: median %.0f µs (runs %s)%n",
+                scriptMicros.get(scriptMicros.size() / 2), scriptMicros);
+        System.exit(0);
+    }
+
+    private static void lifecycles(RoutingEngine engine, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            String id = await(engine.createInteraction(VOICE)).getString("id");
+            String reservation = await(engine.agent("solo")).getString("reservation");
+            await(engine.accept(reservation, "solo"));
+            await(engine.complete(id, "resolved", "", "solo", 0));
+        }
+    }
+
+    /** Script calls, µs in scripts, and other commands, each per lifecycle. */
+    private static double[] cost(RedisClusterAsyncCommands<String, String> redis, int lifecycles) throws Exception {
+        String info = await(redis.info("commandstats"));
+        double scripts = 0;
+        double micros = 0;
+        double commands = 0;
+        Matcher m = STAT.matcher(info);
+        while (m.find()) {
+            long calls = Long.parseLong(m.group(2));
+            if (m.group(1).equals("evalsha") || m.group(1).equals("eval")) {
+                scripts += calls;
+                micros += Long.parseLong(m.group(3));
+            } else if (!m.group(1).equals("info") && !m.group(1).equals("config")) {
+                commands += calls;
+            }
+        }
+        return new double[] {scripts / lifecycles, micros / lifecycles, commands / lifecycles};
+    }
+
+    private static <T> T await(io.lettuce.core.RedisFuture<T> future) throws Exception {
+        return future.get(30, TimeUnit.SECONDS);
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
