@@ -3,6 +3,8 @@ package io.switchboard.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +104,45 @@ class DurabilityIT {
                     new JsonObject().put("channel", "chat")).expect(201).json().getString("queue")));
             // the status clears once the new rules' pools are registered, a moment after they route
             Await.until("the error cleared", () -> admin.get("/api/v1/routing/rules").json().getString("lastError") == null);
+        }
+    }
+
+    /**
+     * A node started on a Redis written before two derived indexes existed (the pools with someone waiting, the
+     * channels an agent is indexed as free in) rebuilds them when its rules load (the lines are read again, every
+     * agent is indexed again): the waiting contact reaches the agent who frees up, and an agent who leaves is
+     * taken out of every availability index.
+     */
+    @Test
+    void aNodeOnOlderStateRebuildsWhatItDerives(TestRedis redis, @TempDir Path temp) throws Exception {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        RedisKeys keys = RedisKeys.of(prefix);
+        String waiting;
+        try (TestNode first = TestNode.on(redis, prefix).rules(rules).start()) {
+            Api admin = first.api();
+            Agents.create(admin, "sam", new JsonObject().put("support", 9));
+            Agents.available(Agents.create(admin, "kim", new JsonObject().put("spanish", 9)), "kim");
+            waiting = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                    .json().getString("id");
+            assertEquals("queued", admin.get("/api/v1/interactions/" + waiting).json().getString("status"));
+        }
+        try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
+            // what the older version did not write: sam's line has one waiting, kim is free in the spanish pool
+            connection.commands().del(keys.prefix() + ":waiting:voice").get(5, TimeUnit.SECONDS);
+            connection.commands().hdel(keys.agent("kim"), "free").get(5, TimeUnit.SECONDS);
+        }
+        try (TestNode second = TestNode.on(redis, prefix).rules(rules).start()) {
+            Api admin = second.api();
+            Agents.login(admin, "kim").post("/api/v1/agents/kim/state", new JsonObject().put("state", "away")
+                    .put("reason", "break")).expect(200);
+            Agents.available(Agents.login(admin, "sam"), "sam");
+            assertEquals("sam", admin.get("/api/v1/interactions/" + waiting).json().getString("agentId"),
+                    "the waiting line was found again");
+            String spanish = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                    .put("attributes", new JsonObject().put("language", "es"))).expect(201).json().getString("id");
+            assertEquals("queued", admin.get("/api/v1/interactions/" + spanish).json().getString("status"),
+                    "kim, away, is in no availability index any more");
         }
     }
 }
