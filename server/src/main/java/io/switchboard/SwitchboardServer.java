@@ -176,7 +176,7 @@ public final class SwitchboardServer {
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
                     config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
             // the policies come with the watcher's first load, before any contact can arrive
-            SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry, kpis),
+            SlaService sla = new SlaService(slaTimers, store, SlaPolicies.NONE, new SlaMetrics(registry),
                     new SlaService.RoutingActions() {
                         @Override
                         public Future<?> raise(String interaction, int points, String once) {

@@ -161,6 +161,7 @@ public final class SlaService implements RoutingObserver {
             Duration elapsed = timer.elapsed(now);
             Map<String, Object> record = new LinkedHashMap<>();
             String severity = "";
+            String verdict = "";
             JsonObject event = null;
             Runnable count;
             // over the target counts as breached even if the sweep has not fired the breach step yet:
@@ -173,6 +174,7 @@ public final class SlaService implements RoutingObserver {
                 record.put("slaSeverity", severity);
                 String finalSeverity = severity;
                 boolean counted = timer.next() > indexOf(timer, Escalation.Action.SEVERITY_CRITICAL);
+                verdict = counted ? "" : "sla_breached_" + severity;
                 count = counted ? () -> { } : () -> metrics.breached(timer.policy(), target.wireName(), finalSeverity);
             } else if (answered) {
                 record.put("slaState", "met");
@@ -181,6 +183,7 @@ public final class SlaService implements RoutingObserver {
                         .put("policy", timer.policy())
                         .put("elapsedMs", elapsed.toMillis()).put("targetMs", timer.length().toMillis())
                         .put("at", now.toEpochMilli());
+                verdict = "sla_met";
                 count = () -> metrics.met(timer.policy(), target.wireName());
             } else {
                 record.put("slaState", "canceled");
@@ -190,8 +193,8 @@ public final class SlaService implements RoutingObserver {
                 record.put("slaMetAt", now.toEpochMilli());
                 record.put("slaElapsedMs", elapsed.toMillis());
             }
-            return new Mutation(null, new SlaTimerStore.Change(record, event, "", "", breached ? severity : ""),
-                    count);
+            return new Mutation(null, new SlaTimerStore.Change(record, event, "", "", breached ? severity : "",
+                    verdict), count);
         });
     }
 

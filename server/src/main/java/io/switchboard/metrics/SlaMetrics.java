@@ -4,26 +4,21 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.switchboard.store.redis.KpiCounters;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Service-level agreement meters. Tags are bounded: policy (names from sla.yaml), target (four
- * values), severity (three). Each verdict is counted once, by the node that reached it.
+ * values), severity (three). Each verdict is counted once, by the node that reached it; the same verdicts for
+ * the statistics API are counted in Redis by sla.lua, in the run that reaches them.
  */
 public final class SlaMetrics {
     private final MeterRegistry registry;
     private final Timer lateness;
     private final AtomicLong armed = new AtomicLong();
 
-    private final KpiCounters shared;
-
-    /** @param shared the same verdicts in Redis, for the statistics API (every node answers the same) */
-    public SlaMetrics(MeterRegistry registry, KpiCounters shared) {
+    public SlaMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.shared = shared;
         this.lateness = Timer.builder("switchboard_sla_timer_lateness")
                 .description("How late SLA escalation steps fired after their deadline")
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
@@ -34,14 +29,12 @@ public final class SlaMetrics {
     public void met(String policy, String target) {
         Counter.builder("switchboard_sla_met").description("Targets met within the agreement")
                 .tags("policy", policy, "target", target).register(registry).increment();
-        shared.add(KpiCounters.FLOOR, target, Map.of("sla_met", 1L));
     }
 
     /** Counted once per breach, at its final severity: when the target ends or the breach turns critical. */
     public void breached(String policy, String target, String severity) {
         Counter.builder("switchboard_sla_breached").description("Targets breached, by final severity")
                 .tags("policy", policy, "target", target, "severity", severity).register(registry).increment();
-        shared.add(KpiCounters.FLOOR, target, Map.of("sla_breached_" + severity, 1L));
     }
 
     public void fired(long latenessMillis) {

@@ -66,6 +66,9 @@ class SlaTwoNodesIT {
             String scrapeB = b.api().get("/metrics").body();
             String series = "switchboard_sla_breached_total{policy=\"bulk\",severity=\"critical\",target=\"answer\"}";
             assertEquals(TIMERS, value(scrapeA, series) + value(scrapeB, series), 0.0, "counted once, on one node or the other");
+            JsonObject floor = b.api().get("/api/v1/stats/today").expect(200).json().getJsonObject("floor");
+            assertEquals(TIMERS, floor.getJsonObject("sla").getJsonObject("breached").getLong("critical"),
+                    "the statistics every node reads count each critical breach once");
         }
     }
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * KPI counters shared by every node, in the bucket scheme of {@code router.lua}'s statistics: a hash
  * per minute (kept 2 days) and per hour (kept 400 days), fields {@code <channel>:<counter>}. Queues
  * live under {@code stats:<queue>}; counts that belong to no queue (SLA verdicts, case resolutions)
- * under {@code kpi}, with the SLA target or {@code case} in place of the channel.
+ * under {@code kpi}, with the SLA target or {@code case} in place of the channel. SLA verdicts are written
+ * by {@code sla.lua} itself, in the run that reaches them; this class adds the others.
  */
 public final class KpiCounters {
     private static final Logger LOG = LoggerFactory.getLogger(KpiCounters.class);

@@ -37,8 +37,16 @@ public final class SlaTimerStore {
     }
 
     /** What one change carries besides the payload; empty strings/maps for none. */
+    /**
+     * @param verdict the floor KPI counter this change reaches ({@code sla_met}, {@code sla_breached_<severity>}):
+     *                counted by the script in the same run as the change, "" for none
+     */
     public record Change(Map<String, Object> record, JsonObject event, String policyRef, String ladder,
-                         String severity) {
+                         String severity, String verdict) {
+        public Change(Map<String, Object> record, JsonObject event, String policyRef, String ladder, String severity) {
+            this(record, event, policyRef, ladder, severity, "");
+        }
+
         public static Change none() {
             return new Change(Map.of(), null, "", "", "");
         }
@@ -67,7 +75,7 @@ public final class SlaTimerStore {
         return run("cas", id, expected, newPayload,
                 change.record().isEmpty() ? "" : new JsonObject(new LinkedHashMap<>(change.record())).encode(),
                 change.event() == null ? "" : change.event().encode(),
-                change.policyRef(), change.ladder(), change.severity())
+                change.policyRef(), change.ladder(), change.severity(), change.verdict())
                 .map(reply -> reply.getString("error") == null);
     }
 

@@ -31,6 +31,10 @@
 --                          fired one removes it once the routing script raised; one that died leaves it to
 --                          the next sweep of any node (the raise carries this member as a once-only token)
 --   sla:events             pub/sub channel of SLA events for supervisors (any node's WebSocket)
+--   kpi:m:<minute>, kpi:h:<hour>  the floor's KPI buckets (KpiCounters): every verdict is counted here, in the
+--                          same run as the timer change that reaches it ("<target>:sla_met",
+--                          "<target>:sla_breached_<severity>"), so a node that stops in between counts nothing twice
+--                          and loses nothing
 --   events                 the webhook stream (router.lua's): SLA events are added when eventsMaxLen > 0
 --   int:<iid>              the interaction: slaState slaBreachedAt slaSeverity slaMetAt slaElapsedMs mirrored
 --   case:<cid>             the case: the same fields per target, prefixed by its letter (f:slaState, ...)
@@ -170,6 +174,15 @@ end
 
 local function publish(ev) publish_json(cjson.encode(ev), ev.type) end
 
+-- one SLA verdict of timer `id` into the floor's minute and hour buckets (kept 2 days and 400 days)
+local function count(id, counter)
+  local field = (TARGETS[string.sub(id, -1)] or '') .. ':' .. counter
+  for _, bucket in ipairs({{'m', 60000, 172800}, {'h', 3600000, 34560000}}) do
+    local k = key('kpi', bucket[1], string.format('%d', NOW / bucket[2]))
+    if redis.call('HINCRBY', k, field, 1) == 1 then redis.call('EXPIRE', k, bucket[3]) end
+  end
+end
+
 -- 1-based index of the breach step in the timer's ladder
 local function breach_index(t)
   for i, s in ipairs(ladder(t.ref).steps) do
@@ -253,6 +266,8 @@ local function act(id, t, step, at, fired)
     ev.type = 'sla_severity'
     ev.severity = step.code == 'm' and 'major' or 'critical'
     set_severity(id, ev.severity)
+    -- critical is the last severity: the breach is counted now, not when the target ends
+    if step.code == 'c' then count(id, 'sla_breached_critical') end
     publish(ev)
   elseif step.code == 'r' then
     ev.points = step.points
@@ -308,7 +323,8 @@ end
 
 local commands = {}
 
--- cas id expected new recordFieldsJson eventJson policyRef ladder severity
+-- cas id expected new recordFieldsJson eventJson policyRef ladder severity verdict
+-- verdict: the KPI counter the change reaches (sla_met, sla_breached_<severity>), '' for none
 -- Replaces the timer's payload only if it is still `expected` ('' = not armed), atomically with its
 -- place on the wheel, the armed count, the subject's record, the breach's severity and the event.
 -- new = '' disarms. Arm, cancel, pause, resume and re-target are all this one operation.
@@ -339,6 +355,7 @@ commands.cas = function()
     if current ~= '' then ensure_breach(id, parse(current)) end
     set_severity(id, A[8])
   end
+  if A[9] and A[9] ~= '' then count(id, A[9]) end
   if A[5] ~= '' then publish_json(A[5]) end
   return {}
 end
