@@ -1,16 +1,9 @@
 package io.switchboard.bench;
 
+import io.switchboard.bench.BenchClient.Agent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,11 +30,8 @@ public final class ChatBench {
     private static final int CHATS_PER_AGENT = 5;
     private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(64));
-    private final WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(4_000));
-    private int port;
+    private final BenchClient client = new BenchClient(4_000);
+    private final Vertx vertx = client.vertx;
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -55,7 +45,7 @@ public final class ChatBench {
             e.printStackTrace(); // and exit: the nodes' threads would keep exec:java waiting
             status = 1;
         } finally {
-            bench.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            bench.client.close();
         }
         System.exit(status);
     }
@@ -93,9 +83,6 @@ public final class ChatBench {
         }
     }
 
-    private record Agent(String id, String token, WebSocket socket) {
-    }
-
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
     private final Map<String, Chat> byInteraction = new ConcurrentHashMap<>();
@@ -118,8 +105,11 @@ public final class ChatBench {
         toCustomer = new Histogram(MAX_NANOS, 3);
         // no chat rate limit: every bench customer comes from one address
         try (BenchNode node = BenchNode.start("chat-" + name, Map.of("SWITCHBOARD_CHAT_RATE_LIMIT", "0"))) {
-            port = node.port;
-            List<Agent> agents = agents((chats + CHATS_PER_AGENT - 1) / CHATS_PER_AGENT);
+            client.target(node.port);
+            List<Agent> agents = client.agents((chats + CHATS_PER_AGENT - 1) / CHATS_PER_AGENT, new JsonObject()
+                    .put("skills", new JsonObject().put("support", 5))
+                    .put("capacity", new JsonObject().put("voice", 0).put("chat", CHATS_PER_AGENT).put("email", 0)),
+                    this::onAgent);
             List<Chat> all = customers(chats);
             waitFor(() -> joined.get() >= chats, 300, () -> joined.get() + " of " + chats +  " chats joined (" + started + " started, " + accepted + " accepted)");
             int live = chats;
@@ -131,7 +121,7 @@ public final class ChatBench {
             // latency: at half that rate (open loop), so queueing at saturation does not hide the relay time
             double[] latency = openLoop(all, perSecond / 2, chats * trips);
             all.forEach(c -> c.customer.close());
-            agents.forEach(a -> a.socket.close());
+            agents.forEach(a -> a.socket().close());
             return new double[] {latency[0], latency[1], latency[2], latency[3], perSecond, live};
         }
     }
@@ -196,7 +186,7 @@ public final class ChatBench {
     /** Agent side: accept offers; answer each customer message at once. */
     private void onAgent(Agent agent, JsonObject message) {
         switch (message.getString("type", "")) {
-            case "offer" -> post("/api/v1/reservations/" + message.getString("reservation") + "/accept", agent.token,
+            case "offer" -> client.post("/api/v1/reservations/" + message.getString("reservation") + "/accept", agent.token(),
                     new JsonObject()).onSuccess(x -> accepted.incrementAndGet())
                     .onFailure(e -> System.err.println("accept failed: " + e.getMessage()));
             case "chat_message" -> {
@@ -205,7 +195,7 @@ public final class ChatBench {
                 }
                 record(toAgent, message.getString("text"));
                 relayed.incrementAndGet();
-                post("/api/v1/interactions/" + message.getString("interaction") + "/messages", agent.token,
+                client.post("/api/v1/interactions/" + message.getString("interaction") + "/messages", agent.token(),
                         new JsonObject().put("text", Long.toString(System.nanoTime())))
                         .onFailure(e -> System.err.println("agent message failed: " + e.getMessage()));
             }
@@ -230,7 +220,7 @@ public final class ChatBench {
         List<Future<Chat>> all = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String email = "customer" + i + "@bench.example";
-            all.add(ws.connect(new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI("/chat"))
+            all.add(client.webSocket("/chat")
                     .map(socket -> {
                         Chat chat = new Chat(socket);
                         socket.textMessageHandler(text -> onCustomer(chat, new JsonObject(text)));
@@ -246,50 +236,7 @@ public final class ChatBench {
         return all.stream().map(Future::result).toList();
     }
 
-    private List<Agent> agents(int count) throws Exception {
-        List<Future<Agent>> all = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String id = "agent" + i;
-            all.add(call(HttpMethod.PUT, "/api/v1/agents/" + id, ADMIN, new JsonObject()
-                    .put("skills", new JsonObject().put("support", 5)).put("pin", "1234")
-                    .put("capacity", new JsonObject().put("voice", 0).put("chat", CHATS_PER_AGENT).put("email", 0)))
-                    .compose(v -> post("/api/v1/auth/agent", null, new JsonObject().put("agentId", id).put("pin", "1234")))
-                    .compose(login -> {
-                        String token = login.getString("token");
-                        return ws.connect(new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1")
-                                        .setURI("/api/v1/agents/" + id + "/events?access_token=" + token))
-                                .map(socket -> {
-                                    Agent agent = new Agent(id, token, socket);
-                                    socket.textMessageHandler(text -> onAgent(agent, new JsonObject(text)));
-                                    return agent;
-                                })
-                                .compose(agent -> post("/api/v1/agents/" + id + "/state", token,
-                                        new JsonObject().put("state", "available")).map(agent));
-                    }));
-        }
-        Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        return all.stream().map(Future::result).toList();
-    }
-
     // ---------------------------------------------------------------------------------- plumbing
-
-    private Future<JsonObject> post(String path, String token, JsonObject body) {
-        return call(HttpMethod.POST, path, token, body);
-    }
-
-    private Future<JsonObject> call(HttpMethod method, String path, String token, JsonObject body) {
-        return http.request(method, port, "127.0.0.1", path).compose(request -> {
-            if (token != null) {
-                request.putHeader("Authorization", "Bearer " + token);
-            }
-            return request.send(Buffer.buffer(body.encode()));
-        }).compose(response -> response.body().map(buffer -> {
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + buffer);
-            }
-            return buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
-        }));
-    }
 
     private static void waitFor(java.util.function.BooleanSupplier condition, int seconds,
                                 java.util.function.Supplier<String> progress) throws InterruptedException {

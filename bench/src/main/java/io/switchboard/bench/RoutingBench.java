@@ -1,19 +1,11 @@
 package io.switchboard.bench;
 
+import io.switchboard.bench.BenchClient.Agent;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,11 +33,8 @@ public final class RoutingBench {
     private static final String ADMIN = BenchNode.ADMIN;
     private static final int AGENTS = 1_000;
 
-    private final Vertx vertx = Vertx.vertx();
-    private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(64));
-    private final WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(2_000));
-    private int port;
+    private final BenchClient client = new BenchClient(2_000);
+    private final Vertx vertx = client.vertx;
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -54,7 +43,7 @@ public final class RoutingBench {
         try {
             bench.all(runs, lifecycles);
         } finally {
-            bench.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            bench.client.close();
         }
         System.exit(0);
     }
@@ -66,8 +55,9 @@ public final class RoutingBench {
         List<double[]> latency = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             try (ServerProcess server = ServerProcess.start("tp" + run)) {
-                port = server.port;
-                List<Agent> agents = agents(AGENTS);
+                client.target(server.port);
+                List<Agent> agents = client.agents(AGENTS, new JsonObject().put("skills",
+                        new JsonObject().put("support", 5)), this::onMessage);
                 // the JIT compiles the server's and the client's hot paths before anything is timed
                 System.out.printf("run %d warm-up: %.0f lifecycles/s (not counted)%n", run, closedLoop(agents, lifecycles));
                 throughput.add(closedLoop(agents, lifecycles));
@@ -76,7 +66,7 @@ public final class RoutingBench {
                 latency.add(openLoop(agents, rate, lifecycles / 2));
                 System.out.printf("run %d: offer latency at %.0f/s p50 %.2f ms p99 %.2f ms%n", run, rate,
                         latency.get(latency.size() - 1)[0], latency.get(latency.size() - 1)[1]);
-                agents.forEach(a -> a.socket.close());
+                agents.forEach(a -> a.socket().close());
             }
         }
         double[] decisionSmall = decision(100, runs);
@@ -155,7 +145,7 @@ public final class RoutingBench {
     private Future<Void> create(int n, long dueNanos) {
         String seq = Integer.toString(n);
         sentAt.put(seq, dueNanos);
-        return post("/api/v1/interactions", ADMIN, new JsonObject().put("channel", "voice")
+        return client.post("/api/v1/interactions", ADMIN, new JsonObject().put("channel", "voice")
                 .put("attributes", new JsonObject().put("seq", seq))).mapEmpty();
     }
 
@@ -169,44 +159,15 @@ public final class RoutingBench {
                         histogram.recordValue(Math.min(System.nanoTime() - sent, TimeUnit.SECONDS.toNanos(10)));
                     }
                 }
-                post("/api/v1/reservations/" + message.getString("reservation") + "/accept", agent.token, new JsonObject())
-                        .compose(r -> post("/api/v1/interactions/" + message.getString("interaction") + "/complete",
-                                agent.token, new JsonObject().put("disposition", "resolved")))
+                client.post("/api/v1/reservations/" + message.getString("reservation") + "/accept", agent.token(),
+                                new JsonObject())
+                        .compose(r -> client.post("/api/v1/interactions/" + message.getString("interaction") + "/complete",
+                                agent.token(), new JsonObject().put("disposition", "resolved")))
                         .onSuccess(r -> completed.incrementAndGet())
                         .onFailure(e -> System.err.println("lifecycle failed: " + e.getMessage()));
             }
             default -> { }
         }
-    }
-
-    private record Agent(String id, String token, WebSocket socket) {
-    }
-
-    private List<Agent> agents(int count) throws Exception {
-        List<Future<Agent>> all = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String id = "agent" + i;
-            all.add(put("/api/v1/agents/" + id, new JsonObject().put("skills", new JsonObject().put("support", 5))
-                    .put("pin", "1234"))
-                    .compose(v -> post("/api/v1/auth/agent", null, new JsonObject().put("agentId", id).put("pin", "1234")))
-                    .compose(login -> {
-                        String token = login.getString("token");
-                        return ws.connect(new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1")
-                                        .setURI("/api/v1/agents/" + id + "/events?access_token=" + token))
-                                .map(socket -> {
-                                    Agent agent = new Agent(id, token, socket);
-                                    socket.textMessageHandler(text -> onMessage(agent, new JsonObject(text)));
-                                    return agent;
-                                })
-                                .compose(agent -> post("/api/v1/agents/" + id + "/state", token,
-                                        new JsonObject().put("state", "available")).map(agent));
-                    }));
-            if (all.size() % 100 == 0) {
-                Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            }
-        }
-        Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        return all.stream().map(Future::result).toList();
     }
 
     // --------------------------------------------------------------------------------- decision
@@ -264,32 +225,6 @@ public final class RoutingBench {
     }
 
     // ---------------------------------------------------------------------------------- plumbing
-
-    private Future<JsonObject> post(String path, String token, JsonObject body) {
-        return call(HttpMethod.POST, path, token == null ? null : token, body);
-    }
-
-    private Future<JsonObject> put(String path, JsonObject body) {
-        return call(HttpMethod.PUT, path, ADMIN, body);
-    }
-
-    private Future<JsonObject> call(HttpMethod method, String path, String token, JsonObject body) {
-        return http.request(method, port, "127.0.0.1", path).compose(request -> {
-            if (token != null) {
-                request.putHeader("Authorization", "Bearer " + token);
-            }
-            return request.send(Buffer.buffer(body.encode()));
-        }).compose(response -> response.body().map(buffer -> {
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + buffer);
-            }
-            try {
-                return buffer.toJsonObject();
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(method + " " + path + " -> not a JSON object: " + buffer, e);
-            }
-        }));
-    }
 
     private static <T> T await(Future<T> future) throws Exception {
         return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
