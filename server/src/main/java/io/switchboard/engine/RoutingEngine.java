@@ -2,6 +2,7 @@ package io.switchboard.engine;
 
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Agent;
+import io.switchboard.routing.Channel;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
@@ -105,8 +106,12 @@ public final class RoutingEngine {
         return commit("upsert", agent.id(), fields.encode(), poolsJson(agent)).compose(r -> agent(agent.id()));
     }
 
+    /** {"voice": [pool, ...], "chat": [...], "email": [...]} */
     private String poolsJson(Agent agent) {
-        return new JsonArray(new ArrayList<>(rules.get().poolsFor(agent))).encode();
+        JsonObject byChannel = new JsonObject();
+        rules.get().poolsFor(agent).forEach((channel, pools) ->
+                byChannel.put(channel.wireName(), new JsonArray(new ArrayList<>(pools))));
+        return byChannel.encode();
     }
 
     /** An agent with live state and the interactions it holds now (for desktops after a reconnect). */
@@ -319,7 +324,8 @@ public final class RoutingEngine {
             return Future.failedFuture(ApiException.unprocessable("unknown queue '" + queue + "'"));
         }
         return interactionHash(interactionId).compose(hash ->
-                transfer(interactionId, hash, planner().toQueue(queue, base(hash)), actor));
+                transfer(interactionId, hash, planner().toQueue(queue, Channel.parse(hash.get("channel")), base(hash)),
+                        actor));
     }
 
     public Future<JsonObject> transferToAgent(String interactionId, String agentId, String actor) {

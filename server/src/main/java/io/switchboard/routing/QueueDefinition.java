@@ -2,6 +2,7 @@ package io.switchboard.routing;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A queue: a named line of waiting interactions and the agents that serve it.
@@ -14,10 +15,13 @@ import java.util.Objects;
  * @param serviceLevelTarget the share of contacts to answer within the threshold (staffing, alerts)
  * @param serviceLevelFormula how the service level is computed for this queue
  * @param shortAbandon abandons quicker than this are "short" (excluded by some formulas)
+ * @param channels the capacity channels it serves (voice also carries callbacks); default all: an agent is
+ *                 indexed as available for a queue only on these, and no route sends a contact of another
+ *                 channel to it
  */
 public record QueueDefinition(String name, Condition members, Duration serviceLevelThreshold, Duration maxWait,
                               String overflowQueue, Duration wrapUp, double serviceLevelTarget,
-                              ServiceLevelFormula serviceLevelFormula, Duration shortAbandon) {
+                              ServiceLevelFormula serviceLevelFormula, Duration shortAbandon, Set<Channel> channels) {
     public static final Duration DEFAULT_SERVICE_LEVEL = Duration.ofSeconds(20);
     public static final Duration DEFAULT_WRAP_UP = Duration.ofSeconds(10);
     public static final double DEFAULT_SERVICE_LEVEL_TARGET = 0.8;
@@ -33,9 +37,20 @@ public record QueueDefinition(String name, Condition members, Duration serviceLe
         wrapUp = wrapUp == null ? DEFAULT_WRAP_UP : wrapUp;
         serviceLevelFormula = serviceLevelFormula == null ? ServiceLevelFormula.DEFAULT : serviceLevelFormula;
         shortAbandon = shortAbandon == null ? DEFAULT_SHORT_ABANDON : shortAbandon;
+        channels = channels == null || channels.isEmpty() ? ALL_CHANNELS : Set.copyOf(channels);
+        if (channels.contains(Channel.CALLBACK)) {
+            throw new IllegalArgumentException("channels: a queue that serves voice serves callbacks; list voice");
+        }
         if (!(serviceLevelTarget > 0 && serviceLevelTarget <= 1)) {
             throw new IllegalArgumentException("serviceLevelTarget must be in (0, 1], was " + serviceLevelTarget);
         }
+    }
+
+    public static final Set<Channel> ALL_CHANNELS = Set.of(Channel.VOICE, Channel.CHAT, Channel.EMAIL);
+
+    /** Whether contacts of this channel may wait here (a callback where voice is served). */
+    public boolean serves(Channel channel) {
+        return channels.contains(channel.capacityChannel());
     }
 
     public boolean admits(Agent agent) {

@@ -21,23 +21,33 @@ public final class RoutePlanner {
             throw new IllegalArgumentException("unknown workflow '" + request.workflow() + "'");
         }
         Filter filter = workflow.select(request.expressionVariables(customer));
+        Channel channel = request.channel();
+        // a step whose queue does not serve the channel is passed over: nobody there could take the contact
+        List<Step> serving = filter.steps().stream().filter(step -> serves(step.queue(), channel)).toList();
+        if (serving.isEmpty()) {
+            throw new IllegalArgumentException("filter '" + filter.name() + "' of workflow '" + workflow.name()
+                    + "' has no step whose queue serves " + channel.wireName());
+        }
         List<PlannedStep> steps = new ArrayList<>();
         preferredAgent(workflow, request).ifPresent(agentId -> steps.add(new PlannedStep(
-                Pool.directId(agentId), filter.steps().get(0).queue(), filter.steps().get(0).priority(),
+                Pool.directId(agentId), serving.get(0).queue(), serving.get(0).priority(),
                 seconds(workflow.preferredAgentTimeout()))));
-        for (Step step : filter.steps()) {
+        for (Step step : serving) {
             steps.add(new PlannedStep(step.pool().id(), step.queue(), step.priority(), seconds(step.timeout())));
         }
-        addOverflow(steps);
+        addOverflow(steps, channel);
         return new RoutePlan(workflow.name(), filter.name(), steps, basePriority(request, customer));
     }
 
     /** Transfer to a queue: its plain pool, then its overflow. */
-    public RoutePlan toQueue(String queue, double basePriority) {
+    public RoutePlan toQueue(String queue, Channel channel, double basePriority) {
         requireQueue(queue);
+        if (!serves(queue, channel)) {
+            throw new IllegalArgumentException("queue '" + queue + "' does not serve " + channel.wireName());
+        }
         List<PlannedStep> steps = new ArrayList<>();
         steps.add(new PlannedStep(queue, queue, 0, 0));
-        addOverflow(steps);
+        addOverflow(steps, channel);
         return new RoutePlan("transfer", "queue:" + queue, steps, basePriority);
     }
 
@@ -66,11 +76,16 @@ public final class RoutePlanner {
         return value instanceof String id && Ids.isValid(id) ? Optional.of(id) : Optional.empty();
     }
 
-    /** A queue's max wait bounds its last step; then the interaction moves to the overflow queue. */
-    private void addOverflow(List<PlannedStep> steps) {
+    private boolean serves(String queue, Channel channel) {
+        return rules.queues().get(queue).serves(channel);
+    }
+
+    /** A queue's max wait bounds its last step; then the interaction moves to the overflow queue, if it serves it. */
+    private void addOverflow(List<PlannedStep> steps, Channel channel) {
         PlannedStep last = steps.get(steps.size() - 1);
         QueueDefinition queue = rules.queues().get(last.queue());
-        if (queue.overflowQueue() == null || queue.maxWait() == null || steps.size() > 16) {
+        if (queue.overflowQueue() == null || queue.maxWait() == null || steps.size() > 16
+                || !serves(queue.overflowQueue(), channel)) {
             return;
         }
         long timeout = last.timeoutSeconds() > 0 ? last.timeoutSeconds() : queue.maxWait().toSeconds();

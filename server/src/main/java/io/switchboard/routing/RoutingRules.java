@@ -1,6 +1,7 @@
 package io.switchboard.routing;
 
 import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,17 +62,21 @@ public record RoutingRules(Map<String, QueueDefinition> queues, Map<String, Work
         return pools;
     }
 
-    /** The pools an agent belongs to: member of the pool's queue and passes the pool's narrowing. */
-    public Set<String> poolsFor(Agent agent) {
-        Set<String> ids = new LinkedHashSet<>();
+    /**
+     * The pools an agent belongs to, per capacity channel: member of the pool's queue, passes the pool's
+     * narrowing, and the queue serves that channel. The agent's own pool is on every channel.
+     */
+    public Map<Channel, Set<String>> poolsFor(Agent agent) {
+        Map<Channel, Set<String>> byChannel = new EnumMap<>(Channel.class);
+        QueueDefinition.ALL_CHANNELS.forEach(c -> byChannel.put(c, new LinkedHashSet<>()));
         Map<String, Object> variables = agent.expressionVariables();
         for (Pool pool : pools().values()) {
             QueueDefinition queue = queues.get(pool.queue());
             if (queue.admits(agent) && (pool.agents() == null || pool.agents().test(variables))) {
-                ids.add(pool.id());
+                queue.channels().forEach(c -> byChannel.get(c).add(pool.id()));
             }
         }
-        ids.add(Pool.directId(agent.id()));
-        return ids;
+        byChannel.values().forEach(ids -> ids.add(Pool.directId(agent.id())));
+        return byChannel;
     }
 }

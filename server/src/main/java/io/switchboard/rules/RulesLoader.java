@@ -1,5 +1,8 @@
 package io.switchboard.rules;
 
+import io.switchboard.routing.Channel;
+import java.util.EnumSet;
+import java.util.Set;
 import io.switchboard.routing.Condition;
 import io.switchboard.routing.Filter;
 import io.switchboard.routing.Ordering;
@@ -77,7 +80,8 @@ public final class RulesLoader {
     private void readQueues(YamlNode node, Map<String, QueueDefinition> queues) {
         for (Map.Entry<String, YamlNode> entry : node.entries().entrySet()) {
             Map<String, YamlNode> q = entry.getValue().entries("members", "serviceLevelSeconds", "maxWaitSeconds",
-                    "overflow", "wrapUpSeconds", "serviceLevelTarget", "serviceLevelFormula", "shortAbandonSeconds");
+                    "overflow", "wrapUpSeconds", "serviceLevelTarget", "serviceLevelFormula", "shortAbandonSeconds",
+                    "channels");
             try {
                 QueueDefinition queue = new QueueDefinition(entry.getKey(),
                         q.containsKey("members") ? cel.agent(q.get("members")) : Condition.ALWAYS,
@@ -89,7 +93,8 @@ public final class RulesLoader {
                                 : QueueDefinition.DEFAULT_SERVICE_LEVEL_TARGET,
                         q.containsKey("serviceLevelFormula")
                                 ? ServiceLevelFormula.parse(q.get("serviceLevelFormula").text()) : null,
-                        seconds(q.get("shortAbandonSeconds")));
+                        seconds(q.get("shortAbandonSeconds")),
+                        q.containsKey("channels") ? channels(q.get("channels")) : null);
                 if (queues.putIfAbsent(queue.name(), queue) != null) {
                     throw entry.getValue().error("queue '" + queue.name() + "' is defined twice");
                 }
@@ -97,6 +102,21 @@ public final class RulesLoader {
                 throw entry.getValue().error(e.getMessage());
             }
         }
+    }
+
+    private static Set<Channel> channels(YamlNode node) {
+        Set<Channel> channels = EnumSet.noneOf(Channel.class);
+        for (YamlNode item : node.items()) {
+            try {
+                channels.add(Channel.parse(item.text()));
+            } catch (IllegalArgumentException e) {
+                throw item.error(e.getMessage());
+            }
+        }
+        if (channels.isEmpty()) {
+            throw node.error("channels: list at least one of voice, chat, email");
+        }
+        return channels;
     }
 
     private Workflow readWorkflow(Map<String, YamlNode> top) {

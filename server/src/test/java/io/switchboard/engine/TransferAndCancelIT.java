@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
@@ -118,5 +119,28 @@ class TransferAndCancelIT {
     private void accept(Api agent, String id) {
         String rsv = admin.get("/api/v1/interactions/" + id).json().getString("reservationId");
         agent.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+    }
+
+    /** A queue that serves email only refuses a call's transfer (400, naming why), and the call stays with its agent. */
+    @Test
+    void aQueueServesOnlyItsChannels(TestRedis redis, @TempDir Path temp) {
+        String rules = Rules.SMALL.replaceFirst("queues:\n", "queues:\n  mail:\n    members: '\"support\" in agent.skills'\n"
+                + "    channels: [email]\n    wrapUpSeconds: 0\n");
+        try (TestNode mailNode = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp.resolve("mail"), rules))
+                .start()) {
+            Api staff = mailNode.api();
+            Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
+            Agents.available(sam, "sam");
+            String call = staff.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).json()
+                    .getString("id");
+            sam.post("/api/v1/reservations/" + staff.get("/api/v1/interactions/" + call).json()
+                    .getString("reservationId") + "/accept", "{}").expect(200);
+            String refused = sam.post("/api/v1/interactions/" + call + "/transfer", new JsonObject().put("queue", "mail"))
+                    .expect(400).json().getString("message");
+            assertTrue(refused.contains("does not serve voice"), refused);
+            assertEquals("assigned", staff.get("/api/v1/interactions/" + call).json().getString("status"),
+                    "the refused transfer changed nothing");
+            assertEquals(0, staff.get("/api/v1/queues/mail/stats").json().getLong("waiting"));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,10 +54,52 @@ class RulesLoaderTest {
         RoutingRules rules = loader.load(Repo.root().resolve("routing-rules"));
         Agent expert = new Agent("a1", null, null, null, Map.of("billing", 9, "spanish", 6), null, null);
         Agent novice = new Agent("a2", null, null, null, Map.of("billing", 3), null, null);
-        assertTrue(rules.poolsFor(expert).containsAll(List.of("billing", "general", "@a1")));
-        assertEquals(6, rules.poolsFor(expert).size(), "billing, general, two Spanish billing steps, billing >= 7, own");
-        assertEquals(java.util.Set.of("general", "billing", "@a2"), rules.poolsFor(novice),
+        assertTrue(rules.poolsFor(expert).get(Channel.VOICE).containsAll(List.of("billing", "general", "@a1")));
+        assertEquals(6, rules.poolsFor(expert).get(Channel.VOICE).size(),
+                "billing, general, two Spanish billing steps, billing >= 7, own");
+        assertEquals(java.util.Set.of("general", "billing", "@a2"), rules.poolsFor(novice).get(Channel.VOICE),
                 "the novice misses 'billing >= 7' and the Spanish steps");
+    }
+
+    @Test
+    void aQueueServesOnlyTheChannelsItLists() {
+        RoutingRules rules = loader.load(Repo.root().resolve("routing-rules"));
+        Agent blended = new Agent("a3", null, null, null, Map.of("support", 5), null, null);
+        var pools = rules.poolsFor(blended);
+        assertTrue(pools.get(Channel.EMAIL).contains("email"), pools.toString());
+        assertFalse(pools.get(Channel.VOICE).contains("email"), "the shipped email queue serves email only");
+        assertFalse(pools.get(Channel.CHAT).stream().anyMatch(p -> p.startsWith("email")), pools.toString());
+        assertTrue(pools.get(Channel.VOICE).containsAll(List.of("support", "general", "@a3")), pools.toString());
+    }
+
+    @Test
+    void stepsWhoseQueueDoesNotServeTheChannelArePassedOver(@TempDir Path temp) {
+        RoutingRules rules = loader.load(Rules.folder(temp, """
+                queues:
+                  mail: {channels: [email]}
+                  desk: {}
+                workflow: default
+                default: {steps: [{queue: mail, timeoutSeconds: 30}, {queue: desk}]}
+                """));
+        RoutePlanner planner = new RoutePlanner(rules, PriorityPolicy.DEFAULT);
+        assertEquals("mail", planner.plan(request(Channel.EMAIL, Map.of()), Customer.anonymous("x")).firstQueue());
+        RoutePlan call = planner.plan(request(Channel.CALLBACK, Map.of()), Customer.anonymous("x"));
+        assertEquals(List.of("desk"), call.steps().stream().map(s -> s.queue()).toList());
+        IllegalArgumentException transfer = assertThrows(IllegalArgumentException.class,
+                () -> planner.toQueue("mail", Channel.VOICE, 0));
+        assertTrue(transfer.getMessage().contains("does not serve voice"), transfer.getMessage());
+    }
+
+    @Test
+    void anUnknownChannelIsRejectedWithItsLine(@TempDir Path temp) {
+        RuleFileException e = assertThrows(RuleFileException.class, () -> loader.load(Rules.folder(temp, """
+                queues:
+                  mail:
+                    channels: [email, fax]
+                workflow: default
+                default: {steps: [{queue: mail}]}
+                """)));
+        assertTrue(e.getMessage().contains(":3") && e.getMessage().contains("fax"), e.getMessage());
     }
 
     @Test
@@ -136,7 +179,7 @@ class RulesLoaderTest {
                 default: {steps: [{queue: billing}]}
                 """));
         Agent noBilling = new Agent("a1", null, null, null, Map.of("support", 5), null, null);
-        assertEquals(List.of("@a1"), List.copyOf(rules.poolsFor(noBilling)));
+        assertEquals(List.of("@a1"), List.copyOf(rules.poolsFor(noBilling).get(Channel.VOICE)));
         RoutePlanner planner = new RoutePlanner(rules, PriorityPolicy.DEFAULT);
         Customer rich = new Customer("c", null, "standard", 2500.5, null, null, null);
         assertEquals("filter-1", planner.plan(request(Channel.CHAT, Map.of()), rich).filter(),

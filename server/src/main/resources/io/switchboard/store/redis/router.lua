@@ -12,7 +12,8 @@
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
 --   agent:<id>                 hash: presence reason state stateSince idle rsv missed wrap cap:<c> load:<c> skill:<s> ...
 --                              free: the channels the agent is indexed as free in (pool:*:avail:<c>), e.g. "voice chat "
---   agent:<id>:pools           set of pool ids the agent belongs to (computed by the server from the rules)
+--   agent:<id>:pools:<c>       set of pool ids the agent belongs to for capacity channel <c>: those whose queue serves
+--                              <c> (computed by the server from the rules)
 --   agent:<id>:work            set of interactions the agent holds (assigned or wrapping)
 --   agents                     set of all agent ids
 --   pool:<id>                  hash: queue order skill
@@ -203,12 +204,11 @@ local function refresh(aid)
   local akey = key('agent', aid)
   local a = agent_now(akey)
   local was = a.free or 'voice chat email '
-  local free, pools = '', nil
+  local free = ''
   for _, c in ipairs(CAPACITY_CHANNELS) do
     local can = can_take(a, c)
     if can or string.find(was, c, 1, true) then
-      pools = pools or redis.call('SMEMBERS', akey .. ':pools')
-      for _, pool in ipairs(pools) do
+      for _, pool in ipairs(redis.call('SMEMBERS', akey .. ':pools:' .. c)) do
         if not direct(pool) then
           local z = key('pool', pool, 'avail', c)
           if can then redis.call('ZADD', z, pool_score(pool, akey, a), aid) else redis.call('ZREM', z, aid) end
@@ -366,7 +366,7 @@ local function best_for_agent(aid)
   local best, best_score = nil, nil
   for _, c in ipairs(CAPACITY_CHANNELS) do
     if can_take(a, c) then
-      for _, pool in ipairs(redis.call('SINTER', akey .. ':pools', key('waiting', c))) do
+      for _, pool in ipairs(redis.call('SINTER', akey .. ':pools:' .. c, key('waiting', c))) do
         local head = redis.call('ZRANGE', key('pool', pool, 'wait', c), 0, 9, 'WITHSCORES')
         for i = 1, #head, 2 do
           if not rejected_by(head[i], aid) then
@@ -703,7 +703,8 @@ commands.state = function()
   return {state = redis.call('HGET', akey, 'state')}
 end
 
--- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership
+-- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
+-- channel ({"voice": [pool, ...], "chat": [...], "email": [...]})
 commands.upsert = function()
   local aid = A[8]
   local akey = key('agent', aid)
@@ -716,12 +717,16 @@ commands.upsert = function()
     if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
   end
   for k, v in pairs(cjson.decode(A[9])) do redis.call('HSET', akey, k, str(v)) end
-  local pools_key = akey .. ':pools'
-  for _, pool in ipairs(redis.call('SMEMBERS', pools_key)) do
-    for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
+  -- out of every availability index it was in (agent:<id>:pools, one set for all channels, was the older form)
+  for _, old in ipairs({akey .. ':pools', akey .. ':pools:voice', akey .. ':pools:chat', akey .. ':pools:email'}) do
+    for _, pool in ipairs(redis.call('SMEMBERS', old)) do
+      for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
+    end
+    redis.call('DEL', old)
   end
-  redis.call('DEL', pools_key)
-  for _, pool in ipairs(cjson.decode(A[10])) do redis.call('SADD', pools_key, pool) end
+  for c, pools in pairs(cjson.decode(A[10])) do
+    if #pools > 0 then redis.call('SADD', akey .. ':pools:' .. c, unpack(pools)) end
+  end
   refresh(aid)
   offer_agent(aid)
   return {state = redis.call('HGET', akey, 'state')}
