@@ -42,7 +42,7 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         }
         caps.remove(Channel.CALLBACK);
         capacity = Map.copyOf(caps);
-        attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
+        attributes = AttributeValues.of(attributes);
         name = name == null ? id : name;
         endpoint = endpoint == null ? "" : endpoint;
         team = team == null ? "" : team;

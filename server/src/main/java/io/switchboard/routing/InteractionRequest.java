@@ -11,7 +11,7 @@ import java.util.Map;
 public record InteractionRequest(Channel channel, Map<String, Object> attributes, String customerId, String workflow,
                                  int requestedPriority) {
     public InteractionRequest {
-        attributes = Map.copyOf(attributes == null ? Map.of() : attributes);
+        attributes = AttributeValues.of(attributes);
     }
 
     /** The variables a filter expression sees: {@code channel}, {@code attributes}, {@code customer}. */

@@ -15,6 +15,7 @@ import dev.cel.runtime.CelRuntimeFactory;
 import io.switchboard.routing.Condition;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Compiles routing expressions with CEL, once, at rule load. Three vocabularies exist: interaction
@@ -27,6 +28,8 @@ public final class CelConditions {
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableHeterogeneousNumericComparisons(true)
             .build();
+    private static final Set<String> INTERACTION_VARIABLES = Set.of("channel", "attributes", "customer");
+    private static final Set<String> SLA_VARIABLES = Set.of("channel", "attributes", "customer", "queue", "case");
     private static final MapType DYN_MAP = MapType.create(SimpleType.STRING, SimpleType.DYN);
 
     private final CelCompiler interactionCompiler = CelCompilerFactory.standardCelCompilerBuilder()
@@ -56,29 +59,43 @@ public final class CelConditions {
     private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     public Condition interaction(YamlNode node) {
-        return compile(interactionCompiler, node);
+        return compile(interactionCompiler, INTERACTION_VARIABLES, node);
     }
 
     /** SLA policy expressions: the interaction's vocabulary plus {@code queue}, the queue it enters. */
     public Condition sla(YamlNode node) {
-        return compile(slaCompiler, node);
+        return compile(slaCompiler, SLA_VARIABLES, node);
     }
 
     public Condition agent(YamlNode node) {
-        return compile(agentCompiler, node);
+        return compile(agentCompiler, Set.of("agent"), node);
     }
 
-    private Condition compile(CelCompiler compiler, YamlNode node) {
+    private Condition compile(CelCompiler compiler, Set<String> variables, YamlNode node) {
         String source = node.text().trim();
         try {
             CelAbstractSyntaxTree ast = compiler.compile(source).getAst();
-            return new CelCondition(source, runtime.createProgram(ast));
+            CelCondition condition = new CelCondition(source, runtime.createProgram(ast));
+            return CelResultCache.of(ast, variables).<Condition>map(cache -> new CachedCondition(condition, cache))
+                    .orElse(condition);
         } catch (CelValidationException e) {
             CelIssue first = e.getErrors().get(0);
             throw node.error("invalid expression '" + source + "': " + first.getMessage()
                     + " (column " + (first.getSourceLocation().getColumn() + 1) + ")");
         } catch (CelEvaluationException e) {
             throw node.error("cannot plan expression '" + source + "': " + e.getMessage());
+        }
+    }
+
+    private record CachedCondition(CelCondition condition, CelResultCache cache) implements Condition {
+        @Override
+        public boolean test(Map<String, Object> variables) {
+            return cache.test(variables, condition::test);
+        }
+
+        @Override
+        public String source() {
+            return condition.source();
         }
     }
 
