@@ -165,7 +165,7 @@ public final class SwitchboardServer {
             RedisKeys keys = RedisKeys.of(config.redis().keyPrefix());
             RoutingStore store = new RoutingStore(vertx, redis, keys, clock, config.routing().reservationTimeout(),
                     config.routing().maxMissedOffers(), config.priority().agingPerSecond(),
-                    config.webhooks().enabled() ? EVENTS_KEPT : 0);
+                    config.webhooks().enabled() ? EVENTS_KEPT : 0, config.routing().retention());
             if (config.webhooks().enabled()) {
                 webhooks = new WebhookDispatcher(vertx, redis.commands(), keys, config.webhooks(), registry);
             }

@@ -195,8 +195,11 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         public static final Duration DEFAULT_AGENT_TOKEN_TTL = Duration.ofHours(12);
     }
 
+    /** @param retention how long a finished interaction and its offers stay readable; zero = for ever */
     public record Routing(Path rulesDir, String defaultWorkflow, Duration reservationTimeout, int maxMissedOffers,
-                          Duration timerSweepInterval, int timerSweepBatch, Duration rulesReloadInterval) {
+                          Duration timerSweepInterval, int timerSweepBatch, Duration rulesReloadInterval,
+                          Duration retention) {
+        public static final double DEFAULT_RETENTION_DAYS = 30;
         public static final Duration DEFAULT_RESERVATION_TIMEOUT = Duration.ofSeconds(15);
         public static final int DEFAULT_MAX_MISSED_OFFERS = 2;
         public static final Duration DEFAULT_TIMER_SWEEP_INTERVAL = Duration.ofMillis(100);

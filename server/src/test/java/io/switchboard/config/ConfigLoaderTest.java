@@ -26,6 +26,7 @@ class ConfigLoaderTest {
         assertEquals("sb", config.redis().keyPrefix());
         assertEquals(Duration.ofSeconds(15), config.routing().reservationTimeout());
         assertEquals(2, config.routing().maxMissedOffers());
+        assertEquals(Duration.ofDays(30), config.routing().retention());
         assertEquals(0.5, config.priority().agingPerSecond());
         assertEquals(20.0, config.priority().tierPoints().get("gold"));
         assertEquals(Repo.root().resolve("routing-rules"), config.routing().rulesDir());
@@ -139,6 +140,11 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "70000"), Repo.root()));
         assertTrue(env.getMessage().contains("environment override of http.port must be a whole number from 0 to 65535"),
                 env.getMessage());
+        var retention = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_RETENTION_DAYS", "-1"), Repo.root()));
+        assertTrue(retention.getMessage().contains("routing.retentionDays"), retention.getMessage());
+        assertEquals(Duration.ofHours(12), ConfigLoader.load(Map.of("SWITCHBOARD_RETENTION_DAYS", "0.5"), Repo.root())
+                .routing().retention());
     }
 
     @Test

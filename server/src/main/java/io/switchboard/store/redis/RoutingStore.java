@@ -26,15 +26,18 @@ public final class RoutingStore {
     /**
      * @param aging priority points gained per second of waiting (see PriorityPolicy)
      * @param eventsMaxLen how many events the events stream keeps (about); 0 = no stream (no webhooks)
+     * @param retention how long Redis keeps a finished interaction and a closed offer; zero = for ever
      */
     public RoutingStore(Vertx vertx, RedisConnection connection, RedisKeys keys, InstantSource clock,
-                        Duration reservationTimeout, int maxMissedOffers, double aging, long eventsMaxLen) {
+                        Duration reservationTimeout, int maxMissedOffers, double aging, long eventsMaxLen,
+                        Duration retention) {
         this.vertx = vertx;
         this.redis = connection.commands();
         this.keys = keys;
         this.clock = clock;
         this.settings = new String[] {keys.prefix(), null, Long.toString(reservationTimeout.toMillis()),
-                Integer.toString(maxMissedOffers), Double.toString(aging), Long.toString(eventsMaxLen)};
+                Integer.toString(maxMissedOffers), Double.toString(aging), Long.toString(eventsMaxLen),
+                Long.toString(retention.toMillis())};
     }
 
     /** The Lettuce commands, for adapters with their own Redis structures (webhook stream reader). */

@@ -6,7 +6,7 @@
 -- pools, which priority); this script decides *who gets what* and keeps the indexes consistent.
 --
 -- Call: EVALSHA sha 1 <prefix>:agents  prefix nowMs reservationTimeoutMs maxMissedOffers agingPerSecond
---       eventsMaxLen cmd args...
+--       eventsMaxLen retentionMs cmd args...
 -- Reply: a JSON string {"result": ..., "error": "...", "events": [...]}.
 --
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
@@ -52,7 +52,8 @@ local RSV_TIMEOUT = tonumber(ARGV[3])
 local MAX_MISSED = tonumber(ARGV[4])
 local AGING = tonumber(ARGV[5])
 local EVENTS_MAXLEN = tonumber(ARGV[6])
-local CMD = ARGV[7]
+local RETENTION_MS = tonumber(ARGV[7])
+local CMD = ARGV[8]
 local CAPACITY_CHANNELS = {'voice', 'chat', 'email'}
 
 -- P:a[:b[:c[:d]]]; plain concatenation (a vararg table per key showed in profiles)
@@ -274,6 +275,30 @@ local function set_status(iid, status, reason)
   redis.call('HSET', key('int', iid), unpack(status_fields(iid, status, reason)))
 end
 
+-- A finished interaction (completed, canceled, abandoned) stays readable for the retention period, then
+-- Redis drops it with its history, chat transcript and email: the dataset stops growing with every contact.
+-- The statistics, cases and the customer's timeline (which skips what is gone) keep what outlives it.
+local function retire(iid, channel)
+  if RETENTION_MS <= 0 then return end
+  local keys = {key('int', iid), key('int', iid, 'history'), key('int', iid, 'rejected')}
+  if channel == 'chat' then keys[#keys + 1] = key('int', iid, 'transcript') end
+  if channel == 'email' then
+    local email = key('int', iid, 'email')
+    keys[#keys + 1] = email
+    local attachments = redis.call('HGET', email, 'attachments')
+    if attachments then
+      for _, a in ipairs(cjson.decode(attachments)) do keys[#keys + 1] = email .. ':attachment:' .. a.n end
+    end
+  end
+  for _, k in ipairs(keys) do redis.call('PEXPIRE', k, RETENTION_MS) end
+end
+
+-- A closed offer (accepted, rejected, timed out, canceled) stays readable for the retention period too.
+local function close_offer(rkey, status)
+  redis.call('HSET', rkey, 'status', status, 'closed', NOW_S)
+  if RETENTION_MS > 0 then redis.call('PEXPIRE', rkey, RETENTION_MS) end
+end
+
 local function append(list, more)
   for _, v in ipairs(more) do list[#list + 1] = v end
   return list
@@ -403,7 +428,7 @@ local function close_reservation(rid, outcome, missed, requeue)
   local r = redis.call('HMGET', rkey, 'interaction', 'agent', 'status')
   if r[3] ~= 'pending' then return false end
   local iid, aid = r[1], r[2]
-  redis.call('HSET', rkey, 'status', outcome, 'closed', NOW_S)
+  close_offer(rkey, outcome)
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
   local f = fields(iid)
   local akey = key('agent', aid)
@@ -470,6 +495,7 @@ local function complete(iid, f, disposition, notes, amount_cents)
   amount_cents = amount_cents or 0
   if amount_cents > 0 then append(h, {'amountCents', amount_cents}) end
   redis.call('HSET', key('int', iid), unpack(append(h, status_fields(iid, 'completed', disposition))))
+  retire(iid, f.channel)
   stat(f.queue, f.channel, {completed = 1, talk_ms = talk, wrap_ms = wrap, revenue_cents = amount_cents})
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
@@ -485,10 +511,10 @@ local commands = {}
 
 -- enqueue iid hashFieldsJson — fields include channel cch plan base customerId attributes created
 commands.enqueue = function()
-  local iid = A[8]
+  local iid = A[9]
   local ikey = key('int', iid)
   if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
-  local h = cjson.decode(A[9])
+  local h = cjson.decode(A[10])
   local all = {}
   for k, v in pairs(h) do append(all, {k, str(v)}) end
   -- queued may come earlier than now (a callback asked for in the IVR keeps the time the call came in)
@@ -513,13 +539,13 @@ end
 
 -- accept rid aid
 commands.accept = function()
-  local rid, aid = A[8], A[9]
+  local rid, aid = A[9], A[10]
   local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status')
   if not r[1] then return nil, 'not_found' end
   if r[2] ~= aid then return nil, 'forbidden' end
   if r[3] ~= 'pending' then return nil, 'conflict' end
   local iid = r[1]
-  redis.call('HSET', key('rsv', rid), 'status', 'accepted', 'closed', NOW_S)
+  close_offer(key('rsv', rid), 'accepted')
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
   local f = fields(iid)
   if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
@@ -542,13 +568,13 @@ end
 
 -- reject rid aid reason
 commands.reject = function()
-  local rid, aid = A[8], A[9]
+  local rid, aid = A[9], A[10]
   local r = redis.call('HMGET', key('rsv', rid), 'agent', 'status')
   if not r[1] then return nil, 'not_found' end
   if r[1] ~= aid then return nil, 'forbidden' end
   if r[2] ~= 'pending' then return nil, 'conflict' end
   -- no_answer: the agent's phone rang out (voice RONA), which counts toward away(missed)
-  local reason = A[10] ~= '' and A[10] or 'rejected'
+  local reason = A[11] ~= '' and A[11] or 'rejected'
   close_reservation(rid, reason, reason == 'no_answer', true)
   return {}
 end
@@ -560,10 +586,10 @@ end
 
 -- wrapup iid wrapMs actor : the conversation ended; the agent keeps the capacity until wrap-up is done
 commands.wrapup = function()
-  local iid, wrap_ms = A[8], tonumber(A[9])
+  local iid, wrap_ms = A[9], tonumber(A[10])
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  if not_actor(f, A[10]) then return nil, 'forbidden' end
+  if not_actor(f, A[11]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'ended', NOW_S)
   if wrap_ms <= 0 then complete(iid, f, '', '', 0) return {status = 'completed'} end
@@ -580,18 +606,18 @@ end
 
 -- complete iid disposition notes actor amountCents
 commands.complete = function()
-  local iid = A[8]
+  local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  if not_actor(f, A[11]) then return nil, 'forbidden' end
-  local err = complete(iid, f, A[9], A[10], tonumber(A[12]) or 0)
+  if not_actor(f, A[12]) then return nil, 'forbidden' end
+  local err = complete(iid, f, A[10], A[11], tonumber(A[13]) or 0)
   if err then return nil, err end
   return {status = 'completed'}
 end
 
 -- cancel iid status reason : status is canceled or abandoned
 commands.cancel = function()
-  local iid, status, reason = A[8], A[9], A[10]
+  local iid, status, reason = A[9], A[10], A[11]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status == 'reserved' then
@@ -604,6 +630,7 @@ commands.cancel = function()
   clear_step_timer(iid)
   redis.call('HSET', key('int', iid), 'ended', NOW_S)
   set_status(iid, status, reason)
+  retire(iid, f.channel)
   local waited = NOW - f.entered
   if status == 'abandoned' then
     local m = qmeta(f.queue)
@@ -622,7 +649,7 @@ end
 local function move_waiting(iid, f)
   unplace(iid, f)
   clear_step_timer(iid)
-  redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'entered', NOW_S)
+  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'entered', NOW_S)
   history(iid, {type = 'status', status = 'moved', queue = f.queue})
   enter_step(iid, 0)
   local g = fields(iid)
@@ -638,21 +665,21 @@ end
 -- age; the transferring agent wraps up for wrapMs (its queue's wrap-up time); staff may also move a waiting one
 -- (move_waiting)
 commands.transfer = function()
-  local iid = A[8]
+  local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  if not_actor(f, A[11]) then return nil, 'forbidden' end
-  if f.status == 'queued' and blank(A[11]) then return move_waiting(iid, f) end
+  if not_actor(f, A[12]) then return nil, 'forbidden' end
+  if f.status == 'queued' and blank(A[12]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
-  redis.call('HSET', key('int', iid), 'plan', A[9], 'base', A[10], 'agent', '')
+  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '')
   redis.call('HINCRBY', key('int', iid), 'transfers', 1)
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
-  local to_queue = cjson.decode(A[9])[1].queue
+  local to_queue = cjson.decode(A[10])[1].queue
   emit({type = 'transferred', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel,
         toQueue = to_queue, talkMs = NOW - f.answered})
   stat(f.queue, f.channel, {transferred = 1, completed = 1, talk_ms = NOW - f.answered})
   agent_stat(f.agent, {completed = 1, talk_ms = NOW - f.answered})
-  local wrap_ms = tonumber(A[12] or '') or 0
+  local wrap_ms = tonumber(A[13] or '') or 0
   if wrap_ms > 0 then
     -- the transferring agent does its after-contact work, as after any contact (app_queue's wrapuptime):
     -- its capacity stays taken until the wrap-up timer frees it
@@ -677,11 +704,11 @@ end
 -- callback iid attributesJson : a waiting caller hangs up for a callback and keeps its place in line: same
 -- queue, score and queued time (voice and callback share voice capacity, so the pool line is the same)
 commands.callback = function()
-  local iid = A[8]
+  local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status ~= 'queued' or f.channel ~= 'voice' then return nil, 'conflict' end
-  redis.call('HSET', key('int', iid), 'channel', 'callback', 'attributes', A[9], 'updated', NOW_S)
+  redis.call('HSET', key('int', iid), 'channel', 'callback', 'attributes', A[10], 'updated', NOW_S)
   history(iid, {type = 'callback_requested'})
   emit({type = 'callback_requested', interaction = iid, queue = f.queue, channel = 'callback'})
   return {status = f.status}
@@ -689,7 +716,7 @@ end
 
 -- state aid presence reason
 commands.state = function()
-  local aid, presence, reason = A[8], A[9], A[10]
+  local aid, presence, reason = A[9], A[10], A[11]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
   local was = redis.call('HGET', akey, 'presence')
@@ -706,7 +733,7 @@ end
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
 -- channel ({"voice": [pool, ...], "chat": [...], "email": [...]})
 commands.upsert = function()
-  local aid = A[8]
+  local aid = A[9]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then
     redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW_S, 'rsv', '', 'missed', 0, 'wrap', 0,
@@ -716,7 +743,7 @@ commands.upsert = function()
   for _, k in ipairs(redis.call('HKEYS', akey)) do
     if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
   end
-  for k, v in pairs(cjson.decode(A[9])) do redis.call('HSET', akey, k, str(v)) end
+  for k, v in pairs(cjson.decode(A[10])) do redis.call('HSET', akey, k, str(v)) end
   -- out of every availability index it was in (agent:<id>:pools, one set for all channels, was the older form)
   for _, old in ipairs({akey .. ':pools', akey .. ':pools:voice', akey .. ':pools:chat', akey .. ':pools:email'}) do
     for _, pool in ipairs(redis.call('SMEMBERS', old)) do
@@ -724,7 +751,7 @@ commands.upsert = function()
     end
     redis.call('DEL', old)
   end
-  for c, pools in pairs(cjson.decode(A[10])) do
+  for c, pools in pairs(cjson.decode(A[11])) do
     if #pools > 0 then redis.call('SADD', akey .. ':pools:' .. c, unpack(pools)) end
   end
   refresh(aid)
@@ -734,11 +761,11 @@ end
 
 -- rules poolsJson queuesJson : [{id, queue, order, skill}], [{name, sl, short}] of the loaded rules
 commands.rules = function()
-  local pools = cjson.decode(A[8])
+  local pools = cjson.decode(A[9])
   for _, p in ipairs(pools) do
     redis.call('HSET', key('pool', p.id), 'queue', p.queue, 'order', str(p.order), 'skill', str(p.skill))
   end
-  for _, q in ipairs(cjson.decode(A[9])) do
+  for _, q in ipairs(cjson.decode(A[10])) do
     redis.call('HSET', key('queue', q.name, 'meta'), 'sl', q.sl, 'short', q.short)
   end
   -- which lines are not empty (waiting:<c>), rebuilt from the lines themselves: also fills it for lines
@@ -755,12 +782,12 @@ end
 -- The points join its base priority, so later steps keep them; a queued one is re-placed at once.
 -- raise iid points reason [once] : `once` (an SLA step's token) makes a redelivered raise a no-op
 commands.raise = function()
-  local iid, points = A[8], tonumber(A[9])
+  local iid, points = A[9], tonumber(A[10])
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status ~= 'queued' and f.status ~= 'reserved' then return nil, 'conflict' end
   local ikey = key('int', iid)
-  if A[11] and A[11] ~= '' and redis.call('HSETNX', ikey, 'raised:' .. A[11], NOW_S) == 0 then
+  if A[12] and A[12] ~= '' and redis.call('HSETNX', ikey, 'raised:' .. A[12], NOW_S) == 0 then
     return {priority = tonumber(redis.call('HGET', ikey, 'priority')), status = f.status, duplicate = true}
   end
   if f.status == 'queued' then unplace(iid, f) end
@@ -768,9 +795,9 @@ commands.raise = function()
   local priority = tonumber(redis.call('HINCRBYFLOAT', ikey, 'priority', points))
   f.score = f.score - points
   redis.call('HSET', ikey, 'score', f.score, 'updated', NOW_S)
-  history(iid, {type = 'priority_raised', points = points, priority = priority, reason = A[10] or ''})
+  history(iid, {type = 'priority_raised', points = points, priority = priority, reason = A[11] or ''})
   emit({type = 'priority_raised', interaction = iid, queue = f.queue, channel = f.channel, points = points,
-        priority = priority, reason = A[10] or ''})
+        priority = priority, reason = A[11] or ''})
   if f.status == 'queued' then place(iid, f) end
   return {priority = priority, status = f.status}
 end
@@ -778,13 +805,13 @@ end
 -- widen iid reason : moves the interaction to its plan's next step now (an SLA escalation: wider skills,
 -- an overflow queue) instead of at that step's timeout; on the last step nothing changes
 commands.widen = function()
-  local iid = A[8]
+  local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status ~= 'queued' and f.status ~= 'reserved' then return nil, 'conflict' end
   local plan = cjson.decode(redis.call('HGET', key('int', iid), 'plan'))
   if f.step + 1 >= #plan then return {step = f.step, widened = false} end
-  history(iid, {type = 'widened', step = f.step + 1, reason = A[9] or ''})
+  history(iid, {type = 'widened', step = f.step + 1, reason = A[10] or ''})
   clear_step_timer(iid)
   escalate(iid, f.step)
   return {step = f.step + 1, widened = true}
@@ -792,7 +819,7 @@ end
 
 -- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once
 commands.sweep = function()
-  local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[8]))
+  local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[9]))
   local late = {}
   for i = 1, #due, 2 do
     local member, deadline = due[i], tonumber(due[i + 1])
