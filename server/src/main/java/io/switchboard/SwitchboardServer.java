@@ -201,7 +201,7 @@ public final class SwitchboardServer {
                     chat.committed(command, nanos, events);
                 }
             };
-            engine = new RoutingEngine(store, config.priority(), observers, sla::armAnswer);
+            engine = new RoutingEngine(store, config.priority(), observers, sla::answerTimer);
             rulesWatcher = RulesWatcher.routing(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
             // a bad policy file stops the boot with file:line, like a bad config value; later, a bad edit

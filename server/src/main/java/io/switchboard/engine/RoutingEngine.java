@@ -12,9 +12,11 @@ import io.switchboard.routing.RoutePlan;
 import io.switchboard.routing.RoutePlanner;
 import io.switchboard.routing.RoutingExplainer;
 import io.switchboard.routing.RoutingRules;
+import io.switchboard.sla.SlaTimer;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.ScriptResult;
+import io.switchboard.store.redis.SlaTimerCodec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,13 +44,20 @@ public final class RoutingEngine {
     private final RoutingObserver observer;
     private final BeforeQueue beforeQueue;
 
-    /** Work on a new interaction before it is queued (arming its SLA timers); returns fields to store on it. */
+    /** What a new interaction gets before it is queued: its SLA answer timer, armed in the run that queues it. */
     @FunctionalInterface
     public interface BeforeQueue {
-        BeforeQueue NONE = (id, request, customer, plan) -> Future.succeededFuture(Map.of());
+        BeforeQueue NONE = (id, request, customer, plan) -> Prepared.NOTHING;
 
-        Future<Map<String, String>> fields(String interactionId, InteractionRequest request, Customer customer,
-                                           RoutePlan plan);
+        Prepared prepare(String interactionId, InteractionRequest request, Customer customer, RoutePlan plan);
+
+        /**
+         * @param fields stored on the interaction
+         * @param timerId null = no timer to arm
+         */
+        record Prepared(Map<String, String> fields, String timerId, SlaTimer timer) {
+            public static final Prepared NOTHING = new Prepared(Map.of(), null, null);
+        }
     }
 
     /** @param observer told of every change this node commits (metrics, webhooks) */
@@ -199,10 +208,10 @@ public final class RoutingEngine {
             if (queuedAtMs > 0) {
                 fields.put("queued", Long.toString(queuedAtMs));
             }
-            return beforeQueue.fields(id, request, customer, plan).compose(extra -> {
-                fields.putAll(extra);
-                return commit("enqueue", id, new JsonObject(new LinkedHashMap<>(fields)).encode());
-            });
+            BeforeQueue.Prepared prepared = beforeQueue.prepare(id, request, customer, plan);
+            fields.putAll(prepared.fields());
+            return commit("enqueue", id, new JsonObject(new LinkedHashMap<>(fields)).encode(),
+                    SlaTimerCodec.armArgument(keys, prepared.timerId(), prepared.timer()));
         }).map(r -> new JsonObject().put("id", id).put("queue", r.result().getString("queue"))
                 .put("priority", r.result().getValue("priority")).put("status", r.result().getString("status")));
     }

@@ -87,23 +87,23 @@ public final class SlaService implements RoutingObserver {
     }
 
     /**
-     * Arms the answer timer of an interaction about to be queued (before, so that no answer can race
-     * it). Returns the fields to store on the interaction; none when no policy has an answer target.
+     * The answer timer of an interaction about to be queued, and the fields that mirror it: the routing
+     * script arms it in the run that queues the interaction, so no answer can race it and no node can stop
+     * in between. Nothing when no policy has an answer target.
      */
-    public Future<Map<String, String>> armAnswer(String interactionId, InteractionRequest request, Customer customer,
-                                                 RoutePlan plan) {
+    public RoutingEngine.BeforeQueue.Prepared answerTimer(String interactionId, InteractionRequest request,
+                                                           Customer customer, RoutePlan plan) {
         SlaPolicy policy = policies.match(SlaSubject.variables(request, customer, plan.firstQueue())).orElse(null);
         if (policy == null || policy.target(SlaTarget.ANSWER).isEmpty()) {
-            return Future.succeededFuture(Map.of());
+            return RoutingEngine.BeforeQueue.Prepared.NOTHING;
         }
-        return arm(interactionId, policy, SlaTarget.ANSWER, Map.of()).map(dueAt -> {
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("slaPolicy", policy.name());
-            fields.put("slaTarget", SlaTarget.ANSWER.wireName());
-            fields.put("slaDueAt", Long.toString(dueAt.toEpochMilli()));
-            fields.put("slaState", "running");
-            return fields;
-        });
+        SlaTimer timer = SlaTimer.arm(policy, SlaTarget.ANSWER, policy.target(SlaTarget.ANSWER).orElseThrow(), now());
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("slaPolicy", policy.name());
+        fields.put("slaTarget", SlaTarget.ANSWER.wireName());
+        fields.put("slaDueAt", Long.toString(timer.dueAt().toEpochMilli()));
+        fields.put("slaState", "running");
+        return new RoutingEngine.BeforeQueue.Prepared(fields, SlaTimerCodec.id(interactionId, SlaTarget.ANSWER), timer);
     }
 
     /**

@@ -57,6 +57,27 @@ public final class SlaTimerCodec {
         return timer.policy() + "@" + Integer.toString(ladder.hashCode() & 0xffffff, 36);
     }
 
+    /**
+     * A new timer as {@code router.lua}'s enqueue arms it, in sla.lua's layout: its id, payload, index bucket,
+     * ladder under its policy ref, and the wheel slot of its next step (the slot is floor(due / 100 ms), as in
+     * sla.lua). Empty for none.
+     */
+    public static String armArgument(RedisKeys keys, String id, SlaTimer timer) {
+        if (timer == null) {
+            return "";
+        }
+        JsonObject arm = new JsonObject().put("id", id).put("payload", payload(timer)).put("idx", keys.slaIndex(id))
+                .put("ref", ref(timer)).put("ladder", ladder(timer));
+        Instant next = timer.nextDue();
+        if (next != null) {
+            arm.put("at", next.toEpochMilli()).put("slot", Long.toString(next.toEpochMilli() / WHEEL_SLOT_MILLIS));
+        }
+        return arm.encode();
+    }
+
+    /** sla.lua's SLOT. */
+    private static final long WHEEL_SLOT_MILLIS = 100;
+
     public static String payload(SlaTimer timer) {
         StringBuilder out = new StringBuilder(64).append(timer.running() ? 'r' : 'p').append('|').append(ref(timer))
                 .append('|').append(b36(timer.length().toMillis()))

@@ -510,6 +510,21 @@ local A = ARGV
 local commands = {}
 
 -- enqueue iid hashFieldsJson — fields include channel cch plan base customerId attributes created
+-- Arms a new interaction's SLA answer timer in the run that queues it, so no node can stop between the two and
+-- leave an orphan timer or an unwatched contact. The layout is sla.lua's (an armed timer is one payload in its
+-- index bucket, its next step on the wheel, its ladder under its policy ref); Java encodes the timer and names the
+-- bucket and wheel slot (SlaTimerCodec.armArgument). An id armed already is left alone, as sla.lua's cas does.
+local function arm_sla(t)
+  if redis.call('HSETNX', t.idx, t.id, t.payload) == 0 then return end
+  redis.call('INCR', key('sla', 'armed'))
+  if t.slot then
+    redis.call('ZADD', key('sla', 'w', t.slot), t.at, t.id)
+    redis.call('ZADD', key('sla', 'slots'), t.slot, t.slot)
+  end
+  redis.call('HSETNX', key('sla', 'policies'), t.ref, t.ladder)
+end
+
+-- enqueue iid fieldsJson [slaTimerJson]
 commands.enqueue = function()
   local iid = A[9]
   local ikey = key('int', iid)
@@ -522,6 +537,7 @@ commands.enqueue = function()
   append(all, {'created', NOW_S, 'queued', queued, 'entered', NOW_S, 'offers', 0})
   append(all, status_fields(iid, 'queued', 'created'))
   redis.call('HSET', ikey, unpack(append(all, step_fields(iid, 0, h.plan, h.base, queued))))
+  if not blank(A[11]) then arm_sla(cjson.decode(A[11])) end
   if not blank(h.customerId) then
     -- the customer's timeline (360 view), newest first, capped so a frequent caller's list stays small
     local timeline = key('customer', h.customerId, 'interactions')

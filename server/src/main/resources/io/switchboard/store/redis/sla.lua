@@ -8,6 +8,9 @@
 -- every timer lives in Redis: a node that stops loses nothing; what fell due meanwhile fires at the
 -- next sweep of any node, marked late.
 --
+-- An interaction's answer timer is armed by router.lua's enqueue instead, in the run that queues the contact
+-- (arm_sla there writes this same layout); everything after that goes through this script.
+--
 -- Call: EVALSHA sha 1 <prefix>:sla:slots  prefix nowMs lateAfterMs breachesKept eventsMaxLen cmd args...
 -- Reply: a JSON string {"result": ..., "error": "..."}.
 --
