@@ -67,9 +67,13 @@ public final class RedisConnection implements AutoCloseable {
         List<EventLoop> owners = new ArrayList<>();
         List<RedisClusterAsyncCommands<String, String>> perLoop = new ArrayList<>();
         Client first = null;
+        List<AutoCloseable> loopResources = new ArrayList<>();
         for (EventExecutor executor : loops) {
             EventLoop loop = (EventLoop) executor;
-            Client client = Client.open(uri, shared.mutate().eventLoopGroupProvider(new OnEventLoop(loop)).build());
+            ClientResources resources = shared.mutate().eventLoopGroupProvider(new OnEventLoop(loop)).build();
+            // each loop's resources are an instance of their own: shut down too, or Lettuce warns (and leaks) at GC
+            loopResources.add(resources::shutdown);
+            Client client = Client.open(uri, resources);
             closeables.addFirst(client.shutdown);
             closeables.addFirst(client.commandConnection);
             owners.add(loop);
@@ -80,6 +84,7 @@ public final class RedisConnection implements AutoCloseable {
             throw new IllegalArgumentException("no event loops to connect Redis on");
         }
         StatefulRedisPubSubConnection<String, String> pubSub = first.pubSub();
+        closeables.addAll(loopResources);
         closeables.add(shared::shutdown);
         return new RedisConnection(uri, closeables, LoopLocalCommands.create(owners, perLoop), pubSub);
     }
