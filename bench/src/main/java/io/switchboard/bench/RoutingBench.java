@@ -63,6 +63,9 @@ public final class RoutingBench {
                 throughput.add(closedLoop(agents, lifecycles));
                 System.out.printf("run %d: %.0f lifecycles/s%n", run, throughput.get(throughput.size() - 1));
                 double rate = throughput.get(throughput.size() - 1) / 2;
+                // the open loop sends from a thread of its own, a path the closed loop never took: it gets its
+                // own warm-up, or the JIT compiling it (on the same two cores) shows as a stall in the tail
+                openLoop(agents, rate, lifecycles / 4);
                 latency.add(openLoop(agents, rate, lifecycles / 2));
                 System.out.printf("run %d: offer latency at %.0f/s p50 %.2f ms p99 %.2f ms%n", run, rate,
                         latency.get(latency.size() - 1)[0], latency.get(latency.size() - 1)[1]);
@@ -85,6 +88,7 @@ public final class RoutingBench {
     private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
     private final AtomicInteger completed = new AtomicInteger();
     private volatile Histogram offerLatency;
+    private List<long[]> latencyLog;
 
     /** As many lifecycles as the server takes, 128 creations in flight. */
     private double closedLoop(List<Agent> agents, int count) throws Exception {
@@ -116,6 +120,7 @@ public final class RoutingBench {
      */
     private double[] openLoop(List<Agent> agents, double rate, int count) throws Exception {
         completed.set(0);
+        latencyLog = System.getProperty("bench.latencyLog") == null ? null : new ArrayList<>(count);
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         offerLatency = histogram;
         long intervalNanos = (long) (1e9 / rate);
@@ -134,8 +139,22 @@ public final class RoutingBench {
         waitFor(() -> completed.get() >= count, 300);
         pacer.join();
         synchronized (histogram) {
+            writeLatencyLog(start);
             return new double[] {histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6};
         }
+    }
+
+    /** -Dbench.latencyLog=file: each offer's due time (ms into the run) and latency (ms), to see when the slow ones come. */
+    private void writeLatencyLog(long start) throws java.io.IOException {
+        if (latencyLog == null) {
+            return;
+        }
+        long startEpochMs = System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000;
+        StringBuilder out = new StringBuilder("# start_epoch_ms=" + startEpochMs + "\ndue_ms,latency_ms\n");
+        for (long[] entry : latencyLog) {
+            out.append(String.format("%.3f,%.3f%n", (entry[0] - start) / 1e6, entry[1] / 1e6));
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(System.getProperty("bench.latencyLog")), out);
     }
 
     private Future<Void> create(int n) {
@@ -155,8 +174,12 @@ public final class RoutingBench {
                 Long sent = sentAt.remove(message.getJsonObject("attributes").getString("seq"));
                 Histogram histogram = offerLatency;
                 if (sent != null && histogram != null) {
+                    long latency = System.nanoTime() - sent;
                     synchronized (histogram) {
-                        histogram.recordValue(Math.min(System.nanoTime() - sent, TimeUnit.SECONDS.toNanos(10)));
+                        histogram.recordValue(Math.min(latency, TimeUnit.SECONDS.toNanos(10)));
+                        if (latencyLog != null) {
+                            latencyLog.add(new long[] {sent, latency});
+                        }
                     }
                 }
                 client.post("/api/v1/reservations/" + message.getString("reservation") + "/accept", agent.token(),
