@@ -89,6 +89,8 @@ public final class RoutingBench {
     private final AtomicInteger completed = new AtomicInteger();
     private volatile Histogram offerLatency;
     private List<long[]> latencyLog;
+    /** How late the generator sent each creation: a stall on the generator's side, not the server's. */
+    private final Map<String, Long> sendLag = new ConcurrentHashMap<>();
 
     /** As many lifecycles as the server takes, 128 creations in flight. */
     private double closedLoop(List<Agent> agents, int count) throws Exception {
@@ -133,6 +135,7 @@ public final class RoutingBench {
                 if (wait > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
+                sendLag.put(Integer.toString(n), System.nanoTime() - due);
                 create(n, due);
             }
         });
@@ -144,15 +147,18 @@ public final class RoutingBench {
         }
     }
 
-    /** -Dbench.latencyLog=file: each offer's due time (ms into the run) and latency (ms), to see when the slow ones come. */
+    /**
+     * -Dbench.latencyLog=file: each offer's due time (ms into the run), latency and how late the generator sent
+     * its creation (ms), to see when the slow ones come and on which side.
+     */
     private void writeLatencyLog(long start) throws java.io.IOException {
         if (latencyLog == null) {
             return;
         }
         long startEpochMs = System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000;
-        StringBuilder out = new StringBuilder("# start_epoch_ms=" + startEpochMs + "\ndue_ms,latency_ms\n");
+        StringBuilder out = new StringBuilder("# start_epoch_ms=" + startEpochMs + "\ndue_ms,latency_ms,send_lag_ms\n");
         for (long[] entry : latencyLog) {
-            out.append(String.format("%.3f,%.3f%n", (entry[0] - start) / 1e6, entry[1] / 1e6));
+            out.append(String.format("%.3f,%.3f,%.3f%n", (entry[0] - start) / 1e6, entry[1] / 1e6, entry[2] / 1e6));
         }
         java.nio.file.Files.writeString(java.nio.file.Path.of(System.getProperty("bench.latencyLog")), out);
     }
@@ -178,7 +184,8 @@ public final class RoutingBench {
                     synchronized (histogram) {
                         histogram.recordValue(Math.min(latency, TimeUnit.SECONDS.toNanos(10)));
                         if (latencyLog != null) {
-                            latencyLog.add(new long[] {sent, latency});
+                            Long lag = sendLag.remove(message.getJsonObject("attributes").getString("seq"));
+                            latencyLog.add(new long[] {sent, latency, lag == null ? -1 : lag});
                         }
                     }
                 }
