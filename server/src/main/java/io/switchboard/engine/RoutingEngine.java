@@ -86,9 +86,16 @@ public final class RoutingEngine {
         return priority;
     }
 
-    /** Installs new rules: registers their pools, then recomputes every agent's pool membership. */
+    /**
+     * Installs new rules: registers their pools, then recomputes every agent's pool membership, one routing
+     * command per agent. A node starting on rules whose membership every agent already has (another node
+     * indexed them, and wrote so when it had finished) skips that: a rolling restart of a large floor would
+     * otherwise re-index every agent once per node. A reload never skips: until this node saw the new files it
+     * may have indexed agents under the old rules. Returns how many agents were re-indexed.
+     */
     public Future<Integer> applyRules(RoutingRules newRules) {
-        rules.set(newRules);
+        boolean starting = rules.getAndSet(newRules) == null;
+        String applied = AGENT_INDEX_LAYOUT + ":" + newRules.membershipFingerprint();
         JsonArray pools = new JsonArray();
         newRules.pools().values().forEach(p -> pools.add(new JsonObject().put("id", p.id()).put("queue", p.queue())
                 .put("order", p.ordering().wireName()).put("skill", p.ordering().skill())));
@@ -96,7 +103,16 @@ public final class RoutingEngine {
         newRules.queues().values().forEach(q -> queues.add(new JsonObject().put("name", q.name())
                 .put("sl", q.serviceLevelThreshold().toMillis()).put("short", q.shortAbandon().toMillis())));
         return commit("rules", pools.encode(), queues.encode())
-                .compose(r -> store.members(keys.agents()))
+                .compose(r -> starting ? store.get(keys.rulesApplied()) : Future.succeededFuture((String) null))
+                .compose(indexed -> applied.equals(indexed) ? Future.succeededFuture(0) : reindexAgents()
+                        .compose(n -> store.set(keys.rulesApplied(), applied).map(n)));
+    }
+
+    /** Bumped when what an agent's index holds changes (2: pool sets per capacity channel). */
+    private static final int AGENT_INDEX_LAYOUT = 2;
+
+    private Future<Integer> reindexAgents() {
+        return store.members(keys.agents())
                 .compose(ids -> Future.all(ids.stream().map(this::refreshMembership).toList()).map(ids.size()));
     }
 

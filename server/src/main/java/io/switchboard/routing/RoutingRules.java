@@ -1,12 +1,18 @@
 package io.switchboard.routing;
 
-import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Everything loaded from {@code routing-rules/}: queues and workflows, checked to refer to each other. */
 public record RoutingRules(Map<String, QueueDefinition> queues, Map<String, Workflow> workflows, String defaultWorkflow) {
@@ -60,6 +66,27 @@ public record RoutingRules(Map<String, QueueDefinition> queues, Map<String, Work
             }
         }
         return pools;
+    }
+
+    /**
+     * All that agents' pool membership depends on: each pool's queue and narrowing, and its queue's members
+     * and channels. Two rule sets with the same fingerprint put every agent in the same pools.
+     */
+    public String membershipFingerprint() {
+        StringBuilder out = new StringBuilder();
+        new TreeMap<>(pools()).forEach((id, pool) -> {
+            QueueDefinition queue = queues.get(pool.queue());
+            out.append(id).append('|').append(pool.queue()).append('|')
+                    .append(pool.agents() == null ? "" : pool.agents().source()).append('|')
+                    .append(queue.members().source()).append('|')
+                    .append(new TreeSet<>(queue.channels().stream().map(Channel::wireName).toList())).append('\n');
+        });
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(out.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**

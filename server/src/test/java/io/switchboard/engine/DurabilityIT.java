@@ -131,6 +131,7 @@ class DurabilityIT {
             // what the older version did not write: sam's line has one waiting, kim is free in the spanish pool
             connection.commands().del(keys.prefix() + ":waiting:voice").get(5, TimeUnit.SECONDS);
             connection.commands().hdel(keys.agent("kim"), "free").get(5, TimeUnit.SECONDS);
+            connection.commands().del(keys.rulesApplied()).get(5, TimeUnit.SECONDS); // nor this
         }
         try (TestNode second = TestNode.on(redis, prefix).rules(rules).start()) {
             Api admin = second.api();
@@ -144,5 +145,41 @@ class DurabilityIT {
             assertEquals("queued", admin.get("/api/v1/interactions/" + spanish).json().getString("status"),
                     "kim, away, is in no availability index any more");
         }
+    }
+
+    /**
+     * A node starting on the rules every agent is already indexed with does not index them again (a rolling
+     * restart of a large floor would re-index every agent once per node); one starting on other rules does.
+     */
+    @Test
+    void aNodeStartingOnTheSameRulesLeavesTheAgentIndexAlone(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp.resolve("same"), Rules.SMALL);
+        try (TestNode first = TestNode.on(redis, prefix).rules(rules).start()) {
+            Api admin = first.api();
+            for (String id : new String[] {"sam", "ann", "joe"}) {
+                Agents.create(admin, id, new JsonObject().put("support", 9));
+            }
+            try (TestNode second = TestNode.on(redis, prefix).rules(rules).start()) {
+                Api staff = second.api();
+                assertEquals(0.0, upserts(staff), "nothing re-indexed");
+                Agents.available(Agents.login(staff, "ann"), "ann");
+                String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                        .json().getString("id");
+                assertEquals("ann", staff.get("/api/v1/interactions/" + id).json().getString("agentId"),
+                        "the index the first node built routes on the second");
+            }
+            Path changed = Rules.folder(temp.resolve("changed"),
+                    Rules.SMALL.replace("'\"support\" in agent.skills'", "'agent.skills.support >= 5'"));
+            try (TestNode third = TestNode.on(redis, prefix).rules(changed).start()) {
+                assertEquals(3.0, upserts(third.api()), "other members: every agent indexed again");
+            }
+        }
+    }
+
+    private static double upserts(Api api) {
+        String series = "switchboard_routing_command_seconds_count{command=\"upsert\"}";
+        return api.get("/metrics").expect(200).body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 }

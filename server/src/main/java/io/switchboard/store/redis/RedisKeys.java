@@ -13,6 +13,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":agents";
     }
 
+    /** String: the agent-index layout and rules fingerprint every agent was last indexed with (see RoutingEngine). */
+    public String rulesApplied() {
+        return prefix + ":rules:applied";
+    }
+
     public String agent(String id) {
         return prefix + ":agent:" + id;
     }

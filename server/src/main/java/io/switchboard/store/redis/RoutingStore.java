@@ -129,6 +129,10 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.hset(key, fields)).mapEmpty();
     }
 
+    public Future<Void> set(String key, String value) {
+        return RedisFutures.onContext(vertx, () -> redis.set(key, value)).mapEmpty();
+    }
+
     public Future<Void> set(String key, String value, Duration ttl) {
         return RedisFutures.onContext(vertx, () -> redis.setex(key, ttl.toSeconds(), value)).mapEmpty();
     }
