@@ -88,14 +88,17 @@ public final class RoutingEngine {
 
     /**
      * Installs new rules: registers their pools, then recomputes every agent's pool membership, one routing
-     * command per agent. A node starting on rules whose membership every agent already has (another node
-     * indexed them, and wrote so when it had finished) skips that: a rolling restart of a large floor would
-     * otherwise re-index every agent once per node. A reload never skips: until this node saw the new files it
-     * may have indexed agents under the old rules. Returns how many agents were re-indexed.
+     * command per agent, unless every agent already has the membership these rules give: another node indexed
+     * them under the same fingerprint (and wrote so once it had finished), and this node never indexed an agent
+     * under rules with another one. So neither a rolling restart of a large floor nor a reload that changes only
+     * filters, steps or priorities re-indexes every agent; a change of members, narrowing or channels does.
+     * Returns how many agents were re-indexed.
      */
     public Future<Integer> applyRules(RoutingRules newRules) {
-        boolean starting = rules.getAndSet(newRules) == null;
-        String applied = AGENT_INDEX_LAYOUT + ":" + newRules.membershipFingerprint();
+        RoutingRules previous = rules.getAndSet(newRules);
+        String fingerprint = newRules.membershipFingerprint();
+        boolean sameMembership = previous == null || previous.membershipFingerprint().equals(fingerprint);
+        String applied = AGENT_INDEX_LAYOUT + ":" + fingerprint;
         JsonArray pools = new JsonArray();
         newRules.pools().values().forEach(p -> pools.add(new JsonObject().put("id", p.id()).put("queue", p.queue())
                 .put("order", p.ordering().wireName()).put("skill", p.ordering().skill())));
@@ -103,7 +106,7 @@ public final class RoutingEngine {
         newRules.queues().values().forEach(q -> queues.add(new JsonObject().put("name", q.name())
                 .put("sl", q.serviceLevelThreshold().toMillis()).put("short", q.shortAbandon().toMillis())));
         return commit("rules", pools.encode(), queues.encode())
-                .compose(r -> starting ? store.get(keys.rulesApplied()) : Future.succeededFuture((String) null))
+                .compose(r -> sameMembership ? store.get(keys.rulesApplied()) : Future.succeededFuture((String) null))
                 .compose(indexed -> applied.equals(indexed) ? Future.succeededFuture(0) : reindexAgents()
                         .compose(n -> store.set(keys.rulesApplied(), applied).map(n)));
     }

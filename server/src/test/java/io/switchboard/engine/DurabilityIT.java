@@ -149,10 +149,11 @@ class DurabilityIT {
 
     /**
      * A node starting on the rules every agent is already indexed with does not index them again (a rolling
-     * restart of a large floor would re-index every agent once per node); one starting on other rules does.
+     * restart of a large floor would re-index every agent once per node), nor does a reload that changes only
+     * filters; new members or a node starting on other rules do.
      */
     @Test
-    void aNodeStartingOnTheSameRulesLeavesTheAgentIndexAlone(TestRedis redis, @TempDir Path temp) {
+    void agentsAreReIndexedOnlyWhenTheirMembershipCanChange(TestRedis redis, @TempDir Path temp) throws IOException {
         String prefix = redis.newPrefix();
         Path rules = Rules.folder(temp.resolve("same"), Rules.SMALL);
         try (TestNode first = TestNode.on(redis, prefix).rules(rules).start()) {
@@ -168,6 +169,18 @@ class DurabilityIT {
                         .json().getString("id");
                 assertEquals("ann", staff.get("/api/v1/interactions/" + id).json().getString("agentId"),
                         "the index the first node built routes on the second");
+
+                long loads = loads(staff);
+                Files.writeString(rules.resolve("rules.yaml"), Rules.SMALL.replace("match: 'attributes.language == \"es\"'",
+                        "match: 'attributes.language in [\"es\", \"xq\"]'"));
+                Await.until("the new filter is applied", () -> loads(staff) == loads + 1); // counted once applied
+                assertEquals("spanish", staff.post("/api/v1/routing/explain", new JsonObject().put("channel", "voice")
+                        .put("attributes", new JsonObject().put("language", "xq"))).expect(200).json().getString("filter"));
+                assertEquals(0.0, upserts(staff), "a filter changes no one's pools");
+                Files.writeString(rules.resolve("rules.yaml"),
+                        Rules.SMALL.replace("'\"support\" in agent.skills'", "'agent.skills.support >= 1'"));
+                Await.until("the new members are applied", () -> loads(staff) == loads + 2);
+                assertEquals(3.0, upserts(staff), "new members: every agent indexed again");
             }
             Path changed = Rules.folder(temp.resolve("changed"),
                     Rules.SMALL.replace("'\"support\" in agent.skills'", "'agent.skills.support >= 5'"));
@@ -175,6 +188,10 @@ class DurabilityIT {
                 assertEquals(3.0, upserts(third.api()), "other members: every agent indexed again");
             }
         }
+    }
+
+    private static long loads(Api api) {
+        return api.get("/api/v1/routing/rules").json().getLong("loads");
     }
 
     private static double upserts(Api api) {
