@@ -1,12 +1,12 @@
 package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -77,11 +77,7 @@ class RetentionIT {
                 .expect(201).json().getString("id");
     }
 
-    private static void awaitGone(Api admin, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (admin.get("/api/v1/interactions/" + id).status() != 404) {
-            assertTrue(System.nanoTime() < deadline, id + " was not dropped after the retention period");
-            Thread.sleep(200);
-        }
+    private static void awaitGone(Api admin, String id) {
+        Await.until(id + " dropped after the retention period", () -> admin.get("/api/v1/interactions/" + id).status() == 404);
     }
 }
