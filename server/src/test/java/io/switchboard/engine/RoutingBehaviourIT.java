@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +156,28 @@ class RoutingBehaviourIT {
         assertEquals("tom", back.getString("agentId"), "sam is away: tom, who missed only once, gets it again");
         assertEquals(4, back.getInteger("offers"));
         assertEquals(1, admin.get("/api/v1/agents/tom").json().getInteger("missedOffers"));
+    }
+
+    /** A JSON number compares as a number in a rule: 150 arrives as an Integer, which CEL alone would not match. */
+    @Test
+    void aNumericAttributeRoutesByItsValue(TestRedis redis, @TempDir Path temp) {
+        String rules = Rules.SMALL.replace("filters:\n", """
+                            filters:
+                              - name: large-order
+                                match: 'attributes.amount >= 100 && attributes.vip == true'
+                                steps:
+                                  - queue: spanish
+                            """);
+        try (TestNode numbers = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp.resolve("n"), rules)).start()) {
+            Api api = numbers.api();
+            assertEquals(List.of("spanish", "support", "support", "spanish"), Stream.of(
+                            new JsonObject().put("amount", 150).put("vip", true),
+                            new JsonObject().put("amount", 99).put("vip", true),
+                            new JsonObject().put("vip", true),
+                            new JsonObject().put("amount", 100.5).put("vip", true))
+                    .map(attributes -> api.post("/api/v1/interactions", new JsonObject().put("channel", "chat")
+                            .put("attributes", attributes)).expect(201).json().getString("queue")).toList());
+        }
     }
 
     @Test
