@@ -12,6 +12,7 @@ import io.switchboard.routing.RoutePlan;
 import io.switchboard.routing.RoutePlanner;
 import io.switchboard.routing.RoutingExplainer;
 import io.switchboard.routing.RoutingRules;
+import io.switchboard.routing.Sha256;
 import io.switchboard.sla.SlaTimer;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
@@ -22,9 +23,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * its own beyond the rules loaded from files, which every node loads alike.
  */
 public final class RoutingEngine {
+    /** Bumped when what an agent's index holds changes (2: pool sets per capacity channel). */
+    private static final int AGENT_INDEX_LAYOUT = 2;
+
     private final RoutingStore store;
     private final RedisKeys keys;
     private final PriorityPolicy priority;
@@ -110,9 +112,6 @@ public final class RoutingEngine {
                 .compose(indexed -> applied.equals(indexed) ? Future.succeededFuture(0) : reindexAgents()
                         .compose(n -> store.set(keys.rulesApplied(), applied).map(n)));
     }
-
-    /** Bumped when what an agent's index holds changes (2: pool sets per capacity channel). */
-    private static final int AGENT_INDEX_LAYOUT = 2;
 
     private Future<Integer> reindexAgents() {
         return store.members(keys.agents())
@@ -559,12 +558,6 @@ public final class RoutingEngine {
     }
 
     static String pinHash(String agentId, String pin) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((agentId + ":" + pin).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(agentId + ":" + pin);
     }
 }

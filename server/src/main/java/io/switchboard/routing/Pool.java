@@ -1,9 +1,5 @@
 package io.switchboard.routing;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A set of agents that steps offer interactions to, kept as its own index in the store so that
@@ -34,11 +30,6 @@ public record Pool(String id, String queue, Condition agents, Ordering ordering)
     }
 
     private static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text).substring(0, 8);
     }
 }

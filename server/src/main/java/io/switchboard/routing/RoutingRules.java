@@ -1,10 +1,6 @@
 package io.switchboard.routing;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,12 +77,7 @@ public record RoutingRules(Map<String, QueueDefinition> queues, Map<String, Work
                     .append(queue.members().source()).append('|')
                     .append(new TreeSet<>(queue.channels().stream().map(Channel::wireName).toList())).append('\n');
         });
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(out.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Sha256.hex(out.toString());
     }
 
     /**
