@@ -21,6 +21,8 @@ public final class SlaTimerCodec {
     }
 
     private static final String CASE = "case:";
+    /** sla.lua's SLOT: the width of one slot of the timer wheel. */
+    private static final long WHEEL_SLOT_MILLIS = 100;
 
     /** A timer id: the subject (an interaction id, or {@link #caseSubject}) and the target's letter. */
     public static String id(String subject, SlaTarget target) {
@@ -74,9 +76,6 @@ public final class SlaTimerCodec {
         }
         return arm.encode();
     }
-
-    /** sla.lua's SLOT. */
-    private static final long WHEEL_SLOT_MILLIS = 100;
 
     public static String payload(SlaTimer timer) {
         StringBuilder out = new StringBuilder(64).append(timer.running() ? 'r' : 'p').append('|').append(ref(timer))
