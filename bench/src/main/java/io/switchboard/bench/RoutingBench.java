@@ -135,7 +135,9 @@ public final class RoutingBench {
                 if (wait > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(wait);
                 }
-                sendLag.put(Integer.toString(n), System.nanoTime() - due);
+                if (latencyLog != null) {
+                    sendLag.put(Integer.toString(n), System.nanoTime() - due);
+                }
                 create(n, due);
             }
         });
