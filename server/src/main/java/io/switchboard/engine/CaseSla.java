@@ -63,19 +63,14 @@ public final class CaseSla implements CaseObserver, RoutingObserver {
                 }));
     }
 
-    /** A call on a case answered by an agent: a response (voice assignments only cost the case lookup). */
+    /** A call on a case answered by an agent: a response (the routing script names the case in the event). */
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
         for (JsonObject event : events) {
-            String interaction = event.getString("interaction");
+            String caseId = event.getString("caseId");
             if ("assigned".equals(event.getString("type")) && CALLS.contains(event.getString("channel", ""))
-                    && interaction != null) {
-                logged(interaction, routing.hget(routing.keys().interaction(interaction), "caseId").map(caseId -> {
-                    if (caseId != null) {
-                        agentResponded(caseId);
-                    }
-                    return null;
-                }));
+                    && caseId != null) {
+                agentResponded(caseId);
             }
         }
     }

@@ -132,9 +132,11 @@ public final class SlaService implements RoutingObserver {
             if (interaction == null || event.getString("slaState") == null) {
                 continue; // no agreement applied: nothing to end, no Redis round trip
             }
+            // the routing script hands over the timer as it left it (slaTimer): the first attempt reads nothing
+            String payload = event.getString("slaTimer");
             Future<?> ended = switch (type) {
-                case "assigned" -> end(interaction, SlaTarget.ANSWER, true, at(event));
-                case "abandoned", "canceled" -> end(interaction, SlaTarget.ANSWER, false, at(event));
+                case "assigned" -> end(interaction, SlaTarget.ANSWER, true, at(event), payload);
+                case "abandoned", "canceled" -> end(interaction, SlaTarget.ANSWER, false, at(event), payload);
                 default -> null;
             };
             if (ended != null) {
@@ -148,15 +150,16 @@ public final class SlaService implements RoutingObserver {
      * severity is recorded; otherwise (abandoned, canceled) the timer is dropped without a verdict.
      */
     public Future<Boolean> end(String subject, SlaTarget target, boolean answered) {
-        return end(subject, target, answered, null);
+        return end(subject, target, answered, null, null);
     }
 
     /**
      * @param at when it happened, as the routing script recorded it (null = now): an answer handled after
      *           the clock moved on is judged by its own moment, not by when this node got to it
+     * @param payload the timer as last seen, if known (null = read it)
      */
-    private Future<Boolean> end(String subject, SlaTarget target, boolean answered, Instant at) {
-        return mutate(SlaTimerCodec.id(subject, target), timer -> {
+    private Future<Boolean> end(String subject, SlaTarget target, boolean answered, Instant at, String payload) {
+        return mutate(SlaTimerCodec.id(subject, target), payload, timer -> {
             Instant now = at == null ? now() : at;
             Duration elapsed = timer.elapsed(now);
             Map<String, Object> record = new LinkedHashMap<>();
@@ -263,12 +266,18 @@ public final class SlaService implements RoutingObserver {
 
     /** Read, compute, compare-and-set; again on a conflict. False when there is no such timer (or nothing to do). */
     private Future<Boolean> mutate(String id, Function<SlaTimer, Mutation> compute) {
-        return mutate(id, compute, ATTEMPTS);
+        return mutate(id, null, compute, ATTEMPTS);
     }
 
-    private Future<Boolean> mutate(String id, Function<SlaTimer, Mutation> compute, int attempts) {
-        return timers.get(List.of(id)).compose(found -> {
-            SlaTimerStore.Stored stored = found.get(id);
+    private Future<Boolean> mutate(String id, String payload, Function<SlaTimer, Mutation> compute) {
+        return mutate(id, payload, compute, ATTEMPTS);
+    }
+
+    /** @param payload the timer as last seen (null = read it); a stale one costs a conflict, then a read */
+    private Future<Boolean> mutate(String id, String payload, Function<SlaTimer, Mutation> compute, int attempts) {
+        Future<SlaTimerStore.Stored> read = payload == null ? timers.get(List.of(id)).map(found -> found.get(id))
+                : timers.known(payload);
+        return read.compose(stored -> {
             if (stored == null) {
                 return Future.succeededFuture(false);
             }
@@ -286,7 +295,7 @@ public final class SlaService implements RoutingObserver {
                 if (attempts <= 1) {
                     return Future.failedFuture(new IllegalStateException("SLA timer " + id + " kept changing"));
                 }
-                return mutate(id, compute, attempts - 1);
+                return mutate(id, null, compute, attempts - 1);
             });
         });
     }

@@ -101,6 +101,11 @@ public final class SlaTimerStore {
         });
     }
 
+    /** A payload known from elsewhere (the routing script's event), with its ladder: no read of the payload. */
+    public Future<Stored> known(String payload) {
+        return ladders(List.of(ref(payload))).map(ladders -> new Stored(payload, ladders.getOrDefault(ref(payload), "")));
+    }
+
     private Future<Map<String, String>> ladders(List<String> refs) {
         List<String> missing = refs.stream().filter(ref -> !ladders.containsKey(ref)).toList();
         if (missing.isEmpty()) {

@@ -257,12 +257,20 @@ end
 -- tries a free agent
 local function fields(iid)
   local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent',
-                      'rsv', 'channel', 'entered', 'answered', 'ended', 'steptimer', 'slaState', 'priority')
+                      'rsv', 'channel', 'entered', 'answered', 'ended', 'steptimer', 'slaState', 'priority', 'caseId',
+                      'slaIdx')
   if not v[1] then return nil end
   return {status = v[1], pool = v[2], cch = v[3], queue = v[4], score = tonumber(v[5]), queued = v[6],
           step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10], entered = num(v[11]),
           answered = num(v[12]), ended = num(v[13]), steptimer = v[14], slaState = v[15] or nil,
-          priority = num(v[16]), placed = v[1] == 'queued'}
+          priority = num(v[16]), caseId = v[17] or nil, slaIdx = v[18] or nil, placed = v[1] == 'queued'}
+end
+
+-- The payload of the answer timer the enqueue armed (slaIdx: its index bucket), as this run leaves it: the events
+-- that end the timer carry it, so the SLA observer compares-and-sets from it without reading it back first.
+local function answer_timer(iid, f)
+  if not f.slaState or not f.slaIdx then return nil end
+  return redis.call('HGET', f.slaIdx, iid .. '|a') or nil
 end
 
 -- The hash fields of a status change (to write with others in one HSET), and its history entry.
@@ -507,6 +515,9 @@ end
 
 -------------------------------------------------------------------------------------------- commands
 local A = ARGV
+-- Only the handler of the command at hand is created (`if CMD == ... then ... end end`): the body of a
+-- script runs in full on every call, so every other handler would be a closure built and collected for
+-- nothing, with all its upvalues; that was a fifth of the time Redis spent in these scripts.
 local commands = {}
 
 -- enqueue iid hashFieldsJson — fields include channel cch plan base customerId attributes created
@@ -525,7 +536,7 @@ local function arm_sla(t)
 end
 
 -- enqueue iid fieldsJson [slaTimerJson]
-commands.enqueue = function()
+if CMD == 'enqueue' then commands.enqueue = function()
   local iid = A[9]
   local ikey = key('int', iid)
   if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
@@ -536,8 +547,10 @@ commands.enqueue = function()
   local queued = blank(h.queued) and NOW or h.queued
   append(all, {'created', NOW_S, 'queued', queued, 'entered', NOW_S, 'offers', 0})
   append(all, status_fields(iid, 'queued', 'created'))
+  local sla = not blank(A[11]) and cjson.decode(A[11]) or nil
+  if sla then append(all, {'slaIdx', sla.idx}) end
   redis.call('HSET', ikey, unpack(append(all, step_fields(iid, 0, h.plan, h.base, queued))))
-  if not blank(A[11]) then arm_sla(cjson.decode(A[11])) end
+  if sla then arm_sla(sla) end
   if not blank(h.customerId) then
     -- the customer's timeline (360 view), newest first, capped so a frequent caller's list stays small
     local timeline = key('customer', h.customerId, 'interactions')
@@ -551,10 +564,10 @@ commands.enqueue = function()
   f.placed = false
   if not offer_interaction(iid, f) then place(iid, f) end
   return {queue = f.queue, priority = f.priority, status = f.status}
-end
+end end
 
 -- accept rid aid
-commands.accept = function()
+if CMD == 'accept' then commands.accept = function()
   local rid, aid = A[9], A[10]
   local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status')
   if not r[1] then return nil, 'not_found' end
@@ -574,16 +587,18 @@ commands.accept = function()
   local waited = NOW - f.entered
   stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
   agent_stat(aid, {handled = 1})
-  -- slaState tells the SLA observer there is a timer to end (absent = none, no extra round trip)
+  -- slaState and slaTimer tell the SLA observer there is a timer to end, caseId the case SLA that an agent answered
+  -- the call (absent = none: no extra round trip for either)
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-        channel = f.channel, waitedMs = waited, slaState = f.slaState})
+        channel = f.channel, waitedMs = waited, slaState = f.slaState, slaTimer = answer_timer(iid, f),
+        caseId = f.caseId})
   refresh(aid)
   offer_agent(aid)
   return {interaction = iid}
-end
+end end
 
 -- reject rid aid reason
-commands.reject = function()
+if CMD == 'reject' then commands.reject = function()
   local rid, aid = A[9], A[10]
   local r = redis.call('HMGET', key('rsv', rid), 'agent', 'status')
   if not r[1] then return nil, 'not_found' end
@@ -593,7 +608,7 @@ commands.reject = function()
   local reason = A[11] ~= '' and A[11] or 'rejected'
   close_reservation(rid, reason, reason == 'no_answer', true)
   return {}
-end
+end end
 
 -- An agent may act only on an interaction assigned to it; staff (actor '') on any.
 local function not_actor(f, actor)
@@ -601,7 +616,7 @@ local function not_actor(f, actor)
 end
 
 -- wrapup iid wrapMs actor : the conversation ended; the agent keeps the capacity until wrap-up is done
-commands.wrapup = function()
+if CMD == 'wrapup' then commands.wrapup = function()
   local iid, wrap_ms = A[9], tonumber(A[10])
   local f = fields(iid)
   if not f then return nil, 'not_found' end
@@ -618,10 +633,10 @@ commands.wrapup = function()
         wrapUpMs = wrap_ms, talkMs = NOW - f.answered})
   refresh(f.agent)
   return {status = 'wrapping'}
-end
+end end
 
 -- complete iid disposition notes actor amountCents
-commands.complete = function()
+if CMD == 'complete' then commands.complete = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
@@ -629,10 +644,10 @@ commands.complete = function()
   local err = complete(iid, f, A[10], A[11], tonumber(A[13]) or 0)
   if err then return nil, err end
   return {status = 'completed'}
-end
+end end
 
 -- cancel iid status reason : status is canceled or abandoned
-commands.cancel = function()
+if CMD == 'cancel' then commands.cancel = function()
   local iid, status, reason = A[9], A[10], A[11]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
@@ -656,9 +671,9 @@ commands.cancel = function()
     stat(f.queue, f.channel, {canceled = 1})
   end
   emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited,
-        slaState = redis.call('HGET', key('int', iid), 'slaState') or nil})
+        slaState = f.slaState, slaTimer = answer_timer(iid, f)})
   return {status = status}
-end
+end end
 
 -- A supervisor moves a waiting interaction onto a new route (another queue, or one agent first): it
 -- leaves its line and joins the new one keeping its age, as a transfer does, with no agent to release.
@@ -680,7 +695,7 @@ end
 -- transfer iid planJson base actor wrapMs : an assigned interaction goes back in line on a new route, keeping its
 -- age; the transferring agent wraps up for wrapMs (its queue's wrap-up time); staff may also move a waiting one
 -- (move_waiting)
-commands.transfer = function()
+if CMD == 'transfer' then commands.transfer = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
@@ -715,11 +730,11 @@ commands.transfer = function()
   offer_interaction(iid)
   offer_agent(f.agent)
   return {queue = g.queue}
-end
+end end
 
 -- callback iid attributesJson : a waiting caller hangs up for a callback and keeps its place in line: same
 -- queue, score and queued time (voice and callback share voice capacity, so the pool line is the same)
-commands.callback = function()
+if CMD == 'callback' then commands.callback = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
@@ -728,10 +743,10 @@ commands.callback = function()
   history(iid, {type = 'callback_requested'})
   emit({type = 'callback_requested', interaction = iid, queue = f.queue, channel = 'callback'})
   return {status = f.status}
-end
+end end
 
 -- state aid presence reason
-commands.state = function()
+if CMD == 'state' then commands.state = function()
   local aid, presence, reason = A[9], A[10], A[11]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
@@ -744,11 +759,11 @@ commands.state = function()
   refresh(aid)
   offer_agent(aid)
   return {state = redis.call('HGET', akey, 'state')}
-end
+end end
 
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
 -- channel ({"voice": [pool, ...], "chat": [...], "email": [...]})
-commands.upsert = function()
+if CMD == 'upsert' then commands.upsert = function()
   local aid = A[9]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then
@@ -773,10 +788,10 @@ commands.upsert = function()
   refresh(aid)
   offer_agent(aid)
   return {state = redis.call('HGET', akey, 'state')}
-end
+end end
 
 -- rules poolsJson queuesJson : [{id, queue, order, skill}], [{name, sl, short}] of the loaded rules
-commands.rules = function()
+if CMD == 'rules' then commands.rules = function()
   local pools = cjson.decode(A[9])
   for _, p in ipairs(pools) do
     redis.call('HSET', key('pool', p.id), 'queue', p.queue, 'order', str(p.order), 'skill', str(p.skill))
@@ -792,12 +807,12 @@ commands.rules = function()
     end
   end
   return {}
-end
+end end
 
 -- raise iid points reason : an SLA escalation moves a waiting (or offered) interaction up its line.
 -- The points join its base priority, so later steps keep them; a queued one is re-placed at once.
 -- raise iid points reason [once] : `once` (an SLA step's token) makes a redelivered raise a no-op
-commands.raise = function()
+if CMD == 'raise' then commands.raise = function()
   local iid, points = A[9], tonumber(A[10])
   local f = fields(iid)
   if not f then return nil, 'not_found' end
@@ -816,11 +831,11 @@ commands.raise = function()
         priority = priority, reason = A[11] or ''})
   if f.status == 'queued' then place(iid, f) end
   return {priority = priority, status = f.status}
-end
+end end
 
 -- widen iid reason : moves the interaction to its plan's next step now (an SLA escalation: wider skills,
 -- an overflow queue) instead of at that step's timeout; on the last step nothing changes
-commands.widen = function()
+if CMD == 'widen' then commands.widen = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
@@ -831,10 +846,10 @@ commands.widen = function()
   clear_step_timer(iid)
   escalate(iid, f.step)
   return {step = f.step + 1, widened = true}
-end
+end end
 
 -- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once
-commands.sweep = function()
+if CMD == 'sweep' then commands.sweep = function()
   local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[9]))
   local late = {}
   for i = 1, #due, 2 do
@@ -857,7 +872,7 @@ commands.sweep = function()
     end
   end
   return {fired = #late, lateMs = late}
-end
+end end
 
 local handler = commands[CMD]
 if not handler then return cjson.encode({error = 'unknown_command'}) end

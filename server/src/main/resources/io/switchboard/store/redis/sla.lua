@@ -324,6 +324,9 @@ local function ensure_breach(id, t)
   publish(ev)
 end
 
+-- Only the handler of the command at hand is created (`if CMD == ... then ... end end`): the body of a
+-- script runs in full on every call, so every other handler would be a closure built and collected for
+-- nothing, with all its upvalues; that was a fifth of the time Redis spent in these scripts.
 local commands = {}
 
 -- cas id expected new recordFieldsJson eventJson policyRef ladder severity verdict
@@ -331,7 +334,7 @@ local commands = {}
 -- Replaces the timer's payload only if it is still `expected` ('' = not armed), atomically with its
 -- place on the wheel, the armed count, the subject's record, the breach's severity and the event.
 -- new = '' disarms. Arm, cancel, pause, resume and re-target are all this one operation.
-commands.cas = function()
+if CMD == 'cas' then commands.cas = function()
   local id, expected, new = A[1], A[2], A[3]
   local key_idx = idx(id)
   local current = redis.call('HGET', key_idx, id) or ''
@@ -361,10 +364,10 @@ commands.cas = function()
   if A[9] and A[9] ~= '' then count(id, A[9]) end
   if A[5] ~= '' then publish_json(A[5]) end
   return {}
-end
+end end
 
 -- sweep limit : fires the steps due by now, up to about `limit` timers
-commands.sweep = function()
+if CMD == 'sweep' then commands.sweep = function()
   local limit = tonumber(A[1])
   local fired, claimed = {}, 0
   local slots = redis.call('ZRANGEBYSCORE', key('sla', 'slots'), '-inf', math.floor(NOW / SLOT), 'LIMIT', 0, limit)
@@ -387,17 +390,17 @@ commands.sweep = function()
                          raise = member, redelivered = true, at = NOW}
   end
   return {claimed = claimed, fired = fired}
-end
+end end
 
 -- raised member : the raise_priority step is done (or moot: the interaction no longer waits)
-commands.raised = function()
+if CMD == 'raised' then commands.raised = function()
   redis.call('ZREM', key('sla', 'raises'), A[1])
   return {}
-end
+end end
 
 -- risk horizonMs limit budget : running timers past a warn step (sla:warned) or due by now + horizon (the
 -- wheel, read in due order), soonest deadline first; at most `budget` timers of each are looked at
-commands.risk = function()
+if CMD == 'risk' then commands.risk = function()
   local horizon, limit, budget = NOW + tonumber(A[1]), tonumber(A[2]), tonumber(A[3])
   local seen, out = {}, {}
   local function consider(id)
@@ -424,7 +427,7 @@ commands.risk = function()
   local capped = {}
   for i = 1, math.min(limit, #out) do capped[i] = out[i] end
   return {timers = capped}
-end
+end end
 
 local handler = commands[CMD]
 if not handler then return cjson.encode({error = 'unknown_command'}) end
