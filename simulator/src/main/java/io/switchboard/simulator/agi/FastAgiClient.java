@@ -36,6 +36,7 @@ public final class FastAgiClient implements AgiLauncher {
     private static final int MAX_TRANSCRIPTS = 1000;
 
     private final NetClient client;
+    private volatile boolean closed;
     private final List<AgiTranscript> transcripts = new CopyOnWriteArrayList<>();
     private final List<NetSocket> open = new CopyOnWriteArrayList<>();
     private final List<Consumer<AgiTranscript>> sessionListeners = new CopyOnWriteArrayList<>();
@@ -87,6 +88,11 @@ public final class FastAgiClient implements AgiLauncher {
             transcripts.remove(0);
         }
         sessionListeners.forEach(l -> l.accept(session.transcript()));
+        if (closed) {
+            // closing the open sessions ends their calls' AGI steps, and a dialplan may go on to another AGI
+            session.connectFailed("the simulator is stopping");
+            return session;
+        }
         client.connect(port, host).onComplete(ar -> {
             if (ar.failed()) {
                 session.connectFailed(ar.cause().getMessage());
@@ -131,6 +137,7 @@ public final class FastAgiClient implements AgiLauncher {
 
     /** Closes every open FastAGI connection (simulator shutdown). */
     public void closeAll() {
+        closed = true;
         for (NetSocket s : open) {
             s.close();
         }
