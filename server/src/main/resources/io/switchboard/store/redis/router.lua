@@ -393,9 +393,10 @@ end
 
 -- Finds the highest-priority interaction an agent can take now: the head of the waiting line of each
 -- of its pools that has one (waiting:<c>), for each channel with free capacity.
-local function best_for_agent(aid)
+-- a: the agent as refresh just read it, when nothing changed it since (saves reading it again)
+local function best_for_agent(aid, a)
   local akey = key('agent', aid)
-  local a = agent_now(akey)
+  a = a or agent_now(akey)
   local best, best_score = nil, nil
   for _, c in ipairs(CAPACITY_CHANNELS) do
     if can_take(a, c) then
@@ -414,8 +415,8 @@ local function best_for_agent(aid)
   return best
 end
 
-local function offer_agent(aid)
-  local iid = best_for_agent(aid)
+local function offer_agent(aid, a)
+  local iid = best_for_agent(aid, a)
   if iid then return reserve(iid, aid, fields(iid)) end
   return nil
 end
@@ -426,7 +427,7 @@ local function release_agent(aid, cch, was_wrapping, iid)
   redis.call('HINCRBY', akey, 'load:' .. cch, -1)
   if was_wrapping then redis.call('HINCRBY', akey, 'wrap', -1) end
   redis.call('HSET', akey, 'idle', NOW_S)
-  refresh(aid)
+  return refresh(aid)
 end
 
 -- Closes an open reservation. missed = the agent let it ring out (counts toward away(missed)).
@@ -508,8 +509,7 @@ local function complete(iid, f, disposition, notes, amount_cents)
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
         talkMs = talk, wrapMs = wrap, amountCents = amount_cents, handledBy = f.agent})
-  release_agent(f.agent, f.cch, f.status == 'wrapping', iid)
-  offer_agent(f.agent)
+  offer_agent(f.agent, release_agent(f.agent, f.cch, f.status == 'wrapping', iid))
   return nil
 end
 
@@ -592,8 +592,7 @@ if CMD == 'accept' then commands.accept = function()
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
         channel = f.channel, waitedMs = waited, slaState = f.slaState, slaTimer = answer_timer(iid, f),
         caseId = f.caseId})
-  refresh(aid)
-  offer_agent(aid)
+  offer_agent(aid, refresh(aid))
   return {interaction = iid}
 end end
 
