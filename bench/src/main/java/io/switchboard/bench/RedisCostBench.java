@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 
 /**
  * What one full lifecycle (create, offer, accept, complete) costs Redis: script calls, the commands they
- * run, and Redis's own time for them, from {@code INFO commandstats}. One lifecycle at a time, so the figure
- * does not depend on how busy the machine is; Redis is the single thread every node shares, so this is the
- * number that bounds a floor's throughput. Usage: {@code RedisCostBench [runs=3] [lifecycles=3000]}.
+ * run, and Redis's own time for them, from {@code INFO commandstats}, and its main thread's CPU time from
+ * {@code INFO cpu}. One lifecycle at a time, so the counts do not depend on how busy the machine is (the times
+ * do: compare builds alternating in one window); Redis is the single thread every node shares, so this is the
+ * number that bounds a floor's throughput. Usage: {@code RedisCostBench [runs=3] [lifecycles=3000]};
+ * {@code -Dbench.commandstats=true} prints the whole {@code INFO commandstats} of each run.
  */
 public final class RedisCostBench {
     private static final Pattern STAT = Pattern.compile("cmdstat_(\\w+):calls=(\\d+),usec=(\\d+)");
@@ -90,6 +92,9 @@ public final class RedisCostBench {
     /** Script calls, µs in scripts, and other commands, each per lifecycle. */
     private static double[] cost(RedisClusterAsyncCommands<String, String> redis, int lifecycles) throws Exception {
         String info = await(redis.info("commandstats"));
+        if (Boolean.getBoolean("bench.commandstats")) {
+            System.out.println(info); // per command: which ones a change added or removed
+        }
         double scripts = 0;
         double micros = 0;
         double commands = 0;
