@@ -215,7 +215,8 @@ public final class SwitchboardServer {
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
                     new CaseMetrics(registry, kpis), caseSla));
             CustomerService customers = new CustomerService(store, engine, cases);
-            stats = new StatsService(store, engine, config.costs(), config.stats().timeZone());
+            stats = new StatsService(store, engine, config.costs(), config.stats().timeZone(),
+                config.stats().realtimeMaxAge());
             chat = new ChatChannel(vertx, engine, stats, customers, cases, new ChatStore(store),
                     new ChatMetrics(registry, kpis), config.chat());
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
@@ -267,7 +268,7 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
-                        floorGauges = new FloorGauges(vertx, engine, stats, registry, costs);
+                        floorGauges = new FloorGauges(vertx, stats, registry, costs);
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
                     });

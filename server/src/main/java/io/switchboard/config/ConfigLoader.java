@@ -62,7 +62,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_AGENT_HOURLY_COST", "costs.agentHourlyCost"),
             Map.entry("SWITCHBOARD_COST_CURRENCY", "costs.currency"),
             Map.entry("SWITCHBOARD_STATS_TIME_ZONE", "stats.timeZone"),
-            Map.entry("SWITCHBOARD_PER_AGENT_SERIES", "stats.perAgentSeries"));
+            Map.entry("SWITCHBOARD_PER_AGENT_SERIES", "stats.perAgentSeries"),
+            Map.entry("SWITCHBOARD_REALTIME_MAX_AGE_MILLIS", "stats.realtimeMaxAgeMillis"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -193,7 +194,9 @@ public final class ConfigLoader {
                                 SwitchboardConfig.Chat.DEFAULT_NEW_CHATS_PER_MINUTE, 0, 100_000)),
                 email(),
                 costs(),
-                new SwitchboardConfig.Stats(timeZone("stats.timeZone"), bool("stats.perAgentSeries", false)),
+                new SwitchboardConfig.Stats(timeZone("stats.timeZone"), bool("stats.perAgentSeries", false),
+                        Duration.ofMillis(integer("stats.realtimeMaxAgeMillis",
+                                SwitchboardConfig.Stats.DEFAULT_REALTIME_MAX_AGE.toMillis(), 0, 60_000))),
                 desktop(),
                 configDir);
         List<String> unknown = values.keySet().stream().filter(k -> !KNOWN.contains(k)
@@ -218,7 +221,7 @@ public final class ConfigLoader {
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "chat.resumeGraceSeconds",
             "chat.newChatsPerMinutePerAddress", "costs.agentHourlyCost", "costs.currency",
             "costs.perChannel.voice", "costs.perChannel.chat", "costs.perChannel.email", "costs.perChannel.callback",
-            "costs.selfServicePerCall", "stats.timeZone", "stats.perAgentSeries", "email.from", "email.autoAcknowledge",
+            "costs.selfServicePerCall", "stats.timeZone", "stats.perAgentSeries", "stats.realtimeMaxAgeMillis", "email.from", "email.autoAcknowledge",
             "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
             "email.maxAttachmentBytesPerMessage", "email.threadDays", "email.outbound.enabled", "email.outbound.host",
             "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls",

@@ -109,9 +109,12 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      * @param timeZone the business's zone: where "today" starts for the statistics API
      * @param perAgentSeries whether /metrics also carries series labelled by agent (contacts handled and
      *                       handling time per agent); off by default, since every agent adds series
+     * @param realtimeMaxAge how old the floor's live statistics may be when served: the floor is then read once
+     *                       per this period for every node, console and scrape together; zero = read per request
      */
-    public record Stats(java.time.ZoneId timeZone, boolean perAgentSeries) {
+    public record Stats(java.time.ZoneId timeZone, boolean perAgentSeries, Duration realtimeMaxAge) {
         public static final java.time.ZoneId DEFAULT_TIME_ZONE = java.time.ZoneId.of("UTC");
+        public static final Duration DEFAULT_REALTIME_MAX_AGE = Duration.ofSeconds(1);
     }
 
     /**

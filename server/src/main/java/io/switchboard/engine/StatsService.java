@@ -6,6 +6,7 @@ import io.switchboard.routing.RoutingRules;
 import io.switchboard.store.redis.KpiCounters;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,8 @@ public final class StatsService {
     private static final List<String> SEVERITIES = List.of("minor", "major", "critical");
     private static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
     private static final List<String> LOGGED_IN = STATES.subList(0, STATES.size() - 1);
+    /** A shared reading nobody refreshes (every node stopped) does not outlive this. */
+    private static final Duration SHARED_FLOOR_TTL = Duration.ofMinutes(1);
 
     private final RoutingStore store;
     private final RoutingEngine engine;
@@ -33,15 +37,70 @@ public final class StatsService {
     private final KpiCounters counters;
     private final SwitchboardConfig.Costs costs;
     private final ZoneId zone;
+    private final Duration realtimeMaxAge;
+    private final AtomicReference<Future<JsonObject>> reading = new AtomicReference<>();
 
-    /** @param zone the business's time zone: where "today" starts */
-    public StatsService(RoutingStore store, RoutingEngine engine, SwitchboardConfig.Costs costs, ZoneId zone) {
+    /**
+     * @param zone the business's time zone: where "today" starts
+     * @param realtimeMaxAge how old {@link #floorNow()} may be (zero: read the floor on every call)
+     */
+    public StatsService(RoutingStore store, RoutingEngine engine, SwitchboardConfig.Costs costs, ZoneId zone,
+                        Duration realtimeMaxAge) {
         this.store = store;
         this.engine = engine;
         this.rules = engine::rules;
         this.counters = new KpiCounters(store);
         this.costs = costs;
         this.zone = zone;
+        this.realtimeMaxAge = realtimeMaxAge;
+    }
+
+    /**
+     * The floor now: every queue's live statistics ({@code queues}) and the agents by
+     * team and state ({@code agentsByTeam}), read at {@code at}. Reading the floor costs one read per agent and
+     * a few hundred counter buckets, and every supervisor console, every node's gauges and every scrape asks
+     * for it; so the last reading is kept in Redis for every node, and only one node at a time (the one that
+     * takes the lock, which lives as long as a reading may be old) reads the floor again once it is older than
+     * {@code realtimeMaxAge}. Meanwhile the others serve the previous reading. Concurrent callers on this node
+     * share one answer.
+     */
+    public Future<JsonObject> floorNow() {
+        if (realtimeMaxAge.isZero()) {
+            return readFloor();
+        }
+        Promise<JsonObject> promise = Promise.promise();
+        Future<JsonObject> pending = reading.compareAndExchange(null, promise.future());
+        if (pending != null) {
+            return pending;
+        }
+        sharedFloor().onComplete(ar -> {
+            reading.set(null);
+            promise.handle(ar);
+        });
+        return promise.future();
+    }
+
+    private Future<JsonObject> sharedFloor() {
+        return store.get(store.keys().floorNow()).compose(json -> {
+            JsonObject last = json == null ? null : new JsonObject(json);
+            if (last != null && store.now() - last.getLong("at", 0L) < realtimeMaxAge.toMillis()) {
+                return Future.succeededFuture(last);
+            }
+            return store.setIfAbsent(store.keys().floorNowLock(), "1", realtimeMaxAge).compose(mine -> {
+                if (!mine && last != null) {
+                    return Future.succeededFuture(last); // another node is reading it: the last reading will do
+                }
+                return readFloor().compose(now -> store.set(store.keys().floorNow(), now.encode(), SHARED_FLOOR_TTL)
+                        .map(now));
+            });
+        });
+    }
+
+    private Future<JsonObject> readFloor() {
+        long at = store.now();
+        return engine.agentSnapshot().compose(agents -> realtime(agents).map(queues -> new JsonObject()
+                .put("at", at).put("queues", queues).put("agentsByTeam", new JsonObject(new java.util.LinkedHashMap<>(
+                        agentsByTeamAndState(agents))))));
     }
 
     /** Midnight of the business's day that contains this instant. */
@@ -53,10 +112,6 @@ public final class StatsService {
     public Future<QueueStatistics> range(String queue, long fromMs, long toMs, String channel) {
         return store.hashes(counters.buckets(KpiCounters.queue(queue), fromMs, toMs))
                 .map(buckets -> QueueStatistics.sum(buckets, channel));
-    }
-
-    public Future<JsonArray> realtime() {
-        return engine.agentSnapshot().compose(this::realtime);
     }
 
     /** Every queue's live statistics from one snapshot of the agents. */
@@ -100,7 +155,7 @@ public final class StatsService {
 
     /**
      * The estimated wait of the contact at {@code position} in a queue's line, by the same formula and
-     * inputs as {@link #realtime()}: AHT of the last hour, agents staffed now. Null when nobody is staffed.
+     * inputs as {@link #floorNow()}: AHT of the last hour, agents staffed now. Null when nobody is staffed.
      */
     public Future<Double> estimatedWait(String queue, long position) {
         long now = store.now();

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -29,7 +28,6 @@ public final class FloorGauges {
 
     private final Vertx vertx;
     private final StatsService stats;
-    private final RoutingEngine engine;
     private final MultiGauge waiting;
     private final MultiGauge longestWait;
     private final MultiGauge estimatedWait;
@@ -45,11 +43,10 @@ public final class FloorGauges {
 
     private final CostMetrics costs;
 
-    public FloorGauges(Vertx vertx, RoutingEngine engine, StatsService stats, MeterRegistry registry,
+    public FloorGauges(Vertx vertx, StatsService stats, MeterRegistry registry,
                        CostMetrics costs) {
         this.vertx = vertx;
         this.costs = costs;
-        this.engine = engine;
         this.stats = stats;
         this.waiting = gauge("switchboard_queue_waiting", "Contacts waiting in the queue now", null, registry);
         this.longestWait = gauge("switchboard_queue_longest_wait", "Age of the oldest waiting contact", "seconds", registry);
@@ -86,9 +83,11 @@ public final class FloorGauges {
     }
 
     private void refresh() {
-        // one read of every agent serves every queue's counts and the team counts
-        engine.agentSnapshot().compose(agents -> stats.realtime(agents).onSuccess(this::publish)
-                        .onSuccess(v -> publishAgents(StatsService.agentsByTeamAndState(agents))))
+        // the floor as every node shares it (one read of every agent serves every queue and team, on one node)
+        stats.floorNow().onSuccess(floor -> {
+                    publish(floor.getJsonArray("queues"));
+                    publishAgents(floor.getJsonObject("agentsByTeam"));
+                })
                 .compose(v -> stats.teamStateSeconds()).onSuccess(this::publishStateSeconds)
                 .onSuccess(costs::agentTime)
                 .onSuccess(v -> redisUp.set(1))
@@ -98,10 +97,14 @@ public final class FloorGauges {
                 });
     }
 
-    private void publishAgents(Map<String, Map<String, Integer>> byTeam) {
+    private void publishAgents(JsonObject byTeam) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        byTeam.forEach((team, byState) -> byState.forEach((state, n) ->
-                rows.add(MultiGauge.Row.of(Tags.of("team", team, "state", state), n))));
+        for (String team : byTeam.fieldNames()) {
+            JsonObject byState = byTeam.getJsonObject(team);
+            for (String state : byState.fieldNames()) {
+                rows.add(MultiGauge.Row.of(Tags.of("team", team, "state", state), byState.getInteger(state)));
+            }
+        }
         agentsByTeam.register(rows, true);
     }
 

@@ -47,6 +47,7 @@ class ConfigLoaderTest {
         assertEquals(0.01, config.costs().perContact("chat"));
         assertEquals(0.10, config.costs().selfServicePerCall());
         assertEquals(java.time.ZoneId.of("UTC"), config.stats().timeZone());
+        assertEquals(Duration.ofSeconds(1), config.stats().realtimeMaxAge());
         assertEquals(SwitchboardConfig.Desktop.DEFAULT_DISPOSITIONS, config.desktop().dispositions());
     }
 
@@ -145,6 +146,11 @@ class ConfigLoaderTest {
         assertTrue(retention.getMessage().contains("routing.retentionDays"), retention.getMessage());
         assertEquals(Duration.ofHours(12), ConfigLoader.load(Map.of("SWITCHBOARD_RETENTION_DAYS", "0.5"), Repo.root())
                 .routing().retention());
+        var age = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_REALTIME_MAX_AGE_MILLIS", "120000"), Repo.root()));
+        assertTrue(age.getMessage().contains("stats.realtimeMaxAgeMillis"), age.getMessage());
+        assertEquals(Duration.ZERO, ConfigLoader.load(Map.of("SWITCHBOARD_REALTIME_MAX_AGE_MILLIS", "0"), Repo.root())
+                .stats().realtimeMaxAge());
     }
 
     @Test

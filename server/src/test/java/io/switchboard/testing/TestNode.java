@@ -66,6 +66,9 @@ public final class TestNode implements AutoCloseable {
             env.put("SWITCHBOARD_ADMIN_KEY", ADMIN_KEY);
             env.put("SWITCHBOARD_SUPERVISOR_KEYS", "test-supervisor-key");
             env.put("SWITCHBOARD_SLA_FILE", ""); // agreements change priorities: tests opt in with sla(...)
+            // statistics read right after the traffic that makes them (and on fixed clocks, where nothing ages):
+            // tests of the shared reading opt in with env(...)
+            env.put("SWITCHBOARD_REALTIME_MAX_AGE_MILLIS", "0");
         }
 
         public Builder clock(InstantSource clock) {

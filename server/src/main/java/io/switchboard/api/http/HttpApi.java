@@ -68,7 +68,8 @@ public final class HttpApi {
         this.consoles = supervisors;
         this.vertx = vertx;
         this.engine = engine;
-        this.stats = new StatsService(store, engine, config.costs(), config.stats().timeZone());
+        this.stats = new StatsService(store, engine, config.costs(), config.stats().timeZone(),
+                config.stats().realtimeMaxAge());
         this.auth = new Authenticator(adminKey, config.security(), store, store.clock());
         this.hub = hub;
         this.registry = registry;
@@ -185,7 +186,7 @@ public final class HttpApi {
 
         router.get("/api/v1/stats/realtime").handler(ctx -> {
             principal(ctx).requireStaff();
-            reply(ctx, stats.realtime());
+            reply(ctx, stats.floorNow().map(floor -> floor.getJsonArray("queues")));
         });
         router.get("/api/v1/stats/cumulative").handler(ctx -> {
             principal(ctx).requireStaff();

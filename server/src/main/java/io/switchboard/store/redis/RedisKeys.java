@@ -127,6 +127,16 @@ public record RedisKeys(String prefix) {
         return prefix + ":sla:breach";
     }
 
+    /** The floor's live statistics as last read (JSON), shared by every node: see StatsService.floorNow. */
+    public String floorNow() {
+        return prefix + ":floor:now";
+    }
+
+    /** Held (with a TTL of the allowed age) by the node reading the floor, so that one node reads it at a time. */
+    public String floorNowLock() {
+        return prefix + ":floor:now:lock";
+    }
+
     /** Pub/sub channel of SLA events (warn, breach, severity, met), for supervisors on any node. */
     public String slaEvents() {
         return prefix + ":sla:events";

@@ -146,10 +146,10 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.setnx(key, value));
     }
 
-    /** SET NX EX: true if the key was absent and is now set, expiring after ttl. */
+    /** SET NX PX: true if the key was absent and is now set, expiring after ttl. */
     public Future<Boolean> setIfAbsent(String key, String value, Duration ttl) {
         return RedisFutures.onContext(vertx, () -> redis.set(key, value,
-                io.lettuce.core.SetArgs.Builder.nx().ex(ttl.toSeconds()))).map("OK"::equals);
+                io.lettuce.core.SetArgs.Builder.nx().px(ttl.toMillis()))).map("OK"::equals);
     }
 
     public Future<String> get(String key) {
