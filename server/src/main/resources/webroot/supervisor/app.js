@@ -10,6 +10,8 @@ import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
 import { createWaitingPanel } from './waiting.js';
 
 const SESSION_KEY = 'switchboard.supervisor';
+// agents read per request when many changed at once (the API takes 200)
+const MAX_IDS = 100;
 
 function start() {
   const key = sessionStorage.getItem(SESSION_KEY);
@@ -91,6 +93,21 @@ function openConsole(key) {
     readAgent(agentId);
   }
 
+  // On a busy floor events name agents far more often than a console can usefully redraw them (several per
+  // contact): the agents named are collected and read at most twice a second, in one request.
+  const changedAgents = new Set();
+  const readChangedAgents = throttle(() => guarded('agents', async () => {
+    const ids = [...changedAgents].slice(0, MAX_IDS);
+    ids.forEach((id) => changedAgents.delete(id));
+    if (changedAgents.size > 0) readChangedAgents(); // the rest in the next request
+    const query = ids.map(encodeURIComponent).join(',');
+    const list = await api.get(`/api/v1/agents?ids=${query}`);
+    const found = new Set(list.map((a) => a.id));
+    for (const id of ids) if (!found.has(id)) agents.querySelector(`tr[data-agent="${CSS.escape(id)}"]`)?.remove();
+    for (const a of list) upsertRow(agents, agentRow(a, setState), 'agent');
+    tickTimes(agents, serverNow());
+  }), 500);
+
   function onEvent(m) {
     if (m.type === 'hello') {
       // (re)connected: anything may have changed while we were away, read the whole floor
@@ -101,7 +118,10 @@ function openConsole(key) {
       return;
     }
     if (typeof m.at === 'number') observeServerTime(m.at);
-    if (m.agent) readAgent(m.agent);
+    if (m.agent) {
+      changedAgents.add(m.agent);
+      readChangedAgents();
+    }
     if (m.type.startsWith('sla_')) sla.onEvent(m);
     refreshQueues();
     refreshWaiting();

@@ -161,9 +161,14 @@ public final class RoutingEngine {
 
     /** Every agent with live state and the interactions each holds (the supervisor's agent table). */
     public Future<List<JsonObject>> agents() {
-        return store.members(keys.agents())
-                .compose(ids -> {
-                    List<String> sorted = ids.stream().sorted().toList();
+        return store.members(keys.agents()).compose(this::agents);
+    }
+
+    /** These agents (those that exist), as {@link #agents()} gives them, by id. */
+    public Future<List<JsonObject>> agents(java.util.Collection<String> ids) {
+        return Future.succeededFuture(ids)
+                .compose(idList -> {
+                    List<String> sorted = idList.stream().distinct().sorted().toList();
                     // one pipelined batch of reads, however many agents
                     List<Future<List<String>>> work = sorted.stream().map(id -> store.members(keys.agentWork(id)))
                             .toList();

@@ -1,6 +1,7 @@
 package io.switchboard.desktop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
@@ -51,6 +52,39 @@ class DesktopSupervisorIT {
                 node.close();
             }
         }
+    }
+
+    /**
+     * Sixty state changes of thirty agents within moments: the console shows every agent's final state, and
+     * reads the agents at most twice a second instead of once per event (a busy floor sends several per
+     * contact, and every console would otherwise read an agent per event).
+     */
+    @Test
+    void aBurstOfAgentEventsIsReadInAFewRequests() {
+        List<Api> agents = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            agents.add(Agents.create(admin, "a" + i, new JsonObject().put("support", 5)));
+        }
+        browser.get(admin.base() + "/supervisor");
+        browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.untilAttribute("#agents tr[data-agent=a29]", "data-state", "offline");
+        browser.script("performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings()");
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 30; i++) {
+            Agents.available(agents.get(i), "a" + i);
+            agents.get(i).post("/api/v1/agents/a" + i + "/state", new JsonObject().put("state", "away")
+                    .put("reason", "break")).expect(200);
+        }
+        for (int i = 0; i < 30; i++) {
+            browser.untilAttribute("#agents tr[data-agent=a" + i + "]", "data-state", "away");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long reads = ((Number) browser.script("return performance.getEntriesByType('resource')"
+                + ".filter(e => new URL(e.name).pathname.startsWith('/api/v1/agents')).length")).longValue();
+        // at most one read per half second (plus the one a change starts at once), however many events
+        assertTrue(reads <= 2 * Math.ceil(seconds) + 2, reads + " agent reads for 60 events in " + seconds + " s");
     }
 
     @Test

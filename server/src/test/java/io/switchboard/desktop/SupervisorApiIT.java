@@ -94,4 +94,21 @@ class SupervisorApiIT {
         admin.post("/api/v1/interactions/" + waiting + "/priority", new JsonObject().put("raise", 5000)).expect(400);
         admin.post("/api/v1/interactions/nope/priority", new JsonObject().put("raise", 5)).expect(404);
     }
+
+    /** A console reads only the agents it saw change: those that exist, in id order; a bounded list. */
+    @Test
+    void agentsCanBeReadByIds() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        Agents.create(admin, "cy", new JsonObject().put("billing", 8));
+        Agents.available(ann, "ann");
+
+        JsonArray two = admin.get("/api/v1/agents?ids=cy,ann,nobody,ann").expect(200).array();
+        assertEquals(List.of("ann", "cy"), two.stream().map(a -> ((JsonObject) a).getString("id")).toList());
+        assertEquals("available", two.getJsonObject(0).getString("state"));
+        assertEquals(3, admin.get("/api/v1/agents").expect(200).array().size());
+        String tooMany = String.join(",", java.util.stream.IntStream.range(0, 201).mapToObj(i -> "a" + i).toList());
+        assertEquals("bad_request", admin.get("/api/v1/agents?ids=" + tooMany).expect(400).json().getString("error"));
+        ann.get("/api/v1/agents?ids=ann").expect(403);
+    }
 }

@@ -118,7 +118,9 @@ public final class HttpApi {
 
         router.get("/api/v1/agents").handler(ctx -> {
             principal(ctx).requireStaff();
-            reply(ctx, engine.agents().map(list -> new JsonArray(new ArrayList<>(list))));
+            String ids = ctx.request().getParam("ids");
+            reply(ctx, (ids == null ? engine.agents() : engine.agents(agentIds(ids)))
+                    .map(list -> new JsonArray(new ArrayList<>(list))));
         });
         router.get("/api/v1/agents/:id").handler(ctx -> {
             principal(ctx).requireSelfOrStaff(ctx.pathParam("id"));
@@ -546,9 +548,20 @@ public final class HttpApi {
         }).onFailure(ctx::fail);
     }
 
+    private static final int MAX_AGENT_IDS = 200;
     private static final String OPENAPI = load("openapi.yaml");
     /** Buffered events a supervisor console may lag behind by before it is dropped (and reconnects). */
     private static final int CONSOLE_WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+
+    /** {@code ?ids=a,b,c}: the agents a console saw change (at most {@value #MAX_AGENT_IDS} per request). */
+    private static List<String> agentIds(String ids) {
+        List<String> list = java.util.Arrays.stream(ids.split(",")).map(String::strip).filter(id -> !id.isEmpty())
+                .distinct().toList();
+        if (list.size() > MAX_AGENT_IDS) {
+            throw ApiException.badRequest("at most " + MAX_AGENT_IDS + " ids at once; leave ids out for every agent");
+        }
+        return list;
+    }
 
     private static String load(String resource) {
         try (InputStream in = HttpApi.class.getResourceAsStream(resource)) {
