@@ -10,8 +10,10 @@ import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
 import { createWaitingPanel } from './waiting.js';
 
 const SESSION_KEY = 'switchboard.supervisor';
-// agents read per request when many changed at once (the API takes 200)
+// agents read per request when many changed at once (the API takes 200), and the longest query for them
+// (Vert.x refuses request lines over 4,096 bytes)
 const MAX_IDS = 100;
+const MAX_QUERY = 2000;
 
 function start() {
   const key = sessionStorage.getItem(SESSION_KEY);
@@ -63,6 +65,13 @@ function openConsole(key) {
     $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   });
   const refreshQueues = throttle(readQueues, 1000);
+  // the server may answer with a reading of the floor up to stats.realtimeMaxAgeMillis (1 s) old, taken before
+  // the last event: once events stop, one more read after that brings the table up to date
+  let settling = null;
+  const settleQueues = () => {
+    clearTimeout(settling);
+    settling = setTimeout(readQueues, 1500);
+  };
   const refreshWaiting = throttle(waiting.read, 1000);
 
   const readAgents = () => guarded('agents', async () => {
@@ -94,17 +103,29 @@ function openConsole(key) {
   }
 
   // On a busy floor events name agents far more often than a console can usefully redraw them (several per
-  // contact): the agents named are collected and read at most twice a second, in one request.
+  // contact): the agents named are collected and read at most twice a second, in one request (or a few, so
+  // that no URL grows past what servers take). Like readAgent, a row is drawn only from its newest read.
   const changedAgents = new Set();
   const readChangedAgents = throttle(() => guarded('agents', async () => {
-    const ids = [...changedAgents].slice(0, MAX_IDS);
+    const ids = [];
+    let length = 0;
+    for (const id of changedAgents) {
+      const part = encodeURIComponent(id).length + 1;
+      if (ids.length === MAX_IDS || (ids.length > 0 && length + part > MAX_QUERY)) break;
+      ids.push(id);
+      length += part;
+    }
     ids.forEach((id) => changedAgents.delete(id));
     if (changedAgents.size > 0) readChangedAgents(); // the rest in the next request
-    const query = ids.map(encodeURIComponent).join(',');
-    const list = await api.get(`/api/v1/agents?ids=${query}`);
+    const mine = new Map(ids.map((id) => [id, (agentReads.get(id) || 0) + 1]));
+    mine.forEach((n, id) => agentReads.set(id, n));
+    const list = await api.get(`/api/v1/agents?ids=${ids.map(encodeURIComponent).join(',')}`);
     const found = new Set(list.map((a) => a.id));
-    for (const id of ids) if (!found.has(id)) agents.querySelector(`tr[data-agent="${CSS.escape(id)}"]`)?.remove();
-    for (const a of list) upsertRow(agents, agentRow(a, setState), 'agent');
+    const newest = (id) => agentReads.get(id) === mine.get(id);
+    for (const id of ids) {
+      if (!found.has(id) && newest(id)) agents.querySelector(`tr[data-agent="${CSS.escape(id)}"]`)?.remove();
+    }
+    for (const a of list) if (newest(a.id)) upsertRow(agents, agentRow(a, setState), 'agent');
     tickTimes(agents, serverNow());
   }), 500);
 
@@ -124,6 +145,7 @@ function openConsole(key) {
     }
     if (m.type.startsWith('sla_')) sla.onEvent(m);
     refreshQueues();
+    settleQueues();
     refreshWaiting();
   }
 
@@ -146,6 +168,7 @@ function openConsole(key) {
   function logout(message) {
     socket.stop();
     clearInterval(ticker);
+    clearTimeout(settling);
     sessionStorage.removeItem(SESSION_KEY);
     queues.replaceChildren();
     agents.replaceChildren();

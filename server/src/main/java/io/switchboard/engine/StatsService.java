@@ -6,7 +6,6 @@ import io.switchboard.routing.RoutingRules;
 import io.switchboard.store.redis.KpiCounters;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +26,8 @@ public final class StatsService {
     private static final List<String> SEVERITIES = List.of("minor", "major", "critical");
     private static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
     private static final List<String> LOGGED_IN = STATES.subList(0, STATES.size() - 1);
-    /** A shared reading nobody refreshes (every node stopped) does not outlive this. */
-    private static final Duration SHARED_FLOOR_TTL = Duration.ofMinutes(1);
+    /** How long a shared reading outlives its age: served while another node reads the floor again. */
+    private static final Duration STALE_FLOOR_KEPT = Duration.ofMinutes(1);
 
     private final RoutingStore store;
     private final RoutingEngine engine;
@@ -38,7 +36,6 @@ public final class StatsService {
     private final SwitchboardConfig.Costs costs;
     private final ZoneId zone;
     private final Duration realtimeMaxAge;
-    private final AtomicReference<Future<JsonObject>> reading = new AtomicReference<>();
 
     /**
      * @param zone the business's time zone: where "today" starts
@@ -61,26 +58,13 @@ public final class StatsService {
      * a few hundred counter buckets, and every supervisor console, every node's gauges and every scrape asks
      * for it; so the last reading is kept in Redis for every node, and only one node at a time (the one that
      * takes the lock, which lives as long as a reading may be old) reads the floor again once it is older than
-     * {@code realtimeMaxAge}. Meanwhile the others serve the previous reading. Concurrent callers on this node
-     * share one answer.
+     * {@code realtimeMaxAge}. Meanwhile the others serve the previous reading. (The age is judged by each node's
+     * clock against the reading node's: skew between them adds to it.)
      */
     public Future<JsonObject> floorNow() {
         if (realtimeMaxAge.isZero()) {
             return readFloor();
         }
-        Promise<JsonObject> promise = Promise.promise();
-        Future<JsonObject> pending = reading.compareAndExchange(null, promise.future());
-        if (pending != null) {
-            return pending;
-        }
-        sharedFloor().onComplete(ar -> {
-            reading.set(null);
-            promise.handle(ar);
-        });
-        return promise.future();
-    }
-
-    private Future<JsonObject> sharedFloor() {
         return store.get(store.keys().floorNow()).compose(json -> {
             JsonObject last = json == null ? null : new JsonObject(json);
             if (last != null && store.now() - last.getLong("at", 0L) < realtimeMaxAge.toMillis()) {
@@ -90,8 +74,9 @@ public final class StatsService {
                 if (!mine && last != null) {
                     return Future.succeededFuture(last); // another node is reading it: the last reading will do
                 }
-                return readFloor().compose(now -> store.set(store.keys().floorNow(), now.encode(), SHARED_FLOOR_TTL)
-                        .map(now));
+                // kept a while past its age, for the nodes that find the lock taken the next time round
+                return readFloor().compose(now -> store.set(store.keys().floorNow(), now.encode(),
+                        realtimeMaxAge.plus(STALE_FLOOR_KEPT)).map(now));
             });
         });
     }
