@@ -84,10 +84,8 @@ public final class FloorGauges {
 
     private void refresh() {
         // the floor as every node shares it (one read of every agent serves every queue and team, on one node)
-        stats.floorNow().onSuccess(floor -> {
-                    publish(floor.getJsonArray("queues"));
-                    publishAgents(floor.getJsonObject("agentsByTeam"));
-                })
+        stats.floorNow().onSuccess(floor -> publish(floor.getJsonArray("queues")))
+                .onSuccess(floor -> publishAgents(floor.getJsonObject("agentsByTeam")))
                 .compose(v -> stats.teamStateSeconds()).onSuccess(this::publishStateSeconds)
                 .onSuccess(costs::agentTime)
                 .onSuccess(v -> redisUp.set(1))

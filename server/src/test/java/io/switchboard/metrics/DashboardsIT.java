@@ -116,7 +116,7 @@ class DashboardsIT {
             // meters that appear a moment after the traffic that feeds them (refreshed or counted asynchronously)
             List<String> late = List.of("switchboard_agent_state_seconds_total", "outcome=\"failure\"",
                     "switchboard_ami_connected{asterisk=\"pbx1\"} 1.0", "switchboard_sla_breached_total",
-                    "switchboard_agent_cost_total");
+                    "switchboard_agent_cost_total", "switchboard_agents{");
             try {
                 Await.until("late meters", Duration.ofSeconds(20),
                         () -> late.stream().allMatch(admin.get("/metrics").body()::contains));
