@@ -166,24 +166,20 @@ public final class RoutingEngine {
 
     /** These agents (those that exist), as {@link #agents()} gives them, by id. */
     public Future<List<JsonObject>> agents(java.util.Collection<String> ids) {
-        return Future.succeededFuture(ids)
-                .compose(idList -> {
-                    List<String> sorted = idList.stream().distinct().sorted().toList();
-                    // one pipelined batch of reads, however many agents
-                    List<Future<List<String>>> work = sorted.stream().map(id -> store.members(keys.agentWork(id)))
-                            .toList();
-                    Future<List<Map<String, String>>> hashes = store.hashes(sorted.stream().map(keys::agent).toList());
-                    return Future.all(hashes, Future.all(work)).map(all -> {
-                        List<JsonObject> out = new ArrayList<>();
-                        for (int i = 0; i < sorted.size(); i++) {
-                            if (!hashes.result().get(i).isEmpty()) {
-                                out.add(AgentRecords.json(sorted.get(i), hashes.result().get(i)).put("interactions",
-                                        new JsonArray(work.get(i).result().stream().sorted().toList())));
-                            }
-                        }
-                        return out;
-                    });
-                });
+        List<String> sorted = ids.stream().distinct().sorted().toList();
+        // one pipelined batch of reads, however many agents
+        List<Future<List<String>>> work = sorted.stream().map(id -> store.members(keys.agentWork(id))).toList();
+        Future<List<Map<String, String>>> hashes = store.hashes(sorted.stream().map(keys::agent).toList());
+        return Future.all(hashes, Future.all(work)).map(all -> {
+            List<JsonObject> out = new ArrayList<>();
+            for (int i = 0; i < sorted.size(); i++) {
+                if (!hashes.result().get(i).isEmpty()) {
+                    out.add(AgentRecords.json(sorted.get(i), hashes.result().get(i)).put("interactions",
+                            new JsonArray(work.get(i).result().stream().sorted().toList())));
+                }
+            }
+            return out;
+        });
     }
 
     public Future<Boolean> checkPin(String agentId, String pin) {

@@ -159,7 +159,7 @@ public final class SlaService implements RoutingObserver {
      * @param payload the timer as last seen, if known (null = read it)
      */
     private Future<Boolean> end(String subject, SlaTarget target, boolean answered, Instant at, String payload) {
-        return mutate(SlaTimerCodec.id(subject, target), payload, timer -> {
+        return mutate(SlaTimerCodec.id(subject, target), payload, ATTEMPTS, timer -> {
             Instant now = at == null ? now() : at;
             Duration elapsed = timer.elapsed(now);
             Map<String, Object> record = new LinkedHashMap<>();
@@ -266,15 +266,11 @@ public final class SlaService implements RoutingObserver {
 
     /** Read, compute, compare-and-set; again on a conflict. False when there is no such timer (or nothing to do). */
     private Future<Boolean> mutate(String id, Function<SlaTimer, Mutation> compute) {
-        return mutate(id, null, compute, ATTEMPTS);
-    }
-
-    private Future<Boolean> mutate(String id, String payload, Function<SlaTimer, Mutation> compute) {
-        return mutate(id, payload, compute, ATTEMPTS);
+        return mutate(id, null, ATTEMPTS, compute);
     }
 
     /** @param payload the timer as last seen (null = read it); a stale one costs a conflict, then a read */
-    private Future<Boolean> mutate(String id, String payload, Function<SlaTimer, Mutation> compute, int attempts) {
+    private Future<Boolean> mutate(String id, String payload, int attempts, Function<SlaTimer, Mutation> compute) {
         Future<SlaTimerStore.Stored> read = payload == null ? timers.get(List.of(id)).map(found -> found.get(id))
                 : timers.known(payload);
         return read.compose(stored -> {
@@ -295,7 +291,7 @@ public final class SlaService implements RoutingObserver {
                 if (attempts <= 1) {
                     return Future.failedFuture(new IllegalStateException("SLA timer " + id + " kept changing"));
                 }
-                return mutate(id, null, compute, attempts - 1);
+                return mutate(id, null, attempts - 1, compute);
             });
         });
     }

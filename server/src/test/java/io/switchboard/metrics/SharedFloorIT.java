@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
@@ -41,7 +42,9 @@ class SharedFloorIT {
                 a.api().put("/api/v1/agents/agent" + i, new JsonObject().put("name", "Agent " + i)
                         .put("skills", new JsonObject().put("support", 5))).expect(200);
             }
-            Thread.sleep(1_100); // any reading from start-up (the gauges) is now too old
+            // no reading to serve (the gauges took one at start-up): the next request reads the floor
+            RedisKeys keys = RedisKeys.of(prefix);
+            commands.del(keys.floorNow(), keys.floorNowLock()).get(5, TimeUnit.SECONDS);
 
             commands.configResetstat().get(5, TimeUnit.SECONDS);
             waiting(a.api());
