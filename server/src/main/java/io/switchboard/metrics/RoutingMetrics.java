@@ -10,7 +10,9 @@ import io.switchboard.routing.ServiceLevelFormula;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -34,6 +36,10 @@ public final class RoutingMetrics implements RoutingObserver {
     private final Supplier<RoutingRules> rules;
     private final Timer sweepLateness;
     private final boolean perAgentSeries;
+    // meters by name|queue|channel: building a meter's id (sorted tags) for every event showed in profiles;
+    // Micrometer keeps the first registration of an id anyway, so a cached meter is the one it would return
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     /** @param perAgentSeries also count contacts and handling time per agent (a label per agent) */
     public RoutingMetrics(MeterRegistry registry, Supplier<RoutingRules> rules, boolean perAgentSeries) {
@@ -47,10 +53,10 @@ public final class RoutingMetrics implements RoutingObserver {
 
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
-        Timer.builder("switchboard_routing_command")
+        timers.computeIfAbsent("switchboard_routing_command|" + command, k -> Timer.builder("switchboard_routing_command")
                 .description("One atomic routing command in Redis, round trip included (the routing decision time)")
                 .tag("command", command).publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(1))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         for (JsonObject event : events) {
             record(event);
         }
@@ -121,9 +127,9 @@ public final class RoutingMetrics implements RoutingObserver {
                 seconds(e, "wrapMs"));
         long cents = e.getLong("amountCents", 0L);
         if (cents > 0) {
-            Counter.builder("switchboard_revenue").description("Revenue from dispositions with an amount (cross-sell, up-sell)")
-                    .baseUnit("currency").tags("queue", queue, "channel", channel).register(registry)
-                    .increment(cents / 100.0);
+            counters.computeIfAbsent("switchboard_revenue|" + queue + '|' + channel, k -> Counter.builder("switchboard_revenue")
+                    .description("Revenue from dispositions with an amount (cross-sell, up-sell)").baseUnit("currency")
+                    .tags("queue", queue, "channel", channel).register(registry)).increment(cents / 100.0);
         }
     }
 
@@ -135,37 +141,41 @@ public final class RoutingMetrics implements RoutingObserver {
             return;
         }
         ServiceLevelFormula.Ratio ratio = definition.serviceLevelFormula().apply(outcome.apply(definition));
-        Counter.builder("switchboard_service_level_met")
-                .description("Service-level numerator by the queue's formula")
-                .tags("queue", queue, "channel", channel).register(registry).increment(ratio.met());
-        Counter.builder("switchboard_service_level_counted")
-                .description("Service-level denominator by the queue's formula")
-                .tags("queue", queue, "channel", channel).register(registry).increment(ratio.counted());
+        counter("switchboard_service_level_met", "Service-level numerator by the queue's formula", queue, channel)
+                .increment(ratio.met());
+        counter("switchboard_service_level_counted", "Service-level denominator by the queue's formula", queue, channel)
+                .increment(ratio.counted());
     }
 
     private void count(String name, String description, String queue, String channel) {
-        Counter.builder(name).description(description).tags("queue", queue, "channel", channel)
-                .register(registry).increment();
+        counter(name, description, queue, channel).increment();
+    }
+
+    private Counter counter(String name, String description, String queue, String channel) {
+        return counters.computeIfAbsent(name + '|' + queue + '|' + channel, k -> Counter.builder(name)
+                .description(description).tags("queue", queue, "channel", channel).register(registry));
     }
 
     /** Wait histograms have a bucket at every queue's service-level and short-abandon threshold. */
     private void waitTimer(String name, String description, String queue, String channel, double seconds) {
-        TreeSet<Duration> buckets = new TreeSet<>(WAIT_BUCKETS);
-        RoutingRules current = rules.get();
-        if (current != null) {
-            current.queues().values().forEach(q -> {
-                buckets.add(q.serviceLevelThreshold());
-                buckets.add(q.shortAbandon());
-            });
-        }
-        Timer.builder(name).description(description).tags("queue", queue, "channel", channel)
-                .serviceLevelObjectives(buckets.toArray(Duration[]::new)).register(registry)
-                .record(Duration.ofMillis(Math.round(seconds * 1000)));
+        timers.computeIfAbsent(name + '|' + queue + '|' + channel, k -> {
+            TreeSet<Duration> buckets = new TreeSet<>(WAIT_BUCKETS);
+            RoutingRules current = rules.get();
+            if (current != null) {
+                current.queues().values().forEach(q -> {
+                    buckets.add(q.serviceLevelThreshold());
+                    buckets.add(q.shortAbandon());
+                });
+            }
+            return Timer.builder(name).description(description).tags("queue", queue, "channel", channel)
+                    .serviceLevelObjectives(buckets.toArray(Duration[]::new)).register(registry);
+        }).record(Duration.ofMillis(Math.round(seconds * 1000)));
     }
 
     private void handleTimer(String name, String description, String queue, String channel, double seconds) {
-        Timer.builder(name).description(description).tags("queue", queue, "channel", channel)
-                .serviceLevelObjectives(HANDLE_BUCKETS.toArray(Duration[]::new)).register(registry)
+        timers.computeIfAbsent(name + '|' + queue + '|' + channel, k -> Timer.builder(name).description(description)
+                .tags("queue", queue, "channel", channel)
+                .serviceLevelObjectives(HANDLE_BUCKETS.toArray(Duration[]::new)).register(registry))
                 .record(Duration.ofMillis(Math.round(seconds * 1000)));
     }
 

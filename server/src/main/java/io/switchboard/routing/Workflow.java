@@ -31,6 +31,11 @@ public record Workflow(String name, List<Filter> filters, Filter defaultFilter, 
     }
 
     public Optional<Filter> firstMatch(Map<String, Object> interactionVariables) {
-        return filters.stream().filter(f -> f.match().test(interactionVariables)).findFirst();
+        for (Filter filter : filters) { // a loop, not a stream: this runs for every new contact
+            if (filter.match().test(interactionVariables)) {
+                return Optional.of(filter);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -29,7 +29,8 @@ final class Authenticator {
     private final SwitchboardConfig.Security security;
     private final RoutingStore store;
     private final InstantSource clock;
-    private volatile byte[] secret;
+    /** Keyed once at start; each signature clones it (finding and keying a Mac per request showed in profiles). */
+    private volatile Mac keyedMac;
 
     Authenticator(String adminKey, SwitchboardConfig.Security security, RoutingStore store, InstantSource clock) {
         this.adminKey = adminKey;
@@ -47,7 +48,7 @@ final class Authenticator {
         return store.setIfAbsent(key, HexFormat.of().formatHex(candidate))
                 .compose(v -> store.get(key))
                 .map(hex -> {
-                    secret = HexFormat.of().parseHex(hex);
+                    keyedMac = hmac(HexFormat.of().parseHex(hex));
                     return null;
                 });
     }
@@ -110,9 +111,18 @@ final class Authenticator {
 
     private String sign(String payload) {
         try {
+            Mac mac = (Mac) keyedMac.clone();
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Mac hmac(byte[] secret) {
+        try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

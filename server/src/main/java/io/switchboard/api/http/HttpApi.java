@@ -116,6 +116,22 @@ public final class HttpApi {
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });
 
+        // every contact's lifecycle first: Vert.x Web tries the path pattern of each route in the order they were
+        // added, so these busiest requests no longer run the patterns of the whole API before their own
+        router.post("/api/v1/interactions").handler(this::createInteraction);
+        router.post("/api/v1/reservations/:id/accept").handler(ctx -> reservation(ctx, true));
+        router.post("/api/v1/reservations/:id/reject").handler(ctx -> reservation(ctx, false));
+        router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
+            JsonObject body = body(ctx);
+            desk.requireKnownDisposition(body.getString("disposition"));
+            double amount = body.getDouble("amount", 0.0);
+            if (amount < 0 || amount > 1e9 || Double.isNaN(amount)) {
+                throw ApiException.badRequest("amount must be between 0 and 1e9");
+            }
+            reply(ctx, engine.complete(ctx.pathParam("id"), body.getString("disposition"), body.getString("notes"),
+                    actor(ctx), Math.round(amount * 100)));
+        });
+
         router.get("/api/v1/agents").handler(ctx -> {
             principal(ctx).requireStaff();
             String ids = ctx.request().getParam("ids");
@@ -129,7 +145,6 @@ public final class HttpApi {
         router.put("/api/v1/agents/:id").handler(this::putAgent);
         router.post("/api/v1/agents/:id/state").handler(this::agentState);
 
-        router.post("/api/v1/interactions").handler(this::createInteraction);
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx).compose(this::withWait)));
         emailApi.mount(router);
         router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
@@ -142,16 +157,6 @@ public final class HttpApi {
                 }).map(CustomerRecords::json)));
         router.post("/api/v1/interactions/:id/wrapup").handler(ctx ->
                 reply(ctx, engine.wrapUp(ctx.pathParam("id"), actor(ctx))));
-        router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
-            JsonObject body = body(ctx);
-            desk.requireKnownDisposition(body.getString("disposition"));
-            double amount = body.getDouble("amount", 0.0);
-            if (amount < 0 || amount > 1e9 || Double.isNaN(amount)) {
-                throw ApiException.badRequest("amount must be between 0 and 1e9");
-            }
-            reply(ctx, engine.complete(ctx.pathParam("id"), body.getString("disposition"), body.getString("notes"),
-                    actor(ctx), Math.round(amount * 100)));
-        });
         router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
         router.post("/api/v1/interactions/:id/hangup").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().hangup(i)).map(v -> new JsonObject().put("status", "hanging_up"))));
@@ -175,9 +180,6 @@ public final class HttpApi {
             reply(ctx, voice().dial(agentId, number, "switchboard").map(v -> new JsonObject().put("status", "dialing")));
         });
         router.post("/api/v1/interactions/:id/transfer").handler(this::transfer);
-
-        router.post("/api/v1/reservations/:id/accept").handler(ctx -> reservation(ctx, true));
-        router.post("/api/v1/reservations/:id/reject").handler(ctx -> reservation(ctx, false));
 
         router.get("/api/v1/queues").handler(ctx -> {
             List<Future<JsonObject>> stats = engine.rules().queues().keySet().stream().sorted()

@@ -182,7 +182,7 @@ local function count(id, counter)
   local field = (TARGETS[string.sub(id, -1)] or '') .. ':' .. counter
   for _, bucket in ipairs({{'m', 60000, 172800}, {'h', 3600000, 34560000}}) do
     local k = key('kpi', bucket[1], string.format('%d', NOW / bucket[2]))
-    if redis.call('HINCRBY', k, field, 1) == 1 then redis.call('EXPIRE', k, bucket[3]) end
+    if redis.call('HINCRBY', k, field, '1') == 1 then redis.call('EXPIRE', k, bucket[3]) end
   end
 end
 
