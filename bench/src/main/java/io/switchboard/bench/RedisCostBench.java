@@ -35,7 +35,10 @@ public final class RedisCostBench {
         List<Double> scriptMicros = new ArrayList<>();
         List<Double> cpuMicros = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            try (BenchNode node = BenchNode.start("cost" + run, Map.of());
+            // -Dbench.redisUrl: a Redis of one's own instead of the embedded one, e.g. to record what the run sends
+            // it (bench/replay/capture.sh)
+            String redisUrl = System.getProperty("bench.redisUrl");
+            try (BenchNode node = BenchNode.start("cost" + run, redisUrl == null ? Map.of() : Map.of("REDIS_URL", redisUrl));
                  RedisConnection redis = RedisConnection.connect(node.server.redisUri())) {
                 RoutingEngine engine = node.server.engine();
                 await(engine.upsertAgent(new Agent("solo", null, null, null, Map.of("support", 5), null, null), null));

@@ -32,7 +32,8 @@ final class ServerProcess implements AutoCloseable {
 
     static ServerProcess start(String name) throws Exception {
         Path root = Path.of(System.getProperty("switchboard.repoRoot", "..")).toAbsolutePath().normalize();
-        Path jar = root.resolve("server/target/switchboard.jar");
+        // -Dbench.serverJar=/tmp/a.jar runs another build's server, to compare two builds alternating in one window
+        Path jar = root.resolve(System.getProperty("bench.serverJar", "server/target/switchboard.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (./mvnw -q -DskipTests package)");
         }

@@ -100,11 +100,14 @@ local function publish()
     redis.call('RPUSH', key('int', iid, 'history'), unpack(histories[iid]))
   end
   if #events == 0 then return '[]' end
-  local json = cjson.encode(events)
+  -- each event encoded once, for the floor's array and for the stream alike
+  local encoded = {}
+  for i, ev in ipairs(events) do encoded[i] = cjson.encode(ev) end
+  local json = '[' .. table.concat(encoded, ',') .. ']'
   redis.call('PUBLISH', P .. ':floor', json)
   if EVENTS_MAXLEN > 0 then
-    for _, ev in ipairs(events) do
-      redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', ev.type, 'event', cjson.encode(ev))
+    for i, ev in ipairs(events) do
+      redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', ev.type, 'event', encoded[i])
     end
   end
   return json

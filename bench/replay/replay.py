@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Replays a recorded command stream against a fresh Redis running the routing scripts given, and reports what it
+cost Redis and a digest of every reply (the same digest = the same behaviour, reply for reply).
+
+    python3 replay.py REDIS_SERVER lifecycles.jsonl router.lua sla.lua [--reps N] [--callgrind OUT]
+
+REDIS_SERVER is the binary the embedded default runs (unzip it from the embedded-redis jar). With --callgrind it
+runs under valgrind's callgrind and prints the instructions Redis executed: a count that, unlike any timing on a
+shared host, comes out the same from run to run (within 0.2 %), so two versions compare in one run each.
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+
+class Connection:
+    def __init__(self, port):
+        self.sock = socket.create_connection(('127.0.0.1', port))
+        self.file = self.sock.makefile('rb')
+
+    def send(self, *args):
+        self.sock.sendall(encode(args))
+
+    def read(self):
+        line = self.file.readline()
+        kind, rest = line[:1], line[1:-2]
+        if kind in (b'+', b'-', b':'):
+            return rest
+        if kind == b'$':
+            return None if int(rest) < 0 else self.file.read(int(rest) + 2)[:-2]
+        if kind == b'*':
+            return [self.read() for _ in range(max(int(rest), 0))]
+        raise ValueError(line)
+
+    def call(self, *args):
+        self.send(*args)
+        return self.read()
+
+
+def encode(args):
+    out = b'*%d\r\n' % len(args)
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out += b'$%d\r\n%s\r\n' % (len(a), a)
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('redis_server')
+    parser.add_argument('stream')
+    parser.add_argument('router')
+    parser.add_argument('sla')
+    parser.add_argument('--reps', type=int, default=1)
+    parser.add_argument('--port', type=int, default=7791)
+    parser.add_argument('--callgrind')
+    opts = parser.parse_args()
+
+    data = tempfile.mkdtemp()
+    # the embedded default's persistence: append-only file, fsync every second, rewrites at 4x and 256 MB
+    command = [opts.redis_server, '--port', str(opts.port), '--dir', data, '--appendonly', 'yes', '--save', '',
+               '--auto-aof-rewrite-min-size', '256mb', '--auto-aof-rewrite-percentage', '300']
+    if opts.callgrind:
+        command = ['valgrind', '--tool=callgrind', '--callgrind-out-file=' + opts.callgrind] + command
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        redis = connect(opts.port)
+        shas = {b'@ROUTER@': redis.call('SCRIPT', 'LOAD', open(opts.router, 'rb').read()),
+                b'@SLA@': redis.call('SCRIPT', 'LOAD', open(opts.sla, 'rb').read())}
+        stream = [[a.encode('latin-1') for a in json.loads(line)] for line in open(opts.stream)]
+        for rep in range(opts.reps):
+            replay(redis, stream, shas, rep)
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(data)
+    if opts.callgrind:
+        totals = [l for l in open(opts.callgrind) if l.startswith('totals:')]
+        print('instructions', int(totals[0].split()[1]))
+
+
+def connect(port):
+    for _ in range(200):
+        try:
+            return Connection(port)
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit('redis-server did not start')
+
+
+def replay(redis, stream, shas, rep):
+    # each repetition under a key prefix of its own, so it starts from the same (empty) state
+    commands = [encode([shas.get(a, a).replace(b'{sb}', b'{sb%d}' % rep) for a in args]) for args in stream]
+    redis.call('CONFIG', 'RESETSTAT')
+    cpu_before, start = main_thread_cpu(redis), time.time()
+    digest, errors = hashlib.sha256(), 0
+    for i in range(0, len(commands), 200):  # in windows, so that neither side's socket buffer fills up
+        batch = commands[i:i + 200]
+        redis.sock.sendall(b''.join(batch))
+        for _ in batch:
+            reply = redis.read()
+            if isinstance(reply, bytes) and reply.startswith((b'ERR', b'NOSCRIPT')):
+                errors += 1
+            digest.update(repr(reply).encode())
+    wall, cpu = time.time() - start, main_thread_cpu(redis) - cpu_before
+    stats = redis.call('INFO', 'commandstats').decode()
+    scripts = re.search(r'cmdstat_evalsha:calls=(\d+),usec=(\d+)', stats)
+    print(f'rep {rep}: {len(commands)} commands, scripts {int(scripts.group(2)) / 1e6:.3f} s, Redis main thread '
+          f'{cpu:.3f} s CPU, {wall:.2f} s wall, {errors} errors, replies {digest.hexdigest()[:12]}')
+
+
+def main_thread_cpu(redis):
+    info = redis.call('INFO', 'cpu').decode()
+    return sum(float(x) for x in re.findall(r'used_cpu_(?:sys|user)_main_thread:([0-9.]+)', info))
+
+
+if __name__ == '__main__':
+    main()
