@@ -12,6 +12,7 @@ trap 'kill $redis 2>/dev/null; rm -rf "$data" "$out.mon"' EXIT
 until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
 redis-cli -p "$port" monitor > "$out.mon" 2>/dev/null &
 monitor=$!
+until redis-cli -p "$port" client list | grep -q 'cmd=monitor'; do sleep 0.1; done
 ./mvnw -q -f bench/pom.xml exec:java -Dbench.main=io.switchboard.bench.RedisCostBench -Dexec.args="1 $lifecycles" \
     -Dswitchboard.repoRoot="$PWD" -Dbench.redisUrl="redis://127.0.0.1:$port"
 redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true

@@ -45,6 +45,7 @@ def arguments(text):
 def main(capture, output, router, sla):
     roles = {hashlib.sha1(open(path, 'rb').read()).hexdigest().encode(): role
              for path, role in ((router, b'@ROUTER@'), (sla, b'@SLA@'))}
+    loaded = set()  # scripts sent once in full: an EVALSHA before that failed (NOSCRIPT) and was sent again as EVAL
     kept = 0
     with open(capture, encoding='utf-8', errors='surrogateescape') as lines, open(output, 'w') as out:
         for line in lines:
@@ -56,9 +57,13 @@ def main(capture, output, router, sla):
             if command in SKIPPED:
                 continue
             if command == b'EVAL':  # a script's first call sends its text
-                args = [b'EVALSHA', roles.get(hashlib.sha1(args[1]).hexdigest().encode(), b'?')] + args[2:]
+                role = roles.get(hashlib.sha1(args[1]).hexdigest().encode(), b'?')
+                loaded.add(role)
+                args = [b'EVALSHA', role] + args[2:]
             elif command == b'EVALSHA':
                 args[1] = roles.get(args[1].lower(), args[1])
+                if args[1] not in loaded:
+                    continue
             out.write(json.dumps([a.decode('latin-1') for a in args]) + '\n')
             kept += 1
     print(kept, 'commands')

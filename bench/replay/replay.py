@@ -59,10 +59,14 @@ def main():
     parser.add_argument('router')
     parser.add_argument('sla')
     parser.add_argument('--reps', type=int, default=1)
-    parser.add_argument('--port', type=int, default=7791)
+    parser.add_argument('--port', type=int, default=0, help='default: a free one')
     parser.add_argument('--callgrind')
     opts = parser.parse_args()
 
+    if not opts.port:
+        with socket.socket() as probe:
+            probe.bind(('127.0.0.1', 0))
+            opts.port = probe.getsockname()[1]
     data = tempfile.mkdtemp()
     # the embedded default's persistence: append-only file, fsync every second, rewrites at 4x and 256 MB
     command = [opts.redis_server, '--port', str(opts.port), '--dir', data, '--appendonly', 'yes', '--save', '',
@@ -72,6 +76,8 @@ def main():
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         redis = connect(opts.port)
+        if server.poll() is not None:  # it could not bind: whatever answered on that port is not ours
+            raise SystemExit(f'redis-server exited ({server.returncode}); is port {opts.port} taken?')
         shas = {b'@ROUTER@': redis.call('SCRIPT', 'LOAD', open(opts.router, 'rb').read()),
                 b'@SLA@': redis.call('SCRIPT', 'LOAD', open(opts.sla, 'rb').read())}
         stream = [[a.encode('latin-1') for a in json.loads(line)] for line in open(opts.stream)]

@@ -36,7 +36,7 @@ public final class RedisCostBench {
         List<Double> cpuMicros = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             // -Dbench.redisUrl: a Redis of one's own instead of the embedded one, e.g. to record what the run sends
-            // it (bench/replay/capture.sh)
+            // it (bench/replay/capture.sh); it is not emptied, so give it one run
             String redisUrl = System.getProperty("bench.redisUrl");
             try (BenchNode node = BenchNode.start("cost" + run, redisUrl == null ? Map.of() : Map.of("REDIS_URL", redisUrl));
                  RedisConnection redis = RedisConnection.connect(node.server.redisUri())) {

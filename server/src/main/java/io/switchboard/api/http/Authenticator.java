@@ -29,6 +29,7 @@ final class Authenticator {
     private final SwitchboardConfig.Security security;
     private final RoutingStore store;
     private final InstantSource clock;
+    private volatile byte[] secret;
     /** Keyed once at start; each signature clones it (finding and keying a Mac per request showed in profiles). */
     private volatile Mac keyedMac;
 
@@ -48,7 +49,8 @@ final class Authenticator {
         return store.setIfAbsent(key, HexFormat.of().formatHex(candidate))
                 .compose(v -> store.get(key))
                 .map(hex -> {
-                    keyedMac = hmac(HexFormat.of().parseHex(hex));
+                    secret = HexFormat.of().parseHex(hex);
+                    keyedMac = hmac(secret);
                     return null;
                 });
     }
@@ -110,11 +112,14 @@ final class Authenticator {
     }
 
     private String sign(String payload) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac().doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac mac() {
         try {
-            Mac mac = (Mac) keyedMac.clone();
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+            return (Mac) keyedMac.clone();
         } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
+            return hmac(secret); // a provider whose Macs cannot be cloned (some FIPS or PKCS#11 set-ups)
         }
     }
 
