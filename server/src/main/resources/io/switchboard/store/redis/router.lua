@@ -342,7 +342,7 @@ local function step_fields(iid, n, plan_json, base, queued)
     timer = 'step|' .. iid .. '|' .. n
     redis.call('ZADD', key('timers'), int(NOW + step.timeout * 1000), timer)
   end
-  return {'step', n, 'pool', step.pool, 'queue', step.queue, 'priority', priority, 'score', score, 'steptimer', timer}
+  return {'step', int(n), 'pool', step.pool, 'queue', step.queue, 'priority', priority, 'score', score, 'steptimer', timer}
 end
 
 local function enter_step(iid, n)
@@ -366,7 +366,7 @@ local function reserve(iid, aid, f)
   if f.placed then unplace(iid, f) end
   redis.call('HSET', ikey, 'status', 'reserved', 'rsv', rid, 'agent', aid, 'offered', NOW_S, 'updated', NOW_S)
   redis.call('HSET', key('rsv', rid), 'interaction', iid, 'agent', aid, 'created', NOW_S,
-             'expires', NOW + RSV_TIMEOUT, 'status', 'pending', 'channel', f.channel, 'queue', f.queue)
+             'expires', int(NOW + RSV_TIMEOUT), 'status', 'pending', 'channel', f.channel, 'queue', f.queue)
   redis.call('ZADD', key('timers'), int(NOW + RSV_TIMEOUT), 'rsv|' .. rid)
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', rid)
@@ -461,7 +461,7 @@ local function close_reservation(rid, outcome, missed, requeue)
   if missed then
     local count = redis.call('HINCRBY', akey, 'missed', '1')
     if count >= MAX_MISSED then
-      redis.call('HSET', akey, 'presence', 'away', 'reason', 'missed', 'missed', 0)
+      redis.call('HSET', akey, 'presence', 'away', 'reason', 'missed', 'missed', '0')
     end
   end
   emit({type = 'offer_canceled', agent = aid, reservation = rid, interaction = iid, reason = outcome})
@@ -560,8 +560,8 @@ if CMD == 'enqueue' then commands.enqueue = function()
   local all = {}
   for k, v in pairs(h) do append(all, {k, str(v)}) end
   -- queued may come earlier than now (a callback asked for in the IVR keeps the time the call came in)
-  local queued = blank(h.queued) and NOW or h.queued
-  append(all, {'created', NOW_S, 'queued', queued, 'entered', NOW_S, 'offers', 0})
+  local queued = blank(h.queued) and NOW_S or h.queued
+  append(all, {'created', NOW_S, 'queued', queued, 'entered', NOW_S, 'offers', '0'})
   append(all, status_fields(iid, 'queued', 'created'))
   local sla = not blank(A[11]) and cjson.decode(A[11]) or nil
   if sla then append(all, {'slaIdx', sla.idx}) end
@@ -718,7 +718,7 @@ if CMD == 'transfer' then commands.transfer = function()
   if f.status == 'queued' and blank(A[12]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '')
-  redis.call('HINCRBY', key('int', iid), 'transfers', 1)
+  redis.call('HINCRBY', key('int', iid), 'transfers', '1')
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
   local to_queue = cjson.decode(A[10])[1].queue
   emit({type = 'transferred', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel,
@@ -767,7 +767,7 @@ if CMD == 'state' then commands.state = function()
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
   local was = redis.call('HGET', akey, 'presence')
   redis.call('HSET', akey, 'presence', presence, 'reason', reason or '')
-  if presence == 'available' and was ~= 'available' then redis.call('HSET', akey, 'idle', NOW_S, 'missed', 0) end
+  if presence == 'available' and was ~= 'available' then redis.call('HSET', akey, 'idle', NOW_S, 'missed', '0') end
   -- presence is set first so that closing an open offer does not hand the leaving agent a new one
   local rid = redis.call('HGET', akey, 'rsv')
   if presence ~= 'available' and not blank(rid) then close_reservation(rid, 'agent_' .. presence, false, true) end
@@ -782,7 +782,7 @@ if CMD == 'upsert' then commands.upsert = function()
   local aid = A[9]
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then
-    redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW_S, 'rsv', '', 'missed', 0, 'wrap', 0,
+    redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW_S, 'rsv', '', 'missed', '0', 'wrap', 0,
                'load:voice', 0, 'load:chat', 0, 'load:email', 0)
     redis.call('SADD', key('agents'), aid)
   end
