@@ -24,10 +24,12 @@ final class ServerProcess implements AutoCloseable {
 
     final int port;
     private final Process process;
+    private final DataDir data;
 
-    private ServerProcess(Process process, int port) {
+    private ServerProcess(Process process, int port, DataDir data) {
         this.process = process;
         this.port = port;
+        this.data = data;
     }
 
     static ServerProcess start(String name) throws Exception {
@@ -47,16 +49,18 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(root.toFile()).redirectErrorStream(true);
+        DataDir data = new DataDir(name);
         builder.environment().putAll(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
                 "SWITCHBOARD_SMTP_PORT", "0", "SWITCHBOARD_ADMIN_KEY", BenchNode.ADMIN,
-                "SWITCHBOARD_DATA_DIR", Files.createTempDirectory("switchboard-bench-" + name).toString()));
+                "SWITCHBOARD_DATA_DIR", data.path.toString()));
         Process process = builder.start();
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("server-output-" + name).start(() -> drain(process, ready));
         try {
-            return new ServerProcess(process, ready.get(60, TimeUnit.SECONDS));
+            return new ServerProcess(process, ready.get(60, TimeUnit.SECONDS), data);
         } catch (Exception e) {
-            process.destroyForcibly();
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            data.close();
             throw e;
         }
     }
@@ -84,7 +88,8 @@ final class ServerProcess implements AutoCloseable {
     public void close() throws Exception {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+        data.close();
     }
 }
