@@ -61,6 +61,7 @@ def main():
     parser.add_argument('--reps', type=int, default=1)
     parser.add_argument('--port', type=int, default=0, help='default: a free one')
     parser.add_argument('--callgrind')
+    parser.add_argument('--replies', help='writes every reply, one a line, to this file (to diff two versions)')
     opts = parser.parse_args()
 
     if not opts.port:
@@ -82,7 +83,7 @@ def main():
                 b'@SLA@': redis.call('SCRIPT', 'LOAD', open(opts.sla, 'rb').read())}
         stream = [[a.encode('latin-1') for a in json.loads(line)] for line in open(opts.stream)]
         for rep in range(opts.reps):
-            replay(redis, stream, shas, rep)
+            replay(redis, stream, shas, rep, opts.replies and open(f'{opts.replies}.{rep}', 'w'))
     finally:
         server.terminate()
         server.wait()
@@ -101,7 +102,7 @@ def connect(port):
     raise SystemExit('redis-server did not start')
 
 
-def replay(redis, stream, shas, rep):
+def replay(redis, stream, shas, rep, replies=None):
     # each repetition under a key prefix of its own, so it starts from the same (empty) state
     commands = [encode([shas.get(a, a).replace(b'{sb}', b'{sb%d}' % rep) for a in args]) for args in stream]
     redis.call('CONFIG', 'RESETSTAT')
@@ -115,11 +116,18 @@ def replay(redis, stream, shas, rep):
             if isinstance(reply, bytes) and reply.startswith((b'ERR', b'NOSCRIPT')):
                 errors += 1
             digest.update(repr(reply).encode())
+            if replies:
+                replies.write(repr(reply) + '\n')
     wall, cpu = time.time() - start, main_thread_cpu(redis) - cpu_before
+    if replies:
+        replies.close()
     stats = redis.call('INFO', 'commandstats').decode()
     scripts = re.search(r'cmdstat_evalsha:calls=(\d+),usec=(\d+)', stats)
+    inner = sum(int(n) for name, n in re.findall(r'cmdstat_(\w+):calls=(\d+)', stats)
+                if name not in ('evalsha', 'config', 'info', 'script'))
     print(f'rep {rep}: {len(commands)} commands, scripts {int(scripts.group(2)) / 1e6:.3f} s, Redis main thread '
-          f'{cpu:.3f} s CPU, {wall:.2f} s wall, {errors} errors, replies {digest.hexdigest()[:12]}')
+          f'{cpu:.3f} s CPU, {wall:.2f} s wall, {errors} errors, replies {digest.hexdigest()[:12]}, '
+          f'{inner} commands run by scripts or sent directly')
 
 
 def main_thread_cpu(redis):
