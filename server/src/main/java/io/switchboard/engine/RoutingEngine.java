@@ -6,6 +6,8 @@ import io.switchboard.routing.Channel;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
+import io.switchboard.routing.Ordering;
+import io.switchboard.routing.Pool;
 import io.switchboard.routing.PriorityPolicy;
 import io.switchboard.routing.QueueDefinition;
 import io.switchboard.routing.RoutePlan;
@@ -36,8 +38,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * its own beyond the rules loaded from files, which every node loads alike.
  */
 public final class RoutingEngine {
-    /** Bumped when what an agent's index holds changes (2: pool sets per capacity channel). */
-    private static final int AGENT_INDEX_LAYOUT = 2;
+    /**
+     * Bumped when what an agent's index holds changes (2: pool sets per capacity channel; 3: pools and their order
+     * in the agent's hash, one set of lines).
+     */
+    private static final int AGENT_INDEX_LAYOUT = 3;
 
     private final RoutingStore store;
     private final RedisKeys keys;
@@ -102,8 +107,7 @@ public final class RoutingEngine {
         boolean sameMembership = previous == null || previous.membershipFingerprint().equals(fingerprint);
         String applied = AGENT_INDEX_LAYOUT + ":" + fingerprint;
         JsonArray pools = new JsonArray();
-        newRules.pools().values().forEach(p -> pools.add(new JsonObject().put("id", p.id()).put("queue", p.queue())
-                .put("order", p.ordering().wireName()).put("skill", p.ordering().skill())));
+        newRules.pools().values().forEach(p -> pools.add(new JsonObject().put("id", p.id())));
         JsonArray queues = new JsonArray();
         newRules.queues().values().forEach(q -> queues.add(new JsonObject().put("name", q.name())
                 .put("sl", q.serviceLevelThreshold().toMillis()).put("short", q.shortAbandon().toMillis())));
@@ -133,12 +137,22 @@ public final class RoutingEngine {
         return commit("upsert", agent.id(), fields.encode(), poolsJson(agent)).compose(r -> agent(agent.id()));
     }
 
-    /** {"voice": [pool, ...], "chat": [...], "email": [...]} */
+    /**
+     * {"voice": [pool, ...], "chat": [...], "email": [...]}, each pool with how it ranks agents unless longest idle
+     * ({@code billing~1a2b3c4d/highest_proficiency:billing}): ranking the agent in it then needs no read of the pool.
+     */
     private String poolsJson(Agent agent) {
+        RoutingRules current = rules.get();
+        Map<String, Pool> pools = current.pools();
         JsonObject byChannel = new JsonObject();
-        rules.get().poolsFor(agent).forEach((channel, pools) ->
-                byChannel.put(channel.wireName(), new JsonArray(new ArrayList<>(pools))));
+        current.poolsFor(agent).forEach((channel, ids) -> byChannel.put(channel.wireName(),
+                new JsonArray(ids.stream().map(id -> membershipWord(id, pools.get(id))).toList())));
         return byChannel.encode();
+    }
+
+    private static String membershipWord(String poolId, Pool pool) {
+        boolean ranked = pool != null && pool.ordering().kind() != Ordering.Kind.LONGEST_IDLE;
+        return ranked ? poolId + "/" + pool.ordering() : poolId;
     }
 
     /** An agent with live state and the interactions it holds now (for desktops after a reconnect). */

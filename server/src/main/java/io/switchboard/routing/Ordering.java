@@ -16,6 +16,10 @@ public record Ordering(Kind kind, String skill) {
         if (kind == Kind.HIGHEST_PROFICIENCY && (skill == null || skill.isBlank())) {
             throw new IllegalArgumentException("highest_proficiency needs a skill, e.g. 'highest_proficiency:billing'");
         }
+        if (kind == Kind.HIGHEST_PROFICIENCY && !Ids.isValid(skill)) {
+            throw new IllegalArgumentException("the skill of highest_proficiency must be 1-64 letters, digits, '-', '_'"
+                    + " or '.', was '" + skill + "'");
+        }
         if (kind != Kind.HIGHEST_PROFICIENCY) {
             skill = null;
         }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -108,10 +109,10 @@ class DurabilityIT {
     }
 
     /**
-     * A node started on a Redis written before two derived indexes existed (the pools with someone waiting, the
-     * channels an agent is indexed as free in) rebuilds them when its rules load (the lines are read again, every
-     * agent is indexed again): the waiting contact reaches the agent who frees up, and an agent who leaves is
-     * taken out of every availability index.
+     * A node started on a Redis written by older versions (without the index of lines with someone waiting or of
+     * the channels an agent is indexed as free in; agents' pools as sets per channel) rebuilds what it derives when
+     * its rules load (the lines are read again, every agent is indexed again): the waiting contact reaches the agent
+     * who frees up, and an agent who leaves is taken out of every availability index the older layout put it in.
      */
     @Test
     void aNodeOnOlderStateRebuildsWhatItDerives(TestRedis redis, @TempDir Path temp) throws Exception {
@@ -128,10 +129,22 @@ class DurabilityIT {
             assertEquals("queued", admin.get("/api/v1/interactions/" + waiting).json().getString("status"));
         }
         try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
-            // what the older version did not write: sam's line has one waiting, kim is free in the spanish pool
-            connection.commands().del(keys.prefix() + ":waiting:voice").get(5, TimeUnit.SECONDS);
-            connection.commands().hdel(keys.agent("kim"), "free").get(5, TimeUnit.SECONDS);
-            connection.commands().del(keys.rulesApplied()).get(5, TimeUnit.SECONDS); // nor this
+            var commands = connection.commands();
+            // what the older versions did not write: that sam's line has one waiting, that kim is free in the spanish
+            // pool, the rules every agent was indexed under
+            commands.del(keys.prefix() + ":waiting").get(5, TimeUnit.SECONDS);
+            commands.hdel(keys.agent("kim"), "free").get(5, TimeUnit.SECONDS);
+            commands.del(keys.rulesApplied()).get(5, TimeUnit.SECONDS);
+            // and what they wrote instead: an agent's pools as a set per channel, without their order
+            for (String agent : List.of("sam", "kim")) {
+                for (String line : commands.smembers(keys.agent(agent) + ":lines").get(5, TimeUnit.SECONDS)) {
+                    String[] channelAndPool = line.split("\\|", 2);
+                    commands.sadd(keys.agent(agent) + ":pools:" + channelAndPool[0], channelAndPool[1])
+                            .get(5, TimeUnit.SECONDS);
+                }
+                commands.del(keys.agent(agent) + ":lines").get(5, TimeUnit.SECONDS);
+                commands.hdel(keys.agent(agent), "pools:voice", "pools:chat", "pools:email").get(5, TimeUnit.SECONDS);
+            }
         }
         try (TestNode second = TestNode.on(redis, prefix).rules(rules).start()) {
             Api admin = second.api();

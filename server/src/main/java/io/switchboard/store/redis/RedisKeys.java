@@ -22,10 +22,6 @@ public record RedisKeys(String prefix) {
         return prefix + ":agent:" + id;
     }
 
-    public String agentPools(String id) {
-        return agent(id) + ":pools";
-    }
-
     public String agentWork(String id) {
         return agent(id) + ":work";
     }

@@ -12,15 +12,20 @@
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
 --   agent:<id>                 hash: presence reason state stateSince idle rsv missed wrap cap:<c> load:<c> skill:<s> ...
 --                              free: the channels the agent is indexed as free in (pool:*:avail:<c>), e.g. "voice chat "
---   agent:<id>:pools:<c>       set of pool ids the agent belongs to for capacity channel <c>: those whose queue serves
---                              <c> (computed by the server from the rules)
+--                              pools:<c>: the shared pools the agent belongs to for capacity channel <c>, those whose
+--                              queue serves <c> (computed by the server from the rules), as words "<pool>[/<order>]";
+--                              the order (least_occupied, highest_proficiency:<skill>) says how the pool ranks its
+--                              agents, absent = longest idle. Read with the agent: refresh reads no set of pools per
+--                              channel and no hash per pool for its order (16 reads of a lifecycle's 129 in the bench)
+--   agent:<id>:lines           set of "<c>|<pool>", the same membership and the agent's own pool (@<id>) on every
+--                              channel: a decision intersects it with `waiting` inside Redis
 --   agent:<id>:work            set of interactions the agent holds (assigned or wrapping)
 --   agents                     set of all agent ids
---   pool:<id>                  hash: queue order skill
 --   pool:<id>:avail:<c>        zset of agents that can take one more <c> interaction now; lowest score = best
 --                              (not for an agent's own pool @<id>: the agent itself is asked)
 --   pool:<id>:wait:<c>         zset of interactions waiting in that pool; lowest score = highest priority
---   waiting:<c>                set of the pools whose <c> line is not empty (an agent's decision reads only those)
+--   waiting                    set of "<c>|<pool>" whose line pool:<pool>:wait:<c> is not empty (a decision reads
+--                              only those)
 --   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
 --   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
 --   int:<id>                   hash: the interaction
@@ -119,18 +124,20 @@ local function blank(v) return v == nil or v == false or v == '' end
 
 -- What refresh and a decision need of an agent, in one read.
 local AGENT_FIELDS = {'presence', 'rsv', 'wrap', 'idle', 'state', 'stateSince', 'team', 'reason', 'free', 'endpoint',
-                      'load:voice', 'cap:voice', 'load:chat', 'cap:chat', 'load:email', 'cap:email'}
+                      'load:voice', 'cap:voice', 'load:chat', 'cap:chat', 'load:email', 'cap:email',
+                      'pools:voice', 'pools:chat', 'pools:email'}
 -- The counters come as numbers, converted once here rather than at every check (each tonumber of a string is a
 -- strtod); a constructor sizes the table once, where filling an empty one grew and rehashed it four times.
 local function agent_now(akey)
   local v = redis.call('HMGET', akey, unpack(AGENT_FIELDS))
   return {presence = v[1], rsv = v[2], wrap = num(v[3]), idle = v[4], state = v[5], stateSince = v[6], team = v[7],
           reason = v[8], free = v[9], endpoint = v[10], ['load:voice'] = num(v[11]), ['cap:voice'] = num(v[12]),
-          ['load:chat'] = num(v[13]), ['cap:chat'] = num(v[14]), ['load:email'] = num(v[15]), ['cap:email'] = num(v[16])}
+          ['load:chat'] = num(v[13]), ['cap:chat'] = num(v[14]), ['load:email'] = num(v[15]), ['cap:email'] = num(v[16]),
+          ['pools:voice'] = v[17] or '', ['pools:chat'] = v[18] or '', ['pools:email'] = v[19] or ''}
 end
 -- field names by channel, built once: a concatenation per check made a new string each time
-local LOAD, CAP = {}, {}
-for _, c in ipairs(CAPACITY_CHANNELS) do LOAD[c], CAP[c] = 'load:' .. c, 'cap:' .. c end
+local LOAD, CAP, POOLS = {}, {}, {}
+for _, c in ipairs(CAPACITY_CHANNELS) do LOAD[c], CAP[c], POOLS[c] = 'load:' .. c, 'cap:' .. c, 'pools:' .. c end
 
 local function can_take(a, c)
   return a.presence == 'available' and blank(a.rsv) and a[LOAD[c]] < a[CAP[c]]
@@ -181,27 +188,24 @@ end
 
 local function flag(b) if b then return 1 end return 0 end
 
-local pool_meta = {}
-local function meta(pool)
-  local m = pool_meta[pool]
-  if not m then
-    local f = redis.call('HMGET', key('pool', pool), 'order', 'skill')
-    m = {order = f[1] or 'longest_idle', skill = f[2]}
-    pool_meta[pool] = m
-  end
-  return m
-end
-
 -- An agent's own pool (@<id>: preferred agent, transfer to an agent) has no availability index: it would
 -- hold one agent, and every change of that agent would cost one more write; the agent is asked instead.
 local function direct(pool) return string.byte(pool, 1) == 64 end
 
+-- "<pool>[/<order>]", a word of an agent's pools:<c>: the pool and how it ranks its agents (nil = longest idle)
+local function pool_word(word)
+  local slash = string.find(word, '/', 1, true)
+  if not slash then return word, nil end
+  return string.sub(word, 1, slash - 1), string.sub(word, slash + 1)
+end
+
 -- Lower score = offered first. Ties fall back to longest idle.
-local function pool_score(pool, akey, a)
-  local m = meta(pool)
-  if m.order == 'highest_proficiency' and m.skill then
-    return -num(redis.call('HGET', akey, 'skill:' .. m.skill)) * 1e13 + num(a.idle)
-  elseif m.order == 'least_occupied' then
+local function pool_score(order, akey, a)
+  if not order then return a.idle or '0' end -- as written (NOW_S), not a number to format again
+  local skill = string.match(order, '^highest_proficiency:(.+)$')
+  if skill then
+    return -num(redis.call('HGET', akey, 'skill:' .. skill)) * 1e13 + num(a.idle)
+  elseif order == 'least_occupied' then
     local load, cap = 0, 0
     for _, c in ipairs(CAPACITY_CHANNELS) do
       load = load + a[LOAD[c]]; cap = cap + a[CAP[c]]
@@ -210,7 +214,7 @@ local function pool_score(pool, akey, a)
     if cap > 0 then occupancy = load / cap end
     return occupancy * 1e13 + num(a.idle)
   end
-  return a.idle or '0' -- as written (NOW_S), not a number to format again
+  return a.idle or '0'
 end
 
 -- Puts the agent into (or takes it out of) the availability index of every pool and channel,
@@ -224,11 +228,10 @@ local function refresh(aid)
   for _, c in ipairs(CAPACITY_CHANNELS) do
     local can = can_take(a, c)
     if can or string.find(was, c, 1, true) then
-      for _, pool in ipairs(redis.call('SMEMBERS', akey .. ':pools:' .. c)) do
-        if not direct(pool) then
-          local z = key('pool', pool, 'avail', c)
-          if can then redis.call('ZADD', z, pool_score(pool, akey, a), aid) else redis.call('ZREM', z, aid) end
-        end
+      for word in string.gmatch(a[POOLS[c]], '%S+') do
+        local pool, order = pool_word(word)
+        local z = key('pool', pool, 'avail', c)
+        if can then redis.call('ZADD', z, pool_score(order, akey, a), aid) else redis.call('ZREM', z, aid) end
       end
     end
     if can then free = free .. c .. ' ' end
@@ -253,7 +256,7 @@ end
 local function unplace(iid, f)
   local line = key('pool', f.pool, 'wait', f.cch)
   if redis.call('ZREM', line, iid) == 1 and redis.call('ZCARD', line) == 0 then
-    redis.call('SREM', key('waiting', f.cch), f.pool)
+    redis.call('SREM', key('waiting'), f.cch .. '|' .. f.pool)
   end
   redis.call('ZREM', key('queue', f.queue, 'prio'), iid)
   redis.call('ZREM', key('queue', f.queue, 'since'), iid)
@@ -262,7 +265,7 @@ end
 
 local function place(iid, f)
   redis.call('ZADD', key('pool', f.pool, 'wait', f.cch), f.score, iid)
-  redis.call('SADD', key('waiting', f.cch), f.pool)
+  redis.call('SADD', key('waiting'), f.cch .. '|' .. f.pool)
   redis.call('ZADD', key('queue', f.queue, 'prio'), f.score, iid)
   redis.call('ZADD', key('queue', f.queue, 'since'), f.queued, iid)
   f.placed = true
@@ -301,9 +304,11 @@ end
 -- A finished interaction (completed, canceled, abandoned) stays readable for the retention period, then
 -- Redis drops it with its history, chat transcript and email: the dataset stops growing with every contact.
 -- The statistics, cases and the customer's timeline (which skips what is gone) keep what outlives it.
-local function retire(iid, channel)
+-- refused: whether it may still have int:<id>:rejected (an agent's acceptance deletes it)
+local function retire(iid, channel, refused)
   if RETENTION_MS <= 0 then return end
-  local keys = {key('int', iid), key('int', iid, 'history'), key('int', iid, 'rejected')}
+  local keys = {key('int', iid), key('int', iid, 'history')}
+  if refused then keys[#keys + 1] = key('int', iid, 'rejected') end
   if channel == 'chat' then keys[#keys + 1] = key('int', iid, 'transcript') end
   if channel == 'email' then
     local email = key('int', iid, 'email')
@@ -406,23 +411,27 @@ local function offer_interaction(iid, f)
   return nil
 end
 
--- Finds the highest-priority interaction an agent can take now: the head of the waiting line of each
--- of its pools that has one (waiting:<c>), for each channel with free capacity.
+-- Finds the highest-priority interaction an agent can take now: the head of each waiting line of its pools that has
+-- one, for each channel with free capacity; one intersection inside Redis finds those lines (agent lines ∩ waiting).
 -- a: the agent as refresh just read it, when nothing changed it since (saves reading it again)
 local function best_for_agent(aid, a)
   local akey = key('agent', aid)
   a = a or agent_now(akey)
-  local best, best_score = nil, nil
+  local free = {}
   for _, c in ipairs(CAPACITY_CHANNELS) do
-    if can_take(a, c) then
-      for _, pool in ipairs(redis.call('SINTER', akey .. ':pools:' .. c, key('waiting', c))) do
-        local head = redis.call('ZRANGE', key('pool', pool, 'wait', c), '0', '9', 'WITHSCORES')
-        for i = 1, #head, 2 do
-          if not rejected_by(head[i], aid) then
-            local s = tonumber(head[i + 1])
-            if not best_score or s < best_score then best, best_score = head[i], s end
-            break
-          end
+    if can_take(a, c) then free[c] = true; free.any = true end
+  end
+  if not free.any then return nil end
+  local best, best_score = nil, nil
+  for _, line in ipairs(redis.call('SINTER', akey .. ':lines', key('waiting'))) do
+    local c, pool = string.match(line, '^(%a+)|(.+)$')
+    if free[c] then
+      local head = redis.call('ZRANGE', key('pool', pool, 'wait', c), '0', '9', 'WITHSCORES')
+      for i = 1, #head, 2 do
+        if not rejected_by(head[i], aid) then
+          local s = tonumber(head[i + 1])
+          if not best_score or s < best_score then best, best_score = head[i], s end
+          break
         end
       end
     end
@@ -519,7 +528,7 @@ local function complete(iid, f, disposition, notes, amount_cents)
   amount_cents = amount_cents or 0
   if amount_cents > 0 then append(h, {'amountCents', amount_cents}) end
   redis.call('HSET', key('int', iid), unpack(append(h, status_fields(iid, 'completed', disposition))))
-  retire(iid, f.channel)
+  retire(iid, f.channel, false)
   stat(f.queue, f.channel, {completed = 1, talk_ms = talk, wrap_ms = wrap, revenue_cents = amount_cents})
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
@@ -573,6 +582,7 @@ if CMD == 'enqueue' then commands.enqueue = function()
     redis.call('LPUSH', timeline, iid)
     redis.call('LTRIM', timeline, '0', CUSTOMER_TIMELINE_LAST)
   end
+  -- what it just wrote, as fields(iid) would read it back (HSET semantics: a later pair wins)
   local f = fields(iid)
   stat(f.queue, f.channel, {offered = 1, arrived = 1})
   emit({type = 'queued', interaction = iid, queue = f.queue, channel = f.channel})
@@ -676,7 +686,7 @@ if CMD == 'cancel' then commands.cancel = function()
   clear_step_timer(iid)
   redis.call('HSET', key('int', iid), 'ended', NOW_S)
   set_status(iid, status, reason)
-  retire(iid, f.channel)
+  retire(iid, f.channel, true)
   local waited = NOW - f.entered
   if status == 'abandoned' then
     local m = qmeta(f.queue)
@@ -777,7 +787,7 @@ if CMD == 'state' then commands.state = function()
 end end
 
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
--- channel ({"voice": [pool, ...], "chat": [...], "email": [...]})
+-- channel ({"voice": [pool, ...], "chat": [...], "email": [...]}, each "<pool>[/<order>]" as in pools:<c>)
 if CMD == 'upsert' then commands.upsert = function()
   local aid = A[9]
   local akey = key('agent', aid)
@@ -790,37 +800,54 @@ if CMD == 'upsert' then commands.upsert = function()
     if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
   end
   for k, v in pairs(cjson.decode(A[10])) do redis.call('HSET', akey, k, str(v)) end
-  -- out of every availability index it was in (agent:<id>:pools, one set for all channels, was the older form)
+  -- out of every availability index it was in
+  for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
+    local c, pool = string.match(line, '^(%a+)|(.+)$')
+    if not direct(pool) then redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
+  end
+  redis.call('DEL', akey .. ':lines')
+  -- the older layouts: a set of pools per channel (agent:<id>:pools:<c>), before that one for all (agent:<id>:pools)
   for _, old in ipairs({akey .. ':pools', akey .. ':pools:voice', akey .. ':pools:chat', akey .. ':pools:email'}) do
     for _, pool in ipairs(redis.call('SMEMBERS', old)) do
       for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
     end
     redis.call('DEL', old)
   end
+  local lines, shared = {}, {}
+  for _, c in ipairs(CAPACITY_CHANNELS) do shared[c] = {} end
   for c, pools in pairs(cjson.decode(A[11])) do
-    if #pools > 0 then redis.call('SADD', akey .. ':pools:' .. c, unpack(pools)) end
+    for _, word in ipairs(pools) do
+      local pool = pool_word(word)
+      lines[#lines + 1] = c .. '|' .. pool
+      if not direct(pool) then table.insert(shared[c], word) end
+    end
   end
+  if #lines > 0 then redis.call('SADD', akey .. ':lines', unpack(lines)) end
+  for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('HSET', akey, POOLS[c], table.concat(shared[c], ' ')) end
   refresh(aid)
   offer_agent(aid)
   return {state = redis.call('HGET', akey, 'state')}
 end end
 
--- rules poolsJson queuesJson : [{id, queue, order, skill}], [{name, sl, short}] of the loaded rules
+-- rules poolsJson queuesJson : [{id}], [{name, sl, short}] of the loaded rules
 if CMD == 'rules' then commands.rules = function()
   local pools = cjson.decode(A[9])
-  for _, p in ipairs(pools) do
-    redis.call('HSET', key('pool', p.id), 'queue', p.queue, 'order', str(p.order), 'skill', str(p.skill))
-  end
   for _, q in ipairs(cjson.decode(A[10])) do
     redis.call('HSET', key('queue', q.name, 'meta'), 'sl', q.sl, 'short', q.short)
   end
-  -- which lines are not empty (waiting:<c>), rebuilt from the lines themselves: also fills it for lines
-  -- written before the index existed
+  -- which lines are not empty (waiting), rebuilt from the lines themselves: also fills it for lines written before
+  -- the index existed, and takes over the older layout's index (a set per channel, waiting:<c>)
   for _, c in ipairs(CAPACITY_CHANNELS) do
     for _, p in ipairs(pools) do
-      if redis.call('ZCARD', key('pool', p.id, 'wait', c)) > 0 then redis.call('SADD', key('waiting', c), p.id) end
+      if redis.call('ZCARD', key('pool', p.id, 'wait', c)) > 0 then redis.call('SADD', key('waiting'), c .. '|' .. p.id) end
     end
+    for _, pool in ipairs(redis.call('SMEMBERS', key('waiting', c))) do
+      redis.call('SADD', key('waiting'), c .. '|' .. pool)
+    end
+    redis.call('DEL', key('waiting', c))
   end
+  -- the older layout's pool hashes (queue, order): a pool's order now comes with each agent's membership
+  for _, p in ipairs(pools) do redis.call('DEL', key('pool', p.id)) end
   return {}
 end end
 
