@@ -155,6 +155,12 @@ class RulesLoaderTest {
                 workflow: default
                 default: {steps: [{queue: support, order: fastest}]}
                 """, 4, "order must be");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'}
+                workflow: default
+                default: {steps: [{queue: support, order: 'highest_proficiency:billing level'}]}
+                """, 4, "the skill of highest_proficiency must be");
     }
 
     private void assertRejected(Path temp, String yaml, int line, String reason) throws IOException {
