@@ -163,7 +163,7 @@ public final class StatsService {
         {
             Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
             for (RoutingEngine.AgentNow now : agents) {
-                String team = now.agent().team().isEmpty() ? "none" : now.agent().team();
+                String team = now.team().isEmpty() ? "none" : now.team();
                 Map<String, Integer> byState = out.computeIfAbsent(team, t -> {
                     Map<String, Integer> zero = new java.util.LinkedHashMap<>();
                     STATES.forEach(state -> zero.put(state, 0));
@@ -216,7 +216,7 @@ public final class StatsService {
         long now = store.now();
         return engine.agentSnapshot().map(agents -> agents.stream()
                 .filter(a -> a.stateSince() > 0 && STATES.contains(a.state()))
-                .map(a -> new OpenState(a.agent().id(), a.agent().team().isEmpty() ? "none" : a.agent().team(),
+                .map(a -> new OpenState(a.id(), a.team().isEmpty() ? "none" : a.team(),
                         a.state(), Math.max(0, Math.min(toMs, now) - Math.max(fromMs, a.stateSince()))))
                 .filter(o -> o.ms() > 0).toList());
     }

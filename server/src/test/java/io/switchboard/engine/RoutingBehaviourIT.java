@@ -69,6 +69,21 @@ class RoutingBehaviourIT {
     }
 
     @Test
+    void aQueuesStatisticsCountItsMembersOnly() {
+        Agents.available(Agents.create(admin, "sam", new JsonObject().put("support", 9)), "sam");
+        Api eva = Agents.create(admin, "eva", new JsonObject().put("spanish", 9));
+        eva.post("/api/v1/agents/eva/state", new JsonObject().put("state", "away").put("reason", "break")).expect(200);
+        Agents.create(admin, "both", new JsonObject().put("spanish", 9).put("support", 9));
+
+        JsonObject support = admin.get("/api/v1/queues/support/stats").expect(200).json().getJsonObject("agents");
+        JsonObject spanish = admin.get("/api/v1/queues/spanish/stats").expect(200).json().getJsonObject("agents");
+        assertEquals(List.of(1, 0, 1), List.of(support.getInteger("available"), support.getInteger("away"),
+                support.getInteger("offline")), support.encode());
+        assertEquals(List.of(0, 1, 1), List.of(spanish.getInteger("available"), spanish.getInteger("away"),
+                spanish.getInteger("offline")), spanish.encode());
+    }
+
+    @Test
     void escalatesToTheNextStepAfterItsTimeout() {
         Api luis = Agents.create(admin, "luis", new JsonObject().put("spanish", 5));
         Agents.available(luis, "luis");

@@ -160,6 +160,14 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, redis::ping);
     }
 
+    /** These fields of many hashes, in one pipeline: per hash the values in the order asked, null where absent. */
+    public Future<List<List<String>>> fields(List<String> hashKeys, String... fieldNames) {
+        List<Future<List<String>>> all = hashKeys.stream().map(key -> RedisFutures.onContext(vertx,
+                () -> redis.hmget(key, fieldNames)).map(values -> values.stream()
+                        .map(v -> v.hasValue() ? v.getValue() : null).toList())).toList();
+        return Future.all(all).map(c -> all.stream().map(Future::result).toList());
+    }
+
     /** Reads many hashes in one pipeline (Lettuce pipelines commands issued back to back). */
     public Future<List<Map<String, String>>> hashes(List<String> hashKeys) {
         List<Future<Map<String, String>>> all = hashKeys.stream().map(this::hash).toList();
