@@ -472,8 +472,7 @@ public final class RoutingEngine {
         return agentSnapshot().compose(agents -> queueStats(queue, agents));
     }
 
-    /** An agent's profile and routing state at one moment, and since when it is in that state (epoch ms). */
-    /** An agent as the floor's statistics see it: team, state, and the queues it is a member of. */
+    /** An agent as the floor's statistics see it: team, state and since when (epoch ms), the queues it is in. */
     public record AgentNow(String id, String team, String state, long stateSince, Set<String> queues) {
     }
 

@@ -132,8 +132,9 @@ local function agent_now(akey)
   local v = redis.call('HMGET', akey, unpack(AGENT_FIELDS))
   return {presence = v[1], rsv = v[2], wrap = num(v[3]), idle = v[4], state = v[5], stateSince = v[6], team = v[7],
           reason = v[8], free = v[9], endpoint = v[10], ['load:voice'] = num(v[11]), ['cap:voice'] = num(v[12]),
-          ['load:chat'] = num(v[13]), ['cap:chat'] = num(v[14]), ['load:email'] = num(v[15]), ['cap:email'] = num(v[16]),
-          ['pools:voice'] = v[17] or '', ['pools:chat'] = v[18] or '', ['pools:email'] = v[19] or ''}
+          ['load:chat'] = num(v[13]), ['cap:chat'] = num(v[14]), ['load:email'] = num(v[15]),
+          ['cap:email'] = num(v[16]), ['pools:voice'] = v[17] or '', ['pools:chat'] = v[18] or '',
+          ['pools:email'] = v[19] or ''}
 end
 -- field names by channel, built once: a concatenation per check made a new string each time
 local LOAD, CAP, POOLS = {}, {}, {}
@@ -417,11 +418,11 @@ end
 local function best_for_agent(aid, a)
   local akey = key('agent', aid)
   a = a or agent_now(akey)
-  local free = {}
+  local free, any = {}, false
   for _, c in ipairs(CAPACITY_CHANNELS) do
-    if can_take(a, c) then free[c] = true; free.any = true end
+    if can_take(a, c) then free[c], any = true, true end
   end
-  if not free.any then return nil end
+  if not any then return nil end
   local best, best_score = nil, nil
   for _, line in ipairs(redis.call('SINTER', akey .. ':lines', key('waiting'))) do
     local c, pool = string.match(line, '^(%a+)|(.+)$')
@@ -582,7 +583,6 @@ if CMD == 'enqueue' then commands.enqueue = function()
     redis.call('LPUSH', timeline, iid)
     redis.call('LTRIM', timeline, '0', CUSTOMER_TIMELINE_LAST)
   end
-  -- what it just wrote, as fields(iid) would read it back (HSET semantics: a later pair wins)
   local f = fields(iid)
   stat(f.queue, f.channel, {offered = 1, arrived = 1})
   emit({type = 'queued', interaction = iid, queue = f.queue, channel = f.channel})
@@ -839,7 +839,9 @@ if CMD == 'rules' then commands.rules = function()
   -- the index existed, and takes over the older layout's index (a set per channel, waiting:<c>)
   for _, c in ipairs(CAPACITY_CHANNELS) do
     for _, p in ipairs(pools) do
-      if redis.call('ZCARD', key('pool', p.id, 'wait', c)) > 0 then redis.call('SADD', key('waiting'), c .. '|' .. p.id) end
+      if redis.call('ZCARD', key('pool', p.id, 'wait', c)) > 0 then
+        redis.call('SADD', key('waiting'), c .. '|' .. p.id)
+      end
     end
     for _, pool in ipairs(redis.call('SMEMBERS', key('waiting', c))) do
       redis.call('SADD', key('waiting'), c .. '|' .. pool)
