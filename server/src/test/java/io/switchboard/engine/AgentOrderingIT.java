@@ -2,6 +2,8 @@ package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Rules;
@@ -11,6 +13,7 @@ import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,12 +60,18 @@ class AgentOrderingIT {
             """;
 
     private final TestClock clock = new TestClock();
+    private TestRedis redis;
+    private String prefix;
+    private Path rules;
     private TestNode node;
     private Api admin;
 
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
-        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, RULES)).start();
+        this.redis = redis;
+        prefix = redis.newPrefix();
+        rules = Rules.folder(temp, RULES);
+        node = TestNode.on(redis, prefix).clock(clock).rules(rules).start();
         admin = node.api();
     }
 
@@ -97,6 +106,25 @@ class AgentOrderingIT {
         assertEquals("expert", offeredTo(new JsonObject().put("intent", "billing"), "voice"));
         assertEquals("middle", offeredTo(new JsonObject().put("intent", "billing"), "voice"),
                 "the expert holds an offer: the next strongest, not novice, idle longer");
+    }
+
+    /**
+     * A node that re-indexes every agent (a new index layout, rules whose membership changed) must keep what the
+     * orders rank by: the re-index once dropped every agent's skills, and highest proficiency fell back to idle time.
+     */
+    @Test
+    void theOrderSurvivesAReIndexOfEveryAgent() throws Exception {
+        Agents.create(admin, "novice", new JsonObject().put("billing", 3));
+        Agents.create(admin, "expert", new JsonObject().put("billing", 9));
+        node.close();
+        try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
+            connection.commands().del(RedisKeys.of(prefix).rulesApplied()).get(5, TimeUnit.SECONDS);
+        }
+        node = TestNode.on(redis, prefix).clock(clock).rules(rules).start();
+        admin = node.api();
+        availableInTurn("novice", "expert");
+
+        assertEquals("expert", offeredTo(new JsonObject().put("intent", "billing"), "voice"));
     }
 
     @Test

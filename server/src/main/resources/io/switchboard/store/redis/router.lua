@@ -796,10 +796,14 @@ if CMD == 'upsert' then commands.upsert = function()
                'load:voice', 0, 'load:chat', 0, 'load:email', 0)
     redis.call('SADD', key('agents'), aid)
   end
-  for _, k in ipairs(redis.call('HKEYS', akey)) do
-    if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
+  -- a new profile replaces the skills (skill:<s>, what highest_proficiency ranks by); a re-index ({}) keeps them
+  local profile = cjson.decode(A[10])
+  if profile.skills ~= nil then
+    for _, k in ipairs(redis.call('HKEYS', akey)) do
+      if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
+    end
   end
-  for k, v in pairs(cjson.decode(A[10])) do redis.call('HSET', akey, k, str(v)) end
+  for k, v in pairs(profile) do redis.call('HSET', akey, k, str(v)) end
   -- out of every availability index it was in
   for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
     local c, pool = string.match(line, '^(%a+)|(.+)$')
@@ -844,7 +848,7 @@ if CMD == 'rules' then commands.rules = function()
       end
     end
     for _, pool in ipairs(redis.call('SMEMBERS', key('waiting', c))) do
-      redis.call('SADD', key('waiting'), c .. '|' .. pool)
+      if redis.call('ZCARD', key('pool', pool, 'wait', c)) > 0 then redis.call('SADD', key('waiting'), c .. '|' .. pool) end
     end
     redis.call('DEL', key('waiting', c))
   end
