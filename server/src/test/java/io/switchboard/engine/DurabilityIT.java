@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.store.redis.RedisConnection;
@@ -109,33 +110,43 @@ class DurabilityIT {
     }
 
     /**
-     * A node started on a Redis written by older versions (without the index of lines with someone waiting or of
-     * the channels an agent is indexed as free in; agents' pools as sets per channel) rebuilds what it derives when
-     * its rules load (the lines are read again, every agent is indexed again): the waiting contact reaches the agent
-     * who frees up, and an agent who leaves is taken out of every availability index the older layout put it in.
+     * A node started on a Redis written by older versions (without the index of the channels an agent is indexed as
+     * free in; agents' pools as sets per channel, the lines with someone waiting as a set per channel; agents indexed
+     * under layout 2) rebuilds what it derives when its rules load (the lines are read again, every agent is indexed
+     * again): the waiting contacts reach the agent who frees up, the one waiting for that agent alone included, and
+     * an agent who leaves is taken out of every availability index the older layout put it in.
      */
     @Test
     void aNodeOnOlderStateRebuildsWhatItDerives(TestRedis redis, @TempDir Path temp) throws Exception {
         String prefix = redis.newPrefix();
         Path rules = Rules.folder(temp, Rules.SMALL);
         RedisKeys keys = RedisKeys.of(prefix);
-        String waiting;
-        try (TestNode first = TestNode.on(redis, prefix).rules(rules).start()) {
+        String inLine;
+        String forSam;
+        TestClock clock = new TestClock(); // stands still: the contact for sam stays on its first step, sam's line
+        try (TestNode first = TestNode.on(redis, prefix).clock(clock).rules(rules).start()) {
             Api admin = first.api();
-            Agents.create(admin, "sam", new JsonObject().put("support", 9));
+            Agents.create(admin, "sam", new JsonObject().put("support", 9), new JsonObject().put("voice", 2));
             Agents.available(Agents.create(admin, "kim", new JsonObject().put("spanish", 9)), "kim");
-            waiting = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+            inLine = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
                     .json().getString("id");
-            assertEquals("queued", admin.get("/api/v1/interactions/" + waiting).json().getString("status"));
+            forSam = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice").put("attributes",
+                    new JsonObject().put("preferredAgentId", "sam"))).expect(201).json().getString("id");
+            assertEquals("queued", admin.get("/api/v1/interactions/" + inLine).json().getString("status"));
+            assertEquals("queued", admin.get("/api/v1/interactions/" + forSam).json().getString("status"));
         }
         try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
             var commands = connection.commands();
-            // what the older versions did not write: that sam's line has one waiting, that kim is free in the spanish
-            // pool, the rules every agent was indexed under
+            String applied = commands.get(keys.rulesApplied()).get(5, TimeUnit.SECONDS);
+            commands.set(keys.rulesApplied(), "2" + applied.substring(applied.indexOf(':'))).get(5, TimeUnit.SECONDS);
+            commands.hdel(keys.agent("kim"), "free").get(5, TimeUnit.SECONDS); // not written before layout 2 either
+            // what layout 2 wrote instead: the lines with someone waiting as a set of pools per channel
+            for (String line : commands.smembers(keys.prefix() + ":waiting").get(5, TimeUnit.SECONDS)) {
+                String[] channelAndPool = line.split("\\|", 2);
+                commands.sadd(keys.prefix() + ":waiting:" + channelAndPool[0], channelAndPool[1]).get(5, TimeUnit.SECONDS);
+            }
             commands.del(keys.prefix() + ":waiting").get(5, TimeUnit.SECONDS);
-            commands.hdel(keys.agent("kim"), "free").get(5, TimeUnit.SECONDS);
-            commands.del(keys.rulesApplied()).get(5, TimeUnit.SECONDS);
-            // and what they wrote instead: an agent's pools as a set per channel, without their order
+            // and an agent's pools as a set per channel, without their order
             for (String agent : List.of("sam", "kim")) {
                 for (String line : commands.smembers(keys.agent(agent) + ":lines").get(5, TimeUnit.SECONDS)) {
                     String[] channelAndPool = line.split("\\|", 2);
@@ -146,13 +157,21 @@ class DurabilityIT {
                 commands.hdel(keys.agent(agent), "pools:voice", "pools:chat", "pools:email").get(5, TimeUnit.SECONDS);
             }
         }
-        try (TestNode second = TestNode.on(redis, prefix).rules(rules).start()) {
+        try (TestNode second = TestNode.on(redis, prefix).clock(clock).rules(rules).start()) {
             Api admin = second.api();
             Agents.login(admin, "kim").post("/api/v1/agents/kim/state", new JsonObject().put("state", "away")
                     .put("reason", "break")).expect(200);
-            Agents.available(Agents.login(admin, "sam"), "sam");
-            assertEquals("sam", admin.get("/api/v1/interactions/" + waiting).json().getString("agentId"),
-                    "the waiting line was found again");
+            Api sam = Agents.login(admin, "sam");
+            Agents.available(sam, "sam");
+            for (int offer = 0; offer < 2; offer++) {
+                String reservation = admin.get("/api/v1/agents/sam").json().getString("reservation");
+                assertNotNull(reservation, "offer " + (offer + 1) + " of the two waiting contacts");
+                sam.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(200);
+            }
+            assertEquals("sam", admin.get("/api/v1/interactions/" + inLine).json().getString("agentId"),
+                    "the queue's waiting line was found again");
+            assertEquals("sam", admin.get("/api/v1/interactions/" + forSam).json().getString("agentId"),
+                    "the line of the contact waiting for sam alone was found again");
             String spanish = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
                     .put("attributes", new JsonObject().put("language", "es"))).expect(201).json().getString("id");
             assertEquals("queued", admin.get("/api/v1/interactions/" + spanish).json().getString("status"),
