@@ -34,15 +34,24 @@ final class BenchNode implements AutoCloseable {
         settings.putAll(env);
         SwitchboardConfig config = ConfigLoader.load(settings, root);
         Vertx vertx = Vertx.vertx();
-        SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()
-                .get(60, TimeUnit.SECONDS);
-        return new BenchNode(vertx, server, data);
+        try {
+            SwitchboardServer server = SwitchboardServer.start(vertx, config).toCompletionStage().toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+            return new BenchNode(vertx, server, data);
+        } catch (Exception e) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            data.close();
+            throw e;
+        }
     }
 
     @Override
     public void close() throws Exception {
-        server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        data.close();
+        try {
+            server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } finally {
+            data.close();
+        }
     }
 }
