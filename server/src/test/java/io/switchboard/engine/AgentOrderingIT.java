@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
@@ -125,6 +126,27 @@ class AgentOrderingIT {
         availableInTurn("novice", "expert");
 
         assertEquals("expert", offeredTo(new JsonObject().put("intent", "billing"), "voice"));
+    }
+
+    /**
+     * Every candidate is read before it is reserved: an availability entry that no longer holds (as a node of an
+     * older version, left running through an upgrade, would leave) never reserves an agent who cannot take the
+     * contact, and is dropped.
+     */
+    @Test
+    void anAgentLeftInAnAvailabilityIndexIsNotOffered() throws Exception {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 5));
+        Agents.available(sam, "sam");
+        sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away").put("reason", "break")).expect(200);
+        String avail = RedisKeys.of(prefix).poolAvailable("support", "voice");
+        try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
+            connection.commands().zadd(avail, 1, "sam").get(5, TimeUnit.SECONDS);
+            String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                    .json().getString("id");
+            assertEquals("queued", admin.get("/api/v1/interactions/" + id).expect(200).json().getString("status"));
+            assertEquals("away", Agents.state(admin, "sam"));
+            assertNull(connection.commands().zscore(avail, "sam").get(5, TimeUnit.SECONDS), "the entry is dropped");
+        }
     }
 
     @Test

@@ -221,9 +221,11 @@ end
 -- Puts the agent into (or takes it out of) the availability index of every pool and channel,
 -- and publishes its state when that changed. Only the channels the agent is or was free in are
 -- touched (`free` remembers the latter; an agent written before it existed counts as free in all).
-local function refresh(aid)
+-- a: the agent as it is now, when the caller has it (read, and kept up to date with what it wrote since);
+-- returns the agent as refresh leaves it
+local function refresh(aid, a)
   local akey = key('agent', aid)
-  local a = agent_now(akey)
+  a = a or agent_now(akey)
   local was = a.free or 'voice chat email '
   local free = ''
   for _, c in ipairs(CAPACITY_CHANNELS) do
@@ -248,9 +250,11 @@ local function refresh(aid)
     end
     redis.call('HSET', akey, 'state', state, 'stateSince', NOW_S, 'free', free)
     emit({type = 'state_changed', agent = aid, state = state, previous = old or '', reason = a.reason or ''})
+    a.state, a.stateSince = state, NOW_S
   elseif free ~= was then
     redis.call('HSET', akey, 'free', free)
   end
+  a.free = free
   return a
 end
 
@@ -365,7 +369,8 @@ local function clear_step_timer(iid)
   end
 end
 
-local function reserve(iid, aid, f)
+-- a: the agent as it is now (offer_interaction and offer_agent have just read it)
+local function reserve(iid, aid, f, a)
   local ikey = key('int', iid)
   local n = redis.call('HINCRBY', ikey, 'offers', '1')
   local rid = iid .. '.' .. n
@@ -376,7 +381,8 @@ local function reserve(iid, aid, f)
   redis.call('ZADD', key('timers'), int(NOW + RSV_TIMEOUT), 'rsv|' .. rid)
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', rid)
-  redis.call('HINCRBY', akey, 'load:' .. f.cch, '1')
+  a.rsv = rid
+  a[LOAD[f.cch]] = redis.call('HINCRBY', akey, LOAD[f.cch], '1')
   history(iid, {type = 'status', status = 'reserved', agent = aid, reservation = rid})
   local attrs = redis.call('HMGET', ikey, 'customerId', 'attributes', 'tier')
   -- the offer carries what the agent's desktop shows before accepting (screen pop)
@@ -386,7 +392,7 @@ local function reserve(iid, aid, f)
                  priority = f.priority, timeoutMs = RSV_TIMEOUT, expiresAt = NOW + RSV_TIMEOUT}
   emit(offer)
   -- the endpoint comes from the agent read that refresh does anyway (events are encoded at the end)
-  offer.endpoint = refresh(aid).endpoint or ''
+  offer.endpoint = refresh(aid, a).endpoint or ''
   f.status = 'reserved'
   return rid
 end
@@ -403,21 +409,28 @@ local function offer_interaction(iid, f)
   if not f or f.status ~= 'queued' then return nil end
   if direct(f.pool) then
     local aid = string.sub(f.pool, 2)
-    if can_take(agent_now(key('agent', aid)), f.cch) and not rejected_by(iid, aid) then return reserve(iid, aid, f) end
+    local a = agent_now(key('agent', aid))
+    if can_take(a, f.cch) and not rejected_by(iid, aid) then return reserve(iid, aid, f, a) end
     return nil
   end
-  for _, aid in ipairs(redis.call('ZRANGE', key('pool', f.pool, 'avail', f.cch), '0', '9')) do
-    if not rejected_by(iid, aid) then return reserve(iid, aid, f) end
+  -- each candidate is read before it is reserved (the read refresh would otherwise make after), so an index entry
+  -- that no longer holds, which no change of an agent leaves, could still never reserve an agent who cannot take it
+  local avail = key('pool', f.pool, 'avail', f.cch)
+  for _, aid in ipairs(redis.call('ZRANGE', avail, '0', '9')) do
+    if not rejected_by(iid, aid) then
+      local a = agent_now(key('agent', aid))
+      if can_take(a, f.cch) then return reserve(iid, aid, f, a) end
+      redis.call('ZREM', avail, aid)
+    end
   end
   return nil
 end
 
 -- Finds the highest-priority interaction an agent can take now: the head of each waiting line of its pools that has
 -- one, for each channel with free capacity; one intersection inside Redis finds those lines (agent lines ∩ waiting).
--- a: the agent as refresh just read it, when nothing changed it since (saves reading it again)
+-- a: the agent as it is now
 local function best_for_agent(aid, a)
   local akey = key('agent', aid)
-  a = a or agent_now(akey)
   local free, any = {}, false
   for _, c in ipairs(CAPACITY_CHANNELS) do
     if can_take(a, c) then free[c], any = true, true end
@@ -440,9 +453,11 @@ local function best_for_agent(aid, a)
   return best
 end
 
+-- a: the agent as refresh just left it, when nothing changed it since (saves reading it again)
 local function offer_agent(aid, a)
+  a = a or agent_now(key('agent', aid))
   local iid = best_for_agent(aid, a)
-  if iid then return reserve(iid, aid, fields(iid)) end
+  if iid then return reserve(iid, aid, fields(iid), a) end
   return nil
 end
 
