@@ -50,10 +50,6 @@ public record RedisKeys(String prefix) {
         return prefix + ":pool:" + pool + ":avail:" + capacityChannel;
     }
 
-    public String poolWaiting(String pool, String capacityChannel) {
-        return prefix + ":pool:" + pool + ":wait:" + capacityChannel;
-    }
-
     public String timers() {
         return prefix + ":timers";
     }
