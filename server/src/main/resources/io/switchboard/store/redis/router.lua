@@ -796,9 +796,9 @@ if CMD == 'state' then commands.state = function()
   -- presence is set first so that closing an open offer does not hand the leaving agent a new one
   local rid = redis.call('HGET', akey, 'rsv')
   if presence ~= 'available' and not blank(rid) then close_reservation(rid, 'agent_' .. presence, false, true) end
-  refresh(aid)
-  offer_agent(aid)
-  return {state = redis.call('HGET', akey, 'state')}
+  local a = refresh(aid)
+  offer_agent(aid, a) -- keeps `a` as it leaves the agent
+  return {state = a.state}
 end end
 
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
@@ -843,9 +843,9 @@ if CMD == 'upsert' then commands.upsert = function()
   end
   if #lines > 0 then redis.call('SADD', akey .. ':lines', unpack(lines)) end
   for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('HSET', akey, POOLS[c], table.concat(shared[c], ' ')) end
-  refresh(aid)
-  offer_agent(aid)
-  return {state = redis.call('HGET', akey, 'state')}
+  local a = refresh(aid)
+  offer_agent(aid, a) -- keeps `a` as it leaves the agent
+  return {state = a.state}
 end end
 
 -- rules poolsJson queuesJson : [{id}], [{name, sl, short}] of the loaded rules
