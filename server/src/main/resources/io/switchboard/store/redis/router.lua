@@ -413,8 +413,9 @@ local function offer_interaction(iid, f)
     if can_take(a, f.cch) and not rejected_by(iid, aid) then return reserve(iid, aid, f, a) end
     return nil
   end
-  -- each candidate is read before it is reserved (the read refresh would otherwise make after), so an index entry
-  -- that no longer holds, which no change of an agent leaves, could still never reserve an agent who cannot take it
+  -- each candidate is read and checked before it is reserved (refresh then works from that read instead of its own):
+  -- an index entry that no longer holds (an older node left running through an upgrade) never reserves an agent who
+  -- cannot take the contact, and is dropped
   local avail = key('pool', f.pool, 'avail', f.cch)
   for _, aid in ipairs(redis.call('ZRANGE', avail, '0', '9')) do
     if not rejected_by(iid, aid) then
@@ -863,7 +864,9 @@ if CMD == 'rules' then commands.rules = function()
       end
     end
     for _, pool in ipairs(redis.call('SMEMBERS', key('waiting', c))) do
-      if redis.call('ZCARD', key('pool', pool, 'wait', c)) > 0 then redis.call('SADD', key('waiting'), c .. '|' .. pool) end
+      if redis.call('ZCARD', key('pool', pool, 'wait', c)) > 0 then
+        redis.call('SADD', key('waiting'), c .. '|' .. pool)
+      end
     end
     redis.call('DEL', key('waiting', c))
   end
