@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Service-level agreements of interactions: arms the answer timer of each new interaction under the
  * first matching policy, ends it when the interaction is assigned (met, or breached with its final
- * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. Cases arm their
+ * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. An answer within
+ * a 24/7 target is met by the routing script in the run that answers; this class only counts it. Cases arm their
  * targets through {@link CaseSla} with the same operations. Every change
  * of a timer is one compare-and-set in Redis on a snapshot read just before, retried when another
  * node got there first; calendar arithmetic stays here, in Java.
@@ -131,6 +132,12 @@ public final class SlaService implements RoutingObserver {
             String interaction = event.getString("interaction");
             if (interaction == null || event.getString("slaState") == null) {
                 continue; // no agreement applied: nothing to end, no Redis round trip
+            }
+            String metHere = event.getString("slaMetPolicy");
+            if (metHere != null) {
+                // the routing script met the answer target in the run that answered (24/7 time, within target)
+                metrics.met(metHere, SlaTarget.ANSWER.wireName());
+                continue;
             }
             // the routing script hands over the timer as it left it (slaTimer): the first attempt reads nothing
             String payload = event.getString("slaTimer");

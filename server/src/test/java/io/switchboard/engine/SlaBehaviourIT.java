@@ -1,9 +1,12 @@
 package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,8 @@ class SlaBehaviourIT {
             """;
 
     private final TestClock clock = new TestClock();
+    private RedisKeys keys;
+    private String redisUri;
     private TestNode node;
     private Api admin;
 
@@ -66,9 +72,25 @@ class SlaBehaviourIT {
 
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
-        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+        String prefix = redis.newPrefix();
+        keys = RedisKeys.of(prefix);
+        redisUri = redis.uri();
+        node = TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
                 .sla(slaFile(temp, POLICIES)).start();
         admin = node.api();
+    }
+
+    /** Nothing of an ended timer stays in Redis: not its payload, its place on the wheel, or the at-risk index. */
+    private void assertNothingLeftOfTheTimer(String id) throws Exception {
+        try (RedisConnection connection = RedisConnection.connect(redisUri)) {
+            var redis = connection.commands();
+            String timer = id + "|a";
+            assertNull(redis.hget(keys.slaIndex(timer), timer).get(5, TimeUnit.SECONDS));
+            assertEquals("0", redis.get(keys.slaArmed()).get(5, TimeUnit.SECONDS));
+            assertEquals(0, redis.zcard(keys.slaSlots()).get(5, TimeUnit.SECONDS));
+            assertEquals(0, redis.zcard(keys.prefix() + ":sla:warned").get(5, TimeUnit.SECONDS));
+            assertEquals(List.of(), redis.keys(keys.prefix() + ":sla:w:*").get(5, TimeUnit.SECONDS));
+        }
     }
 
     @AfterEach
@@ -98,7 +120,7 @@ class SlaBehaviourIT {
     }
 
     @Test
-    void aChatAnsweredWithinTargetIsMet() {
+    void aChatAnsweredWithinTargetIsMet() throws Exception {
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
         try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
              AgentSocket samEvents = sam.events("sam")) {
@@ -113,6 +135,8 @@ class SlaBehaviourIT {
             clock.advance(Duration.ofSeconds(12));
             String rsv = samEvents.await("offer").getString("reservation");
             sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            assertEquals("met", samEvents.await("assigned").getString("slaState"),
+                    "a 24/7 target met in the run that answered, atomically with the answer");
 
             JsonObject met = supervisor.await("sla_met");
             assertEquals(id, met.getString("interaction"));
@@ -128,7 +152,109 @@ class SlaBehaviourIT {
             assertEquals("met", timer(id).getString("state"), "a cancelled timer never fires");
             assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"));
             assertTrue(supervisor.all().stream().noneMatch(e -> e.getString("type").equals("sla_warn")));
+            assertNothingLeftOfTheTimer(id);
+
+            Api kim = Agents.create(admin, "kim", new JsonObject().put("support", 9));
+            try (AgentSocket kimEvents = kim.events("kim")) {
+                Agents.available(kim, "kim");
+                sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "kim")).expect(200);
+                String again = kimEvents.await("offer").getString("reservation");
+                kim.post("/api/v1/reservations/" + again + "/accept", "{}").expect(200);
+                assertEquals("met", kimEvents.await("assigned").getString("slaState"));
+                assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"),
+                        "the answer target ends once, at the first answer");
+            }
         }
+    }
+
+    @Test
+    void anAnswerAfterTheWarnIsMetAndLeavesTheAtRiskList() throws Exception {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
+             AgentSocket samEvents = sam.events("sam")) {
+            String id = create("chat");
+            clock.advance(Duration.ofSeconds(50)); // the warn is due at 45 s
+            supervisor.await("sla_warn");
+            Await.until("at risk", () -> atRisk().contains(id));
+
+            Agents.available(sam, "sam");
+            String rsv = samEvents.await("offer").getString("reservation");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+
+            assertEquals(50_000, supervisor.await("sla_met").getLong("elapsedMs"));
+            assertEquals(List.of(), atRisk());
+            assertNothingLeftOfTheTimer(id);
+            clock.advance(Duration.ofMinutes(5));
+            assertEquals("met", timer(id).getString("state"), "off the wheel: the breach never fires");
+            assertTrue(supervisor.all().stream().noneMatch(e -> e.getString("type").equals("sla_breach")));
+        }
+    }
+
+    @Test
+    void anAnswerAfterTheBreachStaysBreachedAtItsSeverity() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
+             AgentSocket samEvents = sam.events("sam")) {
+            String id = create("chat");
+            clock.advance(Duration.ofSeconds(65));
+            supervisor.await("sla_breach");
+            Agents.available(sam, "sam");
+            String rsv = samEvents.await("offer").getString("reservation");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+
+            assertEquals("breached", samEvents.await("assigned").getString("slaState"), "SlaService ends it");
+            Await.until("breach counted", () ->
+                    metric("switchboard_sla_breached_total{policy=\"chat\",severity=\"minor\",target=\"answer\"}") == 1.0);
+            JsonObject sla = interaction(id).getJsonObject("sla");
+            assertEquals("breached", sla.getString("state"));
+            assertEquals(65_000, sla.getLong("elapsedMs"));
+            assertEquals(0.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"));
+        }
+    }
+
+    /** The sweep fires the breach within 100 ms of the deadline; an answer in between is breached all the same. */
+    @Test
+    void anAnswerPastTheTargetIsBreachedBeforeTheSweepFiresIt() throws Exception {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket samEvents = sam.events("sam")) {
+            String id = create("chat");
+            clock.advance(Duration.ofSeconds(50));
+            Agents.available(sam, "sam");
+            String rsv = samEvents.await("offer").getString("reservation");
+            clock.advance(Duration.ofSeconds(11));
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+
+            assertNotEquals("met", samEvents.await("assigned").getString("slaState"));
+            Await.until("breach counted", () ->
+                    metric("switchboard_sla_breached_total{policy=\"chat\",severity=\"minor\",target=\"answer\"}") == 1.0);
+            assertEquals(61_000, interaction(id).getJsonObject("sla").getLong("elapsedMs"));
+            assertEquals(0.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"));
+            assertNothingLeftOfTheTimer(id);
+        }
+    }
+
+    @Test
+    void aPausedAnswerTimerIsMetByItsCountedTime() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
+             AgentSocket samEvents = sam.events("sam")) {
+            String id = create("chat");
+            clock.advance(Duration.ofSeconds(10));
+            admin.post("/api/v1/interactions/" + id + "/sla/pause", "{}").expect(200);
+            clock.advance(Duration.ofHours(1));
+            Agents.available(sam, "sam");
+            String rsv = samEvents.await("offer").getString("reservation");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+
+            assertEquals(10_000, supervisor.await("sla_met").getLong("elapsedMs"), "the paused hour does not count");
+            Await.until("met recorded", () -> "met".equals(interaction(id).getJsonObject("sla").getString("state")));
+            assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"));
+        }
+    }
+
+    private List<String> atRisk() {
+        return admin.get("/api/v1/sla/at-risk?withinSeconds=3600").expect(200).json().getJsonArray("timers").stream()
+                .map(t -> ((JsonObject) t).getString("id")).toList();
     }
 
     @Test

@@ -99,6 +99,10 @@ local function history(iid, ev)
   entries[#entries + 1] = cjson.encode(ev)
 end
 
+-- An SLA verdict this run reached (accept meeting an answer target), as sla.lua publishes its events: after the
+-- routing events, so a webhook hears of the answer before it hears that it met its agreement.
+local sla_verdict
+
 -- Writes what the command collected; returns the events as one JSON array.
 local function publish()
   for _, iid in ipairs(history_order) do
@@ -113,6 +117,12 @@ local function publish()
   if EVENTS_MAXLEN > 0 then
     for i, ev in ipairs(events) do
       redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', ev.type, 'event', encoded[i])
+    end
+  end
+  if sla_verdict then
+    redis.call('PUBLISH', P .. ':sla:events', sla_verdict)
+    if EVENTS_MAXLEN > 0 then
+      redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', 'sla_met', 'event', sla_verdict)
     end
   end
   return json
@@ -608,6 +618,56 @@ if CMD == 'enqueue' then commands.enqueue = function()
   return {queue = f.queue, priority = f.priority, status = f.status}
 end end
 
+-- An answer within its agreement ends the answer timer in the run that answers, in sla.lua's layout (as arm_sla
+-- arms it): atomic with the answer, so a node that stops in between cannot leave a met call's timer running to a
+-- false breach, and a call costs one script run fewer (sla.lua's `cas` was a tenth of Redis's work per lifecycle).
+-- A timer past its deadline, paused, or counting a calendar's working time is left to SlaService (severity and
+-- working time are Java's). Returns the record fields and the policy; or nil and the payload for SlaService.
+local function meet_answer(iid, f)
+  if not f.slaState or not f.slaIdx then return nil end
+  local id = iid .. '|a'
+  local payload = redis.call('HGET', f.slaIdx, id)
+  if not payload then return nil end
+  -- state|ref|length|segmentStart|counted|next|offsets (base 36; offsets each after the one before)
+  local state, ref, length, seg, counted, fired, offs =
+    string.match(payload, '^(%a)|([^|]+)|(%w+)|(%w+)|(%w+)|(%d+)|(.*)$')
+  local ladder = state == 'r' and redis.call('HGET', key('sla', 'policies'), ref)
+  -- calendar;at:code[:points],... with an empty calendar: every second counts
+  if not ladder or string.byte(ladder, 1) ~= 59 then return nil, payload end
+  length, seg, fired = tonumber(length, 36), tonumber(seg, 36), tonumber(fired)
+  local elapsed = tonumber(counted, 36) + math.max(0, NOW - seg)
+  if elapsed > length then return nil, payload end
+  local step, warned = 0, false
+  for code in string.gmatch(ladder, '[%d.]+:(%a)') do
+    step = step + 1
+    if step > fired then break end
+    if code == 'b' then return nil, payload end -- breached, and the target lengthened since
+    if code == 'w' then warned = true end
+  end
+  -- off the wheel: the slot of the next step due
+  local at, i = seg, 0
+  for off in string.gmatch(offs, '%w+') do
+    i = i + 1
+    at = at + tonumber(off, 36)
+    if i == fired + 1 then
+      local slot = int(math.floor(at / 100))
+      local wheel = key('sla', 'w', slot)
+      redis.call('ZREM', wheel, id)
+      if redis.call('EXISTS', wheel) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
+      break
+    end
+  end
+  redis.call('HDEL', f.slaIdx, id)
+  redis.call('DECR', key('sla', 'armed'))
+  if warned then redis.call('ZREM', key('sla', 'warned'), id) end
+  bump(key('kpi', 'm', MINUTE), 172800, 'answer:', {sla_met = 1})
+  bump(key('kpi', 'h', HOUR), 34560000, 'answer:', {sla_met = 1})
+  local policy = string.match(ref, '^(.*)@')
+  sla_verdict = cjson.encode({interaction = iid, type = 'sla_met', id = id, target = 'answer', policy = policy,
+                              elapsedMs = elapsed, targetMs = length, at = NOW})
+  return {'slaState', 'met', 'slaMetAt', NOW_S, 'slaElapsedMs', int(elapsed)}, policy
+end
+
 -- accept rid aid
 if CMD == 'accept' then commands.accept = function()
   local rid, aid = A[9], A[10]
@@ -620,8 +680,10 @@ if CMD == 'accept' then commands.accept = function()
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
   local f = fields(iid)
   if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
-  redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '',
-             unpack(status_fields(iid, 'assigned', 'accepted')))
+  local updates = status_fields(iid, 'assigned', 'accepted')
+  local met, sla = meet_answer(iid, f) -- sla: the policy when met here, else the timer for SlaService
+  if met then append(updates, met) end
+  redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '', unpack(updates))
   redis.call('DEL', key('int', iid, 'rejected'))
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', '', 'missed', '0')
@@ -629,11 +691,11 @@ if CMD == 'accept' then commands.accept = function()
   local waited = NOW - f.entered
   stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
   agent_stat(aid, {handled = 1})
-  -- slaState and slaTimer tell the SLA observer there is a timer to end, caseId the case SLA that an agent answered
-  -- the call (absent = none: no extra round trip for either)
+  -- slaState and slaTimer tell the SLA observer there is a timer to end (slaMetPolicy: met in this run, to count),
+  -- caseId the case SLA that an agent answered the call (absent = none: no extra round trip for either)
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-        channel = f.channel, waitedMs = waited, slaState = f.slaState, slaTimer = answer_timer(iid, f),
-        caseId = f.caseId})
+        channel = f.channel, waitedMs = waited, slaState = met and 'met' or f.slaState,
+        slaMetPolicy = met and sla or nil, slaTimer = not met and sla or nil, caseId = f.caseId})
   offer_agent(aid, refresh(aid))
   return {interaction = iid}
 end end
