@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** SLA timers of interactions through the real API, on a real Redis, with a moved clock. */
 @ExtendWith(TestRedis.class)
 class SlaBehaviourIT {
+    /** Calendar closed-now has today and tomorrow (UTC) as holidays: a target under it counts no time today. */
     static final String POLICIES = """
+            calendars:
+              closed-now:
+                timeZone: UTC
+                hours: {monday: "00:00-23:59", tuesday: "00:00-23:59", wednesday: "00:00-23:59",
+                        thursday: "00:00-23:59", friday: "00:00-23:59", saturday: "00:00-23:59",
+                        sunday: "00:00-23:59"}
+                holidays: ["%s", "%s"]
             policies:
+              - name: holiday-chat
+                match: 'channel == "chat" && "holiday" in attributes'
+                calendar: closed-now
+                targets: {answer: 60s}
               - name: chat
                 match: 'channel == "chat"'
                 targets: {answer: 60s}
@@ -54,7 +68,7 @@ class SlaBehaviourIT {
                 escalations:
                   - {at: 1.0, action: breach}
                   - {at: 1.0, action: widen}
-            """;
+            """.formatted(LocalDate.now(ZoneOffset.UTC), LocalDate.now(ZoneOffset.UTC).plusDays(1));
 
     private final TestClock clock = new TestClock();
     private RedisKeys keys;
@@ -78,6 +92,14 @@ class SlaBehaviourIT {
         node = TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
                 .sla(slaFile(temp, POLICIES)).start();
         admin = node.api();
+    }
+
+    /** A counter of the floor's SLA verdicts, in the current minute ("m") or hour ("h") bucket. */
+    private String kpi(String bucket, long width, String field) throws Exception {
+        try (RedisConnection connection = RedisConnection.connect(redisUri)) {
+            return connection.commands().hget(keys.prefix() + ":kpi:" + bucket + ":" + clock.millis() / width, field)
+                    .get(5, TimeUnit.SECONDS);
+        }
     }
 
     /** Nothing of an ended timer stays in Redis: not its payload, its place on the wheel, or the at-risk index. */
@@ -141,6 +163,14 @@ class SlaBehaviourIT {
             JsonObject met = supervisor.await("sla_met");
             assertEquals(id, met.getString("interaction"));
             assertEquals(12_000, met.getLong("elapsedMs"));
+            assertEquals(60_000, met.getLong("targetMs"));
+            assertEquals("chat", met.getString("policy"));
+            assertEquals("answer", met.getString("target"));
+            assertEquals(id + "|a", met.getString("id"));
+            assertEquals(clock.millis(), met.getLong("at"));
+            assertEquals(clock.millis(), interaction(id).getJsonObject("sla").getLong("metAt"));
+            assertEquals("1", kpi("m", 60_000, "answer:sla_met"));
+            assertEquals("1", kpi("h", 3_600_000, "answer:sla_met"));
             Await.until("met recorded", () -> "met".equals(interaction(id).getJsonObject("sla").getString("state")));
             JsonObject sla = interaction(id).getJsonObject("sla");
             assertEquals(12_000, sla.getLong("elapsedMs"));
@@ -181,6 +211,7 @@ class SlaBehaviourIT {
             String rsv = samEvents.await("offer").getString("reservation");
             sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
 
+            assertEquals("met", samEvents.await("assigned").getString("slaState"));
             assertEquals(50_000, supervisor.await("sla_met").getLong("elapsedMs"));
             assertEquals(List.of(), atRisk());
             assertNothingLeftOfTheTimer(id);
@@ -198,6 +229,9 @@ class SlaBehaviourIT {
             String id = create("chat");
             clock.advance(Duration.ofSeconds(65));
             supervisor.await("sla_breach");
+            // a longer target now (the customer upgraded): the answer is within it, but the breach stands
+            admin.post("/api/v1/interactions/" + id + "/sla/retarget", new JsonObject().put("target", "answer")
+                    .put("targetSeconds", 120)).expect(200);
             Agents.available(sam, "sam");
             String rsv = samEvents.await("offer").getString("reservation");
             sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
@@ -241,14 +275,57 @@ class SlaBehaviourIT {
             String id = create("chat");
             clock.advance(Duration.ofSeconds(10));
             admin.post("/api/v1/interactions/" + id + "/sla/pause", "{}").expect(200);
-            clock.advance(Duration.ofHours(1));
+            clock.advance(Duration.ofSeconds(5));
             Agents.available(sam, "sam");
             String rsv = samEvents.await("offer").getString("reservation");
             sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
 
-            assertEquals(10_000, supervisor.await("sla_met").getLong("elapsedMs"), "the paused hour does not count");
+            assertEquals(10_000, supervisor.await("sla_met").getLong("elapsedMs"), "the paused 5 s do not count");
             Await.until("met recorded", () -> "met".equals(interaction(id).getJsonObject("sla").getString("state")));
             assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"));
+        }
+    }
+
+    @Test
+    void aResumedAnswerTimerIsMetByItsRunningTimeOnly() throws Exception {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
+             AgentSocket samEvents = sam.events("sam")) {
+            String id = create("chat");
+            clock.advance(Duration.ofSeconds(10));
+            admin.post("/api/v1/interactions/" + id + "/sla/pause", "{}").expect(200);
+            clock.advance(Duration.ofSeconds(40));
+            admin.post("/api/v1/interactions/" + id + "/sla/resume", "{}").expect(200);
+            clock.advance(Duration.ofSeconds(20)); // 70 s since it was queued, 30 s of them counted
+            Agents.available(sam, "sam");
+            String rsv = samEvents.await("offer").getString("reservation");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+
+            assertEquals("met", samEvents.await("assigned").getString("slaState"));
+            assertEquals(30_000, supervisor.await("sla_met").getLong("elapsedMs"));
+            assertEquals(30_000, interaction(id).getJsonObject("sla").getLong("elapsedMs"));
+            assertNothingLeftOfTheTimer(id);
+        }
+    }
+
+    /** A calendar's working time is SlaService's to count: none of today's, a holiday, counts. */
+    @Test
+    void anAnswerUnderACalendarIsMetByWorkingTime() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
+             AgentSocket samEvents = sam.events("sam")) {
+            String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")
+                    .put("attributes", new JsonObject().put("holiday", "yes"))).expect(201).json().getString("id");
+            assertEquals("holiday-chat", interaction(id).getJsonObject("sla").getString("policy"));
+            clock.advance(Duration.ofSeconds(30)); // 30 s of wall time, none of it counted on a holiday
+            Agents.available(sam, "sam");
+            String rsv = samEvents.await("offer").getString("reservation");
+            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+
+            JsonObject met = supervisor.await("sla_met");
+            assertEquals("holiday-chat", met.getString("policy"));
+            assertEquals(0, met.getLong("elapsedMs"));
+            assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"holiday-chat\",target=\"answer\"}"));
         }
     }
 

@@ -1,8 +1,11 @@
 package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
@@ -153,6 +156,56 @@ class SlaWebhookIT {
         assertEquals(clock.millis(), onCase.getLong("breachedAt"));
         Await.until("the breach told to the webhooks", Duration.ofSeconds(15),
                 () -> typesFor(caseId).contains("sla_breach"));
+    }
+
+    /** An interaction's answer target: met in the routing run that answers, or breached when the answer is late. */
+    @Test
+    void anAnswerReachesTheWebhooksAsMetOrWhenLateAsABreach(TestRedis redis, @TempDir Path temp) throws IOException {
+        // a sweep every 10 s: the late answer lands between its deadline and the sweep that would fire the breach
+        start(redis, temp, "routing:\n  timerSweepMillis: 10000\n");
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        try (AgentSocket samEvents = sam.events("sam")) {
+            String kept = email();
+            clock.advance(Duration.ofHours(1));
+            answer(sam, samEvents, kept);
+            sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away").put("reason", "break"))
+                    .expect(200);
+            String late = email();
+            clock.advance(Duration.ofHours(4).plusMinutes(6)); // 2.5 % over: minor
+            answer(sam, samEvents, late);
+
+            Await.until("the met answer told to the webhooks", Duration.ofSeconds(15),
+                    () -> typesOf(kept).contains("sla_met"));
+            JsonObject met = received.stream().filter(e -> kept.equals(e.getString("interaction"))
+                    && "sla_met".equals(e.getString("type"))).findFirst().orElseThrow();
+            assertEquals("email", met.getString("policy"));
+            assertEquals(3_600_000, met.getLong("elapsedMs"));
+            Await.until("the late answer told as a breach", Duration.ofSeconds(15),
+                    () -> typesOf(late).contains("sla_breach"));
+            assertFalse(typesOf(late).contains("sla_met"));
+            JsonObject breach = admin.get("/api/v1/sla/breaches").json().getJsonArray("breaches").stream()
+                    .map(JsonObject.class::cast).filter(b -> late.equals(b.getString("interaction"))).findFirst()
+                    .orElseThrow();
+            assertEquals("minor", breach.getString("severity"));
+            assertEquals(clock.millis(), breach.getLong("breachedAt"));
+        }
+    }
+
+    private String email() {
+        return admin.post("/api/v1/interactions", new JsonObject().put("channel", "email")).expect(201).json()
+                .getString("id");
+    }
+
+    private static void answer(Api agent, AgentSocket events, String interaction) {
+        Agents.available(agent, "sam");
+        JsonObject offer = events.await("offer");
+        assertEquals(interaction, offer.getString("interaction"));
+        agent.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+    }
+
+    private List<String> typesOf(String interaction) {
+        return received.stream().filter(e -> interaction.equals(e.getString("interaction")))
+                .map(e -> e.getString("type")).toList();
     }
 
     private static String hmac(String payload) {

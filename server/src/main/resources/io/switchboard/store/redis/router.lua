@@ -99,8 +99,8 @@ local function history(iid, ev)
   entries[#entries + 1] = cjson.encode(ev)
 end
 
--- An SLA verdict this run reached (accept meeting an answer target), as sla.lua publishes its events: after the
--- routing events, so a webhook hears of the answer before it hears that it met its agreement.
+-- An SLA verdict this run reached (accept meeting an answer target), published as sla.lua publishes its events,
+-- after the routing events: a webhook hears of the answer before it hears that it met its agreement
 local sla_verdict
 
 -- Writes what the command collected; returns the events as one JSON array.
@@ -108,15 +108,17 @@ local function publish()
   for _, iid in ipairs(history_order) do
     redis.call('RPUSH', key('int', iid, 'history'), unpack(histories[iid]))
   end
-  if #events == 0 then return '[]' end
-  -- each event encoded once, for the floor's array and for the stream alike
-  local encoded = {}
-  for i, ev in ipairs(events) do encoded[i] = cjson.encode(ev) end
-  local json = '[' .. table.concat(encoded, ',') .. ']'
-  redis.call('PUBLISH', P .. ':floor', json)
-  if EVENTS_MAXLEN > 0 then
-    for i, ev in ipairs(events) do
-      redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', ev.type, 'event', encoded[i])
+  local json = '[]'
+  if #events > 0 then
+    -- each event encoded once, for the floor's array and for the stream alike
+    local encoded = {}
+    for i, ev in ipairs(events) do encoded[i] = cjson.encode(ev) end
+    json = '[' .. table.concat(encoded, ',') .. ']'
+    redis.call('PUBLISH', P .. ':floor', json)
+    if EVENTS_MAXLEN > 0 then
+      for i, ev in ipairs(events) do
+        redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', ev.type, 'event', encoded[i])
+      end
     end
   end
   if sla_verdict then
