@@ -1,6 +1,7 @@
 package io.switchboard.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -8,8 +9,10 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.Repo;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -17,10 +20,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.embedded.RedisCluster;
 import redis.embedded.RedisServer;
+import redis.embedded.model.OsArchitecture;
 
 /**
  * "Pointing it at a real Redis is one setting": the same lifecycle against a three-master Redis Cluster
@@ -66,8 +71,38 @@ class RedisTopologiesIT {
         }
     }
 
+    /**
+     * The embedded default is Redis 6.2; deployments run 7 or later, whose script engine was rewritten: the same
+     * lifecycle, with its SLA answer timer met in the routing script, on Redis 7.0.
+     */
+    @Test
+    void routesOnRedis7(@TempDir Path temp) throws Exception {
+        Assumptions.assumeTrue(OsArchitecture.UNIX_x86_64.equals(OsArchitecture.detectOSandArchitecture()),
+                "the Redis 7 binary on the test class path is for Linux x86-64");
+        File binary = new File(System.getProperty("redis7.executable"));
+        assertTrue(binary.setExecutable(true), binary + " (unpacked by the build)");
+        int port = freePort();
+        RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                .executableProvider(() -> binary)
+                .setting("dir " + temp).setting("appendonly no").setting("save \"\"")
+                .onShutdownForceStop(true).build();
+        server.start();
+        try {
+            RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                assertTrue(connection.sync().info("server").contains("redis_version:7.0."), "the test runs on 7.0");
+            } finally {
+                client.shutdown();
+            }
+            lifecycle("redis://127.0.0.1:" + port);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** A chat through its whole lifecycle, its SLA answer timer (config/sla.yaml: 60 s) met in the routing run. */
     private static void lifecycle(String redisUrl) {
-        try (TestNode node = TestNode.on(redisUrl, "topology").start()) {
+        try (TestNode node = TestNode.on(redisUrl, "topology").sla(Repo.root().resolve("config/sla.yaml")).start()) {
             Api admin = node.api();
             Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
             try (AgentSocket events = sam.events("sam")) {
@@ -77,6 +112,7 @@ class RedisTopologiesIT {
                 JsonObject offer = events.await("offer");
                 assertEquals(id, offer.getString("interaction"));
                 sam.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+                assertEquals("met", events.await("assigned").getString("slaState"));
                 sam.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
                 assertEquals("completed", admin.get("/api/v1/interactions/" + id).json().getString("status"));
                 events.await(m -> "available".equals(m.getString("state")) && "state_changed".equals(m.getString("type"))
