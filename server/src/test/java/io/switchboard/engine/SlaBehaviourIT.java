@@ -207,9 +207,7 @@ class SlaBehaviourIT {
             supervisor.await("sla_warn");
             Await.until("at risk", () -> atRisk().contains(id));
 
-            Agents.available(sam, "sam");
-            String rsv = samEvents.await("offer").getString("reservation");
-            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            answer(sam, samEvents);
 
             assertEquals("met", samEvents.await("assigned").getString("slaState"));
             assertEquals(50_000, supervisor.await("sla_met").getLong("elapsedMs"));
@@ -232,9 +230,7 @@ class SlaBehaviourIT {
             // a longer target now (the customer upgraded): the answer is within it, but the breach stands
             admin.post("/api/v1/interactions/" + id + "/sla/retarget", new JsonObject().put("target", "answer")
                     .put("targetSeconds", 120)).expect(200);
-            Agents.available(sam, "sam");
-            String rsv = samEvents.await("offer").getString("reservation");
-            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            answer(sam, samEvents);
 
             assertEquals("breached", samEvents.await("assigned").getString("slaState"), "SlaService ends it");
             Await.until("breach counted", () ->
@@ -276,9 +272,7 @@ class SlaBehaviourIT {
             clock.advance(Duration.ofSeconds(10));
             admin.post("/api/v1/interactions/" + id + "/sla/pause", "{}").expect(200);
             clock.advance(Duration.ofSeconds(5));
-            Agents.available(sam, "sam");
-            String rsv = samEvents.await("offer").getString("reservation");
-            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            answer(sam, samEvents);
 
             assertEquals(10_000, supervisor.await("sla_met").getLong("elapsedMs"), "the paused 5 s do not count");
             Await.until("met recorded", () -> "met".equals(interaction(id).getJsonObject("sla").getString("state")));
@@ -297,9 +291,7 @@ class SlaBehaviourIT {
             clock.advance(Duration.ofSeconds(40));
             admin.post("/api/v1/interactions/" + id + "/sla/resume", "{}").expect(200);
             clock.advance(Duration.ofSeconds(20)); // 70 s since it was queued, 30 s of them counted
-            Agents.available(sam, "sam");
-            String rsv = samEvents.await("offer").getString("reservation");
-            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            answer(sam, samEvents);
 
             assertEquals("met", samEvents.await("assigned").getString("slaState"));
             assertEquals(30_000, supervisor.await("sla_met").getLong("elapsedMs"));
@@ -318,15 +310,20 @@ class SlaBehaviourIT {
                     .put("attributes", new JsonObject().put("holiday", "yes"))).expect(201).json().getString("id");
             assertEquals("holiday-chat", interaction(id).getJsonObject("sla").getString("policy"));
             clock.advance(Duration.ofSeconds(30)); // 30 s of wall time, none of it counted on a holiday
-            Agents.available(sam, "sam");
-            String rsv = samEvents.await("offer").getString("reservation");
-            sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+            answer(sam, samEvents);
 
             JsonObject met = supervisor.await("sla_met");
             assertEquals("holiday-chat", met.getString("policy"));
             assertEquals(0, met.getLong("elapsedMs"));
             assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"holiday-chat\",target=\"answer\"}"));
         }
+    }
+
+    /** Sam becomes available, is offered the contact waiting and accepts it. */
+    private static void answer(Api sam, AgentSocket samEvents) {
+        Agents.available(sam, "sam");
+        String rsv = samEvents.await("offer").getString("reservation");
+        sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
     }
 
     private List<String> atRisk() {
