@@ -55,7 +55,10 @@ public final class SlaTimerCodec {
 
     /** The policy's name and a digest of its ladder: a changed policy gets a new ref, armed timers keep theirs. */
     public static String ref(SlaTimer timer) {
-        String ladder = ladder(timer);
+        return ref(timer, ladder(timer));
+    }
+
+    private static String ref(SlaTimer timer, String ladder) {
         return timer.policy() + "@" + Integer.toString(ladder.hashCode() & 0xffffff, 36);
     }
 
@@ -68,8 +71,11 @@ public final class SlaTimerCodec {
         if (timer == null) {
             return "";
         }
-        JsonObject arm = new JsonObject().put("id", id).put("payload", payload(timer)).put("idx", keys.slaIndex(id))
-                .put("ref", ref(timer)).put("ladder", ladder(timer));
+        // the ladder once: formatting its shares showed in profiles of the interaction's creation
+        String ladder = ladder(timer);
+        String ref = ref(timer, ladder);
+        JsonObject arm = new JsonObject().put("id", id).put("payload", payload(timer, ref))
+                .put("idx", keys.slaIndex(id)).put("ref", ref).put("ladder", ladder);
         Instant next = timer.nextDue();
         if (next != null) {
             arm.put("at", next.toEpochMilli()).put("slot", Long.toString(next.toEpochMilli() / WHEEL_SLOT_MILLIS));
@@ -78,7 +84,11 @@ public final class SlaTimerCodec {
     }
 
     public static String payload(SlaTimer timer) {
-        StringBuilder out = new StringBuilder(64).append(timer.running() ? 'r' : 'p').append('|').append(ref(timer))
+        return payload(timer, ref(timer));
+    }
+
+    private static String payload(SlaTimer timer, String ref) {
+        StringBuilder out = new StringBuilder(64).append(timer.running() ? 'r' : 'p').append('|').append(ref)
                 .append('|').append(b36(timer.length().toMillis()))
                 .append('|').append(b36(timer.segmentStart().toEpochMilli()))
                 .append('|').append(b36(timer.counted().toMillis()))
