@@ -620,38 +620,45 @@ if CMD == 'enqueue' then commands.enqueue = function()
   return {queue = f.queue, priority = f.priority, status = f.status}
 end end
 
+-- The answer timer (payload state|ref|length|segmentStart|counted|next|offsets, base 36, each offset after the one
+-- before; ladder calendar;at:code[:points],...) if this run can judge it met: running, counting every second (no
+-- calendar), within its target, its breach not fired (before a longer target). Else nil: SlaService judges it.
+local function within_answer_target(payload)
+  local state, ref, length, seg, counted, fired, offs =
+    string.match(payload, '^(%a)|([^|]+)|(%w+)|(%w+)|(%w+)|(%d+)|(.*)$')
+  local ladder = state == 'r' and redis.call('HGET', key('sla', 'policies'), ref)
+  if not ladder or string.byte(ladder, 1) ~= 59 then return nil end -- 59 = ';': no calendar
+  local t = {ref = ref, length = tonumber(length, 36), seg = tonumber(seg, 36), fired = tonumber(fired), offs = offs,
+             warned = false}
+  t.elapsed = tonumber(counted, 36) + math.max(0, NOW - t.seg)
+  if t.elapsed > t.length then return nil end
+  local step = 0
+  for code in string.gmatch(ladder, '[%d.]+:(%a)') do
+    step = step + 1
+    if step > t.fired then break end
+    if code == 'b' then return nil end
+    if code == 'w' then t.warned = true end
+  end
+  return t
+end
+
 -- An answer within its agreement ends the answer timer in the run that answers, in sla.lua's layout (as arm_sla
 -- arms it): atomic with the answer, so a node that stops in between cannot leave a met call's timer running to a
 -- false breach, and a call costs one script run fewer (sla.lua's `cas` was a tenth of Redis's work per lifecycle).
--- A timer past its deadline, paused, or counting a calendar's working time is left to SlaService (severity and
--- working time are Java's). Returns the record fields and the policy; or nil and the payload for SlaService.
+-- Severity and working time are Java's. Returns the record fields and the policy; or nil and the payload.
 local function meet_answer(iid, f)
   if not f.slaState or not f.slaIdx then return nil end
   local id = iid .. '|a'
   local payload = redis.call('HGET', f.slaIdx, id)
   if not payload then return nil end
-  -- state|ref|length|segmentStart|counted|next|offsets (base 36; offsets each after the one before)
-  local state, ref, length, seg, counted, fired, offs =
-    string.match(payload, '^(%a)|([^|]+)|(%w+)|(%w+)|(%w+)|(%d+)|(.*)$')
-  local ladder = state == 'r' and redis.call('HGET', key('sla', 'policies'), ref)
-  -- calendar;at:code[:points],... with an empty calendar: every second counts
-  if not ladder or string.byte(ladder, 1) ~= 59 then return nil, payload end
-  length, seg, fired = tonumber(length, 36), tonumber(seg, 36), tonumber(fired)
-  local elapsed = tonumber(counted, 36) + math.max(0, NOW - seg)
-  if elapsed > length then return nil, payload end
-  local step, warned = 0, false
-  for code in string.gmatch(ladder, '[%d.]+:(%a)') do
-    step = step + 1
-    if step > fired then break end
-    if code == 'b' then return nil, payload end -- breached, and the target lengthened since
-    if code == 'w' then warned = true end
-  end
+  local t = within_answer_target(payload)
+  if not t then return nil, payload end
   -- off the wheel: the slot of the next step due
-  local at, i = seg, 0
-  for off in string.gmatch(offs, '%w+') do
+  local at, i = t.seg, 0
+  for off in string.gmatch(t.offs, '%w+') do
     i = i + 1
     at = at + tonumber(off, 36)
-    if i == fired + 1 then
+    if i == t.fired + 1 then
       local slot = int(math.floor(at / 100))
       local wheel = key('sla', 'w', slot)
       redis.call('ZREM', wheel, id)
@@ -661,13 +668,13 @@ local function meet_answer(iid, f)
   end
   redis.call('HDEL', f.slaIdx, id)
   redis.call('DECR', key('sla', 'armed'))
-  if warned then redis.call('ZREM', key('sla', 'warned'), id) end
+  if t.warned then redis.call('ZREM', key('sla', 'warned'), id) end
   bump(key('kpi', 'm', MINUTE), 172800, 'answer:', {sla_met = 1})
   bump(key('kpi', 'h', HOUR), 34560000, 'answer:', {sla_met = 1})
-  local policy = string.match(ref, '^(.*)@')
+  local policy = string.match(t.ref, '^(.*)@')
   sla_verdict = cjson.encode({interaction = iid, type = 'sla_met', id = id, target = 'answer', policy = policy,
-                              elapsedMs = elapsed, targetMs = length, at = NOW})
-  return {'slaState', 'met', 'slaMetAt', NOW_S, 'slaElapsedMs', int(elapsed)}, policy
+                              elapsedMs = t.elapsed, targetMs = t.length, at = NOW})
+  return {'slaState', 'met', 'slaMetAt', NOW_S, 'slaElapsedMs', int(t.elapsed)}, policy
 end
 
 -- accept rid aid
