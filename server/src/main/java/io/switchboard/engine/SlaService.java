@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Service-level agreements of interactions: arms the answer timer of each new interaction under the
  * first matching policy, ends it when the interaction is assigned (met, or breached with its final
  * severity) or abandoned/canceled (no verdict), and acts on the steps the sweep fires. An answer within
- * a 24/7 target is met by the routing script in the run that answers; this class only counts it. Cases
+ * a running 24/7 target is met by the routing script in the run that answers; this class counts it. Cases
  * arm their targets through {@link CaseSla} with the same operations. Every change
  * of a timer is one compare-and-set in Redis on a snapshot read just before, retried when another
  * node got there first; calendar arithmetic stays here, in Java.
@@ -118,9 +118,10 @@ public final class SlaService implements RoutingObserver {
         if (!mirrored.isEmpty()) {
             mirrored.put("slaDueAt", timer.dueAt().toEpochMilli());
         }
-        SlaTimerStore.Change change = new SlaTimerStore.Change(mirrored, null, SlaTimerCodec.ref(timer),
-                SlaTimerCodec.ladder(timer), "");
-        return timers.compareAndSet(SlaTimerCodec.id(subject, target), "", SlaTimerCodec.payload(timer), change)
+        String ladder = SlaTimerCodec.ladder(timer);
+        String ref = SlaTimerCodec.ref(timer, ladder);
+        SlaTimerStore.Change change = new SlaTimerStore.Change(mirrored, null, ref, ladder, "");
+        return timers.compareAndSet(SlaTimerCodec.id(subject, target), "", SlaTimerCodec.payload(timer, ref), change)
                 .map(armed -> timer.dueAt());
     }
 

@@ -190,7 +190,6 @@ class SlaBehaviourIT {
                 sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "kim")).expect(200);
                 String again = kimEvents.await("offer").getString("reservation");
                 kim.post("/api/v1/reservations/" + again + "/accept", "{}").expect(200);
-                assertEquals("met", kimEvents.await("assigned").getString("slaState"));
                 assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"),
                         "the answer target ends once, at the first answer");
             }
@@ -213,9 +212,6 @@ class SlaBehaviourIT {
             assertEquals(50_000, supervisor.await("sla_met").getLong("elapsedMs"));
             assertEquals(List.of(), atRisk());
             assertNothingLeftOfTheTimer(id);
-            clock.advance(Duration.ofMinutes(5));
-            assertEquals("met", timer(id).getString("state"), "off the wheel: the breach never fires");
-            assertTrue(supervisor.all().stream().noneMatch(e -> e.getString("type").equals("sla_breach")));
         }
     }
 
@@ -242,9 +238,12 @@ class SlaBehaviourIT {
         }
     }
 
-    /** The sweep fires the breach within 100 ms of the deadline; an answer in between is breached all the same. */
+    /**
+     * Breached whether the sweep fired the breach first or not (it runs every 100 ms here; SlaWebhookIT answers
+     * between the deadline and a sweep every 10 s).
+     */
     @Test
-    void anAnswerPastTheTargetIsBreachedBeforeTheSweepFiresIt() throws Exception {
+    void anAnswerPastTheTargetIsBreached() throws Exception {
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
         try (AgentSocket samEvents = sam.events("sam")) {
             String id = create("chat");

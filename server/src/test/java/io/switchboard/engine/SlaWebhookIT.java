@@ -102,7 +102,7 @@ class SlaWebhookIT {
                 .put("publicResponse", true)).expect(200);
     }
 
-    private List<String> typesFor(String caseId) {
+    private List<String> typesForCase(String caseId) {
         return received.stream().filter(e -> caseId.equals(e.getString("case"))).map(e -> e.getString("type")).toList();
     }
 
@@ -114,12 +114,12 @@ class SlaWebhookIT {
         respond(kept);
         String missed = openEmailCase();
         clock.advance(Duration.ofHours(3));
-        Await.until("the warn delivered", Duration.ofSeconds(15), () -> typesFor(missed).contains("sla_warn"));
+        Await.until("the warn delivered", Duration.ofSeconds(15), () -> typesForCase(missed).contains("sla_warn"));
         clock.advance(Duration.ofHours(1));
         Await.until("breach and notify delivered", Duration.ofSeconds(15),
-                () -> typesFor(missed).containsAll(List.of("sla_breach", "sla_notify")));
+                () -> typesForCase(missed).containsAll(List.of("sla_breach", "sla_notify")));
 
-        assertEquals(List.of("sla_met"), typesFor(kept));
+        assertEquals(List.of("sla_met"), typesForCase(kept));
         JsonObject met = received.stream().filter(e -> kept.equals(e.getString("case"))).findFirst().orElseThrow();
         assertEquals("firstResponse", met.getString("target"));
         assertEquals(3_600_000, met.getLong("elapsedMs"));
@@ -155,7 +155,7 @@ class SlaWebhookIT {
         assertEquals("breached", onCase.getString("state"));
         assertEquals(clock.millis(), onCase.getLong("breachedAt"));
         Await.until("the breach told to the webhooks", Duration.ofSeconds(15),
-                () -> typesFor(caseId).contains("sla_breach"));
+                () -> typesForCase(caseId).contains("sla_breach"));
     }
 
     /** An interaction's answer target: met in the routing run that answers, or breached when the answer is late. */
@@ -167,22 +167,24 @@ class SlaWebhookIT {
         try (AgentSocket samEvents = sam.events("sam")) {
             String kept = email();
             clock.advance(Duration.ofHours(1));
-            answer(sam, samEvents, kept);
+            answer(sam, "sam", samEvents, kept);
             sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away").put("reason", "break"))
                     .expect(200);
             String late = email();
             clock.advance(Duration.ofHours(4).plusMinutes(6)); // 2.5 % over: minor
-            answer(sam, samEvents, late);
+            answer(sam, "sam", samEvents, late);
 
             Await.until("the met answer told to the webhooks", Duration.ofSeconds(15),
-                    () -> typesOf(kept).contains("sla_met"));
+                    () -> typesForInteraction(kept).contains("sla_met"));
             JsonObject met = received.stream().filter(e -> kept.equals(e.getString("interaction"))
                     && "sla_met".equals(e.getString("type"))).findFirst().orElseThrow();
             assertEquals("email", met.getString("policy"));
             assertEquals(3_600_000, met.getLong("elapsedMs"));
+            assertEquals("sla_met", met.getString("header"), "X-Switchboard-Event names the event");
+            assertEquals(List.of(), badSignatures);
             Await.until("the late answer told as a breach", Duration.ofSeconds(15),
-                    () -> typesOf(late).contains("sla_breach"));
-            assertFalse(typesOf(late).contains("sla_met"));
+                    () -> typesForInteraction(late).contains("sla_breach"));
+            assertFalse(typesForInteraction(late).contains("sla_met"));
             JsonObject breach = admin.get("/api/v1/sla/breaches").json().getJsonArray("breaches").stream()
                     .map(JsonObject.class::cast).filter(b -> late.equals(b.getString("interaction"))).findFirst()
                     .orElseThrow();
@@ -196,14 +198,14 @@ class SlaWebhookIT {
                 .getString("id");
     }
 
-    private static void answer(Api agent, AgentSocket events, String interaction) {
-        Agents.available(agent, "sam");
+    private static void answer(Api agent, String agentId, AgentSocket events, String interaction) {
+        Agents.available(agent, agentId);
         JsonObject offer = events.await("offer");
         assertEquals(interaction, offer.getString("interaction"));
         agent.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
     }
 
-    private List<String> typesOf(String interaction) {
+    private List<String> typesForInteraction(String interaction) {
         return received.stream().filter(e -> interaction.equals(e.getString("interaction")))
                 .map(e -> e.getString("type")).toList();
     }

@@ -58,7 +58,8 @@ public final class SlaTimerCodec {
         return ref(timer, ladder(timer));
     }
 
-    private static String ref(SlaTimer timer, String ladder) {
+    /** The same, from the timer's ladder when the caller has it (building it formats every share). */
+    public static String ref(SlaTimer timer, String ladder) {
         return timer.policy() + "@" + Integer.toString(ladder.hashCode() & 0xffffff, 36);
     }
 
@@ -71,8 +72,7 @@ public final class SlaTimerCodec {
         if (timer == null) {
             return "";
         }
-        // the ladder once: formatting its shares showed in profiles of the interaction's creation
-        String ladder = ladder(timer);
+        String ladder = ladder(timer); // once: formatting its shares showed in profiles of creating interactions
         String ref = ref(timer, ladder);
         JsonObject arm = new JsonObject().put("id", id).put("payload", payload(timer, ref))
                 .put("idx", keys.slaIndex(id)).put("ref", ref).put("ladder", ladder);
@@ -87,7 +87,8 @@ public final class SlaTimerCodec {
         return payload(timer, ref(timer));
     }
 
-    private static String payload(SlaTimer timer, String ref) {
+    /** The same, with the timer's ref when the caller has it. */
+    public static String payload(SlaTimer timer, String ref) {
         StringBuilder out = new StringBuilder(64).append(timer.running() ? 'r' : 'p').append('|').append(ref)
                 .append('|').append(b36(timer.length().toMillis()))
                 .append('|').append(b36(timer.segmentStart().toEpochMilli()))

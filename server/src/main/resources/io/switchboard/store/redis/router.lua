@@ -68,6 +68,7 @@ local function int(n)
 end
 local CMD = ARGV[8]
 local CAPACITY_CHANNELS = {'voice', 'chat', 'email'}
+local SLA_WHEEL_SLOT = 100 -- ms a slot of sla.lua's timer wheel spans (its SLOT)
 
 -- P:a[:b[:c[:d]]]; plain concatenation (a vararg table per key showed in profiles)
 local function key(a, b, c, d)
@@ -99,9 +100,9 @@ local function history(iid, ev)
   entries[#entries + 1] = cjson.encode(ev)
 end
 
--- An SLA verdict this run reached (accept meeting an answer target), published as sla.lua publishes its events,
--- after the routing events: a webhook hears of the answer before it hears that it met its agreement
-local sla_verdict
+-- The sla_met event of an answer target this run met (accept), published as sla.lua publishes its events, after the
+-- routing events: a webhook hears of the answer before it hears that it met its agreement
+local sla_met_event
 
 -- Writes what the command collected; returns the events as one JSON array.
 local function publish()
@@ -121,10 +122,10 @@ local function publish()
       end
     end
   end
-  if sla_verdict then
-    redis.call('PUBLISH', P .. ':sla:events', sla_verdict)
+  if sla_met_event then
+    redis.call('PUBLISH', P .. ':sla:events', sla_met_event)
     if EVENTS_MAXLEN > 0 then
-      redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', 'sla_met', 'event', sla_verdict)
+      redis.call('XADD', P .. ':events', 'MAXLEN', '~', EVENTS_MAXLEN_S, '*', 'type', 'sla_met', 'event', sla_met_event)
     end
   end
   return json
@@ -620,94 +621,97 @@ if CMD == 'enqueue' then commands.enqueue = function()
   return {queue = f.queue, priority = f.priority, status = f.status}
 end end
 
--- The answer timer (payload state|ref|length|segmentStart|counted|next|offsets, base 36, each offset after the one
--- before; ladder calendar;at:code[:points],...) if this run can judge it met: running, counting every second (no
--- calendar), within its target, its breach not fired (before a longer target). Else nil: SlaService judges it.
-local function within_answer_target(payload)
-  local state, ref, length, seg, counted, fired, offs =
-    string.match(payload, '^(%a)|([^|]+)|(%w+)|(%w+)|(%w+)|(%d+)|(.*)$')
-  local ladder = state == 'r' and redis.call('HGET', key('sla', 'policies'), ref)
-  if not ladder or string.byte(ladder, 1) ~= 59 then return nil end -- 59 = ';': no calendar
-  local t = {ref = ref, length = tonumber(length, 36), seg = tonumber(seg, 36), fired = tonumber(fired), offs = offs,
-             warned = false}
-  t.elapsed = tonumber(counted, 36) + math.max(0, NOW - t.seg)
-  if t.elapsed > t.length then return nil end
-  local step = 0
-  for code in string.gmatch(ladder, '[%d.]+:(%a)') do
-    step = step + 1
-    if step > t.fired then break end
-    if code == 'b' then return nil end
-    if code == 'w' then t.warned = true end
-  end
-  return t
-end
-
--- An answer within its agreement ends the answer timer in the run that answers, in sla.lua's layout (as arm_sla
--- arms it): atomic with the answer, so a node that stops in between cannot leave a met call's timer running to a
--- false breach, and a call costs one script run fewer (sla.lua's `cas` was a tenth of Redis's work per lifecycle).
--- Severity and working time are Java's. Returns the record fields and the policy; or nil and the payload.
-local function meet_answer(iid, f)
-  if not f.slaState or not f.slaIdx then return nil end
-  local id = iid .. '|a'
-  local payload = redis.call('HGET', f.slaIdx, id)
-  if not payload then return nil end
-  local t = within_answer_target(payload)
-  if not t then return nil, payload end
-  -- off the wheel: the slot of the next step due
-  local at, i = t.seg, 0
-  for off in string.gmatch(t.offs, '%w+') do
-    i = i + 1
-    at = at + tonumber(off, 36)
-    if i == t.fired + 1 then
-      local slot = int(math.floor(at / 100))
-      local wheel = key('sla', 'w', slot)
-      redis.call('ZREM', wheel, id)
-      if redis.call('EXISTS', wheel) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
-      break
-    end
-  end
-  redis.call('HDEL', f.slaIdx, id)
-  redis.call('DECR', key('sla', 'armed'))
-  if t.warned then redis.call('ZREM', key('sla', 'warned'), id) end
-  bump(key('kpi', 'm', MINUTE), 172800, 'answer:', {sla_met = 1})
-  bump(key('kpi', 'h', HOUR), 34560000, 'answer:', {sla_met = 1})
-  local policy = string.match(t.ref, '^(.*)@')
-  sla_verdict = cjson.encode({interaction = iid, type = 'sla_met', id = id, target = 'answer', policy = policy,
-                              elapsedMs = t.elapsed, targetMs = t.length, at = NOW})
-  return {'slaState', 'met', 'slaMetAt', NOW_S, 'slaElapsedMs', int(t.elapsed)}, policy
-end
-
 -- accept rid aid
-if CMD == 'accept' then commands.accept = function()
-  local rid, aid = A[9], A[10]
-  local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status')
-  if not r[1] then return nil, 'not_found' end
-  if r[2] ~= aid then return nil, 'forbidden' end
-  if r[3] ~= 'pending' then return nil, 'conflict' end
-  local iid = r[1]
-  close_offer(key('rsv', rid), 'accepted')
-  redis.call('ZREM', key('timers'), 'rsv|' .. rid)
-  local f = fields(iid)
-  if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
-  local updates = status_fields(iid, 'assigned', 'accepted')
-  local met, sla = meet_answer(iid, f) -- sla: the policy when met here, else the timer for SlaService
-  if met then append(updates, met) end
-  redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '', unpack(updates))
-  redis.call('DEL', key('int', iid, 'rejected'))
-  local akey = key('agent', aid)
-  redis.call('HSET', akey, 'rsv', '', 'missed', '0')
-  redis.call('SADD', akey .. ':work', iid)
-  local waited = NOW - f.entered
-  stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
-  agent_stat(aid, {handled = 1})
-  -- slaState and slaTimer tell the SLA observer there is a timer to end (slaMetPolicy: met in this run, to count),
-  -- caseId the case SLA that an agent answered the call (absent = none: no extra round trip for either)
-  emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-        channel = f.channel, waitedMs = waited, slaState = met and 'met' or f.slaState,
-        slaMetPolicy = met and sla or nil, slaTimer = not met and sla or nil, caseId = f.caseId})
-  offer_agent(aid, refresh(aid))
-  return {interaction = iid}
-end end
+-- (its helpers too are created only when it runs, as handlers are: see `commands` above)
+if CMD == 'accept' then
+  -- The answer timer as this run may meet it: running, counting every second (no calendar), within its target, its
+  -- breach step not fired (a breach stays one when the target was lengthened since). Else nil: SlaService judges
+  -- it. Payload state|ref|length|segmentStart|counted|next|offsets (next in decimal, the rest in base 36, each
+  -- offset after the one before); ladder calendar;at:code[:points],...
+  local function answer_timer_to_meet(payload)
+    local state, ref, length, seg, counted, fired, offs =
+      string.match(payload, '^(%a)|([^|]+)|(%w+)|(%w+)|(%w+)|(%d+)|(.*)$')
+    local ladder = state == 'r' and redis.call('HGET', key('sla', 'policies'), ref)
+    if not ladder or string.byte(ladder, 1) ~= 59 then return nil end -- 59 = ';': no calendar
+    local t = {ref = ref, length = tonumber(length, 36), seg = tonumber(seg, 36), fired = tonumber(fired),
+               offs = offs, warned = false}
+    t.elapsed = tonumber(counted, 36) + math.max(0, NOW - t.seg)
+    if t.elapsed > t.length then return nil end
+    local step = 0
+    for code in string.gmatch(ladder, '[%d.]+:(%a)') do
+      step = step + 1
+      if step > t.fired then break end
+      if code == 'b' then return nil end
+      if code == 'w' then t.warned = true end
+    end
+    return t
+  end
+
+  -- An answer within its agreement ends the answer timer in the run that answers, in sla.lua's layout (as arm_sla
+  -- arms it): atomic with the answer, so a node that stops in between cannot leave a met call's timer running to a
+  -- false breach, and a call costs one script run fewer (sla.lua's `cas` was a tenth of Redis's work per
+  -- lifecycle). Severity and working time are Java's. Returns the record's fields and the policy, or nil.
+  local function meet_answer(iid, idx, payload)
+    local t = answer_timer_to_meet(payload)
+    if not t then return nil end
+    local id = iid .. '|a'
+    -- off the wheel: the slot of the next step due
+    local at, i = t.seg, 0
+    for off in string.gmatch(t.offs, '%w+') do
+      i = i + 1
+      at = at + tonumber(off, 36)
+      if i == t.fired + 1 then
+        local slot = int(math.floor(at / SLA_WHEEL_SLOT))
+        local wheel = key('sla', 'w', slot)
+        redis.call('ZREM', wheel, id)
+        if redis.call('EXISTS', wheel) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
+        break
+      end
+    end
+    redis.call('HDEL', idx, id)
+    redis.call('DECR', key('sla', 'armed'))
+    if t.warned then redis.call('ZREM', key('sla', 'warned'), id) end
+    bump(key('kpi', 'm', MINUTE), 172800, 'answer:', {sla_met = 1})
+    bump(key('kpi', 'h', HOUR), 34560000, 'answer:', {sla_met = 1})
+    local policy = string.match(t.ref, '^(.*)@')
+    sla_met_event = cjson.encode({interaction = iid, type = 'sla_met', id = id, target = 'answer', policy = policy,
+                                  elapsedMs = t.elapsed, targetMs = t.length, at = NOW})
+    return {'slaState', 'met', 'slaMetAt', NOW_S, 'slaElapsedMs', int(t.elapsed)}, policy
+  end
+
+  commands.accept = function()
+    local rid, aid = A[9], A[10]
+    local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status')
+    if not r[1] then return nil, 'not_found' end
+    if r[2] ~= aid then return nil, 'forbidden' end
+    if r[3] ~= 'pending' then return nil, 'conflict' end
+    local iid = r[1]
+    close_offer(key('rsv', rid), 'accepted')
+    redis.call('ZREM', key('timers'), 'rsv|' .. rid)
+    local f = fields(iid)
+    if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
+    local updates = status_fields(iid, 'assigned', 'accepted')
+    local timer = answer_timer(iid, f)
+    local met, policy
+    if timer then met, policy = meet_answer(iid, f.slaIdx, timer) end
+    if met then append(updates, met) end
+    redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '', unpack(updates))
+    redis.call('DEL', key('int', iid, 'rejected'))
+    local akey = key('agent', aid)
+    redis.call('HSET', akey, 'rsv', '', 'missed', '0')
+    redis.call('SADD', akey .. ':work', iid)
+    local waited = NOW - f.entered
+    stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
+    agent_stat(aid, {handled = 1})
+    -- slaState and slaTimer tell the SLA observer there is a timer to end (slaMetPolicy: met in this run, to count),
+    -- caseId the case SLA that an agent answered the call (absent = none: no extra round trip for either)
+    emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
+          channel = f.channel, waitedMs = waited, slaState = met and 'met' or f.slaState,
+          slaMetPolicy = policy, slaTimer = not met and timer or nil, caseId = f.caseId})
+    offer_agent(aid, refresh(aid))
+    return {interaction = iid}
+  end
+end
 
 -- reject rid aid reason
 if CMD == 'reject' then commands.reject = function()

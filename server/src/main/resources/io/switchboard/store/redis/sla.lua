@@ -9,8 +9,8 @@
 -- next sweep of any node, marked late.
 --
 -- An interaction's answer timer is armed by router.lua's enqueue instead, in the run that queues the contact
--- (arm_sla there writes this same layout), and met by its accept when the answer comes within a target that
--- counts every second (meet_answer); everything else goes through this script.
+-- (arm_sla there writes this same layout), and met by its accept when the answer comes within a running target
+-- that counts every second (meet_answer); everything else goes through this script.
 --
 -- Call: EVALSHA sha 1 <prefix>:sla:slots  prefix nowMs lateAfterMs breachesKept eventsMaxLen cmd args...
 -- Reply: a JSON string {"result": ..., "error": "..."}.

@@ -9,16 +9,17 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
-import io.switchboard.testing.Repo;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,23 @@ import redis.embedded.RedisServer;
 import redis.embedded.model.OsArchitecture;
 
 /**
- * "Pointing it at a real Redis is one setting": the same lifecycle against a three-master Redis Cluster
- * and a Sentinel-managed Redis, each a set of real redis-server processes.
+ * "Pointing it at a real Redis is one setting": the same lifecycle against a three-master Redis Cluster,
+ * a Sentinel-managed Redis and a Redis 7, each a set of real redis-server processes.
  */
 class RedisTopologiesIT {
+    /** A 24/7 answer target the lifecycle's chat meets: the routing script ends it in the run that answers. */
+    private static final String POLICY = """
+            policies:
+              - name: chat
+                match: 'channel == "chat"'
+                targets: {answer: 60s}
+            """;
+    /** The binaries the build unpacks from org.signal:embedded-redis (redis7.dir), by platform. */
+    private static final Map<OsArchitecture, String> REDIS_7 = Map.of(
+            OsArchitecture.UNIX_x86_64, "redis-server-7.0.15-linux-amd64",
+            OsArchitecture.UNIX_AARCH64, "redis-server-7.0.15-linux-arm64",
+            OsArchitecture.MAC_OS_X_x86_64, "redis-server-7.0.15-darwin-amd64",
+            OsArchitecture.MAC_OS_X_ARM64, "redis-server-7.0.15-darwin-arm64");
 
     @Test
     void routesOnARedisCluster(@TempDir Path temp) throws Exception {
@@ -51,7 +65,7 @@ class RedisTopologiesIT {
             }
             formCluster(ports);
             String url = "redis-cluster://" + String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
-            lifecycle(url);
+            lifecycle(url, temp);
         } finally {
             for (RedisServer server : servers) {
                 server.stop();
@@ -60,12 +74,12 @@ class RedisTopologiesIT {
     }
 
     @Test
-    void routesThroughSentinel() throws Exception {
+    void routesThroughSentinel(@TempDir Path temp) throws Exception {
         RedisCluster sentinelled = RedisCluster.newRedisCluster().sentinelCount(1).quorumSize(1)
                 .replicationGroup("mymaster", 1).ephemeral().build();
         sentinelled.start();
         try {
-            lifecycle("redis-sentinel://127.0.0.1:" + sentinelled.sentinelPorts().get(0) + "#mymaster");
+            lifecycle("redis-sentinel://127.0.0.1:" + sentinelled.sentinelPorts().get(0) + "#mymaster", temp);
         } finally {
             sentinelled.stop();
         }
@@ -77,10 +91,10 @@ class RedisTopologiesIT {
      */
     @Test
     void routesOnRedis7(@TempDir Path temp) throws Exception {
-        Assumptions.assumeTrue(OsArchitecture.UNIX_x86_64.equals(OsArchitecture.detectOSandArchitecture()),
-                "the Redis 7 binary on the test class path is for Linux x86-64");
-        File binary = new File(System.getProperty("redis7.executable"));
-        assertTrue(binary.setExecutable(true), binary + " (unpacked by the build)");
+        String name = REDIS_7.get(OsArchitecture.detectOSandArchitecture());
+        Assumptions.assumeTrue(name != null, "no Redis 7 binary for this platform");
+        File binary = new File(System.getProperty("redis7.dir", "target/redis-7"), name);
+        assertTrue(binary.setExecutable(true), binary + " (unpacked by the build: run through Maven)");
         int port = freePort();
         RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
                 .executableProvider(() -> binary)
@@ -94,15 +108,16 @@ class RedisTopologiesIT {
             } finally {
                 client.shutdown();
             }
-            lifecycle("redis://127.0.0.1:" + port);
+            lifecycle("redis://127.0.0.1:" + port, temp);
         } finally {
             server.stop();
         }
     }
 
-    /** A chat through its whole lifecycle, its SLA answer timer (config/sla.yaml: 60 s) met in the routing run. */
-    private static void lifecycle(String redisUrl) {
-        try (TestNode node = TestNode.on(redisUrl, "topology").sla(Repo.root().resolve("config/sla.yaml")).start()) {
+    /** A chat through its whole lifecycle, its SLA answer timer met in the routing run. */
+    private static void lifecycle(String redisUrl, Path temp) throws IOException {
+        Path sla = Files.writeString(temp.resolve("sla.yaml"), POLICY);
+        try (TestNode node = TestNode.on(redisUrl, "topology").sla(sla).start()) {
             Api admin = node.api();
             Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
             try (AgentSocket events = sam.events("sam")) {
