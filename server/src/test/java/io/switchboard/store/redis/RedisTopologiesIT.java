@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -115,11 +116,13 @@ class RedisTopologiesIT {
     }
 
     /** A chat through its whole lifecycle, its SLA answer timer met in the routing run. */
-    private static void lifecycle(String redisUrl, Path temp) throws IOException {
+    private static void lifecycle(String redisUrl, Path temp) throws Exception {
         Path sla = Files.writeString(temp.resolve("sla.yaml"), POLICY);
         try (TestNode node = TestNode.on(redisUrl, "topology").sla(sla).start()) {
             Api admin = node.api();
             Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+            Agents.create(admin, "newcomer", new JsonObject());
+            assertAgentHashIsAHashTable(redisUrl, "newcomer");
             try (AgentSocket events = sam.events("sam")) {
                 Agents.available(sam, "sam");
                 String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201)
@@ -133,6 +136,17 @@ class RedisTopologiesIT {
                 events.await(m -> "available".equals(m.getString("state")) && "state_changed".equals(m.getString("type"))
                         && "busy".equals(m.getString("previous")), "available after work", Duration.ofSeconds(5));
             }
+        }
+    }
+
+    /**
+     * Every change of an agent reads 19 fields of its hash; a hash of a few short fields would be a ziplist (6.2) or
+     * listpack (7), scanned from its start for each field: router.lua's upsert makes it a hash table, on every Redis.
+     */
+    private static void assertAgentHashIsAHashTable(String redisUrl, String agent) throws Exception {
+        try (RedisConnection connection = RedisConnection.connect(redisUrl)) {
+            assertEquals("hashtable", connection.commands().objectEncoding(RedisKeys.of("topology").agent(agent))
+                    .get(5, TimeUnit.SECONDS), "a few short fields, no skills: Redis would pack it");
         }
     }
 
