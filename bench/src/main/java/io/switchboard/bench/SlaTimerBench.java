@@ -33,7 +33,8 @@ import org.HdrHistogram.Histogram;
  *       the shipped chat ladder: warn, breach, raise_priority, major, critical);</li>
  *   <li>arm and cancel operations per second (1,000 in flight on one connection);</li>
  *   <li>firing lateness p50/p99 while 1,000 timers/s come due, with 1,000,000 armed, one sweeper
- *       at the default 100 ms interval and batch of 500.</li>
+ *       at the default 100 ms interval and a batch of 500 (the default until the ninth session; the figures in
+ *       bench/README.md were measured with it).</li>
  * </ol>
  * Usage: {@code java -cp ... io.switchboard.bench.SlaTimerBench [runs] [timers] [fireSeconds]}
  */
