@@ -880,60 +880,56 @@ end end
 
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
 -- channel ({"voice": [pool, ...], "chat": [...], "email": [...]}, each "<pool>[/<order>]" as in pools:<c>)
-if CMD == 'upsert' then
+if CMD == 'upsert' then commands.upsert = function()
+  local aid = A[9]
+  local akey = key('agent', aid)
+  if redis.call('EXISTS', akey) == 0 then
+    redis.call('HSET', akey, 'presence', 'offline', 'idle', NOW_S, 'rsv', '', 'missed', '0', 'wrap', 0,
+               'load:voice', 0, 'load:chat', 0, 'load:email', 0)
+    redis.call('SADD', key('agents'), aid)
+  end
   -- Every change of an agent reads 19 fields of its hash. Redis keeps a hash of a few dozen short fields as a
   -- ziplist (a listpack from 7.0), where finding a field scans the hash from its start: for the agent's hash that
   -- was 6 % of all the instructions Redis ran for a lifecycle (bench/README.md). A value longer than
   -- hash-max-ziplist-value (64 bytes unless configured otherwise) makes Redis keep the hash as a hash table for
   -- good; agents are few, so the memory does not count. Written at every upsert, so older agents convert too.
-  local HASH_TABLE = 'a hash table, not a ziplist: Redis converts a hash with a value this long; see router.lua'
-  commands.upsert = function()
-    local aid = A[9]
-    local akey = key('agent', aid)
-    if redis.call('EXISTS', akey) == 0 then
-      redis.call('HSET', akey, 'encoding', HASH_TABLE, 'presence', 'offline', 'idle', NOW_S, 'rsv', '', 'missed', '0',
-                 'wrap', 0, 'load:voice', 0, 'load:chat', 0, 'load:email', 0)
-      redis.call('SADD', key('agents'), aid)
-    else
-      redis.call('HSET', akey, 'encoding', HASH_TABLE)
+  redis.call('HSET', akey, 'encoding', 'a hash table, not a ziplist: Redis converts a hash with a value this long')
+  -- a new profile replaces the skills (skill:<s>, what highest_proficiency ranks by); a re-index ({}) keeps them
+  local profile = cjson.decode(A[10])
+  if profile.skills ~= nil then
+    for _, k in ipairs(redis.call('HKEYS', akey)) do
+      if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
     end
-    -- a new profile replaces the skills (skill:<s>, what highest_proficiency ranks by); a re-index ({}) keeps them
-    local profile = cjson.decode(A[10])
-    if profile.skills ~= nil then
-      for _, k in ipairs(redis.call('HKEYS', akey)) do
-        if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
-      end
-    end
-    for k, v in pairs(profile) do redis.call('HSET', akey, k, str(v)) end
-    -- out of every availability index it was in
-    for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
-      local c, pool = string.match(line, '^(%a+)|(.+)$')
-      if not direct(pool) then redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
-    end
-    redis.call('DEL', akey .. ':lines')
-    -- the older layouts: a set of pools per channel (agent:<id>:pools:<c>), before that one for all (agent:<id>:pools)
-    for _, old in ipairs({akey .. ':pools', akey .. ':pools:voice', akey .. ':pools:chat', akey .. ':pools:email'}) do
-      for _, pool in ipairs(redis.call('SMEMBERS', old)) do
-        for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
-      end
-      redis.call('DEL', old)
-    end
-    local lines, shared = {}, {}
-    for _, c in ipairs(CAPACITY_CHANNELS) do shared[c] = {} end
-    for c, pools in pairs(cjson.decode(A[11])) do
-      for _, word in ipairs(pools) do
-        local pool = pool_word(word)
-        lines[#lines + 1] = c .. '|' .. pool
-        if not direct(pool) then table.insert(shared[c], word) end
-      end
-    end
-    if #lines > 0 then redis.call('SADD', akey .. ':lines', unpack(lines)) end
-    for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('HSET', akey, POOLS[c], table.concat(shared[c], ' ')) end
-    local a = refresh(aid)
-    offer_agent(aid, a) -- keeps `a` as it leaves the agent
-    return {state = a.state}
   end
-end
+  for k, v in pairs(profile) do redis.call('HSET', akey, k, str(v)) end
+  -- out of every availability index it was in
+  for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
+    local c, pool = string.match(line, '^(%a+)|(.+)$')
+    if not direct(pool) then redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
+  end
+  redis.call('DEL', akey .. ':lines')
+  -- the older layouts: a set of pools per channel (agent:<id>:pools:<c>), before that one for all (agent:<id>:pools)
+  for _, old in ipairs({akey .. ':pools', akey .. ':pools:voice', akey .. ':pools:chat', akey .. ':pools:email'}) do
+    for _, pool in ipairs(redis.call('SMEMBERS', old)) do
+      for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
+    end
+    redis.call('DEL', old)
+  end
+  local lines, shared = {}, {}
+  for _, c in ipairs(CAPACITY_CHANNELS) do shared[c] = {} end
+  for c, pools in pairs(cjson.decode(A[11])) do
+    for _, word in ipairs(pools) do
+      local pool = pool_word(word)
+      lines[#lines + 1] = c .. '|' .. pool
+      if not direct(pool) then table.insert(shared[c], word) end
+    end
+  end
+  if #lines > 0 then redis.call('SADD', akey .. ':lines', unpack(lines)) end
+  for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('HSET', akey, POOLS[c], table.concat(shared[c], ' ')) end
+  local a = refresh(aid)
+  offer_agent(aid, a) -- keeps `a` as it leaves the agent
+  return {state = a.state}
+end end
 
 -- rules poolsJson queuesJson : [{id}], [{name, sl, short}] of the loaded rules
 if CMD == 'rules' then commands.rules = function()
