@@ -44,6 +44,7 @@ import io.switchboard.store.redis.CaseStore;
 import io.switchboard.store.redis.ChatStore;
 import io.switchboard.store.redis.EmbeddedRedis;
 import io.switchboard.store.redis.KpiCounters;
+import io.switchboard.store.redis.KpiRollup;
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
@@ -104,6 +105,7 @@ public final class SwitchboardServer {
     private RulesWatcher<SlaPolicies> slaWatcher;
     private TimerSweeper sweeper;
     private SlaSweeper slaSweeper;
+    private KpiRollup kpiRollup;
     private WebhookDispatcher webhooks;
     private FloorGauges floorGauges;
     private volatile VoiceChannel voice;
@@ -212,6 +214,7 @@ public final class SwitchboardServer {
                     sla::apply) : null;
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
+            kpiRollup = new KpiRollup(vertx, kpis, () -> engine.rules().queues().keySet());
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
                     new CaseMetrics(registry, kpis), caseSla));
             CustomerService customers = new CustomerService(store, engine, cases);
@@ -268,6 +271,10 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
+                        return null;
+                    })
+                    .compose(x -> kpiRollup.start())
+                    .map(x -> {
                         floorGauges = new FloorGauges(vertx, stats, registry, costs);
                         floorGauges.start(FLOOR_REFRESH_MILLIS);
                         return null;
@@ -395,6 +402,9 @@ public final class SwitchboardServer {
     public Future<Void> stop() {
         if (sweeper != null) {
             sweeper.stop();
+        }
+        if (kpiRollup != null) {
+            kpiRollup.stop();
         }
         if (slaSweeper != null) {
             slaSweeper.stop();

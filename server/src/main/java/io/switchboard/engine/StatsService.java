@@ -95,7 +95,7 @@ public final class StatsService {
 
     /** Counters of one queue between two instants (ms); all channels when channel is null. */
     public Future<QueueStatistics> range(String queue, long fromMs, long toMs, String channel) {
-        return store.hashes(counters.buckets(KpiCounters.queue(queue), fromMs, toMs))
+        return counters.buckets(KpiCounters.queue(queue), fromMs, toMs).compose(store::hashes)
                 .map(buckets -> QueueStatistics.sum(buckets, channel));
     }
 
@@ -262,10 +262,11 @@ public final class StatsService {
      */
     public Future<JsonObject> floor(long fromMs, long toMs) {
         List<String> queues = rules.get().queues().keySet().stream().sorted().toList();
-        List<String> queueKeys = new ArrayList<>();
-        queues.forEach(q -> queueKeys.addAll(counters.buckets(KpiCounters.queue(q), fromMs, toMs)));
-        Future<List<Map<String, String>>> queueBuckets = store.hashes(queueKeys);
-        Future<QueueStatistics> kpis = store.hashes(counters.buckets(KpiCounters.FLOOR, fromMs, toMs))
+        List<Future<List<String>>> perQueue = queues.stream()
+                .map(q -> counters.buckets(KpiCounters.queue(q), fromMs, toMs)).toList();
+        Future<List<Map<String, String>>> queueBuckets = Future.all(perQueue).compose(all -> store.hashes(
+                perQueue.stream().flatMap(keys -> keys.result().stream()).toList()));
+        Future<QueueStatistics> kpis = counters.buckets(KpiCounters.FLOOR, fromMs, toMs).compose(store::hashes)
                 .map(b -> QueueStatistics.sum(b, null));
         Future<QueueStatistics> teams = teamTotals(fromMs, toMs);
         return Future.all(queueBuckets, kpis, teams).map(all -> {

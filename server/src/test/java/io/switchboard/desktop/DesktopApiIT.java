@@ -83,7 +83,7 @@ class DesktopApiIT {
             String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
                     .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
             JsonObject queued = next(received);
-            assertEquals("queued", queued.getString("type")); // an event naming no agent reaches the console
+            assertEquals("queued", queued.getString("type"), queued.encode()); // an event naming no agent reaches the console
             assertEquals(id, queued.getString("interaction"));
             assertEquals("support", queued.getString("queue"));
             Agents.available(ann, "ann");

@@ -170,7 +170,7 @@ class SlaBehaviourIT {
             assertEquals(clock.millis(), met.getLong("at"));
             assertEquals(clock.millis(), interaction(id).getJsonObject("sla").getLong("metAt"));
             assertEquals("1", kpi("m", 60_000, "answer:sla_met"));
-            assertEquals("1", kpi("h", 3_600_000, "answer:sla_met"));
+            assertNull(kpi("h", 3_600_000, "answer:sla_met"), "the hour is summed from its minutes once over");
             Await.until("met recorded", () -> "met".equals(interaction(id).getJsonObject("sla").getString("state")));
             JsonObject sla = interaction(id).getJsonObject("sla");
             assertEquals(12_000, sla.getLong("elapsedMs"));

@@ -36,8 +36,8 @@
 --   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>"
 --   queue:<q>:meta             hash: sl (service-level threshold ms), short (short-abandon threshold ms)
---   stats:<q>:m:<minute>       hash of counters "<channel>:<field>" for that minute (kept 2 days), and
---   stats:<q>:h:<hour>         the same per hour (kept 400 days): offered answered answered_sl wait_ms
+--   stats:<q>:m:<minute>       hash of counters "<channel>:<field>" for that minute (kept 2 days), rolled up
+--   stats:<q>:h:<hour>         into the same per hour (kept 400 days) by rollup.lua: offered answered answered_sl wait_ms
 --                              abandoned abandoned_short abandoned_sl abandon_wait_ms overflowed
 --                              overflowed_sl transferred canceled completed talk_ms wrap_ms revenue_cents
 --                              arrived (new contacts only: offered less overflow and transfer legs; channel cost)
@@ -45,6 +45,7 @@
 --   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms
 --   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
 --   teamstats:<t>:total        per team since ever: <state>_ms (the Prometheus counters); teams: their names
+--   kpifamilies                set of the counter families with minute buckets (stats:<q>, kpi), for rollup.lua
 --   floor                      pub/sub channel: one message per run of this script, the JSON array of its events;
 --                              every node delivers those naming an agent to that agent's desktop and all of them
 --                              to supervisor consoles (one message per run, not per event: fewer publishes here,
@@ -168,7 +169,8 @@ local function derive_state(a)
   return a.presence or 'offline'
 end
 
--- Counters that every node reads the same: per queue and channel, in minute and hour buckets.
+-- Counters that every node reads the same: per queue and channel, in minute buckets (rolled up into hours by
+-- rollup.lua once the hour is over: writing both was 7 more commands per lifecycle); per agent and team, hours.
 local MINUTE, HOUR = string.format('%d', NOW / 60000), string.format('%d', NOW / 3600000)
 -- A bucket gets its time to live when it is created: a counter answering exactly its increment is new, so the
 -- hash may be; any later writer finds its fields and skips the EXPIRE. Returns whether a counter was new.
@@ -181,9 +183,13 @@ local function bump(hash_key, ttl, prefix, counters)
   return fresh
 end
 
+-- into a family's minute bucket; a new bucket makes the family known to the roll-up
+local function minute_stat(family, prefix, counters)
+  if bump(key(family, 'm', MINUTE), 172800, prefix, counters) then redis.call('SADD', key('kpifamilies'), family) end
+end
+
 local function stat(queue, channel, counters)
-  bump(key('stats', queue, 'm', MINUTE), 172800, channel .. ':', counters)
-  bump(key('stats', queue, 'h', HOUR), 34560000, channel .. ':', counters)
+  minute_stat('stats:' .. queue, channel .. ':', counters)
 end
 
 local function agent_stat(aid, counters)
@@ -672,8 +678,7 @@ if CMD == 'accept' then
     redis.call('HDEL', idx, id)
     redis.call('DECR', key('sla', 'armed'))
     if t.warned then redis.call('ZREM', key('sla', 'warned'), id) end
-    bump(key('kpi', 'm', MINUTE), 172800, 'answer:', {sla_met = 1})
-    bump(key('kpi', 'h', HOUR), 34560000, 'answer:', {sla_met = 1})
+    minute_stat('kpi', 'answer:', {sla_met = 1})
     local policy = string.match(t.ref, '^(.*)@')
     sla_met_event = cjson.encode({interaction = iid, type = 'sla_met', id = id, target = 'answer', policy = policy,
                                   elapsedMs = t.elapsed, targetMs = t.length, at = NOW})

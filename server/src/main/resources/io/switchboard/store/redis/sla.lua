@@ -35,10 +35,11 @@
 --                          fired one removes it once the routing script raised; one that died leaves it to
 --                          the next sweep of any node (the raise carries this member as a once-only token)
 --   sla:events             pub/sub channel of SLA events for supervisors (any node's WebSocket)
---   kpi:m:<minute>, kpi:h:<hour>  the floor's KPI buckets (KpiCounters): every verdict is counted here, in the
---                          same run as the timer change that reaches it ("<target>:sla_met",
---                          "<target>:sla_breached_<severity>"), so a node that stops in between counts nothing twice
---                          and loses nothing
+--   kpi:m:<minute>         the floor's KPI minute buckets (KpiCounters; rollup.lua sums them into kpi:h:<hour>):
+--                          every verdict is counted here, in the same run as the timer change that reaches it
+--                          ("<target>:sla_met", "<target>:sla_breached_<severity>"), so a node that stops in
+--                          between counts nothing twice and loses nothing
+--   kpifamilies            the counter families rollup.lua rolls up (router.lua's)
 --   events                 the webhook stream (router.lua's): SLA events are added when eventsMaxLen > 0
 --   int:<iid>              the interaction: slaState slaBreachedAt slaSeverity slaMetAt slaElapsedMs mirrored
 --   case:<cid>             the case: the same fields per target, prefixed by its letter (f:slaState, ...)
@@ -178,12 +179,13 @@ end
 
 local function publish(ev) publish_json(cjson.encode(ev), ev.type) end
 
--- one SLA verdict of timer `id` into the floor's minute and hour buckets (kept 2 days and 400 days)
+-- one SLA verdict of timer `id` into the floor's minute bucket (kept 2 days; rolled up into hours)
 local function count(id, counter)
   local field = (TARGETS[string.sub(id, -1)] or '') .. ':' .. counter
-  for _, bucket in ipairs({{'m', 60000, 172800}, {'h', 3600000, 34560000}}) do
-    local k = key('kpi', bucket[1], string.format('%d', NOW / bucket[2]))
-    if redis.call('HINCRBY', k, field, '1') == 1 then redis.call('EXPIRE', k, bucket[3]) end
+  local k = key('kpi', 'm', string.format('%d', NOW / 60000))
+  if redis.call('HINCRBY', k, field, '1') == 1 then
+    redis.call('EXPIRE', k, 172800)
+    redis.call('SADD', key('kpifamilies'), 'kpi')
   end
 end
 

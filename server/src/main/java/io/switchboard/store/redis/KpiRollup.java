@@ -1,0 +1,57 @@
+package io.switchboard.store.redis;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Collection;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every node rolls the KPI minute buckets up into hour buckets at start and then every minute. Each hour is
+ * summed once, in one atomic script, whichever node gets there first; an hour whose node was down is summed by
+ * the next node to run (its minutes are kept two days).
+ */
+public final class KpiRollup {
+    private static final Logger LOG = LoggerFactory.getLogger(KpiRollup.class);
+    private static final long INTERVAL_MILLIS = 60_000;
+
+    private final Vertx vertx;
+    private final KpiCounters counters;
+    private final Supplier<Collection<String>> queues;
+    private long timerId = -1;
+    private boolean running;
+
+    /** queues: those of the rules in force, rolled up even before anything is counted in them */
+    public KpiRollup(Vertx vertx, KpiCounters counters, Supplier<Collection<String>> queues) {
+        this.vertx = vertx;
+        this.counters = counters;
+        this.queues = queues;
+    }
+
+    /** Completes once the first roll-up has run (failed or not), so that the first readings find the hours summed. */
+    public Future<Void> start() {
+        return rollUp().andThen(x -> timerId = vertx.setPeriodic(INTERVAL_MILLIS, id -> rollUp()));
+    }
+
+    public void stop() {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    private Future<Void> rollUp() {
+        if (running) {
+            return Future.succeededFuture();
+        }
+        running = true;
+        return counters.rollUp(queues.get()).andThen(ar -> {
+            running = false;
+            if (ar.failed()) {
+                LOG.warn("KPI roll-up failed (the minutes stay, the next run sums them): {}", ar.cause().getMessage());
+            } else if (ar.result() > 0) {
+                LOG.debug("KPI roll-up summed {} hours", ar.result());
+            }
+        }).<Void>mapEmpty().otherwiseEmpty();
+    }
+}
