@@ -26,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The routing scripts count into minute buckets only; once an hour is over, a node sums its minutes into the
  * hour's bucket. Statistics over that hour must read the same before and after, and after the minutes expire.
  *
- * <p>10:10: three calls on support, two answered and completed, one abandoned; one case resolved. An older
- * version's live hour bucket (deliberately wrong here) is in Redis already. 11:06: a second node starts and
- * rolls the hour up.
+ * <p>10:00: three calls on support, two answered and completed; one case resolved. 10:59: the third caller hangs
+ * up (abandoned). An older version's live hour bucket (deliberately wrong here) is in Redis already. Nodes started
+ * at 11:04 (too early: the hour is summed 5 minutes after it ends), 11:06 and 11:07 roll up at start.
  */
 @ExtendWith(TestRedis.class)
 class KpiRollupIT {
-    private static final Instant T0 = Instant.parse("2026-03-10T10:10:00Z");
+    private static final Instant T0 = Instant.parse("2026-03-10T10:00:00Z");
     private static final long HOUR = T0.toEpochMilli() / 3_600_000;
 
     @Test
@@ -40,32 +40,43 @@ class KpiRollupIT {
         TestClock clock = new TestClock(T0);
         String prefix = redis.newPrefix();
         String base = RedisKeys.of(prefix).prefix();
+        String hourBucket = base + ":stats:support:h:" + HOUR;
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> connection = client.connect();
-             TestNode first = TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start()) {
+             TestNode first = node(redis, prefix, clock, temp)) {
             RedisCommands<String, String> r = connection.sync();
             Api admin = first.api();
-            traffic(admin);
-            r.hset(base + ":stats:support:h:" + HOUR, "voice:offered", "99");
+            traffic(admin, clock);
+            r.hset(hourBucket, "voice:offered", "99");
 
             JsonObject before = hour(admin);
             assertEquals(3, support(before).getLong("offered"), before.encode());
             assertEquals(2, support(before).getLong("answered"));
-            assertEquals(1, support(before).getLong("abandoned"));
+            assertEquals(1, support(before).getLong("abandoned"), "counted at 10:59");
             assertEquals(1, before.getJsonObject("floor").getJsonObject("firstContactResolution").getLong("resolved"));
-            assertEquals(Long.toString(HOUR - 1), r.get(base + ":stats:support:rolled"),
-                    "summed through 9:00-10:00 at start (nothing counted then); 10:00-11:00 is not over");
 
-            clock.advance(Duration.ofMinutes(56));
-            try (TestNode second = TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
-                    .start()) {
-                Await.until("the hour rolled up", () -> Long.toString(HOUR).equals(r.get(base + ":stats:support:rolled"))
-                        && Long.toString(HOUR).equals(r.get(base + ":kpi:rolled")));
-                assertEquals("3", r.hget(base + ":stats:support:h:" + HOUR, "voice:offered"),
-                        "the sum of the minutes, in place of what was there");
+            clock.advance(Duration.ofMinutes(5)); // 11:04
+            node(redis, prefix, clock, temp).close();
+            assertEquals(Long.toString(HOUR - 1), r.get(base + ":stats:support:rolled"), "10:00-11:00 not yet");
+            assertEquals("99", r.hget(hourBucket, "voice:offered"));
+
+            clock.advance(Duration.ofMinutes(2)); // 11:06
+            try (TestNode second = node(redis, prefix, clock, temp)) {
+                assertEquals(Long.toString(HOUR), r.get(base + ":stats:support:rolled"));
+                assertEquals(Long.toString(HOUR), r.get(base + ":kpi:rolled"));
+                assertEquals("3", r.hget(hourBucket, "voice:offered"), "the sum of the minutes, in place of what was there");
+                assertEquals("1", r.hget(hourBucket, "voice:abandoned"), "the hour's last minute");
                 assertEquals("1", r.hget(base + ":kpi:h:" + HOUR, "case:resolved"));
-                assertTrue(r.ttl(base + ":stats:support:h:" + HOUR) > Duration.ofDays(399).toSeconds());
+                assertTrue(r.ttl(hourBucket) > Duration.ofDays(399).toSeconds());
                 assertEquals(before, hour(second.api()));
+
+                // a node whose clock is two minutes behind counts one more call into 10:59 after the roll-up
+                r.hincrby(base + ":stats:support:m:" + (HOUR * 60 + 59), "voice:offered", 1);
+                clock.advance(Duration.ofMinutes(1));
+                node(redis, prefix, clock, temp).close();
+                assertEquals("4", r.hget(hourBucket, "voice:offered"), "the last hour summed is summed again");
+                r.hincrby(base + ":stats:support:m:" + (HOUR * 60 + 59), "voice:offered", -1);
+                node(redis, prefix, clock, temp).close();
 
                 for (long minute = HOUR * 60; minute < HOUR * 60 + 60; minute++) {
                     r.del(base + ":stats:support:m:" + minute, base + ":kpi:m:" + minute); // as if expired
@@ -77,7 +88,12 @@ class KpiRollupIT {
         }
     }
 
-    private static void traffic(Api admin) {
+    /** A node of its own: each rolls up at start. */
+    private static TestNode node(TestRedis redis, String prefix, TestClock clock, Path temp) {
+        return TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();
+    }
+
+    private static void traffic(Api admin, TestClock clock) {
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
         String[] calls = new String[3];
         for (int i = 0; i < calls.length; i++) {
@@ -94,16 +110,17 @@ class KpiRollupIT {
             }
             sam.post("/api/v1/interactions/" + rsv.substring(0, rsv.lastIndexOf('.')) + "/complete", "{}").expect(200);
         }
-        for (String id : calls) {
-            if (!"completed".equals(admin.get("/api/v1/interactions/" + id).json().getString("status"))) {
-                admin.post("/api/v1/interactions/" + id + "/cancel", new JsonObject().put("abandoned", true)).expect(200);
-            }
-        }
         admin.post("/api/v1/customers", new JsonObject().put("id", "cust-bo").put("name", "Bo")).expect(201);
         String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
                 .put("customerId", "cust-bo").put("subject", "Where is my parcel")).expect(201).json().getString("id");
         admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "found")
                 .put("disposition", "answered")).expect(200);
+        clock.advance(Duration.ofSeconds(59 * 60 + 30));
+        for (String id : calls) {
+            if (!"completed".equals(admin.get("/api/v1/interactions/" + id).json().getString("status"))) {
+                admin.post("/api/v1/interactions/" + id + "/cancel", new JsonObject().put("abandoned", true)).expect(200);
+            }
+        }
     }
 
     /** The statistics of 10:00-11:00, without the agents' part (their time in the current state moves on). */

@@ -28,7 +28,7 @@ public final class KpiCounters {
     /** The floor-wide family, beside the per-queue {@code stats:<queue>} ones. */
     public static final String FLOOR = "kpi";
     /** Hours one roll-up run sums at most (60 minute buckets each), so that no run holds Redis for long. */
-    private static final int HOURS_PER_RUN = 6;
+    private static final int HOURS_PER_RUN = 3;
 
     private final RoutingStore store;
 
@@ -86,7 +86,11 @@ public final class KpiCounters {
             queues.forEach(q -> all.add(queue(q)));
             Future<Integer> done = Future.succeededFuture(0);
             for (String family : all) {
-                done = done.compose(n -> rollUp(family, n));
+                // one family that fails (its minutes stay) does not hold back the others
+                done = done.compose(n -> rollUp(family, n).recover(e -> {
+                    LOG.warn("KPI roll-up of {} failed, the next run sums it: {}", family, e.getMessage());
+                    return Future.succeededFuture(n);
+                }));
             }
             return done;
         });
@@ -120,7 +124,7 @@ public final class KpiCounters {
     static List<String> buckets(long fromMs, long toMs, long now, long rolledThrough) {
         List<String> keys = new ArrayList<>();
         long minute = fromMs / MINUTE;
-        long lastMinute = (toMs - 1) / MINUTE;
+        long lastMinute = (Math.min(toMs, now + 1) - 1) / MINUTE; // nothing is counted after now
         while (minute <= lastMinute) {
             long hour = minute * MINUTE / HOUR;
             long hourStart = hour * HOUR / MINUTE;

@@ -21,6 +21,7 @@ public final class KpiRollup {
     private final Supplier<Collection<String>> queues;
     private long timerId = -1;
     private boolean running;
+    private volatile boolean stopped;
 
     /** queues: those of the rules in force, rolled up even before anything is counted in them */
     public KpiRollup(Vertx vertx, KpiCounters counters, Supplier<Collection<String>> queues) {
@@ -31,10 +32,15 @@ public final class KpiRollup {
 
     /** Completes once the first roll-up has run (failed or not), so that the first readings find the hours summed. */
     public Future<Void> start() {
-        return rollUp().andThen(x -> timerId = vertx.setPeriodic(INTERVAL_MILLIS, id -> rollUp()));
+        return rollUp().andThen(x -> {
+            if (!stopped) {
+                timerId = vertx.setPeriodic(INTERVAL_MILLIS, id -> rollUp());
+            }
+        });
     }
 
     public void stop() {
+        stopped = true;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }

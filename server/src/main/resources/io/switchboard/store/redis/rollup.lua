@@ -1,15 +1,18 @@
 -- Rolls a KPI family's minute buckets up into its hour buckets, once an hour is over (see KpiCounters).
 --
 -- The routing scripts count every fact into the minute bucket only: writing the hour bucket as well was about
--- 7 of a lifecycle's 100 commands. An hour bucket is the sum of its 60 minutes, written here in one atomic run,
--- so any node may run this at any time and each hour is rolled up once; `<family>:rolled` says how far.
+-- 7 of a lifecycle's 100 commands. An hour bucket is the sum of its 60 minutes, written here in one atomic run
+-- (the sum replaces the bucket, so summing again changes nothing), so any node may run this at any time;
+-- `<family>:rolled` says how far. The last hour summed is summed again at every run until the next hour is due:
+-- a count that comes late (a node whose clock is behind by up to an hour) still reaches its hour.
 --
 -- Call: EVALSHA sha 1 <prefix>:<family>:rolled  prefix family nowMs maxHours
 -- Reads kpifamilies, the set of the families the routing scripts have counted into (they add to it).
--- Reply: {hours rolled up by this run, hours still due (another run does the next maxHours)}
+-- Reply: {hours summed by this run, hours still due (another run does the next maxHours)}
 local P, FAMILY, NOW, MAX_HOURS = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local HOUR = 3600000
--- Writes for an hour can come this late: each node counts by its own clock, and a request may wait in a queue.
+-- An hour is first summed this long after it ends: each node counts by its own clock (the node calling this may be
+-- ahead of the others), and a request may wait in a queue.
 local GRACE = 300000
 -- Minute buckets live 48 hours from their first write: an older hour may have lost some of its minutes, so a
 -- family's first roll-up starts within that (older hours keep the bucket they have, if any).
@@ -26,7 +29,7 @@ if not from and redis.call('SISMEMBER', P .. ':kpifamilies', FAMILY) == 0 then
   redis.call('SET', KEYS[1], string.format('%d', settled))
   return {0, 0}
 end
-if from then from = math.max(from + 1, oldest) else from = oldest end
+if from then from = math.max(from, oldest) else from = oldest end
 local to = math.min(settled, from + MAX_HOURS - 1)
 
 local function roll(hour)

@@ -49,6 +49,16 @@ class KpiBucketsTest {
     }
 
     @Test
+    void aRangeIntoTheFutureEndsAtNow() {
+        long now = at("2026-03-10T10:15:00Z");
+        List<String> keys = KpiCounters.buckets(at("2026-03-10T10:00:00Z"), at("2027-03-10T00:00:00Z"), now,
+                hour("2026-03-10T09:00:00Z"));
+        assertEquals(16, keys.size(), "400 days ahead would be 576,000 minutes to read: " + keys.size());
+        assertEquals(":m:" + now / MINUTE, keys.get(15));
+        assertEquals(List.of(), KpiCounters.buckets(now + HOUR, now + 2 * HOUR, now, Long.MIN_VALUE));
+    }
+
+    @Test
     void withNothingRolledUpEveryKeptMinuteIsRead() {
         long now = at("2026-03-10T12:00:00Z");
         List<String> keys = KpiCounters.buckets(at("2026-03-10T09:00:00Z"), now, now, Long.MIN_VALUE);
