@@ -9,6 +9,7 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -17,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,9 +117,14 @@ class RedisTopologiesIT {
         }
     }
 
-    /** A chat through its whole lifecycle, its SLA answer timer met in the routing run. */
+    /**
+     * A chat through its whole lifecycle, its SLA answer timer met in the routing run; then a node whose clock is
+     * two hours ahead sums the lifecycle's hour from its minute buckets (rollup.lua) as it starts.
+     */
     private static void lifecycle(String redisUrl, Path temp) throws Exception {
         Path sla = Files.writeString(temp.resolve("sla.yaml"), POLICY);
+        long firstHour = System.currentTimeMillis() / 3_600_000;
+        String queue;
         try (TestNode node = TestNode.on(redisUrl, "topology").sla(sla).start()) {
             Api admin = node.api();
             Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
@@ -132,11 +139,32 @@ class RedisTopologiesIT {
                 sam.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
                 assertEquals("met", events.await("assigned").getString("slaState"));
                 sam.post("/api/v1/interactions/" + id + "/complete", "{}").expect(200);
-                assertEquals("completed", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+                JsonObject completed = admin.get("/api/v1/interactions/" + id).json();
+                assertEquals("completed", completed.getString("status"));
+                queue = completed.getString("queue");
                 events.await(m -> "available".equals(m.getString("state")) && "state_changed".equals(m.getString("type"))
                         && "busy".equals(m.getString("previous")), "available after work", Duration.ofSeconds(5));
             }
         }
+        long lastHour = System.currentTimeMillis() / 3_600_000;
+        try (TestNode later = TestNode.on(redisUrl, "topology").sla(sla)
+                .clock(new TestClock(Instant.now().plus(Duration.ofHours(2)))).start();
+             RedisConnection connection = RedisConnection.connect(redisUrl)) {
+            long completed = 0;
+            long met = 0;
+            for (long hour = firstHour; hour <= lastHour; hour++) {
+                String base = RedisKeys.of("topology").prefix();
+                completed += count(connection, base + ":stats:" + queue + ":h:" + hour, "chat:completed");
+                met += count(connection, base + ":kpi:h:" + hour, "answer:sla_met");
+            }
+            assertEquals(1, completed, "the completion summed into its hour");
+            assertEquals(1, met, "the SLA verdict summed into its hour");
+        }
+    }
+
+    private static long count(RedisConnection connection, String hash, String field) throws Exception {
+        String value = connection.commands().hget(hash, field).get(5, TimeUnit.SECONDS);
+        return value == null ? 0 : Long.parseLong(value);
     }
 
     /**
