@@ -75,7 +75,8 @@ public final class KpiCounters {
 
     /**
      * Sums the minute buckets of every family's hours that are over (by 5 minutes, for late writers) into
-     * their hour buckets. Any node may run it at any time: each hour is summed once, in one atomic run.
+     * their hour buckets. Any node may run it at any time: a sum is one atomic run and replaces the bucket, so
+     * nodes that run it together agree (the last hour summed is summed again until the next is due).
      * The queues given (those of the rules) are rolled up too, counted or not, so that a range over a quiet
      * queue reads its hours, not every minute. Completes with the number of hours summed.
      */

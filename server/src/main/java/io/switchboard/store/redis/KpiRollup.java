@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every node rolls the KPI minute buckets up into hour buckets at start and then every minute. Each hour is
- * summed once, in one atomic script, whichever node gets there first; an hour whose node was down is summed by
- * the next node to run (its minutes are kept two days).
+ * Every node rolls the KPI minute buckets up into hour buckets at start and then every minute (see
+ * {@link KpiCounters#rollUp}); an hour whose nodes were all down is summed by the next node to run, while its
+ * minutes are kept (two days).
  */
 public final class KpiRollup {
     private static final Logger LOG = LoggerFactory.getLogger(KpiRollup.class);
