@@ -88,6 +88,32 @@ class KpiRollupIT {
         }
     }
 
+    /**
+     * A floor upgraded from a version that wrote hour buckets live: its minutes (kept two days) are summed again,
+     * a few hours per script run, from the oldest hour whose minutes are all kept.
+     */
+    @Test
+    void theFirstRollUpSumsEveryHourWhoseMinutesAreKept(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        String base = RedisKeys.of(prefix).prefix();
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> r = connection.sync();
+            r.hset(base + ":stats:support:m:" + (HOUR * 60 + 7), "voice:offered", "5");
+            r.hset(base + ":stats:support:m:" + (HOUR * 60 + 59), "voice:offered", "2");
+            r.hset(base + ":stats:support:h:" + HOUR, "voice:offered", "99"); // the older version's live count
+            r.sadd(base + ":kpifamilies", "stats:support"); // counted into since the upgrade
+            TestClock clock = new TestClock(T0.plus(Duration.ofHours(30)).plusSeconds(600)); // 16:10 the next day
+            try (TestNode node = node(redis, prefix, clock, temp)) {
+                assertEquals(Long.toString(HOUR + 29), r.get(base + ":stats:support:rolled"), "through 15:00-16:00");
+                assertEquals("7", r.hget(base + ":stats:support:h:" + HOUR, "voice:offered"));
+                assertEquals(7, support(hour(node.api())).getLong("offered"));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /** A node of its own: each rolls up at start. */
     private static TestNode node(TestRedis redis, String prefix, TestClock clock, Path temp) {
         return TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();

@@ -22,15 +22,17 @@ local HOUR_TTL = '34560000' -- 400 days, in seconds
 
 local settled = math.floor((NOW - GRACE) / HOUR) - 1 -- the last hour no more writes are expected for
 local oldest = math.ceil((NOW - MINUTES_SAFE) / HOUR)
-local from = tonumber(redis.call('GET', KEYS[1]))
-if not from and redis.call('SISMEMBER', P .. ':kpifamilies', FAMILY) == 0 then
+local marker = tonumber(redis.call('GET', KEYS[1]))
+if not marker and redis.call('SISMEMBER', P .. ':kpifamilies', FAMILY) == 0 then
   -- no minute of this family was ever counted (a queue without traffic yet, or only an older version's hour
   -- buckets, which are whole): nothing to sum, and readers may take its hour buckets as they are
   redis.call('SET', KEYS[1], string.format('%d', settled))
   return {0, 0}
 end
-if from then from = math.max(from, oldest) else from = oldest end
-local to = math.min(settled, from + MAX_HOURS - 1)
+-- from the last hour summed (again), then up to MAX_HOURS new ones
+local from, first_new = oldest, oldest
+if marker then from, first_new = math.max(marker, oldest), math.max(marker + 1, oldest) end
+local to = math.min(settled, first_new + MAX_HOURS - 1)
 
 local function roll(hour)
   local sums, fields = {}, {}
