@@ -214,7 +214,7 @@ public final class SwitchboardServer {
                     sla::apply) : null;
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
-            kpiRollup = new KpiRollup(vertx, kpis, () -> engine.rules().queues().keySet());
+            kpiRollup = new KpiRollup(vertx, kpis, () -> engine.rules().queues().keySet(), registry);
             CaseService cases = new CaseService(vertx, new CaseStore(store), engine, clock, CaseObserver.all(
                     new CaseMetrics(registry, kpis), caseSla));
             CustomerService customers = new CustomerService(store, engine, cases);

@@ -114,6 +114,30 @@ class KpiRollupIT {
         }
     }
 
+    /** A family whose minutes cannot be summed is counted as failed and retried; the families after it go on. */
+    @Test
+    void aFamilyThatFailsDoesNotHoldBackTheOthers(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        String base = RedisKeys.of(prefix).prefix();
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> r = connection.sync();
+            r.set(base + ":kpi:m:" + (HOUR * 60 + 30), "not a hash"); // HGETALL fails on it: WRONGTYPE
+            r.hset(base + ":stats:support:m:" + (HOUR * 60 + 30), "voice:offered", "4");
+            r.sadd(base + ":kpifamilies", "kpi", "stats:support");
+            try (TestNode node = node(redis, prefix, new TestClock(T0.plus(Duration.ofHours(2))), temp)) {
+                assertEquals("4", r.hget(base + ":stats:support:h:" + HOUR, "voice:offered"));
+                assertTrue(Long.parseLong(r.get(base + ":kpi:rolled")) < HOUR, "summed up to the hour it fails on");
+                assertEquals(0, r.exists(base + ":kpi:h:" + HOUR), "its minutes wait for the next run");
+                String scrape = node.api().get("/metrics").expect(200).body();
+                assertTrue(scrape.contains("switchboard_kpi_rollup_failures_total 1.0"), scrape.lines()
+                        .filter(l -> l.contains("rollup")).toList().toString());
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /** A node of its own: each rolls up at start. */
     private static TestNode node(TestRedis redis, String prefix, TestClock clock, Path temp) {
         return TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();

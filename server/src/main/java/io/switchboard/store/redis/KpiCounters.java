@@ -78,23 +78,34 @@ public final class KpiCounters {
      * their hour buckets. Any node may run it at any time: a sum is one atomic run and replaces the bucket, so
      * nodes that run it together agree (the last hour summed is summed again until the next is due).
      * The queues given (those of the rules) are rolled up too, counted or not, so that a range over a quiet
-     * queue reads its hours, not every minute. Completes with the number of hours summed.
+     * queue reads its hours, not every minute.
      */
-    public Future<Integer> rollUp(Collection<String> queues) {
+    public Future<RollUp> rollUp(Collection<String> queues) {
         return store.members(families()).compose(counted -> {
             Set<String> all = new TreeSet<>(counted);
             all.add(FLOOR);
             queues.forEach(q -> all.add(queue(q)));
-            Future<Integer> done = Future.succeededFuture(0);
+            Future<RollUp> done = Future.succeededFuture(new RollUp(0, 0));
             for (String family : all) {
                 // one family that fails (its minutes stay) does not hold back the others
-                done = done.compose(n -> rollUp(family, n).recover(e -> {
+                done = done.compose(sofar -> rollUp(family, 0).map(sofar::summed).recover(e -> {
                     LOG.warn("KPI roll-up of {} failed, the next run sums it: {}", family, e.getMessage());
-                    return Future.succeededFuture(n);
+                    return Future.succeededFuture(sofar.failed());
                 }));
             }
             return done;
         });
+    }
+
+    /** What one roll-up did: hours summed (again, for the last of each family) and families that failed. */
+    public record RollUp(int hours, int failedFamilies) {
+        RollUp summed(int more) {
+            return new RollUp(hours + more, failedFamilies);
+        }
+
+        RollUp failed() {
+            return new RollUp(hours, failedFamilies + 1);
+        }
     }
 
     /** One family, a few hours per run until none is due. */

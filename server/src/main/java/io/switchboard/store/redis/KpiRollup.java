@@ -1,5 +1,7 @@
 package io.switchboard.store.redis;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collection;
@@ -19,15 +21,19 @@ public final class KpiRollup {
     private final Vertx vertx;
     private final KpiCounters counters;
     private final Supplier<Collection<String>> queues;
+    private final Counter failures;
     private long timerId = -1;
     private boolean running;
     private volatile boolean stopped;
 
     /** queues: those of the rules in force, rolled up even before anything is counted in them */
-    public KpiRollup(Vertx vertx, KpiCounters counters, Supplier<Collection<String>> queues) {
+    public KpiRollup(Vertx vertx, KpiCounters counters, Supplier<Collection<String>> queues, MeterRegistry registry) {
         this.vertx = vertx;
         this.counters = counters;
         this.queues = queues;
+        this.failures = Counter.builder("switchboard.kpi.rollup.failures")
+                .description("KPI families whose roll-up of minutes into hours failed (retried each minute; minutes "
+                        + "kept two days)").register(registry);
     }
 
     /** Completes once the first roll-up has run (failed or not), so that the first readings find the hours summed. */
@@ -54,9 +60,11 @@ public final class KpiRollup {
         return counters.rollUp(queues.get()).andThen(ar -> {
             running = false;
             if (ar.failed()) {
+                failures.increment();
                 LOG.warn("KPI roll-up failed (the minutes stay, the next run sums them): {}", ar.cause().getMessage());
-            } else if (ar.result() > 0) {
-                LOG.debug("KPI roll-up summed {} hours", ar.result());
+            } else {
+                failures.increment(ar.result().failedFamilies());
+                LOG.debug("KPI roll-up summed {} hours", ar.result().hours());
             }
         }).<Void>mapEmpty().otherwiseEmpty();
     }
