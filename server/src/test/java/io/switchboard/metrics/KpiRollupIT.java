@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,16 +37,36 @@ class KpiRollupIT {
     private static final Instant T0 = Instant.parse("2026-03-10T10:00:00Z");
     private static final long HOUR = T0.toEpochMilli() / 3_600_000;
 
+    private TestRedis redis;
+    private Path temp;
+    private String prefix;
+    private String base;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+    private RedisCommands<String, String> r;
+
+    @BeforeEach
+    void connect(TestRedis redis, @TempDir Path temp) {
+        this.redis = redis;
+        this.temp = temp;
+        prefix = redis.newPrefix();
+        base = RedisKeys.of(prefix).prefix();
+        client = RedisClient.create(redis.uri());
+        connection = client.connect();
+        r = connection.sync();
+    }
+
+    @AfterEach
+    void disconnect() {
+        connection.close();
+        client.shutdown();
+    }
+
     @Test
-    void anHourReadsTheSameFromItsMinutesAndFromItsRolledUpBucket(TestRedis redis, @TempDir Path temp) {
+    void anHourReadsTheSameFromItsMinutesAndFromItsRolledUpBucket() {
         TestClock clock = new TestClock(T0);
-        String prefix = redis.newPrefix();
-        String base = RedisKeys.of(prefix).prefix();
         String hourBucket = base + ":stats:support:h:" + HOUR;
-        RedisClient client = RedisClient.create(redis.uri());
-        try (StatefulRedisConnection<String, String> connection = client.connect();
-             TestNode first = node(redis, prefix, clock, temp)) {
-            RedisCommands<String, String> r = connection.sync();
+        try (TestNode first = node(clock)) {
             Api admin = first.api();
             traffic(admin, clock);
             r.hset(hourBucket, "voice:offered", "99");
@@ -56,12 +78,12 @@ class KpiRollupIT {
             assertEquals(1, before.getJsonObject("floor").getJsonObject("firstContactResolution").getLong("resolved"));
 
             clock.advance(Duration.ofMinutes(5)); // 11:04
-            node(redis, prefix, clock, temp).close();
+            node(clock).close();
             assertEquals(Long.toString(HOUR - 1), r.get(base + ":stats:support:rolled"), "10:00-11:00 not yet");
             assertEquals("99", r.hget(hourBucket, "voice:offered"));
 
             clock.advance(Duration.ofMinutes(2)); // 11:06
-            try (TestNode second = node(redis, prefix, clock, temp)) {
+            try (TestNode second = node(clock)) {
                 assertEquals(Long.toString(HOUR), r.get(base + ":stats:support:rolled"));
                 assertEquals(Long.toString(HOUR), r.get(base + ":kpi:rolled"));
                 assertEquals("3", r.hget(hourBucket, "voice:offered"), "the sum of the minutes, in place of what was there");
@@ -73,18 +95,16 @@ class KpiRollupIT {
                 // a node whose clock is two minutes behind counts one more call into 10:59 after the roll-up
                 r.hincrby(base + ":stats:support:m:" + (HOUR * 60 + 59), "voice:offered", 1);
                 clock.advance(Duration.ofMinutes(1));
-                node(redis, prefix, clock, temp).close();
+                node(clock).close();
                 assertEquals("4", r.hget(hourBucket, "voice:offered"), "the last hour summed is summed again");
                 r.hincrby(base + ":stats:support:m:" + (HOUR * 60 + 59), "voice:offered", -1);
-                node(redis, prefix, clock, temp).close();
+                node(clock).close();
 
                 for (long minute = HOUR * 60; minute < HOUR * 60 + 60; minute++) {
                     r.del(base + ":stats:support:m:" + minute, base + ":kpi:m:" + minute); // as if expired
                 }
                 assertEquals(before, hour(admin), "the hour bucket alone");
             }
-        } finally {
-            client.shutdown();
         }
     }
 
@@ -93,53 +113,37 @@ class KpiRollupIT {
      * a few hours per script run, from the oldest hour whose minutes are all kept.
      */
     @Test
-    void theFirstRollUpSumsEveryHourWhoseMinutesAreKept(TestRedis redis, @TempDir Path temp) {
-        String prefix = redis.newPrefix();
-        String base = RedisKeys.of(prefix).prefix();
-        RedisClient client = RedisClient.create(redis.uri());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> r = connection.sync();
-            r.hset(base + ":stats:support:m:" + (HOUR * 60 + 7), "voice:offered", "5");
-            r.hset(base + ":stats:support:m:" + (HOUR * 60 + 59), "voice:offered", "2");
-            r.hset(base + ":stats:support:h:" + HOUR, "voice:offered", "99"); // the older version's live count
-            r.sadd(base + ":kpifamilies", "stats:support"); // counted into since the upgrade
-            TestClock clock = new TestClock(T0.plus(Duration.ofHours(30)).plusSeconds(600)); // 16:10 the next day
-            try (TestNode node = node(redis, prefix, clock, temp)) {
-                assertEquals(Long.toString(HOUR + 29), r.get(base + ":stats:support:rolled"), "through 15:00-16:00");
-                assertEquals("7", r.hget(base + ":stats:support:h:" + HOUR, "voice:offered"));
-                assertEquals(7, support(hour(node.api())).getLong("offered"));
-            }
-        } finally {
-            client.shutdown();
+    void theFirstRollUpSumsEveryHourWhoseMinutesAreKept() {
+        r.hset(base + ":stats:support:m:" + (HOUR * 60 + 7), "voice:offered", "5");
+        r.hset(base + ":stats:support:m:" + (HOUR * 60 + 59), "voice:offered", "2");
+        r.hset(base + ":stats:support:h:" + HOUR, "voice:offered", "99"); // the older version's live count
+        r.sadd(base + ":kpifamilies", "stats:support"); // counted into since the upgrade
+        TestClock clock = new TestClock(T0.plus(Duration.ofHours(30)).plusSeconds(600)); // 16:10 the next day
+        try (TestNode node = node(clock)) {
+            assertEquals(Long.toString(HOUR + 29), r.get(base + ":stats:support:rolled"), "through 15:00-16:00");
+            assertEquals("7", r.hget(base + ":stats:support:h:" + HOUR, "voice:offered"));
+            assertEquals(7, support(hour(node.api())).getLong("offered"));
         }
     }
 
     /** A family whose minutes cannot be summed is counted as failed and retried; the families after it go on. */
     @Test
-    void aFamilyThatFailsDoesNotHoldBackTheOthers(TestRedis redis, @TempDir Path temp) {
-        String prefix = redis.newPrefix();
-        String base = RedisKeys.of(prefix).prefix();
-        RedisClient client = RedisClient.create(redis.uri());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            RedisCommands<String, String> r = connection.sync();
-            r.set(base + ":kpi:m:" + (HOUR * 60 + 30), "not a hash"); // HGETALL fails on it: WRONGTYPE
-            r.hset(base + ":stats:support:m:" + (HOUR * 60 + 30), "voice:offered", "4");
-            r.sadd(base + ":kpifamilies", "kpi", "stats:support");
-            try (TestNode node = node(redis, prefix, new TestClock(T0.plus(Duration.ofHours(2))), temp)) {
-                assertEquals("4", r.hget(base + ":stats:support:h:" + HOUR, "voice:offered"));
-                assertTrue(Long.parseLong(r.get(base + ":kpi:rolled")) < HOUR, "summed up to the hour it fails on");
-                assertEquals(0, r.exists(base + ":kpi:h:" + HOUR), "its minutes wait for the next run");
-                String scrape = node.api().get("/metrics").expect(200).body();
-                assertTrue(scrape.contains("switchboard_kpi_rollup_failures_total 1.0"), scrape.lines()
-                        .filter(l -> l.contains("rollup")).toList().toString());
-            }
-        } finally {
-            client.shutdown();
+    void aFamilyThatFailsDoesNotHoldBackTheOthers() {
+        r.set(base + ":kpi:m:" + (HOUR * 60 + 30), "not a hash"); // HGETALL fails on it: WRONGTYPE
+        r.hset(base + ":stats:support:m:" + (HOUR * 60 + 30), "voice:offered", "4");
+        r.sadd(base + ":kpifamilies", "kpi", "stats:support");
+        try (TestNode node = node(new TestClock(T0.plus(Duration.ofHours(2))))) {
+            assertEquals("4", r.hget(base + ":stats:support:h:" + HOUR, "voice:offered"));
+            assertTrue(Long.parseLong(r.get(base + ":kpi:rolled")) < HOUR, "summed up to the hour it fails on");
+            assertEquals(0, r.exists(base + ":kpi:h:" + HOUR), "its minutes wait for the next run");
+            String scrape = node.api().get("/metrics").expect(200).body();
+            assertTrue(scrape.contains("switchboard_kpi_rollup_failures_total 1.0"), scrape.lines()
+                    .filter(l -> l.contains("rollup")).toList().toString());
         }
     }
 
     /** A node of its own: each rolls up at start. */
-    private static TestNode node(TestRedis redis, String prefix, TestClock clock, Path temp) {
+    private TestNode node(TestClock clock) {
         return TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();
     }
 
