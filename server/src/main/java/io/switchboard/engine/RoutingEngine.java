@@ -278,6 +278,20 @@ public final class RoutingEngine {
     }
 
     /**
+     * A warm transfer consults another agent: that agent holds voice capacity for the consultation (busy, offered
+     * nothing else) until {@link #endConsult}, the transfer, or the end of the call. 409 when it is not free.
+     * @param actor the agent on the call, or null for staff
+     */
+    public Future<JsonObject> consult(String interactionId, String agentId, String actor) {
+        return commit("consult", interactionId, agentId, orEmpty(actor)).map(ScriptResult::result);
+    }
+
+    /** The consultation ended without a transfer: the consulted agent is free again. */
+    public Future<JsonObject> endConsult(String interactionId, String actor) {
+        return commit("consult_end", interactionId, orEmpty(actor)).map(ScriptResult::result);
+    }
+
+    /**
      * The conversation is over; the agent does after-contact work for the queue's wrap-up time.
      * @param actor the agent acting (it must hold the interaction), or null for staff
      */
@@ -589,6 +603,7 @@ public final class RoutingEngine {
                     case "not_found" -> ApiException.notFound(command + ": not found");
                     case "forbidden" -> ApiException.forbidden(command + ": belongs to another agent");
                     case "conflict" -> ApiException.conflict(command + ": not possible in the current state");
+                    case "agent_unavailable" -> ApiException.conflict(command + ": the agent is not free for a call");
                     default -> new IllegalStateException("routing script: " + result.error());
                 };
             }

@@ -93,9 +93,11 @@ public final class CallControl {
     /**
      * Warm transfer, step 1: AMI Atxfer on the agent's leg dials the target (an agent's extension through
      * voice.consultContext, or a number through voice.outboundContext); the caller hears music while the
-     * two consult. Then {@link #completeConsult} or {@link #cancelConsult}.
+     * two consult. A target agent must be free for a call, and routing holds its voice capacity while it
+     * consults, so that it is not offered another call meanwhile. Then {@link #completeConsult} or
+     * {@link #cancelConsult}.
      */
-    public Future<JsonObject> consult(JsonObject interaction, String agentId, String number) {
+    public Future<JsonObject> consult(JsonObject interaction, String agentId, String number, String actor) {
         if ((agentId == null) == (number == null)) {
             return Future.failedFuture(ApiException.badRequest("give exactly one of 'agentId' or 'number'"));
         }
@@ -112,10 +114,23 @@ public final class CallControl {
             AtxferAction atxfer = new AtxferAction(
                     call.agentLeg(), context, LineText.require("extension", all.resultAt(1)), 1);
             return store.setIfAbsent(consultKey(call.interactionId()), target, CALL_LIFETIME).compose(first -> first
-                    ? call.link().send(atxfer).recover(e -> store.getAndDelete(consultKey(call.interactionId()))
-                            .compose(v -> Future.failedFuture(e)))
+                    ? holdTarget(call.interactionId(), agentId, actor).compose(held -> call.link().send(atxfer)
+                            .recover(e -> endHold(call.interactionId(), agentId != null, actor).transform(v ->
+                                    Future.failedFuture(e))))
+                            .recover(e -> store.getAndDelete(consultKey(call.interactionId()))
+                                    .compose(v -> Future.failedFuture(e)))
                     : Future.failedFuture(ApiException.conflict("already consulting")));
         }).map(r -> new JsonObject().put("status", "consulting").put("target", target));
+    }
+
+    /** A consulted agent holds voice capacity in routing for the consultation; a number has nothing to hold. */
+    private Future<?> holdTarget(String interactionId, String agentId, String actor) {
+        return agentId == null ? Future.succeededFuture() : engine.consult(interactionId, agentId, actor);
+    }
+
+    /** The consultation ended without a transfer: a consulted agent gives back the capacity it held. */
+    private Future<?> endHold(String interactionId, boolean agentTarget, String actor) {
+        return agentTarget ? engine.endConsult(interactionId, actor) : Future.succeededFuture();
     }
 
     /**
@@ -138,11 +153,15 @@ public final class CallControl {
         }));
     }
 
-    /** Warm transfer abandoned: AMI CancelAtxfer ends the target's leg; the agent is back with the caller. */
-    public Future<JsonObject> cancelConsult(JsonObject interaction) {
+    /**
+     * Warm transfer abandoned: AMI CancelAtxfer ends the target's leg; the agent is back with the caller, and a
+     * consulted agent is free again for routing.
+     */
+    public Future<JsonObject> cancelConsult(JsonObject interaction, String actor) {
         return talking(interaction).compose(call -> store.getAndDelete(consultKey(call.interactionId())).compose(target ->
                 target == null ? Future.failedFuture(ApiException.conflict("not consulting"))
                         : call.link().send(new CancelAtxferAction(call.agentLeg()))
+                                .compose(r -> endHold(call.interactionId(), target.startsWith("agent:"), actor))
                                 .map(r -> new JsonObject().put("status", "talking"))));
     }
 

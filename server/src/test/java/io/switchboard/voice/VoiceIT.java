@@ -327,6 +327,57 @@ class VoiceIT {
         assertTrue(!caller.isEnded());
     }
 
+    /**
+     * While Bob consults with Amy he is on the phone: routing holds his voice capacity, so a caller who comes in
+     * meanwhile waits rather than ringing him mid-consultation; when Amy cancels, he is free again. A busy
+     * agent cannot be consulted (409), and neither can a second one while a consultation is open. A caller
+     * who hangs up during a consultation frees the consulted agent too.
+     */
+    @Test
+    void aConsultedAgentIsNotOfferedAnotherCallUntilTheConsultationEnds() throws Exception {
+        asterisk.agentPhone("121", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("122", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("123", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "121", new JsonObject().put("support", 9));
+        SimulatedCall first = call("15551230080", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        String consult = "/api/v1/interactions/" + id + "/consult";
+        agent("bob", "122", new JsonObject().put("support", 9));
+
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(200);
+        assertEquals("busy", Agents.state(admin, "bob"), "bob holds a call's capacity while he consults");
+        Api cal = agent("cal", "123", new JsonObject().put("support", 9));
+        cal.post("/api/v1/agents/cal/state", new JsonObject().put("state", "away")).expect(200);
+        SimulatedCall caller = call("15551230081", CallerScript.create().press("2"));
+        Await.until("the second caller in line", WAIT,
+                () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+        String second = interactionOf(caller.agiText());
+        Thread.sleep(1_000); // ten seconds of the simulator's time in line
+        assertEquals("queued", admin.get("/api/v1/interactions/" + second).json().getString("status"),
+                "not offered to bob mid-consultation");
+        assertEquals(null, admin.get("/api/v1/agents/bob").json().getString("reservation"));
+        cal.post("/api/v1/agents/cal/state", new JsonObject().put("state", "available")).expect(200);
+        Await.until("cal, free, takes the second caller", WAIT, () -> "busy".equals(Agents.state(admin, "cal")));
+        assertEquals(second, onlyInteraction("cal").getString("id"));
+        assertEquals(409, amy.post(consult, new JsonObject().put("agentId", "cal")).status(),
+                "one consultation at a time");
+
+        amy.post(consult + "/cancel", "{}").expect(200);
+        Await.until("bob free again", WAIT, () -> "available".equals(Agents.state(admin, "bob")));
+        var busy = amy.post(consult, new JsonObject().put("agentId", "cal"));
+        assertEquals(409, busy.status(), busy.body());
+        assertTrue(busy.body().contains("not free"), busy.body());
+        assertEquals("amy", onlyInteraction("amy").getString("agentId"), "amy still has her caller");
+
+        amy.post(consult, new JsonObject().put("agentId", "bob")).expect(200);
+        assertEquals("busy", Agents.state(admin, "bob"));
+        first.hangUp();
+        Await.until("bob free once the call is over", WAIT, () -> "available".equals(Agents.state(admin, "bob")));
+        assertTrue(admin.get("/api/v1/interactions/" + id).json().getJsonArray("history").encode()
+                .contains("\"outcome\":\"call_ended\""));
+    }
+
     /** Events of the consultation legs dialled to Bob's extension through the consult context. */
     private int bobsLegs(java.util.function.Predicate<io.switchboard.simulator.event.ManagerEvent> filter) {
         return asterisk.events().matching(e -> filter.test(e) && (String.valueOf(e.get("DestChannel"))

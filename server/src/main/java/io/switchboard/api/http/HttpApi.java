@@ -167,12 +167,12 @@ public final class HttpApi {
         router.post("/api/v1/interactions/:id/consult").handler(ctx -> {
             JsonObject body = body(ctx);
             reply(ctx, ownInteraction(ctx).compose(i -> voice().calls().consult(i, body.getString("agentId"),
-                    body.getString("number"))));
+                    body.getString("number"), actor(ctx))));
         });
         router.post("/api/v1/interactions/:id/consult/complete").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().calls().completeConsult(i, actor(ctx)))));
         router.post("/api/v1/interactions/:id/consult/cancel").handler(ctx -> reply(ctx, ownInteraction(ctx)
-                .compose(i -> voice().calls().cancelConsult(i))));
+                .compose(i -> voice().calls().cancelConsult(i, actor(ctx)))));
         router.post("/api/v1/agents/:id/dial").handler(ctx -> {
             String agentId = ctx.pathParam("id");
             principal(ctx).requireSelfOrStaff(agentId);

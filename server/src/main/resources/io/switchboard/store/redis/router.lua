@@ -29,7 +29,8 @@
 --                              only those)
 --   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
 --   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
---   int:<id>                   hash: the interaction
+--   int:<id>                   hash: the interaction (consult: the agent a warm transfer is consulting, who holds
+--                              voice capacity for it until it ends)
 --   int:<id>:history           list of JSON events
 --   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
@@ -299,12 +300,13 @@ end
 local function fields(iid)
   local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent',
                       'rsv', 'channel', 'entered', 'answered', 'ended', 'steptimer', 'slaState', 'priority', 'caseId',
-                      'slaIdx')
+                      'slaIdx', 'consult')
   if not v[1] then return nil end
   return {status = v[1], pool = v[2], cch = v[3], queue = v[4], score = tonumber(v[5]), queued = v[6],
           step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10], entered = num(v[11]),
           answered = num(v[12]), ended = num(v[13]), steptimer = v[14], slaState = v[15] or nil,
-          priority = num(v[16]), caseId = v[17] or nil, slaIdx = v[18] or nil, placed = v[1] == 'queued'}
+          priority = num(v[16]), caseId = v[17] or nil, slaIdx = v[18] or nil, consult = v[19],
+          placed = v[1] == 'queued'}
 end
 
 -- The payload of the answer timer the enqueue armed (slaIdx: its index bucket), as this run leaves it: the events
@@ -550,8 +552,24 @@ local function escalate(iid, n)
   end
 end
 
+-- The consultation of a warm transfer is over (canceled, the call ended, or the transfer it prepared): the
+-- consulted agent gives back the voice capacity it held and, unless the transfer is about to reserve it for
+-- this very call (offer = false), is offered the next contact.
+local function end_consult(iid, f, outcome, offer)
+  if blank(f.consult) then return end
+  local aid = f.consult
+  f.consult = nil
+  redis.call('HSET', key('int', iid), 'consult', '')
+  redis.call('HINCRBY', key('agent', aid), 'load:voice', '-1')
+  history(iid, {type = 'consult_ended', agent = aid, outcome = outcome})
+  emit({type = 'consult_ended', agent = aid, interaction = iid, outcome = outcome})
+  local a = refresh(aid)
+  if offer then offer_agent(aid, a) end
+end
+
 local function complete(iid, f, disposition, notes, amount_cents)
   if f.status ~= 'assigned' and f.status ~= 'wrapping' then return 'conflict' end
+  end_consult(iid, f, 'call_ended', true)
   local h = {'disposition', disposition or '', 'notes', notes or '', 'completed', NOW_S}
   local talk, wrap = 0, 0
   if f.status == 'assigned' then
@@ -744,6 +762,7 @@ if CMD == 'wrapup' then commands.wrapup = function()
   if not_actor(f, A[11]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'ended', NOW_S)
+  end_consult(iid, f, 'call_ended', true)
   if wrap_ms <= 0 then complete(iid, f, '', '', 0) return {status = 'completed'} end
   set_status(iid, 'wrapping', 'ended')
   stat(f.queue, f.channel, {talk_ms = NOW - f.answered})
@@ -823,6 +842,9 @@ if CMD == 'transfer' then commands.transfer = function()
   if not_actor(f, A[12]) then return nil, 'forbidden' end
   if f.status == 'queued' and blank(A[12]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
+  -- a transfer ends a consultation: the consulted agent is free again, so the new route may reserve it
+  local consulted = f.consult
+  end_consult(iid, f, 'transferred', false)
   redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '')
   redis.call('HINCRBY', key('int', iid), 'transfers', '1')
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
@@ -850,7 +872,39 @@ if CMD == 'transfer' then commands.transfer = function()
   place(iid, g)
   offer_interaction(iid)
   offer_agent(f.agent)
+  if not blank(consulted) then offer_agent(consulted) end -- when the route went elsewhere
   return {queue = g.queue}
+end end
+
+-- consult iid aid actor : the agent on the call (actor) consults agent aid before a warm transfer. The consulted
+-- agent is on the phone with it, so it holds voice capacity meanwhile (busy: not offered another call) until
+-- consult_end, the transfer, or the end of the call; one consultation at a time, with a free agent only.
+if CMD == 'consult' then commands.consult = function()
+  local iid, aid = A[9], A[10]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if not_actor(f, A[11]) then return nil, 'forbidden' end
+  if f.status ~= 'assigned' or not blank(f.consult) or f.agent == aid then return nil, 'conflict' end
+  local akey = key('agent', aid)
+  if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
+  if not can_take(agent_now(akey), 'voice') then return nil, 'agent_unavailable' end
+  redis.call('HSET', key('int', iid), 'consult', aid)
+  redis.call('HINCRBY', akey, 'load:voice', '1')
+  history(iid, {type = 'consulting', agent = aid, by = f.agent})
+  emit({type = 'consulting', agent = aid, interaction = iid, by = f.agent, queue = f.queue, channel = f.channel})
+  refresh(aid)
+  return {consult = aid}
+end end
+
+-- consult_end iid actor : the consultation ended without a transfer (canceled, or the consulted agent's leg failed)
+if CMD == 'consult_end' then commands.consult_end = function()
+  local iid = A[9]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if not_actor(f, A[10]) then return nil, 'forbidden' end
+  if blank(f.consult) then return nil, 'conflict' end
+  end_consult(iid, f, 'canceled', true)
+  return {}
 end end
 
 -- callback iid attributesJson : a waiting caller hangs up for a callback and keeps its place in line: same
