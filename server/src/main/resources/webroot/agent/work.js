@@ -1,6 +1,6 @@
-// The interactions the agent holds: each as a card with its state, transfer while talking, and the
-// wrap-up form (disposition, notes, revenue for codes that carry it, the case's new status) once the
-// conversation ended.
+// The interactions the agent holds: each as a card with its state, call controls and transfer (blind, or warm:
+// consult a colleague first) while talking, and the wrap-up form (disposition, notes, revenue for codes that
+// carry it, the case's new status) once the conversation ended.
 import { $, el, notify } from '../shared/dom.js';
 
 export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
@@ -27,8 +27,9 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   }
 
   /**
-   * Draws the held interactions. A card whose interaction is in the same status is kept as it is, not
-   * redrawn: events arrive while the agent types wrap-up notes or picks a transfer target.
+   * Draws the held interactions. A card whose interaction is in the same status (and call state: on hold,
+   * consulting) is kept as it is, not redrawn: events arrive while the agent types wrap-up notes or picks a
+   * transfer target.
    */
   function show(held) {
     if (held.length === 0) {
@@ -38,15 +39,20 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     const shown = new Map([...list.querySelectorAll(':scope > .card')].map((c) => [c.dataset.interaction, c]));
     held.forEach((i, k) => {
       const old = shown.get(i.id);
-      const wanted = old && old.dataset.status === i.status ? old : card(i);
+      const wanted = old && old.dataset.status === i.status && old.dataset.call === callState(i) ? old : card(i);
       if (list.children[k] !== wanted) list.insertBefore(wanted, list.children[k] || null);
     });
     while (list.children.length > held.length) list.lastElementChild.remove();
   }
 
+  /** The state of a call's controls as the server reports it (GET /interactions/{id} `call`). */
+  function callState(i) {
+    return JSON.stringify(i.call || {});
+  }
+
   function card(i) {
     const since = i.status === 'wrapping' ? i.timestamps?.ended : i.timestamps?.answered;
-    return el('article', { class: 'card', dataset: { interaction: i.id, status: i.status } },
+    return el('article', { class: 'card', dataset: { interaction: i.id, status: i.status, call: callState(i) } },
       el('h3', {}, `${i.channel} - ${i.queue} - ${i.status}`),
       el('dl', {},
         el('dt', {}, 'Interaction'), el('dd', {}, i.id),
@@ -66,19 +72,33 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
       fillTargets(target);
     });
     const button = (cls, action, text) => el('button', { type: 'button', class: cls, onclick: () => act(i.id, action, {}) }, text);
+    const voice = i.channel === 'voice';
+    const call = i.call || {};
+    const chosen = () => target.value.split(/:(.*)/); // "queue:billing" or "agent:bob"
     return el('div', {},
       el('div', { class: 'actions' },
         el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },
           'End and wrap up ', el('kbd', {}, 'W')),
         // the phone is the agent's softphone; these drive the call through the server
-        i.channel === 'voice' && [button('hold', 'hold', 'Hold'), button('unhold', 'unhold', 'Resume'),
+        voice && [call.heldSince ? button('unhold', 'unhold', 'Resume') : button('hold', 'hold', 'Hold'),
           button('danger hangup', 'hangup', 'Hang up')]),
-      el('div', { class: 'transfer' },
-        el('span', {}, 'Transfer to'), target,
-        el('button', { type: 'button', class: 'do-transfer', onclick: () => {
-          const [kind, id] = target.value.split(/:(.*)/); // "queue:billing" or "agent:bob"
-          if (id) act(i.id, 'transfer', kind === 'agent' ? { agentId: id } : { queue: id });
-        } }, 'Transfer')));
+      call.consulting
+        ? el('div', { class: 'transfer consulting' },
+          el('span', {}, `Consulting ${call.consulting.agentId || call.consulting.number}`),
+          button('primary complete-consult', 'consult/complete', 'Complete transfer'),
+          button('cancel-consult', 'consult/cancel', 'Cancel'))
+        : el('div', { class: 'transfer' },
+          el('span', {}, 'Transfer to'), target,
+          el('button', { type: 'button', class: 'do-transfer', onclick: () => {
+            const [kind, id] = chosen();
+            if (id) act(i.id, 'transfer', kind === 'agent' ? { agentId: id } : { queue: id });
+          } }, 'Transfer'),
+          // a warm transfer: talk to the colleague first, the caller on music, then hand over or come back
+          voice && el('button', { type: 'button', class: 'consult', onclick: () => {
+            const [kind, id] = chosen();
+            if (kind === 'agent') act(i.id, 'consult', { agentId: id });
+            else notify('Consult: pick a colleague (a queue cannot be consulted)', 'error');
+          } }, 'Consult')));
   }
 
   /** Queues, then colleagues by name with their state (the server lists available ones first). */

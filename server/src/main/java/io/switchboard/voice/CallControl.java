@@ -155,14 +155,37 @@ public final class CallControl {
 
     /**
      * Warm transfer abandoned: AMI CancelAtxfer ends the target's leg; the agent is back with the caller, and a
-     * consulted agent is free again for routing.
+     * consulted agent is free again for routing, whatever Asterisk answered: the consultation is over for
+     * Switchboard once its record is gone (a target that never answered has no transfer left to cancel).
      */
     public Future<JsonObject> cancelConsult(JsonObject interaction, String actor) {
         return talking(interaction).compose(call -> store.getAndDelete(consultKey(call.interactionId())).compose(target ->
                 target == null ? Future.failedFuture(ApiException.conflict("not consulting"))
-                        : call.link().send(new CancelAtxferAction(call.agentLeg()))
-                                .compose(r -> endHold(call.interactionId(), target.startsWith("agent:"), actor))
-                                .map(r -> new JsonObject().put("status", "talking"))));
+                        : call.link().send(new CancelAtxferAction(call.agentLeg())).transform(sent ->
+                                endHold(call.interactionId(), target.startsWith("agent:"), actor).transform(held ->
+                                        sent.succeeded() ? Future.succeededFuture(new JsonObject().put("status", "talking"))
+                                                : Future.<JsonObject>failedFuture(sent.cause())))));
+    }
+
+    /**
+     * What an agent's desktop shows of a call being talked on: {@code heldSince} (ms, while on hold) and
+     * {@code consulting} ({@code {"agentId"}} or {@code {"number"}}, while a warm transfer consults).
+     */
+    public Future<JsonObject> state(String interactionId) {
+        return Future.all(store.get(heldKey(interactionId)), store.get(consultKey(interactionId))).map(all -> {
+            JsonObject call = new JsonObject();
+            String held = all.resultAt(0);
+            String target = all.resultAt(1);
+            if (held != null) {
+                call.put("heldSince", Long.parseLong(held));
+            }
+            if (target != null) {
+                call.put("consulting", target.startsWith("agent:")
+                        ? new JsonObject().put("agentId", target.substring("agent:".length()))
+                        : new JsonObject().put("number", target.substring("number:".length())));
+            }
+            return call;
+        });
     }
 
     /** While a warm transfer consults: its target ("agent:id" or "number:digits"). */

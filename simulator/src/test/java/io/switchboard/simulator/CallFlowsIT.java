@@ -238,6 +238,62 @@ class CallFlowsIT {
         }
     }
 
+    /** A call bridged by AMI Bridge (e.g. after a hold) can be transferred like one bridged by Dial. */
+    @Test
+    void atxferWorksInABridgeMadeByTheBridgeAction() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(600)));
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+            ami.send("Action", "Originate", "ActionID", "o", "Channel", "Local/110@agents", "Application", "Wait",
+                "Data", "600", "Async", "true");
+            String agent = value(ami.awaitFrame(RawAmiClient.event("OriginateResponse", "ActionID", "o"), WAIT), "Channel");
+            ami.send("Action", "Bridge", "ActionID", "b", "Channel1", call.agiChannel(), "Channel2", agent);
+            String bridge = log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT).get("BridgeUniqueid");
+            log.awaitCount(e -> e.name().equals("BridgeEnter"), 2, WAIT);
+
+            ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent, "Exten", "102", "Context", "agents");
+            String agent102 = log.await(event("DialBegin", "Channel", agent), WAIT).get("DestChannel");
+            log.await(event("DialEnd", "Channel", agent, "DialStatus", "ANSWER"), WAIT);
+            ami.send("Action", "Hangup", "ActionID", "h", "Channel", agent);
+            log.await(e -> "BridgeEnter".equals(e.name()) && agent102.equals(e.get("Channel"))
+                && bridge.equals(e.get("BridgeUniqueid")), WAIT);
+            log.await(event("Hangup", "Channel", agent), WAIT);
+            assertTrue(!call.isEnded(), "the caller is with agent 102 now");
+        }
+    }
+
+    /** CancelAtxfer while the target still rings ends that dial; the agent stays with the caller. */
+    @Test
+    void cancelAtxferWhileTheTargetRingsEndsTheDial() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(60), Duration.ofSeconds(600)));
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
+            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
+            log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT);
+            ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
+            String agent102 = log.await(event("DialBegin", "Channel", agent101), WAIT).get("DestChannel");
+            ami.send("Action", "CancelAtxfer", "ActionID", "c", "Channel", agent101);
+            assertEquals("Success", value(ami.awaitFrame(response("c"), WAIT), "Response"));
+            log.await(event("DialEnd", "Channel", agent101, "DialStatus", "CANCEL"), WAIT);
+            log.await(event("Hangup", "Channel", agent102), WAIT);
+            ami.send("Action", "CancelAtxfer", "ActionID", "n", "Channel", agent101);
+            assertEquals("No active attended transfer on channel", value(ami.awaitFrame(response("n"), WAIT), "Message"));
+            assertTrue(!call.isEnded());
+        }
+    }
+
     @Test
     void waitingQueueCallerShowsInQueueStatusAndAbandons() throws Exception {
         try (SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(1).timeScale(10));

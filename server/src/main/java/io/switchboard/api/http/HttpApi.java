@@ -145,7 +145,8 @@ public final class HttpApi {
         router.put("/api/v1/agents/:id").handler(this::putAgent);
         router.post("/api/v1/agents/:id/state").handler(this::agentState);
 
-        router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx).compose(this::withWait)));
+        router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx).compose(this::withWait)
+                .compose(this::withCall)));
         emailApi.mount(router);
         router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(json -> {
@@ -369,6 +370,16 @@ public final class HttpApi {
         return stats.estimatedWait(interaction.getString("queue"), position)
                 .map(wait -> interaction.put("estimatedWaitSeconds", wait))
                 .otherwise(interaction);
+    }
+
+    /** A voice call being talked on carries its hold and warm-transfer state, for the agent's call controls. */
+    private Future<JsonObject> withCall(JsonObject interaction) {
+        VoiceChannel voice = voiceChannel.get();
+        if (voice == null || !"voice".equals(interaction.getString("channel"))
+                || !"assigned".equals(interaction.getString("status"))) {
+            return Future.succeededFuture(interaction);
+        }
+        return voice.calls().state(interaction.getString("id")).map(call -> interaction.put("call", call));
     }
 
     private void cancel(RoutingContext ctx) {

@@ -2,15 +2,16 @@ package io.switchboard.simulator.pbx;
 
 /**
  * AMI Bridge: both channels leave what they were doing (their application stops) and are bridged; when one
- * hangs up the other continues at its next priority (or hangs up if it had no dialplan).
+ * hangs up the other continues at its next priority (or hangs up if it had no dialplan). Either channel may
+ * start an attended transfer (Atxfer), as in any bridge: once completed, the target takes its place.
  */
-final class ActionBridge implements ChannelDriver {
+final class ActionBridge implements ChannelDriver, BridgedLeg, BridgeOwner {
 
     private final Pbx pbx;
-    private final Channel a;
-    private final Channel b;
-    private final PbxRunner aRunner;
-    private final PbxRunner bRunner;
+    private Channel a;
+    private Channel b;
+    private PbxRunner aRunner;
+    private PbxRunner bRunner;
     private Bridge bridge;
     private int ready;
     private boolean over;
@@ -88,6 +89,37 @@ final class ActionBridge implements ChannelDriver {
 
     private PbxRunner runnerOf(Channel c) {
         return c == a ? aRunner : bRunner;
+    }
+
+    @Override
+    public BridgeOwner owner() {
+        return this;
+    }
+
+    /** An attended transfer completed: the target's Local half takes the transferer's place in the bridge. */
+    @Override
+    public boolean replaceLeg(Channel old, Channel replacement, LocalPair pair) {
+        if (bridge == null || over || (old != a && old != b)) {
+            return false;
+        }
+        Channel other = old == a ? b : a;
+        pbx.setVariable(old, "BRIDGEPEER", "");
+        pbx.leaveBridge(bridge, old);
+        if (old == a) {
+            a = replacement;
+            aRunner = null; // the target's half has no dialplan: it hangs up when the bridge ends
+        } else {
+            b = replacement;
+            bRunner = null;
+        }
+        replacement.driver(this);
+        pbx.enterBridge(bridge, replacement);
+        pbx.setVariable(replacement, "BRIDGEPEER", other.name());
+        pbx.setVariable(other, "BRIDGEPEER", replacement.name());
+        old.driver(null);
+        old.hangupCause(HangupCause.NORMAL_CLEARING);
+        pbx.destroy(old, false);
+        return true;
     }
 
     @Override

@@ -11,8 +11,9 @@ import java.time.Duration;
  * bridge); then, as in Asterisk with features.conf atxferdropcall=no, the transferring agent hanging up
  * completes the transfer (the target takes the agent's place in the caller's bridge), while AMI
  * CancelAtxfer (Asterisk 17+) or the target hanging up abandons it (the target's leg ends, the agent stays
- * with the caller). No answer within 15 s (atxfernoanswertimeout) gives DialEnd NOANSWER and nothing
- * changes. Simplified: the agent does not visibly leave the caller's bridge while consulting.
+ * with the caller). CancelAtxfer while the target still rings ends the dial (DialEnd CANCEL). No answer within
+ * 15 s (atxfernoanswertimeout) gives DialEnd NOANSWER and nothing changes. Simplified: the agent does not
+ * visibly leave the caller's bridge while consulting.
  */
 final class AttendedTransfer implements PairOwner {
 
@@ -79,6 +80,7 @@ final class AttendedTransfer implements PairOwner {
             }
         });
         timeout = pbx.clock().schedule(NO_ANSWER_TIMEOUT, () -> fail("NOANSWER"));
+        pbx.consultations().put(transferer, this); // from the first ring on, CancelAtxfer can abandon it
         pbx.ring(pair);
     }
 
@@ -88,6 +90,7 @@ final class AttendedTransfer implements PairOwner {
         }
         done = true;
         timeout.cancel();
+        pbx.consultations().remove(transferer);
         Channel t1 = pair.one();
         pbx.publish(Events.dialEnd(transferer, t1, status));
         if (t1.alive()) {
@@ -122,7 +125,6 @@ final class AttendedTransfer implements PairOwner {
         consultation = pbx.createBridge();
         pbx.enterBridge(consultation, t1);
         transfererDriver = transferer.driver();
-        pbx.consultations().put(transferer, this);
         transferer.driver(new ChannelDriver() {
             @Override
             public void hangupRequested(Channel ch) {
@@ -169,6 +171,10 @@ final class AttendedTransfer implements PairOwner {
 
     /** AMI CancelAtxfer, or the target hung up: the target's leg ends, the agent stays with the caller. */
     void cancel() {
+        if (answered == null) { // still ringing
+            fail("CANCEL");
+            return;
+        }
         end();
         Channel t1 = answered.one();
         t1.hangupCause(HangupCause.NORMAL_CLEARING);
