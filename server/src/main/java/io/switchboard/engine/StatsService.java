@@ -139,15 +139,18 @@ public final class StatsService {
     }
 
     /**
-     * The estimated wait of the contact at {@code position} in a queue's line, by the same formula and
-     * inputs as {@link #floorNow()}: AHT of the last hour, agents staffed now. Null when nobody is staffed.
+     * The estimated wait of the contact at {@code position} in a queue's line, by the same formula and inputs as
+     * {@link #floorNow()} (AHT of the last hour, agents staffed now), taken from its shared reading: every waiting
+     * caller's announcement and every waiting chat's position update asks, and reading every agent and an hour
+     * of counters for each of them did not scale with the floor. Null when nobody is staffed.
      */
     public Future<Double> estimatedWait(String queue, long position) {
-        long now = store.now();
-        return Future.all(engine.queueStats(queue), range(queue, now - 60 * MINUTE, now + 1, null)).map(all -> {
-            double aht = all.<QueueStatistics>resultAt(1).aht();
+        return floorNow().map(floor -> {
+            JsonObject stats = floor.getJsonArray("queues").stream().map(JsonObject.class::cast)
+                    .filter(q -> queue.equals(q.getString("queue"))).findFirst()
+                    .orElseThrow(() -> ApiException.notFound("no queue '" + queue + "'"));
             return QueueStatistics.estimatedWaitSeconds(position,
-                    Double.isNaN(aht) ? QueueStatistics.DEFAULT_AHT_SECONDS : aht, staffed(all.resultAt(0)));
+                    stats.getJsonObject("staffing").getDouble("ahtSeconds"), staffed(stats));
         });
     }
 

@@ -70,6 +70,47 @@ class SharedFloorIT {
         }
     }
 
+    /**
+     * The estimated wait that waiting contacts are told (the API here; callers' announcements and chats' position
+     * updates alike) comes from that shared reading too, not from a read of every agent each time it is asked.
+     */
+    @Test
+    void theEstimatedWaitComesFromTheSharedReading(TestRedis redis, @TempDir Path temp) throws Exception {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        try (TestNode a = node(redis, prefix, rules); TestNode b = node(redis, prefix, rules);
+             RedisConnection connection = RedisConnection.connect(redis.uri())) {
+            RedisClusterAsyncCommands<String, String> commands = connection.commands();
+            for (int i = 0; i < 20; i++) {
+                a.api().put("/api/v1/agents/agent" + i, new JsonObject().put("name", "Agent " + i)
+                        .put("skills", new JsonObject().put("support", 5)).put("pin", "1234")
+                        .put("capacity", new JsonObject().put("voice", 0))).expect(200);
+            }
+            // one agent staffs the queue but takes no calls: the contact waits, 180 s (default AHT) / 1 agent
+            a.api().post("/api/v1/agents/agent0/state", new JsonObject().put("state", "available")).expect(200);
+            String id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
+                    .json().getString("id");
+            Await.until("the estimate counts the staffed agent", Duration.ofSeconds(5), () -> Double.valueOf(180.0)
+                    .equals(a.api().get("/api/v1/interactions/" + id).json().getDouble("estimatedWaitSeconds")));
+            RedisKeys keys = RedisKeys.of(prefix);
+            commands.del(keys.floorNow(), keys.floorNowLock()).get(5, TimeUnit.SECONDS);
+            commands.configResetstat().get(5, TimeUnit.SECONDS);
+            waiting(a.api());
+            long oneReading = hgetalls(commands);
+
+            commands.configResetstat().get(5, TimeUnit.SECONDS);
+            long start = System.nanoTime();
+            for (int i = 0; i < 40; i++) {
+                JsonObject waiting = (i % 2 == 0 ? a : b).api().get("/api/v1/interactions/" + id).expect(200).json();
+                assertEquals(180.0, waiting.getDouble("estimatedWaitSeconds"));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long forty = hgetalls(commands);
+            assertTrue(forty <= oneReading * (Math.ceil(seconds) + 1),
+                    "40 estimates in " + seconds + " s cost " + forty + " hash reads, one reading costs " + oneReading);
+        }
+    }
+
     private static TestNode node(TestRedis redis, String prefix, Path rules) {
         return TestNode.on(redis, prefix).rules(rules).env("SWITCHBOARD_REALTIME_MAX_AGE_MILLIS", "1000").start();
     }
