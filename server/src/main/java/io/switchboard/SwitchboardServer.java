@@ -271,6 +271,7 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
+                        chat.startSweeps(config.routing().timerSweepInterval().toMillis());
                         return null;
                     })
                     .compose(x -> kpiRollup.start())
@@ -408,6 +409,9 @@ public final class SwitchboardServer {
         }
         if (slaSweeper != null) {
             slaSweeper.stop();
+        }
+        if (chat != null) {
+            chat.stopSweeps();
         }
         if (rulesWatcher != null) {
             rulesWatcher.stop();

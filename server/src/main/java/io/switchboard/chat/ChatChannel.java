@@ -42,6 +42,8 @@ public final class ChatChannel implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(ChatChannel.class);
     /** A session token outlives any chat; it only lets the widget name its chat. */
     private static final Duration SESSION_TTL = Duration.ofDays(1);
+    /** Chats whose customer is gone, ended per sweep at most (a full batch sweeps again at once). */
+    private static final int GONE_BATCH = 100;
 
     private final Vertx vertx;
     private final RoutingEngine engine;
@@ -54,6 +56,9 @@ public final class ChatChannel implements RoutingObserver {
     private final SecureRandom random = new SecureRandom();
     /** The customers' sockets on this node, by interaction id. */
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
+    private long sweepTimer = -1;
+    private long heartbeatTimer = -1;
+    private boolean sweeping;
 
     public ChatChannel(Vertx vertx, RoutingEngine engine, StatsService stats, CustomerService customers,
                        CaseService cases, ChatStore store, ChatMetrics metrics, SwitchboardConfig.Chat settings) {
@@ -130,7 +135,74 @@ public final class ChatChannel implements RoutingObserver {
 
     /** Records that this socket holds the chat (after a start or a resume). */
     Future<Void> attach(String interactionId, String sessionId) {
-        return store.attach(interactionId, sessionId, SESSION_TTL);
+        return store.attach(interactionId, sessionId, SESSION_TTL, liveDeadline());
+    }
+
+    /** The chat ended with its customer there (left, closed, ended by the agent): no drop to watch for. */
+    void ended(String interactionId) {
+        store.forget(interactionId).onFailure(e -> LOG.warn("chat {} still watched: {}", interactionId, e.getMessage()));
+    }
+
+    /**
+     * Every node sweeps for chats whose customer is gone (their deadline passed: a drop not resumed in time,
+     * or a node that stopped holding their sockets) and confirms the sockets it holds: the state lives in
+     * Redis, so a chat ends even when the node that saw its customer go is gone too.
+     */
+    public void startSweeps(long intervalMillis) {
+        vertx.runOnContext(v -> {
+            sweepTimer = vertx.setPeriodic(intervalMillis, id -> sweepGone());
+            heartbeatTimer = vertx.setPeriodic(0, heartbeat().toMillis(), id -> keepAlive());
+        });
+    }
+
+    public void stopSweeps() {
+        vertx.cancelTimer(sweepTimer);
+        vertx.cancelTimer(heartbeatTimer);
+    }
+
+    /**
+     * How often a node confirms the customer sockets it holds: a third of the resume grace, from 1 to 10 s. A node
+     * that stops leaves its chats to end a grace plus two of these later, on another node.
+     */
+    private Duration heartbeat() {
+        long third = settings.resumeGrace().toMillis() / 3;
+        return Duration.ofMillis(Math.clamp(third, 1_000, 10_000));
+    }
+
+    /** Until when a chat whose socket this node holds is wanted without another word from this node. */
+    private long liveDeadline() {
+        return engine.now() + settings.resumeGrace().toMillis() + 2 * heartbeat().toMillis();
+    }
+
+    private void keepAlive() {
+        List<String> live = sessions.entrySet().stream().filter(e -> e.getValue().live()).map(Map.Entry::getKey).toList();
+        store.keepAlive(live, liveDeadline()).onFailure(e -> LOG.warn("chat sockets not confirmed: {}", e.getMessage()));
+    }
+
+    private void sweepGone() {
+        if (sweeping) {
+            return;
+        }
+        sweeping = true;
+        store.gone(engine.now(), GONE_BATCH).compose(ids -> Future.join(ids.stream().map(this::customerGone).toList())
+                .map(ids.size())).onComplete(ar -> {
+                    sweeping = false;
+                    if (ar.failed()) {
+                        LOG.warn("chat sweep failed: {}", ar.cause().getMessage());
+                    } else if (ar.result() >= GONE_BATCH) {
+                        vertx.runOnContext(v -> sweepGone());
+                    }
+                });
+    }
+
+    /** A chat whose customer did not come back: ended as a leave, counted once (not if it had ended already). */
+    private Future<String> customerGone(String interactionId) {
+        return store.interactionFields(interactionId, "queue").compose(f -> endBy(interactionId,
+                "The customer left the chat.", "customer_left").onSuccess(outcome -> {
+                    if (!"already_ended".equals(outcome)) {
+                        metrics.ended(f.get(0) == null ? "" : f.get(0), outcome);
+                    }
+                })).onFailure(e -> LOG.warn("chat {} not ended: {}", interactionId, e.getMessage()));
     }
 
     /** Fails with a message for the customer when the address started too many chats this minute. */
@@ -161,20 +233,16 @@ public final class ChatChannel implements RoutingObserver {
 
     /**
      * The customer's socket closed without leaving: the chat may be resumed for the grace period; after
-     * it, unless resumed (on any node), it counts as left. The agent is not told meanwhile.
+     * it, unless resumed (on any node), a sweep on any node counts it as left. The agent is not told meanwhile.
      */
     void dropped(String interactionId, String sessionId, String queue) {
         if (settings.resumeGrace().isZero()) {
+            ended(interactionId);
             customerLeft(interactionId, queue);
             return;
         }
-        store.detach(interactionId, sessionId, settings.resumeGrace().plusMinutes(1))
-                .onSuccess(v -> vertx.setTimer(settings.resumeGrace().toMillis(), id ->
-                        store.stillDetached(interactionId, sessionId).onSuccess(gone -> {
-                            if (gone) {
-                                customerLeft(interactionId, queue);
-                            }
-                        }).onFailure(e -> LOG.warn("chat {} left open: {}", interactionId, e.getMessage()))))
+        store.detach(interactionId, sessionId, settings.resumeGrace().plusMinutes(1),
+                        engine.now() + settings.resumeGrace().toMillis())
                 .onFailure(e -> {
                     LOG.warn("chat {} not kept for a resume: {}", interactionId, e.getMessage());
                     customerLeft(interactionId, queue);

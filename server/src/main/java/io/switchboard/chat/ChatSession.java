@@ -26,7 +26,8 @@ final class ChatSession {
     private final ServerWebSocket socket;
     private final Context context;
     private final Vertx vertx;
-    private State state = State.FORM;
+    /** Written on this session's context; read by the node's heartbeat too ({@link #live}). */
+    private volatile State state = State.FORM;
     /** Names this socket in Redis, so a late close of a replaced socket cannot end a resumed chat. */
     private final String sessionId = java.util.UUID.randomUUID().toString();
     private String interactionId;
@@ -277,6 +278,13 @@ final class ChatSession {
     private void end() {
         state = State.ENDED;
         cancelTimers();
+        channel.ended(interactionId);
+    }
+
+    /** A chat in progress on this socket: waiting, or with an agent. */
+    boolean live() {
+        State now = state;
+        return now == State.QUEUED || now == State.CHATTING;
     }
 
     private void cancelTimers() {

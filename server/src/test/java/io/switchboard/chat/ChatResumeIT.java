@@ -1,6 +1,7 @@
 package io.switchboard.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
@@ -73,6 +74,50 @@ class ChatResumeIT {
                     assertEquals("assigned", nodeA.api().get("/api/v1/interactions/" + id).json().getString("status"));
                 }
             }
+        }
+    }
+
+    /**
+     * The node that holds the customers' sockets stops: one customer had dropped already (the grace running), the
+     * other was still connected. The other node ends both once their time is up: the waiting one abandoned, the
+     * one with an agent wrapped up, so nobody waits for a customer who is gone and the agent's capacity comes back.
+     */
+    @Test
+    void chatsEndOnAnotherNodeWhenTheNodeHoldingTheirCustomersStops(TestRedis redis, @TempDir Path temp) {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        try (TestNode nodeB = TestNode.on(redis, prefix).rules(rules).env("SWITCHBOARD_CHAT_RESUME_SECONDS", "2")
+                .start()) {
+            Api admin = nodeB.api();
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+            String waiting;
+            String chatting;
+            try (TestNode nodeA = TestNode.on(redis, prefix).rules(rules).env("SWITCHBOARD_CHAT_RESUME_SECONDS", "2")
+                    .start(); AgentSocket desk = ann.events("ann")) {
+                AgentSocket withAgent = nodeA.api().chat();
+                withAgent.send(form("ada@example.com"));
+                chatting = withAgent.await("started").getString("interaction");
+                Agents.available(ann, "ann");
+                ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
+                        .expect(200);
+                withAgent.await("agent_joined");
+                ann.post("/api/v1/agents/ann/state", new JsonObject().put("state", "away")).expect(200);
+                AgentSocket inLine = nodeA.api().chat();
+                inLine.send(form("bo@example.com"));
+                waiting = inLine.await("started").getString("interaction");
+                inLine.await("queued");
+                inLine.abort(); // dropped: its grace runs on node A, which then stops
+            }
+            Await.until("the waiting chat abandoned", java.time.Duration.ofSeconds(15),
+                    () -> "abandoned".equals(admin.get("/api/v1/interactions/" + waiting).json().getString("status")));
+            Await.until("the agent's chat ended", java.time.Duration.ofSeconds(15), () -> !"assigned".equals(
+                    admin.get("/api/v1/interactions/" + chatting).json().getString("status")));
+            String status = admin.get("/api/v1/interactions/" + chatting).json().getString("status");
+            assertTrue(List.of("wrapping", "completed").contains(status), "the agent wraps up: " + status);
+            String metrics = admin.get("/metrics").body();
+            assertTrue(metrics.contains("switchboard_chats_ended_total{outcome=\"customer_left\",queue=\"support\"} 1.0")
+                    && metrics.contains("switchboard_chats_ended_total{outcome=\"abandoned\",queue=\"support\"} 1.0"),
+                    "counted once each, by the node that ended them");
         }
     }
 

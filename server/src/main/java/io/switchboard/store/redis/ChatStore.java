@@ -1,5 +1,6 @@
 package io.switchboard.store.redis;
 
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -7,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -17,7 +19,7 @@ public final class ChatStore {
     /** Messages a transcript keeps; a chat longer than this is a process problem, and Redis stays bounded. */
     public static final int MAX_MESSAGES = 2000;
     private static final LuaScript SCRIPT = new LuaScript("chat.lua");
-    private static final LuaScript DETACHED = new LuaScript("chat-detached.lua");
+    private static final LuaScript GONE = new LuaScript("chat-gone.lua");
     private static final LuaScript STARTS = new LuaScript("chat-starts.lua");
 
     private final Vertx vertx;
@@ -69,27 +71,46 @@ public final class ChatStore {
         return RedisFutures.onContext(vertx, () -> redis.get(keys.chatSession(token)));
     }
 
-    /** The customer's socket dropped: marks the chat resumable, by that socket's session id, for ttl. */
-    public Future<Void> detach(String interactionId, String dropId, Duration ttl) {
+    /**
+     * The customer's socket dropped: marks the chat resumable, by that socket's session id, for ttl, and gives it
+     * until {@code deadline} (epoch ms) to be resumed before a sweep ({@link #gone}) ends it, on whichever node.
+     */
+    public Future<Void> detach(String interactionId, String dropId, Duration ttl, long deadline) {
         return RedisFutures.onContext(vertx, () -> redis.psetex(keys.chatDetached(interactionId), ttl.toMillis(), dropId))
-                .mapEmpty();
+                .compose(ok -> keepAlive(List.of(interactionId), deadline));
     }
 
     /**
      * This socket (on any node) now holds the chat: a pending drop of an earlier socket will not end it,
-     * nor will that earlier socket's late close.
+     * nor will that earlier socket's late close. Its node confirms it by {@code deadline} (epoch ms) and then
+     * regularly ({@link #keepAlive}).
      */
-    public Future<Void> attach(String interactionId, String sessionId, Duration ttl) {
+    public Future<Void> attach(String interactionId, String sessionId, Duration ttl, long deadline) {
         return RedisFutures.onContext(vertx, () -> redis.setex(keys.chatAttached(interactionId), ttl.toSeconds(),
                 sessionId)).compose(ok -> RedisFutures.onContext(vertx, () -> redis.del(keys.chatDetached(interactionId))))
-                .mapEmpty();
+                .compose(ok -> keepAlive(List.of(interactionId), deadline));
     }
 
-    /** True when this socket's drop is still pending and nobody resumed since: cleared in the same step. */
-    public Future<Boolean> stillDetached(String interactionId, String dropId) {
-        String[] keyArray = {keys.chatDetached(interactionId), keys.chatAttached(interactionId)};
-        return RedisFutures.onContext(vertx, () -> DETACHED.<Long>run(redis, ScriptOutputType.INTEGER, keyArray,
-                new String[] {dropId})).map(n -> n == 1);
+    /** The chats whose customer sockets a node holds are still wanted until {@code deadline} (epoch ms). */
+    public Future<Void> keepAlive(Collection<String> interactionIds, long deadline) {
+        if (interactionIds.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        ScoredValue<String>[] entries = interactionIds.stream().map(id -> ScoredValue.just((double) deadline, id))
+                .toArray(ScoredValue[]::new);
+        return RedisFutures.onContext(vertx, () -> redis.zadd(keys.chatDeadlines(), entries)).mapEmpty();
+    }
+
+    /** The chat ended while its customer was there: nothing is left to watch. */
+    public Future<Void> forget(String interactionId) {
+        return RedisFutures.onContext(vertx, () -> redis.zrem(keys.chatDeadlines(), interactionId)).mapEmpty();
+    }
+
+    /** Claims up to {@code batch} chats whose customer is gone (see chat-gone.lua); each is claimed by one node. */
+    public Future<List<String>> gone(long nowMs, int batch) {
+        String[] keyArray = {keys.chatDeadlines()};
+        String[] args = {Long.toString(nowMs), Integer.toString(batch), keys.interaction("")};
+        return RedisFutures.onContext(vertx, () -> GONE.<List<String>>run(redis, ScriptOutputType.MULTI, keyArray, args));
     }
 
     /** Counts a new chat from this client address in the current minute; returns the minute's count so far. */

@@ -235,6 +235,11 @@ public record RedisKeys(String prefix) {
         return interaction(interactionId) + ":detached";
     }
 
+    /** Zset: open chats by the time (ms) until which their customer's socket is known to be there or awaited. */
+    public String chatDeadlines() {
+        return prefix + ":chat-deadlines";
+    }
+
     /** Counter: new chats one client address started in one minute (expires with the minute). */
     public String chatStarts(String address, long minute) {
         return prefix + ":chat-starts:" + address + ":" + minute;
