@@ -62,6 +62,11 @@ public final class EmailChannel {
         this.sender = sender;
         this.registry = registry;
         this.parser = new MimeParser(config.maxAttachmentBytes(), config.maxAttachmentBytesPerMessage());
+        // every outcome exported from the start, at 0: a panel or an alert over them has a series before any mail
+        List.of("new_case", "threaded", "rejected", "failed").forEach(outcome -> received(outcome));
+        for (String kind : List.of("reply", "acknowledgement")) {
+            List.of("sent", "failed", "suppressed").forEach(outcome -> sent(kind, outcome));
+        }
     }
 
     /** Takes one received message; the future holds its interaction id once everything is stored. */
@@ -290,14 +295,22 @@ public final class EmailChannel {
     }
 
     private void count(String outcome) {
-        Counter.builder("switchboard_emails_received").description("Inbound emails, by what became of them")
-                .tag("outcome", outcome).register(registry).increment();
+        received(outcome).increment();
     }
 
     /** @param kind reply or acknowledgement; outcome sent, failed (the relay refused), suppressed (no mail loops) */
     private void countSent(String kind, String outcome) {
-        Counter.builder("switchboard_emails_sent")
+        sent(kind, outcome).increment();
+    }
+
+    private Counter received(String outcome) {
+        return Counter.builder("switchboard_emails_received").description("Inbound emails, by what became of them")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter sent(String kind, String outcome) {
+        return Counter.builder("switchboard_emails_sent")
                 .description("Outbound emails by kind (reply, acknowledgement) and outcome (sent, failed, suppressed)")
-                .tag("kind", kind).tag("outcome", outcome).register(registry).increment();
+                .tag("kind", kind).tag("outcome", outcome).register(registry);
     }
 }

@@ -174,7 +174,7 @@ class DashboardsIT {
                     .dialing("8000").script(CallerScript.create().press("4"))).awaitEnded(Duration.ofSeconds(15));
         }
         admin.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200); // no phone
-        asterisk.agentPhone("301", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        asterisk.agentPhone("301", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(5)));
         admin.put("/api/v1/agents/vic", new JsonObject().put("skills", new JsonObject().put("support", 5))
                 .put("pin", "1234").put("endpoint", "Local/301@agents")).expect(200);
         admin.post("/api/v1/agents/vic/state", new JsonObject().put("state", "available")).expect(200);
@@ -182,6 +182,12 @@ class DashboardsIT {
                 .dialing("8000").script(CallerScript.create().press("2")).patience(Duration.ofMinutes(5)));
         Await.until("the call rang vic", Duration.ofSeconds(15),
                 () -> admin.get("/metrics").body().contains("switchboard_voice_time_to_ring_seconds"));
+        Await.until("vic talking", Duration.ofSeconds(15), () -> "busy".equals(Agents.state(admin, "vic")));
+        String call = admin.get("/api/v1/agents/vic").json().getJsonArray("interactions").getString(0);
+        // held and taken back (hold time), once Switchboard knows vic's leg of the call
+        Await.until("vic's call held", Duration.ofSeconds(15),
+                () -> admin.post("/api/v1/interactions/" + call + "/hold", "{}").status() == 200);
+        admin.post("/api/v1/interactions/" + call + "/unhold", "{}").expect(200);
     }
 
     private static int freePort() throws IOException {
