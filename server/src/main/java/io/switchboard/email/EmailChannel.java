@@ -73,7 +73,7 @@ public final class EmailChannel {
     public Future<String> receive(Envelope envelope) {
         // MIME parsing is CPU work over the whole message: a worker thread, never the event loop
         return vertx.executeBlocking(() -> parser.parse(envelope.data()), false)
-                .compose(email -> take(email, envelope.mailFrom().isEmpty()))
+                .compose(email -> take(email, envelope.mailFrom()))
                 .onFailure(e -> count(e instanceof IllegalArgumentException ? "rejected" : "failed"));
     }
 
@@ -84,11 +84,14 @@ public final class EmailChannel {
     public Future<String> receiveFromCustomer(Case onCase, String address, String text) {
         InboundEmail email = new InboundEmail("", address, "", address, EmailThread.replySubject(onCase.subject(), onCase.id()),
                 List.of(), text, false, List.of(), List.of());
-        return take(email, false);
+        return take(email, null);
     }
 
-    /** @param bounce the envelope sender was empty (a delivery report): never answered */
-    private Future<String> take(InboundEmail email, boolean bounce) {
+    /**
+     * @param returnPath the envelope sender (SMTP MAIL FROM, IMAP Return-Path): empty for a delivery report (never
+     *                   answered), null when not known
+     */
+    private Future<String> take(InboundEmail email, String returnPath) {
         String name = email.fromName().isBlank() ? email.from().substring(0, email.from().indexOf('@'))
                 : email.fromName();
         return customers.findOrCreateByEmail(name, email.from(), "").compose(customerId ->
@@ -106,7 +109,7 @@ public final class EmailChannel {
                                     .map(caseId -> {
                                         count(threaded == null ? "new_case" : "threaded");
                                         if (threaded == null) {
-                                            acknowledge(email, caseId, bounce);
+                                            acknowledge(email, caseId, returnPath);
                                         }
                                         return id;
                                     }));
@@ -165,25 +168,28 @@ public final class EmailChannel {
 
     /**
      * Tells the sender of a new case its number, unless that could start a mail loop (RFC 3834 section 2):
-     * robots (Auto-Submitted), bounces, MAILER-DAEMON and our own address get nothing. Best effort: a
-     * failed acknowledgement is logged, counted and noted on the thread; the inbound mail is kept anyway.
+     * robots (Auto-Submitted), bounces, MAILER-DAEMON and our own address get nothing. It goes to the envelope
+     * sender when there is one (RFC 3834 section 4: a list's or a bulk sender's bounce address, not the address
+     * in From that every reader sees), else to From. Best effort: a failed acknowledgement is logged, counted and
+     * noted on the thread; the inbound mail is kept anyway.
      */
-    private void acknowledge(InboundEmail email, String caseId, boolean bounce) {
+    private void acknowledge(InboundEmail email, String caseId, String returnPath) {
         if (!config.autoAcknowledge() || sender == null) {
             return;
         }
-        String local = email.from().substring(0, email.from().indexOf('@')).toLowerCase(Locale.ROOT);
-        if (bounce || email.automatic() || email.from().equalsIgnoreCase(config.from()) || local.equals("mailer-daemon")
-                || local.equals("postmaster")) {
+        String to = returnPath != null && returnPath.indexOf('@') > 0 ? returnPath : email.from();
+        String local = to.substring(0, to.indexOf('@')).toLowerCase(Locale.ROOT);
+        if ("".equals(returnPath) || email.automatic() || to.equalsIgnoreCase(config.from())
+                || local.equals("mailer-daemon") || local.equals("postmaster")) {
             countSent("acknowledgement", "suppressed");
             return;
         }
-        OutboundEmail ack = new OutboundEmail(email.from(), fill(config.acknowledgementSubject(), caseId, email),
+        OutboundEmail ack = new OutboundEmail(to, fill(config.acknowledgementSubject(), caseId, email),
                 fill(config.acknowledgementBody(), caseId, email), null, EmailThread.newMessageId(config.from()),
                 email.messageId(), EmailThread.references(email.references(), email.messageId()), true);
         send(ack, caseId, new JsonObject().put("kind", "acknowledgement")).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, email.from(), ar.cause().getMessage());
+                LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, to, ar.cause().getMessage());
             }
         });
     }

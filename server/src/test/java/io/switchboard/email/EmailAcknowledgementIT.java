@@ -99,4 +99,14 @@ class EmailAcknowledgementIT {
         assertTrue(scrape.contains(
                 "switchboard_emails_sent_total{kind=\"acknowledgement\",outcome=\"suppressed\"} 3.0"), scrape);
     }
+
+    /** RFC 3834 section 4: the acknowledgement goes to the envelope sender (a list's bounce address), not From. */
+    @Test
+    void theAcknowledgementGoesToTheEnvelopeSender() throws Exception {
+        deliver(node, "bounces+ada=example.com@lists.example.org", inbound("l1@example.com", "Via the list", "",
+                "Hello"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
+        assertEquals("bounces+ada=example.com@lists.example.org",
+                RELAY.getReceivedMessages()[0].getAllRecipients()[0].toString());
+    }
 }

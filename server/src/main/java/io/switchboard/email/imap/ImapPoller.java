@@ -147,10 +147,17 @@ public final class ImapPoller {
         }
     }
 
-    /** The envelope sender: empty for a bounce ({@code Return-Path: <>}), which is never answered. */
+    /**
+     * The envelope sender, as the delivering server wrote it in {@code Return-Path}: empty for a bounce
+     * ({@code <>}), which is never answered; null when the header is missing.
+     */
     private static String returnPath(Message message) throws MessagingException {
         String[] header = message.getHeader("Return-Path");
-        return header != null && header.length > 0 && header[0].strip().equals("<>") ? "" : "imap";
+        if (header == null || header.length == 0) {
+            return null;
+        }
+        String path = header[0].strip();
+        return path.startsWith("<") && path.endsWith(">") ? path.substring(1, path.length() - 1).strip() : path;
     }
 
     private static byte[] raw(Message message) throws MessagingException {

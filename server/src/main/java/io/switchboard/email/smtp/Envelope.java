@@ -2,7 +2,10 @@ package io.switchboard.email.smtp;
 
 import java.util.List;
 
-/** One message received over SMTP: the envelope sender and recipients, and the message bytes as sent. */
+/**
+ * One message received (over SMTP, or fetched by IMAP): the envelope sender (empty for a delivery report, null when
+ * not known) and recipients, and the message bytes as sent.
+ */
 public record Envelope(String mailFrom, List<String> recipients, byte[] data) {
     public Envelope {
         recipients = List.copyOf(recipients);
