@@ -231,6 +231,7 @@ public final class SwitchboardServer {
             EmailChannel email = new EmailChannel(vertx, engine, customers, cases, emailStore, config.email(),
                     smtpSender, registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
+                    config.email().acceptRecipients(),
                     email::receive);
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
                     supervisors, () -> voice, cases, customers, chat, email);

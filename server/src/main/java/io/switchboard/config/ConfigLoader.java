@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -43,6 +44,7 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
             Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"),
             Map.entry("SWITCHBOARD_EMAIL_FROM", "email.from"),
+            Map.entry("SWITCHBOARD_EMAIL_ACCEPT", "email.acceptRecipients"),
             Map.entry("SWITCHBOARD_EMAIL_AUTO_ACKNOWLEDGE", "email.autoAcknowledge"),
             Map.entry("SWITCHBOARD_EMAIL_MAX_ATTACHMENT_BYTES", "email.maxAttachmentBytes"),
             Map.entry("SWITCHBOARD_EMAIL_THREAD_DAYS", "email.threadDays"),
@@ -221,7 +223,7 @@ public final class ConfigLoader {
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "chat.resumeGraceSeconds",
             "chat.newChatsPerMinutePerAddress", "costs.agentHourlyCost", "costs.currency",
             "costs.perChannel.voice", "costs.perChannel.chat", "costs.perChannel.email", "costs.perChannel.callback",
-            "costs.selfServicePerCall", "stats.timeZone", "stats.perAgentSeries", "stats.realtimeMaxAgeMillis", "email.from", "email.autoAcknowledge",
+            "costs.selfServicePerCall", "stats.timeZone", "stats.perAgentSeries", "stats.realtimeMaxAgeMillis", "email.from", "email.acceptRecipients", "email.autoAcknowledge",
             "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
             "email.maxAttachmentBytesPerMessage", "email.threadDays", "email.outbound.enabled", "email.outbound.host",
             "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls",
@@ -250,7 +252,20 @@ public final class ConfigLoader {
                 integer("email.maxAttachmentBytesPerMessage",
                         SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20),
                 Duration.ofDays(integer("email.threadDays", SwitchboardConfig.Email.DEFAULT_THREAD_TTL.toDays(), 1, 3650)),
-                imap());
+                imap(), acceptRecipients());
+    }
+
+    /** Addresses ("support@example.com") or whole domains ("@example.com"), lower case; empty = any recipient. */
+    private List<String> acceptRecipients() {
+        List<String> accepted = list("email.acceptRecipients").stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
+        for (String entry : accepted) {
+            int at = entry.indexOf('@');
+            if (at < 0 || at != entry.lastIndexOf('@') || at == entry.length() - 1) {
+                throw bad("email.acceptRecipients", "'" + entry
+                        + "' is neither an address (support@example.com) nor a domain (@example.com)");
+            }
+        }
+        return accepted;
     }
 
     private SwitchboardConfig.Email.Imap imap() {

@@ -131,7 +131,7 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      */
     public record Email(String from, Outbound outbound, boolean autoAcknowledge, String acknowledgementSubject,
                         String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage,
-                        Duration threadTtl, Imap imap) {
+                        Duration threadTtl, Imap imap, List<String> acceptRecipients) {
         /** Longer than a year: an annual renewal answered to last year's mail still finds its case. */
         public static final Duration DEFAULT_THREAD_TTL = Duration.ofDays(400);
         public static final String DEFAULT_FROM = "support@example.com";

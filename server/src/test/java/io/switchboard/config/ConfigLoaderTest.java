@@ -62,6 +62,13 @@ class ConfigLoaderTest {
         var from = assertThrows(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Map.of("SWITCHBOARD_EMAIL_FROM", "Support <s@example.com>"), Repo.root()));
         assertTrue(from.getMessage().contains("email.from must be a plain address"), from.getMessage());
+        var accept = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_EMAIL_ACCEPT", "support@example.com, example.org"), Repo.root()));
+        assertTrue(accept.getMessage().contains("email.acceptRecipients 'example.org' is neither an address"),
+                accept.getMessage());
+        assertEquals(List.of("support@example.com", "@help.example.org"), ConfigLoader.load(
+                Map.of("SWITCHBOARD_EMAIL_ACCEPT", "Support@Example.com,@help.example.org"), Repo.root())
+                .email().acceptRecipients());
     }
 
     @Test

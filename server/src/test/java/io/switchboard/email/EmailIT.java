@@ -133,4 +133,23 @@ class EmailIT {
             SmtpClient.expect("250 2.0.0", smtp.reply());
         }
     }
+
+    /** With email.acceptRecipients set, mail for anyone else is refused at RCPT: no case opens for spam to strangers. */
+    @Test
+    void onlyTheServicesAddressesAreAccepted(TestRedis redis, @TempDir Path temp) {
+        try (TestNode only = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_EMAIL_ACCEPT", "support@switchboard.example,@help.example").start();
+             SmtpClient smtp = new SmtpClient(only.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            SmtpClient.expect("250", smtp.command("MAIL FROM:<ada@example.com>"));
+            SmtpClient.expect("550 5.1.1", smtp.command("RCPT TO:<someone@elsewhere.example>"));
+            SmtpClient.expect("250", smtp.command("RCPT TO:<Support@Switchboard.example>"));
+            SmtpClient.expect("250", smtp.command("RCPT TO:<billing@help.example>"));
+            SmtpClient.expect("250", smtp.command("RSET"));
+            String id = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
+                    message("acc1@example.com", "Hello", "", "For the service")));
+            assertEquals("email", only.api().get("/api/v1/interactions/" + id).expect(200).json().getString("channel"));
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One SMTP session (RFC 5321 section 4): greeting, EHLO/HELO, MAIL, RCPT, DATA (dot-stuffed, ended by a
@@ -26,6 +27,7 @@ final class SmtpConnection {
     private final String hostname;
     private final long maxMessageBytes;
     private final Function<Envelope, Future<String>> delivery;
+    private final Predicate<String> accepts;
     private final RecordParser parser;
 
     private boolean greeted;
@@ -34,10 +36,12 @@ final class SmtpConnection {
     private ByteArrayOutputStream data;
     private boolean tooBig;
 
-    SmtpConnection(NetSocket socket, String hostname, long maxMessageBytes, Function<Envelope, Future<String>> delivery) {
+    SmtpConnection(NetSocket socket, String hostname, long maxMessageBytes, Predicate<String> accepts,
+                   Function<Envelope, Future<String>> delivery) {
         this.socket = socket;
         this.hostname = hostname;
         this.maxMessageBytes = maxMessageBytes;
+        this.accepts = accepts;
         this.delivery = delivery;
         this.parser = RecordParser.newDelimited("\n", socket);
     }
@@ -130,7 +134,12 @@ final class SmtpConnection {
         } else if (recipients.size() >= MAX_RECIPIENTS) {
             reply("452 4.5.3 Too many recipients");
         } else {
-            recipients.add(path(argument.substring(3).strip().split("\\s+")[0]));
+            String recipient = path(argument.substring(3).strip().split("\\s+")[0]);
+            if (!accepts.test(recipient)) {
+                reply("550 5.1.1 <" + recipient + ">: not a mailbox of this service");
+                return;
+            }
+            recipients.add(recipient);
             reply("250 2.1.5 OK");
         }
     }

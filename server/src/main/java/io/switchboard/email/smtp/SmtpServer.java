@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * An inbound SMTP listener (RFC 5321, the receiving side only) on Vert.x: every connection is an
@@ -20,22 +23,39 @@ public final class SmtpServer {
     private final String hostname;
     private final long maxMessageBytes;
     private final Function<Envelope, Future<String>> delivery;
+    private final Predicate<String> accepts;
     private NetServer server;
 
-    /** @param delivery stores a message and returns its id (for the 250 reply); an IllegalArgumentException is a permanent 554 */
-    public SmtpServer(Vertx vertx, int port, String hostname, long maxMessageBytes,
+    /**
+     * @param delivery stores a message and returns its id (for the 250 reply); an IllegalArgumentException is a permanent 554
+     * @param acceptRecipients addresses ("support@example.com") or domains ("@example.com") mail is taken for, lower
+     *                         case; any other recipient is refused at RCPT (550). Empty: every recipient.
+     */
+    public SmtpServer(Vertx vertx, int port, String hostname, long maxMessageBytes, List<String> acceptRecipients,
                       Function<Envelope, Future<String>> delivery) {
         this.vertx = vertx;
         this.port = port;
         this.hostname = hostname;
         this.maxMessageBytes = maxMessageBytes;
+        this.accepts = recipientFilter(acceptRecipients);
         this.delivery = delivery;
+    }
+
+    static Predicate<String> recipientFilter(List<String> accepted) {
+        if (accepted.isEmpty()) {
+            return address -> true;
+        }
+        return address -> {
+            String lower = address.toLowerCase(Locale.ROOT);
+            int at = lower.lastIndexOf('@');
+            return accepted.contains(lower) || (at >= 0 && accepted.contains(lower.substring(at)));
+        };
     }
 
     /** Listens; the future holds the actual port (port 0 = any free one). */
     public Future<Integer> start() {
         server = vertx.createNetServer(new NetServerOptions().setPort(port).setIdleTimeout(300));
-        server.connectHandler(socket -> new SmtpConnection(socket, hostname, maxMessageBytes, delivery).start());
+        server.connectHandler(socket -> new SmtpConnection(socket, hostname, maxMessageBytes, accepts, delivery).start());
         return server.listen().map(NetServer::actualPort);
     }
 
