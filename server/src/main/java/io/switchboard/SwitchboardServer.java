@@ -110,6 +110,7 @@ public final class SwitchboardServer {
     private FloorGauges floorGauges;
     private volatile VoiceChannel voice;
     private volatile ChatChannel chat;
+    private volatile EmailChannel email;
     private AgiGateway agi;
     private int agiPort;
     private SmtpServer smtp;
@@ -228,7 +229,7 @@ public final class SwitchboardServer {
                 smtpSender = new SmtpSender(vertx, config.email());
             }
             EmailStore emailStore = new EmailStore(store, config.email().threadTtl());
-            EmailChannel email = new EmailChannel(vertx, engine, customers, cases, emailStore, config.email(),
+            email = new EmailChannel(vertx, engine, customers, cases, emailStore, config.email(),
                     smtpSender, registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                     config.email().acceptRecipients(),
@@ -273,6 +274,7 @@ public final class SwitchboardServer {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
                         chat.startSweeps(config.routing().timerSweepInterval().toMillis());
+                        email.startRetries();
                         return null;
                     })
                     .compose(x -> kpiRollup.start())
@@ -413,6 +415,9 @@ public final class SwitchboardServer {
         }
         if (chat != null) {
             chat.stopSweeps();
+        }
+        if (email != null) {
+            email.stopRetries();
         }
         if (rulesWatcher != null) {
             rulesWatcher.stop();

@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmailChannel {
     private static final Logger LOG = LoggerFactory.getLogger(EmailChannel.class);
+    /**
+     * A failed acknowledgement waits in the outbox (Redis, swept by every node) for its next attempt, after each of
+     * these delays in turn; after the last it is given up. Every attempt is on the case's thread. (An agent's reply
+     * is not retried by itself: the agent sees the failure and sends again.)
+     */
+    private static final List<Duration> RETRY_DELAYS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4));
+    private static final int RETRY_BATCH = 50;
+    private static final long RETRY_SWEEP_MILLIS = 5_000;
     /** Text of one message kept in the case's thread; the whole text stays on the interaction's email. */
     static final int MAX_THREAD_TEXT = 10_000;
 
@@ -49,6 +59,8 @@ public final class EmailChannel {
     private final SmtpSender sender;
     private final MeterRegistry registry;
     private final MimeParser parser;
+    private long retryTimer = -1;
+    private boolean retrying;
 
     /** @param sender the outbound relay, or null when outbound mail is off (no acknowledgements) */
     public EmailChannel(Vertx vertx, RoutingEngine engine, CustomerService customers, CaseService cases,
@@ -187,11 +199,54 @@ public final class EmailChannel {
         OutboundEmail ack = new OutboundEmail(to, fill(config.acknowledgementSubject(), caseId, email),
                 fill(config.acknowledgementBody(), caseId, email), null, EmailThread.newMessageId(config.from()),
                 email.messageId(), EmailThread.references(email.references(), email.messageId()), true);
-        send(ack, caseId, new JsonObject().put("kind", "acknowledgement")).onComplete(ar -> {
-            if (ar.failed()) {
-                LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, to, ar.cause().getMessage());
-            }
+        send(ack, caseId, new JsonObject().put("kind", "acknowledgement")).onFailure(e -> {
+            LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, to, e.getMessage());
+            retryLater(ack, caseId, 1);
         });
+    }
+
+    private void retryLater(OutboundEmail email, String caseId, int attempts) {
+        if (attempts > RETRY_DELAYS.size()) {
+            LOG.warn("acknowledgement of case {} to {} given up after {} attempts", caseId, email.to(), attempts);
+            return;
+        }
+        JsonObject entry = new JsonObject().put("caseId", caseId).put("attempts", attempts).put("email", email.json());
+        store.retryLater(entry.encode(), cases.now() + RETRY_DELAYS.get(attempts - 1).toMillis())
+                .onFailure(e -> LOG.warn("acknowledgement of case {} not kept for a retry: {}", caseId, e.getMessage()));
+    }
+
+    /** Every node sends what is due again from the outbox (only while outbound mail is on). */
+    public void startRetries() {
+        if (sender != null) {
+            vertx.runOnContext(v -> retryTimer = vertx.setPeriodic(RETRY_SWEEP_MILLIS, id -> sendDue()));
+        }
+    }
+
+    public void stopRetries() {
+        vertx.cancelTimer(retryTimer);
+    }
+
+    private void sendDue() {
+        if (retrying) {
+            return;
+        }
+        retrying = true;
+        store.dueRetries(cases.now(), RETRY_BATCH)
+                .compose(entries -> Future.join(entries.stream().map(this::sendAgain).toList()))
+                .onComplete(ar -> retrying = false);
+    }
+
+    private Future<JsonObject> sendAgain(String json) {
+        JsonObject entry = new JsonObject(json);
+        OutboundEmail email = OutboundEmail.fromJson(entry.getJsonObject("email"));
+        String caseId = entry.getString("caseId");
+        int attempt = entry.getInteger("attempts") + 1;
+        return send(email, caseId, new JsonObject().put("kind", "acknowledgement").put("attempt", attempt))
+                .onFailure(e -> {
+                    LOG.warn("acknowledgement of case {} to {} not sent (attempt {}): {}", caseId, email.to(), attempt,
+                            e.getMessage());
+                    retryLater(email, caseId, attempt);
+                });
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.switchboard.email;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -16,5 +18,18 @@ public record OutboundEmail(String to, String subject, String text, String html,
                             List<String> references, boolean automatic) {
     public OutboundEmail {
         references = List.copyOf(references);
+    }
+
+    /** As kept in the outbox, to send again. */
+    JsonObject json() {
+        return new JsonObject().put("to", to).put("subject", subject).put("text", text).put("html", html)
+                .put("messageId", messageId).put("inReplyTo", inReplyTo).put("references", new JsonArray(references))
+                .put("automatic", automatic);
+    }
+
+    static OutboundEmail fromJson(JsonObject json) {
+        return new OutboundEmail(json.getString("to"), json.getString("subject"), json.getString("text"),
+                json.getString("html"), json.getString("messageId"), json.getString("inReplyTo"),
+                json.getJsonArray("references").stream().map(String::valueOf).toList(), json.getBoolean("automatic"));
     }
 }

@@ -6,16 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -108,5 +114,44 @@ class EmailAcknowledgementIT {
         assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
         assertEquals("bounces+ada=example.com@lists.example.org",
                 RELAY.getReceivedMessages()[0].getAllRecipients()[0].toString());
+    }
+
+    /**
+     * The relay is down when a new case is acknowledged: the failure is on the thread, the acknowledgement waits in
+     * the outbox, and a minute later (the first retry delay) it goes out once the relay is back.
+     */
+    @Test
+    void aFailedAcknowledgementIsSentAgainOnceTheRelayIsBack(TestRedis redis, @TempDir Path temp) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort(); // nothing listens there until the relay comes back
+        }
+        TestClock clock = new TestClock();
+        GreenMail relay = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        try (TestNode down = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).clock(clock)
+                .env("SWITCHBOARD_EMAIL_FROM", "support@switchboard.example")
+                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true").env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
+                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(port))
+                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false").start()) {
+            Api api = down.api();
+            String id = deliver(down, "ada@example.com", inbound("d1@example.com", "Relay down", "", "Hello"));
+            String caseId = api.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId");
+            Await.until("the failed attempt on the thread", () -> statuses(api, caseId).contains("outbound/failed"));
+
+            relay.start();
+            clock.advance(Duration.ofSeconds(61));
+            assertTrue(relay.waitForIncomingEmail(15_000, 1), "sent again once due");
+            assertEquals("ada@example.com", relay.getReceivedMessages()[0].getAllRecipients()[0].toString());
+            Await.until("the retry on the thread", () -> statuses(api, caseId).contains("outbound/sent"));
+            assertEquals(List.of("inbound/received", "outbound/failed", "outbound/sent"), statuses(api, caseId));
+        } finally {
+            relay.stop();
+        }
+    }
+
+    private static List<String> statuses(Api api, String caseId) {
+        return api.get("/api/v1/cases/" + caseId).expect(200).json().getJsonArray("emails").stream()
+                .map(m -> (JsonObject) m).map(m -> m.getString("direction") + "/" + m.getString("status"))
+                .sorted().toList();
     }
 }

@@ -1,6 +1,8 @@
 package io.switchboard.store.redis;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The email channel's Redis structures: each email interaction's message and attachments, the case's
@@ -103,5 +106,19 @@ public final class EmailStore {
     public Future<byte[]> attachment(String interactionId, int n) {
         return RedisFutures.onContext(vertx, () -> redis.get(keys.emailAttachment(interactionId, n)))
                 .map(encoded -> encoded == null ? null : Base64.getDecoder().decode(encoded));
+    }
+
+    /** Keeps a message to send again at {@code dueMs} (epoch ms) in the outbox every node sweeps. */
+    public Future<Void> retryLater(String entry, long dueMs) {
+        return RedisFutures.onContext(vertx, () -> redis.zadd(keys.emailOutbox(), (double) dueMs, entry)).mapEmpty();
+    }
+
+    /** Claims up to {@code batch} messages due again: each is removed as it is claimed, which one node only does. */
+    public Future<List<String>> dueRetries(long nowMs, int batch) {
+        return RedisFutures.onContext(vertx, () -> redis.zrangebyscore(keys.emailOutbox(),
+                        Range.create(Double.NEGATIVE_INFINITY, (double) nowMs), Limit.create(0, batch)))
+                .compose(due -> Future.all(due.stream().map(entry -> RedisFutures.onContext(vertx,
+                                () -> redis.zrem(keys.emailOutbox(), entry)).map(n -> n == 1 ? entry : null)).toList())
+                        .map(claims -> claims.<String>list().stream().filter(Objects::nonNull).toList()));
     }
 }

@@ -184,6 +184,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":chat";
     }
 
+    /** Zset: acknowledgements to send again, by when (ms); every node sweeps it. */
+    public String emailOutbox() {
+        return prefix + ":email-outbox";
+    }
+
     /**
      * String: the case of one Message-ID (taken in or sent), so replies find their case; expires after
      * {@code email.threadDays}. One key per id, because a hash field cannot expire on Redis 6.
