@@ -51,21 +51,6 @@ class DesktopAgentIT {
         }
     }
 
-    private void logIn(String agentId) {
-        browser.get(admin.base() + "/agent");
-        browser.untilVisible("#login-agent").sendKeys(agentId);
-        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
-        browser.untilAttribute("#connection", "data-status", "connected");
-    }
-
-    /** Clicks, looking again if the card was redrawn (each action re-reads and redraws the held work). */
-    private void click(String css) {
-        browser.until("click " + css, d -> {
-            browser.find(css).click();
-            return true;
-        });
-    }
-
     @Test
     void agentTakesAnOfferFromLoginToAvailableAgain() {
         Agents.create(admin, "ann", new JsonObject().put("support", 8));
@@ -74,7 +59,7 @@ class DesktopAgentIT {
                 .expect(201);
         String openCase = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
                 .put("customerId", "c-42").put("subject", "Router keeps rebooting")).expect(201).json().getString("id");
-        logIn("ann");
+        browser.logInAgent(admin.base(), "ann");
         browser.untilAttribute("#state", "data-state", "offline");
 
         browser.find("body").sendKeys("v"); // the Available shortcut
@@ -133,7 +118,7 @@ class DesktopAgentIT {
     @Test
     void rejectingPutsTheOfferBackAndTheDesktopCalmsDown() {
         Agents.create(admin, "ann", new JsonObject().put("support", 8));
-        logIn("ann");
+        browser.logInAgent(admin.base(), "ann");
         browser.find("#go-available").click();
         browser.untilAttribute("#state", "data-state", "available");
         String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
@@ -157,7 +142,7 @@ class DesktopAgentIT {
     void agentDrivesTheCallAndTransfersItToAColleagueFromThePicker() {
         Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
         Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
-        logIn("ann");
+        browser.logInAgent(admin.base(), "ann");
         browser.find("#go-available").click();
         browser.untilAttribute("#state", "data-state", "available");
         String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
@@ -168,7 +153,7 @@ class DesktopAgentIT {
         // call controls show what the server answers (here no voice channel runs: its error, not a silent click)
         for (String action : new String[] {"hangup", "hold"}) {
             Api.Reply direct = ann.post("/api/v1/interactions/" + id + "/" + action, "{}");
-            click("#work-list .card ." + action);
+            browser.click("#work-list .card ." + action);
             browser.untilText("#notice", action + " " + id + ": "
                     + (direct.status() < 300 ? "done" : direct.json().getString("message")));
         }
@@ -179,7 +164,7 @@ class DesktopAgentIT {
 
         // the picker lists queues and colleagues with their state, re-read when it is opened
         Agents.available(bob, "bob");
-        click("#work-list .card .transfer-target");
+        browser.click("#work-list .card .transfer-target");
         browser.until("bob shown available", d -> "Agent bob (available)".equals(
                 browser.text("#work-list .card .transfer-target option[value='agent:bob']")));
         assertEquals(0, browser.driver().findElements(org.openqa.selenium.By.cssSelector(
@@ -207,7 +192,7 @@ class DesktopAgentIT {
                 .start();
         admin = node.api();
         Agents.create(admin, "ann", new JsonObject().put("support", 8));
-        logIn("ann");
+        browser.logInAgent(admin.base(), "ann");
         browser.find("#go-available").click();
         browser.untilAttribute("#state", "data-state", "available");
         browser.until("time in state shown", d -> !browser.text("#state-time").isEmpty());
@@ -223,7 +208,7 @@ class DesktopAgentIT {
     @Test
     void afterTheNodeRestartsTheDesktopShowsTheTrueState() {
         Agents.create(admin, "ann", new JsonObject().put("support", 8));
-        logIn("ann");
+        browser.logInAgent(admin.base(), "ann");
         browser.find("#go-available").click();
         browser.untilAttribute("#state", "data-state", "available");
 

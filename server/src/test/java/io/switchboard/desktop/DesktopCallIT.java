@@ -7,28 +7,22 @@ import io.switchboard.simulator.CallSpec;
 import io.switchboard.simulator.CallerScript;
 import io.switchboard.simulator.SimulatedAsterisk;
 import io.switchboard.simulator.SimulatedCall;
-import io.switchboard.simulator.SimulatorConfig;
-import io.switchboard.simulator.pbx.Dialplan;
 import io.switchboard.simulator.pbx.PhoneBehavior;
-import io.switchboard.simulator.pbx.SoundLibrary;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Browser;
 import io.switchboard.testing.Repo;
 import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestPbx;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -44,20 +38,12 @@ class DesktopCallIT {
     private Browser browser;
 
     @BeforeEach
-    void start(TestRedis redis) throws IOException {
+    void start(TestRedis redis) {
         browser = Browser.open();
-        int agiPort = freePort();
-        String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
-                .replace("PJSIP/${EXTEN}@trunk", "Local/${EXTEN}@customers")
-                .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents") // the simulator's phones are Local channels
-                + "\n[customers]\nexten => _X.,1,Answer()\n same => n,Wait(30)\n";
-        asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
-                .sounds(SoundLibrary.all(Duration.ofMillis(300)))
-                .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
-        node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
-                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
-                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
-                .start();
+        int agiPort = TestPbx.agiPort();
+        asterisk = TestPbx.start(agiPort, Duration.ofMillis(300));
+        node = TestPbx.wire(TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules")),
+                asterisk, agiPort).start();
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
                 .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
@@ -90,7 +76,7 @@ class DesktopCallIT {
         agent("amy", "131");
         Api bob = agent("bob", "132");
         bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "away")).expect(200); // amy's caller
-        logIn("amy");
+        browser.logInAgent(admin.base(), "amy");
         SimulatedCall caller = asterisk.placeCall(CallSpec.create().from("15551230090", "Ann Caller")
                 .context("switchboard-inbound").dialing("8000").script(CallerScript.create().press("2"))
                 .patience(Duration.ofMinutes(10)));
@@ -98,29 +84,29 @@ class DesktopCallIT {
         String card = "#work-list .card";
         assertEquals(0, count(card + " .unhold"), "not on hold: no Resume");
 
-        click(card + " .hold");
+        browser.click(card + " .hold");
         browser.untilVisible(card + " .unhold");
         assertEquals(0, count(card + " .hold"), "on hold: no Hold");
-        click(card + " .unhold");
+        browser.click(card + " .unhold");
         browser.untilVisible(card + " .hold");
         assertEquals(0, count(card + " .unhold"));
 
         Agents.available(bob, "bob");
-        click(card + " .transfer-target");
+        browser.click(card + " .transfer-target");
         browser.until("bob listed", d -> !d.findElements(By.cssSelector(
                 card + " .transfer-target option[value='agent:bob']")).isEmpty());
         new Select(browser.find(card + " .transfer-target")).selectByValue("agent:bob");
-        click(card + " .consult");
+        browser.click(card + " .consult");
         browser.untilText(card + " .consulting span", "Consulting bob");
         assertEquals("busy", Agents.state(admin, "bob"), "bob is on the phone with amy");
-        click(card + " .cancel-consult");
+        browser.click(card + " .cancel-consult");
         browser.untilVisible(card + " .do-transfer");
         Await.until("bob free again", WAIT, () -> "available".equals(Agents.state(admin, "bob")));
 
         new Select(browser.find(card + " .transfer-target")).selectByValue("agent:bob");
-        click(card + " .consult");
+        browser.click(card + " .consult");
         browser.untilVisible(card + " .complete-consult");
-        click(card + " .complete-consult");
+        browser.click(card + " .complete-consult");
         browser.untilText("#work-list .empty", "Nothing assigned.");
         Await.until("bob has the caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob"))
                 && admin.get("/api/v1/agents/bob").json().getJsonArray("interactions").size() == 1);
@@ -135,28 +121,7 @@ class DesktopCallIT {
         return agent;
     }
 
-    private void logIn(String agentId) {
-        browser.get(admin.base() + "/agent");
-        browser.untilVisible("#login-agent").sendKeys(agentId);
-        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
-        browser.untilAttribute("#connection", "data-status", "connected");
-    }
-
-    /** Clicks, looking again if the card was redrawn (each action re-reads and redraws the held work). */
-    private void click(String css) {
-        browser.until("click " + css, d -> {
-            browser.find(css).click();
-            return true;
-        });
-    }
-
     private int count(String css) {
         return browser.driver().findElements(By.cssSelector(css)).size();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -172,7 +172,7 @@ class DesktopSupervisorIT {
         browser.untilText("#at-risk-status", "Nothing at risk.");
         browser.untilText("#breaches-status", "No breaches.");
 
-        click(row(second) + " .raise");
+        browser.click(row(second) + " .raise");
         browser.until("second raised above first", d -> waitingRows().equals(List.of(second, first)));
         double raised = admin.get("/api/v1/interactions/" + second).json().getDouble("priority");
         assertEquals(admin.get("/api/v1/interactions/" + first).json().getDouble("priority") + 10, raised, 1e-9);
@@ -183,7 +183,7 @@ class DesktopSupervisorIT {
             new Select(browser.find(row(first) + " .move-to")).selectByValue("billing");
             return true;
         });
-        click(row(first) + " .move");
+        browser.click(row(first) + " .move");
         browser.until("first left support", d -> waitingRows().equals(List.of(second)));
         JsonObject moved = admin.get("/api/v1/interactions/" + first).json();
         assertEquals("billing", moved.getString("queue"));
@@ -195,7 +195,7 @@ class DesktopSupervisorIT {
         // ann although she has no support skill
         Api ann = Agents.create(admin, "ann", new JsonObject().put("sales", 8));
         Agents.available(ann, "ann");
-        click(row(second) + " .assign-to"); // the row may be redrawn by ann's events until the picker has focus
+        browser.click(row(second) + " .assign-to"); // the row may be redrawn by ann's events until the picker has focus
         browser.until("ann in the picker", d -> "Agent ann (available)".equals(
                 browser.text(row(second) + " .assign-to option[value=ann]")));
         new Select(browser.find(row(second) + " .assign-to")).selectByValue("ann");
@@ -245,14 +245,6 @@ class DesktopSupervisorIT {
     private String call(String intent) {
         return admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
                 .put("attributes", new JsonObject().put("intent", intent))).expect(201).json().getString("id");
-    }
-
-    /** Clicks, looking again if the row was redrawn in between (pushed events redraw the waiting table). */
-    private void click(String css) {
-        browser.until("click " + css, d -> {
-            browser.find(css).click();
-            return true;
-        });
     }
 
     private static String row(String interaction) {

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.simulator.CallSpec;
 import io.switchboard.simulator.CallerScript;
 import io.switchboard.simulator.SimulatedAsterisk;
-import io.switchboard.simulator.SimulatorConfig;
-import io.switchboard.simulator.pbx.Dialplan;
 import io.switchboard.simulator.pbx.PhoneBehavior;
-import io.switchboard.simulator.pbx.SoundLibrary;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
@@ -18,6 +15,7 @@ import io.switchboard.testing.Repo;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestPbx;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -78,17 +76,11 @@ class DashboardsIT {
                     targets: {answer: 60s}
                 """);
         Files.copy(Repo.root().resolve("config/ivr.yaml"), config.resolve("ivr.yaml"));
-        int agiPort = freePort();
-        String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
-                .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents");
+        int agiPort = TestPbx.agiPort();
         TestClock clock = new TestClock();
-        try (SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort)
-                .timeScale(10).sounds(SoundLibrary.all(Duration.ofMillis(100)))
-                .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
-             TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, RULES))
-                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).sla(config.resolve("sla.yaml"))
-                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
-                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
+        try (SimulatedAsterisk asterisk = TestPbx.start(agiPort, Duration.ofMillis(100));
+             TestNode node = TestPbx.wire(TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, RULES))
+                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).sla(config.resolve("sla.yaml")), asterisk, agiPort)
                 .start()) {
             Api admin = node.api();
             admin.put("/api/v1/agents/sam", new JsonObject().put("skills", new JsonObject().put("support", 9))
@@ -190,11 +182,6 @@ class DashboardsIT {
         admin.post("/api/v1/interactions/" + call + "/unhold", "{}").expect(200);
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static String create(Api admin) {
         return admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201).json().getString("id");

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -114,6 +115,22 @@ public final class Browser implements AutoCloseable {
     public WebElement untilVisible(String css) {
         return until(css + " visible", d -> d.findElements(By.cssSelector(css)).stream()
                 .filter(WebElement::isDisplayed).findFirst().orElse(null));
+    }
+
+    /** Clicks, looking again if the element was redrawn in between (pages redraw on pushed events). */
+    public void click(String css) {
+        until("click " + css, d -> {
+            find(css).click();
+            return true;
+        });
+    }
+
+    /** Logs an agent (PIN 1234, as {@link Agents} creates them) in to the desktop and waits for its event socket. */
+    public void logInAgent(String baseUrl, String agentId) {
+        get(baseUrl + "/agent");
+        untilVisible("#login-agent").sendKeys(agentId);
+        find("#login-pin").sendKeys("1234", Keys.ENTER);
+        untilAttribute("#connection", "data-status", "connected");
     }
 
     public Object script(String javascript) {

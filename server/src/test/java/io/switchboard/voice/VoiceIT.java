@@ -7,21 +7,16 @@ import io.switchboard.simulator.CallSpec;
 import io.switchboard.simulator.CallerScript;
 import io.switchboard.simulator.SimulatedAsterisk;
 import io.switchboard.simulator.SimulatedCall;
-import io.switchboard.simulator.SimulatorConfig;
-import io.switchboard.simulator.pbx.Dialplan;
 import io.switchboard.simulator.pbx.PhoneBehavior;
-import io.switchboard.simulator.pbx.SoundLibrary;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Repo;
 import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestPbx;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,17 +40,11 @@ class VoiceIT {
     private Api admin;
 
     @BeforeEach
-    void start(TestRedis redis) throws IOException {
+    void start(TestRedis redis) {
         this.redis = redis;
         this.prefix = redis.newPrefix();
-        int agiPort = freePort();
-        String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
-                .replace("PJSIP/${EXTEN}@trunk", "Local/${EXTEN}@customers")
-                .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents") // the simulator's phones are Local channels
-                + "\n[customers]\nexten => _X.,1,Answer()\n same => n,Wait(30)\n";
-        asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
-                .sounds(SoundLibrary.all(Duration.ofMillis(300)))
-                .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
+        int agiPort = TestPbx.agiPort();
+        asterisk = TestPbx.start(agiPort, Duration.ofMillis(300));
         node = node(agiPort).start();
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
@@ -64,9 +53,7 @@ class VoiceIT {
 
     /** A node on the test's Redis prefix and simulator; the simulator's AGI goes to {@code agiPort}. */
     private TestNode.Builder node(int agiPort) {
-        return TestNode.on(redis, prefix).rules(Repo.root().resolve("routing-rules"))
-                .env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
-                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1")
+        return TestPbx.wire(TestNode.on(redis, prefix).rules(Repo.root().resolve("routing-rules")), asterisk, agiPort)
                 // announcements every 20 s (2 s of test time) and callbacks offered above 2 minutes' wait
                 .env("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "20").env("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "120")
                 .env("SWITCHBOARD_CALL_OWNER_TTL_SECONDS", "3");
@@ -557,9 +544,4 @@ class VoiceIT {
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,0 +1,54 @@
+package io.switchboard.testing;
+
+import io.switchboard.simulator.SimulatedAsterisk;
+import io.switchboard.simulator.SimulatorConfig;
+import io.switchboard.simulator.pbx.Dialplan;
+import io.switchboard.simulator.pbx.SoundLibrary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+
+/**
+ * A simulated Asterisk running the shipped dialplan snippet (config/asterisk/extensions.conf), ten times faster than
+ * real time, whose FastAGI goes to a port chosen here, and the settings that point a node at it.
+ */
+public final class TestPbx {
+    private TestPbx() {
+    }
+
+    /** A free port for the node's FastAGI, to give both {@link #start} and {@link #wire}. */
+    public static int agiPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The simulator's phones are Local channels ({@code Local/<ext>@agents}), and the trunk to customers a context
+     * that answers and waits (click-to-dial, consultations out).
+     * @param prompts how long each sound of the IVR plays (simulated time)
+     */
+    public static SimulatedAsterisk start(int agiPort, Duration prompts) {
+        try {
+            String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
+                    .replace("PJSIP/${EXTEN}@trunk", "Local/${EXTEN}@customers")
+                    .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents")
+                    + "\n[customers]\nexten => _X.,1,Answer()\n same => n,Wait(30)\n";
+            return SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
+                    .sounds(SoundLibrary.all(prompts))
+                    .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The node takes the simulator's FastAGI on {@code agiPort} and logs in to its AMI as pbx1. */
+    public static TestNode.Builder wire(TestNode.Builder node, SimulatedAsterisk asterisk, int agiPort) {
+        return node.env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
+                .env("SWITCHBOARD_AMI_URLS", "ami://cti:ctisecret@127.0.0.1:" + asterisk.amiPort() + "/pbx1");
+    }
+}
