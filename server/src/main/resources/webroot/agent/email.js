@@ -41,9 +41,10 @@ export function createEmailPanel(api) {
         el('label', { class: 'inline' }, pending, ' waiting on the customer'),
         el('button', { class: 'primary send-reply', type: 'submit' }, 'Send reply')),
       status);
-    form.addEventListener('submit', (e) => {
+    form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      reply(i.id, text, pending, status);
+      await reply(i.id, text, pending, status);
+      if (caseBox.dataset.case) showCase(caseBox.dataset.case, caseBox, i.id); // the thread with this reply
     });
     const attachId = el('input', { class: 'attach-case-id', placeholder: 'case id', size: 10, 'aria-label': 'case id' });
     const attach = el('div', { class: 'attach' }, 'Belongs to another case? ', attachId,
@@ -59,25 +60,37 @@ export function createEmailPanel(api) {
         el('h3', { class: 'email-subject' }, m.subject || '(no subject)'),
         el('p', { class: 'email-from' }, m.fromName ? `${m.fromName} <${m.from}>` : m.from),
         el('pre', { class: 'email-text' }, (m.text || '').replace(/\r\n/g, '\n')));
-      if (m.caseId) showCase(m.caseId, caseBox);
+      if (m.caseId) showCase(m.caseId, caseBox, id);
     } catch (e) {
       message.replaceChildren(el('p', { class: 'empty' }, `Email: ${e.message}`));
     }
   }
 
-  async function showCase(caseId, box) {
+  /** The case with its whole email thread, newest first: what the customer wrote before and what was answered. */
+  async function showCase(caseId, box, id) {
     try {
       const c = await api.get(`/api/v1/cases/${encodeURIComponent(caseId)}`);
       box.dataset.case = c.id;
+      const others = (c.emails || []).filter((m) => !(m.direction === 'inbound' && m.interactionId === id)).reverse();
       box.replaceChildren(
         el('h4', {}, 'Case ', el('span', { class: 'case-id' }, c.id), ' - ',
           el('span', { class: 'case-status' }, c.status)),
         el('p', { class: 'case-subject' }, c.subject || ''),
         el('p', { class: 'case-thread' }, `${(c.interactions || []).length} contact(s) on this case`),
-        ...(c.notes || []).map((n) => el('p', { class: 'case-note' }, `${n.author}: ${n.text}`)));
+        ...(c.notes || []).map((n) => el('p', { class: 'case-note' }, `${n.author}: ${n.text}`)),
+        others.length > 0 && el('ol', { class: 'case-emails' }, ...others.map(threadEntry)));
     } catch (e) {
       box.replaceChildren(el('p', { class: 'empty' }, `Case ${caseId}: ${e.message}`));
     }
+  }
+
+  function threadEntry(m) {
+    const who = m.direction === 'inbound' ? `from ${m.from}` : `to ${m.to}`;
+    const when = m.at ? new Date(m.at).toLocaleString() : '';
+    const state = m.status === 'failed' ? ' (not sent)' : '';
+    return el('li', { class: m.direction, dataset: { status: m.status || '' } },
+      el('p', { class: 'thread-head' }, `${when} ${who}${state}: ${m.subject || '(no subject)'}`),
+      el('blockquote', { class: 'thread-text' }, (m.text || '').replace(/\r\n/g, '\n').slice(0, 600)));
   }
 
   /** Links the email to the case the agent names (one of the same customer's), then shows that case. */

@@ -97,6 +97,9 @@ class DesktopEmailIT {
         browser.until("reply sent", d -> browser.text(email + " .reply-status").startsWith("Reply sent ("));
         assertEquals("", browser.find(email + " .reply-text").getDomProperty("value"));
         assertTrue(RELAY.waitForIncomingEmail(5_000, 1), "the reply reached the relay");
+        // the case's thread shows it, beside the customer's email
+        browser.until("the reply in the case's thread", d -> browser.text(email + " .case-emails li.outbound")
+                .contains("Refunded, sorry!"));
         try {
             jakarta.mail.internet.MimeMessage sent = RELAY.getReceivedMessages()[0];
             assertEquals("Re: Charged twice [#" + caseId + "]", sent.getSubject());
@@ -110,6 +113,8 @@ class DesktopEmailIT {
         browser.find(email + " .send-reply").click();
         browser.until("reply refused", d -> browser.text(email + " .reply-status").startsWith("Reply not sent: "));
         assertEquals("Second try", browser.find(email + " .reply-text").getDomProperty("value"));
+        browser.until("the refused attempt in the thread", d -> browser.text(email
+                + " .case-emails li[data-status='failed']").contains("(not sent)"));
         browser.screenshot("agent-email");
 
         // the agent attaches the email to another case of the same customer, but not to someone else's
