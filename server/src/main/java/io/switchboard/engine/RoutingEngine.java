@@ -286,12 +286,9 @@ public final class RoutingEngine {
         return commit("consult", interactionId, agentId, orEmpty(actor)).map(ScriptResult::result);
     }
 
-    /**
-     * The consultation ended without a transfer: the consulted agent is free again.
-     * @param outcome canceled (the agent on the call gave up) or no_answer (the consulted phone did not answer)
-     */
-    public Future<JsonObject> endConsult(String interactionId, String actor, String outcome) {
-        return commit("consult_end", interactionId, orEmpty(actor), outcome).map(ScriptResult::result);
+    /** The consultation ended without a transfer: the consulted agent is free again. */
+    public Future<JsonObject> endConsult(String interactionId, String actor) {
+        return commit("consult_end", interactionId, orEmpty(actor)).map(ScriptResult::result);
     }
 
     /**

@@ -114,11 +114,9 @@ public final class CallControl {
             AtxferAction atxfer = new AtxferAction(
                     call.agentLeg(), context, LineText.require("extension", all.resultAt(1)), 1);
             return store.setIfAbsent(consultKey(call.interactionId()), target, CALL_LIFETIME).compose(first -> first
-                    ? holdTarget(call.interactionId(), agentId, actor).compose(held -> store.set(
-                                    consultLegKey(call.agentLeg()), call.interactionId(), CALL_LIFETIME)
-                                    .compose(kept -> call.link().send(atxfer))
-                                    .recover(e -> endHold(call.interactionId(), agentId != null, actor).transform(v ->
-                                            Future.failedFuture(e))))
+                    ? holdTarget(call.interactionId(), agentId, actor).compose(held -> call.link().send(atxfer)
+                            .recover(e -> endHold(call.interactionId(), agentId != null, actor).transform(v ->
+                                    Future.failedFuture(e))))
                             .recover(e -> store.getAndDelete(consultKey(call.interactionId()))
                                     .compose(v -> Future.failedFuture(e)))
                     : Future.failedFuture(ApiException.conflict("already consulting")));
@@ -132,22 +130,7 @@ public final class CallControl {
 
     /** The consultation ended without a transfer: a consulted agent gives back the capacity it held. */
     private Future<?> endHold(String interactionId, boolean agentTarget, String actor) {
-        return agentTarget ? engine.endConsult(interactionId, actor, "canceled") : Future.succeededFuture();
-    }
-
-    /**
-     * The consulted party did not answer (a DialEnd other than ANSWER on the agent's leg): Asterisk leaves the agent
-     * with the caller, the consultation is over, and a consulted agent is free again. GETDEL: one node acts.
-     */
-    Future<Void> consultNotAnswered(String agentLeg) {
-        return store.getAndDelete(consultLegKey(agentLeg)).compose(id -> id == null ? Future.succeededFuture()
-                : store.getAndDelete(consultKey(id)).compose(target -> target == null || !target.startsWith("agent:")
-                        ? Future.succeededFuture() : engine.endConsult(id, null, "no_answer").mapEmpty()));
-    }
-
-    /** While its warm transfer consults: the interaction whose agent leg this channel is. */
-    private String consultLegKey(String channel) {
-        return store.keys().prefix() + ":voice:consultleg:" + channel;
+        return agentTarget ? engine.endConsult(interactionId, actor) : Future.succeededFuture();
     }
 
     /**

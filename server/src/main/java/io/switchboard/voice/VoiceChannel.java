@@ -448,10 +448,6 @@ public final class VoiceChannel implements RoutingObserver {
 
     private void dialEnded(DialEndEvent event) {
         dialed(event.getUniqueId(), event.getDialStatus(), event.getDestChannel());
-        if (!"ANSWER".equals(event.getDialStatus())) {
-            calls.consultNotAnswered(event.getChannel()).onFailure(e -> LOG.debug("consultation dial of {} not ended: {}",
-                    event.getChannel(), e.getMessage()));
-        }
     }
 
     /** The agent's phone answered (the offer is accepted) or not (refused: ring-no-answer). */

@@ -365,32 +365,6 @@ class VoiceIT {
                 .contains("\"outcome\":\"call_ended\""));
     }
 
-    /**
-     * Bob's phone does not answer the consultation: Asterisk gives up after its no-answer timeout (DialEnd NOANSWER
-     * on Amy's leg), Amy is with her caller again, and Bob is free for routing without anyone cancelling.
-     */
-    @Test
-    void aConsultationNobodyAnswersEndsByItself() throws Exception {
-        asterisk.agentPhone("124", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
-        asterisk.agentPhone("125", PhoneBehavior.neverAnswers());
-        Api amy = agent("amy", "124", new JsonObject().put("support", 9));
-        call("15551230082", CallerScript.create().press("2"));
-        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
-        String id = onlyInteraction("amy").getString("id");
-        agent("bob", "125", new JsonObject().put("support", 9));
-
-        amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
-        assertEquals("busy", Agents.state(admin, "bob"));
-        assertEquals("bob", amy.get("/api/v1/interactions/" + id).json().getJsonObject("call")
-                .getJsonObject("consulting").getString("agentId"));
-        // atxfernoanswertimeout: 15 s, 1.5 s of test time
-        Await.until("bob free again", WAIT, () -> "available".equals(Agents.state(admin, "bob")));
-        JsonObject interaction = amy.get("/api/v1/interactions/" + id).json();
-        assertEquals(new JsonObject(), interaction.getJsonObject("call"), "no consultation left on the call");
-        assertTrue(interaction.getJsonArray("history").encode().contains("\"outcome\":\"no_answer\""));
-        assertEquals("amy", interaction.getString("agentId"));
-    }
-
     /** Events of the consultation legs dialled to Bob's extension through the consult context. */
     private int bobsLegs(java.util.function.Predicate<io.switchboard.simulator.event.ManagerEvent> filter) {
         return asterisk.events().matching(e -> filter.test(e) && (String.valueOf(e.get("DestChannel"))

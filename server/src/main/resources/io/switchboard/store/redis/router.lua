@@ -563,10 +563,6 @@ local function end_consult(iid, f, outcome, offer)
   redis.call('HINCRBY', key('agent', aid), 'load:voice', '-1')
   history(iid, {type = 'consult_ended', agent = aid, outcome = outcome})
   emit({type = 'consult_ended', agent = aid, interaction = iid, outcome = outcome})
-  -- and to the agent on the call, whose desktop shows the consultation (the consulted agent is consultedAgent)
-  if f.agent and f.agent ~= '' then
-    emit({type = 'consult_ended', agent = f.agent, consultedAgent = aid, interaction = iid, outcome = outcome})
-  end
   local a = refresh(aid)
   if offer then offer_agent(aid, a) end
 end
@@ -900,15 +896,14 @@ if CMD == 'consult' then commands.consult = function()
   return {consult = aid}
 end end
 
--- consult_end iid actor outcome : the consultation ended without a transfer: canceled, or no_answer (the consulted
--- agent's phone did not answer)
+-- consult_end iid actor : the consultation ended without a transfer (canceled, or the consulted agent's leg failed)
 if CMD == 'consult_end' then commands.consult_end = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[10]) then return nil, 'forbidden' end
   if blank(f.consult) then return nil, 'conflict' end
-  end_consult(iid, f, A[11] ~= '' and A[11] or 'canceled', true)
+  end_consult(iid, f, 'canceled', true)
   return {}
 end end
 
