@@ -128,9 +128,13 @@ public final class CallControl {
         return agentId == null ? Future.succeededFuture() : engine.consult(interactionId, agentId, actor);
     }
 
-    /** The consultation ended without a transfer: a consulted agent gives back the capacity it held. */
+    /**
+     * The consultation ended without a transfer: a consulted agent gives back the capacity it held. Routing answers
+     * 409 when there is no hold left to give back (released already): that is not a failure here.
+     */
     private Future<?> endHold(String interactionId, boolean agentTarget, String actor) {
-        return agentTarget ? engine.endConsult(interactionId, actor) : Future.succeededFuture();
+        return !agentTarget ? Future.succeededFuture() : engine.endConsult(interactionId, actor).recover(e ->
+                e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture() : Future.failedFuture(e));
     }
 
     /**
@@ -156,14 +160,19 @@ public final class CallControl {
     /**
      * Warm transfer abandoned: AMI CancelAtxfer ends the target's leg; the agent is back with the caller, and a
      * consulted agent is free again for routing, whatever Asterisk answered: the consultation is over for
-     * Switchboard once its record is gone (a target that never answered has no transfer left to cancel).
+     * Switchboard once its record is gone (a target that never answered has no transfer left to cancel). A cancel
+     * whose release failed (Redis) fails, and the next one, finding no record, releases what routing still holds.
      */
     public Future<JsonObject> cancelConsult(JsonObject interaction, String actor) {
+        JsonObject talking = new JsonObject().put("status", "talking");
         return talking(interaction).compose(call -> store.getAndDelete(consultKey(call.interactionId())).compose(target ->
-                target == null ? Future.failedFuture(ApiException.conflict("not consulting"))
+                target == null
+                        ? engine.endConsult(call.interactionId(), actor).recover(e -> Future.failedFuture(
+                                e instanceof ApiException api && api.status() == 409
+                                        ? ApiException.conflict("not consulting") : e)).map(talking)
                         : call.link().send(new CancelAtxferAction(call.agentLeg())).transform(sent ->
-                                endHold(call.interactionId(), target.startsWith("agent:"), actor).transform(held ->
-                                        sent.succeeded() ? Future.succeededFuture(new JsonObject().put("status", "talking"))
+                                endHold(call.interactionId(), target.startsWith("agent:"), actor).compose(held ->
+                                        sent.succeeded() ? Future.succeededFuture(talking)
                                                 : Future.<JsonObject>failedFuture(sent.cause())))));
     }
 
