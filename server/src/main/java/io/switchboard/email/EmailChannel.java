@@ -192,7 +192,8 @@ public final class EmailChannel {
         String to = returnPath != null && returnPath.indexOf('@') > 0 ? returnPath : email.from();
         String local = to.substring(0, to.indexOf('@')).toLowerCase(Locale.ROOT);
         if ("".equals(returnPath) || email.automatic() || to.equalsIgnoreCase(config.from())
-                || local.equals("mailer-daemon") || local.equals("postmaster")) {
+                || email.from().equalsIgnoreCase(config.from()) || local.equals("mailer-daemon")
+                || local.equals("postmaster")) {
             countSent("acknowledgement", "suppressed");
             return;
         }
@@ -201,7 +202,9 @@ public final class EmailChannel {
                 email.messageId(), EmailThread.references(email.references(), email.messageId()), true);
         send(ack, caseId, new JsonObject().put("kind", "acknowledgement")).onFailure(e -> {
             LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, to, e.getMessage());
-            retryLater(ack, caseId, 1);
+            if (e instanceof RelayRefused) {
+                retryLater(ack, caseId, 1); // not when the relay took it and only its record failed: no second copy
+            }
         });
     }
 
@@ -245,7 +248,9 @@ public final class EmailChannel {
                 .onFailure(e -> {
                     LOG.warn("acknowledgement of case {} to {} not sent (attempt {}): {}", caseId, email.to(), attempt,
                             e.getMessage());
-                    retryLater(email, caseId, attempt);
+                    if (e instanceof RelayRefused) {
+                        retryLater(email, caseId, attempt);
+                    }
                 });
     }
 
@@ -269,8 +274,15 @@ public final class EmailChannel {
                             .mapEmpty()
                     : store.appendToThread(caseId, entry);
             return recorded.compose(v -> ar.succeeded() ? Future.succeededFuture(entry)
-                    : Future.failedFuture(ar.cause()));
+                    : Future.failedFuture(new RelayRefused(ar.cause())));
         });
+    }
+
+    /** The relay did not take the message (as opposed to a failure to record what it took): worth another try. */
+    static final class RelayRefused extends RuntimeException {
+        RelayRefused(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     private static String fill(String template, String caseId, InboundEmail email) {

@@ -117,8 +117,12 @@ public final class EmailStore {
     public Future<List<String>> dueRetries(long nowMs, int batch) {
         return RedisFutures.onContext(vertx, () -> redis.zrangebyscore(keys.emailOutbox(),
                         Range.create(Double.NEGATIVE_INFINITY, (double) nowMs), Limit.create(0, batch)))
-                .compose(due -> Future.all(due.stream().map(entry -> RedisFutures.onContext(vertx,
-                                () -> redis.zrem(keys.emailOutbox(), entry)).map(n -> n == 1 ? entry : null)).toList())
-                        .map(claims -> claims.<String>list().stream().filter(Objects::nonNull).toList()));
+                .compose(due -> {
+                    List<Future<String>> claims = due.stream().map(entry -> RedisFutures.onContext(vertx,
+                            () -> redis.zrem(keys.emailOutbox(), entry)).map(n -> n == 1 ? entry : null)).toList();
+                    // join: an entry this node claimed is handed on even if another claim failed
+                    return Future.join(claims).transform(ar -> Future.succeededFuture(claims.stream()
+                            .filter(Future::succeeded).map(Future::result).filter(Objects::nonNull).toList()));
+                });
     }
 }
