@@ -184,7 +184,7 @@ public final class ChatChannel implements RoutingObserver {
             return;
         }
         sweeping = true;
-        store.gone(engine.now(), GONE_BATCH).compose(ids -> Future.join(ids.stream().map(this::customerGone).toList())
+        store.gone(engine.now(), GONE_BATCH, liveDeadline()).compose(ids -> Future.join(ids.stream().map(this::customerGone).toList())
                 .map(ids.size())).onComplete(ar -> {
                     sweeping = false;
                     if (ar.failed()) {
@@ -195,14 +195,20 @@ public final class ChatChannel implements RoutingObserver {
                 });
     }
 
-    /** A chat whose customer did not come back: ended as a leave, counted once (not if it had ended already). */
+    /**
+     * A chat whose customer did not come back: ended as a leave, counted once (not if it had ended already). If that
+     * fails, the chat is watched again, for the next sweep (on any node) to try once the heartbeat period is over.
+     */
     private Future<String> customerGone(String interactionId) {
         return store.interactionFields(interactionId, "queue").compose(f -> endBy(interactionId,
                 "The customer left the chat.", "customer_left").onSuccess(outcome -> {
                     if (!"already_ended".equals(outcome)) {
                         metrics.ended(f.get(0) == null ? "" : f.get(0), outcome);
                     }
-                })).onFailure(e -> LOG.warn("chat {} not ended: {}", interactionId, e.getMessage()));
+                })).onFailure(e -> {
+                    LOG.warn("chat {} not ended, tried again later: {}", interactionId, e.getMessage());
+                    store.keepAlive(List.of(interactionId), engine.now() + heartbeat().toMillis());
+                });
     }
 
     /** Fails with a message for the customer when the address started too many chats this minute. */

@@ -86,9 +86,12 @@ public final class ChatStore {
      * regularly ({@link #keepAlive}).
      */
     public Future<Void> attach(String interactionId, String sessionId, Duration ttl, long deadline) {
-        return RedisFutures.onContext(vertx, () -> redis.setex(keys.chatAttached(interactionId), ttl.toSeconds(),
-                sessionId)).compose(ok -> RedisFutures.onContext(vertx, () -> redis.del(keys.chatDetached(interactionId))))
-                .compose(ok -> keepAlive(List.of(interactionId), deadline));
+        // the deadline moves first: a sweep between these steps must not find the old one due and no drop pending
+        return keepAlive(List.of(interactionId), deadline)
+                .compose(ok -> RedisFutures.onContext(vertx, () -> redis.setex(keys.chatAttached(interactionId),
+                        ttl.toSeconds(), sessionId)))
+                .compose(ok -> RedisFutures.onContext(vertx, () -> redis.del(keys.chatDetached(interactionId))))
+                .mapEmpty();
     }
 
     /** The chats whose customer sockets a node holds are still wanted until {@code deadline} (epoch ms). */
@@ -106,10 +109,14 @@ public final class ChatStore {
         return RedisFutures.onContext(vertx, () -> redis.zrem(keys.chatDeadlines(), interactionId)).mapEmpty();
     }
 
-    /** Claims up to {@code batch} chats whose customer is gone (see chat-gone.lua); each is claimed by one node. */
-    public Future<List<String>> gone(long nowMs, int batch) {
+    /**
+     * Claims up to {@code batch} chats whose customer is gone (see chat-gone.lua); each is claimed by one node. A chat
+     * found resumed meanwhile is watched again until {@code resumedDeadline} (epoch ms).
+     */
+    public Future<List<String>> gone(long nowMs, int batch, long resumedDeadline) {
         String[] keyArray = {keys.chatDeadlines()};
-        String[] args = {Long.toString(nowMs), Integer.toString(batch), keys.interaction("")};
+        String[] args = {Long.toString(nowMs), Integer.toString(batch), keys.interaction(""),
+            Long.toString(resumedDeadline)};
         return RedisFutures.onContext(vertx, () -> GONE.<List<String>>run(redis, ScriptOutputType.MULTI, keyArray, args));
     }
 
