@@ -140,7 +140,8 @@ public final class ChatChannel implements RoutingObserver {
 
     /** The chat ended with its customer there (left, closed, ended by the agent): no drop to watch for. */
     void ended(String interactionId) {
-        store.forget(interactionId).onFailure(e -> LOG.warn("chat {} still watched: {}", interactionId, e.getMessage()));
+        store.forget(interactionId)
+                .onFailure(e -> LOG.warn("chat {} still watched: {}", interactionId, e.getMessage()));
     }
 
     /**
@@ -175,8 +176,10 @@ public final class ChatChannel implements RoutingObserver {
     }
 
     private void keepAlive() {
-        List<String> live = sessions.entrySet().stream().filter(e -> e.getValue().live()).map(Map.Entry::getKey).toList();
-        store.keepAlive(live, liveDeadline()).onFailure(e -> LOG.warn("chat sockets not confirmed: {}", e.getMessage()));
+        List<String> live = sessions.entrySet().stream().filter(e -> e.getValue().live())
+                .map(Map.Entry::getKey).toList();
+        store.keepAlive(live, liveDeadline())
+                .onFailure(e -> LOG.warn("chat sockets not confirmed: {}", e.getMessage()));
     }
 
     private void sweepGone() {
@@ -184,8 +187,9 @@ public final class ChatChannel implements RoutingObserver {
             return;
         }
         sweeping = true;
-        store.gone(engine.now(), GONE_BATCH, liveDeadline()).compose(ids -> Future.join(ids.stream().map(this::customerGone).toList())
-                .map(ids.size())).onComplete(ar -> {
+        store.gone(engine.now(), GONE_BATCH, liveDeadline())
+                .compose(ids -> Future.join(ids.stream().map(this::customerGone).toList()).map(ids.size()))
+                .onComplete(ar -> {
                     sweeping = false;
                     if (ar.failed()) {
                         LOG.warn("chat sweep failed: {}", ar.cause().getMessage());
