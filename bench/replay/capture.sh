@@ -18,5 +18,4 @@ until redis-cli -p "$port" client list | grep -q 'cmd=monitor'; do sleep 0.1; do
     -Dswitchboard.repoRoot="$PWD" -Dbench.redisUrl="redis://127.0.0.1:$port"
 redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
 wait $monitor || true # its output is complete once Redis has closed the connection
-scripts=server/src/main/resources/io/switchboard/store/redis
-python3 "$(dirname "$0")/monitor_to_replay.py" "$out.mon" "$out" $scripts/router.lua $scripts/sla.lua
+python3 "$(dirname "$0")/monitor_to_replay.py" "$out.mon" "$out"

@@ -3,9 +3,9 @@
 
 Keeps the commands clients sent (not those scripts ran), drops the capture's own and the connection set-up, and
 names the two routing scripts by role (@ROUTER@, @SLA@) instead of by SHA, so that a replay can load other versions
-of them. The scripts given must be those the captured server ran (their SHA-1 is what EVALSHA names).
+of them. The server runs one script per command of each (CommandScript); which file a call ran is told by its key.
 
-    python3 monitor_to_replay.py capture.mon lifecycles.jsonl router.lua sla.lua
+    python3 monitor_to_replay.py capture.mon lifecycles.jsonl
 """
 import hashlib
 import json
@@ -42,9 +42,13 @@ def arguments(text):
     return out
 
 
-def main(capture, output, router, sla):
-    roles = {hashlib.sha1(open(path, 'rb').read()).hexdigest().encode(): role
-             for path, role in ((router, b'@ROUTER@'), (sla, b'@SLA@'))}
+def role(args):
+    """router.lua is called with the agents key, sla.lua with the SLA wheel's slots (RedisKeys)."""
+    key = args[3] if len(args) > 3 else b''
+    return b'@ROUTER@' if key.endswith(b':agents') else b'@SLA@' if key.endswith(b':sla:slots') else b'?'
+
+
+def main(capture, output):
     loaded = set()  # scripts sent once in full: an EVALSHA before that failed (NOSCRIPT) and was sent again as EVAL
     kept = 0
     with open(capture, encoding='utf-8', errors='surrogateescape') as lines, open(output, 'w') as out:
@@ -57,17 +61,16 @@ def main(capture, output, router, sla):
             if command in SKIPPED:
                 continue
             if command == b'EVAL':  # a script's first call sends its text
-                role = roles.get(hashlib.sha1(args[1]).hexdigest().encode(), b'?')
-                loaded.add(role)
-                args = [b'EVALSHA', role] + args[2:]
+                loaded.add(hashlib.sha1(args[1]).hexdigest().encode())
+                args = [b'EVALSHA', role(args)] + args[2:]
             elif command == b'EVALSHA':
-                args[1] = roles.get(args[1].lower(), args[1])
-                if args[1] not in loaded:
+                if args[1].lower() not in loaded:
                     continue
+                args[1] = role(args)
             out.write(json.dumps([a.decode('latin-1') for a in args]) + '\n')
             kept += 1
     print(kept, 'commands')
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:3])

@@ -2,7 +2,10 @@
 """Replays a recorded command stream against a fresh Redis running the routing scripts given, and reports what it
 cost Redis and a digest of every reply (the same digest = the same behaviour, reply for reply).
 
-    python3 replay.py REDIS_SERVER lifecycles.jsonl router.lua sla.lua [--reps N] [--callgrind OUT]
+    python3 replay.py REDIS_SERVER lifecycles.jsonl ROUTER SLA [--reps N] [--callgrind OUT]
+
+ROUTER and SLA are each a script file, run whole, or a directory of one script per command as the server runs
+them (`java -cp server/target/switchboard.jar io.switchboard.store.redis.CommandScript router.lua DIR` writes it).
 
 REDIS_SERVER is the binary the embedded default runs (unzip it from the embedded-redis jar). With --callgrind it
 runs under valgrind's callgrind and prints the instructions Redis executed: a count that, unlike any timing on a
@@ -79,8 +82,7 @@ def main():
         redis = connect(opts.port)
         if server.poll() is not None:  # it could not bind: whatever answered on that port is not ours
             raise SystemExit(f'redis-server exited ({server.returncode}); is port {opts.port} taken?')
-        shas = {b'@ROUTER@': redis.call('SCRIPT', 'LOAD', open(opts.router, 'rb').read()),
-                b'@SLA@': redis.call('SCRIPT', 'LOAD', open(opts.sla, 'rb').read())}
+        shas = {**load(redis, b'@ROUTER@', opts.router), **load(redis, b'@SLA@', opts.sla)}
         stream = [[a.encode('latin-1') for a in json.loads(line)] for line in open(opts.stream)]
         for rep in range(opts.reps):
             replay(redis, stream, shas, rep, opts.replies and open(f'{opts.replies}.{rep}', 'w'))
@@ -91,6 +93,24 @@ def main():
     if opts.callgrind:
         totals = [l for l in open(opts.callgrind) if l.startswith('totals:')]
         print('instructions', int(totals[0].split()[1]))
+
+
+def load(redis, role, path):
+    """role -> SHA for a whole file; role + command -> SHA for a directory of one script per command."""
+    if not os.path.isdir(path):
+        return {role: redis.call('SCRIPT', 'LOAD', open(path, 'rb').read())}
+    return {role + name[:-4].encode(): redis.call('SCRIPT', 'LOAD', open(os.path.join(path, name), 'rb').read())
+            for name in os.listdir(path) if name.endswith('.lua')}
+
+
+# where a call names its command: router.lua's ARGV[8], sla.lua's ARGV[6] (EVALSHA sha numkeys key ARGV...)
+COMMAND_AT = {b'@ROUTER@': 11, b'@SLA@': 9}
+
+
+def script(args, shas):
+    """The SHA a recorded EVALSHA of a role runs: the role's file, or its command's script."""
+    role = args[1]
+    return shas.get(role) or shas[role + args[COMMAND_AT[role]]]
 
 
 def connect(port):
@@ -104,7 +124,11 @@ def connect(port):
 
 def replay(redis, stream, shas, rep, replies=None):
     # each repetition under a key prefix of its own, so it starts from the same (empty) state
-    commands = [encode([shas.get(a, a).replace(b'{sb}', b'{sb%d}' % rep) for a in args]) for args in stream]
+    def resolve(args):
+        if args[0].upper() == b'EVALSHA' and args[1] in COMMAND_AT:
+            args = [args[0], script(args, shas)] + args[2:]
+        return [a.replace(b'{sb}', b'{sb%d}' % rep) for a in args]
+    commands = [encode(resolve(args)) for args in stream]
     redis.call('CONFIG', 'RESETSTAT')
     cpu_before, start = main_thread_cpu(redis), time.time()
     digest, errors = hashlib.sha256(), 0

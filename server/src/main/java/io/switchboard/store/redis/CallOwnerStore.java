@@ -14,7 +14,7 @@ import java.time.Duration;
  * heartbeat is gone takes the call over ({@code call_owner.lua}, atomic).
  */
 public final class CallOwnerStore {
-    private static final LuaScript SCRIPT = new LuaScript("call_owner.lua");
+    private static final LuaScript SCRIPT = LuaScript.resource("call_owner.lua");
     /** Longest a call's owner record is kept: no call lasts a day. */
     private static final Duration CALL_LIFETIME = Duration.ofDays(1);
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * status and type, newest last. Futures complete on the caller's Vert.x context.
  */
 public final class CaseStore {
-    private static final LuaScript SCRIPT = new LuaScript("cases.lua");
+    private static final LuaScript SCRIPT = LuaScript.resource("cases.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;

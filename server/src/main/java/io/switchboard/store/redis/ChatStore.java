@@ -18,9 +18,9 @@ import java.util.List;
 public final class ChatStore {
     /** Messages a transcript keeps; a chat longer than this is a process problem, and Redis stays bounded. */
     public static final int MAX_MESSAGES = 2000;
-    private static final LuaScript SCRIPT = new LuaScript("chat.lua");
-    private static final LuaScript GONE = new LuaScript("chat-gone.lua");
-    private static final LuaScript STARTS = new LuaScript("chat-starts.lua");
+    private static final LuaScript SCRIPT = LuaScript.resource("chat.lua");
+    private static final LuaScript GONE = LuaScript.resource("chat-gone.lua");
+    private static final LuaScript STARTS = LuaScript.resource("chat-starts.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;

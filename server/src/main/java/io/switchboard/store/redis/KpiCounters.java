@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KpiCounters {
     private static final Logger LOG = LoggerFactory.getLogger(KpiCounters.class);
-    private static final LuaScript ADD = new LuaScript("counters.lua");
-    private static final LuaScript ROLL_UP = new LuaScript("rollup.lua");
+    private static final LuaScript ADD = LuaScript.resource("counters.lua");
+    private static final LuaScript ROLL_UP = LuaScript.resource("rollup.lua");
     public static final long MINUTE = 60_000;
     public static final long HOUR = 3_600_000;
     /** The floor-wide family, beside the per-queue {@code stats:<queue>} ones. */

@@ -14,17 +14,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
-/** A Lua script beside this class, run by SHA and loaded on first use (or after a Redis restart). */
+/** A Lua script, run by SHA and loaded on first use (or after a Redis restart). */
 final class LuaScript {
     private final String source;
     private final String sha;
 
-    LuaScript(String resource) {
-        try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
-            this.source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The script in a resource beside this class. */
+    static LuaScript resource(String name) {
+        return new LuaScript(read(name));
+    }
+
+    LuaScript(String source) {
+        this.source = source;
         try {
             this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
                     .digest(source.getBytes(StandardCharsets.UTF_8)));
@@ -45,6 +46,14 @@ final class LuaScript {
                 .exceptionallyCompose(e -> unwrap(e) instanceof RedisNoScriptException
                         ? redis.<T>eval(source, type, keys, args)
                         : CompletableFuture.failedStage(e));
+    }
+
+    static String read(String resource) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -11,7 +11,7 @@ import java.time.Duration;
  * the nodes still meets one limit). Futures complete on the caller's Vert.x context.
  */
 public final class RateLimiter {
-    private static final LuaScript SCRIPT = new LuaScript("ratelimit.lua");
+    private static final LuaScript SCRIPT = LuaScript.resource("ratelimit.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;

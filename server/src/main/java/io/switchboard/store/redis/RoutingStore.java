@@ -15,7 +15,7 @@ import java.util.Map;
  * so continuations run on the verticle's event loop, never on Lettuce's I/O thread.
  */
 public final class RoutingStore {
-    private static final LuaScript SCRIPT = new LuaScript("router.lua");
+    private static final CommandScript SCRIPT = CommandScript.resource("router.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -72,7 +72,7 @@ public final class RoutingStore {
         argv.addAll(List.of(args));
         String[] argArray = argv.toArray(String[]::new);
         String[] keyArray = {keys.agents()};
-        return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, keyArray, argArray))
+        return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, command, keyArray, argArray))
                 .map(ScriptResult::parse);
     }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Futures complete on the caller's Vert.x context.
  */
 public final class SlaTimerStore {
-    private static final LuaScript SCRIPT = new LuaScript("sla.lua");
+    private static final CommandScript SCRIPT = CommandScript.resource("sla.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -192,7 +192,7 @@ public final class SlaTimerStore {
         argv[5] = command;
         System.arraycopy(args, 0, argv, 6, args.length);
         String[] keyArray = {keys.slaSlots()};
-        return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, keyArray, argv)).map(JsonObject::new);
+        return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, command, keyArray, argv)).map(JsonObject::new);
     }
 
     private static JsonObject object(Object value) {

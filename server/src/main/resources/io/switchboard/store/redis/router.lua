@@ -9,6 +9,11 @@
 --       eventsMaxLen retentionMs cmd args...
 -- Reply: a JSON string {"result": ..., "error": "...", "events": [...]}.
 --
+-- Layout (CommandScript): the server runs one script per command, holding that command's handler
+-- (`if CMD == '<name>' then ... end`) and the top-level locals it names, directly or through others; every
+-- other top-level statement is kept. So every top-level statement starts at column 0 and everything else is
+-- indented; a helper that a command needs is a top-level local it names. Run whole, this file does the same.
+--
 -- Keys (all share the {hash tag} of the prefix, so the script works on Redis Cluster too):
 --   agent:<id>                 hash: presence reason state stateSince idle rsv missed wrap cap:<c> load:<c> skill:<s> ...
 --                              free: the channels the agent is indexed as free in (pool:*:avail:<c>), e.g. "voice chat "

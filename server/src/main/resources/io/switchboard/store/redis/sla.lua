@@ -8,6 +8,11 @@
 -- every timer lives in Redis: a node that stops loses nothing; what fell due meanwhile fires at the
 -- next sweep of any node, marked late.
 --
+-- Layout (CommandScript): the server runs one script per command, holding that command's handler
+-- (`if CMD == '<name>' then ... end`) and the top-level locals it names, directly or through others; every
+-- other top-level statement is kept. So every top-level statement starts at column 0 and everything else is
+-- indented; a helper that a command needs is a top-level local it names. Run whole, this file does the same.
+--
 -- An interaction's answer timer is armed by router.lua's enqueue instead, in the run that queues the contact
 -- (arm_sla there writes this same layout), and met by its accept when the answer comes within a running target
 -- that counts every second (meet_answer); everything else goes through this script.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** chat-gone.lua against a real Redis: which chats a sweep ends, and which it keeps watching. */
 @ExtendWith(TestRedis.class)
 class ChatGoneScriptIT {
-    private static final LuaScript GONE = new LuaScript("chat-gone.lua");
+    private static final LuaScript GONE = LuaScript.resource("chat-gone.lua");
 
     @Test
     void aSweepEndsDropsNotResumedAndChatsOfAStoppedNodeAndKeepsWatchingAResumedOne(TestRedis redis) throws Exception {
