@@ -288,7 +288,12 @@ public final class RoutingEngine {
 
     /** The consultation ended without a transfer: the consulted agent is free again. */
     public Future<JsonObject> endConsult(String interactionId, String actor) {
-        return commit("consult_end", interactionId, orEmpty(actor)).map(ScriptResult::result);
+        return endConsult(interactionId, actor, "canceled");
+    }
+
+    /** @param outcome in the event and the history: canceled, or not_answered (the consulted leg ended unanswered) */
+    public Future<JsonObject> endConsult(String interactionId, String actor, String outcome) {
+        return commit("consult_end", interactionId, orEmpty(actor), outcome).map(ScriptResult::result);
     }
 
     /**

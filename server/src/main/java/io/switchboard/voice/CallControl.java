@@ -32,6 +32,9 @@ public final class CallControl {
     private static final Logger LOG = LoggerFactory.getLogger(CallControl.class);
     /** Longest any of these records is kept: no call lasts a day. */
     private static final Duration CALL_LIFETIME = Duration.ofDays(1);
+    /** How a consultation ended without a transfer, in routing's consult_ended event and the call's history. */
+    private static final String CANCELED = "canceled";
+    private static final String NOT_ANSWERED = "not_answered";
     /** Reads of the caller's bridge after a completed transfer, 100 ms apart (see learnLeg). */
     private static final int LEG_LOOKUPS = 20;
 
@@ -113,11 +116,14 @@ public final class CallControl {
             TalkingCall call = all.resultAt(0);
             AtxferAction atxfer = new AtxferAction(
                     call.agentLeg(), context, LineText.require("extension", all.resultAt(1)), 1);
-            return store.setIfAbsent(consultKey(call.interactionId()), target, CALL_LIFETIME).compose(first -> first
-                    ? holdTarget(call.interactionId(), agentId, actor).compose(held -> call.link().send(atxfer)
-                            .recover(e -> endHold(call.interactionId(), agentId != null, actor).transform(v ->
-                                    Future.failedFuture(e))))
-                            .recover(e -> store.getAndDelete(consultKey(call.interactionId()))
+            String id = call.interactionId();
+            return store.setIfAbsent(consultKey(id), target, CALL_LIFETIME).compose(first -> first
+                    ? store.set(consultLegKey(call.agentLeg()), id, CALL_LIFETIME)
+                            .compose(v -> holdTarget(id, agentId, actor))
+                            .compose(held -> call.link().send(atxfer).recover(e -> endHold(id, agentId != null, actor,
+                                    CANCELED).transform(v -> Future.failedFuture(e))))
+                            .recover(e -> Future.all(store.getAndDelete(consultKey(id)),
+                                    store.getAndDelete(consultLegKey(call.agentLeg())))
                                     .compose(v -> Future.failedFuture(e)))
                     : Future.failedFuture(ApiException.conflict("already consulting")));
         }).map(r -> new JsonObject().put("status", "consulting").put("target", target));
@@ -132,9 +138,30 @@ public final class CallControl {
      * The consultation ended without a transfer: a consulted agent gives back the capacity it held. Routing answers
      * 409 when there is no hold left to give back (released already): that is not a failure here.
      */
-    private Future<?> endHold(String interactionId, boolean agentTarget, String actor) {
-        return !agentTarget ? Future.succeededFuture() : engine.endConsult(interactionId, actor).recover(e ->
+    private Future<?> endHold(String interactionId, boolean agentTarget, String actor, String outcome) {
+        return !agentTarget ? Future.succeededFuture() : engine.endConsult(interactionId, actor, outcome).recover(e ->
                 e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture() : Future.failedFuture(e));
+    }
+
+    /**
+     * A warm transfer's consultation leg ended (the consult context's {@code h} extension sent a UserEvent naming
+     * the transferring agent's channel). Never answered (no answer, busy, or Asterisk gave the transfer up after
+     * atxfernoanswertimeout): the consultation is over, and a consulted agent is free again for routing. An
+     * answered leg ends when the transfer completes or is cancelled, which this class drives itself (and Asterisk
+     * may end an answered Local leg early, optimising it away), so it changes nothing. GETDEL: one node acts.
+     */
+    Future<Void> consultLegEnded(String transferer, String dialStatus) {
+        if (transferer == null || "ANSWER".equals(dialStatus)) {
+            return Future.succeededFuture();
+        }
+        return store.getAndDelete(consultLegKey(transferer)).compose(id -> id == null ? Future.succeededFuture()
+                : store.getAndDelete(consultKey(id)).compose(target -> target == null ? Future.succeededFuture()
+                        : endHold(id, target.startsWith("agent:"), null, NOT_ANSWERED))).mapEmpty();
+    }
+
+    /** While a warm transfer consults: the interaction whose agent leg this channel is (the transferer). */
+    private String consultLegKey(String channel) {
+        return store.keys().prefix() + ":voice:consultleg:" + channel;
     }
 
     /**
@@ -153,6 +180,7 @@ public final class CallControl {
                     : store.getAndDelete(consultKey(call.interactionId()))
                             .compose(v -> engine.wrapUp(call.interactionId(), actor));
             return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed)
+                    .compose(r -> store.getAndDelete(consultLegKey(call.agentLeg())))
                     .map(r -> new JsonObject().put("status", "transferred").put("target", target));
         }));
     }
@@ -170,8 +198,9 @@ public final class CallControl {
                         ? engine.endConsult(call.interactionId(), actor).recover(e -> Future.failedFuture(
                                 e instanceof ApiException api && api.status() == 409
                                         ? ApiException.conflict("not consulting") : e)).map(talking)
-                        : call.link().send(new CancelAtxferAction(call.agentLeg())).transform(sent ->
-                                endHold(call.interactionId(), target.startsWith("agent:"), actor).compose(held ->
+                        : store.getAndDelete(consultLegKey(call.agentLeg()))
+                                .compose(v -> call.link().send(new CancelAtxferAction(call.agentLeg()))).transform(sent ->
+                                endHold(call.interactionId(), target.startsWith("agent:"), actor, CANCELED).compose(held ->
                                         sent.succeeded() ? Future.succeededFuture(talking)
                                                 : Future.<JsonObject>failedFuture(sent.cause())))));
     }

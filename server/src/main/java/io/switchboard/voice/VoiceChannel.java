@@ -12,6 +12,7 @@ import io.switchboard.routing.InteractionRequest;
 import io.switchboard.store.redis.CallOwnerStore;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.voice.ami.AmiLink;
+import io.switchboard.voice.ami.SwitchboardConsultEvent;
 import io.switchboard.voice.ivr.CallerLine;
 import io.switchboard.voice.ivr.CaseDirectory;
 import io.switchboard.voice.ivr.IvrFlow;
@@ -418,6 +419,9 @@ public final class VoiceChannel implements RoutingObserver {
             ended(link.endpoint().name(), hangup.getUniqueId(), "caller hung up");
             calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
                     hangup.getChannel(), e.getMessage()));
+        } else if (event instanceof SwitchboardConsultEvent consult) {
+            calls.consultLegEnded(consult.getTransferer(), consult.getDialStatus()).onFailure(e -> LOG.warn(
+                    "end of the consultation from {} not applied: {}", consult.getTransferer(), e.getMessage()));
         } else if (event instanceof ConnectEvent) {
             resync(link);
         }

@@ -1,6 +1,7 @@
 package io.switchboard.voice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.simulator.CallSpec;
@@ -8,6 +9,7 @@ import io.switchboard.simulator.CallerScript;
 import io.switchboard.simulator.SimulatedAsterisk;
 import io.switchboard.simulator.SimulatedCall;
 import io.switchboard.simulator.pbx.PhoneBehavior;
+import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
@@ -320,6 +322,39 @@ class VoiceIT {
      * agent cannot be consulted (409), and neither can a second one while a consultation is open. A caller
      * who hangs up during a consultation frees the consulted agent too.
      */
+    /**
+     * Nobody answers the consultation: Asterisk gives the transfer up (atxfernoanswertimeout) and the consult
+     * context's h extension tells Switchboard, which frees the consulted agent at once (not when the call ends)
+     * and tells both desktops; the first agent keeps the caller and can consult again.
+     */
+    @Test
+    void aConsultationNobodyAnswersFreesTheConsultedAgent() throws Exception {
+        asterisk.agentPhone("124", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("125", PhoneBehavior.neverAnswers());
+        Api amy = agent("amy", "124", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230090", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        Api bob = agent("bob", "125", new JsonObject().put("support", 9));
+        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "away")).expect(200);
+        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "available")).expect(200);
+        try (AgentSocket amysDesktop = amy.events("amy")) {
+            amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
+            assertEquals("busy", Agents.state(admin, "bob"));
+
+            JsonObject ended = amysDesktop.await("consult_ended", WAIT);
+            assertEquals("not_answered", ended.getString("outcome"));
+            assertEquals("bob", ended.getString("agent"));
+            assertEquals("available", Agents.state(admin, "bob"), "bob is free before the call ends");
+            JsonObject interaction = admin.get("/api/v1/interactions/" + id).json();
+            assertEquals("amy", interaction.getString("agentId"));
+            assertNull(interaction.getJsonObject("call").getValue("consulting"), interaction.encode());
+            assertTrue(interaction.getJsonArray("history").encode().contains("\"outcome\":\"not_answered\""));
+            assertTrue(!caller.isEnded(), "amy still has her caller");
+            amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
+        }
+    }
+
     @Test
     void aConsultedAgentIsNotOfferedAnotherCallUntilTheConsultationEnds() throws Exception {
         asterisk.agentPhone("121", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
@@ -367,9 +402,8 @@ class VoiceIT {
 
     /** Events of the consultation legs dialled to Bob's extension through the consult context. */
     private int bobsLegs(java.util.function.Predicate<io.switchboard.simulator.event.ManagerEvent> filter) {
-        return asterisk.events().matching(e -> filter.test(e) && (String.valueOf(e.get("DestChannel"))
-                .startsWith("Local/118@switchboard-consult") || ("Hangup".equals(e.name())
-                && String.valueOf(e.get("Channel")).startsWith("Local/118@switchboard-consult")))).size();
+        return asterisk.events().matching(e -> filter.test(e)
+                && String.valueOf(e.get("Channel")).startsWith("Local/118@switchboard-consult")).size();
     }
 
     /** The status of the interaction offered to the agent. */

@@ -4,6 +4,7 @@ import io.switchboard.simulator.agi.AgiTranscript;
 import io.switchboard.simulator.event.EventLog;
 import io.switchboard.simulator.event.Header;
 import io.switchboard.simulator.event.ManagerEvent;
+import io.switchboard.simulator.pbx.Dialplan;
 import io.switchboard.simulator.pbx.PhoneBehavior;
 import io.switchboard.simulator.support.RawAgiServer;
 import io.switchboard.simulator.support.RawAmiClient;
@@ -25,6 +26,12 @@ class CallFlowsIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** The events of one call (by Linkedid), by name, in order. */
+    /** The ;1 half of the Local channel an Atxfer to {@code exten@context} calls (no Dial on the agent's leg). */
+    private static String transferTarget(EventLog log, String exten, String context) throws Exception {
+        return log.await(e -> "Newchannel".equals(e.name()) && e.get("Channel").startsWith("Local/" + exten + "@"
+            + context + "-") && e.get("Channel").endsWith(";1"), WAIT).get("Channel");
+    }
+
     private static List<String> namesOf(EventLog log, String linkedid) {
         return log.matching(e -> linkedid.equals(e.get("Linkedid"))).stream().map(ManagerEvent::name).toList();
     }
@@ -193,9 +200,10 @@ class CallFlowsIT {
 
             ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
             assertEquals("Atxfer successfully queued", value(ami.awaitFrame(response("x"), WAIT), "Message"));
-            String agent102 = log.await(event("DialBegin", "Channel", agent101), WAIT).get("DestChannel");
-            assertTrue(agent102.startsWith("Local/102@agents-"), agent102);
-            log.await(event("DialEnd", "Channel", agent101, "DialStatus", "ANSWER"), WAIT);
+            String agent102 = transferTarget(log, "102", "agents");
+            log.await(event("Newstate", "Channel", agent102, "ChannelStateDesc", "Up"), WAIT);
+            assertTrue(log.matching(e -> e.name().startsWith("Dial") && agent101.equals(e.get("Channel"))).isEmpty(),
+                "Asterisk calls the target's Local channel directly: no Dial events on the agent's leg");
             // consulting: agent 101 completes the transfer by hanging up (atxferdropcall=no)
             ami.send("Action", "Hangup", "ActionID", "h", "Channel", agent101);
             ManagerEvent joined = log.await(e -> "BridgeEnter".equals(e.name()) && agent102.equals(e.get("Channel"))
@@ -226,8 +234,8 @@ class CallFlowsIT {
             assertEquals("No active attended transfer on channel", value(ami.awaitFrame(response("n"), WAIT), "Message"));
 
             ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
-            String agent102 = log.await(event("DialBegin", "Channel", agent101), WAIT).get("DestChannel");
-            log.await(event("DialEnd", "Channel", agent101, "DialStatus", "ANSWER"), WAIT);
+            String agent102 = transferTarget(log, "102", "agents");
+            log.await(event("Newstate", "Channel", agent102, "ChannelStateDesc", "Up"), WAIT);
             ami.send("Action", "CancelAtxfer", "ActionID", "c", "Channel", agent101);
             assertEquals("Success", value(ami.awaitFrame(response("c"), WAIT), "Response"));
             log.await(event("Hangup", "Channel", agent102), WAIT);
@@ -257,8 +265,8 @@ class CallFlowsIT {
             log.awaitCount(e -> e.name().equals("BridgeEnter"), 2, WAIT);
 
             ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent, "Exten", "102", "Context", "agents");
-            String agent102 = log.await(event("DialBegin", "Channel", agent), WAIT).get("DestChannel");
-            log.await(event("DialEnd", "Channel", agent, "DialStatus", "ANSWER"), WAIT);
+            String agent102 = transferTarget(log, "102", "agents");
+            log.await(event("Newstate", "Channel", agent102, "ChannelStateDesc", "Up"), WAIT);
             ami.send("Action", "Hangup", "ActionID", "h", "Channel", agent);
             log.await(e -> "BridgeEnter".equals(e.name()) && agent102.equals(e.get("Channel"))
                 && bridge.equals(e.get("BridgeUniqueid")), WAIT);
@@ -283,14 +291,58 @@ class CallFlowsIT {
             String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
             log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT);
             ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
-            String agent102 = log.await(event("DialBegin", "Channel", agent101), WAIT).get("DestChannel");
+            String agent102 = transferTarget(log, "102", "agents");
             ami.send("Action", "CancelAtxfer", "ActionID", "c", "Channel", agent101);
             assertEquals("Success", value(ami.awaitFrame(response("c"), WAIT), "Response"));
-            log.await(event("DialEnd", "Channel", agent101, "DialStatus", "CANCEL"), WAIT);
             log.await(event("Hangup", "Channel", agent102), WAIT);
             ami.send("Action", "CancelAtxfer", "ActionID", "n", "Channel", agent101);
             assertEquals("No active attended transfer on channel", value(ami.awaitFrame(response("n"), WAIT), "Message"));
             assertTrue(!call.isEnded());
+        }
+    }
+
+    /**
+     * An Atxfer whose target never answers ends after atxfernoanswertimeout: the target's Local channel is hung
+     * up, its Dial ends CANCEL, and the {@code h} extension of its context runs with TRANSFERERNAME (the agent's
+     * channel) and DIALSTATUS, here in a UserEvent, as Switchboard's consult context does.
+     */
+    @Test
+    void anUnansweredAtxferRunsTheTargetContextsHangupExtension() throws Exception {
+        Dialplan dialplan = Dialplan.defaults().append("""
+            [consult]
+            exten => _X.,1,Dial(Local/${EXTEN}@agents,30)
+             same => n,Hangup()
+            exten => h,1,UserEvent(SwitchboardConsult,Transferer: ${TRANSFERERNAME},DialStatus: ${DIALSTATUS})
+            """);
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port())
+                 .timeScale(10).dialplan(dialplan));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            asterisk.agentPhone("102", PhoneBehavior.neverAnswers());
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
+            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
+            log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT);
+
+            ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "consult");
+            String target = transferTarget(log, "102", "consult");
+            String consultLeg = target.replace(";1", ";2");
+            log.await(event("VarSet", "Channel", target, "Variable", "TRANSFERERNAME", "Value", agent101), WAIT);
+            log.await(event("DialBegin", "Channel", consultLeg), WAIT);
+            ManagerEvent ended = log.await(event("UserEvent", "UserEvent", "SwitchboardConsult"), WAIT);
+            assertEquals(consultLeg, ended.get("Channel"));
+            assertEquals("h", ended.get("Exten"));
+            assertEquals(agent101, ended.get("Transferer"));
+            assertEquals("CANCEL", ended.get("DialStatus"), "atxfernoanswertimeout hung the target's leg up");
+            assertEquals("user,all", value(ami.awaitFrame(RawAmiClient.event("UserEvent", "UserEvent",
+                "SwitchboardConsult"), WAIT), "Privilege"), "on the wire");
+            log.await(event("DialEnd", "Channel", consultLeg, "DialStatus", "CANCEL"), WAIT);
+            assertTrue(log.matching(e -> e.name().startsWith("Dial") && agent101.equals(e.get("Channel"))).isEmpty());
+            assertTrue(!call.isEnded(), "the agent is still with the caller");
         }
     }
 

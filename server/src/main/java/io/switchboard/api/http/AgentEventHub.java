@@ -26,18 +26,31 @@ public final class AgentEventHub {
         });
     }
 
-    /** Delivers one bus event; events without an agent are not for agent desktops. */
+    /**
+     * Delivers one bus event to the desktops of the agent it names ({@code agent}) and of the agent on whose
+     * behalf it happened ({@code by}: whose call a consultation is); events naming no agent are not for desktops.
+     */
     public void deliver(JsonObject event) {
         String agentId = event.getString("agent");
         if (agentId == null) {
             return;
         }
+        String by = event.getString("by");
         Set<ServerWebSocket> targets = sessions.get(agentId);
-        if (targets == null) {
+        Set<ServerWebSocket> onBehalf = by == null || by.equals(agentId) ? null : sessions.get(by);
+        if (targets == null && onBehalf == null) {
             return;
         }
         String text = event.encode();
-        for (ServerWebSocket socket : targets) {
+        send(targets, text);
+        send(onBehalf, text);
+    }
+
+    private static void send(Set<ServerWebSocket> sockets, String text) {
+        if (sockets == null) {
+            return;
+        }
+        for (ServerWebSocket socket : sockets) {
             if (!socket.isClosed()) {
                 socket.writeTextMessage(text);
             }

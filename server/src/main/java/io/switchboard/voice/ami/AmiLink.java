@@ -84,6 +84,7 @@ public final class AmiLink {
             return;
         }
         ManagerConnection fresh = factory.createManagerConnection();
+        fresh.registerUserEventClass(SwitchboardConsultEvent.class);
         fresh.addEventListener(event -> context.runOnContext(v -> {
             if (event instanceof DisconnectEvent) {
                 lost(fresh);

@@ -567,7 +567,8 @@ local function end_consult(iid, f, outcome, offer)
   redis.call('HSET', key('int', iid), 'consult', '')
   redis.call('HINCRBY', key('agent', aid), 'load:voice', '-1')
   history(iid, {type = 'consult_ended', agent = aid, outcome = outcome})
-  emit({type = 'consult_ended', agent = aid, interaction = iid, outcome = outcome})
+  -- `by`: the agent on the call, whose desktop shows the consultation too (AgentEventHub)
+  emit({type = 'consult_ended', agent = aid, interaction = iid, outcome = outcome, by = f.agent})
   local a = refresh(aid)
   if offer then offer_agent(aid, a) end
 end
@@ -901,14 +902,15 @@ if CMD == 'consult' then commands.consult = function()
   return {consult = aid}
 end end
 
--- consult_end iid actor : the consultation ended without a transfer (canceled, or the consulted agent's leg failed)
+-- consult_end iid actor [outcome] : the consultation ended without a transfer: canceled (the default), or
+-- not_answered (the consulted agent's leg ended before anyone answered)
 if CMD == 'consult_end' then commands.consult_end = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[10]) then return nil, 'forbidden' end
   if blank(f.consult) then return nil, 'conflict' end
-  end_consult(iid, f, 'canceled', true)
+  end_consult(iid, f, A[11] or 'canceled', true)
   return {}
 end end
 

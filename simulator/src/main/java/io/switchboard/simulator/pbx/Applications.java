@@ -48,6 +48,12 @@ final class Applications {
             }
             return finished(call, -1);
         });
+        register("UserEvent", call -> {
+            String[] a = call.args();
+            call.pbx.publish(Events.userEvent(call.channel, a.length == 0 ? "" : a[0],
+                java.util.Arrays.asList(a).subList(Math.min(1, a.length), a.length)));
+            return finished(call, 0);
+        });
         register("Set", call -> {
             int eq = call.data.indexOf('=');
             if (eq > 0) {

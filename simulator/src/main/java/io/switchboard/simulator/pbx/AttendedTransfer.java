@@ -11,9 +11,11 @@ import java.time.Duration;
  * bridge); then, as in Asterisk with features.conf atxferdropcall=no, the transferring agent hanging up
  * completes the transfer (the target takes the agent's place in the caller's bridge), while AMI
  * CancelAtxfer (Asterisk 17+) or the target hanging up abandons it (the target's leg ends, the agent stays
- * with the caller). CancelAtxfer while the target still rings ends the dial (DialEnd CANCEL). No answer within
- * 15 s (atxfernoanswertimeout) gives DialEnd NOANSWER and nothing changes. Simplified: the agent does not
- * visibly leave the caller's bridge while consulting.
+ * with the caller). CancelAtxfer while the target still rings, or no answer within 15 s (atxfernoanswertimeout),
+ * hangs the target's Local channel up and nothing else changes. As in bridge_basic.c's dial_transfer, the
+ * Local channel is called directly (no DialBegin/DialEnd on the agent's leg: only a Dial in the target's
+ * dialplan makes those) and carries TRANSFERERNAME and ATTENDEDTRANSFER, the agent's channel, into its
+ * dialplan. Simplified: the agent does not visibly leave the caller's bridge while consulting.
  */
 final class AttendedTransfer implements PairOwner {
 
@@ -55,6 +57,10 @@ final class AttendedTransfer implements PairOwner {
         Channel t1 = pair.one();
         Channel t2 = pair.two();
         pbx.setVariable(t1, "DIALEDPEERNUMBER", dest);
+        for (String transferVariable : new String[] {"TRANSFERERNAME", "ATTENDEDTRANSFER"}) {
+            pbx.setVariable(t1, transferVariable, transferer.name());
+            t2.variables().put(transferVariable, transferer.name()); // the Local call copies them, unannounced
+        }
         t1.callerId(pair.exten(), transferer.callerName());
         t1.connectedLine(transferer.callerNum(), transferer.callerName());
         t1.application("AppDial", "(Outgoing Line)");
@@ -67,24 +73,23 @@ final class AttendedTransfer implements PairOwner {
         pbx.publish(Events.newCallerid(t2));
         pbx.publish(Events.newConnectedLine(t2));
         pbx.publish(Events.localBridge(t1, t2, pair.context(), pair.exten(), pair.optimize()));
-        pbx.publish(Events.dialBegin(transferer, t1, pair.dialString()));
         t1.driver(new ChannelDriver() {
             @Override
             public void hangupRequested(Channel ch) {
-                fail("BUSY");
+                fail();
             }
 
             @Override
             public void redirect(Channel ch, DialplanLocation target) {
-                fail("CANCEL");
+                fail();
             }
         });
-        timeout = pbx.clock().schedule(NO_ANSWER_TIMEOUT, () -> fail("NOANSWER"));
+        timeout = pbx.clock().schedule(NO_ANSWER_TIMEOUT, this::fail);
         pbx.consultations().put(transferer, this); // from the first ring on, CancelAtxfer can abandon it
         pbx.ring(pair);
     }
 
-    private void fail(String status) {
+    private void fail() {
         if (done) {
             return;
         }
@@ -92,7 +97,6 @@ final class AttendedTransfer implements PairOwner {
         timeout.cancel();
         pbx.consultations().remove(transferer);
         Channel t1 = pair.one();
-        pbx.publish(Events.dialEnd(transferer, t1, status));
         if (t1.alive()) {
             t1.hangupCause(HangupCause.NORMAL_CLEARING);
             pbx.destroy(t1, false);
@@ -107,13 +111,12 @@ final class AttendedTransfer implements PairOwner {
         timeout.cancel();
         Channel t1 = p.one();
         if (transferer.destroyed() || transferer.bridge() == null) {
-            fail("CANCEL");
+            fail();
             return;
         }
         done = true;
         pbx.deviceState(p.device(), DeviceState.INUSE, true);
         pbx.markUp(t1);
-        pbx.publish(Events.dialEnd(transferer, t1, "ANSWER"));
         pbx.deviceStateQuiet(p.device(), DeviceState.INUSE);
         consult(p);
     }
@@ -172,7 +175,7 @@ final class AttendedTransfer implements PairOwner {
     /** AMI CancelAtxfer, or the target hung up: the target's leg ends, the agent stays with the caller. */
     void cancel() {
         if (answered == null) { // still ringing
-            fail("CANCEL");
+            fail();
             return;
         }
         end();

@@ -106,6 +106,21 @@ final class Events {
         return b.headers(snapshot(dest, "Dest")).header("DialString", dialString);
     }
 
+    /**
+     * app_userevent: the channel's snapshot, {@code UserEvent: <name>}, then each {@code Key: Value} argument
+     * (an argument without a colon is dropped, the value is trimmed).
+     */
+    static ManagerEvent.Builder userEvent(Channel c, String name, List<String> body) {
+        ManagerEvent.Builder b = channelEvent("UserEvent", EventCategory.USER, c).header("UserEvent", name);
+        for (String pair : body) {
+            int colon = pair.indexOf(':');
+            if (colon > 0) {
+                b.header(pair.substring(0, colon), pair.substring(colon + 1).strip());
+            }
+        }
+        return b;
+    }
+
     static ManagerEvent.Builder dialEnd(Channel caller, Channel dest, String status) {
         ManagerEvent.Builder b = ManagerEvent.builder("DialEnd", EventCategory.CALL);
         if (caller != null) {

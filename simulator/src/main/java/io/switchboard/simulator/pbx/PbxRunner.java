@@ -3,7 +3,8 @@ package io.switchboard.simulator.pbx;
 /**
  * Runs the dialplan on a channel, like __ast_pbx_run: publishes Newexten for each priority, runs the
  * application, moves on, and ends (destroying the channel) when an application returns -1, the channel is
- * hung up, or the extension has no more priorities.
+ * hung up, or the extension has no more priorities; then, if its context has an {@code h} extension, runs
+ * that first, as Asterisk does on any end of the dialplan.
  */
 final class PbxRunner implements ChannelDriver {
 
@@ -144,7 +145,37 @@ final class PbxRunner implements ChannelDriver {
             return;
         }
         ended = true;
+        runHangupExtension();
         pbx.destroy(channel, true);
+    }
+
+    /**
+     * ast_pbx_h_exten_run: the {@code h} extension of the channel's context, priority by priority, with the
+     * channel already hung up, so an application that would wait (Wait, Dial) returns at once.
+     */
+    private void runHangupExtension() {
+        String context = channel.context();
+        int priority = 1;
+        for (DialplanStep step = pbx.dialplan().find(context, "h", priority); step != null;
+             step = pbx.dialplan().find(context, "h", ++priority)) {
+            channel.location(context, "h", priority);
+            String data = pbx.substitute(channel, step.data());
+            channel.application(step.application(), data);
+            pbx.publish(Events.newexten(channel, step.application(), data));
+            Application app = pbx.applications().find(step.application());
+            if (app == null) {
+                return;
+            }
+            AppCall call = new AppCall(pbx, channel, data, c -> { });
+            AppExecution exec = app.start(call);
+            call.markStarted();
+            if (!call.finished()) {
+                exec.hangup();
+            }
+            if (call.result() < 0) {
+                return;
+            }
+        }
     }
 
     @Override
