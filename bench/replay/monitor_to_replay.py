@@ -60,13 +60,14 @@ def main(capture, output):
             command = args[0].upper()
             if command in SKIPPED:
                 continue
-            if command == b'EVAL':  # a script's first call sends its text
-                loaded.add(hashlib.sha1(args[1]).hexdigest().encode())
+            if command in (b'EVAL', b'EVALSHA'):
+                if command == b'EVAL':  # a script's first call sends its text
+                    loaded.add(hashlib.sha1(args[1]).hexdigest().encode())
+                elif args[1].lower() not in loaded:
+                    continue  # NOSCRIPT: sent again as EVAL
+                if role(args) == b'?':
+                    continue  # another script (the KPI roll-up): a replay runs the routing scripts only
                 args = [b'EVALSHA', role(args)] + args[2:]
-            elif command == b'EVALSHA':
-                if args[1].lower() not in loaded:
-                    continue
-                args[1] = role(args)
             out.write(json.dumps([a.decode('latin-1') for a in args]) + '\n')
             kept += 1
     print(kept, 'commands')
