@@ -31,15 +31,19 @@ import java.util.regex.Pattern;
  *
  * <p>The layout the scripts keep for this (their headers say it too): every top-level statement starts at
  * column 0; a handler is {@code if CMD == '<name>' then ... end}; a top-level {@code local} (a function or a
- * value) is kept when a kept statement names it; every other top-level statement is kept. The whole file
- * stays a valid script that does the same, so it can be read, replayed and tested as one.
+ * value) is kept when a kept statement names it; every other top-level statement is kept. A command picked any
+ * other way at the top level ({@code elseif CMD == ...}, two commands in one {@code if}) is rejected with its line.
+ * The whole file stays a valid script that does the same, so it can be read, replayed and tested as one.
  */
 final class CommandScript {
     /** A top-level statement begins at column 0 with a word that neither closes a block nor comments. */
     private static final Pattern STATEMENT = Pattern.compile("^(?!end\\b|else\\b|elseif\\b|until\\b)[A-Za-z_]");
-    private static final Pattern HANDLER = Pattern.compile("^if CMD == '(\\w+)'");
+    private static final Pattern HANDLER = Pattern.compile("^if CMD == '(\\w+)' then\\b");
+    /** Anything else that picks a command at the top level would hide a handler from the split. */
+    private static final Pattern OTHER_DISPATCH = Pattern.compile("(?m)^(if|elseif)\\b.*\\bCMD\\b");
     private static final Pattern LOCAL_FUNCTION = Pattern.compile("^local function (\\w+)");
-    private static final Pattern LOCAL_NAMES = Pattern.compile("^local ([\\w, ]+?)\\s*(=|$)");
+    private static final Pattern LOCAL_NAMES = Pattern.compile("^local\\s+((?:\\w+\\s*,\\s*)*\\w+)");
+    private static final Pattern LONG_BRACKET = Pattern.compile("\\[(=*)\\[");
 
     private final List<Statement> statements;
     private final Map<String, LuaScript> byCommand = new ConcurrentHashMap<>();
@@ -113,14 +117,18 @@ final class CommandScript {
     private static List<Statement> split(String source) {
         List<Statement> out = new ArrayList<>();
         StringBuilder text = new StringBuilder();
-        for (String line : source.split("(?<=\n)")) {
-            if (STATEMENT.matcher(line).find() && !text.isEmpty()) {
-                out.add(Statement.of(text.toString()));
+        int line = 0;
+        int first = 1;
+        for (String l : source.split("(?<=\n)")) {
+            line++;
+            if (STATEMENT.matcher(l).find() && !text.isEmpty()) {
+                out.add(Statement.of(text.toString(), first));
                 text.setLength(0);
+                first = line;
             }
-            text.append(line);
+            text.append(l);
         }
-        out.add(Statement.of(text.toString()));
+        out.add(Statement.of(text.toString(), first));
         return out;
     }
 
@@ -129,9 +137,18 @@ final class CommandScript {
      * locals it defines, the names it uses (identifiers outside strings and comments, not field names).
      */
     record Statement(String text, String handler, Set<String> defines, Set<String> names) {
-        static Statement of(String text) {
+        /** @param line where the statement starts in its file, for the error that rejects it */
+        static Statement of(String text, int line) {
             Matcher handler = HANDLER.matcher(text);
-            return new Statement(text, handler.find() ? handler.group(1) : null, defines(text), names(text));
+            boolean isHandler = handler.find();
+            Matcher other = OTHER_DISPATCH.matcher(text);
+            if (other.find(isHandler ? handler.end() : 0)) {
+                throw new IllegalArgumentException("line " + (line + text.substring(0, other.start()).split("\n", -1)
+                        .length - 1) + ": a command's handler is a statement of its own, `if CMD == '<name>' then`,"
+                        + " for CommandScript to find it");
+            }
+            return isHandler ? new Statement(text, handler.group(1), Set.of(), names(text))
+                    : new Statement(text, null, defines(text), names(text));
         }
 
         private static Set<String> defines(String text) {
@@ -139,7 +156,7 @@ final class CommandScript {
             if (function.find()) {
                 return Set.of(function.group(1));
             }
-            Matcher names = LOCAL_NAMES.matcher(text.lines().findFirst().orElse(""));
+            Matcher names = LOCAL_NAMES.matcher(text);
             Set<String> out = new HashSet<>();
             if (names.find()) {
                 for (String n : names.group(1).split(",")) {
@@ -149,7 +166,7 @@ final class CommandScript {
             return out;
         }
 
-        private static Set<String> names(String text) {
+        static Set<String> names(String text) {
             Set<String> out = new HashSet<>();
             int i = 0;
             while (i < text.length()) {
@@ -158,8 +175,12 @@ final class CommandScript {
                     i = skipComment(text, i + 2);
                 } else if (c == '\'' || c == '"') {
                     i = skipString(text, i + 1, c);
-                } else if (c == '[' && text.startsWith("[[", i)) {
-                    i = end(text, text.indexOf("]]", i), 2);
+                } else if (c == '[' && LONG_BRACKET.matcher(text).region(i, text.length()).lookingAt()) {
+                    i = skipLong(text, i);
+                } else if (Character.isDigit(c)) {
+                    while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '.')) {
+                        i++; // a number: 0xff, 1e5 and 2.5 name nothing
+                    }
                 } else if (Character.isJavaIdentifierStart(c) && c != '$') {
                     int start = i;
                     while (i < text.length() && Character.isJavaIdentifierPart(text.charAt(i))) {
@@ -189,10 +210,18 @@ final class CommandScript {
         }
 
         private static int skipComment(String text, int at) {
-            if (text.startsWith("[[", at)) {
-                return end(text, text.indexOf("]]", at), 2);
+            if (LONG_BRACKET.matcher(text).region(at, text.length()).lookingAt()) {
+                return skipLong(text, at);
             }
             return end(text, text.indexOf('\n', at), 1);
+        }
+
+        /** A long string or comment, {@code [[...]]} or {@code [==[...]==]}: up to the bracket of its level. */
+        private static int skipLong(String text, int at) {
+            Matcher open = LONG_BRACKET.matcher(text).region(at, text.length());
+            open.lookingAt();
+            String close = "]" + open.group(1) + "]";
+            return end(text, text.indexOf(close, open.end()), close.length());
         }
 
         private static int skipString(String text, int at, char quote) {

@@ -2,6 +2,7 @@ package io.switchboard.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -69,6 +70,33 @@ class CommandScriptTest {
                 "if CMD == 'quiet' then commands.quiet = function() label('')");
         String quiet = new CommandScript(source).source("quiet");
         assertTrue(quiet.contains("local function wave"), "label's 'x' ..wave() names wave");
+    }
+
+    @Test
+    void longStringsAndCommentsOfAnyLevelNameNothingAndEndWhereTheyShould() {
+        String source = SOURCE.replace("return greet('quiet') .. ' loud(' .. \"shout\" .. ')'",
+                "return [==[ it's loud() ]==] .. --[=[ shout() ]=] wave() .. 0xff")
+                .replace("local function wave() return 'wave' end", "local function wave() return 'wave' end\n"
+                        + "local xff = 1");
+        String quiet = new CommandScript(source).source("quiet");
+        assertTrue(quiet.contains("local function wave"), "after the string and the comment: " + quiet);
+        assertFalse(quiet.contains("local function loud") || quiet.contains("local function shout"), quiet);
+        assertFalse(quiet.contains("local xff"), "0xff is a number");
+    }
+
+    @Test
+    void localsDeclaredOverTwoLinesAreBothDefined() {
+        String source = SOURCE.replace("local t = {}", "local t,\n  unused = {}, 2");
+        assertTrue(new CommandScript(source).source("loud").contains("unused = {}, 2"));
+    }
+
+    @Test
+    void aHandlerTheSplitCouldNotSeeIsRejectedWithItsLine() {
+        String elseif = SOURCE.replace("end end\n\nif CMD == 'loud'", "end\nelseif CMD == 'loud'");
+        var e = assertThrows(IllegalArgumentException.class, () -> new CommandScript(elseif));
+        assertTrue(e.getMessage().startsWith("line 18:"), e.getMessage());
+        String two = SOURCE.replace("if CMD == 'loud' then", "if CMD == 'loud' or CMD == 'louder' then");
+        assertThrows(IllegalArgumentException.class, () -> new CommandScript(two));
     }
 
     @Test
