@@ -288,12 +288,16 @@ public final class RoutingEngine {
 
     /** The consultation ended without a transfer: the consulted agent is free again. */
     public Future<JsonObject> endConsult(String interactionId, String actor) {
-        return endConsult(interactionId, actor, "canceled");
+        return endConsult(interactionId, actor, "canceled", null);
     }
 
-    /** @param outcome in the event and the history: canceled, or not_answered (the consulted leg ended unanswered) */
-    public Future<JsonObject> endConsult(String interactionId, String actor, String outcome) {
-        return commit("consult_end", interactionId, orEmpty(actor), outcome).map(ScriptResult::result);
+    /**
+     * @param outcome in the event and the history: canceled, or not_answered (the consulted leg ended unanswered)
+     * @param agentId the consulted agent whose hold this ends (409 if another's), or null for whoever it is
+     */
+    public Future<JsonObject> endConsult(String interactionId, String actor, String outcome, String agentId) {
+        return commit("consult_end", interactionId, orEmpty(actor), outcome, orEmpty(agentId))
+                .map(ScriptResult::result);
     }
 
     /**

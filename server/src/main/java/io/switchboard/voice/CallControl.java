@@ -118,12 +118,12 @@ public final class CallControl {
                     call.agentLeg(), context, LineText.require("extension", all.resultAt(1)), 1);
             String id = call.interactionId();
             return store.setIfAbsent(consultKey(id), target, CALL_LIFETIME).compose(first -> first
-                    ? store.set(consultLegKey(call.agentLeg()), id, CALL_LIFETIME)
+                    ? store.set(consultLegKey(call), id + " " + atxfer.getExten(), CALL_LIFETIME)
                             .compose(v -> holdTarget(id, agentId, actor))
-                            .compose(held -> call.link().send(atxfer).recover(e -> endHold(id, agentId != null, actor,
+                            .compose(held -> call.link().send(atxfer).recover(e -> endHold(id, target, actor,
                                     CANCELED).transform(v -> Future.failedFuture(e))))
                             .recover(e -> Future.all(store.getAndDelete(consultKey(id)),
-                                    store.getAndDelete(consultLegKey(call.agentLeg())))
+                                    store.getAndDelete(consultLegKey(call)))
                                     .compose(v -> Future.failedFuture(e)))
                     : Future.failedFuture(ApiException.conflict("already consulting")));
         }).map(r -> new JsonObject().put("status", "consulting").put("target", target));
@@ -138,8 +138,11 @@ public final class CallControl {
      * The consultation ended without a transfer: a consulted agent gives back the capacity it held. Routing answers
      * 409 when there is no hold left to give back (released already): that is not a failure here.
      */
-    private Future<?> endHold(String interactionId, boolean agentTarget, String actor, String outcome) {
-        return !agentTarget ? Future.succeededFuture() : engine.endConsult(interactionId, actor, outcome).recover(e ->
+    private Future<?> endHold(String interactionId, String target, String actor, String outcome) {
+        if (!target.startsWith("agent:")) {
+            return Future.succeededFuture();
+        }
+        return engine.endConsult(interactionId, actor, outcome, target.substring("agent:".length())).recover(e ->
                 e instanceof ApiException api && api.status() == 409 ? Future.succeededFuture() : Future.failedFuture(e));
     }
 
@@ -148,20 +151,37 @@ public final class CallControl {
      * the transferring agent's channel). Never answered (no answer, busy, or Asterisk gave the transfer up after
      * atxfernoanswertimeout): the consultation is over, and a consulted agent is free again for routing. An
      * answered leg ends when the transfer completes or is cancelled, which this class drives itself (and Asterisk
-     * may end an answered Local leg early, optimising it away), so it changes nothing. GETDEL: one node acts.
+     * may end an answered Local leg early, optimising it away), so it changes nothing. The leg's extension must be
+     * the one consulted: a late event of an earlier consultation from the same agent leg ends nothing. GETDEL: one
+     * node acts, and routing ends the hold only if it is still that agent's.
+     * @param consultLeg the consultation's own channel ({@code Local/<extension>@<consult context>-...;2})
      */
-    Future<Void> consultLegEnded(String transferer, String dialStatus) {
-        if (transferer == null || "ANSWER".equals(dialStatus)) {
+    Future<Void> consultLegEnded(String asterisk, String transferer, String consultLeg, String dialStatus) {
+        if (transferer == null || consultLeg == null || "ANSWER".equals(dialStatus)) {
             return Future.succeededFuture();
         }
-        return store.getAndDelete(consultLegKey(transferer)).compose(id -> id == null ? Future.succeededFuture()
-                : store.getAndDelete(consultKey(id)).compose(target -> target == null ? Future.succeededFuture()
-                        : endHold(id, target.startsWith("agent:"), null, NOT_ANSWERED))).mapEmpty();
+        String key = consultLegKey(asterisk, transferer);
+        String consulted = " " + VoiceChannel.extension(consultLeg);
+        return store.get(key).compose(value -> value == null || !value.endsWith(consulted) ? Future.succeededFuture()
+                : store.getAndDelete(key).compose(claimed -> !value.equals(claimed) ? Future.succeededFuture()
+                        : endUnanswered(value.substring(0, value.indexOf(' ')))));
     }
 
-    /** While a warm transfer consults: the interaction whose agent leg this channel is (the transferer). */
-    private String consultLegKey(String channel) {
-        return store.keys().prefix() + ":voice:consultleg:" + channel;
+    private Future<Void> endUnanswered(String interactionId) {
+        return store.getAndDelete(consultKey(interactionId)).compose(target -> target == null
+                ? Future.succeededFuture() : endHold(interactionId, target, null, NOT_ANSWERED)).mapEmpty();
+    }
+
+    /**
+     * While a warm transfer consults: "{@code <interaction> <extension consulted>}", by the transferring agent's
+     * channel on its Asterisk.
+     */
+    private String consultLegKey(String asterisk, String channel) {
+        return store.keys().prefix() + ":voice:consultleg:" + asterisk + ":" + channel;
+    }
+
+    private String consultLegKey(TalkingCall call) {
+        return consultLegKey(call.link().endpoint().name(), call.agentLeg());
     }
 
     /**
@@ -180,7 +200,7 @@ public final class CallControl {
                     : store.getAndDelete(consultKey(call.interactionId()))
                             .compose(v -> engine.wrapUp(call.interactionId(), actor));
             return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed)
-                    .compose(r -> store.getAndDelete(consultLegKey(call.agentLeg())))
+                    .eventually(() -> store.getAndDelete(consultLegKey(call)))
                     .map(r -> new JsonObject().put("status", "transferred").put("target", target));
         }));
     }
@@ -198,9 +218,9 @@ public final class CallControl {
                         ? engine.endConsult(call.interactionId(), actor).recover(e -> Future.failedFuture(
                                 e instanceof ApiException api && api.status() == 409
                                         ? ApiException.conflict("not consulting") : e)).map(talking)
-                        : store.getAndDelete(consultLegKey(call.agentLeg()))
+                        : store.getAndDelete(consultLegKey(call))
                                 .compose(v -> call.link().send(new CancelAtxferAction(call.agentLeg()))).transform(sent ->
-                                endHold(call.interactionId(), target.startsWith("agent:"), actor, CANCELED).compose(held ->
+                                endHold(call.interactionId(), target, actor, CANCELED).compose(held ->
                                         sent.succeeded() ? Future.succeededFuture(talking)
                                                 : Future.<JsonObject>failedFuture(sent.cause())))));
     }

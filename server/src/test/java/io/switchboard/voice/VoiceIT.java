@@ -22,6 +22,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.asteriskjava.manager.ManagerConnection;
+import org.asteriskjava.manager.ManagerConnectionFactory;
+import org.asteriskjava.manager.action.OriginateAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -353,6 +356,49 @@ class VoiceIT {
             assertTrue(!caller.isEnded(), "amy still has her caller");
             amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
         }
+    }
+
+    /**
+     * The end of another consultation leg from the same agent's channel (another extension: e.g. a late event of
+     * an earlier consultation) ends nothing: bob, consulted and answering, stays held until amy cancels.
+     */
+    @Test
+    void theEndOfAnotherConsultationLegEndsNothing() throws Exception {
+        asterisk.agentPhone("126", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("127", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("555", PhoneBehavior.neverAnswers());
+        Api amy = agent("amy", "126", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230091", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String amysLeg = asterisk.events().await(e -> "DialEnd".equals(e.name()) && "ANSWER".equals(e.get("DialStatus"))
+                && String.valueOf(e.get("DestChannel")).startsWith("Local/126@agents"), WAIT).get("DestChannel");
+        String id = onlyInteraction("amy").getString("id");
+        agent("bob", "127", new JsonObject().put("support", 9));
+        amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
+
+        ManagerConnection ami = new ManagerConnectionFactory("127.0.0.1", asterisk.amiPort(), "cti", "ctisecret")
+                .createManagerConnection();
+        ami.login("off");
+        try {
+            OriginateAction other = new OriginateAction();
+            other.setChannel("Local/555@switchboard-consult");
+            other.setApplication("Wait");
+            other.setData("60");
+            other.setAsync(true);
+            other.setVariable("TRANSFERERNAME", amysLeg);
+            ami.sendAction(other);
+            asterisk.events().await(e -> "UserEvent".equals(e.name()) && amysLeg.equals(e.get("Transferer"))
+                    && "NOANSWER".equals(e.get("DialStatus")), WAIT);
+        } finally {
+            ami.logoff();
+        }
+        Thread.sleep(300); // what the node would do with the event, it does within a few ms
+        assertEquals("busy", Agents.state(admin, "bob"), "still consulting");
+        assertEquals("bob", admin.get("/api/v1/interactions/" + id).json().getJsonObject("call")
+                .getJsonObject("consulting").getString("agentId"));
+        amy.post("/api/v1/interactions/" + id + "/consult/cancel", "{}").expect(200);
+        Await.until("bob free once amy cancels", WAIT, () -> "available".equals(Agents.state(admin, "bob")));
+        assertTrue(!caller.isEnded());
     }
 
     @Test

@@ -902,14 +902,14 @@ if CMD == 'consult' then commands.consult = function()
   return {consult = aid}
 end end
 
--- consult_end iid actor [outcome] : the consultation ended without a transfer: canceled (the default), or
--- not_answered (the consulted agent's leg ended before anyone answered)
+-- consult_end iid actor [outcome [aid]] : the consultation ended without a transfer: canceled (the default), or
+-- not_answered (the consulted agent's leg ended before anyone answered); aid: only if it is that agent's hold
 if CMD == 'consult_end' then commands.consult_end = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[10]) then return nil, 'forbidden' end
-  if blank(f.consult) then return nil, 'conflict' end
+  if blank(f.consult) or not blank(A[12]) and f.consult ~= A[12] then return nil, 'conflict' end
   end_consult(iid, f, A[11] or 'canceled', true)
   return {}
 end end

@@ -9,4 +9,9 @@ public record ManagerUser(String username, String secret, int readMask, int writ
     public static ManagerUser allPermissions(String username, String secret) {
         return new ManagerUser(username, secret, EventCategory.ALL, EventCategory.ALL);
     }
+
+    /** A user as manager.conf declares it: {@code read} and {@code write} as class lists, e.g. "call,system". */
+    public static ManagerUser of(String username, String secret, String read, String write) {
+        return new ManagerUser(username, secret, EventCategory.parseMask(read), EventCategory.parseMask(write));
+    }
 }

@@ -57,10 +57,8 @@ final class AttendedTransfer implements PairOwner {
         Channel t1 = pair.one();
         Channel t2 = pair.two();
         pbx.setVariable(t1, "DIALEDPEERNUMBER", dest);
-        for (String transferVariable : new String[] {"TRANSFERERNAME", "ATTENDEDTRANSFER"}) {
-            pbx.setVariable(t1, transferVariable, transferer.name());
-            t2.variables().put(transferVariable, transferer.name()); // the Local call copies them, unannounced
-        }
+        pbx.setVariable(t1, "TRANSFERERNAME", transferer.name()); // ;2 gets them when it is called (ring)
+        pbx.setVariable(t1, "ATTENDEDTRANSFER", transferer.name());
         t1.callerId(pair.exten(), transferer.callerName());
         t1.connectedLine(transferer.callerNum(), transferer.callerName());
         t1.application("AppDial", "(Outgoing Line)");

@@ -211,10 +211,12 @@ public final class Pbx {
 
     /**
      * Lets {@code ;2} of a pair run its dialplan: at once for ordinary contexts, after the simulated phone's
-     * answer delay (or never) for agent phone contexts.
+     * answer delay (or never) for agent phone contexts. As the Local channel's call does (ast_unreal_call_setup),
+     * {@code ;2} first gets a silent copy of {@code ;1}'s variables, behind its own.
      */
     void ring(LocalPair pair) {
         Channel two = pair.two();
+        pair.one().variables().forEach(two.variables()::putIfAbsent);
         if (!config.phoneContexts().contains(pair.context())) {
             pickUp(pair);
             return;
