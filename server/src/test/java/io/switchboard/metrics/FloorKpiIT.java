@@ -132,6 +132,44 @@ class FloorKpiIT {
         }
     }
 
+    /**
+     * Time in a state is the hours' it was spent in: pat is available from 10:40 to 11:20, then away. Each hour
+     * holds 20 minutes of it, per agent and for the team (not 40 minutes in the hour the state ended), and the
+     * whole stretch, from the day before, counts once.
+     */
+    @Test
+    void timeInAStateIsCreditedToTheHoursItWasSpentIn(TestRedis redis, @TempDir Path temp) {
+        TestClock clock = new TestClock(T0.plus(Duration.ofMinutes(40)));
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
+                .start()) {
+            Api admin = node.api();
+            admin.put("/api/v1/agents/pat", new JsonObject().put("skills", new JsonObject().put("support", 5))
+                    .put("team", "t2").put("pin", "1234")).expect(200);
+            Api pat = Agents.login(admin, "pat");
+            Agents.available(pat, "pat");
+            clock.advance(Duration.ofMinutes(40));
+            pat.post("/api/v1/agents/pat/state", new JsonObject().put("state", "offline")).expect(200);
+            clock.advance(Duration.ofHours(2));
+
+            assertEquals(1200.0, availableSeconds(admin, T0, T0.plus(Duration.ofHours(1))), 1e-6, "10:40-11:00");
+            assertEquals(1200.0, availableSeconds(admin, T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(2))),
+                    1e-6, "11:00-11:20");
+            assertEquals(2400.0, availableSeconds(admin, T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofHours(2))),
+                    1e-6, "the whole stretch once");
+            JsonObject firstHour = admin.get("/api/v1/stats/cumulative?from=" + T0.toEpochMilli() + "&to="
+                    + T0.plus(Duration.ofHours(1)).toEpochMilli()).expect(200).json().getJsonObject("floor");
+            assertEquals(20.0 / 60, firstHour.getJsonObject("cost").getDouble("agentHours"), 1e-6,
+                    "the team's hour holds its part too: " + firstHour.encode());
+        }
+    }
+
+    private static double availableSeconds(Api admin, Instant from, Instant to) {
+        return admin.get("/api/v1/stats/cumulative?from=" + from.toEpochMilli() + "&to=" + to.toEpochMilli())
+                .expect(200).json().getJsonArray("agents").stream().map(JsonObject.class::cast)
+                .filter(a -> "pat".equals(a.getString("agentId"))).findFirst().orElseThrow()
+                .getJsonObject("stateSeconds").getDouble("available");
+    }
+
     @Test
     void todayStartsAtTheBusinessMidnight(TestRedis redis, @TempDir Path temp) {
         TestClock clock = new TestClock(Instant.parse("2026-03-10T18:20:00Z"));

@@ -48,7 +48,8 @@
 --                              overflowed_sl transferred canceled completed talk_ms wrap_ms revenue_cents
 --                              arrived (new contacts only: offered less overflow and transfer legs; channel cost)
 --                              csat_count csat_sum (added by counters.lua, see KpiCounters)
---   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms
+--   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms (state time split
+--                              over the hours it was spent in: credit_state)
 --   teamstats:<t>:h:<hour>     per team and hour: <state>_ms (occupancy, utilization)
 --   teamstats:<t>:total        per team since ever: <state>_ms (the Prometheus counters); teams: their names
 --   kpifamilies                set of the counter families with minute buckets (stats:<q>, kpi), for rollup.lua
@@ -200,6 +201,27 @@ local function agent_stat(aid, counters)
   bump(key('agentstats', aid, 'h', HOUR), 34560000, '', counters)
 end
 
+-- Time an agent spent in a state that ends now, credited to the hours it was spent in (per agent and team), so
+-- an hour's occupancy is that hour's; time more than 47 hours back goes to the oldest of those hours. The
+-- team's total since ever gets it all.
+local HOUR_MS = 3600000
+local function credit_state(aid, team, state, since)
+  local field = state .. '_ms'
+  local counters = {[field] = NOW - since}
+  if bump(key('teamstats', team, 'total'), 0, '', counters) then redis.call('SADD', key('teams'), team) end
+  local hour_start = NOW - NOW % HOUR_MS
+  local first = since < hour_start and math.max(since - since % HOUR_MS, hour_start - 47 * HOUR_MS) or hour_start
+  local from = since
+  for at = first, hour_start, HOUR_MS do -- almost always one hour, the current one
+    local upto = at == hour_start and NOW or at + HOUR_MS
+    counters[field] = upto - from
+    from = upto
+    local hour = at == hour_start and HOUR or string.format('%d', at / HOUR_MS)
+    bump(key('agentstats', aid, 'h', hour), 34560000, '', counters)
+    bump(key('teamstats', team, 'h', hour), 34560000, '', counters)
+  end
+end
+
 local queue_meta = {}
 local function qmeta(queue)
   local m = queue_meta[queue]
@@ -265,13 +287,7 @@ local function refresh(aid, a)
   end
   local state, old = derive_state(a), a.state
   if state ~= old then
-    if old then
-      local spent = {[old .. '_ms'] = NOW - num(a.stateSince)}
-      agent_stat(aid, spent)
-      local team = blank(a.team) and 'none' or a.team
-      bump(key('teamstats', team, 'h', HOUR), 34560000, '', spent)
-      if bump(key('teamstats', team, 'total'), 0, '', spent) then redis.call('SADD', key('teams'), team) end
-    end
+    if old then credit_state(aid, blank(a.team) and 'none' or a.team, old, num(a.stateSince)) end
     redis.call('HSET', akey, 'state', state, 'stateSince', NOW_S, 'free', free)
     emit({type = 'state_changed', agent = aid, state = state, previous = old or '', reason = a.reason or ''})
     a.state, a.stateSince = state, NOW_S
