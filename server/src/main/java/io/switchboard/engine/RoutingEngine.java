@@ -292,7 +292,8 @@ public final class RoutingEngine {
     }
 
     /**
-     * @param outcome in the event and the history: canceled, or not_answered (the consulted leg ended unanswered)
+     * @param outcome in the event and the history: canceled, not_answered (the consulted leg ended unanswered) or
+     *     hung_up (the consulted agent answered, then hung up)
      * @param agentId the consulted agent whose hold this ends (409 if another's), or null for whoever it is
      */
     public Future<JsonObject> endConsult(String interactionId, String actor, String outcome, String agentId) {

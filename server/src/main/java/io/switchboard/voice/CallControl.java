@@ -35,6 +35,7 @@ public final class CallControl {
     /** How a consultation ended without a transfer, in routing's consult_ended event and the call's history. */
     private static final String CANCELED = "canceled";
     private static final String NOT_ANSWERED = "not_answered";
+    private static final String HUNG_UP = "hung_up";
     /** Reads of the caller's bridge after a completed transfer, 100 ms apart (see learnLeg). */
     private static final int LEG_LOOKUPS = 20;
 
@@ -148,28 +149,48 @@ public final class CallControl {
 
     /**
      * A warm transfer's consultation leg ended (the consult context's {@code h} extension sent a UserEvent naming
-     * the transferring agent's channel). Never answered (no answer, busy, or Asterisk gave the transfer up after
-     * atxfernoanswertimeout): the consultation is over, and a consulted agent is free again for routing. An
-     * answered leg ends when the transfer completes or is cancelled, which this class drives itself (and Asterisk
-     * may end an answered Local leg early, optimising it away), so it changes nothing. The leg's extension must be
-     * the one consulted: a late event of an earlier consultation from the same agent leg ends nothing. GETDEL: one
-     * node acts, and routing ends the hold only if it is still that agent's.
+     * the transferring agent's channel). The consultation is over, and a consulted agent free again for routing,
+     * when nobody answered (no answer, busy, or Asterisk gave the transfer up after atxfernoanswertimeout), or when
+     * the consulted agent answered and hung up: Asterisk then hands the agent back to the caller. An answered leg
+     * also ends when Asterisk optimises its Local channel away mid-consultation, with the consulted phone still up,
+     * so after an answer the phone's channels are read first. A completed or cancelled consultation has no record
+     * left here. The leg's extension must be the one consulted: a late event of an earlier consultation from the
+     * same agent leg ends nothing. GETDEL: one node acts, and routing ends the hold only if it is that agent's.
      * @param consultLeg the consultation's own channel ({@code Local/<extension>@<consult context>-...;2})
      */
-    Future<Void> consultLegEnded(String asterisk, String transferer, String consultLeg, String dialStatus) {
-        if (transferer == null || consultLeg == null || "ANSWER".equals(dialStatus)) {
+    Future<Void> consultLegEnded(AmiLink link, String transferer, String consultLeg, String dialStatus) {
+        if (transferer == null || consultLeg == null) {
             return Future.succeededFuture();
         }
-        String key = consultLegKey(asterisk, transferer);
+        String key = consultLegKey(link.endpoint().name(), transferer);
         String consulted = " " + VoiceChannel.extension(consultLeg);
-        return store.get(key).compose(value -> value == null || !value.endsWith(consulted) ? Future.succeededFuture()
-                : store.getAndDelete(key).compose(claimed -> !value.equals(claimed) ? Future.succeededFuture()
-                        : endUnanswered(value.substring(0, value.indexOf(' ')))));
+        return store.get(key).compose(value -> {
+            if (value == null || !value.endsWith(consulted)) {
+                return Future.succeededFuture();
+            }
+            String id = value.substring(0, value.indexOf(' '));
+            Future<String> over = !"ANSWER".equals(dialStatus) ? Future.succeededFuture(NOT_ANSWERED)
+                    : consultedPhoneGone(link, id).map(gone -> gone ? HUNG_UP : null);
+            return over.compose(outcome -> outcome == null ? Future.succeededFuture()
+                    : store.getAndDelete(key).compose(claimed -> value.equals(claimed)
+                            ? endConsultation(id, outcome) : Future.succeededFuture()));
+        });
     }
 
-    private Future<Void> endUnanswered(String interactionId) {
+    /** Whether the consulted agent's phone has no channel up any more (a number's line is not followed). */
+    private Future<Boolean> consultedPhoneGone(AmiLink link, String interactionId) {
+        return store.get(consultKey(interactionId)).compose(target -> target == null || !target.startsWith("agent:")
+                ? Future.succeededFuture(false)
+                : engine.agent(target.substring("agent:".length())).compose(agent -> {
+                    String endpoint = agent.getString("endpoint", "");
+                    return link.liveChannels().map(live -> !endpoint.isEmpty()
+                            && live.stream().noneMatch(c -> c.name().startsWith(endpoint + "-")));
+                }));
+    }
+
+    private Future<Void> endConsultation(String interactionId, String outcome) {
         return store.getAndDelete(consultKey(interactionId)).compose(target -> target == null
-                ? Future.succeededFuture() : endHold(interactionId, target, null, NOT_ANSWERED)).mapEmpty();
+                ? Future.succeededFuture() : endHold(interactionId, target, null, outcome)).mapEmpty();
     }
 
     /**

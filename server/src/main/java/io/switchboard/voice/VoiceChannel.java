@@ -420,7 +420,7 @@ public final class VoiceChannel implements RoutingObserver {
             calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
                     hangup.getChannel(), e.getMessage()));
         } else if (event instanceof SwitchboardConsultEvent consult) {
-            calls.consultLegEnded(link.endpoint().name(), consult.getTransferer(), consult.getChannel(),
+            calls.consultLegEnded(link, consult.getTransferer(), consult.getChannel(),
                     consult.getDialStatus()).onFailure(e -> LOG.warn("end of the consultation from {} not applied: {}",
                     consult.getTransferer(), e.getMessage()));
         } else if (event instanceof ConnectEvent) {

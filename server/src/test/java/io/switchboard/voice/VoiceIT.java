@@ -359,6 +359,33 @@ class VoiceIT {
     }
 
     /**
+     * The consulted agent answers, then hangs up instead of taking the call: Asterisk hands amy back to her caller,
+     * and bob, whose phone is down, is free again at once.
+     */
+    @Test
+    void aConsultedAgentWhoHangsUpIsFreeAgain() throws Exception {
+        asterisk.agentPhone("128", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("129", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(5)));
+        Api amy = agent("amy", "128", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230092", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        Api bob = agent("bob", "129", new JsonObject().put("support", 9));
+        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "away")).expect(200);
+        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "available")).expect(200);
+        try (AgentSocket amysDesktop = amy.events("amy")) {
+            amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
+            JsonObject ended = amysDesktop.await("consult_ended", WAIT);
+            assertEquals("hung_up", ended.getString("outcome"));
+            assertTrue(asterisk.events().matching(e -> "UserEvent".equals(e.name())
+                    && "ANSWER".equals(e.get("DialStatus"))).size() == 1, "bob had answered");
+            assertEquals("available", Agents.state(admin, "bob"));
+            assertEquals("amy", admin.get("/api/v1/interactions/" + id).json().getString("agentId"));
+            assertTrue(!caller.isEnded(), "amy is back with her caller");
+        }
+    }
+
+    /**
      * The end of another consultation leg from the same agent's channel (another extension: e.g. a late event of
      * an earlier consultation) ends nothing: bob, consulted and answering, stays held until amy cancels.
      */

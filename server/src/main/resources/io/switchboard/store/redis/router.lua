@@ -919,7 +919,8 @@ if CMD == 'consult' then commands.consult = function()
 end end
 
 -- consult_end iid actor [outcome [aid]] : the consultation ended without a transfer: canceled (the default), or
--- not_answered (the consulted agent's leg ended before anyone answered); aid: only if it is that agent's hold
+-- not_answered (the consulted agent's leg ended before anyone answered), hung_up (it answered, then hung up);
+-- aid: only if it is that agent's hold
 if CMD == 'consult_end' then commands.consult_end = function()
   local iid = A[9]
   local f = fields(iid)
