@@ -159,7 +159,7 @@ public final class CallControl {
      * @param consultLeg the consultation's own channel ({@code Local/<extension>@<consult context>-...;2})
      */
     Future<Void> consultLegEnded(AmiLink link, String transferer, String consultLeg, String dialStatus) {
-        if (transferer == null || consultLeg == null) {
+        if (transferer == null || transferer.isBlank() || consultLeg == null) { // blank: an outbound call's end
             return Future.succeededFuture();
         }
         String key = consultLegKey(link.endpoint().name(), transferer);
@@ -188,9 +188,23 @@ public final class CallControl {
                 }));
     }
 
+    /**
+     * Routing tells both desktops when it frees a consulted agent; a number holds nothing in routing, so the
+     * transferring agent's desktop hears of it here, on the agents' bus.
+     */
     private Future<Void> endConsultation(String interactionId, String outcome) {
-        return store.getAndDelete(consultKey(interactionId)).compose(target -> target == null
-                ? Future.succeededFuture() : endHold(interactionId, target, null, outcome)).mapEmpty();
+        return store.getAndDelete(consultKey(interactionId)).compose(target -> {
+            if (target == null) {
+                return Future.succeededFuture();
+            }
+            if (target.startsWith("agent:")) {
+                return endHold(interactionId, target, null, outcome).mapEmpty();
+            }
+            return engine.interaction(interactionId).compose(interaction -> store.publish(store.keys().bus(),
+                    new JsonObject().put("type", "consult_ended").put("agent", interaction.getString("agentId"))
+                            .put("interaction", interactionId).put("outcome", outcome)
+                            .put("number", target.substring("number:".length()))));
+        });
     }
 
     /**

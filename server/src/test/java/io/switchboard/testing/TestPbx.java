@@ -23,6 +23,9 @@ public final class TestPbx {
     private TestPbx() {
     }
 
+    /** A customer's number that rings and is never answered. */
+    public static final String UNANSWERED = "5550000";
+
     /** A free port for the node's FastAGI, to give both {@link #start} and {@link #wire}. */
     public static int agiPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -42,7 +45,8 @@ public final class TestPbx {
             String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
                     .replace("PJSIP/${EXTEN}@trunk", "Local/${EXTEN}@customers")
                     .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents")
-                    + "\n[customers]\nexten => _X.,1,Answer()\n same => n,Wait(30)\n";
+                    + "\n[customers]\nexten => _X.,1,Answer()\n same => n,Wait(30)\n"
+                    + "exten => " + UNANSWERED + ",1,Wait(120)\n";
             return SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
                     .user(shippedUser()).sounds(SoundLibrary.all(prompts))
                     .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));

@@ -358,6 +358,26 @@ class VoiceIT {
         }
     }
 
+    /** An outside number that never answers a consultation: the agent's desktop hears the consultation is over. */
+    @Test
+    void aConsultationOfANumberNobodyAnswersEndsOnTheDesktop() throws Exception {
+        asterisk.agentPhone("130", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api amy = agent("amy", "130", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230093", CallerScript.create().press("2"));
+        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        String id = onlyInteraction("amy").getString("id");
+        try (AgentSocket amysDesktop = amy.events("amy")) {
+            amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("number", TestPbx.UNANSWERED))
+                    .expect(200);
+            JsonObject ended = amysDesktop.await("consult_ended", WAIT);
+            assertEquals("not_answered", ended.getString("outcome"));
+            assertEquals(TestPbx.UNANSWERED, ended.getString("number"));
+            assertNull(admin.get("/api/v1/interactions/" + id).json().getJsonObject("call").getValue("consulting"));
+            assertTrue(!caller.isEnded(), "amy is still with her caller");
+            amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("number", "5551234")).expect(200);
+        }
+    }
+
     /**
      * The consulted agent answers, then hangs up instead of taking the call: Asterisk hands amy back to her caller,
      * and bob, whose phone is down, is free again at once.

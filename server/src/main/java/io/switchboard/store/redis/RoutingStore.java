@@ -3,6 +3,7 @@ package io.switchboard.store.redis;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -74,6 +75,11 @@ public final class RoutingStore {
         String[] keyArray = {keys.agents()};
         return RedisFutures.onContext(vertx, () -> SCRIPT.run(redis, command, keyArray, argArray))
                 .map(ScriptResult::parse);
+    }
+
+    /** Publishes an event outside routing's own (e.g. on the agents' bus, {@link RedisKeys#bus()}). */
+    public Future<Void> publish(String channel, JsonObject event) {
+        return RedisFutures.onContext(vertx, () -> redis.publish(channel, event.encode())).mapEmpty();
     }
 
     public Future<Map<String, String>> hash(String key) {
