@@ -155,6 +155,14 @@ function openDesk({ agentId, token }) {
       case 'chat_typing':
         if (!chats.onEvent(m)) reread(); // a chat without its tab yet: the re-read opens it (with this message)
         break;
+      case 'consult_ended':
+        // to the agent who consulted: why the consultation is over when the phone, not the agent, ended it
+        if ((m.by === agentId || m.number) && (m.outcome === 'not_answered' || m.outcome === 'hung_up')) {
+          const who = m.number || m.agent;
+          notify(`${who} ${m.outcome === 'hung_up' ? 'hung up' : 'did not answer'}: you are back with your caller`);
+        }
+        reread();
+        break;
       case 'state_changed':
         // show the new state at once, then re-read what came with it (offer, work)
         if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });

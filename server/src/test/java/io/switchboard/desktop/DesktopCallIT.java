@@ -113,6 +113,33 @@ class DesktopCallIT {
         assertTrue(!caller.isEnded(), "the caller is still on the line");
     }
 
+    /** Bob never answers amy's consultation: her card is back to the call, and she is told why. */
+    @Test
+    void aConsultationNobodyAnswersPutsTheCardBackAndSaysWhy() throws Exception {
+        asterisk.agentPhone("133", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("134", PhoneBehavior.neverAnswers());
+        agent("amy", "133");
+        Api bob = agent("bob", "134");
+        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "away")).expect(200); // amy's caller
+        browser.logInAgent(admin.base(), "amy");
+        asterisk.placeCall(CallSpec.create().from("15551230094", "Ann Caller").context("switchboard-inbound")
+                .dialing("8000").script(CallerScript.create().press("2")).patience(Duration.ofMinutes(10)));
+        browser.untilAttribute("#work-list .card", "data-status", "assigned");
+        String card = "#work-list .card";
+        Agents.available(bob, "bob");
+        browser.click(card + " .transfer-target");
+        browser.until("bob listed", d -> !d.findElements(By.cssSelector(
+                card + " .transfer-target option[value='agent:bob']")).isEmpty());
+        new Select(browser.find(card + " .transfer-target")).selectByValue("agent:bob");
+        browser.click(card + " .consult");
+        browser.untilText(card + " .consulting span", "Consulting bob");
+
+        browser.untilText("#notice", "bob did not answer: you are back with your caller");
+        browser.untilVisible(card + " .do-transfer");
+        assertEquals(0, count(card + " .consulting"));
+        assertEquals("available", Agents.state(admin, "bob"));
+    }
+
     private Api agent(String id, String extension) {
         admin.put("/api/v1/agents/" + id, new JsonObject().put("skills", new JsonObject().put("support", 9))
                 .put("pin", "1234").put("endpoint", "Local/" + extension + "@agents")).expect(200);
