@@ -153,12 +153,13 @@ public final class CallControl {
      * when nobody answered (no answer, busy, or Asterisk gave the transfer up after atxfernoanswertimeout), or when
      * the consulted agent answered and hung up: Asterisk then hands the agent back to the caller. An answered leg
      * also ends when Asterisk optimises its Local channel away mid-consultation, with the consulted phone still up,
-     * so after an answer the phone's channels are read first. A completed or cancelled consultation has no record
+     * so after an answer Switchboard first checks that the channel that answered is gone. A completed or cancelled consultation has no record
      * left here. The leg's extension must be the one consulted: a late event of an earlier consultation from the
      * same agent leg ends nothing. GETDEL: one node acts, and routing ends the hold only if it is that agent's.
      * @param consultLeg the consultation's own channel ({@code Local/<extension>@<consult context>-...;2})
      */
-    Future<Void> consultLegEnded(AmiLink link, String transferer, String consultLeg, String dialStatus) {
+    Future<Void> consultLegEnded(AmiLink link, String transferer, String consultLeg, String dialStatus,
+                                 String peer) {
         if (transferer == null || transferer.isBlank() || consultLeg == null) { // blank: an outbound call's end
             return Future.succeededFuture();
         }
@@ -170,22 +171,24 @@ public final class CallControl {
             }
             String id = value.substring(0, value.indexOf(' '));
             Future<String> over = !"ANSWER".equals(dialStatus) ? Future.succeededFuture(NOT_ANSWERED)
-                    : consultedPhoneGone(link, id).map(gone -> gone ? HUNG_UP : null);
+                    : peerGone(link, transferer, peer).map(gone -> gone ? HUNG_UP : null);
             return over.compose(outcome -> outcome == null ? Future.succeededFuture()
                     : store.getAndDelete(key).compose(claimed -> value.equals(claimed)
                             ? endConsultation(id, outcome) : Future.succeededFuture()));
         });
     }
 
-    /** Whether the consulted agent's phone has no channel up any more (a number's line is not followed). */
-    private Future<Boolean> consultedPhoneGone(AmiLink link, String interactionId) {
-        return store.get(consultKey(interactionId)).compose(target -> target == null || !target.startsWith("agent:")
-                ? Future.succeededFuture(false)
-                : engine.agent(target.substring("agent:".length())).compose(agent -> {
-                    String endpoint = agent.getString("endpoint", "");
-                    return link.liveChannels().map(live -> !endpoint.isEmpty()
-                            && live.stream().noneMatch(c -> c.name().startsWith(endpoint + "-")));
-                }));
+    /**
+     * Whether the channel that answered the consultation (Dial's DIALEDPEERNAME: the agent's phone, or the outside
+     * line) is gone. Only a reading that shows the transferring agent's own channel is trusted: a failed or empty
+     * one says nothing, and nothing ends.
+     */
+    private Future<Boolean> peerGone(AmiLink link, String transferer, String peer) {
+        if (peer == null || peer.isBlank()) {
+            return Future.succeededFuture(false);
+        }
+        return link.liveChannels().map(live -> live.stream().anyMatch(c -> c.name().equals(transferer))
+                && live.stream().noneMatch(c -> c.name().equals(peer)));
     }
 
     /**
@@ -201,7 +204,8 @@ public final class CallControl {
                 return endHold(interactionId, target, null, outcome).mapEmpty();
             }
             return engine.interaction(interactionId).compose(interaction -> store.publish(store.keys().bus(),
-                    new JsonObject().put("type", "consult_ended").put("agent", interaction.getString("agentId"))
+                    new JsonObject().put("type", "consult_ended").put("at", store.now())
+                            .put("agent", interaction.getString("agentId"))
                             .put("interaction", interactionId).put("outcome", outcome)
                             .put("number", target.substring("number:".length()))));
         });

@@ -420,8 +420,8 @@ public final class VoiceChannel implements RoutingObserver {
             calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
                     hangup.getChannel(), e.getMessage()));
         } else if (event instanceof SwitchboardConsultEvent consult) {
-            calls.consultLegEnded(link, consult.getTransferer(), consult.getChannel(),
-                    consult.getDialStatus()).onFailure(e -> LOG.warn("end of the consultation from {} not applied: {}",
+            calls.consultLegEnded(link, consult.getTransferer(), consult.getChannel(), consult.getDialStatus(),
+                    consult.getPeer()).onFailure(e -> LOG.warn("end of the consultation from {} not applied: {}",
                     consult.getTransferer(), e.getMessage()));
         } else if (event instanceof ConnectEvent) {
             resync(link);

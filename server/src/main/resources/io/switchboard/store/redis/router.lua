@@ -206,6 +206,7 @@ end
 -- team's total since ever gets it all.
 local HOUR_MS = 3600000
 local function credit_state(aid, team, state, since)
+  since = math.min(since, NOW) -- a node whose clock ran ahead wrote it: no negative time
   local field = state .. '_ms'
   local counters = {[field] = NOW - since}
   if bump(key('teamstats', team, 'total'), 0, '', counters) then redis.call('SADD', key('teams'), team) end
