@@ -332,15 +332,12 @@ class VoiceIT {
      */
     @Test
     void aConsultationNobodyAnswersFreesTheConsultedAgent() throws Exception {
-        asterisk.agentPhone("124", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
         asterisk.agentPhone("125", PhoneBehavior.neverAnswers());
-        Api amy = agent("amy", "124", new JsonObject().put("support", 9));
-        SimulatedCall caller = call("15551230090", CallerScript.create().press("2"));
-        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
-        String id = onlyInteraction("amy").getString("id");
+        OnCall amys = talking("amy", "124", "15551230090");
+        Api amy = amys.agent();
+        SimulatedCall caller = amys.caller();
+        String id = amys.interactionId();
         Api bob = agent("bob", "125", new JsonObject().put("support", 9));
-        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "away")).expect(200);
-        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "available")).expect(200);
         try (AgentSocket amysDesktop = amy.events("amy")) {
             amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
             assertEquals("busy", Agents.state(admin, "bob"));
@@ -361,11 +358,10 @@ class VoiceIT {
     /** An outside number that never answers a consultation: the agent's desktop hears the consultation is over. */
     @Test
     void aConsultationOfANumberNobodyAnswersEndsOnTheDesktop() throws Exception {
-        asterisk.agentPhone("130", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
-        Api amy = agent("amy", "130", new JsonObject().put("support", 9));
-        SimulatedCall caller = call("15551230093", CallerScript.create().press("2"));
-        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
-        String id = onlyInteraction("amy").getString("id");
+        OnCall amys = talking("amy", "130", "15551230093");
+        Api amy = amys.agent();
+        SimulatedCall caller = amys.caller();
+        String id = amys.interactionId();
         try (AgentSocket amysDesktop = amy.events("amy")) {
             amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("number", TestPbx.UNANSWERED))
                     .expect(200);
@@ -384,15 +380,12 @@ class VoiceIT {
      */
     @Test
     void aConsultedAgentWhoHangsUpIsFreeAgain() throws Exception {
-        asterisk.agentPhone("128", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
         asterisk.agentPhone("129", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(5)));
-        Api amy = agent("amy", "128", new JsonObject().put("support", 9));
-        SimulatedCall caller = call("15551230092", CallerScript.create().press("2"));
-        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
-        String id = onlyInteraction("amy").getString("id");
+        OnCall amys = talking("amy", "128", "15551230092");
+        Api amy = amys.agent();
+        SimulatedCall caller = amys.caller();
+        String id = amys.interactionId();
         Api bob = agent("bob", "129", new JsonObject().put("support", 9));
-        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "away")).expect(200);
-        bob.post("/api/v1/agents/bob/state", new JsonObject().put("state", "available")).expect(200);
         try (AgentSocket amysDesktop = amy.events("amy")) {
             amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
             JsonObject ended = amysDesktop.await("consult_ended", WAIT);
@@ -411,15 +404,14 @@ class VoiceIT {
      */
     @Test
     void theEndOfAnotherConsultationLegEndsNothing() throws Exception {
-        asterisk.agentPhone("126", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
         asterisk.agentPhone("127", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
         asterisk.agentPhone("555", PhoneBehavior.neverAnswers());
-        Api amy = agent("amy", "126", new JsonObject().put("support", 9));
-        SimulatedCall caller = call("15551230091", CallerScript.create().press("2"));
-        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+        OnCall amys = talking("amy", "126", "15551230091");
+        Api amy = amys.agent();
+        SimulatedCall caller = amys.caller();
         String amysLeg = asterisk.events().await(e -> "DialEnd".equals(e.name()) && "ANSWER".equals(e.get("DialStatus"))
                 && String.valueOf(e.get("DestChannel")).startsWith("Local/126@agents"), WAIT).get("DestChannel");
-        String id = onlyInteraction("amy").getString("id");
+        String id = amys.interactionId();
         agent("bob", "127", new JsonObject().put("support", 9));
         amy.post("/api/v1/interactions/" + id + "/consult", new JsonObject().put("agentId", "bob")).expect(200);
 
@@ -560,12 +552,11 @@ class VoiceIT {
      */
     @Test
     void aBlindTransferPutsTheCallerBackOnHoldUntilTheNextAgentAnswers() throws Exception {
-        asterisk.agentPhone("111", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
         asterisk.agentPhone("112", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
-        Api amy = agent("amy", "111", new JsonObject().put("support", 9));
-        SimulatedCall caller = call("15551230020", CallerScript.create().press("2"));
-        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
-        String id = onlyInteraction("amy").getString("id");
+        OnCall amys = talking("amy", "111", "15551230020");
+        Api amy = amys.agent();
+        SimulatedCall caller = amys.caller();
+        String id = amys.interactionId();
         int holdSessions = caller.agiTranscripts().size();
 
         amy.post("/api/v1/agents/amy/state", new JsonObject().put("state", "away")).expect(200); // after this call
@@ -591,11 +582,10 @@ class VoiceIT {
      */
     @Test
     void anAgentHoldsAndResumesACall() throws Exception {
-        asterisk.agentPhone("113", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
-        Api amy = agent("amy", "113", new JsonObject().put("support", 9));
-        SimulatedCall caller = call("15551230030", CallerScript.create().press("2"));
-        Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
-        String id = onlyInteraction("amy").getString("id");
+        OnCall amys = talking("amy", "113", "15551230030");
+        Api amy = amys.agent();
+        SimulatedCall caller = amys.caller();
+        String id = amys.interactionId();
         amy.post("/api/v1/interactions/" + id + "/unhold", "{}").expect(409);
 
         amy.post("/api/v1/interactions/" + id + "/hold", "{}").expect(200);
@@ -645,6 +635,18 @@ class VoiceIT {
             n++;
         }
         return n;
+    }
+
+    /** An agent on the phone with a new caller, who pressed 2 (support). */
+    private record OnCall(Api agent, String interactionId, SimulatedCall caller) {
+    }
+
+    private OnCall talking(String agentId, String extension, String callerNumber) {
+        asterisk.agentPhone(extension, PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        Api api = agent(agentId, extension, new JsonObject().put("support", 9));
+        SimulatedCall caller = call(callerNumber, CallerScript.create().press("2"));
+        Await.until(agentId + " talking", WAIT, () -> "busy".equals(Agents.state(admin, agentId)));
+        return new OnCall(api, onlyInteraction(agentId).getString("id"), caller);
     }
 
     private Api agent(String id, String extension, JsonObject skills) {
