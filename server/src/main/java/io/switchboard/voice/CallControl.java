@@ -153,9 +153,10 @@ public final class CallControl {
      * when nobody answered (no answer, busy, or Asterisk gave the transfer up after atxfernoanswertimeout), or when
      * the consulted agent answered and hung up: Asterisk then hands the agent back to the caller. An answered leg
      * also ends when Asterisk optimises its Local channel away mid-consultation, with the consulted phone still up,
-     * so after an answer Switchboard first checks that the channel that answered is gone. A completed or cancelled consultation has no record
-     * left here. The leg's extension must be the one consulted: a late event of an earlier consultation from the
-     * same agent leg ends nothing. GETDEL: one node acts, and routing ends the hold only if it is that agent's.
+     * so after an answer Switchboard first checks that the channel that answered is gone. A completed or cancelled
+     * consultation has no record left here. The leg's extension must be the one consulted: a late event of an
+     * earlier consultation from the same agent leg ends nothing. GETDEL: one node acts, and routing ends the hold
+     * only if it is that agent's.
      * @param consultLeg the consultation's own channel ({@code Local/<extension>@<consult context>-...;2})
      */
     Future<Void> consultLegEnded(AmiLink link, String transferer, String consultLeg, String dialStatus,

@@ -34,16 +34,34 @@ public final class Await {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout + " waiting for: " + description);
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause();
         }
     }
 
     public static void until(String description, BooleanSupplier condition) {
         until(description, DEFAULT, condition);
+    }
+
+    /**
+     * Polls the condition for the whole period and fails as soon as it does not hold: that something does not
+     * happen (an event acted on when it must not be), for as long as it would take to happen.
+     */
+    public static void holds(String description, Duration period, BooleanSupplier condition) {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() < end) {
+            if (!condition.getAsBoolean()) {
+                throw new AssertionError("no longer true: " + description);
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -431,8 +431,8 @@ class VoiceIT {
         } finally {
             ami.logoff();
         }
-        Thread.sleep(300); // what the node would do with the event, it does within a few ms
-        assertEquals("busy", Agents.state(admin, "bob"), "still consulting");
+        // what the node would do with the event, it does within a few ms
+        Await.holds("bob still consulting", Duration.ofMillis(500), () -> "busy".equals(Agents.state(admin, "bob")));
         assertEquals("bob", admin.get("/api/v1/interactions/" + id).json().getJsonObject("call")
                 .getJsonObject("consulting").getString("agentId"));
         amy.post("/api/v1/interactions/" + id + "/consult/cancel", "{}").expect(200);
