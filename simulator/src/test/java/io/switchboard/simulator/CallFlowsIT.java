@@ -32,6 +32,15 @@ class CallFlowsIT {
             + context + "-") && e.get("Channel").endsWith(";1"), WAIT).get("Channel");
     }
 
+    /** Redirects the waiting call to agent 101 (context connect); its leg, once the caller is bridged with it. */
+    private static String connectTo101(RawAmiClient ami, EventLog log, SimulatedCall call) throws Exception {
+        log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
+        ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
+        String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
+        log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT);
+        return agent101;
+    }
+
     private static List<String> namesOf(EventLog log, String linkedid) {
         return log.matching(e -> linkedid.equals(e.get("Linkedid"))).stream().map(ManagerEvent::name).toList();
     }
@@ -193,9 +202,7 @@ class CallFlowsIT {
             asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(2)));
             SimulatedCall call = asterisk.placeCall(CallSpec.create());
             EventLog log = asterisk.events();
-            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
-            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
-            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
+            String agent101 = connectTo101(ami, log, call);
             String bridge = log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT).get("BridgeUniqueid");
 
             ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
@@ -226,9 +233,7 @@ class CallFlowsIT {
             asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(600)));
             SimulatedCall call = asterisk.placeCall(CallSpec.create());
             EventLog log = asterisk.events();
-            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
-            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
-            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
+            String agent101 = connectTo101(ami, log, call);
             String bridge = log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT).get("BridgeUniqueid");
             ami.send("Action", "CancelAtxfer", "ActionID", "n", "Channel", agent101);
             assertEquals("No active attended transfer on channel", value(ami.awaitFrame(response("n"), WAIT), "Message"));
@@ -286,10 +291,7 @@ class CallFlowsIT {
             asterisk.agentPhone("102", PhoneBehavior.answersAfter(Duration.ofSeconds(60), Duration.ofSeconds(600)));
             SimulatedCall call = asterisk.placeCall(CallSpec.create());
             EventLog log = asterisk.events();
-            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
-            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
-            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
-            log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT);
+            String agent101 = connectTo101(ami, log, call);
             ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "agents");
             String agent102 = transferTarget(log, "102", "agents");
             ami.send("Action", "CancelAtxfer", "ActionID", "c", "Channel", agent101);
@@ -323,10 +325,7 @@ class CallFlowsIT {
             asterisk.agentPhone("102", PhoneBehavior.neverAnswers());
             SimulatedCall call = asterisk.placeCall(CallSpec.create());
             EventLog log = asterisk.events();
-            log.await(event("Newexten", "Channel", call.agiChannel(), "Application", "Wait"), WAIT);
-            ami.send("Action", "Redirect", "ActionID", "r", "Channel", call.agiChannel(), "Context", "connect", "Exten", "101", "Priority", "1");
-            String agent101 = log.await(event("DialBegin", "Channel", call.agiChannel()), WAIT).get("DestChannel");
-            log.await(event("BridgeEnter", "Channel", call.agiChannel()), WAIT);
+            String agent101 = connectTo101(ami, log, call);
 
             ami.send("Action", "Atxfer", "ActionID", "x", "Channel", agent101, "Exten", "102", "Context", "consult");
             String target = transferTarget(log, "102", "consult");
