@@ -4,6 +4,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.routing.QueueDefinition;
 import io.switchboard.routing.RoutingRules;
 import io.switchboard.store.redis.KpiCounters;
+import io.switchboard.store.redis.KpiCounters.Span;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -81,11 +82,20 @@ public final class StatsService {
         });
     }
 
+    /**
+     * One read of every agent serves the queues' live statistics, the agents by team and state, and the time each
+     * team has spent in each state ({@code stateSecondsByTeam}, see {@link #teamStateSeconds}).
+     */
     private Future<JsonObject> readFloor() {
         long at = store.now();
-        return engine.agentSnapshot().compose(agents -> realtime(agents).map(queues -> new JsonObject()
-                .put("at", at).put("queues", queues).put("agentsByTeam", new JsonObject(new java.util.LinkedHashMap<>(
-                        agentsByTeamAndState(agents))))));
+        return engine.agentSnapshot().compose(agents -> {
+            Future<JsonArray> queues = realtime(agents);
+            Future<Map<String, Map<String, Double>>> stateSeconds = teamStateSeconds(agents, at);
+            return Future.all(queues, stateSeconds).map(all -> new JsonObject()
+                    .put("at", at).put("queues", queues.result())
+                    .put("agentsByTeam", new JsonObject(new java.util.LinkedHashMap<>(agentsByTeamAndState(agents))))
+                    .put("stateSecondsByTeam", new JsonObject(new java.util.LinkedHashMap<>(stateSeconds.result()))));
+        });
     }
 
     /** Midnight of the business's day that contains this instant. */
@@ -95,8 +105,26 @@ public final class StatsService {
 
     /** Counters of one queue between two instants (ms); all channels when channel is null. */
     public Future<QueueStatistics> range(String queue, long fromMs, long toMs, String channel) {
-        return counters.buckets(KpiCounters.queue(queue), fromMs, toMs).compose(store::hashes)
-                .map(buckets -> QueueStatistics.sum(buckets, channel));
+        return ranges(queue, List.of(new Span(fromMs, toMs)), channel).map(perSpan -> perSpan.get(0));
+    }
+
+    /**
+     * Counters of one queue over several spans, each bucket read once however many spans hold it: the live
+     * statistics' today, last 15, 30 and 60 minutes share most of their minute buckets.
+     */
+    private Future<List<QueueStatistics>> ranges(String queue, List<Span> spans, String channel) {
+        return counters.buckets(KpiCounters.queue(queue), spans).compose(perSpan -> {
+            List<String> keys = perSpan.stream().flatMap(List::stream).distinct().toList();
+            return store.hashes(keys).map(hashes -> {
+                Map<String, Map<String, String>> byKey = new java.util.HashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    byKey.put(keys.get(i), hashes.get(i));
+                }
+                return perSpan.stream()
+                        .map(buckets -> QueueStatistics.sum(buckets.stream().map(byKey::get).toList(), channel))
+                        .toList();
+            });
+        });
     }
 
     /** Every queue's live statistics from one snapshot of the agents. */
@@ -110,15 +138,15 @@ public final class StatsService {
         long now = store.now();
         long midnight = startOfDay(now);
         Future<JsonObject> live = engine.queueStats(queue.name(), agents);
-        Future<QueueStatistics> today = range(queue.name(), midnight, now + 1, null);
-        Future<QueueStatistics> last15 = range(queue.name(), now - 15 * MINUTE, now + 1, null);
-        Future<QueueStatistics> last30 = range(queue.name(), now - 30 * MINUTE, now + 1, null);
-        Future<QueueStatistics> last60 = range(queue.name(), now - 60 * MINUTE, now + 1, null);
-        return Future.all(live, today, last15, last30, last60).map(all -> {
+        Future<List<QueueStatistics>> windows = ranges(queue.name(), List.of(new Span(midnight, now + 1),
+                new Span(now - 15 * MINUTE, now + 1), new Span(now - 30 * MINUTE, now + 1),
+                new Span(now - 60 * MINUTE, now + 1)), null);
+        return Future.all(live, windows).map(all -> {
             JsonObject json = all.resultAt(0);
-            QueueStatistics day = all.resultAt(1);
-            QueueStatistics q15 = all.resultAt(2);
-            QueueStatistics q60 = all.resultAt(4);
+            QueueStatistics day = windows.result().get(0);
+            QueueStatistics q15 = windows.result().get(1);
+            QueueStatistics q30 = windows.result().get(2);
+            QueueStatistics q60 = windows.result().get(3);
             int staffed = staffed(json);
             JsonObject staffing = QueueStatistics.staffing(queue, q15, 15 * 60, q60, staffed);
             long waiting = json.getLong("waiting");
@@ -130,8 +158,7 @@ public final class StatsService {
                     .put("serviceLevel", new JsonObject()
                             .put("today", QueueStatistics.finite(day.serviceLevel(queue.serviceLevelFormula())))
                             .put("last15m", QueueStatistics.finite(q15.serviceLevel(queue.serviceLevelFormula())))
-                            .put("last30m", QueueStatistics.finite(all.<QueueStatistics>resultAt(3)
-                                    .serviceLevel(queue.serviceLevelFormula())))
+                            .put("last30m", QueueStatistics.finite(q30.serviceLevel(queue.serviceLevelFormula())))
                             .put("last60m", QueueStatistics.finite(q60.serviceLevel(queue.serviceLevelFormula()))))
                     .put("today", day.json(queue))
                     .put("staffing", staffing);
@@ -180,14 +207,14 @@ public final class StatsService {
 
     /**
      * Seconds agents of each team have spent in each state, since the first event: {team: {state: s}}.
-     * The routing script credits a state when it ends; the time in the state each agent is in now is
-     * added here, so the counters move while an agent stays put (and stay monotonic: the script credits
+     * The routing script credits a state when it ends; the time in the state each agent was in at {@code now}
+     * is added here, so the counters move while an agent stays put (and stay monotonic: the script credits
      * exactly that time when the state ends).
      */
-    public Future<Map<String, Map<String, Double>>> teamStateSeconds() {
-        return Future.all(store.members(store.keys().prefix() + ":teams"), openStates(0, Long.MAX_VALUE)).compose(all -> {
-            List<String> sorted = all.<List<String>>resultAt(0).stream().sorted().toList();
-            List<OpenState> open = all.resultAt(1);
+    private Future<Map<String, Map<String, Double>>> teamStateSeconds(List<RoutingEngine.AgentNow> agents, long now) {
+        List<OpenState> open = openStates(agents, now, 0, Long.MAX_VALUE);
+        return store.members(store.keys().prefix() + ":teams").compose(teams -> {
+            List<String> sorted = teams.stream().sorted().toList();
             return store.hashes(sorted.stream().map(t -> store.keys().prefix() + ":teamstats:" + t + ":total").toList())
                     .map(hashes -> {
                         Map<String, Map<String, Double>> out = new java.util.TreeMap<>();
@@ -217,11 +244,15 @@ public final class StatsService {
 
     private Future<List<OpenState>> openStates(long fromMs, long toMs) {
         long now = store.now();
-        return engine.agentSnapshot().map(agents -> agents.stream()
+        return engine.agentSnapshot().map(agents -> openStates(agents, now, fromMs, toMs));
+    }
+
+    private static List<OpenState> openStates(List<RoutingEngine.AgentNow> agents, long now, long fromMs, long toMs) {
+        return agents.stream()
                 .filter(a -> a.stateSince() > 0 && STATES.contains(a.state()))
                 .map(a -> new OpenState(a.id(), a.team().isEmpty() ? "none" : a.team(),
                         a.state(), Math.max(0, Math.min(toMs, now) - Math.max(fromMs, a.stateSince()))))
-                .filter(o -> o.ms() > 0).toList());
+                .filter(o -> o.ms() > 0).toList();
     }
 
     public long now() {

@@ -86,7 +86,8 @@ public final class FloorGauges {
         // the floor as every node shares it (one read of every agent serves every queue and team, on one node)
         stats.floorNow().onSuccess(floor -> publish(floor.getJsonArray("queues")))
                 .onSuccess(floor -> publishAgents(floor.getJsonObject("agentsByTeam")))
-                .compose(v -> stats.teamStateSeconds()).onSuccess(this::publishStateSeconds)
+                .map(floor -> byTeam(floor.getJsonObject("stateSecondsByTeam", new JsonObject())))
+                .onSuccess(this::publishStateSeconds)
                 .onSuccess(costs::agentTime)
                 .onSuccess(v -> redisUp.set(1))
                 .onFailure(e -> {
@@ -104,6 +105,18 @@ public final class FloorGauges {
             }
         }
         agentsByTeam.register(rows, true);
+    }
+
+    /** {team: {state: seconds}} as the floor's reading holds it. */
+    private static Map<String, Map<String, Double>> byTeam(JsonObject json) {
+        Map<String, Map<String, Double>> byTeam = new java.util.TreeMap<>();
+        for (String team : json.fieldNames()) {
+            JsonObject byState = json.getJsonObject(team);
+            Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+            byState.fieldNames().forEach(state -> seconds.put(state, byState.getDouble(state)));
+            byTeam.put(team, seconds);
+        }
+        return byTeam;
     }
 
     /** Counters whose truth is in Redis: each node reports the same running total. */

@@ -124,9 +124,20 @@ public final class KpiCounters {
      * midnight, and the current hour, are summed exactly.
      */
     public Future<List<String>> buckets(String family, long fromMs, long toMs) {
+        return buckets(family, List.of(new Span(fromMs, toMs))).map(perSpan -> perSpan.get(0));
+    }
+
+    /** The buckets that cover each span (as above), with one read of how far the hours are rolled up. */
+    public Future<List<List<String>>> buckets(String family, List<Span> spans) {
         String base = store.keys().prefix() + ":" + family;
-        return store.get(rolledThrough(family)).map(rolled -> buckets(fromMs, toMs, store.now(),
-                rolled == null ? Long.MIN_VALUE : Long.parseLong(rolled)).stream().map(b -> base + b).toList());
+        return store.get(rolledThrough(family)).map(rolled -> spans.stream()
+                .map(span -> buckets(span.fromMs(), span.toMs(), store.now(),
+                        rolled == null ? Long.MIN_VALUE : Long.parseLong(rolled)).stream().map(b -> base + b).toList())
+                .toList());
+    }
+
+    /** The instants [from, to), epoch ms. */
+    public record Span(long fromMs, long toMs) {
     }
 
     /**
