@@ -87,6 +87,8 @@ public final class SwitchboardServer {
     private static final long EVENTS_KEPT = 100_000;
     /** How fresh the floor gauges (waiting, agents by state, staffing) are: one Prometheus scrape. */
     private static final long FLOOR_REFRESH_MILLIS = 5_000;
+    private static final java.util.concurrent.atomic.AtomicInteger SHARED_FREE_PORTS =
+            new java.util.concurrent.atomic.AtomicInteger();
     /** The name the SMTP listener greets with (no DNS look-up at boot). */
     private static final String SMTP_HOSTNAME = "switchboard";
 
@@ -332,12 +334,15 @@ public final class SwitchboardServer {
 
     /**
      * One HTTP verticle per configured instance, all on the configured port: Vert.x shares one listening
-     * socket among them (port 0 included: they share the one free port it picked).
+     * socket among them and hands each connection to the next. Port 0 would give each instance a free port of
+     * its own, and every client would reach the first instance's event loop only; a negative port is Vert.x's
+     * "one free port, shared" (by the servers given the same number: one per Switchboard server in this JVM).
      */
     private Future<Void> deployHttp(Router router) {
         List<HttpVerticle> instances = new ArrayList<>();
+        int port = config.http().port() == 0 ? -SHARED_FREE_PORTS.incrementAndGet() : config.http().port();
         return vertx.deployVerticle(() -> {
-            HttpVerticle verticle = new HttpVerticle(router, config.http().port());
+            HttpVerticle verticle = new HttpVerticle(router, port);
             synchronized (instances) {
                 instances.add(verticle);
             }
@@ -345,6 +350,10 @@ public final class SwitchboardServer {
         }, new DeploymentOptions().setInstances(config.http().instances())).map(id -> {
             deployments.add(id);
             httpPort = instances.get(0).actualPort();
+            if (instances.stream().anyMatch(instance -> instance.actualPort() != httpPort)) {
+                throw new IllegalStateException("the HTTP instances listen on different ports: "
+                        + instances.stream().map(HttpVerticle::actualPort).toList());
+            }
             return null;
         });
     }

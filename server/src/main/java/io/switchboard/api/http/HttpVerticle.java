@@ -15,6 +15,7 @@ public final class HttpVerticle extends VerticleBase {
     private final int port;
     private HttpServer server;
 
+    /** @param port as Vert.x takes it: a negative port is one free port that every instance shares */
     public HttpVerticle(Router router, int port) {
         this.router = router;
         this.port = port;
@@ -22,8 +23,9 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setTcpNoDelay(true))
-                .requestHandler(router).listen().onSuccess(s -> server = s);
+        // the port to listen(), not to the options, which refuse the negative port of a shared free port
+        return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                .requestHandler(router).listen(port).onSuccess(s -> server = s);
     }
 
     public int actualPort() {
