@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Each step of the stop on SIGTERM: docker stop and systemd kill after 10 s and 90 s. */
+    private static final long STOP_TIMEOUT_SECONDS = 8;
 
     private Main() {
     }
@@ -66,11 +69,11 @@ public final class Main {
                 });
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.stop().toCompletionStage().toCompletableFuture().join();
+                await("the server", server.stop());
                 if (simulated != null) {
                     simulated.close();
                 }
-                vertx.close().toCompletionStage().toCompletableFuture().join();
+                await("Vert.x", vertx.close());
                 stopped.countDown();
             }, "switchboard-shutdown"));
         }).onFailure(e -> {
@@ -80,6 +83,15 @@ public final class Main {
             System.exit(1);
         });
         stopped.await();
+    }
+
+    /** A stop that hangs must not hold the process past what a service manager waits before it kills it. */
+    private static void await(String what, io.vertx.core.Future<?> stopping) {
+        try {
+            stopping.toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} did not stop in order: {}", what, e.toString());
+        }
     }
 
     private static int freePort() {

@@ -1,0 +1,98 @@
+package io.switchboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Repo;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deployable as an operator runs it ({@code java -jar server/target/switchboard.jar}, embedded Redis):
+ * SIGTERM (docker stop, systemctl stop) stops it in order and soon, leaves no redis-server behind, and what
+ * it had accepted is there when it starts again on the same data.
+ */
+class ShutdownIT {
+    private static final Pattern READY = Pattern.compile("switchboard ready http=(\\d+) .* redis=redis://127\\.0\\.0\\.1:(\\d+)");
+    private static final String ADMIN = "shutdown-it-admin-key";
+
+    @Test
+    void sigtermStopsTheServerAndItsRedisSoonAndKeepsWhatItAccepted(@TempDir Path data) throws Exception {
+        Node first = Node.start(data);
+        Api admin = new Api("http://127.0.0.1:" + first.httpPort, ADMIN);
+        Agents.create(admin, "kept", new JsonObject().put("billing", 7));
+
+        first.process.destroy(); // SIGTERM
+        assertTrue(first.process.waitFor(15, TimeUnit.SECONDS), "the server was still running 15 s after SIGTERM");
+        assertEquals(143, first.process.exitValue(), "the exit status of a process ended by SIGTERM");
+        assertThrows(IOException.class, () -> new Socket("127.0.0.1", first.redisPort).close(),
+                "the embedded Redis stopped with the server");
+
+        Node second = Node.start(data);
+        try {
+            JsonObject kept = new Api("http://127.0.0.1:" + second.httpPort, ADMIN).get("/api/v1/agents/kept")
+                    .expect(200).json();
+            assertEquals(7, kept.getJsonObject("skills").getInteger("billing"));
+        } finally {
+            second.process.destroy();
+            assertTrue(second.process.waitFor(15, TimeUnit.SECONDS));
+        }
+        assertFalse(second.process.isAlive());
+    }
+
+    private record Node(Process process, int httpPort, int redisPort) {
+        static Node start(Path data) throws Exception {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar",
+                    Repo.root().resolve("server/target/switchboard.jar").toString()))
+                    .directory(Repo.root().toFile()).redirectErrorStream(true);
+            builder.environment().putAll(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
+                    "SWITCHBOARD_SMTP_PORT", "0", "SWITCHBOARD_ADMIN_KEY", ADMIN,
+                    "SWITCHBOARD_DATA_DIR", data.toString()));
+            Process process = builder.start();
+            CompletableFuture<Matcher> ready = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().start(() -> read(process, ready));
+            try {
+                Matcher m = ready.get(60, TimeUnit.SECONDS);
+                return new Node(process, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            } catch (Exception e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        }
+
+        /** Finds the ready line, then keeps reading so that the process never blocks on a full pipe. */
+        private static void read(Process process, CompletableFuture<Matcher> ready) {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = READY.matcher(line);
+                    if (m.find()) {
+                        ready.complete(m);
+                    }
+                }
+                ready.completeExceptionally(new IllegalStateException("the server exited before it was ready"));
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+        }
+    }
+}
