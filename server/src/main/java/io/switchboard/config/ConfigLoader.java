@@ -22,6 +22,7 @@ public final class ConfigLoader {
     /** Environment variables and the config keys they override. */
     public static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
             Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
+            Map.entry("SWITCHBOARD_HTTP_INSTANCES", "http.instances"),
             Map.entry("SWITCHBOARD_AGI_PORT", "agi.port"),
             Map.entry("SWITCHBOARD_SMTP_PORT", "smtp.port"),
             Map.entry("REDIS_URL", "redis.url"),
@@ -141,7 +142,8 @@ public final class ConfigLoader {
         SwitchboardConfig config = new SwitchboardConfig(
                 new SwitchboardConfig.Http(port("http.port", SwitchboardConfig.Http.DEFAULT_PORT),
                         integer("http.maxBodyBytes", SwitchboardConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 100L << 20),
-                        (int) integer("http.instances", SwitchboardConfig.Http.DEFAULT_INSTANCES, 1, 256)),
+                        (int) integer("http.instances",
+                                SwitchboardConfig.Http.defaultInstances(text("redis.url", "").isBlank()), 1, 256)),
                 new SwitchboardConfig.Ports(port("agi.port", SwitchboardConfig.Ports.DEFAULT_AGI),
                         port("smtp.port", SwitchboardConfig.Ports.DEFAULT_SMTP)),
                 new SwitchboardConfig.Redis(text("redis.url", ""),

@@ -52,6 +52,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmbeddedRedisIsLeftACoreOfItsOwnUnlessTheHttpLoopsAreSet() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.max(1, cores - 1), ConfigLoader.load(Map.of(), Repo.root()).http().instances());
+        assertEquals(cores, ConfigLoader.load(Map.of("REDIS_URL", "redis://redis.example:6379"), Repo.root())
+                .http().instances());
+        assertEquals(3, ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_INSTANCES", "3"), Repo.root()).http().instances());
+        var none = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_INSTANCES", "0"), Repo.root()));
+        assertTrue(none.getMessage().contains("http.instances"), none.getMessage());
+    }
+
+    @Test
     void badEmailSettingsNameTheirKey() {
         var noHost = assertThrows(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Map.of("SWITCHBOARD_SMTP_OUT_ENABLED", "true"), Repo.root()));
