@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +43,8 @@ class ShutdownIT {
         first.process.destroy(); // SIGTERM
         assertTrue(first.process.waitFor(15, TimeUnit.SECONDS), "the server was still running 15 s after SIGTERM");
         assertEquals(143, first.process.exitValue(), "the exit status of a process ended by SIGTERM");
+        assertTrue(first.output.stream().noneMatch(line -> line.contains("did not stop in order")),
+                "every step stopped in order, none was cut short: " + first.output);
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", first.redisPort).close(),
                 "the embedded Redis stopped with the server");
 
@@ -57,33 +60,36 @@ class ShutdownIT {
         assertFalse(second.process.isAlive());
     }
 
-    private record Node(Process process, int httpPort, int redisPort) {
+    private record Node(Process process, int httpPort, int redisPort, List<String> output) {
         static Node start(Path data) throws Exception {
             String java = ProcessHandle.current().info().command().orElse("java");
             ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar",
                     Repo.root().resolve("server/target/switchboard.jar").toString()))
                     .directory(Repo.root().toFile()).redirectErrorStream(true);
+            builder.environment().keySet().removeIf(name -> name.startsWith("SWITCHBOARD_") || name.equals("REDIS_URL"));
             builder.environment().putAll(Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_AGI_PORT", "0",
                     "SWITCHBOARD_SMTP_PORT", "0", "SWITCHBOARD_ADMIN_KEY", ADMIN,
                     "SWITCHBOARD_DATA_DIR", data.toString()));
             Process process = builder.start();
             CompletableFuture<Matcher> ready = new CompletableFuture<>();
-            Thread.ofPlatform().daemon().start(() -> read(process, ready));
+            List<String> output = new CopyOnWriteArrayList<>();
+            Thread.ofPlatform().daemon().start(() -> read(process, ready, output));
             try {
                 Matcher m = ready.get(60, TimeUnit.SECONDS);
-                return new Node(process, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+                return new Node(process, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), output);
             } catch (Exception e) {
                 process.destroyForcibly();
                 throw e;
             }
         }
 
-        /** Finds the ready line, then keeps reading so that the process never blocks on a full pipe. */
-        private static void read(Process process, CompletableFuture<Matcher> ready) {
+        /** Finds the ready line and keeps every line, reading to the end so the process never blocks on a full pipe. */
+        private static void read(Process process, CompletableFuture<Matcher> ready, List<String> output) {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    output.add(line);
                     Matcher m = READY.matcher(line);
                     if (m.find()) {
                         ready.complete(m);

@@ -5,9 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
@@ -19,18 +16,9 @@ import redis.embedded.RedisServer;
  */
 public final class EmbeddedRedis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
-    /**
-     * How long the JVM's exit leaves its owner to stop in order (its last writes first, then Redis) before the
-     * exit stops Redis itself. Java runs shutdown hooks all at once: a hook that stopped Redis at once (as the
-     * library's own does) left a stopping server's last commands waiting on a Redis that was gone, and the
-     * process hung on SIGTERM.
-     */
-    private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
 
     private final RedisServer server;
     private final int port;
-    private final CountDownLatch closed = new CountDownLatch(1);
-    private final Thread atExit = new Thread(this::stopAtExit, "embedded-redis-exit");
 
     private EmbeddedRedis(RedisServer server, int port) {
         this.server = server;
@@ -58,13 +46,13 @@ public final class EmbeddedRedis implements AutoCloseable {
             } else {
                 builder.setting("appendonly no");
             }
-            RedisServer server = builder.build();
+            // the library stops Redis when the JVM exits (a hook of its own); with SIGTERM rather than SIGKILL,
+            // so Redis writes its append-only file out first. Main stops it in order before that on a signal.
+            RedisServer server = builder.onShutdownForceStop(false).build();
             server.start();
             LOG.info("embedded Redis listening on 127.0.0.1:{}{}", port,
                     dataDir == null ? " (in memory)" : " (data in " + dataDir.toAbsolutePath() + ")");
-            EmbeddedRedis redis = new EmbeddedRedis(server, port);
-            Runtime.getRuntime().addShutdownHook(redis.atExit); // no redis-server outlives the JVM
-            return redis;
+            return new EmbeddedRedis(server, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded Redis", e);
         }
@@ -80,28 +68,6 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     @Override
     public void close() {
-        stop();
-        closed.countDown();
-        try {
-            Runtime.getRuntime().removeShutdownHook(atExit);
-        } catch (IllegalStateException exiting) {
-            // the JVM is exiting: the hook is running and returns at once, as this close came in time
-        }
-    }
-
-    private void stopAtExit() {
-        try {
-            if (closed.await(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                return;
-            }
-            LOG.warn("embedded Redis stopped at exit: its owner did not stop it within {}", EXIT_GRACE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        stop();
-    }
-
-    private void stop() {
         try {
             server.stop();
         } catch (IOException e) {
