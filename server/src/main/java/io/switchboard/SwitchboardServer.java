@@ -87,6 +87,7 @@ public final class SwitchboardServer {
     private static final long EVENTS_KEPT = 100_000;
     /** How fresh the floor gauges (waiting, agents by state, staffing) are: one Prometheus scrape. */
     private static final long FLOOR_REFRESH_MILLIS = 5_000;
+    /** Numbers the shared free ports (see deployHttp), so that two servers in one Vert.x never share one. */
     private static final java.util.concurrent.atomic.AtomicInteger SHARED_FREE_PORTS =
             new java.util.concurrent.atomic.AtomicInteger();
     /** The name the SMTP listener greets with (no DNS look-up at boot). */

@@ -88,14 +88,15 @@ public final class StatsService {
      */
     private Future<JsonObject> readFloor() {
         long at = store.now();
-        return engine.agentSnapshot().compose(agents -> {
-            Future<JsonArray> queues = realtime(agents);
-            Future<Map<String, Map<String, Double>>> stateSeconds = teamStateSeconds(agents, at);
-            return Future.all(queues, stateSeconds).map(all -> new JsonObject()
-                    .put("at", at).put("queues", queues.result())
-                    .put("agentsByTeam", new JsonObject(new java.util.LinkedHashMap<>(agentsByTeamAndState(agents))))
-                    .put("stateSecondsByTeam", new JsonObject(new java.util.LinkedHashMap<>(stateSeconds.result()))));
-        });
+        // the teams' credited time before the agents' open states: a state that ends in between then counts in
+        // neither until the next reading, instead of in both (and a counter that overshoots stays flat until the
+        // truth catches up with it)
+        return creditedStateSeconds().compose(credited -> engine.agentSnapshot().compose(agents ->
+                realtime(agents).map(queues -> new JsonObject()
+                        .put("at", at).put("queues", queues)
+                        .put("agentsByTeam", new JsonObject(new java.util.LinkedHashMap<>(agentsByTeamAndState(agents))))
+                        .put("stateSecondsByTeam", new JsonObject(new java.util.LinkedHashMap<>(
+                                teamStateSeconds(credited, agents, at)))))));
     }
 
     /** Midnight of the business's day that contains this instant. */
@@ -211,8 +212,18 @@ public final class StatsService {
      * is added here, so the counters move while an agent stays put (and stay monotonic: the script credits
      * exactly that time when the state ends).
      */
-    private Future<Map<String, Map<String, Double>>> teamStateSeconds(List<RoutingEngine.AgentNow> agents, long now) {
-        List<OpenState> open = openStates(agents, now, 0, Long.MAX_VALUE);
+    private static Map<String, Map<String, Double>> teamStateSeconds(Map<String, Map<String, Double>> credited,
+                                                                     List<RoutingEngine.AgentNow> agents, long now) {
+        Map<String, Map<String, Double>> out = new java.util.TreeMap<>(credited);
+        for (OpenState o : openStates(agents, now, 0, Long.MAX_VALUE)) {
+            out.computeIfAbsent(o.team(), t -> new java.util.LinkedHashMap<>())
+                    .merge(o.state(), o.ms() / 1000.0, Double::sum);
+        }
+        return out;
+    }
+
+    /** What the routing script has credited to each team's states (the states that have ended). */
+    private Future<Map<String, Map<String, Double>>> creditedStateSeconds() {
         return store.members(store.keys().prefix() + ":teams").compose(teams -> {
             List<String> sorted = teams.stream().sorted().toList();
             return store.hashes(sorted.stream().map(t -> store.keys().prefix() + ":teamstats:" + t + ":total").toList())
@@ -224,10 +235,6 @@ public final class StatsService {
                                 byState.put(state, Long.parseLong(hashes.get(i).getOrDefault(state + "_ms", "0")) / 1000.0);
                             }
                             out.put(sorted.get(i), byState);
-                        }
-                        for (OpenState o : open) {
-                            out.computeIfAbsent(o.team(), t -> new java.util.LinkedHashMap<>())
-                                    .merge(o.state(), o.ms() / 1000.0, Double::sum);
                         }
                         return out;
                     });

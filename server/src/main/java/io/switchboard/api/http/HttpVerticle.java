@@ -23,7 +23,8 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        // the port to listen(), not to the options, which refuse the negative port of a shared free port
+        // the port goes to listen(port): listen() builds its address from the options through a check that
+        // refuses the negative port of a shared free port
         return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
                 .requestHandler(router).listen(port).onSuccess(s -> server = s);
     }
