@@ -79,8 +79,8 @@ public final class Main {
                 await("Vert.x", vertx.close(), deadline);
                 stopped.countDown();
             });
-            stopOnSignals(stop);
             Runtime.getRuntime().addShutdownHook(new Thread(stop, "switchboard-shutdown"));
+            stopOnSignals(stop);
         }).onFailure(e -> {
             LOG.error("switchboard failed to start: {}", e.getMessage(), e);
             System.err.println("switchboard: failed to start: " + e.getMessage());
@@ -97,10 +97,15 @@ public final class Main {
      */
     private static void stopOnSignals(Runnable stop) {
         for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("switchboard-stop").start(() -> {
-                stop.run();
-                System.exit(128 + signal.getNumber());
-            }));
+            try {
+                Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("switchboard-stop").start(() -> {
+                    stop.run();
+                    System.exit(128 + signal.getNumber());
+                }));
+            } catch (IllegalArgumentException e) {
+                // the JVM keeps the signal (-Xrs): it exits through the shutdown hook, which stops the same way
+                LOG.warn("SIG{} is not handled here: {}", name, e.getMessage());
+            }
         }
     }
 
