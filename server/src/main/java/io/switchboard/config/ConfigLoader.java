@@ -139,16 +139,17 @@ public final class ConfigLoader {
         Map<String, Double> tiers = new LinkedHashMap<>(PriorityPolicy.DEFAULT_TIER_POINTS);
         values.keySet().stream().filter(k -> k.startsWith("priority.tierPoints.")).toList()
                 .forEach(k -> tiers.put(k.substring("priority.tierPoints.".length()), decimal(k, 0, -1e6, 1e6)));
+        SwitchboardConfig.Redis redis = new SwitchboardConfig.Redis(text("redis.url", ""),
+                keyPrefix(text("redis.keyPrefix", SwitchboardConfig.Redis.DEFAULT_KEY_PREFIX)),
+                workingDir.resolve(text("redis.embeddedDataDir", SwitchboardConfig.Redis.DEFAULT_EMBEDDED_DATA_DIR)));
         SwitchboardConfig config = new SwitchboardConfig(
                 new SwitchboardConfig.Http(port("http.port", SwitchboardConfig.Http.DEFAULT_PORT),
                         integer("http.maxBodyBytes", SwitchboardConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 100L << 20),
                         (int) integer("http.instances",
-                                SwitchboardConfig.Http.defaultInstances(text("redis.url", "").isBlank()), 1, 256)),
+                                SwitchboardConfig.Http.defaultInstances(redis.embedded()), 1, 256)),
                 new SwitchboardConfig.Ports(port("agi.port", SwitchboardConfig.Ports.DEFAULT_AGI),
                         port("smtp.port", SwitchboardConfig.Ports.DEFAULT_SMTP)),
-                new SwitchboardConfig.Redis(text("redis.url", ""),
-                        keyPrefix(text("redis.keyPrefix", SwitchboardConfig.Redis.DEFAULT_KEY_PREFIX)),
-                        workingDir.resolve(text("redis.embeddedDataDir", SwitchboardConfig.Redis.DEFAULT_EMBEDDED_DATA_DIR))),
+                redis,
                 new SwitchboardConfig.Security(text("security.adminKey", ""),
                         list("security.supervisorKeys"),
                         Duration.ofSeconds(integer("security.agentTokenTtlSeconds",
