@@ -5,8 +5,10 @@ import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.Channel;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** How an agent's profile is kept in its Redis hash, and read back. */
 final class AgentRecords {
@@ -24,6 +26,8 @@ final class AgentRecords {
             fields.put("pin", pinHash);
         }
         agent.capacity().forEach((channel, n) -> fields.put("cap:" + channel.wireName(), Integer.toString(n)));
+        // the routing script's can_take finds a channel's name in it
+        fields.put("exclusive", String.join(" ", agent.exclusive().stream().map(Channel::wireName).toList()));
         agent.skills().forEach((skill, level) -> fields.put("skill:" + skill, Integer.toString(level)));
         return fields;
     }
@@ -35,8 +39,15 @@ final class AgentRecords {
         for (Channel c : new Channel[] {Channel.VOICE, Channel.CHAT, Channel.EMAIL}) {
             capacity.put(c, Integer.parseInt(hash.getOrDefault("cap:" + c.wireName(), "0")));
         }
+        // an agent written before cross-channel concurrency existed had every channel come alongside: it keeps that
+        Set<Channel> exclusive = EnumSet.noneOf(Channel.class);
+        for (String c : hash.getOrDefault("exclusive", "").split(" ")) {
+            if (!c.isEmpty()) {
+                exclusive.add(Channel.parse(c));
+            }
+        }
         return new Agent(id, hash.get("name"), hash.get("endpoint"), hash.get("team"), skills, capacity,
-                new JsonObject(hash.getOrDefault("attributes", "{}")).getMap());
+                new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), exclusive);
     }
 
     static AgentStatus status(String id, Map<String, String> hash) {
@@ -62,6 +73,7 @@ final class AgentRecords {
                 .put("team", agent.team())
                 .put("skills", new JsonObject(new LinkedHashMap<>(agent.skills())))
                 .put("capacity", capacity)
+                .put("crossChannel", new JsonObject(new LinkedHashMap<>(agent.crossChannel())))
                 .put("attributes", new JsonObject(new LinkedHashMap<>(agent.attributes())))
                 .put("state", status.state())
                 .put("reason", status.reason())

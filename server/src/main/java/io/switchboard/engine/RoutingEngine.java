@@ -43,9 +43,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RoutingEngine {
     /**
      * Bumped when what an agent's index holds changes (2: pool sets per capacity channel; 3: pools and their order
-     * in the agent's hash, one set of lines).
+     * in the agent's hash, one set of lines; 4: each pool's signed-in agents, for a step's skipIf).
      */
-    private static final int AGENT_INDEX_LAYOUT = 3;
+    private static final int AGENT_INDEX_LAYOUT = 4;
 
     private final RoutingStore store;
     private final RedisKeys keys;
@@ -623,8 +623,17 @@ public final class RoutingEngine {
 
     private static String planJson(RoutePlan plan) {
         JsonArray steps = new JsonArray();
-        plan.steps().forEach(s -> steps.add(new JsonObject().put("pool", s.pool()).put("queue", s.queue())
-                .put("priority", s.priority()).put("timeout", s.timeoutSeconds())));
+        plan.steps().forEach(s -> {
+            JsonObject step = new JsonObject().put("pool", s.pool()).put("queue", s.queue())
+                    .put("priority", s.priority()).put("timeout", s.timeoutSeconds());
+            if (s.skipIf() != null) {
+                step.put("skip", s.skipIf().wireName());
+            }
+            if (s.offerTimeoutSeconds() > 0) {
+                step.put("offer", s.offerTimeoutSeconds());
+            }
+            steps.add(step);
+        });
         return steps.encode();
     }
 

@@ -1,9 +1,12 @@
 package io.switchboard.routing;
 
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * An agent's profile: who they are and what they can handle. Live state (presence, load, offers)
@@ -11,11 +14,24 @@ import java.util.Objects;
  *
  * @param skills skill name to proficiency, 1 (novice) to 10 (expert)
  * @param capacity how many interactions of each capacity channel the agent may hold at once
+ * @param exclusive cross-channel concurrency: the capacity channels whose contacts the agent handles alone. While it
+ *     holds one (offered, live or in wrap-up), routing offers it more of that channel only, up to its capacity, and
+ *     nothing of another (Amazon Connect's "route current channel only"); a channel not in it lets others come
+ *     alongside ("route any channel")
  */
 public record Agent(String id, String name, String endpoint, String team, Map<String, Integer> skills,
-                    Map<Channel, Integer> capacity, Map<String, Object> attributes) {
+                    Map<Channel, Integer> capacity, Map<String, Object> attributes, Set<Channel> exclusive) {
 
     public static final Map<Channel, Integer> DEFAULT_CAPACITY = Map.of(Channel.VOICE, 1, Channel.CHAT, 3, Channel.EMAIL, 5);
+    /**
+     * A call or a chat has the agent's attention: no email or other channel is offered alongside it (chats do
+     * come alongside chats, up to capacity). An email waits on the agent, so holding one blocks nothing: otherwise
+     * an agent with emails open, which they may hold for hours, would get no call or chat all that time.
+     */
+    public static final Set<Channel> DEFAULT_EXCLUSIVE = Set.of(Channel.VOICE, Channel.CHAT);
+    /** Cross-channel concurrency as the API writes it, per capacity channel (Amazon Connect's two behaviours). */
+    public static final String CURRENT_CHANNEL_ONLY = "current_channel_only";
+    public static final String ANY_CHANNEL = "any_channel";
     public static final int MIN_PROFICIENCY = 1;
     public static final int MAX_PROFICIENCY = 10;
 
@@ -42,10 +58,61 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         }
         caps.remove(Channel.CALLBACK);
         capacity = Map.copyOf(caps);
+        Set<Channel> alone = EnumSet.noneOf(Channel.class);
+        (exclusive == null ? DEFAULT_EXCLUSIVE : exclusive).forEach(c -> alone.add(c.capacityChannel()));
+        exclusive = Collections.unmodifiableSet(alone); // in channel order, for stable messages
         attributes = AttributeValues.of(attributes);
         name = name == null ? id : name;
         endpoint = endpoint == null ? "" : endpoint;
         team = team == null ? "" : team;
+    }
+
+    /** With the default cross-channel concurrency ({@link #DEFAULT_EXCLUSIVE}). */
+    public Agent(String id, String name, String endpoint, String team, Map<String, Integer> skills,
+                 Map<Channel, Integer> capacity, Map<String, Object> attributes) {
+        this(id, name, endpoint, team, skills, capacity, attributes, null);
+    }
+
+    /**
+     * The exclusive channels an API's {@code crossChannel} gives ({"voice": "any_channel", ...}); a channel it does
+     * not name keeps its default.
+     */
+    public static Set<Channel> exclusiveFrom(Map<String, ?> crossChannel) {
+        Set<Channel> exclusive = EnumSet.copyOf(DEFAULT_EXCLUSIVE);
+        crossChannel.forEach((name, behaviour) -> {
+            Channel channel = Channel.parse(name).capacityChannel();
+            if (CURRENT_CHANNEL_ONLY.equals(behaviour)) {
+                exclusive.add(channel);
+            } else if (ANY_CHANNEL.equals(behaviour)) {
+                exclusive.remove(channel);
+            } else {
+                throw new IllegalArgumentException("crossChannel." + name + " must be " + CURRENT_CHANNEL_ONLY
+                        + " or " + ANY_CHANNEL + ", was " + behaviour);
+            }
+        });
+        return exclusive;
+    }
+
+    /** Per capacity channel, in channel order: {@link #CURRENT_CHANNEL_ONLY} or {@link #ANY_CHANNEL}. */
+    public Map<String, String> crossChannel() {
+        Map<String, String> behaviours = new LinkedHashMap<>();
+        capacity.keySet().stream().sorted().forEach(c ->
+                behaviours.put(c.wireName(), exclusive.contains(c) ? CURRENT_CHANNEL_ONLY : ANY_CHANNEL));
+        return behaviours;
+    }
+
+    /**
+     * The capacity channel of a contact the agent holds (per {@code load}) that keeps {@code channel} from being
+     * offered now, or null: cross-channel concurrency, as the routing script applies it.
+     */
+    public Channel blockerOf(Channel channel, Map<Channel, Integer> load) {
+        Channel wanted = channel.capacityChannel();
+        for (Channel held : exclusive) {
+            if (held != wanted && load.getOrDefault(held, 0) > 0) {
+                return held;
+            }
+        }
+        return null;
     }
 
     /** The variables an agent expression sees: {@code agent.skills.billing >= 7}, {@code agent.team == "t1"}. */

@@ -18,10 +18,13 @@ import java.util.Set;
  * @param channels the capacity channels it serves (voice also carries callbacks); default all: an agent is
  *                 indexed as available for a queue only on these, and no route sends a contact of another
  *                 channel to it
+ * @param offerTimeout how long an agent has to accept an offer of this queue's contacts; null = the node's
+ *                     {@code routing.reservationTimeoutSeconds}
  */
 public record QueueDefinition(String name, Condition members, Duration serviceLevelThreshold, Duration maxWait,
                               String overflowQueue, Duration wrapUp, double serviceLevelTarget,
-                              ServiceLevelFormula serviceLevelFormula, Duration shortAbandon, Set<Channel> channels) {
+                              ServiceLevelFormula serviceLevelFormula, Duration shortAbandon, Set<Channel> channels,
+                              Duration offerTimeout) {
     public static final Duration DEFAULT_SERVICE_LEVEL = Duration.ofSeconds(20);
     public static final Duration DEFAULT_WRAP_UP = Duration.ofSeconds(10);
     public static final double DEFAULT_SERVICE_LEVEL_TARGET = 0.8;

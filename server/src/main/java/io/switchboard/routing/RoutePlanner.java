@@ -29,11 +29,11 @@ public final class RoutePlanner {
                     + "' has no step whose queue serves " + channel.wireName());
         }
         List<PlannedStep> steps = new ArrayList<>();
-        preferredAgent(workflow, request).ifPresent(agentId -> steps.add(new PlannedStep(
-                Pool.directId(agentId), serving.get(0).queue(), serving.get(0).priority(),
-                seconds(workflow.preferredAgentTimeout()))));
+        preferredAgent(workflow, request).ifPresent(agentId -> steps.add(step(Pool.directId(agentId),
+                serving.get(0).queue(), serving.get(0).priority(), seconds(workflow.preferredAgentTimeout()),
+                workflow.preferredAgentSkipIf())));
         for (Step step : serving) {
-            steps.add(new PlannedStep(step.pool().id(), step.queue(), step.priority(), seconds(step.timeout())));
+            steps.add(step(step.pool().id(), step.queue(), step.priority(), seconds(step.timeout()), step.skipIf()));
         }
         addOverflow(steps, channel);
         return new RoutePlan(workflow.name(), filter.name(), steps, basePriority(request, customer));
@@ -46,7 +46,7 @@ public final class RoutePlanner {
             throw new IllegalArgumentException("queue '" + queue + "' does not serve " + channel.wireName());
         }
         List<PlannedStep> steps = new ArrayList<>();
-        steps.add(new PlannedStep(queue, queue, 0, 0));
+        steps.add(step(queue, queue, 0, 0, null));
         addOverflow(steps, channel);
         return new RoutePlan("transfer", "queue:" + queue, steps, basePriority);
     }
@@ -55,7 +55,7 @@ public final class RoutePlanner {
     public RoutePlan toAgent(String agentId, String queue, double basePriority) {
         requireQueue(queue);
         return new RoutePlan("transfer", "agent:" + agentId,
-                List.of(new PlannedStep(Pool.directId(agentId), queue, 0, 0)), basePriority);
+                List.of(step(Pool.directId(agentId), queue, 0, 0, null)), basePriority);
     }
 
     public double basePriority(InteractionRequest request, Customer customer) {
@@ -89,8 +89,14 @@ public final class RoutePlanner {
             return;
         }
         long timeout = last.timeoutSeconds() > 0 ? last.timeoutSeconds() : queue.maxWait().toSeconds();
-        steps.set(steps.size() - 1, new PlannedStep(last.pool(), last.queue(), last.priority(), timeout));
-        steps.add(new PlannedStep(queue.overflowQueue(), queue.overflowQueue(), last.priority(), 0));
+        steps.set(steps.size() - 1, step(last.pool(), last.queue(), last.priority(), timeout, last.skipIf()));
+        steps.add(step(queue.overflowQueue(), queue.overflowQueue(), last.priority(), 0, null));
+    }
+
+    /** A step waiting in this queue, offered with the queue's offer timeout. */
+    private PlannedStep step(String pool, String queue, int priority, long timeoutSeconds, Step.SkipIf skipIf) {
+        return new PlannedStep(pool, queue, priority, timeoutSeconds, skipIf,
+                seconds(rules.queues().get(queue).offerTimeout()));
     }
 
     private static long seconds(Duration duration) {

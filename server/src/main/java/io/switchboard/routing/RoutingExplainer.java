@@ -24,8 +24,13 @@ public final class RoutingExplainer {
     public record AgentVerdict(String agentId, boolean eligible, String reason) {
     }
 
+    /**
+     * @param skipIf null = never passed over
+     * @param offerTimeoutSeconds 0 = the node's reservation timeout
+     */
     public record StepExplanation(int step, String queue, String pool, String agentExpression, String order,
-                                  int priority, long timeoutSeconds, List<AgentVerdict> agents) {
+                                  int priority, long timeoutSeconds, Step.SkipIf skipIf, long offerTimeoutSeconds,
+                                  List<AgentVerdict> agents) {
     }
 
     public record Explanation(String workflow, String filter, List<FilterCheck> filters, double basePriority,
@@ -58,7 +63,8 @@ public final class RoutingExplainer {
             verdicts.sort((a, b) -> Boolean.compare(b.eligible(), a.eligible()));
             steps.add(new StepExplanation(i, planned.queue(), pool.id(),
                     pool.agents() == null ? null : pool.agents().source(), pool.ordering().toString(),
-                    planned.priority(), planned.timeoutSeconds(), verdicts));
+                    planned.priority(), planned.timeoutSeconds(), planned.skipIf(), planned.offerTimeoutSeconds(),
+                    verdicts));
         }
         return new Explanation(plan.workflow(), plan.filter(), checks, plan.basePriority(), steps);
     }
@@ -88,6 +94,11 @@ public final class RoutingExplainer {
         if (!status.hasFreeCapacity(agent, channel)) {
             return new AgentVerdict(agent.id(), false, "all " + channel.capacityChannel().wireName()
                     + " capacity in use");
+        }
+        Channel blocker = agent.blockerOf(channel, status.load());
+        if (blocker != null) {
+            return new AgentVerdict(agent.id(), false, "holds a " + blocker.wireName() + " contact ("
+                    + blocker.wireName() + ": " + Agent.CURRENT_CHANNEL_ONLY + ")");
         }
         return new AgentVerdict(agent.id(), true, "eligible now");
     }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param preferredAgentTimeout how long to wait for that agent before the filter's steps apply
  */
 public record Workflow(String name, List<Filter> filters, Filter defaultFilter, String preferredAgentAttribute,
-                       Duration preferredAgentTimeout) {
+                       Duration preferredAgentTimeout, Step.SkipIf preferredAgentSkipIf) {
     public Workflow {
         filters = List.copyOf(filters);
     }

@@ -81,7 +81,7 @@ public final class RulesLoader {
         for (Map.Entry<String, YamlNode> entry : node.entries().entrySet()) {
             Map<String, YamlNode> q = entry.getValue().entries("members", "serviceLevelSeconds", "maxWaitSeconds",
                     "overflow", "wrapUpSeconds", "serviceLevelTarget", "serviceLevelFormula", "shortAbandonSeconds",
-                    "channels");
+                    "channels", "offerTimeoutSeconds");
             try {
                 QueueDefinition queue = new QueueDefinition(entry.getKey(),
                         q.containsKey("members") ? cel.agent(q.get("members")) : Condition.ALWAYS,
@@ -94,7 +94,9 @@ public final class RulesLoader {
                         q.containsKey("serviceLevelFormula")
                                 ? ServiceLevelFormula.parse(q.get("serviceLevelFormula").text()) : null,
                         seconds(q.get("shortAbandonSeconds")),
-                        q.containsKey("channels") ? channels(q.get("channels")) : null);
+                        q.containsKey("channels") ? channels(q.get("channels")) : null,
+                        q.containsKey("offerTimeoutSeconds")
+                                ? Duration.ofSeconds(q.get("offerTimeoutSeconds").integer(1, 3_600)) : null);
                 if (queues.putIfAbsent(queue.name(), queue) != null) {
                     throw entry.getValue().error("queue '" + queue.name() + "' is defined twice");
                 }
@@ -139,15 +141,17 @@ public final class RulesLoader {
         Filter defaultFilter = new Filter("default", Condition.ALWAYS, steps(top.get("default"), d.get("steps")));
         String preferredAttribute = null;
         Duration preferredTimeout = null;
+        Step.SkipIf preferredSkip = null;
         if (top.containsKey("preferredAgent")) {
-            Map<String, YamlNode> p = top.get("preferredAgent").entries("attribute", "timeoutSeconds");
+            Map<String, YamlNode> p = top.get("preferredAgent").entries("attribute", "timeoutSeconds", "skipIf");
             if (!p.containsKey("attribute")) {
                 throw top.get("preferredAgent").error("preferredAgent needs 'attribute'");
             }
             preferredAttribute = p.get("attribute").text();
             preferredTimeout = p.containsKey("timeoutSeconds") ? seconds(p.get("timeoutSeconds")) : Duration.ofSeconds(20);
+            preferredSkip = skipIf(p.get("skipIf"));
         }
-        return new Workflow(name, filters, defaultFilter, preferredAttribute, preferredTimeout);
+        return new Workflow(name, filters, defaultFilter, preferredAttribute, preferredTimeout, preferredSkip);
     }
 
     private List<Step> steps(YamlNode owner, YamlNode node) {
@@ -156,7 +160,7 @@ public final class RulesLoader {
         }
         List<Step> steps = new ArrayList<>();
         for (YamlNode item : node.items()) {
-            Map<String, YamlNode> s = item.entries("queue", "agents", "priority", "timeoutSeconds", "order");
+            Map<String, YamlNode> s = item.entries("queue", "agents", "priority", "timeoutSeconds", "order", "skipIf");
             if (!s.containsKey("queue")) {
                 throw item.error("a step needs 'queue'");
             }
@@ -165,7 +169,8 @@ public final class RulesLoader {
                         s.containsKey("agents") ? cel.agent(s.get("agents")) : null,
                         s.containsKey("priority") ? (int) s.get("priority").integer(-1000, 1000) : 0,
                         seconds(s.get("timeoutSeconds")),
-                        s.containsKey("order") ? Ordering.parse(s.get("order").text()) : Ordering.DEFAULT));
+                        s.containsKey("order") ? Ordering.parse(s.get("order").text()) : Ordering.DEFAULT,
+                        skipIf(s.get("skipIf"))));
             } catch (IllegalArgumentException e) {
                 throw item.error(e.getMessage());
             }
@@ -174,6 +179,17 @@ public final class RulesLoader {
             throw node.error("steps must not be empty");
         }
         return steps;
+    }
+
+    private static Step.SkipIf skipIf(YamlNode node) {
+        if (node == null) {
+            return null;
+        }
+        try {
+            return Step.SkipIf.parse(node.text());
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
     }
 
     private static Duration seconds(YamlNode node) {

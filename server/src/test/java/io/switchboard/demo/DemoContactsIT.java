@@ -26,8 +26,10 @@ class DemoContactsIT {
     void simulatedCustomersChatAndEmailAndTheDeskAnswersThem(TestRedis redis, @TempDir Path temp) throws Exception {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start()) {
             Api admin = node.api();
-            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 9),
-                    new JsonObject().put("chat", 3).put("email", 5));
+            // one desk for both: emails may come alongside its chats (each chat is held 45 s)
+            admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject().put("support", 9))
+                    .put("pin", "1234").put("crossChannel", new JsonObject().put("chat", "any_channel"))).expect(200);
+            Api ann = Agents.login(admin, "ann");
             Agents.available(ann, "ann");
             try (AutoCloseable contacts = DemoFloor.startContacts(node.server().httpPort(), node.server().smtpPort(),
                     List.of("ann"), 120, 120)) {

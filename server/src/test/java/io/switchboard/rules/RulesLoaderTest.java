@@ -161,6 +161,28 @@ class RulesLoaderTest {
                 workflow: default
                 default: {steps: [{queue: support, order: 'highest_proficiency:billing level'}]}
                 """, 4, "the skill of highest_proficiency must be");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'}
+                workflow: default
+                default:
+                  steps:
+                    - queue: support
+                      skipIf: nobody_around
+                """, 7, "skipIf must be no_available_agents or no_logged_in_agents, was 'nobody_around'");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'}
+                workflow: default
+                preferredAgent: {attribute: lastAgent, skipIf: busy}
+                default: {steps: [{queue: support}]}
+                """, 4, "skipIf must be");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true', offerTimeoutSeconds: 0}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 2, "must be between 1 and 3600, was 0");
     }
 
     private void assertRejected(Path temp, String yaml, int line, String reason) throws IOException {

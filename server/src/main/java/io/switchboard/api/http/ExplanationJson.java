@@ -27,7 +27,10 @@ final class ExplanationJson {
             }
             steps.add(new JsonObject().put("step", s.step()).put("queue", s.queue()).put("pool", s.pool())
                     .put("agentExpression", s.agentExpression()).put("order", s.order())
-                    .put("priority", s.priority()).put("timeoutSeconds", s.timeoutSeconds()).put("agents", agents));
+                    .put("priority", s.priority()).put("timeoutSeconds", s.timeoutSeconds())
+                    .put("skipIf", s.skipIf() == null ? null : s.skipIf().wireName())
+                    .put("offerTimeoutSeconds", s.offerTimeoutSeconds() == 0 ? null : s.offerTimeoutSeconds())
+                    .put("agents", agents));
         }
         return new JsonObject().put("workflow", e.workflow()).put("filter", e.filter()).put("filtersChecked", filters)
                 .put("basePriority", e.basePriority()).put("steps", steps);

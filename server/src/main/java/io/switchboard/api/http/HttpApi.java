@@ -296,7 +296,8 @@ public final class HttpApi {
         body.getJsonObject("capacity", new JsonObject()).forEach(e ->
                 capacity.put(Channel.parse(e.getKey()), integer(e.getValue(), "capacity." + e.getKey())));
         Agent agent = new Agent(id, body.getString("name"), body.getString("endpoint"), body.getString("team"),
-                skills, capacity, body.getJsonObject("attributes", new JsonObject()).getMap());
+                skills, capacity, body.getJsonObject("attributes", new JsonObject()).getMap(),
+                Agent.exclusiveFrom(body.getJsonObject("crossChannel", new JsonObject()).getMap()));
         String pin = body.getString("pin");
         if (pin != null && !pin.matches("\\d{4,12}")) {
             throw ApiException.badRequest("pin must be 4-12 digits");

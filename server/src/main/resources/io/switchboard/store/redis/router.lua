@@ -23,19 +23,21 @@
 --                              agents, absent = longest idle. Read with the agent: refresh reads no set of pools per
 --                              channel and no hash per pool for its order (16 reads of a lifecycle's 129 in the bench)
 --                              encoding: a text longer than 64 bytes, there to keep the hash a hash table (upsert)
+--                              exclusive: the channels the agent handles alone (cross-channel concurrency, can_take)
 --   agent:<id>:lines           set of "<c>|<pool>", the same membership and the agent's own pool (@<id>) on every
 --                              channel: a decision intersects it with `waiting` inside Redis
 --   agent:<id>:work            set of interactions the agent holds (assigned or wrapping)
 --   agents                     set of all agent ids
 --   pool:<id>:avail:<c>        zset of agents that can take one more <c> interaction now; lowest score = best
 --                              (not for an agent's own pool @<id>: the agent itself is asked)
+--   pool:<id>:on:<c>           set of the pool's agents signed in (presence not offline): a step's no_logged_in_agents
 --   pool:<id>:wait:<c>         zset of interactions waiting in that pool; lowest score = highest priority
 --   waiting                    set of "<c>|<pool>" whose line pool:<pool>:wait:<c> is not empty (a decision reads
 --                              only those)
 --   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
 --   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
 --   int:<id>                   hash: the interaction (consult: the agent a warm transfer is consulting, who holds
---                              voice capacity for it until it ends)
+--                              voice capacity for it until it ends; offerms: its step's queue's offer timeout)
 --   int:<id>:history           list of JSON events
 --   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
@@ -145,7 +147,7 @@ local function blank(v) return v == nil or v == false or v == '' end
 -- What refresh and a decision need of an agent, in one read.
 local AGENT_FIELDS = {'presence', 'rsv', 'wrap', 'idle', 'state', 'stateSince', 'team', 'reason', 'free', 'endpoint',
                       'load:voice', 'cap:voice', 'load:chat', 'cap:chat', 'load:email', 'cap:email',
-                      'pools:voice', 'pools:chat', 'pools:email'}
+                      'pools:voice', 'pools:chat', 'pools:email', 'exclusive'}
 -- The counters come as numbers, converted once here rather than at every check (each tonumber of a string is a
 -- strtod); a constructor sizes the table once, where filling an empty one grew and rehashed it four times.
 local function agent_now(akey)
@@ -154,14 +156,24 @@ local function agent_now(akey)
           reason = v[8], free = v[9], endpoint = v[10], ['load:voice'] = num(v[11]), ['cap:voice'] = num(v[12]),
           ['load:chat'] = num(v[13]), ['cap:chat'] = num(v[14]), ['load:email'] = num(v[15]),
           ['cap:email'] = num(v[16]), ['pools:voice'] = v[17] or '', ['pools:chat'] = v[18] or '',
-          ['pools:email'] = v[19] or ''}
+          ['pools:email'] = v[19] or '', exclusive = v[20] or ''}
 end
 -- field names by channel, built once: a concatenation per check made a new string each time
 local LOAD, CAP, POOLS = {}, {}, {}
 for _, c in ipairs(CAPACITY_CHANNELS) do LOAD[c], CAP[c], POOLS[c] = 'load:' .. c, 'cap:' .. c, 'pools:' .. c end
 
+-- Cross-channel concurrency: while the agent holds a contact of a channel it handles alone (`exclusive`, e.g.
+-- "voice chat"), only more of that channel may come, up to capacity. The load counts wrap-up, so after-contact
+-- work keeps the other channels away too.
 local function can_take(a, c)
-  return a.presence == 'available' and blank(a.rsv) and a[LOAD[c]] < a[CAP[c]]
+  if a.presence ~= 'available' or not blank(a.rsv) or a[LOAD[c]] >= a[CAP[c]] then return false end
+  local exclusive = a.exclusive
+  if exclusive ~= '' then
+    for _, held in ipairs(CAPACITY_CHANNELS) do
+      if held ~= c and a[LOAD[held]] > 0 and string.find(exclusive, held, 1, true) then return false end
+    end
+  end
+  return true
 end
 
 -- Agent state, derived so it can never disagree with the counters:
@@ -239,6 +251,18 @@ local function flag(b) if b then return 1 end return 0 end
 -- An agent's own pool (@<id>: preferred agent, transfer to an agent) has no availability index: it would
 -- hold one agent, and every change of that agent would cost one more write; the agent is asked instead.
 local function direct(pool) return string.byte(pool, 1) == 64 end
+
+-- Signed in: any presence but offline (away counts: the agent is at the desk). pool:<id>:on:<c> holds a pool's signed-in
+-- agents, for a step's no_logged_in_agents; written when the presence crosses offline or the membership changes, never
+-- by a lifecycle.
+local function logged_in(presence) return not blank(presence) and presence ~= 'offline' end
+local function mark_logged_in(akey, aid, on)
+  local op = on and 'SADD' or 'SREM'
+  for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
+    local c, pool = string.match(line, '^(%a+)|(.+)$')
+    if not direct(pool) then redis.call(op, key('pool', pool, 'on', c), aid) end
+  end
+end
 
 -- "<pool>[/<order>]", a word of an agent's pools:<c>: the pool and how it ranks its agents (nil = longest idle)
 local function pool_word(word)
@@ -322,13 +346,13 @@ end
 local function fields(iid)
   local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent',
                       'rsv', 'channel', 'entered', 'answered', 'ended', 'steptimer', 'slaState', 'priority', 'caseId',
-                      'slaIdx', 'consult')
+                      'slaIdx', 'consult', 'offerms')
   if not v[1] then return nil end
   return {status = v[1], pool = v[2], cch = v[3], queue = v[4], score = tonumber(v[5]), queued = v[6],
           step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10], entered = num(v[11]),
           answered = num(v[12]), ended = num(v[13]), steptimer = v[14], slaState = v[15] or nil,
           priority = num(v[16]), caseId = v[17] or nil, slaIdx = v[18] or nil, consult = v[19],
-          placed = v[1] == 'queued'}
+          offer = tonumber(v[20]), placed = v[1] == 'queued'}
 end
 
 -- The payload of the answer timer the enqueue armed (slaIdx: its index bucket), as this run leaves it: the events
@@ -379,12 +403,32 @@ local function append(list, more)
   return list
 end
 
--- Moves the interaction onto step n of its route plan: pool, queue, priority and the step's timer.
+-- A step's skipIf, as the interaction enters it (TaskRouter's skip_if): no_available_agents = nobody of its pool can
+-- take one more contact of the channel now; no_logged_in_agents = every agent of its pool is offline (app_queue's
+-- joinempty), so waiting there would wait out the step's timeout for nobody.
+local function skips(step, cch)
+  local skip = step.skip
+  if not skip then return false end
+  if direct(step.pool) then
+    local a = agent_now(key('agent', string.sub(step.pool, 2)))
+    if skip == 'no_available_agents' then return not can_take(a, cch) end
+    return blank(a.presence) or a.presence == 'offline'
+  end
+  if skip == 'no_available_agents' then return redis.call('ZCARD', key('pool', step.pool, 'avail', cch)) == 0 end
+  return redis.call('SCARD', key('pool', step.pool, 'on', cch)) == 0
+end
+
+-- Moves the interaction onto step n of its route plan (or past it while its skipIf holds, never past the last):
+-- pool, queue, priority and the step's timer.
 -- Priority = base (customer value + requested) + step priority + aging. Aging is linear in waiting
 -- time at the same rate for everyone, so ordering by (aging * queuedAt - priority) never needs
 -- rescoring: an old standard contact overtakes a new gold one after (gap in points / aging) seconds.
-local function step_fields(iid, n, plan_json, base, queued)
+local function step_fields(iid, n, plan_json, base, queued, cch)
   local plan = cjson.decode(plan_json)
+  while n + 1 < #plan and skips(plan[n + 1], cch) do
+    history(iid, {type = 'step_skipped', step = n, queue = plan[n + 1].queue, reason = plan[n + 1].skip})
+    n = n + 1
+  end
   local step = plan[n + 1]
   local priority = num(base) + num(step.priority)
   local score = tonumber(ARGV[5]) * (num(queued) / 1000) - priority
@@ -394,13 +438,16 @@ local function step_fields(iid, n, plan_json, base, queued)
     timer = 'step|' .. iid .. '|' .. n
     redis.call('ZADD', key('timers'), int(NOW + step.timeout * 1000), timer)
   end
-  return {'step', int(n), 'pool', step.pool, 'queue', step.queue, 'priority', priority, 'score', score, 'steptimer', timer}
+  -- the step's queue's offer timeout (ms), written as text; '' = the node's
+  local offer = step.offer and int(step.offer * 1000) or ''
+  return {'step', int(n), 'pool', step.pool, 'queue', step.queue, 'priority', priority, 'score', score, 'steptimer', timer,
+          'offerms', offer}
 end
 
 local function enter_step(iid, n)
   local ikey = key('int', iid)
-  local h = redis.call('HMGET', ikey, 'plan', 'base', 'queued')
-  redis.call('HSET', ikey, unpack(step_fields(iid, n, h[1], h[2], h[3])))
+  local h = redis.call('HMGET', ikey, 'plan', 'base', 'queued', 'cch')
+  redis.call('HSET', ikey, unpack(step_fields(iid, n, h[1], h[2], h[3], h[4])))
 end
 
 local function clear_step_timer(iid)
@@ -416,7 +463,7 @@ local function reserve(iid, aid, f, a)
   local ikey = key('int', iid)
   local n = redis.call('HINCRBY', ikey, 'offers', '1')
   local rid = iid .. '.' .. n
-  local timeout = tonumber(ARGV[3])
+  local timeout = f.offer or tonumber(ARGV[3]) -- the queue's offer timeout, else the node's
   if f.placed then unplace(iid, f) end
   redis.call('HSET', ikey, 'status', 'reserved', 'rsv', rid, 'agent', aid, 'offered', NOW_S, 'updated', NOW_S)
   redis.call('HSET', key('rsv', rid), 'interaction', iid, 'agent', aid, 'created', NOW_S,
@@ -651,7 +698,7 @@ if CMD == 'enqueue' then commands.enqueue = function()
   append(all, status_fields(iid, 'queued', 'created'))
   local sla = not blank(A[11]) and cjson.decode(A[11]) or nil
   if sla then append(all, {'slaIdx', sla.idx}) end
-  redis.call('HSET', ikey, unpack(append(all, step_fields(iid, 0, h.plan, h.base, queued))))
+  redis.call('HSET', ikey, unpack(append(all, step_fields(iid, 0, h.plan, h.base, queued, h.cch))))
   if sla then arm_sla(sla) end
   if not blank(h.customerId) then
     -- the customer's timeline (360 view), newest first, capped so a frequent caller's list stays small
@@ -952,6 +999,7 @@ if CMD == 'state' then commands.state = function()
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
   local was = redis.call('HGET', akey, 'presence')
   redis.call('HSET', akey, 'presence', presence, 'reason', reason or '')
+  if logged_in(presence) ~= logged_in(was) then mark_logged_in(akey, aid, logged_in(presence)) end
   if presence == 'available' and was ~= 'available' then redis.call('HSET', akey, 'idle', NOW_S, 'missed', '0') end
   -- presence is set first so that closing an open offer does not hand the leaving agent a new one
   local rid = redis.call('HGET', akey, 'rsv')
@@ -990,6 +1038,7 @@ if CMD == 'upsert' then commands.upsert = function()
     local c, pool = string.match(line, '^(%a+)|(.+)$')
     if not direct(pool) then redis.call('ZREM', key('pool', pool, 'avail', c), aid) end
   end
+  mark_logged_in(akey, aid, false)
   redis.call('DEL', akey .. ':lines')
   -- the older layouts: a set of pools per channel (agent:<id>:pools:<c>), before that one for all (agent:<id>:pools)
   for _, old in ipairs({akey .. ':pools', akey .. ':pools:voice', akey .. ':pools:chat', akey .. ':pools:email'}) do
@@ -1008,6 +1057,7 @@ if CMD == 'upsert' then commands.upsert = function()
     end
   end
   if #lines > 0 then redis.call('SADD', akey .. ':lines', unpack(lines)) end
+  if logged_in(redis.call('HGET', akey, 'presence')) then mark_logged_in(akey, aid, true) end
   for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('HSET', akey, POOLS[c], table.concat(shared[c], ' ')) end
   local a = refresh(aid)
   offer_agent(aid, a) -- keeps `a` as it leaves the agent
