@@ -28,6 +28,7 @@ final class AgentRecords {
         agent.capacity().forEach((channel, n) -> fields.put("cap:" + channel.wireName(), Integer.toString(n)));
         // the routing script's can_take finds a channel's name in it
         fields.put("exclusive", String.join(" ", agent.exclusive().stream().map(Channel::wireName).toList()));
+        fields.put("queuePriority", new JsonObject(new LinkedHashMap<>(agent.queuePriority())).encode());
         agent.skills().forEach((skill, level) -> fields.put("skill:" + skill, Integer.toString(level)));
         return fields;
     }
@@ -47,7 +48,14 @@ final class AgentRecords {
             }
         }
         return new Agent(id, hash.get("name"), hash.get("endpoint"), hash.get("team"), skills, capacity,
-                new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), exclusive);
+                new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), exclusive, queuePriority(hash));
+    }
+
+    private static Map<String, Integer> queuePriority(Map<String, String> hash) {
+        Map<String, Integer> priorities = new LinkedHashMap<>();
+        new JsonObject(hash.getOrDefault("queuePriority", "{}"))
+                .forEach(e -> priorities.put(e.getKey(), ((Number) e.getValue()).intValue()));
+        return priorities;
     }
 
     static AgentStatus status(String id, Map<String, String> hash) {
@@ -74,6 +82,7 @@ final class AgentRecords {
                 .put("skills", new JsonObject(new LinkedHashMap<>(agent.skills())))
                 .put("capacity", capacity)
                 .put("crossChannel", new JsonObject(new LinkedHashMap<>(agent.crossChannel())))
+                .put("queuePriority", new JsonObject(new LinkedHashMap<>(agent.queuePriority())))
                 .put("attributes", new JsonObject(new LinkedHashMap<>(agent.attributes())))
                 .put("state", status.state())
                 .put("reason", status.reason())

@@ -149,13 +149,18 @@ public final class RoutingEngine {
         Map<String, Pool> pools = current.pools();
         JsonObject byChannel = new JsonObject();
         current.poolsFor(agent).forEach((channel, ids) -> byChannel.put(channel.wireName(),
-                new JsonArray(ids.stream().map(id -> membershipWord(id, pools.get(id))).toList())));
+                new JsonArray(ids.stream().map(id -> membershipWord(id, pools.get(id), agent)).toList())));
         return byChannel.encode();
     }
 
-    private static String membershipWord(String poolId, Pool pool) {
-        boolean ranked = pool != null && pool.ordering().kind() != Ordering.Kind.LONGEST_IDLE;
-        return ranked ? poolId + "/" + pool.ordering() : poolId;
+    /** "<pool>[/<order>][#<priority>]": the pool's order unless longest idle, the agent's priority for its queue unless 1. */
+    private static String membershipWord(String poolId, Pool pool, Agent agent) {
+        if (pool == null) {
+            return poolId; // the agent's own pool
+        }
+        String word = pool.ordering().kind() != Ordering.Kind.LONGEST_IDLE ? poolId + "/" + pool.ordering() : poolId;
+        int priority = agent.priorityFor(pool.queue());
+        return priority > 1 ? word + "#" + priority : word;
     }
 
     /** An agent with live state and the interactions it holds now (for desktops after a reconnect). */

@@ -18,9 +18,13 @@ import java.util.Set;
  *     holds one (offered, live or in wrap-up), routing offers it more of that channel only, up to its capacity, and
  *     nothing of another (Amazon Connect's "route current channel only"); a channel not in it lets others come
  *     alongside ("route any channel")
+ * @param queuePriority per queue, 1 (first, the default for a queue not named) to 9: an agent is offered a queue's
+ *     contacts only when nobody free has it at a better priority, and takes the contacts of its better-priority
+ *     queues first when it frees up (Amazon Connect's routing-profile priority, app_queue's penalty)
  */
 public record Agent(String id, String name, String endpoint, String team, Map<String, Integer> skills,
-                    Map<Channel, Integer> capacity, Map<String, Object> attributes, Set<Channel> exclusive) {
+                    Map<Channel, Integer> capacity, Map<String, Object> attributes, Set<Channel> exclusive,
+                    Map<String, Integer> queuePriority) {
 
     public static final Map<Channel, Integer> DEFAULT_CAPACITY = Map.of(Channel.VOICE, 1, Channel.CHAT, 3, Channel.EMAIL, 5);
     /**
@@ -32,6 +36,7 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
     /** Cross-channel concurrency as the API writes it, per capacity channel (Amazon Connect's two behaviours). */
     public static final String CURRENT_CHANNEL_ONLY = "current_channel_only";
     public static final String ANY_CHANNEL = "any_channel";
+    public static final int MAX_QUEUE_PRIORITY = 9;
     public static final int MIN_PROFICIENCY = 1;
     public static final int MAX_PROFICIENCY = 10;
 
@@ -61,6 +66,16 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         Set<Channel> alone = EnumSet.noneOf(Channel.class);
         (exclusive == null ? DEFAULT_EXCLUSIVE : exclusive).forEach(c -> alone.add(c.capacityChannel()));
         exclusive = Collections.unmodifiableSet(alone); // in channel order, for stable messages
+        queuePriority = Map.copyOf(queuePriority == null ? Map.of() : queuePriority);
+        queuePriority.forEach((queue, priority) -> {
+            if (!Ids.isValid(queue)) {
+                throw new IllegalArgumentException("queuePriority: '" + queue + "' is not a queue name");
+            }
+            if (priority < 1 || priority > MAX_QUEUE_PRIORITY) {
+                throw new IllegalArgumentException("queuePriority." + queue + " must be 1-" + MAX_QUEUE_PRIORITY
+                        + ", was " + priority);
+            }
+        });
         attributes = AttributeValues.of(attributes);
         name = name == null ? id : name;
         endpoint = endpoint == null ? "" : endpoint;
@@ -70,7 +85,12 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
     /** With the default cross-channel concurrency ({@link #DEFAULT_EXCLUSIVE}). */
     public Agent(String id, String name, String endpoint, String team, Map<String, Integer> skills,
                  Map<Channel, Integer> capacity, Map<String, Object> attributes) {
-        this(id, name, endpoint, team, skills, capacity, attributes, null);
+        this(id, name, endpoint, team, skills, capacity, attributes, null, null);
+    }
+
+    /** The agent's priority for a queue: 1 unless its queuePriority says otherwise. */
+    public int priorityFor(String queue) {
+        return queuePriority.getOrDefault(queue, 1);
     }
 
     /**

@@ -292,12 +292,15 @@ public final class HttpApi {
         Map<String, Integer> skills = new LinkedHashMap<>();
         JsonObject skillJson = body.getJsonObject("skills", new JsonObject());
         skillJson.forEach(e -> skills.put(e.getKey(), integer(e.getValue(), "skills." + e.getKey())));
+        Map<String, Integer> queuePriority = new LinkedHashMap<>();
+        body.getJsonObject("queuePriority", new JsonObject()).forEach(e ->
+                queuePriority.put(e.getKey(), integer(e.getValue(), "queuePriority." + e.getKey())));
         Map<Channel, Integer> capacity = new EnumMap<>(Channel.class);
         body.getJsonObject("capacity", new JsonObject()).forEach(e ->
                 capacity.put(Channel.parse(e.getKey()), integer(e.getValue(), "capacity." + e.getKey())));
         Agent agent = new Agent(id, body.getString("name"), body.getString("endpoint"), body.getString("team"),
                 skills, capacity, body.getJsonObject("attributes", new JsonObject()).getMap(),
-                Agent.exclusiveFrom(body.getJsonObject("crossChannel", new JsonObject()).getMap()));
+                Agent.exclusiveFrom(body.getJsonObject("crossChannel", new JsonObject()).getMap()), queuePriority);
         String pin = body.getString("pin");
         if (pin != null && !pin.matches("\\d{4,12}")) {
             throw ApiException.badRequest("pin must be 4-12 digits");

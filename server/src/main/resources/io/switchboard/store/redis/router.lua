@@ -18,9 +18,10 @@
 --   agent:<id>                 hash: presence reason state stateSince idle rsv missed wrap cap:<c> load:<c> skill:<s> ...
 --                              free: the channels the agent is indexed as free in (pool:*:avail:<c>), e.g. "voice chat "
 --                              pools:<c>: the shared pools the agent belongs to for capacity channel <c>, those whose
---                              queue serves <c> (computed by the server from the rules), as words "<pool>[/<order>]";
---                              the order (least_occupied, highest_proficiency:<skill>) says how the pool ranks its
---                              agents, absent = longest idle. Read with the agent: refresh reads no set of pools per
+--                              queue serves <c> (computed by the server from the rules), as words
+--                              "<pool>[/<order>][#<priority>]"; the order (least_occupied, highest_proficiency:<skill>)
+--                              says how the pool ranks its agents, absent = longest idle; the priority is the agent's
+--                              queuePriority for the pool's queue, absent = 1. Read with the agent: refresh reads no set of pools per
 --                              channel and no hash per pool for its order (16 reads of a lifecycle's 129 in the bench)
 --                              encoding: a text longer than 64 bytes, there to keep the hash a hash table (upsert)
 --                              exclusive: the channels the agent handles alone (cross-channel concurrency, can_take)
@@ -264,15 +265,30 @@ local function mark_logged_in(akey, aid, on)
   end
 end
 
--- "<pool>[/<order>]", a word of an agent's pools:<c>: the pool and how it ranks its agents (nil = longest idle)
+-- "<pool>[/<order>][#<priority>]", a word of an agent's pools:<c>: the pool, how it ranks its agents (nil = longest
+-- idle) and the agent's priority for the pool's queue (nil = 1, the first; see queue_rank)
 local function pool_word(word)
+  local priority
+  local hash = string.find(word, '#', 1, true)
+  if hash then
+    priority = tonumber(string.sub(word, hash + 1))
+    word = string.sub(word, 1, hash - 1)
+  end
   local slash = string.find(word, '/', 1, true)
-  if not slash then return word, nil end
-  return string.sub(word, 1, slash - 1), string.sub(word, slash + 1)
+  if not slash then return word, nil, priority end
+  return string.sub(word, 1, slash - 1), string.sub(word, slash + 1), priority
 end
 
+-- An agent's queue priority (queuePriority, Amazon Connect's routing-profile priority, app_queue's penalty): agents
+-- with the queue at priority 2 are offered its contacts only when nobody at 1 is free (a band of 1e15 below the
+-- orders' scores), and an agent freeing up takes its priority-1 queues' contacts before its priority-2 ones.
+local PRIORITY_BAND = 1e15
+
 -- Lower score = offered first. Ties fall back to longest idle.
-local function pool_score(order, akey, a)
+local function pool_score(order, akey, a, priority)
+  if priority and priority > 1 then
+    return (priority - 1) * PRIORITY_BAND + pool_score(order, akey, a)
+  end
   if not order then return a.idle or '0' end -- as written (NOW_S), not a number to format again
   local skill = string.match(order, '^highest_proficiency:(.+)$')
   if skill then
@@ -303,9 +319,9 @@ local function refresh(aid, a)
     local can = can_take(a, c)
     if can or string.find(was, c, 1, true) then
       for word in string.gmatch(a[POOLS[c]], '%S+') do
-        local pool, order = pool_word(word)
+        local pool, order, priority = pool_word(word)
         local z = key('pool', pool, 'avail', c)
-        if can then redis.call('ZADD', z, pool_score(order, akey, a), aid) else redis.call('ZREM', z, aid) end
+        if can then redis.call('ZADD', z, pool_score(order, akey, a, priority), aid) else redis.call('ZREM', z, aid) end
       end
     end
     if can then free = free .. c .. ' ' end
@@ -517,8 +533,21 @@ local function offer_interaction(iid, f)
   return nil
 end
 
+-- The agent's priority for a pool on channel c (1 unless its pools:<c> word says otherwise): only agents with a
+-- queuePriority have a '#' in their words, so the others pay one string.find.
+local function queue_priority(a, c, pool)
+  local words = a[POOLS[c]]
+  if not string.find(words, '#', 1, true) then return 1 end
+  for word in string.gmatch(words, '%S+') do
+    local p, _, priority = pool_word(word)
+    if p == pool then return priority or 1 end
+  end
+  return 1
+end
+
 -- Finds the highest-priority interaction an agent can take now: the head of each waiting line of its pools that has
 -- one, for each channel with free capacity; one intersection inside Redis finds those lines (agent lines ∩ waiting).
+-- The agent's first queue priority with someone waiting wins, then the interactions' priority and age.
 -- a: the agent as it is now
 local function best_for_agent(aid, a)
   local akey = key('agent', aid)
@@ -527,15 +556,18 @@ local function best_for_agent(aid, a)
     if can_take(a, c) then free[c], any = true, true end
   end
   if not any then return nil end
-  local best, best_score = nil, nil
+  local best, best_score, best_priority = nil, nil, nil
   for _, line in ipairs(redis.call('SINTER', akey .. ':lines', key('waiting'))) do
     local c, pool = string.match(line, '^(%a+)|(.+)$')
     if free[c] then
+      local priority = queue_priority(a, c, pool)
       local head = redis.call('ZRANGE', key('pool', pool, 'wait', c), '0', '9', 'WITHSCORES')
       for i = 1, #head, 2 do
         if not rejected_by(head[i], aid) then
           local s = tonumber(head[i + 1])
-          if not best_score or s < best_score then best, best_score = head[i], s end
+          if not best or priority < best_priority or (priority == best_priority and s < best_score) then
+            best, best_score, best_priority = head[i], s, priority
+          end
           break
         end
       end
