@@ -100,6 +100,8 @@ public final class RoutingExplainer {
             return new AgentVerdict(agent.id(), false, "holds a " + blocker.wireName() + " contact ("
                     + blocker.wireName() + ": " + Agent.CURRENT_CHANNEL_ONLY + ")");
         }
-        return new AgentVerdict(agent.id(), true, "eligible now");
+        int priority = agent.priorityFor(pool.queue());
+        return new AgentVerdict(agent.id(), true, priority > 1
+                ? "eligible now, at queue priority " + priority + " (after free agents at a better one)" : "eligible now");
     }
 }

@@ -79,6 +79,10 @@ class QueuePriorityIT {
         clock.advance(Duration.ofSeconds(60));
         Agents.available(bob, "bob");
 
+        assertEquals("eligible now, at queue priority 2 (after free agents at a better one)", admin.post(
+                "/api/v1/routing/explain", new JsonObject().put("channel", "voice")).expect(200).json()
+                .getJsonArray("steps").getJsonObject(0).getJsonArray("agents").stream().map(JsonObject.class::cast)
+                .filter(a -> "ann".equals(a.getString("agentId"))).findFirst().orElseThrow().getString("reason"));
         assertEquals("bob", agentOf(create(new JsonObject())), "ann was idle a minute longer, at priority 2");
         assertEquals("ann", agentOf(create(new JsonObject())), "bob taken: priority 2 is next");
     }
@@ -88,7 +92,11 @@ class QueuePriorityIT {
         String message = admin.put("/api/v1/agents/ann", new JsonObject().put("pin", "1234")
                 .put("queuePriority", new JsonObject().put("support", 0))).expect(400).json().getString("message");
         assertTrue(message.contains("queuePriority.support must be 1-9, was 0"), message);
+        assertTrue(admin.put("/api/v1/agents/ann", new JsonObject().put("pin", "1234").put("queuePriority", "first"))
+                .expect(400).json().getString("message").contains("'queuePriority' must be a JSON object"));
         admin.get("/api/v1/agents/ann").expect(404);
+        admin.put("/api/v1/agents/ann", new JsonObject().put("pin", "1234").putNull("queuePriority")
+                .putNull("crossChannel")).expect(200);
     }
 
     private Api agent(String id, JsonObject skills, JsonObject queuePriority) {

@@ -105,6 +105,15 @@ class StepSkipIT {
         assertEquals("support", create(new JsonObject().put("route", "staffed")).getString("queue"));
     }
 
+    /** Signed in, but for chat only: nobody staffs the experts' calls. */
+    @Test
+    void anAgentWithoutCapacityOnTheChannelDoesNotStaffIt() {
+        admin.put("/api/v1/agents/cid", new JsonObject().put("skills", new JsonObject().put("expert", 9))
+                .put("capacity", new JsonObject().put("voice", 0)).put("pin", "1234")).expect(200);
+        Agents.available(Agents.login(admin, "cid"), "cid");
+        assertEquals("support", create(new JsonObject().put("route", "staffed")).getString("queue"));
+    }
+
     @Test
     void aStepNobodyCanTakeNowIsPassedOverWhenAsked() {
         Agents.available(eve, "eve");

@@ -290,17 +290,17 @@ public final class HttpApi {
         JsonObject body = body(ctx);
         String id = ctx.pathParam("id");
         Map<String, Integer> skills = new LinkedHashMap<>();
-        JsonObject skillJson = body.getJsonObject("skills", new JsonObject());
+        JsonObject skillJson = object(body, "skills");
         skillJson.forEach(e -> skills.put(e.getKey(), integer(e.getValue(), "skills." + e.getKey())));
         Map<String, Integer> queuePriority = new LinkedHashMap<>();
-        body.getJsonObject("queuePriority", new JsonObject()).forEach(e ->
+        object(body, "queuePriority").forEach(e ->
                 queuePriority.put(e.getKey(), integer(e.getValue(), "queuePriority." + e.getKey())));
         Map<Channel, Integer> capacity = new EnumMap<>(Channel.class);
-        body.getJsonObject("capacity", new JsonObject()).forEach(e ->
+        object(body, "capacity").forEach(e ->
                 capacity.put(Channel.parse(e.getKey()), integer(e.getValue(), "capacity." + e.getKey())));
         Agent agent = new Agent(id, body.getString("name"), body.getString("endpoint"), body.getString("team"),
-                skills, capacity, body.getJsonObject("attributes", new JsonObject()).getMap(),
-                Agent.exclusiveFrom(body.getJsonObject("crossChannel", new JsonObject()).getMap()), queuePriority);
+                skills, capacity, object(body, "attributes").getMap(),
+                Agent.exclusiveFrom(object(body, "crossChannel").getMap()), queuePriority);
         String pin = body.getString("pin");
         if (pin != null && !pin.matches("\\d{4,12}")) {
             throw ApiException.badRequest("pin must be 4-12 digits");
@@ -346,7 +346,7 @@ public final class HttpApi {
         if (workflow != null && engine.rules().workflow(workflow) == null) {
             throw ApiException.unprocessable("unknown workflow '" + workflow + "'");
         }
-        return new InteractionRequest(channel, body.getJsonObject("attributes", new JsonObject()).getMap(),
+        return new InteractionRequest(channel, object(body, "attributes").getMap(),
                 customerId, workflow, priority);
     }
 
@@ -546,6 +546,18 @@ public final class HttpApi {
             throw ApiException.badRequest("'" + field + "' is required");
         }
         return s;
+    }
+
+    /** An optional JSON object: empty when absent or null (Vert.x gives null, not the default, for "x": null). */
+    private static JsonObject object(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (value == null) {
+            return new JsonObject();
+        }
+        if (!(value instanceof JsonObject object)) {
+            throw ApiException.badRequest("'" + field + "' must be a JSON object");
+        }
+        return object;
     }
 
     private static int integer(Object value, String field) {

@@ -254,19 +254,21 @@ local function flag(b) if b then return 1 end return 0 end
 local function direct(pool) return string.byte(pool, 1) == 64 end
 
 -- Signed in: any presence but offline (away counts: the agent is at the desk). pool:<id>:on:<c> holds a pool's signed-in
--- agents, for a step's no_logged_in_agents; written when the presence crosses offline or the membership changes, never
+-- agents with capacity on <c>, for a step's no_logged_in_agents; written when the presence crosses offline or the membership changes, never
 -- by a lifecycle.
 local function logged_in(presence) return not blank(presence) and presence ~= 'offline' end
 local function mark_logged_in(akey, aid, on)
-  local op = on and 'SADD' or 'SREM'
+  local caps = redis.call('HMGET', akey, 'cap:voice', 'cap:chat', 'cap:email')
+  local serves = {voice = num(caps[1]) > 0, chat = num(caps[2]) > 0, email = num(caps[3]) > 0}
   for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
     local c, pool = string.match(line, '^(%a+)|(.+)$')
-    if not direct(pool) then redis.call(op, key('pool', pool, 'on', c), aid) end
+    -- put only where it has capacity (a chat-only agent staffs no voice step), taken out of every other set
+    if not direct(pool) then redis.call((on and serves[c]) and 'SADD' or 'SREM', key('pool', pool, 'on', c), aid) end
   end
 end
 
 -- "<pool>[/<order>][#<priority>]", a word of an agent's pools:<c>: the pool, how it ranks its agents (nil = longest
--- idle) and the agent's priority for the pool's queue (nil = 1, the first; see queue_rank)
+-- idle) and the agent's priority for the pool's queue (nil = 1, the first; see queue_priority)
 local function pool_word(word)
   local priority
   local hash = string.find(word, '#', 1, true)
@@ -430,8 +432,10 @@ local function skips(step, cch)
     if skip == 'no_available_agents' then return not can_take(a, cch) end
     return blank(a.presence) or a.presence == 'offline'
   end
-  if skip == 'no_available_agents' then return redis.call('ZCARD', key('pool', step.pool, 'avail', cch)) == 0 end
-  return redis.call('SCARD', key('pool', step.pool, 'on', cch)) == 0
+  local nobody_free = redis.call('ZCARD', key('pool', step.pool, 'avail', cch)) == 0
+  if skip == 'no_available_agents' then return nobody_free end
+  -- someone free is signed in, whatever the set says (a node of the older version keeps no such set)
+  return nobody_free and redis.call('SCARD', key('pool', step.pool, 'on', cch)) == 0
 end
 
 -- Moves the interaction onto step n of its route plan (or past it while its skipIf holds, never past the last):
@@ -1042,7 +1046,7 @@ if CMD == 'state' then commands.state = function()
 end end
 
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
--- channel ({"voice": [pool, ...], "chat": [...], "email": [...]}, each "<pool>[/<order>]" as in pools:<c>)
+-- channel ({"voice": [pool, ...], "chat": [...], "email": [...]}, each "<pool>[/<order>][#<priority>]" as in pools:<c>)
 if CMD == 'upsert' then commands.upsert = function()
   local aid = A[9]
   local akey = key('agent', aid)
@@ -1158,7 +1162,8 @@ if CMD == 'widen' then commands.widen = function()
   history(iid, {type = 'widened', step = f.step + 1, reason = A[10] or ''})
   clear_step_timer(iid)
   escalate(iid, f.step)
-  return {step = f.step + 1, widened = true}
+  -- the step escalate left it at: a skipIf may pass more than one
+  return {step = tonumber(redis.call('HGET', key('int', iid), 'step')), widened = true}
 end end
 
 -- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once
