@@ -147,7 +147,8 @@ function openDesk({ agentId, token }) {
         break;
       case 'offer': {
         const receivedAt = Date.now();
-        offers.show({ ...m, receivedAt, deadline: receivedAt + (m.expiresAt - m.at) });
+        // accepted at once (the agent's autoAccept): it arrives as work, with the assigned event's re-read
+        if (!m.autoAccepted) offers.show({ ...m, receivedAt, deadline: receivedAt + (m.expiresAt - m.at) });
         customer.show(m.interaction, m.customerId);
         break;
       }

@@ -3,6 +3,7 @@ package io.switchboard.engine;
 import io.switchboard.routing.Agent;
 import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.Channel;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -29,6 +30,7 @@ final class AgentRecords {
         // the routing script's can_take finds a channel's name in it
         fields.put("exclusive", String.join(" ", agent.exclusive().stream().map(Channel::wireName).toList()));
         fields.put("queuePriority", new JsonObject(new LinkedHashMap<>(agent.queuePriority())).encode());
+        fields.put("autoaccept", String.join(" ", agent.autoAccept().stream().sorted().map(Channel::wireName).toList()));
         agent.skills().forEach((skill, level) -> fields.put("skill:" + skill, Integer.toString(level)));
         return fields;
     }
@@ -41,14 +43,20 @@ final class AgentRecords {
             capacity.put(c, Integer.parseInt(hash.getOrDefault("cap:" + c.wireName(), "0")));
         }
         // an agent written before cross-channel concurrency existed had every channel come alongside: it keeps that
-        Set<Channel> exclusive = EnumSet.noneOf(Channel.class);
-        for (String c : hash.getOrDefault("exclusive", "").split(" ")) {
+        return new Agent(id, hash.get("name"), hash.get("endpoint"), hash.get("team"), skills, capacity,
+                new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), channels(hash.get("exclusive")),
+                queuePriority(hash), channels(hash.get("autoaccept")));
+    }
+
+    /** Channel names as the routing script reads them ("voice chat"); absent = none. */
+    private static Set<Channel> channels(String words) {
+        Set<Channel> channels = EnumSet.noneOf(Channel.class);
+        for (String c : (words == null ? "" : words).split(" ")) {
             if (!c.isEmpty()) {
-                exclusive.add(Channel.parse(c));
+                channels.add(Channel.parse(c));
             }
         }
-        return new Agent(id, hash.get("name"), hash.get("endpoint"), hash.get("team"), skills, capacity,
-                new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), exclusive, queuePriority(hash));
+        return channels;
     }
 
     private static Map<String, Integer> queuePriority(Map<String, String> hash) {
@@ -83,6 +91,7 @@ final class AgentRecords {
                 .put("capacity", capacity)
                 .put("crossChannel", new JsonObject(new LinkedHashMap<>(agent.crossChannel())))
                 .put("queuePriority", new JsonObject(new LinkedHashMap<>(agent.queuePriority())))
+                .put("autoAccept", new JsonArray(agent.autoAccept().stream().sorted().map(Channel::wireName).toList()))
                 .put("attributes", new JsonObject(new LinkedHashMap<>(agent.attributes())))
                 .put("state", status.state())
                 .put("reason", status.reason())

@@ -21,10 +21,13 @@ import java.util.Set;
  * @param queuePriority per queue, 1 (first, the default for a queue not named) to 9: an agent is offered a queue's
  *     contacts only when nobody free has it at a better priority, and takes the contacts of its better-priority
  *     queues first when it frees up (Amazon Connect's routing-profile priority, app_queue's penalty)
+ * @param autoAccept chat and/or email: their offers are accepted at once, in the routing run that makes them (no
+ *     accept click; as Chatwoot and Zammad assign conversations, as Amazon Connect's auto-accept). Not voice: the
+ *     phone's answer accepts a call
  */
 public record Agent(String id, String name, String endpoint, String team, Map<String, Integer> skills,
                     Map<Channel, Integer> capacity, Map<String, Object> attributes, Set<Channel> exclusive,
-                    Map<String, Integer> queuePriority) {
+                    Map<String, Integer> queuePriority, Set<Channel> autoAccept) {
 
     public static final Map<Channel, Integer> DEFAULT_CAPACITY = Map.of(Channel.VOICE, 1, Channel.CHAT, 3, Channel.EMAIL, 5);
     /**
@@ -66,6 +69,10 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         Set<Channel> alone = EnumSet.noneOf(Channel.class);
         (exclusive == null ? DEFAULT_EXCLUSIVE : exclusive).forEach(c -> alone.add(c.capacityChannel()));
         exclusive = Collections.unmodifiableSet(alone); // in channel order, for stable messages
+        autoAccept = autoAccept == null ? Set.of() : Set.copyOf(autoAccept);
+        if (autoAccept.contains(Channel.VOICE) || autoAccept.contains(Channel.CALLBACK)) {
+            throw new IllegalArgumentException("autoAccept takes chat and email: a call is accepted by answering it");
+        }
         queuePriority = Map.copyOf(queuePriority == null ? Map.of() : queuePriority);
         queuePriority.forEach((queue, priority) -> {
             if (!Ids.isValid(queue)) {
@@ -85,7 +92,7 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
     /** With the default cross-channel concurrency ({@link #DEFAULT_EXCLUSIVE}). */
     public Agent(String id, String name, String endpoint, String team, Map<String, Integer> skills,
                  Map<Channel, Integer> capacity, Map<String, Object> attributes) {
-        this(id, name, endpoint, team, skills, capacity, attributes, null, null);
+        this(id, name, endpoint, team, skills, capacity, attributes, null, null, null);
     }
 
     /** The agent's priority for a queue: 1 unless its queuePriority says otherwise. */

@@ -34,10 +34,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** The REST and WebSocket API, {@code /api/v1}; its contract is {@code openapi.yaml} beside this class. */
 public final class HttpApi {
@@ -300,7 +302,7 @@ public final class HttpApi {
                 capacity.put(Channel.parse(e.getKey()), integer(e.getValue(), "capacity." + e.getKey())));
         Agent agent = new Agent(id, body.getString("name"), body.getString("endpoint"), body.getString("team"),
                 skills, capacity, object(body, "attributes").getMap(),
-                Agent.exclusiveFrom(object(body, "crossChannel").getMap()), queuePriority);
+                Agent.exclusiveFrom(object(body, "crossChannel").getMap()), queuePriority, autoAccept(body));
         String pin = body.getString("pin");
         if (pin != null && !pin.matches("\\d{4,12}")) {
             throw ApiException.badRequest("pin must be 4-12 digits");
@@ -546,6 +548,20 @@ public final class HttpApi {
             throw ApiException.badRequest("'" + field + "' is required");
         }
         return s;
+    }
+
+    /** An agent's autoAccept: a JSON array of channel names, empty when absent or null. */
+    private static Set<Channel> autoAccept(JsonObject body) {
+        Object value = body.getValue("autoAccept");
+        if (value == null) {
+            return Set.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw ApiException.badRequest("'autoAccept' must be a JSON array of channels");
+        }
+        Set<Channel> channels = EnumSet.noneOf(Channel.class);
+        array.forEach(c -> channels.add(Channel.parse(String.valueOf(c))));
+        return channels;
     }
 
     /** An optional JSON object: empty when absent or null (Vert.x gives null, not the default, for "x": null). */

@@ -25,6 +25,7 @@
 --                              channel and no hash per pool for its order (16 reads of a lifecycle's 129 in the bench)
 --                              encoding: a text longer than 64 bytes, there to keep the hash a hash table (upsert)
 --                              exclusive: the channels the agent handles alone (cross-channel concurrency, can_take)
+--                              autoaccept: the channels whose offers it accepts at once (chat, email: reserve)
 --   agent:<id>:lines           set of "<c>|<pool>", the same membership and the agent's own pool (@<id>) on every
 --                              channel: a decision intersects it with `waiting` inside Redis
 --   agent:<id>:work            set of interactions the agent holds (assigned or wrapping)
@@ -148,7 +149,7 @@ local function blank(v) return v == nil or v == false or v == '' end
 -- What refresh and a decision need of an agent, in one read.
 local AGENT_FIELDS = {'presence', 'rsv', 'wrap', 'idle', 'state', 'stateSince', 'team', 'reason', 'free', 'endpoint',
                       'load:voice', 'cap:voice', 'load:chat', 'cap:chat', 'load:email', 'cap:email',
-                      'pools:voice', 'pools:chat', 'pools:email', 'exclusive'}
+                      'pools:voice', 'pools:chat', 'pools:email', 'exclusive', 'autoaccept'}
 -- The counters come as numbers, converted once here rather than at every check (each tonumber of a string is a
 -- strtod); a constructor sizes the table once, where filling an empty one grew and rehashed it four times.
 local function agent_now(akey)
@@ -157,7 +158,7 @@ local function agent_now(akey)
           reason = v[8], free = v[9], endpoint = v[10], ['load:voice'] = num(v[11]), ['cap:voice'] = num(v[12]),
           ['load:chat'] = num(v[13]), ['cap:chat'] = num(v[14]), ['load:email'] = num(v[15]),
           ['cap:email'] = num(v[16]), ['pools:voice'] = v[17] or '', ['pools:chat'] = v[18] or '',
-          ['pools:email'] = v[19] or '', exclusive = v[20] or ''}
+          ['pools:email'] = v[19] or '', exclusive = v[20] or '', autoaccept = v[21] or ''}
 end
 -- field names by channel, built once: a concatenation per check made a new string each time
 local LOAD, CAP, POOLS = {}, {}, {}
@@ -478,7 +479,37 @@ local function clear_step_timer(iid)
   end
 end
 
+-- Gives an open offer's interaction to its agent: the accept command, or an auto-accepting agent's offer in the run
+-- that made it. f: the interaction's fields (as the offer left them); meet: the accept command's meeting of the answer
+-- timer in this run (nil: the SLA observer ends it from the event, slaTimer). Returns the agent as refresh leaves it.
+local function assign(rid, aid, iid, f, reason, meet)
+  close_offer(key('rsv', rid), 'accepted')
+  redis.call('ZREM', key('timers'), 'rsv|' .. rid)
+  if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
+  local updates = status_fields(iid, 'assigned', reason)
+  local timer = answer_timer(iid, f)
+  local met, policy
+  if timer and meet then met, policy = meet(iid, f.slaIdx, timer) end
+  if met then append(updates, met) end
+  redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '', unpack(updates))
+  redis.call('DEL', key('int', iid, 'rejected'))
+  local akey = key('agent', aid)
+  redis.call('HSET', akey, 'rsv', '', 'missed', '0')
+  redis.call('SADD', akey .. ':work', iid)
+  local waited = NOW - f.entered
+  stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
+  agent_stat(aid, {handled = 1})
+  -- slaState and slaTimer tell the SLA observer there is a timer to end (slaMetPolicy: met in this run, to count),
+  -- caseId the case SLA that an agent answered the call (absent = none: no extra round trip for either)
+  emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
+        channel = f.channel, waitedMs = waited, slaState = met and 'met' or f.slaState,
+        slaMetPolicy = policy, slaTimer = not met and timer or nil, caseId = f.caseId})
+  return refresh(aid)
+end
+
 -- a: the agent as it is now (offer_interaction and offer_agent have just read it)
+-- Returns the reservation, and the agent as it is after when it auto-accepts the channel (autoAccept): the offer is
+-- then assigned in the same run, and the agent may take more.
 local function reserve(iid, aid, f, a)
   local ikey = key('int', iid)
   local n = redis.call('HINCRBY', ikey, 'offers', '1')
@@ -504,37 +535,16 @@ local function reserve(iid, aid, f, a)
   -- the endpoint comes from the agent read that refresh does anyway (events are encoded at the end)
   offer.endpoint = refresh(aid, a).endpoint or ''
   f.status = 'reserved'
+  if a.autoaccept ~= '' and string.find(a.autoaccept, f.cch, 1, true) then
+    offer.autoAccepted = true
+    f.status = 'assigned'
+    return rid, assign(rid, aid, iid, f, 'auto_accepted')
+  end
   return rid
 end
 
 local function rejected_by(iid, aid)
   return redis.call('SISMEMBER', key('int', iid, 'rejected'), aid) == 1
-end
-
--- Offers a newly queued interaction to the best free agent of its pool. Only the head few agents
--- are looked at (those that did not already refuse it), so the cost is logarithmic in pool size.
--- f: the interaction's fields when the caller has them fresh
-local function offer_interaction(iid, f)
-  f = f or fields(iid)
-  if not f or f.status ~= 'queued' then return nil end
-  if direct(f.pool) then
-    local aid = string.sub(f.pool, 2)
-    local a = agent_now(key('agent', aid))
-    if can_take(a, f.cch) and not rejected_by(iid, aid) then return reserve(iid, aid, f, a) end
-    return nil
-  end
-  -- each candidate is read and checked before it is reserved (refresh then works from that read instead of its own):
-  -- an index entry that no longer holds (an older node left running through an upgrade) never reserves an agent who
-  -- cannot take the contact, and is dropped
-  local avail = key('pool', f.pool, 'avail', f.cch)
-  for _, aid in ipairs(redis.call('ZRANGE', avail, '0', '9')) do
-    if not rejected_by(iid, aid) then
-      local a = agent_now(key('agent', aid))
-      if can_take(a, f.cch) then return reserve(iid, aid, f, a) end
-      redis.call('ZREM', avail, aid)
-    end
-  end
-  return nil
 end
 
 -- The agent's priority for a pool on channel c (1 unless its pools:<c> word says otherwise): only agents with a
@@ -581,10 +591,48 @@ local function best_for_agent(aid, a)
 end
 
 -- a: the agent as refresh just left it, when nothing changed it since (saves reading it again)
+-- An auto-accepting agent goes on taking what waits for it, up to its capacity.
 local function offer_agent(aid, a)
   a = a or agent_now(key('agent', aid))
-  local iid = best_for_agent(aid, a)
-  if iid then return reserve(iid, aid, fields(iid), a) end
+  while true do
+    local iid = best_for_agent(aid, a)
+    if not iid then return nil end
+    local rid, after = reserve(iid, aid, fields(iid), a)
+    if not after then return rid end
+    a = after
+  end
+end
+
+-- Reserves, and an agent that auto-accepted goes on to what else waits for it.
+local function take(iid, aid, f, a)
+  local rid, after = reserve(iid, aid, f, a)
+  if after then offer_agent(aid, after) end
+  return rid
+end
+
+-- Offers a newly queued interaction to the best free agent of its pool. Only the head few agents
+-- are looked at (those that did not already refuse it), so the cost is logarithmic in pool size.
+-- f: the interaction's fields when the caller has them fresh
+local function offer_interaction(iid, f)
+  f = f or fields(iid)
+  if not f or f.status ~= 'queued' then return nil end
+  if direct(f.pool) then
+    local aid = string.sub(f.pool, 2)
+    local a = agent_now(key('agent', aid))
+    if can_take(a, f.cch) and not rejected_by(iid, aid) then return take(iid, aid, f, a) end
+    return nil
+  end
+  -- each candidate is read and checked before it is reserved (refresh then works from that read instead of its own):
+  -- an index entry that no longer holds (an older node left running through an upgrade) never reserves an agent who
+  -- cannot take the contact, and is dropped
+  local avail = key('pool', f.pool, 'avail', f.cch)
+  for _, aid in ipairs(redis.call('ZRANGE', avail, '0', '9')) do
+    if not rejected_by(iid, aid) then
+      local a = agent_now(key('agent', aid))
+      if can_take(a, f.cch) then return take(iid, aid, f, a) end
+      redis.call('ZREM', avail, aid)
+    end
+  end
   return nil
 end
 
@@ -815,29 +863,7 @@ if CMD == 'accept' then
     if r[2] ~= aid then return nil, 'forbidden' end
     if r[3] ~= 'pending' then return nil, 'conflict' end
     local iid = r[1]
-    close_offer(key('rsv', rid), 'accepted')
-    redis.call('ZREM', key('timers'), 'rsv|' .. rid)
-    local f = fields(iid)
-    if not blank(f.steptimer) then redis.call('ZREM', key('timers'), f.steptimer) end
-    local updates = status_fields(iid, 'assigned', 'accepted')
-    local timer = answer_timer(iid, f)
-    local met, policy
-    if timer then met, policy = meet_answer(iid, f.slaIdx, timer) end
-    if met then append(updates, met) end
-    redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '', unpack(updates))
-    redis.call('DEL', key('int', iid, 'rejected'))
-    local akey = key('agent', aid)
-    redis.call('HSET', akey, 'rsv', '', 'missed', '0')
-    redis.call('SADD', akey .. ':work', iid)
-    local waited = NOW - f.entered
-    stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
-    agent_stat(aid, {handled = 1})
-    -- slaState and slaTimer tell the SLA observer there is a timer to end (slaMetPolicy: met in this run, to count),
-    -- caseId the case SLA that an agent answered the call (absent = none: no extra round trip for either)
-    emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
-          channel = f.channel, waitedMs = waited, slaState = met and 'met' or f.slaState,
-          slaMetPolicy = policy, slaTimer = not met and timer or nil, caseId = f.caseId})
-    offer_agent(aid, refresh(aid))
+    offer_agent(aid, assign(rid, aid, iid, fields(iid), 'accepted', meet_answer))
     return {interaction = iid}
   end
 end
