@@ -603,15 +603,9 @@ local function offer_agent(aid, a)
   end
 end
 
--- Reserves, and an agent that auto-accepted goes on to what else waits for it.
-local function take(iid, aid, f, a)
-  local rid, after = reserve(iid, aid, f, a)
-  if after then offer_agent(aid, after) end
-  return rid
-end
-
 -- Offers a newly queued interaction to the best free agent of its pool. Only the head few agents
--- are looked at (those that did not already refuse it), so the cost is logarithmic in pool size.
+-- are looked at (those that did not already refuse it), so the cost is logarithmic in pool size. An agent that
+-- auto-accepts it takes nothing else here: being free, it had nothing it could take waiting for it.
 -- f: the interaction's fields when the caller has them fresh
 local function offer_interaction(iid, f)
   f = f or fields(iid)
@@ -619,7 +613,7 @@ local function offer_interaction(iid, f)
   if direct(f.pool) then
     local aid = string.sub(f.pool, 2)
     local a = agent_now(key('agent', aid))
-    if can_take(a, f.cch) and not rejected_by(iid, aid) then return take(iid, aid, f, a) end
+    if can_take(a, f.cch) and not rejected_by(iid, aid) then return (reserve(iid, aid, f, a)) end
     return nil
   end
   -- each candidate is read and checked before it is reserved (refresh then works from that read instead of its own):
@@ -629,7 +623,7 @@ local function offer_interaction(iid, f)
   for _, aid in ipairs(redis.call('ZRANGE', avail, '0', '9')) do
     if not rejected_by(iid, aid) then
       local a = agent_now(key('agent', aid))
-      if can_take(a, f.cch) then return take(iid, aid, f, a) end
+      if can_take(a, f.cch) then return (reserve(iid, aid, f, a)) end
       redis.call('ZREM', avail, aid)
     end
   end
