@@ -30,7 +30,8 @@ final class AgentRecords {
         // the routing script's can_take finds a channel's name in it
         fields.put("exclusive", String.join(" ", agent.exclusive().stream().map(Channel::wireName).toList()));
         fields.put("queuePriority", new JsonObject(new LinkedHashMap<>(agent.queuePriority())).encode());
-        fields.put("autoaccept", String.join(" ", agent.autoAccept().stream().sorted().map(Channel::wireName).toList()));
+        fields.put("autoaccept",
+                String.join(" ", agent.autoAccept().stream().sorted().map(Channel::wireName).toList()));
         agent.skills().forEach((skill, level) -> fields.put("skill:" + skill, Integer.toString(level)));
         return fields;
     }

@@ -153,7 +153,7 @@ public final class RoutingEngine {
         return byChannel.encode();
     }
 
-    /** "<pool>[/<order>][#<priority>]": the pool's order unless longest idle, the agent's priority for its queue unless 1. */
+    /** "<pool>[/<order>][#<priority>]": the pool's order unless longest idle, the agent's queue priority unless 1. */
     private static String membershipWord(String poolId, Pool pool, Agent agent) {
         if (pool == null) {
             return poolId; // the agent's own pool

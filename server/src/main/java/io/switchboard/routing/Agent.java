@@ -89,7 +89,7 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         team = team == null ? "" : team;
     }
 
-    /** With the default cross-channel concurrency ({@link #DEFAULT_EXCLUSIVE}). */
+    /** With the defaults: cross-channel concurrency as {@link #DEFAULT_EXCLUSIVE}, priority 1, no auto-accept. */
     public Agent(String id, String name, String endpoint, String team, Map<String, Integer> skills,
                  Map<Channel, Integer> capacity, Map<String, Object> attributes) {
         this(id, name, endpoint, team, skills, capacity, attributes, null, null, null);
