@@ -7,11 +7,11 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.Explanations;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,8 @@ class CrossChannelIT {
         String email = create("email");
         assertEquals("queued", status(chat), "no chat during a call");
         assertEquals("queued", status(email), "no email during a call");
-        assertEquals("holds a voice contact (voice: current_channel_only)", verdict("chat", "sam"));
+        assertEquals("holds a voice contact (voice: current_channel_only)",
+                Explanations.reason(admin, new JsonObject().put("channel", "chat"), "sam"));
 
         sam.post("/api/v1/interactions/" + call + "/wrapup", "{}").expect(200);
         clock.advance(Duration.ofSeconds(19));
@@ -132,12 +133,5 @@ class CrossChannelIT {
 
     private static void accept(Api agent, JsonObject offer) {
         agent.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
-    }
-
-    private String verdict(String channel, String agentId) {
-        JsonArray steps = admin.post("/api/v1/routing/explain", new JsonObject().put("channel", channel)).expect(200)
-                .json().getJsonArray("steps");
-        return steps.getJsonObject(0).getJsonArray("agents").stream().map(JsonObject.class::cast)
-                .filter(a -> agentId.equals(a.getString("agentId"))).findFirst().orElseThrow().getString("reason");
     }
 }

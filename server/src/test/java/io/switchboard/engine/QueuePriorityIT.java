@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Explanations;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
@@ -79,10 +80,8 @@ class QueuePriorityIT {
         clock.advance(Duration.ofSeconds(60));
         Agents.available(bob, "bob");
 
-        assertEquals("eligible now, at queue priority 2 (after free agents at a better one)", admin.post(
-                "/api/v1/routing/explain", new JsonObject().put("channel", "voice")).expect(200).json()
-                .getJsonArray("steps").getJsonObject(0).getJsonArray("agents").stream().map(JsonObject.class::cast)
-                .filter(a -> "ann".equals(a.getString("agentId"))).findFirst().orElseThrow().getString("reason"));
+        assertEquals("eligible now, at queue priority 2 (after free agents at a better one)",
+                Explanations.reason(admin, new JsonObject().put("channel", "voice"), "ann"));
         assertEquals("bob", agentOf(create(new JsonObject())), "ann was idle a minute longer, at priority 2");
         assertEquals("ann", agentOf(create(new JsonObject())), "bob taken: priority 2 is next");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Explanations;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestClock;
@@ -271,16 +272,11 @@ class RoutingBehaviourIT {
         JsonObject step0 = explanation.getJsonArray("steps").getJsonObject(0);
         assertEquals("agent.skills.spanish >= 8", step0.getString("agentExpression"));
         JsonArray agents = step0.getJsonArray("agents");
-        assertEquals(verdict(agents, "eva"), "state is offline");
-        assertTrue(verdict(agents, "luis").startsWith("fails step expression"));
-        assertTrue(verdict(agents, "sam").startsWith("not a member of queue 'spanish'"));
+        assertEquals(Explanations.reason(agents, "eva"), "state is offline");
+        assertTrue(Explanations.reason(agents, "luis").startsWith("fails step expression"));
+        assertTrue(Explanations.reason(agents, "sam").startsWith("not a member of queue 'spanish'"));
         JsonObject step1 = explanation.getJsonArray("steps").getJsonObject(1);
-        assertEquals("eligible now", verdict(step1.getJsonArray("agents"), "luis"));
+        assertEquals("eligible now", Explanations.reason(step1.getJsonArray("agents"), "luis"));
         assertFalse(admin.get("/api/v1/queues/spanish/stats").json().getLong("waiting") > 0, "explain is a dry run");
-    }
-
-    private static String verdict(JsonArray agents, String id) {
-        return agents.stream().map(JsonObject.class::cast).filter(a -> id.equals(a.getString("agentId")))
-                .findFirst().orElseThrow().getString("reason");
     }
 }
