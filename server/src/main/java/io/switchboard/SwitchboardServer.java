@@ -66,6 +66,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.DeploymentOptions;
 import io.switchboard.email.imap.ImapPoller;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -123,6 +124,7 @@ public final class SwitchboardServer {
     private List<AmiLink> amiLinks = List.of();
     private final List<String> deployments = new ArrayList<>();
     private int httpPort;
+    private Router router;
     private String adminKey;
 
     private SwitchboardServer(Vertx vertx, SwitchboardConfig config, InstantSource clock) {
@@ -340,6 +342,7 @@ public final class SwitchboardServer {
      * "one free port, shared" (by the servers given the same number: one per Switchboard server in this JVM).
      */
     private Future<Void> deployHttp(Router router) {
+        this.router = router;
         List<HttpVerticle> instances = new ArrayList<>();
         int port = config.http().port() == 0 ? -SHARED_FREE_PORTS.incrementAndGet() : config.http().port();
         return vertx.deployVerticle(() -> {
@@ -377,6 +380,17 @@ public final class SwitchboardServer {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** "METHOD /path" of every endpoint the HTTP API serves ({@code :id} path parameters): its contract's test reads it. */
+    public List<String> endpoints() {
+        List<String> endpoints = new ArrayList<>();
+        for (Route route : router.getRoutes()) {
+            if (route.getPath() != null && route.methods() != null) {
+                route.methods().forEach(method -> endpoints.add(method.name() + " " + route.getPath()));
+            }
+        }
+        return endpoints;
     }
 
     public String redisUri() {
