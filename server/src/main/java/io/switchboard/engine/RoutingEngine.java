@@ -4,6 +4,7 @@ import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Agent;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.AgentStatus;
+import io.switchboard.routing.AttributeValues;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.routing.Ordering;
@@ -46,6 +47,11 @@ public final class RoutingEngine {
      * in the agent's hash, one set of lines; 4: each pool's signed-in agents, for a step's skipIf).
      */
     private static final int AGENT_INDEX_LAYOUT = 4;
+    /**
+     * How often an attribute update that raced another update (or a transfer) reads the interaction again. Each
+     * round one of the racing updates wins, so n concurrent updates of one interaction all land within n rounds.
+     */
+    private static final int STALE_RETRIES = 32;
 
     private final RoutingStore store;
     private final RedisKeys keys;
@@ -413,6 +419,64 @@ public final class RoutingEngine {
     private Future<JsonObject> transfer(String interactionId, Map<String, String> hash, RoutePlan plan, String actor) {
         return commit("transfer", interactionId, planJson(plan), Double.toString(base(hash)), orEmpty(actor),
                 Long.toString(wrapUpMillis(hash.get("queue")))).map(ScriptResult::result);
+    }
+
+    /**
+     * Merges a patch into an interaction's attributes (RFC 7396: a null removes one). A waiting or offered
+     * interaction that its workflow placed is then routed again, as TaskRouter re-evaluates an updated task: when
+     * its attributes now give another route plan it moves onto it, keeping its place in line (queued time, SLA
+     * clock); a chat, email or callback offer made on the old route is withdrawn, and a ringing call's offer
+     * stands, the new route applying if the call comes back. A route a person chose (transfer, move) stays.
+     *
+     * @param actor the agent updating the interaction it holds (which never re-routes it), or null for staff
+     */
+    public Future<JsonObject> updateAttributes(String interactionId, Map<String, Object> patch, String actor) {
+        return updateAttributes(interactionId, patch, actor, STALE_RETRIES);
+    }
+
+    private Future<JsonObject> updateAttributes(String interactionId, Map<String, Object> patch, String actor,
+                                                int tries) {
+        return interactionHash(interactionId).compose(hash -> {
+            String stored = hash.getOrDefault("attributes", "");
+            Map<String, Object> current = new JsonObject(stored.isEmpty() ? "{}" : stored).getMap();
+            List<String> changed = AttributeValues.changed(current, patch);
+            if (changed.isEmpty()) {
+                return Future.succeededFuture(new JsonObject().put("status", hash.get("status"))
+                        .put("queue", hash.get("queue")).put("changed", new JsonArray()).put("rerouted", false));
+            }
+            Map<String, Object> merged = AttributeValues.merge(current, patch);
+            return replan(hash, merged, actor).compose(plan -> commit("reattribute", interactionId, stored,
+                    new JsonObject(new LinkedHashMap<>(merged)).encode(), hash.getOrDefault("plan", ""),
+                    plan == null ? "" : planJson(plan), plan == null ? "" : plan.filter(),
+                    new JsonArray(changed).encode(), orEmpty(actor)))
+                    .compose(r -> {
+                        if (!r.result().getBoolean("stale", false)) {
+                            return Future.succeededFuture(r.result().put("changed", new JsonArray(changed)));
+                        }
+                        return tries > 1 ? updateAttributes(interactionId, patch, actor, tries - 1)
+                                : Future.failedFuture(ApiException.conflict("the interaction kept changing; try again"));
+                    });
+        });
+    }
+
+    /** The route the workflow gives the new attributes, or null when the interaction is not routed again. */
+    private Future<RoutePlan> replan(Map<String, String> hash, Map<String, Object> attributes, String actor) {
+        String status = hash.get("status");
+        String workflow = hash.get("workflow");
+        if (actor != null || "1".equals(hash.get("manual")) || rules.get().workflow(workflow) == null
+                || !("queued".equals(status) || "reserved".equals(status))) {
+            return Future.succeededFuture();
+        }
+        String customerId = hash.get("customerId");
+        return customer(customerId).map(customer -> {
+            InteractionRequest request = new InteractionRequest(Channel.parse(hash.get("channel")), attributes,
+                    customerId == null || customerId.isEmpty() ? null : customerId, workflow, 0);
+            try {
+                return planner().plan(request, customer);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.unprocessable(e.getMessage());
+            }
+        });
     }
 
     private Future<Map<String, String>> interactionHash(String interactionId) {

@@ -31,6 +31,8 @@ public final class RoutingMetrics implements RoutingObserver {
             3600, 14400).stream().map(Duration::ofSeconds).toList();
     private static final List<Duration> HANDLE_BUCKETS = List.of(10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600)
             .stream().map(Duration::ofSeconds).toList();
+    private static final String TRANSFERRED =
+            "Contacts transferred out of the queue (by an agent, a supervisor's move, or new attributes)";
 
     private final MeterRegistry registry;
     private final Supplier<RoutingRules> rules;
@@ -97,11 +99,19 @@ public final class RoutingMetrics implements RoutingObserver {
                 serviceLevel(queue, channel, q -> OutcomeCounts.overflowed(wait, q));
             }
             case "transferred" -> {
-                count("switchboard_queue_transferred", "Contacts transferred out by an agent", queue, channel);
+                count("switchboard_queue_transferred", TRANSFERRED, queue, channel);
                 count("switchboard_queue_offered", "Contacts that entered the queue", e.getString("toQueue", ""), channel);
                 handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
                         seconds(e, "talkMs"));
                 count("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)", queue, channel);
+            }
+            case "moved", "rerouted" -> {
+                // a supervisor's move, or new attributes: out of one queue into another, as the Redis statistics count
+                String toQueue = e.getString("toQueue", queue);
+                if (!toQueue.equals(queue)) {
+                    count("switchboard_queue_transferred", TRANSFERRED, queue, channel);
+                    count("switchboard_queue_offered", "Contacts that entered the queue", toQueue, channel);
+                }
             }
             case "canceled" -> count("switchboard_queue_canceled", "Contacts withdrawn by the system", queue, channel);
             case "completed" -> completed(e, queue, channel);

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Attribute values as routing expressions see them: text, booleans, whole numbers as {@code long},
@@ -29,6 +30,36 @@ public final class AttributeValues {
             }
         });
         return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Applies a JSON merge patch (RFC 7396) to attributes: a null removes the attribute, an object merges into an
+     * object attribute, any other value replaces. Returns the normalized result.
+     */
+    public static Map<String, Object> merge(Map<String, ?> attributes, Map<String, ?> patch) {
+        return of(merged(attributes, patch));
+    }
+
+    /** The top-level attributes the patch changes (sets to another value, or removes), in the patch's order. */
+    public static List<String> changed(Map<String, ?> attributes, Map<String, ?> patch) {
+        Map<String, Object> before = of(attributes);
+        Map<String, Object> after = merge(attributes, patch);
+        return patch.keySet().stream().filter(name -> !Objects.equals(before.get(name), after.get(name))).toList();
+    }
+
+    private static Map<String, Object> merged(Map<String, ?> target, Map<?, ?> patch) {
+        Map<String, Object> result = new LinkedHashMap<>(target == null ? Map.of() : target);
+        patch.forEach((k, v) -> {
+            String name = String.valueOf(k);
+            if (v == null) {
+                result.remove(name);
+            } else if (v instanceof Map<?, ?> inner) {
+                result.put(name, merged(result.get(name) instanceof Map<?, ?> m ? stringKeys(m) : Map.of(), inner));
+            } else {
+                result.put(name, v);
+            }
+        });
+        return result;
     }
 
     private static Object value(Object value) {

@@ -150,6 +150,7 @@ public final class HttpApi {
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx).compose(this::withWait)
                 .compose(this::withCall)));
         emailApi.mount(router);
+        router.patch("/api/v1/interactions/:id").handler(this::updateAttributes);
         router.get("/api/v1/interactions/:id/customer").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(json -> {
                     String customerId = json.getString("customerId");
@@ -386,6 +387,15 @@ public final class HttpApi {
             return Future.succeededFuture(interaction);
         }
         return voice.calls().state(interaction.getString("id")).map(call -> interaction.put("call", call));
+    }
+
+    /** Staff on any interaction; an agent on the one it holds or is offered (the store checks, atomically). */
+    private void updateAttributes(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        if (!(body.getValue("attributes") instanceof JsonObject patch) || patch.isEmpty()) {
+            throw ApiException.badRequest("'attributes' must be a non-empty JSON object (a merge patch: null removes)");
+        }
+        reply(ctx, engine.updateAttributes(ctx.pathParam("id"), patch.getMap(), actor(ctx)));
     }
 
     private void cancel(RoutingContext ctx) {

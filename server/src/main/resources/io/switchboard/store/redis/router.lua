@@ -39,7 +39,8 @@
 --   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
 --   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
 --   int:<id>                   hash: the interaction (consult: the agent a warm transfer is consulting, who holds
---                              voice capacity for it until it ends; offerms: its step's queue's offer timeout)
+--                              voice capacity for it until it ends; offerms: its step's queue's offer timeout;
+--                              manual: 1 once a person chose its route; replan, refilter: reattribute's pending route)
 --   int:<id>:history           list of JSON events
 --   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
@@ -639,6 +640,30 @@ local function release_agent(aid, cch, was_wrapping, iid)
   return refresh(aid)
 end
 
+-- The workflow routes the interaction anew, its attributes having changed (reattribute): off its old line (an offer
+-- on the old route is closed by then), onto the new plan's first step, keeping its age (queued time, SLA clock) as
+-- move_waiting does for a supervisor's move; when the queue changes it counts as a transfer out of the old one.
+-- keep_rejected: the agent who just refused it is still skipped
+local function reroute(iid, f, plan, filter, keep_rejected)
+  if f.placed then unplace(iid, f) end
+  clear_step_timer(iid)
+  if not keep_rejected then redis.call('DEL', key('int', iid, 'rejected')) end
+  redis.call('HSET', key('int', iid), 'plan', plan, 'filter', filter, 'replan', '', 'refilter', '', 'status', 'queued',
+             'rsv', '', 'agent', '', 'updated', NOW_S)
+  history(iid, {type = 'rerouted', filter = filter, queue = f.queue})
+  enter_step(iid, 0)
+  local g = fields(iid)
+  if g.queue ~= f.queue then
+    redis.call('HSET', key('int', iid), 'entered', NOW_S)
+    stat(f.queue, f.channel, {transferred = 1})
+    stat(g.queue, g.channel, {offered = 1})
+  end
+  emit({type = 'rerouted', interaction = iid, queue = f.queue, channel = f.channel, toQueue = g.queue, filter = filter})
+  place(iid, g)
+  offer_interaction(iid, g)
+  return g
+end
+
 -- Closes an open reservation. missed = the agent let it ring out (counts toward away(missed)).
 -- requeue = the interaction goes back to its place in line (false when it is being canceled).
 local function close_reservation(rid, outcome, missed, requeue)
@@ -665,12 +690,18 @@ local function close_reservation(rid, outcome, missed, requeue)
     -- refuses it too, the first is eligible again, so a small team never strands a contact
     redis.call('DEL', key('int', iid, 'rejected'))
     redis.call('SADD', key('int', iid, 'rejected'), aid)
-    redis.call('HSET', key('int', iid), 'status', 'queued', 'rsv', '', 'agent', '', 'updated', NOW_S)
     history(iid, {type = 'status', status = 'queued', reason = outcome, agent = aid})
-    f.status = 'queued'
-    place(iid, f)
     emit({type = 'requeued', interaction = iid, queue = f.queue, reason = outcome})
-    offer_interaction(iid, f)
+    -- a call whose attributes gave it another route while it rang (reattribute) comes back onto that one
+    local pending = redis.call('HMGET', key('int', iid), 'replan', 'refilter')
+    if blank(pending[1]) then
+      redis.call('HSET', key('int', iid), 'status', 'queued', 'rsv', '', 'agent', '', 'updated', NOW_S)
+      f.status = 'queued'
+      place(iid, f)
+      offer_interaction(iid, f)
+    else
+      reroute(iid, f, pending[1], pending[2], true)
+    end
   end
   offer_agent(aid)
   return true
@@ -946,7 +977,8 @@ end end
 local function move_waiting(iid, f)
   unplace(iid, f)
   clear_step_timer(iid)
-  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'entered', NOW_S)
+  -- manual: a route a person chose, which new attributes do not override (reattribute)
+  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'entered', NOW_S, 'manual', '1', 'replan', '')
   history(iid, {type = 'status', status = 'moved', queue = f.queue})
   enter_step(iid, 0)
   local g = fields(iid)
@@ -971,7 +1003,7 @@ if CMD == 'transfer' then commands.transfer = function()
   -- a transfer ends a consultation: the consulted agent is free again, so the new route may reserve it
   local consulted = f.consult
   end_consult(iid, f, 'transferred', false)
-  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '')
+  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '', 'manual', '1', 'replan', '')
   redis.call('HINCRBY', key('int', iid), 'transfers', '1')
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
   local to_queue = cjson.decode(A[10])[1].queue
@@ -1000,6 +1032,43 @@ if CMD == 'transfer' then commands.transfer = function()
   offer_agent(f.agent)
   if not blank(consulted) then offer_agent(consulted) end -- when the route went elsewhere
   return {queue = g.queue}
+end end
+
+-- reattribute iid oldAttributes attributes oldPlan plan filter changedJson actor : the attributes an update gives
+-- (RoutingEngine.updateAttributes), compared-and-set against what the node read: after a concurrent update or a
+-- transfer it answers stale and the node reads again. plan: the route the workflow gives them ('' for none, or when
+-- an agent updates the interaction it holds); a waiting interaction moves onto it, a chat, email or callback offer
+-- on the old route is withdrawn, and a ringing call's offer stands, the new route kept for its return
+-- (close_reservation): Switchboard cannot unring a phone the call is already redirected to.
+if CMD == 'reattribute' then commands.reattribute = function()
+  local iid, actor = A[9], A[16]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if not_actor(f, actor) then return nil, 'forbidden' end
+  local ikey = key('int', iid)
+  local h = redis.call('HMGET', ikey, 'attributes', 'plan')
+  if (h[1] or '') ~= A[10] or (h[2] or '') ~= A[12] then return {stale = true} end
+  redis.call('HSET', ikey, 'attributes', A[11], 'updated', NOW_S)
+  local changed = cjson.decode(A[15])
+  history(iid, {type = 'attributes_updated', keys = changed, by = actor})
+  -- the agent offered or holding it sees the new attributes on its desktop
+  emit({type = 'attributes_updated', interaction = iid, agent = (not blank(f.agent)) and f.agent or nil,
+        queue = f.queue, channel = f.channel, keys = changed})
+  local plan, filter = A[13], A[14]
+  local same = {status = f.status, queue = f.queue, rerouted = false}
+  if blank(plan) or plan == h[2] then return same end
+  if f.status == 'reserved' and f.channel == 'voice' then
+    redis.call('HSET', ikey, 'replan', plan, 'refilter', filter)
+    same.pending = true
+    return same
+  end
+  if f.status == 'reserved' then
+    close_reservation(f.rsv, 'rerouted', false, false)
+  elseif f.status ~= 'queued' then
+    return same
+  end
+  local g = reroute(iid, f, plan, filter, false)
+  return {status = g.status, queue = g.queue, rerouted = true}
 end end
 
 -- consult iid aid actor : the agent on the call (actor) consults agent aid before a warm transfer. The consulted
