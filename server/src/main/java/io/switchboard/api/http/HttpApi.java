@@ -100,15 +100,11 @@ public final class HttpApi {
                 .putHeader("Content-Type", "application/yaml").end(OPENAPI));
 
         // before the body handler: a WebSocket upgrade needs the request unread
-        router.get("/api/v1/agents/:id/events").handler(ctx -> {
-            ctx.request().pause();
-            ctx.next();
-        }).handler(auth::handle).handler(this::agentEvents);
+        router.get("/api/v1/agents/:id/events").handler(HttpApi::webSocketOnly).handler(auth::handle)
+                .handler(this::agentEvents);
         chat.mountPublic(router);
-        router.get("/api/v1/supervisor/events").handler(ctx -> {
-            ctx.request().pause();
-            ctx.next();
-        }).handler(auth::handle).handler(this::supervisorEvents);
+        router.get("/api/v1/supervisor/events").handler(HttpApi::webSocketOnly).handler(auth::handle)
+                .handler(this::supervisorEvents);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
         selfService.mountPublic(router);
@@ -426,6 +422,18 @@ public final class HttpApi {
             throw ApiException.badRequest("staff must name the 'agentId' the reservation belongs to");
         }
         reply(ctx, accept ? engine.accept(id, agentId) : engine.reject(id, agentId, body.getString("reason")));
+    }
+
+    /** A WebSocket endpoint: the upgrade is left unread for the handshake; a plain request is told to upgrade. */
+    private static void webSocketOnly(RoutingContext ctx) {
+        String upgrade = ctx.request().getHeader("Upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+            ctx.response().putHeader("Upgrade", "websocket");
+            Errors.send(ctx, 426, "upgrade_required", "this endpoint is a WebSocket: send an upgrade request");
+            return;
+        }
+        ctx.request().pause();
+        ctx.next();
     }
 
     private void agentEvents(RoutingContext ctx) {

@@ -85,7 +85,7 @@ final class SlaApi {
     /** A new length for one armed target: {@code {"target": ..., "targetSeconds": n}}; fired steps stay fired. */
     private Future<Boolean> retarget(RoutingContext ctx, String subject, SlaTarget defaultTarget) {
         staff(ctx);
-        JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+        JsonObject body = HttpApi.body(ctx);
         SlaTarget target = SlaTarget.parse(body.getString("target", defaultTarget.wireName()));
         Object seconds = body.getValue("targetSeconds");
         if (!(seconds instanceof Number n) || n.longValue() != n.doubleValue() || n.longValue() < 1
@@ -97,7 +97,7 @@ final class SlaApi {
 
     private void pauseOrResume(RoutingContext ctx, boolean pause) {
         staff(ctx);
-        JsonObject body = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+        JsonObject body = HttpApi.body(ctx);
         SlaTarget target = SlaTarget.parse(body.getString("target", "answer"));
         String id = ctx.pathParam("id");
         Future<Boolean> done = pause ? sla.pause(id, target) : sla.resume(id, target);
