@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** The REST and WebSocket API, {@code /api/v1}; its contract is {@code openapi.yaml} beside this class. */
 public final class HttpApi {
@@ -287,6 +288,11 @@ public final class HttpApi {
     private void putAgent(RoutingContext ctx) {
         principal(ctx).requireAdmin();
         JsonObject body = body(ctx);
+        // a PUT replaces the profile: a misspelt key would silently drop what it meant to set (all the skills)
+        body.fieldNames().stream().filter(f -> !AGENT_FIELDS.contains(f) && !AGENT_READ_ONLY.contains(f)).findFirst()
+                .ifPresent(f -> {
+                    throw ApiException.badRequest("unknown agent field '" + f + "'; the fields are " + AGENT_FIELDS);
+                });
         String id = ctx.pathParam("id");
         Map<String, Integer> skills = new LinkedHashMap<>();
         JsonObject skillJson = object(body, "skills");
@@ -615,6 +621,12 @@ public final class HttpApi {
     private static final String OPENAPI = load("openapi.yaml");
     /** Buffered events a supervisor console may lag behind by before it is dropped (and reconnects). */
     private static final int CONSOLE_WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+    /** What PUT /agents/{id} sets. */
+    private static final Set<String> AGENT_FIELDS = new TreeSet<>(Set.of("name", "endpoint", "team",
+            "skills", "capacity", "pin", "attributes", "crossChannel", "queuePriority", "autoAccept"));
+    /** What GET /agents/{id} adds, accepted and ignored by a PUT so that a client can send back what it read. */
+    private static final Set<String> AGENT_READ_ONLY = Set.of("id", "state", "reason", "stateSince", "load",
+            "reservation", "reservationExpiresAt", "missedOffers", "interactions");
 
     /** {@code ?ids=a,b,c}: the agents a console saw change (at most {@value #MAX_AGENT_IDS} per request). */
     private static List<String> agentIds(String ids) {

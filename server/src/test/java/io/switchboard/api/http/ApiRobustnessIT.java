@@ -95,6 +95,25 @@ class ApiRobustnessIT {
         }
     }
 
+    /** A PUT replaces an agent's profile: a misspelt key would drop what it meant to set, so it is refused. */
+    @Test
+    void aMisspeltAgentFieldIsRefusedAndAProfileReadCanBeWrittenBack(TestRedis redis) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).start()) {
+            Api admin = node.api();
+            Agents.create(admin, "ann", new JsonObject().put("support", 8));
+            String message = admin.put("/api/v1/agents/ann", new JsonObject().put("skils", new JsonObject()
+                    .put("support", 9))).expect(400).json().getString("message");
+            assertTrue(message.contains("'skils'") && message.contains("skills"), message);
+            JsonObject read = admin.get("/api/v1/agents/ann").expect(200).json();
+            assertEquals(8, read.getJsonObject("skills").getInteger("support"), "the refused PUT changed nothing");
+
+            admin.put("/api/v1/agents/ann", read.copy().put("team", "blue")).expect(200);
+            JsonObject after = admin.get("/api/v1/agents/ann").expect(200).json();
+            assertEquals("blue", after.getString("team"));
+            assertEquals(read.getJsonObject("skills"), after.getJsonObject("skills"));
+        }
+    }
+
     /** Voice endpoints answer 503 on a node with no Asterisk to speak to: a true answer, not a failure. */
     private static boolean unavailableVoice(Api.Reply reply) {
         return reply.status() == 503 && reply.body().contains("\"unavailable\"");
