@@ -164,6 +164,17 @@ function openDesk({ agentId, token }) {
         }
         reread();
         break;
+      case 'attributes_updated': {
+        // an open offer shows them too: redraw it (no new alert) with what the interaction has now
+        const o = offers.current();
+        if (o && o.interaction === m.interaction) {
+          api.get(`/api/v1/interactions/${encodeURIComponent(m.interaction)}`)
+            .then((i) => { if (offers.current() === o) offers.show({ ...o, attributes: i.attributes }); })
+            .catch((err) => notify(`offer ${o.reservation}: ${err.message}`, 'error'));
+        }
+        reread();
+        break;
+      }
       case 'state_changed':
         // show the new state at once, then re-read what came with it (offer, work)
         if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });

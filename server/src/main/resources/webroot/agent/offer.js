@@ -1,6 +1,6 @@
 // The offer panel: everything the agent needs to decide, a countdown to the deadline, and an alert that
 // is seen (pulsing panel, title) and, where the browser allows sound, heard.
-import { $, el, duration } from '../shared/dom.js';
+import { $, attributeRows, el, duration } from '../shared/dom.js';
 
 export function createOfferPanel({ onAccept, onReject }) {
   const panel = $('#offer');
@@ -19,12 +19,11 @@ export function createOfferPanel({ onAccept, onReject }) {
     offer = o;
     $('#offer-channel').textContent = `${o.channel} for ${o.queue}`;
     const details = $('#offer-details');
-    const attributes = Object.entries(o.attributes || {});
     details.replaceChildren(
       el('dt', {}, 'Customer'), el('dd', { id: 'offer-customer' }, o.customerId || 'unknown'),
       el('dt', {}, 'Tier'), el('dd', { class: 'tier' }, o.customerTier || '-'),
       el('dt', {}, 'Waiting'), el('dd', { id: 'offer-wait' }, ''),
-      ...attributes.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, typeof v === 'object' ? JSON.stringify(v) : v)]));
+      ...attributeRows(o.attributes));
     panel.hidden = false;
     panel.dataset.reservation = o.reservation;
     panel.classList.add('alerting');

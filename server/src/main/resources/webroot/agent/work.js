@@ -1,7 +1,7 @@
 // The interactions the agent holds: each as a card with its state, call controls and transfer (blind, or warm:
 // consult a colleague first) while talking, and the wrap-up form (disposition, notes, revenue for codes that
 // carry it, the case's new status) once the conversation ended.
-import { $, el, notify } from '../shared/dom.js';
+import { $, attributeRows, el, notify } from '../shared/dom.js';
 
 export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   const list = $('#work-list');
@@ -40,6 +40,8 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     held.forEach((i, k) => {
       const old = shown.get(i.id);
       const wanted = old && old.dataset.status === i.status && old.dataset.call === callState(i) ? old : card(i);
+      // new attributes (PATCH /interactions/{id}) change only the context list: what the agent types stays
+      if (wanted === old) old.querySelector('.context').replaceWith(context(i));
       if (list.children[k] !== wanted) list.insertBefore(wanted, list.children[k] || null);
     });
     while (list.children.length > held.length) list.lastElementChild.remove();
@@ -61,7 +63,13 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
           onShowCustomer(i.id, i.customerId);
         } }, i.customerId || 'unknown')),
         el('dt', {}, 'Since'), el('dd', {}, since ? `${new Date(since).toLocaleTimeString()}` : '-')),
+      context(i),
       i.status === 'wrapping' ? wrapUpForm(i) : talking(i));
+  }
+
+  /** What the IVR, the chat form, a bot or the CRM found about the contact: its attributes. */
+  function context(i) {
+    return el('dl', { class: 'context' }, attributeRows(i.attributes));
   }
 
   function talking(i) {

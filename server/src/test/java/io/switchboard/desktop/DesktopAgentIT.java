@@ -74,6 +74,10 @@ class DesktopAgentIT {
         assertEquals("c-42", browser.text("#offer-customer"));
         assertTrue(browser.text("#offer-details").contains("gold"));
         assertTrue(browser.text("#offer-details").contains("intent"));
+        // what a CRM lookup adds while the phone rings reaches the open offer (PATCH /interactions/{id})
+        admin.patch("/api/v1/interactions/" + id, new JsonObject().put("attributes", new JsonObject()
+                .put("account", "A-7"))).expect(200);
+        browser.until("the offer shows the new attribute", d -> browser.text("#offer-details").contains("A-7"));
         browser.until("a countdown", d -> browser.text("#offer-countdown").matches("\\d+ s"));
         browser.untilText("#customer-name", "Grace Hopper"); // the screen pop before accepting
         browser.untilAttribute("#state", "data-state", "reserved");
@@ -96,6 +100,11 @@ class DesktopAgentIT {
         new Select(browser.find("select[name=disposition]")).selectByValue("sale");
         browser.find("input[name=amount]").sendKeys("49.90");
         browser.find("textarea[name=notes]").sendKeys("upgraded to the yearly plan");
+        assertTrue(browser.text("#work-list .card .context").contains("A-7"));
+        admin.patch("/api/v1/interactions/" + id, new JsonObject().put("attributes", new JsonObject()
+                .put("account", "A-8"))).expect(200);
+        browser.until("the card's context shows the new attribute",
+                d -> browser.text("#work-list .card .context").contains("A-8"));
         // a network drop mid-form: the desk re-reads everything on reconnecting, the form keeps what was typed
         browser.script("window.switchboard.socket.drop()");
         browser.until("reconnected", d -> "connected".equals(browser.find("#connection").getDomAttribute("data-status"))
