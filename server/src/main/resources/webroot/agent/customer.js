@@ -52,7 +52,8 @@ export function createCustomerPanel(api) {
         el('h3', {}, 'Last contacts'),
         el('ul', { id: 'customer-contacts' }, ...contacts.map((i) => el('li', { dataset: { interaction: i.id } },
           `${i.created ? new Date(i.created).toLocaleString() : '-'} ${i.channel} ${i.queue || ''} `
-            + `${i.disposition || i.status}`))));
+            // the contact on screen changes status as the agent works it: its card says which, live
+            + `${i.id === interactionId ? 'this contact' : i.disposition || i.status}`))));
     } catch (e) {
       if (shownFor === interactionId) card.append(el('p', { class: 'empty' }, `History: ${e.message}`));
     }

@@ -92,7 +92,8 @@ class DesktopAgentIT {
         // the 360° view: the open case and the contacts, this call among them
         browser.untilText("#customer-cases li[data-case='" + openCase + "']",
                 openCase + " Router keeps rebooting (new)");
-        assertTrue(browser.text("#customer-contacts li[data-interaction='" + id + "']").contains("voice support"));
+        String thisContact = browser.text("#customer-contacts li[data-interaction='" + id + "']");
+        assertTrue(thisContact.contains("voice support this contact"), thisContact);
 
         browser.find("#work-list .card .end").click();
         browser.untilAttribute("#work-list .card", "data-status", "wrapping");
