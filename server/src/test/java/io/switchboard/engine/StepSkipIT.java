@@ -7,11 +7,13 @@ import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,6 +55,12 @@ class StepSkipIT {
                   - queue: experts
                     timeoutSeconds: 60
                     skipIf: no_available_agents
+                  - queue: support
+              - name: experts-always
+                match: 'attributes.route == "plain"'
+                steps:
+                  - queue: experts
+                    timeoutSeconds: 60
                   - queue: support
             default:
               steps:
@@ -139,6 +147,55 @@ class StepSkipIT {
         assertTrue(pool.startsWith("@"), "the preferred agent's step: " + pool);
     }
 
+    /**
+     * app_queue's leavewhenempty: the experts' last agent signs out while contacts wait for them; those on a step with
+     * {@code skipIf: no_logged_in_agents} move on at once instead of waiting out the minute, the others stay.
+     */
+    @Test
+    void contactsWaitingAtAStepLeaveItWhenItsLastAgentSignsOut() {
+        eve.post("/api/v1/agents/eve/state", new JsonObject().put("state", "away").put("reason", "break")).expect(200);
+        Api sam = Agents.login(admin, "sam");
+        sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away").put("reason", "break")).expect(200);
+        JsonObject skipping = create(new JsonObject().put("route", "staffed"));
+        JsonObject preferring = create(new JsonObject().put("preferredAgentId", "eve"));
+        JsonObject staying = create(new JsonObject().put("route", "plain"));
+        assertEquals("experts", skipping.getString("queue"));
+        assertEquals("@eve", preferring.getJsonArray("plan").getJsonObject(preferring.getInteger("step"))
+                .getString("pool"), "waits for eve, who is signed in");
+        assertEquals("experts", staying.getString("queue"));
+
+        eve.post("/api/v1/agents/eve/state", new JsonObject().put("state", "offline")).expect(200);
+        Await.until("the staffed-experts contact moved on", () -> "support".equals(get(skipping).getString("queue")));
+        Await.until("the preferred-agent contact moved on", () -> "support".equals(get(preferring).getString("queue")));
+        JsonObject skip = get(skipping).getJsonArray("history").stream().map(JsonObject.class::cast)
+                .filter(e -> "step_skipped".equals(e.getString("type"))).findFirst().orElseThrow();
+        assertEquals("experts", skip.getString("queue"));
+        assertEquals("no_logged_in_agents", skip.getString("reason"));
+        Await.holds("a step without skipIf keeps its contact", Duration.ofSeconds(1),
+                () -> "experts".equals(get(staying).getString("queue")));
+    }
+
+    /** A line longer than a sweep's batch, the contacts that stay ahead of those that go: every one is looked at. */
+    @Test
+    void aLongLineIsDrainedInBatches() {
+        eve.post("/api/v1/agents/eve/state", new JsonObject().put("state", "away").put("reason", "break")).expect(200);
+        Api sam = Agents.login(admin, "sam");
+        sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away").put("reason", "break")).expect(200);
+        for (int i = 0; i < 120; i++) {
+            create(new JsonObject().put("route", "plain"));
+        }
+        for (int i = 0; i < 130; i++) {
+            create(new JsonObject().put("route", "staffed"));
+        }
+        eve.post("/api/v1/agents/eve/state", new JsonObject().put("state", "offline")).expect(200);
+        Await.until("every staffed-experts contact moved on", Duration.ofSeconds(20), () -> waiting("support") == 130);
+        assertEquals(120, waiting("experts"));
+    }
+
+    private int waiting(String queue) {
+        return admin.get("/api/v1/queues/" + queue + "/stats").expect(200).json().getInteger("waiting");
+    }
+
     /** Signed-in sets written by no earlier version: the node that starts on such data rebuilds them for every agent. */
     @Test
     void aNodeStartingOnAgentsIndexedWithoutSignedInSetsRebuildsThem() throws Exception {
@@ -151,6 +208,10 @@ class StepSkipIT {
         node = TestNode.on(redis, prefix).rules(rules).start();
         admin = node.api();
         assertEquals("experts", create(new JsonObject().put("route", "staffed")).getString("queue"));
+    }
+
+    private JsonObject get(JsonObject interaction) {
+        return admin.get("/api/v1/interactions/" + interaction.getString("id")).expect(200).json();
     }
 
     /** Creates a voice interaction with these attributes and returns it as it stands right after. */

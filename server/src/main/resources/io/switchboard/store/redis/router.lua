@@ -45,7 +45,8 @@
 --   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
 --   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
---   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>"
+--   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>", "awrap|<aid>~<iid>|<c>",
+--                              "empty|<pool>|<c><rank>" (a line left with nobody signed in: drain_empty)
 --   queue:<q>:meta             hash: sl (service-level threshold ms), short (short-abandon threshold ms)
 --   stats:<q>:m:<minute>       hash of counters "<channel>:<field>" for that minute (kept 2 days), rolled up
 --   stats:<q>:h:<hour>         into the same per hour (kept 400 days) by rollup.lua: offered answered answered_sl wait_ms
@@ -259,13 +260,21 @@ local function direct(pool) return string.byte(pool, 1) == 64 end
 -- agents with capacity on <c>, for a step's no_logged_in_agents; written when the presence crosses offline or the membership changes, never
 -- by a lifecycle.
 local function logged_in(presence) return not blank(presence) and presence ~= 'offline' end
+-- Taken out of a set: when that leaves a line of waiting contacts with nobody signed in (its own agent, for a direct
+-- pool), the next sweep looks at them (drain_empty): the check is left to then, when this run's changes are all made
+-- (an upsert takes the agent out of every set before it puts it back).
 local function mark_logged_in(akey, aid, on)
   local caps = redis.call('HMGET', akey, 'cap:voice', 'cap:chat', 'cap:email')
   local serves = {voice = num(caps[1]) > 0, chat = num(caps[2]) > 0, email = num(caps[3]) > 0}
   for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
     local c, pool = string.match(line, '^(%a+)|(.+)$')
     -- put only where it has capacity (a chat-only agent staffs no voice step), taken out of every other set
-    if not direct(pool) then redis.call((on and serves[c]) and 'SADD' or 'SREM', key('pool', pool, 'on', c), aid) end
+    local put = on and serves[c]
+    if not direct(pool) then redis.call(put and 'SADD' or 'SREM', key('pool', pool, 'on', c), aid) end
+    if not put and redis.call('ZCARD', key('pool', pool, 'wait', c)) > 0
+        and (direct(pool) or redis.call('SCARD', key('pool', pool, 'on', c)) == 0) then
+      redis.call('ZADD', key('timers'), int(NOW), 'empty|' .. pool .. '|' .. c .. '0')
+    end
   end
 end
 
@@ -423,21 +432,23 @@ local function append(list, more)
   return list
 end
 
+-- Every agent of the pool is offline (its own agent, for a direct pool). Someone free is signed in, whatever the set
+-- says (a node of the older version keeps no such set).
+local function nobody_signed_in(pool, cch)
+  if direct(pool) then return not logged_in(redis.call('HGET', key('agent', string.sub(pool, 2)), 'presence')) end
+  return redis.call('ZCARD', key('pool', pool, 'avail', cch)) == 0 and redis.call('SCARD', key('pool', pool, 'on', cch)) == 0
+end
+
 -- A step's skipIf, as the interaction enters it (TaskRouter's skip_if): no_available_agents = nobody of its pool can
 -- take one more contact of the channel now; no_logged_in_agents = every agent of its pool is offline (app_queue's
--- joinempty), so waiting there would wait out the step's timeout for nobody.
+-- joinempty), so waiting there would wait out the step's timeout for nobody (and drain_empty moves on those waiting
+-- there when the last one signs out: app_queue's leavewhenempty).
 local function skips(step, cch)
   local skip = step.skip
   if not skip then return false end
-  if direct(step.pool) then
-    local a = agent_now(key('agent', string.sub(step.pool, 2)))
-    if skip == 'no_available_agents' then return not can_take(a, cch) end
-    return blank(a.presence) or a.presence == 'offline'
-  end
-  local nobody_free = redis.call('ZCARD', key('pool', step.pool, 'avail', cch)) == 0
-  if skip == 'no_available_agents' then return nobody_free end
-  -- someone free is signed in, whatever the set says (a node of the older version keeps no such set)
-  return nobody_free and redis.call('SCARD', key('pool', step.pool, 'on', cch)) == 0
+  if skip == 'no_logged_in_agents' then return nobody_signed_in(step.pool, cch) end
+  if direct(step.pool) then return not can_take(agent_now(key('agent', string.sub(step.pool, 2))), cch) end
+  return redis.call('ZCARD', key('pool', step.pool, 'avail', cch)) == 0
 end
 
 -- Moves the interaction onto step n of its route plan (or past it while its skipIf holds, never past the last):
@@ -727,6 +738,34 @@ local function escalate(iid, n)
   if g.status == 'queued' then
     place(iid, g)
     offer_interaction(iid, g)
+  end
+end
+
+-- The contacts waiting in a pool nobody is signed in to any more (mark_logged_in's empty timer) move on from a step
+-- whose skipIf is no_logged_in_agents, as they would have skipped it on arrival: app_queue's leavewhenempty. `n` is
+-- the channel and the rank this batch starts at ("voice0"): a batch of DRAIN_BATCH per sweep, so that a long line
+-- never holds Redis for long; contacts on steps without that skipIf stay and are stepped over.
+local DRAIN_BATCH = 100
+local function drain_empty(pool, n)
+  local c, from = string.match(n, '^(%a+)(%d*)$')
+  from = tonumber(from) or 0
+  if not nobody_signed_in(pool, c) then return end
+  local line = key('pool', pool, 'wait', c)
+  local moved = 0
+  for _, iid in ipairs(redis.call('ZRANGE', line, int(from), int(from + DRAIN_BATCH - 1))) do
+    local f = fields(iid)
+    local plan = f and cjson.decode(redis.call('HGET', key('int', iid), 'plan')) or {}
+    local step = plan[(f and f.step or 0) + 1]
+    if step and step.skip == 'no_logged_in_agents' and f.step + 1 < #plan and f.status == 'queued' then
+      history(iid, {type = 'step_skipped', step = f.step, queue = step.queue, reason = 'no_logged_in_agents'})
+      clear_step_timer(iid)
+      escalate(iid, f.step)
+      moved = moved + 1
+    end
+  end
+  local rest = from + DRAIN_BATCH - moved
+  if redis.call('ZCARD', line) > rest then
+    redis.call('ZADD', key('timers'), int(NOW), 'empty|' .. pool .. '|' .. c .. int(rest))
   end
 end
 
@@ -1271,6 +1310,8 @@ if CMD == 'sweep' then commands.sweep = function()
     elseif kind == 'wrap' then
       local f = fields(id)
       if f and f.status == 'wrapping' then complete(id, f, 'wrap_up_timeout', '', 0) end
+    elseif kind == 'empty' then
+      drain_empty(id, n)
     elseif kind == 'awrap' then
       -- an agent's wrap-up after a transfer ends (id = agent~interaction, n = capacity channel)
       local aid, iid = string.match(id, '^([^~]+)~(.+)$')
