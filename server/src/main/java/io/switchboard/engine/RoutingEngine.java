@@ -445,36 +445,57 @@ public final class RoutingEngine {
                         .put("queue", hash.get("queue")).put("changed", new JsonArray()).put("rerouted", false));
             }
             Map<String, Object> merged = AttributeValues.merge(current, patch);
-            return replan(hash, merged, actor).compose(plan -> commit("reattribute", interactionId, stored,
+            return replan(hash, current, merged, actor).compose(replan -> commit("reattribute", interactionId, stored,
                     new JsonObject(new LinkedHashMap<>(merged)).encode(), hash.getOrDefault("plan", ""),
-                    plan == null ? "" : planJson(plan), plan == null ? "" : plan.filter(),
-                    new JsonArray(changed).encode(), orEmpty(actor)))
+                    replan.plan() == null ? "" : planJson(replan.plan()),
+                    replan.plan() == null ? "" : replan.plan().filter(), new JsonArray(changed).encode(), orEmpty(actor))
                     .compose(r -> {
                         if (!r.result().getBoolean("stale", false)) {
-                            return Future.succeededFuture(r.result().put("changed", new JsonArray(changed)));
+                            JsonObject result = r.result().put("changed", new JsonArray(changed));
+                            return Future.succeededFuture(replan.problem() == null ? result
+                                    : result.put("rerouteProblem", replan.problem()));
                         }
                         return tries > 1 ? updateAttributes(interactionId, patch, actor, tries - 1)
                                 : Future.failedFuture(ApiException.conflict("the interaction kept changing; try again"));
-                    });
+                    }));
         });
     }
 
-    /** The route the workflow gives the new attributes, or null when the interaction is not routed again. */
-    private Future<RoutePlan> replan(Map<String, String> hash, Map<String, Object> attributes, String actor) {
+    /**
+     * The route the workflow gives the new attributes when it differs from the one it gives the old ones under the
+     * same rules (so a reload of the rules since it was queued moves nothing), or none: the interaction is not routed
+     * again. {@code problem}: why the new attributes have no route (the rules' fault); the interaction keeps its own.
+     */
+    private record Replan(RoutePlan plan, String problem) {
+        static final Replan NONE = new Replan(null, null);
+    }
+
+    private Future<Replan> replan(Map<String, String> hash, Map<String, Object> before, Map<String, Object> after,
+                                  String actor) {
         String status = hash.get("status");
         String workflow = hash.get("workflow");
-        if (actor != null || "1".equals(hash.get("manual")) || rules.get().workflow(workflow) == null
+        // a route a person chose stays (transfers counted it before `manual` was written)
+        boolean manual = "1".equals(hash.get("manual")) || !"0".equals(hash.getOrDefault("transfers", "0"));
+        if (actor != null || manual || rules.get().workflow(workflow) == null
                 || !("queued".equals(status) || "reserved".equals(status))) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(Replan.NONE);
         }
-        String customerId = hash.get("customerId");
+        String customerId = hash.get("customerId") == null || hash.get("customerId").isEmpty() ? null
+                : hash.get("customerId");
+        Channel channel = Channel.parse(hash.get("channel"));
         return customer(customerId).map(customer -> {
-            InteractionRequest request = new InteractionRequest(Channel.parse(hash.get("channel")), attributes,
-                    customerId == null || customerId.isEmpty() ? null : customerId, workflow, 0);
+            RoutePlanner planner = planner();
+            RoutePlan next;
             try {
-                return planner().plan(request, customer);
+                next = planner.plan(new InteractionRequest(channel, after, customerId, workflow, 0), customer);
             } catch (IllegalArgumentException e) {
-                throw ApiException.unprocessable(e.getMessage());
+                return new Replan(null, e.getMessage());
+            }
+            try {
+                RoutePlan now = planner.plan(new InteractionRequest(channel, before, customerId, workflow, 0), customer);
+                return planJson(now).equals(planJson(next)) ? Replan.NONE : new Replan(next, null);
+            } catch (IllegalArgumentException e) {
+                return new Replan(next, null); // the old attributes have no route under these rules: the new ones do
             }
         });
     }

@@ -340,7 +340,7 @@ public final class CallControl {
     }
 
     private Future<TalkingCall> talking(JsonObject interaction) {
-        JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+        JsonObject voice = CallAttributes.of(interaction);
         if (voice == null || !"assigned".equals(interaction.getString("status"))) {
             return Future.failedFuture(ApiException.conflict("not a voice call being talked on"));
         }
@@ -372,7 +372,7 @@ public final class CallControl {
         }
         return store.getAndDelete(heldLegKey(channel)).compose(id -> id == null ? Future.succeededFuture()
                 : store.getAndDelete(heldKey(id)).compose(v -> engine.interaction(id)).compose(interaction -> {
-                    JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+                    JsonObject voice = CallAttributes.of(interaction);
                     AmiLink link = voice == null ? null : linkNamed.apply(voice.getString("asterisk", ""));
                     return link == null ? Future.succeededFuture()
                             : link.send(new HangupAction(LineText.require("channel", voice.getString("channel")))).mapEmpty();

@@ -178,7 +178,7 @@ public final class VoiceChannel implements RoutingObserver {
             channel = Channel.CALLBACK;
             attributes.put("callbackNumber", call.callerId());
         } else {
-            attributes.put("voice", Map.of("channel", call.channel(), "uniqueId", call.uniqueId(),
+            attributes.put(CallAttributes.KEY, Map.of("channel", call.channel(), "uniqueId", call.uniqueId(),
                     "asterisk", linkFor(call.remoteAddress()).map(l -> l.endpoint().name()).orElse("")));
         }
         String customerId = await(engine.customerIdByPhone(call.callerId()));
@@ -225,8 +225,9 @@ public final class VoiceChannel implements RoutingObserver {
      */
     public boolean takeCallback(String interactionId, String uniqueId) {
         JsonObject interaction = await(engine.interaction(interactionId));
+        JsonObject voice = CallAttributes.of(interaction);
         JsonObject attributes = interaction.getJsonObject("attributes", new JsonObject()).copy();
-        JsonObject voice = (JsonObject) attributes.remove("voice");
+        attributes.remove(CallAttributes.KEY);
         attributes.put("callbackNumber", attributes.getString("callerId", ""));
         try {
             await(engine.toCallback(interactionId, attributes));
@@ -339,7 +340,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     private Future<Void> backOnHold(String interactionId) {
         return engine.interaction(interactionId).compose(interaction -> {
-            JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+            JsonObject voice = CallAttributes.of(interaction);
             AmiLink link = voice == null ? null : linkNamed(voice.getString("asterisk", ""));
             if (link == null) {
                 return Future.failedFuture("no AMI connection to the call's Asterisk");
@@ -355,7 +356,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** Hangs up the caller's channel of a voice interaction (agent or supervisor action). */
     public Future<Void> hangup(JsonObject interaction) {
-        JsonObject voice = interaction.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+        JsonObject voice = CallAttributes.of(interaction);
         if (voice == null) {
             return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call"));
         }
@@ -368,7 +369,7 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     private Future<Void> ring(JsonObject offer) {
-        JsonObject voice = offer.getJsonObject("attributes", new JsonObject()).getJsonObject("voice");
+        JsonObject voice = CallAttributes.of(offer);
         if (voice == null) {
             return Future.succeededFuture();
         }

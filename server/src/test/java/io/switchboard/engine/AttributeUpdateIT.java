@@ -45,12 +45,19 @@ class AttributeUpdateIT {
               everyone:
                 members: '"en" in agent.skills || "es" in agent.skills'
                 wrapUpSeconds: 0
+              french-mail:
+                members: '"fr" in agent.skills'
+                channels: [email]
             workflow: default
             filters:
               - name: spanish
                 match: 'attributes.language == "es"'
                 steps:
                   - queue: spanish
+              - name: french
+                match: 'attributes.language == "fr"'
+                steps:
+                  - queue: french-mail
             default:
               steps:
                 - queue: english
@@ -153,6 +160,35 @@ class AttributeUpdateIT {
         }
     }
 
+    /** Spanish, then English again while the phone rang: the call comes back onto the route it was on. */
+    @Test
+    void aRingingCallsPendingRouteIsDroppedWhenTheAttributesGoBack() {
+        try (AgentSocket annDesk = ann.events("ann")) {
+            Agents.available(ann, "ann");
+            String id = create("voice");
+            String reservation = annDesk.await("offer").getString("reservation");
+            assertTrue(patch(admin, id, new JsonObject().put("language", "es")).expect(200).json().getBoolean("pending"));
+            patch(admin, id, new JsonObject().put("language", "en")).expect(200);
+
+            ann.post("/api/v1/reservations/" + reservation + "/reject", new JsonObject()).expect(200);
+            JsonObject after = interaction(id);
+            assertEquals("english", after.getString("queue"));
+            assertEquals(List.of(), events(after, "rerouted"));
+        }
+    }
+
+    /** The new attributes match a filter whose queue serves no chat: the rules' fault, told, and the route kept. */
+    @Test
+    void attributesThatHaveNoRouteAreKeptWithoutMovingTheContact() {
+        String id = create("chat");
+        JsonObject updated = patch(admin, id, new JsonObject().put("language", "fr")).expect(200).json();
+        assertFalse(updated.getBoolean("rerouted"));
+        assertTrue(updated.getString("rerouteProblem").contains("serves chat"), updated.encode());
+        JsonObject after = interaction(id);
+        assertEquals("english", after.getString("queue"));
+        assertEquals("fr", after.getJsonObject("attributes").getString("language"));
+    }
+
     @Test
     void anUpdateThatKeepsTheRouteKeepsTheStepItEscalatedTo() {
         String id = create("chat");
@@ -188,6 +224,10 @@ class AttributeUpdateIT {
 
             patch(admin, id, new JsonObject().put("account", null)).expect(200);
             assertNull(interaction(id).getJsonObject("attributes").getValue("account"), "null removes an attribute");
+
+            admin.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved"))
+                    .expect(200);
+            patch(ann, id, new JsonObject().put("account", "A-2")).expect(409);
         }
     }
 
@@ -223,6 +263,8 @@ class AttributeUpdateIT {
         String id = create("chat");
         assertTrue(patch(admin, id, null).expect(400).json().getString("message").contains("attributes"));
         admin.patch("/api/v1/interactions/" + id, new JsonObject().put("attributes", "es")).expect(400);
+        assertTrue(patch(admin, id, new JsonObject().put("voice", new JsonObject().put("channel", "PJSIP/x-1")))
+                .expect(400).json().getString("message").contains("Asterisk"), "the call's link is the voice channel's");
         patch(admin, "no-such-interaction", new JsonObject().put("language", "es")).expect(404);
         JsonObject unchanged = patch(admin, id, new JsonObject().put("nothing", null)).expect(200).json();
         assertEquals(new JsonArray(), unchanged.getJsonArray("changed"));

@@ -19,6 +19,7 @@ import io.switchboard.routing.Channel;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.rules.RulesWatcher;
+import io.switchboard.voice.CallAttributes;
 import io.switchboard.voice.VoiceChannel;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
@@ -396,6 +397,10 @@ public final class HttpApi {
         JsonObject body = body(ctx);
         if (!(body.getValue("attributes") instanceof JsonObject patch) || patch.isEmpty()) {
             throw ApiException.badRequest("'attributes' must be a non-empty JSON object (a merge patch: null removes)");
+        }
+        if (patch.containsKey(CallAttributes.KEY)) {
+            throw ApiException.badRequest("'" + CallAttributes.KEY + "' is the call's link to Asterisk, which only the "
+                    + "voice channel writes");
         }
         reply(ctx, engine.updateAttributes(ctx.pathParam("id"), patch.getMap(), actor(ctx)));
     }

@@ -666,6 +666,7 @@ local function reroute(iid, f, plan, filter, keep_rejected)
   local g = fields(iid)
   if g.queue ~= f.queue then
     redis.call('HSET', key('int', iid), 'entered', NOW_S)
+    g.entered = NOW -- an agent auto-accepting it below measures its wait in the new queue from now
     stat(f.queue, f.channel, {transferred = 1})
     stat(g.queue, g.channel, {offered = 1})
   end
@@ -731,6 +732,7 @@ local function escalate(iid, n)
     stat(f.queue, f.channel, {overflowed = 1, overflowed_sl = flag(waited <= qmeta(f.queue).sl)})
     stat(g.queue, g.channel, {offered = 1})
     redis.call('HSET', key('int', iid), 'entered', NOW_S)
+    g.entered = NOW
     emit({type = 'overflowed', interaction = iid, queue = f.queue, channel = f.channel, toQueue = g.queue,
           waitedMs = waited})
   end
@@ -1084,6 +1086,10 @@ if CMD == 'reattribute' then commands.reattribute = function()
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, actor) then return nil, 'forbidden' end
+  -- an agent's own interaction is the one offered to it or held (until wrap-up ends), not one long gone
+  if not blank(actor) and f.status ~= 'reserved' and f.status ~= 'assigned' and f.status ~= 'wrapping' then
+    return nil, 'conflict'
+  end
   local ikey = key('int', iid)
   local h = redis.call('HMGET', ikey, 'attributes', 'plan')
   if (h[1] or '') ~= A[10] or (h[2] or '') ~= A[12] then return {stale = true} end
@@ -1095,7 +1101,12 @@ if CMD == 'reattribute' then commands.reattribute = function()
         queue = f.queue, channel = f.channel, keys = changed})
   local plan, filter = A[13], A[14]
   local same = {status = f.status, queue = f.queue, rerouted = false}
-  if blank(plan) or plan == h[2] then return same end
+  if blank(plan) then return same end
+  if plan == h[2] then
+    -- back to the route it is on: a ringing call's pending route is void
+    redis.call('HSET', ikey, 'replan', '', 'refilter', '')
+    return same
+  end
   if f.status == 'reserved' and f.channel == 'voice' then
     redis.call('HSET', ikey, 'replan', plan, 'refilter', filter)
     same.pending = true
