@@ -2,6 +2,7 @@ package io.switchboard.engine;
 
 import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.metrics.SlaMetrics;
+import io.switchboard.routing.Channel;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.routing.RoutePlan;
@@ -145,6 +146,7 @@ public final class SlaService implements RoutingObserver {
             Future<?> ended = switch (type) {
                 case "assigned" -> end(interaction, SlaTarget.ANSWER, true, at(event), payload);
                 case "abandoned", "canceled" -> end(interaction, SlaTarget.ANSWER, false, at(event), payload);
+                case "attributes_updated" -> rematch(interaction);
                 default -> null;
             };
             if (ended != null) {
@@ -233,6 +235,46 @@ public final class SlaService implements RoutingObserver {
     public Future<Boolean> resume(String subject, SlaTarget target) {
         return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running() ? null
                 : new Mutation(timer.resumedAt(now()), change(timer.breached() ? "breached" : "running"), () -> { }));
+    }
+
+    /**
+     * New attributes may match another agreement (Zammad re-evaluates a ticket's SLA on every update): a waiting
+     * contact's answer timer goes over to the policy its attributes, customer and queue match now, with the time
+     * counted so far; steps of the new ladder already past fire at the next sweep. A breached timer keeps its
+     * policy (the breach is on record), and so does one whose contact now matches no policy with an answer target.
+     */
+    private Future<Boolean> rematch(String interactionId) {
+        return routing.hash(routing.keys().interaction(interactionId)).compose(hash -> {
+            String customerId = hash.getOrDefault("customerId", "");
+            Future<Customer> customer = customerId.isEmpty() ? Future.succeededFuture(Customer.anonymous("anonymous"))
+                    : routing.hash(routing.keys().customer(customerId)).map(c -> c.isEmpty()
+                            ? Customer.anonymous(customerId) : CustomerRecords.customer(customerId, c));
+            return customer.compose(c -> {
+                InteractionRequest request = new InteractionRequest(Channel.parse(hash.get("channel")),
+                        new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), emptyToNull(customerId), null, 0);
+                SlaPolicy policy = policies.match(SlaSubject.variables(request, c, hash.get("queue"))).orElse(null);
+                return policy == null || policy.target(SlaTarget.ANSWER).isEmpty() ? Future.succeededFuture(false)
+                        : moveTo(interactionId, policy);
+            });
+        });
+    }
+
+    private Future<Boolean> moveTo(String interactionId, SlaPolicy policy) {
+        return mutate(SlaTimerCodec.id(interactionId, SlaTarget.ANSWER), timer -> {
+            if (timer.policy().equals(policy.name()) || timer.breached()) {
+                return null;
+            }
+            SlaTimer moved = timer.underPolicy(policy, policy.target(SlaTarget.ANSWER).orElseThrow(), now());
+            String ladder = SlaTimerCodec.ladder(moved);
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("slaPolicy", policy.name());
+            record.put("slaState", moved.state());
+            if (moved.running()) {
+                record.put("slaDueAt", moved.dueAt().toEpochMilli());
+            }
+            return new Mutation(moved, new SlaTimerStore.Change(record, null, SlaTimerCodec.ref(moved, ladder), ladder,
+                    ""), () -> { });
+        });
     }
 
     /** A new target length (e.g. the customer upgraded); fired steps stay fired. */

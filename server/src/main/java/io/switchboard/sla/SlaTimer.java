@@ -94,6 +94,15 @@ public record SlaTimer(String policy, SlaTarget target, Duration length, List<Es
         return new SlaTimer(policy, target, newLength, steps, time, running, folded.segmentStart, folded.counted, next);
     }
 
+    /**
+     * The same target under another policy (the contact now matches it): its length, steps and calendar from now
+     * on, the time counted so far kept; its steps now past fire at the next sweep.
+     */
+    public SlaTimer underPolicy(SlaPolicy other, Duration newLength, Instant now) {
+        return new SlaTimer(other.name(), target, newLength, other.steps(), other.time(), running, running ? now : segmentStart,
+                elapsed(now), 0);
+    }
+
     /** The severity if it ended now: null while within the target. */
     public Severity severity(Instant now, Severity.Thresholds thresholds) {
         return thresholds.of(length, elapsed(now));

@@ -44,6 +44,9 @@ class SlaBehaviourIT {
                         sunday: "00:00-23:59"}
                 holidays: ["%s", "%s"]
             policies:
+              - name: urgent-chat
+                match: 'channel == "chat" && attributes.urgent == true'
+                targets: {answer: 20s}
               - name: holiday-chat
                 match: 'channel == "chat" && "holiday" in attributes'
                 calendar: closed-now
@@ -212,6 +215,30 @@ class SlaBehaviourIT {
             assertEquals(50_000, supervisor.await("sla_met").getLong("elapsedMs"));
             assertEquals(List.of(), atRisk());
             assertNothingLeftOfTheTimer(id);
+        }
+    }
+
+    /**
+     * A bot flags the waiting chat urgent 15 s in: it now falls under the urgent agreement, 20 s, with the 15 s it
+     * waited counted, so it breaches 5 s later instead of 45 s later under the chat one.
+     */
+    @Test
+    void newAttributesMoveAWaitingContactsTimerToTheAgreementTheyMatch() {
+        try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents()) {
+            String id = create("chat");
+            clock.advance(Duration.ofSeconds(15));
+            admin.patch("/api/v1/interactions/" + id, new JsonObject().put("attributes", new JsonObject()
+                    .put("urgent", true))).expect(200);
+            Await.until("the urgent agreement applies", () -> "urgent-chat".equals(timer(id).getString("policy")));
+            assertEquals(5_000, timer(id).getLong("remainingMs"));
+            assertEquals("urgent-chat", interaction(id).getJsonObject("sla").getString("policy"));
+
+            clock.advance(Duration.ofSeconds(6));
+            assertEquals("urgent-chat", supervisor.await("sla_breach").getString("policy"));
+            admin.patch("/api/v1/interactions/" + id, new JsonObject().put("attributes", new JsonObject()
+                    .put("urgent", false))).expect(200);
+            Await.holds("a breach stays under the agreement it broke", Duration.ofMillis(500),
+                    () -> "urgent-chat".equals(timer(id).getString("policy")));
         }
     }
 

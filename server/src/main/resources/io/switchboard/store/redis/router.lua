@@ -1097,8 +1097,9 @@ if CMD == 'reattribute' then commands.reattribute = function()
   local changed = cjson.decode(A[15])
   history(iid, {type = 'attributes_updated', keys = changed, by = actor})
   -- the agent offered or holding it sees the new attributes on its desktop
+  -- slaState: the SLA observer looks for the agreement the new attributes match while the answer timer runs
   emit({type = 'attributes_updated', interaction = iid, agent = (not blank(f.agent)) and f.agent or nil,
-        queue = f.queue, channel = f.channel, keys = changed})
+        queue = f.queue, channel = f.channel, keys = changed, slaState = f.slaState})
   local plan, filter = A[13], A[14]
   local same = {status = f.status, queue = f.queue, rerouted = false}
   if blank(plan) then return same end
