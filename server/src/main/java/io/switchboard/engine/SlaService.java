@@ -146,7 +146,9 @@ public final class SlaService implements RoutingObserver {
             Future<?> ended = switch (type) {
                 case "assigned" -> end(interaction, SlaTarget.ANSWER, true, at(event), payload);
                 case "abandoned", "canceled" -> end(interaction, SlaTarget.ANSWER, false, at(event), payload);
-                case "attributes_updated" -> rematch(interaction);
+                // a met or breached answer stays as it ended
+                case "attributes_updated" -> "running".equals(event.getString("slaState"))
+                        || "paused".equals(event.getString("slaState")) ? rematch(interaction) : null;
                 default -> null;
             };
             if (ended != null) {
