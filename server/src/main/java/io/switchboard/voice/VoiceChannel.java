@@ -64,7 +64,9 @@ public final class VoiceChannel implements RoutingObserver {
      * @param estimatedWaitSeconds null when nobody is staffed (no answer rate to estimate from)
      * @param offerCallback the wait is over voice.callbackOfferSeconds (or unknown): "press 1 for a callback"
      */
-    public record HoldNotice(String interactionId, Double estimatedWaitSeconds, boolean offerCallback) {
+    /** @param holdMenu the in-queue menu's options not yet in effect for this caller (empty = no menu) */
+    public record HoldNotice(String interactionId, Double estimatedWaitSeconds, boolean offerCallback,
+                             Map<String, IvrFlow.HoldChoice> holdMenu) {
     }
 
     private final RoutingEngine engine;
@@ -215,7 +217,29 @@ public final class VoiceChannel implements RoutingObserver {
         }
         Double wait = await(stats.estimatedWait(interaction.getString("queue"), position));
         long threshold = settings.callbackOffer().toSeconds();
-        return new HoldNotice(id, wait, threshold > 0 && (wait == null || wait > threshold));
+        Map<String, IvrFlow.HoldChoice> menu = flow.holdMenu() == null ? Map.of()
+                : flow.holdMenu().open(interaction.getJsonObject("attributes", new JsonObject()).getMap());
+        return new HoldNotice(id, wait, threshold > 0 && (wait == null || wait > threshold), menu);
+    }
+
+    public IvrFlow.HoldMenu holdMenu() {
+        return flow.holdMenu();
+    }
+
+    /**
+     * A waiting caller chose an option of the hold menu: the attributes it sets, which may route the call
+     * again (PATCH semantics). False when they could not be set. On the AGI session's virtual thread.
+     */
+    public boolean setAttributes(String interactionId, Map<String, String> attributes) {
+        try {
+            JsonObject done = await(engine.updateAttributes(interactionId, new LinkedHashMap<>(attributes), null));
+            LOG.info("caller of {} set {} on hold: {}", interactionId, attributes,
+                    done.getBoolean("rerouted", false) ? "routed again to " + done.getString("queue") : "same route");
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.warn("hold menu attributes of {} not set: {}", interactionId, e.getMessage());
+            return false;
+        }
     }
 
     /**

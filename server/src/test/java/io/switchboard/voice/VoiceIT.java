@@ -547,6 +547,34 @@ class VoiceIT {
     }
 
     /**
+     * The hold menu (ivr.yaml holdMenu, "9" sets language es): a billing caller waits for Bob, who is on a call;
+     * Eva speaks Spanish but is below the English billing step's proficiency. The caller presses 9 on hold: the
+     * call is routed again by the Spanish billing filter, and Eva's phone rings for it at once.
+     */
+    @Test
+    void aWaitingCallerWhoChoosesSpanishOnHoldIsRoutedToSpanishSpeakers() throws Exception {
+        asterisk.agentPhone("120", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("121", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        agent("bob", "120", new JsonObject().put("billing", 9));
+        SimulatedCall talking = call("15551230020", CallerScript.create().press("1"));
+        Await.until("bob talking", WAIT, () -> "busy".equals(Agents.state(admin, "bob")));
+        agent("eva", "121", new JsonObject().put("billing", 6).put("spanish", 8));
+
+        // menu: billing; the hold prompt: nothing; the callback offer: nothing; the hold menu: 9
+        SimulatedCall caller = call("15551230021", CallerScript.create().press("1").silence().silence().press("9"));
+        Await.until("eva's phone rings for the caller", WAIT, () -> "reserved".equals(Agents.state(admin, "eva"))
+                || "busy".equals(Agents.state(admin, "eva")));
+        String text = caller.agiText();
+        assertTrue(text.contains("GET DATA \"switchboard/hold-menu\""), text);
+        assertTrue(text.contains("STREAM FILE \"switchboard/es/please-hold\""), text);
+        JsonObject interaction = admin.get("/api/v1/interactions/" + interactionOf(text)).json();
+        assertEquals("es", interaction.getJsonObject("attributes").getString("language"));
+        assertEquals("spanish-billing", interaction.getString("filter"));
+        assertEquals("eva", interaction.getString("agentId"));
+        talking.hangUp();
+    }
+
+    /**
      * Amy transfers her caller to the support queue with nobody free: her phone's leg ends, the caller is
      * back on hold (the hold AGI runs again), and Bob, once available, is rung and talks to the same caller.
      */

@@ -2,6 +2,7 @@ package io.switchboard.voice.agi;
 
 import io.switchboard.voice.LineText;
 import io.switchboard.voice.VoiceChannel;
+import io.switchboard.voice.ivr.IvrFlow;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code agi://.../hold}: the hold context runs it on entry and between spells of music on hold. It tells
  * the caller their estimated wait and, when that is over voice.callbackOfferSeconds, offers a callback
- * that keeps their place in line; then it sets SB_HOLD_SECONDS, how long the dialplan plays music before
+ * that keeps their place in line, then the hold menu's options not yet in effect (ivr.yaml holdMenu: a key that
+ * sets attributes, e.g. a language, which route the call again); it sets SB_HOLD_SECONDS, how long the dialplan plays music before
  * coming back (empty = until Switchboard redirects the call to an agent). A Redirect to the agent while
  * this runs ends the session (AGI sees it as HANGUP), which is fine: nothing here must finish.
  */
@@ -48,8 +50,11 @@ public final class HoldScript implements AgiScript {
             if (every > 0 && notice.estimatedWaitSeconds() != null) {
                 announce(channel, notice.estimatedWaitSeconds());
             }
-            if (notice.offerCallback()) {
-                offerCallback(channel, notice.interactionId(), request.getUniqueId());
+            if (notice.offerCallback() && offerCallback(channel, notice.interactionId(), request.getUniqueId())) {
+                return;
+            }
+            if (!notice.holdMenu().isEmpty()) {
+                holdMenu(channel, notice);
             }
         } catch (AgiHangupException e) {
             LOG.debug("hold AGI ended by hang-up or redirect of {}", request.getChannel());
@@ -67,15 +72,28 @@ public final class HoldScript implements AgiScript {
         return Math.max(1, (long) Math.ceil(waitSeconds / 60));
     }
 
-    private void offerCallback(AgiChannel channel, String interactionId, String uniqueId) throws AgiException {
+    /** True when the caller took the callback (and was hung up). */
+    private boolean offerCallback(AgiChannel channel, String interactionId, String uniqueId) throws AgiException {
         String key = channel.getData(CALLBACK_OFFER_PROMPT, CALLBACK_KEY_TIMEOUT_MS, 1);
         if (!"1".equals(key)) {
             voice.callbackOffers("declined").increment();
-            return;
+            return false;
         }
-        if (voice.takeCallback(interactionId, uniqueId)) {
-            channel.streamFile(CALLBACK_CONFIRMED_PROMPT);
-            channel.hangup();
+        if (!voice.takeCallback(interactionId, uniqueId)) {
+            return false;
+        }
+        channel.streamFile(CALLBACK_CONFIRMED_PROMPT);
+        channel.hangup();
+        return true;
+    }
+
+    /** The in-queue menu (ivr.yaml holdMenu): a key sets attributes, which may route the call again. */
+    private void holdMenu(AgiChannel channel, VoiceChannel.HoldNotice notice) throws AgiException {
+        IvrFlow.HoldMenu menu = voice.holdMenu();
+        String key = channel.getData(menu.prompt(), menu.timeoutSeconds() * 1000L, 1);
+        IvrFlow.HoldChoice choice = key == null ? null : notice.holdMenu().get(key);
+        if (choice != null && voice.setAttributes(notice.interactionId(), choice.attributes()) && choice.prompt() != null) {
+            channel.streamFile(choice.prompt());
         }
     }
 }

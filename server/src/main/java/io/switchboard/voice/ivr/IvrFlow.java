@@ -8,7 +8,7 @@ import java.util.Objects;
  * leading to another menu or to an action. Plain data; {@link IvrRunner} walks it.
  */
 public record IvrFlow(String start, Map<String, Menu> menus, String hoursPrompt, String goodbyePrompt,
-                      String holdPrompt, String caseNumberPrompt) {
+                      String holdPrompt, String caseNumberPrompt, HoldMenu holdMenu) {
     public IvrFlow {
         menus = Map.copyOf(menus);
         if (!menus.containsKey(start)) {
@@ -39,4 +39,36 @@ public record IvrFlow(String start, Map<String, Menu> menus, String hoursPrompt,
     }
 
     public enum Action { MENU, AGENT, CALLBACK, CASE_STATUS, HOURS, HANGUP }
+
+    /**
+     * What a caller waiting in a queue may change with one key between spells of music (app_queue's in-queue
+     * digits, Amazon Connect's customer queue flow): attributes, which the workflow routes the call by again.
+     */
+    public record HoldMenu(String prompt, int timeoutSeconds, Map<String, HoldChoice> options) {
+        public HoldMenu {
+            options = Map.copyOf(options);
+        }
+
+        /** The options that would change something: one already in effect is not offered again. */
+        public Map<String, HoldChoice> open(Map<String, Object> attributes) {
+            Map<String, HoldChoice> open = new java.util.TreeMap<>();
+            options.forEach((key, choice) -> {
+                if (!choice.inEffect(attributes)) {
+                    open.put(key, choice);
+                }
+            });
+            return open;
+        }
+    }
+
+    /** @param prompt played once the attributes are set (null = none) */
+    public record HoldChoice(Map<String, String> attributes, String prompt) {
+        public HoldChoice {
+            attributes = Map.copyOf(attributes);
+        }
+
+        boolean inEffect(Map<String, Object> current) {
+            return attributes.entrySet().stream().allMatch(e -> e.getValue().equals(current.get(e.getKey())));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.voice.ivr;
 
 import io.switchboard.rules.YamlNode;
+import io.switchboard.voice.CallAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import java.util.Map;
 public final class IvrLoader {
     private static final IvrFlow DIRECT_TO_AGENT = new IvrFlow("main", Map.of("main", new IvrFlow.Menu("main",
             "switchboard/please-hold", 1, 0, null, Map.of(), new IvrFlow.Choice(IvrFlow.Action.AGENT, null, null, null))),
-            "switchboard/business-hours", "vm-goodbye", "switchboard/please-hold", "switchboard/enter-case-number");
+            "switchboard/business-hours", "vm-goodbye", "switchboard/please-hold", "switchboard/enter-case-number",
+            null);
 
     private IvrLoader() {
     }
@@ -22,7 +24,7 @@ public final class IvrLoader {
             return DIRECT_TO_AGENT;
         }
         YamlNode root = YamlNode.parse(file);
-        Map<String, YamlNode> top = root.entries("start", "prompts", "menus");
+        Map<String, YamlNode> top = root.entries("start", "prompts", "menus", "holdMenu");
         Map<String, String> prompts = new LinkedHashMap<>();
         if (top.containsKey("prompts")) {
             top.get("prompts").entries("hours", "goodbye", "hold", "caseNumber")
@@ -35,7 +37,8 @@ public final class IvrLoader {
                     prompts.getOrDefault("hours", "switchboard/hours"),
                     prompts.getOrDefault("goodbye", "vm-goodbye"),
                     prompts.getOrDefault("hold", "switchboard/please-hold"),
-                    prompts.getOrDefault("caseNumber", "switchboard/enter-case-number"));
+                    prompts.getOrDefault("caseNumber", "switchboard/enter-case-number"),
+                    top.containsKey("holdMenu") ? holdMenu(top.get("holdMenu")) : null);
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage());
         }
@@ -60,6 +63,33 @@ public final class IvrLoader {
                 m.containsKey("retries") ? (int) m.get("retries").integer(0, 10) : 2,
                 m.containsKey("invalidPrompt") ? m.get("invalidPrompt").text() : null,
                 options, m.containsKey("noInput") ? choice(m.get("noInput")) : null);
+    }
+
+    private static IvrFlow.HoldMenu holdMenu(YamlNode node) {
+        Map<String, YamlNode> m = node.entries("prompt", "timeoutSeconds", "options");
+        if (!m.containsKey("prompt") || !m.containsKey("options")) {
+            throw node.error("holdMenu needs a prompt (a sound file name) and options");
+        }
+        Map<String, IvrFlow.HoldChoice> options = new LinkedHashMap<>();
+        m.get("options").entries().forEach((key, choice) -> {
+            if (!key.matches("[0-9*#]")) {
+                throw choice.error("option keys are single DTMF digits 0-9, * or #, was '" + key + "'");
+            }
+            Map<String, YamlNode> c = choice.entries("set", "prompt");
+            if (!c.containsKey("set") || c.get("set").entries().isEmpty()) {
+                throw choice.error("a hold menu option needs 'set': the attributes the key gives the call");
+            }
+            Map<String, String> set = new LinkedHashMap<>();
+            c.get("set").entries().forEach((name, value) -> {
+                if (name.equals(CallAttributes.KEY)) {
+                    throw value.error("'" + name + "' is the call's link to Asterisk, not an attribute to set");
+                }
+                set.put(name, value.text());
+            });
+            options.put(key, new IvrFlow.HoldChoice(set, text(c, "prompt")));
+        });
+        return new IvrFlow.HoldMenu(m.get("prompt").text(),
+                m.containsKey("timeoutSeconds") ? (int) m.get("timeoutSeconds").integer(1, 60) : 3, options);
     }
 
     private static IvrFlow.Choice choice(YamlNode node) {

@@ -114,4 +114,22 @@ class IvrRunnerTest {
         RuleFileException e = assertThrows(RuleFileException.class, () -> IvrLoader.load(file));
         assertEquals(5, e.line(), e.getMessage());
     }
+
+    @Test
+    void theHoldMenuOffersOnlyWhatIsNotInEffect() {
+        IvrFlow.HoldMenu menu = flow.holdMenu();
+        assertEquals(java.util.Set.of("9"), menu.open(java.util.Map.of("language", "en")).keySet());
+        assertEquals(java.util.Map.of(), menu.open(java.util.Map.of("language", "es")), "already in Spanish");
+    }
+
+    /** The call's link to Asterisk is the voice channel's: a hold menu that would overwrite it is refused. */
+    @Test
+    void aHoldMenuThatSetsTheCallsLinkIsRefusedAtItsLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ivr.yaml");
+        Files.writeString(file, "menus:\n  main:\n    prompt: p\nholdMenu:\n  prompt: h\n  options:\n"
+                + "    \"9\":\n      set:\n        voice: x\n");
+        RuleFileException e = assertThrows(RuleFileException.class, () -> IvrLoader.load(file));
+        assertEquals(9, e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("voice"), e.getMessage());
+    }
 }
