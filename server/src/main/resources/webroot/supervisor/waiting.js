@@ -1,5 +1,6 @@
 // The waiting line of one queue, in serving order, with the supervisor's actions on each waiting
-// interaction: set or raise its priority, move it to another queue, give it to an agent. Like the other
+// interaction: set or raise its priority, move it to another queue, give it to an agent, or correct an
+// attribute (the workflow then routes it again, as for any attribute update). Like the other
 // tables it is re-read when pushed events say the floor changed, never polled.
 import { $, el, duration, notify } from '../shared/dom.js';
 
@@ -71,11 +72,21 @@ export function createWaitingPanel(api, guarded, now) {
       await api.post(`/api/v1/interactions/${encodeURIComponent(i.id)}/${path}`, payload);
       notify(`${what} ${i.id}: done`);
     });
+    const attribute = el('input', { type: 'text', class: 'attribute', placeholder: 'language=es',
+      'aria-label': 'set attribute (name=value; name= removes it)' });
+    const setAttribute = () => guarded(`attribute ${i.id}`, async () => {
+      const patch = attributePatch(attribute.value);
+      if (!patch) throw new Error('write name=value (name= removes it)');
+      const r = await api.patch(`/api/v1/interactions/${encodeURIComponent(i.id)}`, { attributes: patch });
+      notify(`${i.id.slice(0, 8)}: ${r.rerouted ? `routed again to ${r.queue}` : r.rerouteProblem || 'same route'}`);
+    });
     return el('tr', { dataset: { interaction: i.id } },
       el('td', { class: 'num' }, i.position),
       el('td', {}, i.id.slice(0, 8)),
       el('td', {}, i.channel),
       el('td', {}, i.customerId || '-'),
+      el('td', { class: 'context' }, Object.entries(i.attributes || {}).filter(([k]) => k !== 'voice')
+        .map(([k, v]) => `${k}=${v !== null && typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ')),
       el('td', { class: 'num priority' }, i.priority.toFixed(1)),
       el('td', { class: 'num waited', dataset: { since: i.queuedAt } }, ''),
       el('td', { class: 'actions-cell' },
@@ -86,7 +97,21 @@ export function createWaitingPanel(api, guarded, now) {
         moveTo, el('button', { type: 'button', class: 'move',
           onclick: () => post('move', 'transfer', { queue: moveTo.value }) }, 'Move'),
         assignTo, el('button', { type: 'button', class: 'assign',
-          onclick: () => post('assign', 'transfer', { agentId: assignTo.value }) }, 'Give')));
+          onclick: () => post('assign', 'transfer', { agentId: assignTo.value }) }, 'Give'),
+        attribute, el('button', { type: 'button', class: 'set-attribute', onclick: setAttribute }, 'Set')));
+  }
+
+  /** "name=value" as a merge patch: JSON values as such (true, 3, "x"), anything else as text; "name=" removes. */
+  function attributePatch(text) {
+    const match = /^\s*([^=\s]+)\s*=(.*)$/.exec(text);
+    if (!match) return null;
+    const raw = match[2].trim();
+    let value = raw;
+    if (raw === '') value = null;
+    else {
+      try { value = JSON.parse(raw); } catch { value = raw; }
+    }
+    return { [match[1]]: value };
   }
 
   async function readAgents() {

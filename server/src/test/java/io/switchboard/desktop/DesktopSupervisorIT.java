@@ -204,6 +204,33 @@ class DesktopSupervisorIT {
         assertEquals("ann", admin.get("/api/v1/interactions/" + second).json().getString("agentId"));
     }
 
+    /**
+     * A call waits in support because its caller said "support"; the supervisor sees it is about a bill and
+     * corrects the attribute in the waiting line: the workflow routes it to billing, where bob is offered it.
+     */
+    @Test
+    void supervisorCorrectsAnAttributeAndTheWorkflowRoutesTheCallAgain() {
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("billing", 8));
+        Agents.available(bob, "bob");
+        String id = call("support");
+
+        browser.get(admin.base() + "/supervisor");
+        browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        new Select(browser.find("#waiting-queue")).selectByValue("support");
+        browser.until("the call waits", d -> waitingRows().equals(List.of(id)));
+        assertEquals("intent=support", browser.text(row(id) + " .context"));
+
+        browser.find(row(id) + " .attribute").sendKeys("intent=billing");
+        browser.find(row(id) + " .set-attribute").click();
+        browser.until("nobody waits in support", d -> waitingRows().isEmpty());
+        JsonObject routed = admin.get("/api/v1/interactions/" + id).json();
+        assertEquals("billing", routed.getString("queue"));
+        assertEquals("billing", routed.getString("filter"));
+        assertEquals("bob", routed.getString("agentId"), "offered to the billing agent");
+        browser.until("the supervisor is told", d -> browser.text("#notice").contains("routed again to billing"));
+    }
+
     /** A chat nobody answers: its warning joins the at-risk list by push, then its breach the breaches. */
     @Test
     void supervisorSeesAChatAtRiskThenBreached(@TempDir Path temp) throws IOException {
