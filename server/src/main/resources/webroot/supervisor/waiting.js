@@ -16,6 +16,7 @@ export function createWaitingPanel(api, guarded, now) {
   const body = $('#waiting tbody');
   let agents = []; // the directory's agents, available first; re-read when a picker is opened
   let deferred = false;
+  const explanations = new Map(); // interaction id -> its "Why?" row
 
   choice.addEventListener('change', () => read());
   // a redraw would wipe what the supervisor is typing or choosing: wait until the focus leaves the field
@@ -52,6 +53,7 @@ export function createWaitingPanel(api, guarded, now) {
       return;
     }
     body.replaceChildren(...line.map((i) => row(queue, i)));
+    keepExplanations();
     $('#waiting-empty').hidden = line.length > 0;
     tick();
   });
@@ -98,7 +100,34 @@ export function createWaitingPanel(api, guarded, now) {
           onclick: () => post('move', 'transfer', { queue: moveTo.value }) }, 'Move'),
         assignTo, el('button', { type: 'button', class: 'assign',
           onclick: () => post('assign', 'transfer', { agentId: assignTo.value }) }, 'Give'),
-        attribute, el('button', { type: 'button', class: 'set-attribute', onclick: setAttribute }, 'Set')));
+        attribute, el('button', { type: 'button', class: 'set-attribute', onclick: setAttribute }, 'Set'),
+        el('button', { type: 'button', class: 'why', onclick: (e) => why(i.id, e.target.closest('tr')) }, 'Why?')));
+  }
+
+  /**
+   * Why it still waits (GET /interactions/{id}/explain): each agent of its step and its reason, under its row, kept
+   * there (as of when it was asked) when the line is redrawn; Why? again reads it anew.
+   */
+  const why = (id, row) => guarded(`why ${id}`, async () => {
+    const x = await api.get(`/api/v1/interactions/${encodeURIComponent(id)}/explain`);
+    const agents = x.step.agents.map((a) => el('li', { dataset: { agent: a.agentId, eligible: String(a.eligible) } },
+      `${a.agentId}: ${a.reason}`));
+    const explanation = el('tr', { class: 'why-row', dataset: { interaction: id } }, el('td', { colspan: 8 },
+      `As of ${new Date(now()).toLocaleTimeString()}, step ${x.step.step + 1} of ${x.steps} in ${x.step.queue}`
+        + `${x.step.agentExpression ? ` (${x.step.agentExpression})` : ''}:`,
+      agents.length ? el('ul', {}, agents) : ' no agents.'));
+    explanations.get(id)?.remove();
+    explanations.set(id, explanation);
+    row.after(explanation);
+  });
+
+  /** Puts the explanations asked for back under their rows after a redraw; those of contacts gone are dropped. */
+  function keepExplanations() {
+    for (const [id, explanation] of explanations) {
+      const row = body.querySelector(`tr[data-interaction="${CSS.escape(id)}"]:not(.why-row)`);
+      if (row) row.after(explanation);
+      else explanations.delete(id);
+    }
   }
 
   /** "name=value" as a merge patch: JSON values as such (true, 3, "x"), anything else as text; "name=" removes. */

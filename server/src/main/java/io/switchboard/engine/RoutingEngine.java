@@ -8,6 +8,7 @@ import io.switchboard.routing.AttributeValues;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.routing.Ordering;
+import io.switchboard.routing.PlannedStep;
 import io.switchboard.routing.Pool;
 import io.switchboard.routing.PriorityPolicy;
 import io.switchboard.routing.QueueDefinition;
@@ -16,6 +17,7 @@ import io.switchboard.routing.RoutePlanner;
 import io.switchboard.routing.RoutingExplainer;
 import io.switchboard.routing.RoutingRules;
 import io.switchboard.routing.Sha256;
+import io.switchboard.routing.Step;
 import io.switchboard.sla.SlaTimer;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
@@ -666,9 +668,50 @@ public final class RoutingEngine {
 
     public Future<RoutingExplainer.Explanation> explain(InteractionRequest request) {
         RoutingRules current = rules.get();
-        return Future.all(customer(request.customerId()), store.members(keys.agents())).compose(all -> {
-            Customer customer = all.resultAt(0);
-            List<String> ids = all.<List<String>>resultAt(1).stream().sorted().toList();
+        return Future.all(customer(request.customerId()), agentsNow()).map(all -> new RoutingExplainer(current,
+                new RoutePlanner(current, priority)).explain(request, all.resultAt(0), all.resultAt(1)));
+    }
+
+    /**
+     * Why a waiting (or offered) interaction is where it is: the step of its route it waits at, and each agent
+     * with why it is or is not offered it now (the live form of {@link #explain}).
+     */
+    public record WaitingExplanation(String id, String status, String queue, String filter, int steps, double priority,
+                                     long queuedAt, RoutingExplainer.StepExplanation step) {
+    }
+
+    public Future<WaitingExplanation> explainWaiting(String interactionId) {
+        RoutingRules current = rules.get();
+        return Future.all(interactionHash(interactionId), store.members(keys.rejected(interactionId)), agentsNow())
+                .map(all -> {
+                    Map<String, String> hash = all.resultAt(0);
+                    String status = hash.get("status");
+                    if (!"queued".equals(status) && !"reserved".equals(status)) {
+                        throw ApiException.conflict("interaction '" + interactionId + "' is not waiting (" + status + ")");
+                    }
+                    JsonArray plan = new JsonArray(hash.getOrDefault("plan", "[]"));
+                    int step = Integer.parseInt(hash.getOrDefault("step", "0"));
+                    RoutingExplainer.StepExplanation explained = new RoutingExplainer(current,
+                            new RoutePlanner(current, priority)).explainStep(step, plannedStep(plan.getJsonObject(step)),
+                            Channel.parse(hash.get("channel")), all.resultAt(2), Set.copyOf(all.<List<String>>resultAt(1)),
+                            "reserved".equals(status) ? hash.get("agent") : null);
+                    return new WaitingExplanation(interactionId, status, hash.get("queue"), hash.get("filter"),
+                            plan.size(), Double.parseDouble(hash.getOrDefault("priority", "0")),
+                            Long.parseLong(hash.getOrDefault("queued", "0")), explained);
+                });
+    }
+
+    /** A step as the interaction's stored plan has it. */
+    private static PlannedStep plannedStep(JsonObject step) {
+        String skip = step.getString("skip");
+        return new PlannedStep(step.getString("pool"), step.getString("queue"), step.getInteger("priority", 0),
+                step.getLong("timeout", 0L), skip == null ? null : Step.SkipIf.parse(skip), step.getLong("offer", 0L));
+    }
+
+    /** Every agent with its state now, by id. */
+    private Future<Map<Agent, AgentStatus>> agentsNow() {
+        return store.members(keys.agents()).compose(members -> {
+            List<String> ids = members.stream().sorted().toList();
             return store.hashes(ids.stream().map(keys::agent).toList()).map(hashes -> {
                 Map<Agent, AgentStatus> agents = new LinkedHashMap<>();
                 for (int i = 0; i < ids.size(); i++) {
@@ -676,7 +719,7 @@ public final class RoutingEngine {
                         agents.put(AgentRecords.agent(ids.get(i), hashes.get(i)), AgentRecords.status(ids.get(i), hashes.get(i)));
                     }
                 }
-                return new RoutingExplainer(current, new RoutePlanner(current, priority)).explain(request, customer, agents);
+                return agents;
             });
         });
     }

@@ -1,9 +1,9 @@
 package io.switchboard.routing;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The dry run operators use to trust their rules: which filter and steps an interaction would get,
@@ -52,21 +52,38 @@ public final class RoutingExplainer {
             }
         }
         RoutePlan plan = planner.plan(request, customer);
-        Map<String, Pool> pools = new LinkedHashMap<>(rules.pools());
         List<StepExplanation> steps = new ArrayList<>();
         for (int i = 0; i < plan.steps().size(); i++) {
-            PlannedStep planned = plan.steps().get(i);
-            Pool pool = pools.getOrDefault(planned.pool(),
-                    new Pool(planned.pool(), planned.queue(), null, Ordering.DEFAULT));
-            List<AgentVerdict> verdicts = new ArrayList<>();
-            agents.forEach((agent, status) -> verdicts.add(verdict(pool, agent, status, request.channel())));
-            verdicts.sort((a, b) -> Boolean.compare(b.eligible(), a.eligible()));
-            steps.add(new StepExplanation(i, planned.queue(), pool.id(),
-                    pool.agents() == null ? null : pool.agents().source(), pool.ordering().toString(),
-                    planned.priority(), planned.timeoutSeconds(), planned.skipIf(), planned.offerTimeoutSeconds(),
-                    verdicts));
+            steps.add(explainStep(i, plan.steps().get(i), request.channel(), agents, Set.of(), null));
         }
         return new Explanation(plan.workflow(), plan.filter(), checks, plan.basePriority(), steps);
+    }
+
+    /**
+     * One step of a route as it stands: each agent, and whether it can be offered the interaction now.
+     *
+     * @param refused the agents that refused the interaction last (offered to others first)
+     * @param offeredTo the agent it is offered to now, or null
+     */
+    public StepExplanation explainStep(int index, PlannedStep planned, Channel channel, Map<Agent, AgentStatus> agents,
+                                       Set<String> refused, String offeredTo) {
+        Pool pool = rules.pools().getOrDefault(planned.pool(),
+                new Pool(planned.pool(), planned.queue(), null, Ordering.DEFAULT));
+        List<AgentVerdict> verdicts = new ArrayList<>();
+        agents.forEach((agent, status) -> {
+            AgentVerdict verdict = verdict(pool, agent, status, channel);
+            if (agent.id().equals(offeredTo)) {
+                verdict = new AgentVerdict(agent.id(), false, "offered it now");
+            } else if (verdict.eligible() && refused.contains(agent.id())) {
+                verdict = new AgentVerdict(agent.id(), false,
+                        "refused it last (rejected it or let it ring out): it goes to the others first");
+            }
+            verdicts.add(verdict);
+        });
+        verdicts.sort((a, b) -> Boolean.compare(b.eligible(), a.eligible()));
+        return new StepExplanation(index, planned.queue(), pool.id(),
+                pool.agents() == null ? null : pool.agents().source(), pool.ordering().toString(),
+                planned.priority(), planned.timeoutSeconds(), planned.skipIf(), planned.offerTimeoutSeconds(), verdicts);
     }
 
     private AgentVerdict verdict(Pool pool, Agent agent, AgentStatus status, Channel channel) {

@@ -220,6 +220,10 @@ class DesktopSupervisorIT {
         new Select(browser.find("#waiting-queue")).selectByValue("support");
         browser.until("the call waits", d -> waitingRows().equals(List.of(id)));
         assertEquals("intent=support", browser.text(row(id) + " .context"));
+        browser.click(row(id) + " .why");
+        browser.untilText("#waiting tr.why-row li[data-agent=bob]",
+                "bob: not a member of queue 'support' (\"support\" in agent.skills)");
+        browser.screenshot("supervisor-why");
 
         browser.find(row(id) + " .attribute").sendKeys("intent=billing");
         browser.find(row(id) + " .set-attribute").click();
@@ -275,11 +279,11 @@ class DesktopSupervisorIT {
     }
 
     private static String row(String interaction) {
-        return "#waiting tr[data-interaction='" + interaction + "']";
+        return "#waiting tr[data-interaction='" + interaction + "']:not(.why-row)";
     }
 
     private List<String> waitingRows() {
-        return browser.driver().findElements(org.openqa.selenium.By.cssSelector("#waiting tbody tr")).stream()
+        return browser.driver().findElements(org.openqa.selenium.By.cssSelector("#waiting tbody tr:not(.why-row)")).stream()
                 .map(r -> r.getDomAttribute("data-interaction")).toList();
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.api.http;
 
+import io.switchboard.engine.RoutingEngine;
 import io.switchboard.routing.RoutingExplainer.AgentVerdict;
 import io.switchboard.routing.RoutingExplainer.Explanation;
 import io.switchboard.routing.RoutingExplainer.FilterCheck;
@@ -7,7 +8,7 @@ import io.switchboard.routing.RoutingExplainer.StepExplanation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The JSON answer of {@code POST /api/v1/routing/explain}. */
+/** The JSON answers of {@code POST /api/v1/routing/explain} and {@code GET /api/v1/interactions/{id}/explain}. */
 final class ExplanationJson {
     private ExplanationJson() {
     }
@@ -19,20 +20,29 @@ final class ExplanationJson {
                     .put("matched", f.matched()));
         }
         JsonArray steps = new JsonArray();
-        for (StepExplanation s : e.steps()) {
-            JsonArray agents = new JsonArray();
-            for (AgentVerdict v : s.agents()) {
-                agents.add(new JsonObject().put("agentId", v.agentId()).put("eligible", v.eligible())
-                        .put("reason", v.reason()));
-            }
-            steps.add(new JsonObject().put("step", s.step()).put("queue", s.queue()).put("pool", s.pool())
-                    .put("agentExpression", s.agentExpression()).put("order", s.order())
-                    .put("priority", s.priority()).put("timeoutSeconds", s.timeoutSeconds())
-                    .put("skipIf", s.skipIf() == null ? null : s.skipIf().wireName())
-                    .put("offerTimeoutSeconds", s.offerTimeoutSeconds() == 0 ? null : s.offerTimeoutSeconds())
-                    .put("agents", agents));
-        }
+        e.steps().forEach(s -> steps.add(step(s)));
         return new JsonObject().put("workflow", e.workflow()).put("filter", e.filter()).put("filtersChecked", filters)
                 .put("basePriority", e.basePriority()).put("steps", steps);
+    }
+
+    /** The answer of {@code GET /api/v1/interactions/{id}/explain}. */
+    static JsonObject of(RoutingEngine.WaitingExplanation w) {
+        return new JsonObject().put("id", w.id()).put("status", w.status()).put("queue", w.queue())
+                .put("filter", w.filter()).put("steps", w.steps()).put("priority", w.priority())
+                .put("queuedAt", w.queuedAt()).put("step", step(w.step()));
+    }
+
+    private static JsonObject step(StepExplanation s) {
+        JsonArray agents = new JsonArray();
+        for (AgentVerdict v : s.agents()) {
+            agents.add(new JsonObject().put("agentId", v.agentId()).put("eligible", v.eligible())
+                    .put("reason", v.reason()));
+        }
+        return new JsonObject().put("step", s.step()).put("queue", s.queue()).put("pool", s.pool())
+                .put("agentExpression", s.agentExpression()).put("order", s.order())
+                .put("priority", s.priority()).put("timeoutSeconds", s.timeoutSeconds())
+                .put("skipIf", s.skipIf() == null ? null : s.skipIf().wireName())
+                .put("offerTimeoutSeconds", s.offerTimeoutSeconds() == 0 ? null : s.offerTimeoutSeconds())
+                .put("agents", agents);
     }
 }

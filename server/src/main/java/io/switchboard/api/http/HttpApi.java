@@ -208,6 +208,10 @@ public final class HttpApi {
             principal(ctx).requireStaff();
             reply(ctx, engine.explain(interactionRequest(body(ctx))).map(ExplanationJson::of));
         });
+        router.get("/api/v1/interactions/:id/explain").handler(ctx -> {
+            principal(ctx).requireStaff();
+            reply(ctx, engine.explainWaiting(ctx.pathParam("id")).map(ExplanationJson::of));
+        });
         router.get("/api/v1/routing/rules").handler(ctx -> {
             principal(ctx).requireStaff();
             ctx.json(rulesWatcher.status());

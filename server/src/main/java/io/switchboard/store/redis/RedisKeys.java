@@ -34,6 +34,11 @@ public record RedisKeys(String prefix) {
         return interaction(id) + ":history";
     }
 
+    /** The agents that refused the interaction last (router.lua's int:<id>:rejected). */
+    public String rejected(String id) {
+        return interaction(id) + ":rejected";
+    }
+
     public String reservation(String id) {
         return prefix + ":rsv:" + id;
     }
