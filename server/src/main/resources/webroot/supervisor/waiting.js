@@ -101,14 +101,14 @@ export function createWaitingPanel(api, guarded, now) {
         assignTo, el('button', { type: 'button', class: 'assign',
           onclick: () => post('assign', 'transfer', { agentId: assignTo.value }) }, 'Give'),
         attribute, el('button', { type: 'button', class: 'set-attribute', onclick: setAttribute }, 'Set'),
-        el('button', { type: 'button', class: 'why', onclick: (e) => why(i.id, e.target.closest('tr')) }, 'Why?')));
+        el('button', { type: 'button', class: 'why', onclick: () => why(i.id) }, 'Why?')));
   }
 
   /**
    * Why it still waits (GET /interactions/{id}/explain): each agent of its step and its reason, under its row, kept
    * there (as of when it was asked) when the line is redrawn; Why? again reads it anew.
    */
-  const why = (id, row) => guarded(`why ${id}`, async () => {
+  const why = (id) => guarded(`why ${id}`, async () => {
     const x = await api.get(`/api/v1/interactions/${encodeURIComponent(id)}/explain`);
     const agents = x.step.agents.map((a) => el('li', { dataset: { agent: a.agentId, eligible: String(a.eligible) } },
       `${a.agentId}: ${a.reason}`));
@@ -118,7 +118,9 @@ export function createWaitingPanel(api, guarded, now) {
       agents.length ? el('ul', {}, agents) : ' no agents.'));
     explanations.get(id)?.remove();
     explanations.set(id, explanation);
-    row.after(explanation);
+    // the line may have been redrawn while this was read: the row of now, if it is still waiting
+    const current = body.querySelector(`tr[data-interaction="${CSS.escape(id)}"]:not(.why-row)`);
+    if (current) current.after(explanation);
   });
 
   /** Puts the explanations asked for back under their rows after a redraw; those of contacts gone are dropped. */

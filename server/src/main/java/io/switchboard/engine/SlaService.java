@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlaService implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(SlaService.class);
+    private static final int REMATCH_ROUNDS = 3;
     private static final int ATTEMPTS = 5;
     /**
      * How many warned and how many due timers one at-risk read looks at: bounds the script (a few ms)
@@ -246,24 +247,51 @@ public final class SlaService implements RoutingObserver {
      * policy (the breach is on record), and so does one whose contact now matches no policy with an answer target.
      */
     private Future<Boolean> rematch(String interactionId) {
+        return rematch(interactionId, REMATCH_ROUNDS);
+    }
+
+    /**
+     * rounds: attributes updated again while the timer moved are matched again (the move compared the timer, not
+     * the attributes it was matched from), so the last update's policy is the one that stays
+     */
+    private Future<Boolean> rematch(String interactionId, int rounds) {
         return routing.hash(routing.keys().interaction(interactionId)).compose(hash -> {
-            String customerId = hash.getOrDefault("customerId", "");
-            Future<Customer> customer = customerId.isEmpty() ? Future.succeededFuture(Customer.anonymous("anonymous"))
-                    : routing.hash(routing.keys().customer(customerId)).map(c -> c.isEmpty()
-                            ? Customer.anonymous(customerId) : CustomerRecords.customer(customerId, c));
-            return customer.compose(c -> {
-                InteractionRequest request = new InteractionRequest(Channel.parse(hash.get("channel")),
-                        new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), emptyToNull(customerId), null, 0);
-                SlaPolicy policy = policies.match(SlaSubject.variables(request, c, hash.get("queue"))).orElse(null);
-                return policy == null || policy.target(SlaTarget.ANSWER).isEmpty() ? Future.succeededFuture(false)
-                        : moveTo(interactionId, policy);
-            });
+            String status = hash.get("status");
+            if (!"queued".equals(status) && !"reserved".equals(status)) {
+                return Future.succeededFuture(false); // answered (its timer ends) or gone
+            }
+            String attributes = hash.getOrDefault("attributes", "{}");
+            return matching(hash).compose(policy -> policy == null ? Future.succeededFuture(false)
+                    : moveTo(interactionId, policy)).compose(moved -> rounds <= 1 ? Future.succeededFuture(moved)
+                    : routing.hash(routing.keys().interaction(interactionId)).compose(now ->
+                            attributes.equals(now.getOrDefault("attributes", "{}")) ? Future.succeededFuture(moved)
+                                    : rematch(interactionId, rounds - 1)));
+        });
+    }
+
+    /**
+     * The policy with an answer target the interaction matches now, or null. Its queue is the one it entered (the
+     * first of its route), as when the timer was armed: an overflow since does not change the agreement.
+     */
+    private Future<SlaPolicy> matching(Map<String, String> hash) {
+        String customerId = hash.getOrDefault("customerId", "");
+        Future<Customer> customer = customerId.isEmpty() ? Future.succeededFuture(Customer.anonymous("anonymous"))
+                : routing.hash(routing.keys().customer(customerId)).map(c -> c.isEmpty()
+                        ? Customer.anonymous(customerId) : CustomerRecords.customer(customerId, c));
+        return customer.map(c -> {
+            InteractionRequest request = new InteractionRequest(Channel.parse(hash.get("channel")),
+                    new JsonObject(hash.getOrDefault("attributes", "{}")).getMap(), emptyToNull(customerId), null, 0);
+            JsonArray plan = new JsonArray(hash.getOrDefault("plan", "[]"));
+            String entered = plan.isEmpty() ? hash.get("queue") : plan.getJsonObject(0).getString("queue");
+            SlaPolicy policy = policies.match(SlaSubject.variables(request, c, entered)).orElse(null);
+            return policy == null || policy.target(SlaTarget.ANSWER).isEmpty() ? null : policy;
         });
     }
 
     private Future<Boolean> moveTo(String interactionId, SlaPolicy policy) {
         return mutate(SlaTimerCodec.id(interactionId, SlaTarget.ANSWER), timer -> {
-            if (timer.policy().equals(policy.name()) || timer.breached()) {
+            // past its target, breached or not yet swept: the promise it broke stands
+            if (timer.policy().equals(policy.name()) || timer.breached() || timer.remaining(now()).isNegative()) {
                 return null;
             }
             SlaTimer moved = timer.underPolicy(policy, policy.target(SlaTarget.ANSWER).orElseThrow(), now());

@@ -67,22 +67,29 @@ public final class RoutingExplainer {
      */
     public StepExplanation explainStep(int index, PlannedStep planned, Channel channel, Map<Agent, AgentStatus> agents,
                                        Set<String> refused, String offeredTo) {
-        Pool pool = rules.pools().getOrDefault(planned.pool(),
-                new Pool(planned.pool(), planned.queue(), null, Ordering.DEFAULT));
+        Pool direct = new Pool(planned.pool(), planned.queue(), null, Ordering.DEFAULT);
+        Pool pool = direct.isDirect() ? direct : rules.pools().get(planned.pool());
+        // a route stored under rules since reloaded: its step's pool is indexed no more
+        String gone = rules.queues().containsKey(planned.queue()) && pool != null ? null
+                : "this step's queue or agent narrowing is no longer in the rules: nobody is offered it here until "
+                        + "the step times out";
         List<AgentVerdict> verdicts = new ArrayList<>();
         agents.forEach((agent, status) -> {
-            AgentVerdict verdict = verdict(pool, agent, status, channel);
+            AgentVerdict verdict = gone != null ? new AgentVerdict(agent.id(), false, gone)
+                    : verdict(pool, agent, status, channel);
             if (agent.id().equals(offeredTo)) {
                 verdict = new AgentVerdict(agent.id(), false, "offered it now");
             } else if (verdict.eligible() && refused.contains(agent.id())) {
-                verdict = new AgentVerdict(agent.id(), false,
-                        "refused it last (rejected it or let it ring out): it goes to the others first");
+                verdict = new AgentVerdict(agent.id(), false, direct.isDirect()
+                        ? "refused it last (rejected it or let it ring out): not offered it again on this step"
+                        : "refused it last (rejected it or let it ring out): it goes to the others first");
             }
             verdicts.add(verdict);
         });
+        Pool shown = pool == null ? direct : pool;
         verdicts.sort((a, b) -> Boolean.compare(b.eligible(), a.eligible()));
-        return new StepExplanation(index, planned.queue(), pool.id(),
-                pool.agents() == null ? null : pool.agents().source(), pool.ordering().toString(),
+        return new StepExplanation(index, planned.queue(), shown.id(),
+                shown.agents() == null ? null : shown.agents().source(), shown.ordering().toString(),
                 planned.priority(), planned.timeoutSeconds(), planned.skipIf(), planned.offerTimeoutSeconds(), verdicts);
     }
 

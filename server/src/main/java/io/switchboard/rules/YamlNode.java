@@ -17,6 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * A YAML node that remembers its file and line, so every error about a rule or config value can say
@@ -98,6 +99,26 @@ public final class YamlNode {
             throw error("expected a single value");
         }
         return scalar.getValue();
+    }
+
+    /** The value with its YAML type: true/false, a whole number, a decimal, else text ("true" in quotes is text). */
+    public Object scalar() {
+        String text = text();
+        Tag tag = node.getTag();
+        try {
+            if (Tag.BOOL.equals(tag)) {
+                return Boolean.parseBoolean(text.trim());
+            }
+            if (Tag.INT.equals(tag)) {
+                return Long.parseLong(text.trim());
+            }
+            if (Tag.FLOAT.equals(tag)) {
+                return Double.parseDouble(text.trim());
+            }
+        } catch (NumberFormatException e) {
+            return text; // 0x1F, 1_000 and the like: kept as written
+        }
+        return text;
     }
 
     public long integer(long min, long max) {

@@ -2,8 +2,10 @@ package io.switchboard.sla;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One armed target and the arithmetic of its deadlines. The timer counts in segments: time counted
@@ -96,11 +98,21 @@ public record SlaTimer(String policy, SlaTarget target, Duration length, List<Es
 
     /**
      * The same target under another policy (the contact now matches it): its length, steps and calendar from now
-     * on, the time counted so far kept; its steps now past fire at the next sweep.
+     * on, the time counted so far kept. Its steps now past fire at the next sweep, but for the first ones whose
+     * action already fired under the old policy (no second warning for the same wait).
      */
     public SlaTimer underPolicy(SlaPolicy other, Duration newLength, Instant now) {
-        return new SlaTimer(other.name(), target, newLength, other.steps(), other.time(), running, running ? now : segmentStart,
-                elapsed(now), 0);
+        Duration counted = elapsed(now);
+        Set<Escalation.Action> fired = EnumSet.noneOf(Escalation.Action.class);
+        steps.subList(0, next).forEach(step -> fired.add(step.action()));
+        List<Escalation> ladder = other.steps();
+        int done = 0;
+        while (done < ladder.size() && fired.contains(ladder.get(done).action())
+                && Math.round(newLength.toMillis() * ladder.get(done).at()) <= counted.toMillis()) {
+            done++;
+        }
+        return new SlaTimer(other.name(), target, newLength, ladder, other.time(), running, running ? now : segmentStart,
+                counted, done);
     }
 
     /** The severity if it ended now: null while within the target. */

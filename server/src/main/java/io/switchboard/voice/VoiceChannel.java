@@ -63,8 +63,8 @@ public final class VoiceChannel implements RoutingObserver {
      *
      * @param estimatedWaitSeconds null when nobody is staffed (no answer rate to estimate from)
      * @param offerCallback the wait is over voice.callbackOfferSeconds (or unknown): "press 1 for a callback"
+     * @param holdMenu the in-queue menu's options not yet in effect for this caller (empty = no menu)
      */
-    /** @param holdMenu the in-queue menu's options not yet in effect for this caller (empty = no menu) */
     public record HoldNotice(String interactionId, Double estimatedWaitSeconds, boolean offerCallback,
                              Map<String, IvrFlow.HoldChoice> holdMenu) {
     }
@@ -230,7 +230,7 @@ public final class VoiceChannel implements RoutingObserver {
      * A waiting caller chose an option of the hold menu: the attributes it sets, which may route the call
      * again (PATCH semantics). False when they could not be set. On the AGI session's virtual thread.
      */
-    public boolean setAttributes(String interactionId, Map<String, String> attributes) {
+    public boolean setAttributes(String interactionId, Map<String, Object> attributes) {
         try {
             JsonObject done = await(engine.updateAttributes(interactionId, new LinkedHashMap<>(attributes), null));
             LOG.info("caller of {} set {} on hold: {}", interactionId, attributes,

@@ -2,14 +2,17 @@ package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,10 +43,12 @@ class ExplainWaitingIT {
 
     private TestNode node;
     private Api admin;
+    private Path rules;
 
     @BeforeEach
-    void start(TestRedis redis, @TempDir Path temp) {
-        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, RULES)).start();
+    void start(TestRedis redis, @TempDir Path temp) throws Exception {
+        rules = Rules.folder(temp, RULES);
+        node = TestNode.on(redis, redis.newPrefix()).rules(rules).start();
         admin = node.api();
     }
 
@@ -87,6 +92,19 @@ class ExplainWaitingIT {
         admin.post("/api/v1/interactions/" + id + "/cancel", new JsonObject()).expect(200);
         admin.get("/api/v1/interactions/" + id + "/explain").expect(409);
         Agents.login(admin, "ann").get("/api/v1/interactions/" + id + "/explain").expect(403);
+    }
+
+    /** The step's narrowing changed under it: nobody is indexed for its pool any more, and the answer says so. */
+    @Test
+    void aStepWhosePoolTheRulesNoLongerHaveIsSaidToBeGone() throws Exception {
+        Agents.create(admin, "ann", new JsonObject().put("en", 8));
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                .getString("id");
+        long loads = admin.get("/api/v1/routing/rules").json().getLong("loads");
+        Files.writeString(rules.resolve("rules.yaml"), RULES.replace("agent.skills.en >= 5", "agent.skills.en >= 6"));
+        Await.until("the rules reloaded", () -> admin.get("/api/v1/routing/rules").json().getLong("loads") > loads);
+        assertTrue(reasons(explain(id)).get("ann").startsWith("this step's queue or agent narrowing is no longer in"),
+                reasons(explain(id)).get("ann"));
     }
 
     private JsonObject explain(String id) {

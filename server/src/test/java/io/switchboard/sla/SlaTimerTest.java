@@ -53,6 +53,26 @@ class SlaTimerTest {
         assertEquals(T0.plusSeconds(13 * 3600), resumed.dueAt());
     }
 
+    /** Warned 3.5 h into 4 h, it comes under a 6 h policy that warns at 50 %: that warning was given already. */
+    @Test
+    void underAnotherPolicyTheStepsAlreadyPastAndGivenDoNotFireAgain() {
+        SlaPolicy urgent = new SlaPolicy("urgent", Condition.ALWAYS, Map.of(SlaTarget.ANSWER, Duration.ofHours(6)),
+                new WorkingTime.AlwaysOpen(), List.of(new Escalation(0.5, Escalation.Action.WARN, 0),
+                new Escalation(0.5, Escalation.Action.NOTIFY, 0)), Severity.Thresholds.DEFAULT);
+        SlaTimer armed = SlaTimer.arm(email, SlaTarget.ANSWER, Duration.ofHours(4), T0);
+        SlaTimer warned = new SlaTimer(armed.policy(), armed.target(), armed.length(), armed.steps(), armed.time(), true,
+                T0, Duration.ZERO, 1);
+        Instant now = T0.plusSeconds(3 * 3600 + 1800);
+
+        SlaTimer moved = warned.underPolicy(urgent, Duration.ofHours(6), now);
+        assertEquals("urgent", moved.policy());
+        assertEquals(Duration.ofMinutes(210), moved.elapsed(now), "the time waited is kept");
+        assertEquals(1, moved.next(), "the warning is not given twice; the notify, never given, fires");
+        assertEquals(now, moved.nextDue());
+        assertEquals(now.plusSeconds(9000), moved.dueAt());
+        assertEquals(0, armed.underPolicy(urgent, Duration.ofHours(6), now).next(), "not warned before: it warns now");
+    }
+
     @Test
     void retargetingKeepsFiredStepsAndMovesTheRest() {
         SlaTimer timer = SlaTimer.arm(email, SlaTarget.ANSWER, Duration.ofHours(4), T0);

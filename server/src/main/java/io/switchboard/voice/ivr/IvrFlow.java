@@ -1,5 +1,6 @@
 package io.switchboard.voice.ivr;
 
+import io.switchboard.routing.AttributeValues;
 import java.util.Map;
 import java.util.Objects;
 
@@ -51,9 +52,10 @@ public record IvrFlow(String start, Map<String, Menu> menus, String hoursPrompt,
 
         /** The options that would change something: one already in effect is not offered again. */
         public Map<String, HoldChoice> open(Map<String, Object> attributes) {
+            Map<String, Object> current = AttributeValues.of(attributes);
             Map<String, HoldChoice> open = new java.util.TreeMap<>();
             options.forEach((key, choice) -> {
-                if (!choice.inEffect(attributes)) {
+                if (!choice.inEffect(current)) {
                     open.put(key, choice);
                 }
             });
@@ -61,10 +63,13 @@ public record IvrFlow(String start, Map<String, Menu> menus, String hoursPrompt,
         }
     }
 
-    /** @param prompt played once the attributes are set (null = none) */
-    public record HoldChoice(Map<String, String> attributes, String prompt) {
+    /**
+     * @param attributes with their YAML types (true, 3, text), as routing expressions compare them
+     * @param prompt played once the attributes are set (null = none)
+     */
+    public record HoldChoice(Map<String, Object> attributes, String prompt) {
         public HoldChoice {
-            attributes = Map.copyOf(attributes);
+            attributes = AttributeValues.of(attributes);
         }
 
         boolean inEffect(Map<String, Object> current) {

@@ -52,9 +52,7 @@ public final class IvrLoader {
         Map<String, IvrFlow.Choice> options = new LinkedHashMap<>();
         if (m.containsKey("options")) {
             m.get("options").entries().forEach((key, choice) -> {
-                if (!key.matches("[0-9*#]")) {
-                    throw choice.error("option keys are single DTMF digits 0-9, * or #, was '" + key + "'");
-                }
+                requireKey(key, choice);
                 options.put(key, choice(choice));
             });
         }
@@ -65,6 +63,13 @@ public final class IvrLoader {
                 options, m.containsKey("noInput") ? choice(m.get("noInput")) : null);
     }
 
+    /** '#' ends a GET DATA in Asterisk: it is never read as a key. */
+    private static void requireKey(String key, YamlNode option) {
+        if (!key.matches("[0-9*]")) {
+            throw option.error("option keys are single DTMF digits 0-9 or * ('#' ends input), was '" + key + "'");
+        }
+    }
+
     private static IvrFlow.HoldMenu holdMenu(YamlNode node) {
         Map<String, YamlNode> m = node.entries("prompt", "timeoutSeconds", "options");
         if (!m.containsKey("prompt") || !m.containsKey("options")) {
@@ -72,19 +77,17 @@ public final class IvrLoader {
         }
         Map<String, IvrFlow.HoldChoice> options = new LinkedHashMap<>();
         m.get("options").entries().forEach((key, choice) -> {
-            if (!key.matches("[0-9*#]")) {
-                throw choice.error("option keys are single DTMF digits 0-9, * or #, was '" + key + "'");
-            }
+            requireKey(key, choice);
             Map<String, YamlNode> c = choice.entries("set", "prompt");
             if (!c.containsKey("set") || c.get("set").entries().isEmpty()) {
                 throw choice.error("a hold menu option needs 'set': the attributes the key gives the call");
             }
-            Map<String, String> set = new LinkedHashMap<>();
+            Map<String, Object> set = new LinkedHashMap<>();
             c.get("set").entries().forEach((name, value) -> {
                 if (name.equals(CallAttributes.KEY)) {
                     throw value.error("'" + name + "' is the call's link to Asterisk, not an attribute to set");
                 }
-                set.put(name, value.text());
+                set.put(name, value.scalar());
             });
             options.put(key, new IvrFlow.HoldChoice(set, text(c, "prompt")));
         });

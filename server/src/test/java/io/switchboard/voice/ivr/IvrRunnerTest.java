@@ -122,6 +122,21 @@ class IvrRunnerTest {
         assertEquals(java.util.Map.of(), menu.open(java.util.Map.of("language", "es")), "already in Spanish");
     }
 
+    /** Values keep their YAML types, as routing expressions compare them: true is not "true". */
+    @Test
+    void holdMenuValuesKeepTheirTypes(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ivr.yaml");
+        Files.writeString(file, "menus:\n  main:\n    prompt: p\nholdMenu:\n  prompt: h\n  options:\n"
+                + "    \"7\": {set: {urgent: true, level: 3, code: \"3\"}}\n");
+        IvrFlow.HoldChoice choice = IvrLoader.load(file).holdMenu().options().get("7");
+        assertEquals(java.util.Map.of("urgent", true, "level", 3L, "code", "3"), choice.attributes());
+        assertEquals(java.util.Map.of(), IvrLoader.load(file).holdMenu()
+                .open(java.util.Map.of("urgent", true, "level", 3, "code", "3")), "in effect, JSON numbers and all");
+        Files.writeString(file, "menus:\n  main:\n    prompt: p\nholdMenu:\n  prompt: h\n  options:\n"
+                + "    \"#\": {set: {a: b}}\n");
+        assertTrue(assertThrows(RuleFileException.class, () -> IvrLoader.load(file)).getMessage().contains("'#' ends"));
+    }
+
     /** The call's link to Asterisk is the voice channel's: a hold menu that would overwrite it is refused. */
     @Test
     void aHoldMenuThatSetsTheCallsLinkIsRefusedAtItsLine(@TempDir Path dir) throws IOException {
