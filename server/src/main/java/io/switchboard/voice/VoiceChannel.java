@@ -227,19 +227,24 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * A waiting caller chose an option of the hold menu: the attributes it sets, which may route the call
-     * again (PATCH semantics). False when they could not be set. On the AGI session's virtual thread.
+     * A waiting caller pressed a key of the hold menu: the attributes it sets, which may route the call again
+     * (PATCH semantics), counted by key and outcome. False when they could not be set. On the AGI session's
+     * virtual thread.
      */
-    public boolean setAttributes(String interactionId, Map<String, Object> attributes) {
+    public boolean holdMenuChoice(String interactionId, String key, IvrFlow.HoldChoice choice) {
+        String outcome;
         try {
-            JsonObject done = await(engine.updateAttributes(interactionId, new LinkedHashMap<>(attributes), null));
-            LOG.info("caller of {} set {} on hold: {}", interactionId, attributes,
-                    done.getBoolean("rerouted", false) ? "routed again to " + done.getString("queue") : "same route");
-            return true;
+            JsonObject done = await(engine.updateAttributes(interactionId, new LinkedHashMap<>(choice.attributes()), null));
+            outcome = done.getBoolean("rerouted", false) || done.getBoolean("pending", false) ? "rerouted" : "same_route";
+            LOG.info("caller of {} pressed {} on hold: {}", interactionId, key, outcome);
         } catch (IllegalStateException e) {
-            LOG.warn("hold menu attributes of {} not set: {}", interactionId, e.getMessage());
-            return false;
+            outcome = "failed";
+            LOG.warn("hold menu key {} of {} not applied: {}", key, interactionId, e.getMessage());
         }
+        Counter.builder("switchboard_voice_hold_menu_choices")
+                .description("Keys waiting callers pressed in the hold menu, by outcome (rerouted, same_route, failed)")
+                .tag("key", key).tag("outcome", outcome).register(registry).increment();
+        return !outcome.equals("failed");
     }
 
     /**

@@ -571,6 +571,7 @@ class VoiceIT {
         assertEquals("es", interaction.getJsonObject("attributes").getString("language"));
         assertEquals("spanish-billing", interaction.getString("filter"));
         assertEquals("eva", interaction.getString("agentId"));
+        assertEquals(1.0, metric("switchboard_voice_hold_menu_choices_total{key=\"9\",outcome=\"rerouted\"}"));
         talking.hangUp();
     }
 

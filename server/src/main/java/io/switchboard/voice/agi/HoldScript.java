@@ -92,7 +92,7 @@ public final class HoldScript implements AgiScript {
         IvrFlow.HoldMenu menu = voice.holdMenu();
         String key = channel.getData(menu.prompt(), menu.timeoutSeconds() * 1000L, 1);
         IvrFlow.HoldChoice choice = key == null ? null : notice.holdMenu().get(key);
-        if (choice != null && voice.setAttributes(notice.interactionId(), choice.attributes()) && choice.prompt() != null) {
+        if (choice != null && voice.holdMenuChoice(notice.interactionId(), key, choice) && choice.prompt() != null) {
             channel.streamFile(choice.prompt());
         }
     }
