@@ -61,6 +61,7 @@ public final class RoutingEngine {
     private final AtomicReference<RoutingRules> rules = new AtomicReference<>();
     private final RoutingObserver observer;
     private final BeforeQueue beforeQueue;
+    private final LiveInteractions live;
 
     /** What a new interaction gets before it is queued: its SLA answer timer, armed in the run that queues it. */
     @FunctionalInterface
@@ -89,6 +90,12 @@ public final class RoutingEngine {
         this.priority = priority;
         this.observer = observer;
         this.beforeQueue = beforeQueue;
+        this.live = new LiveInteractions(store, rules::get);
+    }
+
+    /** The interactions on the floor now, filtered (GET /api/v1/interactions). */
+    public LiveInteractions live() {
+        return live;
     }
 
     public RoutingRules rules() {

@@ -16,6 +16,7 @@ import io.switchboard.routing.Condition;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Compiles routing expressions with CEL, once, at rule load. Three vocabularies exist: interaction
@@ -62,6 +63,11 @@ public final class CelConditions {
         return compile(interactionCompiler, INTERACTION_VARIABLES, node);
     }
 
+    /** An interaction expression given outside a rule file (an API query): a bad one is an IllegalArgumentException. */
+    public Condition interaction(String source) {
+        return compile(interactionCompiler, INTERACTION_VARIABLES, source.trim(), IllegalArgumentException::new);
+    }
+
     /** SLA policy expressions: the interaction's vocabulary plus {@code queue}, the queue it enters. */
     public Condition sla(YamlNode node) {
         return compile(slaCompiler, SLA_VARIABLES, node);
@@ -72,7 +78,11 @@ public final class CelConditions {
     }
 
     private Condition compile(CelCompiler compiler, Set<String> variables, YamlNode node) {
-        String source = node.text().trim();
+        return compile(compiler, variables, node.text().trim(), node::error);
+    }
+
+    private Condition compile(CelCompiler compiler, Set<String> variables, String source,
+                              Function<String, ? extends RuntimeException> error) {
         try {
             CelAbstractSyntaxTree ast = compiler.compile(source).getAst();
             CelCondition condition = new CelCondition(source, runtime.createProgram(ast));
@@ -80,10 +90,10 @@ public final class CelConditions {
                     .orElse(condition);
         } catch (CelValidationException e) {
             CelIssue first = e.getErrors().get(0);
-            throw node.error("invalid expression '" + source + "': " + first.getMessage()
+            throw error.apply("invalid expression '" + source + "': " + first.getMessage()
                     + " (column " + (first.getSourceLocation().getColumn() + 1) + ")");
         } catch (CelEvaluationException e) {
-            throw node.error("cannot plan expression '" + source + "': " + e.getMessage());
+            throw error.apply("cannot plan expression '" + source + "': " + e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
 import io.switchboard.engine.CustomerService;
+import io.switchboard.engine.LiveInteractions;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.SlaService;
 import io.switchboard.engine.StatsService;
@@ -18,6 +19,7 @@ import io.switchboard.routing.Agent;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
+import io.switchboard.rules.CelConditions;
 import io.switchboard.rules.RulesWatcher;
 import io.switchboard.voice.CallAttributes;
 import io.switchboard.voice.VoiceChannel;
@@ -119,6 +121,7 @@ public final class HttpApi {
         // every contact's lifecycle first: Vert.x Web tries the path pattern of each route in the order they were
         // added, so these busiest requests no longer run the patterns of the whole API before their own
         router.post("/api/v1/interactions").handler(this::createInteraction);
+        router.get("/api/v1/interactions").handler(this::findInteractions);
         router.post("/api/v1/reservations/:id/accept").handler(ctx -> reservation(ctx, true));
         router.post("/api/v1/reservations/:id/reject").handler(ctx -> reservation(ctx, false));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
@@ -340,6 +343,37 @@ public final class HttpApi {
             ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/interactions/" + json.getString("id"));
             ctx.json(json);
         }).onFailure(ctx::fail);
+    }
+
+    /** ?status=queued,reserved&queue=&agentId=&channel=&where=<CEL>&limit= (staff). */
+    private void findInteractions(RoutingContext ctx) {
+        principal(ctx).requireStaff();
+        String statusParam = ctx.request().getParam("status");
+        Set<String> statuses = statusParam == null || statusParam.isBlank() ? LiveInteractions.STATUSES
+                : Set.of(statusParam.split(","));
+        statuses.stream().filter(s -> !LiveInteractions.STATUSES.contains(s)).findFirst().ifPresent(s -> {
+            throw ApiException.badRequest("status is a list of " + new TreeSet<>(LiveInteractions.STATUSES)
+                    + " (finished interactions are in the customer's and the case's history), was '" + s + "'");
+        });
+        String channel = ctx.request().getParam("channel");
+        if (channel != null) {
+            Channel.parse(channel);
+        }
+        String where = ctx.request().getParam("where");
+        int limit = limit(ctx.request().getParam("limit"));
+        reply(ctx, engine.live().find(new LiveInteractions.Query(statuses, ctx.request().getParam("queue"),
+                ctx.request().getParam("agentId"), channel,
+                where == null || where.isBlank() ? null : conditions.interaction(where), limit)));
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_LIST;
+        }
+        if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_LIST) {
+            throw ApiException.badRequest("'limit' must be a whole number from 1 to " + MAX_LIST);
+        }
+        return Integer.parseInt(value);
     }
 
     private InteractionRequest interactionRequest(JsonObject body) {
@@ -630,6 +664,10 @@ public final class HttpApi {
     private static final String OPENAPI = load("openapi.yaml");
     /** Buffered events a supervisor console may lag behind by before it is dropped (and reconnects). */
     private static final int CONSOLE_WRITE_QUEUE_BYTES = 8 * 1024 * 1024;
+    private static final int DEFAULT_LIST = 100;
+    private static final int MAX_LIST = 1000;
+    /** Compiles the where= of GET /interactions (the rules' expression language, over the same variables). */
+    private final CelConditions conditions = new CelConditions();
     /** What PUT /agents/{id} sets. */
     private static final Set<String> AGENT_FIELDS = new TreeSet<>(Set.of("name", "endpoint", "team",
             "skills", "capacity", "pin", "attributes", "crossChannel", "queuePriority", "autoAccept"));
