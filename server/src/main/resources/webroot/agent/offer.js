@@ -1,6 +1,7 @@
 // The offer panel: everything the agent needs to decide, a countdown to the deadline, and an alert that
 // is seen (pulsing panel, title) and, where the browser allows sound, heard.
-import { $, attributeRows, el, duration } from '../shared/dom.js';
+import { attributeRows } from '../shared/attributes.js';
+import { $, el, duration } from '../shared/dom.js';
 
 export function createOfferPanel({ onAccept, onReject }) {
   const panel = $('#offer');

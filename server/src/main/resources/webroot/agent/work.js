@@ -1,7 +1,8 @@
 // The interactions the agent holds: each as a card with its state, call controls and transfer (blind, or warm:
 // consult a colleague first) while talking, and the wrap-up form (disposition, notes, revenue for codes that
 // carry it, the case's new status) once the conversation ended.
-import { $, attributeRows, el, notify } from '../shared/dom.js';
+import { attributePatch, attributeRows } from '../shared/attributes.js';
+import { $, el, notify } from '../shared/dom.js';
 
 export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   const list = $('#work-list');
@@ -64,7 +65,30 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
         } }, i.customerId || 'unknown')),
         el('dt', {}, 'Since'), el('dd', {}, since ? `${new Date(since).toLocaleTimeString()}` : '-')),
       context(i),
+      attributeForm(i),
       i.status === 'wrapping' ? wrapUpForm(i) : talking(i));
+  }
+
+  /** What the agent learns (an account, the real reason) goes on the contact: PATCH /interactions/{id}. */
+  function attributeForm(i) {
+    const input = el('input', { type: 'text', name: 'attribute', placeholder: 'account=A-7',
+      'aria-label': 'add an attribute (name=value; name= removes it)' });
+    return el('form', { class: 'add-attribute', onsubmit: async (e) => {
+      e.preventDefault();
+      const patch = attributePatch(input.value);
+      if (!patch) {
+        notify('write name=value (name= removes it)', 'error');
+        return;
+      }
+      try {
+        await api.patch(`/api/v1/interactions/${encodeURIComponent(i.id)}`, { attributes: patch });
+        input.value = '';
+        notify(`${Object.keys(patch)[0]} set on ${i.id}`);
+      } catch (err) {
+        notify(`attribute on ${i.id}: ${err.message}`, 'error');
+      }
+      onChanged();
+    } }, input, el('button', { type: 'submit' }, 'Add'));
   }
 
   /** What the IVR, the chat form, a bot or the CRM found about the contact: its attributes. */

@@ -19,12 +19,6 @@ export function el(tag, props = {}, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-/** An interaction's attributes as term/description pairs for a <dl> (objects and lists as JSON; false shows). */
-export function attributeRows(attributes) {
-  return Object.entries(attributes || {}).flatMap(([k, v]) =>
-    [el('dt', {}, k), el('dd', {}, v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v))]);
-}
-
 /** 0:07, 3:05, 1:02:03 */
 export function duration(ms) {
   const total = Math.max(0, Math.floor(ms / 1000));

@@ -2,6 +2,7 @@
 // interaction: set or raise its priority, move it to another queue, give it to an agent, or correct an
 // attribute (the workflow then routes it again, as for any attribute update). Like the other
 // tables it is re-read when pushed events say the floor changed, never polled.
+import { attributePatch } from '../shared/attributes.js';
 import { $, el, duration, notify } from '../shared/dom.js';
 
 const LIMIT = 50;
@@ -130,19 +131,6 @@ export function createWaitingPanel(api, guarded, now) {
       if (row) row.after(explanation);
       else explanations.delete(id);
     }
-  }
-
-  /** "name=value" as a merge patch: JSON values as such (true, 3, "x"), anything else as text; "name=" removes. */
-  function attributePatch(text) {
-    const match = /^\s*([^=\s]+)\s*=(.*)$/.exec(text);
-    if (!match) return null;
-    const raw = match[2].trim();
-    let value = raw;
-    if (raw === '') value = null;
-    else {
-      try { value = JSON.parse(raw); } catch { value = raw; }
-    }
-    return { [match[1]]: value };
   }
 
   async function readAgents() {

@@ -106,6 +106,12 @@ class DesktopAgentIT {
                 .put("account", "A-8"))).expect(200);
         browser.until("the card's context shows the new attribute",
                 d -> browser.text("#work-list .card .context").contains("A-8"));
+        // and the agent adds what it learnt, on the contact for good
+        browser.find("#work-list .card .add-attribute input").sendKeys("reason=upgrade", Keys.ENTER);
+        browser.until("the agent's attribute on the card", d -> browser.text("#work-list .card .context")
+                .contains("upgrade"));
+        assertEquals("upgrade", admin.get("/api/v1/interactions/" + id).expect(200).json()
+                .getJsonObject("attributes").getString("reason"));
         // a network drop mid-form: the desk re-reads everything on reconnecting, the form keeps what was typed
         browser.script("window.switchboard.socket.drop()");
         browser.until("reconnected", d -> "connected".equals(browser.find("#connection").getDomAttribute("data-status"))
