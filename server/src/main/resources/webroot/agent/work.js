@@ -83,7 +83,8 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
       try {
         await api.patch(`/api/v1/interactions/${encodeURIComponent(i.id)}`, { attributes: patch });
         input.value = '';
-        notify(`${Object.keys(patch)[0]} set on ${i.id}`);
+        const [name] = Object.keys(patch);
+        notify(`${name} ${patch[name] === null ? 'removed from' : 'set on'} ${i.id}`);
       } catch (err) {
         notify(`attribute on ${i.id}: ${err.message}`, 'error');
       }

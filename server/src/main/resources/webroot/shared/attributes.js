@@ -8,16 +8,19 @@ export function attributeRows(attributes) {
 }
 
 /**
- * "name=value" as a merge patch for PATCH /api/v1/interactions/{id}: JSON values as such (true, 3, "x"),
- * anything else as text; "name=" removes the attribute. Null when the text is not of that form.
+ * "name=value" as a merge patch for PATCH /api/v1/interactions/{id}: true, false, a plain number (150, 49.9) and
+ * a quoted text ("1234") as JSON reads them, anything else as text (an account number with a leading zero or more
+ * digits than a number keeps stays text); "name=" removes the attribute. Null when the text is not of that form.
  */
 export function attributePatch(text) {
   const match = /^\s*([^=\s]+)\s*=(.*)$/.exec(text);
   if (!match) return null;
   const raw = match[2].trim();
+  if (raw === '') return { [match[1]]: null };
+  const plainNumber = /^-?(0|[1-9]\d{0,14})(\.\d{1,6})?$/.test(raw);
+  const json = plainNumber || raw === 'true' || raw === 'false' || /^".*"$/.test(raw);
   let value = raw;
-  if (raw === '') value = null;
-  else {
+  if (json) {
     try { value = JSON.parse(raw); } catch { value = raw; }
   }
   return { [match[1]]: value };

@@ -29,6 +29,9 @@ public final class LiveInteractions {
     public static final Set<String> STATUSES = Set.of("queued", "reserved", "assigned", "wrapping");
     /** How many interactions a query looks at, at most: what a filter sees is a floor, not the archive. */
     static final int SCAN = 10_000;
+    /** What a summary shows and the filters read: not the route plan or the history. */
+    private static final String[] FIELDS = {"status", "queue", "agent", "channel", "queued", "customerId", "attributes",
+        "filter", "step", "priority"};
 
     /**
      * @param statuses some of {@link #STATUSES}
@@ -49,18 +52,23 @@ public final class LiveInteractions {
         this.rules = rules;
     }
 
-    /** {interactions: [...] oldest first, count, truncated: more matched than the limit}. */
+    /**
+     * {interactions: [...] oldest first, count, truncated: more matched than the limit, or more were on the floor
+     * than a query looks at}.
+     */
     public Future<JsonObject> find(Query query) {
-        return Future.all(waiting(query), held(query)).compose(all -> {
+        // the held first: they are few (agents x capacity), and a long line must not crowd them out of the scan
+        return Future.all(held(query), waiting(query)).compose(all -> {
             Set<String> ids = new LinkedHashSet<>(all.<List<String>>resultAt(0));
             ids.addAll(all.<List<String>>resultAt(1));
             List<String> scanned = ids.stream().limit(SCAN).toList();
-            return store.hashes(scanned.stream().map(keys::interaction).toList()).compose(hashes -> {
+            boolean cut = ids.size() > SCAN;
+            return store.fields(scanned.stream().map(keys::interaction).toList(), FIELDS).compose(rows -> {
                 List<JsonObject> found = new ArrayList<>();
                 for (int i = 0; i < scanned.size(); i++) {
-                    Map<String, String> hash = hashes.get(i);
-                    if (!hash.isEmpty() && matches(query, hash)) {
-                        found.add(summary(scanned.get(i), hash));
+                    Map<String, String> row = row(rows.get(i));
+                    if (row.get("status") != null && matches(query, row)) {
+                        found.add(summary(scanned.get(i), row));
                     }
                 }
                 return where(query, found);
@@ -69,34 +77,38 @@ public final class LiveInteractions {
                 sorted.sort(Comparator.comparingLong(j -> j.getLong("queuedAt")));
                 JsonArray shown = new JsonArray(sorted.stream().limit(query.limit()).toList());
                 return new JsonObject().put("interactions", shown).put("count", shown.size())
-                        .put("truncated", found.size() > query.limit());
+                        .put("truncated", cut || found.size() > query.limit());
             });
         });
     }
 
+    /** The waiting, oldest first from each queue's line by time queued (none are waiting for a named agent). */
     private Future<List<String>> waiting(Query query) {
-        if (!query.statuses().contains("queued")) {
+        if (!query.statuses().contains("queued") || query.agentId() != null) {
             return Future.succeededFuture(List.of());
         }
         List<String> queues = query.queue() != null ? List.of(query.queue())
                 : List.copyOf(rules.get().queues().keySet());
-        List<Future<List<String>>> lines = queues.stream().map(q -> store.head(keys.queueByPriority(q), SCAN)).toList();
+        List<Future<List<String>>> lines = queues.stream().map(q -> store.head(keys.queueBySince(q), SCAN)).toList();
         return Future.all(lines).map(x -> lines.stream().flatMap(f -> f.result().stream()).toList());
     }
 
-    /** Offered (an agent's reservation names it) and held (an agent's work). */
+    /** Offered (an agent's reservation names it) and held (an agent's work: one SUNION for the floor). */
     private Future<List<String>> held(Query query) {
-        if (query.statuses().stream().noneMatch(s -> !s.equals("queued"))) {
+        boolean offered = query.statuses().contains("reserved");
+        boolean handled = query.statuses().contains("assigned") || query.statuses().contains("wrapping");
+        if (!offered && !handled) {
             return Future.succeededFuture(List.of());
         }
         Future<List<String>> agents = query.agentId() != null ? Future.succeededFuture(List.of(query.agentId()))
                 : store.members(keys.agents());
         return agents.compose(ids -> {
-            List<Future<List<String>>> work = ids.stream().map(id -> store.members(keys.agentWork(id))).toList();
-            Future<List<List<String>>> offers = store.fields(ids.stream().map(keys::agent).toList(), "rsv");
-            return Future.all(Future.all(work), offers).map(x -> {
-                List<String> held = new ArrayList<>();
-                work.forEach(w -> held.addAll(w.result()));
+            Future<List<String>> work = handled ? store.union(ids.stream().map(keys::agentWork).toList())
+                    : Future.succeededFuture(List.of());
+            Future<List<List<String>>> offers = offered ? store.fields(ids.stream().map(keys::agent).toList(), "rsv")
+                    : Future.succeededFuture(List.of());
+            return Future.all(work, offers).map(x -> {
+                List<String> held = new ArrayList<>(work.result());
                 for (List<String> rsv : offers.result()) {
                     String reservation = rsv.get(0);
                     if (reservation != null && reservation.lastIndexOf('.') > 0) {
@@ -106,6 +118,17 @@ public final class LiveInteractions {
                 return held;
             });
         });
+    }
+
+    /** The fields of one interaction by name ({@link #FIELDS}), absent ones left out. */
+    private static Map<String, String> row(List<String> values) {
+        Map<String, String> row = new HashMap<>();
+        for (int i = 0; i < FIELDS.length; i++) {
+            if (values.get(i) != null) {
+                row.put(FIELDS[i], values.get(i));
+            }
+        }
+        return row;
     }
 
     private static boolean matches(Query query, Map<String, String> hash) {

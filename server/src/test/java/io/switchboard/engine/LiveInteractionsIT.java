@@ -55,7 +55,8 @@ class LiveInteractionsIT {
         assertEquals(List.of(spanish, call), ids("status=queued"));
         assertEquals(List.of(call), ids("queue=billing"));
         assertEquals(List.of(handled), ids("agentId=ann"));
-        assertEquals(List.of(call), ids("channel=voice"));
+        assertEquals(List.of(call), ids("channel=VOICE"));
+        assertEquals(List.of(handled, spanish), ids("status=" + encode("assigned, queued") + "&channel=chat&queue="));
         assertEquals(List.of(spanish), ids("where=" + encode("attributes.language == \"es\"")));
         assertEquals(List.of(spanish), ids("where=" + encode("customer.tier == \"gold\"")));
         JsonObject first = admin.get("/api/v1/interactions?limit=1").expect(200).json();

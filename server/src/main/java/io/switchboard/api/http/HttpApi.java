@@ -348,22 +348,26 @@ public final class HttpApi {
     /** ?status=queued,reserved&queue=&agentId=&channel=&where=<CEL>&limit= (staff). */
     private void findInteractions(RoutingContext ctx) {
         principal(ctx).requireStaff();
-        String statusParam = ctx.request().getParam("status");
-        Set<String> statuses = statusParam == null || statusParam.isBlank() ? LiveInteractions.STATUSES
-                : Set.of(statusParam.split(","));
-        statuses.stream().filter(s -> !LiveInteractions.STATUSES.contains(s)).findFirst().ifPresent(s -> {
-            throw ApiException.badRequest("status is a list of " + new TreeSet<>(LiveInteractions.STATUSES)
-                    + " (finished interactions are in the customer's and the case's history), was '" + s + "'");
-        });
-        String channel = ctx.request().getParam("channel");
-        if (channel != null) {
-            Channel.parse(channel);
+        Set<String> statuses = new java.util.HashSet<>();
+        String statusParam = param(ctx, "status");
+        for (String s : statusParam == null ? LiveInteractions.STATUSES : List.of(statusParam.split(","))) {
+            if (!LiveInteractions.STATUSES.contains(s.trim())) {
+                throw ApiException.badRequest("status is a list of " + new TreeSet<>(LiveInteractions.STATUSES)
+                        + " (finished interactions are in the customer's and the case's history), was '" + s + "'");
+            }
+            statuses.add(s.trim());
         }
-        String where = ctx.request().getParam("where");
-        int limit = limit(ctx.request().getParam("limit"));
-        reply(ctx, engine.live().find(new LiveInteractions.Query(statuses, ctx.request().getParam("queue"),
-                ctx.request().getParam("agentId"), channel,
-                where == null || where.isBlank() ? null : conditions.interaction(where), limit)));
+        String channel = param(ctx, "channel");
+        String where = param(ctx, "where");
+        reply(ctx, engine.live().find(new LiveInteractions.Query(statuses, param(ctx, "queue"), param(ctx, "agentId"),
+                channel == null ? null : Channel.parse(channel).wireName(),
+                where == null ? null : conditions.interaction(where), limit(param(ctx, "limit")))));
+    }
+
+    /** A query parameter, null when absent or blank. */
+    private static String param(RoutingContext ctx, String name) {
+        String value = ctx.request().getParam(name);
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static int limit(String value) {

@@ -116,6 +116,14 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.smembers(key)).map(List::copyOf);
     }
 
+    /** The members of several sets in one command (the keys share the prefix's slot). */
+    public Future<List<String>> union(List<String> keys) {
+        if (keys.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return RedisFutures.onContext(vertx, () -> redis.sunion(keys.toArray(String[]::new))).map(List::copyOf);
+    }
+
     public Future<Long> zcard(String key) {
         return RedisFutures.onContext(vertx, () -> redis.zcard(key));
     }
