@@ -4,7 +4,6 @@ import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Agent;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.AgentStatus;
-import io.switchboard.routing.AttributeValues;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.routing.Ordering;
@@ -49,11 +48,6 @@ public final class RoutingEngine {
      * in the agent's hash, one set of lines; 4: each pool's signed-in agents, for a step's skipIf).
      */
     private static final int AGENT_INDEX_LAYOUT = 4;
-    /**
-     * How often an attribute update that raced another update (or a transfer) reads the interaction again. Each
-     * round one of the racing updates wins, so n concurrent updates of one interaction all land within n rounds.
-     */
-    private static final int STALE_RETRIES = 32;
 
     private final RoutingStore store;
     private final RedisKeys keys;
@@ -62,6 +56,7 @@ public final class RoutingEngine {
     private final RoutingObserver observer;
     private final BeforeQueue beforeQueue;
     private final LiveInteractions live;
+    private final AttributeUpdates attributeUpdates;
 
     /** What a new interaction gets before it is queued: its SLA answer timer, armed in the run that queues it. */
     @FunctionalInterface
@@ -91,6 +86,7 @@ public final class RoutingEngine {
         this.observer = observer;
         this.beforeQueue = beforeQueue;
         this.live = new LiveInteractions(store, rules::get);
+        this.attributeUpdates = new AttributeUpdates(this);
     }
 
     /** The interactions on the floor now, filtered (GET /api/v1/interactions). */
@@ -342,7 +338,7 @@ public final class RoutingEngine {
                 Long.toString(amountCents)).map(ScriptResult::result);
     }
 
-    private static String orEmpty(String s) {
+    static String orEmpty(String s) {
         return s == null ? "" : s;
     }
 
@@ -431,85 +427,16 @@ public final class RoutingEngine {
     }
 
     /**
-     * Merges a patch into an interaction's attributes (RFC 7396: a null removes one). A waiting or offered
-     * interaction that its workflow placed is then routed again, as TaskRouter re-evaluates an updated task: when
-     * its attributes now give another route plan it moves onto it, keeping its place in line (queued time, SLA
-     * clock); a chat, email or callback offer made on the old route is withdrawn, and a ringing call's offer
-     * stands, the new route applying if the call comes back. A route a person chose (transfer, move) stays.
+     * Merges a patch into an interaction's attributes and routes it again if they now give it another route
+     * ({@link AttributeUpdates}).
      *
      * @param actor the agent updating the interaction it holds (which never re-routes it), or null for staff
      */
     public Future<JsonObject> updateAttributes(String interactionId, Map<String, Object> patch, String actor) {
-        return updateAttributes(interactionId, patch, actor, STALE_RETRIES);
+        return attributeUpdates.update(interactionId, patch, actor);
     }
 
-    private Future<JsonObject> updateAttributes(String interactionId, Map<String, Object> patch, String actor,
-                                                int tries) {
-        return interactionHash(interactionId).compose(hash -> {
-            String stored = hash.getOrDefault("attributes", "");
-            Map<String, Object> current = new JsonObject(stored.isEmpty() ? "{}" : stored).getMap();
-            List<String> changed = AttributeValues.changed(current, patch);
-            if (changed.isEmpty()) {
-                return Future.succeededFuture(new JsonObject().put("status", hash.get("status"))
-                        .put("queue", hash.get("queue")).put("changed", new JsonArray()).put("rerouted", false));
-            }
-            Map<String, Object> merged = AttributeValues.merge(current, patch);
-            return replan(hash, current, merged, actor).compose(replan -> commit("reattribute", interactionId, stored,
-                    new JsonObject(new LinkedHashMap<>(merged)).encode(), hash.getOrDefault("plan", ""),
-                    replan.plan() == null ? "" : planJson(replan.plan()),
-                    replan.plan() == null ? "" : replan.plan().filter(), new JsonArray(changed).encode(), orEmpty(actor))
-                    .compose(r -> {
-                        if (!r.result().getBoolean("stale", false)) {
-                            JsonObject result = r.result().put("changed", new JsonArray(changed));
-                            return Future.succeededFuture(replan.problem() == null ? result
-                                    : result.put("rerouteProblem", replan.problem()));
-                        }
-                        return tries > 1 ? updateAttributes(interactionId, patch, actor, tries - 1)
-                                : Future.failedFuture(ApiException.conflict("the interaction kept changing; try again"));
-                    }));
-        });
-    }
-
-    /**
-     * The route the workflow gives the new attributes when it differs from the one it gives the old ones under the
-     * same rules (so a reload of the rules since it was queued moves nothing), or none: the interaction is not routed
-     * again. {@code problem}: why the new attributes have no route (the rules' fault); the interaction keeps its own.
-     */
-    private record Replan(RoutePlan plan, String problem) {
-        static final Replan NONE = new Replan(null, null);
-    }
-
-    private Future<Replan> replan(Map<String, String> hash, Map<String, Object> before, Map<String, Object> after,
-                                  String actor) {
-        String status = hash.get("status");
-        String workflow = hash.get("workflow");
-        // a route a person chose stays (transfers counted it before `manual` was written)
-        boolean manual = "1".equals(hash.get("manual")) || !"0".equals(hash.getOrDefault("transfers", "0"));
-        if (actor != null || manual || rules.get().workflow(workflow) == null
-                || !("queued".equals(status) || "reserved".equals(status))) {
-            return Future.succeededFuture(Replan.NONE);
-        }
-        String customerId = hash.get("customerId") == null || hash.get("customerId").isEmpty() ? null
-                : hash.get("customerId");
-        Channel channel = Channel.parse(hash.get("channel"));
-        return customer(customerId).map(customer -> {
-            RoutePlanner planner = planner();
-            RoutePlan next;
-            try {
-                next = planner.plan(new InteractionRequest(channel, after, customerId, workflow, 0), customer);
-            } catch (IllegalArgumentException e) {
-                return new Replan(null, e.getMessage());
-            }
-            try {
-                RoutePlan now = planner.plan(new InteractionRequest(channel, before, customerId, workflow, 0), customer);
-                return planJson(now).equals(planJson(next)) ? Replan.NONE : new Replan(next, null);
-            } catch (IllegalArgumentException e) {
-                return new Replan(next, null); // the old attributes have no route under these rules: the new ones do
-            }
-        });
-    }
-
-    private Future<Map<String, String>> interactionHash(String interactionId) {
+    Future<Map<String, String>> interactionHash(String interactionId) {
         return store.hash(keys.interaction(interactionId)).map(hash -> {
             if (hash.isEmpty()) {
                 throw ApiException.notFound("no interaction '" + interactionId + "'");
@@ -740,11 +667,11 @@ public final class RoutingEngine {
         return store.ping();
     }
 
-    private RoutePlanner planner() {
+    RoutePlanner planner() {
         return new RoutePlanner(rules.get(), priority);
     }
 
-    private Future<ScriptResult> commit(String command, String... args) {
+    Future<ScriptResult> commit(String command, String... args) {
         long started = System.nanoTime();
         return store.run(command, args).map(result -> {
             observer.committed(command, System.nanoTime() - started, result.events());
@@ -761,7 +688,7 @@ public final class RoutingEngine {
         });
     }
 
-    private static String planJson(RoutePlan plan) {
+    static String planJson(RoutePlan plan) {
         JsonArray steps = new JsonArray();
         plan.steps().forEach(s -> {
             JsonObject step = new JsonObject().put("pool", s.pool()).put("queue", s.queue())
