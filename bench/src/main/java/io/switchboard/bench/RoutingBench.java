@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import io.switchboard.bench.BenchClient.Agent;
+import io.switchboard.engine.LiveInteractions;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +86,9 @@ public final class RoutingBench {
         System.out.printf("RESULT decision time, 100 waiting: p50 %.3f ms p99 %.3f ms%n", decisionSmall[0], decisionSmall[1]);
         System.out.printf("RESULT decision time, 100000 waiting: p50 %.3f ms p99 %.3f ms (ratio p50 %.2f)%n",
                 decisionLarge[0], decisionLarge[1], decisionLarge[0] / decisionSmall[0]);
+        System.out.printf("RESULT floor listing (GET /interactions?status=queued&limit=100): p50 %.1f ms with 100 waiting, "
+                + "%.1f ms with 100000; with a where= (at most %d looked at): %.1f ms, %.1f ms%n", decisionSmall[2],
+                decisionLarge[2], LiveInteractions.SCAN, decisionSmall[3], decisionLarge[3]);
     }
 
     // ------------------------------------------------------------------------- throughput, latency
@@ -216,6 +221,8 @@ public final class RoutingBench {
     private double[] decision(int waiting, int runs) throws Exception {
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
+        List<Double> listing = new ArrayList<>();
+        List<Double> filtered = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             try (BenchNode node = BenchNode.start("dec" + waiting + "-" + run, Map.of())) {
                 RoutingEngine engine = node.server.engine();
@@ -238,11 +245,30 @@ public final class RoutingBench {
                 }
                 p50.add(histogram.getValueAtPercentile(50) / 1e6);
                 p99.add(histogram.getValueAtPercentile(99) / 1e6);
-                System.out.printf("decision with %d waiting, run %d: p50 %.3f ms p99 %.3f ms%n", waiting, run,
-                        p50.get(p50.size() - 1), p99.get(p99.size() - 1));
+                listing.add(listing(engine, null));
+                filtered.add(listing(engine, WHERE));
+                System.out.printf("decision with %d waiting, run %d: p50 %.3f ms p99 %.3f ms; listing p50 %.1f ms, "
+                        + "with where= %.1f ms%n", waiting, run, p50.get(p50.size() - 1), p99.get(p99.size() - 1),
+                        listing.get(listing.size() - 1), filtered.get(filtered.size() - 1));
             }
         }
-        return new double[] {median(p50), median(p99)};
+        return new double[] {median(p50), median(p99), median(listing), median(filtered)};
+    }
+
+    /** A filter on what the waiting are: the listing reads up to its scan limit to apply it. */
+    private static final io.switchboard.routing.Condition WHERE =
+            new io.switchboard.rules.CelConditions().interaction("channel == \"voice\"");
+
+    /** The supervisor's list of the waiting (the engine's side of GET /interactions): p50 of 21 reads, in ms. */
+    private static double listing(RoutingEngine engine, io.switchboard.routing.Condition where) throws Exception {
+        List<Double> took = new ArrayList<>();
+        LiveInteractions.Query query = new LiveInteractions.Query(Set.of("queued"), null, null, null, where, 100);
+        for (int i = 0; i < 21; i++) {
+            long started = System.nanoTime();
+            await(engine.live().find(query));
+            took.add((System.nanoTime() - started) / 1e6);
+        }
+        return median(took);
     }
 
     private static final InteractionRequest VOICE = new InteractionRequest(Channel.VOICE, Map.of(), null, null, 0);

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 public final class LiveInteractions {
     public static final Set<String> STATUSES = Set.of("queued", "reserved", "assigned", "wrapping");
     /** How many interactions a query looks at, at most: what a filter sees is a floor, not the archive. */
-    static final int SCAN = 10_000;
+    public static final int SCAN = 10_000;
     /** What a summary shows and the filters read: not the route plan or the history. */
     private static final String[] FIELDS = {"status", "queue", "agent", "channel", "queued", "customerId", "attributes",
         "filter", "step", "priority"};
@@ -82,14 +82,19 @@ public final class LiveInteractions {
         });
     }
 
-    /** The waiting, oldest first from each queue's line by time queued (none are waiting for a named agent). */
+    /**
+     * The waiting, oldest first from each queue's line by time queued (none are waiting for a named agent). Without
+     * a filter on what they are (channel, expression), the oldest limit + 1 of each line are all that can be shown
+     * (and tell whether there are more): the supervisor's list of a line reads a hundred, not ten thousand.
+     */
     private Future<List<String>> waiting(Query query) {
         if (!query.statuses().contains("queued") || query.agentId() != null) {
             return Future.succeededFuture(List.of());
         }
         List<String> queues = query.queue() != null ? List.of(query.queue())
                 : List.copyOf(rules.get().queues().keySet());
-        List<Future<List<String>>> lines = queues.stream().map(q -> store.head(keys.queueBySince(q), SCAN)).toList();
+        int each = query.where() == null && query.channel() == null ? query.limit() + 1 : SCAN;
+        List<Future<List<String>>> lines = queues.stream().map(q -> store.head(keys.queueBySince(q), each)).toList();
         return Future.all(lines).map(x -> lines.stream().flatMap(f -> f.result().stream()).toList());
     }
 
