@@ -209,15 +209,16 @@ public final class SwitchboardServer {
                     chat.committed(command, nanos, events);
                 }
             };
-            engine = new RoutingEngine(store, config.priority(), observers, sla::answerTimer);
+            engine = new RoutingEngine(store, config.priority(), observers, sla::answerTimer, sla::calendars);
             rulesWatcher = RulesWatcher.routing(vertx, config.routing().rulesDir(),
-                    new RulesLoader(config.routing().defaultWorkflow()), engine::applyRules);
+                    new RulesLoader(config.routing().defaultWorkflow(), () -> sla.calendars().keySet()),
+                    rules -> engine.applyRules(rules).onSuccess(n -> engine.hours().changed()));
             // a bad policy file stops the boot with file:line, like a bad config value; later, a bad edit
             // is rejected and the policies in force stay (armed timers keep the version they were armed with)
             SlaPolicyLoader slaLoader = new SlaPolicyLoader();
             slaWatcher = config.sla().enabled() ? new RulesWatcher<>(vertx, "SLA policies", config.sla().file(),
                     slaLoader::load, p -> p.ordered().size() + " policies" + (p.defaultPolicy() == null ? "" : " and a default"),
-                    sla::apply) : null;
+                    policies -> sla.apply(policies).onSuccess(v -> engine.hours().changed())) : null;
             sweeper = new TimerSweeper(vertx, engine, metrics, config.routing().timerSweepBatch());
             slaSweeper = new SlaSweeper(vertx, sla, config.routing().timerSweepBatch());
             kpiRollup = new KpiRollup(vertx, kpis, () -> engine.rules().queues().keySet(), registry);
@@ -277,6 +278,7 @@ public final class SwitchboardServer {
                     }))
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
+                        engine.hours().start(vertx, config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
                         chat.startSweeps(config.routing().timerSweepInterval().toMillis());
                         email.startRetries();
@@ -430,6 +432,9 @@ public final class SwitchboardServer {
     public Future<Void> stop() {
         if (sweeper != null) {
             sweeper.stop();
+        }
+        if (engine != null) {
+            engine.hours().stop(vertx);
         }
         if (kpiRollup != null) {
             kpiRollup.stop();

@@ -329,6 +329,9 @@ public final class ChatChannel implements RoutingObserver {
             if (!"queued".equals(json.getString("status")) || position == null) {
                 return Future.succeededFuture(json);
             }
+            // outside the queue's hours of operation the customer is told when it opens (Chatwoot's out-of-office)
+            engine.hours().allClosed(List.of(json.getString("queue")))
+                    .ifPresent(opening -> json.put("opensAt", opening.at().toEpochMilli()));
             // the same estimate callers hear on hold and the API serves: position, staffing and recent AHT
             return stats.estimatedWait(json.getString("queue"), position)
                     .map(wait -> json.put("estimatedWaitSeconds", wait))

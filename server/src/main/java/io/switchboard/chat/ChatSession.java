@@ -243,7 +243,8 @@ final class ChatSession {
             }
             if (state == State.QUEUED && "queued".equals(json.getString("status"))) {
                 send(new JsonObject().put("type", "queued").put("position", json.getInteger("position"))
-                        .put("estimatedWaitSeconds", json.getValue("estimatedWaitSeconds")).put("queue", queue));
+                        .put("estimatedWaitSeconds", json.getValue("estimatedWaitSeconds")).put("queue", queue)
+                        .put("opensAt", json.getValue("opensAt")));
             }
             if (state == State.QUEUED) {
                 cancelPositionTimer();

@@ -18,6 +18,7 @@ import io.switchboard.routing.RoutingRules;
 import io.switchboard.routing.Sha256;
 import io.switchboard.routing.Step;
 import io.switchboard.sla.SlaTimer;
+import io.switchboard.sla.WorkingTime;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.ScriptResult;
@@ -36,6 +37,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The routing use cases, as the API and the channels call them: it plans with the domain
@@ -57,6 +59,7 @@ public final class RoutingEngine {
     private final BeforeQueue beforeQueue;
     private final LiveInteractions live;
     private final AttributeUpdates attributeUpdates;
+    private final QueueHours hours;
 
     /** What a new interaction gets before it is queued: its SLA answer timer, armed in the run that queues it. */
     @FunctionalInterface
@@ -75,11 +78,12 @@ public final class RoutingEngine {
     }
 
     /** @param observer told of every change this node commits (metrics, webhooks) */
-    public RoutingEngine(RoutingStore store, PriorityPolicy priority, RoutingObserver observer) {
-        this(store, priority, observer, BeforeQueue.NONE);
-    }
-
-    public RoutingEngine(RoutingStore store, PriorityPolicy priority, RoutingObserver observer, BeforeQueue beforeQueue) {
+    /**
+     * @param calendars the business calendars in force by name, which queues' hours of operation name (read at each
+     *                  use: a reload of the SLA file changes them)
+     */
+    public RoutingEngine(RoutingStore store, PriorityPolicy priority, RoutingObserver observer, BeforeQueue beforeQueue,
+                         Supplier<? extends Map<String, ? extends WorkingTime>> calendars) {
         this.store = store;
         this.keys = store.keys();
         this.priority = priority;
@@ -87,6 +91,12 @@ public final class RoutingEngine {
         this.beforeQueue = beforeQueue;
         this.live = new LiveInteractions(store, rules::get);
         this.attributeUpdates = new AttributeUpdates(this);
+        this.hours = new QueueHours(store, rules::get, calendars);
+    }
+
+    /** Which queues are open now, and until when. */
+    public QueueHours hours() {
+        return hours;
     }
 
     /** The interactions on the floor now, filtered (GET /api/v1/interactions). */
@@ -592,7 +602,8 @@ public final class RoutingEngine {
                     .put("waiting", waiting)
                     .put("longestWaitSeconds", oldest == null ? 0 : (now - oldest) / 1000.0)
                     .put("serviceLevelSeconds", definition.serviceLevelThreshold().toSeconds())
-                    .put("agents", byState);
+                    .put("agents", byState)
+                    .mergeIn(hours.describe(definition));
         });
     }
 
@@ -665,6 +676,12 @@ public final class RoutingEngine {
 
     public Future<String> ping() {
         return store.ping();
+    }
+
+    /** The queues a new contact would wait in, in route order: the IVR asks whether one of them is open. */
+    public Future<List<String>> routeQueues(InteractionRequest request) {
+        return customer(request.customerId()).map(customer -> planner().plan(request, customer).steps().stream()
+                .map(PlannedStep::queue).distinct().toList());
     }
 
     RoutePlanner planner() {

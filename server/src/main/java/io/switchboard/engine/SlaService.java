@@ -13,6 +13,7 @@ import io.switchboard.sla.SlaPolicy;
 import io.switchboard.sla.SlaSubject;
 import io.switchboard.sla.SlaTarget;
 import io.switchboard.sla.SlaTimer;
+import io.switchboard.sla.WorkingTime;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.SlaTimerCodec;
 import io.switchboard.store.redis.SlaTimerStore;
@@ -81,6 +82,11 @@ public final class SlaService implements RoutingObserver {
 
     SlaPolicies policies() {
         return policies;
+    }
+
+    /** The business calendars in force, by name (a queue's hours of operation name one). */
+    public Map<String, ? extends WorkingTime> calendars() {
+        return policies.calendars();
     }
 
     /** The policies from now on (a reload of sla.yaml): new timers use them, armed ones keep theirs. */

@@ -36,6 +36,7 @@ public final class FloorGauges {
     private final MultiGauge agentsNeeded;
     private final MultiGauge serviceLevelTarget;
     private final MultiGauge agentsByTeam;
+    private final MultiGauge open;
     private final java.util.concurrent.atomic.AtomicInteger redisUp = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, Double> stateSeconds = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
@@ -58,6 +59,8 @@ public final class FloorGauges {
                 "Erlang C agents needed to meet the queue's service-level target", null, registry);
         this.serviceLevelTarget = gauge("switchboard_queue_service_level_target",
                 "The queue's service-level target", null, registry);
+        this.open = gauge("switchboard_queue_open",
+                "1 while the queue is within its hours of operation (always, for a queue without hours)", null, registry);
         this.agentsByTeam = gauge("switchboard_agents", "Agents by team and state now", null, registry);
         this.registry = registry;
         Gauge.builder("switchboard_redis_up", redisUp, AtomicInteger::get)
@@ -144,6 +147,7 @@ public final class FloorGauges {
         List<MultiGauge.Row<?>> predictedRows = new ArrayList<>();
         List<MultiGauge.Row<?>> neededRows = new ArrayList<>();
         List<MultiGauge.Row<?>> targetRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> openRows = new ArrayList<>();
         for (Object o : queues) {
             JsonObject q = (JsonObject) o;
             Tags tags = Tags.of("queue", q.getString("queue"));
@@ -159,6 +163,7 @@ public final class FloorGauges {
             predictedRows.add(MultiGauge.Row.of(tags, staffing.getDouble("predictedServiceLevel")));
             neededRows.add(MultiGauge.Row.of(tags, staffing.getInteger("agentsNeeded")));
             targetRows.add(MultiGauge.Row.of(tags, q.getDouble("serviceLevelTarget")));
+            openRows.add(MultiGauge.Row.of(tags, q.getBoolean("open", true) ? 1 : 0));
         }
         waiting.register(waitingRows, true);
         longestWait.register(longestRows, true);
@@ -167,5 +172,6 @@ public final class FloorGauges {
         predictedServiceLevel.register(predictedRows, true);
         agentsNeeded.register(neededRows, true);
         serviceLevelTarget.register(targetRows, true);
+        open.register(openRows, true);
     }
 }

@@ -20,11 +20,14 @@ import java.util.Set;
  *                 channel to it
  * @param offerTimeout how long an agent has to accept an offer of this queue's contacts; null = the node's
  *                     {@code routing.reservationTimeoutSeconds}
+ * @param hours the name of the business calendar of its hours of operation (the SLA file's {@code calendars:});
+ *              null = always open. Outside them a step with {@code skipIf: closed} is passed over, the IVR tells a
+ *              caller the opening time, and a chat's customer is told it is closed
  */
 public record QueueDefinition(String name, Condition members, Duration serviceLevelThreshold, Duration maxWait,
                               String overflowQueue, Duration wrapUp, double serviceLevelTarget,
                               ServiceLevelFormula serviceLevelFormula, Duration shortAbandon, Set<Channel> channels,
-                              Duration offerTimeout) {
+                              Duration offerTimeout, String hours) {
     public static final Duration DEFAULT_SERVICE_LEVEL = Duration.ofSeconds(20);
     public static final Duration DEFAULT_WRAP_UP = Duration.ofSeconds(10);
     public static final double DEFAULT_SERVICE_LEVEL_TARGET = 0.8;

@@ -26,7 +26,9 @@ public record Step(String queue, Condition agents, int priority, Duration timeou
         /** Nobody of the step's pool can take one more contact of the channel now. */
         NO_AVAILABLE_AGENTS,
         /** Every agent of the step's pool is offline (app_queue's joinempty): waiting there would wait for nobody. */
-        NO_LOGGED_IN_AGENTS;
+        NO_LOGGED_IN_AGENTS,
+        /** The step's queue is outside its hours of operation (follow the sun: a site that is open takes it). */
+        CLOSED;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -38,7 +40,7 @@ public record Step(String queue, Condition agents, int priority, Duration timeou
                     return skip;
                 }
             }
-            throw new IllegalArgumentException("skipIf must be no_available_agents or no_logged_in_agents, was '"
+            throw new IllegalArgumentException("skipIf must be no_available_agents, no_logged_in_agents or closed, was '"
                     + text + "'");
         }
     }

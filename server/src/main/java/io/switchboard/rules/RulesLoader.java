@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -31,9 +32,12 @@ public final class RulesLoader {
 
     private final CelConditions cel = new CelConditions();
     private final String defaultWorkflow;
+    private final Supplier<Set<String>> calendars;
 
-    public RulesLoader(String defaultWorkflow) {
+    /** @param calendars the names of the business calendars in force, which a queue's {@code hours} may name */
+    public RulesLoader(String defaultWorkflow, Supplier<Set<String>> calendars) {
         this.defaultWorkflow = defaultWorkflow;
+        this.calendars = calendars;
     }
 
     public RoutingRules load(Path directory) {
@@ -81,7 +85,7 @@ public final class RulesLoader {
         for (Map.Entry<String, YamlNode> entry : node.entries().entrySet()) {
             Map<String, YamlNode> q = entry.getValue().entries("members", "serviceLevelSeconds", "maxWaitSeconds",
                     "overflow", "wrapUpSeconds", "serviceLevelTarget", "serviceLevelFormula", "shortAbandonSeconds",
-                    "channels", "offerTimeoutSeconds");
+                    "channels", "offerTimeoutSeconds", "hours");
             try {
                 QueueDefinition queue = new QueueDefinition(entry.getKey(),
                         q.containsKey("members") ? cel.agent(q.get("members")) : Condition.ALWAYS,
@@ -96,7 +100,8 @@ public final class RulesLoader {
                         seconds(q.get("shortAbandonSeconds")),
                         q.containsKey("channels") ? channels(q.get("channels")) : null,
                         q.containsKey("offerTimeoutSeconds")
-                                ? Duration.ofSeconds(q.get("offerTimeoutSeconds").integer(1, 3_600)) : null);
+                                ? Duration.ofSeconds(q.get("offerTimeoutSeconds").integer(1, 3_600)) : null,
+                        q.containsKey("hours") ? calendar(q.get("hours")) : null);
                 if (queues.putIfAbsent(queue.name(), queue) != null) {
                     throw entry.getValue().error("queue '" + queue.name() + "' is defined twice");
                 }
@@ -104,6 +109,16 @@ public final class RulesLoader {
                 throw entry.getValue().error(e.getMessage());
             }
         }
+    }
+
+    private String calendar(YamlNode node) {
+        String name = node.text();
+        Set<String> known = calendars.get();
+        if (!known.contains(name)) {
+            throw node.error("hours: no calendar '" + name + "' in the SLA file's calendars: (sla.file)"
+                    + (known.isEmpty() ? ", which defines none" : "; it defines " + String.join(", ", new java.util.TreeSet<>(known))));
+        }
+        return name;
     }
 
     private static Set<Channel> channels(YamlNode node) {

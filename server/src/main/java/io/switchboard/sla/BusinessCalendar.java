@@ -134,6 +134,41 @@ public final class BusinessCalendar implements WorkingTime {
         return total;
     }
 
+    @Override
+    public boolean isOpen(Instant at) {
+        for (Instant[] open : openPeriods(at.atZone(zone).toLocalDate())) {
+            if (!at.isBefore(open[0]) && at.isBefore(open[1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * When open: the end of the open spell {@code at} is in, periods that meet (22:00-24:00, then 00:00-06:00)
+     * counting as one. When closed: the start of the next open period.
+     */
+    @Override
+    public Instant nextChange(Instant at) {
+        boolean open = isOpen(at);
+        Instant edge = at;
+        LocalDate day = at.atZone(zone).toLocalDate();
+        for (int i = 0; i < MAX_DAYS; i++, day = day.plusDays(1)) {
+            for (Instant[] period : openPeriods(day)) {
+                if (!open && period[0].isAfter(at)) {
+                    return period[0];
+                }
+                if (open && period[0].isAfter(edge)) {
+                    return edge;
+                }
+                if (open && period[1].isAfter(edge)) {
+                    edge = period[1];
+                }
+            }
+        }
+        return open ? edge : null;
+    }
+
     /** The open periods of one local date as instants; none on a holiday. */
     private List<Instant[]> openPeriods(LocalDate day) {
         if (holidays.contains(day)) {

@@ -17,6 +17,12 @@ public interface WorkingTime {
     /** The calendar's name as configured; empty for 24/7. */
     String name();
 
+    /** Whether {@code at} is open time (a queue's hours of operation: contacts are taken). */
+    boolean isOpen(Instant at);
+
+    /** The next instant after {@code at} at which {@link #isOpen} changes; null when it never does (24/7). */
+    Instant nextChange(Instant at);
+
     /** Every second counts: the default when a policy names no calendar. */
     record AlwaysOpen() implements WorkingTime {
         @Override
@@ -32,6 +38,16 @@ public interface WorkingTime {
         @Override
         public String name() {
             return "";
+        }
+
+        @Override
+        public boolean isOpen(Instant at) {
+            return true;
+        }
+
+        @Override
+        public Instant nextChange(Instant at) {
+            return null;
         }
     }
 }

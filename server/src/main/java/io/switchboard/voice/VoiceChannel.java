@@ -21,9 +21,11 @@ import io.switchboard.voice.ivr.IvrRunner;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,7 +139,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     public IvrOutcome runIvr(InboundCall call, CallerLine line) {
         recontact(call);
-        IvrOutcome outcome = new IvrRunner(flow, cases).run(line);
+        IvrOutcome outcome = new IvrRunner(flow, cases, wanted -> closedUntil(call, wanted)).run(line);
         Counter.builder("switchboard_ivr_calls").description("Calls leaving the IVR, by outcome (contained_* = self-service)")
                 .tag("outcome", outcome.code()).register(registry).increment();
         if (outcome.contained() && !call.callerId().isEmpty()) {
@@ -163,11 +165,23 @@ public final class VoiceChannel implements RoutingObserver {
         return store.keys().prefix() + ":ivr:contained:" + callerId;
     }
 
-    /** Hands the caller to routing when the IVR says so; returns the interaction id, or null. */
-    public String afterIvr(InboundCall call, IvrOutcome outcome) {
-        if (outcome.kind() != IvrOutcome.Kind.AGENT && outcome.kind() != IvrOutcome.Kind.CALLBACK) {
-            return null;
+    /**
+     * When every queue the caller's route would wait in is closed, the first opening among them (in the zone of its
+     * calendar). A route that cannot be planned is taken as open: creating the interaction says why.
+     */
+    private Optional<ZonedDateTime> closedUntil(InboundCall call, IvrOutcome wanted) {
+        try {
+            InteractionRequest request = request(call, wanted, Channel.VOICE);
+            List<String> queues = await(engine.routeQueues(request));
+            return engine.hours().allClosed(queues).map(opening -> opening.at().atZone(opening.zone()));
+        } catch (RuntimeException e) {
+            LOG.warn("hours of the route of {} not known, taken as open: {}", call.uniqueId(), e.getMessage());
+            return Optional.empty();
         }
+    }
+
+    /** What the IVR learnt, as the interaction's attributes; a callback is to the caller's number. */
+    private InteractionRequest request(InboundCall call, IvrOutcome outcome, Channel channel) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         putIfSet(attributes, "intent", outcome.intent());
         putIfSet(attributes, "language", outcome.language());
@@ -175,15 +189,26 @@ public final class VoiceChannel implements RoutingObserver {
         attributes.put("callerId", call.callerId());
         attributes.put("callerName", call.callerName());
         attributes.put("ivrPath", String.join(">", outcome.path()));
-        Channel channel = Channel.VOICE;
-        if (outcome.kind() == IvrOutcome.Kind.CALLBACK) {
-            channel = Channel.CALLBACK;
+        if (outcome.path().contains("closed")) {
+            attributes.put("afterHours", true);
+        }
+        if (channel == Channel.CALLBACK) {
             attributes.put("callbackNumber", call.callerId());
         } else {
             attributes.put(CallAttributes.KEY, Map.of("channel", call.channel(), "uniqueId", call.uniqueId(),
                     "asterisk", linkFor(call.remoteAddress()).map(l -> l.endpoint().name()).orElse("")));
         }
         String customerId = await(engine.customerIdByPhone(call.callerId()));
+        return new InteractionRequest(channel, attributes, customerId, null, 0);
+    }
+
+    /** Hands the caller to routing when the IVR says so; returns the interaction id, or null. */
+    public String afterIvr(InboundCall call, IvrOutcome outcome) {
+        if (outcome.kind() != IvrOutcome.Kind.AGENT && outcome.kind() != IvrOutcome.Kind.CALLBACK) {
+            return null;
+        }
+        Channel channel = outcome.kind() == IvrOutcome.Kind.CALLBACK ? Channel.CALLBACK : Channel.VOICE;
+        InteractionRequest request = request(call, outcome, channel);
         String id = java.util.UUID.randomUUID().toString();
         if (channel == Channel.VOICE) {
             // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns
@@ -195,7 +220,7 @@ public final class VoiceChannel implements RoutingObserver {
         }
         // a callback keeps the place in line of the moment the call came in, not of the end of the IVR
         long queuedAt = channel == Channel.CALLBACK ? call.arrivedMs() : 0;
-        await(engine.createInteraction(id, new InteractionRequest(channel, attributes, customerId, null, 0), queuedAt));
+        await(engine.createInteraction(id, request, queuedAt));
         return id;
     }
 

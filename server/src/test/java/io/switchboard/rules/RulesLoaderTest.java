@@ -20,11 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RulesLoaderTest {
-    private final RulesLoader loader = new RulesLoader("default");
+    private final RulesLoader loader = new RulesLoader("default", () -> Set.of("office"));
 
     @Test
     void theShippedRulesLoadAndRouteAsDocumented() {
@@ -169,7 +170,7 @@ class RulesLoaderTest {
                   steps:
                     - queue: support
                       skipIf: nobody_around
-                """, 7, "skipIf must be no_available_agents or no_logged_in_agents, was 'nobody_around'");
+                """, 7, "skipIf must be no_available_agents, no_logged_in_agents or closed, was 'nobody_around'");
         assertRejected(temp, """
                 queues:
                   support: {members: 'true'}
@@ -183,6 +184,27 @@ class RulesLoaderTest {
                 workflow: default
                 default: {steps: [{queue: support}]}
                 """, 2, "must be between 1 and 3600, was 0");
+        assertRejected(temp, """
+                queues:
+                  support:
+                    members: 'true'
+                    hours: ofice
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 4, "hours: no calendar 'ofice' in the SLA file's calendars: (sla.file); it defines office");
+    }
+
+    @Test
+    void aQueueNamesTheCalendarOfItsHours(@TempDir Path temp) {
+        RoutingRules rules = loader.load(Rules.folder(temp, """
+                queues:
+                  support: {members: 'true', hours: office}
+                  nights: {members: 'true'}
+                workflow: default
+                default: {steps: [{queue: support, skipIf: closed}, {queue: nights}]}
+                """));
+        assertEquals("office", rules.queue("support").orElseThrow().hours());
+        assertEquals(null, rules.queue("nights").orElseThrow().hours(), "no hours: always open");
     }
 
     private void assertRejected(Path temp, String yaml, int line, String reason) throws IOException {

@@ -113,4 +113,33 @@ class SlaBusinessCalendarTest {
         assertThrows(IllegalArgumentException.class, () -> BusinessCalendar.OpenHours.parse("9h-17h"));
         assertThrows(IllegalArgumentException.class, () -> new BusinessCalendar("x", PARIS, Map.of(), Set.of()));
     }
+
+    /** A queue's hours of operation: open or closed at an instant, and when that changes next. */
+    @Test
+    void openAndTheNextChange() {
+        assertEquals(true, office.isOpen(paris("2025-04-08T09:00")), "the opening minute is open");
+        assertEquals(false, office.isOpen(paris("2025-04-08T17:00")), "the closing minute is closed");
+        assertEquals(paris("2025-04-08T17:00"), office.nextChange(paris("2025-04-08T10:00")));
+        assertEquals(paris("2025-04-09T09:00"), office.nextChange(paris("2025-04-08T17:00")));
+        assertEquals(paris("2025-04-14T09:00"), office.nextChange(paris("2025-04-11T18:00")), "over the weekend");
+        assertEquals(false, office.isOpen(paris("2025-05-01T10:00")), "a holiday");
+        assertEquals(paris("2025-05-05T09:00"), office.nextChange(paris("2025-04-30T17:30")), "over two holidays");
+        assertEquals(true, new WorkingTime.AlwaysOpen().isOpen(paris("2025-04-08T03:00")));
+        assertEquals(null, new WorkingTime.AlwaysOpen().nextChange(paris("2025-04-08T03:00")));
+    }
+
+    /** Periods that meet at midnight are one open spell: the night shift closes at 06:00, not at 24:00. */
+    @Test
+    void periodsMeetingAtMidnightAreOneSpell() {
+        Map<DayOfWeek, List<BusinessCalendar.OpenHours>> weekly = new EnumMap<>(DayOfWeek.class);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            weekly.put(day, List.of(BusinessCalendar.OpenHours.parse("00:00-06:00"),
+                    BusinessCalendar.OpenHours.parse("22:00-24:00")));
+        }
+        BusinessCalendar nights = new BusinessCalendar("nights", PARIS, weekly, Set.of());
+        assertEquals(paris("2025-04-09T06:00"), nights.nextChange(paris("2025-04-08T23:00")));
+        assertEquals(paris("2025-04-08T22:00"), nights.nextChange(paris("2025-04-08T12:00")));
+        // the night DST starts (2025-03-30, 02:00 -> 03:00): the spell is an hour shorter, and still one
+        assertEquals(paris("2025-03-30T06:00"), nights.nextChange(paris("2025-03-29T23:00")));
+    }
 }

@@ -13,12 +13,16 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.OfficeHours;
 import io.switchboard.testing.Repo;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestPbx;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Calls through a simulated Asterisk that speaks real AMI and FastAGI over real sockets, with the
@@ -43,12 +48,13 @@ class VoiceIT {
     private String prefix;
     private TestNode node;
     private Api admin;
+    private int agiPort;
 
     @BeforeEach
     void start(TestRedis redis) {
         this.redis = redis;
         this.prefix = redis.newPrefix();
-        int agiPort = TestPbx.agiPort();
+        agiPort = TestPbx.agiPort();
         asterisk = TestPbx.start(agiPort, Duration.ofMillis(300));
         node = node(agiPort).start();
         admin = node.api();
@@ -90,6 +96,55 @@ class VoiceIT {
                 "the caller rang back: the first call was not really contained");
         Await.until("the interaction id handed to the dialplan", WAIT,
                 () -> second.agiTranscript().format().contains("SET VARIABLE \"SB_INTERACTION\""));
+    }
+
+    /**
+     * Every queue of the caller's route is closed (London's office opens at 08:00 and it is 07:59): the caller hears
+     * so, then when it opens, in London's time, and may take a callback for then; one who does not hears goodbye.
+     */
+    @Test
+    void aCallerOutsideTheQueuesHoursHearsTheOpeningAndMayTakeACallback(@TempDir Path temp) throws Exception {
+        node.close();
+        node = node(agiPort).rules(Rules.folder(temp, """
+                queues:
+                  billing: {members: '"billing" in agent.skills', hours: office}
+                  support: {members: '"support" in agent.skills'}
+                workflow: default
+                filters:
+                  - match: 'attributes.intent == "billing"'
+                    steps: [{queue: billing}]
+                default: {steps: [{queue: support}]}
+                """)).sla(OfficeHours.slaFile(temp)).clock(new TestClock(OfficeHours.MONDAY_0759)).start();
+        admin = node.api();
+        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
+                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+
+        // the menu: billing; the closed prompt (it listens, as every prompt does): nothing; the callback offer: 1
+        SimulatedCall taker = call("15551239001", CallerScript.create().press("1").silence().press("1"));
+        taker.awaitEnded(WAIT);
+        String heard = taker.agiText();
+        assertTrue(heard.contains("STREAM FILE \"switchboard/closed\""), heard);
+        long opens = OfficeHours.MONDAY_0800.getEpochSecond();
+        assertTrue(heard.contains("SAY DATETIME " + opens + " \"\" \"Q 'digits/at' IMp\" \"Europe/London\""), heard);
+        assertTrue(heard.contains("GET DATA \"switchboard/closed-callback\""), heard);
+        Await.until("the callback waits in billing", WAIT,
+                () -> admin.get("/api/v1/queues/billing/stats").json().getLong("waiting") == 1);
+        JsonObject callback = admin.get("/api/v1/interactions?queue=billing").expect(200).json()
+                .getJsonArray("interactions").getJsonObject(0);
+        assertEquals("callback", callback.getString("channel"));
+        assertEquals(true, callback.getJsonObject("attributes").getBoolean("afterHours"));
+        assertEquals("main>1>closed>1", callback.getJsonObject("attributes").getString("ivrPath"));
+
+        SimulatedCall decliner = call("15551239002", CallerScript.create().press("1").silence().silence());
+        decliner.awaitEnded(WAIT);
+        assertTrue(decliner.agiText().contains("STREAM FILE \"vm-goodbye\""), decliner.agiText());
+        Await.until("counted as closed", () -> metric("switchboard_ivr_calls_total{outcome=\"closed\"}") == 1.0);
+        assertEquals(1, admin.get("/api/v1/queues/billing/stats").json().getLong("waiting"), "no second callback");
+
+        SimulatedCall support = call("15551239003", CallerScript.create().press("2"));
+        Await.until("support is open: the caller waits for an agent", WAIT,
+                () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+        support.hangUp();
     }
 
     @Test

@@ -101,6 +101,8 @@ class CallFlowsIT {
                 assertEquals("200 result=12 (timeout)", s.send("GET DATA acct 1000 4"));
                 assertEquals("200 result=0 endpos=8000", s.send("STREAM FILE goodbye \"\""));
                 assertEquals("200 result=0", s.send("SAY DIGITS 42 \"\""));
+                assertEquals("200 result=0", s.send("SAY DATETIME 1765094400 \"\" \"Q 'digits/at' IMp\" \"Europe/London\""));
+                assertTrue(s.send("SAY DATETIME soon \"\"").startsWith("520-"), "a time that is not a number");
                 assertEquals("510 Invalid or unknown command", s.send("FROBNICATE"));
                 String usage = s.send("GET VARIABLE");
                 assertTrue(usage.startsWith("520-Invalid command syntax.  Proper usage follows:") && usage.endsWith("520 End of proper usage."), usage);

@@ -209,11 +209,11 @@ public final class HttpApi {
 
         router.post("/api/v1/routing/explain").handler(ctx -> {
             principal(ctx).requireStaff();
-            reply(ctx, engine.explain(interactionRequest(body(ctx))).map(ExplanationJson::of));
+            reply(ctx, engine.explain(interactionRequest(body(ctx))).map(e -> ExplanationJson.of(e, engine.hours()::isOpen)));
         });
         router.get("/api/v1/interactions/:id/explain").handler(ctx -> {
             principal(ctx).requireStaff();
-            reply(ctx, engine.explainWaiting(ctx.pathParam("id")).map(ExplanationJson::of));
+            reply(ctx, engine.explainWaiting(ctx.pathParam("id")).map(w -> ExplanationJson.of(w, engine.hours()::isOpen)));
         });
         router.get("/api/v1/routing/rules").handler(ctx -> {
             principal(ctx).requireStaff();

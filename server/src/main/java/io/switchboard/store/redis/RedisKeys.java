@@ -55,6 +55,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":pool:" + pool + ":avail:" + capacityChannel;
     }
 
+    /** Set: the queues outside their hours of operation now (router.lua's queues:closed). */
+    public String closedQueues() {
+        return prefix + ":queues:closed";
+    }
+
     public String timers() {
         return prefix + ":timers";
     }

@@ -104,12 +104,14 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.lrange(key, 0, -1));
     }
 
-    public Future<Void> addMember(String key, String member) {
-        return RedisFutures.onContext(vertx, () -> redis.sadd(key, member)).mapEmpty();
+    /** SADD of one member or more (none is an error in Redis: callers give at least one). */
+    public Future<Void> addMember(String key, String... members) {
+        return RedisFutures.onContext(vertx, () -> redis.sadd(key, members)).mapEmpty();
     }
 
-    public Future<Void> removeMember(String key, String member) {
-        return RedisFutures.onContext(vertx, () -> redis.srem(key, member)).mapEmpty();
+    /** SREM of one member or more (at least one). */
+    public Future<Void> removeMember(String key, String... members) {
+        return RedisFutures.onContext(vertx, () -> redis.srem(key, members)).mapEmpty();
     }
 
     public Future<List<String>> members(String key) {

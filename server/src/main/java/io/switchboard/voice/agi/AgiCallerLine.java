@@ -3,6 +3,7 @@ package io.switchboard.voice.agi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.voice.LineText;
+import java.time.ZonedDateTime;
 import java.util.concurrent.TimeUnit;
 import io.switchboard.voice.ivr.CallerLine;
 import org.asteriskjava.fastagi.AgiChannel;
@@ -73,6 +74,18 @@ final class AgiCallerLine implements CallerLine {
             hungUp = true;
         } catch (AgiException e) {
             // a failed prompt is not worth ending the call for
+        }
+    }
+
+    /** SAY DATETIME in the time's zone: "today" or the weekday, then "at" and the hour (voicemail's envelope). */
+    @Override
+    public void sayDateTime(ZonedDateTime time) {
+        try {
+            channel.sayDateTime(time.toEpochSecond(), "", "Q 'digits/at' IMp", time.getZone().getId());
+        } catch (AgiHangupException e) {
+            hungUp = true;
+        } catch (AgiException e) {
+            // the prompt before it said that we are closed; the time is a courtesy
         }
     }
 

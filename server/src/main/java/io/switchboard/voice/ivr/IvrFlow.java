@@ -9,7 +9,7 @@ import java.util.Objects;
  * leading to another menu or to an action. Plain data; {@link IvrRunner} walks it.
  */
 public record IvrFlow(String start, Map<String, Menu> menus, String hoursPrompt, String goodbyePrompt,
-                      String holdPrompt, String caseNumberPrompt, HoldMenu holdMenu) {
+                      String holdPrompt, String caseNumberPrompt, HoldMenu holdMenu, Closed closed) {
     public IvrFlow {
         menus = Map.copyOf(menus);
         if (!menus.containsKey(start)) {
@@ -40,6 +40,22 @@ public record IvrFlow(String start, Map<String, Menu> menus, String hoursPrompt,
     }
 
     public enum Action { MENU, AGENT, CALLBACK, CASE_STATUS, HOURS, HANGUP }
+
+    /**
+     * What a caller who asks for an agent hears when every queue the call could wait in is outside its hours of
+     * operation: the prompt, then the opening time (said in the opening calendar's time zone), then, when
+     * {@code callbackKey} is set, the offer of a callback at the opening (Amazon Connect's queued callback).
+     *
+     * @param callbackKey the key that takes the callback; null = no offer, the caller hears goodbye
+     */
+    public record Closed(String prompt, String callbackKey, String callbackPrompt, int timeoutSeconds) {
+        public Closed {
+            Objects.requireNonNull(prompt, "prompt");
+            if (callbackKey != null && callbackPrompt == null) {
+                throw new IllegalArgumentException("closed: callbackKey needs a callbackPrompt (a sound file name)");
+            }
+        }
+    }
 
     /**
      * What a caller waiting in a queue may change with one key between spells of music (app_queue's in-queue

@@ -13,7 +13,7 @@ public final class IvrLoader {
     private static final IvrFlow DIRECT_TO_AGENT = new IvrFlow("main", Map.of("main", new IvrFlow.Menu("main",
             "switchboard/please-hold", 1, 0, null, Map.of(), new IvrFlow.Choice(IvrFlow.Action.AGENT, null, null, null))),
             "switchboard/business-hours", "vm-goodbye", "switchboard/please-hold", "switchboard/enter-case-number",
-            null);
+            null, null);
 
     private IvrLoader() {
     }
@@ -24,7 +24,7 @@ public final class IvrLoader {
             return DIRECT_TO_AGENT;
         }
         YamlNode root = YamlNode.parse(file);
-        Map<String, YamlNode> top = root.entries("start", "prompts", "menus", "holdMenu");
+        Map<String, YamlNode> top = root.entries("start", "prompts", "menus", "holdMenu", "closed");
         Map<String, String> prompts = new LinkedHashMap<>();
         if (top.containsKey("prompts")) {
             top.get("prompts").entries("hours", "goodbye", "hold", "caseNumber")
@@ -38,7 +38,8 @@ public final class IvrLoader {
                     prompts.getOrDefault("goodbye", "vm-goodbye"),
                     prompts.getOrDefault("hold", "switchboard/please-hold"),
                     prompts.getOrDefault("caseNumber", "switchboard/enter-case-number"),
-                    top.containsKey("holdMenu") ? holdMenu(top.get("holdMenu")) : null);
+                    top.containsKey("holdMenu") ? holdMenu(top.get("holdMenu")) : null,
+                    top.containsKey("closed") ? closed(top.get("closed")) : null);
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage());
         }
@@ -93,6 +94,22 @@ public final class IvrLoader {
         });
         return new IvrFlow.HoldMenu(m.get("prompt").text(),
                 m.containsKey("timeoutSeconds") ? (int) m.get("timeoutSeconds").integer(1, 60) : 3, options);
+    }
+
+    private static IvrFlow.Closed closed(YamlNode node) {
+        Map<String, YamlNode> m = node.entries("prompt", "callbackKey", "callbackPrompt", "timeoutSeconds");
+        if (!m.containsKey("prompt")) {
+            throw node.error("closed needs a prompt (a sound file name)");
+        }
+        if (m.containsKey("callbackKey")) {
+            requireKey(m.get("callbackKey").text(), m.get("callbackKey"));
+        }
+        try {
+            return new IvrFlow.Closed(m.get("prompt").text(), text(m, "callbackKey"), text(m, "callbackPrompt"),
+                    m.containsKey("timeoutSeconds") ? (int) m.get("timeoutSeconds").integer(1, 60) : 5);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage());
+        }
     }
 
     private static IvrFlow.Choice choice(YamlNode node) {

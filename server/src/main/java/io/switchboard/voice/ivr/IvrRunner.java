@@ -12,13 +12,45 @@ public final class IvrRunner {
 
     private final IvrFlow flow;
     private final CaseDirectory cases;
+    private final RouteHours hours;
 
-    public IvrRunner(IvrFlow flow, CaseDirectory cases) {
+    public IvrRunner(IvrFlow flow, CaseDirectory cases, RouteHours hours) {
         this.flow = flow;
         this.cases = cases;
+        this.hours = hours;
     }
 
+    /** Walks the menus; a caller who asks for an agent while the route is closed hears when it opens. */
     public IvrOutcome run(CallerLine line) {
+        IvrOutcome outcome = walk(line);
+        if (outcome.kind() != IvrOutcome.Kind.AGENT || flow.closed() == null || line.hungUp()) {
+            return outcome;
+        }
+        return hours.closedUntil(outcome).map(opens -> closed(line, outcome, opens)).orElse(outcome);
+    }
+
+    /** The closed prompt, the opening time, and the callback offer when there is one. */
+    private IvrOutcome closed(CallerLine line, IvrOutcome wanted, java.time.ZonedDateTime opens) {
+        IvrFlow.Closed closed = flow.closed();
+        List<String> path = new ArrayList<>(wanted.path());
+        path.add("closed");
+        line.play(closed.prompt());
+        line.sayDateTime(opens);
+        if (closed.callbackKey() != null) {
+            String key = line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1);
+            if (key == null || line.hungUp()) {
+                return new IvrOutcome(IvrOutcome.Kind.ABANDONED, wanted.intent(), wanted.language(), wanted.caseId(), path);
+            }
+            if (key.equals(closed.callbackKey())) {
+                path.add(key);
+                return new IvrOutcome(IvrOutcome.Kind.CALLBACK, wanted.intent(), wanted.language(), wanted.caseId(), path);
+            }
+        }
+        line.play(flow.goodbyePrompt());
+        return new IvrOutcome(IvrOutcome.Kind.CLOSED, wanted.intent(), wanted.language(), wanted.caseId(), path);
+    }
+
+    private IvrOutcome walk(CallerLine line) {
         List<String> path = new ArrayList<>();
         IvrFlow.Menu menu = flow.menus().get(flow.start());
         for (int step = 0; step < MAX_STEPS; step++) {

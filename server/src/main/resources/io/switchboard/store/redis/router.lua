@@ -47,6 +47,8 @@
 --   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>", "awrap|<aid>~<iid>|<c>",
 --                              "empty|<pool>|<c><rank>" (a line left with nobody signed in: drain_empty)
+--   queues:closed              set of the queues outside their hours of operation now (a step's skipIf closed), written
+--                              by every node at each opening and closing (QueueHours), the same for all
 --   queue:<q>:meta             hash: sl (service-level threshold ms), short (short-abandon threshold ms)
 --   stats:<q>:m:<minute>       hash of counters "<channel>:<field>" for that minute (kept 2 days), rolled up
 --   stats:<q>:h:<hour>         into the same per hour (kept 400 days) by rollup.lua: offered answered answered_sl wait_ms
@@ -442,11 +444,13 @@ end
 -- A step's skipIf, as the interaction enters it (TaskRouter's skip_if): no_available_agents = nobody of its pool can
 -- take one more contact of the channel now; no_logged_in_agents = every agent of its pool is offline (app_queue's
 -- joinempty), so waiting there would wait out the step's timeout for nobody (and drain_empty moves on those waiting
--- there when the last one signs out: app_queue's leavewhenempty).
+-- there when the last one signs out: app_queue's leavewhenempty); closed = its queue is outside its hours of operation
+-- (those already waiting there when it closes stay: the agents still signed in work the line down).
 local function skips(step, cch)
   local skip = step.skip
   if not skip then return false end
   if skip == 'no_logged_in_agents' then return nobody_signed_in(step.pool, cch) end
+  if skip == 'closed' then return redis.call('SISMEMBER', key('queues', 'closed'), step.queue) == 1 end
   if direct(step.pool) then return not can_take(agent_now(key('agent', string.sub(step.pool, 2))), cch) end
   return redis.call('ZCARD', key('pool', step.pool, 'avail', cch)) == 0
 end

@@ -1,6 +1,7 @@
 package io.switchboard.voice.ivr;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,11 @@ class IvrRunnerTest {
         }
 
         @Override
+        public void sayDateTime(java.time.ZonedDateTime time) {
+            heard.add("time:" + time);
+        }
+
+        @Override
         public void setVariable(String name, String value) {
         }
 
@@ -67,22 +73,22 @@ class IvrRunnerTest {
 
     @Test
     void keysLeadToTheirActions() {
-        IvrOutcome billing = new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller("1"));
+        IvrOutcome billing = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("1"));
         assertEquals(IvrOutcome.Kind.AGENT, billing.kind());
         assertEquals("billing", billing.intent());
 
-        IvrOutcome spanish = new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller("9", "1"));
+        IvrOutcome spanish = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("9", "1"));
         assertEquals("es", spanish.language());
         assertEquals(List.of("main", "9", "spanish", "1"), spanish.path());
 
-        IvrOutcome hours = new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller("4"));
+        IvrOutcome hours = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("4"));
         assertTrue(hours.contained());
     }
 
     @Test
     void invalidKeysAndSilenceAreRetriedThenGoToTheNoInputChoice() {
         ScriptedCaller caller = new ScriptedCaller("7", "", "8");
-        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE).run(caller);
+        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(caller);
         assertEquals(IvrOutcome.Kind.AGENT, outcome.kind());
         assertEquals("support", outcome.intent(), "main's noInput after 1 + 2 retries");
         assertEquals(2, caller.heard.stream().filter("switchboard/invalid-option"::equals).count());
@@ -93,18 +99,48 @@ class IvrRunnerTest {
     void caseStatusIsReadBackAndContained() {
         CaseDirectory cases = number -> number.equals("4711") ? Optional.of("switchboard/case-in-progress") : Optional.empty();
         ScriptedCaller caller = new ScriptedCaller("3", "4711");
-        IvrOutcome outcome = new IvrRunner(flow, cases).run(caller);
+        IvrOutcome outcome = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN).run(caller);
         assertEquals(IvrOutcome.Kind.CONTAINED_CASE_STATUS, outcome.kind());
         assertTrue(caller.heard.containsAll(List.of("digits:4711", "switchboard/case-in-progress")));
 
-        IvrOutcome unknown = new IvrRunner(flow, cases).run(new ScriptedCaller("3", "999"));
+        IvrOutcome unknown = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("3", "999"));
         assertEquals(IvrOutcome.Kind.AGENT, unknown.kind(), "an unknown case goes to an agent");
         assertEquals("999", unknown.caseId());
     }
 
     @Test
     void aHangUpInTheMenuIsAnAbandonInTheIvr() {
-        assertEquals(IvrOutcome.Kind.ABANDONED, new IvrRunner(flow, CaseDirectory.NONE).run(new ScriptedCaller((String) null)).kind());
+        assertEquals(IvrOutcome.Kind.ABANDONED, new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller((String) null)).kind());
+    }
+
+    /** Closed: the caller hears when the route opens, and may take a callback for then (the shipped key 1). */
+    @Test
+    void aCallerAskingForAClosedRouteHearsTheOpeningAndMayTakeACallback() {
+        java.time.ZonedDateTime opens = java.time.ZonedDateTime.parse("2026-12-07T08:00+00:00[Europe/London]");
+        List<IvrOutcome> asked = new ArrayList<>();
+        RouteHours closed = wanted -> {
+            asked.add(wanted);
+            return "billing".equals(wanted.intent()) ? Optional.of(opens) : Optional.empty();
+        };
+        ScriptedCaller taker = new ScriptedCaller("1", "1");
+        IvrOutcome callback = new IvrRunner(flow, CaseDirectory.NONE, closed).run(taker);
+        assertEquals(IvrOutcome.Kind.CALLBACK, callback.kind());
+        assertEquals("billing", callback.intent());
+        assertEquals(List.of("main", "1", "closed", "1"), callback.path());
+        assertEquals(List.of("switchboard/main-menu", "switchboard/closed", "time:" + opens,
+                "switchboard/closed-callback"), taker.heard);
+
+        ScriptedCaller declines = new ScriptedCaller("1", "");
+        IvrOutcome gone = new IvrRunner(flow, CaseDirectory.NONE, closed).run(declines);
+        assertEquals(IvrOutcome.Kind.CLOSED, gone.kind());
+        assertFalse(gone.contained(), "the caller wanted an agent");
+        assertEquals("vm-goodbye", declines.heard.get(declines.heard.size() - 1));
+
+        assertEquals(IvrOutcome.Kind.AGENT, new IvrRunner(flow, CaseDirectory.NONE, closed)
+                .run(new ScriptedCaller("2")).kind(), "support is open");
+        assertEquals(3, asked.size(), "asked once per caller who wanted an agent");
+        new IvrRunner(flow, CaseDirectory.NONE, closed).run(new ScriptedCaller("4"));
+        assertEquals(3, asked.size(), "self-service does not ask");
     }
 
     @Test

@@ -37,6 +37,7 @@ final class AgiCommands {
         add("hangup", false, "HANGUP [channelname]", AgiCommands::hangup);
         add("noop", true, "NOOP", ctx -> ctx.complete(CommandResult.success("200 result=0")));
         add("say alpha", false, "SAY ALPHA <number> <escape_digits>", ctx -> say(ctx, false));
+        add("say datetime", false, "SAY DATETIME <time> <escape_digits> [format] [timezone]", AgiCommands::sayDateTime);
         add("say digits", false, "SAY DIGITS <number> <escape_digits>", ctx -> say(ctx, true));
         add("say number", false, "SAY NUMBER <number> <escape_digits> [gender]", AgiCommands::sayNumber);
         add("set callerid", false, "SET CALLERID <number>", AgiCommands::setCallerId);
@@ -344,6 +345,26 @@ final class AgiCommands {
             return;
         }
         sayFor(ctx, String.valueOf(Math.abs(scanInt(ctx.arg(2)))).length(), ctx.arg(3));
+    }
+
+    /**
+     * SAY DATETIME: the time (seconds since the epoch) said in a format and zone; the default format, ABdY 'digits/at'
+     * IMp, is about six sounds (three seconds); a time that is not a number is a usage error, as in Asterisk.
+     */
+    private static void sayDateTime(CommandContext ctx) {
+        if (ctx.argc() < 4 || ctx.argc() > 6 || scanLong(ctx.arg(2)) == null) {
+            ctx.complete(CommandResult.usage());
+            return;
+        }
+        sayFor(ctx, 6, ctx.arg(3));
+    }
+
+    private static Long scanLong(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static void sayFor(CommandContext ctx, int characters, String escape) {
