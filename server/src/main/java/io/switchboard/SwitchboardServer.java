@@ -279,6 +279,7 @@ public final class SwitchboardServer {
                     .map(x -> {
                         sweeper.start(config.routing().timerSweepInterval().toMillis());
                         engine.hours().start(vertx, config.routing().timerSweepInterval().toMillis());
+                        engine.scheduled().start(vertx, config.routing().timerSweepInterval().toMillis());
                         slaSweeper.start(config.routing().timerSweepInterval().toMillis());
                         chat.startSweeps(config.routing().timerSweepInterval().toMillis());
                         email.startRetries();
@@ -435,6 +436,7 @@ public final class SwitchboardServer {
         }
         if (engine != null) {
             engine.hours().stop(vertx);
+            engine.scheduled().stop(vertx);
         }
         if (kpiRollup != null) {
             kpiRollup.stop();

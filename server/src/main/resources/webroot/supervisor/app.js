@@ -58,9 +58,12 @@ function openConsole(key) {
   const waiting = createWaitingPanel(api, guarded, serverNow);
   const sla = createSlaPanel(api, serverNow);
 
+  // a queue opening or closing sends no event: the table is read again when the first of them is due
+  let hoursChange = Infinity;
   const readQueues = () => guarded('queues', async () => {
     const stats = await api.get('/api/v1/stats/realtime');
     for (const q of stats) upsertRow(queues, queueRow(q), 'queue');
+    hoursChange = Math.min(Infinity, ...stats.map((q) => q.nextChange ?? Infinity));
     waiting.queuesAre(stats.map((q) => q.queue));
     $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
   });
@@ -160,6 +163,10 @@ function openConsole(key) {
   });
   const ticker = setInterval(() => {
     const now = serverNow();
+    if (now >= hoursChange) {
+      hoursChange = Infinity;
+      refreshQueues();
+    }
     tickTimes(agents, now);
     waiting.tick();
     sla.tick();

@@ -8,11 +8,19 @@ function percent(value) {
   return value === null || value === undefined ? '-' : `${(value * 100).toFixed(0)} %`;
 }
 
+// Outside its hours of operation: when it opens, in the supervisor's own time
+function hoursBadge(q) {
+  if (q.open !== false) return null;
+  const opens = q.nextChange ? new Date(q.nextChange).toLocaleString(undefined,
+    { weekday: 'short', hour: '2-digit', minute: '2-digit' }) : '';
+  return el('span', { class: 'closed', title: `hours: ${q.hours}` }, opens ? `closed, opens ${opens}` : 'closed');
+}
+
 export function queueRow(q) {
   const sl = q.serviceLevel || {};
   const below = sl.today !== null && sl.today !== undefined && q.serviceLevelTarget && sl.today < q.serviceLevelTarget;
-  return el('tr', { dataset: { queue: q.queue } },
-    el('td', {}, q.queue),
+  return el('tr', { dataset: { queue: q.queue, open: String(q.open !== false) } },
+    el('td', {}, q.queue, hoursBadge(q)),
     el('td', { class: 'num waiting' }, q.waiting),
     el('td', { class: 'num longest' }, duration((q.longestWaitSeconds || 0) * 1000)),
     el('td', { class: below ? 'num alert' : 'num' }, percent(sl.today)),

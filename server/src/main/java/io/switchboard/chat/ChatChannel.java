@@ -323,14 +323,25 @@ public final class ChatChannel implements RoutingObserver {
     }
 
     /** The interaction as the API shows it (status, queue; position and estimated wait while queued). */
+    /** The queues of the interaction's route from the step it is at on. */
+    private static List<String> queuesAhead(JsonObject interaction) {
+        JsonArray plan = interaction.getJsonArray("plan", new JsonArray());
+        List<String> queues = new java.util.ArrayList<>();
+        for (int i = interaction.getInteger("step", 0); i < plan.size(); i++) {
+            queues.add(plan.getJsonObject(i).getString("queue"));
+        }
+        return queues.isEmpty() || queues.contains(null) ? List.of() : queues;
+    }
+
     Future<JsonObject> interaction(String interactionId) {
         return engine.interaction(interactionId).compose(json -> {
             Integer position = json.getInteger("position");
             if (!"queued".equals(json.getString("status")) || position == null) {
                 return Future.succeededFuture(json);
             }
-            // outside the queue's hours of operation the customer is told when it opens (Chatwoot's out-of-office)
-            engine.hours().allClosed(List.of(json.getString("queue")))
+            // when every queue left on its route is outside its hours, the customer is told when the first opens
+            // (Chatwoot's out-of-office message) rather than a place in a line nobody works now
+            engine.hours().allClosed(queuesAhead(json))
                     .ifPresent(opening -> json.put("opensAt", opening.at().toEpochMilli()));
             // the same estimate callers hear on hold and the API serves: position, staffing and recent AHT
             return stats.estimatedWait(json.getString("queue"), position)

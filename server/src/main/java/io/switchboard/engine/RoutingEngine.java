@@ -60,6 +60,7 @@ public final class RoutingEngine {
     private final LiveInteractions live;
     private final AttributeUpdates attributeUpdates;
     private final QueueHours hours;
+    private final ScheduledContacts scheduled;
 
     /** What a new interaction gets before it is queued: its SLA answer timer, armed in the run that queues it. */
     @FunctionalInterface
@@ -92,6 +93,12 @@ public final class RoutingEngine {
         this.live = new LiveInteractions(store, rules::get);
         this.attributeUpdates = new AttributeUpdates(this);
         this.hours = new QueueHours(store, rules::get, calendars);
+        this.scheduled = new ScheduledContacts(store, this);
+    }
+
+    /** Contacts to create later (a callback for when the queues open). */
+    public ScheduledContacts scheduled() {
+        return scheduled;
     }
 
     /** Which queues are open now, and until when. */
@@ -676,6 +683,11 @@ public final class RoutingEngine {
 
     public Future<String> ping() {
         return store.ping();
+    }
+
+    /** Whether an interaction of this id was created (it may have finished since, until its retention ends). */
+    public Future<Boolean> exists(String interactionId) {
+        return store.hget(keys.interaction(interactionId), "status").map(status -> status != null);
     }
 
     /** The queues a new contact would wait in, in route order: the IVR asks whether one of them is open. */

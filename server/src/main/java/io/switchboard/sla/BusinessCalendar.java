@@ -87,6 +87,7 @@ public final class BusinessCalendar implements WorkingTime {
         return name;
     }
 
+    @Override
     public ZoneId zone() {
         return zone;
     }
@@ -146,7 +147,8 @@ public final class BusinessCalendar implements WorkingTime {
 
     /**
      * When open: the end of the open spell {@code at} is in, periods that meet (22:00-24:00, then 00:00-06:00)
-     * counting as one. When closed: the start of the next open period.
+     * counting as one. When closed: the start of the next open period. Null when nothing changes within the search
+     * (a calendar open around the clock with no holiday ahead).
      */
     @Override
     public Instant nextChange(Instant at) {
@@ -166,7 +168,7 @@ public final class BusinessCalendar implements WorkingTime {
                 }
             }
         }
-        return open ? edge : null;
+        return null;
     }
 
     /** The open periods of one local date as instants; none on a holiday. */

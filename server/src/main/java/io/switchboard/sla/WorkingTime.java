@@ -2,6 +2,8 @@ package io.switchboard.sla;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 /**
  * The time an agreement counts: every second (24/7) or only a calendar's open hours. Pure functions
@@ -16,6 +18,9 @@ public interface WorkingTime {
 
     /** The calendar's name as configured; empty for 24/7. */
     String name();
+
+    /** The zone its hours are local times of (UTC for 24/7): an opening is said in it. */
+    ZoneId zone();
 
     /** Whether {@code at} is open time (a queue's hours of operation: contacts are taken). */
     boolean isOpen(Instant at);
@@ -38,6 +43,11 @@ public interface WorkingTime {
         @Override
         public String name() {
             return "";
+        }
+
+        @Override
+        public ZoneId zone() {
+            return ZoneOffset.UTC;
         }
 
         @Override

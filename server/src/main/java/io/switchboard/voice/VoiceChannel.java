@@ -139,7 +139,8 @@ public final class VoiceChannel implements RoutingObserver {
 
     public IvrOutcome runIvr(InboundCall call, CallerLine line) {
         recontact(call);
-        IvrOutcome outcome = new IvrRunner(flow, cases, wanted -> closedUntil(call, wanted)).run(line);
+        IvrOutcome outcome = new IvrRunner(flow, cases, wanted -> closedUntil(call, wanted), !call.callerId().isEmpty())
+                .run(line);
         Counter.builder("switchboard_ivr_calls").description("Calls leaving the IVR, by outcome (contained_* = self-service)")
                 .tag("outcome", outcome.code()).register(registry).increment();
         if (outcome.contained() && !call.callerId().isEmpty()) {
@@ -189,7 +190,7 @@ public final class VoiceChannel implements RoutingObserver {
         attributes.put("callerId", call.callerId());
         attributes.put("callerName", call.callerName());
         attributes.put("ivrPath", String.join(">", outcome.path()));
-        if (outcome.path().contains("closed")) {
+        if (outcome.opensAt() != null) {
             attributes.put("afterHours", true);
         }
         if (channel == Channel.CALLBACK) {
@@ -217,6 +218,11 @@ public final class VoiceChannel implements RoutingObserver {
             linkFor(call.remoteAddress()).ifPresent(link ->
                     await(store.addMember(callsKey(link.endpoint().name()), call.uniqueId())));
             askedAt.put(id, System.nanoTime());
+        }
+        if (channel == Channel.CALLBACK && outcome.opensAt() != null) {
+            // left while the route was closed: made when it opens, and waits from then
+            await(engine.scheduled().schedule(id, request, outcome.opensAt().toInstant()));
+            return id;
         }
         // a callback keeps the place in line of the moment the call came in, not of the end of the IVR
         long queuedAt = channel == Channel.CALLBACK ? call.arrivedMs() : 0;

@@ -266,6 +266,9 @@ class AttributeUpdateIT {
         assertTrue(patch(admin, id, new JsonObject().put("voice", new JsonObject().put("channel", "PJSIP/x-1")))
                 .expect(400).json().getString("message").contains("Asterisk"), "the call's link is the voice channel's");
         patch(admin, "no-such-interaction", new JsonObject().put("language", "es")).expect(404);
+        assertTrue(admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice").put("attributes",
+                new JsonObject().put("voice", new JsonObject().put("channel", "PJSIP/x-1")))).expect(400).json()
+                .getString("message").contains("Asterisk"), "nor may a new interaction claim a call");
         JsonObject unchanged = patch(admin, id, new JsonObject().put("nothing", null)).expect(200).json();
         assertEquals(new JsonArray(), unchanged.getJsonArray("changed"));
         assertEquals(List.of(), events(interaction(id), "attributes_updated"), "nothing changed, nothing recorded");

@@ -9,6 +9,7 @@ import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.Browser;
 import io.switchboard.testing.OfficeHours;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestClock;
@@ -21,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -134,6 +137,21 @@ class QueueHoursIT {
             JsonObject open = customer.await(f -> "queued".equals(f.getString("type")) && f.getValue("opensAt") == null,
                     "a place in line once London opens", Await.DEFAULT);
             assertEquals(1, open.getInteger("position"));
+        }
+    }
+
+    /** The supervisor's queue table marks a closed queue and says when it opens. */
+    @Test
+    void theSupervisorSeesWhichQueuesAreClosed() {
+        try (Browser browser = Browser.open()) {
+            browser.get(admin.base() + "/supervisor");
+            browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+            browser.untilAttribute("#queues tr[data-queue=london]", "data-open", "false");
+            String badge = browser.text("#queues tr[data-queue=london] .closed");
+            // the browser's zone is the machine's; London's 08:00 is 08:00 UTC in December
+            assertTrue(badge.startsWith("closed, opens ") && badge.contains(":00"), badge);
+            browser.untilAttribute("#queues tr[data-queue=newyork]", "data-open", "true");
+            assertTrue(browser.driver().findElements(By.cssSelector("#queues tr[data-queue=newyork] .closed")).isEmpty());
         }
     }
 

@@ -142,4 +142,17 @@ class SlaBusinessCalendarTest {
         // the night DST starts (2025-03-30, 02:00 -> 03:00): the spell is an hour shorter, and still one
         assertEquals(paris("2025-03-30T06:00"), nights.nextChange(paris("2025-03-29T23:00")));
     }
+
+    /** Open around the clock: nothing changes (null), until a holiday says otherwise. */
+    @Test
+    void aCalendarOpenAroundTheClockChangesOnlyOnHolidays() {
+        Map<DayOfWeek, List<BusinessCalendar.OpenHours>> weekly = new EnumMap<>(DayOfWeek.class);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            weekly.put(day, List.of(BusinessCalendar.OpenHours.parse("00:00-24:00")));
+        }
+        assertEquals(null, new BusinessCalendar("always", PARIS, weekly, Set.of()).nextChange(paris("2025-04-08T12:00")));
+        BusinessCalendar christmas = new BusinessCalendar("always", PARIS, weekly, Set.of(LocalDate.of(2025, 12, 25)));
+        assertEquals(paris("2025-12-25T00:00"), christmas.nextChange(paris("2025-04-08T12:00")));
+        assertEquals(paris("2025-12-26T00:00"), christmas.nextChange(paris("2025-12-25T08:00")));
+    }
 }

@@ -339,6 +339,7 @@ public final class HttpApi {
     private void createInteraction(RoutingContext ctx) {
         principal(ctx).requireStaff();
         InteractionRequest request = interactionRequest(body(ctx));
+        refuseCallLink(request.attributes());
         engine.createInteraction(request).onSuccess(json -> {
             ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/interactions/" + json.getString("id"));
             ctx.json(json);
@@ -440,11 +441,16 @@ public final class HttpApi {
         if (!(body.getValue("attributes") instanceof JsonObject patch) || patch.isEmpty()) {
             throw ApiException.badRequest("'attributes' must be a non-empty JSON object (a merge patch: null removes)");
         }
-        if (patch.containsKey(CallAttributes.KEY)) {
+        refuseCallLink(patch.getMap());
+        reply(ctx, engine.updateAttributes(ctx.pathParam("id"), patch.getMap(), actor(ctx)));
+    }
+
+    /** Call control acts on the Asterisk channel {@code voice} names: only the voice channel may write it. */
+    private static void refuseCallLink(Map<String, ?> attributes) {
+        if (attributes.containsKey(CallAttributes.KEY)) {
             throw ApiException.badRequest("'" + CallAttributes.KEY + "' is the call's link to Asterisk, which only the "
                     + "voice channel writes");
         }
-        reply(ctx, engine.updateAttributes(ctx.pathParam("id"), patch.getMap(), actor(ctx)));
     }
 
     private void cancel(RoutingContext ctx) {

@@ -55,6 +55,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":pool:" + pool + ":avail:" + capacityChannel;
     }
 
+    /** Sorted set: contacts to create later (ScheduledContacts), as JSON, by when (epoch ms). */
+    public String scheduledContacts() {
+        return prefix + ":contacts:scheduled";
+    }
+
     /** Set: the queues outside their hours of operation now (router.lua's queues:closed). */
     public String closedQueues() {
         return prefix + ":queues:closed";

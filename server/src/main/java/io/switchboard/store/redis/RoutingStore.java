@@ -104,14 +104,29 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.lrange(key, 0, -1));
     }
 
-    /** SADD of one member or more (none is an error in Redis: callers give at least one). */
-    public Future<Void> addMember(String key, String... members) {
-        return RedisFutures.onContext(vertx, () -> redis.sadd(key, members)).mapEmpty();
+    /** The set holds exactly these members afterwards, none of its readers seeing it half written. */
+    private static final LuaScript REPLACE_SET = new LuaScript("""
+            redis.call('DEL', KEYS[1])
+            for i = 1, #ARGV, 1000 do
+              redis.call('SADD', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+            end
+            return #ARGV
+            """);
+
+    /** Makes the set hold exactly these members, in one step (an empty list deletes it). */
+    public Future<Void> replaceSet(String key, List<String> members) {
+        String[] keyArray = {key};
+        String[] args = members.toArray(String[]::new);
+        return RedisFutures.onContext(vertx, () -> REPLACE_SET.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args))
+                .mapEmpty();
     }
 
-    /** SREM of one member or more (at least one). */
-    public Future<Void> removeMember(String key, String... members) {
-        return RedisFutures.onContext(vertx, () -> redis.srem(key, members)).mapEmpty();
+    public Future<Void> addMember(String key, String member) {
+        return RedisFutures.onContext(vertx, () -> redis.sadd(key, member)).mapEmpty();
+    }
+
+    public Future<Void> removeMember(String key, String member) {
+        return RedisFutures.onContext(vertx, () -> redis.srem(key, member)).mapEmpty();
     }
 
     public Future<List<String>> members(String key) {
@@ -124,6 +139,23 @@ public final class RoutingStore {
             return Future.succeededFuture(List.of());
         }
         return RedisFutures.onContext(vertx, () -> redis.sunion(keys.toArray(String[]::new))).map(List::copyOf);
+    }
+
+    /** ZADD: the member at this score (moved there if it is in the set already). */
+    public Future<Void> zadd(String key, double score, String member) {
+        return RedisFutures.onContext(vertx, () -> redis.zadd(key, score, member)).mapEmpty();
+    }
+
+    /** ZREM: true when this call removed it (another node's call may have). */
+    public Future<Boolean> zrem(String key, String member) {
+        return RedisFutures.onContext(vertx, () -> redis.zrem(key, member)).map(n -> n == 1L);
+    }
+
+    /** The members scored up to {@code max}, lowest first, at most {@code limit}, with their scores. */
+    public Future<List<Map.Entry<String, Double>>> upTo(String key, double max, int limit) {
+        return RedisFutures.onContext(vertx, () -> redis.zrangebyscoreWithScores(key,
+                        io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, max), io.lettuce.core.Limit.create(0, limit)))
+                .map(list -> list.stream().map(v -> Map.entry(v.getValue(), v.getScore())).toList());
     }
 
     public Future<Long> zcard(String key) {

@@ -13,11 +13,17 @@ public final class IvrRunner {
     private final IvrFlow flow;
     private final CaseDirectory cases;
     private final RouteHours hours;
+    private final boolean callable;
 
-    public IvrRunner(IvrFlow flow, CaseDirectory cases, RouteHours hours) {
+    /**
+     * @param callable whether the caller's number is known: an anonymous caller is offered no callback, and a menu
+     *                 key for one puts them through to an agent instead
+     */
+    public IvrRunner(IvrFlow flow, CaseDirectory cases, RouteHours hours, boolean callable) {
         this.flow = flow;
         this.cases = cases;
         this.hours = hours;
+        this.callable = callable;
     }
 
     /** Walks the menus; a caller who asks for an agent while the route is closed hears when it opens. */
@@ -36,18 +42,16 @@ public final class IvrRunner {
         path.add("closed");
         line.play(closed.prompt());
         line.sayDateTime(opens);
-        if (closed.callbackKey() != null) {
-            String key = line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1);
-            if (key == null || line.hungUp()) {
-                return new IvrOutcome(IvrOutcome.Kind.ABANDONED, wanted.intent(), wanted.language(), wanted.caseId(), path);
-            }
-            if (key.equals(closed.callbackKey())) {
-                path.add(key);
-                return new IvrOutcome(IvrOutcome.Kind.CALLBACK, wanted.intent(), wanted.language(), wanted.caseId(), path);
-            }
+        String key = closed.callbackKey() == null || !callable || line.hungUp() ? ""
+                : line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1);
+        IvrOutcome.Kind kind = key == null || line.hungUp() ? IvrOutcome.Kind.ABANDONED
+                : key.equals(closed.callbackKey()) ? IvrOutcome.Kind.CALLBACK : IvrOutcome.Kind.CLOSED;
+        if (kind == IvrOutcome.Kind.CALLBACK) {
+            path.add(key);
+        } else if (kind == IvrOutcome.Kind.CLOSED) {
+            line.play(flow.goodbyePrompt());
         }
-        line.play(flow.goodbyePrompt());
-        return new IvrOutcome(IvrOutcome.Kind.CLOSED, wanted.intent(), wanted.language(), wanted.caseId(), path);
+        return new IvrOutcome(kind, wanted.intent(), wanted.language(), wanted.caseId(), path, opens);
     }
 
     private IvrOutcome walk(CallerLine line) {
@@ -65,7 +69,8 @@ public final class IvrRunner {
                     return new IvrOutcome(IvrOutcome.Kind.AGENT, choice.intent(), choice.language(), null, path);
                 }
                 case CALLBACK -> {
-                    return new IvrOutcome(IvrOutcome.Kind.CALLBACK, choice.intent(), choice.language(), null, path);
+                    return new IvrOutcome(callable ? IvrOutcome.Kind.CALLBACK : IvrOutcome.Kind.AGENT, choice.intent(),
+                            choice.language(), null, path);
                 }
                 case HOURS -> {
                     line.play(flow.hoursPrompt());

@@ -73,22 +73,22 @@ class IvrRunnerTest {
 
     @Test
     void keysLeadToTheirActions() {
-        IvrOutcome billing = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("1"));
+        IvrOutcome billing = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller("1"));
         assertEquals(IvrOutcome.Kind.AGENT, billing.kind());
         assertEquals("billing", billing.intent());
 
-        IvrOutcome spanish = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("9", "1"));
+        IvrOutcome spanish = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller("9", "1"));
         assertEquals("es", spanish.language());
         assertEquals(List.of("main", "9", "spanish", "1"), spanish.path());
 
-        IvrOutcome hours = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("4"));
+        IvrOutcome hours = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller("4"));
         assertTrue(hours.contained());
     }
 
     @Test
     void invalidKeysAndSilenceAreRetriedThenGoToTheNoInputChoice() {
         ScriptedCaller caller = new ScriptedCaller("7", "", "8");
-        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(caller);
+        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(caller);
         assertEquals(IvrOutcome.Kind.AGENT, outcome.kind());
         assertEquals("support", outcome.intent(), "main's noInput after 1 + 2 retries");
         assertEquals(2, caller.heard.stream().filter("switchboard/invalid-option"::equals).count());
@@ -99,18 +99,18 @@ class IvrRunnerTest {
     void caseStatusIsReadBackAndContained() {
         CaseDirectory cases = number -> number.equals("4711") ? Optional.of("switchboard/case-in-progress") : Optional.empty();
         ScriptedCaller caller = new ScriptedCaller("3", "4711");
-        IvrOutcome outcome = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN).run(caller);
+        IvrOutcome outcome = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN, true).run(caller);
         assertEquals(IvrOutcome.Kind.CONTAINED_CASE_STATUS, outcome.kind());
         assertTrue(caller.heard.containsAll(List.of("digits:4711", "switchboard/case-in-progress")));
 
-        IvrOutcome unknown = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller("3", "999"));
+        IvrOutcome unknown = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller("3", "999"));
         assertEquals(IvrOutcome.Kind.AGENT, unknown.kind(), "an unknown case goes to an agent");
         assertEquals("999", unknown.caseId());
     }
 
     @Test
     void aHangUpInTheMenuIsAnAbandonInTheIvr() {
-        assertEquals(IvrOutcome.Kind.ABANDONED, new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN).run(new ScriptedCaller((String) null)).kind());
+        assertEquals(IvrOutcome.Kind.ABANDONED, new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller((String) null)).kind());
     }
 
     /** Closed: the caller hears when the route opens, and may take a callback for then (the shipped key 1). */
@@ -123,24 +123,31 @@ class IvrRunnerTest {
             return "billing".equals(wanted.intent()) ? Optional.of(opens) : Optional.empty();
         };
         ScriptedCaller taker = new ScriptedCaller("1", "1");
-        IvrOutcome callback = new IvrRunner(flow, CaseDirectory.NONE, closed).run(taker);
+        IvrOutcome callback = new IvrRunner(flow, CaseDirectory.NONE, closed, true).run(taker);
         assertEquals(IvrOutcome.Kind.CALLBACK, callback.kind());
         assertEquals("billing", callback.intent());
         assertEquals(List.of("main", "1", "closed", "1"), callback.path());
+        assertEquals(opens, callback.opensAt(), "the callback is for the opening");
         assertEquals(List.of("switchboard/main-menu", "switchboard/closed", "time:" + opens,
                 "switchboard/closed-callback"), taker.heard);
 
         ScriptedCaller declines = new ScriptedCaller("1", "");
-        IvrOutcome gone = new IvrRunner(flow, CaseDirectory.NONE, closed).run(declines);
+        IvrOutcome gone = new IvrRunner(flow, CaseDirectory.NONE, closed, true).run(declines);
         assertEquals(IvrOutcome.Kind.CLOSED, gone.kind());
         assertFalse(gone.contained(), "the caller wanted an agent");
         assertEquals("vm-goodbye", declines.heard.get(declines.heard.size() - 1));
 
-        assertEquals(IvrOutcome.Kind.AGENT, new IvrRunner(flow, CaseDirectory.NONE, closed)
+        assertEquals(IvrOutcome.Kind.AGENT, new IvrRunner(flow, CaseDirectory.NONE, closed, true)
                 .run(new ScriptedCaller("2")).kind(), "support is open");
         assertEquals(3, asked.size(), "asked once per caller who wanted an agent");
-        new IvrRunner(flow, CaseDirectory.NONE, closed).run(new ScriptedCaller("4"));
+        new IvrRunner(flow, CaseDirectory.NONE, closed, true).run(new ScriptedCaller("4"));
         assertEquals(3, asked.size(), "self-service does not ask");
+
+        ScriptedCaller anonymous = new ScriptedCaller("1", "1");
+        assertEquals(IvrOutcome.Kind.CLOSED, new IvrRunner(flow, CaseDirectory.NONE, closed, false).run(anonymous).kind());
+        assertFalse(anonymous.heard.contains("switchboard/closed-callback"), "no number to call back: no offer");
+        assertEquals(IvrOutcome.Kind.AGENT, new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, false)
+                .run(new ScriptedCaller("5")).kind(), "the menu's callback key puts an anonymous caller through");
     }
 
     @Test
