@@ -66,7 +66,8 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
         el('dt', {}, 'Since'), el('dd', {}, since ? `${new Date(since).toLocaleTimeString()}` : '-')),
       context(i),
       attributeForm(i),
-      i.status === 'wrapping' ? wrapUpForm(i) : talking(i));
+      i.status === 'wrapping' ? wrapUpForm(i) : talking(i),
+      callbackForm(i));
   }
 
   /** What the agent learns (an account, the real reason) goes on the contact: PATCH /interactions/{id}. */
@@ -90,6 +91,26 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
       }
       onChanged();
     } }, input, el('button', { type: 'submit' }, 'Add'));
+  }
+
+  /** "I will call you back tomorrow at ten": a callback to this customer, offered to this agent first when due. */
+  function callbackForm(i) {
+    const at = el('input', { type: 'datetime-local', name: 'at', required: true, 'aria-label': 'call back at' });
+    const number = el('input', { type: 'tel', name: 'number', placeholder: "number (default: the contact's)",
+      'aria-label': 'number to call back' });
+    return el('form', { class: 'schedule-callback', onsubmit: async (e) => {
+      e.preventDefault();
+      const when = new Date(at.value); // the agent's local time
+      const body = { at: when.toISOString() };
+      if (number.value.trim()) body.number = number.value.trim();
+      try {
+        await api.post(`/api/v1/interactions/${encodeURIComponent(i.id)}/callbacks`, body);
+        notify(`callback scheduled for ${when.toLocaleString()}`);
+        at.value = '';
+      } catch (err) {
+        notify(`callback: ${err.message}`, 'error');
+      }
+    } }, el('label', {}, 'Call back at'), at, number, el('button', { type: 'submit' }, 'Schedule'));
   }
 
   /** What the IVR, the chat form, a bot or the CRM found about the contact: its attributes. */

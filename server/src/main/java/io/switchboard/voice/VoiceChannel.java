@@ -221,7 +221,7 @@ public final class VoiceChannel implements RoutingObserver {
         }
         if (channel == Channel.CALLBACK && outcome.opensAt() != null) {
             // left while the route was closed: made when it opens, and waits from then
-            await(engine.scheduled().schedule(id, request, outcome.opensAt().toInstant()));
+            await(engine.scheduled().schedule(id, request, outcome.opensAt().toInstant(), null));
             return id;
         }
         // a callback keeps the place in line of the moment the call came in, not of the end of the IVR

@@ -112,6 +112,19 @@ class DesktopAgentIT {
                 .contains("upgrade"));
         assertEquals("upgrade", admin.get("/api/v1/interactions/" + id).expect(200).json()
                 .getJsonObject("attributes").getString("reason"));
+        // "I will call you back tomorrow": the customer's phone, kept for ann (the picker's value set as typed)
+        long due = ((Number) browser.script("""
+                const d = new Date(Date.now() + 86400000), p = (n) => String(n).padStart(2, '0');
+                const v = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+                document.querySelector('#work-list .card .schedule-callback input[name=at]').value = v;
+                return new Date(v).getTime();""")).longValue();
+        browser.find("#work-list .card .schedule-callback button[type=submit]").click();
+        browser.until("the callback scheduled", d -> admin.get("/api/v1/callbacks/scheduled").json()
+                .getInteger("count") == 1);
+        JsonObject promised = admin.get("/api/v1/callbacks/scheduled").json().getJsonArray("callbacks").getJsonObject(0);
+        assertEquals(due, promised.getLong("dueAt"));
+        assertEquals("+15550100", promised.getJsonObject("attributes").getString("callbackNumber"));
+        assertEquals("ann", promised.getJsonObject("attributes").getString("preferredAgentId"));
         // a network drop mid-form: the desk re-reads everything on reconnecting, the form keeps what was typed
         browser.script("window.switchboard.socket.drop()");
         browser.until("reconnected", d -> "connected".equals(browser.find("#connection").getDomAttribute("data-status"))

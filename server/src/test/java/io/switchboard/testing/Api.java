@@ -52,6 +52,10 @@ public final class Api {
         return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(String.valueOf(body))));
     }
 
+    public Reply delete(String path) {
+        return send(request(path).DELETE());
+    }
+
     /** A POST with another body type (text/csv, ...). */
     public Reply post(String path, String contentType, String body) {
         return send(request(path).setHeader("Content-Type", contentType)

@@ -65,6 +65,7 @@ public final class HttpApi {
     private final SelfServiceApi selfService;
     private final DeskApi desk;
     private final FloorApi floor;
+    private final CallbackApi callbacks;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher<?> rulesWatcher, SlaService sla,
@@ -89,6 +90,7 @@ public final class HttpApi {
         this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, new RateLimiter(store)));
         this.desk = new DeskApi(engine, config.desktop());
         this.floor = new FloorApi(engine);
+        this.callbacks = new CallbackApi(engine);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -229,6 +231,7 @@ public final class HttpApi {
         chat.mount(router);
         desk.mount(router);
         floor.mount(router);
+        callbacks.mount(router);
 
         pages(router);
 
@@ -371,7 +374,7 @@ public final class HttpApi {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private static int limit(String value) {
+    static int limit(String value) {
         if (value == null || value.isBlank()) {
             return DEFAULT_LIST;
         }

@@ -55,9 +55,14 @@ public record RedisKeys(String prefix) {
         return prefix + ":pool:" + pool + ":avail:" + capacityChannel;
     }
 
-    /** Sorted set: contacts to create later (ScheduledContacts), as JSON, by when (epoch ms). */
+    /** Sorted set: the ids of contacts to create later (ScheduledContacts), by when (epoch ms). */
     public String scheduledContacts() {
         return prefix + ":contacts:scheduled";
+    }
+
+    /** String: a contact to create later, as JSON. */
+    public String scheduledContact(String id) {
+        return scheduledContacts() + ":" + id;
     }
 
     /** Set: the queues outside their hours of operation now (router.lua's queues:closed). */

@@ -1,0 +1,126 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestClock;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "I will call you back tomorrow at ten": the agent holding a call schedules a callback for its customer, kept in
+ * Redis until it is due, then made as a callback interaction offered to that agent first (the workflow's preferred
+ * agent), queued from the time it was due. The node's clock is moved by hand.
+ */
+@ExtendWith(TestRedis.class)
+class ScheduledCallbackIT {
+    private TestClock clock;
+    private TestNode node;
+    private Api admin;
+    private Api ann;
+
+    @BeforeEach
+    void start(TestRedis redis, @TempDir Path temp) {
+        clock = new TestClock(Instant.parse("2026-12-07T16:00:00Z"));
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).clock(clock).start();
+        admin = node.api();
+        ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+        Agents.create(admin, "bob", new JsonObject().put("support", 5));
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void anAgentsPromisedCallbackIsMadeWhenDueAndOfferedToThatAgentFirst() {
+        String call = heldByAnn(new JsonObject().put("callerId", "15551234567").put("language", "en"));
+        long tomorrowTen = Instant.parse("2026-12-08T10:00:00Z").toEpochMilli();
+        JsonObject scheduled = ann.post("/api/v1/interactions/" + call + "/callbacks", new JsonObject()
+                .put("at", "2026-12-08T10:00:00Z").put("note", "send the quote")).expect(201).json();
+        assertEquals(tomorrowTen, scheduled.getLong("dueAt"));
+        assertEquals("ann", scheduled.getString("scheduledBy"));
+        JsonObject attributes = scheduled.getJsonObject("attributes");
+        assertEquals("15551234567", attributes.getString("callbackNumber"), "the caller's number");
+        assertEquals("ann", attributes.getString("preferredAgentId"), "kept for ann first");
+        assertEquals(call, attributes.getString("followUpOf"));
+        assertEquals("en", attributes.getString("language"));
+        assertEquals("send the quote", attributes.getString("note"));
+        String id = scheduled.getString("id");
+        assertEquals(1, ann.get("/api/v1/callbacks/scheduled").expect(200).json().getInteger("count"));
+        assertEquals(0, admin.get("/api/v1/callbacks/scheduled?agentId=bob").expect(200).json().getInteger("count"));
+        admin.get("/api/v1/interactions/" + id).expect(404);
+        Api bob = Agents.login(admin, "bob");
+        Agents.available(bob, "bob"); // idle longer than ann: without the promise, the callback would be his
+        ann.post("/api/v1/interactions/" + call + "/complete", new JsonObject().put("disposition", "resolved")).expect(200);
+
+        try (AgentSocket desk = ann.events("ann")) {
+            clock.advance(Duration.ofHours(18).plusSeconds(1));
+            JsonObject offer = desk.await("offer");
+            assertEquals(id, offer.getString("interaction"), "ann is offered the callback she promised");
+        }
+        JsonObject made = admin.get("/api/v1/interactions/" + id).expect(200).json();
+        assertEquals("callback", made.getString("channel"));
+        assertEquals(tomorrowTen, made.getJsonObject("timestamps").getLong("queued"), "waiting from ten, not from now");
+        assertEquals(0, admin.get("/api/v1/callbacks/scheduled").expect(200).json().getInteger("count"));
+    }
+
+    @Test
+    void callbacksAreCheckedAndCanBeCanceled() {
+        String call = heldByAnn(new JsonObject().put("callerId", "15551234567"));
+        String path = "/api/v1/interactions/" + call + "/callbacks";
+        assertTrue(ann.post(path, new JsonObject().put("at", "2026-12-07T15:00:00Z")).expect(400).body().contains("future"));
+        ann.post(path, new JsonObject().put("at", "tomorrow")).expect(400);
+        ann.post(path, new JsonObject().put("at", "2026-12-08T10:00:00Z").put("number", "call me")).expect(400);
+        Api bob = Agents.login(admin, "bob");
+        bob.post(path, new JsonObject().put("at", "2026-12-08T10:00:00Z")).expect(403);
+
+        String chat = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                .getString("id");
+        assertTrue(admin.post("/api/v1/interactions/" + chat + "/callbacks", new JsonObject()
+                .put("at", "2026-12-08T10:00:00Z").put("toMe", false)).expect(400).body().contains("give one"),
+                "a chat has no number to call back: one must be given");
+        JsonObject byStaff = admin.post("/api/v1/interactions/" + chat + "/callbacks", new JsonObject()
+                .put("at", "2026-12-08T10:00:00Z").put("toMe", false).put("number", "+4420700000")).expect(201).json();
+        assertEquals(null, byStaff.getJsonObject("attributes").getString("preferredAgentId"), "whoever is free");
+
+        String id = ann.post(path, new JsonObject().put("at", "2026-12-08T10:00:00Z")).expect(201).json().getString("id");
+        bob.delete("/api/v1/callbacks/scheduled/" + id).expect(403);
+        assertEquals(id, ann.delete("/api/v1/callbacks/scheduled/" + id).expect(200).json().getString("id"));
+        ann.delete("/api/v1/callbacks/scheduled/" + id).expect(404);
+        assertEquals(1, admin.get("/api/v1/callbacks/scheduled").expect(200).json().getInteger("count"), "staff's is left");
+
+        clock.advance(Duration.ofDays(1));
+        Await.until("the staff's callback made", () -> admin.get("/api/v1/callbacks/scheduled").expect(200).json()
+                .getInteger("count") == 0);
+        admin.get("/api/v1/interactions/" + byStaff.getString("id")).expect(200);
+        admin.get("/api/v1/interactions/" + id).expect(404);
+    }
+
+    /** A voice interaction with these attributes, offered to and accepted by ann. */
+    private String heldByAnn(JsonObject attributes) {
+        try (AgentSocket desk = ann.events("ann")) {
+            Agents.available(ann, "ann");
+            String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                    .put("attributes", attributes)).expect(201).json().getString("id");
+            JsonObject offer = desk.await("offer");
+            ann.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+            return id;
+        }
+    }
+}
