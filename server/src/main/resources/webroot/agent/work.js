@@ -98,19 +98,28 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     const at = el('input', { type: 'datetime-local', name: 'at', required: true, 'aria-label': 'call back at' });
     const number = el('input', { type: 'tel', name: 'number', placeholder: "number (default: the contact's)",
       'aria-label': 'number to call back' });
+    const button = el('button', { type: 'submit' }, 'Schedule');
     return el('form', { class: 'schedule-callback', onsubmit: async (e) => {
       e.preventDefault();
       const when = new Date(at.value); // the agent's local time
+      if (Number.isNaN(when.getTime())) {
+        notify('callback: pick a day and a time', 'error');
+        return;
+      }
       const body = { at: when.toISOString() };
       if (number.value.trim()) body.number = number.value.trim();
+      button.disabled = true; // one click, one callback
       try {
         await api.post(`/api/v1/interactions/${encodeURIComponent(i.id)}/callbacks`, body);
         notify(`callback scheduled for ${when.toLocaleString()}`);
         at.value = '';
+        number.value = '';
       } catch (err) {
         notify(`callback: ${err.message}`, 'error');
+      } finally {
+        button.disabled = false;
       }
-    } }, el('label', {}, 'Call back at'), at, number, el('button', { type: 'submit' }, 'Schedule'));
+    } }, el('label', {}, 'Call back at'), at, number, button);
   }
 
   /** What the IVR, the chat form, a bot or the CRM found about the contact: its attributes. */

@@ -50,7 +50,7 @@ public final class VoiceChannel implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(VoiceChannel.class);
     private static final Pattern EXTENSION = Pattern.compile("^[^/]+/([^@/;]+)");
     /** A number Switchboard dials out: only digits, '+', '*' and '#' ever reach AMI. */
-    static final Pattern DIALABLE = Pattern.compile("\\+?[0-9*#]{2,20}");
+    public static final Pattern DIALABLE = Pattern.compile("\\+?[0-9*#]{2,20}");
 
     /**
      * A call as the AGI session presents it. callerName is already cleaned of control characters.

@@ -9,7 +9,7 @@ import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.ScheduledContacts;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
-import io.switchboard.routing.Workflow;
+import io.switchboard.voice.VoiceChannel;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,7 +20,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Callbacks promised for later ("I will call you back tomorrow at ten"): an agent holding a contact schedules one
@@ -28,8 +27,6 @@ import java.util.regex.Pattern;
  * supervisor lists and cancels them. The IVR's callbacks for when the queues open are listed here too.
  */
 final class CallbackApi {
-    /** The same numbers click-to-dial takes: nothing else reaches Asterisk. */
-    private static final Pattern NUMBER = Pattern.compile("\\+?[0-9*#]{2,20}");
     private static final Duration FURTHEST = Duration.ofDays(90);
     private static final int MAX_NOTE = 500;
 
@@ -45,12 +42,26 @@ final class CallbackApi {
         router.delete("/api/v1/callbacks/scheduled/:id").handler(this::cancel);
     }
 
-    /** {"at", "toMe" (default true), "number" (default: the contact's), "note"} -> 201 with the scheduled entry. */
+    /**
+     * {"at", "toMe", "number" (default: the contact's), "note"} -> 201 with the scheduled entry. toMe defaults to true
+     * for an agent when the default workflow has a preferred agent attribute to keep it by.
+     */
     private void schedule(RoutingContext ctx) {
         Principal principal = principal(ctx);
         JsonObject body = body(ctx);
         Instant at = at(body.getValue("at"));
-        boolean toMe = body.getBoolean("toMe", principal.isAgent());
+        String number = text(body, "number", 32);
+        String note = text(body, "note", MAX_NOTE);
+        String preferredAttribute = engine.rules().workflow(engine.rules().defaultWorkflow()).preferredAgentAttribute();
+        Object toMeValue = body.getValue("toMe");
+        if (toMeValue != null && !(toMeValue instanceof Boolean)) {
+            throw ApiException.badRequest("'toMe' must be true or false");
+        }
+        boolean toMe = toMeValue == null ? principal.isAgent() && preferredAttribute != null : (Boolean) toMeValue;
+        if (toMe && preferredAttribute == null) {
+            throw ApiException.unprocessable("the default workflow names no preferredAgent attribute: a callback cannot "
+                    + "be kept for one agent ('toMe': false gives it to whoever is free)");
+        }
         Future<JsonObject> scheduled = engine.interaction(ctx.pathParam("id")).compose(interaction -> {
             String agent = interaction.getString("agentId");
             if (principal.isAgent() && !(principal.agentId().equals(agent) && held(interaction))) {
@@ -60,11 +71,29 @@ final class CallbackApi {
                 throw ApiException.conflict("nobody holds this contact: a callback 'toMe' needs its agent");
             }
             String by = principal.isAgent() ? principal.agentId() : null;
-            return number(interaction, body).compose(number -> engine.scheduled().schedule(UUID.randomUUID().toString(),
-                    request(interaction, number, body.getString("note", ""), toMe ? agent : null), at, by));
+            return number(interaction, number).compose(dialable -> {
+                InteractionRequest request = request(interaction, dialable, note, toMe ? preferredAttribute : null, agent);
+                // refused now rather than failing at its time: the rules must route a callback somewhere
+                return engine.routeQueues(request).recover(e -> Future.failedFuture(ApiException.unprocessable(
+                                "the rules route no callback for this contact: " + e.getMessage())))
+                        .compose(queues -> engine.scheduled().schedule(UUID.randomUUID().toString(), request, at, by));
+            });
         });
         scheduled.onSuccess(entry -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                 .end(entry.encode())).onFailure(ctx::fail);
+    }
+
+    /** An optional text field: null when absent, blank or null; 400 when not a string or too long. */
+    private static String text(JsonObject body, String field, int maxLength) {
+        Object value = body.getValue(field);
+        if (value != null && !(value instanceof String)) {
+            throw ApiException.badRequest("'" + field + "' must be a string");
+        }
+        String text = value == null ? "" : ((String) value).trim();
+        if (text.length() > maxLength) {
+            throw ApiException.badRequest("'" + field + "' is at most " + maxLength + " characters");
+        }
+        return text.isEmpty() ? null : text;
     }
 
     private static boolean held(JsonObject interaction) {
@@ -91,46 +120,47 @@ final class CallbackApi {
     }
 
     /** The number given, else the contact's (callbackNumber, callerId), else the customer's first phone. */
-    private Future<String> number(JsonObject interaction, JsonObject body) {
+    private Future<String> number(JsonObject interaction, String given) {
         JsonObject was = interaction.getJsonObject("attributes", new JsonObject());
+        String contacts = given != null ? given : firstNonBlank(was.getValue("callbackNumber"), was.getValue("callerId"));
         String customerId = interaction.getString("customerId");
-        Future<String> number = body.containsKey("number") ? Future.succeededFuture(body.getString("number", ""))
-                : was.containsKey("callbackNumber") || was.containsKey("callerId") || customerId == null
-                ? Future.succeededFuture(was.getString("callbackNumber", was.getString("callerId", "")))
-                : engine.customer(customerId).map(c -> c.phones().isEmpty() ? "" : c.phones().get(0));
+        Future<String> number = contacts != null || customerId == null ? Future.succeededFuture(contacts)
+                : engine.customer(customerId).map(c -> c.phones().isEmpty() ? null : c.phones().get(0));
         return number.map(n -> {
-            if (!NUMBER.matcher(n).matches()) {
-                throw ApiException.badRequest("'number' must be a dialable number (digits, '+', '*', '#'), was '" + n
-                        + "'" + (body.containsKey("number") ? "" : ": the contact and its customer have none, give one"));
+            if (n == null || !VoiceChannel.DIALABLE.matcher(n).matches()) {
+                throw ApiException.badRequest(n == null ? "the contact and its customer have no number: give 'number'"
+                        : "'number' must be a dialable number (digits, '+', '*', '#'), was '" + n + "'");
             }
             return n;
         });
     }
 
-    /** The callback: to that number, with the contact's customer, case, language and intent. */
-    private InteractionRequest request(JsonObject interaction, String number, String note, String preferredAgent) {
-        JsonObject was = interaction.getJsonObject("attributes", new JsonObject());
-        if (note.length() > MAX_NOTE) {
-            throw ApiException.badRequest("'note' is at most " + MAX_NOTE + " characters");
+    private static String firstNonBlank(Object... values) {
+        for (Object value : values) {
+            if (value instanceof String s && !s.isBlank()) {
+                return s.trim();
+            }
         }
+        return null;
+    }
+
+    /** The callback: to that number, with the contact's customer, case, language and intent. */
+    private static InteractionRequest request(JsonObject interaction, String number, String note,
+                                              String preferredAttribute, String agent) {
+        JsonObject was = interaction.getJsonObject("attributes", new JsonObject());
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("callbackNumber", number);
         attributes.put("followUpOf", interaction.getString("id"));
         for (String kept : new String[] {"language", "intent", "caseId", "customerName"}) {
-            if (was.containsKey(kept)) {
+            if (was.getValue(kept) != null) {
                 attributes.put(kept, was.getValue(kept));
             }
         }
-        if (!note.isEmpty()) {
+        if (note != null) {
             attributes.put("note", note);
         }
-        if (preferredAgent != null) {
-            Workflow workflow = engine.rules().workflow(engine.rules().defaultWorkflow());
-            if (workflow.preferredAgentAttribute() == null) {
-                throw ApiException.unprocessable("the default workflow names no preferredAgent attribute: "
-                        + "a callback cannot be kept for one agent");
-            }
-            attributes.put(workflow.preferredAgentAttribute(), preferredAgent);
+        if (preferredAttribute != null) {
+            attributes.put(preferredAttribute, agent);
         }
         return new InteractionRequest(Channel.CALLBACK, attributes, interaction.getString("customerId"), null, 0);
     }
@@ -155,11 +185,11 @@ final class CallbackApi {
             if (principal.isAgent() && !principal.agentId().equals(entry.getString("scheduledBy"))) {
                 throw ApiException.forbidden("an agent cancels only the callbacks it scheduled");
             }
-            return engine.scheduled().cancel(id).map(canceled -> {
-                if (!canceled) {
-                    throw ApiException.notFound("callback '" + id + "' was made or canceled meanwhile");
-                }
-                return entry;
+            return engine.scheduled().cancel(id).map(result -> switch (result) {
+                case CANCELED -> entry;
+                case BEING_MADE -> throw ApiException.conflict("callback '" + id + "' is being made now: cancel the "
+                        + "interaction it becomes");
+                case NOT_FOUND -> throw ApiException.notFound("callback '" + id + "' was made or canceled meanwhile");
             });
         }));
     }

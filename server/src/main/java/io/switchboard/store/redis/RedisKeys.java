@@ -65,6 +65,11 @@ public record RedisKeys(String prefix) {
         return scheduledContacts() + ":" + id;
     }
 
+    /** String with a TTL: a node is making that contact now (ScheduleStore). */
+    public String scheduledContactLease(String id) {
+        return scheduledContact(id) + ":making";
+    }
+
     /** Set: the queues outside their hours of operation now (router.lua's queues:closed). */
     public String closedQueues() {
         return prefix + ":queues:closed";

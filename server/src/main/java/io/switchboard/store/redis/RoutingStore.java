@@ -141,23 +141,6 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.sunion(keys.toArray(String[]::new))).map(List::copyOf);
     }
 
-    /** ZADD: the member at this score (moved there if it is in the set already). */
-    public Future<Void> zadd(String key, double score, String member) {
-        return RedisFutures.onContext(vertx, () -> redis.zadd(key, score, member)).mapEmpty();
-    }
-
-    /** ZREM: true when this call removed it (another node's call may have). */
-    public Future<Boolean> zrem(String key, String member) {
-        return RedisFutures.onContext(vertx, () -> redis.zrem(key, member)).map(n -> n == 1L);
-    }
-
-    /** The members scored up to {@code max}, lowest first, at most {@code limit}, with their scores. */
-    public Future<List<Map.Entry<String, Double>>> upTo(String key, double max, int limit) {
-        return RedisFutures.onContext(vertx, () -> redis.zrangebyscoreWithScores(key,
-                        io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, max), io.lettuce.core.Limit.create(0, limit)))
-                .map(list -> list.stream().map(v -> Map.entry(v.getValue(), v.getScore())).toList());
-    }
-
     public Future<Long> zcard(String key) {
         return RedisFutures.onContext(vertx, () -> redis.zcard(key));
     }
@@ -191,10 +174,6 @@ public final class RoutingStore {
     }
 
     /** GETDEL: read and remove in one step. */
-    public Future<Void> delete(String key) {
-        return RedisFutures.onContext(vertx, () -> redis.del(key)).mapEmpty();
-    }
-
     public Future<String> getAndDelete(String key) {
         return RedisFutures.onContext(vertx, () -> redis.getdel(key));
     }
