@@ -44,7 +44,14 @@ export function createCustomerPanel(api) {
       if (shownFor !== interactionId) return;
       const open = (view.cases || []).filter((k) => ['new', 'open', 'pending_customer'].includes(k.status));
       const contacts = (view.interactions || []).slice(0, LAST_CONTACTS);
+      const promised = view.scheduledCallbacks || [];
       card.append(
+        // a callback promised and not made yet: the customer calling again is told when, and by whom
+        ...(promised.length === 0 ? [] : [el('h3', {}, 'Callbacks promised'),
+          el('ul', { id: 'customer-callbacks' }, ...promised.map((p) => el('li', { dataset: { callback: p.id } },
+            `${new Date(p.dueAt).toLocaleString()} to ${p.attributes?.callbackNumber || '-'}`
+              + `${p.scheduledBy ? ` by ${p.scheduledBy}` : ' (left out of hours)'}`
+              + `${p.attributes?.note ? `: ${p.attributes.note}` : ''}`)))]),
         el('h3', {}, 'Open cases'),
         open.length === 0 ? el('p', { class: 'empty' }, 'None.')
           : el('ul', { id: 'customer-cases' }, ...open.map((k) => el('li', { dataset: { case: k.id } },

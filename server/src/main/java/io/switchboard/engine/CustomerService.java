@@ -42,10 +42,14 @@ public final class CustomerService {
     public record ImportResult(int imported, int matched, int created) {
     }
 
-    /** The profile plus the timeline: interactions newest first (capped) and cases newest first. */
+    /**
+     * The profile plus the timeline: interactions newest first (capped), cases newest first, and the callbacks
+     * promised to the customer that are not made yet, soonest first.
+     */
     public Future<JsonObject> view(String id) {
         return Future.all(store.hash(keys.customer(id)), store.list(keys.customerInteractions(id)),
-                cases.search(id, null, null, null, TIMELINE_CASES)).compose(all -> {
+                cases.search(id, null, null, null, TIMELINE_CASES),
+                engine.scheduled().list(ScheduledContacts.by(null, id), TIMELINE_CASES)).compose(all -> {
                     Map<String, String> profile = all.resultAt(0);
                     if (profile.isEmpty()) {
                         return Future.failedFuture(ApiException.notFound("no customer '" + id + "'"));
@@ -61,7 +65,8 @@ public final class CustomerService {
                         }
                         return CustomerRecords.json(CustomerRecords.customer(id, profile))
                                 .put("interactions", interactions)
-                                .put("cases", new JsonArray(customerCases.stream().map(CaseRecords::json).toList()));
+                                .put("cases", new JsonArray(customerCases.stream().map(CaseRecords::json).toList()))
+                                .put("scheduledCallbacks", all.<JsonArray>resultAt(3));
                     });
                 });
     }

@@ -84,6 +84,11 @@ public final class ScheduledContacts {
         });
     }
 
+    /** How many wait to be made. */
+    public Future<Long> count() {
+        return store.count();
+    }
+
     /** The entry, or null when it was made, canceled or never scheduled. */
     public Future<JsonObject> entry(String id) {
         return store.entries(List.of(id)).map(found -> found.get(0) == null ? null : new JsonObject(found.get(0)));

@@ -92,8 +92,9 @@ public final class StatsService {
         // neither until the next reading, instead of in both (and a counter that overshoots stays flat until the
         // truth catches up with it)
         return creditedStateSeconds().compose(credited -> engine.agentSnapshot().compose(agents ->
-                realtime(agents).map(queues -> new JsonObject()
-                        .put("at", at).put("queues", queues)
+                Future.all(realtime(agents), engine.scheduled().count()).map(all -> new JsonObject()
+                        .put("at", at).put("queues", all.<JsonArray>resultAt(0))
+                        .put("scheduledCallbacks", all.<Long>resultAt(1))
                         .put("agentsByTeam", new JsonObject(new java.util.LinkedHashMap<>(agentsByTeamAndState(agents))))
                         .put("stateSecondsByTeam", new JsonObject(new java.util.LinkedHashMap<>(
                                 teamStateSeconds(credited, agents, at)))))));

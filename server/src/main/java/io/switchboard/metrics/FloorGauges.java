@@ -38,6 +38,7 @@ public final class FloorGauges {
     private final MultiGauge agentsByTeam;
     private final MultiGauge open;
     private final java.util.concurrent.atomic.AtomicInteger redisUp = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong scheduledCallbacks = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Double> stateSeconds = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private long timerId = -1;
@@ -63,6 +64,9 @@ public final class FloorGauges {
                 "1 while the queue is within its hours of operation (always, for a queue without hours)", null, registry);
         this.agentsByTeam = gauge("switchboard_agents", "Agents by team and state now", null, registry);
         this.registry = registry;
+        Gauge.builder("switchboard_callbacks_scheduled", scheduledCallbacks, java.util.concurrent.atomic.AtomicLong::get)
+                .description("Callbacks promised for later (by agents, or left out of hours) not made yet")
+                .register(registry);
         Gauge.builder("switchboard_redis_up", redisUp, AtomicInteger::get)
                 .description("1 when the last read of the floor from Redis succeeded").register(registry);
     }
@@ -88,6 +92,7 @@ public final class FloorGauges {
     private void refresh() {
         // the floor as every node shares it (one read of every agent serves every queue and team, on one node)
         stats.floorNow().onSuccess(floor -> publish(floor.getJsonArray("queues")))
+                .onSuccess(floor -> scheduledCallbacks.set(floor.getLong("scheduledCallbacks", 0L)))
                 .onSuccess(floor -> publishAgents(floor.getJsonObject("agentsByTeam")))
                 .map(floor -> byTeam(floor.getJsonObject("stateSecondsByTeam", new JsonObject())))
                 .onSuccess(this::publishStateSeconds)

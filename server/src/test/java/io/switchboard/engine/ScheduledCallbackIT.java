@@ -49,7 +49,8 @@ class ScheduledCallbackIT {
 
     @Test
     void anAgentsPromisedCallbackIsMadeWhenDueAndOfferedToThatAgentFirst() {
-        String call = heldByAnn(new JsonObject().put("callerId", "15551234567").put("language", "en"));
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-7").put("name", "Grace")).expect(201);
+        String call = heldByAnn(new JsonObject().put("callerId", "15551234567").put("language", "en"), "c-7");
         long tomorrowTen = Instant.parse("2026-12-08T10:00:00Z").toEpochMilli();
         JsonObject scheduled = ann.post("/api/v1/interactions/" + call + "/callbacks", new JsonObject()
                 .put("at", "2026-12-08T10:00:00Z").put("note", "send the quote")).expect(201).json();
@@ -65,6 +66,8 @@ class ScheduledCallbackIT {
         assertEquals(1, ann.get("/api/v1/callbacks/scheduled").expect(200).json().getInteger("count"));
         assertEquals(0, admin.get("/api/v1/callbacks/scheduled?agentId=bob").expect(200).json().getInteger("count"));
         admin.get("/api/v1/interactions/" + id).expect(404);
+        assertEquals(id, admin.get("/api/v1/customers/c-7").expect(200).json().getJsonArray("scheduledCallbacks")
+                .getJsonObject(0).getString("id"), "the customer's 360 view shows the promise");
         Api bob = Agents.login(admin, "bob");
         Agents.available(bob, "bob"); // idle longer than ann: without the promise, the callback would be his
         ann.post("/api/v1/interactions/" + call + "/complete", new JsonObject().put("disposition", "resolved")).expect(200);
@@ -82,7 +85,7 @@ class ScheduledCallbackIT {
 
     @Test
     void callbacksAreCheckedAndCanBeCanceled() {
-        String call = heldByAnn(new JsonObject().put("callerId", "15551234567"));
+        String call = heldByAnn(new JsonObject().put("callerId", "15551234567"), null);
         String path = "/api/v1/interactions/" + call + "/callbacks";
         assertTrue(ann.post(path, new JsonObject().put("at", "2026-12-07T15:00:00Z")).expect(400).body().contains("future"));
         ann.post(path, new JsonObject().put("at", "tomorrow")).expect(400);
@@ -99,6 +102,15 @@ class ScheduledCallbackIT {
         JsonObject byStaff = admin.post("/api/v1/interactions/" + chat + "/callbacks", new JsonObject()
                 .put("at", "2026-12-08T10:00:00Z").put("toMe", false).put("number", "+4420700000")).expect(201).json();
         assertEquals(null, byStaff.getJsonObject("attributes").getString("preferredAgentId"), "whoever is free");
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-8").put("name", "Ada")
+                .put("phones", new io.vertx.core.json.JsonArray().add("+4420700001"))).expect(201);
+        String known = admin.post("/api/v1/interactions", new JsonObject().put("channel", "email").put("customerId", "c-8"))
+                .expect(201).json().getString("id");
+        JsonObject toCustomer = admin.post("/api/v1/interactions/" + known + "/callbacks", new JsonObject()
+                .put("at", "2026-12-09T10:00:00Z").put("toMe", false)).expect(201).json();
+        assertEquals("+4420700001", toCustomer.getJsonObject("attributes").getString("callbackNumber"),
+                "no number on the contact: the customer's phone");
+        admin.delete("/api/v1/callbacks/scheduled/" + toCustomer.getString("id")).expect(200);
 
         String id = ann.post(path, new JsonObject().put("at", "2026-12-08T10:00:00Z").putNull("note").putNull("number"))
                 .expect(201).json().getString("id"); // nulls are as good as absent
@@ -114,12 +126,12 @@ class ScheduledCallbackIT {
         admin.get("/api/v1/interactions/" + id).expect(404);
     }
 
-    /** A voice interaction with these attributes, offered to and accepted by ann. */
-    private String heldByAnn(JsonObject attributes) {
+    /** A voice interaction with these attributes (and customer), offered to and accepted by ann. */
+    private String heldByAnn(JsonObject attributes, String customerId) {
         try (AgentSocket desk = ann.events("ann")) {
             Agents.available(ann, "ann");
             String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
-                    .put("attributes", attributes)).expect(201).json().getString("id");
+                    .put("attributes", attributes).put("customerId", customerId)).expect(201).json().getString("id");
             JsonObject offer = desk.await("offer");
             ann.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
             return id;

@@ -69,6 +69,8 @@ class ApiRobustnessIT {
                 List<Api.Reply> replies = new ArrayList<>();
                 if (method.equals("GET")) {
                     replies.add(admin.get(path + QUERY));
+                } else if (method.equals("DELETE")) {
+                    replies.add(admin.delete(path));
                 } else {
                     for (String body : BODIES) {
                         replies.add(send(admin, method, path, body));
