@@ -322,7 +322,6 @@ public final class ChatChannel implements RoutingObserver {
         });
     }
 
-    /** The interaction as the API shows it (status, queue; position and estimated wait while queued). */
     /** The queues of the interaction's route from the step it is at on. */
     private static List<String> queuesAhead(JsonObject interaction) {
         JsonArray plan = interaction.getJsonArray("plan", new JsonArray());
@@ -333,6 +332,7 @@ public final class ChatChannel implements RoutingObserver {
         return queues.isEmpty() || queues.contains(null) ? List.of() : queues;
     }
 
+    /** The interaction as the API shows it (status, queue; position and estimated wait while queued). */
     Future<JsonObject> interaction(String interactionId) {
         return engine.interaction(interactionId).compose(json -> {
             Integer position = json.getInteger("position");

@@ -49,7 +49,7 @@ public final class CustomerService {
     public Future<JsonObject> view(String id) {
         return Future.all(store.hash(keys.customer(id)), store.list(keys.customerInteractions(id)),
                 cases.search(id, null, null, null, TIMELINE_CASES),
-                engine.scheduled().list(ScheduledContacts.by(null, id), TIMELINE_CASES)).compose(all -> {
+                engine.scheduled().ofCustomer(id, TIMELINE_CASES)).compose(all -> {
                     Map<String, String> profile = all.resultAt(0);
                     if (profile.isEmpty()) {
                         return Future.failedFuture(ApiException.notFound("no customer '" + id + "'"));

@@ -78,8 +78,8 @@ public final class RoutingEngine {
         }
     }
 
-    /** @param observer told of every change this node commits (metrics, webhooks) */
     /**
+     * @param observer told of every change this node commits (metrics, webhooks)
      * @param calendars the business calendars in force by name, which queues' hours of operation name (read at each
      *                  use: a reload of the SLA file changes them)
      */

@@ -63,7 +63,7 @@ public final class ScheduledContacts {
                 .put("customerId", request.customerId()).put("workflow", request.workflow())
                 .put("priority", request.requestedPriority()).put("scheduledBy", scheduledBy).put("scheduledAt", now);
         Duration kept = Duration.ofMillis(Math.max(0, at.toEpochMilli() - now)).plus(KEPT_AFTER_DUE);
-        return store.save(id, entry.encode(), at.toEpochMilli(), kept).map(entry);
+        return store.save(id, entry.encode(), at.toEpochMilli(), kept, request.customerId()).map(entry);
     }
 
     /**
@@ -84,6 +84,13 @@ public final class ScheduledContacts {
         });
     }
 
+    /** The customer's callbacks waiting to be made, soonest first (their 360 view). */
+    public Future<JsonArray> ofCustomer(String customerId, int limit) {
+        return store.ofCustomer(customerId).compose(store::entries).map(entries -> new JsonArray(entries.stream()
+                .filter(java.util.Objects::nonNull).map(JsonObject::new)
+                .sorted(java.util.Comparator.comparingLong(e -> e.getLong("dueAt", 0L))).limit(limit).toList()));
+    }
+
     /** How many wait to be made. */
     public Future<Long> count() {
         return store.count();
@@ -94,8 +101,9 @@ public final class ScheduledContacts {
         return store.entries(List.of(id)).map(found -> found.get(0) == null ? null : new JsonObject(found.get(0)));
     }
 
-    public Future<Canceled> cancel(String id) {
-        return store.cancel(id).map(result -> result == 1 ? Canceled.CANCELED
+    /** Cancels the entry (as {@link #entry} read it). */
+    public Future<Canceled> cancel(JsonObject entry) {
+        return store.cancel(entry.getString("id"), entry.getString("customerId")).map(result -> result == 1 ? Canceled.CANCELED
                 : result == 0 ? Canceled.NOT_FOUND : Canceled.BEING_MADE);
     }
 
@@ -125,8 +133,10 @@ public final class ScheduledContacts {
     /** Makes the claimed contact; one that cannot be made is logged and tried again later, never dropped. */
     private Future<Void> make(String id, String json) {
         Future<Void> made;
+        String customerId = null;
         try {
             JsonObject entry = new JsonObject(json);
+            customerId = entry.getString("customerId");
             InteractionRequest request = new InteractionRequest(Channel.parse(entry.getString("channel")),
                     entry.getJsonObject("attributes").getMap(), entry.getString("customerId"),
                     entry.getString("workflow"), entry.getInteger("priority", 0));
@@ -135,9 +145,10 @@ public final class ScheduledContacts {
         } catch (RuntimeException e) {
             made = Future.failedFuture(e);
         }
+        String owner = customerId;
         return made.recover(e -> engine.exists(id).compose(created -> created ? Future.succeededFuture()
                         : retryLater(id, e)))
-                .compose(v -> store.done(id));
+                .compose(v -> store.done(id, owner));
     }
 
     private Future<Void> retryLater(String id, Throwable e) {

@@ -81,6 +81,8 @@ class ScheduledCallbackIT {
         assertEquals("callback", made.getString("channel"));
         assertEquals(tomorrowTen, made.getJsonObject("timestamps").getLong("queued"), "waiting from ten, not from now");
         assertEquals(0, admin.get("/api/v1/callbacks/scheduled").expect(200).json().getInteger("count"));
+        assertTrue(admin.get("/api/v1/customers/c-7").expect(200).json().getJsonArray("scheduledCallbacks").isEmpty(),
+                "made: no longer a promise");
     }
 
     @Test
@@ -110,7 +112,10 @@ class ScheduledCallbackIT {
                 .put("at", "2026-12-09T10:00:00Z").put("toMe", false)).expect(201).json();
         assertEquals("+4420700001", toCustomer.getJsonObject("attributes").getString("callbackNumber"),
                 "no number on the contact: the customer's phone");
+        assertEquals(1, admin.get("/api/v1/customers/c-8").expect(200).json().getJsonArray("scheduledCallbacks").size());
         admin.delete("/api/v1/callbacks/scheduled/" + toCustomer.getString("id")).expect(200);
+        assertTrue(admin.get("/api/v1/customers/c-8").expect(200).json().getJsonArray("scheduledCallbacks").isEmpty(),
+                "canceled: no longer a promise");
 
         String id = ann.post(path, new JsonObject().put("at", "2026-12-08T10:00:00Z").putNull("note").putNull("number"))
                 .expect(201).json().getString("id"); // nulls are as good as absent

@@ -185,7 +185,7 @@ final class CallbackApi {
             if (principal.isAgent() && !principal.agentId().equals(entry.getString("scheduledBy"))) {
                 throw ApiException.forbidden("an agent cancels only the callbacks it scheduled");
             }
-            return engine.scheduled().cancel(id).map(result -> switch (result) {
+            return engine.scheduled().cancel(entry).map(result -> switch (result) {
                 case CANCELED -> entry;
                 case BEING_MADE -> throw ApiException.conflict("callback '" + id + "' is being made now: cancel the "
                         + "interaction it becomes");

@@ -65,6 +65,11 @@ public record RedisKeys(String prefix) {
         return scheduledContacts() + ":" + id;
     }
 
+    /** Set: the ids of the contacts scheduled for this customer and not made yet (their 360 view). */
+    public String customerScheduled(String customerId) {
+        return customer(customerId) + ":scheduled";
+    }
+
     /** String with a TTL: a node is making that contact now (ScheduleStore). */
     public String scheduledContactLease(String id) {
         return scheduledContact(id) + ":making";

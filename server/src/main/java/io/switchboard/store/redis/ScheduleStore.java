@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Contacts to make later, in Redis: the ids in a sorted set by due time ({@code contacts:scheduled}), each contact
- * beside it as JSON, and while a node makes one, a lease ({@code :making}). Claiming and canceling are each one
- * script, so a cancel either wins (the contact is never made) or is refused because a node is making it.
+ * beside it as JSON, its customer's set of them ({@code customer:<id>:scheduled}, for the 360 view), and while a node
+ * makes one, a lease ({@code :making}). Claiming and canceling are each one script, so a cancel either wins (the
+ * contact is never made) or is refused because a node is making it.
  */
 public final class ScheduleStore {
     /** Claims a due entry for this node: its JSON, or nil when it is not due, leased by another node, or gone. */
@@ -29,17 +30,19 @@ public final class ScheduleStore {
             end
             return entry
             """);
-    /** 1 = canceled; 0 = nothing to cancel; -1 = a node is making it now. */
+    /** 1 = canceled; 0 = nothing to cancel; -1 = a node is making it now. KEYS[4]: its customer's set. */
     private static final LuaScript CANCEL = new LuaScript("""
             if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
             if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
             redis.call('DEL', KEYS[2])
+            redis.call('SREM', KEYS[4], ARGV[1])
             return 1
             """);
-    /** Made: the id, its entry and its lease go. */
+    /** Made: the id, its entry, its lease and its place in its customer's set go. */
     private static final LuaScript DONE = new LuaScript("""
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('DEL', KEYS[2], KEYS[3])
+            redis.call('SREM', KEYS[4], ARGV[1])
             return 1
             """);
 
@@ -54,10 +57,17 @@ public final class ScheduleStore {
     }
 
     /** The entry first, then its id: a sweep finds only ids whose entry is there. */
-    public Future<Void> save(String id, String entry, long dueMs, Duration kept) {
+    public Future<Void> save(String id, String entry, long dueMs, Duration kept, String customerId) {
         return RedisFutures.onContext(vertx, () -> redis.set(keys.scheduledContact(id), entry,
                         SetArgs.Builder.px(kept.toMillis())))
-                .compose(ok -> RedisFutures.onContext(vertx, () -> redis.zadd(index(), dueMs, id))).mapEmpty();
+                .compose(ok -> customerId == null ? Future.succeededFuture(0L)
+                        : RedisFutures.onContext(vertx, () -> redis.sadd(customerSet(customerId), id)))
+                .compose(n -> RedisFutures.onContext(vertx, () -> redis.zadd(index(), dueMs, id))).mapEmpty();
+    }
+
+    /** The ids scheduled for this customer (some may have expired unmade: their entries read null). */
+    public Future<List<String>> ofCustomer(String customerId) {
+        return RedisFutures.onContext(vertx, () -> redis.smembers(customerSet(customerId))).map(List::copyOf);
     }
 
     /** The ids due by {@code nowMs}, soonest first. */
@@ -95,15 +105,15 @@ public final class ScheduleStore {
                 .mapEmpty();
     }
 
-    public Future<Void> done(String id) {
-        String[] k = keysOf(id);
+    public Future<Void> done(String id, String customerId) {
+        String[] k = keysOf(id, customerId);
         return RedisFutures.onContext(vertx, () -> DONE.<Long>run(redis, ScriptOutputType.INTEGER, k, new String[] {id}))
                 .mapEmpty();
     }
 
     /** 1 = canceled; 0 = nothing to cancel (made, canceled, never scheduled); -1 = a node is making it now. */
-    public Future<Long> cancel(String id) {
-        String[] k = keysOf(id);
+    public Future<Long> cancel(String id, String customerId) {
+        String[] k = keysOf(id, customerId);
         return RedisFutures.onContext(vertx, () -> CANCEL.<Long>run(redis, ScriptOutputType.INTEGER, k, new String[] {id}));
     }
 
@@ -113,6 +123,15 @@ public final class ScheduleStore {
 
     private String[] keysOf(String id) {
         return new String[] {index(), keys.scheduledContact(id), keys.scheduledContactLease(id)};
+    }
+
+    private String[] keysOf(String id, String customerId) {
+        return new String[] {index(), keys.scheduledContact(id), keys.scheduledContactLease(id), customerSet(customerId)};
+    }
+
+    /** A contact without a customer is in no customer's set: the scripts' SREM of the empty id's does nothing. */
+    private String customerSet(String customerId) {
+        return keys.customerScheduled(customerId == null ? "" : customerId);
     }
 
     private String index() {
