@@ -308,8 +308,13 @@ public final class SlaService implements RoutingObserver {
             if (moved.running()) {
                 record.put("slaDueAt", moved.dueAt().toEpochMilli());
             }
-            return new Mutation(moved, new SlaTimerStore.Change(record, null, SlaTimerCodec.ref(moved, ladder), ladder,
-                    ""), () -> { });
+            // told like every SLA change (consoles, webhooks): the promise the contact is measured against changed
+            JsonObject event = SlaTimerCodec.subjectJson(interactionId).put("type", "sla_policy_changed")
+                    .put("id", SlaTimerCodec.id(interactionId, SlaTarget.ANSWER)).put("target", SlaTarget.ANSWER.wireName())
+                    .put("from", timer.policy()).put("policy", policy.name())
+                    .put("dueAt", moved.running() ? moved.dueAt().toEpochMilli() : null).put("at", now().toEpochMilli());
+            return new Mutation(moved, new SlaTimerStore.Change(record, event, SlaTimerCodec.ref(moved, ladder),
+                    ladder, ""), () -> { });
         });
     }
 

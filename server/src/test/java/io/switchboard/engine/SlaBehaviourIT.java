@@ -230,6 +230,10 @@ class SlaBehaviourIT {
             admin.patch("/api/v1/interactions/" + id, new JsonObject().put("attributes", new JsonObject()
                     .put("urgent", true))).expect(200);
             Await.until("the urgent agreement applies", () -> "urgent-chat".equals(timer(id).getString("policy")));
+            JsonObject changed = supervisor.await("sla_policy_changed");
+            assertEquals(id, changed.getString("interaction"));
+            assertEquals("urgent-chat", changed.getString("policy"));
+            assertEquals("chat", changed.getString("from"));
             assertEquals(5_000, timer(id).getLong("remainingMs"));
             assertEquals("urgent-chat", interaction(id).getJsonObject("sla").getString("policy"));
 
