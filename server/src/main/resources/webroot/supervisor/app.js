@@ -5,6 +5,7 @@ import { createApi } from '../shared/api.js';
 import { observeServerTime, serverNow } from '../shared/clock.js';
 import { $, notify, throttle } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
+import { createCallbacksPanel } from './callbacks.js';
 import { createSlaPanel } from './sla.js';
 import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
 import { createWaitingPanel } from './waiting.js';
@@ -57,6 +58,7 @@ function openConsole(key) {
 
   const waiting = createWaitingPanel(api, guarded, serverNow);
   const sla = createSlaPanel(api, serverNow);
+  const callbacks = createCallbacksPanel(api);
 
   // a queue opening or closing sends no event: the table is read again when the first of them is due
   let hoursChange = Infinity;
@@ -139,6 +141,7 @@ function openConsole(key) {
       readAgents();
       waiting.read();
       sla.read();
+      callbacks.read();
       return;
     }
     if (typeof m.at === 'number') observeServerTime(m.at);
@@ -147,6 +150,7 @@ function openConsole(key) {
       readChangedAgents();
     }
     if (m.type.startsWith('sla_')) sla.onEvent(m);
+    callbacks.onEvent(m);
     refreshQueues();
     settleQueues();
     refreshWaiting();

@@ -63,7 +63,8 @@ public final class ScheduledContacts {
                 .put("customerId", request.customerId()).put("workflow", request.workflow())
                 .put("priority", request.requestedPriority()).put("scheduledBy", scheduledBy).put("scheduledAt", now);
         Duration kept = Duration.ofMillis(Math.max(0, at.toEpochMilli() - now)).plus(KEPT_AFTER_DUE);
-        return store.save(id, entry.encode(), at.toEpochMilli(), kept, request.customerId()).map(entry);
+        return store.save(id, entry.encode(), at.toEpochMilli(), kept, request.customerId())
+                .compose(v -> tell("callback_scheduled", entry)).map(entry);
     }
 
     /**
@@ -103,8 +104,17 @@ public final class ScheduledContacts {
 
     /** Cancels the entry (as {@link #entry} read it). */
     public Future<Canceled> cancel(JsonObject entry) {
-        return store.cancel(entry.getString("id"), entry.getString("customerId")).map(result -> result == 1 ? Canceled.CANCELED
-                : result == 0 ? Canceled.NOT_FOUND : Canceled.BEING_MADE);
+        return store.cancel(entry.getString("id"), entry.getString("customerId")).compose(result -> result == 1
+                ? tell("callback_canceled", entry).map(Canceled.CANCELED)
+                : Future.succeededFuture(result == 0 ? Canceled.NOT_FOUND : Canceled.BEING_MADE));
+    }
+
+    /** The consoles re-read their list (a made one is told by its {@code queued} event); a lost message costs nothing. */
+    private Future<Void> tell(String type, JsonObject entry) {
+        JsonObject event = new JsonObject().put("type", type).put("id", entry.getString("id"))
+                .put("dueAt", entry.getLong("dueAt")).put("scheduledBy", entry.getString("scheduledBy"))
+                .put("at", routing.now());
+        return store.tell(event).recover(e -> Future.succeededFuture());
     }
 
     /** Sweeps on this interval, on the calling context's loop. */

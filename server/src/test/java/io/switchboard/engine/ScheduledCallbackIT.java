@@ -7,6 +7,7 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.Browser;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 
 /**
  * "I will call you back tomorrow at ten": the agent holding a call schedules a callback for its customer, kept in
@@ -129,6 +132,31 @@ class ScheduledCallbackIT {
                 .getInteger("count") == 0);
         admin.get("/api/v1/interactions/" + byStaff.getString("id")).expect(200);
         admin.get("/api/v1/interactions/" + id).expect(404);
+    }
+
+    /** The supervisor's console lists the promises as they are made (pushed, not polled) and cancels one. */
+    @Test
+    void theSupervisorSeesThePromisesAndCancelsOne() {
+        String path = "/api/v1/interactions/" + heldByAnn(new JsonObject().put("callerId", "15551234567"), null)
+                + "/callbacks";
+        String first = ann.post(path, new JsonObject().put("at", "2026-12-08T10:00:00Z").put("note", "the quote"))
+                .expect(201).json().getString("id");
+        try (Browser browser = Browser.open()) {
+            browser.get(admin.base() + "/supervisor");
+            browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+            String row = "#callbacks tr[data-callback='" + first + "']";
+            browser.untilVisible(row);
+            String text = browser.text(row);
+            assertTrue(text.contains("15551234567") && text.contains("ann") && text.contains("the quote"), text);
+
+            String second = ann.post(path, new JsonObject().put("at", "2026-12-08T11:00:00Z")).expect(201).json()
+                    .getString("id");
+            browser.untilVisible("#callbacks tr[data-callback='" + second + "']");
+            browser.click(row + " .cancel-callback");
+            browser.until("the canceled row gone", d -> d.findElements(By.cssSelector(row)).isEmpty());
+            assertEquals(second, admin.get("/api/v1/callbacks/scheduled").expect(200).json().getJsonArray("callbacks")
+                    .getJsonObject(0).getString("id"), "the other stays");
+        }
     }
 
     /** A voice interaction with these attributes (and customer), offered to and accepted by ann. */

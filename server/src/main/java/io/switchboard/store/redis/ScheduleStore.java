@@ -117,6 +117,12 @@ public final class ScheduleStore {
         return RedisFutures.onContext(vertx, () -> CANCEL.<Long>run(redis, ScriptOutputType.INTEGER, k, new String[] {id}));
     }
 
+    /** Tells the floor's consoles (the channel routing events go on; no agent is named, so no desktop gets it). */
+    public Future<Void> tell(io.vertx.core.json.JsonObject event) {
+        String events = new io.vertx.core.json.JsonArray().add(event).encode();
+        return RedisFutures.onContext(vertx, () -> redis.publish(keys.floor(), events)).mapEmpty();
+    }
+
     public Future<Long> count() {
         return RedisFutures.onContext(vertx, () -> redis.zcard(index()));
     }
