@@ -38,10 +38,9 @@ export function createCallbacksPanel(api) {
     read();
   }
 
-  /** Events that change the list: one scheduled or canceled, or a callback made (queued). */
+  /** Events that change the list: one scheduled, canceled or made. */
   function onEvent(m) {
-    if (m.type === 'callback_scheduled' || m.type === 'callback_canceled'
-        || (m.type === 'queued' && m.channel === 'callback')) read();
+    if (m.type === 'callback_scheduled' || m.type === 'callback_canceled' || m.type === 'callback_made') read();
   }
 
   return { read, onEvent };

@@ -62,6 +62,8 @@ export function createSlaPanel(api, now) {
       if (old) old.replaceWith(row);
       else risky.append(row);
       tick();
+    } else if (m.type === 'sla_policy_changed') {
+      readAtRisk(); // another agreement: another due time, maybe no longer at risk
     } else if (m.type === 'sla_breach' || m.type === 'sla_severity' || m.type === 'sla_met') {
       // no longer at risk: breached (now among the breaches) or met
       risky.querySelector(`tr[data-id="${CSS.escape(m.interaction || '')}"]`)?.remove();

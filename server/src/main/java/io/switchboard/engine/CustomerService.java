@@ -20,6 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class CustomerService {
     /** Cases shown on the timeline; older ones are a search away. */
     static final int TIMELINE_CASES = 50;
+    /** Callbacks promised and not made yet, shown with the profile. */
+    static final int TIMELINE_CALLBACKS = 20;
 
     private final RoutingStore store;
     private final RedisKeys keys;
@@ -49,7 +51,7 @@ public final class CustomerService {
     public Future<JsonObject> view(String id) {
         return Future.all(store.hash(keys.customer(id)), store.list(keys.customerInteractions(id)),
                 cases.search(id, null, null, null, TIMELINE_CASES),
-                engine.scheduled().ofCustomer(id, TIMELINE_CASES)).compose(all -> {
+                engine.scheduled().ofCustomer(id, TIMELINE_CALLBACKS)).compose(all -> {
                     Map<String, String> profile = all.resultAt(0);
                     if (profile.isEmpty()) {
                         return Future.failedFuture(ApiException.notFound("no customer '" + id + "'"));

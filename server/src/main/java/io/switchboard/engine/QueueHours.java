@@ -75,6 +75,12 @@ public final class QueueHours {
         return rules.get().queue(queue).map(q -> spell(q, now()).open()).orElse(true);
     }
 
+    /** Whether some queue is outside its hours now: when none is, no route is closed (nothing more to read). */
+    public boolean anyClosed() {
+        Instant now = now();
+        return rules.get().queues().values().stream().anyMatch(q -> !spell(q, now).open());
+    }
+
     /**
      * When every one of these queues is closed: the earliest of their openings (a caller is told when to call back).
      * Empty when one of them is open, or an unknown queue is named.

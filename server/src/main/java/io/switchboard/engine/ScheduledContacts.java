@@ -87,8 +87,7 @@ public final class ScheduledContacts {
 
     /** The customer's callbacks waiting to be made, soonest first (their 360 view). */
     public Future<JsonArray> ofCustomer(String customerId, int limit) {
-        return store.ofCustomer(customerId).compose(store::entries).map(entries -> new JsonArray(entries.stream()
-                .filter(java.util.Objects::nonNull).map(JsonObject::new)
+        return store.ofCustomer(customerId).map(entries -> new JsonArray(entries.stream().map(JsonObject::new)
                 .sorted(java.util.Comparator.comparingLong(e -> e.getLong("dueAt", 0L))).limit(limit).toList()));
     }
 
@@ -109,7 +108,7 @@ public final class ScheduledContacts {
                 : Future.succeededFuture(result == 0 ? Canceled.NOT_FOUND : Canceled.BEING_MADE));
     }
 
-    /** The consoles re-read their list (a made one is told by its {@code queued} event); a lost message costs nothing. */
+    /** The consoles re-read their list; a lost message costs nothing but a stale row until the next event. */
     private Future<Void> tell(String type, JsonObject entry) {
         JsonObject event = new JsonObject().put("type", type).put("id", entry.getString("id"))
                 .put("dueAt", entry.getLong("dueAt")).put("scheduledBy", entry.getString("scheduledBy"))
@@ -158,7 +157,8 @@ public final class ScheduledContacts {
         String owner = customerId;
         return made.recover(e -> engine.exists(id).compose(created -> created ? Future.succeededFuture()
                         : retryLater(id, e)))
-                .compose(v -> store.done(id, owner));
+                .compose(v -> store.done(id, owner))
+                .compose(v -> tell("callback_made", new JsonObject().put("id", id)));
     }
 
     private Future<Void> retryLater(String id, Throwable e) {

@@ -18,10 +18,10 @@ import io.switchboard.voice.ivr.CaseDirectory;
 import io.switchboard.voice.ivr.IvrFlow;
 import io.switchboard.voice.ivr.IvrOutcome;
 import io.switchboard.voice.ivr.IvrRunner;
+import io.switchboard.voice.ivr.RouteHours;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,22 +167,40 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * When every queue the caller's route would wait in is closed, the first opening among them (in the zone of its
-     * calendar). A route that cannot be planned is taken as open: creating the interaction says why.
+     * When every queue of the route the caller asked for (a call, or a callback) is closed: the first opening among
+     * them, in the zone of its calendar, and whether a callback can be left for then (the caller's number is known
+     * and the rules route a callback). A route that cannot be planned is taken as open: creating the interaction
+     * says why.
      */
-    private Optional<ZonedDateTime> closedUntil(InboundCall call, IvrOutcome wanted) {
+    private Optional<RouteHours.Closed> closedUntil(InboundCall call, IvrOutcome wanted) {
+        if (!engine.hours().anyClosed()) {
+            return Optional.empty(); // the usual answer, without planning the route
+        }
         try {
-            InteractionRequest request = request(call, wanted, Channel.VOICE);
-            List<String> queues = await(engine.routeQueues(request));
-            return engine.hours().allClosed(queues).map(opening -> opening.at().atZone(opening.zone()));
+            String customerId = await(engine.customerIdByPhone(call.callerId()));
+            Channel channel = wanted.kind() == IvrOutcome.Kind.CALLBACK ? Channel.CALLBACK : Channel.VOICE;
+            List<String> queues = await(engine.routeQueues(request(call, wanted, channel, customerId)));
+            return engine.hours().allClosed(queues).map(opening -> new RouteHours.Closed(
+                    opening.at().atZone(opening.zone()), !call.callerId().isEmpty()
+                    && (channel == Channel.CALLBACK || routes(request(call, wanted, Channel.CALLBACK, customerId)))));
         } catch (RuntimeException e) {
             LOG.warn("hours of the route of {} not known, taken as open: {}", call.uniqueId(), e.getMessage());
             return Optional.empty();
         }
     }
 
+    /** Whether the rules give this request a route (a callback the caller could be offered). */
+    private boolean routes(InteractionRequest request) {
+        try {
+            await(engine.routeQueues(request));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** What the IVR learnt, as the interaction's attributes; a callback is to the caller's number. */
-    private InteractionRequest request(InboundCall call, IvrOutcome outcome, Channel channel) {
+    private InteractionRequest request(InboundCall call, IvrOutcome outcome, Channel channel, String customerId) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         putIfSet(attributes, "intent", outcome.intent());
         putIfSet(attributes, "language", outcome.language());
@@ -199,7 +217,6 @@ public final class VoiceChannel implements RoutingObserver {
             attributes.put(CallAttributes.KEY, Map.of("channel", call.channel(), "uniqueId", call.uniqueId(),
                     "asterisk", linkFor(call.remoteAddress()).map(l -> l.endpoint().name()).orElse("")));
         }
-        String customerId = await(engine.customerIdByPhone(call.callerId()));
         return new InteractionRequest(channel, attributes, customerId, null, 0);
     }
 
@@ -209,7 +226,8 @@ public final class VoiceChannel implements RoutingObserver {
             return null;
         }
         Channel channel = outcome.kind() == IvrOutcome.Kind.CALLBACK ? Channel.CALLBACK : Channel.VOICE;
-        InteractionRequest request = request(call, outcome, channel);
+        InteractionRequest request = request(call, outcome, channel,
+                await(engine.customerIdByPhone(call.callerId())));
         String id = java.util.UUID.randomUUID().toString();
         if (channel == Channel.VOICE) {
             // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns

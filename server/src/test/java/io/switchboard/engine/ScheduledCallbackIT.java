@@ -108,13 +108,13 @@ class ScheduledCallbackIT {
                 .put("at", "2026-12-08T10:00:00Z").put("toMe", false).put("number", "+4420700000")).expect(201).json();
         assertEquals(null, byStaff.getJsonObject("attributes").getString("preferredAgentId"), "whoever is free");
         admin.post("/api/v1/customers", new JsonObject().put("id", "c-8").put("name", "Ada")
-                .put("phones", new io.vertx.core.json.JsonArray().add("+4420700001"))).expect(201);
+                .put("phones", new io.vertx.core.json.JsonArray().add("+44 (20) 700-001"))).expect(201);
         String known = admin.post("/api/v1/interactions", new JsonObject().put("channel", "email").put("customerId", "c-8"))
                 .expect(201).json().getString("id");
         JsonObject toCustomer = admin.post("/api/v1/interactions/" + known + "/callbacks", new JsonObject()
                 .put("at", "2026-12-09T10:00:00Z").put("toMe", false)).expect(201).json();
         assertEquals("+4420700001", toCustomer.getJsonObject("attributes").getString("callbackNumber"),
-                "no number on the contact: the customer's phone");
+                "no number on the contact: the customer's phone, as Asterisk dials it");
         assertEquals(1, admin.get("/api/v1/customers/c-8").expect(200).json().getJsonArray("scheduledCallbacks").size());
         admin.delete("/api/v1/callbacks/scheduled/" + toCustomer.getString("id")).expect(200);
         assertTrue(admin.get("/api/v1/customers/c-8").expect(200).json().getJsonArray("scheduledCallbacks").isEmpty(),
@@ -123,6 +123,8 @@ class ScheduledCallbackIT {
         String id = ann.post(path, new JsonObject().put("at", "2026-12-08T10:00:00Z").putNull("note").putNull("number"))
                 .expect(201).json().getString("id"); // nulls are as good as absent
         bob.delete("/api/v1/callbacks/scheduled/" + id).expect(403);
+        bob.get("/api/v1/callbacks/scheduled/" + id).expect(403);
+        assertEquals("ann", ann.get("/api/v1/callbacks/scheduled/" + id).expect(200).json().getString("scheduledBy"));
         assertEquals(id, ann.delete("/api/v1/callbacks/scheduled/" + id).expect(200).json().getString("id"));
         ann.delete("/api/v1/callbacks/scheduled/" + id).expect(404);
         assertEquals(1, admin.get("/api/v1/callbacks/scheduled").expect(200).json().getInteger("count"), "staff's is left");

@@ -39,6 +39,7 @@ final class CallbackApi {
     void mount(Router router) {
         router.post("/api/v1/interactions/:id/callbacks").handler(this::schedule);
         router.get("/api/v1/callbacks/scheduled").handler(this::list);
+        router.get("/api/v1/callbacks/scheduled/:id").handler(ctx -> reply(ctx, visible(ctx)));
         router.delete("/api/v1/callbacks/scheduled/:id").handler(this::cancel);
     }
 
@@ -74,13 +75,15 @@ final class CallbackApi {
             return number(interaction, number).compose(dialable -> {
                 InteractionRequest request = request(interaction, dialable, note, toMe ? preferredAttribute : null, agent);
                 // refused now rather than failing at its time: the rules must route a callback somewhere
-                return engine.routeQueues(request).recover(e -> Future.failedFuture(ApiException.unprocessable(
-                                "the rules route no callback for this contact: " + e.getMessage())))
+                return engine.routeQueues(request).recover(e -> Future.failedFuture(e instanceof IllegalArgumentException
+                                ? ApiException.unprocessable("the rules route no callback for this contact: "
+                                + e.getMessage()) : e))
                         .compose(queues -> engine.scheduled().schedule(UUID.randomUUID().toString(), request, at, by));
             });
         });
         scheduled.onSuccess(entry -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                .end(entry.encode())).onFailure(ctx::fail);
+                .putHeader("Location", "/api/v1/callbacks/scheduled/" + entry.getString("id")).end(entry.encode()))
+                .onFailure(ctx::fail);
     }
 
     /** An optional text field: null when absent, blank or null; 400 when not a string or too long. */
@@ -125,14 +128,21 @@ final class CallbackApi {
         String contacts = given != null ? given : firstNonBlank(was.getValue("callbackNumber"), was.getValue("callerId"));
         String customerId = interaction.getString("customerId");
         Future<String> number = contacts != null || customerId == null ? Future.succeededFuture(contacts)
-                : engine.customer(customerId).map(c -> c.phones().isEmpty() ? null : c.phones().get(0));
+                : engine.customer(customerId).map(c -> c.phones().isEmpty() ? null : dialable(c.phones().get(0)));
         return number.map(n -> {
             if (n == null || !VoiceChannel.DIALABLE.matcher(n).matches()) {
                 throw ApiException.badRequest(n == null ? "the contact and its customer have no number: give 'number'"
-                        : "'number' must be a dialable number (digits, '+', '*', '#'), was '" + n + "'");
+                        : "'number' must be a dialable number (digits, '+', '*', '#'), was '" + n + "'"
+                        + (given == null ? " (the contact's): give 'number'" : ""));
             }
             return n;
         });
+    }
+
+    /** A stored phone as Asterisk dials it: "+1 (555) 123-0001" becomes +15551230001. */
+    private static String dialable(String phone) {
+        String digits = phone.replaceAll("[^0-9*#]", "");
+        return phone.trim().startsWith("+") ? "+" + digits : digits;
     }
 
     private static String firstNonBlank(Object... values) {
@@ -168,29 +178,35 @@ final class CallbackApi {
     /** ?agentId=&customerId=&limit= (staff: any; an agent: its own). */
     private void list(RoutingContext ctx) {
         Principal principal = principal(ctx);
-        String agentId = principal.isAgent() ? principal.agentId() : ctx.request().getParam("agentId");
-        int limit = HttpApi.limit(ctx.request().getParam("limit"));
-        reply(ctx, engine.scheduled().list(ScheduledContacts.by(agentId, ctx.request().getParam("customerId")), limit)
+        String agentId = principal.isAgent() ? principal.agentId() : HttpApi.param(ctx, "agentId");
+        int limit = HttpApi.limit(HttpApi.param(ctx, "limit"));
+        reply(ctx, engine.scheduled().list(ScheduledContacts.by(agentId, HttpApi.param(ctx, "customerId")), limit)
                 .map(list -> new JsonObject().put("callbacks", list).put("count", list.size())));
     }
 
-    /** Staff, or the agent who scheduled it: 200 with what was canceled; 404 once made (cancel the interaction). */
-    private void cancel(RoutingContext ctx) {
+    /** The callback waiting to be made, for staff or the agent who scheduled it; 404 once made. */
+    private Future<JsonObject> visible(RoutingContext ctx) {
         Principal principal = principal(ctx);
         String id = ctx.pathParam("id");
-        reply(ctx, engine.scheduled().entry(id).compose(entry -> {
+        return engine.scheduled().entry(id).map(entry -> {
             if (entry == null) {
                 throw ApiException.notFound("no callback '" + id + "' waits to be made (one made is an interaction)");
             }
             if (principal.isAgent() && !principal.agentId().equals(entry.getString("scheduledBy"))) {
-                throw ApiException.forbidden("an agent cancels only the callbacks it scheduled");
+                throw ApiException.forbidden("an agent sees and cancels only the callbacks it scheduled");
             }
-            return engine.scheduled().cancel(entry).map(result -> switch (result) {
-                case CANCELED -> entry;
-                case BEING_MADE -> throw ApiException.conflict("callback '" + id + "' is being made now: cancel the "
-                        + "interaction it becomes");
-                case NOT_FOUND -> throw ApiException.notFound("callback '" + id + "' was made or canceled meanwhile");
-            });
-        }));
+            return entry;
+        });
+    }
+
+    /** Staff, or the agent who scheduled it: 200 with what was canceled; 404 once made (cancel the interaction). */
+    private void cancel(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        reply(ctx, visible(ctx).compose(entry -> engine.scheduled().cancel(entry).map(result -> switch (result) {
+            case CANCELED -> entry;
+            case BEING_MADE -> throw ApiException.conflict("callback '" + id + "' is being made now: cancel the "
+                    + "interaction it becomes");
+            case NOT_FOUND -> throw ApiException.notFound("callback '" + id + "' was made or canceled meanwhile");
+        })));
     }
 }

@@ -369,7 +369,7 @@ public final class HttpApi {
     }
 
     /** A query parameter, null when absent or blank. */
-    private static String param(RoutingContext ctx, String name) {
+    static String param(RoutingContext ctx, String name) {
         String value = ctx.request().getParam(name);
         return value == null || value.isBlank() ? null : value.trim();
     }

@@ -3,10 +3,11 @@ package io.switchboard.store.redis;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,6 +18,13 @@ import java.util.List;
  * contact is never made) or is refused because a node is making it.
  */
 public final class ScheduleStore {
+    /** Saves an entry, its place by due time and in its customer's set (KEYS[4], when ARGV[5] is 1) in one step. */
+    private static final LuaScript SAVE = new LuaScript("""
+            redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+            if ARGV[5] == '1' then redis.call('SADD', KEYS[4], ARGV[1]) end
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+            return 1
+            """);
     /** Claims a due entry for this node: its JSON, or nil when it is not due, leased by another node, or gone. */
     private static final LuaScript CLAIM = new LuaScript("""
             local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -56,18 +64,25 @@ public final class ScheduleStore {
         this.keys = store.keys();
     }
 
-    /** The entry first, then its id: a sweep finds only ids whose entry is there. */
     public Future<Void> save(String id, String entry, long dueMs, Duration kept, String customerId) {
-        return RedisFutures.onContext(vertx, () -> redis.set(keys.scheduledContact(id), entry,
-                        SetArgs.Builder.px(kept.toMillis())))
-                .compose(ok -> customerId == null ? Future.succeededFuture(0L)
-                        : RedisFutures.onContext(vertx, () -> redis.sadd(customerSet(customerId), id)))
-                .compose(n -> RedisFutures.onContext(vertx, () -> redis.zadd(index(), dueMs, id))).mapEmpty();
+        String[] k = keysOf(id, customerId);
+        String[] args = {id, entry, Long.toString(dueMs), Long.toString(kept.toMillis()), customerId == null ? "0" : "1"};
+        return RedisFutures.onContext(vertx, () -> SAVE.<Long>run(redis, ScriptOutputType.INTEGER, k, args)).mapEmpty();
     }
 
-    /** The ids scheduled for this customer (some may have expired unmade: their entries read null). */
+    /** The entries scheduled for this customer; ids whose entry expired unmade are taken out of the set. */
     public Future<List<String>> ofCustomer(String customerId) {
-        return RedisFutures.onContext(vertx, () -> redis.smembers(customerSet(customerId))).map(List::copyOf);
+        String set = customerSet(customerId);
+        return RedisFutures.onContext(vertx, () -> redis.smembers(set)).compose(ids -> {
+            List<String> list = List.copyOf(ids);
+            return entries(list).compose(found -> {
+                String[] gone = java.util.stream.IntStream.range(0, list.size()).filter(i -> found.get(i) == null)
+                        .mapToObj(list::get).toArray(String[]::new);
+                Future<Long> pruned = gone.length == 0 ? Future.succeededFuture(0L)
+                        : RedisFutures.onContext(vertx, () -> redis.srem(set, gone));
+                return pruned.map(n -> found.stream().filter(java.util.Objects::nonNull).toList());
+            });
+        });
     }
 
     /** The ids due by {@code nowMs}, soonest first. */
@@ -118,8 +133,8 @@ public final class ScheduleStore {
     }
 
     /** Tells the floor's consoles (the channel routing events go on; no agent is named, so no desktop gets it). */
-    public Future<Void> tell(io.vertx.core.json.JsonObject event) {
-        String events = new io.vertx.core.json.JsonArray().add(event).encode();
+    public Future<Void> tell(JsonObject event) {
+        String events = new JsonArray().add(event).encode();
         return RedisFutures.onContext(vertx, () -> redis.publish(keys.floor(), events)).mapEmpty();
     }
 

@@ -77,7 +77,7 @@ final class AgiCallerLine implements CallerLine {
         }
     }
 
-    /** SAY DATETIME in the time's zone: "today" or the weekday, then "at" and the hour (voicemail's envelope). */
+    /** SAY DATETIME in the time's zone: "today" (or the date), then "at" and the hour, as voicemail's envelope says it. */
     @Override
     public void sayDateTime(ZonedDateTime time) {
         try {

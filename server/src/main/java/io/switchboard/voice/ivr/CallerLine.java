@@ -13,7 +13,7 @@ public interface CallerLine {
 
     void sayDigits(String digits);
 
-    /** Says a day and time ("today at 8 AM", "Monday at 9 AM") as the caller's clock shows it in that zone. */
+    /** Says a day and time ("today at 8 AM", or the date and the hour) as the clock shows it in that zone. */
     void sayDateTime(java.time.ZonedDateTime time);
 
     void setVariable(String name, String value);

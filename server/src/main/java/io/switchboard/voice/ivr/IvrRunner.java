@@ -26,32 +26,38 @@ public final class IvrRunner {
         this.callable = callable;
     }
 
-    /** Walks the menus; a caller who asks for an agent while the route is closed hears when it opens. */
+    /**
+     * Walks the menus. A caller who asks for an agent or a callback while the route is closed hears when it opens;
+     * the one asking for an agent is offered a callback for then, the one asking for a callback gets it for then.
+     */
     public IvrOutcome run(CallerLine line) {
         IvrOutcome outcome = walk(line);
-        if (outcome.kind() != IvrOutcome.Kind.AGENT || flow.closed() == null || line.hungUp()) {
+        boolean asks = outcome.kind() == IvrOutcome.Kind.AGENT || outcome.kind() == IvrOutcome.Kind.CALLBACK;
+        if (!asks || flow.closed() == null || line.hungUp()) {
             return outcome;
         }
-        return hours.closedUntil(outcome).map(opens -> closed(line, outcome, opens)).orElse(outcome);
+        return hours.closedUntil(outcome).map(closed -> closed(line, outcome, closed)).orElse(outcome);
     }
 
-    /** The closed prompt, the opening time, and the callback offer when there is one. */
-    private IvrOutcome closed(CallerLine line, IvrOutcome wanted, java.time.ZonedDateTime opens) {
+    /** The closed prompt, the opening time, and the callback (asked for already, or offered) when it can be left. */
+    private IvrOutcome closed(CallerLine line, IvrOutcome wanted, RouteHours.Closed route) {
         IvrFlow.Closed closed = flow.closed();
         List<String> path = new ArrayList<>(wanted.path());
         path.add("closed");
         line.play(closed.prompt());
-        line.sayDateTime(opens);
-        String key = closed.callbackKey() == null || !callable || line.hungUp() ? ""
-                : line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1);
+        line.sayDateTime(route.opens());
+        boolean asked = wanted.kind() == IvrOutcome.Kind.CALLBACK;
+        boolean offered = !asked && closed.callbackKey() != null && route.callbackPossible() && !line.hungUp();
+        String key = offered ? line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1) : "";
         IvrOutcome.Kind kind = key == null || line.hungUp() ? IvrOutcome.Kind.ABANDONED
-                : key.equals(closed.callbackKey()) ? IvrOutcome.Kind.CALLBACK : IvrOutcome.Kind.CLOSED;
-        if (kind == IvrOutcome.Kind.CALLBACK) {
+                : (asked && route.callbackPossible()) || (offered && key.equals(closed.callbackKey()))
+                ? IvrOutcome.Kind.CALLBACK : IvrOutcome.Kind.CLOSED;
+        if (offered && kind == IvrOutcome.Kind.CALLBACK) {
             path.add(key);
         } else if (kind == IvrOutcome.Kind.CLOSED) {
             line.play(flow.goodbyePrompt());
         }
-        return new IvrOutcome(kind, wanted.intent(), wanted.language(), wanted.caseId(), path, opens);
+        return new IvrOutcome(kind, wanted.intent(), wanted.language(), wanted.caseId(), path, route.opens());
     }
 
     private IvrOutcome walk(CallerLine line) {

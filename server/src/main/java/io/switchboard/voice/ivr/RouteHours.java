@@ -5,12 +5,19 @@ import java.util.Optional;
 
 /** Whether the route a caller asked for is open: the IVR's view of the queues' hours of operation. */
 public interface RouteHours {
-    /** Every route open at all hours: an IVR without {@code closed:} never asks. */
+    /**
+     * Every queue of the route is closed.
+     *
+     * @param opens the first opening among them, in its calendar's zone
+     * @param callbackPossible a callback can be left for then (the caller's number is known, and the rules route a
+     *                         callback)
+     */
+    record Closed(ZonedDateTime opens, boolean callbackPossible) {
+    }
+
+    /** For tests of the menus alone. */
     RouteHours ALWAYS_OPEN = wanted -> Optional.empty();
 
-    /**
-     * When every queue the call would wait in is closed: the first opening among them. Empty when one is open.
-     * Blocking (the call's virtual thread).
-     */
-    Optional<ZonedDateTime> closedUntil(IvrOutcome wanted);
+    /** Empty when one queue of the route is open. Blocking (the call's virtual thread). */
+    Optional<Closed> closedUntil(IvrOutcome wanted);
 }

@@ -120,7 +120,7 @@ class IvrRunnerTest {
         List<IvrOutcome> asked = new ArrayList<>();
         RouteHours closed = wanted -> {
             asked.add(wanted);
-            return "billing".equals(wanted.intent()) ? Optional.of(opens) : Optional.empty();
+            return "billing".equals(wanted.intent()) ? Optional.of(new RouteHours.Closed(opens, true)) : Optional.empty();
         };
         ScriptedCaller taker = new ScriptedCaller("1", "1");
         IvrOutcome callback = new IvrRunner(flow, CaseDirectory.NONE, closed, true).run(taker);
@@ -143,11 +143,21 @@ class IvrRunnerTest {
         new IvrRunner(flow, CaseDirectory.NONE, closed, true).run(new ScriptedCaller("4"));
         assertEquals(3, asked.size(), "self-service does not ask");
 
+        RouteHours noCallback = wanted -> Optional.of(new RouteHours.Closed(opens, false));
         ScriptedCaller anonymous = new ScriptedCaller("1", "1");
-        assertEquals(IvrOutcome.Kind.CLOSED, new IvrRunner(flow, CaseDirectory.NONE, closed, false).run(anonymous).kind());
-        assertFalse(anonymous.heard.contains("switchboard/closed-callback"), "no number to call back: no offer");
+        assertEquals(IvrOutcome.Kind.CLOSED, new IvrRunner(flow, CaseDirectory.NONE, noCallback, false).run(anonymous)
+                .kind());
+        assertFalse(anonymous.heard.contains("switchboard/closed-callback"), "no callback to leave: no offer");
         assertEquals(IvrOutcome.Kind.AGENT, new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, false)
                 .run(new ScriptedCaller("5")).kind(), "the menu's callback key puts an anonymous caller through");
+
+        // the menu's callback key while the callback's route is closed: told when, made for then, nothing offered
+        ScriptedCaller wantsCallback = new ScriptedCaller("5");
+        IvrOutcome later = new IvrRunner(flow, CaseDirectory.NONE, wanted -> Optional.of(new RouteHours.Closed(opens,
+                true)), true).run(wantsCallback);
+        assertEquals(IvrOutcome.Kind.CALLBACK, later.kind());
+        assertEquals(opens, later.opensAt());
+        assertEquals(List.of("switchboard/main-menu", "switchboard/closed", "time:" + opens), wantsCallback.heard);
     }
 
     @Test
