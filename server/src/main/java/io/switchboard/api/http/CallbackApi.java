@@ -54,15 +54,7 @@ final class CallbackApi {
         String number = text(body, "number", 32);
         String note = text(body, "note", MAX_NOTE);
         String preferredAttribute = engine.rules().workflow(engine.rules().defaultWorkflow()).preferredAgentAttribute();
-        Object toMeValue = body.getValue("toMe");
-        if (toMeValue != null && !(toMeValue instanceof Boolean)) {
-            throw ApiException.badRequest("'toMe' must be true or false");
-        }
-        boolean toMe = toMeValue == null ? principal.isAgent() && preferredAttribute != null : (Boolean) toMeValue;
-        if (toMe && preferredAttribute == null) {
-            throw ApiException.unprocessable("the default workflow names no preferredAgent attribute: a callback cannot "
-                    + "be kept for one agent ('toMe': false gives it to whoever is free)");
-        }
+        boolean toMe = toMe(body.getValue("toMe"), principal, preferredAttribute);
         Future<JsonObject> scheduled = engine.interaction(ctx.pathParam("id")).compose(interaction -> {
             String agent = interaction.getString("agentId");
             if (principal.isAgent() && !(principal.agentId().equals(agent) && held(interaction))) {
@@ -84,6 +76,19 @@ final class CallbackApi {
         scheduled.onSuccess(entry -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                 .putHeader("Location", "/api/v1/callbacks/scheduled/" + entry.getString("id")).end(entry.encode()))
                 .onFailure(ctx::fail);
+    }
+
+    /** Kept for the contact's agent: as asked, else for an agent when the rules have an attribute to keep it by. */
+    private static boolean toMe(Object asked, Principal principal, String preferredAttribute) {
+        if (asked != null && !(asked instanceof Boolean)) {
+            throw ApiException.badRequest("'toMe' must be true or false");
+        }
+        boolean toMe = asked == null ? principal.isAgent() && preferredAttribute != null : (Boolean) asked;
+        if (toMe && preferredAttribute == null) {
+            throw ApiException.unprocessable("the default workflow names no preferredAgent attribute: a callback cannot "
+                    + "be kept for one agent ('toMe': false gives it to whoever is free)");
+        }
+        return toMe;
     }
 
     /** An optional text field: null when absent, blank or null; 400 when not a string or too long. */
