@@ -32,6 +32,8 @@ import org.openqa.selenium.Keys;
 @ExtendWith(TestRedis.class)
 class ScheduledCallbackIT {
     private TestClock clock;
+    private String prefix;
+    private Path rules;
     private TestNode node;
     private Api admin;
     private Api ann;
@@ -39,7 +41,9 @@ class ScheduledCallbackIT {
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
         clock = new TestClock(Instant.parse("2026-12-07T16:00:00Z"));
-        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).clock(clock).start();
+        prefix = redis.newPrefix();
+        rules = Rules.folder(temp, Rules.SMALL);
+        node = TestNode.on(redis, prefix).rules(rules).clock(clock).start();
         admin = node.api();
         ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
         Agents.create(admin, "bob", new JsonObject().put("support", 5));
@@ -134,6 +138,38 @@ class ScheduledCallbackIT {
                 .getInteger("count") == 0);
         admin.get("/api/v1/interactions/" + byStaff.getString("id")).expect(200);
         admin.get("/api/v1/interactions/" + id).expect(404);
+    }
+
+    /**
+     * Two nodes sweep the same Redis: each due callback is made once and told made once. Without the claim both nodes
+     * would try each one, and the one that lost would still report it made.
+     */
+    @Test
+    void twoNodesMakeEachDueCallbackOnce(TestRedis redis) {
+        try (TestNode other = TestNode.on(redis, prefix).rules(rules).clock(clock).start();
+             AgentSocket console = admin.as("test-supervisor-key").supervisorEvents()) {
+            String chat = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                    .getString("id");
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Api via = i % 2 == 0 ? admin : other.api();
+                ids.add(via.post("/api/v1/interactions/" + chat + "/callbacks", new JsonObject()
+                        .put("at", "2026-12-08T10:00:00Z").put("toMe", false).put("number", "+44207000" + (10 + i)))
+                        .expect(201).json().getString("id"));
+            }
+            clock.advance(Duration.ofDays(1));
+            Await.until("all made", () -> admin.get("/api/v1/callbacks/scheduled").expect(200).json()
+                    .getInteger("count") == 0);
+            for (String id : ids) {
+                assertEquals("callback", admin.get("/api/v1/interactions/" + id).expect(200).json().getString("channel"));
+            }
+            Await.until("each told made", () -> made(console) == 20);
+            Await.holds("and once only", Duration.ofMillis(500), () -> made(console) == 20);
+        }
+    }
+
+    private static long made(AgentSocket console) {
+        return console.all().stream().filter(m -> "callback_made".equals(m.getString("type"))).count();
     }
 
     /** The supervisor's console lists the promises as they are made (pushed, not polled) and cancels one. */
