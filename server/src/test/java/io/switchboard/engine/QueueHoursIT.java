@@ -140,10 +140,20 @@ class QueueHoursIT {
         }
     }
 
-    /** The supervisor's queue table marks a closed queue and says when it opens. */
+    /**
+     * The supervisor's queue table marks a closed queue and says when it opens; the chat widget tells a customer
+     * waiting there the same.
+     */
     @Test
-    void theSupervisorSeesWhichQueuesAreClosed() {
+    void theSupervisorAndTheChatCustomerSeeWhichQueuesAreClosed() {
+        awaitClosed(true);
         try (Browser browser = Browser.open()) {
+            browser.get(admin.base() + "/chat/");
+            browser.untilVisible("#name").sendKeys("Ada");
+            browser.find("#email").sendKeys("ada@example.com", Keys.ENTER);
+            browser.until("the closed notice", d -> browser.text("#status").startsWith("We are closed now and open again"));
+            assertTrue(browser.text("#status").contains(":00"), browser.text("#status"));
+
             browser.get(admin.base() + "/supervisor");
             browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
             browser.untilAttribute("#queues tr[data-queue=london]", "data-open", "false");
