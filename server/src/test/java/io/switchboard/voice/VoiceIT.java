@@ -625,9 +625,11 @@ class VoiceIT {
         SimulatedCall caller = call("15551230021", CallerScript.create().press("1").silence().silence().press("9"));
         Await.until("eva's phone rings for the caller", WAIT, () -> "reserved".equals(Agents.state(admin, "eva"))
                 || "busy".equals(Agents.state(admin, "eva")));
+        // the choice routes the call before the confirmation plays: eva can be reserved a moment earlier
+        Await.until("the caller hears the Spanish hold prompt", WAIT,
+                () -> caller.agiText().contains("STREAM FILE \"switchboard/es/please-hold\""));
         String text = caller.agiText();
         assertTrue(text.contains("GET DATA \"switchboard/hold-menu\""), text);
-        assertTrue(text.contains("STREAM FILE \"switchboard/es/please-hold\""), text);
         JsonObject interaction = admin.get("/api/v1/interactions/" + interactionOf(text)).json();
         assertEquals("es", interaction.getJsonObject("attributes").getString("language"));
         assertEquals("spanish-billing", interaction.getString("filter"));
