@@ -6,6 +6,7 @@ import { observeServerTime, serverNow } from '../shared/clock.js';
 import { $, notify, throttle } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
 import { createCallbacksPanel } from './callbacks.js';
+import { createMonitors } from './monitors.js';
 import { createSlaPanel } from './sla.js';
 import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
 import { createWaitingPanel } from './waiting.js';
@@ -59,6 +60,8 @@ function openConsole(key) {
   const waiting = createWaitingPanel(api, guarded, serverNow);
   const sla = createSlaPanel(api, serverNow);
   const callbacks = createCallbacksPanel(api);
+  const monitors = createMonitors(api, guarded, (id) => readAgent(id));
+  const row = (a) => agentRow(a, setState, monitors.cell(a));
 
   // a queue opening or closing sends no event: the table is read again when the first of them is due
   let hoursChange = Infinity;
@@ -83,7 +86,7 @@ function openConsole(key) {
     const list = await api.get('/api/v1/agents');
     const ids = new Set(list.map((a) => a.id));
     for (const row of [...agents.children]) if (!ids.has(row.dataset.agent)) row.remove();
-    for (const a of list) upsertRow(agents, agentRow(a, setState), 'agent');
+    for (const a of list) upsertRow(agents, row(a), 'agent');
     tickTimes(agents, serverNow());
   });
 
@@ -95,7 +98,7 @@ function openConsole(key) {
     agentReads.set(id, mine);
     const a = await api.get(`/api/v1/agents/${encodeURIComponent(id)}`);
     if (agentReads.get(id) !== mine) return;
-    upsertRow(agents, agentRow(a, setState), 'agent');
+    upsertRow(agents, row(a), 'agent');
     tickTimes(agents, serverNow());
   });
 
@@ -130,7 +133,7 @@ function openConsole(key) {
     for (const id of ids) {
       if (!found.has(id) && newest(id)) agents.querySelector(`tr[data-agent="${CSS.escape(id)}"]`)?.remove();
     }
-    for (const a of list) if (newest(a.id)) upsertRow(agents, agentRow(a, setState), 'agent');
+    for (const a of list) if (newest(a.id)) upsertRow(agents, row(a), 'agent');
     tickTimes(agents, serverNow());
   }), 500);
 
@@ -142,6 +145,7 @@ function openConsole(key) {
       waiting.read();
       sla.read();
       callbacks.read();
+      monitors.read();
       return;
     }
     if (typeof m.at === 'number') observeServerTime(m.at);
@@ -151,6 +155,7 @@ function openConsole(key) {
     }
     if (m.type.startsWith('sla_')) sla.onEvent(m);
     callbacks.onEvent(m);
+    monitors.onEvent(m);
     refreshQueues();
     settleQueues();
     refreshWaiting();

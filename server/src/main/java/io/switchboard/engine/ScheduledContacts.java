@@ -113,7 +113,7 @@ public final class ScheduledContacts {
         JsonObject event = new JsonObject().put("type", type).put("id", entry.getString("id"))
                 .put("dueAt", entry.getLong("dueAt")).put("scheduledBy", entry.getString("scheduledBy"))
                 .put("at", routing.now());
-        return store.tell(event).recover(e -> Future.succeededFuture());
+        return routing.tellFloor(event).recover(e -> Future.succeededFuture());
     }
 
     /** Sweeps on this interval, on the calling context's loop. */

@@ -336,10 +336,10 @@ public final class CallControl {
     }
 
     /** A call being talked on: its caller channel, the agent's leg and the link to their Asterisk. */
-    private record TalkingCall(String interactionId, String channel, String agentLeg, AmiLink link) {
+    record TalkingCall(String interactionId, String channel, String agentLeg, AmiLink link) {
     }
 
-    private Future<TalkingCall> talking(JsonObject interaction) {
+    Future<TalkingCall> talking(JsonObject interaction) {
         JsonObject voice = CallAttributes.of(interaction);
         if (voice == null || !"assigned".equals(interaction.getString("status"))) {
             return Future.failedFuture(ApiException.conflict("not a voice call being talked on"));

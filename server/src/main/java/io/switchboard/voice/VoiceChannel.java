@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 import org.asteriskjava.manager.action.HangupAction;
 import org.asteriskjava.manager.action.OriginateAction;
 import org.asteriskjava.manager.action.RedirectAction;
+import org.asteriskjava.manager.event.ChanSpyStartEvent;
+import org.asteriskjava.manager.event.ChanSpyStopEvent;
 import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
@@ -82,6 +84,7 @@ public final class VoiceChannel implements RoutingObserver {
     private final CallOwnerStore owners;
     private long heartbeatTimer = -1;
     private CallControl calls;
+    private CallMonitor monitor;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -102,6 +105,7 @@ public final class VoiceChannel implements RoutingObserver {
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
     public Future<Void> start(io.vertx.core.Vertx vertx) {
         calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
+        monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry);
         Duration ttl = settings.callOwnerTtl();
         heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
                 .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
@@ -117,6 +121,11 @@ public final class VoiceChannel implements RoutingObserver {
     /** Hold, unhold and warm transfer of connected calls (the agent's call control). */
     public CallControl calls() {
         return calls;
+    }
+
+    /** Supervisors listening to, whispering to or barging into agents' calls. */
+    public CallMonitor monitor() {
+        return monitor;
     }
 
     public SwitchboardConfig.Voice settings() {
@@ -502,6 +511,10 @@ public final class VoiceChannel implements RoutingObserver {
             calls.consultLegEnded(link, consult.getTransferer(), consult.getChannel(), consult.getDialStatus(),
                     consult.getPeer()).onFailure(e -> LOG.warn("end of the consultation from {} not applied: {}",
                     consult.getTransferer(), e.getMessage()));
+        } else if (event instanceof ChanSpyStartEvent spy) {
+            monitor.spyStarted(spy.getSpyerUniqueId(), spy.getSpyerChannel());
+        } else if (event instanceof ChanSpyStopEvent spy) {
+            monitor.spyStopped(spy.getSpyerUniqueId());
         } else if (event instanceof ConnectEvent) {
             resync(link);
         }
@@ -516,6 +529,7 @@ public final class VoiceChannel implements RoutingObserver {
         String asterisk = link.endpoint().name();
         Future.all(link.liveChannels(), store.members(callsKey(asterisk))).onSuccess(all -> {
             List<AmiLink.LiveChannel> live = all.resultAt(0);
+            monitor.resync(asterisk, live);
             Map<String, AmiLink.LiveChannel> byId = new java.util.HashMap<>();
             live.forEach(c -> byId.put(c.uniqueId(), c));
             for (String id : all.<List<String>>resultAt(1)) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -111,6 +112,40 @@ class DesktopCallIT {
         Await.until("bob has the caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob"))
                 && admin.get("/api/v1/agents/bob").json().getJsonArray("interactions").size() == 1);
         assertTrue(!caller.isEnded(), "the caller is still on the line");
+    }
+
+    /**
+     * The supervisor console joins Amy's call: with its phone typed once (kept in the browser), Whisper rings it,
+     * the row shows who is on the call once ChanSpy starts, and Stop hangs the supervisor's phone up.
+     */
+    @Test
+    void aSupervisorWhispersToAnAgentFromTheConsole() throws Exception {
+        asterisk.agentPhone("135", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        asterisk.agentPhone("901", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        agent("amy", "135");
+        browser.get(admin.base() + "/supervisor");
+        browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        String row = "#agents tr[data-agent=amy]";
+        browser.untilAttribute(row, "data-state", "available");
+        assertEquals(0, count(row + " button[data-monitor]"), "not on a call: nothing to join");
+
+        asterisk.placeCall(CallSpec.create().from("15551230091", "Ann Caller").context("switchboard-inbound")
+                .dialing("8000").script(CallerScript.create().press("2")).patience(Duration.ofMinutes(10)));
+        browser.untilAttribute(row, "data-state", "busy");
+        browser.untilVisible(row + " button[data-monitor=whisper]");
+        browser.find("#my-phone").sendKeys("Local/901@agents", Keys.TAB);
+        browser.click(row + " button[data-monitor=whisper]");
+        browser.untilText(row + " .monitor[data-mode=whisper] .who", "whisper (supervisor)");
+        assertEquals("Local/901@agents", browser.script("return localStorage.getItem('switchboard.supervisor.phone')"));
+        var spy = asterisk.events().await(e -> "ChanSpyStart".equals(e.name()), WAIT);
+        assertTrue(spy.get("SpyerChannel").startsWith("Local/901@agents-"), spy.get("SpyerChannel"));
+        browser.screenshot("supervisor-whisper");
+
+        browser.click(row + " .stop-monitor");
+        browser.until("the monitoring gone from the row", d -> d.findElements(By.cssSelector(row + " .monitor")).isEmpty());
+        asterisk.events().await(e -> "Hangup".equals(e.name()) && spy.get("SpyerChannel").equals(e.get("Channel")), WAIT);
+        assertEquals("busy", Agents.state(admin, "amy"), "amy is still on her call");
     }
 
     /** Bob never answers amy's consultation: her card is back to the call, and she is told why. */

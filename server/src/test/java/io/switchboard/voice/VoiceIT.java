@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.asteriskjava.manager.ManagerConnection;
@@ -636,6 +637,70 @@ class VoiceIT {
         assertEquals("eva", interaction.getString("agentId"));
         assertEquals(1.0, metric("switchboard_voice_hold_menu_choices_total{key=\"9\",outcome=\"rerouted\"}"));
         talking.hangUp();
+    }
+
+    /**
+     * A supervisor whispers to Amy from phone 900: ChanSpy runs on Amy's leg of the call with the whisper option,
+     * the consoles hear monitor_started, the monitoring is listed, and ended from the console it is over and in the
+     * call's history. Then she listens, and the caller hanging up ends that too. Nobody but staff may do it.
+     */
+    @Test
+    void aSupervisorWhispersToAnAgentThenListensAndTheHistoryRecordsBoth() throws Exception {
+        asterisk.agentPhone("900", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        OnCall amys = talking("amy", "114", "15551230040");
+        String amysLeg = asterisk.events().await(e -> "DialEnd".equals(e.name()) && "ANSWER".equals(e.get("DialStatus"))
+                && String.valueOf(e.get("DestChannel")).startsWith("Local/114@agents-"), WAIT).get("DestChannel");
+        JsonObject toPhone = new JsonObject().put("endpoint", "Local/900@agents");
+        admin.post("/api/v1/agents/amy/monitor", toPhone.copy().put("mode", "spy")).expect(400);
+        admin.post("/api/v1/agents/amy/monitor", new JsonObject().put("mode", "listen")
+                .put("endpoint", "Local/900@agents,qB")).expect(400);
+        amys.agent().post("/api/v1/agents/amy/monitor", toPhone.copy().put("mode", "listen")).expect(403);
+        admin.post("/api/v1/agents/nobody/monitor", toPhone.copy().put("mode", "listen")).expect(404);
+        agent("bob", "115", new JsonObject().put("billing", 5));
+        assertTrue(admin.post("/api/v1/agents/bob/monitor", toPhone.copy().put("mode", "listen")).expect(409).body()
+                .contains("not on a call"));
+
+        try (var console = admin.supervisorEvents()) {
+            JsonObject asked = admin.post("/api/v1/agents/amy/monitor", toPhone.copy().put("mode", "whisper")
+                    .put("name", "Sue Lead")).expect(202).json();
+            String whisper = asked.getString("id");
+            assertEquals("ringing", asked.getString("status"));
+            assertEquals(amys.interactionId(), asked.getString("interaction"));
+            var spying = asterisk.events().await(e -> "ChanSpyStart".equals(e.name())
+                    && whisper.equals(e.get("SpyerUniqueid")), WAIT);
+            assertEquals(amysLeg, spying.get("SpyeeChannel"));
+            assertEquals(amysLeg + ",qESw", asterisk.events().await(e -> "OriginateResponse".equals(e.name())
+                    && whisper.equals(e.get("Uniqueid")), WAIT).get("Data"));
+            JsonObject started = console.await(m -> "monitor_started".equals(m.getString("type")), "monitor_started", WAIT);
+            assertEquals("amy", started.getString("agent"));
+            assertEquals("whisper", started.getString("mode"));
+            assertEquals("Sue Lead", started.getString("by"));
+            JsonArray now = admin.get("/api/v1/monitors").expect(200).json().getJsonArray("monitors");
+            assertEquals(1, now.size(), now.encode());
+            assertEquals(spying.get("SpyerChannel"), now.getJsonObject(0).getString("channel"));
+            amys.agent().get("/api/v1/monitors").expect(403);
+            Await.until("counted", () -> metric("switchboard_voice_monitors_total{mode=\"whisper\"}") == 1.0);
+
+            admin.delete("/api/v1/monitors/" + whisper).expect(200);
+            console.await(m -> "monitor_ended".equals(m.getString("type")), "monitor_ended", WAIT);
+            assertEquals(0, admin.get("/api/v1/monitors").json().getJsonArray("monitors").size());
+            admin.delete("/api/v1/monitors/" + whisper).expect(404);
+            assertTrue(!amys.caller().isEnded(), "the call goes on without the supervisor");
+
+            String listen = admin.post("/api/v1/agents/amy/monitor", toPhone.copy().put("mode", "listen")).expect(202)
+                    .json().getString("id");
+            console.await(m -> "monitor_started".equals(m.getString("type")) && listen.equals(m.getString("monitor")),
+                    "the second monitor_started", WAIT);
+            amys.caller().hangUp();
+            console.await(m -> "monitor_ended".equals(m.getString("type")) && listen.equals(m.getString("monitor")),
+                    "the call's end ends the listening", WAIT);
+        }
+        JsonArray history = admin.get("/api/v1/interactions/" + amys.interactionId()).json().getJsonArray("history");
+        List<String> monitoring = history.stream().map(JsonObject.class::cast)
+                .filter(h -> h.getString("type").startsWith("monitor_"))
+                .map(h -> h.getString("type") + " " + h.getString("mode") + " " + h.getString("by")).toList();
+        assertEquals(List.of("monitor_started whisper Sue Lead", "monitor_ended whisper Sue Lead",
+                "monitor_started listen admin", "monitor_ended listen admin"), monitoring, history.encode());
     }
 
     /**

@@ -253,6 +253,59 @@ class CallFlowsIT {
         }
     }
 
+    /**
+     * A supervisor's phone, originated with a chosen uniqueid (ChannelId), runs ChanSpy on the agent's leg:
+     * ChanSpyStart names both channels; the call's end stops the spy (option E) before the spyer hangs up.
+     */
+    @Test
+    void chanSpyOnAnAgentLegStartsAndStopsWithTheCall() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            asterisk.agentPhone("900", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            String agent101 = connectTo101(ami, log, call);
+            ami.send("Action", "Originate", "ActionID", "long", "Channel", "Local/900@agents", "Application", "ChanSpy",
+                "Data", agent101 + ",qES", "ChannelId", "x".repeat(149), "Async", "true");
+            assertEquals("Uniqueid length exceeds maximum of 149", value(ami.awaitFrame(response("long"), WAIT), "Message"));
+
+            ami.send("Action", "Originate", "ActionID", "spy", "Channel", "Local/900@agents", "Application", "ChanSpy",
+                "Data", agent101 + ",qESw", "ChannelId", "sbmon-1", "Async", "true");
+            ManagerEvent start = log.await(event("ChanSpyStart", "SpyerUniqueid", "sbmon-1"), WAIT);
+            assertEquals(agent101, start.get("SpyeeChannel"));
+            assertTrue(start.get("SpyerChannel").startsWith("Local/900@agents-"), start.get("SpyerChannel"));
+            assertEquals("Up", start.get("SpyerChannelStateDesc"));
+            assertEquals("Up", start.get("SpyeeChannelStateDesc"));
+            assertEquals("sbmon-1", log.await(event("OriginateResponse", "ActionID", "spy"), WAIT).get("Uniqueid"));
+
+            ami.send("Action", "Hangup", "ActionID", "h", "Channel", call.agiChannel());
+            ManagerEvent stop = log.await(event("ChanSpyStop", "SpyerUniqueid", "sbmon-1"), WAIT);
+            assertEquals(null, stop.get("SpyeeChannel"), "the spied-on channel is gone: no Spyee fields");
+            ManagerEvent spyerGone = log.await(event("Hangup", "Uniqueid", "sbmon-1"), WAIT);
+            List<ManagerEvent> all = log.matching(e -> true);
+            assertTrue(all.indexOf(log.await(event("Hangup", "Channel", agent101), WAIT)) < all.indexOf(stop)
+                && all.indexOf(stop) < all.indexOf(spyerGone), "Hangup of the leg, ChanSpyStop, then the spyer's Hangup");
+        }
+    }
+
+    /** With nothing to spy on and option S, ChanSpy returns at once and the originated channel hangs up. */
+    @Test
+    void chanSpyWithNothingToSpyOnEndsAtOnce() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("900", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            ami.send("Action", "Originate", "ActionID", "spy", "Channel", "Local/900@agents", "Application", "ChanSpy",
+                "Data", "Local/101@agents-0000abcd;1,qES", "ChannelId", "sbmon-2", "Async", "true");
+            asterisk.events().await(event("Hangup", "Uniqueid", "sbmon-2"), WAIT);
+            assertTrue(asterisk.events().matching(e -> e.name().startsWith("ChanSpy")).isEmpty());
+        }
+    }
+
     /** A call bridged by AMI Bridge (e.g. after a hold) can be transferred like one bridged by Dial. */
     @Test
     void atxferWorksInABridgeMadeByTheBridgeAction() throws Exception {

@@ -66,6 +66,7 @@ public final class HttpApi {
     private final DeskApi desk;
     private final FloorApi floor;
     private final CallbackApi callbacks;
+    private final MonitorApi monitors;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher<?> rulesWatcher, SlaService sla,
@@ -91,6 +92,7 @@ public final class HttpApi {
         this.desk = new DeskApi(engine, config.desktop());
         this.floor = new FloorApi(engine);
         this.callbacks = new CallbackApi(engine);
+        this.monitors = new MonitorApi(voiceChannel);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -232,6 +234,7 @@ public final class HttpApi {
         desk.mount(router);
         floor.mount(router);
         callbacks.mount(router);
+        monitors.mount(router);
 
         pages(router);
 

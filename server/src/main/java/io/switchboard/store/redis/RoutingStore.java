@@ -4,6 +4,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -85,6 +86,15 @@ public final class RoutingStore {
     /** Publishes an event outside routing's own (e.g. on the agents' bus, {@link RedisKeys#bus()}). */
     public Future<Void> publish(String channel, JsonObject event) {
         return RedisFutures.onContext(vertx, () -> redis.publish(channel, event.encode())).mapEmpty();
+    }
+
+    /**
+     * Tells the floor's consoles an event that is not routing's (a callback scheduled, a call monitored), the way
+     * routing's are told: a JSON array on {@link RedisKeys#floor()}. No agent's desktop gets it.
+     */
+    public Future<Void> tellFloor(JsonObject event) {
+        String events = new JsonArray().add(event).encode();
+        return RedisFutures.onContext(vertx, () -> redis.publish(keys.floor(), events)).mapEmpty();
     }
 
     public Future<Map<String, String>> hash(String key) {

@@ -6,8 +6,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 
@@ -130,12 +128,6 @@ public final class ScheduleStore {
     public Future<Long> cancel(String id, String customerId) {
         String[] k = keysOf(id, customerId);
         return RedisFutures.onContext(vertx, () -> CANCEL.<Long>run(redis, ScriptOutputType.INTEGER, k, new String[] {id}));
-    }
-
-    /** Tells the floor's consoles (the channel routing events go on; no agent is named, so no desktop gets it). */
-    public Future<Void> tell(JsonObject event) {
-        String events = new JsonArray().add(event).encode();
-        return RedisFutures.onContext(vertx, () -> redis.publish(keys.floor(), events)).mapEmpty();
     }
 
     public Future<Long> count() {

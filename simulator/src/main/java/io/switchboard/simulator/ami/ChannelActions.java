@@ -68,6 +68,12 @@ final class ChannelActions {
                 return;
             }
         }
+        String channelId = ctx.message.get("ChannelId");
+        String otherChannelId = ctx.message.get("OtherChannelId");
+        if (tooLong(channelId) || tooLong(otherChannelId)) {
+            ctx.error("Uniqueid length exceeds maximum of " + MAX_PUBLIC_UNIQUEID);
+            return;
+        }
         boolean async = isTrue(ctx.header("Async"));
         if (!useApp && (exten == null || context == null || exten.isEmpty() || context.isEmpty()) && !async) {
             ctx.error("Originate with 'Exten' requires 'Context' and 'Priority'");
@@ -77,7 +83,7 @@ final class ChannelActions {
         String actionId = ctx.message.actionId();
         OriginateRequest request = new OriginateRequest(name, useApp ? app : null, ctx.header("Data"),
             context, exten, priority, cid[1], cid[0], timeout, variables(ctx.message),
-            ctx.message.get("Account"), actionId, async);
+            ctx.message.get("Account"), actionId, async, blankToNull(channelId), blankToNull(otherChannelId));
         if (async) {
             ctx.success("Originate successfully queued");
             pbx.originate(request, answered -> { });
@@ -91,6 +97,17 @@ final class ChannelActions {
                 }
             });
         }
+    }
+
+    /** AST_MAX_PUBLIC_UNIQUEID: action_originate refuses a ChannelId or OtherChannelId this long or longer. */
+    private static final int MAX_PUBLIC_UNIQUEID = 149;
+
+    private static boolean tooLong(String id) {
+        return id != null && id.length() >= MAX_PUBLIC_UNIQUEID;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     static boolean isTrue(String s) {

@@ -79,6 +79,7 @@ final class Applications {
         register("AGI", call -> new AgiApp(call).start());
         register("Dial", call -> new DialApp(call).start());
         register("Queue", call -> pbx.queueEngine().startQueueApp(call));
+        register("ChanSpy", ChanSpyApp::start);
     }
 
     private static int parsePriority(AppCall call, String context, String exten, String text) {

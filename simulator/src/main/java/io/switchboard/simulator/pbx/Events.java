@@ -97,6 +97,17 @@ final class Events {
             .header("LocalOptimization", optimize ? "Yes" : "No");
     }
 
+    /**
+     * ChanSpyStart / ChanSpyStop (manager_channels.c): the spyer's snapshot prefixed {@code Spyer}, then the spied-on
+     * channel's prefixed {@code Spyee}; a stop after the spied-on channel hung up has no Spyee fields (its snapshot
+     * is gone from the cache).
+     */
+    static ManagerEvent.Builder chanSpy(boolean start, Channel spyer, Channel spyee) {
+        ManagerEvent.Builder b = ManagerEvent.builder(start ? "ChanSpyStart" : "ChanSpyStop", EventCategory.CALL)
+            .headers(snapshot(spyer, "Spyer"));
+        return spyee == null || spyee.destroyed() ? b : b.headers(snapshot(spyee, "Spyee"));
+    }
+
     /** DialBegin; {@code caller} is null when the dial API was used without a calling channel (Originate). */
     static ManagerEvent.Builder dialBegin(Channel caller, Channel dest, String dialString) {
         ManagerEvent.Builder b = ManagerEvent.builder("DialBegin", EventCategory.CALL);

@@ -45,7 +45,7 @@ public final class InboundCall implements CallerBehavior {
     void start() {
         String holdData = spec.patience() == null ? "3600" : Pbx.seconds(spec.patience());
         OriginateRequest req = new OriginateRequest("Local/" + spec.exten() + "@" + spec.context(), "Wait", holdData,
-            null, null, 1, spec.callerIdNum(), spec.callerIdName(), null, null, null, null, false);
+            null, null, 1, spec.callerIdNum(), spec.callerIdName(), null, null, null, null, false, null, null);
         Application hold = call -> holding = TimedApp.run(call, null);
         Originator originator = new Originator(pbx, req, null)
             .applicationOverride(hold)

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param context     with exten and priority: where the answered channel continues in the dialplan
  * @param timeout     how long to wait for an answer (Originate's Timeout, default 30 s)
  * @param actionId    echoed in OriginateResponse (async only)
+ * @param channelId   the uniqueid the caller chose for the outgoing channel (Originate's ChannelId), or null
+ * @param otherChannelId the uniqueid of a Local channel's {@code ;2} (OtherChannelId), or null
  */
 public record OriginateRequest(
     String channel,
@@ -25,5 +27,7 @@ public record OriginateRequest(
     Map<String, String> variables,
     String account,
     String actionId,
-    boolean async) {
+    boolean async,
+    String channelId,
+    String otherChannelId) {
 }

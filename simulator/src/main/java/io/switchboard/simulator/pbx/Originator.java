@@ -59,7 +59,7 @@ public final class Originator implements PairOwner {
             respond(false, 0);
             return;
         }
-        pair = pbx.requestLocal(channel.substring(6), null, this);
+        pair = pbx.requestLocal(channel.substring(6), null, this, request.channelId(), request.otherChannelId());
         Channel one = pair.one();
         Channel two = pair.two();
         if (request.account() != null) {

@@ -185,6 +185,11 @@ public final class Pbx {
      * Newchannel events. The caller sets caller ids and publishes the rest.
      */
     LocalPair requestLocal(String dest, Channel requester, PairOwner owner) {
+        return requestLocal(dest, requester, owner, null, null);
+    }
+
+    /** As above, with the uniqueids Originate's ChannelId and OtherChannelId chose (null: the next ones). */
+    LocalPair requestLocal(String dest, Channel requester, PairOwner owner, String id1, String id2) {
         String spec = dest;
         boolean optimize = true;
         int slash = spec.indexOf('/');
@@ -197,10 +202,10 @@ public final class Pbx {
         String context = at >= 0 ? spec.substring(at + 1) : "default";
         String base = "Local/" + exten + "@" + context + "-" + nextLocalSuffix();
         long now = clock.nowMicros();
-        String uid1 = nextUniqueid();
+        String uid1 = id1 != null ? id1 : nextUniqueid();
         String linkedid = requester != null ? requester.linkedid() : uid1;
         Channel one = register(new Channel(base + ";1", uid1, linkedid, "Local", ChannelState.DOWN, context, exten, now));
-        Channel two = register(new Channel(base + ";2", nextUniqueid(), linkedid, "Local", ChannelState.RING, context, exten, now));
+        Channel two = register(new Channel(base + ";2", id2 != null ? id2 : nextUniqueid(), linkedid, "Local", ChannelState.RING, context, exten, now));
         LocalPair pair = new LocalPair(one, two, exten, context, optimize, owner);
         one.pair(pair);
         two.pair(pair);
