@@ -290,7 +290,8 @@ class VoiceIT {
 
     /**
      * Two nodes share one Asterisk; node A ran the caller's IVR, so it owns the call. Both see every AMI
-     * event, only A acts on it: the DialEnd and the Hangup are each applied once, and left once by B.
+     * event, only A acts on it: the DialEnd and the Hangup are each applied once, and left once by B. A supervisor
+     * listening through B is recorded once too.
      */
     @Test
     void withTwoNodesOnOneAsteriskEachEventIsActedOnOnce() throws Exception {
@@ -302,8 +303,20 @@ class VoiceIT {
             agent("amy", "115", new JsonObject().put("support", 9));
             SimulatedCall caller = call("15551230050", CallerScript.create().press("2"));
             Await.until("amy talking", WAIT, () -> "busy".equals(Agents.state(admin, "amy")));
+            // a supervisor on node B listens: both nodes see ChanSpyStart and ChanSpyStop, one records each
+            asterisk.agentPhone("902", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+            b.post("/api/v1/agents/amy/monitor", new JsonObject().put("mode", "listen")
+                    .put("endpoint", "Local/902@agents")).expect(202);
+            Await.until("listening", WAIT, () -> admin.get("/api/v1/monitors").json().getJsonArray("monitors").size() == 1);
+            String id = onlyInteraction("amy").getString("id");
             caller.hangUp();
             Await.until("amy in wrap-up", WAIT, () -> "wrap_up".equals(Agents.state(b, "amy")));
+            Await.until("the listening over", WAIT, () -> b.get("/api/v1/monitors").json().getJsonArray("monitors").isEmpty());
+            String history = admin.get("/api/v1/interactions/" + id).json().getJsonArray("history").encode();
+            assertEquals(1, history.split("monitor_started", -1).length - 1, history);
+            assertEquals(1, history.split("monitor_ended", -1).length - 1, history);
+            String counted = "switchboard_voice_monitors_total{mode=\"listen\"}";
+            assertEquals(1.0, metric(counted) + metric(b, counted), "counted by the one node that recorded it");
             Await.until("both nodes saw the hang-up", WAIT, () -> metric(b,
                     "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"not_owner\"}") == 1.0);
             for (String event : new String[] {"dial_end", "hangup"}) {
