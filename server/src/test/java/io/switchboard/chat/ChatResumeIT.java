@@ -114,10 +114,12 @@ class ChatResumeIT {
                     admin.get("/api/v1/interactions/" + chatting).json().getString("status")));
             String status = admin.get("/api/v1/interactions/" + chatting).json().getString("status");
             assertTrue(List.of("wrapping", "completed").contains(status), "the agent wraps up: " + status);
-            String metrics = admin.get("/metrics").body();
-            assertTrue(metrics.contains("switchboard_chats_ended_total{outcome=\"customer_left\",queue=\"support\"} 1.0")
-                    && metrics.contains("switchboard_chats_ended_total{outcome=\"abandoned\",queue=\"support\"} 1.0"),
-                    "counted once each, by the node that ended them");
+            // counted by the sweeping node once the end is written, a moment after the status reads so
+            Await.until("counted once each, by the node that ended them", () -> {
+                String metrics = admin.get("/metrics").body();
+                return metrics.contains("switchboard_chats_ended_total{outcome=\"customer_left\",queue=\"support\"} 1.0")
+                        && metrics.contains("switchboard_chats_ended_total{outcome=\"abandoned\",queue=\"support\"} 1.0");
+            });
         }
     }
 

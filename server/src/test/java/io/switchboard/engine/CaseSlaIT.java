@@ -193,6 +193,7 @@ class CaseSlaIT {
         respond(caseId);
         Await.until("first response met", () -> "met".equals(timer(caseId, "firstResponse").getString("state")));
         assertEquals(3_600_000, timer(caseId, "firstResponse").getLong("elapsedMs"));
+        Await.until("firstResponse met counted", () -> metric("switchboard_sla_met_total{policy=\"email\",target=\"firstResponse\"}") >= 1.0);
         assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"email\",target=\"firstResponse\"}"));
         assertNull(timer(caseId, "nextResponse"));
 
@@ -207,10 +208,12 @@ class CaseSlaIT {
         respond(caseId);
         Await.until("next response met", () -> "met".equals(timer(caseId, "nextResponse").getString("state")));
         assertEquals(2 * 3_600_000, timer(caseId, "nextResponse").getLong("elapsedMs"));
+        Await.until("nextResponse met counted", () -> metric("switchboard_sla_met_total{policy=\"email\",target=\"nextResponse\"}") >= 1.0);
         assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"email\",target=\"nextResponse\"}"));
 
         admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Replaced")).expect(200);
         Await.until("resolution met", () -> "met".equals(timer(caseId, "resolution").getString("state")));
+        Await.until("resolution met counted", () -> metric("switchboard_sla_met_total{policy=\"email\",target=\"resolution\"}") >= 1.0);
         assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"email\",target=\"resolution\"}"));
 
         clock.advance(Duration.ofHours(1));

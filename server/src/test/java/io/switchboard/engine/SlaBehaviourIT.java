@@ -306,6 +306,8 @@ class SlaBehaviourIT {
 
             assertEquals(10_000, supervisor.await("sla_met").getLong("elapsedMs"), "the paused 5 s do not count");
             Await.until("met recorded", () -> "met".equals(interaction(id).getJsonObject("sla").getString("state")));
+            // counted once the node has the end's reply, a moment after the state is written
+            Await.until("met counted", () -> metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}") >= 1.0);
             assertEquals(1.0, metric("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"}"));
         }
     }

@@ -119,7 +119,8 @@ class SlaWebhookIT {
         Await.until("breach and notify delivered", Duration.ofSeconds(15),
                 () -> typesForCase(missed).containsAll(List.of("sla_breach", "sla_notify")));
 
-        assertEquals(List.of("sla_met"), typesForCase(kept));
+        // at-least-once: a delivery whose answer came too late is sent again, with the same id
+        assertEquals(java.util.Set.of("sla_met"), java.util.Set.copyOf(typesForCase(kept)));
         JsonObject met = received.stream().filter(e -> kept.equals(e.getString("case"))).findFirst().orElseThrow();
         assertEquals("firstResponse", met.getString("target"));
         assertEquals(3_600_000, met.getLong("elapsedMs"));

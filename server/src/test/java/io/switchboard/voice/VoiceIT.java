@@ -534,6 +534,9 @@ class VoiceIT {
         SimulatedCall caller = call("15551230081", CallerScript.create().press("2"));
         Await.until("the second caller in line", WAIT,
                 () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+        // the IVR tells the dialplan the interaction once it is created: a moment after it is in line
+        Await.until("the interaction id handed to the dialplan", WAIT,
+                () -> caller.agiText().contains("SET VARIABLE \"SB_INTERACTION\""));
         String second = interactionOf(caller.agiText());
         // the enqueue offers in the same script run when anyone can take the call: still queued, nobody could
         assertEquals("queued", admin.get("/api/v1/interactions/" + second).json().getString("status"),
