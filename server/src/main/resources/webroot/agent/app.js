@@ -114,6 +114,8 @@ function openDesk({ agentId, token }) {
     const interactionId = a.reservation.slice(0, a.reservation.lastIndexOf('.'));
     try {
       const i = await api.get(`/api/v1/interactions/${encodeURIComponent(interactionId)}`);
+      // the offer event may have drawn it meanwhile, with more than the interaction says (the customer's tier)
+      if (offers.current()?.reservation === a.reservation) return;
       const now = Date.now();
       offers.show({ reservation: a.reservation, interaction: i.id, channel: i.channel, queue: i.queue,
         customerId: i.customerId, attributes: i.attributes,
