@@ -144,7 +144,8 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
           'End and wrap up ', el('kbd', {}, 'W')),
         // the phone is the agent's softphone; these drive the call through the server
         voice && [call.heldSince ? button('unhold', 'unhold', 'Resume') : button('hold', 'hold', 'Hold'),
-          button('danger hangup', 'hangup', 'Hang up')]),
+          button('danger hangup', 'hangup', 'Hang up')],
+        voice && call.recording && recordingControls(call.recording, button)),
       call.consulting
         ? el('div', { class: 'transfer consulting' },
           el('span', {}, `Consulting ${call.consulting.agentId || call.consulting.number}`),
@@ -162,6 +163,15 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
             if (kind === 'agent') act(i.id, 'consult', { agentId: id });
             else notify('Consult: pick a colleague (a queue cannot be consulted)', 'error');
           } }, 'Consult')));
+  }
+
+  /** A recorded call: whether it records now, and the pause the agent takes while the customer gives card details. */
+  function recordingControls(recording, button) {
+    return recording.pausedSince
+      ? el('span', { class: 'recording paused', title: recording.file }, 'Recording paused',
+        button('resume-recording', 'recording/resume', 'Resume recording'))
+      : el('span', { class: 'recording', title: recording.file }, 'Recording',
+        button('pause-recording', 'recording/pause', 'Pause recording'));
   }
 
   /** Queues, then colleagues by name with their state (the server lists available ones first). */

@@ -38,6 +38,7 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_EWT_ANNOUNCE_SECONDS", "voice.ewtAnnounceSeconds"),
             Map.entry("SWITCHBOARD_CALLBACK_OFFER_SECONDS", "voice.callbackOfferSeconds"),
             Map.entry("SWITCHBOARD_CALL_OWNER_TTL_SECONDS", "voice.callOwnerTtlSeconds"),
+            Map.entry("SWITCHBOARD_RECORDING_ENABLED", "voice.recording.enabled"),
             Map.entry("SWITCHBOARD_CHAT_IDLE_SECONDS", "chat.idleTimeoutSeconds"),
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
             Map.entry("SWITCHBOARD_CHAT_RESUME_SECONDS", "chat.resumeGraceSeconds"),
@@ -186,7 +187,8 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer("voice.callbackOfferSeconds",
                                 SwitchboardConfig.Voice.DEFAULT_CALLBACK_OFFER.toSeconds(), 0, 86_400)),
                         Duration.ofSeconds(integer("voice.callOwnerTtlSeconds",
-                                SwitchboardConfig.Voice.DEFAULT_CALL_OWNER_TTL.toSeconds(), 1, 3600))),
+                                SwitchboardConfig.Voice.DEFAULT_CALL_OWNER_TTL.toSeconds(), 1, 3600)),
+                        recording()),
                 sla(configDir),
                 new SwitchboardConfig.Chat(
                         Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
@@ -221,7 +223,8 @@ public final class ConfigLoader {
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.onHoldContext",
             "voice.consultContext", "voice.outboundContext", "voice.ivrFile", "voice.recontactWindowHours",
-            "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds", "voice.callOwnerTtlSeconds", "sla.file", "sla.lateAfterMillis",
+            "voice.ewtAnnounceSeconds", "voice.callbackOfferSeconds", "voice.callOwnerTtlSeconds",
+            "voice.recording.enabled", "voice.recording.file", "voice.recording.options", "sla.file", "sla.lateAfterMillis",
             "sla.breachesKept",
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "chat.resumeGraceSeconds",
             "chat.newChatsPerMinutePerAddress", "costs.agentHourlyCost", "costs.currency",
@@ -232,6 +235,20 @@ public final class ConfigLoader {
             "email.outbound.port", "email.outbound.username", "email.outbound.password", "email.outbound.starttls",
             "email.imap.enabled", "email.imap.host", "email.imap.port", "email.imap.ssl", "email.imap.username",
             "email.imap.password", "email.imap.folder", "email.imap.pollMillis");
+
+    private SwitchboardConfig.Voice.Recording recording() {
+        String file = text("voice.recording.file", SwitchboardConfig.Voice.Recording.DEFAULT_FILE).trim();
+        if (!file.matches("[A-Za-z0-9._/{}-]+\\.[A-Za-z0-9]+") || file.contains("..")
+                || !file.replaceAll("\\{(date|interaction|uniqueid)}", "").matches("[^{}]*")) {
+            throw bad("voice.recording.file", "must be a path of letters, digits, . _ - / with {date}, {interaction} "
+                    + "or {uniqueid}, ending in a format's extension (.wav), was '" + file + "'");
+        }
+        String options = text("voice.recording.options", SwitchboardConfig.Voice.Recording.DEFAULT_OPTIONS).trim();
+        if (!options.matches("[A-Za-z]*")) {
+            throw bad("voice.recording.options", "must be MixMonitor's option letters (e.g. b), was '" + options + "'");
+        }
+        return new SwitchboardConfig.Voice.Recording(bool("voice.recording.enabled", false), file, options);
+    }
 
     private SwitchboardConfig.Email email() {
         String from = text("email.from", SwitchboardConfig.Email.DEFAULT_FROM).trim();

@@ -55,7 +55,8 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
     public record Voice(List<String> amiUrls, String connectContext, String holdContext, String onHoldContext,
                         String consultContext, String outboundContext,
                         Path ivrFile,
-                        Duration recontactWindow, Duration ewtAnnounce, Duration callbackOffer, Duration callOwnerTtl) {
+                        Duration recontactWindow, Duration ewtAnnounce, Duration callbackOffer, Duration callOwnerTtl,
+                        Recording recording) {
         public static final Duration DEFAULT_CALL_OWNER_TTL = Duration.ofSeconds(15);
         public static final Duration DEFAULT_EWT_ANNOUNCE = Duration.ofSeconds(60);
         public static final Duration DEFAULT_CALLBACK_OFFER = Duration.ofSeconds(300);
@@ -65,6 +66,18 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         public static final String DEFAULT_CONSULT_CONTEXT = "switchboard-consult";
         public static final String DEFAULT_OUTBOUND_CONTEXT = "switchboard-outbound";
         public static final Duration DEFAULT_RECONTACT_WINDOW = Duration.ofHours(24);
+
+        /**
+         * Call recording with Asterisk's MixMonitor, from the moment an agent answers.
+         *
+         * @param file where Asterisk writes it (relative: under its monitor spool), with {date} (yyyy-MM-dd, UTC),
+         *             {interaction} and {uniqueid} (the caller's channel) filled in; the extension picks the format
+         * @param options MixMonitor's options (b: only while the call is bridged, so no hold music)
+         */
+        public record Recording(boolean enabled, String file, String options) {
+            public static final String DEFAULT_FILE = "switchboard/{date}/{interaction}.wav";
+            public static final String DEFAULT_OPTIONS = "b";
+        }
     }
 
     /**

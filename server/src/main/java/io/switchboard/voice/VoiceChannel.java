@@ -85,6 +85,7 @@ public final class VoiceChannel implements RoutingObserver {
     private long heartbeatTimer = -1;
     private CallControl calls;
     private CallMonitor monitor;
+    private CallRecorder recorder;
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -106,6 +107,7 @@ public final class VoiceChannel implements RoutingObserver {
     public Future<Void> start(io.vertx.core.Vertx vertx) {
         calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
         monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry);
+        recorder = new CallRecorder(store, settings.recording(), this::linkNamed, registry);
         Duration ttl = settings.callOwnerTtl();
         heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
                 .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
@@ -126,6 +128,23 @@ public final class VoiceChannel implements RoutingObserver {
     /** Supervisors listening to, whispering to or barging into agents' calls. */
     public CallMonitor monitor() {
         return monitor;
+    }
+
+    /** Recording of calls, and its pause for card details. */
+    public CallRecorder recorder() {
+        return recorder;
+    }
+
+    /**
+     * What an agent's desktop shows of a call being talked on: hold and warm transfer ({@link CallControl#state}) and
+     * {@code recording} ({@code {file, startedAt, pausedSince?}}) when it is recorded.
+     */
+    public Future<JsonObject> callState(String interactionId) {
+        return Future.all(calls.state(interactionId), recorder.state(interactionId)).map(all -> {
+            JsonObject call = all.resultAt(0);
+            JsonObject recording = all.resultAt(1);
+            return recording == null ? call : call.put("recording", recording);
+        });
     }
 
     public SwitchboardConfig.Voice settings() {
@@ -560,6 +579,7 @@ public final class VoiceChannel implements RoutingObserver {
                 return engine.reject(rsv, agent, "no_answer").mapEmpty();
             }
             return calls.connected(interaction.getString("id"), agentLeg)
+                    .compose(v -> recorder.answered(interaction).otherwise((Void) null))
                     .compose(v -> engine.accept(rsv, agent)).mapEmpty();
         }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
     }

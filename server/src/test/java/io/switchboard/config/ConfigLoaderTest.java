@@ -84,6 +84,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void recordingIsOffByDefaultAndItsFileTemplateIsChecked(@TempDir Path dir) throws IOException {
+        SwitchboardConfig.Voice.Recording shipped = ConfigLoader.load(Map.of(), Repo.root()).voice().recording();
+        assertEquals(new SwitchboardConfig.Voice.Recording(false, "switchboard/{date}/{interaction}.wav", "b"), shipped);
+        assertTrue(ConfigLoader.load(Map.of("SWITCHBOARD_RECORDING_ENABLED", "true"), Repo.root()).voice().recording()
+                .enabled());
+        for (String file : new String[] {"../etc/{interaction}.wav", "calls/{caller}.wav", "calls/{interaction}",
+                "calls/{interaction}.wav,x"}) {
+            Files.writeString(dir.resolve("switchboard.yaml"), "voice:\n  recording:\n    file: '" + file + "'\n");
+            var bad = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                    Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir), file);
+            assertTrue(bad.getMessage().contains("voice.recording.file"), bad.getMessage());
+        }
+        Files.writeString(dir.resolve("switchboard.yaml"), "voice:\n  recording:\n    options: 'b,x'\n");
+        var options = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir));
+        assertTrue(options.getMessage().contains("voice.recording.options"), options.getMessage());
+    }
+
+    @Test
     void costsAndTheBusinessTimeZoneAreReadAndChecked(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("switchboard.yaml"), """
                 costs:

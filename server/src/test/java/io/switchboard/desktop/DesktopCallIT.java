@@ -38,13 +38,16 @@ class DesktopCallIT {
     private Api admin;
     private Browser browser;
 
+    private TestNode.Builder wired;
+
     @BeforeEach
     void start(TestRedis redis) {
         browser = Browser.open();
         int agiPort = TestPbx.agiPort();
         asterisk = TestPbx.start(agiPort, Duration.ofMillis(300));
-        node = TestPbx.wire(TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules")),
-                asterisk, agiPort).start();
+        wired = TestPbx.wire(TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules")),
+                asterisk, agiPort);
+        node = wired.start();
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
                 .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
@@ -112,6 +115,31 @@ class DesktopCallIT {
         Await.until("bob has the caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob"))
                 && admin.get("/api/v1/agents/bob").json().getJsonArray("interactions").size() == 1);
         assertTrue(!caller.isEnded(), "the caller is still on the line");
+    }
+
+    /** With recording on, the card of a call says it records; the agent pauses it for card details and resumes. */
+    @Test
+    void anAgentPausesTheRecordingWhileTheCustomerGivesCardDetails() throws Exception {
+        node.close();
+        node = wired.env("SWITCHBOARD_RECORDING_ENABLED", "true").start();
+        admin = node.api();
+        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
+                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+        asterisk.agentPhone("136", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        agent("amy", "136");
+        browser.logInAgent(admin.base(), "amy");
+        asterisk.placeCall(CallSpec.create().from("15551230092", "Ann Caller").context("switchboard-inbound")
+                .dialing("8000").script(CallerScript.create().press("2")).patience(Duration.ofMinutes(10)));
+        String card = "#work-list .card[data-status=assigned]";
+        browser.untilVisible(card + " .pause-recording");
+        assertTrue(browser.find(card + " .recording").getAttribute("title").endsWith(".wav"));
+        browser.click(card + " .pause-recording");
+        browser.untilVisible(card + " .resume-recording");
+        asterisk.events().await(e -> "MixMonitorMute".equals(e.name()) && "1".equals(e.get("State")), WAIT);
+        browser.screenshot("agent-recording-paused");
+        browser.click(card + " .resume-recording");
+        browser.untilVisible(card + " .pause-recording");
+        asterisk.events().await(e -> "MixMonitorMute".equals(e.name()) && "0".equals(e.get("State")), WAIT);
     }
 
     /**

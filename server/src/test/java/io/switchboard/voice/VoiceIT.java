@@ -656,6 +656,60 @@ class VoiceIT {
     }
 
     /**
+     * With recording on, Amy's answer starts MixMonitor on the caller's channel, into the file the template names. She
+     * pauses it while the caller reads out a card number (MixMonitorMute both ways, 1 then 0); her desktop's call state
+     * and the history say so. Bob answering after a transfer does not start a second recording of the same call.
+     */
+    @Test
+    void anAnsweredCallIsRecordedAndTheAgentPausesItForCardDetails() throws Exception {
+        node.close();
+        node = node(agiPort).env("SWITCHBOARD_RECORDING_ENABLED", "true").start();
+        admin = node.api();
+        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
+                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+        OnCall amys = talking("amy", "116", "15551230060");
+        Api amy = amys.agent();
+        String id = amys.interactionId();
+        String path = "/api/v1/interactions/" + id;
+        String caller = admin.get(path).json().getJsonObject("attributes").getJsonObject("voice").getString("channel");
+        asterisk.events().await(e -> "MixMonitorStart".equals(e.name()) && caller.equals(e.get("Channel")), WAIT);
+        Await.until("the recording recorded", WAIT, () -> admin.get(path).json().getJsonObject("call").containsKey("recording"));
+        JsonObject recording = admin.get(path).json().getJsonObject("call").getJsonObject("recording");
+        String day = java.time.Instant.ofEpochMilli(recording.getLong("startedAt")).atZone(java.time.ZoneOffset.UTC)
+                .toLocalDate().toString();
+        assertEquals("switchboard/" + day + "/" + id + ".wav", recording.getString("file"));
+        assertEquals("/var/spool/asterisk/monitor/switchboard/" + day + "/" + id + ".wav", asterisk.events().await(e ->
+                "VarSet".equals(e.name()) && "MIXMONITOR_FILENAME".equals(e.get("Variable")), WAIT).get("Value"));
+
+        amy.post(path + "/recording/resume", "{}").expect(409);
+        amy.post(path + "/recording/pause", "{}").expect(200);
+        amy.post(path + "/recording/pause", "{}").expect(409);
+        var muted = asterisk.events().await(e -> "MixMonitorMute".equals(e.name()) && caller.equals(e.get("Channel")), WAIT);
+        assertEquals("both", muted.get("Direction"));
+        assertEquals("1", muted.get("State"));
+        assertTrue(amy.get(path).json().getJsonObject("call").getJsonObject("recording").containsKey("pausedSince"));
+        agent("bob", "117", new JsonObject().put("support", 9)).post(path + "/recording/resume", "{}").expect(403);
+        amy.post(path + "/recording/resume", "{}").expect(200);
+        asterisk.events().await(e -> "MixMonitorMute".equals(e.name()) && "0".equals(e.get("State")), WAIT);
+        assertTrue(!amy.get(path).json().getJsonObject("call").getJsonObject("recording").containsKey("pausedSince"));
+        assertEquals(1.0, metric("switchboard_voice_recording_pauses_seconds_count"));
+
+        asterisk.agentPhone("117", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        amy.post("/api/v1/agents/amy/state", new JsonObject().put("state", "away")).expect(200); // after this call
+        amy.post(path + "/transfer", new JsonObject().put("queue", "support")).expect(200);
+        Await.until("bob talking to the caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob")));
+        Await.until("bob's answer applied", WAIT, () -> "bob".equals(admin.get(path).json().getString("agentId"))
+                && "assigned".equals(admin.get(path).json().getString("status")));
+        assertEquals(1, asterisk.events().matching(e -> "MixMonitorStart".equals(e.name())).size(), "one recording per call");
+        assertEquals(1.0, metric("switchboard_voice_recordings_total{outcome=\"started\"}"));
+        List<String> recorded = admin.get(path).json().getJsonArray("history").stream().map(JsonObject.class::cast)
+                .filter(h -> h.getString("type").startsWith("recording_"))
+                .map(h -> h.getString("type") + " " + h.getString("by", h.getString("file"))).toList();
+        assertEquals(List.of("recording_started switchboard/" + day + "/" + id + ".wav", "recording_paused amy",
+                "recording_resumed amy"), recorded);
+    }
+
+    /**
      * A supervisor whispers to Amy from phone 900: ChanSpy runs on Amy's leg of the call with the whisper option,
      * the consoles hear monitor_started, the monitoring is listed, and ended from the console it is over and in the
      * call's history. Then she listens, and the caller hanging up ends that too. Nobody but staff may do it.

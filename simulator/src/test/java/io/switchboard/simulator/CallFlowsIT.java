@@ -291,6 +291,50 @@ class CallFlowsIT {
         }
     }
 
+    /**
+     * MixMonitor on the caller's channel, as app_mixmonitor's manager actions answer: an id, the file in the
+     * monitor spool, MixMonitorMute's checks and event, and MixMonitorStop when the channel hangs up.
+     */
+    @Test
+    void mixMonitorRecordsMutesAndStopsWithTheChannel() throws Exception {
+        try (RawAgiServer agi = new RawAgiServer(s -> s.send("ANSWER"));
+             SimulatedAsterisk asterisk = SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agi.port()).timeScale(10));
+             RawAmiClient ami = new RawAmiClient(asterisk.amiPort())) {
+            ami.login("l");
+            asterisk.agentPhone("101", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(600)));
+            SimulatedCall call = asterisk.placeCall(CallSpec.create());
+            EventLog log = asterisk.events();
+            connectTo101(ami, log, call);
+            String caller = call.agiChannel();
+            ami.send("Action", "MixMonitor", "ActionID", "none", "Channel", "Local/nobody@x-1;1", "File", "a.wav");
+            assertEquals("No such channel", value(ami.awaitFrame(response("none"), WAIT), "Message"));
+            ami.send("Action", "MixMonitorMute", "ActionID", "early", "Channel", caller, "Direction", "both", "State", "1");
+            assertEquals("Cannot set mute flag", value(ami.awaitFrame(response("early"), WAIT), "Message"));
+
+            ami.send("Action", "MixMonitor", "ActionID", "rec", "Channel", caller, "File", "sb/2026/c-1.wav", "Options", "b");
+            var started = ami.awaitFrame(response("rec"), WAIT);
+            assertEquals("Success", value(started, "Response"));
+            assertTrue(value(started, "MixMonitorID").startsWith("0x"), String.valueOf(started));
+            log.await(event("MixMonitorStart", "Channel", caller), WAIT);
+            assertEquals("/var/spool/asterisk/monitor/sb/2026/c-1.wav", log.await(event("VarSet", "Channel", caller,
+                "Variable", "MIXMONITOR_FILENAME"), WAIT).get("Value"));
+
+            ami.send("Action", "MixMonitorMute", "ActionID", "bad", "Channel", caller, "Direction", "up", "State", "1");
+            assertEquals("Invalid direction specified. Must be read, write or both",
+                value(ami.awaitFrame(response("bad"), WAIT), "Message"));
+            ami.send("Action", "MixMonitorMute", "ActionID", "mute", "Channel", caller, "Direction", "both", "State", "1");
+            assertEquals("Success", value(ami.awaitFrame(response("mute"), WAIT), "Response"));
+            ManagerEvent muted = log.await(event("MixMonitorMute", "Channel", caller), WAIT);
+            assertEquals("both", muted.get("Direction"));
+            assertEquals("1", muted.get("State"));
+
+            ami.send("Action", "Hangup", "ActionID", "h", "Channel", caller);
+            log.await(event("MixMonitorStop", "Channel", caller), WAIT);
+            ami.send("Action", "StopMixMonitor", "ActionID", "stop", "Channel", caller);
+            assertEquals("No such channel", value(ami.awaitFrame(response("stop"), WAIT), "Message"));
+        }
+    }
+
     /** With nothing to spy on and option S, ChanSpy returns at once and the originated channel hangs up. */
     @Test
     void chanSpyWithNothingToSpyOnEndsAtOnce() throws Exception {

@@ -173,6 +173,10 @@ public final class HttpApi {
                 .compose(i -> voice().calls().hold(i))));
         router.post("/api/v1/interactions/:id/unhold").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().calls().unhold(i))));
+        router.post("/api/v1/interactions/:id/recording/pause").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().recorder().pause(i, actorName(ctx)))));
+        router.post("/api/v1/interactions/:id/recording/resume").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().recorder().resume(i, actorName(ctx)))));
         router.post("/api/v1/interactions/:id/consult").handler(ctx -> {
             JsonObject body = body(ctx);
             reply(ctx, ownInteraction(ctx).compose(i -> voice().calls().consult(i, body.getString("agentId"),
@@ -438,7 +442,7 @@ public final class HttpApi {
                 || !"assigned".equals(interaction.getString("status"))) {
             return Future.succeededFuture(interaction);
         }
-        return voice.calls().state(interaction.getString("id")).map(call -> interaction.put("call", call));
+        return voice.callState(interaction.getString("id")).map(call -> interaction.put("call", call));
     }
 
     /** Staff on any interaction; an agent on the one it holds or is offered (the store checks, atomically). */
@@ -593,6 +597,12 @@ public final class HttpApi {
     private static String actor(RoutingContext ctx) {
         Principal principal = principal(ctx);
         return principal.isAgent() ? principal.agentId() : null;
+    }
+
+    /** Who acts, for a history: the agent's id, else the staff key's role. */
+    static String actorName(RoutingContext ctx) {
+        Principal principal = principal(ctx);
+        return principal.isAgent() ? principal.agentId() : principal.role().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A query parameter as epoch milliseconds or ISO-8601 instant. */

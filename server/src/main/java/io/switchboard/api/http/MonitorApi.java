@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -50,7 +49,7 @@ final class MonitorApi {
         if (name != null && !NAME.matcher(name).matches()) {
             throw ApiException.badRequest("'name' must be 1-64 letters, digits, spaces or . _ ' @ -");
         }
-        String by = name != null ? name : principal.role().name().toLowerCase(Locale.ROOT);
+        String by = name != null ? name : HttpApi.actorName(ctx);
         monitor().start(ctx.pathParam("id"), string(body, "mode"), string(body, "endpoint"), by)
                 .onSuccess(entry -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                         .end(entry.encode()))

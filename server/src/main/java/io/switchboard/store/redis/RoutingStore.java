@@ -97,6 +97,12 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.publish(keys.floor(), events)).mapEmpty();
     }
 
+    /** Adds an entry, with its time ({@code at}), to an interaction's history after what routing wrote there. */
+    public Future<Void> appendHistory(String interactionId, JsonObject entry) {
+        String value = entry.copy().put("at", now()).encode();
+        return RedisFutures.onContext(vertx, () -> redis.rpush(keys.history(interactionId), value)).mapEmpty();
+    }
+
     public Future<Map<String, String>> hash(String key) {
         return RedisFutures.onContext(vertx, () -> redis.hgetall(key));
     }

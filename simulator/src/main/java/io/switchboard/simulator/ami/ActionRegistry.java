@@ -39,6 +39,10 @@ final class ActionRegistry {
         register("Atxfer", call, "Attended transfer.", ChannelActions::atxfer);
         register("CancelAtxfer", call, "Cancel an attended transfer.", ChannelActions::cancelAtxfer);
         register("Bridge", call, "Bridge two channels already in the PBX.", ChannelActions::bridge);
+        register("MixMonitor", system, "Record a call and mix the audio during the recording.", ChannelActions::mixMonitor);
+        register("MixMonitorMute", system | call, "Mute / unMute a Mixmonitor recording.", ChannelActions::mixMonitorMute);
+        register("StopMixMonitor", system | call, "Stop recording a call through MixMonitor, and free the recording's file handle.",
+            ChannelActions::stopMixMonitor);
         register("QueueStatus", 0, "Show queue status.", QueueActions::queueStatus);
         register("QueueSummary", 0, "Show queue summary.", QueueActions::queueSummary);
         register("QueuePause", EventCategory.AGENT.flag(), "Makes a queue member temporarily unavailable.", QueueActions::queuePause);

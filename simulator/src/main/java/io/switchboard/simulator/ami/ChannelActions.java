@@ -499,6 +499,75 @@ final class ChannelActions {
         ctx.success("CancelAtxfer successfully queued");
     }
 
+    // ------------------------------------------------------------------ MixMonitor (app_mixmonitor's manager actions)
+
+    /** Response: Success with the recording's MixMonitorID and no Message, as manager_mixmonitor writes it. */
+    static void mixMonitor(ActionContext ctx) {
+        Channel chan = channelOf(ctx);
+        if (chan == null) {
+            return;
+        }
+        String file = ctx.header("File");
+        if (file.isEmpty()) {
+            ctx.error("Could not start monitoring channel");
+            return;
+        }
+        String id = ctx.pbx().mixMonitors().start(chan, file);
+        List<Header> ack = new ArrayList<>(Frames.startAck(ctx.message));
+        ack.add(new Header("MixMonitorID", id));
+        ctx.frame(ack).done();
+    }
+
+    static void mixMonitorMute(ActionContext ctx) {
+        String direction = ctx.header("Direction");
+        String state = ctx.header("State");
+        if (ctx.header("Channel").isEmpty()) {
+            ctx.error("No channel specified");
+        } else if (direction.isEmpty()) {
+            ctx.error("No direction specified. Must be read, write or both");
+        } else if (state.isEmpty()) {
+            ctx.error("No state specified");
+        } else if (!List.of("read", "write", "both").contains(direction.toLowerCase(Locale.ROOT))) {
+            ctx.error("Invalid direction specified. Must be read, write or both");
+        } else {
+            Channel chan = channelOf(ctx);
+            if (chan == null) {
+                return;
+            }
+            if (!ctx.pbx().mixMonitors().mute(chan, direction.toLowerCase(Locale.ROOT), isTrue(state))) {
+                ctx.error("Cannot set mute flag");
+                return;
+            }
+            ctx.frame(Frames.startAck(ctx.message)).done();
+        }
+    }
+
+    static void stopMixMonitor(ActionContext ctx) {
+        Channel chan = channelOf(ctx);
+        if (chan == null) {
+            return;
+        }
+        if (!ctx.pbx().mixMonitors().stop(chan, ctx.header("MixMonitorID"))) {
+            ctx.error("Could not stop monitoring channel");
+            return;
+        }
+        ctx.frame(Frames.startAck(ctx.message)).done();
+    }
+
+    /** The action's Channel, or null after answering "No channel specified" / "No such channel". */
+    private static Channel channelOf(ActionContext ctx) {
+        String name = ctx.header("Channel");
+        if (name.isEmpty()) {
+            ctx.error("No channel specified");
+            return null;
+        }
+        Channel chan = ctx.pbx().find(name);
+        if (chan == null) {
+            ctx.error("No such channel");
+        }
+        return chan;
+    }
+
     static void bridge(ActionContext ctx) {
         Pbx pbx = ctx.pbx();
         String a = ctx.header("Channel1");

@@ -97,6 +97,11 @@ final class Events {
             .header("LocalOptimization", optimize ? "Yes" : "No");
     }
 
+    /** MixMonitorStart, MixMonitorMute (the caller adds Direction and State), MixMonitorStop: the channel's snapshot. */
+    static ManagerEvent.Builder mixMonitor(String name, Channel c) {
+        return channelEvent(name, EventCategory.CALL, c);
+    }
+
     /**
      * ChanSpyStart / ChanSpyStop (manager_channels.c): the spyer's snapshot prefixed {@code Spyer}, then the spied-on
      * channel's prefixed {@code Spyee}; a stop after the spied-on channel hung up has no Spyee fields (its snapshot

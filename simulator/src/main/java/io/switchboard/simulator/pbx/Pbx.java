@@ -41,6 +41,7 @@ public final class Pbx {
     private final Map<String, String> globals = new LinkedHashMap<>();
     private final Map<String, CallQueue> queues;
     private final QueueEngine queueEngine;
+    private final MixMonitors mixMonitors = new MixMonitors(this);
     private final Map<String, DeviceState> deviceStates = new HashMap<>();
     private final Map<Channel, DialplanLocation> dualRedirects = new HashMap<>();
     private final Map<Channel, AttendedTransfer> consultations = new HashMap<>();
@@ -93,6 +94,11 @@ public final class Pbx {
 
     public Map<String, CallQueue> queues() {
         return queues;
+    }
+
+    /** Recordings of channels (AMI MixMonitor, MixMonitorMute, StopMixMonitor). */
+    public MixMonitors mixMonitors() {
+        return mixMonitors;
     }
 
     QueueEngine queueEngine() {
