@@ -28,12 +28,13 @@ export function createMonitors(api, guarded, redraw) {
     byAgent.get(agent).set(id, { mode: m.mode, by: m.by });
   }
 
+  // the events name the agent `monitored` (not `agent`, which would send them to that agent's desktop)
   function onEvent(m) {
-    if (m.type === 'monitor_started') put(m.agent, m.monitor, m);
-    else if (m.type === 'monitor_ended') byAgent.get(m.agent)?.delete(m.monitor);
+    if (m.type === 'monitor_started') put(m.monitored, m.monitor, { mode: m.mode, by: m.supervisor });
+    else if (m.type === 'monitor_ended') byAgent.get(m.monitored)?.delete(m.monitor);
     else return;
-    if (byAgent.get(m.agent)?.size === 0) byAgent.delete(m.agent);
-    redraw(m.agent);
+    if (byAgent.get(m.monitored)?.size === 0) byAgent.delete(m.monitored);
+    redraw(m.monitored);
   }
 
   /** The agent row's call cell: who is on the call, with Stop; the join buttons while the agent talks on one. */

@@ -56,7 +56,7 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
                         String consultContext, String outboundContext,
                         Path ivrFile,
                         Duration recontactWindow, Duration ewtAnnounce, Duration callbackOffer, Duration callOwnerTtl,
-                        Recording recording) {
+                        Recording recording, List<String> monitorEndpoints) {
         public static final Duration DEFAULT_CALL_OWNER_TTL = Duration.ofSeconds(15);
         public static final Duration DEFAULT_EWT_ANNOUNCE = Duration.ofSeconds(60);
         public static final Duration DEFAULT_CALLBACK_OFFER = Duration.ofSeconds(300);

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -311,16 +312,13 @@ public final class CallControl {
 
     /**
      * The caller's new bridge peer after a transfer completed: Asterisk swaps the legs right after the
-     * transferer hangs up (and may optimise Local channels away), so its channels are read until the peer
-     * is there, every 100 ms for up to 2 s.
+     * transferer hangs up (and optimises Local channels away), so its channels are read until a peer that is not a
+     * Local channel is there, every 100 ms for up to 2 s (then a Local one will do).
      */
     private void learnLeg(String interactionId, AmiLink link, String channel, String oldLeg, int lookups) {
         link.liveChannels().onSuccess(live -> {
-            String bridge = live.stream().filter(c -> c.name().equals(channel)).map(AmiLink.LiveChannel::bridgeId)
-                    .findFirst().orElse("");
-            Optional<AmiLink.LiveChannel> peer = live.stream().filter(c -> !bridge.isEmpty()
-                    && c.bridgeId().equals(bridge) && !c.name().equals(channel) && !c.name().equals(oldLeg)).findFirst();
-            if (peer.isPresent()) {
+            Optional<AmiLink.LiveChannel> peer = bridgePeer(live, channel, oldLeg);
+            if (peer.isPresent() && (!isLocal(peer.get()) || lookups <= 1)) {
                 store.set(legKey(interactionId), peer.get().name(), CALL_LIFETIME);
             } else if (lookups > 1) {
                 vertx.setTimer(100, t -> learnLeg(interactionId, link, channel, oldLeg, lookups - 1));
@@ -328,6 +326,22 @@ public final class CallControl {
                 LOG.warn("no agent leg found for {} after its transfer: hold will not be possible", interactionId);
             }
         });
+    }
+
+    /**
+     * Who is bridged with {@code channel} now (not {@code excluded}), a real endpoint before a Local channel: a Local
+     * channel in the bridge is on its way to being optimised away, the endpoint behind it stays.
+     */
+    static Optional<AmiLink.LiveChannel> bridgePeer(List<AmiLink.LiveChannel> live, String channel, String excluded) {
+        String bridge = live.stream().filter(c -> c.name().equals(channel)).map(AmiLink.LiveChannel::bridgeId)
+                .findFirst().orElse("");
+        return live.stream().filter(c -> !bridge.isEmpty() && c.bridgeId().equals(bridge) && !c.name().equals(channel)
+                        && !c.name().equals(excluded))
+                .min(java.util.Comparator.comparing(CallControl::isLocal));
+    }
+
+    private static boolean isLocal(AmiLink.LiveChannel c) {
+        return c.name().startsWith("Local/");
     }
 
     private Timer holdTime(String queue) {

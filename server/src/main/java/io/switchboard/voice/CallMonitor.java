@@ -69,22 +69,25 @@ public final class CallMonitor {
     private final CallControl calls;
     private final Function<String, AmiLink> linkNamed;
     private final MeterRegistry registry;
+    /** voice.monitorEndpoints: the phones a supervisor may join a call from; empty = any. */
+    private final List<String> phones;
 
     CallMonitor(RoutingEngine engine, RoutingStore routing, CallControl calls, Function<String, AmiLink> linkNamed,
-                MeterRegistry registry) {
+                MeterRegistry registry, List<String> phones) {
         this.engine = engine;
         this.routing = routing;
         this.store = new MonitorStore(routing);
         this.calls = calls;
         this.linkNamed = linkNamed;
         this.registry = registry;
+        this.phones = List.copyOf(phones);
     }
 
     /**
      * Rings {@code endpoint} (the supervisor's phone) and, answered, joins the agent's call in {@code mode}.
      * @return the monitoring asked for ({@code id}, {@code status: ringing}); 409 when the agent is not on a call
      */
-    public Future<JsonObject> start(String agentId, String mode, String endpoint, String by) {
+    public Future<JsonObject> start(String agentId, String mode, String endpoint, String by, String role) {
         Mode how;
         try {
             how = Mode.parse(mode);
@@ -95,22 +98,36 @@ public final class CallMonitor {
             return Future.failedFuture(ApiException.badRequest(
                     "endpoint must be the supervisor's phone as a channel, e.g. PJSIP/2001"));
         }
-        return callOf(agentId).compose(calls::talking).compose(call -> {
+        if (!phones.isEmpty() && !phones.contains(endpoint)) {
+            return Future.failedFuture(ApiException.forbidden("'" + endpoint + "' is not one of voice.monitorEndpoints"));
+        }
+        return callOf(agentId).compose(calls::talking).compose(call -> spyee(call).compose(spyee -> {
             String id = "sbmon-" + UUID.randomUUID();
             JsonObject entry = new JsonObject().put("id", id).put("interaction", call.interactionId())
-                    .put("agent", agentId).put("mode", how.label()).put("by", by).put("endpoint", endpoint)
-                    .put("asterisk", call.link().endpoint().name()).put("requestedAt", routing.now());
+                    .put("agent", agentId).put("mode", how.label()).put("by", by).put("role", role)
+                    .put("endpoint", endpoint).put("asterisk", call.link().endpoint().name())
+                    .put("requestedAt", routing.now());
             OriginateAction originate = new OriginateAction();
             originate.setChannel(endpoint);
             originate.setChannelId(id);
             originate.setApplication("ChanSpy");
-            originate.setData(call.agentLeg() + ",qES" + how.option);
+            originate.setData(LineText.require("channel", spyee) + ",qES" + how.option);
             originate.setCallerId(LineText.require("label", how.label() + " " + agentId));
             originate.setTimeout(RING_TIMEOUT_MILLIS);
             originate.setAsync(true);
             return store.save(id, entry, RINGING).compose(v -> call.link().send(originate))
                     .map(r -> entry.copy().put("status", "ringing"));
-        });
+        }));
+    }
+
+    /**
+     * The agent's channel to spy on, read from Asterisk now: the caller's bridge peer, a real endpoint before a Local
+     * channel (which Asterisk may have optimised away since the answer); the leg kept at the answer when the caller is
+     * bridged with nobody (on hold, or in a warm transfer's consultation).
+     */
+    private Future<String> spyee(CallControl.TalkingCall call) {
+        return call.link().liveChannels().map(live -> CallControl.bridgePeer(live, call.channel(), null)
+                .map(AmiLink.LiveChannel::name).orElse(call.agentLeg()));
     }
 
     /** The voice call the agent is talking on; 409 when there is none. */
@@ -168,18 +185,28 @@ public final class CallMonitor {
                 .onFailure(e -> LOG.warn("end of monitoring {} not recorded: {}", spyerUniqueId, e.getMessage()));
     }
 
-    /** After an AMI (re)connect: monitorings on that Asterisk whose supervisor channel is gone ended meanwhile. */
-    void resync(String asterisk, List<AmiLink.LiveChannel> live) {
-        store.connected().onSuccess(list -> list.stream()
-                .filter(m -> asterisk.equals(m.getString("asterisk")))
-                .filter(m -> live.stream().noneMatch(c -> c.uniqueId().equals(m.getString("id"))))
-                .forEach(m -> spyStopped(m.getString("id"))));
+    /**
+     * After an AMI (re)connect: monitorings on that Asterisk whose supervisor channel is gone ended meanwhile. The
+     * monitorings are read before the channels, so one that connects in between is not taken for ended.
+     */
+    void resync(AmiLink link) {
+        String asterisk = link.endpoint().name();
+        store.connected().compose(list -> link.liveChannels().map(live -> list.stream()
+                        .filter(m -> asterisk.equals(m.getString("asterisk")))
+                        .filter(m -> live.stream().noneMatch(c -> c.uniqueId().equals(m.getString("id"))))
+                        .map(m -> m.getString("id")).toList()))
+                .onSuccess(gone -> gone.forEach(this::spyStopped))
+                .onFailure(e -> LOG.warn("monitorings on {} not re-synced: {}", asterisk, e.getMessage()));
     }
 
+    /**
+     * Tells the consoles. The fields are not {@code agent} and {@code by}: those would send it to an agent's desktop
+     * (the agents' hub delivers floor events to the agents they name), and a monitored agent is not told.
+     */
     private Future<Void> told(String type, JsonObject entry) {
         return routing.tellFloor(new JsonObject().put("type", type).put("monitor", entry.getString("id"))
-                .put("interaction", entry.getString("interaction")).put("agent", entry.getString("agent"))
-                .put("mode", entry.getString("mode")).put("by", entry.getString("by")).put("at", routing.now()));
+                .put("interaction", entry.getString("interaction")).put("monitored", entry.getString("agent"))
+                .put("mode", entry.getString("mode")).put("supervisor", entry.getString("by")).put("at", routing.now()));
     }
 
     private Counter connections(String mode) {

@@ -57,25 +57,28 @@ public final class CallRecorder {
             return Future.succeededFuture();
         }
         String id = interaction.getString("id");
+        String channel = LineText.require("channel", voice.getString("channel"));
         String file = file(id, voice.getString("uniqueId", ""));
         JsonObject record = new JsonObject().put("file", file).put("startedAt", store.now());
         return store.setIfAbsent(recordingKey(id), record.encode(), CALL_LIFETIME).map(first -> {
             if (first) {
-                start(id, link, LineText.require("channel", voice.getString("channel")), file);
+                start(id, link, channel, file);
             }
             return null;
         });
     }
 
+    /** Only Asterisk's refusal takes the note back: once it records, the agent must be able to pause it. */
     private void start(String id, AmiLink link, String channel, String file) {
-        link.send(new MixMonitorAction(channel, file, settings.options()))
-                .compose(r -> store.appendHistory(id, new JsonObject().put("type", "recording_started").put("file", file)))
-                .onSuccess(v -> recordings("started").increment())
-                .onFailure(e -> {
-                    LOG.warn("recording of {} not started: {}", id, e.getMessage());
-                    recordings("failed").increment();
-                    store.getAndDelete(recordingKey(id));
-                });
+        link.send(new MixMonitorAction(channel, file, settings.options())).onSuccess(r -> {
+            recordings("started").increment();
+            store.appendHistory(id, new JsonObject().put("type", "recording_started").put("file", file))
+                    .onFailure(e -> LOG.warn("start of the recording of {} not in its history: {}", id, e.getMessage()));
+        }).onFailure(e -> {
+            LOG.warn("recording of {} not started: {}", id, e.getMessage());
+            recordings("failed").increment();
+            store.getAndDelete(recordingKey(id));
+        });
     }
 
     /** The file's name: the template with {date} (UTC), {interaction} and {uniqueid} filled in. */
@@ -85,30 +88,32 @@ public final class CallRecorder {
                 .replace("{interaction}", interactionId).replace("{uniqueid}", uniqueId.replaceAll("[^A-Za-z0-9.-]", ""));
     }
 
-    /** The agent pauses the recording (PCI): silence is written both ways until {@link #resume}. */
+    /**
+     * The agent pauses the recording (PCI): silence is written both ways until {@link #resume}. Pausing a paused
+     * recording tells Asterisk again (a pause and a resume sent at once through two nodes may reach it in either
+     * order: pressing again puts it right) and writes no history.
+     */
     public Future<JsonObject> pause(JsonObject interaction, String actor) {
         return recorded(interaction).compose(call -> store.setIfAbsent(pausedKey(call.id()), Long.toString(store.now()),
-                CALL_LIFETIME).compose(first -> !first
-                ? Future.failedFuture(ApiException.conflict("the recording is already paused"))
-                : call.link().send(mute(call.channel(), 1))
-                        .recover(e -> store.getAndDelete(pausedKey(call.id())).compose(v -> Future.failedFuture(e)))
-                        .compose(r -> store.appendHistory(call.id(), new JsonObject().put("type", "recording_paused")
-                                .put("by", actor)))
-                        .map(v -> new JsonObject().put("recording", "paused"))));
+                CALL_LIFETIME).compose(first -> call.link().send(mute(call.channel(), 1))
+                .recover(e -> (first ? store.getAndDelete(pausedKey(call.id())) : Future.succeededFuture())
+                        .compose(v -> Future.failedFuture(e)))
+                .compose(r -> first ? store.appendHistory(call.id(), new JsonObject().put("type", "recording_paused")
+                        .put("by", actor)) : Future.<Void>succeededFuture())
+                .map(v -> new JsonObject().put("recording", "paused"))));
     }
 
-    /** Recording again; the time paused is measured. */
+    /** Recording again (told to Asterisk even when not paused here, as {@link #pause}); the time paused is measured. */
     public Future<JsonObject> resume(JsonObject interaction, String actor) {
         return recorded(interaction).compose(call -> store.getAndDelete(pausedKey(call.id())).compose(since -> {
-            if (since == null) {
-                return Future.failedFuture(ApiException.conflict("the recording is not paused"));
-            }
-            long pausedMs = Math.max(0, store.now() - Long.parseLong(since));
+            long pausedMs = since == null ? 0 : Math.max(0, store.now() - Long.parseLong(since));
             return call.link().send(mute(call.channel(), 0))
-                    .recover(e -> store.set(pausedKey(call.id()), since, CALL_LIFETIME).compose(v -> Future.failedFuture(e)))
-                    .compose(r -> store.appendHistory(call.id(), new JsonObject().put("type", "recording_resumed")
-                            .put("by", actor).put("pausedSeconds", pausedMs / 1000.0)))
-                    .onSuccess(v -> pauses().record(pausedMs, TimeUnit.MILLISECONDS))
+                    .recover(e -> (since == null ? Future.<Void>succeededFuture()
+                            : store.set(pausedKey(call.id()), since, CALL_LIFETIME)).compose(v -> Future.failedFuture(e)))
+                    .compose(r -> since == null ? Future.<Void>succeededFuture()
+                            : store.appendHistory(call.id(), new JsonObject().put("type", "recording_resumed")
+                                    .put("by", actor).put("pausedSeconds", pausedMs / 1000.0))
+                                    .onSuccess(v -> pauses().record(pausedMs, TimeUnit.MILLISECONDS)))
                     .map(v -> new JsonObject().put("recording", "on").put("pausedSeconds", pausedMs / 1000.0));
         }));
     }

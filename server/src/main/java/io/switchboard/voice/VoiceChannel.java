@@ -106,7 +106,7 @@ public final class VoiceChannel implements RoutingObserver {
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
     public Future<Void> start(io.vertx.core.Vertx vertx) {
         calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
-        monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry);
+        monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry, settings.monitorEndpoints());
         recorder = new CallRecorder(store, settings.recording(), this::linkNamed, registry);
         Duration ttl = settings.callOwnerTtl();
         heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
@@ -545,10 +545,10 @@ public final class VoiceChannel implements RoutingObserver {
      * agent whose phone was ringing (its DialEnd was missed). No call is forgotten, waiting or talking.
      */
     private void resync(AmiLink link) {
+        monitor.resync(link);
         String asterisk = link.endpoint().name();
         Future.all(link.liveChannels(), store.members(callsKey(asterisk))).onSuccess(all -> {
             List<AmiLink.LiveChannel> live = all.resultAt(0);
-            monitor.resync(asterisk, live);
             Map<String, AmiLink.LiveChannel> byId = new java.util.HashMap<>();
             live.forEach(c -> byId.put(c.uniqueId(), c));
             for (String id : all.<List<String>>resultAt(1)) {

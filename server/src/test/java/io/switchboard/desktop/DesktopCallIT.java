@@ -43,10 +43,8 @@ class DesktopCallIT {
     @BeforeEach
     void start(TestRedis redis) {
         browser = Browser.open();
-        int agiPort = TestPbx.agiPort();
-        asterisk = TestPbx.start(agiPort, Duration.ofMillis(300));
-        wired = TestPbx.wire(TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules")),
-                asterisk, agiPort);
+        asterisk = TestPbx.start(Duration.ofMillis(300));
+        wired = TestPbx.wire(TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules")), asterisk);
         node = wired.start();
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()

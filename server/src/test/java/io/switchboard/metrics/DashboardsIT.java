@@ -76,11 +76,10 @@ class DashboardsIT {
                     targets: {answer: 60s}
                 """);
         Files.copy(Repo.root().resolve("config/ivr.yaml"), config.resolve("ivr.yaml"));
-        int agiPort = TestPbx.agiPort();
         TestClock clock = new TestClock();
-        try (SimulatedAsterisk asterisk = TestPbx.start(agiPort, Duration.ofMillis(100));
+        try (SimulatedAsterisk asterisk = TestPbx.start(Duration.ofMillis(100));
              TestNode node = TestPbx.wire(TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, RULES))
-                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).sla(config.resolve("sla.yaml")), asterisk, agiPort)
+                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).sla(config.resolve("sla.yaml")), asterisk)
                 .start()) {
             Api admin = node.api();
             admin.put("/api/v1/agents/sam", new JsonObject().put("skills", new JsonObject().put("support", 9))

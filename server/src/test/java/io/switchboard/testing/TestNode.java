@@ -56,6 +56,7 @@ public final class TestNode implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> env = new HashMap<>();
         private InstantSource clock = InstantSource.system();
+        private java.util.function.Consumer<TestNode> started = node -> { };
 
         private Builder(String redisUri, String prefix) {
             env.put("REDIS_URL", redisUri);
@@ -92,15 +93,24 @@ public final class TestNode implements AutoCloseable {
             return this;
         }
 
+        /** Runs once the node serves (e.g. points a simulator at the ports it took). */
+        public Builder whenStarted(java.util.function.Consumer<TestNode> action) {
+            this.started = action;
+            return this;
+        }
+
         public TestNode start() {
             SwitchboardConfig config = ConfigLoader.load(env, Repo.root());
             Vertx vertx = Vertx.vertx();
+            TestNode node;
             try {
-                return new TestNode(vertx, Await.result(SwitchboardServer.start(vertx, config, clock)));
+                node = new TestNode(vertx, Await.result(SwitchboardServer.start(vertx, config, clock)));
             } catch (RuntimeException e) {
                 vertx.close();
                 throw e;
             }
+            started.accept(node);
+            return node;
         }
     }
 }

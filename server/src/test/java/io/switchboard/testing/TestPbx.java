@@ -7,7 +7,6 @@ import io.switchboard.simulator.pbx.Dialplan;
 import io.switchboard.simulator.pbx.SoundLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -26,41 +25,40 @@ public final class TestPbx {
     /** A customer's number that rings and is never answered. */
     public static final String UNANSWERED = "5550000";
 
-    /** A free port for the node's FastAGI, to give both {@link #start} and {@link #wire}. */
-    public static int agiPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * The simulator's phones are Local channels ({@code Local/<ext>@agents}), and the trunk to customers a context
-     * that answers and waits (click-to-dial, consultations out).
+     * that answers and waits (click-to-dial, consultations out). Its FastAGI goes to the node {@link #wire}d to it.
      * @param prompts how long each sound of the IVR plays (simulated time)
      */
-    public static SimulatedAsterisk start(int agiPort, Duration prompts) {
+    public static SimulatedAsterisk start(Duration prompts) {
         try {
             String snippet = Files.readString(Repo.root().resolve("config/asterisk/extensions.conf"))
                     .replace("PJSIP/${EXTEN}@trunk", "Local/${EXTEN}@customers")
                     .replace("PJSIP/${EXTEN}", "Local/${EXTEN}@agents")
                     + "\n[customers]\nexten => _X.,1,Answer()\n same => n,Wait(30)\n"
                     + "exten => " + UNANSWERED + ",1,Wait(120)\n";
-            return SimulatedAsterisk.start(SimulatorConfig.defaults().agiPort(agiPort).timeScale(10)
+            return SimulatedAsterisk.start(SimulatorConfig.defaults().timeScale(10)
                     .user(shippedUser()).sounds(SoundLibrary.all(prompts))
-                    .dialplan(Dialplan.defaults().append(snippet).global("SB_AGI", "127.0.0.1:" + agiPort)));
+                    .dialplan(Dialplan.defaults().append(snippet)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The node takes the simulator's FastAGI on {@code agiPort} and logs in to its AMI as pbx1. */
-    public static TestNode.Builder wire(TestNode.Builder node, SimulatedAsterisk asterisk, int agiPort) {
+    /**
+     * The node logs in to the simulator's AMI as pbx1 and takes its FastAGI: on a free port of the node's own, to
+     * which the simulator is pointed once the node listens (a port picked beforehand may be taken meanwhile by any
+     * outgoing connection: it is in the ephemeral range). A node started again takes the calls again.
+     */
+    public static TestNode.Builder wire(TestNode.Builder node, SimulatedAsterisk asterisk) {
+        return amiOnly(node, asterisk).whenStarted(n -> asterisk.agiTarget("127.0.0.1", n.server().agiPort()));
+    }
+
+    /** The node logs in to the simulator's AMI as pbx1 only: the simulator's calls go on to the node wired before. */
+    public static TestNode.Builder amiOnly(TestNode.Builder node, SimulatedAsterisk asterisk) {
         ManagerUser user = shippedUser();
-        return node.env("SWITCHBOARD_AGI_PORT", Integer.toString(agiPort))
-                .env("SWITCHBOARD_AMI_URLS", "ami://" + user.username() + ":" + user.secret() + "@127.0.0.1:"
-                        + asterisk.amiPort() + "/pbx1");
+        return node.env("SWITCHBOARD_AMI_URLS", "ami://" + user.username() + ":" + user.secret() + "@127.0.0.1:"
+                + asterisk.amiPort() + "/pbx1");
     }
 
     /** The one user config/asterisk/manager.conf declares (the section after [general]). */

@@ -156,6 +156,17 @@ public final class SimulatedAsterisk implements AutoCloseable {
         }
     }
 
+    /**
+     * Points the dialplan's FastAGI (the {@code SB_AGI} global) at another server: a test's node that took a free port
+     * of its own once it listens, or the next node after a restart.
+     */
+    public void agiTarget(String host, int port) {
+        onEngine(() -> {
+            pbx.setVariable(null, "SB_AGI", host + ":" + port);
+            return null;
+        });
+    }
+
     // ------------------------------------------------------------------ AMI
 
     /** The bound AMI port (useful when the configured port was 0). */

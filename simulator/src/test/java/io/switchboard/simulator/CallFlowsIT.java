@@ -269,7 +269,7 @@ class CallFlowsIT {
             EventLog log = asterisk.events();
             String agent101 = connectTo101(ami, log, call);
             ami.send("Action", "Originate", "ActionID", "long", "Channel", "Local/900@agents", "Application", "ChanSpy",
-                "Data", agent101 + ",qES", "ChannelId", "x".repeat(149), "Async", "true");
+                "Data", agent101 + ",qES", "ChannelId", "x".repeat(150), "Async", "true");
             assertEquals("Uniqueid length exceeds maximum of 149", value(ami.awaitFrame(response("long"), WAIT), "Message"));
 
             ami.send("Action", "Originate", "ActionID", "spy", "Channel", "Local/900@agents", "Application", "ChanSpy",
@@ -277,6 +277,8 @@ class CallFlowsIT {
             ManagerEvent start = log.await(event("ChanSpyStart", "SpyerUniqueid", "sbmon-1"), WAIT);
             assertEquals(agent101, start.get("SpyeeChannel"));
             assertTrue(start.get("SpyerChannel").startsWith("Local/900@agents-"), start.get("SpyerChannel"));
+            assertEquals("sbmon-1;2", log.await(e -> "Newchannel".equals(e.name())
+                && start.get("SpyerChannel").replace(";1", ";2").equals(e.get("Channel")), WAIT).get("Uniqueid"));
             assertEquals("Up", start.get("SpyerChannelStateDesc"));
             assertEquals("Up", start.get("SpyeeChannelStateDesc"));
             assertEquals("sbmon-1", log.await(event("OriginateResponse", "ActionID", "spy"), WAIT).get("Uniqueid"));
@@ -314,7 +316,11 @@ class CallFlowsIT {
             ami.send("Action", "MixMonitor", "ActionID", "rec", "Channel", caller, "File", "sb/2026/c-1.wav", "Options", "b");
             var started = ami.awaitFrame(response("rec"), WAIT);
             assertEquals("Success", value(started, "Response"));
-            assertTrue(value(started, "MixMonitorID").startsWith("0x"), String.valueOf(started));
+            assertEquals(null, value(started, "MixMonitorID"), "an id only with i(VAR)");
+            ami.send("Action", "MixMonitor", "ActionID", "rec2", "Channel", caller, "File", "/tmp/c-2.wav", "Options", "bi(REC)");
+            String id = value(ami.awaitFrame(response("rec2"), WAIT), "MixMonitorID");
+            assertTrue(id.startsWith("0x"), id);
+            assertEquals(id, log.await(event("VarSet", "Channel", caller, "Variable", "REC"), WAIT).get("Value"));
             log.await(event("MixMonitorStart", "Channel", caller), WAIT);
             assertEquals("/var/spool/asterisk/monitor/sb/2026/c-1.wav", log.await(event("VarSet", "Channel", caller,
                 "Variable", "MIXMONITOR_FILENAME"), WAIT).get("Value"));
@@ -328,8 +334,11 @@ class CallFlowsIT {
             assertEquals("both", muted.get("Direction"));
             assertEquals("1", muted.get("State"));
 
-            ami.send("Action", "Hangup", "ActionID", "h", "Channel", caller);
+            ami.send("Action", "StopMixMonitor", "ActionID", "stop2", "Channel", caller, "MixMonitorID", id);
+            assertEquals("Success", value(ami.awaitFrame(response("stop2"), WAIT), "Response"));
             log.await(event("MixMonitorStop", "Channel", caller), WAIT);
+            ami.send("Action", "Hangup", "ActionID", "h", "Channel", caller);
+            log.awaitCount(event("MixMonitorStop", "Channel", caller), 2, WAIT);
             ami.send("Action", "StopMixMonitor", "ActionID", "stop", "Channel", caller);
             assertEquals("No such channel", value(ami.awaitFrame(response("stop"), WAIT), "Message"));
         }

@@ -49,8 +49,8 @@ final class MonitorApi {
         if (name != null && !NAME.matcher(name).matches()) {
             throw ApiException.badRequest("'name' must be 1-64 letters, digits, spaces or . _ ' @ -");
         }
-        String by = name != null ? name : HttpApi.actorName(ctx);
-        monitor().start(ctx.pathParam("id"), string(body, "mode"), string(body, "endpoint"), by)
+        String role = HttpApi.actorName(ctx);
+        monitor().start(ctx.pathParam("id"), string(body, "mode"), string(body, "endpoint"), name != null ? name : role, role)
                 .onSuccess(entry -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                         .end(entry.encode()))
                 .onFailure(ctx::fail);

@@ -15,29 +15,46 @@ import java.util.List;
  * of them record each, in the interaction's history.
  */
 public final class MonitorStore {
-    /** Connected: kept a day, marked connected (once), told in the interaction's history. The entry, or nil. */
+    /**
+     * Connected: kept a day, marked connected (once), told in the interaction's history. The entry, or nil; nil too
+     * when its end was recorded first (a script retried after NOSCRIPT may run after the stop's).
+     */
     private static final LuaScript STARTED = new LuaScript("""
             local entry = redis.call('GET', KEYS[1])
             if not entry then return false end
-            if redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1]) == 0 then return false end
             local e = cjson.decode(entry)
+            if e.ended then return false end
+            if redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1]) == 0 then return false end
             e.channel = ARGV[3]
             e.since = tonumber(ARGV[2])
             entry = cjson.encode(e)
             redis.call('SET', KEYS[1], entry, 'PX', ARGV[4])
             redis.call('RPUSH', KEYS[3], cjson.encode({type = 'monitor_started', monitor = ARGV[1], mode = e.mode,
-              by = e.by, at = tonumber(ARGV[2])}))
+              by = e.by, role = e.role, at = tonumber(ARGV[2])}))
             return entry
             """);
-    /** Over: out of the set and the history told (once); the entry, or nil when it was not connected. */
+    /**
+     * Over: out of the set and the history told (once); the entry, or nil when it was not connected. A stop that
+     * comes before its start marks the entry ended, so that the start, when it comes, is not taken as connected.
+     */
     private static final LuaScript ENDED = new LuaScript("""
-            if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return false end
+            if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then
+              local waiting = redis.call('GET', KEYS[1])
+              if waiting then
+                local w = cjson.decode(waiting)
+                if not w.since then
+                  w.ended = true
+                  redis.call('SET', KEYS[1], cjson.encode(w), 'KEEPTTL')
+                end
+              end
+              return false
+            end
             local entry = redis.call('GET', KEYS[1])
             redis.call('DEL', KEYS[1])
             if not entry then return false end
             local e = cjson.decode(entry)
             redis.call('RPUSH', KEYS[3], cjson.encode({type = 'monitor_ended', monitor = ARGV[1], mode = e.mode,
-              by = e.by, at = tonumber(ARGV[2])}))
+              by = e.by, role = e.role, at = tonumber(ARGV[2])}))
             return entry
             """);
 

@@ -90,7 +90,8 @@ public final class RoutingStore {
 
     /**
      * Tells the floor's consoles an event that is not routing's (a callback scheduled, a call monitored), the way
-     * routing's are told: a JSON array on {@link RedisKeys#floor()}. No agent's desktop gets it.
+     * routing's are told: a JSON array on {@link RedisKeys#floor()}. Like routing's, it also reaches the desktops of
+     * the agents its {@code agent} and {@code by} fields name: an event for the consoles alone names nobody there.
      */
     public Future<Void> tellFloor(JsonObject event) {
         String events = new JsonArray().add(event).encode();

@@ -99,11 +99,11 @@ final class ChannelActions {
         }
     }
 
-    /** AST_MAX_PUBLIC_UNIQUEID: action_originate refuses a ChannelId or OtherChannelId this long or longer. */
+    /** AST_MAX_PUBLIC_UNIQUEID: action_originate refuses a ChannelId or OtherChannelId longer than this. */
     private static final int MAX_PUBLIC_UNIQUEID = 149;
 
     private static boolean tooLong(String id) {
-        return id != null && id.length() >= MAX_PUBLIC_UNIQUEID;
+        return id != null && id.length() > MAX_PUBLIC_UNIQUEID;
     }
 
     private static String blankToNull(String s) {
@@ -501,7 +501,13 @@ final class ChannelActions {
 
     // ------------------------------------------------------------------ MixMonitor (app_mixmonitor's manager actions)
 
-    /** Response: Success with the recording's MixMonitorID and no Message, as manager_mixmonitor writes it. */
+    /** MixMonitor's i(VAR) option: the channel variable the recording's id is stored in. */
+    private static final Pattern ID_VARIABLE = Pattern.compile("i\\(([^)]*)\\)");
+
+    /**
+     * Response: Success and no Message, as manager_mixmonitor writes it; with the i(VAR) option the recording's id is
+     * set in VAR and answered as MixMonitorID.
+     */
     static void mixMonitor(ActionContext ctx) {
         Channel chan = channelOf(ctx);
         if (chan == null) {
@@ -514,7 +520,11 @@ final class ChannelActions {
         }
         String id = ctx.pbx().mixMonitors().start(chan, file);
         List<Header> ack = new ArrayList<>(Frames.startAck(ctx.message));
-        ack.add(new Header("MixMonitorID", id));
+        java.util.regex.Matcher idVariable = ID_VARIABLE.matcher(ctx.header("Options"));
+        if (idVariable.find() && !idVariable.group(1).isEmpty()) {
+            ctx.pbx().setVariable(chan, idVariable.group(1), id);
+            ack.add(new Header("MixMonitorID", id));
+        }
         ctx.frame(ack).done();
     }
 

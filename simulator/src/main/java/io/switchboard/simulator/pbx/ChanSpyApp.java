@@ -19,7 +19,7 @@ final class ChanSpyApp implements AppExecution {
 
     private ChanSpyApp(AppCall call) {
         this.call = call;
-        String options = call.arg(1);
+        String options = call.arg(1).replaceAll("\\([^)]*\\)", ""); // option arguments (g(grp), x(digit)) are not flags
         this.exitOnHangup = options.contains("E");
         this.stopWhenNone = options.contains("S");
     }

@@ -194,7 +194,10 @@ public final class Pbx {
         return requestLocal(dest, requester, owner, null, null);
     }
 
-    /** As above, with the uniqueids Originate's ChannelId and OtherChannelId chose (null: the next ones). */
+    /**
+     * As above, with the uniqueids Originate's ChannelId and OtherChannelId chose (null: the next ones; a ChannelId
+     * alone gives {@code ;2} the same id with {@code ;2} appended, as core_unreal.c does).
+     */
     LocalPair requestLocal(String dest, Channel requester, PairOwner owner, String id1, String id2) {
         String spec = dest;
         boolean optimize = true;
@@ -211,7 +214,7 @@ public final class Pbx {
         String uid1 = id1 != null ? id1 : nextUniqueid();
         String linkedid = requester != null ? requester.linkedid() : uid1;
         Channel one = register(new Channel(base + ";1", uid1, linkedid, "Local", ChannelState.DOWN, context, exten, now));
-        Channel two = register(new Channel(base + ";2", id2 != null ? id2 : nextUniqueid(), linkedid, "Local", ChannelState.RING, context, exten, now));
+        Channel two = register(new Channel(base + ";2", id2 != null ? id2 : id1 != null ? id1 + ";2" : nextUniqueid(), linkedid, "Local", ChannelState.RING, context, exten, now));
         LocalPair pair = new LocalPair(one, two, exten, context, optimize, owner);
         one.pair(pair);
         two.pair(pair);
