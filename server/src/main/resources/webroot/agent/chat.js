@@ -5,6 +5,7 @@
 import { serverNow } from '../shared/clock.js';
 import { $, el, notify } from '../shared/dom.js';
 import { notifyInBackground } from './offer.js';
+import { responsePicker } from './responses.js';
 
 /** How long "typing..." stays up after the customer's last keystroke event. */
 const TYPING_SHOWN_MS = 4000;
@@ -55,7 +56,7 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     });
     tab.input.addEventListener('input', () => sendTyping(tab));
     tab.view = el('div', { class: 'chat', dataset: { interaction: i.id } }, tab.transcript, tab.typing,
-      el('div', { class: 'compose' }, tab.input,
+      el('div', { class: 'compose' }, tab.input, responsePicker(api, i.id, tab.input),
         el('button', { type: 'button', class: 'primary send', onclick: () => send(tab) }, 'Send'),
         el('button', { type: 'button', class: 'end-chat', onclick: () => onEnd(i.id) }, 'End chat')));
     tabs.set(i.id, tab);

@@ -2,6 +2,7 @@
 // box. Like the chat tabs, each email's view is kept across re-reads so a reply being written survives
 // the events that redraw the rest of the desk.
 import { $, el } from '../shared/dom.js';
+import { responsePicker } from './responses.js';
 
 export function createEmailPanel(api) {
   const panel = $('#emails');
@@ -37,7 +38,7 @@ export function createEmailPanel(api) {
     const pending = el('input', { type: 'checkbox', name: 'pendingCustomer', class: 'pending-customer' });
     const status = el('p', { class: 'reply-status', role: 'status' });
     const form = el('form', { class: 'reply' }, text,
-      el('div', { class: 'actions' },
+      el('div', { class: 'actions' }, responsePicker(api, i.id, text),
         el('label', { class: 'inline' }, pending, ' waiting on the customer'),
         el('button', { class: 'primary send-reply', type: 'submit' }, 'Send reply')),
       status);

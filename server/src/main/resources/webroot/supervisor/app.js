@@ -7,6 +7,7 @@ import { $, notify, throttle } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
 import { createCallbacksPanel } from './callbacks.js';
 import { createMonitors } from './monitors.js';
+import { createResponsesPanel } from './responses.js';
 import { createSlaPanel } from './sla.js';
 import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
 import { createWaitingPanel } from './waiting.js';
@@ -61,6 +62,7 @@ function openConsole(key) {
   const sla = createSlaPanel(api, serverNow);
   const callbacks = createCallbacksPanel(api);
   const monitors = createMonitors(api, guarded, (id) => readAgent(id));
+  const responses = createResponsesPanel(api, guarded);
   const row = (a) => agentRow(a, setState, monitors.cell(a));
 
   // a queue opening or closing sends no event: the table is read again when the first of them is due
@@ -146,6 +148,7 @@ function openConsole(key) {
       sla.read();
       callbacks.read();
       monitors.read();
+      responses.read();
       return;
     }
     if (typeof m.at === 'number') observeServerTime(m.at);

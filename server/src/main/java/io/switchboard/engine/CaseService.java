@@ -140,6 +140,11 @@ public final class CaseService {
         observer.agentResponded(caseId);
     }
 
+    /** The case this interaction belongs to, or null. */
+    public Future<String> caseOf(String interactionId) {
+        return store.caseOf(interactionId);
+    }
+
     /** An agent answered on this interaction: the response counts for its case, if it has one. */
     public Future<Void> agentRespondedOn(String interactionId) {
         return store.caseOf(interactionId).map(caseId -> {

@@ -122,6 +122,53 @@ class DesktopChatIT {
         }
     }
 
+    /**
+     * A supervisor writes two canned responses in the console (an unknown placeholder refused with its reason); the
+     * agent inserts one from the chat's picker, filled in for the customer, and the other by typing /bye and Tab.
+     */
+    @Test
+    void anAgentAnswersWithCannedResponsesTheConsoleWrote() {
+        browser.get(admin.base() + "/supervisor");
+        browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        saveResponse("greet", "Greeting", "Hello {name}!");
+        browser.untilText("#notice", "save /greet: unknown placeholder {name}: use {customer}, {agent} or {case}");
+        saveResponse("greet", "Greeting", "Hello {customer}, this is {agent}.");
+        browser.untilText("#responses tr[data-response=greet] .response-text", "Hello {customer}, this is {agent}.");
+        saveResponse("bye", "Goodbye", "Thank you, {customer}. Goodbye!");
+        browser.untilVisible("#responses tr[data-response=bye]");
+
+        Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("chat", 3));
+        browser.logInAgent(admin.base(), "ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        try (AgentSocket ada = admin.chat()) {
+            String id = startChat(ada, "Ada", "ada@example.com");
+            acceptOffer(id);
+            ada.await("agent_joined");
+            browser.until("the responses listed", d -> d.findElements(By.cssSelector(
+                    chat(id) + " select.responses option[value=greet]")).size() == 1);
+            new org.openqa.selenium.support.ui.Select(browser.find(chat(id) + " select.responses")).selectByValue("greet");
+            WebElement composer = browser.find(chat(id) + " .composer");
+            assertEquals("Hello Ada, this is Agent ann.", composer.getDomProperty("value"));
+            composer.sendKeys(Keys.ENTER);
+            assertEquals("Hello Ada, this is Agent ann.", ada.await(m -> "chat_message".equals(m.getString("type")),
+                    "agent message", Await.DEFAULT).getString("text"));
+            composer.sendKeys("/bye", Keys.TAB);
+            assertEquals("Thank you, Ada. Goodbye!", composer.getDomProperty("value"));
+        }
+    }
+
+    private void saveResponse(String code, String title, String text) {
+        WebElement form = browser.find("#response-form");
+        for (String[] field : new String[][] {{"code", code}, {"title", title}, {"text", text}}) {
+            WebElement input = form.findElement(By.name(field[0]));
+            input.clear();
+            input.sendKeys(field[1]);
+        }
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+    }
+
     private String startChat(AgentSocket customer, String name, String email) {
         customer.send(new JsonObject().put("type", "start").put("name", name).put("email", email)
                 .put("topic", "support").put("language", "en"));

@@ -8,6 +8,7 @@ import io.switchboard.email.EmailReplies;
 import io.switchboard.email.SelfService;
 import io.switchboard.store.redis.RateLimiter;
 import io.switchboard.engine.ApiException;
+import io.switchboard.engine.CannedResponses;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerRecords;
 import io.switchboard.engine.CustomerService;
@@ -67,6 +68,7 @@ public final class HttpApi {
     private final FloorApi floor;
     private final CallbackApi callbacks;
     private final MonitorApi monitors;
+    private final ResponsesApi responses;
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher<?> rulesWatcher, SlaService sla,
@@ -93,6 +95,7 @@ public final class HttpApi {
         this.floor = new FloorApi(engine);
         this.callbacks = new CallbackApi(engine);
         this.monitors = new MonitorApi(voiceChannel);
+        this.responses = new ResponsesApi(new CannedResponses(store, engine, caseService), this::ownInteraction);
     }
 
     /** Loads what the API needs from Redis before it serves. */
@@ -239,6 +242,7 @@ public final class HttpApi {
         floor.mount(router);
         callbacks.mount(router);
         monitors.mount(router);
+        responses.mount(router);
 
         pages(router);
 

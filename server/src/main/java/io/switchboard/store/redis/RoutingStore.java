@@ -178,6 +178,11 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.zrank(key, member));
     }
 
+    /** HDEL of one field: true if it was there. */
+    public Future<Boolean> hdel(String key, String field) {
+        return RedisFutures.onContext(vertx, () -> redis.hdel(key, field)).map(n -> n > 0);
+    }
+
     public Future<Void> hset(String key, Map<String, String> fields) {
         return RedisFutures.onContext(vertx, () -> redis.hset(key, fields)).mapEmpty();
     }
