@@ -80,7 +80,7 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     tab.button.dataset.status = status;
     const ended = status !== 'assigned';
     tab.input.disabled = ended;
-    for (const b of tab.view.querySelectorAll('.compose button')) b.disabled = ended;
+    for (const b of tab.view.querySelectorAll('.compose button, .compose select')) b.disabled = ended;
     if (ended) tab.input.placeholder = 'The chat ended: wrap it up under My interactions.';
   }
 

@@ -18,10 +18,14 @@ import java.util.regex.Pattern;
  */
 public final class CannedResponses {
     public static final int MAX_TITLE = 100;
-    public static final int MAX_TEXT = 4000;
-    public static final int MAX_RESPONSES = 500;
+    /** Below a chat message's 4,000 characters, so that a response with a name filled in can still be sent. */
+    public static final int MAX_TEXT = 3500;
+    /** Every desktop reads them all for each contact it opens: at most 200 x 3,500 characters. */
+    public static final int MAX_RESPONSES = 200;
     private static final Pattern CODE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_]+)}");
+    /** Anything in braces that looks meant as a placeholder ({case1}, { customer }): checked when saved. */
+    private static final Pattern BRACED = Pattern.compile("\\{([^{}\\n]{1,40})}");
     private static final Set<String> PLACEHOLDERS = Set.of("customer", "agent", "case");
 
     private final RoutingStore store;
@@ -46,14 +50,15 @@ public final class CannedResponses {
             return Future.failedFuture(ApiException.badRequest(
                     "a code is 1-32 lower-case letters, digits, - or _, starting with a letter or digit"));
         }
-        if (title == null || title.isBlank() || title.length() > MAX_TITLE || title.chars().anyMatch(Character::isISOControl)) {
+        if (title == null || title.isBlank() || title.length() > MAX_TITLE || title.codePoints().anyMatch(c -> hidden(c, false))) {
             return Future.failedFuture(ApiException.badRequest("'title' is required: one line of at most " + MAX_TITLE
                     + " characters"));
         }
-        if (text == null || text.isBlank() || text.length() > MAX_TEXT) {
-            return Future.failedFuture(ApiException.badRequest("'text' is required, at most " + MAX_TEXT + " characters"));
+        if (text == null || text.isBlank() || text.length() > MAX_TEXT || text.codePoints().anyMatch(c -> hidden(c, true))) {
+            return Future.failedFuture(ApiException.badRequest("'text' is required: at most " + MAX_TEXT
+                    + " characters, no control characters but line breaks and tabs"));
         }
-        Matcher m = PLACEHOLDER.matcher(text);
+        Matcher m = BRACED.matcher(text);
         while (m.find()) {
             if (!PLACEHOLDERS.contains(m.group(1))) {
                 return Future.failedFuture(ApiException.badRequest("unknown placeholder {" + m.group(1)
@@ -61,13 +66,23 @@ public final class CannedResponses {
             }
         }
         JsonObject response = new JsonObject().put("code", code).put("title", title.strip()).put("text", text);
-        return store.hash(key()).compose(hash -> {
-            if (!hash.containsKey(code) && hash.size() >= MAX_RESPONSES) {
-                return Future.failedFuture(ApiException.conflict("there are " + MAX_RESPONSES
-                        + " responses already: delete one first"));
-            }
-            return store.hset(key(), Map.of(code, response.encode())).map(response);
-        });
+        return store.hsetWithin(key(), code, response.encode(), MAX_RESPONSES).compose(saved -> saved
+                ? Future.succeededFuture(response)
+                : Future.failedFuture(ApiException.conflict("there are " + MAX_RESPONSES
+                        + " responses already: delete one first")));
+    }
+
+    /**
+     * Characters that would hide or garble what an agent reads or a customer receives: control characters (a text may
+     * keep its line breaks and tabs), and invisible formatting ones (bidirectional overrides, line separators).
+     */
+    private static boolean hidden(int c, boolean lines) {
+        if (lines && (c == '\n' || c == '\r' || c == '\t')) {
+            return false;
+        }
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** False when there was none by that code. */
@@ -80,7 +95,7 @@ public final class CannedResponses {
         String agentId = interaction.getString("agentId");
         Future<String> customer = customerName(interaction);
         Future<String> agent = agentId == null ? Future.succeededFuture("")
-                : engine.agent(agentId).map(a -> a.getString("name", agentId)).otherwise(agentId);
+                : store.hget(store.keys().agent(agentId), "name").map(n -> n == null || n.isBlank() ? agentId : n);
         Future<String> caseId = cases.caseOf(interaction.getString("id")).map(c -> c == null ? "" : c);
         return Future.all(all(), customer, agent, caseId).map(f -> {
             Map<String, String> values = Map.of("customer", f.resultAt(1), "agent", f.resultAt(2), "case", f.resultAt(3));

@@ -37,7 +37,11 @@ class CannedResponsesIT {
             assertTrue(supervisor.put("/api/v1/responses/Greet!", response("x", "y")).expect(400).body().contains("code"));
             assertTrue(supervisor.put("/api/v1/responses/typo", response("Typo", "Hi {name}")).expect(400).body()
                     .contains("unknown placeholder {name}"));
-            supervisor.put("/api/v1/responses/long", response("Long", "x".repeat(4001))).expect(400);
+            assertTrue(supervisor.put("/api/v1/responses/typo", response("Typo", "Hi { customer }")).expect(400).body()
+                    .contains("unknown placeholder { customer }"));
+            supervisor.put("/api/v1/responses/nul", response("Nul", "Hi\u0000")).expect(400);
+            supervisor.put("/api/v1/responses/bidi", response("Evil\u202Etitle", "Hi")).expect(400);
+            supervisor.put("/api/v1/responses/long", response("Long", "x".repeat(3501))).expect(400);
             supervisor.put("/api/v1/responses/notitle", new JsonObject().put("text", "x")).expect(400);
             ann.put("/api/v1/responses/mine", response("Mine", "text")).expect(403);
 

@@ -178,6 +178,22 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.zrank(key, member));
     }
 
+    /** Sets a field of a hash unless that would take it past {@code max} fields; true if it was set. */
+    private static final LuaScript HSET_WITHIN = new LuaScript("""
+            if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """);
+
+    public Future<Boolean> hsetWithin(String key, String field, String value, int max) {
+        String[] keyArray = {key};
+        String[] args = {field, value, Integer.toString(max)};
+        return RedisFutures.onContext(vertx, () -> HSET_WITHIN.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args))
+                .map(n -> n == 1);
+    }
+
     /** HDEL of one field: true if it was there. */
     public Future<Boolean> hdel(String key, String field) {
         return RedisFutures.onContext(vertx, () -> redis.hdel(key, field)).map(n -> n > 0);
