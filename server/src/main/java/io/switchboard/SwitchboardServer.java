@@ -21,6 +21,7 @@ import io.switchboard.rules.SlaPolicyLoader;
 import io.switchboard.sla.SlaPolicies;
 import io.switchboard.store.redis.SlaTimerStore;
 import io.switchboard.chat.ChatChannel;
+import io.switchboard.chat.TranscriptByEmail;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.EmailChannel;
 import io.switchboard.email.smtp.SmtpSender;
@@ -227,16 +228,18 @@ public final class SwitchboardServer {
             CustomerService customers = new CustomerService(store, engine, cases);
             stats = new StatsService(store, engine, config.costs(), config.stats().timeZone(),
                 config.stats().realtimeMaxAge());
-            chat = new ChatChannel(vertx, engine, stats, customers, cases, new ChatStore(store),
-                    new ChatMetrics(registry, kpis), config.chat());
-            Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
-                    .description("Customer chat WebSockets connected to this node").register(registry);
             if (config.email().outbound().enabled()) {
                 smtpSender = new SmtpSender(vertx, config.email());
             }
             EmailStore emailStore = new EmailStore(store, config.email().threadTtl());
             email = new EmailChannel(vertx, engine, customers, cases, emailStore, config.email(),
                     smtpSender, registry);
+            ChatStore chatStore = new ChatStore(store);
+            chat = new ChatChannel(vertx, engine, stats, customers, cases, chatStore,
+                    new ChatMetrics(registry, kpis), config.chat(), new TranscriptByEmail(engine, cases, chatStore,
+                    email::mailChatTranscript, config.stats().timeZone()));
+            Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
+                    .description("Customer chat WebSockets connected to this node").register(registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                     config.email().acceptRecipients(),
                     email::receive);

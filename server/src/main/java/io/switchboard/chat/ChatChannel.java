@@ -58,11 +58,14 @@ public final class ChatChannel implements RoutingObserver {
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
     private long sweepTimer = -1;
     private long heartbeatTimer = -1;
+    private final TranscriptByEmail transcripts;
     private boolean sweeping;
 
     public ChatChannel(Vertx vertx, RoutingEngine engine, StatsService stats, CustomerService customers,
-                       CaseService cases, ChatStore store, ChatMetrics metrics, SwitchboardConfig.Chat settings) {
+                       CaseService cases, ChatStore store, ChatMetrics metrics, SwitchboardConfig.Chat settings,
+                       TranscriptByEmail transcripts) {
         this.vertx = vertx;
+        this.transcripts = transcripts;
         this.engine = engine;
         this.stats = stats;
         this.customers = customers;
@@ -110,7 +113,8 @@ public final class ChatChannel implements RoutingObserver {
                     .compose(created -> {
                         String id = created.getString("id");
                         String token = token();
-                        return Future.all(store.saveSession(token, id, SESSION_TTL), caseFor(customerId, id, form))
+                        return Future.all(store.saveSession(token, id, SESSION_TTL), caseFor(customerId, id, form),
+                                        store.saveAddress(id, form.email(), SESSION_TTL))
                                 .map(all -> new Started(id, token, all.<String>resultAt(1)));
                     });
         });
@@ -127,6 +131,11 @@ public final class ChatChannel implements RoutingObserver {
             return cases.open(new CaseService.NewCase(CaseType.SERVICE_REQUEST, customerId, subject, null, null, null,
                     null, interactionId)).map(Case::id);
         });
+    }
+
+    /** The customer asks for the ended chat's transcript by email: the address it goes to. */
+    Future<String> mailTranscript(String interactionId) {
+        return transcripts.send(interactionId);
     }
 
     void register(String interactionId, ChatSession session) {

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One customer's chat WebSocket on this node. Frames from the customer (JSON with a {@code type}:
- * {@code start}, {@code message}, {@code typing}, {@code leave}, {@code rating}) are handled one after
+ * {@code start}, {@code message}, {@code typing}, {@code leave}, {@code rating}, {@code transcript}) are handled one after
  * another (each waits for the previous one's Redis round trip), so the customer's messages keep their
  * order. Every state change runs on the session's own context: socket frames arrive there, events from
  * pub/sub and timers are moved there.
@@ -71,6 +71,7 @@ final class ChatSession {
                         : Future.<Void>succeededFuture();
                 case "leave" -> leave();
                 case "rating" -> rating(frame);
+                case "transcript" -> transcript();
                 default -> error("unknown frame type '" + frame.getString("type") + "'");
             };
         } catch (IllegalArgumentException e) {
@@ -135,8 +136,12 @@ final class ChatSession {
             channel.unregister(interactionId, this);
             interactionId = null;
         }
-        String code = e instanceof ApiException api ? api.code() : "unavailable";
-        return error(code, e.getMessage());
+        return failed(e);
+    }
+
+    /** An error frame with the failure's code ({@code unavailable} when it is not the API's). */
+    private Future<Void> failed(Throwable e) {
+        return error(e instanceof ApiException api ? api.code() : "unavailable", e.getMessage());
     }
 
     private Future<Void> message(JsonObject frame) {
@@ -171,6 +176,16 @@ final class ChatSession {
         }
         return channel.rate(interactionId, s).onSuccess(counted -> send(new JsonObject().put("type", "rated")
                 .put("score", s).put("counted", counted))).mapEmpty();
+    }
+
+    /** "Email me this chat", once it has ended: {@code transcript_sent {to}}, or an error frame with its code. */
+    private Future<Void> transcript() {
+        if (state != State.ENDED) {
+            return error("ask for the transcript once the chat has ended");
+        }
+        return channel.mailTranscript(interactionId)
+                .onSuccess(to -> send(new JsonObject().put("type", "transcript_sent").put("to", to)))
+                .<Void>mapEmpty().recover(this::failed);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.switchboard.cases.CaseType;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.email.smtp.Envelope;
 import io.switchboard.email.smtp.SmtpSender;
+import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
@@ -46,6 +47,9 @@ public final class EmailChannel {
     private static final List<Duration> RETRY_DELAYS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4));
     private static final int RETRY_BATCH = 50;
+    /** Kinds of mail the outbox sends again (in switchboard_emails_sent_total{kind} too). */
+    private static final String ACKNOWLEDGEMENT = "acknowledgement";
+    private static final String TRANSCRIPT = "transcript";
     private static final long RETRY_SWEEP_MILLIS = 5_000;
     /** Text of one message kept in the case's thread; the whole text stays on the interaction's email. */
     static final int MAX_THREAD_TEXT = 10_000;
@@ -200,22 +204,43 @@ public final class EmailChannel {
         OutboundEmail ack = new OutboundEmail(to, fill(config.acknowledgementSubject(), caseId, email),
                 fill(config.acknowledgementBody(), caseId, email), null, EmailThread.newMessageId(config.from()),
                 email.messageId(), EmailThread.references(email.references(), email.messageId()), true);
-        send(ack, caseId, new JsonObject().put("kind", "acknowledgement")).onFailure(e -> {
+        send(ack, caseId, new JsonObject().put("kind", ACKNOWLEDGEMENT)).onFailure(e -> {
             LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, to, e.getMessage());
             if (e instanceof RelayRefused) {
-                retryLater(ack, caseId, 1); // not when the relay took it and only its record failed: no second copy
+                retryLater(ack, caseId, ACKNOWLEDGEMENT, 1); // not when the relay took it and only its record failed
             }
         });
     }
 
-    private void retryLater(OutboundEmail email, String caseId, int attempts) {
+    /**
+     * Mails a chat's transcript to its customer, on the chat's case (tagged, so an answer threads onto it), recorded
+     * on the case's thread. A relay that refuses it is tried again later from the outbox, as acknowledgements are;
+     * the customer is told it is on its way either way.
+     */
+    public Future<Void> mailChatTranscript(String to, String caseId, String text) {
+        if (sender == null) {
+            return Future.failedFuture(new ApiException(503, "unavailable", "this service sends no email"));
+        }
+        OutboundEmail mail = new OutboundEmail(to, "Your chat with us " + EmailThread.tag(caseId), text, null,
+                EmailThread.newMessageId(config.from()), "", List.of(), false);
+        return send(mail, caseId, new JsonObject().put("kind", TRANSCRIPT)).<Void>mapEmpty().recover(e -> {
+            if (!(e instanceof RelayRefused)) {
+                return Future.failedFuture(e);
+            }
+            retryLater(mail, caseId, TRANSCRIPT, 1);
+            return Future.succeededFuture();
+        });
+    }
+
+    private void retryLater(OutboundEmail email, String caseId, String kind, int attempts) {
         if (attempts > RETRY_DELAYS.size()) {
-            LOG.warn("acknowledgement of case {} to {} given up after {} attempts", caseId, email.to(), attempts);
+            LOG.warn("{} of case {} to {} given up after {} attempts", kind, caseId, email.to(), attempts);
             return;
         }
-        JsonObject entry = new JsonObject().put("caseId", caseId).put("attempts", attempts).put("email", email.json());
+        JsonObject entry = new JsonObject().put("caseId", caseId).put("attempts", attempts).put("kind", kind)
+                .put("email", email.json());
         store.retryLater(entry.encode(), cases.now() + RETRY_DELAYS.get(attempts - 1).toMillis())
-                .onFailure(e -> LOG.warn("acknowledgement of case {} not kept for a retry: {}", caseId, e.getMessage()));
+                .onFailure(e -> LOG.warn("{} of case {} not kept for a retry: {}", kind, caseId, e.getMessage()));
     }
 
     /** Every node sends what is due again from the outbox (only while outbound mail is on). */
@@ -243,13 +268,14 @@ public final class EmailChannel {
         JsonObject entry = new JsonObject(json);
         OutboundEmail email = OutboundEmail.fromJson(entry.getJsonObject("email"));
         String caseId = entry.getString("caseId");
+        String kind = entry.getString("kind", ACKNOWLEDGEMENT); // entries written before transcripts had no kind
         int attempt = entry.getInteger("attempts") + 1;
-        return send(email, caseId, new JsonObject().put("kind", "acknowledgement").put("attempt", attempt))
+        return send(email, caseId, new JsonObject().put("kind", kind).put("attempt", attempt))
                 .onFailure(e -> {
-                    LOG.warn("acknowledgement of case {} to {} not sent (attempt {}): {}", caseId, email.to(), attempt,
+                    LOG.warn("{} of case {} to {} not sent (attempt {}): {}", kind, caseId, email.to(), attempt,
                             e.getMessage());
                     if (e instanceof RelayRefused) {
-                        retryLater(email, caseId, attempt);
+                        retryLater(email, caseId, kind, attempt);
                     }
                 });
     }

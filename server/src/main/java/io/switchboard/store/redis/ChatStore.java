@@ -60,6 +60,26 @@ public final class ChatStore {
         return RedisFutures.onContext(vertx, () -> redis.setex(keys.chatSession(token), ttl.toSeconds(), interactionId)).mapEmpty();
     }
 
+    /** The address of the chat form, kept as long as the chat's session token. */
+    public Future<Void> saveAddress(String interactionId, String email, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.setex(keys.chatAddress(interactionId), ttl.toSeconds(), email))
+                .mapEmpty();
+    }
+
+    public Future<String> address(String interactionId) {
+        return RedisFutures.onContext(vertx, () -> redis.get(keys.chatAddress(interactionId)));
+    }
+
+    /** True for the first to ask: a chat's transcript is mailed once ({@link #unclaimTranscriptMail} if it failed). */
+    public Future<Boolean> claimTranscriptMail(String interactionId, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.set(keys.chatTranscriptMailed(interactionId), "1",
+                SetArgs.Builder.nx().ex(ttl))).map("OK"::equals);
+    }
+
+    public Future<Void> unclaimTranscriptMail(String interactionId) {
+        return RedisFutures.onContext(vertx, () -> redis.del(keys.chatTranscriptMailed(interactionId))).mapEmpty();
+    }
+
     /** Records the score unless the chat was rated already; true if this one counted. */
     public Future<Boolean> rateOnce(String interactionId, int score) {
         return RedisFutures.onContext(vertx, () -> redis.set(keys.chatRating(interactionId), Integer.toString(score),

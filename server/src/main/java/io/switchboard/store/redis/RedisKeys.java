@@ -209,6 +209,16 @@ public record RedisKeys(String prefix) {
         return interaction(interactionId) + ":csat";
     }
 
+    /** String: the address the customer gave in the chat form (for the transcript by email). */
+    public String chatAddress(String interactionId) {
+        return interaction(interactionId) + ":chat:address";
+    }
+
+    /** String: set once the chat's transcript was mailed (or is being mailed) to its customer. */
+    public String chatTranscriptMailed(String interactionId) {
+        return interaction(interactionId) + ":chat:mailed";
+    }
+
     /** Pub/sub channel of customer-facing chat events (agent messages, agent joined, ended), to every node. */
     public String chatEvents() {
         return prefix + ":chat";

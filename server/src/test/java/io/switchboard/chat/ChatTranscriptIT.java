@@ -1,0 +1,100 @@
+package io.switchboard.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.Rules;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "Email me this chat": once the chat ended, the customer's widget asks for the transcript and a real SMTP relay
+ * (GreenMail) receives it, once, addressed to the chat form's address, on the chat's case, with who said what.
+ */
+@ExtendWith(TestRedis.class)
+class ChatTranscriptIT {
+    @RegisterExtension
+    static final GreenMailExtension RELAY = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+    @Test
+    void theCustomerGetsTheTranscriptByEmailOnceOnTheChatsCase(TestRedis redis, @TempDir Path temp) throws Exception {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_EMAIL_FROM", "support@switchboard.example")
+                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true").env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
+                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(RELAY.getSmtp().getPort()))
+                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false").start()) {
+            Api admin = node.api();
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+            try (AgentSocket desk = ann.events("ann"); AgentSocket customer = admin.as(null).chat()) {
+                customer.send(new JsonObject().put("type", "start").put("name", "Bo").put("email", "bo@example.com")
+                        .put("topic", "support").put("language", "en"));
+                JsonObject started = customer.await("started");
+                String id = started.getString("interaction");
+                Agents.available(ann, "ann");
+                ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
+                        .expect(200);
+                customer.await("agent_joined");
+                customer.send(new JsonObject().put("type", "message").put("text", "my parcel is late"));
+                desk.await("chat_message");
+                ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "It ships today."))
+                        .expect(200);
+                customer.await(m -> "chat_message".equals(m.getString("type")), "the answer", Await.DEFAULT);
+
+                customer.send(new JsonObject().put("type", "transcript"));
+                assertEquals("ask for the transcript once the chat has ended", customer.await("error").getString("message"));
+                ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+                customer.await("ended");
+                customer.send(new JsonObject().put("type", "transcript"));
+                assertEquals("bo@example.com", customer.await("transcript_sent").getString("to"));
+                customer.send(new JsonObject().put("type", "transcript"));
+                Await.until("asked twice", () -> customer.all().stream()
+                        .filter(m -> "transcript_sent".equals(m.getString("type"))).count() == 2);
+
+                assertTrue(RELAY.waitForIncomingEmail(10_000, 1));
+                MimeMessage[] received = RELAY.getReceivedMessages();
+                assertEquals(1, received.length, "mailed once");
+                MimeMessage mail = received[0];
+                assertEquals("bo@example.com", mail.getAllRecipients()[0].toString());
+                assertEquals("Your chat with us [#" + started.getString("caseId") + "]", mail.getSubject());
+                String body = GreenMailUtil.getBody(mail).replace("\r\n", "\n");
+                assertTrue(body.startsWith("Hello Bo,"), body);
+                assertTrue(body.matches("(?s).*\\d\\d:\\d\\d You: my parcel is late\n\\d\\d:\\d\\d Agent ann: It ships today\\.\n.*"),
+                        body);
+                String thread = admin.get("/api/v1/cases/" + started.getString("caseId")).expect(200).json()
+                        .getJsonArray("emails").encode();
+                assertTrue(thread.contains("\"kind\":\"transcript\"") && thread.contains("\"status\":\"sent\""), thread);
+            }
+        }
+    }
+
+    /** A floor that sends no email says so, and nothing is claimed: the customer may ask again once it does. */
+    @Test
+    void withoutOutboundEmailTheCustomerIsToldItIsUnavailable(TestRedis redis, @TempDir Path temp) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start()) {
+            Api admin = node.api();
+            try (AgentSocket customer = admin.as(null).chat()) {
+                customer.send(new JsonObject().put("type", "start").put("name", "Cy").put("email", "cy@example.com")
+                        .put("topic", "support").put("language", "en"));
+                customer.await("started");
+                customer.send(new JsonObject().put("type", "leave"));
+                customer.await("ended");
+                customer.send(new JsonObject().put("type", "transcript"));
+                assertEquals("unavailable", customer.await("error").getString("code"));
+            }
+        }
+    }
+}
