@@ -10,6 +10,7 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.Browser;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Keys;
 
 /**
  * "Email me this chat": once the chat ended, the customer's widget asks for the transcript and a real SMTP relay
@@ -32,11 +34,7 @@ class ChatTranscriptIT {
 
     @Test
     void theCustomerGetsTheTranscriptByEmailOnceOnTheChatsCase(TestRedis redis, @TempDir Path temp) throws Exception {
-        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
-                .env("SWITCHBOARD_EMAIL_FROM", "support@switchboard.example")
-                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true").env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
-                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(RELAY.getSmtp().getPort()))
-                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false").start()) {
+        try (TestNode node = mailing(TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))).start()) {
             Api admin = node.api();
             Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
             try (AgentSocket desk = ann.events("ann"); AgentSocket customer = admin.as(null).chat()) {
@@ -79,6 +77,32 @@ class ChatTranscriptIT {
                 assertTrue(thread.contains("\"kind\":\"transcript\"") && thread.contains("\"status\":\"sent\""), thread);
             }
         }
+    }
+
+    /** The widget in Chromium: after the chat, "Email me this chat" sends it and says where to. */
+    @Test
+    void theWidgetsButtonMailsTheTranscript(TestRedis redis, @TempDir Path temp) throws Exception {
+        try (TestNode node = mailing(TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))).start();
+             Browser browser = Browser.open()) {
+            browser.get(node.api().base() + "/chat/");
+            browser.untilVisible("#name").sendKeys("Ada");
+            browser.find("#email").sendKeys("ada@example.com", Keys.ENTER);
+            browser.until("in line", d -> browser.text("#status").startsWith("You are number"));
+            browser.find("#text").sendKeys("where is my parcel?", Keys.ENTER);
+            browser.click("#leave");
+            browser.untilVisible("#transcript").click();
+            browser.untilText("#transcript", "Sent to ada@example.com.");
+            assertTrue(RELAY.waitForIncomingEmail(10_000, 1));
+            String body = GreenMailUtil.getBody(RELAY.getReceivedMessages()[0]).replace("\r\n", "\n");
+            assertTrue(body.contains(" You: where is my parcel?\n"), body);
+        }
+    }
+
+    private static TestNode.Builder mailing(TestNode.Builder node) {
+        return node.env("SWITCHBOARD_EMAIL_FROM", "support@switchboard.example")
+                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true").env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
+                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(RELAY.getSmtp().getPort()))
+                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false");
     }
 
     /** A floor that sends no email says so, and nothing is claimed: the customer may ask again once it does. */
