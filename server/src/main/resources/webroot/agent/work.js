@@ -145,7 +145,7 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
         // the phone is the agent's softphone; these drive the call through the server
         voice && [call.heldSince ? button('unhold', 'unhold', 'Resume') : button('hold', 'hold', 'Hold'),
           button('danger hangup', 'hangup', 'Hang up')],
-        voice && call.recording && recordingControls(call.recording, button)),
+        call.recording && recordingControls(call.recording, button)),
       call.consulting
         ? el('div', { class: 'transfer consulting' },
           el('span', {}, `Consulting ${call.consulting.agentId || call.consulting.number}`),

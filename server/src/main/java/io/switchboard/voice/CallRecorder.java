@@ -46,9 +46,9 @@ public final class CallRecorder {
     }
 
     /**
-     * An agent answered: the call is recorded, once (a transfer's next answer finds it recorded already). The future
-     * completes once the recording is noted (so the agent's desktop shows it from the start), before Asterisk answers
-     * the MixMonitor; a refusal then takes the note back.
+     * An agent answered an inbound call: the caller's channel is recorded, once (a transfer's next answer finds it
+     * recorded already). The future completes once the recording is noted (so the agent's desktop shows it from the
+     * start), before Asterisk answers the MixMonitor; a refusal then takes the note back.
      */
     Future<Void> answered(JsonObject interaction) {
         JsonObject voice = CallAttributes.of(interaction);
@@ -56,10 +56,28 @@ public final class CallRecorder {
         if (!settings.enabled() || link == null) {
             return Future.succeededFuture();
         }
-        String id = interaction.getString("id");
-        String channel = LineText.require("channel", voice.getString("channel"));
-        String file = file(id, voice.getString("uniqueId", ""));
-        JsonObject record = new JsonObject().put("file", file).put("startedAt", store.now());
+        return record(interaction.getString("id"), link, LineText.require("channel", voice.getString("channel")),
+                voice.getString("uniqueId", ""));
+    }
+
+    /**
+     * A callback's agent answered its phone: the agent's channel (Originate's, dialling the customer next) is
+     * recorded, which hears both sides once the customer answers.
+     */
+    Future<Void> dialled(String interactionId, AmiLink link, String channel, String uniqueId) {
+        return settings.enabled() ? record(interactionId, link, LineText.require("channel", channel), uniqueId)
+                : Future.succeededFuture();
+    }
+
+    /** Whether calls are recorded at all (voice.recording.enabled). */
+    boolean enabled() {
+        return settings.enabled();
+    }
+
+    private Future<Void> record(String id, AmiLink link, String channel, String uniqueId) {
+        String file = file(id, uniqueId);
+        JsonObject record = new JsonObject().put("file", file).put("startedAt", store.now()).put("channel", channel)
+                .put("asterisk", link.endpoint().name());
         return store.setIfAbsent(recordingKey(id), record.encode(), CALL_LIFETIME).map(first -> {
             if (first) {
                 start(id, link, channel, file);
@@ -118,7 +136,7 @@ public final class CallRecorder {
         }));
     }
 
-    /** What the desktop shows: {@code {file, startedAt, pausedSince?}}, or null when the call is not recorded. */
+    /** What the desktop shows: {@code {file, startedAt, channel, asterisk, pausedSince?}}, or null when not recorded. */
     Future<JsonObject> state(String interactionId) {
         return Future.all(store.get(recordingKey(interactionId)), store.get(pausedKey(interactionId))).map(all -> {
             String record = all.resultAt(0);
@@ -134,19 +152,23 @@ public final class CallRecorder {
     private record RecordedCall(String id, String channel, AmiLink link) {
     }
 
+    /** The call being talked on and the channel its recording is on (the caller's, or a callback's agent's). */
     private Future<RecordedCall> recorded(JsonObject interaction) {
-        JsonObject voice = CallAttributes.of(interaction);
-        if (voice == null || !"assigned".equals(interaction.getString("status"))) {
-            return Future.failedFuture(ApiException.conflict("not a voice call being talked on"));
-        }
-        AmiLink link = linkNamed.apply(voice.getString("asterisk", ""));
-        if (link == null) {
-            return Future.failedFuture(new ApiException(503, "unavailable", "no AMI connection to the call's Asterisk"));
+        if (!"assigned".equals(interaction.getString("status"))) {
+            return Future.failedFuture(ApiException.conflict("not a call being talked on"));
         }
         String id = interaction.getString("id");
-        return store.get(recordingKey(id)).compose(record -> record == null
-                ? Future.failedFuture(ApiException.conflict("the call is not being recorded"))
-                : Future.succeededFuture(new RecordedCall(id, LineText.require("channel", voice.getString("channel")), link)));
+        return store.get(recordingKey(id)).compose(json -> {
+            if (json == null) {
+                return Future.failedFuture(ApiException.conflict("the call is not being recorded"));
+            }
+            JsonObject record = new JsonObject(json);
+            AmiLink link = linkNamed.apply(record.getString("asterisk", ""));
+            return link == null
+                    ? Future.failedFuture(new ApiException(503, "unavailable", "no AMI connection to the call's Asterisk"))
+                    : Future.succeededFuture(new RecordedCall(id, LineText.require("channel", record.getString("channel")),
+                            link));
+        });
     }
 
     private static MixMonitorMuteAction mute(String channel, int state) {

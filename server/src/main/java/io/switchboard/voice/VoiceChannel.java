@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,7 @@ import org.asteriskjava.manager.event.ConnectEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +88,8 @@ public final class VoiceChannel implements RoutingObserver {
     private CallControl calls;
     private CallMonitor monitor;
     private CallRecorder recorder;
+    /** The uniqueid prefix of a callback's agent channel (Originate's ChannelId). */
+    private static final String DIALLED_CALLBACK = "sbcb-";
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -409,12 +413,38 @@ public final class VoiceChannel implements RoutingObserver {
         }
     }
 
-    /** An accepted callback: the agent's phone rings first, then the customer is dialled from it. */
+    /**
+     * An accepted callback: the agent's phone rings first, then the customer is dialled from it. With recording on,
+     * the agent's channel gets a uniqueid chosen here (Originate's ChannelId, remembered for the interaction), so its
+     * OriginateResponse says which callback answered, and the recording starts on it.
+     */
     private Future<Void> callBack(JsonObject assigned) {
         return engine.interaction(assigned.getString("interaction")).compose(interaction -> {
             String number = interaction.getJsonObject("attributes").getString("callbackNumber", "");
-            return dial(assigned.getString("agent"), number, "callback " + interaction.getString("id"));
+            String id = interaction.getString("id");
+            if (!recorder.enabled()) {
+                return dial(assigned.getString("agent"), number, "callback " + id, null);
+            }
+            String channelId = DIALLED_CALLBACK + UUID.randomUUID();
+            return store.set(dialledKey(channelId), id, Duration.ofMinutes(2))
+                    .compose(v -> dial(assigned.getString("agent"), number, "callback " + id, channelId));
         });
+    }
+
+    /** A callback's agent answered its phone (OriginateResponse Success): its recording starts, on one node. */
+    private void originated(AmiLink link, OriginateResponseEvent event) {
+        String uniqueId = event.getUniqueId();
+        if (uniqueId == null || !uniqueId.startsWith(DIALLED_CALLBACK) || !"Success".equals(event.getResponse())) {
+            return;
+        }
+        store.getAndDelete(dialledKey(uniqueId)).compose(id -> id == null ? Future.succeededFuture()
+                        : recorder.dialled(id, link, event.getChannel(), uniqueId))
+                .onFailure(e -> LOG.warn("recording of the callback on {} not started: {}", uniqueId, e.getMessage()));
+    }
+
+    /** While a callback's agent phone rings: the interaction, by the uniqueid chosen for the agent's channel. */
+    private String dialledKey(String channelId) {
+        return store.keys().prefix() + ":voice:dialled:" + channelId;
     }
 
     /**
@@ -422,6 +452,11 @@ public final class VoiceChannel implements RoutingObserver {
      * {@code voice.outboundContext}. Only digits, '+', '*' and '#' pass: nothing else reaches AMI.
      */
     public Future<Void> dial(String agentId, String number, String label) {
+        return dial(agentId, number, label, null);
+    }
+
+    /** @param channelId the uniqueid for the agent's channel (Originate's ChannelId), or null for Asterisk's own */
+    private Future<Void> dial(String agentId, String number, String label, String channelId) {
         if (!DIALABLE.matcher(number).matches()) {
             return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
                     "number must be 2-20 digits, optionally starting with +"));
@@ -440,6 +475,9 @@ public final class VoiceChannel implements RoutingObserver {
             originate.setCallerId(LineText.require("label", label));
             originate.setTimeout(30_000L);
             originate.setAsync(true);
+            if (channelId != null) {
+                originate.setChannelId(channelId);
+            }
             return link.send(originate).mapEmpty();
         });
     }
@@ -530,6 +568,8 @@ public final class VoiceChannel implements RoutingObserver {
             calls.consultLegEnded(link, consult.getTransferer(), consult.getChannel(), consult.getDialStatus(),
                     consult.getPeer()).onFailure(e -> LOG.warn("end of the consultation from {} not applied: {}",
                     consult.getTransferer(), e.getMessage()));
+        } else if (event instanceof OriginateResponseEvent response) {
+            originated(link, response);
         } else if (event instanceof ChanSpyStartEvent spy) {
             monitor.spyStarted(spy.getSpyerUniqueId(), spy.getSpyerChannel());
         } else if (event instanceof ChanSpyStopEvent spy) {

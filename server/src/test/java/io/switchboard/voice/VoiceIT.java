@@ -259,6 +259,35 @@ class VoiceIT {
                         .startsWith("Local/15551230005@customers")).size() == 1);
     }
 
+    /**
+     * With recording on, a callback is recorded too: on the agent's channel, which Originate gave a uniqueid chosen
+     * for the callback (so its OriginateResponse says which callback answered); the agent pauses it like a call's.
+     */
+    @Test
+    void aCallbackIsRecordedOnTheAgentsChannel() throws Exception {
+        node.close();
+        node = node().env("SWITCHBOARD_RECORDING_ENABLED", "true").start();
+        admin = node.api();
+        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
+                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+        SimulatedCall caller = call("15551230007", CallerScript.create().press("5"));
+        caller.awaitEnded(WAIT);
+        asterisk.agentPhone("107", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        Api hal = agent("hal", "107", new JsonObject().put("support", 7));
+        Await.until("the callback offered", WAIT, () -> admin.get("/api/v1/agents/hal").json().getString("reservation") != null);
+        hal.post("/api/v1/reservations/" + admin.get("/api/v1/agents/hal").json().getString("reservation") + "/accept", "{}")
+                .expect(200);
+        String id = onlyInteraction("hal").getString("id");
+        var started = asterisk.events().await(e -> "MixMonitorStart".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/107@agents-"), WAIT);
+        assertTrue(started.get("Uniqueid").startsWith("sbcb-"), started.get("Uniqueid"));
+        Await.until("its state shows it", WAIT, () -> hal.get("/api/v1/interactions/" + id).json()
+                .getJsonObject("call", new JsonObject()).containsKey("recording"));
+        hal.post("/api/v1/interactions/" + id + "/recording/pause", "{}").expect(200);
+        assertEquals(started.get("Channel"), asterisk.events().await(e -> "MixMonitorMute".equals(e.name()), WAIT)
+                .get("Channel"));
+    }
+
     @Test
     void aCallThatEndsWhileTheAmiLinkIsDownIsNotForgotten() throws Exception {
         SimulatedCall caller = call("15551230006", CallerScript.create().press("2"));

@@ -439,10 +439,14 @@ public final class HttpApi {
                 .otherwise(interaction);
     }
 
-    /** A voice call being talked on carries its hold and warm-transfer state, for the agent's call controls. */
+    /**
+     * A call being talked on (inbound, or a callback) carries its hold, warm-transfer and recording state, for the
+     * agent's call controls.
+     */
     private Future<JsonObject> withCall(JsonObject interaction) {
         VoiceChannel voice = voiceChannel.get();
-        if (voice == null || !"voice".equals(interaction.getString("channel"))
+        String channel = interaction.getString("channel");
+        if (voice == null || !("voice".equals(channel) || "callback".equals(channel))
                 || !"assigned".equals(interaction.getString("status"))) {
             return Future.succeededFuture(interaction);
         }
