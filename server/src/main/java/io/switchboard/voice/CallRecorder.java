@@ -43,6 +43,9 @@ public final class CallRecorder {
         this.settings = settings;
         this.linkNamed = linkNamed;
         this.registry = registry;
+        // at 0 from the start, so that increase() sees the first failure (the alert on it)
+        recordings("started");
+        recordings("failed");
     }
 
     /**
