@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One customer's chat WebSocket on this node. Frames from the customer (JSON with a {@code type}:
@@ -20,6 +22,7 @@ import io.vertx.core.json.JsonObject;
  * (only a rating is still taken).
  */
 final class ChatSession {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatSession.class);
     private enum State { FORM, STARTING, QUEUED, CHATTING, ENDED }
 
     private final ChatChannel channel;
@@ -139,9 +142,13 @@ final class ChatSession {
         return failed(e);
     }
 
-    /** An error frame with the failure's code ({@code unavailable} when it is not the API's). */
+    /** An error frame with the failure's code; an internal failure's text stays in the log, not with the customer. */
     private Future<Void> failed(Throwable e) {
-        return error(e instanceof ApiException api ? api.code() : "unavailable", e.getMessage());
+        if (e instanceof ApiException api) {
+            return error(api.code(), api.getMessage());
+        }
+        LOG.warn("chat {}: {}", interactionId, e.getMessage());
+        return error("unavailable", "this is not possible right now: please try again later");
     }
 
     private Future<Void> message(JsonObject frame) {

@@ -20,7 +20,8 @@ import java.util.Objects;
  * A chat's transcript mailed to its customer, who asks for it once the chat has ended (the widget's "Email me this
  * chat"): once per chat, to the address given in the chat form, on the chat's case (its tag in the subject, so that an
  * answer threads onto the case), with the times in the business's time zone (stats.timeZone). The customer is "You",
- * agents are named by their names.
+ * agents are named by their names. The form's address is not verified, so only a chat an agent wrote in is mailed:
+ * otherwise anyone could have the business mail a text of their own to any address.
  */
 public final class TranscriptByEmail {
     /** Sends a case's message to the customer (the email channel's outbound mail). */
@@ -71,7 +72,13 @@ public final class TranscriptByEmail {
                     }
                     JsonObject interaction = all.resultAt(0);
                     List<JsonObject> messages = all.<List<String>>resultAt(1).stream().map(JsonObject::new).toList();
-                    String name = interaction.getJsonObject("attributes", new JsonObject()).getString("customerName", "");
+                    if (messages.stream().noneMatch(m -> "agent".equals(m.getString("from")))) {
+                        return Future.failedFuture(new ApiException(409, "no_agent",
+                                "only a chat with an agent can be mailed"));
+                    }
+                    // one line: a name is the customer's own text, and must not write the mail's first lines
+                    String name = interaction.getJsonObject("attributes", new JsonObject()).getString("customerName", "")
+                            .replaceAll("\\s+", " ").strip();
                     return agentNames(messages).map(agents -> new Mail(caseId, text(name, messages, agents, zone)));
                 });
     }
@@ -79,9 +86,10 @@ public final class TranscriptByEmail {
     /** The display names of the agents who wrote in the chat, by id (the id when an agent is gone). */
     private Future<Map<String, String>> agentNames(List<JsonObject> messages) {
         List<String> ids = messages.stream().map(m -> m.getString("agentId")).filter(Objects::nonNull).distinct().toList();
+        // an agent's id is internal: one without a name (or gone) is "Us" to the customer
         List<Future<String>> names = ids.stream().map(id -> engine.agent(id)
-                .map(a -> a.getString("name") == null || a.getString("name").isBlank() ? id : a.getString("name"))
-                .otherwise(id)).toList();
+                .map(a -> a.getString("name") == null || a.getString("name").isBlank() ? "Us" : a.getString("name"))
+                .otherwise("Us")).toList();
         return Future.all(names).map(done -> {
             Map<String, String> byId = new HashMap<>();
             for (int i = 0; i < ids.size(); i++) {

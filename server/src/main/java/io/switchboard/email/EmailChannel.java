@@ -214,8 +214,8 @@ public final class EmailChannel {
 
     /**
      * Mails a chat's transcript to its customer, on the chat's case (tagged, so an answer threads onto it), recorded
-     * on the case's thread. A relay that refuses it is tried again later from the outbox, as acknowledgements are;
-     * the customer is told it is on its way either way.
+     * on the case's thread. A relay that refuses it is tried again later from the outbox, as acknowledgements are; a
+     * relay that took it whose record failed is not sent again. The future fails only when neither happened.
      */
     public Future<Void> mailChatTranscript(String to, String caseId, String text) {
         if (sender == null) {
@@ -224,22 +224,23 @@ public final class EmailChannel {
         OutboundEmail mail = new OutboundEmail(to, "Your chat with us " + EmailThread.tag(caseId), text, null,
                 EmailThread.newMessageId(config.from()), "", List.of(), false);
         return send(mail, caseId, new JsonObject().put("kind", TRANSCRIPT)).<Void>mapEmpty().recover(e -> {
-            if (!(e instanceof RelayRefused)) {
-                return Future.failedFuture(e);
+            if (e instanceof RelayRefused) {
+                return retryLater(mail, caseId, TRANSCRIPT, 1);
             }
-            retryLater(mail, caseId, TRANSCRIPT, 1);
+            LOG.warn("transcript of case {} sent to {}, its record not kept: {}", caseId, to, e.getMessage());
             return Future.succeededFuture();
         });
     }
 
-    private void retryLater(OutboundEmail email, String caseId, String kind, int attempts) {
+    /** Keeps the mail in the outbox for its next attempt; the future fails when it could not be kept. */
+    private Future<Void> retryLater(OutboundEmail email, String caseId, String kind, int attempts) {
         if (attempts > RETRY_DELAYS.size()) {
             LOG.warn("{} of case {} to {} given up after {} attempts", kind, caseId, email.to(), attempts);
-            return;
+            return Future.succeededFuture();
         }
         JsonObject entry = new JsonObject().put("caseId", caseId).put("attempts", attempts).put("kind", kind)
                 .put("email", email.json());
-        store.retryLater(entry.encode(), cases.now() + RETRY_DELAYS.get(attempts - 1).toMillis())
+        return store.retryLater(entry.encode(), cases.now() + RETRY_DELAYS.get(attempts - 1).toMillis())
                 .onFailure(e -> LOG.warn("{} of case {} not kept for a retry: {}", kind, caseId, e.getMessage()));
     }
 

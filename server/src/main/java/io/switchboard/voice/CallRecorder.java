@@ -60,7 +60,7 @@ public final class CallRecorder {
             return Future.succeededFuture();
         }
         return record(interaction.getString("id"), link, LineText.require("channel", voice.getString("channel")),
-                voice.getString("uniqueId", ""));
+                voice.getString("uniqueId", ""), false);
     }
 
     /**
@@ -68,8 +68,8 @@ public final class CallRecorder {
      * recorded, which hears both sides once the customer answers.
      */
     Future<Void> dialled(String interactionId, AmiLink link, String channel, String uniqueId) {
-        return settings.enabled() ? record(interactionId, link, LineText.require("channel", channel), uniqueId)
-                : Future.succeededFuture();
+        return store.getAndDelete(pausedKey(interactionId)) // an earlier leg's pause (a callback transferred) is over
+                .compose(v -> record(interactionId, link, LineText.require("channel", channel), uniqueId, true));
     }
 
     /** Whether calls are recorded at all (voice.recording.enabled). */
@@ -77,12 +77,19 @@ public final class CallRecorder {
         return settings.enabled();
     }
 
-    private Future<Void> record(String id, AmiLink link, String channel, String uniqueId) {
+    /**
+     * @param newLeg the channel is a new leg of the contact (a callback's agent channel, again after a transfer): its
+     *               recording replaces the record of the last; otherwise the first record stays (a caller's channel
+     *               is recorded once, whoever answers)
+     */
+    private Future<Void> record(String id, AmiLink link, String channel, String uniqueId, boolean newLeg) {
         String file = file(id, uniqueId);
-        JsonObject record = new JsonObject().put("file", file).put("startedAt", store.now()).put("channel", channel)
-                .put("asterisk", link.endpoint().name());
-        return store.setIfAbsent(recordingKey(id), record.encode(), CALL_LIFETIME).map(first -> {
-            if (first) {
+        String record = new JsonObject().put("file", file).put("startedAt", store.now()).put("channel", channel)
+                .put("asterisk", link.endpoint().name()).encode();
+        Future<Boolean> noted = newLeg ? store.set(recordingKey(id), record, CALL_LIFETIME).map(true)
+                : store.setIfAbsent(recordingKey(id), record, CALL_LIFETIME);
+        return noted.map(start -> {
+            if (start) {
                 start(id, link, channel, file);
             }
             return null;
@@ -96,10 +103,15 @@ public final class CallRecorder {
             store.appendHistory(id, new JsonObject().put("type", "recording_started").put("file", file))
                     .onFailure(e -> LOG.warn("start of the recording of {} not in its history: {}", id, e.getMessage()));
         }).onFailure(e -> {
-            LOG.warn("recording of {} not started: {}", id, e.getMessage());
-            recordings("failed").increment();
+            failed(id, e);
             store.getAndDelete(recordingKey(id));
         });
+    }
+
+    /** A call that should be recorded is not: logged and counted (the alert on it). */
+    void failed(String interactionId, Throwable e) {
+        LOG.warn("recording of {} not started: {}", interactionId, e.getMessage());
+        recordings("failed").increment();
     }
 
     /** The file's name: the template with {date} (UTC), {interaction} and {uniqueid} filled in. */

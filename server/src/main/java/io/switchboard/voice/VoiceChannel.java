@@ -434,12 +434,14 @@ public final class VoiceChannel implements RoutingObserver {
     /** A callback's agent answered its phone (OriginateResponse Success): its recording starts, on one node. */
     private void originated(AmiLink link, OriginateResponseEvent event) {
         String uniqueId = event.getUniqueId();
-        if (uniqueId == null || !uniqueId.startsWith(DIALLED_CALLBACK) || !"Success".equals(event.getResponse())) {
+        if (!recorder.enabled() || uniqueId == null || !uniqueId.startsWith(DIALLED_CALLBACK)
+                || !"Success".equals(event.getResponse())) {
             return;
         }
         store.getAndDelete(dialledKey(uniqueId)).compose(id -> id == null ? Future.succeededFuture()
-                        : recorder.dialled(id, link, event.getChannel(), uniqueId))
-                .onFailure(e -> LOG.warn("recording of the callback on {} not started: {}", uniqueId, e.getMessage()));
+                        : recorder.dialled(id, link, event.getChannel(), uniqueId)
+                                .onFailure(e -> recorder.failed(id, e)))
+                .onFailure(e -> LOG.warn("callback on {} not matched to its contact: {}", uniqueId, e.getMessage()));
     }
 
     /** While a callback's agent phone rings: the interaction, by the uniqueid chosen for the agent's channel. */

@@ -79,22 +79,38 @@ class ChatTranscriptIT {
         }
     }
 
-    /** The widget in Chromium: after the chat, "Email me this chat" sends it and says where to. */
+    /** The widget in Chromium: after a chat with an agent, "Email me this chat" sends it and says where to. */
     @Test
     void theWidgetsButtonMailsTheTranscript(TestRedis redis, @TempDir Path temp) throws Exception {
         try (TestNode node = mailing(TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))).start();
              Browser browser = Browser.open()) {
+            Api ann = Agents.create(node.api(), "ann", new JsonObject().put("support", 5));
             browser.get(node.api().base() + "/chat/");
             browser.untilVisible("#name").sendKeys("Ada");
             browser.find("#email").sendKeys("ada@example.com", Keys.ENTER);
             browser.until("in line", d -> browser.text("#status").startsWith("You are number"));
             browser.find("#text").sendKeys("where is my parcel?", Keys.ENTER);
+            answer(ann, "It left this morning.");
+            browser.until("the answer shown", d -> browser.text("#log").contains("It left this morning."));
             browser.click("#leave");
             browser.untilVisible("#transcript").click();
             browser.untilText("#transcript", "Sent to ada@example.com.");
             assertTrue(RELAY.waitForIncomingEmail(10_000, 1));
             String body = GreenMailUtil.getBody(RELAY.getReceivedMessages()[0]).replace("\r\n", "\n");
-            assertTrue(body.contains(" You: where is my parcel?\n"), body);
+            assertTrue(body.contains(" You: where is my parcel?\n") && body.contains(" Agent ann: It left this morning.\n"),
+                    body);
+        }
+    }
+
+    /** Ann takes the one chat waiting and writes in it; its id. */
+    private static String answer(Api ann, String text) {
+        try (AgentSocket desk = ann.events("ann")) {
+            Agents.available(ann, "ann");
+            JsonObject offer = desk.await("offer");
+            ann.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
+            String id = offer.getString("interaction");
+            ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", text)).expect(200);
+            return id;
         }
     }
 
@@ -105,20 +121,37 @@ class ChatTranscriptIT {
                 .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false");
     }
 
-    /** A floor that sends no email says so, and nothing is claimed: the customer may ask again once it does. */
+    /**
+     * A chat nobody answered is not mailed (the form's address is not verified: anyone could have the business mail
+     * their text anywhere); a floor that sends no email says so. Nothing is claimed: the customer may ask again.
+     */
     @Test
-    void withoutOutboundEmailTheCustomerIsToldItIsUnavailable(TestRedis redis, @TempDir Path temp) {
+    void anUnansweredChatIsNotMailedAndWithoutOutboundEmailNothingIs(TestRedis redis, @TempDir Path temp) {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start()) {
             Api admin = node.api();
             try (AgentSocket customer = admin.as(null).chat()) {
-                customer.send(new JsonObject().put("type", "start").put("name", "Cy").put("email", "cy@example.com")
-                        .put("topic", "support").put("language", "en"));
-                customer.await("started");
+                start(customer, "Cy", "victim@example.com");
+                customer.send(new JsonObject().put("type", "message").put("text", "Dear victim, ..."));
                 customer.send(new JsonObject().put("type", "leave"));
+                customer.await("ended");
+                customer.send(new JsonObject().put("type", "transcript"));
+                assertEquals("no_agent", customer.await("error").getString("code"));
+            }
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+            try (AgentSocket customer = admin.as(null).chat()) {
+                start(customer, "Di", "di@example.com");
+                String id = answer(ann, "Hello Di");
+                ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
                 customer.await("ended");
                 customer.send(new JsonObject().put("type", "transcript"));
                 assertEquals("unavailable", customer.await("error").getString("code"));
             }
         }
+    }
+
+    private static void start(AgentSocket customer, String name, String email) {
+        customer.send(new JsonObject().put("type", "start").put("name", name).put("email", email)
+                .put("topic", "support").put("language", "en"));
+        customer.await("started");
     }
 }

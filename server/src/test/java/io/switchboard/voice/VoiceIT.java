@@ -286,6 +286,24 @@ class VoiceIT {
         hal.post("/api/v1/interactions/" + id + "/recording/pause", "{}").expect(200);
         assertEquals(started.get("Channel"), asterisk.events().await(e -> "MixMonitorMute".equals(e.name()), WAIT)
                 .get("Channel"));
+
+        // transferred, the callback is dialled again from ida's phone: a recording of its own, not paused
+        asterisk.agentPhone("108", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        hal.post("/api/v1/agents/hal/state", new JsonObject().put("state", "away")).expect(200); // after this one
+        Api ida = agent("ida", "108", new JsonObject().put("support", 7));
+        ida.post("/api/v1/agents/ida/state", new JsonObject().put("state", "away")).expect(200);
+        hal.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support")).expect(200);
+        Agents.available(ida, "ida");
+        Await.until("offered to ida", WAIT, () -> admin.get("/api/v1/agents/ida").json().getString("reservation") != null);
+        ida.post("/api/v1/reservations/" + admin.get("/api/v1/agents/ida").json().getString("reservation") + "/accept",
+                "{}").expect(200);
+        asterisk.events().await(e -> "MixMonitorStart".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/108@agents-"), WAIT);
+        Await.until("the state follows ida's leg", WAIT, () -> {
+            JsonObject recording = ida.get("/api/v1/interactions/" + id).json().getJsonObject("call", new JsonObject())
+                    .getJsonObject("recording", new JsonObject());
+            return recording.getString("channel", "").startsWith("Local/108@agents-") && !recording.containsKey("pausedSince");
+        });
     }
 
     @Test
