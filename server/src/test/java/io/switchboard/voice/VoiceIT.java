@@ -55,7 +55,12 @@ class VoiceIT {
         this.redis = redis;
         this.prefix = redis.newPrefix();
         asterisk = TestPbx.start(Duration.ofMillis(300));
-        node = node().start();
+        use(node().start());
+    }
+
+    /** Makes {@code started} the test's node, once its AMI link is up (for a test that needs other settings). */
+    private void use(TestNode started) {
+        node = started;
         admin = node.api();
         Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
                 .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
@@ -115,7 +120,7 @@ class VoiceIT {
     void aCallerOutsideTheQueuesHoursHearsTheOpeningAndMayTakeACallback(@TempDir Path temp) throws Exception {
         node.close();
         TestClock clock = new TestClock(OfficeHours.MONDAY_0759);
-        node = node().rules(Rules.folder(temp, """
+        use(node().rules(Rules.folder(temp, """
                 queues:
                   billing: {members: '"billing" in agent.skills', hours: office}
                   support: {members: '"support" in agent.skills'}
@@ -124,10 +129,7 @@ class VoiceIT {
                   - match: 'attributes.intent == "billing"'
                     steps: [{queue: billing}]
                 default: {steps: [{queue: support}]}
-                """)).sla(OfficeHours.slaFile(temp)).clock(clock).start();
-        admin = node.api();
-        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
-                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+                """)).sla(OfficeHours.slaFile(temp)).clock(clock).start());
 
         // the menu: billing; the closed prompt (it listens, as every prompt does): nothing; the callback offer: 1
         SimulatedCall taker = call("15551239001", CallerScript.create().press("1").silence().press("1"));
@@ -266,10 +268,7 @@ class VoiceIT {
     @Test
     void aCallbackIsRecordedOnTheAgentsChannel() throws Exception {
         node.close();
-        node = node().env("SWITCHBOARD_RECORDING_ENABLED", "true").start();
-        admin = node.api();
-        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
-                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+        use(node().env("SWITCHBOARD_RECORDING_ENABLED", "true").start());
         SimulatedCall caller = call("15551230007", CallerScript.create().press("5"));
         caller.awaitEnded(WAIT);
         asterisk.agentPhone("107", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
@@ -717,10 +716,7 @@ class VoiceIT {
     @Test
     void anAnsweredCallIsRecordedAndTheAgentPausesItForCardDetails() throws Exception {
         node.close();
-        node = node().env("SWITCHBOARD_RECORDING_ENABLED", "true").start();
-        admin = node.api();
-        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
-                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+        use(node().env("SWITCHBOARD_RECORDING_ENABLED", "true").start());
         OnCall amys = talking("amy", "116", "15551230060");
         Api amy = amys.agent();
         String id = amys.interactionId();
@@ -772,10 +768,7 @@ class VoiceIT {
     @Test
     void aSupervisorWhispersToAnAgentThenListensAndTheHistoryRecordsBoth() throws Exception {
         node.close();
-        node = node().env("SWITCHBOARD_MONITOR_ENDPOINTS", "Local/900@agents").start();
-        admin = node.api();
-        Await.until("AMI connected", WAIT, () -> admin.get("/metrics").body()
-                .contains("switchboard_ami_connected{asterisk=\"pbx1\"} 1.0"));
+        use(node().env("SWITCHBOARD_MONITOR_ENDPOINTS", "Local/900@agents").start());
         asterisk.agentPhone("900", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
         OnCall amys = talking("amy", "114", "15551230040");
         String amysLeg = asterisk.events().await(e -> "DialEnd".equals(e.name()) && "ANSWER".equals(e.get("DialStatus"))
