@@ -241,8 +241,7 @@ public final class SwitchboardServer {
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
-                    config.email().acceptRecipients(),
-                    email::receive);
+                    config.email().acceptRecipients(), config.email().inboundTls(), email::receive);
             HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
                     supervisors, () -> voice, cases, customers, chat, email);
             String bus = keys.bus();

@@ -25,6 +25,9 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_HTTP_INSTANCES", "http.instances"),
             Map.entry("SWITCHBOARD_AGI_PORT", "agi.port"),
             Map.entry("SWITCHBOARD_SMTP_PORT", "smtp.port"),
+            Map.entry("SWITCHBOARD_SMTP_TLS_CERT", "smtp.tlsCertFile"),
+            Map.entry("SWITCHBOARD_SMTP_TLS_KEY", "smtp.tlsKeyFile"),
+            Map.entry("SWITCHBOARD_SMTP_REQUIRE_TLS", "smtp.requireTls"),
             Map.entry("REDIS_URL", "redis.url"),
             Map.entry("SWITCHBOARD_REDIS_KEY_PREFIX", "redis.keyPrefix"),
             Map.entry("SWITCHBOARD_DATA_DIR", "redis.embeddedDataDir"),
@@ -200,7 +203,7 @@ public final class ConfigLoader {
                                 SwitchboardConfig.Chat.DEFAULT_RESUME_GRACE.toSeconds(), 0, 3_600)),
                         (int) integer("chat.newChatsPerMinutePerAddress",
                                 SwitchboardConfig.Chat.DEFAULT_NEW_CHATS_PER_MINUTE, 0, 100_000)),
-                email(),
+                email(configDir),
                 costs(),
                 new SwitchboardConfig.Stats(timeZone("stats.timeZone"), bool("stats.perAgentSeries", false),
                         Duration.ofMillis(integer("stats.realtimeMaxAgeMillis",
@@ -216,6 +219,7 @@ public final class ConfigLoader {
     }
 
     private static final List<String> KNOWN = Arrays.asList("http.port", "http.maxBodyBytes", "http.instances", "agi.port", "smtp.port",
+            "smtp.tlsCertFile", "smtp.tlsKeyFile", "smtp.requireTls",
             "redis.url", "redis.keyPrefix", "redis.embeddedDataDir", "security.adminKey", "security.supervisorKeys",
             "security.agentTokenTtlSeconds", "routing.rulesDir", "routing.defaultWorkflow",
             "routing.reservationTimeoutSeconds", "routing.maxMissedOffers", "routing.timerSweepMillis",
@@ -252,7 +256,7 @@ public final class ConfigLoader {
         return new SwitchboardConfig.Voice.Recording(bool("voice.recording.enabled", false), file, options);
     }
 
-    private SwitchboardConfig.Email email() {
+    private SwitchboardConfig.Email email(Path configDir) {
         String from = text("email.from", SwitchboardConfig.Email.DEFAULT_FROM).trim();
         if (!from.matches("[^@\\s<>\"]+@[^@\\s<>\"]+")) {
             throw bad("email.from", "must be a plain address like support@example.com, was '" + from + "'");
@@ -274,10 +278,37 @@ public final class ConfigLoader {
                 integer("email.maxAttachmentBytesPerMessage",
                         SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20),
                 Duration.ofDays(integer("email.threadDays", SwitchboardConfig.Email.DEFAULT_THREAD_TTL.toDays(), 1, 3650)),
-                imap(), acceptRecipients());
+                imap(), acceptRecipients(), inboundTls(configDir));
     }
 
     /** Addresses ("support@example.com") or whole domains ("@example.com"), lower case; empty = any recipient. */
+    /** STARTTLS for the SMTP listener: both PEM files or neither; paths relative to the config folder. */
+    private SwitchboardConfig.Email.InboundTls inboundTls(Path configDir) {
+        String cert = text("smtp.tlsCertFile", "").trim();
+        String key = text("smtp.tlsKeyFile", "").trim();
+        boolean required = bool("smtp.requireTls", false);
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw bad(cert.isEmpty() ? "smtp.tlsCertFile" : "smtp.tlsKeyFile",
+                    "is required with the other: a PEM certificate chain and its private key");
+        }
+        if (cert.isEmpty()) {
+            if (required) {
+                throw bad("smtp.requireTls", "needs smtp.tlsCertFile and smtp.tlsKeyFile");
+            }
+            return null;
+        }
+        return new SwitchboardConfig.Email.InboundTls(readable(configDir, "smtp.tlsCertFile", cert),
+                readable(configDir, "smtp.tlsKeyFile", key), required);
+    }
+
+    private Path readable(Path configDir, String key, String file) {
+        Path path = configDir.resolve(file);
+        if (!Files.isReadable(path)) {
+            throw bad(key, "cannot read " + path.toAbsolutePath());
+        }
+        return path;
+    }
+
     private List<String> acceptRecipients() {
         List<String> accepted = list("email.acceptRecipients").stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
         for (String entry : accepted) {

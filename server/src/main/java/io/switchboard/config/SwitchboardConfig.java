@@ -144,7 +144,7 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      */
     public record Email(String from, Outbound outbound, boolean autoAcknowledge, String acknowledgementSubject,
                         String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage,
-                        Duration threadTtl, Imap imap, List<String> acceptRecipients) {
+                        Duration threadTtl, Imap imap, List<String> acceptRecipients, InboundTls inboundTls) {
         /** Longer than a year: an annual renewal answered to last year's mail still finds its case. */
         public static final Duration DEFAULT_THREAD_TTL = Duration.ofDays(400);
         public static final String DEFAULT_FROM = "support@example.com";
@@ -153,6 +153,15 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
                 + " keep it in the subject when you write again and we will find your case at once.";
         public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 5L << 20;
         public static final long DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE = 8L << 20;
+
+        /**
+         * STARTTLS on the inbound SMTP listener (RFC 3207), for an MX that senders reach over the internet.
+         *
+         * @param certFile PEM certificate chain; {@code keyFile} its private key (PEM, PKCS#8 or PKCS#1)
+         * @param required true = no mail is taken before STARTTLS (530); false = offered, plain mail still taken
+         */
+        public record InboundTls(java.nio.file.Path certFile, java.nio.file.Path keyFile, boolean required) {
+        }
 
         /**
          * The mail server replies go out through (the site's relay).

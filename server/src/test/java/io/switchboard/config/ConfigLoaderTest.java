@@ -84,6 +84,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void smtpTlsNeedsBothReadableFiles() {
+        assertEquals(null, ConfigLoader.load(Map.of(), Repo.root()).email().inboundTls(), "off by default");
+        var alone = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_SMTP_TLS_CERT", "cert.pem"), Repo.root()));
+        assertTrue(alone.getMessage().contains("smtp.tlsKeyFile is required with the other"), alone.getMessage());
+        var required = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_SMTP_REQUIRE_TLS", "true"), Repo.root()));
+        assertTrue(required.getMessage().contains("smtp.requireTls needs smtp.tlsCertFile"), required.getMessage());
+        var missing = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_SMTP_TLS_CERT", "no-such.pem", "SWITCHBOARD_SMTP_TLS_KEY", "no-such.key"), Repo.root()));
+        assertTrue(missing.getMessage().contains("smtp.tlsCertFile cannot read"), missing.getMessage());
+    }
+
+    @Test
     void recordingIsOffByDefaultAndItsFileTemplateIsChecked(@TempDir Path dir) throws IOException {
         SwitchboardConfig.Voice.Recording shipped = ConfigLoader.load(Map.of(), Repo.root()).voice().recording();
         assertEquals(new SwitchboardConfig.Voice.Recording(false, "switchboard/{date}/{interaction}.wav", "b"), shipped);

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 
 /** A plain SMTP client over a real socket: sends lines as written, reads replies (multi-line included). */
 public final class SmtpClient implements AutoCloseable {
-    private final Socket socket;
-    private final BufferedReader in;
-    private final OutputStream out;
+    private Socket socket;
+    private BufferedReader in;
+    private OutputStream out;
 
     public SmtpClient(int port) {
         try {
@@ -22,6 +22,39 @@ public final class SmtpClient implements AutoCloseable {
             out = socket.getOutputStream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The TLS handshake on this connection, after the server's 220 to STARTTLS; it trusts any certificate (a test's
+     * self-signed one).
+     */
+    public SmtpClient tls() {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                    .createSocket(socket, "localhost", socket.getPort(), true);
+            ssl.startHandshake();
+            socket = ssl;
+            in = new BufferedReader(new InputStreamReader(ssl.getInputStream(), StandardCharsets.UTF_8));
+            out = ssl.getOutputStream();
+            return this;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("TLS handshake failed", e);
         }
     }
 

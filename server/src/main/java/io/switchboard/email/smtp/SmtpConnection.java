@@ -3,6 +3,7 @@ package io.switchboard.email.smtp;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.parsetools.RecordParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,9 @@ import java.util.function.Predicate;
 
 /**
  * One SMTP session (RFC 5321 section 4): greeting, EHLO/HELO, MAIL, RCPT, DATA (dot-stuffed, ended by a
- * lone "."), RSET, NOOP, VRFY, QUIT. Runs on the socket's event loop; input is paused while a message is
- * being stored, so replies keep the order of the commands (pipelining clients are served correctly).
- * No STARTTLS or AUTH: it is an inbound MX behind the site's mail gateway.
+ * lone "."), RSET, NOOP, VRFY, QUIT, and STARTTLS (RFC 3207) when the listener has a certificate. Runs on the
+ * socket's event loop; input is paused while a message is being stored, so replies keep the order of the commands
+ * (pipelining clients are served correctly). No AUTH: it is an MX, taking mail for the support addresses only.
  */
 final class SmtpConnection {
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets; text lines are allowed more here. */
@@ -28,7 +29,11 @@ final class SmtpConnection {
     private final long maxMessageBytes;
     private final Function<Envelope, Future<String>> delivery;
     private final Predicate<String> accepts;
-    private final RecordParser parser;
+    private final ServerSSLOptions tls;
+    private final boolean tlsRequired;
+    private RecordParser parser;
+    /** From STARTTLS to the upgrade: lines the client sent in the clear after it are dropped (RFC 3207 s. 4.2). */
+    private boolean upgrading;
 
     private boolean greeted;
     private String mailFrom;
@@ -37,26 +42,37 @@ final class SmtpConnection {
     private boolean tooBig;
 
     SmtpConnection(NetSocket socket, String hostname, long maxMessageBytes, Predicate<String> accepts,
-                   Function<Envelope, Future<String>> delivery) {
+                   ServerSSLOptions tls, boolean tlsRequired, Function<Envelope, Future<String>> delivery) {
         this.socket = socket;
         this.hostname = hostname;
         this.maxMessageBytes = maxMessageBytes;
         this.accepts = accepts;
+        this.tls = tls;
+        this.tlsRequired = tlsRequired;
         this.delivery = delivery;
-        this.parser = RecordParser.newDelimited("\n", socket);
     }
 
     void start() {
-        parser.maxRecordSize(MAX_LINE);
-        parser.exceptionHandler(e -> {
-            reply("500 5.5.2 line too long");
-            socket.close();
-        });
-        parser.handler(this::line);
+        parser = lines();
         reply("220 " + hostname + " Switchboard ESMTP");
     }
 
+    /** A line reader on the socket (a new one after STARTTLS: nothing read in the clear is kept). */
+    private RecordParser lines() {
+        RecordParser lines = RecordParser.newDelimited("\n", socket);
+        lines.maxRecordSize(MAX_LINE);
+        lines.exceptionHandler(e -> {
+            reply("500 5.5.2 line too long");
+            socket.close();
+        });
+        lines.handler(this::line);
+        return lines;
+    }
+
     private void line(Buffer buffer) {
+        if (upgrading) {
+            return;
+        }
         byte[] bytes = buffer.getBytes();
         int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         if (data != null) {
@@ -73,8 +89,10 @@ final class SmtpConnection {
             case "EHLO" -> {
                 greeted = true;
                 reset();
-                reply("250-" + hostname + "\r\n250-SIZE " + maxMessageBytes + "\r\n250-8BITMIME\r\n250 PIPELINING");
+                reply("250-" + hostname + "\r\n250-SIZE " + maxMessageBytes + "\r\n250-8BITMIME"
+                        + (tls != null && !socket.isSsl() ? "\r\n250-STARTTLS" : "") + "\r\n250 PIPELINING");
             }
+            case "STAR" -> startTls(line);
             case "HELO" -> {
                 greeted = true;
                 reset();
@@ -105,9 +123,34 @@ final class SmtpConnection {
         }
     }
 
+    /**
+     * RFC 3207: 220, then the handshake; the session starts over (the client greets again) and nothing the client
+     * sent in the clear after the command is read (it could not have come from the client TLS then protects).
+     */
+    private void startTls(String line) {
+        if (!line.equalsIgnoreCase("STARTTLS")) {
+            reply("501 5.5.4 Syntax: STARTTLS");
+        } else if (tls == null) {
+            reply("454 4.7.0 TLS not available");
+        } else if (socket.isSsl()) {
+            reply("503 5.5.1 TLS already active");
+        } else {
+            upgrading = true; // what follows in this read is dropped, and with the old reader what it held
+            socket.write("220 2.0.0 Ready to start TLS\r\n").compose(v -> {
+                parser = lines();
+                upgrading = false;
+                greeted = false;
+                reset();
+                return socket.upgradeToSsl(tls);
+            }).onFailure(e -> socket.close());
+        }
+    }
+
     private void mail(String argument) {
         if (!greeted) {
             reply("503 5.5.1 EHLO first");
+        } else if (tlsRequired && !socket.isSsl()) {
+            reply("530 5.7.0 Must issue a STARTTLS command first");
         } else if (mailFrom != null) {
             reply("503 5.5.1 Sender already given");
         } else if (!argument.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
