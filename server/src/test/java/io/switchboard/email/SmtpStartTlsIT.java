@@ -43,6 +43,7 @@ class SmtpStartTlsIT {
                 smtp.reply();
                 assertTrue(smtp.command("EHLO client.example").contains("250-STARTTLS"));
                 assertTrue(smtp.command("MAIL FROM:<ada@example.com>").startsWith("530 5.7.0"), "TLS is required");
+                assertTrue(smtp.command("RCPT TO:<" + SUPPORT + ">").startsWith("530 5.7.0"), "for every command");
                 // a MAIL pipelined in the clear behind STARTTLS (the CVE-2011-0411 injection) must not count
                 smtp.write("STARTTLS\r\nMAIL FROM:<mallory@example.com>\r\n");
                 SmtpClient.expect("220", smtp.reply());
@@ -74,6 +75,37 @@ class SmtpStartTlsIT {
             Transport.send(mail);
             io.switchboard.testing.Await.until("both mails taken", () -> node.api().get("/metrics").body()
                     .contains("switchboard_emails_received_total{outcome=\"new_case\"} 2.0"));
+        }
+    }
+
+    /**
+     * Offered, not required: plain mail is still taken, the injection behind STARTTLS is still not, and STARTTLS
+     * after a delivery is refused (the reader then resumes outside a network read, where the injection would pass).
+     */
+    @Test
+    void offeredTlsStillKeepsCommandsSentInTheClearOutOfTheSession(TestRedis redis, @TempDir Path temp) {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_EMAIL_FROM", SUPPORT)
+                .env("SWITCHBOARD_SMTP_TLS_CERT", certificate.certificatePath())
+                .env("SWITCHBOARD_SMTP_TLS_KEY", certificate.privateKeyPath()).start();
+             SmtpClient plain = new SmtpClient(node.server().smtpPort());
+             SmtpClient injected = new SmtpClient(node.server().smtpPort())) {
+            plain.reply();
+            SmtpClient.expect("250", plain.command("EHLO client.example"));
+            SmtpClient.expect("250", plain.send("ada@example.com", SUPPORT, "From: Ada <ada@example.com>\nSubject: In the clear\n\nHello"));
+            plain.write("STARTTLS\r\nMAIL FROM:<mallory@example.com>\r\n");
+            assertEquals("503 5.5.1 STARTTLS only before the first mail transaction", plain.reply());
+            SmtpClient.expect("250", plain.reply()); // the MAIL, taken in the clear as the session is
+
+            injected.reply();
+            SmtpClient.expect("250", injected.command("EHLO client.example"));
+            injected.write("STARTTLS\r\nMAIL FROM:<mallory@example.com>\r\nRCPT TO:<" + SUPPORT + ">\r\n");
+            SmtpClient.expect("220", injected.reply());
+            injected.tls();
+            String ehlo = injected.command("EHLO client.example");
+            assertTrue(ehlo.startsWith("250-switchboard"), "the first reply in TLS is the EHLO's, not the MAIL's: " + ehlo);
+            SmtpClient.expect("503", injected.command("RCPT TO:<" + SUPPORT + ">"));
         }
     }
 }

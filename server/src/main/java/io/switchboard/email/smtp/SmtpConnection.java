@@ -17,12 +17,15 @@ import java.util.function.Predicate;
  * One SMTP session (RFC 5321 section 4): greeting, EHLO/HELO, MAIL, RCPT, DATA (dot-stuffed, ended by a
  * lone "."), RSET, NOOP, VRFY, QUIT, and STARTTLS (RFC 3207) when the listener has a certificate. Runs on the
  * socket's event loop; input is paused while a message is being stored, so replies keep the order of the commands
- * (pipelining clients are served correctly). No AUTH: it is an MX, taking mail for the support addresses only.
+ * (pipelining clients are served correctly). No AUTH: it takes mail for the addresses of email.acceptRecipients.
  */
 final class SmtpConnection {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpConnection.class);
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets; text lines are allowed more here. */
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_RECIPIENTS = 100;
+    /** What a client may say before STARTTLS when TLS is required (RFC 3207 section 4). */
+    private static final java.util.Set<String> BEFORE_TLS = java.util.Set.of("EHLO", "HELO", "STAR", "NOOP", "QUIT", "RSET");
 
     private final NetSocket socket;
     private final String hostname;
@@ -34,6 +37,8 @@ final class SmtpConnection {
     private RecordParser parser;
     /** From STARTTLS to the upgrade: lines the client sent in the clear after it are dropped (RFC 3207 s. 4.2). */
     private boolean upgrading;
+    /** A message was taken on this connection: STARTTLS is refused from then on (see startTls). */
+    private boolean transacted;
 
     private boolean greeted;
     private String mailFrom;
@@ -65,7 +70,12 @@ final class SmtpConnection {
             reply("500 5.5.2 line too long");
             socket.close();
         });
-        lines.handler(this::line);
+        // a reader replaced by STARTTLS reads nothing more, whatever it still holds
+        lines.handler(record -> {
+            if (lines == parser) {
+                line(record);
+            }
+        });
         return lines;
     }
 
@@ -85,6 +95,10 @@ final class SmtpConnection {
     private void command(String line) {
         String verb = (line.length() >= 4 ? line.substring(0, 4) : line).toUpperCase(Locale.ROOT);
         String argument = line.length() > 4 ? line.substring(4).strip() : "";
+        if (tlsRequired && !socket.isSsl() && !BEFORE_TLS.contains(verb)) {
+            reply("530 5.7.0 Must issue a STARTTLS command first"); // RFC 3207 section 4
+            return;
+        }
         switch (verb) {
             case "EHLO" -> {
                 greeted = true;
@@ -134,6 +148,10 @@ final class SmtpConnection {
             reply("454 4.7.0 TLS not available");
         } else if (socket.isSsl()) {
             reply("503 5.5.1 TLS already active");
+        } else if (transacted || mailFrom != null) {
+            // after a delivery the reader resumes outside a network read, where lines the client pipelined in the clear
+            // behind STARTTLS could reach the TLS session; senders ask for TLS right after EHLO anyway
+            reply("503 5.5.1 STARTTLS only before the first mail transaction");
         } else {
             upgrading = true; // what follows in this read is dropped, and with the old reader what it held
             socket.write("220 2.0.0 Ready to start TLS\r\n").compose(v -> {
@@ -142,15 +160,16 @@ final class SmtpConnection {
                 greeted = false;
                 reset();
                 return socket.upgradeToSsl(tls);
-            }).onFailure(e -> socket.close());
+            }).onFailure(e -> {
+                LOG.warn("STARTTLS with {} failed: {}", socket.remoteAddress(), e.getMessage());
+                socket.close();
+            });
         }
     }
 
     private void mail(String argument) {
         if (!greeted) {
             reply("503 5.5.1 EHLO first");
-        } else if (tlsRequired && !socket.isSsl()) {
-            reply("530 5.7.0 Must issue a STARTTLS command first");
         } else if (mailFrom != null) {
             reply("503 5.5.1 Sender already given");
         } else if (!argument.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
@@ -212,6 +231,7 @@ final class SmtpConnection {
         }
         Envelope envelope = new Envelope(mailFrom, recipients, message);
         reset();
+        transacted = true;
         parser.pause();
         delivery.apply(envelope).onComplete(ar -> {
             if (ar.succeeded()) {

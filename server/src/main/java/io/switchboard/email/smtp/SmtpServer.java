@@ -63,8 +63,22 @@ public final class SmtpServer {
         };
     }
 
-    /** Listens; the future holds the actual port (port 0 = any free one). */
+    /**
+     * Listens; the future holds the actual port (port 0 = any free one). A certificate that does not load (a bad or
+     * encrypted key, one that is not the certificate's) fails the start, rather than every STARTTLS later. It is read
+     * once: a renewed certificate takes a restart.
+     */
     public Future<Integer> start() {
+        if (tls != null) {
+            return vertx.executeBlocking(() -> tls.getKeyCertOptions().getKeyManagerFactory(vertx))
+                    .recover(e -> Future.failedFuture(new IllegalStateException(
+                            "the SMTP TLS certificate or key does not load: " + e.getMessage(), e)))
+                    .compose(keys -> listen());
+        }
+        return listen();
+    }
+
+    private Future<Integer> listen() {
         server = vertx.createNetServer(new NetServerOptions().setPort(port).setIdleTimeout(300));
         server.connectHandler(socket -> new SmtpConnection(socket, hostname, maxMessageBytes, accepts, tls, tlsRequired,
                 delivery).start());
