@@ -11,6 +11,7 @@ import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Browser;
+import io.switchboard.testing.Chats;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -38,13 +39,8 @@ class ChatTranscriptIT {
             Api admin = node.api();
             Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
             try (AgentSocket desk = ann.events("ann"); AgentSocket customer = admin.as(null).chat()) {
-                customer.send(new JsonObject().put("type", "start").put("name", "Bo").put("email", "bo@example.com")
-                        .put("topic", "support").put("language", "en"));
-                JsonObject started = customer.await("started");
-                String id = started.getString("interaction");
-                Agents.available(ann, "ann");
-                ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
-                        .expect(200);
+                JsonObject started = Chats.start(customer, "Bo", "bo@example.com");
+                String id = Chats.take(ann, "ann");
                 customer.await("agent_joined");
                 customer.send(new JsonObject().put("type", "message").put("text", "my parcel is late"));
                 desk.await("chat_message");
@@ -104,14 +100,9 @@ class ChatTranscriptIT {
 
     /** Ann takes the one chat waiting and writes in it; its id. */
     private static String answer(Api ann, String text) {
-        try (AgentSocket desk = ann.events("ann")) {
-            Agents.available(ann, "ann");
-            JsonObject offer = desk.await("offer");
-            ann.post("/api/v1/reservations/" + offer.getString("reservation") + "/accept", "{}").expect(200);
-            String id = offer.getString("interaction");
-            ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", text)).expect(200);
-            return id;
-        }
+        String id = Chats.take(ann, "ann");
+        ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", text)).expect(200);
+        return id;
     }
 
     private static TestNode.Builder mailing(TestNode.Builder node) {
@@ -130,7 +121,7 @@ class ChatTranscriptIT {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start()) {
             Api admin = node.api();
             try (AgentSocket customer = admin.as(null).chat()) {
-                start(customer, "Cy", "victim@example.com");
+                Chats.start(customer, "Cy", "victim@example.com");
                 customer.send(new JsonObject().put("type", "message").put("text", "Dear victim, ..."));
                 customer.send(new JsonObject().put("type", "leave"));
                 customer.await("ended");
@@ -139,7 +130,7 @@ class ChatTranscriptIT {
             }
             Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
             try (AgentSocket customer = admin.as(null).chat()) {
-                start(customer, "Di", "di@example.com");
+                Chats.start(customer, "Di", "di@example.com");
                 String id = answer(ann, "Hello Di");
                 ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
                 customer.await("ended");
@@ -147,11 +138,5 @@ class ChatTranscriptIT {
                 assertEquals("unavailable", customer.await("error").getString("code"));
             }
         }
-    }
-
-    private static void start(AgentSocket customer, String name, String email) {
-        customer.send(new JsonObject().put("type", "start").put("name", name).put("email", email)
-                .put("topic", "support").put("language", "en"));
-        customer.await("started");
     }
 }

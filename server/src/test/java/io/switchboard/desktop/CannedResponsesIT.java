@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Chats;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -50,14 +51,9 @@ class CannedResponsesIT {
             assertEquals("bye", all.getJsonObject(0).getString("code"), "by code");
             assertEquals(GREET, all.getJsonObject(1).getString("text"), "as written");
 
-            try (AgentSocket desk = ann.events("ann"); AgentSocket customer = admin.as(null).chat()) {
-                customer.send(new JsonObject().put("type", "start").put("name", "Bo").put("email", "bo@example.com")
-                        .put("topic", "support").put("language", "en"));
-                JsonObject started = customer.await("started");
-                String id = started.getString("interaction");
-                Agents.available(ann, "ann");
-                ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
-                        .expect(200);
+            try (AgentSocket customer = admin.as(null).chat()) {
+                JsonObject started = Chats.start(customer, "Bo", "bo@example.com");
+                String id = Chats.take(ann, "ann");
                 JsonArray filled = ann.get("/api/v1/interactions/" + id + "/responses").expect(200).json()
                         .getJsonArray("responses");
                 assertEquals("Hello Bo, this is Agent ann. Your case is " + started.getString("caseId") + ".",
