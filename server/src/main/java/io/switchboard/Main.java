@@ -58,8 +58,8 @@ public final class Main {
         SwitchboardServer.start(vertx, config).compose(server -> simulated == null
                 ? io.vertx.core.Future.succeededFuture(server)
                 : DemoFloor.open(server.engine(), simulated).map(v -> {
-                    LOG.info("demo: simulated Asterisk on AMI port {}, 10 agents (PIN 1234), 8 calls a minute",
-                            simulated.amiPort());
+                    LOG.info("demo: simulated Asterisk on AMI port {}, 10 agents (PIN 1234), 8 calls a minute;"
+                            + " a supervisor's phone {} to listen from", simulated.amiPort(), DemoFloor.SUPERVISOR_PHONE);
                     return server;
                 })).onSuccess(server -> {
             System.out.println(server.readyLine());

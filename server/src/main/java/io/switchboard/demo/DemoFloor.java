@@ -58,8 +58,13 @@ public final class DemoFloor {
         return "ami://" + AMI_USER + ":" + AMI_SECRET + "@127.0.0.1:" + asterisk.amiPort() + "/demo-pbx";
     }
 
+    /** A supervisor's phone on the simulated Asterisk, to listen to, whisper to or barge into calls from the console. */
+    public static final String SUPERVISOR_PHONE = "Local/900@agents";
+
     /** Agents (available), customers, and callers: 8 per minute pressing IVR keys by weight. */
     public static Future<Void> open(RoutingEngine engine, SimulatedAsterisk asterisk) {
+        asterisk.agentPhone(SUPERVISOR_PHONE.replaceAll("\\D", ""),
+                PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(30)));
         List<Future<?>> setup = new ArrayList<>();
         for (Customer customer : customers()) {
             setup.add(engine.saveCustomer(customer));
