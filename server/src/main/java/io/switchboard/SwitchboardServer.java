@@ -256,11 +256,16 @@ public final class SwitchboardServer {
                         // the events of one routing command, in order: agents' desktops and supervisor consoles
                         context.runOnContext(x -> deliverRouting(new JsonArray(message), hub, supervisors));
                     } else if (bus.equals(channel)) {
-                        context.runOnContext(x -> hub.deliver(new JsonObject(message)));
+                        context.runOnContext(x -> deliverToAgent(new JsonObject(message), hub, supervisors));
                     } else if (slaEvents.equals(channel)) {
                         context.runOnContext(x -> supervisors.deliver(message));
                     } else if (chatEvents.equals(channel)) {
-                        context.runOnContext(x -> chat.deliver(new JsonObject(message)));
+                        // toward the customer; a supervisor's message names the agent, who sees it too
+                        context.runOnContext(x -> {
+                            JsonObject event = new JsonObject(message);
+                            chat.deliver(event);
+                            deliverToAgent(event, hub, supervisors);
+                        });
                     }
                 }
             };
@@ -294,6 +299,14 @@ public final class SwitchboardServer {
                         return null;
                     });
         });
+    }
+
+    /** An event naming an agent to that agent's desktops; a chat's message to the consoles watching the chat, too. */
+    private static void deliverToAgent(JsonObject event, AgentEventHub agents, SupervisorEventHub supervisors) {
+        agents.deliver(event);
+        if ("chat_message".equals(event.getString("type"))) {
+            supervisors.deliverChat(event);
+        }
     }
 
     private static void deliverRouting(JsonArray events, AgentEventHub agents, SupervisorEventHub supervisors) {

@@ -55,7 +55,7 @@ function openDesk({ agentId, token }) {
   });
   const work = createWorkPanel(api, { agentId, onChanged: () => reread(), onShowCustomer: customer.show });
   const emails = createEmailPanel(api);
-  const chats = createChatPanel(api, { onEnd: (id) => work.end(id), onSelect: customer.show });
+  const chats = createChatPanel(api, { agentId, onEnd: (id) => work.end(id), onSelect: customer.show });
 
   async function reservation(o, action) {
     offers.hide();

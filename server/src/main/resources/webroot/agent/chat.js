@@ -12,7 +12,7 @@ const TYPING_SHOWN_MS = 4000;
 /** We tell the customer we type at most this often (each keystroke would flood the bus). */
 const TYPING_SENT_EVERY_MS = 2000;
 
-export function createChatPanel(api, { onEnd, onSelect }) {
+export function createChatPanel(api, { agentId, onEnd, onSelect }) {
   const panel = $('#chats');
   const tabBar = $('#chat-tabs');
   const body = $('#chat-body');
@@ -47,7 +47,13 @@ export function createChatPanel(api, { onEnd, onSelect }) {
       transcript: el('ol', { class: 'transcript', 'aria-live': 'polite' }),
       typing: el('p', { class: 'typing', hidden: true }, 'Customer is typing...'),
       input: el('textarea', { class: 'composer', rows: 2, maxlength: '4000', placeholder: 'Write to the customer (Enter sends)' }),
+      note: el('input', { type: 'checkbox', class: 'note-toggle' }),
     };
+    tab.note.addEventListener('change', () => {
+      tab.input.placeholder = tab.note.checked ? 'Private note: agents and supervisors read it, never the customer'
+        : 'Write to the customer (Enter sends)';
+      tab.view.classList.toggle('noting', tab.note.checked);
+    });
     tab.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey) {
         e.preventDefault();
@@ -57,6 +63,8 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     tab.input.addEventListener('input', () => sendTyping(tab));
     tab.view = el('div', { class: 'chat', dataset: { interaction: i.id } }, tab.transcript, tab.typing,
       el('div', { class: 'compose' }, tab.input, responsePicker(api, i.id, tab.input),
+        el('label', { class: 'note', title: 'A line for colleagues and supervisors, not sent to the customer' },
+          tab.note, 'Private note'),
         el('button', { type: 'button', class: 'primary send', onclick: () => send(tab) }, 'Send'),
         el('button', { type: 'button', class: 'end-chat', onclick: () => onEnd(i.id) }, 'End chat')));
     tabs.set(i.id, tab);
@@ -80,7 +88,7 @@ export function createChatPanel(api, { onEnd, onSelect }) {
     tab.button.dataset.status = status;
     const ended = status !== 'assigned';
     tab.input.disabled = ended;
-    for (const b of tab.view.querySelectorAll('.compose button, .compose select')) b.disabled = ended;
+    for (const b of tab.view.querySelectorAll('.compose button, .compose select, .compose input')) b.disabled = ended;
     if (ended) tab.input.placeholder = 'The chat ended: wrap it up under My interactions.';
   }
 
@@ -111,20 +119,31 @@ export function createChatPanel(api, { onEnd, onSelect }) {
 
   function draw(tab) {
     const ordered = [...tab.messages.values()].sort((a, b) => a.seq - b.seq);
-    tab.transcript.replaceChildren(...ordered.map((m) => el('li', { class: `message from-${m.from}`, dataset: { seq: m.seq } },
-      el('span', { class: 'who' }, m.from === 'agent' ? 'You' : m.from),
+    tab.transcript.replaceChildren(...ordered.map((m) => el('li', {
+      class: `message from-${m.from}${m.private ? ' private' : ''}`, dataset: { seq: m.seq } },
+      el('span', { class: 'who' }, who(m)),
       el('span', { class: 'text' }, m.text),
       el('time', {}, new Date(m.at).toLocaleTimeString()))));
     tab.transcript.lastElementChild?.scrollIntoView({ block: 'end' });
   }
 
+  // a supervisor's whisper reads "Sue (to you)"; our own notes "You (note)"; another agent's (before a transfer) by id
+  function who(m) {
+    const mine = m.from === 'agent' && (!m.agentId || m.agentId === agentId);
+    const name = m.from === 'supervisor' ? m.name || 'supervisor' : mine ? 'You' : m.from === 'agent' ? m.agentId : m.from;
+    if (!m.private) return name;
+    return m.from === 'supervisor' ? `${name} (to you)` : `${name} (note)`;
+  }
+
   async function send(tab) {
     const text = tab.input.value.trim();
     if (!text) return;
+    const note = tab.note.checked;
     tab.input.value = '';
     try {
-      const sent = await api.post(`/api/v1/interactions/${encodeURIComponent(tab.id)}/messages`, { text });
-      tab.messages.set(sent.seq, { seq: sent.seq, from: 'agent', text, at: serverNow() });
+      const sent = await api.post(`/api/v1/interactions/${encodeURIComponent(tab.id)}/messages`,
+        note ? { text, private: true } : { text });
+      tab.messages.set(sent.seq, { seq: sent.seq, from: 'agent', agentId, text, private: note, at: serverNow() });
       draw(tab);
     } catch (e) {
       tab.input.value = text; // not sent: give it back to edit or retry
@@ -163,6 +182,7 @@ export function createChatPanel(api, { onEnd, onSelect }) {
       badge(tab);
     }
     if (m.from === 'customer') notifyInBackground(`${tab.name} writes`, m.text);
+    if (m.from === 'supervisor') notifyInBackground(`${m.name || 'A supervisor'} in ${tab.name}'s chat`, m.text);
     return true;
   }
 

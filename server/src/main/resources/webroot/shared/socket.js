@@ -51,6 +51,14 @@ export class ReconnectingSocket {
     this.timer = setTimeout(() => this.open(), wait);
   }
 
+  /** Writes a frame (JSON) if the socket is open; false if not (the page sends it again on the next hello). */
+  send(frame) {
+    const ws = this.current;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(frame));
+    return true;
+  }
+
   /** Closes the connection as a network failure would (it reconnects); used by tests and by "retry now". */
   drop() {
     const ws = this.current;

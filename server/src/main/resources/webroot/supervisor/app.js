@@ -6,6 +6,7 @@ import { observeServerTime, serverNow } from '../shared/clock.js';
 import { $, notify, throttle } from '../shared/dom.js';
 import { ReconnectingSocket, socketUrl } from '../shared/socket.js';
 import { createCallbacksPanel } from './callbacks.js';
+import { createChatWatch } from './chats.js';
 import { createMonitors } from './monitors.js';
 import { createResponsesPanel } from './responses.js';
 import { createSlaPanel } from './sla.js';
@@ -63,7 +64,8 @@ function openConsole(key) {
   const callbacks = createCallbacksPanel(api);
   const monitors = createMonitors(api, guarded, (id) => readAgent(id));
   const responses = createResponsesPanel(api, guarded);
-  const row = (a) => agentRow(a, setState, monitors.cell(a));
+  const chats = createChatWatch(api, guarded, (frame) => socket.send(frame));
+  const row = (a) => agentRow(a, setState, monitors.cell(a), chats.open);
 
   // a queue opening or closing sends no event: the table is read again when the first of them is due
   let hoursChange = Infinity;
@@ -140,6 +142,11 @@ function openConsole(key) {
   }), 500);
 
   function onEvent(m) {
+    if (chats.onEvent(m)) return;
+    if (m.type === 'error') {
+      notify(m.message, 'error'); // the server refused a frame of ours
+      return;
+    }
     if (m.type === 'hello') {
       // (re)connected: anything may have changed while we were away, read the whole floor
       readQueues();

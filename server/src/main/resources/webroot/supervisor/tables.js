@@ -33,8 +33,9 @@ export function queueRow(q) {
  * @param a the agent as GET /api/v1/agents gives it
  * @param onSetState (agentId, state, reason) => void
  * @param callCell the row's call cell content (supervisors on the call, the buttons to join it)
+ * @param onOpen (interactionId) => void, a held interaction clicked (a chat opens to watch)
  */
-export function agentRow(a, onSetState, callCell) {
+export function agentRow(a, onSetState, callCell, onOpen) {
   const label = a.state === 'away' && a.reason ? `away (${a.reason})` : a.state.replace('_', '-');
   const button = (text, state, reason) => el('button', { type: 'button', dataset: { set: state },
     onclick: () => onSetState(a.id, state, reason) }, text);
@@ -43,7 +44,9 @@ export function agentRow(a, onSetState, callCell) {
     el('td', {}, a.team || '-'),
     el('td', {}, el('span', { class: 'state', dataset: { state: a.state } }, label)),
     el('td', { class: 'num since', dataset: { since: a.stateSince || '' } }, ''),
-    el('td', { class: 'interactions' }, (a.interactions || []).join(', ') || (a.reservation ? `offer ${a.reservation}` : '-')),
+    el('td', { class: 'interactions' }, (a.interactions || []).length === 0 ? (a.reservation ? `offer ${a.reservation}` : '-')
+      : a.interactions.map((id) => el('button', { type: 'button', class: 'held', dataset: { interaction: id },
+        title: 'Watch this chat', onclick: () => onOpen(id) }, id))),
     el('td', { class: 'call' }, callCell),
     el('td', {}, el('div', { class: 'set-state' },
       button('Available', 'available'), button('Away', 'away', 'supervisor'), button('Offline', 'offline'))));

@@ -361,28 +361,62 @@ public final class ChatChannel implements RoutingObserver {
 
     // ------------------------------------------------------------------------------ agent side
 
-    /** The holding agent's message to the customer, wherever the customer is connected. */
-    public Future<JsonObject> agentMessage(String interactionId, String agentId, String text) {
+    /**
+     * The holding agent's message to the customer, wherever the customer is connected; or, as a private {@code note},
+     * a line in the transcript that agents and supervisors read and the customer never does (for a colleague the
+     * chat is transferred to, or the supervisor watching).
+     */
+    public Future<JsonObject> agentMessage(String interactionId, String agentId, String text, boolean note) {
+        String cleaned = required(text);
+        return holder(interactionId, agentId).compose(holder -> {
+            JsonObject message = message(interactionId, "agent", cleaned).put("agentId", agentId);
+            return note ? post(interactionId, message.put("private", true).put("agent", holder), store.keys().bus())
+                    : post(interactionId, message, store.keys().chatEvents()).onSuccess(v -> responded(interactionId));
+        });
+    }
+
+    /**
+     * A supervisor in a chat an agent holds (Amazon Connect's chat monitoring): a {@code whisper} only the agent
+     * reads, or a message to the customer under the supervisor's name, which the agent sees in the chat too.
+     */
+    public Future<JsonObject> supervisorMessage(String interactionId, String name, String text, boolean whisper) {
+        String cleaned = required(text);
+        return holder(interactionId, null).compose(holder -> {
+            // "agent" names who is told: the holder's desktop shows both kinds; only a message not private goes on
+            // the chat channel, to the customer
+            JsonObject message = message(interactionId, "supervisor", cleaned).put("name", name).put("agent", holder);
+            Future<JsonObject> posted = whisper ? post(interactionId, message.put("private", true), store.keys().bus())
+                    : post(interactionId, message, store.keys().chatEvents()).onSuccess(v -> responded(interactionId));
+            return posted.onSuccess(v -> metrics.supervisorMessage(whisper ? "whisper" : "message"));
+        });
+    }
+
+    private static String required(String text) {
         String cleaned = ChatText.clean(text, "text", ChatText.MAX_MESSAGE);
         if (cleaned.isEmpty()) {
-            return Future.failedFuture(ApiException.badRequest("'text' is required"));
+            throw ApiException.badRequest("'text' is required");
         }
-        return requireHolder(interactionId, agentId).compose(v ->
-                store.append(interactionId, message(interactionId, "agent", cleaned).put("agentId", agentId),
-                        store.keys().chatEvents())).map(seq -> {
-                            if (seq == 0) {
-                                throw ApiException.conflict("the transcript is full");
-                            }
-                            // the answer meets the case's first (or next) response target; the chat goes on regardless
-                            cases.agentRespondedOn(interactionId)
-                                    .onFailure(e -> LOG.warn("response on {} not told to its case: {}", interactionId,
-                                            e.getMessage()));
-                            return new JsonObject().put("interaction", interactionId).put("seq", seq);
-                        });
+        return cleaned;
+    }
+
+    /** Appends the message to the transcript and publishes it on the channel: its place (seq) in the transcript. */
+    private Future<JsonObject> post(String interactionId, JsonObject message, String channel) {
+        return store.append(interactionId, message, channel).map(seq -> {
+            if (seq == 0) {
+                throw ApiException.conflict("the transcript is full");
+            }
+            return new JsonObject().put("interaction", interactionId).put("seq", seq);
+        });
+    }
+
+    /** A message the customer reads meets the case's first (or next) response target; the chat goes on regardless. */
+    private void responded(String interactionId) {
+        cases.agentRespondedOn(interactionId)
+                .onFailure(e -> LOG.warn("response on {} not told to its case: {}", interactionId, e.getMessage()));
     }
 
     public Future<Void> agentTyping(String interactionId, String agentId) {
-        return requireHolder(interactionId, agentId).compose(v -> store.publish(store.keys().chatEvents(),
+        return holder(interactionId, agentId).compose(v -> store.publish(store.keys().chatEvents(),
                 new JsonObject().put("type", "typing").put("interaction", interactionId).put("from", "agent")));
     }
 
@@ -390,7 +424,11 @@ public final class ChatChannel implements RoutingObserver {
         return store.transcript(interactionId).map(list -> new JsonArray(list.stream().map(JsonObject::new).toList()));
     }
 
-    private Future<Void> requireHolder(String interactionId, String agentId) {
+    /**
+     * The agent holding the chat, which must be in progress; with {@code agentId} (an agent writing), only that agent
+     * may write in it.
+     */
+    private Future<String> holder(String interactionId, String agentId) {
         return store.interactionFields(interactionId, "channel", "agent", "status").map(f -> {
             if (f.get(0) == null) {
                 throw ApiException.notFound("no interaction '" + interactionId + "'");
@@ -398,13 +436,13 @@ public final class ChatChannel implements RoutingObserver {
             if (!Channel.CHAT.wireName().equals(f.get(0))) {
                 throw ApiException.unprocessable("interaction " + interactionId + " is not a chat");
             }
-            if (agentId == null || !agentId.equals(f.get(1))) {
+            if (agentId != null && !agentId.equals(f.get(1))) {
                 throw ApiException.forbidden("only the agent holding the chat writes in it");
             }
             if (!"assigned".equals(f.get(2))) {
                 throw ApiException.conflict("the chat is " + f.get(2));
             }
-            return null;
+            return f.get(1);
         });
     }
 

@@ -118,8 +118,11 @@ final class ChatSession {
             channel.register(interactionId, this);
             return channel.attach(interactionId, sessionId).map(v -> {
                 send(new JsonObject().put("type", "resumed").put("interaction", interactionId).put("status", status));
-                for (String message : resumed.transcript()) {
-                    send(copyWithout(new JsonObject(message), "agent"));
+                for (String line : resumed.transcript()) {
+                    JsonObject message = new JsonObject(line);
+                    if (!isPrivate(message)) {
+                        send(copyWithout(message, "agent"));
+                    }
                 }
                 state = switch (status) {
                     case "assigned" -> State.CHATTING;
@@ -218,8 +221,10 @@ final class ChatSession {
     private void onEvent(JsonObject event) {
         switch (event.getString("type", "")) {
             case "chat_message" -> {
-                restartIdleTimer();
-                send(copyWithout(event, "agent"));
+                if (!isPrivate(event)) { // never published toward a customer; and never shown one if it were
+                    restartIdleTimer();
+                    send(copyWithout(event, "agent"));
+                }
             }
             case "typing" -> send(new JsonObject().put("type", "typing").put("from", event.getString("from")));
             case "agent_joined" -> {
@@ -345,6 +350,11 @@ final class ChatSession {
         if (!socket.isClosed()) {
             socket.writeTextMessage(frame.encode());
         }
+    }
+
+    /** A note or a supervisor's whisper: for agents and supervisors only. */
+    static boolean isPrivate(JsonObject message) {
+        return message.getBoolean("private", false);
     }
 
     private static JsonObject copyWithout(JsonObject event, String field) {

@@ -71,8 +71,10 @@ public final class TranscriptByEmail {
                         return Future.failedFuture(new ApiException(409, "no_case", "this chat has no case to mail it on"));
                     }
                     JsonObject interaction = all.resultAt(0);
-                    List<JsonObject> messages = all.<List<String>>resultAt(1).stream().map(JsonObject::new).toList();
-                    if (messages.stream().noneMatch(m -> "agent".equals(m.getString("from")))) {
+                    // what the customer read: agents' notes and supervisors' whispers stay in the house
+                    List<JsonObject> messages = all.<List<String>>resultAt(1).stream().map(JsonObject::new)
+                            .filter(m -> !ChatSession.isPrivate(m)).toList();
+                    if (messages.stream().noneMatch(m -> List.of("agent", "supervisor").contains(m.getString("from")))) {
                         return Future.failedFuture(new ApiException(409, "no_agent",
                                 "only a chat with an agent can be mailed"));
                     }
@@ -107,8 +109,11 @@ public final class TranscriptByEmail {
         }
         out.append(" (times in ").append(zone.getId()).append("):\n\n");
         for (JsonObject m : messages) {
-            String who = "customer".equals(m.getString("from")) ? "You"
-                    : agents.getOrDefault(m.getString("agentId", ""), "Us");
+            String who = switch (m.getString("from", "")) {
+                case "customer" -> "You";
+                case "supervisor" -> m.getString("name", "Us");
+                default -> agents.getOrDefault(m.getString("agentId", ""), "Us");
+            };
             out.append(TIME.format(Instant.ofEpochMilli(m.getLong("at", 0L)).atZone(zone))).append(' ').append(who)
                     .append(": ").append(m.getString("text", "").replace("\n", "\n      ")).append('\n');
         }

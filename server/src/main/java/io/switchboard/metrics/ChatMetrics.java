@@ -19,6 +19,9 @@ public final class ChatMetrics {
     public ChatMetrics(MeterRegistry registry, KpiCounters shared) {
         this.registry = registry;
         this.shared = shared;
+        // exported from 0, so a rate over them is defined before a supervisor's first line
+        supervisorMessages("whisper");
+        supervisorMessages("message");
     }
 
     /** A CSAT answer, 1 (very unhappy) to 5 (very happy); buckets at every score, so shares per score are exact. */
@@ -34,5 +37,15 @@ public final class ChatMetrics {
     public void ended(String queue, String outcome) {
         Counter.builder("switchboard_chats_ended").description("Chats ended, by who or what ended them")
                 .tags("queue", queue, "outcome", outcome).register(registry).increment();
+    }
+
+    /** kind: whisper (to the agent only) or message (to the customer, in a chat an agent holds). */
+    public void supervisorMessage(String kind) {
+        supervisorMessages(kind).increment();
+    }
+
+    private Counter supervisorMessages(String kind) {
+        return Counter.builder("switchboard_chat_supervisor_messages").description("Supervisors' lines in agents' chats")
+                .tags("kind", kind).register(registry);
     }
 }

@@ -93,8 +93,8 @@ class ChatIT {
                         .filter(m -> "customer".equals(m.getString("from"))).map(m -> m.getString("text")).toList();
                 assertEquals(List.of("hello, anyone there?", "c1", "c2", "c3", "c4", "c5"), customerLines);
 
-                nodeA.api().post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "x"))
-                        .expect(403);
+                Api bob = Agents.create(nodeA.api(), "bob", new JsonObject().put("support", 5));
+                bob.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "x")).expect(403);
                 ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved"))
                         .expect(200);
                 customer.await("ended");

@@ -1,6 +1,7 @@
 package io.switchboard.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
@@ -47,6 +48,12 @@ class ChatTranscriptIT {
                 ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "It ships today."))
                         .expect(200);
                 customer.await(m -> "chat_message".equals(m.getString("type")), "the answer", Await.DEFAULT);
+                // lines the customer never read stay out of the mail; a supervisor's line to the customer is in it
+                String path = "/api/v1/interactions/" + id + "/messages";
+                ann.post(path, new JsonObject().put("text", "VIP, be nice").put("private", true)).expect(200);
+                admin.post(path, new JsonObject().put("text", "offer a voucher").put("private", true)).expect(200);
+                admin.post(path, new JsonObject().put("text", "We add a voucher.").put("name", "Sue")).expect(200);
+                customer.await(m -> "We add a voucher.".equals(m.getString("text")), "the supervisor's line", Await.DEFAULT);
 
                 customer.send(new JsonObject().put("type", "transcript"));
                 assertEquals("ask for the transcript once the chat has ended", customer.await("error").getString("message"));
@@ -66,8 +73,9 @@ class ChatTranscriptIT {
                 assertEquals("Your chat with us [#" + started.getString("caseId") + "]", mail.getSubject());
                 String body = GreenMailUtil.getBody(mail).replace("\r\n", "\n");
                 assertTrue(body.startsWith("Hello Bo,"), body);
-                assertTrue(body.matches("(?s).*\\d\\d:\\d\\d You: my parcel is late\n\\d\\d:\\d\\d Agent ann: It ships today\\.\n.*"),
-                        body);
+                assertTrue(body.matches("(?s).*\\d\\d:\\d\\d You: my parcel is late\n\\d\\d:\\d\\d Agent ann: It ships today\\.\n"
+                        + "\\d\\d:\\d\\d Sue: We add a voucher\\.\n.*"), body);
+                assertFalse(body.contains("VIP") || body.contains("offer a voucher"), body);
                 String thread = admin.get("/api/v1/cases/" + started.getString("caseId")).expect(200).json()
                         .getJsonArray("emails").encode();
                 assertTrue(thread.contains("\"kind\":\"transcript\"") && thread.contains("\"status\":\"sent\""), thread);

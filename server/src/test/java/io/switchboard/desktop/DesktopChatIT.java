@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 
 /**
  * Chat in the agent desktop: two customers (real {@code /chat} WebSocket clients) with one agent in the
@@ -157,6 +158,72 @@ class DesktopChatIT {
             composer.sendKeys("/bye", Keys.TAB);
             assertEquals("Thank you, Ada. Goodbye!", composer.getDomProperty("value"));
         }
+    }
+
+    /**
+     * A supervisor opens the agent's chat from the console's agent table and follows it live; a whisper shows on the
+     * agent's desktop only, a line to the customer reaches both; the agent's private note reaches the console, not the
+     * customer.
+     */
+    @Test
+    void aSupervisorWatchesAChatWhispersAndWritesToTheCustomer() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("chat", 3));
+        browser.logInAgent(admin.base(), "ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        String desk = browser.driver().getWindowHandle();
+        try (AgentSocket ada = admin.chat()) {
+            String id = startChat(ada, "Ada", "ada@example.com");
+            acceptOffer(id);
+            ada.await("agent_joined");
+            ada.send(say("where is my parcel?"));
+            browser.untilText(chat(id) + " .message.from-customer .text", "where is my parcel?");
+
+            browser.driver().switchTo().newWindow(WindowType.TAB);
+            String console = browser.driver().getWindowHandle();
+            browser.get(admin.base() + "/supervisor");
+            browser.untilVisible("#login-key").sendKeys("test-supervisor-key", Keys.ENTER);
+            browser.untilAttribute("#connection", "data-status", "connected");
+            String held = "#agents tr[data-agent=ann] button.held[data-interaction='" + id + "']";
+            browser.untilVisible(held);
+            browser.click(held);
+            String card = ".watched-chat[data-interaction='" + id + "']";
+            browser.untilText(card + " .message.from-customer .text", "where is my parcel?");
+            ada.send(say("it was due Monday"));
+            browser.until("the customer's next line, live", d -> lines(card).contains("it was due Monday"));
+
+            browser.find("#my-name").sendKeys("Sue");
+            browser.find(card + " textarea").sendKeys("offer the voucher");
+            browser.find(card + " button.whisper").click();
+            browser.untilText(card + " .message.private.from-supervisor .who", "Sue (whisper)");
+            browser.find(card + " textarea").sendKeys("Hello Ada, I am Sue, the team lead.");
+            browser.find(card + " button.to-customer").click();
+            JsonObject fromSue = ada.await(m -> "chat_message".equals(m.getString("type")), "the supervisor's line",
+                    Await.DEFAULT);
+            assertEquals("Hello Ada, I am Sue, the team lead.", fromSue.getString("text"));
+            assertEquals("Sue", fromSue.getString("name"));
+            browser.screenshot("supervisor-chat-watch");
+
+            browser.driver().switchTo().window(desk);
+            browser.untilText(chat(id) + " .message.private.from-supervisor .who", "Sue (to you)");
+            browser.until("the supervisor's lines on the desktop", d -> texts(id).equals(List.of("where is my parcel?",
+                    "it was due Monday", "offer the voucher", "Hello Ada, I am Sue, the team lead.")));
+            browser.find(chat(id) + " .note-toggle").click();
+            browser.find(chat(id) + " .composer").sendKeys("gold customer, second late parcel", Keys.ENTER);
+            browser.untilText(chat(id) + " .message.private.from-agent .who", "You (note)");
+            browser.screenshot("agent-chat-whisper");
+
+            browser.driver().switchTo().window(console);
+            browser.until("the agent's note on the console", d -> lines(card).contains("gold customer, second late parcel"));
+            assertEquals(List.of("Hello Ada, I am Sue, the team lead."), ada.all().stream()
+                    .filter(m -> "chat_message".equals(m.getString("type"))).map(m -> m.getString("text")).toList(),
+                    "the customer read the supervisor's line only");
+        }
+    }
+
+    private List<String> lines(String card) {
+        return browser.driver().findElements(By.cssSelector(card + " .message .text"))
+                .stream().map(e -> String.valueOf(e.getDomProperty("textContent"))).toList();
     }
 
     private void saveResponse(String code, String title, String text) {

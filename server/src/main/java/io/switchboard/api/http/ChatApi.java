@@ -8,6 +8,7 @@ import io.switchboard.chat.ChatChannel;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.RoutingEngine;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -15,7 +16,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 /**
  * The chat channel over HTTP: the customers' WebSocket {@code /chat} (no bearer token: the pre-chat form
  * starts a session) and the widget page {@code /chat/}; for agents, sending and typing in a chat they
- * hold and reading its transcript under {@code /api/v1/interactions/{id}/}.
+ * hold and reading its transcript under {@code /api/v1/interactions/{id}/}; for supervisors, reading any chat's
+ * transcript and writing in one an agent holds (a whisper to the agent, or to the customer).
  */
 final class ChatApi {
     private final ChatChannel chat;
@@ -46,11 +48,16 @@ final class ChatApi {
 
     void mount(Router router) {
         router.post("/api/v1/interactions/:id/messages").handler(ctx -> {
-            String text = body(ctx).getString("text");
-            reply(ctx, chat.agentMessage(ctx.pathParam("id"), agent(ctx), text));
+            JsonObject body = body(ctx);
+            String text = body.getString("text");
+            boolean isPrivate = flag(body, "private");
+            Principal principal = principal(ctx);
+            reply(ctx, principal.isAgent()
+                    ? chat.agentMessage(ctx.pathParam("id"), principal.agentId(), text, isPrivate)
+                    : chat.supervisorMessage(ctx.pathParam("id"), HttpApi.displayName(ctx, body), text, isPrivate));
         });
         router.post("/api/v1/interactions/:id/typing").handler(ctx ->
-                reply(ctx, chat.agentTyping(ctx.pathParam("id"), agent(ctx)).map(v -> new io.vertx.core.json.JsonObject())));
+                reply(ctx, chat.agentTyping(ctx.pathParam("id"), agent(ctx)).map(v -> new JsonObject())));
         router.get("/api/v1/interactions/:id/messages").handler(ctx -> {
             Principal principal = principal(ctx);
             String id = ctx.pathParam("id");
@@ -63,6 +70,14 @@ final class ChatApi {
                     });
             reply(ctx, allowed.compose(v -> chat.transcript(id)));
         });
+    }
+
+    private static boolean flag(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (value != null && !(value instanceof Boolean)) {
+            throw ApiException.badRequest("'" + field + "' is true or false");
+        }
+        return Boolean.TRUE.equals(value);
     }
 
     private static String agent(RoutingContext ctx) {

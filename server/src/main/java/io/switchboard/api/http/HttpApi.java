@@ -27,6 +27,7 @@ import io.switchboard.voice.VoiceChannel;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -539,9 +540,43 @@ public final class HttpApi {
             // a console may take a burst (an SLA sweep firing thousands of steps at once) before it counts as slow
             ws.setWriteQueueMaxSize(CONSOLE_WRITE_QUEUE_BYTES);
             consoles.add(ws);
+            ws.textMessageHandler(text -> ws.writeTextMessage(consoleFrame(ws, text).encode()));
             // the console reads the floor over REST after this, so it misses nothing in between
             ws.writeTextMessage(new JsonObject().put("type", "hello").encode());
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * A console's own frame: {@code watch} / {@code unwatch} {@code {interaction}} start and stop a chat's messages
+     * on this socket. The answer says which it did; a watch comes before the console reads the transcript, so no
+     * message falls between the two (the console orders and de-duplicates them by seq).
+     */
+    private JsonObject consoleFrame(ServerWebSocket ws, String text) {
+        JsonObject frame;
+        try {
+            frame = new JsonObject(text);
+        } catch (io.vertx.core.json.DecodeException e) {
+            return consoleError("frames are JSON objects");
+        }
+        String type = frame.getString("type", "");
+        Object id = frame.getValue("interaction");
+        if (!(id instanceof String interaction) || interaction.isBlank() || interaction.length() > 128) {
+            return consoleError("'" + type + "' needs an 'interaction' id");
+        }
+        return switch (type) {
+            case "watch" -> consoles.watch(ws, interaction)
+                    ? new JsonObject().put("type", "watching").put("interaction", interaction)
+                    : consoleError("a console watches at most " + SupervisorEventHub.MAX_WATCHED + " chats at once");
+            case "unwatch" -> {
+                consoles.unwatch(ws, interaction);
+                yield new JsonObject().put("type", "unwatched").put("interaction", interaction);
+            }
+            default -> consoleError("unknown frame type '" + type + "' (watch, unwatch)");
+        };
+    }
+
+    private static JsonObject consoleError(String message) {
+        return new JsonObject().put("type", "error").put("message", message);
     }
 
     private void importCustomers(RoutingContext ctx) {
@@ -608,6 +643,21 @@ public final class HttpApi {
     }
 
     /** Who acts, for a history: the agent's id, else the staff key's role. */
+    /** A supervisor's name for the record: printable, one line. */
+    private static final java.util.regex.Pattern DISPLAY_NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{N} ._'@-]{1,64}");
+
+    /** The body's {@code name} (who a supervisor is to agents and customers), else the caller's role. */
+    static String displayName(RoutingContext ctx, JsonObject body) {
+        String name = body.getValue("name") instanceof String s && !s.isBlank() ? s.strip() : null;
+        if (name == null) {
+            return actorName(ctx);
+        }
+        if (!DISPLAY_NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("'name' must be 1-64 letters, digits, spaces or . _ ' @ -");
+        }
+        return name;
+    }
+
     static String actorName(RoutingContext ctx) {
         Principal principal = principal(ctx);
         return principal.isAgent() ? principal.agentId() : principal.role().name().toLowerCase(java.util.Locale.ROOT);

@@ -12,16 +12,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Supervisors on agents' calls (listen, whisper, barge) from their own phone: staff only. The agent is not asked;
  * the interaction's history records who joined, how, and for how long.
  */
 final class MonitorApi {
-    /** A supervisor's name for the record: printable, one line. */
-    private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._'@-]{1,64}");
-
     private final Supplier<VoiceChannel> voice;
 
     MonitorApi(Supplier<VoiceChannel> voice) {
@@ -45,12 +41,8 @@ final class MonitorApi {
         Principal principal = principal(ctx);
         principal.requireStaff();
         JsonObject body = body(ctx);
-        String name = body.getValue("name") instanceof String s && !s.isBlank() ? s.strip() : null;
-        if (name != null && !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("'name' must be 1-64 letters, digits, spaces or . _ ' @ -");
-        }
-        String role = HttpApi.actorName(ctx);
-        monitor().start(ctx.pathParam("id"), string(body, "mode"), string(body, "endpoint"), name != null ? name : role, role)
+        monitor().start(ctx.pathParam("id"), string(body, "mode"), string(body, "endpoint"),
+                        HttpApi.displayName(ctx, body), HttpApi.actorName(ctx))
                 .onSuccess(entry -> ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
                         .end(entry.encode()))
                 .onFailure(ctx::fail);
