@@ -1,6 +1,6 @@
 // Agents' chats the supervisor watches (Amazon Connect's chat monitoring). A chat is opened from the agent table; the
-// console's WebSocket is told to `watch` it first, then its transcript is read, so no line falls in between (lines are
-// kept by seq, whatever order the read and the pushed ones arrive in). After every reconnection (`hello`) the watches
+// console's WebSocket is told to `watch` it first, and its transcript is read once the server answers `watching`, so
+// no line falls in between (lines are kept by seq, whatever order the read and the pushed ones arrive in). After every reconnection (`hello`) the watches
 // are sent again and the transcripts read again. From a chat the supervisor whispers to the agent (the customer never
 // reads it) or writes to the customer under their own name, which the agent sees too.
 import { $, el, notify } from '../shared/dom.js';
@@ -31,32 +31,49 @@ export function createChatWatch(api, guarded, send) {
     follow(chat);
   });
 
-  /** Watch first, then read: a line written in between comes pushed, and its seq keeps it once. */
-  async function follow(chat) {
+  /** Watch first; once the server says `watching`, read (read): a line written in between comes pushed, kept once by seq. */
+  function follow(chat) {
     send({ type: 'watch', interaction: chat.id });
+  }
+
+  async function read(chat) {
     try {
-      const lines = await api.get(`/api/v1/interactions/${encodeURIComponent(chat.id)}/messages`);
+      const [i, lines] = await Promise.all([api.get(`/api/v1/interactions/${encodeURIComponent(chat.id)}`),
+        api.get(`/api/v1/interactions/${encodeURIComponent(chat.id)}/messages`)]);
       for (const m of lines) chat.lines.set(m.seq, m);
       draw(chat);
+      setStatus(chat, i.status, i.agentId);
     } catch (e) {
       notify(`transcript of ${chat.id}: ${e.message}`, 'error');
     }
   }
 
+  /** Writing is possible while an agent holds the chat; the header names that agent. */
+  function setStatus(chat, status, agent) {
+    chat.view.dataset.status = status;
+    chat.status.textContent = status;
+    if (agent) chat.who.textContent = ` with ${agent} · `;
+    const held = status === 'assigned';
+    for (const c of chat.view.querySelectorAll('textarea, .chat-actions button')) c.disabled = !held;
+    chat.input.placeholder = held ? `Whisper to ${agent || 'the agent'}, or write to the customer`
+      : 'Nobody holds the chat now: nothing to write';
+  }
+
   function card(i) {
-    const chat = { id: i.id, agent: i.agentId, lines: new Map() };
+    const chat = { id: i.id, lines: new Map() };
     chat.transcript = el('ol', { class: 'transcript', 'aria-live': 'polite' });
-    chat.status = el('span', { class: 'chat-status' }, i.status);
-    chat.input = el('textarea', { rows: 2, maxlength: '4000', 'aria-label': 'message',
-      placeholder: `Whisper to ${i.agentId || 'the agent'}, or write to the customer` });
+    chat.status = el('span', { class: 'chat-status' });
+    chat.who = el('span', {}, ' · ');
+    chat.input = el('textarea', { rows: 2, maxlength: '4000', 'aria-label': 'message' });
     const customer = i.attributes?.customerName || i.customerId || '';
-    chat.view = el('article', { class: 'watched-chat', dataset: { interaction: i.id, status: i.status } },
-      el('header', {}, el('strong', {}, customer || i.id), ` with ${i.agentId || 'nobody'} · ${i.queue} · `, chat.status,
+    chat.view = el('article', { class: 'watched-chat', dataset: { interaction: i.id } },
+      el('header', {}, el('strong', {}, customer || i.id), chat.who, `${i.queue} · `, chat.status,
         el('button', { type: 'button', class: 'unwatch', onclick: () => close(chat.id) }, 'Stop watching')),
       chat.transcript, chat.input,
       el('div', { class: 'chat-actions' },
         el('button', { type: 'button', class: 'whisper', onclick: () => write(chat, true) }, 'Whisper to agent'),
         el('button', { type: 'button', class: 'to-customer', onclick: () => write(chat, false) }, 'Write to customer')));
+    setStatus(chat, i.status, i.agentId);
     return chat;
   }
 
@@ -66,7 +83,7 @@ export function createChatWatch(api, guarded, send) {
       class: `message from-${m.from}${m.private ? ' private' : ''}`, dataset: { seq: m.seq } },
       el('span', { class: 'who' }, who(m)), el('span', { class: 'text' }, m.text),
       el('time', {}, new Date(m.at).toLocaleTimeString()))));
-    chat.transcript.lastElementChild?.scrollIntoView({ block: 'nearest' });
+    chat.transcript.scrollTop = chat.transcript.scrollHeight; // within the card: the page stays where it is
   }
 
   function who(m) {
@@ -88,10 +105,13 @@ export function createChatWatch(api, guarded, send) {
   });
 
   function close(id) {
-    const chat = chats.get(id);
-    if (!chat) return;
+    if (!chats.has(id)) return;
     send({ type: 'unwatch', interaction: id });
-    chat.view.remove();
+    remove(id);
+  }
+
+  function remove(id) {
+    chats.get(id).view.remove();
     chats.delete(id);
     panel.hidden = chats.size === 0;
   }
@@ -110,13 +130,20 @@ export function createChatWatch(api, guarded, send) {
       }
       return true;
     }
-    if (m.type === 'watching' || m.type === 'unwatched') return true;
+    if (m.type === 'watching') {
+      const chat = chats.get(m.interaction);
+      if (chat) read(chat);
+      return true;
+    }
+    if (m.type === 'unwatched') return true;
+    if (m.type === 'error' && chats.has(m.interaction)) {
+      notify(m.message, 'error'); // refused (too many watched): the card would never be live
+      remove(m.interaction);
+      return true;
+    }
     const chat = chats.get(m.interaction);
     if (chat && (ENDED.has(m.type) || m.type === 'assigned')) {
-      chat.status.textContent = m.type === 'assigned' ? `with ${m.agent}` : m.type;
-      chat.view.dataset.status = m.type;
-      const over = ENDED.has(m.type);
-      for (const c of chat.view.querySelectorAll('textarea, .chat-actions button')) c.disabled = over;
+      setStatus(chat, m.type === 'assigned' ? 'assigned' : m.type, m.agent);
     }
     return false;
   }

@@ -46,7 +46,7 @@ export function agentRow(a, onSetState, callCell, onOpen) {
     el('td', { class: 'num since', dataset: { since: a.stateSince || '' } }, ''),
     el('td', { class: 'interactions' }, (a.interactions || []).length === 0 ? (a.reservation ? `offer ${a.reservation}` : '-')
       : a.interactions.map((id) => el('button', { type: 'button', class: 'held', dataset: { interaction: id },
-        title: 'Watch this chat', onclick: () => onOpen(id) }, id))),
+        title: 'Open (a chat opens to watch, below)', onclick: () => onOpen(id) }, id))),
     el('td', { class: 'call' }, callCell),
     el('td', {}, el('div', { class: 'set-state' },
       button('Available', 'available'), button('Away', 'away', 'supervisor'), button('Offline', 'offline'))));

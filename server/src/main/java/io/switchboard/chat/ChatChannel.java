@@ -272,16 +272,18 @@ public final class ChatChannel implements RoutingObserver {
         sessions.remove(interactionId, session);
     }
 
-    /** Stores the customer's message and, once an agent holds the chat, sends it to that agent. */
+    /**
+     * Stores the customer's message and, once an agent holds the chat, sends it to that agent; published either way,
+     * for the consoles watching the chat (while it waits, the bus names no agent to deliver it to).
+     */
     Future<Long> customerMessage(String interactionId, String text) {
         return store.interactionFields(interactionId, "agent", "status").compose(f -> {
             String agent = "assigned".equals(f.get(1)) ? f.get(0) : null;
             JsonObject message = message(interactionId, "customer", text);
             if (agent != null && !agent.isEmpty()) {
                 message.put("agent", agent);
-                return store.append(interactionId, message, store.keys().bus());
             }
-            return store.append(interactionId, message, null);
+            return store.append(interactionId, message, store.keys().bus());
         });
     }
 

@@ -121,7 +121,7 @@ final class ChatSession {
                 for (String line : resumed.transcript()) {
                     JsonObject message = new JsonObject(line);
                     if (!isPrivate(message)) {
-                        send(copyWithout(message, "agent"));
+                        send(forCustomer(message));
                     }
                 }
                 state = switch (status) {
@@ -223,7 +223,7 @@ final class ChatSession {
             case "chat_message" -> {
                 if (!isPrivate(event)) { // never published toward a customer; and never shown one if it were
                     restartIdleTimer();
-                    send(copyWithout(event, "agent"));
+                    send(forCustomer(event));
                 }
             }
             case "typing" -> send(new JsonObject().put("type", "typing").put("from", event.getString("from")));
@@ -357,9 +357,11 @@ final class ChatSession {
         return message.getBoolean("private", false);
     }
 
-    private static JsonObject copyWithout(JsonObject event, String field) {
-        JsonObject copy = event.copy();
-        copy.remove(field);
+    /** A line as the customer gets it: who it was delivered to and agents' ids are internal (a name may say who). */
+    private static JsonObject forCustomer(JsonObject message) {
+        JsonObject copy = message.copy();
+        copy.remove("agent");
+        copy.remove("agentId");
         return copy;
     }
 }

@@ -59,13 +59,15 @@ class ChatSupervisionIT {
             try (AgentSocket desk = ann.events("ann"); AgentSocket customer = nodeA.api().chat();
                  AgentSocket console = supervisor.supervisorEvents()) {
                 String id = Chats.start(customer, "Ada", "ada@example.com").getString("interaction");
+                console.send(watch("watch", id));
+                assertEquals(id, console.await("watching").getString("interaction"));
+                customer.send(say("hello?"));
+                assertNull(line(console, "hello?").getValue("agent"), "a waiting chat's line is watched too");
                 Agents.available(ann, "ann");
                 ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
                         .expect(200);
                 customer.await("agent_joined");
 
-                console.send(watch("watch", id));
-                assertEquals(id, console.await("watching").getString("interaction"));
                 customer.send(say("where is my parcel?"));
                 assertEquals("customer", line(console, "where is my parcel?").getString("from"));
                 ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "checking")).expect(200);
@@ -74,7 +76,7 @@ class ChatSupervisionIT {
                 // the agent's private note: the transcript and the console have it, the customer does not
                 JsonObject note = ann.post("/api/v1/interactions/" + id + "/messages",
                         new JsonObject().put("text", "courier lost it, 2nd time").put("private", true)).expect(200).json();
-                assertEquals(3, note.getInteger("seq"));
+                assertEquals(4, note.getInteger("seq"));
                 assertTrue(line(console, "courier lost it, 2nd time").getBoolean("private"));
 
                 // a whisper reaches the agent's desktop only
@@ -93,6 +95,11 @@ class ChatSupervisionIT {
                 assertEquals("supervisor", toCustomer.getString("from"));
                 assertEquals("Sue", toCustomer.getString("name"));
                 assertNull(toCustomer.getValue("agent"), "the customer is not told agent ids");
+                // "checking" went before on the same channel, so it is there by now
+                List<JsonObject> checking = customer.all().stream().filter(m -> "checking".equals(m.getString("text")))
+                        .toList();
+                assertEquals(1, checking.size());
+                assertNull(checking.get(0).getValue("agentId"), "nor on the agent's lines");
                 assertFalse(toCustomer.containsKey("private"));
                 assertEquals("Sue", line(desk, "I am Sue, the team lead.").getString("name"));
                 line(console, "I am Sue, the team lead.");
@@ -100,8 +107,8 @@ class ChatSupervisionIT {
                         "neither the note nor the whisper reached the customer");
 
                 JsonArray transcript = ann.get("/api/v1/interactions/" + id + "/messages").expect(200).array();
-                assertEquals(5, transcript.size());
-                assertEquals(List.of(false, false, true, true, false), transcript.stream()
+                assertEquals(6, transcript.size());
+                assertEquals(List.of(false, false, false, true, true, false), transcript.stream()
                         .map(m -> ((JsonObject) m).getBoolean("private", false)).toList());
 
                 // the customer's connection drops; the replay on the other node leaves the private lines out
@@ -112,7 +119,7 @@ class ChatSupervisionIT {
                     again.send(new JsonObject().put("type", "resume").put("token", token));
                     again.await("resumed");
                     line(again, "I am Sue, the team lead.");
-                    assertEquals(List.of("where is my parcel?", "checking", "I am Sue, the team lead."),
+                    assertEquals(List.of("hello?", "where is my parcel?", "checking", "I am Sue, the team lead."),
                             customerTexts(again));
 
                     // stopped watching: the customer, now on the console's node, reads a later line of the agent's
@@ -123,6 +130,12 @@ class ChatSupervisionIT {
                     line(desk, "thanks");
                     ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "bye")).expect(200);
                     line(again, "bye");
+                    // watched again, a later line comes: had the two before it been delivered, they would be ahead
+                    console.send(watch("watch", id));
+                    console.await("watching");
+                    ann.post("/api/v1/interactions/" + id + "/messages", new JsonObject().put("text", "marker"))
+                            .expect(200);
+                    line(console, "marker");
                     assertFalse(console.all().stream().map(m -> m.getString("text", ""))
                                     .anyMatch(text -> text.equals("thanks") || text.equals("bye")),
                             "an unwatched chat's lines reached the console");
@@ -160,12 +173,16 @@ class ChatSupervisionIT {
 
                 console.send(new JsonObject().put("type", "watch"));
                 assertTrue(console.await("error").getString("message").contains("interaction"));
+                console.send(new JsonObject().put("type", 5).put("interaction", "I-1"));
+                assertTrue(console.await("error").getString("message").startsWith("unknown frame type"));
                 for (int i = 0; i < 20; i++) {
                     console.send(watch("watch", "I-" + i));
                     console.await("watching");
                 }
                 console.send(watch("watch", "I-20"));
-                assertTrue(console.await("error").getString("message").contains("at most 20"));
+                JsonObject refused = console.await("error");
+                assertTrue(refused.getString("message").contains("at most 20"));
+                assertEquals("I-20", refused.getString("interaction"));
                 console.send(watch("watch", "I-7"));
                 assertEquals("I-7", console.await("watching").getString("interaction"), "one watched already is fine");
             }

@@ -215,7 +215,12 @@ class DesktopChatIT {
 
             browser.driver().switchTo().window(console);
             browser.until("the agent's note on the console", d -> lines(card).contains("gold customer, second late parcel"));
-            assertEquals(List.of("Hello Ada, I am Sue, the team lead."), ada.all().stream()
+            // a line to the customer after the note: had the note gone out, it would be ahead of this one
+            browser.driver().switchTo().window(desk);
+            browser.find(chat(id) + " .note-toggle").click();
+            browser.find(chat(id) + " .composer").sendKeys("found it", Keys.ENTER);
+            ada.await(m -> "found it".equals(m.getString("text")), "the agent's next line", Await.DEFAULT);
+            assertEquals(List.of("Hello Ada, I am Sue, the team lead.", "found it"), ada.all().stream()
                     .filter(m -> "chat_message".equals(m.getString("type"))).map(m -> m.getString("text")).toList(),
                     "the customer read the supervisor's line only");
         }

@@ -556,27 +556,29 @@ public final class HttpApi {
         try {
             frame = new JsonObject(text);
         } catch (io.vertx.core.json.DecodeException e) {
-            return consoleError("frames are JSON objects");
+            return consoleError("frames are JSON objects", null);
         }
-        String type = frame.getString("type", "");
+        Object type = frame.getValue("type");
+        if (!"watch".equals(type) && !"unwatch".equals(type)) {
+            return consoleError("unknown frame type '" + type + "' (watch, unwatch)", null);
+        }
         Object id = frame.getValue("interaction");
         if (!(id instanceof String interaction) || interaction.isBlank() || interaction.length() > 128) {
-            return consoleError("'" + type + "' needs an 'interaction' id");
+            return consoleError("'" + type + "' needs an 'interaction' id", null);
         }
-        return switch (type) {
-            case "watch" -> consoles.watch(ws, interaction)
-                    ? new JsonObject().put("type", "watching").put("interaction", interaction)
-                    : consoleError("a console watches at most " + SupervisorEventHub.MAX_WATCHED + " chats at once");
-            case "unwatch" -> {
-                consoles.unwatch(ws, interaction);
-                yield new JsonObject().put("type", "unwatched").put("interaction", interaction);
-            }
-            default -> consoleError("unknown frame type '" + type + "' (watch, unwatch)");
-        };
+        if ("unwatch".equals(type)) {
+            consoles.unwatch(ws, interaction);
+            return new JsonObject().put("type", "unwatched").put("interaction", interaction);
+        }
+        return consoles.watch(ws, interaction) ? new JsonObject().put("type", "watching").put("interaction", interaction)
+                : consoleError("a console watches at most " + SupervisorEventHub.MAX_WATCHED + " chats at once",
+                        interaction);
     }
 
-    private static JsonObject consoleError(String message) {
-        return new JsonObject().put("type", "error").put("message", message);
+    /** An error frame; with the interaction a refused watch named, so the page can tell which. */
+    private static JsonObject consoleError(String message, String interaction) {
+        JsonObject error = new JsonObject().put("type", "error").put("message", message);
+        return interaction == null ? error : error.put("interaction", interaction);
     }
 
     private void importCustomers(RoutingContext ctx) {
@@ -642,7 +644,6 @@ public final class HttpApi {
         return principal.isAgent() ? principal.agentId() : null;
     }
 
-    /** Who acts, for a history: the agent's id, else the staff key's role. */
     /** A supervisor's name for the record: printable, one line. */
     private static final java.util.regex.Pattern DISPLAY_NAME = java.util.regex.Pattern.compile("[\\p{L}\\p{N} ._'@-]{1,64}");
 
@@ -658,6 +659,7 @@ public final class HttpApi {
         return name;
     }
 
+    /** Who acts, for a history: the agent's id, else the staff key's role. */
     static String actorName(RoutingContext ctx) {
         Principal principal = principal(ctx);
         return principal.isAgent() ? principal.agentId() : principal.role().name().toLowerCase(java.util.Locale.ROOT);
