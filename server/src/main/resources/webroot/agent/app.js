@@ -48,7 +48,7 @@ function openDesk({ agentId, token }) {
   const agentPath = `/api/v1/agents/${encodeURIComponent(agentId)}`;
   let agent = null;
 
-  const customer = createCustomerPanel(api);
+  const customer = createCustomerPanel(api, { onDial: (number, customerId) => dial(number, customerId) });
   const offers = createOfferPanel({
     onAccept: (o) => reservation(o, 'accept'),
     onReject: (o) => reservation(o, 'reject'),
@@ -232,15 +232,18 @@ function openDesk({ agentId, token }) {
   $('#go-away').onclick = () => setState('away', $('#away-reason').value);
   $('#go-offline').onclick = () => setState('offline');
   $('#logout').onclick = () => logout();
-  $('#dial').onsubmit = async (e) => {
-    e.preventDefault();
-    const number = $('#dial-number').value.trim();
+  // a call out is a contact of the agent's (it shows under My interactions); customerId: whom, when known
+  async function dial(number, customerId) {
     try {
-      await api.post(`${agentPath}/dial`, { number });
+      await api.post(`${agentPath}/dial`, customerId ? { number, customerId } : { number });
       notify(`dialing ${number}: answer on your phone`);
     } catch (err) {
       notify(`dial ${number}: ${err.message}`, 'error');
     }
+  }
+  $('#dial').onsubmit = (e) => {
+    e.preventDefault();
+    dial($('#dial-number').value.trim());
   };
 
   $('#login').hidden = true;

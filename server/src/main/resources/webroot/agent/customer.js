@@ -4,7 +4,8 @@ import { $, el } from '../shared/dom.js';
 /** Enough to see the pattern (a third call this week) without scrolling the panel. */
 const LAST_CONTACTS = 5;
 
-export function createCustomerPanel(api) {
+/** @param onDial (number, customerId) => void, calls the customer from the agent's phone */
+export function createCustomerPanel(api, { onDial } = {}) {
   const card = $('#customer-card');
   let shownFor = null;
 
@@ -28,7 +29,9 @@ export function createCustomerPanel(api) {
         el('dt', {}, 'Customer'), el('dd', {}, c.id),
         el('dt', {}, 'Tier'), el('dd', { class: 'tier' }, c.tier || '-'),
         el('dt', {}, 'Lifetime value'), el('dd', {}, Number(c.lifetimeValue || 0).toLocaleString()),
-        el('dt', {}, 'Phones'), el('dd', {}, (c.phones || []).join(', ') || '-'),
+        el('dt', {}, 'Phones'), el('dd', { class: 'phones' }, (c.phones || []).length === 0 ? '-'
+          : c.phones.map((p) => el('button', { type: 'button', class: 'dial-customer', dataset: { number: p },
+            title: 'Call from my phone', onclick: () => onDial?.(p, c.id) }, p))),
         el('dt', {}, 'Emails'), el('dd', {}, (c.emails || []).join(', ') || '-'),
         el('dt', {}, 'Language'), el('dd', {}, c.language || '-')));
       history(interactionId, c.id);
@@ -58,7 +61,8 @@ export function createCustomerPanel(api) {
             `${k.id} ${k.subject || ''} (${k.status.replace('_', ' ')})`))),
         el('h3', {}, 'Last contacts'),
         el('ul', { id: 'customer-contacts' }, ...contacts.map((i) => el('li', { dataset: { interaction: i.id } },
-          `${i.created ? new Date(i.created).toLocaleString() : '-'} ${i.channel} ${i.queue || ''} `
+          `${i.created ? new Date(i.created).toLocaleString() : '-'} ${i.channel}`
+            + `${i.direction === 'outbound' ? ' out' : ` ${i.queue || ''}`} `
             // the contact on screen changes status as the agent works it: its card says which, live
             + `${i.id === interactionId ? 'this contact' : i.disposition || i.status}`))));
     } catch (e) {

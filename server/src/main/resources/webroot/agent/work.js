@@ -138,6 +138,14 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     const voice = i.channel === 'voice';
     const call = i.call || {};
     const chosen = () => target.value.split(/:(.*)/); // "queue:billing" or "agent:bob"
+    if (i.direction === 'outbound') {
+      // the agent's own call: ended on the phone (which wraps it up), not held, moved or transferred from here
+      return el('div', { class: 'actions' },
+        el('span', { class: 'call-out' }, `Call out to ${i.attributes?.number || ''}: hang up on your phone`),
+        el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },
+          'End and wrap up ', el('kbd', {}, 'W')),
+        call.recording && recordingControls(call.recording, button));
+    }
     return el('div', {},
       el('div', { class: 'actions' },
         el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },

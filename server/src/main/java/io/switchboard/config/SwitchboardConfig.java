@@ -51,13 +51,15 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      * @param ewtAnnounce a waiting caller hears the estimated wait on entry and then this often; zero = never
      * @param callbackOffer a waiting caller whose estimated wait is longer is offered a callback; zero = never
      * @param callOwnerTtl a node silent this long (dead) loses its calls to the next node that sees their events
+     * @param dialRing how long click-to-dial and callbacks ring the agent's phone before giving up
      */
     public record Voice(List<String> amiUrls, String connectContext, String holdContext, String onHoldContext,
                         String consultContext, String outboundContext,
                         Path ivrFile,
                         Duration recontactWindow, Duration ewtAnnounce, Duration callbackOffer, Duration callOwnerTtl,
-                        Recording recording, List<String> monitorEndpoints) {
+                        Recording recording, List<String> monitorEndpoints, Duration dialRing) {
         public static final Duration DEFAULT_CALL_OWNER_TTL = Duration.ofSeconds(15);
+        public static final Duration DEFAULT_DIAL_RING = Duration.ofSeconds(30);
         public static final Duration DEFAULT_EWT_ANNOUNCE = Duration.ofSeconds(60);
         public static final Duration DEFAULT_CALLBACK_OFFER = Duration.ofSeconds(300);
         public static final String DEFAULT_CONNECT_CONTEXT = "switchboard-connect";

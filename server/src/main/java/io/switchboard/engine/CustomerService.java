@@ -145,7 +145,8 @@ public final class CustomerService {
     }
 
     private static JsonObject summary(String id, Map<String, String> hash) {
-        return new JsonObject().put("id", id).put("channel", hash.get("channel")).put("status", hash.get("status"))
+        return new JsonObject().put("id", id).put("channel", hash.get("channel"))
+                .put("direction", hash.getOrDefault("direction", "inbound")).put("status", hash.get("status"))
                 .put("queue", hash.get("queue")).put("agentId", emptyToNull(hash.get("agent")))
                 .put("disposition", emptyToNull(hash.get("disposition")))
                 .put("attributes", new JsonObject(hash.getOrDefault("attributes", "{}")))

@@ -23,6 +23,7 @@ final class InteractionRecords {
         return new JsonObject()
                 .put("id", id)
                 .put("channel", hash.get("channel"))
+                .put("direction", hash.getOrDefault("direction", "inbound"))
                 .put("status", hash.get("status"))
                 .put("reason", hash.get("reason"))
                 .put("queue", hash.get("queue"))

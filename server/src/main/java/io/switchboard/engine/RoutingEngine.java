@@ -50,6 +50,8 @@ public final class RoutingEngine {
      * in the agent's hash, one set of lines; 4: each pool's signed-in agents, for a step's skipIf).
      */
     private static final int AGENT_INDEX_LAYOUT = 4;
+    /** Agents' own calls out are counted under this queue, apart from the inbound lines (it needs no definition). */
+    public static final String OUTBOUND_QUEUE = "outbound";
 
     private final RoutingStore store;
     private final RedisKeys keys;
@@ -283,6 +285,24 @@ public final class RoutingEngine {
                     SlaTimerCodec.armArgument(keys, prepared.timerId(), prepared.timer()));
         }).map(r -> new JsonObject().put("id", id).put("queue", r.result().getString("queue"))
                 .put("priority", r.result().getValue("priority")).put("status", r.result().getString("status")));
+    }
+
+    /**
+     * An agent's own call out (click-to-dial) as a contact that agent holds from the start: in the customer's history,
+     * timed and wrapped up like any call, counted under {@link #OUTBOUND_QUEUE} apart from the inbound lines, and
+     * holding the agent's voice capacity, so that routing offers the agent no call while it dials. Refused (409) for an
+     * agent signed out, with an offer open, or on a call already.
+     */
+    public Future<JsonObject> dialOut(String id, String agentId, String number, String customerId) {
+        return customer(customerId).compose(customer -> {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("channel", Channel.VOICE.wireName());
+            fields.put("queue", OUTBOUND_QUEUE);
+            fields.put("customerId", customerId == null ? "" : customerId);
+            fields.put("attributes", new JsonObject().put("number", number).encode());
+            fields.put("tier", customer.tier());
+            return commit("outbound", id, agentId, new JsonObject(new LinkedHashMap<>(fields)).encode());
+        }).map(r -> new JsonObject().put("id", id).put("queue", OUTBOUND_QUEUE).put("status", "assigned"));
     }
 
     public Future<JsonObject> interaction(String id) {
@@ -710,6 +730,10 @@ public final class RoutingEngine {
                     case "forbidden" -> ApiException.forbidden(command + ": belongs to another agent");
                     case "conflict" -> ApiException.conflict(command + ": not possible in the current state");
                     case "agent_unavailable" -> ApiException.conflict(command + ": the agent is not free for a call");
+                    case "agent_offline" -> ApiException.conflict(command + ": the agent is signed out");
+                    case "agent_offered" -> ApiException.conflict(command + ": the agent has an offer to answer first");
+                    case "agent_busy" -> ApiException.conflict(command + ": the agent is on a call already");
+                    case "outbound" -> ApiException.conflict(command + ": an agent's call out stays with that agent");
                     default -> new IllegalStateException("routing script: " + result.error());
                 };
             }

@@ -73,6 +73,8 @@ public final class RoutingMetrics implements RoutingObserver {
         String channel = e.getString("channel", "");
         switch (e.getString("type", "")) {
             case "queued" -> count("switchboard_queue_offered", "Contacts that entered the queue", queue, channel);
+            case "outbound" -> count("switchboard_calls_dialled", "Agents' own calls out (click-to-dial), under their queue",
+                    queue, channel);
             case "assigned" -> {
                 double wait = seconds(e, "waitedMs");
                 count("switchboard_queue_answered", "Contacts answered (offer accepted by an agent)", queue, channel);

@@ -90,6 +90,8 @@ public final class VoiceChannel implements RoutingObserver {
     private CallRecorder recorder;
     /** The uniqueid prefix of a callback's agent channel (Originate's ChannelId). */
     private static final String DIALLED_CALLBACK = "sbcb-";
+    /** The uniqueid prefix of the agent's channel of a call out (click-to-dial). */
+    private static final String DIALLED_OUT = "sbout-";
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -431,14 +433,19 @@ public final class VoiceChannel implements RoutingObserver {
         });
     }
 
-    /** A callback's agent answered its phone (OriginateResponse Success): its recording starts, on one node. */
+    /**
+     * The agent answered its phone for a callback or a call out (OriginateResponse Success): the call out is answered
+     * (its dialled mark is taken, whatever recording does), and the recording starts, on one node.
+     */
     private void originated(AmiLink link, OriginateResponseEvent event) {
         String uniqueId = event.getUniqueId();
-        if (!recorder.enabled() || uniqueId == null || !uniqueId.startsWith(DIALLED_CALLBACK)
-                || !"Success".equals(event.getResponse())) {
+        if (uniqueId == null || !(uniqueId.startsWith(DIALLED_CALLBACK) || uniqueId.startsWith(DIALLED_OUT))
+                || !"Success".equals(event.getResponse())
+                || !recorder.enabled() && !uniqueId.startsWith(DIALLED_OUT)) {
             return;
         }
-        store.getAndDelete(dialledKey(uniqueId)).compose(id -> id == null ? Future.succeededFuture()
+        store.getAndDelete(dialledKey(uniqueId)).compose(id -> id == null || !recorder.enabled()
+                        ? Future.succeededFuture()
                         : recorder.dialled(id, link, event.getChannel(), uniqueId)
                                 .onFailure(e -> recorder.failed(id, e)))
                 .onFailure(e -> LOG.warn("callback on {} not matched to its contact: {}", uniqueId, e.getMessage()));
@@ -450,24 +457,56 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * Click-to-dial: Originate rings the agent's phone and, once answered, dials the number through
-     * {@code voice.outboundContext}. Only digits, '+', '*' and '#' pass: nothing else reaches AMI.
+     * Click-to-dial, as a contact: the agent's call out is an interaction the agent holds from the start
+     * ({@link RoutingEngine#dialOut}: in the customer's history, timed, wrapped up, and keeping routing's offers away
+     * while the agent dials). Originate rings the agent's phone and, once answered, dials the number through
+     * {@code voice.outboundContext}. The agent's channel gets a uniqueid chosen here and registered as the call's
+     * before it exists, so its events find the contact: answered, it is recorded (with recording on); hung up, the
+     * contact wraps up; never answered, it is canceled and the agent's capacity is back.
+     *
+     * @param customerId the customer called, or null: the one whose phone the number is, if any
      */
-    public Future<Void> dial(String agentId, String number, String label) {
-        return dial(agentId, number, label, null);
+    public Future<JsonObject> dialOut(String agentId, String number, String customerId) {
+        Future<AmiLink> ready = dialable(number);
+        if (ready.failed()) {
+            return Future.failedFuture(ready.cause());
+        }
+        AmiLink link = ready.result();
+        String id = UUID.randomUUID().toString();
+        String channelId = DIALLED_OUT + id;
+        Future<String> customer = customerId != null ? engine.customerExists(customerId).map(known -> {
+            if (!known) {
+                throw io.switchboard.engine.ApiException.notFound("no customer '" + customerId + "'");
+            }
+            return customerId;
+        }) : engine.customerIdByPhone(number);
+        return customer.compose(c -> engine.dialOut(id, agentId, number, c)).compose(created ->
+                Future.all(store.set(callKey(channelId), id, Duration.ofDays(1)), owners.claim(channelId),
+                                store.addMember(callsKey(link.endpoint().name()), channelId),
+                                store.set(dialledKey(channelId), id, Duration.ofMinutes(2)))
+                        .compose(v -> dial(agentId, number, "switchboard", channelId))
+                        .recover(e -> engine.cancel(id, "canceled", "not dialled: " + e.getMessage())
+                                .transform(x -> Future.failedFuture(e)))
+                        .map(v -> created));
+    }
+
+    /** The number, checked (only digits, '+', '*' and '#' reach AMI), and the Asterisk to dial it through. */
+    private Future<AmiLink> dialable(String number) {
+        if (number == null || !DIALABLE.matcher(number).matches()) {
+            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
+                    "number must be 2-20 digits, optionally starting with +"));
+        }
+        return links.stream().findFirst().map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+                new io.switchboard.engine.ApiException(503, "unavailable", "no Asterisk connection configured (voice.amiUrls)")));
     }
 
     /** @param channelId the uniqueid for the agent's channel (Originate's ChannelId), or null for Asterisk's own */
     private Future<Void> dial(String agentId, String number, String label, String channelId) {
-        if (!DIALABLE.matcher(number).matches()) {
-            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
-                    "number must be 2-20 digits, optionally starting with +"));
+        Future<AmiLink> ready = dialable(number);
+        if (ready.failed()) {
+            return ready.mapEmpty();
         }
-        AmiLink link = links.stream().findFirst().orElse(null);
-        if (link == null) {
-            return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
-                    "no Asterisk connection configured (voice.amiUrls)"));
-        }
+        AmiLink link = ready.result();
         return engine.agent(agentId).compose(agent -> {
             OriginateAction originate = new OriginateAction();
             originate.setChannel(LineText.require("endpoint", agent.getString("endpoint")));
@@ -475,7 +514,7 @@ public final class VoiceChannel implements RoutingObserver {
             originate.setExten(number.replace("+", ""));
             originate.setPriority(1);
             originate.setCallerId(LineText.require("label", label));
-            originate.setTimeout(30_000L);
+            originate.setTimeout(settings.dialRing().toMillis());
             originate.setAsync(true);
             if (channelId != null) {
                 originate.setChannelId(channelId);
@@ -638,10 +677,22 @@ public final class VoiceChannel implements RoutingObserver {
             }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
                 case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
-                case "assigned" -> engine.wrapUp(id, null).compose(w -> calls.releaseHeldLeg(asterisk, id));
+                case "assigned" -> uniqueId.startsWith(DIALLED_OUT) ? callOutEnded(uniqueId, id)
+                        : engine.wrapUp(id, null).compose(w -> calls.releaseHeldLeg(asterisk, id));
                 default -> Future.succeededFuture();
             });
         }).onFailure(e -> LOG.debug("end of call {} not applied: {}", uniqueId, e.getMessage()));
+    }
+
+    /**
+     * The agent's channel of a call out is gone: the contact wraps up once the agent had answered (the dialled mark
+     * taken by OriginateResponse Success); with the mark still there, the agent's phone never answered, and the
+     * contact is canceled: nothing was handled, the agent's capacity is back.
+     */
+    private Future<Void> callOutEnded(String channelId, String interactionId) {
+        return store.getAndDelete(dialledKey(channelId)).compose(unanswered -> unanswered != null
+                ? engine.cancel(interactionId, "canceled", "the agent's phone did not answer").mapEmpty()
+                : engine.wrapUp(interactionId, null).mapEmpty());
     }
 
     /** The unique ids of the calls of one Asterisk that Switchboard is handling. */

@@ -16,8 +16,10 @@ import io.switchboard.testing.Repo;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestPbx;
 import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -198,6 +200,51 @@ class DesktopCallIT {
         browser.untilVisible(card + " .do-transfer");
         assertEquals(0, count(card + " .consulting"));
         assertEquals("available", Agents.state(admin, "bob"));
+    }
+
+    /**
+     * Amy works a customer's email and calls them from the customer panel: the call out is her contact, that customer's
+     * (its card says to hang up on the phone, and has no hold or transfer); when the customer hangs up it goes to
+     * wrap-up, and completing it frees her voice line.
+     */
+    @Test
+    void anAgentCallsTheCustomerOfHerEmailFromTheCustomerPanel() throws Exception {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-77").put("name", "Cy Back")
+                .put("phones", new JsonArray().add("+15557777")))
+                .expect(201);
+        asterisk.agentPhone("137", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofMinutes(10)));
+        Api amy = agent("amy", "137");
+        browser.logInAgent(admin.base(), "amy");
+        admin.post("/api/v1/interactions", new JsonObject().put("channel", "email").put("customerId", "c-77"))
+                .expect(201);
+        Await.until("the email offered", WAIT, () -> admin.get("/api/v1/agents/amy").json().getString("reservation") != null);
+        amy.post("/api/v1/reservations/" + admin.get("/api/v1/agents/amy").json().getString("reservation") + "/accept",
+                "{}").expect(200);
+        browser.click("#customer-details .dial-customer[data-number='+15557777']");
+        browser.until("dialing", d -> {
+            String notice = browser.text("#notice");
+            if (notice.startsWith("dial +")) {
+                throw new AssertionError(notice);
+            }
+            return notice.equals("dialing +15557777: answer on your phone");
+        });
+        browser.untilText("#work-list .card .call-out", "Call out to +15557777: hang up on your phone");
+        String out = browser.until("the call out's card", d -> d.findElements(By.cssSelector("#work-list .card"))
+                .stream().filter(c -> !c.findElements(By.cssSelector(".call-out")).isEmpty()).findFirst()
+                .map(c -> c.getDomAttribute("data-interaction")).orElse(null));
+        String outCard = "#work-list .card[data-interaction='" + out + "']";
+        assertEquals(0, count(outCard + " .hold") + count(outCard + " .do-transfer"), "a call out is not held or moved");
+        JsonObject call = admin.get("/api/v1/interactions/" + out).json();
+        assertEquals(List.of("c-77", "outbound", "voice"), List.of(call.getString("customerId"),
+                call.getString("direction"), call.getString("channel")));
+        browser.screenshot("agent-call-out");
+
+        // the simulated customer hangs up after 30 s (3 s here): wrap-up, then the form completes it
+        browser.untilAttribute(outCard, "data-status", "wrapping");
+        browser.find(outCard + " form.wrapup button[type=submit]").click();
+        browser.until("the card gone", d -> count(outCard) == 0);
+        assertEquals("completed", admin.get("/api/v1/interactions/" + out).json().getString("status"));
+        assertEquals(0, admin.get("/api/v1/agents/amy").json().getJsonObject("load").getInteger("voice"));
     }
 
     private Api agent(String id, String extension) {

@@ -229,16 +229,71 @@ class VoiceIT {
                 () -> metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
     }
 
+    /**
+     * Click-to-dial is a contact the agent holds from the start: the customer's (found by the number), timed, keeping
+     * routing's offers away while the agent dials, wrapped up when the call ends.
+     */
     @Test
-    void clickToDialRingsTheAgentThenTheCustomer() throws Exception {
-        asterisk.agentPhone("105", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+    void clickToDialIsAContactTheAgentHoldsUntilTheCallEnds() throws Exception {
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-dial").put("name", "Dee Al")
+                .put("phones", new JsonArray().add("+15551234"))).expect(201);
+        // answers at once, talks 60 s of simulated time (6 s here), then hangs up
+        asterisk.agentPhone("105", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(60)));
         Api fay = agent("fay", "105", new JsonObject().put("support", 5));
         fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "\r\nAction: Hangup")).expect(400);
         fay.post("/api/v1/agents/ann/dial", new JsonObject().put("number", "5551234")).expect(403);
-        fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15551234")).expect(200);
+        JsonObject dialled = fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15551234"))
+                .expect(200).json();
+        assertEquals("dialing", dialled.getString("status"));
+        String id = dialled.getString("id");
+        JsonObject out = admin.get("/api/v1/interactions/" + id).expect(200).json();
+        assertEquals(List.of("voice", "outbound", "assigned", "fay", "outbound", "c-dial", "+15551234"),
+                List.of(out.getString("channel"), out.getString("direction"), out.getString("status"),
+                        out.getString("agentId"), out.getString("queue"), out.getString("customerId"),
+                        out.getJsonObject("attributes").getString("number")));
+        assertEquals("busy", admin.get("/api/v1/agents/fay").json().getString("state"), "no call is offered meanwhile");
+        assertEquals(409, fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15559876")).status());
+        assertEquals(409, fay.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support"))
+                .status(), "a call out stays with its agent");
         Await.until("the customer is dialled from the agent's phone", WAIT, () -> asterisk.events()
                 .matching(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
                         .startsWith("Local/15551234@customers")).size() == 1);
+        assertTrue(admin.get("/api/v1/customers/c-dial").json().getJsonArray("interactions").encode()
+                .contains("\"direction\":\"outbound\""), "in the customer's history");
+
+        Await.until("wrapped up when the call ends", WAIT, () -> !"assigned".equals(
+                admin.get("/api/v1/interactions/" + id).json().getString("status")));
+        JsonObject ended = admin.get("/api/v1/interactions/" + id).json();
+        if ("wrapping".equals(ended.getString("status"))) {
+            fay.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved"))
+                    .expect(200);
+        }
+        JsonObject done = admin.get("/api/v1/interactions/" + id).json();
+        assertEquals("completed", done.getString("status"));
+        long talked = done.getJsonObject("timestamps").getLong("ended") - done.getJsonObject("timestamps").getLong("answered");
+        // the simulated customer hangs up after 30 s (3 s here), which ends the agent's leg too
+        assertTrue(talked >= 2_500 && talked < 6_000, "the call's length is its talk time: " + talked);
+        Await.until("fay free again", WAIT, () -> "available".equals(admin.get("/api/v1/agents/fay").json().getString("state")));
+        Await.until("counted under the outbound queue", WAIT,
+                () -> metric("switchboard_calls_dialled_total{channel=\"voice\",queue=\"outbound\"}") == 1.0);
+    }
+
+    /** The agent's phone never answers its own call out: the contact is canceled and the agent is free again. */
+    @Test
+    void aCallOutTheAgentNeverAnswersIsCanceled() throws Exception {
+        node.close();
+        use(node().env("SWITCHBOARD_DIAL_RING_SECONDS", "20").start()); // 2 s here
+        asterisk.agentPhone("107", PhoneBehavior.neverAnswers());
+        Api hal = agent("hal", "107", new JsonObject().put("support", 5));
+        String id = hal.post("/api/v1/agents/hal/dial", new JsonObject().put("number", "+15554321")).expect(200).json()
+                .getString("id");
+        assertEquals("busy", admin.get("/api/v1/agents/hal").json().getString("state"));
+        Await.until("canceled when the ring gives up", WAIT, () -> "canceled".equals(
+                admin.get("/api/v1/interactions/" + id).json().getString("status")));
+        assertEquals("the agent's phone did not answer", admin.get("/api/v1/interactions/" + id).json().getString("reason"));
+        Await.until("hal free again", WAIT, () -> "available".equals(admin.get("/api/v1/agents/hal").json().getString("state")));
+        assertEquals(0, asterisk.events().matching(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
+                .startsWith("Local/15554321@customers")).size(), "the customer was never dialled");
     }
 
     @Test
@@ -265,6 +320,25 @@ class VoiceIT {
      * With recording on, a callback is recorded too: on the agent's channel, which Originate gave a uniqueid chosen
      * for the callback (so its OriginateResponse says which callback answered); the agent pauses it like a call's.
      */
+    /** With recording on, an agent's call out is recorded from its answer, on the agent's channel, and may be paused. */
+    @Test
+    void aCallOutIsRecordedOnTheAgentsChannel() throws Exception {
+        node.close();
+        use(node().env("SWITCHBOARD_RECORDING_ENABLED", "true").start());
+        asterisk.agentPhone("109", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(60)));
+        Api jay = agent("jay", "109", new JsonObject().put("support", 5));
+        String id = jay.post("/api/v1/agents/jay/dial", new JsonObject().put("number", "+15551111")).expect(200).json()
+                .getString("id");
+        var started = asterisk.events().await(e -> "MixMonitorStart".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/109@agents-"), WAIT);
+        assertEquals("sbout-" + id, started.get("Uniqueid"));
+        Await.until("its state shows it", WAIT, () -> jay.get("/api/v1/interactions/" + id).json()
+                .getJsonObject("call", new JsonObject()).containsKey("recording"));
+        jay.post("/api/v1/interactions/" + id + "/recording/pause", "{}").expect(200);
+        assertEquals(started.get("Channel"), asterisk.events().await(e -> "MixMonitorMute".equals(e.name()), WAIT)
+                .get("Channel"));
+    }
+
     @Test
     void aCallbackIsRecordedOnTheAgentsChannel() throws Exception {
         node.close();

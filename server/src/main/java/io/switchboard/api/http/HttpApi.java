@@ -193,8 +193,13 @@ public final class HttpApi {
         router.post("/api/v1/agents/:id/dial").handler(ctx -> {
             String agentId = ctx.pathParam("id");
             principal(ctx).requireSelfOrStaff(agentId);
-            String number = required(body(ctx), "number");
-            reply(ctx, voice().dial(agentId, number, "switchboard").map(v -> new JsonObject().put("status", "dialing")));
+            JsonObject body = body(ctx);
+            String number = required(body, "number");
+            Object customerId = body.getValue("customerId");
+            if (customerId != null && !(customerId instanceof String)) {
+                throw ApiException.badRequest("'customerId' is a string");
+            }
+            reply(ctx, voice().dialOut(agentId, number, (String) customerId).map(created -> created.put("status", "dialing")));
         });
         router.post("/api/v1/interactions/:id/transfer").handler(this::transfer);
 

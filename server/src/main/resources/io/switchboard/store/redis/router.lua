@@ -171,8 +171,10 @@ for _, c in ipairs(CAPACITY_CHANNELS) do LOAD[c], CAP[c], POOLS[c] = 'load:' .. 
 -- Cross-channel concurrency: while the agent holds a contact of a channel it handles alone (`exclusive`, e.g.
 -- "voice chat"), only more of that channel may come, up to capacity. The load counts wrap-up, so after-contact
 -- work keeps the other channels away too.
-local function can_take(a, c)
-  if a.presence ~= 'available' or not blank(a.rsv) or a[LOAD[c]] >= a[CAP[c]] then return false end
+-- fits: whether one more <c> contact fits the agent's capacity and exclusivity, whatever its presence (an agent's own
+-- call out: outbound); can_take adds what routing asks of an agent it offers work to.
+local function fits(a, c)
+  if a[LOAD[c]] >= a[CAP[c]] then return false end
   local exclusive = a.exclusive
   if exclusive ~= '' then
     for _, held in ipairs(CAPACITY_CHANNELS) do
@@ -180,6 +182,10 @@ local function can_take(a, c)
     end
   end
   return true
+end
+
+local function can_take(a, c)
+  return a.presence == 'available' and blank(a.rsv) and fits(a, c)
 end
 
 -- Agent state, derived so it can never disagree with the counters:
@@ -988,15 +994,18 @@ if CMD == 'complete' then commands.complete = function()
   return {status = 'completed'}
 end end
 
--- cancel iid status reason : status is canceled or abandoned
+-- cancel iid status reason : status is canceled or abandoned; also an agent's call out (outbound) that never connected
 if CMD == 'cancel' then commands.cancel = function()
   local iid, status, reason = A[9], A[10], A[11]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
+  local dial_failed = false
   if f.status == 'reserved' then
     close_reservation(f.rsv, 'canceled', false, false)
   elseif f.status == 'queued' then
     unplace(iid, f)
+  elseif f.status == 'assigned' and redis.call('HGET', key('int', iid), 'direction') == 'outbound' then
+    dial_failed = true -- the agent's call out never connected: its capacity back, nothing handled
   else
     return nil, 'conflict'
   end
@@ -1013,7 +1022,8 @@ if CMD == 'cancel' then commands.cancel = function()
     stat(f.queue, f.channel, {canceled = 1})
   end
   emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited,
-        slaState = f.slaState, slaTimer = answer_timer(iid, f)})
+        slaState = f.slaState, slaTimer = answer_timer(iid, f), agent = dial_failed and f.agent or nil})
+  if dial_failed then offer_agent(f.agent, release_agent(f.agent, f.cch, false, iid)) end
   return {status = status}
 end end
 
@@ -1043,6 +1053,8 @@ if CMD == 'transfer' then commands.transfer = function()
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[12]) then return nil, 'forbidden' end
+  -- an agent's own call out has no line to go back to, and no caller's channel to move
+  if redis.call('HGET', key('int', iid), 'direction') == 'outbound' then return nil, 'outbound' end
   if f.status == 'queued' and blank(A[12]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   -- a transfer ends a consultation: the consulted agent is free again, so the new route may reserve it
@@ -1157,6 +1169,41 @@ if CMD == 'consult_end' then commands.consult_end = function()
   if blank(f.consult) or not blank(A[12]) and f.consult ~= A[12] then return nil, 'conflict' end
   end_consult(iid, f, A[11] or 'canceled', true)
   return {}
+end end
+
+-- outbound iid aid hashFieldsJson : the agent's own call out (click-to-dial), held by that agent from the start: no
+-- line, no offer, no wait to count. Its voice capacity is taken in this run, so routing offers the agent no call
+-- while it dials (the busy phone would ring out, a missed offer). Any presence but offline may dial (an agent away
+-- calls a customer back); not with an offer open, nor beyond capacity. Fields as enqueue's (queue: the outbound
+-- queue, whose statistics count these calls apart from the inbound lines).
+if CMD == 'outbound' then commands.outbound = function()
+  local iid, aid = A[9], A[10]
+  local ikey = key('int', iid)
+  if redis.call('EXISTS', ikey) == 1 then return nil, 'conflict' end
+  local akey = key('agent', aid)
+  local a = agent_now(akey)
+  if not logged_in(a.presence) then return nil, 'agent_offline' end
+  if not blank(a.rsv) then return nil, 'agent_offered' end
+  if not fits(a, 'voice') then return nil, 'agent_busy' end
+  local h = cjson.decode(A[11])
+  local all = {}
+  for k, v in pairs(h) do append(all, {k, str(v)}) end
+  append(all, {'cch', 'voice', 'direction', 'outbound', 'agent', aid, 'created', NOW_S, 'queued', NOW_S,
+               'entered', NOW_S, 'offered', NOW_S, 'answered', NOW_S, 'offers', '0'})
+  redis.call('HSET', ikey, unpack(append(all, status_fields(iid, 'assigned', 'outbound'))))
+  if not blank(h.customerId) then
+    local timeline = key('customer', h.customerId, 'interactions')
+    redis.call('LPUSH', timeline, iid)
+    redis.call('LTRIM', timeline, '0', CUSTOMER_TIMELINE_LAST)
+  end
+  redis.call('SADD', akey .. ':work', iid)
+  a['load:voice'] = redis.call('HINCRBY', akey, 'load:voice', '1')
+  stat(h.queue, h.channel, {dialled = 1})
+  agent_stat(aid, {handled = 1})
+  emit({type = 'outbound', agent = aid, interaction = iid, queue = h.queue, channel = h.channel,
+        customerId = h.customerId})
+  refresh(aid, a)
+  return {queue = h.queue, status = 'assigned'}
 end end
 
 -- callback iid attributesJson : a waiting caller hangs up for a callback and keeps its place in line: same
