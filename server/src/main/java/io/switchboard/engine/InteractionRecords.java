@@ -7,7 +7,8 @@ import java.util.Map;
 
 /** The JSON form of an interaction read from its Redis hash and history list. */
 final class InteractionRecords {
-    private static final List<String> TIMESTAMPS = List.of("created", "queued", "offered", "answered", "ended", "completed");
+    private static final List<String> TIMESTAMPS = List.of("created", "queued", "offered", "answered", "connected", "ended",
+            "completed");
 
     private InteractionRecords() {
     }

@@ -30,8 +30,8 @@ public final class LiveInteractions {
     /** How many interactions a query looks at, at most: what a filter sees is a floor, not the archive. */
     public static final int SCAN = 10_000;
     /** What a summary shows and the filters read: not the route plan or the history. */
-    private static final String[] FIELDS = {"status", "queue", "agent", "channel", "queued", "customerId", "attributes",
-        "filter", "step", "priority"};
+    private static final String[] FIELDS = {"status", "queue", "agent", "channel", "direction", "queued", "customerId",
+        "attributes", "filter", "step", "priority"};
 
     /**
      * @param statuses some of {@link #STATUSES}
@@ -144,7 +144,8 @@ public final class LiveInteractions {
     }
 
     private static JsonObject summary(String id, Map<String, String> hash) {
-        return new JsonObject().put("id", id).put("channel", hash.get("channel")).put("status", hash.get("status"))
+        return new JsonObject().put("id", id).put("channel", hash.get("channel"))
+                .put("direction", hash.getOrDefault("direction", "inbound")).put("status", hash.get("status"))
                 .put("queue", hash.get("queue")).put("filter", hash.get("filter"))
                 .put("step", Integer.parseInt(hash.getOrDefault("step", "0")))
                 .put("priority", Double.parseDouble(hash.getOrDefault("priority", "0")))

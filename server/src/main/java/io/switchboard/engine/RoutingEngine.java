@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,6 @@ public final class RoutingEngine {
      * in the agent's hash, one set of lines; 4: each pool's signed-in agents, for a step's skipIf).
      */
     private static final int AGENT_INDEX_LAYOUT = 4;
-    /** Agents' own calls out are counted under this queue, apart from the inbound lines (it needs no definition). */
-    public static final String OUTBOUND_QUEUE = "outbound";
 
     private final RoutingStore store;
     private final RedisKeys keys;
@@ -289,20 +288,30 @@ public final class RoutingEngine {
 
     /**
      * An agent's own call out (click-to-dial) as a contact that agent holds from the start: in the customer's history,
-     * timed and wrapped up like any call, counted under {@link #OUTBOUND_QUEUE} apart from the inbound lines, and
+     * timed and wrapped up like any call, counted under {@link QueueDefinition#OUTBOUND} apart from the inbound lines, and
      * holding the agent's voice capacity, so that routing offers the agent no call while it dials. Refused (409) for an
-     * agent signed out, with an offer open, or on a call already.
+     * agent signed out, with an offer open, or on a call already. Canceled by routing's timers if the agent's phone has
+     * not answered within {@code ringFor} ({@link #callOutConnected}).
      */
-    public Future<JsonObject> dialOut(String id, String agentId, String number, String customerId) {
+    public Future<JsonObject> dialOut(String id, String agentId, String number, String customerId, Duration ringFor) {
         return customer(customerId).compose(customer -> {
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("channel", Channel.VOICE.wireName());
-            fields.put("queue", OUTBOUND_QUEUE);
+            fields.put("queue", QueueDefinition.OUTBOUND);
             fields.put("customerId", customerId == null ? "" : customerId);
             fields.put("attributes", new JsonObject().put("number", number).encode());
             fields.put("tier", customer.tier());
-            return commit("outbound", id, agentId, new JsonObject(new LinkedHashMap<>(fields)).encode());
-        }).map(r -> new JsonObject().put("id", id).put("queue", OUTBOUND_QUEUE).put("status", "assigned"));
+            return commit("outbound", id, agentId, new JsonObject(new LinkedHashMap<>(fields)).encode(),
+                    Long.toString(ringFor.toMillis()));
+        }).map(r -> new JsonObject().put("id", id).put("queue", QueueDefinition.OUTBOUND).put("status", "assigned"));
+    }
+
+    /**
+     * The agent answered its phone for its call out: talk time starts, its dial timer stops. True only for the first
+     * node to tell it (every node sees the answer).
+     */
+    public Future<Boolean> callOutConnected(String id) {
+        return commit("outbound_connected", id).map(r -> r.result().getBoolean("connected", false));
     }
 
     public Future<JsonObject> interaction(String id) {
@@ -732,7 +741,8 @@ public final class RoutingEngine {
                     case "agent_unavailable" -> ApiException.conflict(command + ": the agent is not free for a call");
                     case "agent_offline" -> ApiException.conflict(command + ": the agent is signed out");
                     case "agent_offered" -> ApiException.conflict(command + ": the agent has an offer to answer first");
-                    case "agent_busy" -> ApiException.conflict(command + ": the agent is on a call already");
+                    case "agent_busy" -> ApiException.conflict(command
+                            + ": the agent has no voice line free (on a call, in wrap-up, or in a chat it handles alone)");
                     case "outbound" -> ApiException.conflict(command + ": an agent's call out stays with that agent");
                     default -> new IllegalStateException("routing script: " + result.error());
                 };

@@ -32,11 +32,17 @@ public record QueueDefinition(String name, Condition members, Duration serviceLe
     public static final Duration DEFAULT_WRAP_UP = Duration.ofSeconds(10);
     public static final double DEFAULT_SERVICE_LEVEL_TARGET = 0.8;
     public static final Duration DEFAULT_SHORT_ABANDON = Duration.ofSeconds(5);
+    /** Agents' own calls out are counted under this name, apart from the inbound lines: no queue may take it. */
+    public static final String OUTBOUND = "outbound";
 
     public QueueDefinition {
         Objects.requireNonNull(name, "name");
         if (!Ids.isValid(name)) {
             throw new IllegalArgumentException("queue name must be 1-64 letters, digits, '-', '_' or '.': " + name);
+        }
+        if (OUTBOUND.equals(name)) {
+            throw new IllegalArgumentException("queue name '" + OUTBOUND + "' is reserved: agents' calls out are counted"
+                    + " under it");
         }
         members = members == null ? Condition.ALWAYS : members;
         serviceLevelThreshold = serviceLevelThreshold == null ? DEFAULT_SERVICE_LEVEL : serviceLevelThreshold;

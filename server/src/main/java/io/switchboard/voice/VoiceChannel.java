@@ -92,6 +92,11 @@ public final class VoiceChannel implements RoutingObserver {
     private static final String DIALLED_CALLBACK = "sbcb-";
     /** The uniqueid prefix of the agent's channel of a call out (click-to-dial). */
     private static final String DIALLED_OUT = "sbout-";
+    /**
+     * Beyond the agent's ring, until routing cancels a call out whose phone never answered (no channel, so no hang-up
+     * to see): Asterisk's OriginateResponse comes within the ring; this covers a slow link.
+     */
+    private static final Duration DIAL_MARGIN = Duration.ofSeconds(15);
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -428,24 +433,33 @@ public final class VoiceChannel implements RoutingObserver {
                 return dial(assigned.getString("agent"), number, "callback " + id, null);
             }
             String channelId = DIALLED_CALLBACK + UUID.randomUUID();
-            return store.set(dialledKey(channelId), id, Duration.ofMinutes(2))
+            return store.set(dialledKey(channelId), id, settings.dialRing().plus(DIAL_MARGIN))
                     .compose(v -> dial(assigned.getString("agent"), number, "callback " + id, channelId));
         });
     }
 
     /**
-     * The agent answered its phone for a callback or a call out (OriginateResponse Success): the call out is answered
-     * (its dialled mark is taken, whatever recording does), and the recording starts, on one node.
+     * The agent answered its phone for a call out or a callback (OriginateResponse Success): a call out is connected;
+     * the recording starts, on one node.
      */
     private void originated(AmiLink link, OriginateResponseEvent event) {
         String uniqueId = event.getUniqueId();
-        if (uniqueId == null || !(uniqueId.startsWith(DIALLED_CALLBACK) || uniqueId.startsWith(DIALLED_OUT))
-                || !"Success".equals(event.getResponse())
-                || !recorder.enabled() && !uniqueId.startsWith(DIALLED_OUT)) {
+        if (!"Success".equals(event.getResponse())) {
+            callOutFailed(event.getActionId());
             return;
         }
-        store.getAndDelete(dialledKey(uniqueId)).compose(id -> id == null || !recorder.enabled()
-                        ? Future.succeededFuture()
+        if (uniqueId == null) {
+            return;
+        }
+        if (uniqueId.startsWith(DIALLED_OUT)) {
+            callOutConnected(link, uniqueId, event.getChannel())
+                    .onFailure(e -> LOG.warn("answer of call out {} not applied: {}", uniqueId, e.getMessage()));
+            return;
+        }
+        if (!recorder.enabled() || !uniqueId.startsWith(DIALLED_CALLBACK)) {
+            return;
+        }
+        store.getAndDelete(dialledKey(uniqueId)).compose(id -> id == null ? Future.succeededFuture()
                         : recorder.dialled(id, link, event.getChannel(), uniqueId)
                                 .onFailure(e -> recorder.failed(id, e)))
                 .onFailure(e -> LOG.warn("callback on {} not matched to its contact: {}", uniqueId, e.getMessage()));
@@ -480,14 +494,43 @@ public final class VoiceChannel implements RoutingObserver {
             }
             return customerId;
         }) : engine.customerIdByPhone(number);
-        return customer.compose(c -> engine.dialOut(id, agentId, number, c)).compose(created ->
-                Future.all(store.set(callKey(channelId), id, Duration.ofDays(1)), owners.claim(channelId),
-                                store.addMember(callsKey(link.endpoint().name()), channelId),
-                                store.set(dialledKey(channelId), id, Duration.ofMinutes(2)))
+        String calls = callsKey(link.endpoint().name());
+        return customer.compose(c -> engine.dialOut(id, agentId, number, c, settings.dialRing().plus(DIAL_MARGIN)))
+                .compose(created -> Future.all(store.set(callKey(channelId), id, Duration.ofDays(1)),
+                                owners.claim(channelId), store.addMember(calls, channelId))
                         .compose(v -> dial(agentId, number, "switchboard", channelId))
-                        .recover(e -> engine.cancel(id, "canceled", "not dialled: " + e.getMessage())
+                        .recover(e -> Future.join(engine.cancel(id, "canceled", "not dialled: " + e.getMessage()),
+                                        store.removeMember(calls, channelId), store.getAndDelete(callKey(channelId)))
                                 .transform(x -> Future.failedFuture(e)))
                         .map(v -> created));
+    }
+
+    /**
+     * The Originate of a call out failed (the agent's phone not reached, or not answered): the call is canceled at once,
+     * the agent free again, without waiting for routing's dial timer. Asterisk-Java may put its own prefix before the
+     * ActionID; the channel id is what follows it. Every node may see it: routing cancels once.
+     */
+    private void callOutFailed(String actionId) {
+        int at = actionId == null ? -1 : actionId.indexOf(DIALLED_OUT);
+        if (at < 0) {
+            return;
+        }
+        String channelId = actionId.substring(at);
+        interactionOf(channelId).compose(interaction -> interaction == null ? Future.succeededFuture()
+                        : engine.cancel(interaction.getString("id"), "canceled", "the agent's phone did not answer"))
+                .onFailure(e -> LOG.debug("failed call out {} not canceled: {}", channelId, e.getMessage()));
+    }
+
+    /**
+     * The agent answered its phone for a call out (OriginateResponse Success, or a bridge seen on re-sync): talk time
+     * starts; the one node routing tells first starts the recording.
+     */
+    private Future<Void> callOutConnected(AmiLink link, String channelId, String channel) {
+        return interactionOf(channelId).compose(interaction -> interaction == null ? Future.succeededFuture()
+                : engine.callOutConnected(interaction.getString("id")).compose(first -> !first || !recorder.enabled()
+                        ? Future.<Void>succeededFuture()
+                        : recorder.dialled(interaction.getString("id"), link, channel, channelId)
+                                .onFailure(e -> recorder.failed(interaction.getString("id"), e))));
     }
 
     /** The number, checked (only digits, '+', '*' and '#' reach AMI), and the Asterisk to dial it through. */
@@ -518,6 +561,8 @@ public final class VoiceChannel implements RoutingObserver {
             originate.setAsync(true);
             if (channelId != null) {
                 originate.setChannelId(channelId);
+                // echoed by a Failure OriginateResponse, whose Uniqueid is "<null>" when no channel was made
+                originate.setActionId(channelId);
             }
             return link.send(originate).mapEmpty();
         });
@@ -634,7 +679,9 @@ public final class VoiceChannel implements RoutingObserver {
             live.forEach(c -> byId.put(c.uniqueId(), c));
             for (String id : all.<List<String>>resultAt(1)) {
                 AmiLink.LiveChannel caller = byId.get(id);
-                if (caller == null) {
+                if (id.startsWith(DIALLED_OUT)) {
+                    resyncCallOut(link, id, caller);
+                } else if (caller == null) {
                     ended(asterisk, id, "call ended while the AMI link was down");
                 } else if (!caller.bridgeId().isEmpty()) {
                     live.stream().filter(c -> c.bridgeId().equals(caller.bridgeId()) && !c.uniqueId().equals(id))
@@ -642,6 +689,28 @@ public final class VoiceChannel implements RoutingObserver {
                 }
             }
         }).onFailure(e -> LOG.warn("AMI re-sync with {} failed: {}", asterisk, e.getMessage()));
+    }
+
+    /**
+     * A call out after a reconnect: its channel bridged means the agent answered (the answer may have gone by); gone, it
+     * ended once it had connected. One that never connected and has no channel (not yet, or never) is left to its dial
+     * timer in routing, which cancels it if the phone does not answer in time.
+     */
+    private void resyncCallOut(AmiLink link, String channelId, AmiLink.LiveChannel channel) {
+        Future<Void> done;
+        if (channel != null) {
+            done = channel.bridgeId().isEmpty() ? Future.succeededFuture()
+                    : callOutConnected(link, channelId, channel.name());
+        } else {
+            done = interactionOf(channelId).map(interaction -> {
+                if (interaction == null || !"assigned".equals(interaction.getString("status"))
+                        || interaction.getJsonObject("timestamps").getValue("connected") != null) {
+                    ended(link.endpoint().name(), channelId, "call ended while the AMI link was down");
+                }
+                return null;
+            });
+        }
+        done.onFailure(e -> LOG.warn("call out {} not re-synced: {}", channelId, e.getMessage()));
     }
 
     private void dialEnded(DialEndEvent event) {
@@ -677,7 +746,7 @@ public final class VoiceChannel implements RoutingObserver {
             }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
                 case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
-                case "assigned" -> uniqueId.startsWith(DIALLED_OUT) ? callOutEnded(uniqueId, id)
+                case "assigned" -> uniqueId.startsWith(DIALLED_OUT) ? callOutEnded(id)
                         : engine.wrapUp(id, null).compose(w -> calls.releaseHeldLeg(asterisk, id));
                 default -> Future.succeededFuture();
             });
@@ -685,14 +754,13 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * The agent's channel of a call out is gone: the contact wraps up once the agent had answered (the dialled mark
-     * taken by OriginateResponse Success); with the mark still there, the agent's phone never answered, and the
-     * contact is canceled: nothing was handled, the agent's capacity is back.
+     * The agent's channel of a call out is gone: a call the agent's phone never answered is canceled (routing refuses
+     * that once it connected: nothing handled, the agent's capacity back at once); a connected one wraps up.
      */
-    private Future<Void> callOutEnded(String channelId, String interactionId) {
-        return store.getAndDelete(dialledKey(channelId)).compose(unanswered -> unanswered != null
-                ? engine.cancel(interactionId, "canceled", "the agent's phone did not answer").mapEmpty()
-                : engine.wrapUp(interactionId, null).mapEmpty());
+    private Future<Void> callOutEnded(String interactionId) {
+        return engine.cancel(interactionId, "canceled", "the agent's phone did not answer").<Void>mapEmpty()
+                .recover(e -> e instanceof io.switchboard.engine.ApiException api && api.status() == 409
+                        ? engine.wrapUp(interactionId, null).mapEmpty() : Future.failedFuture(e));
     }
 
     /** The unique ids of the calls of one Asterisk that Switchboard is handling. */

@@ -141,6 +141,13 @@ class RulesLoaderTest {
                 """, 0, "unknown queue 'suport'");
         assertRejected(temp, """
                 queues:
+                  support: {members: 'true'}
+                  outbound: {members: 'true'}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 3, "queue name 'outbound' is reserved");
+        assertRejected(temp, """
+                queues:
                   support: {members: 'true'
                 workflow: default
                 """, 3, "invalid YAML");

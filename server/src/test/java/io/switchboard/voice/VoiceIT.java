@@ -252,6 +252,10 @@ class VoiceIT {
                         out.getString("agentId"), out.getString("queue"), out.getString("customerId"),
                         out.getJsonObject("attributes").getString("number")));
         assertEquals("busy", admin.get("/api/v1/agents/fay").json().getString("state"), "no call is offered meanwhile");
+        Await.until("connected when fay answers", WAIT, () -> admin.get("/api/v1/interactions/" + id).json()
+                .getJsonObject("timestamps").getValue("connected") != null);
+        assertEquals(409, admin.post("/api/v1/interactions/" + id + "/cancel", "{}").status(),
+                "a call in progress is ended by its agent, not canceled");
         assertEquals(409, fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15559876")).status());
         assertEquals(409, fay.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support"))
                 .status(), "a call out stays with its agent");
@@ -316,10 +320,23 @@ class VoiceIT {
                         .startsWith("Local/15551230005@customers")).size() == 1);
     }
 
-    /**
-     * With recording on, a callback is recorded too: on the agent's channel, which Originate gave a uniqueid chosen
-     * for the callback (so its OriginateResponse says which callback answered); the agent pauses it like a call's.
-     */
+    /** An agent whose endpoint Asterisk cannot reach: the Originate fails with no channel, and the call out is canceled. */
+    @Test
+    void aCallOutToAPhoneAsteriskCannotReachIsCanceledAtOnce() throws Exception {
+        // the simulator rings Local phones only: any other channel fails at once, with no channel, as an
+        // unregistered PJSIP endpoint does
+        admin.put("/api/v1/agents/kim", new JsonObject().put("skills", new JsonObject().put("support", 5))
+                .put("pin", "1234").put("endpoint", "PJSIP/kim")).expect(200);
+        Api kim = Agents.login(admin, "kim");
+        Agents.available(kim, "kim");
+        String id = kim.post("/api/v1/agents/kim/dial", new JsonObject().put("number", "+15552222")).expect(200).json()
+                .getString("id");
+        Await.until("canceled on the failed Originate", WAIT, () -> "canceled".equals(
+                admin.get("/api/v1/interactions/" + id).json().getString("status")));
+        assertEquals("the agent's phone did not answer", admin.get("/api/v1/interactions/" + id).json().getString("reason"));
+        assertEquals("available", admin.get("/api/v1/agents/kim").json().getString("state"));
+    }
+
     /** With recording on, an agent's call out is recorded from its answer, on the agent's channel, and may be paused. */
     @Test
     void aCallOutIsRecordedOnTheAgentsChannel() throws Exception {
@@ -339,6 +356,10 @@ class VoiceIT {
                 .get("Channel"));
     }
 
+    /**
+     * With recording on, a callback is recorded too: on the agent's channel, which Originate gave a uniqueid chosen
+     * for the callback (so its OriginateResponse says which callback answered); the agent pauses it like a call's.
+     */
     @Test
     void aCallbackIsRecordedOnTheAgentsChannel() throws Exception {
         node.close();

@@ -46,6 +46,7 @@
 --   rsv:<id>                   hash: a reservation (offer)
 --   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>", "awrap|<aid>~<iid>|<c>",
+--                              "dial|<iid>" (a call out whose agent's phone has not answered yet),
 --                              "empty|<pool>|<c><rank>" (a line left with nobody signed in: drain_empty)
 --   queues:closed              set of the queues outside their hours of operation now (a step's skipIf closed), written
 --                              by every node at each opening and closing (QueueHours), the same for all
@@ -821,6 +822,26 @@ local function complete(iid, f, disposition, notes, amount_cents)
   return nil
 end
 
+-- A call out that never connected (the agent's phone did not answer, or was never reached): canceled, nothing handled,
+-- the agent's voice capacity back at once.
+local function dial_failed(iid, f, reason)
+  redis.call('HSET', key('int', iid), 'ended', NOW_S)
+  set_status(iid, 'canceled', reason)
+  redis.call('ZREM', key('timers'), 'dial|' .. iid)
+  retire(iid, f.channel, false)
+  stat(f.queue, f.channel, {canceled = 1})
+  emit({type = 'canceled', interaction = iid, queue = f.queue, channel = f.channel, agent = f.agent, waitedMs = 0})
+  offer_agent(f.agent, release_agent(f.agent, f.cch, false, iid))
+  return {status = 'canceled'}
+end
+
+-- Whether an assigned interaction is a call out the agent's phone has not answered yet.
+local function unconnected_call_out(iid, f)
+  if f.status ~= 'assigned' then return false end
+  local v = redis.call('HMGET', key('int', iid), 'direction', 'connected')
+  return v[1] == 'outbound' and blank(v[2])
+end
+
 -------------------------------------------------------------------------------------------- commands
 local A = ARGV
 -- Only the handler of the command at hand is created (`if CMD == ... then ... end end`): the body of a
@@ -994,18 +1015,17 @@ if CMD == 'complete' then commands.complete = function()
   return {status = 'completed'}
 end end
 
--- cancel iid status reason : status is canceled or abandoned; also an agent's call out (outbound) that never connected
+-- cancel iid status reason : status is canceled or abandoned; a call out (outbound) not connected yet is canceled
 if CMD == 'cancel' then commands.cancel = function()
   local iid, status, reason = A[9], A[10], A[11]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  local dial_failed = false
   if f.status == 'reserved' then
     close_reservation(f.rsv, 'canceled', false, false)
   elseif f.status == 'queued' then
     unplace(iid, f)
-  elseif f.status == 'assigned' and redis.call('HGET', key('int', iid), 'direction') == 'outbound' then
-    dial_failed = true -- the agent's call out never connected: its capacity back, nothing handled
+  elseif unconnected_call_out(iid, f) then
+    return dial_failed(iid, f, reason) -- a call out in progress is ended by its agent (wrap-up), not canceled
   else
     return nil, 'conflict'
   end
@@ -1022,8 +1042,7 @@ if CMD == 'cancel' then commands.cancel = function()
     stat(f.queue, f.channel, {canceled = 1})
   end
   emit({type = status, interaction = iid, queue = f.queue, channel = f.channel, waitedMs = waited,
-        slaState = f.slaState, slaTimer = answer_timer(iid, f), agent = dial_failed and f.agent or nil})
-  if dial_failed then offer_agent(f.agent, release_agent(f.agent, f.cch, false, iid)) end
+        slaState = f.slaState, slaTimer = answer_timer(iid, f)})
   return {status = status}
 end end
 
@@ -1171,11 +1190,12 @@ if CMD == 'consult_end' then commands.consult_end = function()
   return {}
 end end
 
--- outbound iid aid hashFieldsJson : the agent's own call out (click-to-dial), held by that agent from the start: no
--- line, no offer, no wait to count. Its voice capacity is taken in this run, so routing offers the agent no call
+-- outbound iid aid hashFieldsJson ringMs : the agent's own call out (click-to-dial), held by that agent from the start:
+-- no line, no offer, no wait to count. Its voice capacity is taken in this run, so routing offers the agent no call
 -- while it dials (the busy phone would ring out, a missed offer). Any presence but offline may dial (an agent away
 -- calls a customer back); not with an offer open, nor beyond capacity. Fields as enqueue's (queue: the outbound
--- queue, whose statistics count these calls apart from the inbound lines).
+-- queue, whose statistics count these calls apart from the inbound lines). Until outbound_connected, a dial timer
+-- runs: a call whose phone was never reached (no channel, no hang-up to see) is canceled by it.
 if CMD == 'outbound' then commands.outbound = function()
   local iid, aid = A[9], A[10]
   local ikey = key('int', iid)
@@ -1198,12 +1218,28 @@ if CMD == 'outbound' then commands.outbound = function()
   end
   redis.call('SADD', akey .. ':work', iid)
   a['load:voice'] = redis.call('HINCRBY', akey, 'load:voice', '1')
+  redis.call('ZADD', key('timers'), int(NOW + tonumber(A[12])), 'dial|' .. iid)
   stat(h.queue, h.channel, {dialled = 1})
-  agent_stat(aid, {handled = 1})
   emit({type = 'outbound', agent = aid, interaction = iid, queue = h.queue, channel = h.channel,
         customerId = h.customerId})
   refresh(aid, a)
   return {queue = h.queue, status = 'assigned'}
+end end
+
+-- outbound_connected iid : the agent answered its phone for its call out (OriginateResponse Success, seen by every
+-- node): talk time starts now, the dial timer stops, the agent has handled a contact. Answers connected = true only
+-- to the first of the nodes that tell it (which starts the recording).
+if CMD == 'outbound_connected' then commands.outbound_connected = function()
+  local iid = A[9]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if not unconnected_call_out(iid, f) then return {connected = false} end
+  redis.call('HSET', key('int', iid), 'connected', NOW_S, 'answered', NOW_S)
+  redis.call('ZREM', key('timers'), 'dial|' .. iid)
+  agent_stat(f.agent, {handled = 1})
+  history(iid, {type = 'connected'})
+  emit({type = 'outbound_connected', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel})
+  return {connected = true}
 end end
 
 -- callback iid attributesJson : a waiting caller hangs up for a callback and keeps its place in line: same
@@ -1373,6 +1409,9 @@ if CMD == 'sweep' then commands.sweep = function()
     elseif kind == 'wrap' then
       local f = fields(id)
       if f and f.status == 'wrapping' then complete(id, f, 'wrap_up_timeout', '', 0) end
+    elseif kind == 'dial' then
+      local f = fields(id)
+      if f and unconnected_call_out(id, f) then dial_failed(id, f, 'the agent\'s phone did not answer') end
     elseif kind == 'empty' then
       drain_empty(id, n)
     elseif kind == 'awrap' then
