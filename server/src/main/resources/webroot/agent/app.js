@@ -182,6 +182,14 @@ function openDesk({ agentId, token }) {
         if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });
         reread();
         break;
+      case 'canceled':
+        // the agent's own call out that never connected (its phone did not answer, or was not reached)
+        if (m.agent === agentId && m.reason) {
+          failedCalls.add(m.interaction);
+          notify(`call out canceled: ${m.reason}`, 'error');
+        }
+        reread();
+        break;
       default: // offer_canceled, assigned, wrapping, transferred, completed...: re-read what changed
         reread();
     }
@@ -232,11 +240,13 @@ function openDesk({ agentId, token }) {
   $('#go-away').onclick = () => setState('away', $('#away-reason').value);
   $('#go-offline').onclick = () => setState('offline');
   $('#logout').onclick = () => logout();
+  const failedCalls = new Set(); // calls out canceled before they connected
   // a call out is a contact of the agent's (it shows under My interactions); customerId: whom, when known
   async function dial(number, customerId) {
     try {
-      await api.post(`${agentPath}/dial`, customerId ? { number, customerId } : { number });
-      notify(`dialing ${number}: answer on your phone`);
+      const call = await api.post(`${agentPath}/dial`, customerId ? { number, customerId } : { number });
+      // a phone that cannot be reached fails at once: its cancel may come before this answer, and stays shown
+      if (!failedCalls.has(call.id)) notify(`dialing ${number}: answer on your phone`);
     } catch (err) {
       notify(`dial ${number}: ${err.message}`, 'error');
     }

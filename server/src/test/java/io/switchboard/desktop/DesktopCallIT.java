@@ -247,6 +247,19 @@ class DesktopCallIT {
         assertEquals(0, admin.get("/api/v1/agents/amy").json().getJsonObject("load").getInteger("voice"));
     }
 
+    /** A phone Asterisk cannot reach: the desktop says the call out was canceled, and why; no card stays behind. */
+    @Test
+    void aCallOutThatCannotReachTheAgentsPhoneIsShownCanceled() throws Exception {
+        // the simulator rings Local phones only: any other endpoint fails at once, as an unregistered one does
+        admin.put("/api/v1/agents/amy", new JsonObject().put("skills", new JsonObject().put("support", 9))
+                .put("pin", "1234").put("endpoint", "PJSIP/amy")).expect(200);
+        Agents.available(Agents.login(admin, "amy"), "amy");
+        browser.logInAgent(admin.base(), "amy");
+        browser.find("#dial-number").sendKeys("+15558888", Keys.ENTER);
+        browser.untilText("#notice", "call out canceled: the agent's phone did not answer");
+        assertEquals(0, count("#work-list .card"));
+    }
+
     private Api agent(String id, String extension) {
         admin.put("/api/v1/agents/" + id, new JsonObject().put("skills", new JsonObject().put("support", 9))
                 .put("pin", "1234").put("endpoint", "Local/" + extension + "@agents")).expect(200);

@@ -830,7 +830,8 @@ local function dial_failed(iid, f, reason)
   redis.call('ZREM', key('timers'), 'dial|' .. iid)
   retire(iid, f.channel, false)
   stat(f.queue, f.channel, {canceled = 1})
-  emit({type = 'canceled', interaction = iid, queue = f.queue, channel = f.channel, agent = f.agent, waitedMs = 0})
+  emit({type = 'canceled', interaction = iid, queue = f.queue, channel = f.channel, agent = f.agent, waitedMs = 0,
+        reason = reason})
   offer_agent(f.agent, release_agent(f.agent, f.cch, false, iid))
   return {status = 'canceled'}
 end
