@@ -68,6 +68,20 @@ public record QueueStatistics(Map<String, Long> counters) {
                 .put("csat", csat());
     }
 
+    /**
+     * Agents' calls out (the outbound queue's counters): dialled, connected (the agent answered its phone), canceled
+     * (never connected), completed, and their handle time.
+     */
+    public JsonObject outboundJson() {
+        return new JsonObject()
+                .put("dialled", get("dialled"))
+                .put("connected", get("connected"))
+                .put("canceled", get("canceled"))
+                .put("completed", get("completed"))
+                .put("ahtSeconds", finite(aht()))
+                .put("revenue", get("revenue_cents") / 100.0);
+    }
+
     /** Customer satisfaction answers (1-5): how many, and their average. */
     public JsonObject csat() {
         long count = get("csat_count");

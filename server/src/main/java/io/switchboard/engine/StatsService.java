@@ -278,15 +278,16 @@ public final class StatsService {
         List<QueueDefinition> queues = rules.get().queues().values().stream()
                 .sorted((a, b) -> a.name().compareTo(b.name())).toList();
         List<Future<QueueStatistics>> perQueue = queues.stream().map(q -> range(q.name(), fromMs, toMs, null)).toList();
+        Future<QueueStatistics> outbound = range(QueueDefinition.OUTBOUND, fromMs, toMs, null);
         Future<JsonArray> agents = agentTotals(fromMs, toMs);
-        return Future.all(Future.all(perQueue), agents).map(all -> {
+        return Future.all(Future.all(perQueue), outbound, agents).map(all -> {
             JsonArray queueJson = new JsonArray();
             for (int i = 0; i < queues.size(); i++) {
                 queueJson.add(perQueue.get(i).result().json(queues.get(i)).put("queue", queues.get(i).name())
                         .put("serviceLevelFormula", queues.get(i).serviceLevelFormula().wireName()));
             }
             return new JsonObject().put("from", fromMs).put("to", toMs).put("queues", queueJson)
-                    .put("agents", agents.result());
+                    .put("outbound", outbound.result().outboundJson()).put("agents", agents.result());
         }).compose(json -> floor(fromMs, toMs).map(floor -> json.put("floor", floor)));
     }
 
@@ -303,7 +304,9 @@ public final class StatsService {
      * resolution, and cost per contact = (agent cost + channel cost) / contacts handled.
      */
     public Future<JsonObject> floor(long fromMs, long toMs) {
-        List<String> queues = rules.get().queues().keySet().stream().sorted().toList();
+        // calls out are contacts handled too (their agent time is in the agent hours already)
+        List<String> queues = java.util.stream.Stream.concat(rules.get().queues().keySet().stream(),
+                java.util.stream.Stream.of(QueueDefinition.OUTBOUND)).sorted().toList();
         List<Future<List<String>>> perQueue = queues.stream()
                 .map(q -> counters.buckets(KpiCounters.queue(q), fromMs, toMs)).toList();
         Future<List<Map<String, String>>> queueBuckets = Future.all(perQueue).compose(all -> store.hashes(

@@ -280,6 +280,12 @@ class VoiceIT {
         Await.until("fay free again", WAIT, () -> "available".equals(admin.get("/api/v1/agents/fay").json().getString("state")));
         Await.until("counted under the outbound queue", WAIT,
                 () -> metric("switchboard_calls_dialled_total{channel=\"voice\",queue=\"outbound\"}") == 1.0);
+        JsonObject stats = admin.get("/api/v1/stats/cumulative").expect(200).json();
+        JsonObject outbound = stats.getJsonObject("outbound");
+        assertEquals(List.of(1L, 1L, 0L, 1L), List.of(outbound.getLong("dialled"), outbound.getLong("connected"),
+                outbound.getLong("canceled"), outbound.getLong("completed")), outbound.encode());
+        assertEquals(1L, stats.getJsonObject("floor").getJsonObject("cost").getLong("handled"),
+                "a call out is a contact handled");
     }
 
     /** The agent's phone never answers its own call out: the contact is canceled and the agent is free again. */
@@ -296,6 +302,9 @@ class VoiceIT {
                 admin.get("/api/v1/interactions/" + id).json().getString("status")));
         assertEquals("the agent's phone did not answer", admin.get("/api/v1/interactions/" + id).json().getString("reason"));
         Await.until("hal free again", WAIT, () -> "available".equals(admin.get("/api/v1/agents/hal").json().getString("state")));
+        JsonObject outbound = admin.get("/api/v1/stats/cumulative").json().getJsonObject("outbound");
+        assertEquals(List.of(1L, 0L, 1L, 0L), List.of(outbound.getLong("dialled"), outbound.getLong("connected"),
+                outbound.getLong("canceled"), outbound.getLong("completed")), outbound.encode());
         assertEquals(0, asterisk.events().matching(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
                 .startsWith("Local/15554321@customers")).size(), "the customer was never dialled");
     }

@@ -56,6 +56,7 @@
 --                              abandoned abandoned_short abandoned_sl abandon_wait_ms overflowed
 --                              overflowed_sl transferred canceled completed talk_ms wrap_ms revenue_cents
 --                              arrived (new contacts only: offered less overflow and transfer legs; channel cost)
+--                              dialled connected (calls out, under the queue named outbound)
 --                              csat_count csat_sum (added by counters.lua, see KpiCounters)
 --   agentstats:<a>:h:<hour>    per agent and hour: handled completed talk_ms wrap_ms <state>_ms (state time split
 --                              over the hours it was spent in: credit_state)
@@ -1237,6 +1238,7 @@ if CMD == 'outbound_connected' then commands.outbound_connected = function()
   if not unconnected_call_out(iid, f) then return {connected = false} end
   redis.call('HSET', key('int', iid), 'connected', NOW_S, 'answered', NOW_S)
   redis.call('ZREM', key('timers'), 'dial|' .. iid)
+  stat(f.queue, f.channel, {connected = 1})
   agent_stat(f.agent, {handled = 1})
   history(iid, {type = 'connected'})
   emit({type = 'outbound_connected', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel})
