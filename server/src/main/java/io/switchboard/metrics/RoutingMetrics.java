@@ -3,6 +3,7 @@ package io.switchboard.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.switchboard.routing.Channel;
 import io.switchboard.routing.OutcomeCounts;
 import io.switchboard.routing.QueueDefinition;
 import io.switchboard.routing.RoutingRules;
@@ -44,6 +45,9 @@ public final class RoutingMetrics implements RoutingObserver {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     /** @param perAgentSeries also count contacts and handling time per agent (a label per agent) */
+    private static final String DIALLED = "switchboard_calls_dialled";
+    private static final String DIALLED_HELP = "Agents' own calls out (click-to-dial), under their queue";
+
     public RoutingMetrics(MeterRegistry registry, Supplier<RoutingRules> rules, boolean perAgentSeries) {
         this.registry = registry;
         this.rules = rules;
@@ -51,6 +55,8 @@ public final class RoutingMetrics implements RoutingObserver {
         this.sweepLateness = Timer.builder("switchboard_timer_lateness")
                 .description("How late routing timers (offer timeouts, escalations, wrap-up ends) fired")
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
+        // exported from 0, so the wallboard's rate of calls out is defined before the first one
+        counter(DIALLED, DIALLED_HELP, QueueDefinition.OUTBOUND, Channel.VOICE.wireName());
     }
 
     @Override
@@ -73,8 +79,7 @@ public final class RoutingMetrics implements RoutingObserver {
         String channel = e.getString("channel", "");
         switch (e.getString("type", "")) {
             case "queued" -> count("switchboard_queue_offered", "Contacts that entered the queue", queue, channel);
-            case "outbound" -> count("switchboard_calls_dialled", "Agents' own calls out (click-to-dial), under their queue",
-                    queue, channel);
+            case "outbound" -> count(DIALLED, DIALLED_HELP, queue, channel);
             case "assigned" -> {
                 double wait = seconds(e, "waitedMs");
                 count("switchboard_queue_answered", "Contacts answered (offer accepted by an agent)", queue, channel);
