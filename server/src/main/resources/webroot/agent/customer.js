@@ -1,5 +1,5 @@
 // The screen pop: what the server knows about the customer of an offered or held interaction.
-import { $, el } from '../shared/dom.js';
+import { $, el, notify } from '../shared/dom.js';
 
 /** Enough to see the pattern (a third call this week) without scrolling the panel. */
 const LAST_CONTACTS = 5;
@@ -34,14 +34,14 @@ export function createCustomerPanel(api, { onDial } = {}) {
             title: 'Call from my phone', onclick: () => onDial?.(p, c.id) }, p))),
         el('dt', {}, 'Emails'), el('dd', {}, (c.emails || []).join(', ') || '-'),
         el('dt', {}, 'Language'), el('dd', {}, c.language || '-')));
-      history(interactionId, c.id);
+      history(interactionId, c.id, (c.emails || []).length > 0);
     } catch (e) {
       if (shownFor === interactionId) card.replaceChildren(el('p', { class: 'empty' }, `Customer: ${e.message}`));
     }
   }
 
   /** The 360° view's timeline under the profile: open cases and the last contacts on every channel. */
-  async function history(interactionId, customerId) {
+  async function history(interactionId, customerId, mailable) {
     try {
       const view = await api.get(`/api/v1/customers/${encodeURIComponent(customerId)}`);
       if (shownFor !== interactionId) return;
@@ -58,7 +58,9 @@ export function createCustomerPanel(api, { onDial } = {}) {
         el('h3', {}, 'Open cases'),
         open.length === 0 ? el('p', { class: 'empty' }, 'None.')
           : el('ul', { id: 'customer-cases' }, ...open.map((k) => el('li', { dataset: { case: k.id } },
-            `${k.id} ${k.subject || ''} (${k.status.replace('_', ' ')})`))),
+            `${k.id} ${k.subject || ''} (${k.status.replace('_', ' ')}) `,
+            mailable && el('button', { type: 'button', class: 'write-case',
+              onclick: (e) => e.target.replaceWith(caseMail(k)) }, 'Email')))),
         el('h3', {}, 'Last contacts'),
         el('ul', { id: 'customer-contacts' }, ...contacts.map((i) => el('li', { dataset: { interaction: i.id } },
           `${i.created ? new Date(i.created).toLocaleString() : '-'} ${i.channel}`
@@ -68,6 +70,27 @@ export function createCustomerPanel(api, { onDial } = {}) {
     } catch (e) {
       if (shownFor === interactionId) card.append(el('p', { class: 'empty' }, `History: ${e.message}`));
     }
+  }
+
+  /** A mail to the customer on the case (to the first address on record; the answer threads onto the case). */
+  function caseMail(k) {
+    const text = el('textarea', { rows: 3, maxlength: '100000', 'aria-label': `email on ${k.id}`,
+      placeholder: `To the customer, on ${k.id}` });
+    const button = el('button', { type: 'submit', class: 'primary' }, 'Send');
+    return el('form', { class: 'case-mail', onsubmit: async (e) => {
+      e.preventDefault();
+      if (!text.value.trim()) return;
+      button.disabled = true;
+      try {
+        const sent = await api.post(`/api/v1/cases/${encodeURIComponent(k.id)}/emails`, { text: text.value });
+        notify(`email on ${k.id} sent to ${sent.to}`);
+        text.value = '';
+      } catch (err) {
+        notify(`email on ${k.id}: ${err.message}`, 'error');
+      } finally {
+        button.disabled = false;
+      }
+    } }, text, button);
   }
 
   return { show, clear, shownFor: () => shownFor };

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An agent answers the email it holds: the reply goes to the customer through the outbound relay,
- * threaded (subject tag, In-Reply-To, References, our own Message-ID remembered for the answer) and is
- * recorded on the case's thread as sent, or as failed when the relay refused it (the agent gets 502 and
- * may send again).
+ * An agent answers the email it holds, or writes to a case's customer (after a call, a chat): the mail goes to the
+ * customer through the outbound relay, threaded (subject tag; a reply also In-Reply-To and References; our own
+ * Message-ID remembered for the answer) and is recorded on the case's thread as sent, or as failed when the relay
+ * refused it (the agent gets 502 and may send again).
  */
 public final class EmailReplies {
     /** The interaction statuses in which an agent holds it. */
@@ -36,6 +36,51 @@ public final class EmailReplies {
      * @param pendingCustomer move the case to pending_customer once the reply is sent
      */
     public record Reply(String text, String html, boolean pendingCustomer) {
+    }
+
+    /**
+     * A message on a case, not an answer to a mail in hand (Zammad's outbound email).
+     *
+     * @param to one of the customer's addresses, or null for its first
+     * @param subject the subject, or null for the case's
+     * @param pendingCustomer move the case to pending_customer once it is sent
+     */
+    public record Message(String to, String subject, String text, boolean pendingCustomer) {
+    }
+
+    /**
+     * Writes to the case's customer, at an address on the customer's record only (an agent mails its customers, not
+     * any address): tagged with the case, so the answer threads onto it. The thread entry sent, with the case's
+     * status after it.
+     *
+     * @param author the agent writing, or the staff key's role
+     */
+    public Future<JsonObject> write(Case onCase, String author, Message message) {
+        if (!email.sending()) {
+            return Future.failedFuture(new ApiException(503, "unavailable",
+                    "outbound email is disabled (email.outbound.enabled is false): nothing can be sent"));
+        }
+        return engine.customer(onCase.customerId()).compose(customer -> {
+            String to = address(customer.emails(), message.to(), customer.id());
+            String subject = message.subject() != null ? message.subject() : onCase.subject();
+            String bare = EmailThread.CASE_TAG.matcher(subject == null ? "" : subject).replaceAll(" ")
+                    .replaceAll("\\s+", " ").strip();
+            OutboundEmail out = new OutboundEmail(to, (bare.isEmpty() ? "" : bare + " ") + EmailThread.tag(onCase.id()),
+                    message.text(), null, EmailThread.newMessageId(email.from()), "", List.of(), false);
+            return deliver(onCase, out, new JsonObject().put("kind", "message").put("by", author),
+                    message.pendingCustomer());
+        });
+    }
+
+    private static String address(List<String> emails, String asked, String customerId) {
+        if (asked == null) {
+            if (emails.isEmpty()) {
+                throw ApiException.unprocessable("customer " + customerId + " has no email address on record");
+            }
+            return emails.get(0);
+        }
+        return emails.stream().filter(asked::equalsIgnoreCase).findFirst().orElseThrow(() -> ApiException.unprocessable(
+                "'" + asked + "' is not an address of customer " + customerId + " (it has " + emails + ")"));
     }
 
     /** The thread entry of the reply sent, with the case's status after it. */
@@ -67,11 +112,6 @@ public final class EmailReplies {
 
     private Future<JsonObject> send(String interactionId, String agentId, Reply reply, Map<String, String> message,
                                     Case onCase) {
-        if (reply.pendingCustomer() && onCase.status() != CaseStatus.PENDING_CUSTOMER
-                && !onCase.status().canMoveTo(CaseStatus.PENDING_CUSTOMER)) {
-            throw ApiException.conflict("case " + onCase.id() + " is " + onCase.status().wireName()
-                    + " and cannot wait for the customer; nothing was sent");
-        }
         String inReplyTo = message.getOrDefault("messageId", "");
         List<String> nearestFirst = List.of(message.getOrDefault("references", "").split(" ")).stream()
                 .filter(s -> !s.isEmpty()).toList();
@@ -82,12 +122,22 @@ public final class EmailReplies {
                 false);
         JsonObject extra = new JsonObject().put("kind", "reply").put("interactionId", interactionId)
                 .put("agentId", agentId);
+        return deliver(onCase, out, extra, reply.pendingCustomer());
+    }
+
+    /** Sends a mail of the case (a reply, a message), which meets the case's response target. */
+    private Future<JsonObject> deliver(Case onCase, OutboundEmail out, JsonObject extra, boolean pendingCustomer) {
+        if (pendingCustomer && onCase.status() != CaseStatus.PENDING_CUSTOMER
+                && !onCase.status().canMoveTo(CaseStatus.PENDING_CUSTOMER)) {
+            throw ApiException.conflict("case " + onCase.id() + " is " + onCase.status().wireName()
+                    + " and cannot wait for the customer; nothing was sent");
+        }
         return email.send(out, onCase.id(), extra)
                 .recover(e -> Future.failedFuture(e instanceof ApiException ? e : new ApiException(502, "bad_gateway",
-                        "the mail relay did not take the reply (recorded on the case as failed): " + e.getMessage())))
+                        "the mail relay did not take it (recorded on the case as failed): " + e.getMessage())))
                 .compose(sent -> {
                     cases.agentResponded(onCase.id());   // meets the case's first (or next) response target
-                    return caseAfter(onCase, reply.pendingCustomer())
+                    return caseAfter(onCase, pendingCustomer)
                             .map(c -> sent.copy().put("caseId", c.id()).put("caseStatus", c.status().wireName()));
                 });
     }

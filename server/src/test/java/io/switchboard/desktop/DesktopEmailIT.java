@@ -156,4 +156,29 @@ class DesktopEmailIT {
         assertEquals(List.of("resolved"), resolved.getJsonArray("dispositions").getList());
         assertEquals("resolved", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));
     }
+    /** On a call, the agent writes to the caller on their open case from the customer panel; the mail is tagged with it. */
+    @Test
+    void anAgentOnACallEmailsTheCustomerOnTheirCase() throws Exception {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-9").put("name", "Grace Hopper")
+                .put("emails", new io.vertx.core.json.JsonArray().add("grace@example.com"))).expect(201);
+        String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-9").put("subject", "Router keeps rebooting")).expect(201).json().getString("id");
+        browser.logInAgent(admin.base(), "ann");
+        Agents.available(ann, "ann");
+        admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice").put("customerId", "c-9")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201);
+        browser.untilVisible("#offer");
+        browser.find("body").sendKeys("a");
+        browser.untilAttribute("#work-list .card", "data-status", "assigned");
+
+        String item = "#customer-cases li[data-case='" + caseId + "']";
+        browser.untilVisible(item + " .write-case");
+        browser.click(item + " .write-case");
+        browser.untilVisible(item + " form.case-mail textarea").sendKeys("The replacement router ships today.");
+        browser.find(item + " form.case-mail button[type=submit]").click();
+        browser.untilText("#notice", "email on " + caseId + " sent to grace@example.com");
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
+        assertEquals("Router keeps rebooting [#" + caseId + "]", RELAY.getReceivedMessages()[0].getSubject());
+    }
 }

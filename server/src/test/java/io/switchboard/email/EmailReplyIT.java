@@ -155,6 +155,64 @@ class EmailReplyIT {
         assertEquals(2, RELAY.getReceivedMessages().length, "no acknowledgement for the answer on the case");
     }
 
+    /**
+     * After a call, the agent writes to the customer on the call's case: to an address on the customer's record only,
+     * tagged so the customer's answer threads onto the same case; an agent who does not serve the customer may not.
+     */
+    @Test
+    void anAgentWritesToTheCustomerOfACaseAndTheAnswerThreadsOntoIt(TestRedis redis) throws Exception {
+        start(redis, RELAY.getSmtp().getPort(), false);
+        Api admin = node.api();
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-ada").put("name", "Ada Lovelace")
+                .put("emails", new io.vertx.core.json.JsonArray().add("ada@example.com").add("ada@work.example")))
+                .expect(201);
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-nomail").put("name", "No Mail")).expect(201);
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+        Api bob = Agents.create(admin, "bob", new JsonObject().put("support", 5));
+        String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-ada").put("subject", "Refund for order 42")).expect(201).json().getString("id");
+        String path = "/api/v1/cases/" + caseId + "/emails";
+        JsonObject text = new JsonObject().put("text", "As promised on the phone: the refund is on its way.");
+        assertEquals(403, ann.post(path, text).status(), "ann serves nobody of this case yet");
+
+        // ann takes a call of the customer: she may write on the customer's case now, bob still may not
+        admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice").put("customerId", "c-ada")
+                .put("attributes", new JsonObject().put("intent", "support"))).expect(201);
+        Agents.available(ann, "ann");
+        Await.until("offered to ann", () -> admin.get("/api/v1/agents/ann").json().getString("reservation") != null);
+        ann.post("/api/v1/reservations/" + admin.get("/api/v1/agents/ann").json().getString("reservation") + "/accept",
+                "{}").expect(200);
+        assertEquals(403, bob.post(path, text).status());
+        assertEquals(422, ann.post(path, text.copy().put("to", "someone@else.example")).status(),
+                "only to an address on the customer's record");
+        assertEquals(400, ann.post(path, text.copy().put("subject", "two\nlines")).status());
+        assertEquals(0, RELAY.getReceivedMessages().length, "nothing refused was sent");
+
+        JsonObject sent = ann.post(path, text.copy().put("pendingCustomer", true)).expect(200).json();
+        assertEquals(List.of("sent", "message", "ada@example.com", "pending_customer"), List.of(sent.getString("status"),
+                sent.getString("kind"), sent.getString("to"), sent.getString("caseStatus")));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
+        MimeMessage mail = RELAY.getReceivedMessages()[0];
+        assertEquals("Refund for order 42 [#" + caseId + "]", mail.getSubject());
+        assertEquals("ada@example.com", mail.getAllRecipients()[0].toString());
+        assertTrue(com.icegreen.greenmail.util.GreenMailUtil.getBody(mail).contains("the refund is on its way"));
+        ann.post(path, text.copy().put("to", "ADA@work.example")).expect(200);
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 2));
+        assertEquals("ada@work.example", RELAY.getReceivedMessages()[1].getAllRecipients()[0].toString());
+
+        // the customer's answer (a mail client keeps the subject's tag) lands on the same case, which it reopens
+        deliver(node, "ada@example.com", inbound("answer-1@example.com", "Re: " + mail.getSubject(),
+                "In-Reply-To: " + mail.getMessageID() + "\n", "Thank you!"));
+        Await.until("the answer on the case", () -> admin.get("/api/v1/cases/" + caseId).json()
+                .getJsonArray("emails").stream().anyMatch(e -> "inbound".equals(((JsonObject) e).getString("direction"))));
+        JsonObject onCase = admin.get("/api/v1/cases/" + caseId).json();
+        assertEquals(3, onCase.getJsonArray("emails").size(), onCase.encode());
+
+        String noMail = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-nomail").put("subject", "Callback")).expect(201).json().getString("id");
+        assertEquals(422, admin.post("/api/v1/cases/" + noMail + "/emails", text).status(), "no address to write to");
+    }
+
     @Test
     void badRequestsAreRefusedAndNothingIsSent(TestRedis redis) {
         start(redis, RELAY.getSmtp().getPort(), false);

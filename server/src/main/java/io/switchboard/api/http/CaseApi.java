@@ -188,7 +188,7 @@ final class CaseApi {
      * The case, if the caller may work it: staff always, an agent when it is assigned to it or while it
      * serves the case's customer (the desktop shows and resolves the case of the email or call in hand).
      */
-    private Future<Case> visible(RoutingContext ctx) {
+    Future<Case> visible(RoutingContext ctx) {
         Principal principal = principal(ctx);
         return cases.get(ctx.pathParam("id")).compose(c -> {
             if (!principal.isAgent() || principal.agentId().equals(c.agentId())) {

@@ -4,6 +4,7 @@ import static io.switchboard.api.http.HttpApi.body;
 import static io.switchboard.api.http.HttpApi.principal;
 import static io.switchboard.api.http.HttpApi.reply;
 
+import io.switchboard.cases.Case;
 import io.switchboard.email.EmailChannel;
 import io.switchboard.email.EmailReplies;
 import io.switchboard.email.MimeParser;
@@ -18,21 +19,30 @@ import java.util.function.Function;
 /**
  * The email an agent works: {@code GET .../email} (the message, its attachments and the replies sent),
  * {@code GET .../attachments/{n}}, and {@code POST .../reply}. Reading follows the interaction's access
- * rule (staff, or the agent it is offered to or held by); only the agent holding it replies.
+ * rule (staff, or the agent it is offered to or held by); only the agent holding it replies. And a mail to a case's
+ * customer, {@code POST /api/v1/cases/{id}/emails}, by whoever may work the case.
  */
 final class EmailApi {
     /** An HTML reply may be this long: a rich reply with inline styles, not a newsletter. */
     private static final int MAX_HTML = 500_000;
+    /** A subject is a line, not a paragraph (RFC 5322 recommends lines of at most 78 characters). */
+    private static final int MAX_SUBJECT = 200;
 
     private final EmailChannel email;
     private final EmailReplies replies;
     private final Function<RoutingContext, Future<JsonObject>> visibleInteraction;
+    private final Function<RoutingContext, Future<Case>> workableCase;
 
-    /** @param visibleInteraction the interaction, if the caller may see it (else a failed 403/404 future) */
-    EmailApi(EmailChannel email, EmailReplies replies, Function<RoutingContext, Future<JsonObject>> visibleInteraction) {
+    /**
+     * @param visibleInteraction the interaction, if the caller may see it (else a failed 403/404 future)
+     * @param workableCase the case of the path, if the caller may work it (else a failed 403/404 future)
+     */
+    EmailApi(EmailChannel email, EmailReplies replies, Function<RoutingContext, Future<JsonObject>> visibleInteraction,
+             Function<RoutingContext, Future<Case>> workableCase) {
         this.email = email;
         this.replies = replies;
         this.visibleInteraction = visibleInteraction;
+        this.workableCase = workableCase;
     }
 
     void mount(Router router) {
@@ -45,6 +55,32 @@ final class EmailApi {
                 })));
         router.get("/api/v1/interactions/:id/attachments/:n").handler(this::attachment);
         router.post("/api/v1/interactions/:id/reply").handler(this::replyByEmail);
+        router.post("/api/v1/cases/:id/emails").handler(this::writeOnCase);
+    }
+
+    /** {"text", "subject"?, "to"? (one of the customer's addresses), "pendingCustomer"?} -> the thread entry sent. */
+    private void writeOnCase(RoutingContext ctx) {
+        JsonObject body = body(ctx);
+        String text = string(body, "text", true);
+        String subject = string(body, "subject", false);
+        String to = string(body, "to", false);
+        if (text.length() > MimeParser.MAX_TEXT) {
+            throw ApiException.unprocessable("'text' is at most " + MimeParser.MAX_TEXT + " characters");
+        }
+        if (subject != null && (subject.length() > MAX_SUBJECT || subject.chars().anyMatch(Character::isISOControl))) {
+            throw ApiException.badRequest("'subject' is one line of at most " + MAX_SUBJECT + " characters");
+        }
+        boolean pendingCustomer = pendingCustomer(body);
+        reply(ctx, workableCase.apply(ctx).compose(c -> replies.write(c, HttpApi.actorName(ctx),
+                new EmailReplies.Message(to, subject, text, pendingCustomer))));
+    }
+
+    private static boolean pendingCustomer(JsonObject body) {
+        Object pending = body.getValue("pendingCustomer", false);
+        if (!(pending instanceof Boolean pendingCustomer)) {
+            throw ApiException.badRequest("'pendingCustomer' must be true or false");
+        }
+        return pendingCustomer;
     }
 
     private void attachment(RoutingContext ctx) {
@@ -72,10 +108,7 @@ final class EmailApi {
         JsonObject body = body(ctx);
         String text = string(body, "text", true);
         String html = string(body, "html", false);
-        Object pending = body.getValue("pendingCustomer", false);
-        if (!(pending instanceof Boolean pendingCustomer)) {
-            throw ApiException.badRequest("'pendingCustomer' must be true or false");
-        }
+        boolean pendingCustomer = pendingCustomer(body);
         if (text.length() > MimeParser.MAX_TEXT) {
             throw ApiException.unprocessable("'text' is at most " + MimeParser.MAX_TEXT + " characters");
         }

@@ -90,7 +90,8 @@ public final class HttpApi {
         this.cases = new CaseApi(caseService, sla, email::thread, customers);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
-        this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction);
+        this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction,
+                cases::visible);
         this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, new RateLimiter(store)));
         this.desk = new DeskApi(engine, config.desktop());
         this.floor = new FloorApi(engine);
