@@ -60,11 +60,15 @@ public final class EmailReplies {
             return Future.failedFuture(new ApiException(503, "unavailable",
                     "outbound email is disabled (email.outbound.enabled is false): nothing can be sent"));
         }
+        if (onCase.status() == CaseStatus.CLOSED) {
+            return Future.failedFuture(ApiException.conflict("case " + onCase.id() + " is closed: open a new one"));
+        }
         return engine.customer(onCase.customerId()).compose(customer -> {
             String to = address(customer.emails(), message.to(), customer.id());
             String subject = message.subject() != null ? message.subject() : onCase.subject();
+            // one line whatever the case's subject holds: a line break would start a header of its own
             String bare = EmailThread.CASE_TAG.matcher(subject == null ? "" : subject).replaceAll(" ")
-                    .replaceAll("\\s+", " ").strip();
+                    .replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
             OutboundEmail out = new OutboundEmail(to, (bare.isEmpty() ? "" : bare + " ") + EmailThread.tag(onCase.id()),
                     message.text(), null, EmailThread.newMessageId(email.from()), "", List.of(), false);
             return deliver(onCase, out, new JsonObject().put("kind", "message").put("by", author),

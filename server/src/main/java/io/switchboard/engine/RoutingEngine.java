@@ -314,6 +314,14 @@ public final class RoutingEngine {
         return commit("outbound_connected", id).map(r -> r.result().getBoolean("connected", false));
     }
 
+    /**
+     * The agent's phone never answered its call out: canceled, the agent free at once. False when it had connected
+     * (or ended) already. Only the voice channel says so: nobody else knows the phone stopped ringing.
+     */
+    public Future<Boolean> callOutFailed(String id, String reason) {
+        return commit("outbound_failed", id, reason).map(r -> r.result().getBoolean("canceled", false));
+    }
+
     public Future<JsonObject> interaction(String id) {
         return Future.all(store.hash(keys.interaction(id)), store.list(keys.history(id)))
                 .compose(all -> {
@@ -744,6 +752,8 @@ public final class RoutingEngine {
                     case "agent_busy" -> ApiException.conflict(command
                             + ": the agent has no voice line free (on a call, in wrap-up, or in a chat it handles alone)");
                     case "outbound" -> ApiException.conflict(command + ": an agent's call out stays with that agent");
+                    case "dialing" -> ApiException.conflict(command
+                            + ": the call out still rings the agent's phone: answer or decline it there");
                     default -> new IllegalStateException("routing script: " + result.error());
                 };
             }

@@ -342,7 +342,9 @@ public final class StatsService {
         JsonObject perChannel = new JsonObject();
         double channelCost = 0;
         for (String channel : costs.perChannel().keySet().stream().sorted().toList()) {
-            double cost = QueueStatistics.sum(queueBuckets, channel).get("arrived") * costs.perContact(channel);
+            // a call out costs the line as an inbound call does
+            QueueStatistics counted = QueueStatistics.sum(queueBuckets, channel);
+            double cost = (counted.get("arrived") + counted.get("dialled")) * costs.perContact(channel);
             perChannel.put(channel, cost);
             channelCost += cost;
         }

@@ -44,10 +44,10 @@ public final class RoutingMetrics implements RoutingObserver {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    /** @param perAgentSeries also count contacts and handling time per agent (a label per agent) */
     private static final String DIALLED = "switchboard_calls_dialled";
     private static final String DIALLED_HELP = "Agents' own calls out (click-to-dial), under their queue";
 
+    /** @param perAgentSeries also count contacts and handling time per agent (a label per agent) */
     public RoutingMetrics(MeterRegistry registry, Supplier<RoutingRules> rules, boolean perAgentSeries) {
         this.registry = registry;
         this.rules = rules;

@@ -97,6 +97,7 @@ public final class VoiceChannel implements RoutingObserver {
      * to see): Asterisk's OriginateResponse comes within the ring; this covers a slow link.
      */
     private static final Duration DIAL_MARGIN = Duration.ofSeconds(15);
+    private static final String NOT_ANSWERED = "the agent's phone did not answer";
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -445,7 +446,7 @@ public final class VoiceChannel implements RoutingObserver {
     private void originated(AmiLink link, OriginateResponseEvent event) {
         String uniqueId = event.getUniqueId();
         if (!"Success".equals(event.getResponse())) {
-            callOutFailed(event.getActionId());
+            callOutFailed(link, event.getActionId());
             return;
         }
         if (uniqueId == null) {
@@ -510,15 +511,18 @@ public final class VoiceChannel implements RoutingObserver {
      * the agent free again, without waiting for routing's dial timer. Asterisk-Java may put its own prefix before the
      * ActionID; the channel id is what follows it. Every node may see it: routing cancels once.
      */
-    private void callOutFailed(String actionId) {
+    private void callOutFailed(AmiLink link, String actionId) {
         int at = actionId == null ? -1 : actionId.indexOf(DIALLED_OUT);
         if (at < 0) {
             return;
         }
         String channelId = actionId.substring(at);
-        interactionOf(channelId).compose(interaction -> interaction == null ? Future.succeededFuture()
-                        : engine.cancel(interaction.getString("id"), "canceled", "the agent's phone did not answer"))
-                .onFailure(e -> LOG.debug("failed call out {} not canceled: {}", channelId, e.getMessage()));
+        // no channel, so no hang-up will take it off the calls Switchboard watches on this Asterisk
+        interactionOf(channelId).compose(interaction -> Future.all(
+                                store.removeMember(callsKey(link.endpoint().name()), channelId),
+                                interaction == null ? Future.succeededFuture()
+                                        : engine.callOutFailed(interaction.getString("id"), NOT_ANSWERED)))
+                .onFailure(e -> LOG.warn("failed call out {} not canceled: {}", channelId, e.getMessage()));
     }
 
     /**
@@ -702,12 +706,15 @@ public final class VoiceChannel implements RoutingObserver {
             done = channel.bridgeId().isEmpty() ? Future.succeededFuture()
                     : callOutConnected(link, channelId, channel.name());
         } else {
-            done = interactionOf(channelId).map(interaction -> {
-                if (interaction == null || !"assigned".equals(interaction.getString("status"))
+            done = interactionOf(channelId).compose(interaction -> {
+                if (interaction == null) { // gone (retention): nothing left to end, only the watch
+                    return store.removeMember(callsKey(link.endpoint().name()), channelId);
+                }
+                if (!"assigned".equals(interaction.getString("status"))
                         || interaction.getJsonObject("timestamps").getValue("connected") != null) {
                     ended(link.endpoint().name(), channelId, "call ended while the AMI link was down");
                 }
-                return null;
+                return Future.<Void>succeededFuture();
             });
         }
         done.onFailure(e -> LOG.warn("call out {} not re-synced: {}", channelId, e.getMessage()));
@@ -754,13 +761,12 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * The agent's channel of a call out is gone: a call the agent's phone never answered is canceled (routing refuses
-     * that once it connected: nothing handled, the agent's capacity back at once); a connected one wraps up.
+     * The agent's channel of a call out is gone: a call the agent's phone never answered is canceled (nothing handled,
+     * the agent's capacity back at once); a connected one wraps up.
      */
     private Future<Void> callOutEnded(String interactionId) {
-        return engine.cancel(interactionId, "canceled", "the agent's phone did not answer").<Void>mapEmpty()
-                .recover(e -> e instanceof io.switchboard.engine.ApiException api && api.status() == 409
-                        ? engine.wrapUp(interactionId, null).mapEmpty() : Future.failedFuture(e));
+        return engine.callOutFailed(interactionId, NOT_ANSWERED).compose(canceled -> canceled
+                ? Future.succeededFuture() : engine.wrapUp(interactionId, null).mapEmpty());
     }
 
     /** The unique ids of the calls of one Asterisk that Switchboard is handling. */

@@ -257,7 +257,8 @@ class DesktopCallIT {
         browser.logInAgent(admin.base(), "amy");
         browser.find("#dial-number").sendKeys("+15558888", Keys.ENTER);
         browser.untilText("#notice", "call out canceled: the agent's phone did not answer");
-        assertEquals(0, count("#work-list .card"));
+        browser.until("no card left", d -> count("#work-list .card") == 0);
+        assertTrue(admin.get("/api/v1/agents/amy").json().getJsonArray("interactions").isEmpty(), "amy holds nothing");
     }
 
     private Api agent(String id, String extension) {

@@ -156,6 +156,7 @@ class DesktopEmailIT {
         assertEquals(List.of("resolved"), resolved.getJsonArray("dispositions").getList());
         assertEquals("resolved", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));
     }
+
     /** On a call, the agent writes to the caller on their open case from the customer panel; the mail is tagged with it. */
     @Test
     void anAgentOnACallEmailsTheCustomerOnTheirCase() throws Exception {

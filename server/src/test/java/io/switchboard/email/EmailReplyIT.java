@@ -208,6 +208,20 @@ class EmailReplyIT {
         JsonObject onCase = admin.get("/api/v1/cases/" + caseId).json();
         assertEquals(3, onCase.getJsonArray("emails").size(), onCase.encode());
 
+        // a case's subject is the mail's on one line, whatever it holds
+        String twoLines = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-ada").put("subject", "Refund\nBcc: eve@example.com")).expect(201).json()
+                .getString("id");
+        admin.post("/api/v1/cases/" + twoLines + "/emails", text).expect(200);
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 3));
+        MimeMessage third = java.util.Arrays.stream(RELAY.getReceivedMessages())
+                .filter(m -> { try { return m.getSubject().contains(twoLines); } catch (Exception e) { return false; } })
+                .findFirst().orElseThrow();
+        assertEquals("Refund Bcc: eve@example.com [#" + twoLines + "]", third.getSubject());
+        assertEquals(1, third.getAllRecipients().length);
+        admin.patch("/api/v1/cases/" + twoLines, new JsonObject().put("status", "closed")).expect(200);
+        assertEquals(409, admin.post("/api/v1/cases/" + twoLines + "/emails", text).status(), "a closed case");
+
         String noMail = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
                 .put("customerId", "c-nomail").put("subject", "Callback")).expect(201).json().getString("id");
         assertEquals(422, admin.post("/api/v1/cases/" + noMail + "/emails", text).status(), "no address to write to");

@@ -298,6 +298,9 @@ class VoiceIT {
         String id = hal.post("/api/v1/agents/hal/dial", new JsonObject().put("number", "+15554321")).expect(200).json()
                 .getString("id");
         assertEquals("busy", admin.get("/api/v1/agents/hal").json().getString("state"));
+        // while hal's phone rings: not canceled by staff (the phone would ring on), not wrapped up by hal
+        assertEquals(409, admin.post("/api/v1/interactions/" + id + "/cancel", "{}").status());
+        assertEquals(409, hal.post("/api/v1/interactions/" + id + "/wrapup", "{}").status());
         Await.until("canceled when the ring gives up", WAIT, () -> "canceled".equals(
                 admin.get("/api/v1/interactions/" + id).json().getString("status")));
         assertEquals("the agent's phone did not answer", admin.get("/api/v1/interactions/" + id).json().getString("reason"));

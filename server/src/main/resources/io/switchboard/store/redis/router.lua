@@ -385,13 +385,13 @@ end
 local function fields(iid)
   local v = redis.call('HMGET', key('int', iid), 'status', 'pool', 'cch', 'queue', 'score', 'queued', 'step', 'agent',
                       'rsv', 'channel', 'entered', 'answered', 'ended', 'steptimer', 'slaState', 'priority', 'caseId',
-                      'slaIdx', 'consult', 'offerms')
+                      'slaIdx', 'consult', 'offerms', 'direction', 'connected')
   if not v[1] then return nil end
   return {status = v[1], pool = v[2], cch = v[3], queue = v[4], score = tonumber(v[5]), queued = v[6],
           step = tonumber(v[7]), agent = v[8], rsv = v[9], channel = v[10], entered = num(v[11]),
           answered = num(v[12]), ended = num(v[13]), steptimer = v[14], slaState = v[15] or nil,
           priority = num(v[16]), caseId = v[17] or nil, slaIdx = v[18] or nil, consult = v[19],
-          offer = tonumber(v[20]), placed = v[1] == 'queued'}
+          offer = tonumber(v[20]), outbound = v[21] == 'outbound', connected = v[22], placed = v[1] == 'queued'}
 end
 
 -- The payload of the answer timer the enqueue armed (slaIdx: its index bucket), as this run leaves it: the events
@@ -838,10 +838,8 @@ local function dial_failed(iid, f, reason)
 end
 
 -- Whether an assigned interaction is a call out the agent's phone has not answered yet.
-local function unconnected_call_out(iid, f)
-  if f.status ~= 'assigned' then return false end
-  local v = redis.call('HMGET', key('int', iid), 'direction', 'connected')
-  return v[1] == 'outbound' and blank(v[2])
+local function unconnected_call_out(f)
+  return f.status == 'assigned' and f.outbound and blank(f.connected)
 end
 
 -------------------------------------------------------------------------------------------- commands
@@ -992,6 +990,7 @@ if CMD == 'wrapup' then commands.wrapup = function()
   if not f then return nil, 'not_found' end
   if not_actor(f, A[11]) then return nil, 'forbidden' end
   if f.status ~= 'assigned' then return nil, 'conflict' end
+  if unconnected_call_out(f) then return nil, 'dialing' end
   redis.call('HSET', key('int', iid), 'ended', NOW_S)
   end_consult(iid, f, 'call_ended', true)
   if wrap_ms <= 0 then complete(iid, f, '', '', 0) return {status = 'completed'} end
@@ -1012,12 +1011,13 @@ if CMD == 'complete' then commands.complete = function()
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if not_actor(f, A[12]) then return nil, 'forbidden' end
+  if unconnected_call_out(f) then return nil, 'dialing' end
   local err = complete(iid, f, A[10], A[11], tonumber(A[13]) or 0)
   if err then return nil, err end
   return {status = 'completed'}
 end end
 
--- cancel iid status reason : status is canceled or abandoned; a call out (outbound) not connected yet is canceled
+-- cancel iid status reason : status is canceled or abandoned
 if CMD == 'cancel' then commands.cancel = function()
   local iid, status, reason = A[9], A[10], A[11]
   local f = fields(iid)
@@ -1026,8 +1026,6 @@ if CMD == 'cancel' then commands.cancel = function()
     close_reservation(f.rsv, 'canceled', false, false)
   elseif f.status == 'queued' then
     unplace(iid, f)
-  elseif unconnected_call_out(iid, f) then
-    return dial_failed(iid, f, reason) -- a call out in progress is ended by its agent (wrap-up), not canceled
   else
     return nil, 'conflict'
   end
@@ -1075,7 +1073,7 @@ if CMD == 'transfer' then commands.transfer = function()
   if not f then return nil, 'not_found' end
   if not_actor(f, A[12]) then return nil, 'forbidden' end
   -- an agent's own call out has no line to go back to, and no caller's channel to move
-  if redis.call('HGET', key('int', iid), 'direction') == 'outbound' then return nil, 'outbound' end
+  if f.outbound then return nil, 'outbound' end
   if f.status == 'queued' and blank(A[12]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
   -- a transfer ends a consultation: the consulted agent is free again, so the new route may reserve it
@@ -1235,7 +1233,7 @@ if CMD == 'outbound_connected' then commands.outbound_connected = function()
   local iid = A[9]
   local f = fields(iid)
   if not f then return nil, 'not_found' end
-  if not unconnected_call_out(iid, f) then return {connected = false} end
+  if not unconnected_call_out(f) then return {connected = false} end
   redis.call('HSET', key('int', iid), 'connected', NOW_S, 'answered', NOW_S)
   redis.call('ZREM', key('timers'), 'dial|' .. iid)
   stat(f.queue, f.channel, {connected = 1})
@@ -1243,6 +1241,18 @@ if CMD == 'outbound_connected' then commands.outbound_connected = function()
   history(iid, {type = 'connected'})
   emit({type = 'outbound_connected', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel})
   return {connected = true}
+end end
+
+-- outbound_failed iid reason : the agent's phone never answered its call out (Originate failed, or its channel hung
+-- up first): canceled, the agent free at once. Only the voice channel says so: staff cannot cancel a call out, whose
+-- phone would ring on. Answers canceled = false when it had connected or ended already.
+if CMD == 'outbound_failed' then commands.outbound_failed = function()
+  local iid = A[9]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if not unconnected_call_out(f) then return {canceled = false} end
+  dial_failed(iid, f, A[10])
+  return {canceled = true}
 end end
 
 -- callback iid attributesJson : a waiting caller hangs up for a callback and keeps its place in line: same
@@ -1414,7 +1424,7 @@ if CMD == 'sweep' then commands.sweep = function()
       if f and f.status == 'wrapping' then complete(id, f, 'wrap_up_timeout', '', 0) end
     elseif kind == 'dial' then
       local f = fields(id)
-      if f and unconnected_call_out(id, f) then dial_failed(id, f, 'the agent\'s phone did not answer') end
+      if f and unconnected_call_out(f) then dial_failed(id, f, 'the agent\'s phone did not answer') end
     elseif kind == 'empty' then
       drain_empty(id, n)
     elseif kind == 'awrap' then
