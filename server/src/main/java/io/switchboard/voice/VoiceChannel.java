@@ -500,7 +500,7 @@ public final class VoiceChannel implements RoutingObserver {
                 .compose(created -> Future.all(store.set(callKey(channelId), id, Duration.ofDays(1)),
                                 owners.claim(channelId), store.addMember(calls, channelId))
                         .compose(v -> dial(agentId, number, "switchboard", channelId))
-                        .recover(e -> Future.join(engine.cancel(id, "canceled", "not dialled: " + e.getMessage()),
+                        .recover(e -> Future.join(engine.callOutFailed(id, "not dialled: " + e.getMessage()),
                                         store.removeMember(calls, channelId), store.getAndDelete(callKey(channelId)))
                                 .transform(x -> Future.failedFuture(e)))
                         .map(v -> created));
@@ -555,6 +555,10 @@ public final class VoiceChannel implements RoutingObserver {
         }
         AmiLink link = ready.result();
         return engine.agent(agentId).compose(agent -> {
+            if (agent.getString("endpoint", "").isBlank()) {
+                throw io.switchboard.engine.ApiException.unprocessable("agent " + agentId
+                        + " has no phone to dial from (its endpoint)");
+            }
             OriginateAction originate = new OriginateAction();
             originate.setChannel(LineText.require("endpoint", agent.getString("endpoint")));
             originate.setContext(settings.outboundContext());

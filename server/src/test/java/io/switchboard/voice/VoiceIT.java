@@ -349,6 +349,20 @@ class VoiceIT {
         assertEquals("available", admin.get("/api/v1/agents/kim").json().getString("state"));
     }
 
+    /** A call out that cannot even be sent to Asterisk (an agent with no phone): refused, and nothing stays held. */
+    @Test
+    void aCallOutThatCannotBeDialledLeavesTheAgentFree() throws Exception {
+        admin.put("/api/v1/agents/lea", new JsonObject().put("skills", new JsonObject().put("support", 5))
+                .put("pin", "1234")).expect(200);
+        Api lea = Agents.login(admin, "lea");
+        Agents.available(lea, "lea");
+        Api.Reply refused = lea.post("/api/v1/agents/lea/dial", new JsonObject().put("number", "+15553333"));
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("available", admin.get("/api/v1/agents/lea").json().getString("state"));
+        assertTrue(admin.get("/api/v1/agents/lea").json().getJsonArray("interactions").isEmpty());
+        assertEquals(1L, admin.get("/api/v1/stats/cumulative").json().getJsonObject("outbound").getLong("canceled"));
+    }
+
     /** With recording on, an agent's call out is recorded from its answer, on the agent's channel, and may be paused. */
     @Test
     void aCallOutIsRecordedOnTheAgentsChannel() throws Exception {
