@@ -48,9 +48,9 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     while (list.children.length > held.length) list.lastElementChild.remove();
   }
 
-  /** The state of a call's controls as the server reports it (GET /interactions/{id} `call`). */
+  /** The state of a call's controls as the server reports it (GET /interactions/{id} `call`; a call out's answer). */
   function callState(i) {
-    return JSON.stringify(i.call || {});
+    return JSON.stringify({ ...(i.call || {}), connected: i.timestamps?.connected ?? undefined });
   }
 
   function card(i) {
@@ -139,10 +139,14 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     const call = i.call || {};
     const chosen = () => target.value.split(/:(.*)/); // "queue:billing" or "agent:bob"
     if (i.direction === 'outbound') {
-      // the agent's own call: ended on the phone (which wraps it up), not held, moved or transferred from here
+      // the agent's own call: hung up (here once connected, or on the phone), which wraps it up; not held, moved or
+      // transferred from here
+      const connected = Boolean(i.timestamps?.connected);
       return el('div', { class: 'actions' },
-        el('span', { class: 'call-out' }, `Call out to ${i.attributes?.number || ''}: hang up on your phone`),
-        el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },
+        el('span', { class: 'call-out' }, connected ? `Call out to ${i.attributes?.number || ''}`
+          : `Calling ${i.attributes?.number || ''}: answer on your phone`),
+        connected && button('danger hangup', 'hangup', 'Hang up'),
+        connected && el('button', { class: 'primary end', type: 'button', onclick: () => act(i.id, 'wrapup', {}) },
           'End and wrap up ', el('kbd', {}, 'W')),
         call.recording && recordingControls(call.recording, button));
     }

@@ -530,11 +530,23 @@ public final class VoiceChannel implements RoutingObserver {
      * starts; the one node routing tells first starts the recording.
      */
     private Future<Void> callOutConnected(AmiLink link, String channelId, String channel) {
-        return interactionOf(channelId).compose(interaction -> interaction == null ? Future.succeededFuture()
-                : engine.callOutConnected(interaction.getString("id")).compose(first -> !first || !recorder.enabled()
-                        ? Future.<Void>succeededFuture()
-                        : recorder.dialled(interaction.getString("id"), link, channel, channelId)
-                                .onFailure(e -> recorder.failed(interaction.getString("id"), e))));
+        return interactionOf(channelId).compose(interaction -> {
+            if (interaction == null) {
+                return Future.succeededFuture();
+            }
+            String id = interaction.getString("id");
+            // the agent's channel, for a hang-up from the desktop (the customer's leg is the dialplan's)
+            JsonObject leg = new JsonObject().put("channel", channel).put("asterisk", link.endpoint().name());
+            return store.set(callOutKey(id), leg.encode(), Duration.ofDays(1))
+                    .compose(v -> engine.callOutConnected(id)).compose(first -> !first || !recorder.enabled()
+                            ? Future.<Void>succeededFuture()
+                            : recorder.dialled(id, link, channel, channelId).onFailure(e -> recorder.failed(id, e)));
+        });
+    }
+
+    /** A connected call out's agent channel: {channel, asterisk}. */
+    private String callOutKey(String interactionId) {
+        return store.keys().prefix() + ":voice:callout:" + interactionId;
     }
 
     /** The number, checked (only digits, '+', '*' and '#' reach AMI), and the Asterisk to dial it through. */
@@ -592,12 +604,26 @@ public final class VoiceChannel implements RoutingObserver {
         return links.stream().filter(l -> l.endpoint().name().equals(asterisk)).findFirst().orElse(null);
     }
 
-    /** Hangs up the caller's channel of a voice interaction (agent or supervisor action). */
+    /**
+     * Hangs up the caller's channel of a voice interaction (agent or supervisor action); of a call out, the agent's
+     * channel, once connected (while it rings, the phone declines it).
+     */
     public Future<Void> hangup(JsonObject interaction) {
+        if ("outbound".equals(interaction.getString("direction"))) {
+            return store.get(callOutKey(interaction.getString("id"))).compose(json -> json == null
+                    ? Future.failedFuture(io.switchboard.engine.ApiException.conflict(
+                            "the call out has not connected: decline it on the phone"))
+                    : hangupChannel(new JsonObject(json)));
+        }
         JsonObject voice = CallAttributes.of(interaction);
         if (voice == null) {
             return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call"));
         }
+        return hangupChannel(voice);
+    }
+
+    /** @param voice {channel, asterisk} */
+    private Future<Void> hangupChannel(JsonObject voice) {
         AmiLink link = linkNamed(voice.getString("asterisk", ""));
         if (link == null) {
             return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",

@@ -204,8 +204,8 @@ class DesktopCallIT {
 
     /**
      * Amy works a customer's email and calls them from the customer panel: the call out is her contact, that customer's
-     * (its card says to hang up on the phone, and has no hold or transfer); when the customer hangs up it goes to
-     * wrap-up, and completing it frees her voice line.
+     * (its card has no hold or transfer); her hang-up from the desktop ends it into wrap-up, and completing it frees
+     * her voice line.
      */
     @Test
     void anAgentCallsTheCustomerOfHerEmailFromTheCustomerPanel() throws Exception {
@@ -228,7 +228,7 @@ class DesktopCallIT {
             }
             return notice.equals("dialing +15557777: answer on your phone");
         });
-        browser.untilText("#work-list .card .call-out", "Call out to +15557777: hang up on your phone");
+        browser.untilText("#work-list .card .call-out", "Call out to +15557777"); // connected: amy answered
         String out = browser.until("the call out's card", d -> d.findElements(By.cssSelector("#work-list .card"))
                 .stream().filter(c -> !c.findElements(By.cssSelector(".call-out")).isEmpty()).findFirst()
                 .map(c -> c.getDomAttribute("data-interaction")).orElse(null));
@@ -239,7 +239,8 @@ class DesktopCallIT {
                 call.getString("direction"), call.getString("channel")));
         browser.screenshot("agent-call-out");
 
-        // the simulated customer hangs up after 30 s (3 s here): wrap-up, then the form completes it
+        // amy hangs up from the desktop: Asterisk ends her channel, and the call goes to wrap-up
+        browser.click(outCard + " .hangup");
         browser.untilAttribute(outCard, "data-status", "wrapping");
         browser.find(outCard + " form.wrapup button[type=submit]").click();
         browser.until("the card gone", d -> count(outCard) == 0);

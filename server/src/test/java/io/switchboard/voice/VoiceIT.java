@@ -301,6 +301,7 @@ class VoiceIT {
         // while hal's phone rings: not canceled by staff (the phone would ring on), not wrapped up by hal
         assertEquals(409, admin.post("/api/v1/interactions/" + id + "/cancel", "{}").status());
         assertEquals(409, hal.post("/api/v1/interactions/" + id + "/wrapup", "{}").status());
+        assertEquals(409, hal.post("/api/v1/interactions/" + id + "/hangup", "{}").status(), "declined on the phone");
         Await.until("canceled when the ring gives up", WAIT, () -> "canceled".equals(
                 admin.get("/api/v1/interactions/" + id).json().getString("status")));
         assertEquals("the agent's phone did not answer", admin.get("/api/v1/interactions/" + id).json().getString("reason"));
@@ -380,6 +381,12 @@ class VoiceIT {
         jay.post("/api/v1/interactions/" + id + "/recording/pause", "{}").expect(200);
         assertEquals(started.get("Channel"), asterisk.events().await(e -> "MixMonitorMute".equals(e.name()), WAIT)
                 .get("Channel"));
+        // jay hangs up through the API: his channel goes, and the call wraps up
+        jay.post("/api/v1/interactions/" + id + "/hangup", "{}").expect(200);
+        Await.until("wrapped up after the hang-up", WAIT, () -> !"assigned".equals(
+                admin.get("/api/v1/interactions/" + id).json().getString("status")));
+        assertEquals(1, asterisk.events().matching(e -> "Hangup".equals(e.name())
+                && ("sbout-" + id).equals(e.get("Uniqueid"))).size());
     }
 
     /**
