@@ -372,8 +372,9 @@ public final class ChatChannel implements RoutingObserver {
         String cleaned = required(text);
         return holder(interactionId, agentId).compose(holder -> {
             JsonObject message = message(interactionId, "agent", cleaned).put("agentId", agentId);
-            return note ? post(interactionId, message.put("private", true).put("agent", holder), store.keys().bus())
-                    : post(interactionId, message, store.keys().chatEvents()).onSuccess(v -> responded(interactionId));
+            return note ? post(interactionId, message.put("private", true).put("agent", holder), store.keys().bus(), holder)
+                    : post(interactionId, message, store.keys().chatEvents(), holder)
+                            .onSuccess(v -> responded(interactionId));
         });
     }
 
@@ -387,8 +388,10 @@ public final class ChatChannel implements RoutingObserver {
             // "agent" names who is told: the holder's desktop shows both kinds; only a message not private goes on
             // the chat channel, to the customer
             JsonObject message = message(interactionId, "supervisor", cleaned).put("name", name).put("agent", holder);
-            Future<JsonObject> posted = whisper ? post(interactionId, message.put("private", true), store.keys().bus())
-                    : post(interactionId, message, store.keys().chatEvents()).onSuccess(v -> responded(interactionId));
+            Future<JsonObject> posted = whisper
+                    ? post(interactionId, message.put("private", true), store.keys().bus(), holder)
+                    : post(interactionId, message, store.keys().chatEvents(), holder)
+                            .onSuccess(v -> responded(interactionId));
             return posted.onSuccess(v -> metrics.supervisorMessage(whisper ? "whisper" : "message"));
         });
     }
@@ -401,11 +404,17 @@ public final class ChatChannel implements RoutingObserver {
         return cleaned;
     }
 
-    /** Appends the message to the transcript and publishes it on the channel: its place (seq) in the transcript. */
-    private Future<JsonObject> post(String interactionId, JsonObject message, String channel) {
-        return store.append(interactionId, message, channel).map(seq -> {
+    /**
+     * Appends the message to the transcript and publishes it on the channel, while {@code holder} still holds the chat
+     * (checked in the same step: a line for one agent never lands after a transfer): its place (seq) in the transcript.
+     */
+    private Future<JsonObject> post(String interactionId, JsonObject message, String channel, String holder) {
+        return store.append(interactionId, message, channel, holder).map(seq -> {
             if (seq == 0) {
                 throw ApiException.conflict("the transcript is full");
+            }
+            if (seq < 0) {
+                throw ApiException.conflict("the chat has just changed hands: nothing was written");
             }
             return new JsonObject().put("interaction", interactionId).put("seq", seq);
         });

@@ -42,8 +42,18 @@ public final class ChatStore {
      * @return the message's seq, or 0 if the transcript is full
      */
     public Future<Long> append(String interactionId, JsonObject message, String channel) {
-        String[] keyArray = {keys.chatTranscript(interactionId)};
-        String[] args = {message.encode(), channel == null ? "" : channel, Integer.toString(MAX_MESSAGES)};
+        return append(interactionId, message, channel, null);
+    }
+
+    /**
+     * @param heldBy the agent who must hold the chat (assigned) for the line to be kept, checked in the same step;
+     *               null for anyone
+     * @return the line's seq, 0 when the transcript is full, -1 when the chat is not {@code heldBy}'s now
+     */
+    public Future<Long> append(String interactionId, JsonObject message, String channel, String heldBy) {
+        String[] keyArray = {keys.chatTranscript(interactionId), keys.interaction(interactionId)};
+        String[] args = {message.encode(), channel == null ? "" : channel, Integer.toString(MAX_MESSAGES),
+                heldBy == null ? "" : heldBy};
         return RedisFutures.onContext(vertx, () -> SCRIPT.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args));
     }
 
