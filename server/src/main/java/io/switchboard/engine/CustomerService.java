@@ -116,10 +116,8 @@ public final class CustomerService {
             if (found != null) {
                 return Future.succeededFuture(found);
             }
-            String id = newId();
-            // the address index decides, atomically, which customer a new address belongs to
-            return engine.claimEmail(email, id).compose(owner -> !owner.equals(id) ? Future.succeededFuture(owner)
-                    : engine.saveCustomer(new Customer(id, name, null, 0, List.of(), List.of(email), language)).map(id));
+            return engine.createCustomerForEmail(new Customer(newId(), name, null, 0, List.of(), List.of(email), language),
+                    email);
         });
     }
 

@@ -543,13 +543,18 @@ public final class RoutingEngine {
     }
 
     /**
-     * Gives the address to this customer unless another has it already: answers the address's owner, so
-     * two contacts from one new address at the same instant end up on one customer.
+     * A customer known by one new address (a chat's pre-chat form), created once however many contacts from that
+     * address race, on any node: the address index decides atomically who owns it, and the record is written before
+     * the index names it, so whoever finds the address finds the customer. Returns the owner's id (this one's, or the
+     * winner's, whose loser record is removed).
      */
-    public Future<String> claimEmail(String email, String customerId) {
+    public Future<String> createCustomerForEmail(Customer customer, String email) {
         String address = normalizedEmail(email);
-        return store.hsetIfAbsent(keys.customersByEmail(), address, customerId)
-                .compose(won -> won ? Future.succeededFuture(customerId) : store.hget(keys.customersByEmail(), address));
+        return store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer))
+                .compose(v -> store.hsetIfAbsent(keys.customersByEmail(), address, customer.id()))
+                .compose(won -> won ? Future.succeededFuture(customer.id())
+                        : store.delete(keys.customer(customer.id()))
+                                .compose(v -> store.hget(keys.customersByEmail(), address)));
     }
 
     /** The customer whose email address this is, or null. */

@@ -212,6 +212,10 @@ public final class RoutingStore {
     }
 
     /** GETDEL: read and remove in one step. */
+    public Future<Void> delete(String key) {
+        return RedisFutures.onContext(vertx, () -> redis.del(key)).mapEmpty();
+    }
+
     public Future<String> getAndDelete(String key) {
         return RedisFutures.onContext(vertx, () -> redis.getdel(key));
     }
