@@ -469,6 +469,26 @@ class VoiceIT {
         assertEquals(0, admin.get("/api/v1/agents/amy").json().getInteger("missedOffers"));
     }
 
+    /** The agent answers its call out while the AMI link is down: the re-sync finds its channel bridged, connected. */
+    @Test
+    void aCallOutAnsweredWhileTheAmiLinkIsDownIsConnectedAfterTheReconnect() throws Exception {
+        asterisk.agentPhone("115", PhoneBehavior.answersAfter(Duration.ofSeconds(20), Duration.ofMinutes(10)));
+        Api max = agent("max", "115", new JsonObject().put("support", 5));
+        String id = max.post("/api/v1/agents/max/dial", new JsonObject().put("number", "+15554444")).expect(200).json()
+                .getString("id");
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        asterisk.events().await(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
+                .startsWith("Local/15554444@customers"), WAIT);
+        assertEquals(null, admin.get("/api/v1/interactions/" + id).json().getJsonObject("timestamps").getValue("connected"),
+                "the answer was not seen");
+
+        asterisk.startAmi();
+        Await.until("connected on re-sync", Duration.ofSeconds(30), () -> admin.get("/api/v1/interactions/" + id).json()
+                .getJsonObject("timestamps").getValue("connected") != null);
+        assertEquals("assigned", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+    }
+
     /**
      * Two nodes share one Asterisk; node A ran the caller's IVR, so it owns the call. Both see every AMI
      * event, only A acts on it: the DialEnd and the Hangup are each applied once, and left once by B. A supervisor
