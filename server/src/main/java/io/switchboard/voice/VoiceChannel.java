@@ -726,15 +726,15 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * A call out after a reconnect: its channel bridged means the agent answered (the answer may have gone by); gone, it
-     * ended once it had connected. One that never connected and has no channel (not yet, or never) is left to its dial
-     * timer in routing, which cancels it if the phone does not answer in time.
+     * A call out after a reconnect: its agent channel up means the agent answered (the answer may have gone by), whether
+     * the customer is still ringing or already talking; gone, it ended once it had connected. One whose agent phone still
+     * rings, or that has no channel (not yet, or never), is left to its dial timer in routing, which cancels it if the
+     * phone does not answer in time.
      */
     private void resyncCallOut(AmiLink link, String channelId, AmiLink.LiveChannel channel) {
         Future<Void> done;
         if (channel != null) {
-            done = channel.bridgeId().isEmpty() ? Future.succeededFuture()
-                    : callOutConnected(link, channelId, channel.name());
+            done = channel.up() ? callOutConnected(link, channelId, channel.name()) : Future.succeededFuture();
         } else {
             done = interactionOf(channelId).compose(interaction -> {
                 if (interaction == null) { // gone (retention): nothing left to end, only the watch

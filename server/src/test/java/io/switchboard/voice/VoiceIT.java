@@ -490,6 +490,29 @@ class VoiceIT {
     }
 
     /**
+     * The agent answers its call out while the AMI link is down and the customer's phone still rings: nothing is
+     * bridged yet, but the agent's channel is up, so the re-sync connects the call (the dial timer must not cancel it).
+     */
+    @Test
+    void aCallOutWhoseCustomerStillRingsAfterTheReconnectIsConnected() throws Exception {
+        asterisk.agentPhone("116", PhoneBehavior.answersAfter(Duration.ofSeconds(20), Duration.ofMinutes(10)));
+        Api mia = agent("mia", "116", new JsonObject().put("support", 5));
+        String id = mia.post("/api/v1/agents/mia/dial", new JsonObject().put("number", TestPbx.UNANSWERED)).expect(200)
+                .json().getString("id");
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        asterisk.events().await(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
+                .startsWith("Local/" + TestPbx.UNANSWERED + "@customers"), WAIT);
+
+        asterisk.startAmi();
+        Await.until("connected on re-sync", Duration.ofSeconds(30), () -> admin.get("/api/v1/interactions/" + id).json()
+                .getJsonObject("timestamps").getValue("connected") != null);
+        assertTrue(asterisk.channels().stream().noneMatch(c -> !c.bridgeId().isEmpty()),
+                "connected while the customer still rings, not once bridged");
+        assertEquals("assigned", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+    }
+
+    /**
      * Two nodes share one Asterisk; node A ran the caller's IVR, so it owns the call. Both see every AMI
      * event, only A acts on it: the DialEnd and the Hangup are each applied once, and left once by B. A supervisor
      * listening through B is recorded once too.

@@ -41,8 +41,11 @@ public final class AmiLink {
     public static final long FIRST_RETRY_MILLIS = 500;
     public static final long MAX_RETRY_MILLIS = 30_000;
 
-    /** A channel Asterisk has up: its name, unique id and the bridge it is in ("" = none). */
-    public record LiveChannel(String name, String uniqueId, String bridgeId) {
+    /**
+     * A channel Asterisk has: its name, unique id, the bridge it is in ("" = none) and whether it is answered (state
+     * Up).
+     */
+    public record LiveChannel(String name, String uniqueId, String bridgeId, boolean up) {
     }
 
     private final Vertx vertx;
@@ -85,6 +88,7 @@ public final class AmiLink {
         }
         ManagerConnection fresh = factory.createManagerConnection();
         fresh.registerUserEventClass(SwitchboardConsultEvent.class);
+        fresh.registerUserEventClass(ShownChannelEvent.class);
         fresh.addEventListener(event -> context.runOnContext(v -> {
             if (event instanceof DisconnectEvent) {
                 lost(fresh);
@@ -154,8 +158,9 @@ public final class AmiLink {
                 List<LiveChannel> live = new ArrayList<>();
                 events.getEvents().forEach(e -> {
                     if (e instanceof CoreShowChannelEvent c) {
+                        boolean up = c instanceof ShownChannelEvent shown && shown.up();
                         live.add(new LiveChannel(c.getChannel(), c.getUniqueid(),
-                                c.getBridgeid() == null ? "" : c.getBridgeid()));
+                                c.getBridgeid() == null ? "" : c.getBridgeid(), up));
                     }
                 });
                 promise.complete(live);
