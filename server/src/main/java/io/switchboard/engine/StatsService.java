@@ -324,16 +324,19 @@ public final class StatsService {
                 breaches += k.get("sla_breached_" + severity);
             }
             long met = k.get("sla_met");
-            long resolved = k.get("resolved");
+            // a reopening takes its resolution (and FCR) back when it happens: one resolved before the range can make
+            // a count dip below 0
+            long resolved = Math.max(0, k.get("resolved"));
+            long firstContact = Math.max(0, k.get("first_contact_resolved"));
             return new JsonObject()
                     .put("sla", new JsonObject().put("met", met).put("breached", breached)
                             .put("metRate", QueueStatistics.finite(met + breaches == 0 ? Double.NaN
                                     : met / (double) (met + breaches))))
                     .put("csat", contacts.csat())
                     .put("firstContactResolution", new JsonObject().put("resolved", resolved)
-                            .put("count", k.get("first_contact_resolved"))
+                            .put("count", firstContact)
                             .put("rate", QueueStatistics.finite(resolved == 0 ? Double.NaN
-                                    : k.get("first_contact_resolved") / (double) resolved)))
+                                    : firstContact / (double) resolved)))
                     .put("cost", cost(queueBuckets.result(), contacts, teams.result()));
         });
     }

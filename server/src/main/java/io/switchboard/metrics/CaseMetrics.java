@@ -37,6 +37,8 @@ public final class CaseMetrics implements CaseObserver {
             opened(type);
             resolved(type);
             firstContact(type);
+            reopened(type, true);
+            reopened(type, false);
             resolutionTime(type);
         }
         for (ComplaintCategory category : ComplaintCategory.values()) {
@@ -62,6 +64,12 @@ public final class CaseMetrics implements CaseObserver {
             shared.add(KpiCounters.FLOOR, "case",
                     Map.of("resolved", 1L, "first_contact_resolved", after.firstContactResolution() ? 1L : 0L));
             resolutionTime(after.type()).record(Duration.ofMillis(Math.max(0, after.resolvedAt() - after.createdAt())));
+        } else if (before.status() == CaseStatus.RESOLVED && after.status() == CaseStatus.OPEN) {
+            // reopened: not resolved after all, nor at the first contact; FCR counts cases, so both counts take it back
+            boolean wasFirstContact = before.firstContactResolution();
+            reopened(after.type(), wasFirstContact).increment();
+            shared.add(KpiCounters.FLOOR, "case",
+                    Map.of("resolved", -1L, "first_contact_resolved", wasFirstContact ? -1L : 0L));
         }
     }
 
@@ -71,7 +79,7 @@ public final class CaseMetrics implements CaseObserver {
     }
 
     private Counter resolved(CaseType type) {
-        return Counter.builder("switchboard_cases_resolved").description("Cases resolved (a reopened case counts again)")
+        return Counter.builder("switchboard_cases_resolved").description("Cases resolved (a reopened case counts again when resolved again)")
                 .tag("type", type.wireName()).register(registry);
     }
 
@@ -79,6 +87,14 @@ public final class CaseMetrics implements CaseObserver {
         return Counter.builder("switchboard_cases_first_contact_resolved")
                 .description("Cases resolved on their first interaction, never reopened (FCR numerator)")
                 .tag("type", type.wireName()).register(registry);
+    }
+
+    /** first_contact: whether its resolution had counted as a first contact resolution (FCR takes it back). */
+    private Counter reopened(CaseType type, boolean wasFirstContact) {
+        return Counter.builder("switchboard_cases_reopened")
+                .description("Resolved cases reopened (subtract from resolutions, and those with first_contact=true"
+                        + " from first contact resolutions, for FCR)")
+                .tags("type", type.wireName(), "first_contact", Boolean.toString(wasFirstContact)).register(registry);
     }
 
     private Counter complaints(ComplaintCategory category) {

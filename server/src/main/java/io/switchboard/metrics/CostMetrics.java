@@ -34,11 +34,15 @@ public final class CostMetrics implements RoutingObserver {
                 .register(registry);
     }
 
-    /** A new contact (not an overflow or transfer leg) costs its channel's configured amount once. */
+    /**
+     * A new contact (not an overflow or transfer leg) costs its channel's configured amount once; a call out costs the
+     * line as an inbound call does (as the statistics API counts it).
+     */
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
         for (JsonObject e : events) {
-            if ("queued".equals(e.getString("type"))) {
+            String type = e.getString("type");
+            if ("queued".equals(type) || "outbound".equals(type)) {
                 String channel = e.getString("channel", "");
                 Counter.builder("switchboard_channel_cost")
                         .description("Telephony or platform cost of new contacts (costs.perChannel)")

@@ -108,9 +108,8 @@ public final class RoutingMetrics implements RoutingObserver {
             case "transferred" -> {
                 count("switchboard_queue_transferred", TRANSFERRED, queue, channel);
                 count("switchboard_queue_offered", "Contacts that entered the queue", e.getString("toQueue", ""), channel);
-                handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
-                        seconds(e, "talkMs"));
-                count("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)", queue, channel);
+                // the transferring agent's leg is handled: its talk, and the wrap-up its timer then runs
+                handled(e, queue, channel, e.getString("agent"));
             }
             case "moved", "rerouted" -> {
                 // a supervisor's move, or new attributes: out of one queue into another, as the Redis statistics count
@@ -127,8 +126,19 @@ public final class RoutingMetrics implements RoutingObserver {
     }
 
     private void completed(JsonObject e, String queue, String channel) {
+        // not "agent": that would send the event to the agent's socket
+        handled(e, queue, channel, e.getString("handledBy"));
+        long cents = e.getLong("amountCents", 0L);
+        if (cents > 0) {
+            counters.computeIfAbsent("switchboard_revenue|" + queue + '|' + channel, k -> Counter.builder("switchboard_revenue")
+                    .description("Revenue from dispositions with an amount (cross-sell, up-sell)").baseUnit("currency")
+                    .tags("queue", queue, "channel", channel).register(registry)).increment(cents / 100.0);
+        }
+    }
+
+    /** A contact (or a transferred leg) an agent finished: its whole talk time and its wrap-up, for AHT. */
+    private void handled(JsonObject e, String queue, String channel, String agent) {
         count("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)", queue, channel);
-        String agent = e.getString("handledBy");   // not "agent": that would send the event to the agent's socket
         if (perAgentSeries && agent != null && !agent.isEmpty()) {
             Counter.builder("switchboard_agent_contacts_handled").description("Contacts this agent finished")
                     .tag("agent", agent).register(registry).increment();
@@ -136,18 +146,10 @@ public final class RoutingMetrics implements RoutingObserver {
                     .tag("agent", agent).register(registry)
                     .record(Duration.ofMillis(e.getLong("talkMs", 0L) + e.getLong("wrapMs", 0L)));
         }
-        if (e.getLong("talkMs", 0L) > 0) {
-            handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
-                    seconds(e, "talkMs"));
-        }
+        handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
+                seconds(e, "talkMs"));
         handleTimer("switchboard_handle_wrapup", "After-contact work time per contact", queue, channel,
                 seconds(e, "wrapMs"));
-        long cents = e.getLong("amountCents", 0L);
-        if (cents > 0) {
-            counters.computeIfAbsent("switchboard_revenue|" + queue + '|' + channel, k -> Counter.builder("switchboard_revenue")
-                    .description("Revenue from dispositions with an amount (cross-sell, up-sell)").baseUnit("currency")
-                    .tags("queue", queue, "channel", channel).register(registry)).increment(cents / 100.0);
-        }
     }
 
     private void serviceLevel(String queue, String channel,

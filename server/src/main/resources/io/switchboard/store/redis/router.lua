@@ -803,12 +803,15 @@ local function complete(iid, f, disposition, notes, amount_cents)
   if f.status ~= 'assigned' and f.status ~= 'wrapping' then return 'conflict' end
   end_consult(iid, f, 'call_ended', true)
   local h = {'disposition', disposition or '', 'notes', notes or '', 'completed', NOW_S}
-  local talk, wrap = 0, 0
+  -- talk: counted here unless wrap-up counted it when it began; talked: the whole of it, for the completed event
+  local talk, wrap, talked = 0, 0, 0
   if f.status == 'assigned' then
     talk = NOW - f.answered
+    talked = talk
     append(h, {'ended', NOW_S})
   else
     wrap = NOW - f.ended
+    talked = f.ended - f.answered
     redis.call('ZREM', key('timers'), 'wrap|' .. iid)
   end
   amount_cents = amount_cents or 0
@@ -818,7 +821,7 @@ local function complete(iid, f, disposition, notes, amount_cents)
   stat(f.queue, f.channel, {completed = 1, talk_ms = talk, wrap_ms = wrap, revenue_cents = amount_cents})
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
-        talkMs = talk, wrapMs = wrap, amountCents = amount_cents, handledBy = f.agent})
+        talkMs = talked, wrapMs = wrap, amountCents = amount_cents, handledBy = f.agent})
   offer_agent(f.agent, release_agent(f.agent, f.cch, f.status == 'wrapping', iid))
   return nil
 end
@@ -1052,13 +1055,18 @@ local function move_waiting(iid, f)
   unplace(iid, f)
   clear_step_timer(iid)
   -- manual: a route a person chose, which new attributes do not override (reattribute)
-  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'entered', NOW_S, 'manual', '1', 'replan', '')
+  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'manual', '1', 'replan', '')
   history(iid, {type = 'status', status = 'moved', queue = f.queue})
   enter_step(iid, 0)
   local g = fields(iid)
   emit({type = 'moved', interaction = iid, queue = f.queue, channel = f.channel, toQueue = g.queue})
-  stat(f.queue, f.channel, {transferred = 1})
-  stat(g.queue, g.channel, {offered = 1})
+  if g.queue ~= f.queue then
+    -- as reroute: a new queue measures its wait from now; given to an agent in its own queue, the wait goes on
+    redis.call('HSET', key('int', iid), 'entered', NOW_S)
+    g.entered = NOW
+    stat(f.queue, f.channel, {transferred = 1})
+    stat(g.queue, g.channel, {offered = 1})
+  end
   place(iid, g)
   offer_interaction(iid)
   return {queue = g.queue, status = 'queued'}
@@ -1083,11 +1091,12 @@ if CMD == 'transfer' then commands.transfer = function()
   redis.call('HINCRBY', key('int', iid), 'transfers', '1')
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
   local to_queue = cjson.decode(A[10])[1].queue
+  -- the transferring agent's wrap-up (below) runs its whole length on a timer: counted now, with the leg's talk
+  local wrap_ms = math.max(0, tonumber(A[13] or '') or 0)
   emit({type = 'transferred', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel,
-        toQueue = to_queue, talkMs = NOW - f.answered})
-  stat(f.queue, f.channel, {transferred = 1, completed = 1, talk_ms = NOW - f.answered})
-  agent_stat(f.agent, {completed = 1, talk_ms = NOW - f.answered})
-  local wrap_ms = tonumber(A[13] or '') or 0
+        toQueue = to_queue, talkMs = NOW - f.answered, wrapMs = wrap_ms})
+  stat(f.queue, f.channel, {transferred = 1, completed = 1, talk_ms = NOW - f.answered, wrap_ms = wrap_ms})
+  agent_stat(f.agent, {completed = 1, talk_ms = NOW - f.answered, wrap_ms = wrap_ms})
   if wrap_ms > 0 then
     -- the transferring agent does its after-contact work, as after any contact (app_queue's wrapuptime):
     -- its capacity stays taken until the wrap-up timer frees it
