@@ -286,6 +286,10 @@ class VoiceIT {
                 outbound.getLong("canceled"), outbound.getLong("completed")), outbound.encode());
         assertEquals(1L, stats.getJsonObject("floor").getJsonObject("cost").getLong("handled"),
                 "a call out is a contact handled");
+        assertEquals(stats.getJsonObject("floor").getJsonObject("cost").getDouble("channel"),
+                metric("switchboard_channel_cost_total{channel=\"voice\",queue=\"outbound\"}"), 1e-9,
+                "the line costs in Prometheus what the statistics API counts");
+        assertTrue(metric("switchboard_channel_cost_total{channel=\"voice\",queue=\"outbound\"}") > 0);
     }
 
     /** The agent's phone never answers its own call out: the contact is canceled and the agent is free again. */
