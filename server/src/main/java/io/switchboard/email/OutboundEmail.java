@@ -17,7 +17,22 @@ import java.util.List;
 public record OutboundEmail(String to, String subject, String text, String html, String messageId, String inReplyTo,
                             List<String> references, boolean automatic) {
     public OutboundEmail {
-        references = List.copyOf(references);
+        // header values: a line break in one (a customer's subject decoded from =?..?Q?..=0A..?=, say) would start a
+        // header, or the body, of the sender's choosing
+        to = token(to);
+        subject = oneLine(subject);
+        messageId = token(messageId);
+        inReplyTo = token(inReplyTo);
+        references = references.stream().map(OutboundEmail::token).toList();
+    }
+
+    private static String oneLine(String value) {
+        return value == null ? null : value.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+    }
+
+    /** An address or a Message-ID: no white space or control character belongs in one. */
+    private static String token(String value) {
+        return value == null ? null : value.replaceAll("[\\s\\p{Cntrl}]", "");
     }
 
     /** As kept in the outbox, to send again. */

@@ -107,6 +107,20 @@ class EmailAcknowledgementIT {
         });
     }
 
+    /**
+     * A subject whose encoded word hides a line break (=0A) reaches the acknowledgement's Subject on one line: it adds
+     * no header of the sender's choosing to a mail our relay sends.
+     */
+    @Test
+    void aLineBreakInTheSubjectAddsNoHeaderToTheAcknowledgement() throws Exception {
+        String id = deliver(node, "ada@example.com", inbound("h1@example.com", "=?us-ascii?Q?Hi=0AX-Injected:_yes?=",
+                "", "Hello"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
+        MimeMessage ack = RELAY.getReceivedMessages()[0];
+        assertEquals(null, ack.getHeader("X-Injected"), "no header added");
+        assertEquals("We received your message: Hi X-Injected: yes [#" + caseOf(id) + "]", ack.getSubject());
+    }
+
     /** RFC 3834 section 4: the acknowledgement goes to the envelope sender (a list's bounce address), not From. */
     @Test
     void theAcknowledgementGoesToTheEnvelopeSender() throws Exception {

@@ -134,6 +134,32 @@ class EmailIT {
         }
     }
 
+    /**
+     * SMTP smuggling: a "." next to a bare LF does not end the data, so the second message hidden in the first (with
+     * its own envelope and From) never becomes a mail of its own; the message with a bare LF is refused whole, and the
+     * session goes on.
+     */
+    @Test
+    void aBareLineFeedNeitherEndsTheDataNorSmugglesASecondMessage() {
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            SmtpClient.expect("250", smtp.command("MAIL FROM:<mallory@example.com>"));
+            SmtpClient.expect("250", smtp.command("RCPT TO:<support@switchboard.example>"));
+            SmtpClient.expect("354", smtp.command("DATA"));
+            smtp.write("From: Mallory <mallory@example.com>\r\nSubject: hello\r\n\r\nfirst\n.\r\n"
+                    + "MAIL FROM:<ceo@customer.example>\r\nRCPT TO:<support@switchboard.example>\r\nDATA\r\n"
+                    + "From: The CEO <ceo@customer.example>\r\nSubject: smuggled\r\n\r\npay them\r\n.\r\n");
+            SmtpClient.expect("554 5.6.11", smtp.reply());
+            SmtpClient.expect("250", smtp.send("ada@example.com", "support@switchboard.example",
+                    message("after@example.com", "Still here", "", "the session goes on")));
+        }
+        JsonArray emails = admin.get("/api/v1/interactions?channel=email").expect(200).json()
+                .getJsonArray("interactions");
+        assertEquals(1, emails.size(), "only the well-formed mail: " + emails.encode());
+        assertEquals("Still here", emails.getJsonObject(0).getJsonObject("attributes").getString("subject"));
+    }
+
     /** With email.acceptRecipients set, mail for anyone else is refused at RCPT: no case opens for spam to strangers. */
     @Test
     void onlyTheServicesAddressesAreAccepted(TestRedis redis, @TempDir Path temp) {

@@ -45,6 +45,10 @@ final class SmtpConnection {
     private final List<String> recipients = new ArrayList<>();
     private ByteArrayOutputStream data;
     private boolean tooBig;
+    /** The last line ended with CRLF: only then can a "." line end the data (see dataLine). */
+    private boolean afterCrlf;
+    /** The message has a line ended by a bare LF: refused when the data ends (see dataLine). */
+    private boolean bareLf;
 
     SmtpConnection(NetSocket socket, String hostname, long maxMessageBytes, Predicate<String> accepts,
                    ServerSSLOptions tls, boolean tlsRequired, Function<Envelope, Future<String>> delivery) {
@@ -84,10 +88,12 @@ final class SmtpConnection {
             return;
         }
         byte[] bytes = buffer.getBytes();
-        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        boolean crlf = bytes.length > 0 && bytes[bytes.length - 1] == '\r';
+        int length = crlf ? bytes.length - 1 : bytes.length;
         if (data != null) {
-            dataLine(bytes, length);
+            dataLine(bytes, length, crlf);
         } else {
+            afterCrlf = crlf;
             command(new String(bytes, 0, length, StandardCharsets.US_ASCII));
         }
     }
@@ -120,6 +126,7 @@ final class SmtpConnection {
                 } else {
                     data = new ByteArrayOutputStream();
                     tooBig = false;
+                    bareLf = false;
                     reply("354 End data with <CR><LF>.<CR><LF>");
                 }
             }
@@ -206,11 +213,20 @@ final class SmtpConnection {
         }
     }
 
-    private void dataLine(byte[] bytes, int length) {
-        if (length == 1 && bytes[0] == '.') {
+    /**
+     * One line of the message. Only {@code <CRLF>.<CRLF>} ends it (RFC 5321 4.1.1.4): a "." line next to a bare LF
+     * does not, else a relay that passes bare LFs through would let a sender smuggle a second message, with another
+     * envelope and From, past the relay's checks (SMTP smuggling). A message with a bare LF is refused whole once its
+     * data ends, as Postfix does: none of it is taken.
+     */
+    private void dataLine(byte[] bytes, int length, boolean crlf) {
+        boolean ends = length == 1 && bytes[0] == '.' && crlf && afterCrlf;
+        afterCrlf = crlf;
+        if (ends) {
             endOfData();
             return;
         }
+        bareLf |= !crlf;
         int start = length > 0 && bytes[0] == '.' ? 1 : 0;   // dot-stuffing (RFC 5321 4.5.2)
         if (data.size() + length - start + 2 > maxMessageBytes) {
             tooBig = true;
@@ -227,6 +243,11 @@ final class SmtpConnection {
         if (tooBig) {
             reset();
             reply("552 5.3.4 Message size exceeds fixed limit");
+            return;
+        }
+        if (bareLf) {
+            reset();
+            reply("554 5.6.11 Bare LF in the message: lines must end with CRLF (RFC 5321 section 2.3.8)");
             return;
         }
         Envelope envelope = new Envelope(mailFrom, recipients, message);
