@@ -127,7 +127,10 @@ public record Case(String id, CaseType type, String customerId, String subject, 
                 complaint, createdAt, now, resolvedAt);
     }
 
-    /** Links an interaction (idempotent: linking one twice keeps one). */
+    /**
+     * Links an interaction (idempotent: linking one twice keeps one). A case pending its customer is open again: the
+     * customer came back (wrote, called, chatted), so the ball is in our court, and its paused clocks run again.
+     */
     public Case link(String interactionId, long now) {
         requireNotClosed();
         if (!Ids.isValid(interactionId)) {
@@ -136,6 +139,7 @@ public record Case(String id, CaseType type, String customerId, String subject, 
         if (interactions.contains(interactionId)) {
             return this;
         }
+        CaseStatus status = this.status == CaseStatus.PENDING_CUSTOMER ? CaseStatus.OPEN : this.status;
         return new Case(id, type, customerId, subject, status, priority, agentId, team,
                 append(interactions, interactionId, MAX_INTERACTIONS, "interactions"), notes, dispositions, resolution,
                 firstContactResolution, reopened, complaint, createdAt, now, resolvedAt);

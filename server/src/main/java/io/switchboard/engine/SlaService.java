@@ -237,13 +237,26 @@ public final class SlaService implements RoutingObserver {
 
     /** Stops the clock if {@code when} holds for the timer (e.g. its policy pauses while pending the customer). */
     Future<Boolean> pause(String subject, SlaTarget target, Predicate<SlaTimer> when) {
-        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running() && when.test(timer)
-                ? new Mutation(timer.pausedAt(now()), change("paused"), () -> { }) : null);
+        return mutate(SlaTimerCodec.id(subject, target), timer -> {
+            if (!timer.running() || !when.test(timer)) {
+                return null;
+            }
+            SlaTimerStore.Change c = change("paused");
+            c.record().put("slaDueAt", ""); // no deadline while the clock stands
+            return new Mutation(timer.pausedAt(now()), c, () -> { });
+        });
     }
 
     public Future<Boolean> resume(String subject, SlaTarget target) {
-        return mutate(SlaTimerCodec.id(subject, target), timer -> timer.running() ? null
-                : new Mutation(timer.resumedAt(now()), change(timer.breached() ? "breached" : "running"), () -> { }));
+        return mutate(SlaTimerCodec.id(subject, target), timer -> {
+            if (timer.running()) {
+                return null;
+            }
+            SlaTimer resumed = timer.resumedAt(now());
+            SlaTimerStore.Change c = change(timer.breached() ? "breached" : "running");
+            c.record().put("slaDueAt", resumed.dueAt().toEpochMilli()); // later by the time it stood
+            return new Mutation(resumed, c, () -> { });
+        });
     }
 
     /**
@@ -373,7 +386,12 @@ public final class SlaService implements RoutingObserver {
             if (mutation == null) {
                 return Future.succeededFuture(false);
             }
-            String next = mutation.timer() == null ? "" : SlaTimerCodec.payload(mutation.timer());
+            // a change that keeps the policy keeps the stored version (ref) of it: re-deriving it here would give
+            // another when this node's calendars differ (one renamed, or a node without the SLA file), a ref whose
+            // ladder Redis does not hold
+            String ref = mutation.change().policyRef().isEmpty() ? SlaTimerStore.policyRef(stored.payload())
+                    : mutation.change().policyRef();
+            String next = mutation.timer() == null ? "" : SlaTimerCodec.payload(mutation.timer(), ref);
             return timers.compareAndSet(id, stored.payload(), next, mutation.change()).compose(done -> {
                 if (done) {
                     mutation.afterwards().run();

@@ -62,6 +62,14 @@ class CaseTest {
     }
 
     @Test
+    void theCustomerComingBackOpensACasePendingOnThem() {
+        Case pending = serviceRequest().link("call-1", T0).moveTo(CaseStatus.PENDING_CUSTOMER, T0 + 1);
+        assertEquals(CaseStatus.OPEN, pending.link("email-2", T0 + 2).status());
+        assertEquals(CaseStatus.PENDING_CUSTOMER, pending.link("call-1", T0 + 2).status(), "nothing new linked");
+        assertEquals(CaseStatus.NEW, serviceRequest().link("call-1", T0).status(), "only a pending case moves");
+    }
+
+    @Test
     void linkingIsIdempotent() {
         Case c = serviceRequest().link("call-1", T0).link("call-1", T0 + 1);
         assertEquals(List.of("call-1"), c.interactions());

@@ -151,6 +151,7 @@ class EmailReplyIT {
         }
         JsonObject after = admin.get("/api/v1/cases/" + caseId).expect(200).json();
         assertEquals(List.of(first, answer), after.getJsonArray("interactions").getList());
+        assertEquals("open", after.getString("status"), "the customer answered: the case waits on us again");
         assertEquals(4, after.getJsonArray("emails").size());
         assertEquals(2, RELAY.getReceivedMessages().length, "no acknowledgement for the answer on the case");
     }

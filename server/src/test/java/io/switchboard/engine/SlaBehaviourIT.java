@@ -421,8 +421,11 @@ class SlaBehaviourIT {
         clock.advance(Duration.ofHours(2));
         assertEquals(40_000, timer(id).getLong("remainingMs"));
         assertEquals("paused", interaction(id).getJsonObject("sla").getString("state"));
+        assertEquals(null, interaction(id).getJsonObject("sla").getValue("dueAt"), "no deadline while paused");
 
         admin.post("/api/v1/interactions/" + id + "/sla/resume", "{}").expect(200);
+        assertEquals(clock.millis() + 40_000, interaction(id).getJsonObject("sla").getLong("dueAt"),
+                "the interaction's deadline moved by the pause");
         clock.advance(Duration.ofSeconds(30));
         JsonObject running = timer(id);
         assertEquals("running", running.getString("state"));

@@ -93,9 +93,10 @@ public final class SlaTimerStore {
                     payloads.put(ids.get(i), reads.get(i).result());
                 }
             }
-            return ladders(payloads.values().stream().map(SlaTimerStore::ref).distinct().toList()).map(ladders -> {
+            List<String> refs = payloads.values().stream().map(SlaTimerStore::policyRef).distinct().toList();
+            return ladders(refs).map(ladders -> {
                 Map<String, Stored> out = new LinkedHashMap<>();
-                payloads.forEach((id, payload) -> out.put(id, new Stored(payload, ladders.getOrDefault(ref(payload), ""))));
+                payloads.forEach((id, payload) -> out.put(id, stored(payload, ladders)));
                 return out;
             });
         });
@@ -103,7 +104,11 @@ public final class SlaTimerStore {
 
     /** A payload known from elsewhere (the routing script's event), with its ladder: no read of the payload. */
     public Future<Stored> known(String payload) {
-        return ladders(List.of(ref(payload))).map(ladders -> new Stored(payload, ladders.getOrDefault(ref(payload), "")));
+        return ladders(List.of(policyRef(payload))).map(ladders -> stored(payload, ladders));
+    }
+
+    private static Stored stored(String payload, Map<String, String> ladders) {
+        return new Stored(payload, ladders.getOrDefault(policyRef(payload), ""));
     }
 
     private Future<Map<String, String>> ladders(List<String> refs) {
@@ -119,7 +124,7 @@ public final class SlaTimerStore {
     }
 
     /** The policy version a payload refers to ({@code state|ref|...}). */
-    private static String ref(String payload) {
+    public static String policyRef(String payload) {
         return payload.split("\\|", 3)[1];
     }
 
