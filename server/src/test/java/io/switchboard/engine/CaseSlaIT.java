@@ -223,6 +223,43 @@ class CaseSlaIT {
         assertEquals(3 * 86_400_000L, timer(caseId, "resolution").getLong("remainingMs"));
     }
 
+    /** Each round of a case's next response is a target of its own: two late rounds are two breaches, both kept. */
+    @Test
+    void everyLateRoundOfTheNextResponseIsABreachOfItsOwn() {
+        String caseId = openCase("service_request", email());
+        respond(caseId);
+        Await.until("first response met", () -> "met".equals(timer(caseId, "firstResponse").getString("state")));
+        for (int round = 1; round <= 2; round++) {
+            admin.post("/api/v1/cases/" + caseId + "/interactions", new JsonObject().put("interactionId", email()))
+                    .expect(200);
+            Await.until("next response armed", () -> timer(caseId, "nextResponse") != null
+                    && "running".equals(timer(caseId, "nextResponse").getString("state")));
+            clock.advance(Duration.ofHours(9)); // 8 h target: 12.5 % over, minor
+            int breaches = round;
+            Await.until("round " + round + " breached", () -> nextResponseBreaches(caseId).size() == breaches);
+            respond(caseId);
+            Await.until("round " + round + " ended, its breach counted", () -> metric(
+                    "switchboard_sla_breached_total{policy=\"email\",severity=\"minor\",target=\"nextResponse\"}")
+                    == breaches);
+        }
+        List<JsonObject> both = nextResponseBreaches(caseId);
+        assertEquals(2, both.stream().map(b -> b.getString("id")).distinct().count(), both.toString());
+        assertEquals(List.of("minor", "minor"), both.stream().map(b -> b.getString("severity")).toList());
+        assertEquals(List.of(3_600_000L, 3_600_000L), both.stream()
+                .map(b -> b.getLong("breachedAt") - b.getLong("dueAt")).toList(), "each found an hour late");
+        for (JsonObject b : both) {
+            admin.post("/api/v1/cases", new JsonObject().put("type", "complaint").put("customerId", "cust-1")
+                    .put("subject", "Slow again").put("complaint", new JsonObject().put("category", "service"))
+                    .put("fromBreach", b.getString("id"))).expect(201);
+        }
+    }
+
+    private List<JsonObject> nextResponseBreaches(String caseId) {
+        return admin.get("/api/v1/sla/breaches").expect(200).json().getJsonArray("breaches").stream()
+                .map(JsonObject.class::cast).filter(b -> caseId.equals(b.getString("case"))
+                        && "nextResponse".equals(b.getString("target"))).toList();
+    }
+
     @Test
     void pendingCustomerPausesTheResolutionAndKeepsTheRemainingBusinessTime() {
         String caseId = openCase("complaint", null);

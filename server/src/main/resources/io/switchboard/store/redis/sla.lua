@@ -31,7 +31,10 @@
 --   sla:policies           hash policy ref (name@version) -> ladder "calendar;at:code[:points],..."
 --                          codes: w warn, b breach, r raise_priority, n notify, m severity major,
 --                          c severity critical
---   sla:breaches           zset breach id (= timer id) -> breachedAt; capped at breachesKept
+--   sla:breaches           zset breach id -> breachedAt; capped at breachesKept. A breach id is its timer's id, or
+--                          <timer id>#<breachedAt> when an earlier arming of that timer (a case's next response,
+--                          a reopened case's resolution) left a breach under the plain id: every breach is kept
+--   sla:breachof           hash timer id -> the breach id of its current arming, once that arming breached
 --   sla:breach             hash breach id -> JSON {interaction | case, policy, target, queue, channel, dueAt,
 --                          breachedAt, severity, late}
 --   sla:warned             zset timer id -> deadline (ms) of running timers past a warn step and not yet
@@ -234,21 +237,30 @@ local function base_event(id, t, at)
   return ev
 end
 
+-- the breach of the timer's current arming (a breach from before sla:breachof was kept has the timer's id)
 local function set_severity(id, severity)
-  local json = redis.call('HGET', key('sla', 'breach'), id)
+  local bid = redis.call('HGET', key('sla', 'breachof'), id) or id
+  local json = redis.call('HGET', key('sla', 'breach'), bid)
   if json then
     local b = cjson.decode(json)
     b.severity = severity
-    redis.call('HSET', key('sla', 'breach'), id, cjson.encode(b))
+    redis.call('HSET', key('sla', 'breach'), bid, cjson.encode(b))
   end
   mirror(id, {slaSeverity = severity})
 end
 
+-- an arming breaches once (its breach step fires once, or its late end records it), so a breach already under the
+-- timer's id is an earlier arming's, which keeps it
 local function record_breach(id, ev)
-  local b = {id = id, interaction = ev.interaction, case = ev.case, policy = ev.policy, target = ev.target, queue = ev.queue,
-             channel = ev.channel, dueAt = ev.dueAt, breachedAt = NOW, severity = 'minor', late = ev.late}
-  redis.call('HSET', key('sla', 'breach'), id, cjson.encode(b))
-  redis.call('ZADD', key('sla', 'breaches'), NOW, id)
+  local bid = id
+  if redis.call('HEXISTS', key('sla', 'breach'), id) == 1 then bid = id .. '#' .. NOW end
+  redis.call('HSET', key('sla', 'breachof'), id, bid)
+  ev.breach = bid
+  local b = {id = bid, interaction = ev.interaction, case = ev.case, policy = ev.policy, target = ev.target,
+             queue = ev.queue, channel = ev.channel, dueAt = ev.dueAt, breachedAt = NOW, severity = 'minor',
+             late = ev.late}
+  redis.call('HSET', key('sla', 'breach'), bid, cjson.encode(b))
+  redis.call('ZADD', key('sla', 'breaches'), NOW, bid)
   local over = redis.call('ZCARD', key('sla', 'breaches')) - BREACHES_KEPT
   if over > 0 then
     for _, old in ipairs(redis.call('ZRANGE', key('sla', 'breaches'), 0, over - 1)) do
@@ -322,7 +334,7 @@ end
 -- recorded here, so the breach list is the one place every breach is found
 local function ensure_breach(id, t)
   local bi = breach_index(t)
-  if t.next >= bi or redis.call('HEXISTS', key('sla', 'breach'), id) == 1 then return end
+  if t.next >= bi or redis.call('HEXISTS', key('sla', 'breachof'), id) == 1 then return end
   local ev = base_event(id, t, t.offs[bi] and (t.seg + t.offs[bi]) or NOW)
   ev.type = 'sla_breach'
   ev.action = 'breach'
@@ -371,6 +383,8 @@ if CMD == 'cas' then commands.cas = function()
   end
   if A[9] and A[9] ~= '' then count(id, A[9]) end
   if A[5] ~= '' then publish_json(A[5]) end
+  -- disarmed (or armed afresh): the next arming's breach, if any, is its own
+  if new == '' or current == '' then redis.call('HDEL', key('sla', 'breachof'), id) end
   return {}
 end end
 
