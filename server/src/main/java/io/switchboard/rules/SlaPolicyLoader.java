@@ -185,7 +185,16 @@ public final class SlaPolicyLoader {
                     if (points != 0 && action != Escalation.Action.RAISE_PRIORITY) {
                         throw e.get("points").error("'points' is for raise_priority only");
                     }
-                    escalations.add(new Escalation(e.get("at").decimal(0.01, 10), action, points));
+                    double at = e.get("at").decimal(0.01, 10);
+                    // the breach is where the target ends: answers after it count as breaches, severities from it
+                    if (action == Escalation.Action.BREACH && at != 1.0) {
+                        throw e.get("at").error("a breach is at 1.0 (the target itself), not " + at);
+                    }
+                    if (action == Escalation.Action.BREACH && escalations.stream()
+                            .anyMatch(x -> x.action() == Escalation.Action.BREACH)) {
+                        throw item.error("one breach step per policy");
+                    }
+                    escalations.add(new Escalation(at, action, points));
                 } catch (IllegalArgumentException ex) {
                     throw item.error(ex.getMessage());
                 }

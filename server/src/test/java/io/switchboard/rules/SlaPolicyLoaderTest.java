@@ -109,6 +109,23 @@ class SlaPolicyLoaderTest {
         rejected("""
                 policies:
                   - name: chat
+                    match: 'channel == "chat"'
+                    targets: {answer: 60}
+                    escalations:
+                      - {at: 1.5, action: breach}
+                """, 6, "a breach is at 1.0 (the target itself), not 1.5");
+        rejected("""
+                policies:
+                  - name: chat
+                    match: 'channel == "chat"'
+                    targets: {answer: 60}
+                    escalations:
+                      - {at: 1.0, action: breach}
+                      - {at: 1.0, action: breach}
+                """, 7, "one breach step per policy");
+        rejected("""
+                policies:
+                  - name: chat
                     match: 'channel = "chat"'
                     targets: {answer: 60}
                 """, 3, "invalid expression");
