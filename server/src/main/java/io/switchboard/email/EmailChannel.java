@@ -121,14 +121,15 @@ public final class EmailChannel {
                     return engine.createInteraction(new InteractionRequest(Channel.EMAIL, attributes, customerId, null, 0))
                             .map(created -> created.getString("id"))
                             .compose(id -> onCase(threaded, customerId, id, email)
-                                    .compose(caseId -> remember(email, id, caseId).map(caseId))
-                                    .map(caseId -> {
-                                        count(threaded == null ? "new_case" : "threaded");
-                                        if (threaded == null) {
-                                            acknowledge(email, caseId, returnPath);
+                                    .compose(filed -> remember(email, id, filed.caseId()).map(filed))
+                                    .map(filed -> {
+                                        count(filed.threaded() ? "threaded" : "new_case");
+                                        if (!filed.threaded()) {
+                                            acknowledge(email, filed.caseId(), returnPath);
                                         }
                                         return id;
-                                    }));
+                                    })
+                                    .recover(e -> withdraw(id, e)));
                 }));
     }
 
@@ -141,18 +142,41 @@ public final class EmailChannel {
                         ? c : null).recover(e -> Future.succeededFuture()));
     }
 
-    private Future<String> onCase(Case threaded, String customerId, String interactionId, InboundEmail email) {
+    /** The case a message was filed on, and whether that continued one (else it opened one). */
+    private record Filed(String caseId, boolean threaded) {
+    }
+
+    /**
+     * Threads the message onto its case (a resolved one opens again), or opens one. A case that cannot take it (closed
+     * meanwhile, or at its most interactions) gets a new case instead: the mail is kept either way.
+     */
+    private Future<Filed> onCase(Case threaded, String customerId, String interactionId, InboundEmail email) {
         if (threaded == null) {
-            String subject = email.subject().isEmpty() ? "Email from " + email.from() : email.subject();
-            return cases.open(new CaseService.NewCase(CaseType.SERVICE_REQUEST, customerId,
-                    subject.length() > 200 ? subject.substring(0, 200) : subject, null, null, null, null, interactionId))
-                    .map(Case::id);
+            return openCase(customerId, interactionId, email);
         }
         return cases.change(threaded.id(), c -> {
             long now = cases.now();
             Case reopened = c.status() == CaseStatus.RESOLVED ? c.moveTo(CaseStatus.OPEN, now) : c;
             return reopened.link(interactionId, now);
-        }).map(Case::id);
+        }).map(c -> new Filed(c.id(), true)).recover(e -> e instanceof ApiException api && api.status() == 409
+                ? openCase(customerId, interactionId, email) : Future.failedFuture(e));
+    }
+
+    private Future<Filed> openCase(String customerId, String interactionId, InboundEmail email) {
+        String subject = email.subject().isEmpty() ? "Email from " + email.from() : email.subject();
+        return cases.open(new CaseService.NewCase(CaseType.SERVICE_REQUEST, customerId,
+                        subject.length() > 200 ? subject.substring(0, 200) : subject, null, null, null, null, interactionId))
+                .map(c -> new Filed(c.id(), false));
+    }
+
+    /**
+     * The message was not kept with its interaction: the interaction, already routed, is withdrawn, so that the
+     * sender's retry (SMTP 451, or the next IMAP poll) is the one contact an agent gets, with its message.
+     */
+    private Future<String> withdraw(String interactionId, Throwable cause) {
+        LOG.warn("email interaction {} withdrawn, its message not kept: {}", interactionId, cause.getMessage());
+        return engine.cancel(interactionId, "canceled", "email not stored: " + cause.getMessage())
+                .transform(x -> Future.failedFuture(cause));
     }
 
     /** Keeps the message and its attachments (for the agent), its Message-ID (to thread replies) and the thread entry. */

@@ -90,7 +90,8 @@ public final class MimeParser {
         String filename = part.getFileName();
         boolean attached = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())
                 || (filename != null && !part.isMimeType("text/plain") && !part.isMimeType("text/html"));
-        if (!attached || part instanceof MimeMessage || kept.size() + dropped.size() >= MAX_ATTACHMENTS) {
+        // the message itself may be the attachment (a scanner's or a fax gateway's one-part mail)
+        if (!attached || kept.size() + dropped.size() >= MAX_ATTACHMENTS) {
             return;
         }
         String name = filename == null || filename.isBlank() ? "attachment-" + (kept.size() + dropped.size() + 1)
@@ -187,13 +188,46 @@ public final class MimeParser {
                 .replaceAll("<[^>]+>", " ").replaceAll("[ \\t]+", " ");
     }
 
+    /**
+     * A text part's content; one whose charset Java does not know (unknown-8bit, x-user-defined, none at all) or whose
+     * transfer encoding is misspelt is read leniently instead of costing the whole mail: its bytes as UTF-8 when they
+     * are that, else as Windows-1252 (what such mail nearly always is).
+     */
+    private static String readText(Part part) throws MessagingException {
+        try {
+            return part.getContent() instanceof String s ? s : null;
+        } catch (IOException | MessagingException e) {
+            byte[] bytes;
+            try (InputStream in = decodedOrRaw(part)) {
+                bytes = in.readNBytes(MAX_TEXT * 4);
+            } catch (IOException unreadable) {
+                return null;
+            }
+            try {
+                return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException notUtf8) {
+                return new String(bytes, java.nio.charset.Charset.forName("windows-1252"));
+            }
+        }
+    }
+
+    /** The part's bytes with its transfer encoding undone, or as they came when that encoding is unknown. */
+    private static InputStream decodedOrRaw(Part part) throws MessagingException, IOException {
+        try {
+            return part.getInputStream();
+        } catch (MessagingException | IOException unknownEncoding) {
+            return part instanceof jakarta.mail.internet.MimeBodyPart body ? body.getRawInputStream()
+                    : part instanceof MimeMessage message ? message.getRawInputStream() : InputStream.nullInputStream();
+        }
+    }
+
     private static String find(Part part, String type) throws MessagingException, IOException {
         if (Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
             return null;
         }
         if (part.isMimeType(type)) {
-            Object content = part.getContent();
-            return content instanceof String s ? s : null;
+            return readText(part);
         }
         if (part.isMimeType("multipart/*") && part.getContent() instanceof Multipart multipart) {
             for (int i = 0; i < multipart.getCount(); i++) {

@@ -60,6 +60,42 @@ class MimeParserTest {
         assertEquals(List.of(), email.references());
     }
 
+    /**
+     * A charset Java does not know, or a misspelt transfer encoding, costs nothing: the text is read as UTF-8 when it is
+     * that, else as Windows-1252; the mail is kept.
+     */
+    @Test
+    void anUnknownCharsetOrTransferEncodingIsReadLeniently() {
+        InboundEmail unknown = parser.parse(("From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=unknown-8bit\r\n\r\nCaf\u00e9 au lait\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("Caf\u00e9 au lait", unknown.text());
+        InboundEmail utf8 = parser.parse(("From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n"
+                + "Content-Type: text/plain; charset=x-user-defined\r\nContent-Transfer-Encoding: 8-bit\r\n\r\n"
+                + "Gr\u00fc\u00dfe\r\n--b--\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals("Gr\u00fc\u00dfe", utf8.text());
+    }
+
+    /** A scanner's mail: the whole message is one PDF, kept as the attachment it is. */
+    @Test
+    void aOnePartMessageThatIsAnAttachmentKeepsIt() {
+        InboundEmail email = parse("""
+                From: scanner@example.com
+                Subject: Scan
+                MIME-Version: 1.0
+                Content-Type: application/pdf; name=scan.pdf
+                Content-Disposition: attachment; filename=scan.pdf
+                Content-Transfer-Encoding: base64
+
+                JVBERi0xLjQK
+                """);
+        assertEquals(1, email.attachments().size(), email.dropped().toString());
+        assertEquals("scan.pdf", email.attachments().get(0).filename());
+        assertEquals("%PDF-1.4\n", new String(email.attachments().get(0).content(), StandardCharsets.US_ASCII));
+        assertEquals("", email.text());
+    }
+
     @Test
     void aMessageWithoutASenderIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> parse("Subject: anonymous\n\nhi\n"));

@@ -134,17 +134,25 @@ public final class ImapPoller {
                 throw new IllegalArgumentException("larger than " + SmtpServer.DEFAULT_MAX_MESSAGE_BYTES + " bytes");
             }
             delivery.apply(new Envelope(returnPath(message), List.of(config.username()), raw(message))).await();
-            message.setFlag(Flags.Flag.SEEN, true);
-            store.keepClaim(validity, uid, TAKEN).await();
         } catch (IllegalArgumentException e) {
             LOG.warn("IMAP message {} refused and flagged for a person: {}", uid, e.getMessage());
+            store.keepClaim(validity, uid, TAKEN).await();
             message.setFlags(new Flags(Flags.Flag.FLAGGED), true);
             message.setFlag(Flags.Flag.SEEN, true);
-            store.keepClaim(validity, uid, TAKEN).await();
-        } catch (MessagingException | RuntimeException e) {
+            return;
+        } catch (MessagingException e) {
             store.releaseClaim(validity, uid).await();
-            throw e;
+            throw e; // the mailbox: the next poll reads it again
+        } catch (RuntimeException e) {
+            // this message could not be kept now: the next poll tries it again, and the messages after it go on
+            LOG.warn("IMAP message {} not taken, tried again at the next poll: {}", uid, e.getMessage());
+            store.releaseClaim(validity, uid).await();
+            return;
         }
+        // taken: the claim is kept before the flag, so a \Seen that cannot be stored (the connection dropped) does not
+        // make the next poll take the message again
+        store.keepClaim(validity, uid, TAKEN).await();
+        message.setFlag(Flags.Flag.SEEN, true);
     }
 
     /**
