@@ -167,8 +167,10 @@ class CaseIT {
     @Test
     void anAgentWorksOnlyTheCasesAssignedToIt() {
         Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
-        String mine = ann.post("/api/v1/cases", new JsonObject().put("type", "service_request")
-                .put("customerId", "cust-1").put("subject", "mine")).expect(201).json().getString("id");
+        ann.post("/api/v1/cases", new JsonObject().put("type", "service_request").put("customerId", "cust-1")
+                .put("subject", "a customer ann does not serve")).expect(403);
+        String mine = open(new JsonObject().put("type", "service_request").put("customerId", "cust-1")
+                .put("subject", "mine").put("agentId", "ann")).getString("id");
         String theirs = open(new JsonObject().put("type", "service_request").put("customerId", "cust-1")
                 .put("subject", "theirs")).getString("id");
         assertEquals("ann", ann.get("/api/v1/cases/" + mine).expect(200).json().getString("agentId"));
@@ -179,6 +181,15 @@ class CaseIT {
         JsonObject noted = ann.post("/api/v1/cases/" + mine + "/notes", new JsonObject().put("text", "called back"))
                 .expect(200).json();
         assertEquals("ann", noted.getJsonArray("notes").getJsonObject(0).getString("author"));
+
+        // offered a contact of the customer, ann may open a case for it
+        interaction("cust-1");
+        Agents.available(ann, "ann");
+        io.switchboard.testing.Await.until("a contact of cust-1 offered to ann",
+                () -> admin.get("/api/v1/agents/ann").json().getString("reservation") != null);
+        assertEquals("ann", ann.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "cust-1").put("subject", "asked on the phone")).expect(201).json()
+                .getString("agentId"));
     }
 
     @Test

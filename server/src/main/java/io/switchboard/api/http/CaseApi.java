@@ -90,7 +90,11 @@ final class CaseApi {
             throw ApiException.forbidden("an agent opens cases assigned to itself");
         }
         String fromBreach = body.getString("fromBreach");
-        overrun(complaint, fromBreach).map(filled -> new CaseService.NewCase(type, customerId, body.getString("subject"),
+        // an agent opens cases for the customers it serves: a case makes the customer's record and addresses its to read
+        Future<Boolean> serves = principal.isAgent() ? customers.agentServes(principal.agentId(), customerId)
+                : Future.succeededFuture(true);
+        serves.compose(allowed -> allowed ? overrun(complaint, fromBreach) : Future.failedFuture(ApiException.forbidden(
+                "an agent opens cases for a customer whose contact it holds or is offered"))).map(filled -> new CaseService.NewCase(type, customerId, body.getString("subject"),
                 priority == null ? null : CasePriority.parse(priority), agentId, body.getString("team"),
                 filled == null ? null : CaseRecords.complaint(filled), body.getString("interactionId")))
                 .compose(cases::open).onSuccess(c -> {
