@@ -96,6 +96,7 @@ public final class CaseService {
     public Future<List<Case>> search(String customerId, CaseStatus status, CaseType type, String agentId, int limit) {
         RedisKeys keys = store.keys();
         String index = customerId != null ? keys.casesByCustomer(customerId)
+                : agentId != null ? keys.casesByAgent(agentId)
                 : status != null ? keys.casesByStatus(status.wireName())
                 : type != null ? keys.casesByType(type.wireName()) : keys.cases();
         return store.newest(index, MAX_SEARCH).compose(store::readAll).map(hashes -> {
@@ -204,7 +205,7 @@ public final class CaseService {
 
     private Future<Long> write(Case c, long expectedVersion) {
         return store.write(c.id(), expectedVersion, CaseRecords.fields(c), c.customerId(), c.type().wireName(),
-                c.status().wireName(), c.createdAt());
+                c.status().wireName(), c.createdAt(), c.agentId());
     }
 
     private static <T> Future<T> translate(Throwable e) {

@@ -192,6 +192,22 @@ class CaseIT {
                 .getString("agentId"));
     }
 
+    /** An agent's cases are found by their assignee, however many newer cases the floor opened since. */
+    @Test
+    void anAgentsOldCaseIsListedBehindManyNewerOnes() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+        String old = open(new JsonObject().put("type", "service_request").put("customerId", "cust-1")
+                .put("subject", "old").put("agentId", "ann")).getString("id");
+        for (int i = 0; i < io.switchboard.engine.CaseService.MAX_SEARCH + 1; i++) {
+            open(new JsonObject().put("type", "information_request").put("customerId", "cust-2").put("subject", "n" + i));
+        }
+        assertEquals(List.of(old), ids(ann.get("/api/v1/cases")));
+        assertEquals(List.of(old), ids(admin.get("/api/v1/cases?agentId=ann")));
+        admin.patch("/api/v1/cases/" + old, new JsonObject().put("agentId", "bob")).expect(200);
+        assertEquals(List.of(), ids(admin.get("/api/v1/cases?agentId=ann")), "reassigned: off ann's list");
+        assertEquals(List.of(old), ids(admin.get("/api/v1/cases?agentId=bob")));
+    }
+
     @Test
     void twoNodesChangingOneCaseAtOnceLoseNoUpdate() throws Exception {
         String id = open(new JsonObject().put("type", "service_request").put("customerId", "cust-1")

@@ -51,11 +51,11 @@ public final class CaseStore {
      * @return the new version, or 0 if someone else changed the case first (read again and retry)
      */
     public Future<Long> write(String id, long expectedVersion, Map<String, String> fields, String customerId,
-                              String type, String status, long createdAt) {
+                              String type, String status, long createdAt, String agentId) {
         String[] keyArray = {keys.caseRecord(id)};
         String[] args = {keys.prefix(), Long.toString(expectedVersion),
                 new JsonObject(new LinkedHashMap<>(fields)).encode(), id, customerId, type, status,
-                Long.toString(createdAt)};
+                Long.toString(createdAt), agentId == null ? "" : agentId};
         return RedisFutures.onContext(vertx, () -> SCRIPT.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args));
     }
 

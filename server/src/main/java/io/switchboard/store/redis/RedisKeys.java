@@ -184,6 +184,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":cases:customer:" + customerId;
     }
 
+    /** The cases assigned to an agent, by creation time. */
+    public String casesByAgent(String agentId) {
+        return prefix + ":cases:agent:" + agentId;
+    }
+
     /** Sorted set of the case ids in a status (new, open, ...) by creation time. */
     public String casesByStatus(String status) {
         return prefix + ":cases:status:" + status;
