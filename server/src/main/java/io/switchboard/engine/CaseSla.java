@@ -160,14 +160,14 @@ public final class CaseSla implements CaseObserver, RoutingObserver {
     }
 
     /**
-     * The priority is in the policies' vocabulary ({@code case.priority}): the armed targets take the
-     * length the policy matching now gives them, atomically each; steps already fired stay fired.
+     * The priority is in the policies' vocabulary ({@code case.priority}): the armed targets go over to the policy
+     * matching now (its ladder, calendar and length), atomically each; steps already fired stay fired.
      */
     private Future<?> priorityChanged(Case c) {
         String subject = SlaTimerCodec.caseSubject(c.id());
         return match(c).compose(m -> m == null ? Future.succeededFuture()
-                : each(t -> m.policy().target(t).<Future<?>>map(length -> sla.retarget(subject, t, length))
-                        .orElse(Future.succeededFuture())));
+                : each(t -> m.policy().target(t).isEmpty() ? Future.succeededFuture()
+                        : sla.repolicy(subject, t, m.policy())));
     }
 
     private record Matched(SlaPolicy policy, String channel) {

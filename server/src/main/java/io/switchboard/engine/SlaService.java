@@ -308,42 +308,58 @@ public final class SlaService implements RoutingObserver {
     }
 
     private Future<Boolean> moveTo(String interactionId, SlaPolicy policy) {
-        return mutate(SlaTimerCodec.id(interactionId, SlaTarget.ANSWER), timer -> {
-            // past its target, breached or not yet swept: the promise it broke stands
-            if (timer.policy().equals(policy.name()) || timer.breached() || timer.remaining(now()).isNegative()) {
-                return null;
-            }
-            SlaTimer moved = timer.underPolicy(policy, policy.target(SlaTarget.ANSWER).orElseThrow(), now());
-            String ladder = SlaTimerCodec.ladder(moved);
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("slaPolicy", policy.name());
-            record.put("slaState", moved.state());
-            if (moved.running()) {
-                record.put("slaDueAt", moved.dueAt().toEpochMilli());
-            }
-            // told like every SLA change (consoles, webhooks): the promise the contact is measured against changed
-            JsonObject event = SlaTimerCodec.subjectJson(interactionId).put("type", "sla_policy_changed")
-                    .put("id", SlaTimerCodec.id(interactionId, SlaTarget.ANSWER)).put("target", SlaTarget.ANSWER.wireName())
-                    .put("from", timer.policy()).put("policy", policy.name())
-                    .put("dueAt", moved.running() ? moved.dueAt().toEpochMilli() : null).put("at", now().toEpochMilli());
-            return new Mutation(moved, new SlaTimerStore.Change(record, event, SlaTimerCodec.ref(moved, ladder),
-                    ladder, ""), () -> { });
-        });
+        return mutate(SlaTimerCodec.id(interactionId, SlaTarget.ANSWER), timer ->
+                // past its target, breached or not yet swept: the promise it broke stands
+                timer.policy().equals(policy.name()) || timer.breached() || timer.remaining(now()).isNegative() ? null
+                        : moved(interactionId, SlaTarget.ANSWER, timer, policy,
+                                policy.target(SlaTarget.ANSWER).orElseThrow()));
+    }
+
+    /**
+     * A case's armed target under the policy the case matches now (its priority changed, a term of the policies): another
+     * policy takes it over, its ladder, calendar and length, with the time counted so far, as new attributes move a
+     * contact's answer; under the same policy, or once breached (the promise it broke stands), only the length changes.
+     */
+    public Future<Boolean> repolicy(String subject, SlaTarget target, SlaPolicy policy) {
+        Duration length = policy.target(target).orElseThrow();
+        return mutate(SlaTimerCodec.id(subject, target), timer ->
+                timer.policy().equals(policy.name()) || timer.breached() ? retargeted(timer, length)
+                        : moved(subject, target, timer, policy, length));
+    }
+
+    /** The timer under another policy, and what the subject's record and the consoles are told of it. */
+    private Mutation moved(String subject, SlaTarget target, SlaTimer timer, SlaPolicy policy, Duration length) {
+        SlaTimer moved = timer.underPolicy(policy, length, now());
+        String ladder = SlaTimerCodec.ladder(moved);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("slaPolicy", policy.name());
+        record.put("slaState", moved.state());
+        record.put("slaDueAt", moved.running() ? moved.dueAt().toEpochMilli() : "");
+        // told like every SLA change (consoles, webhooks): the promise the contact is measured against changed
+        JsonObject event = SlaTimerCodec.subjectJson(subject).put("type", "sla_policy_changed")
+                .put("id", SlaTimerCodec.id(subject, target)).put("target", target.wireName())
+                .put("from", timer.policy()).put("policy", policy.name())
+                .put("dueAt", moved.running() ? moved.dueAt().toEpochMilli() : null).put("at", now().toEpochMilli());
+        return new Mutation(moved, new SlaTimerStore.Change(record, event, SlaTimerCodec.ref(moved, ladder),
+                ladder, ""), () -> { });
     }
 
     /** A new target length (e.g. the customer upgraded); fired steps stay fired. */
     public Future<Boolean> retarget(String subject, SlaTarget target, Duration length) {
-        return mutate(SlaTimerCodec.id(subject, target), timer -> {
-            if (timer.length().equals(length)) {
-                return null;
-            }
-            SlaTimer changed = timer.retargeted(length, now());
-            SlaTimerStore.Change c = change(timer.breached() ? "breached" : timer.running() ? "running" : "paused");
-            if (changed.running()) {
-                c.record().put("slaDueAt", changed.dueAt().toEpochMilli());
-            }
-            return new Mutation(changed, c, () -> { });
-        });
+        return mutate(SlaTimerCodec.id(subject, target), timer -> retargeted(timer, length));
+    }
+
+    /** The timer with another length, or null when it has that length already. */
+    private Mutation retargeted(SlaTimer timer, Duration length) {
+        if (timer.length().equals(length)) {
+            return null;
+        }
+        SlaTimer changed = timer.retargeted(length, now());
+        SlaTimerStore.Change c = change(timer.breached() ? "breached" : timer.running() ? "running" : "paused");
+        if (changed.running()) {
+            c.record().put("slaDueAt", changed.dueAt().toEpochMilli());
+        }
+        return new Mutation(changed, c, () -> { });
     }
 
     private static SlaTimerStore.Change change(String state) {

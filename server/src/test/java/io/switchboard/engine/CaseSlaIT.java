@@ -341,6 +341,9 @@ class CaseSlaIT {
                 () -> timer(caseId, "firstResponse").getLong("targetMs") == 3_600_000);
         assertEquals(30 * 60_000, timer(caseId, "firstResponse").getLong("remainingMs"));
         assertEquals(86_400_000, timer(caseId, "resolution").getLong("targetMs"));
+        assertEquals("urgent-email", timer(caseId, "firstResponse").getString("policy"), "the urgent policy's timer");
+        assertEquals("urgent-email", timer(caseId, "resolution").getString("policy"));
+        assertEquals("urgent-email", onCase(caseId, "resolution").getString("policy"));
 
         JsonObject retargeted = admin.post("/api/v1/cases/" + caseId + "/sla/retarget", new JsonObject()
                 .put("target", "resolution").put("targetSeconds", 7200)).expect(200).json();
