@@ -89,7 +89,7 @@ final class ChatSession {
         PreChat form = new PreChat(frame.getString("name"), frame.getString("email"), frame.getString("topic"),
                 frame.getString("language"));
         state = State.STARTING; // a second start while this one runs is refused
-        return channel.allowStart(socket.remoteAddress().hostAddress())
+        return channel.allowStart(io.switchboard.store.redis.RateLimiter.client(socket.remoteAddress().hostAddress()))
                 .compose(ok -> channel.start(form).recover(e -> Future.failedFuture(
                         new ApiException(503, "unavailable", "the chat could not start: " + e.getMessage()))))
                 .compose(started -> {

@@ -69,7 +69,9 @@ public final class SelfService {
             if (!caseId.matches("C-\\d{1,12}")) {
                 throw ApiException.notFound(NO_MATCH);
             }
-            return limits.below("self-service-case", caseId, FAILURES_PER_CASE);
+            // every attempt counts before it is checked, and a right one is forgiven: guesses sent all at once get
+            // no further than guesses sent one by one
+            return limits.hit("self-service-case", caseId, FAILURES_PER_CASE, CASE_WINDOW);
         }).compose(open -> {
             if (!open) {
                 throw tooMany("this case is locked after too many wrong attempts; try again within the hour");
@@ -78,9 +80,8 @@ public final class SelfService {
                             .map(owner -> c.customerId().equals(owner) ? c : null))
                     .recover(e -> e instanceof ApiException api && api.status() == 404 ? Future.succeededFuture()
                             : Future.failedFuture(e));
-        }).compose(c -> c != null ? Future.succeededFuture(c)
-                : limits.hit("self-service-case", caseId, FAILURES_PER_CASE, CASE_WINDOW)
-                        .compose(x -> Future.failedFuture(ApiException.notFound(NO_MATCH))));
+        }).compose(c -> c != null ? limits.forgive("self-service-case", caseId).map(c)
+                : Future.failedFuture(ApiException.notFound(NO_MATCH)));
     }
 
     /** What the customer sees: no notes, no agent names, no internal ids but the case's own. */

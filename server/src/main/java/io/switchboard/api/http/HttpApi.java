@@ -70,6 +70,11 @@ public final class HttpApi {
     private final CallbackApi callbacks;
     private final MonitorApi monitors;
     private final ResponsesApi responses;
+    private final RateLimiter limits;
+    /** Failed logins of one agent id, and from one client, per window: no PIN is guessed by trying them all. */
+    static final int LOGIN_FAILURES_PER_AGENT = 10;
+    static final int LOGIN_FAILURES_PER_CLIENT = 100;
+    static final java.time.Duration LOGIN_WINDOW = java.time.Duration.ofMinutes(15);
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
                    AgentEventHub hub, PrometheusMeterRegistry registry, RulesWatcher<?> rulesWatcher, SlaService sla,
@@ -92,7 +97,8 @@ public final class HttpApi {
         this.chat = new ChatApi(chat, engine);
         this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction,
                 cases::visible);
-        this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, new RateLimiter(store)));
+        this.limits = new RateLimiter(store);
+        this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, limits));
         this.desk = new DeskApi(engine, config.desktop());
         this.floor = new FloorApi(engine);
         this.callbacks = new CallbackApi(engine);
@@ -301,15 +307,30 @@ public final class HttpApi {
         });
     }
 
+    /**
+     * A PIN for a token. Failed attempts are limited per agent id and per client, across all nodes: a 4-digit PIN is not
+     * guessed at 10 tries per 15 minutes. An attempt counts against its agent before the PIN is checked and is forgiven
+     * if right, so guesses sent all at once get no further than one by one; a client (a whole floor behind one address
+     * logs in at shift start) is counted only by its failures. The price: anyone can lock an agent out for 15 minutes by
+     * failing on purpose.
+     */
     private void agentLogin(RoutingContext ctx) {
         JsonObject body = body(ctx);
         String agentId = required(body, "agentId");
         String pin = required(body, "pin");
-        reply(ctx, engine.checkPin(agentId, pin).compose(ok -> {
+        String client = RateLimiter.client(ctx.request().remoteAddress() == null ? null
+                : ctx.request().remoteAddress().hostAddress());
+        Future<Boolean> byAgent = limits.hit("login-agent", agentId, LOGIN_FAILURES_PER_AGENT, LOGIN_WINDOW);
+        Future<Boolean> byClient = limits.below("login-client", client, LOGIN_FAILURES_PER_CLIENT);
+        reply(ctx, Future.all(byAgent, byClient).compose(v -> byAgent.result() && byClient.result()
+                ? engine.checkPin(agentId, pin) : Future.failedFuture(new ApiException(429, "too_many_requests",
+                "too many failed logins for this agent or from this address; try again in 15 minutes"))).compose(ok -> {
             if (!ok) {
-                return Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN"));
+                return limits.hit("login-client", client, LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW).transform(x ->
+                        Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN")));
             }
-            return Future.succeededFuture(new JsonObject().put("token", auth.issueAgentToken(agentId))
+            return limits.forgive("login-agent", agentId).map(v -> new JsonObject()
+                    .put("token", auth.issueAgentToken(agentId))
                     .put("agentId", agentId).put("expiresInSeconds", auth.tokenTtlSeconds()));
         }));
     }

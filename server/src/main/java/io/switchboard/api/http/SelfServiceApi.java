@@ -6,6 +6,7 @@ import static io.switchboard.api.http.HttpApi.required;
 
 import io.switchboard.email.SelfService;
 import io.switchboard.engine.ApiException;
+import io.switchboard.store.redis.RateLimiter;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,6 +45,6 @@ final class SelfServiceApi {
      * proxy's address, so the proxy should rate-limit too (X-Forwarded-For is not trusted: anyone can send it).
      */
     private static String client(RoutingContext ctx) {
-        return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+        return RateLimiter.client(ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
     }
 }

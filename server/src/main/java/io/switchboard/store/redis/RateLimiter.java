@@ -36,4 +36,31 @@ public final class RateLimiter {
         return RedisFutures.onContext(vertx, () -> redis.get(keys.rateLimit(scope, client)))
                 .map(count -> count == null || Long.parseLong(count) < limit);
     }
+
+    /**
+     * Takes back one counted request that turned out to be no failure (a right guess): counting first and forgiving
+     * after lets no burst of parallel guesses past the limit, as reading the count before each would.
+     */
+    public Future<Void> forgive(String scope, String client) {
+        return RedisFutures.onContext(vertx, () -> redis.decr(keys.rateLimit(scope, client))).mapEmpty();
+    }
+
+    /**
+     * The client a limit counts, from its peer address: an IPv4 address as is, an IPv6 address by its /64, the prefix
+     * one subscriber gets (counting each of its 2^64 addresses apart would be no limit at all).
+     */
+    public static String client(String hostAddress) {
+        if (hostAddress == null || hostAddress.isEmpty()) {
+            return "unknown";
+        }
+        byte[] ip = io.netty.util.NetUtil.createByteArrayFromIpAddressString(hostAddress);
+        if (ip == null || ip.length != 16) {
+            return hostAddress;
+        }
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            prefix.append(Integer.toHexString(((ip[i] & 0xff) << 8) | (ip[i + 1] & 0xff))).append(':');
+        }
+        return prefix.append(":/64").toString();
+    }
 }

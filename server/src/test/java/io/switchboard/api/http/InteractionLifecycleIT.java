@@ -102,6 +102,28 @@ class InteractionLifecycleIT {
         bob.get("/api/v1/interactions/" + id).expect(200);
     }
 
+    /**
+     * A PIN is not guessed: after 10 failed logins of one agent in 15 minutes even the right PIN waits (429), and another
+     * agent logs in from the same address meanwhile; right logins count nothing.
+     */
+    @Test
+    void failedLoginsOfAnAgentAreLimited() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 5));
+        for (int i = 0; i < 12; i++) {
+            Agents.login(admin, "ann"); // a floor logging in over and over is never limited
+        }
+        for (int i = 0; i < HttpApi.LOGIN_FAILURES_PER_AGENT - 1; i++) {
+            admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann").put("pin", "0000"))
+                    .expect(401);
+        }
+        Agents.login(admin, "ann");
+        admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann").put("pin", "0001")).expect(401);
+        JsonObject locked = admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann")
+                .put("pin", "1234")).expect(429).json();
+        assertEquals("too_many_requests", locked.getString("error"));
+        Agents.create(admin, "bob", new JsonObject().put("support", 5)); // logs bob in: the address is not locked
+    }
+
     @Test
     void badRequestsGetClearJsonErrors() {
         JsonObject noToken = admin.as(null).get("/api/v1/agents").expect(401).json();
