@@ -146,6 +146,7 @@ function openDesk({ agentId, token }) {
     switch (m.type) {
       case 'hello':
         render(m.agent);
+        chats.reload(); // what customers wrote while the socket was down (transcripts merge by seq)
         break;
       case 'offer': {
         const receivedAt = Date.now();

@@ -73,6 +73,11 @@ export function createChatPanel(api, { agentId, onEnd, onSelect }) {
     return tab;
   }
 
+  /** After a reconnection: lines sent while the socket was down are not replayed, so each open tab reads again. */
+  function reload() {
+    for (const tab of tabs.values()) loadTranscript(tab);
+  }
+
   async function loadTranscript(tab) {
     try {
       const messages = await api.get(`/api/v1/interactions/${encodeURIComponent(tab.id)}/messages`);
@@ -186,5 +191,5 @@ export function createChatPanel(api, { agentId, onEnd, onSelect }) {
     return true;
   }
 
-  return { sync, onEvent, select };
+  return { sync, reload, onEvent, select };
 }

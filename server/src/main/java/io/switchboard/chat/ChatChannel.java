@@ -115,17 +115,33 @@ public final class ChatChannel implements RoutingObserver {
                         String token = token();
                         return Future.all(store.saveSession(token, id, SESSION_TTL), caseFor(customerId, id, form),
                                         store.saveAddress(id, form.email(), SESSION_TTL))
-                                .map(all -> new Started(id, token, all.<String>resultAt(1)));
+                                .map(all -> new Started(id, token, all.<String>resultAt(1)))
+                                .recover(e -> withdraw(id, e));
                     });
         });
     }
 
-    /** Links the chat to the customer's newest live case, or opens one. */
+    /**
+     * A chat routed but not started (its session, case or watch not written): withdrawn, so no agent gets a chat with
+     * nobody at the other end; the customer is told to try again.
+     */
+    <T> Future<T> withdraw(String interactionId, Throwable cause) {
+        LOG.warn("chat {} withdrawn, not started: {}", interactionId, cause.getMessage());
+        return engine.cancel(interactionId, "canceled", "the chat did not start").transform(x -> Future.failedFuture(cause));
+    }
+
+    /**
+     * Links the chat to the customer's newest live case, or opens one. Only an opened case's number is told to the
+     * customer: the form's email address is no proof of who writes, and a case number with that address is what the
+     * self-service pages take as proof.
+     *
+     * @return the number of the case opened, null when the chat continues one
+     */
     private Future<String> caseFor(String customerId, String interactionId, PreChat form) {
         return cases.search(customerId, null, null, null, CaseService.MAX_SEARCH).compose(list -> {
             Case live = list.stream().filter(c -> c.status().live()).findFirst().orElse(null);
             if (live != null) {
-                return cases.link(live.id(), interactionId).map(Case::id);
+                return cases.link(live.id(), interactionId).map((String) null);
             }
             String subject = "Chat" + (form.topic().isEmpty() ? "" : ": " + form.topic());
             return cases.open(new CaseService.NewCase(CaseType.SERVICE_REQUEST, customerId, subject, null, null, null,
@@ -321,14 +337,17 @@ public final class ChatChannel implements RoutingObserver {
     }
 
     /** The customer's CSAT answer, counted once per chat. */
+    /** Only a chat an agent served is rated: an abandoned one has no service to score, and would skew CSAT. */
     Future<Boolean> rate(String interactionId, int score) {
-        return store.rateOnce(interactionId, score).compose(first -> {
-            if (!first) {
-                return Future.succeededFuture(false);
+        return store.interactionFields(interactionId, "queue", "answered").compose(f -> {
+            if (f.get(1) == null || f.get(1).isEmpty()) {
+                return Future.failedFuture(ApiException.conflict("only a chat an agent answered can be rated"));
             }
-            return store.interactionFields(interactionId, "queue").map(f -> {
-                metrics.csat(f.get(0) == null ? "" : f.get(0), Channel.CHAT.wireName(), score);
-                return true;
+            return store.rateOnce(interactionId, score).map(first -> {
+                if (first) {
+                    metrics.csat(f.get(0) == null ? "" : f.get(0), Channel.CHAT.wireName(), score);
+                }
+                return first;
             });
         });
     }
@@ -476,7 +495,8 @@ public final class ChatChannel implements RoutingObserver {
             String type = event.getString("type", "");
             JsonObject out = switch (type) {
                 case "assigned" -> new JsonObject().put("type", "agent_joined").put("agentId", event.getString("agent"));
-                case "wrapping", "completed", "canceled", "transferred" ->
+                // abandoned: a supervisor's cancel of a waiting chat as abandoned, or the customer's own leaving
+                case "wrapping", "completed", "canceled", "abandoned", "transferred" ->
                         new JsonObject().put("type", type.equals("transferred") ? "transferred" : "ended")
                                 .put("reason", type);
                 default -> null;

@@ -98,7 +98,9 @@ final class ChatSession {
                     state = State.QUEUED;
                     send(new JsonObject().put("type", "started").put("interaction", interactionId)
                             .put("token", started.token()).put("caseId", started.caseId()));
-                    return channel.attach(interactionId, sessionId).compose(v -> position());
+                    String id = interactionId;
+                    return channel.attach(id, sessionId).recover(e -> channel.<Void>withdraw(id, e))
+                            .compose(v -> position());
                 }).recover(this::refused);
     }
 
@@ -185,7 +187,7 @@ final class ChatSession {
             return error("score is a whole number from 1 to 5");
         }
         return channel.rate(interactionId, s).onSuccess(counted -> send(new JsonObject().put("type", "rated")
-                .put("score", s).put("counted", counted))).mapEmpty();
+                .put("score", s).put("counted", counted))).<Void>mapEmpty().recover(this::failed);
     }
 
     /** "Email me this chat", once it has ended: {@code transcript_sent {to}}, or an error frame with its code. */
@@ -246,7 +248,9 @@ final class ChatSession {
             case "ended" -> {
                 if (state == State.QUEUED || state == State.CHATTING) {
                     end();
-                    channel.metrics().ended(queue, "agent_ended");
+                    // abandoned here: a supervisor withdrew the waiting chat (the customer's own leave ended it before)
+                    channel.metrics().ended(queue, "abandoned".equals(event.getString("reason")) ? "abandoned"
+                            : "agent_ended");
                     send(new JsonObject().put("type", "ended").put("reason", event.getString("reason")));
                 }
             }

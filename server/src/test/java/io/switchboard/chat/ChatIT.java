@@ -52,7 +52,10 @@ class ChatIT {
                 JsonObject started = customer.await("started");
                 String id = started.getString("interaction");
                 assertTrue(started.getString("token").startsWith("chs_"));
-                assertEquals(openCase, started.getString("caseId"), "the chat joins the customer's open case");
+                assertEquals(null, started.getString("caseId"),
+                        "the form's address is no proof: the case number is not told to whoever typed it");
+                assertEquals(List.of(id), adminA.get("/api/v1/cases/" + openCase).expect(200).json()
+                        .getJsonArray("interactions").getList(), "the chat joins the customer's open case");
                 assertEquals(1, customer.await("queued").getInteger("position"));
                 customer.send(say("hello, anyone there?"));
 
@@ -140,6 +143,25 @@ class ChatIT {
             } finally {
                 tabs.forEach(AgentSocket::close);
             }
+        }
+    }
+
+    /** A supervisor cancels a waiting chat as abandoned: the customer is told it ended, not left waiting. */
+    @Test
+    void aWaitingChatCanceledAsAbandonedEndsForTheCustomer(TestRedis redis, @TempDir Path temp) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start()) {
+            Api admin = node.api();
+            try (AgentSocket customer = admin.chat()) {
+                customer.send(form("Di", "di@example.com"));
+                String id = customer.await("started").getString("interaction");
+                admin.post("/api/v1/interactions/" + id + "/cancel", new JsonObject().put("abandoned", true))
+                        .expect(200);
+                assertEquals("abandoned", customer.await("ended").getString("reason"));
+                customer.send(new JsonObject().put("type", "rating").put("score", 1));
+                assertEquals("conflict", customer.await("error").getString("code"), "no agent served it: no CSAT");
+            }
+            assertTrue(admin.get("/metrics").body().lines().noneMatch(l -> l.startsWith("switchboard_csat_score_count")
+                    && !l.endsWith(" 0.0")), "nothing counted");
         }
     }
 

@@ -51,9 +51,16 @@ public final class AgentEventHub {
             return;
         }
         for (ServerWebSocket socket : sockets) {
-            if (!socket.isClosed()) {
-                socket.writeTextMessage(text);
+            if (socket.isClosed()) {
+                continue;
             }
+            if (socket.writeQueueFull()) {
+                // a desktop that stopped reading (a laptop asleep with its connection open) would hold the node's
+                // memory without bound: closed, its page reconnects and re-reads the agent's state
+                socket.close((short) 1013, "too slow, reconnect");
+                continue;
+            }
+            socket.writeTextMessage(text);
         }
     }
 

@@ -544,11 +544,13 @@ public final class HttpApi {
     private void agentEvents(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         principal(ctx).requireSelfOrStaff(id);
-        engine.agent(id).compose(agent -> ctx.request().toWebSocket().map(ws -> {
+        // on the hub before the agent is read: an offer made meanwhile comes before the hello, which then shows it too
+        // (read after); read first, it would reach no socket and the hello would not show it
+        engine.agent(id).compose(known -> ctx.request().toWebSocket()).onSuccess(ws -> {
             hub.add(id, ws);
-            ws.writeTextMessage(new JsonObject().put("type", "hello").put("agent", agent).encode());
-            return ws;
-        })).onFailure(ctx::fail);
+            engine.agent(id).onSuccess(agent -> ws.writeTextMessage(new JsonObject().put("type", "hello")
+                    .put("agent", agent).encode())).onFailure(e -> ws.close((short) 1011, "agent not read"));
+        }).onFailure(ctx::fail);
     }
 
     /** The 360° view: staff see every customer, an agent the customer of an interaction it holds or is offered. */
