@@ -226,8 +226,8 @@ function openDesk({ agentId, token }) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, textarea, select')) return;
     const o = offers.current();
     switch (e.key.toLowerCase()) {
-      case 'a': if (o) reservation(o, 'accept'); break;
-      case 'r': if (o) reservation(o, 'reject'); break;
+      case 'a': if (o && !$('#accept').hidden) reservation(o, 'accept'); break; // hidden: a call, answered on the phone
+      case 'r': if (o && !$('#reject').hidden) reservation(o, 'reject'); break;
       case 'v': setState('available'); break;
       case 'b': setState('away', $('#away-reason').value); break;
       case 'w': work.wrapUpFirst(); break;

@@ -25,6 +25,11 @@ export function createOfferPanel({ onAccept, onReject }) {
       el('dt', {}, 'Tier'), el('dd', { class: 'tier' }, o.customerTier || '-'),
       el('dt', {}, 'Waiting'), el('dd', { id: 'offer-wait' }, ''),
       ...attributeRows(o.attributes));
+    // a call from Asterisk rings the agent's phone: it is answered there, not with these buttons (the server refuses)
+    const onThePhone = o.channel === 'voice' && typeof o.attributes?.voice === 'object';
+    $('#accept').hidden = onThePhone;
+    $('#reject').hidden = onThePhone;
+    $('#offer-phone').hidden = !onThePhone;
     panel.hidden = false;
     panel.dataset.reservation = o.reservation;
     panel.classList.add('alerting');

@@ -90,7 +90,7 @@ public final class RulesLoader {
                 QueueDefinition queue = new QueueDefinition(entry.getKey(),
                         q.containsKey("members") ? cel.agent(q.get("members")) : Condition.ALWAYS,
                         seconds(q.get("serviceLevelSeconds")),
-                        seconds(q.get("maxWaitSeconds")),
+                        waitSeconds(q.get("maxWaitSeconds")),
                         q.containsKey("overflow") ? q.get("overflow").text() : null,
                         seconds(q.get("wrapUpSeconds")),
                         q.containsKey("serviceLevelTarget") ? q.get("serviceLevelTarget").decimal(0.01, 1)
@@ -163,7 +163,8 @@ public final class RulesLoader {
                 throw top.get("preferredAgent").error("preferredAgent needs 'attribute'");
             }
             preferredAttribute = p.get("attribute").text();
-            preferredTimeout = p.containsKey("timeoutSeconds") ? seconds(p.get("timeoutSeconds")) : Duration.ofSeconds(20);
+            preferredTimeout = p.containsKey("timeoutSeconds") ? waitSeconds(p.get("timeoutSeconds"))
+                    : Duration.ofSeconds(20);
             preferredSkip = skipIf(p.get("skipIf"));
         }
         return new Workflow(name, filters, defaultFilter, preferredAttribute, preferredTimeout, preferredSkip);
@@ -183,7 +184,7 @@ public final class RulesLoader {
                 steps.add(new Step(s.get("queue").text(),
                         s.containsKey("agents") ? cel.agent(s.get("agents")) : null,
                         s.containsKey("priority") ? (int) s.get("priority").integer(-1000, 1000) : 0,
-                        seconds(s.get("timeoutSeconds")),
+                        waitSeconds(s.get("timeoutSeconds")),
                         s.containsKey("order") ? Ordering.parse(s.get("order").text()) : Ordering.DEFAULT,
                         skipIf(s.get("skipIf"))));
             } catch (IllegalArgumentException e) {
@@ -209,5 +210,13 @@ public final class RulesLoader {
 
     private static Duration seconds(YamlNode node) {
         return node == null ? null : Duration.ofSeconds(node.integer(0, MAX_SECONDS));
+    }
+
+    /**
+     * A wait before something happens (a step's timeout, a queue's max wait): at least a second. 0 read as one second
+     * for a step and as "never" for a max wait; leaving the key out is how to say "wait here".
+     */
+    private static Duration waitSeconds(YamlNode node) {
+        return node == null ? null : Duration.ofSeconds(node.integer(1, MAX_SECONDS));
     }
 }

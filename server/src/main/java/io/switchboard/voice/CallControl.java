@@ -236,11 +236,12 @@ public final class CallControl {
             if (target == null) {
                 return Future.failedFuture(ApiException.conflict("not consulting"));
             }
-            Future<JsonObject> routed = target.startsWith("agent:")
+            // routed only once the hang-up went through: a failed one leaves the caller with this agent, still its call
+            java.util.function.Supplier<Future<JsonObject>> routed = () -> target.startsWith("agent:")
                     ? engine.transferToAgent(call.interactionId(), target.substring("agent:".length()), actor)
                     : store.getAndDelete(consultKey(call.interactionId()))
                             .compose(v -> engine.wrapUp(call.interactionId(), actor));
-            return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed)
+            return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed.get())
                     .eventually(() -> store.getAndDelete(consultLegKey(call)))
                     .map(r -> new JsonObject().put("status", "transferred").put("target", target));
         }));

@@ -117,6 +117,28 @@ class DesktopCallIT {
         assertTrue(!caller.isEnded(), "the caller is still on the line");
     }
 
+    /**
+     * A call rings the agent's phone: the offer says to answer there and has no Accept; the API refuses one (409), so
+     * the call is never taken as talking while the phone rings.
+     */
+    @Test
+    void aCallIsAnsweredOnThePhoneNotFromTheOffer() throws Exception {
+        asterisk.agentPhone("138", PhoneBehavior.neverAnswers());
+        Api amy = agent("amy", "138");
+        browser.logInAgent(admin.base(), "amy");
+        asterisk.placeCall(CallSpec.create().from("15551230091", "Bo Caller").context("switchboard-inbound")
+                .dialing("8000").script(CallerScript.create().press("2")).patience(Duration.ofMinutes(10)));
+        browser.untilVisible("#offer-phone");
+        assertTrue(!browser.find("#accept").isDisplayed() && !browser.find("#reject").isDisplayed(),
+                "no Accept or Reject for a ringing phone");
+        String reservation = admin.get("/api/v1/agents/amy").json().getString("reservation");
+        assertEquals("conflict", amy.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(409).json()
+                .getString("error"));
+        String id = reservation.substring(0, reservation.lastIndexOf('.'));
+        assertTrue(!"assigned".equals(admin.get("/api/v1/interactions/" + id).json().getString("status")),
+                "not taken as talking while the phone rings (or rang out)");
+    }
+
     /** With recording on, the card of a call says it records; the agent pauses it for card details and resumes. */
     @Test
     void anAgentPausesTheRecordingWhileTheCustomerGivesCardDetails() throws Exception {

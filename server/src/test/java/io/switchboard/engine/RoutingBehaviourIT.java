@@ -51,6 +51,19 @@ class RoutingBehaviourIT {
         return admin.get("/api/v1/interactions/" + id).expect(200).json();
     }
 
+    /** An offer accepted once its deadline passed (swept or not yet) is a timeout all the same: 409, a missed offer. */
+    @Test
+    void anOfferAcceptedAfterItsDeadlineIsATimeout() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Agents.available(sam, "sam");
+        String id = create(new JsonObject().put("channel", "chat"));
+        String reservation = interaction(id).getString("reservationId");
+        clock.advance(Duration.ofSeconds(16)); // the offer lasts 15 s
+        sam.post("/api/v1/reservations/" + reservation + "/accept", "{}").expect(409);
+        Await.until("counted as missed", () -> admin.get("/api/v1/agents/sam").json().getInteger("missedOffers") == 1);
+        assertTrue(!"assigned".equals(interaction(id).getString("status")));
+    }
+
     @Test
     void skillMismatchWaitsUntilAQualifiedAgentArrives() {
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));

@@ -103,6 +103,26 @@ class RulesLoaderTest {
         assertTrue(e.getMessage().contains(":3") && e.getMessage().contains("fax"), e.getMessage());
     }
 
+    /** A zero wait meant one second for a step and never for a max wait: refused, with its line. */
+    @Test
+    void aZeroTimeoutOrMaxWaitIsRejectedWithItsLine(@TempDir Path temp) {
+        RuleFileException step = assertThrows(RuleFileException.class, () -> loader.load(Rules.folder(temp, """
+                queues:
+                  support: {}
+                workflow: default
+                default: {steps: [{queue: support, timeoutSeconds: 0}, {queue: support}]}
+                """)));
+        assertTrue(step.getMessage().contains(":4") && step.getMessage().contains("must be between 1"), step.getMessage());
+        RuleFileException maxWait = assertThrows(RuleFileException.class, () -> loader.load(Rules.folder(temp.resolve("b"), """
+                queues:
+                  support:
+                    maxWaitSeconds: 0
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """)));
+        assertEquals(3, maxWait.line(), maxWait.getMessage());
+    }
+
     @Test
     void aBadExpressionIsRejectedWithFileAndLine(@TempDir Path temp) {
         RuleFileException e = assertThrows(RuleFileException.class, () -> loader.load(Rules.folder(temp, """

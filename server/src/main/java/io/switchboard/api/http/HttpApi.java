@@ -526,7 +526,18 @@ public final class HttpApi {
         if (agentId == null) {
             throw ApiException.badRequest("staff must name the 'agentId' the reservation belongs to");
         }
-        reply(ctx, accept ? engine.accept(id, agentId) : engine.reject(id, agentId, body.getString("reason")));
+        int dot = id.lastIndexOf('.');
+        Future<JsonObject> interaction = dot > 0 ? engine.interaction(id.substring(0, dot)).recover(e ->
+                Future.succeededFuture(new JsonObject())) : Future.succeededFuture(new JsonObject());
+        reply(ctx, interaction.compose(offered -> {
+            // a call from Asterisk is offered by ringing the agent's phone: answering (or not) there is the answer;
+            // an accept here would say talking while the phone rings on, a reject re-queue a caller who answered
+            if ("voice".equals(offered.getString("channel")) && offered.getJsonObject("attributes", new JsonObject())
+                    .getValue("voice") instanceof JsonObject) {
+                return Future.failedFuture(ApiException.conflict("a call is answered on the phone, not here"));
+            }
+            return accept ? engine.accept(id, agentId) : engine.reject(id, agentId, body.getString("reason"));
+        }));
     }
 
     /** A WebSocket endpoint: the upgrade is left unread for the handshake; a plain request is told to upgrade. */

@@ -958,10 +958,15 @@ if CMD == 'accept' then
 
   commands.accept = function()
     local rid, aid = A[9], A[10]
-    local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status')
+    local r = redis.call('HMGET', key('rsv', rid), 'interaction', 'agent', 'status', 'expires')
     if not r[1] then return nil, 'not_found' end
     if r[2] ~= aid then return nil, 'forbidden' end
     if r[3] ~= 'pending' then return nil, 'conflict' end
+    -- past its deadline, not yet swept: it timed out (the phone may have stopped ringing); the sweep's work, done now
+    if r[4] and NOW >= tonumber(r[4]) then
+      close_reservation(rid, 'timeout', true, true)
+      return nil, 'conflict'
+    end
     local iid = r[1]
     offer_agent(aid, assign(rid, aid, iid, fields(iid), 'accepted', meet_answer))
     return {interaction = iid}
