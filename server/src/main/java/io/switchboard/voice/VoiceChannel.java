@@ -754,21 +754,40 @@ public final class VoiceChannel implements RoutingObserver {
         dialed(event.getUniqueId(), event.getDialStatus(), event.getDestChannel());
     }
 
-    /** The agent's phone answered (the offer is accepted) or not (refused: ring-no-answer). */
+    /**
+     * The agent's phone answered (the offer is accepted) or not (refused: ring-no-answer). Only the phone of the agent
+     * the call is offered to now answers for it: the end of an earlier offer's ring (its reservation timed out and the
+     * call was offered on) is not this agent's answer or miss. CANCEL is the caller's side leaving the Dial (hung up,
+     * or moved on by a Redirect): nobody's miss.
+     */
     private void dialed(String uniqueId, String dialStatus, String agentLeg) {
+        if ("CANCEL".equals(dialStatus)) {
+            return;
+        }
         ownedInteraction(uniqueId, "dial_end").compose(interaction -> {
             if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
                 return Future.succeededFuture();
             }
             String rsv = interaction.getString("reservationId");
             String agent = interaction.getString("agentId");
-            if (!"ANSWER".equals(dialStatus)) {
-                return engine.reject(rsv, agent, "no_answer").mapEmpty();
-            }
-            return calls.connected(interaction.getString("id"), agentLeg)
-                    .compose(v -> recorder.answered(interaction).otherwise((Void) null))
-                    .compose(v -> engine.accept(rsv, agent)).mapEmpty();
+            return engine.agent(agent).compose(offeredTo -> {
+                if (agentLeg != null && !agentLeg.isEmpty()
+                        && !dialledExtension(agentLeg).equals(extension(offeredTo.getString("endpoint", "")))) {
+                    return Future.succeededFuture();
+                }
+                if (!"ANSWER".equals(dialStatus)) {
+                    return engine.reject(rsv, agent, "no_answer").mapEmpty();
+                }
+                return calls.connected(interaction.getString("id"), agentLeg)
+                        .compose(v -> recorder.answered(interaction).otherwise((Void) null))
+                        .compose(v -> engine.accept(rsv, agent)).mapEmpty();
+            });
         }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
+    }
+
+    /** The extension a dialled channel rang: PJSIP/101-00000005 and Local/101@agents-0000000a;1 rang 101. */
+    static String dialledExtension(String channel) {
+        return extension(channel).replaceFirst("-[0-9a-f]{8}$", "");
     }
 
     /** The caller's channel is gone: abandoned while waiting, wrap-up after talking. */

@@ -216,6 +216,47 @@ class VoiceIT {
         assertEquals(2, interaction.getInteger("offers"));
     }
 
+    /** The caller hangs up while the agent's phone rings (DialEnd CANCEL): abandoned, and no miss of the agent's. */
+    @Test
+    void aCallerWhoHangsUpWhileThePhoneRingsCostsTheAgentNothing() throws Exception {
+        asterisk.agentPhone("117", PhoneBehavior.neverAnswers());
+        agent("una", "117", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230041", CallerScript.create().press("2"));
+        asterisk.events().await(e -> "DialBegin".equals(e.name()) && caller.agiChannel().equals(e.get("Channel")), WAIT);
+        caller.hangUp();
+        asterisk.events().await(e -> "DialEnd".equals(e.name()) && caller.agiChannel().equals(e.get("Channel"))
+                && "CANCEL".equals(e.get("DialStatus")), WAIT);
+        Await.until("counted as abandoned", WAIT,
+                () -> metric("switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+        assertEquals(0, admin.get("/api/v1/agents/una").json().getInteger("missedOffers"));
+        assertEquals("available", Agents.state(admin, "una"));
+    }
+
+    /**
+     * Offers that time out before the phone stops ringing (reservation 1 s here, the ring 1.5 s): each re-offer's
+     * Redirect ends the earlier phone's Dial (CANCEL), which is no answer of the agent now offered the call. Every
+     * offer ends by its own timeout, none as a ring-no-answer charged to the next agent.
+     */
+    @Test
+    void theEndOfAnEarlierOffersRingIsNotTheNextAgentsMiss() throws Exception {
+        node.close();
+        use(node().env("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "1").start());
+        asterisk.agentPhone("118", PhoneBehavior.neverAnswers());
+        asterisk.agentPhone("119", PhoneBehavior.neverAnswers());
+        agent("val", "118", new JsonObject().put("support", 9));
+        agent("wes", "119", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230042", CallerScript.create().press("2"));
+        Await.until("the call offered", WAIT, () -> !admin.get("/api/v1/interactions?channel=voice").json()
+                .getJsonArray("interactions").isEmpty());
+        String id = admin.get("/api/v1/interactions?channel=voice").json().getJsonArray("interactions")
+                .getJsonObject(0).getString("id");
+        Await.until("offered three times", WAIT,
+                () -> admin.get("/api/v1/interactions/" + id).json().getInteger("offers") >= 3);
+        caller.hangUp();
+        String history = admin.get("/api/v1/interactions/" + id).json().getJsonArray("history").encode();
+        assertTrue(!history.contains("no_answer"), history);
+    }
+
     @Test
     void aCallerWhoHangsUpWhileWaitingIsAbandoned() throws Exception {
         SimulatedCall caller = asterisk.placeCall(CallSpec.create().from("15551230004", "Ann Caller")
