@@ -405,6 +405,23 @@ public final class CallControl {
     }
 
 
+    /**
+     * A call transferred while its agent held it: the caller goes on (back in line, or to the next agent), the first
+     * agent's leg is left in the hold context's silence, off-hook, where its later hang-up would be taken for the end
+     * of a call that another agent now has. It is hung up now, and the call's hold is over. GETDEL: one node acts.
+     */
+    Future<Void> transferredWhileHeld(String interactionId) {
+        return store.getAndDelete(heldKey(interactionId)).compose(held -> held == null ? Future.succeededFuture()
+                : store.getAndDelete(legKey(interactionId)).compose(leg -> leg == null ? Future.succeededFuture()
+                        : store.getAndDelete(heldLegKey(leg)).compose(v -> engine.interaction(interactionId))
+                                .compose(interaction -> {
+                                    JsonObject voice = CallAttributes.of(interaction);
+                                    AmiLink link = voice == null ? null : linkNamed.apply(voice.getString("asterisk", ""));
+                                    return link == null ? Future.succeededFuture()
+                                            : link.send(new HangupAction(LineText.require("channel", leg))).mapEmpty();
+                                })));
+    }
+
     /** A caller who hangs up while held leaves the agent's leg waiting in silence: it is hung up too. */
     Future<Void> releaseHeldLeg(String asterisk, String interactionId) {
         AmiLink link = linkNamed.apply(asterisk);

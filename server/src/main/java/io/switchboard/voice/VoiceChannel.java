@@ -375,9 +375,30 @@ public final class VoiceChannel implements RoutingObserver {
         }
     }
 
+    /**
+     * The Asterisk a FastAGI session came from: the AMI endpoint whose host is, or resolves to, the session's peer
+     * address (AMI URLs name hosts, AGI sessions come from addresses); else the first. On the call's virtual thread:
+     * the lookup may block (the JVM caches it).
+     */
     private java.util.Optional<AmiLink> linkFor(String remoteAddress) {
-        return links.stream().filter(l -> l.endpoint().host().equals(remoteAddress)).findFirst()
+        return links.stream().filter(l -> sameHost(l.endpoint().host(), remoteAddress)).findFirst()
                 .or(() -> links.stream().findFirst());
+    }
+
+    static boolean sameHost(String host, String address) {
+        if (host.equals(address)) {
+            return true;
+        }
+        try {
+            for (java.net.InetAddress resolved : java.net.InetAddress.getAllByName(host)) {
+                if (resolved.getHostAddress().equals(address)) {
+                    return true;
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            LOG.debug("AMI host {} does not resolve: {}", host, e.getMessage());
+        }
+        return false;
     }
 
     private String callKey(String uniqueId) {
@@ -406,6 +427,11 @@ public final class VoiceChannel implements RoutingObserver {
         for (JsonObject event : events) {
             String type = event.getString("type");
             String channel = event.getString("channel");
+            if ("transferred".equals(type) && "voice".equals(channel)) {
+                // the first agent's leg, if it held the call, waits in silence where no transfer reaches it
+                calls.transferredWhileHeld(event.getString("interaction")).onFailure(e -> LOG.warn(
+                        "held leg of {} not released: {}", event.getString("interaction"), e.getMessage()));
+            }
             if ("transferred".equals(type) && "voice".equals(channel) && !offered.contains(event.getString("interaction"))) {
                 // blind transfer with nobody free: the caller goes back on hold (the agent's leg ends with the
                 // Dial); when offered in the same commit, the ring's Redirect moves the caller straight over

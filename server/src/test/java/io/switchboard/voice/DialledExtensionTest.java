@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Which agent's phone a DialEnd is about: the extension its dialled channel rang, as the agent's endpoint names it. */
+/** Matching Asterisk's names to Switchboard's: a DialEnd's phone to the agent offered, an AGI peer to its AMI link. */
 class DialledExtensionTest {
     @Test
     void aDialledChannelIsMatchedToTheAgentsEndpoint() {
@@ -12,5 +12,13 @@ class DialledExtensionTest {
         assertEquals("101", VoiceChannel.dialledExtension("Local/101@agents-0000000a;1"));
         assertEquals(VoiceChannel.extension("PJSIP/101"), VoiceChannel.dialledExtension("PJSIP/101-0000abcd"));
         assertEquals("sales-desk", VoiceChannel.dialledExtension("PJSIP/sales-desk-0000001f"));
+    }
+
+    /** An AGI session's peer address is matched to the AMI URL's host, named or numeric. */
+    @Test
+    void anAmiHostNameMatchesTheAddressItResolvesTo() {
+        org.junit.jupiter.api.Assertions.assertTrue(VoiceChannel.sameHost("localhost", "127.0.0.1"));
+        org.junit.jupiter.api.Assertions.assertTrue(VoiceChannel.sameHost("10.0.0.5", "10.0.0.5"));
+        org.junit.jupiter.api.Assertions.assertFalse(VoiceChannel.sameHost("127.0.0.1", "10.0.0.5"));
     }
 }

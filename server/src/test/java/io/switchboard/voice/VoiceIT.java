@@ -242,9 +242,9 @@ class VoiceIT {
         node.close();
         use(node().env("SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "1").start());
         asterisk.agentPhone("118", PhoneBehavior.neverAnswers());
-        asterisk.agentPhone("119", PhoneBehavior.neverAnswers());
+        asterisk.agentPhone("120", PhoneBehavior.neverAnswers());
         agent("val", "118", new JsonObject().put("support", 9));
-        agent("wes", "119", new JsonObject().put("support", 9));
+        agent("wes", "120", new JsonObject().put("support", 9));
         SimulatedCall caller = call("15551230042", CallerScript.create().press("2"));
         Await.until("the call offered", WAIT, () -> !admin.get("/api/v1/interactions?channel=voice").json()
                 .getJsonArray("interactions").isEmpty());
@@ -1110,6 +1110,33 @@ class VoiceIT {
 
         caller.hangUp();
         Await.until("wrap-up after the call", WAIT, () -> "wrap_up".equals(Agents.state(admin, "amy")));
+    }
+
+    /**
+     * Amy holds her call, then transfers it to the queue: her leg, waiting in silence, is hung up (her phone is free
+     * for her next call), and Bob gets the caller with no hold of hers on it.
+     */
+    @Test
+    void aCallTransferredWhileHeldFreesTheFirstAgentsLeg() throws Exception {
+        asterisk.agentPhone("126", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+        OnCall amys = talking("amy", "125", "15551230071");
+        Api amy = amys.agent();
+        String id = amys.interactionId();
+        amy.post("/api/v1/interactions/" + id + "/hold", "{}").expect(200);
+        Await.until("amy's leg waits in silence", WAIT, () -> !asterisk.events().matching(e -> "Newexten".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/125@agents") && "Wait".equals(e.get("Application")))
+                .isEmpty());
+        amy.post("/api/v1/agents/amy/state", new JsonObject().put("state", "away")).expect(200);
+        amy.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support")).expect(200);
+        Await.until("amy's held leg hung up", WAIT, () -> asterisk.events().matching(e -> "Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/125@agents")).size() >= 1);
+
+        Api bob = agent("bob", "126", new JsonObject().put("support", 9));
+        Await.until("bob talking to the caller", WAIT, () -> "busy".equals(Agents.state(admin, "bob")));
+        assertEquals(null, bob.get("/api/v1/interactions/" + id).json().getJsonObject("call", new JsonObject())
+                .getValue("heldSince"), "not on hold for bob");
+        bob.post("/api/v1/interactions/" + id + "/hold", "{}").expect(200);
+        assertTrue(!amys.caller().isEnded(), "the caller is still on the line");
     }
 
     /** Amy's phone hangs up while she holds the call: the caller is not left with the music forever. */

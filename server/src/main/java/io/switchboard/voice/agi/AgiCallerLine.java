@@ -106,4 +106,25 @@ final class AgiCallerLine implements CallerLine {
     public boolean hungUp() {
         return hungUp;
     }
+
+    /**
+     * Whether the caller is still on the line. GET DATA answers a hang-up as it answers no input ({@code result=-1}),
+     * so a caller who hung up during a menu's last try reads as "no input", which a menu may route to an agent: before
+     * handing the call on, ask (CHANNEL STATUS is refused with 511 on a dead channel).
+     */
+    @Override
+    public boolean alive() {
+        if (hungUp) {
+            return false;
+        }
+        try {
+            channel.getChannelStatus();
+            return true;
+        } catch (AgiHangupException e) {
+            hungUp = true;
+            return false;
+        } catch (AgiException e) {
+            return true; // not a hang-up: the call goes on
+        }
+    }
 }

@@ -19,4 +19,7 @@ public interface CallerLine {
     void setVariable(String name, String value);
 
     boolean hungUp();
+
+    /** Asks whether the caller is still on the line (a menu's "no input" may have been a hang-up). */
+    boolean alive();
 }

@@ -31,7 +31,10 @@ public final class IvrRunner {
      * the one asking for an agent is offered a callback for then, the one asking for a callback gets it for then.
      */
     public IvrOutcome run(CallerLine line) {
-        IvrOutcome outcome = walk(line);
+        IvrOutcome walked = walk(line);
+        // "no input" may have been a hang-up (GET DATA answers both alike): no agent for a caller who is gone
+        IvrOutcome outcome = walked.kind() == IvrOutcome.Kind.AGENT && !line.alive()
+                ? new IvrOutcome(IvrOutcome.Kind.ABANDONED, null, null, null, walked.path()) : walked;
         boolean asks = outcome.kind() == IvrOutcome.Kind.AGENT || outcome.kind() == IvrOutcome.Kind.CALLBACK;
         if (!asks || flow.closed() == null || line.hungUp()) {
             return outcome;

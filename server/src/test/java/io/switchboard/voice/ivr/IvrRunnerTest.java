@@ -69,6 +69,26 @@ class IvrRunnerTest {
         public boolean hungUp() {
             return hungUp;
         }
+
+        /** Gone without a word: the menu heard silence (GET DATA answers a hang-up as no input), the line is dead. */
+        boolean silentlyGone;
+
+        @Override
+        public boolean alive() {
+            return !hungUp && !silentlyGone;
+        }
+    }
+
+    /** A caller who hung up during the menu's last try reads as "no input": asked, the line is dead, no agent. */
+    @Test
+    void aCallerGoneDuringTheLastTryIsNoCallForAnAgent() {
+        ScriptedCaller caller = new ScriptedCaller("", "", "");
+        caller.silentlyGone = true;
+        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(caller);
+        assertEquals(IvrOutcome.Kind.ABANDONED, outcome.kind());
+        IvrOutcome stayed = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true)
+                .run(new ScriptedCaller("", "", ""));
+        assertEquals(IvrOutcome.Kind.AGENT, stayed.kind(), "silence from a caller still there goes to an agent");
     }
 
     @Test
