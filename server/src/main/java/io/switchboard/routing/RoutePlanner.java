@@ -51,12 +51,20 @@ public final class RoutePlanner {
         return new RoutePlan("transfer", "queue:" + queue, steps, basePriority);
     }
 
-    /** Transfer to a named agent: that agent only, counted in the given queue. */
+    /**
+     * Transfer to a named agent: offered to that agent only, counted in the given queue, for
+     * {@link #AGENT_TRANSFER_SECONDS}; then, not taken by then (the agent away, busy, or refusing it), the queue's line,
+     * so that no contact is left waiting on one person (the agent who refused is skipped there too).
+     */
     public RoutePlan toAgent(String agentId, String queue, double basePriority) {
         requireQueue(queue);
         return new RoutePlan("transfer", "agent:" + agentId,
-                List.of(step(Pool.directId(agentId), queue, 0, 0, null)), basePriority);
+                List.of(step(Pool.directId(agentId), queue, 0, AGENT_TRANSFER_SECONDS, null),
+                        step(queue, queue, 0, 0, null)), basePriority);
     }
+
+    /** How long a contact transferred (or given) to a named agent waits for that agent before its queue takes it. */
+    public static final long AGENT_TRANSFER_SECONDS = 60;
 
     public double basePriority(InteractionRequest request, Customer customer) {
         return priority.valuePoints(customer) + request.requestedPriority();

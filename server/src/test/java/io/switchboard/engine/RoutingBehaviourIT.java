@@ -64,6 +64,33 @@ class RoutingBehaviourIT {
         assertTrue(!"assigned".equals(interaction(id).getString("status")));
     }
 
+    /**
+     * A contact transferred to an agent who refuses it is not stuck on that agent: after a minute it is in its queue's
+     * line, where the queue's other agents get it.
+     */
+    @Test
+    void aTransferToAnAgentWhoRefusesFallsBackToTheQueue() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Api tom = Agents.create(admin, "tom", new JsonObject().put("support", 5));
+        Api uma = Agents.create(admin, "uma", new JsonObject().put("support", 5));
+        Agents.available(sam, "sam");
+        String id = create(new JsonObject().put("channel", "chat"));
+        sam.post("/api/v1/reservations/" + interaction(id).getString("reservationId") + "/accept", "{}").expect(200);
+        sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200);
+        Agents.available(tom, "tom");
+        sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "tom")).expect(200);
+        tom.post("/api/v1/reservations/" + interaction(id).getString("reservationId") + "/reject", "{}").expect(200);
+        Agents.available(uma, "uma");
+        assertEquals("queued", interaction(id).getString("status"), "for tom only, for now");
+
+        clock.advance(Duration.ofSeconds(61));
+        Await.until("in the queue's line", () -> interaction(id).getInteger("step") == 1);
+        if ("tom".equals(interaction(id).getString("agentId"))) { // the longest idle of the queue: tom, who refuses again
+            tom.post("/api/v1/reservations/" + interaction(id).getString("reservationId") + "/reject", "{}").expect(200);
+        }
+        Await.until("offered to the queue's uma", () -> "uma".equals(interaction(id).getString("agentId")));
+    }
+
     @Test
     void skillMismatchWaitsUntilAQualifiedAgentArrives() {
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));

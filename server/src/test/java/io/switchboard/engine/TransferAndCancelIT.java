@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -57,6 +58,35 @@ class TransferAndCancelIT {
         assertEquals("available", Agents.state(admin, "sam"));
         assertEquals(0, admin.get("/api/v1/agents/sam").json().getJsonObject("load").getInteger("voice"));
         admin.post("/api/v1/interactions/" + second + "/cancel", "{}").expect(409);
+    }
+
+    /**
+     * Sam transfers a chat to the queue, it comes back to sam (with chat room left, sam is the queue's longest idle), and
+     * sam transfers it again: two wrap-ups, each giving back its own capacity. Once both are over sam holds nothing.
+     */
+    @Test
+    void theSameContactTransferredTwiceBySameAgentLeaksNoCapacity(TestRedis redis, @TempDir Path temp) {
+        io.switchboard.testing.TestClock clock = new io.switchboard.testing.TestClock();
+        String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 15");
+        try (TestNode wrapping = TestNode.on(redis, redis.newPrefix()).clock(clock)
+                .rules(Rules.folder(temp.resolve("twice"), rules)).start()) {
+            Api staff = wrapping.api();
+            Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
+            Agents.available(sam, "sam");
+            String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
+            for (int round = 0; round < 2; round++) {
+                JsonObject offered = staff.get("/api/v1/interactions/" + id).json();
+                assertEquals("sam", offered.getString("agentId"), offered.encode());
+                sam.post("/api/v1/reservations/" + offered.getString("reservationId") + "/accept", "{}").expect(200);
+                clock.advance(java.time.Duration.ofSeconds(5));
+                sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support")).expect(200);
+            }
+            sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200);
+            clock.advance(java.time.Duration.ofSeconds(20)); // both wrap-ups over
+            Await.until("sam holds nothing", () -> staff.get("/api/v1/agents/sam").json().getJsonObject("load")
+                    .getInteger("chat", 0) == 0);
+            assertEquals("away", Agents.state(staff, "sam"), "no wrap-up left over");
+        }
     }
 
     /** A transfer ends the agent's part of the contact: it wraps up for its queue's wrap-up time, as after any call. */

@@ -45,7 +45,7 @@
 --   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
 --   rsv:<id>                   hash: a reservation (offer)
 --   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
---   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>", "awrap|<aid>~<iid>|<c>",
+--   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>", "awrap|<aid>~<iid>~<transfer n>|<c>",
 --                              "dial|<iid>" (a call out whose agent's phone has not answered yet),
 --                              "empty|<pool>|<c><rank>" (a line left with nobody signed in: drain_empty)
 --   queues:closed              set of the queues outside their hours of operation now (a step's skipIf closed), written
@@ -654,9 +654,11 @@ local function offer_interaction(iid, f)
   return nil
 end
 
+-- iid: the contact that leaves the agent's work; nil when it left before (a transfer's wrap-up ending: the contact may
+-- be the agent's again by then)
 local function release_agent(aid, cch, was_wrapping, iid)
   local akey = key('agent', aid)
-  redis.call('SREM', akey .. ':work', iid)
+  if iid then redis.call('SREM', akey .. ':work', iid) end
   redis.call('HINCRBY', akey, 'load:' .. cch, '-1')
   if was_wrapping then redis.call('HINCRBY', akey, 'wrap', '-1') end
   redis.call('HSET', akey, 'idle', NOW_S)
@@ -1093,7 +1095,7 @@ if CMD == 'transfer' then commands.transfer = function()
   local consulted = f.consult
   end_consult(iid, f, 'transferred', false)
   redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '', 'manual', '1', 'replan', '')
-  redis.call('HINCRBY', key('int', iid), 'transfers', '1')
+  local transfers = redis.call('HINCRBY', key('int', iid), 'transfers', '1')
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
   local to_queue = cjson.decode(A[10])[1].queue
   -- the transferring agent's wrap-up (below) runs its whole length on a timer: counted now, with the leg's talk
@@ -1107,7 +1109,10 @@ if CMD == 'transfer' then commands.transfer = function()
     -- its capacity stays taken until the wrap-up timer frees it
     redis.call('SREM', key('agent', f.agent) .. ':work', iid)
     redis.call('HINCRBY', key('agent', f.agent), 'wrap', '1')
-    redis.call('ZADD', key('timers'), int(NOW + wrap_ms), 'awrap|' .. f.agent .. '~' .. iid .. '|' .. f.cch)
+    -- one timer per transfer: the same agent transferring the same contact again (it came back to it) holds its
+    -- capacity twice, and each wrap-up gives its own back
+    redis.call('ZADD', key('timers'), int(NOW + wrap_ms),
+               'awrap|' .. f.agent .. '~' .. iid .. '~' .. transfers .. '|' .. f.cch)
     refresh(f.agent)
   else
     release_agent(f.agent, f.cch, false, iid)
@@ -1442,9 +1447,10 @@ if CMD == 'sweep' then commands.sweep = function()
     elseif kind == 'empty' then
       drain_empty(id, n)
     elseif kind == 'awrap' then
-      -- an agent's wrap-up after a transfer ends (id = agent~interaction, n = capacity channel)
-      local aid, iid = string.match(id, '^([^~]+)~(.+)$')
-      release_agent(aid, n, true, iid)
+      -- an agent's wrap-up after a transfer ends (id = agent~interaction~transfer, n = capacity channel); the contact
+      -- left the agent's work at the transfer
+      local aid = string.match(id, '^([^~]+)~')
+      release_agent(aid, n, true, nil)
       offer_agent(aid)
     end
   end
