@@ -83,6 +83,40 @@ class DurabilityIT {
         }
     }
 
+    /**
+     * A chat waits at a narrowed last step (no timeout); the step's agents are edited, which gives it another pool: the
+     * chat is not stranded in the old one, and the queue's agent gets it.
+     */
+    @Test
+    void aContactWaitingAtAStepWhoseAgentsAreEditedIsNotStranded(TestRedis redis, @TempDir Path temp) throws IOException {
+        String narrowed = """
+                queues:
+                  support:
+                    members: '"support" in agent.skills'
+                workflow: default
+                default:
+                  steps:
+                    - queue: support
+                      agents: 'agent.skills.support >= 8'
+                """;
+        Path rules = Rules.folder(temp, narrowed);
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(rules).start()) {
+            Api admin = node.api();
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 9));
+            String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                    .getString("id");
+            long loads = admin.get("/api/v1/routing/rules").json().getLong("loads");
+            Files.writeString(rules.resolve("rules.yaml"), narrowed.replace(">= 8", ">= 7"));
+            Await.until("the edited step applied", () -> admin.get("/api/v1/routing/rules").json().getLong("loads")
+                    == loads + 1);
+            Await.until("its agents re-indexed", () -> admin.post("/api/v1/routing/explain", new JsonObject()
+                    .put("channel", "chat")).expect(200).json().encode().contains("ann"));
+            Agents.available(ann, "ann");
+            Await.until("ann is offered the chat that waited", () -> "ann".equals(admin.get("/api/v1/interactions/" + id)
+                    .json().getString("agentId")));
+        }
+    }
+
     @Test
     void anInvalidRuleChangeKeepsThePreviousRulesAndAValidOneApplies(TestRedis redis, @TempDir Path temp)
             throws IOException {

@@ -34,6 +34,7 @@
 --                              (not for an agent's own pool @<id>: the agent itself is asked)
 --   pool:<id>:on:<c>           set of the pool's agents signed in (presence not offline): a step's no_logged_in_agents
 --   pool:<id>:wait:<c>         zset of interactions waiting in that pool; lowest score = highest priority
+--   pools                      set of the pool ids the rules last installed have (the `rules` command writes it)
 --   waiting                    set of "<c>|<pool>" whose line pool:<pool>:wait:<c> is not empty (a decision reads
 --                              only those)
 --   queue:<q>:prio             zset of waiting interactions of queue q by priority (position in line)
@@ -475,6 +476,13 @@ local function step_fields(iid, n, plan_json, base, queued, cch)
     n = n + 1
   end
   local step = plan[n + 1]
+  -- a later step of a plan made under earlier rules may name a narrowed pool those rules had and these have not (its
+  -- `agents` or `order` edited since): its queue's plain pool holds every member of the queue (the hot path, step 0 of
+  -- a fresh plan, reads nothing more)
+  if n > 0 and step.pool ~= step.queue and string.sub(step.pool, 1, 1) ~= '@'
+      and redis.call('SISMEMBER', key('pools'), step.pool) == 0 then
+    step.pool = step.queue
+  end
   local priority = num(base) + num(step.priority)
   local score = tonumber(ARGV[5]) * (num(queued) / 1000) - priority
   history(iid, {type = 'step', step = n, queue = step.queue, pool = step.pool, priority = priority})
@@ -1382,7 +1390,35 @@ if CMD == 'rules' then commands.rules = function()
   end
   -- the older layout's pool hashes (queue, order): a pool's order now comes with each agent's membership
   for _, p in ipairs(pools) do redis.call('DEL', key('pool', p.id)) end
-  return {}
+  -- the pools these rules have (step_fields checks a later step's against them)
+  local live = {}
+  redis.call('DEL', key('pools'))
+  for _, p in ipairs(pools) do
+    live[p.id] = true
+    redis.call('SADD', key('pools'), p.id)
+  end
+  -- contacts waiting in a pool these rules no longer have (a step's `agents` or `order` edited gives it a new id) are
+  -- in no agent's lines: they move to their queue's plain pool, which every member of the queue is in, keeping their
+  -- place; a free agent gets them there. Each node that loads the rules does this, so the last one to do so also moves
+  -- what a node still on the old rules queued meanwhile.
+  local moved = 0
+  for _, member in ipairs(redis.call('SMEMBERS', key('waiting'))) do
+    local c, pool = string.match(member, '^([^|]+)|(.+)$')
+    if pool and not live[pool] and string.sub(pool, 1, 1) ~= '@' then
+      for _, iid in ipairs(redis.call('ZRANGE', key('pool', pool, 'wait', c), 0, -1)) do
+        local f = fields(iid)
+        if f and f.pool == pool and f.status == 'queued' and live[f.queue] then
+          unplace(iid, f)
+          redis.call('HSET', key('int', iid), 'pool', f.queue)
+          f.pool = f.queue
+          place(iid, f)
+          offer_interaction(iid, f)
+          moved = moved + 1
+        end
+      end
+    end
+  end
+  return {moved = moved}
 end end
 
 -- raise iid points reason : an SLA escalation moves a waiting (or offered) interaction up its line.
