@@ -1467,9 +1467,15 @@ if CMD == 'sweep' then commands.sweep = function()
   local late = {}
   for i = 1, #due, 2 do
     local member, deadline = due[i], tonumber(due[i + 1])
-    redis.call('ZREM', key('timers'), member)
-    late[#late + 1] = NOW - deadline
-    local kind, id, n = string.match(member, '^(%a+)|([^|]+)|?(%w*)$')
+    -- read again: an earlier timer of this sweep may have removed this one (an offer closed) or armed it anew under
+    -- the same name (a re-route's first step), due later
+    local current = tonumber(redis.call('ZSCORE', key('timers'), member))
+    local kind, id, n
+    if current and current <= NOW then
+      redis.call('ZREM', key('timers'), member)
+      late[#late + 1] = NOW - deadline
+      kind, id, n = string.match(member, '^(%a+)|([^|]+)|?(%w*)$')
+    end
     if kind == 'rsv' then
       close_reservation(id, 'timeout', true, true)
     elseif kind == 'step' then
