@@ -121,15 +121,20 @@ public final class VoiceChannel implements RoutingObserver {
         monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry, settings.monitorEndpoints());
         recorder = new CallRecorder(store, settings.recording(), this::linkNamed, registry);
         Duration ttl = settings.callOwnerTtl();
-        heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl)
+        heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl, connectedAsterisks())
                 .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
-        return owners.heartbeat(ttl);
+        return owners.heartbeat(ttl, connectedAsterisks());
+    }
+
+    /** The Asterisk servers this node hears now: it can act on their calls (see {@link CallOwnerStore#heartbeat}). */
+    private List<String> connectedAsterisks() {
+        return links.stream().filter(AmiLink::connected).map(l -> l.endpoint().name()).toList();
     }
 
     /** A clean stop hands this node's calls over at once. */
     public Future<Void> stop(io.vertx.core.Vertx vertx) {
         vertx.cancelTimer(heartbeatTimer);
-        return owners.leave();
+        return owners.leave(links.stream().map(l -> l.endpoint().name()).toList());
     }
 
     /** Hold, unhold and warm transfer of connected calls (the agent's call control). */
@@ -705,7 +710,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     public void onAmiEvent(AmiLink link, ManagerEvent event) {
         if (event instanceof DialEndEvent dialEnd) {
-            dialEnded(dialEnd);
+            dialed(link.endpoint().name(), dialEnd.getUniqueId(), dialEnd.getDialStatus(), dialEnd.getDestChannel());
         } else if (event instanceof HangupEvent hangup) {
             ended(link.endpoint().name(), hangup.getUniqueId(), "caller hung up");
             calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
@@ -721,6 +726,9 @@ public final class VoiceChannel implements RoutingObserver {
         } else if (event instanceof ChanSpyStopEvent spy) {
             monitor.spyStopped(spy.getSpyerUniqueId());
         } else if (event instanceof ConnectEvent) {
+            // this node hears that Asterisk again: it says so now, not at the next beat, before taking calls there
+            owners.heartbeat(settings.callOwnerTtl(), connectedAsterisks())
+                    .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage()));
             resync(link);
         }
     }
@@ -745,7 +753,7 @@ public final class VoiceChannel implements RoutingObserver {
                     ended(asterisk, id, "call ended while the AMI link was down");
                 } else if (!caller.bridgeId().isEmpty()) {
                     live.stream().filter(c -> c.bridgeId().equals(caller.bridgeId()) && !c.uniqueId().equals(id))
-                            .findFirst().ifPresent(leg -> dialed(id, "ANSWER", leg.name()));
+                            .findFirst().ifPresent(leg -> dialed(asterisk, id, "ANSWER", leg.name()));
                 }
             }
         }).onFailure(e -> LOG.warn("AMI re-sync with {} failed: {}", asterisk, e.getMessage()));
@@ -776,9 +784,6 @@ public final class VoiceChannel implements RoutingObserver {
         done.onFailure(e -> LOG.warn("call out {} not re-synced: {}", channelId, e.getMessage()));
     }
 
-    private void dialEnded(DialEndEvent event) {
-        dialed(event.getUniqueId(), event.getDialStatus(), event.getDestChannel());
-    }
 
     /**
      * The agent's phone answered (the offer is accepted) or not (refused: ring-no-answer). Only the phone of the agent
@@ -786,11 +791,11 @@ public final class VoiceChannel implements RoutingObserver {
      * call was offered on) is not this agent's answer or miss. CANCEL is the caller's side leaving the Dial (hung up,
      * or moved on by a Redirect): nobody's miss.
      */
-    private void dialed(String uniqueId, String dialStatus, String agentLeg) {
+    private void dialed(String asterisk, String uniqueId, String dialStatus, String agentLeg) {
         if ("CANCEL".equals(dialStatus)) {
             return;
         }
-        ownedInteraction(uniqueId, "dial_end").compose(interaction -> {
+        ownedInteraction(asterisk, uniqueId, "dial_end").compose(interaction -> {
             if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
                 return Future.succeededFuture();
             }
@@ -818,7 +823,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** The caller's channel is gone: abandoned while waiting, wrap-up after talking. */
     private void ended(String asterisk, String uniqueId, String reason) {
-        ownedInteraction(uniqueId, "hangup").compose(interaction -> {
+        ownedInteraction(asterisk, uniqueId, "hangup").compose(interaction -> {
             if (interaction == null) {
                 return Future.succeededFuture();
             }
@@ -853,9 +858,9 @@ public final class VoiceChannel implements RoutingObserver {
      * The interaction of a call this node owns (taking it over from a node that died), or null: every
      * node sees every AMI event, and only the owner acts, so each event is applied once.
      */
-    private Future<JsonObject> ownedInteraction(String uniqueId, String event) {
+    private Future<JsonObject> ownedInteraction(String asterisk, String uniqueId, String event) {
         return interactionOf(uniqueId).compose(interaction -> interaction == null ? Future.succeededFuture()
-                : owners.owns(uniqueId).map(mine -> {
+                : owners.owns(uniqueId, asterisk).map(mine -> {
                     callEvents(event, mine ? "applied" : "not_owner").increment();
                     return mine ? interaction : null;
                 }));
