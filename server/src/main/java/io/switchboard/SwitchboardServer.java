@@ -333,6 +333,11 @@ public final class SwitchboardServer {
                     "hold", new HoldScript(voice)));
             agiPort = agi.start();
             LOG.info("FastAGI listening on port {}", agiPort);
+            if (Runtime.version().feature() < 24) {
+                LOG.warn("JDK {}: AGI sessions pin their carrier threads while Asterisk answers (JEP 491 came in JDK 24);"
+                        + " more callers in the IVR than cores will wait for one another: run JDK 24 or newer",
+                        Runtime.version().feature());
+            }
             return null;
         }).compose(v -> voice.start(vertx)).compose(v -> {
             amiLinks = links;
