@@ -111,7 +111,10 @@ public final class RoutingExplainer {
         if (agent.capacity().getOrDefault(channel.capacityChannel(), 0) == 0) {
             return new AgentVerdict(agent.id(), false, "no " + channel.capacityChannel().wireName() + " capacity");
         }
-        if (!"available".equals(status.state()) && !"busy".equals(status.state())) {
+        // signed in and with no offer open: busy and wrapping up agents still take what their free capacity allows
+        // (routing's can_take looks at capacity, not at wrap-up)
+        if (!"available".equals(status.state()) && !"busy".equals(status.state())
+                && !"wrap_up".equals(status.state())) {
             return new AgentVerdict(agent.id(), false, "state is " + status.state()
                     + (status.reason().isEmpty() ? "" : " (" + status.reason() + ")"));
         }

@@ -89,6 +89,27 @@ class TransferAndCancelIT {
         }
     }
 
+    /** An agent wrapping up one chat still takes another (chat capacity 3): the dry run says so, as routing does. */
+    @Test
+    void anAgentWrappingUpAChatIsEligibleForTheNext(TestRedis redis, @TempDir Path temp) {
+        String rules = Rules.SMALL.replaceFirst("wrapUpSeconds: 0", "wrapUpSeconds: 60");
+        try (TestNode wrapping = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp.resolve("w"), rules))
+                .start()) {
+            Api staff = wrapping.api();
+            Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
+            Agents.available(sam, "sam");
+            String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
+            sam.post("/api/v1/reservations/" + staff.get("/api/v1/interactions/" + id).json().getString("reservationId")
+                    + "/accept", "{}").expect(200);
+            sam.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+            assertEquals("wrap_up", Agents.state(staff, "sam"));
+            assertEquals("eligible now", io.switchboard.testing.Explanations.reason(staff,
+                    new JsonObject().put("channel", "chat"), "sam"));
+            String next = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
+            assertEquals("sam", staff.get("/api/v1/interactions/" + next).json().getString("agentId"), "as routing does");
+        }
+    }
+
     /** A transfer ends the agent's part of the contact: it wraps up for its queue's wrap-up time, as after any call. */
     @Test
     void theTransferringAgentWrapsUpBeforeTheNextContact(TestRedis redis, @TempDir Path temp) {
