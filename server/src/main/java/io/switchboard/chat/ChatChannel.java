@@ -256,14 +256,20 @@ public final class ChatChannel implements RoutingObserver {
     }
 
     /** The chat a token names, with its transcript; fails for an unknown or expired token. */
-    Future<Resumed> resume(String token) {
+    /** The chat a resume token names. */
+    Future<String> resumedChat(String token) {
         if (token == null || token.isBlank()) {
             return Future.failedFuture(ApiException.badRequest("resume needs the chat's token"));
         }
         return store.sessionInteraction(token).compose(id -> id == null
                 ? Future.failedFuture(ApiException.notFound("unknown or expired chat token: start a new chat"))
-                : Future.all(engine.interaction(id), store.transcript(id))
-                        .map(all -> new Resumed(all.resultAt(0), all.resultAt(1))));
+                : Future.succeededFuture(id));
+    }
+
+    /** The chat as it is now and its transcript, for a resume (read once its session is on the bus). */
+    Future<Resumed> resume(String interactionId) {
+        return Future.all(engine.interaction(interactionId), store.transcript(interactionId))
+                .map(all -> new Resumed(all.resultAt(0), all.resultAt(1)));
     }
 
     /**

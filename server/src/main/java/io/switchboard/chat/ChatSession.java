@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,8 @@ final class ChatSession {
     private long positionTimer = -1;
     private long idleTimer = -1;
     private Future<Void> tail = Future.succeededFuture();
+    /** While a resume replays the transcript: the bus events that came meanwhile, shown after it (null otherwise). */
+    private List<JsonObject> resuming;
 
     ChatSession(ChatChannel channel, ServerWebSocket socket, Context context, Vertx vertx) {
         this.channel = channel;
@@ -113,15 +117,22 @@ final class ChatSession {
             return error("resume", "a chat is already open on this connection");
         }
         state = State.STARTING;
-        return channel.resume(token).compose(resumed -> {
-            interactionId = resumed.interaction().getString("id");
+        // on the bus before the transcript is read, and what arrives meanwhile held back: a line sent between the read
+        // and the registration would reach nobody, one sent before the read but delivered after would come twice
+        resuming = new ArrayList<>();
+        return channel.resumedChat(token).compose(id -> {
+            interactionId = id;
+            channel.register(interactionId, this);
+            return channel.resume(id);
+        }).compose(resumed -> {
             queue = resumed.interaction().getString("queue", "");
             String status = resumed.interaction().getString("status", "");
-            channel.register(interactionId, this);
             return channel.attach(interactionId, sessionId).map(v -> {
                 send(new JsonObject().put("type", "resumed").put("interaction", interactionId).put("status", status));
+                long replayed = -1;
                 for (String line : resumed.transcript()) {
                     JsonObject message = new JsonObject(line);
+                    replayed = Math.max(replayed, message.getLong("seq", -1L));
                     if (!isPrivate(message)) {
                         send(forCustomer(message));
                     }
@@ -132,9 +143,24 @@ final class ChatSession {
                     default -> State.ENDED;
                 };
                 restartIdleTimer();
+                flushResumed(replayed);
                 return null;
             });
-        }).compose(v -> position()).recover(this::refused);
+        }).compose(v -> position()).recover(e -> {
+            resuming = null;
+            return refused(e);
+        });
+    }
+
+    /** What came on the bus while resuming, after the replay: the lines it already held left out (by seq). */
+    private void flushResumed(long replayed) {
+        List<JsonObject> held = resuming;
+        resuming = null;
+        for (JsonObject event : held) {
+            if (!"chat_message".equals(event.getString("type")) || event.getLong("seq", Long.MAX_VALUE) > replayed) {
+                onEvent(event);
+            }
+        }
     }
 
     /** A start or resume that failed: the customer gets an error frame with its code and may try again. */
@@ -221,6 +247,10 @@ final class ChatSession {
     // -------------------------------------------------------------------------- from routing
 
     private void onEvent(JsonObject event) {
+        if (resuming != null) {
+            resuming.add(event); // after the transcript replay, in order (see resume)
+            return;
+        }
         switch (event.getString("type", "")) {
             case "chat_message" -> {
                 if (!isPrivate(event)) { // never published toward a customer; and never shown one if it were

@@ -119,9 +119,7 @@ class FloorKpiIT {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, rules))
                 .env("SWITCHBOARD_PER_AGENT_SERIES", "true").start()) {
             Api admin = node.api();
-            admin.put("/api/v1/agents/sam", new JsonObject().put("skills", new JsonObject().put("support", 9))
-                    .put("pin", "1234")).expect(200);
-            Api sam = Agents.login(admin, "sam");
+            Api sam = supportAgent(admin, "sam");
             call(admin);
             String first = answer(admin, sam);
             clock.advance(Duration.ofSeconds(300));
@@ -158,9 +156,7 @@ class FloorKpiIT {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL))
                 .start()) {
             Api admin = node.api();
-            admin.put("/api/v1/agents/sam", new JsonObject().put("skills", new JsonObject().put("support", 9))
-                    .put("pin", "1234")).expect(200);
-            Api sam = Agents.login(admin, "sam");
+            Api sam = supportAgent(admin, "sam");
             away(sam);
             String id = call(admin);
             clock.advance(Duration.ofSeconds(100));
@@ -176,11 +172,6 @@ class FloorKpiIT {
         }
     }
 
-    /**
-     * A business in India (UTC+5:30): its day starts at 18:30 UTC. Three calls at 23:50 local belong to
-     * yesterday, two at 00:10 to today, though all five share the 18:00 UTC hour bucket; a node in UTC
-     * counts all five in its today.
-     */
     /** The state an agent is in now counts before it ends: occupancy and agent cost do not wait for a change. */
     @Test
     void timeInTheCurrentStateCountsBeforeTheStateChanges(TestRedis redis, @TempDir Path temp) {
@@ -243,6 +234,11 @@ class FloorKpiIT {
                 .getJsonObject("stateSeconds").getDouble("available");
     }
 
+    /**
+     * A business in India (UTC+5:30): its day starts at 18:30 UTC. Three calls at 23:50 local belong to
+     * yesterday, two at 00:10 to today, though all five share the 18:00 UTC hour bucket; a node in UTC
+     * counts all five in its today.
+     */
     @Test
     void todayStartsAtTheBusinessMidnight(TestRedis redis, @TempDir Path temp) {
         TestClock clock = new TestClock(Instant.parse("2026-03-10T18:20:00Z"));
@@ -282,6 +278,12 @@ class FloorKpiIT {
     private static String call(Api admin) {
         return admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201).json()
                 .getString("id");
+    }
+
+    private static Api supportAgent(Api admin, String id) {
+        admin.put("/api/v1/agents/" + id, new JsonObject().put("skills", new JsonObject().put("support", 9))
+                .put("pin", "1234")).expect(200);
+        return Agents.login(admin, id);
     }
 
     private static void away(Api sam) {
