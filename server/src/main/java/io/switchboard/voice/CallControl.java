@@ -174,10 +174,44 @@ public final class CallControl {
             String id = value.substring(0, value.indexOf(' '));
             Future<String> over = !"ANSWER".equals(dialStatus) ? Future.succeededFuture(NOT_ANSWERED)
                     : peerGone(link, transferer, peer).map(gone -> gone ? HUNG_UP : null);
-            return over.compose(outcome -> outcome == null ? Future.succeededFuture()
-                    : store.getAndDelete(key).compose(claimed -> value.equals(claimed)
-                            ? endConsultation(id, outcome) : Future.succeededFuture()));
+            return over.compose(outcome -> {
+                if (outcome == null) {
+                    // the Local leg was optimised away with the consulted phone still up: its own hang-up will end it
+                    return peer == null || peer.isBlank() ? Future.succeededFuture()
+                            : store.set(consultPeerKey(link.endpoint().name(), peer), value + " " + transferer,
+                                    CALL_LIFETIME);
+                }
+                return store.getAndDelete(key).compose(claimed -> value.equals(claimed)
+                        ? endConsultation(id, outcome) : Future.succeededFuture());
+            });
         });
+    }
+
+    /**
+     * A channel hung up: if it is the phone that answered a consultation still going on (its Local leg was optimised
+     * away, so no end of it came from the consult context), the consultation ended, hung up by the consulted side.
+     * GETDEL: one node acts; a consultation completed or canceled since has no record left, and nothing ends.
+     */
+    Future<Void> consultPeerHungUp(AmiLink link, String channel) {
+        if (channel == null) {
+            return Future.succeededFuture();
+        }
+        String asterisk = link.endpoint().name();
+        return store.getAndDelete(consultPeerKey(asterisk, channel)).compose(record -> {
+            if (record == null) {
+                return Future.succeededFuture();
+            }
+            int last = record.lastIndexOf(' ');
+            String value = record.substring(0, last);
+            String key = consultLegKey(asterisk, record.substring(last + 1));
+            return store.getAndDelete(key).compose(claimed -> value.equals(claimed)
+                    ? endConsultation(value.substring(0, value.indexOf(' ')), HUNG_UP) : Future.succeededFuture());
+        });
+    }
+
+    /** The phone that answered a consultation whose Local leg is gone: "{@code <consult leg value> <transferer>}". */
+    private String consultPeerKey(String asterisk, String channel) {
+        return store.keys().prefix() + ":voice:consultpeer:" + asterisk + ":" + channel;
     }
 
     /**

@@ -715,6 +715,8 @@ public final class VoiceChannel implements RoutingObserver {
             ended(link.endpoint().name(), hangup.getUniqueId(), "caller hung up");
             calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
                     hangup.getChannel(), e.getMessage()));
+            calls.consultPeerHungUp(link, hangup.getChannel()).onFailure(e -> LOG.debug(
+                    "end of a consultation by {} not applied: {}", hangup.getChannel(), e.getMessage()));
         } else if (event instanceof SwitchboardConsultEvent consult) {
             calls.consultLegEnded(link, consult.getTransferer(), consult.getChannel(), consult.getDialStatus(),
                     consult.getPeer()).onFailure(e -> LOG.warn("end of the consultation from {} not applied: {}",
