@@ -193,8 +193,8 @@ public final class SwitchboardServer {
                         }
 
                         @Override
-                        public Future<?> widen(String interaction) {
-                            return engine.widen(interaction, "sla");
+                        public Future<?> widen(String interaction, String once) {
+                            return engine.widen(interaction, "sla", once);
                         }
                     });
             CaseSla caseSla = new CaseSla(sla, store, id -> engine.customer(id));

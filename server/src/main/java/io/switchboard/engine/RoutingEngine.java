@@ -442,7 +442,12 @@ public final class RoutingEngine {
      * would: wider skills or an overflow queue. On the last step it changes nothing ({@code widened} false).
      */
     public Future<JsonObject> widen(String interactionId, String reason) {
-        return commit("widen", interactionId, orEmpty(reason)).map(ScriptResult::result);
+        return widen(interactionId, reason, "");
+    }
+
+    /** @param once a token: a second widen with it changes nothing (an SLA step delivered again) */
+    public Future<JsonObject> widen(String interactionId, String reason, String once) {
+        return commit("widen", interactionId, orEmpty(reason), orEmpty(once)).map(ScriptResult::result);
     }
 
     /** status: canceled (by the system or API) or abandoned (the customer left). */

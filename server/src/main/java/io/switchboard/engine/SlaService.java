@@ -62,8 +62,8 @@ public final class SlaService implements RoutingObserver {
         /** Adds points (the script's {@code raise}); {@code once} keeps a re-delivered raise to one. */
         Future<?> raise(String interactionId, int points, String once);
 
-        /** Moves it to its workflow's next step now (the script's {@code widen}). */
-        Future<?> widen(String interactionId);
+        /** Moves it to its workflow's next step now (the script's {@code widen}); {@code once} as for a raise. */
+        Future<?> widen(String interactionId, String once);
     }
 
     /** @param routingActions raises and widens waiting interactions (the routing script's commands) */
@@ -461,13 +461,23 @@ public final class SlaService implements RoutingObserver {
                 .onFailure(e -> LOG.debug("priority raise of {} left to a later sweep: {}", interaction, e.getMessage()));
     }
 
-    /** Widens the routing of the waiting interaction; one that no longer waits (answered, gone) is left alone. */
+    /**
+     * Widens the routing of the waiting interaction, then marks the step done, as a raise is: a node that stops
+     * between the two leaves it to a later sweep, and the token keeps it to one widening. One that no longer waits
+     * (answered, gone) makes the step moot: done as well.
+     */
     private void widen(JsonObject step) {
         String interaction = step.getString("interaction");
-        if (interaction == null || step.getBoolean("redelivered", false)) {
+        String token = step.getString("raise");
+        if (interaction == null || token == null) {
             return;
         }
-        routingActions.widen(interaction).onFailure(e -> LOG.debug("no widening of {}: {}", interaction, e.getMessage()));
+        routingActions.widen(interaction, token)
+                .<Void>mapEmpty()
+                .recover(e -> e instanceof ApiException api && (api.status() == 404 || api.status() == 409)
+                        ? Future.succeededFuture() : Future.failedFuture(e))
+                .compose(v -> timers.raised(token))
+                .onFailure(e -> LOG.debug("widening of {} left to a later sweep: {}", interaction, e.getMessage()));
     }
 
     public Future<Long> armed() {

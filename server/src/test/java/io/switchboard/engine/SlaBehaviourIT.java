@@ -438,7 +438,7 @@ class SlaBehaviourIT {
 
     /** Rules.SMALL: Spanish contacts wait 30 s for an agent with spanish >= 8, then any Spanish speaker. */
     @Test
-    void aBreachThatWidensMovesTheInteractionToItsNextStepBeforeTheStepTimesOut() {
+    void aBreachThatWidensMovesTheInteractionToItsNextStepBeforeTheStepTimesOut() throws Exception {
         Api rosa = Agents.create(admin, "rosa", new JsonObject().put("spanish", 5));
         try (AgentSocket rosaEvents = rosa.events("rosa")) {
             Agents.available(rosa, "rosa");
@@ -453,6 +453,18 @@ class SlaBehaviourIT {
                     .anyMatch(e -> "widened".equals(e.getString("type")) && "sla".equals(e.getString("reason"))),
                     widened.encode());
             assertEquals("breached", widened.getJsonObject("sla").getString("state"));
+            // the widening was leased like a raise (a node stopping before it leaves it to the next sweep), then done
+            try (RedisConnection connection = RedisConnection.connect(redisUri)) {
+                Await.until("the widening's lease released", () -> {
+                    try {
+                        return connection.commands().zcard(keys.prefix() + ":sla:raises").get(5, TimeUnit.SECONDS) == 0;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            assertEquals(1, widened.getJsonArray("history").stream().map(JsonObject.class::cast)
+                    .filter(e -> "widened".equals(e.getString("type"))).count(), "widened once");
         }
     }
 

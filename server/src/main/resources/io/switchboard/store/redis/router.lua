@@ -1452,6 +1452,10 @@ if CMD == 'widen' then commands.widen = function()
   local f = fields(iid)
   if not f then return nil, 'not_found' end
   if f.status ~= 'queued' and f.status ~= 'reserved' then return nil, 'conflict' end
+  -- once: an SLA step's token, so a widen delivered again (its node stopped before saying it was done) moves no further
+  if A[11] and A[11] ~= '' and redis.call('HSETNX', key('int', iid), 'widened:' .. A[11], NOW_S) == 0 then
+    return {step = f.step, widened = false, duplicate = true}
+  end
   local plan = cjson.decode(redis.call('HGET', key('int', iid), 'plan'))
   if f.step + 1 >= #plan then return {step = f.step, widened = false} end
   history(iid, {type = 'widened', step = f.step + 1, reason = A[10] or ''})

@@ -39,7 +39,8 @@
 --                          breachedAt, severity, late}
 --   sla:warned             zset timer id -> deadline (ms) of running timers past a warn step and not yet
 --                          breached: with the wheel, what `risk` reads without scanning the keyspace
---   sla:raises             zset of raise_priority steps fired but not yet done -> lease end (ms): the node that
+--   sla:raises             zset of raise_priority and widen (member ending #x) steps fired but not yet done -> lease
+--                          end (ms): the node that
 --                          fired one removes it once the routing script raised; one that died leaves it to
 --                          the next sweep of any node (the raise carries this member as a once-only token)
 --   sla:events             pub/sub channel of SLA events for supervisors (any node's WebSocket)
@@ -303,6 +304,11 @@ local function act(id, t, step, at, fired)
     publish(ev)
   elseif step.code == 'x' then
     ev.type = 'sla_widen'
+    if not is_case(id) then
+      -- leased as a raise is: a node that stops before routing widens leaves it to the next sweep ('x': a widen)
+      ev.raise = id .. '#' .. t.next .. '#x'
+      redis.call('ZADD', key('sla', 'raises'), NOW + RAISE_LEASE, ev.raise)
+    end
     publish(ev)
   end
   fired[#fired + 1] = ev
@@ -408,8 +414,13 @@ if CMD == 'sweep' then commands.sweep = function()
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', key('sla', 'raises'), '-inf', NOW, 'LIMIT', 0, limit)) do
     redis.call('ZADD', key('sla', 'raises'), NOW + RAISE_LEASE, member)
     local p = split(member, '#')
-    fired[#fired + 1] = {id = p[1], interaction = subject(p[1]), action = 'raise_priority', points = tonumber(p[3]),
-                         raise = member, redelivered = true, at = NOW}
+    if p[3] == 'x' then
+      fired[#fired + 1] = {id = p[1], interaction = subject(p[1]), action = 'widen', raise = member,
+                           redelivered = true, at = NOW}
+    else
+      fired[#fired + 1] = {id = p[1], interaction = subject(p[1]), action = 'raise_priority', points = tonumber(p[3]),
+                           raise = member, redelivered = true, at = NOW}
+    end
   end
   return {claimed = claimed, fired = fired}
 end end
