@@ -119,6 +119,11 @@ public final class RoutingMetrics implements RoutingObserver {
                     count("switchboard_queue_offered", "Contacts that entered the queue", toQueue, channel);
                 }
             }
+            case "callback_requested" -> {
+                // a waiting caller took a callback: out of the queue's voice line, into its callback one
+                count("switchboard_queue_transferred", TRANSFERRED, queue, "voice");
+                count("switchboard_queue_offered", "Contacts that entered the queue", queue, channel);
+            }
             case "canceled" -> count("switchboard_queue_canceled", "Contacts withdrawn by the system", queue, channel);
             case "completed" -> completed(e, queue, channel);
             default -> { }

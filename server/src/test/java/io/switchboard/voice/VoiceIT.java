@@ -870,6 +870,9 @@ class VoiceIT {
         assertEquals("queued", callback.getString("status"), "hanging up for a callback is not abandoning");
         assertEquals("15551230011", callback.getJsonObject("attributes").getString("callbackNumber"));
         assertEquals(1, callback.getInteger("position"));
+        Await.until("counted out of voice, into callback", WAIT,
+                () -> metric("switchboard_queue_offered_total{channel=\"callback\",queue=\"support\"}") == 1.0);
+        assertEquals(1.0, metric("switchboard_queue_transferred_total{channel=\"voice\",queue=\"support\"}"));
 
         SimulatedCall second = call("15551230012", CallerScript.create().press("2").silence().silence().silence());
         Await.until("the second caller told 6 minutes, twice", WAIT,

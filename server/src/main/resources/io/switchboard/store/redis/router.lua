@@ -1291,6 +1291,9 @@ if CMD == 'callback' then commands.callback = function()
   if f.status ~= 'queued' or f.channel ~= 'voice' then return nil, 'conflict' end
   redis.call('HSET', key('int', iid), 'channel', 'callback', 'attributes', A[10], 'updated', NOW_S)
   history(iid, {type = 'callback_requested'})
+  -- out of the queue's voice figures, into its callback ones: offered and answered under one channel each
+  stat(f.queue, 'voice', {transferred = 1})
+  stat(f.queue, 'callback', {offered = 1})
   emit({type = 'callback_requested', interaction = iid, queue = f.queue, channel = 'callback'})
   return {status = f.status}
 end end
