@@ -818,6 +818,19 @@ public final class VoiceChannel implements RoutingObserver {
         }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
     }
 
+    /**
+     * Whether an offer is a call from Asterisk ringing the agent's phone: answered (or not) there, never over the API.
+     * Without an Asterisk configured there is none, and nothing is read.
+     */
+    public Future<Boolean> ringsAPhone(String interactionId) {
+        if (links.isEmpty()) {
+            return Future.succeededFuture(false);
+        }
+        return store.hmget(store.keys().interaction(interactionId), "channel", "attributes").map(f ->
+                "voice".equals(f.get(0)) && f.get(1) != null
+                        && new JsonObject(f.get(1)).getValue(CallAttributes.KEY) instanceof JsonObject);
+    }
+
     /** The extension a dialled channel rang: PJSIP/101-00000005 and Local/101@agents-0000000a;1 rang 101. */
     static String dialledExtension(String channel) {
         return extension(channel).replaceFirst("-[0-9a-f]{8}$", "");

@@ -527,13 +527,13 @@ public final class HttpApi {
             throw ApiException.badRequest("staff must name the 'agentId' the reservation belongs to");
         }
         int dot = id.lastIndexOf('.');
-        Future<JsonObject> interaction = dot > 0 ? engine.interaction(id.substring(0, dot)).recover(e ->
-                Future.succeededFuture(new JsonObject())) : Future.succeededFuture(new JsonObject());
-        reply(ctx, interaction.compose(offered -> {
+        VoiceChannel voice = voiceChannel.get();
+        Future<Boolean> onThePhone = dot > 0 && voice != null ? voice.ringsAPhone(id.substring(0, dot))
+                : Future.succeededFuture(false);
+        reply(ctx, onThePhone.compose(phone -> {
             // a call from Asterisk is offered by ringing the agent's phone: answering (or not) there is the answer;
             // an accept here would say talking while the phone rings on, a reject re-queue a caller who answered
-            if ("voice".equals(offered.getString("channel")) && offered.getJsonObject("attributes", new JsonObject())
-                    .getValue("voice") instanceof JsonObject) {
+            if (phone) {
                 return Future.failedFuture(ApiException.conflict("a call is answered on the phone, not here"));
             }
             return accept ? engine.accept(id, agentId) : engine.reject(id, agentId, body.getString("reason"));

@@ -112,6 +112,12 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.hget(key, field));
     }
 
+    /** The fields' values, in order (null for a field not there). */
+    public Future<List<String>> hmget(String key, String... fields) {
+        return RedisFutures.onContext(vertx, () -> redis.hmget(key, fields))
+                .map(values -> values.stream().map(v -> v.getValueOrElse(null)).toList());
+    }
+
     /** HSETNX: true if the field was absent and now holds the value. */
     public Future<Boolean> hsetIfAbsent(String key, String field, String value) {
         return RedisFutures.onContext(vertx, () -> redis.hsetnx(key, field, value));
