@@ -72,6 +72,11 @@ class ScheduledCallbackIT {
         String id = scheduled.getString("id");
         assertEquals(1, ann.get("/api/v1/callbacks/scheduled").expect(200).json().getInteger("count"));
         assertEquals(0, admin.get("/api/v1/callbacks/scheduled?agentId=bob").expect(200).json().getInteger("count"));
+        assertEquals(id, admin.get("/api/v1/callbacks/scheduled?customerId=c-7").expect(200).json()
+                .getJsonArray("callbacks").getJsonObject(0).getString("id"), "read from the customer's own index");
+        assertEquals(0, admin.get("/api/v1/callbacks/scheduled?customerId=c-7&agentId=bob").expect(200).json()
+                .getInteger("count"));
+        assertEquals(0, admin.get("/api/v1/callbacks/scheduled?customerId=c-8").expect(200).json().getInteger("count"));
         admin.get("/api/v1/interactions/" + id).expect(404);
         assertEquals(id, admin.get("/api/v1/customers/c-7").expect(200).json().getJsonArray("scheduledCallbacks")
                 .getJsonObject(0).getString("id"), "the customer's 360 view shows the promise");

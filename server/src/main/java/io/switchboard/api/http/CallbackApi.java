@@ -11,6 +11,7 @@ import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.voice.VoiceChannel;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -185,8 +186,14 @@ final class CallbackApi {
         Principal principal = principal(ctx);
         String agentId = principal.isAgent() ? principal.agentId() : HttpApi.param(ctx, "agentId");
         int limit = HttpApi.limit(HttpApi.param(ctx, "limit"));
-        reply(ctx, engine.scheduled().list(ScheduledContacts.by(agentId, HttpApi.param(ctx, "customerId")), limit)
-                .map(list -> new JsonObject().put("callbacks", list).put("count", list.size())));
+        String customerId = HttpApi.param(ctx, "customerId");
+        // a customer's are read from their own index, however many the floor has scheduled
+        Future<JsonArray> listed = customerId == null
+                ? engine.scheduled().list(ScheduledContacts.by(agentId, null), limit)
+                : engine.scheduled().ofCustomer(customerId, ScheduledContacts.MAX_LISTED).map(all -> new JsonArray(
+                        all.stream().map(JsonObject.class::cast).filter(ScheduledContacts.by(agentId, customerId))
+                                .limit(limit).toList()));
+        reply(ctx, listed.map(list -> new JsonObject().put("callbacks", list).put("count", list.size())));
     }
 
     /** The callback waiting to be made, for staff or the agent who scheduled it; 404 once made. */
