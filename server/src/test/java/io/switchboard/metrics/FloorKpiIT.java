@@ -89,10 +89,8 @@ class FloorKpiIT {
             assertEquals(0.0925, cost.getDouble("perContact"), 1e-9);
             assertEquals(480.0, cost.getDouble("handledPerAgentHour"), 1e-9);
 
-            JsonObject support = admin.get("/api/v1/stats/realtime").expect(200).array().stream()
-                    .map(JsonObject.class::cast).filter(q -> "support".equals(q.getString("queue"))).findFirst().orElseThrow();
             assertEquals(new JsonObject().put("count", 2L).put("average", 3.5),
-                    support.getJsonObject("today").getJsonObject("csat"));
+                    supportToday(admin).getJsonObject("csat"));
             JsonObject range = admin.get("/api/v1/stats/cumulative?from=" + T0.minusSeconds(3600).toEpochMilli()
                     + "&to=" + T0.plusSeconds(3600).toEpochMilli()).expect(200).json().getJsonObject("floor");
             assertEquals(floor, range, "the same traffic counted over a range that holds it all");
@@ -139,9 +137,7 @@ class FloorKpiIT {
             assertEquals(2.0, value(scrape, "switchboard_contacts_handled_total" + support), 1e-9);
             assertEquals(374.0, value(scrape, "switchboard_agent_handle_seconds_sum{agent=\"sam\"}"), 1e-9);
             assertEquals(2.0, value(scrape, "switchboard_agent_contacts_handled_total{agent=\"sam\"}"), 1e-9);
-            JsonObject today = admin.get("/api/v1/stats/realtime").expect(200).array().stream()
-                    .map(JsonObject.class::cast).filter(q -> "support".equals(q.getString("queue"))).findFirst()
-                    .orElseThrow().getJsonObject("today");
+            JsonObject today = supportToday(admin);
             assertEquals(187.0, today.getDouble("ahtSeconds"), 1e-9, today.encode());
         }
     }
@@ -163,9 +159,7 @@ class FloorKpiIT {
             admin.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "sam")).expect(200);
             assertEquals(id, answer(admin, sam));
 
-            JsonObject today = admin.get("/api/v1/stats/realtime").expect(200).array().stream()
-                    .map(JsonObject.class::cast).filter(q -> "support".equals(q.getString("queue"))).findFirst()
-                    .orElseThrow().getJsonObject("today");
+            JsonObject today = supportToday(admin);
             assertEquals(100.0, today.getDouble("asaSeconds"), 1e-9, today.encode());
             assertEquals(1, today.getLong("offered"));
             assertEquals(0, today.getLong("transferred"));
@@ -270,9 +264,13 @@ class FloorKpiIT {
     }
 
     private static long offeredToday(Api api) {
+        return supportToday(api).getLong("offered");
+    }
+
+    /** The support queue's figures for today, as /api/v1/stats/realtime gives them. */
+    private static JsonObject supportToday(Api api) {
         return api.get("/api/v1/stats/realtime").expect(200).array().stream().map(JsonObject.class::cast)
-                .filter(q -> "support".equals(q.getString("queue"))).findFirst().orElseThrow()
-                .getJsonObject("today").getLong("offered");
+                .filter(q -> "support".equals(q.getString("queue"))).findFirst().orElseThrow().getJsonObject("today");
     }
 
     private static String call(Api admin) {
