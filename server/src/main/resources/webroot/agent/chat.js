@@ -61,7 +61,7 @@ export function createChatPanel(api, { agentId, onEnd, onSelect }) {
       }
     });
     tab.input.addEventListener('input', () => sendTyping(tab));
-    tab.view = el('div', { class: 'chat', dataset: { interaction: i.id } }, tab.transcript, tab.typing,
+    tab.view = el('div', { class: 'chat', dataset: { interaction: i.id } }, identity(i), tab.transcript, tab.typing,
       el('div', { class: 'compose' }, tab.input, responsePicker(api, i.id, tab.input),
         el('label', { class: 'note', title: 'A line for colleagues and supervisors, not sent to the customer' },
           tab.note, 'Private note'),
@@ -71,6 +71,15 @@ export function createChatPanel(api, { agentId, onEnd, onSelect }) {
     tabBar.append(tab.button);
     loadTranscript(tab);
     return tab;
+  }
+
+  /** Whether the website signed the customer's email (README "Identity"); nothing for a chat made over the API. */
+  function identity(i) {
+    const verified = i.attributes?.identityVerified;
+    if (typeof verified !== 'boolean') return null;
+    return el('p', { class: `identity ${verified ? 'verified' : 'claimed'}` }, verified
+      ? 'Signed in on the website: the email is the customer\'s'
+      : 'Email typed into the form, not verified: check who this is before sharing account details');
   }
 
   /** After a reconnection: lines sent while the socket was down are not replayed, so each open tab reads again. */

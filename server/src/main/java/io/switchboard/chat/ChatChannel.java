@@ -53,6 +53,7 @@ public final class ChatChannel implements RoutingObserver {
     private final ChatStore store;
     private final ChatMetrics metrics;
     private final SwitchboardConfig.Chat settings;
+    private final ChatIdentity identity;
     private final SecureRandom random = new SecureRandom();
     /** The customers' sockets on this node, by interaction id. */
     private final Map<String, ChatSession> sessions = new ConcurrentHashMap<>();
@@ -73,6 +74,7 @@ public final class ChatChannel implements RoutingObserver {
         this.store = store;
         this.metrics = metrics;
         this.settings = settings;
+        this.identity = new ChatIdentity(settings.identitySecret(), settings.requireVerifiedIdentity());
     }
 
     /** A customer's WebSocket was opened (on an HTTP event loop); the session runs on that loop's context. */
@@ -98,8 +100,19 @@ public final class ChatChannel implements RoutingObserver {
     record Started(String interactionId, String token, String caseId) {
     }
 
-    /** The pre-chat form becomes a chat interaction of a known (by email) or new customer, linked to a case. */
-    Future<Started> start(PreChat form) {
+    /**
+     * Whether the website signed the form's email (see {@link ChatIdentity}); refused when the signature is wrong, or
+     * missing where the configuration requires one.
+     */
+    boolean verifiedIdentity(String email, String signature) {
+        return identity.verified(email, signature);
+    }
+
+    /**
+     * The pre-chat form becomes a chat interaction of a known (by email) or new customer, linked to a case. The
+     * attribute {@code identityVerified} tells agents (and routing rules) whether the email is the customer's.
+     */
+    Future<Started> start(PreChat form, boolean verified) {
         return customers.findOrCreateByEmail(form.name(), form.email(), form.language()).compose(customerId -> {
             Map<String, Object> attributes = new LinkedHashMap<>();
             if (!form.topic().isEmpty()) {
@@ -109,11 +122,12 @@ public final class ChatChannel implements RoutingObserver {
                 attributes.put("language", form.language());
             }
             attributes.put("customerName", form.name());
+            attributes.put("identityVerified", verified);
             return engine.createInteraction(new InteractionRequest(Channel.CHAT, attributes, customerId, null, 0))
                     .compose(created -> {
                         String id = created.getString("id");
                         String token = token();
-                        return Future.all(store.saveSession(token, id, SESSION_TTL), caseFor(customerId, id, form),
+                        return Future.all(store.saveSession(token, id, SESSION_TTL), caseFor(customerId, id, form, verified),
                                         store.saveAddress(id, form.email(), SESSION_TTL))
                                 .map(all -> new Started(id, token, all.<String>resultAt(1)))
                                 .recover(e -> withdraw(id, e));
@@ -133,13 +147,15 @@ public final class ChatChannel implements RoutingObserver {
     /**
      * Links the chat to the customer's newest live case, or opens one. Only an opened case's number is told to the
      * customer: the form's email address is no proof of who writes, and a case number with that address is what the
-     * self-service pages take as proof.
+     * self-service pages take as proof. Where the website signs its customers' identities, an unsigned claim opens a
+     * case of its own: whoever typed a customer's address writes nothing into that customer's case.
      *
      * @return the number of the case opened, null when the chat continues one
      */
-    private Future<String> caseFor(String customerId, String interactionId, PreChat form) {
+    private Future<String> caseFor(String customerId, String interactionId, PreChat form, boolean verified) {
+        boolean mayContinue = verified || !identity.checked();
         return cases.search(customerId, null, null, null, CaseService.MAX_SEARCH).compose(list -> {
-            Case live = list.stream().filter(c -> c.status().live()).findFirst().orElse(null);
+            Case live = list.stream().filter(c -> mayContinue && c.status().live()).findFirst().orElse(null);
             if (live != null) {
                 return cases.link(live.id(), interactionId).map((String) null);
             }

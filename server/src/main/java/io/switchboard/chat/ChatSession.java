@@ -92,9 +92,15 @@ final class ChatSession {
         }
         PreChat form = new PreChat(frame.getString("name"), frame.getString("email"), frame.getString("topic"),
                 frame.getString("language"));
+        boolean verified;
+        try {
+            verified = channel.verifiedIdentity(form.email(), frame.getString("identityHash"));
+        } catch (ApiException e) {
+            return failed(e);
+        }
         state = State.STARTING; // a second start while this one runs is refused
         return channel.allowStart(io.switchboard.store.redis.RateLimiter.client(socket.remoteAddress().hostAddress()))
-                .compose(ok -> channel.start(form).recover(e -> Future.failedFuture(
+                .compose(ok -> channel.start(form, verified).recover(e -> Future.failedFuture(
                         new ApiException(503, "unavailable", "the chat could not start: " + e.getMessage()))))
                 .compose(started -> {
                     interactionId = started.interactionId();

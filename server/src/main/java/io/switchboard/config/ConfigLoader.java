@@ -48,6 +48,8 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_CHAT_POSITION_MILLIS", "chat.positionIntervalMillis"),
             Map.entry("SWITCHBOARD_CHAT_RESUME_SECONDS", "chat.resumeGraceSeconds"),
             Map.entry("SWITCHBOARD_CHAT_RATE_LIMIT", "chat.newChatsPerMinutePerAddress"),
+            Map.entry("SWITCHBOARD_CHAT_IDENTITY_SECRET", "chat.identitySecret"),
+            Map.entry("SWITCHBOARD_CHAT_REQUIRE_IDENTITY", "chat.requireVerifiedIdentity"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
             Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"),
             Map.entry("SWITCHBOARD_EMAIL_FROM", "email.from"),
@@ -197,15 +199,7 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer("voice.dialRingSeconds",
                                 SwitchboardConfig.Voice.DEFAULT_DIAL_RING.toSeconds(), 1, 300))),
                 sla(configDir),
-                new SwitchboardConfig.Chat(
-                        Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
-                                SwitchboardConfig.Chat.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1, 86_400)),
-                        Duration.ofMillis(integer("chat.positionIntervalMillis",
-                                SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000)),
-                        Duration.ofSeconds(integer("chat.resumeGraceSeconds",
-                                SwitchboardConfig.Chat.DEFAULT_RESUME_GRACE.toSeconds(), 0, 3_600)),
-                        (int) integer("chat.newChatsPerMinutePerAddress",
-                                SwitchboardConfig.Chat.DEFAULT_NEW_CHATS_PER_MINUTE, 0, 100_000)),
+                chat(),
                 email(configDir),
                 costs(),
                 new SwitchboardConfig.Stats(timeZone("stats.timeZone"), bool("stats.perAgentSeries", false),
@@ -237,7 +231,8 @@ public final class ConfigLoader {
             "sla.file", "sla.lateAfterMillis",
             "sla.breachesKept",
             "chat.idleTimeoutSeconds", "chat.positionIntervalMillis", "chat.resumeGraceSeconds",
-            "chat.newChatsPerMinutePerAddress", "costs.agentHourlyCost", "costs.currency",
+            "chat.newChatsPerMinutePerAddress", "chat.identitySecret", "chat.requireVerifiedIdentity",
+            "costs.agentHourlyCost", "costs.currency",
             "costs.perChannel.voice", "costs.perChannel.chat", "costs.perChannel.email", "costs.perChannel.callback",
             "costs.selfServicePerCall", "stats.timeZone", "stats.perAgentSeries", "stats.realtimeMaxAgeMillis", "email.from", "email.acceptRecipients", "email.autoAcknowledge",
             "email.acknowledgement.subject", "email.acknowledgement.body", "email.maxAttachmentBytes",
@@ -346,6 +341,27 @@ public final class ConfigLoader {
             throw bad(key, "must contain {caseId}");
         }
         return value;
+    }
+
+    private SwitchboardConfig.Chat chat() {
+        String secret = text("chat.identitySecret", "");
+        if (!secret.isEmpty() && secret.length() < 16) {
+            throw bad("chat.identitySecret", "must be at least 16 characters (or empty: identities only claimed)");
+        }
+        boolean required = bool("chat.requireVerifiedIdentity", false);
+        if (required && secret.isEmpty()) {
+            throw bad("chat.requireVerifiedIdentity", "needs chat.identitySecret, the key the website signs with");
+        }
+        return new SwitchboardConfig.Chat(
+                Duration.ofSeconds(integer("chat.idleTimeoutSeconds",
+                        SwitchboardConfig.Chat.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1, 86_400)),
+                Duration.ofMillis(integer("chat.positionIntervalMillis",
+                        SwitchboardConfig.Chat.DEFAULT_POSITION_INTERVAL.toMillis(), 100, 600_000)),
+                Duration.ofSeconds(integer("chat.resumeGraceSeconds",
+                        SwitchboardConfig.Chat.DEFAULT_RESUME_GRACE.toSeconds(), 0, 3_600)),
+                (int) integer("chat.newChatsPerMinutePerAddress",
+                        SwitchboardConfig.Chat.DEFAULT_NEW_CHATS_PER_MINUTE, 0, 100_000),
+                secret, required);
     }
 
     private boolean bool(String key, boolean defaultValue) {

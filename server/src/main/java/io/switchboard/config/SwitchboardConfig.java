@@ -90,8 +90,12 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      * @param resumeGrace how long a chat whose customer socket dropped waits to be resumed with its token
      *                    before it counts as left; zero = at once
      * @param newChatsPerMinute new chats one client address may start per minute; 0 = no limit
+     * @param identitySecret the key the website signs a signed-in customer's email with (HMAC-SHA256); empty = the
+     *                       form's email is only claimed
+     * @param requireVerifiedIdentity only chats whose email the website signed may start
      */
-    public record Chat(Duration idleTimeout, Duration positionInterval, Duration resumeGrace, int newChatsPerMinute) {
+    public record Chat(Duration idleTimeout, Duration positionInterval, Duration resumeGrace, int newChatsPerMinute,
+                       String identitySecret, boolean requireVerifiedIdentity) {
         public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
         public static final Duration DEFAULT_POSITION_INTERVAL = Duration.ofSeconds(5);
         public static final Duration DEFAULT_RESUME_GRACE = Duration.ofSeconds(60);

@@ -247,6 +247,59 @@ class ChatIT {
         }
     }
 
+    @Test
+    void aCustomerTheWebsiteSignedInIsVerifiedAndAClaimIsNot(TestRedis redis, @TempDir Path temp) throws Exception {
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        String secret = "site-secret-0123456789";
+        try (TestNode site = TestNode.on(redis, prefix).rules(rules).env("SWITCHBOARD_CHAT_IDENTITY_SECRET", secret)
+                .start();
+             TestNode signedInOnly = TestNode.on(redis, prefix).rules(rules)
+                     .env("SWITCHBOARD_CHAT_IDENTITY_SECRET", secret).env("SWITCHBOARD_CHAT_REQUIRE_IDENTITY", "true")
+                     .start()) {
+            Api admin = site.api();
+            admin.post("/api/v1/customers", new JsonObject().put("id", "cust-ada").put("name", "Ada")
+                    .put("emails", new JsonArray().add("ada@example.com"))).expect(201);
+            String adasCase = admin.post("/api/v1/cases", new JsonObject().put("type", "return")
+                    .put("customerId", "cust-ada").put("subject", "Wrong size")).expect(201).json().getString("id");
+            String signature = hmac(secret, "ada@example.com");
+            try (AgentSocket customer = site.api().as(null).chat()) {
+                customer.send(form("Ada", "ada@example.com").put("identityHash", hmac("another-site-secret", "ada@example.com")));
+                assertEquals("identity_invalid", customer.await("error").getString("code"));
+                customer.send(form("Ada", "ADA@example.com").put("identityHash", signature.toUpperCase()));
+                String id = customer.await("started").getString("interaction");
+                assertEquals(true, admin.get("/api/v1/interactions/" + id).expect(200).json()
+                        .getJsonObject("attributes").getBoolean("identityVerified"));
+                assertEquals(List.of(id), admin.get("/api/v1/cases/" + adasCase).expect(200).json()
+                        .getJsonArray("interactions").getList(), "a signed-in customer's chat continues her case");
+            }
+            try (AgentSocket claimant = site.api().as(null).chat()) {
+                claimant.send(form("Ada?", "ada@example.com"));
+                JsonObject started = claimant.await("started");
+                String id = started.getString("interaction");
+                assertEquals(false, admin.get("/api/v1/interactions/" + id).expect(200).json()
+                        .getJsonObject("attributes").getBoolean("identityVerified"));
+                assertNotNull(started.getString("caseId"), "an unsigned claim gets a case of its own");
+                assertEquals(1, admin.get("/api/v1/cases/" + adasCase).expect(200).json()
+                        .getJsonArray("interactions").size(), "and writes nothing into the customer's case");
+            }
+            try (AgentSocket anonymous = signedInOnly.api().as(null).chat()) {
+                anonymous.send(form("Eve", "eve@example.com"));
+                assertEquals("identity_required", anonymous.await("error").getString("code"));
+                anonymous.send(form("Eve", "eve@example.com").put("identityHash", hmac(secret, "eve@example.com")));
+                assertNotNull(anonymous.await("started").getString("interaction"));
+            }
+        }
+    }
+
+    /** What the website's backend computes for a signed-in customer. */
+    private static String hmac(String secret, String email) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(email.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     private static double value(String scrape, String series) {
         return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))

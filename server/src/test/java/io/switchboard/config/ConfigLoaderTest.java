@@ -84,6 +84,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void chatIdentitiesAreOnlyClaimedUntilASecretIsSet() {
+        SwitchboardConfig.Chat shipped = ConfigLoader.load(Map.of(), Repo.root()).chat();
+        assertEquals("", shipped.identitySecret());
+        assertEquals(false, shipped.requireVerifiedIdentity());
+        var shortSecret = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_CHAT_IDENTITY_SECRET", "guessable"), Repo.root()));
+        assertTrue(shortSecret.getMessage().contains("chat.identitySecret must be at least 16"), shortSecret.getMessage());
+        var noSecret = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_CHAT_REQUIRE_IDENTITY", "true"), Repo.root()));
+        assertTrue(noSecret.getMessage().contains("chat.requireVerifiedIdentity needs chat.identitySecret"),
+                noSecret.getMessage());
+        assertTrue(ConfigLoader.load(Map.of("SWITCHBOARD_CHAT_IDENTITY_SECRET", "0123456789abcdef",
+                "SWITCHBOARD_CHAT_REQUIRE_IDENTITY", "true"), Repo.root()).chat().requireVerifiedIdentity());
+    }
+
+    @Test
     void smtpTlsNeedsBothReadableFiles() {
         assertEquals(null, ConfigLoader.load(Map.of(), Repo.root()).email().inboundTls(), "off by default");
         var alone = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
