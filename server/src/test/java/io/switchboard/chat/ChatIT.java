@@ -9,6 +9,7 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
+import io.switchboard.testing.Browser;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -289,6 +290,25 @@ class ChatIT {
                 anonymous.send(form("Eve", "eve@example.com").put("identityHash", hmac(secret, "eve@example.com")));
                 assertNotNull(anonymous.await("started").getString("interaction"));
             }
+        }
+    }
+
+    /** The widget in Chromium, embedded by a site with its signed-in customer in the fragment. */
+    @Test
+    void theWidgetTakesTheSignedInCustomerFromItsFragment(TestRedis redis, @TempDir Path temp) throws Exception {
+        String secret = "site-secret-0123456789";
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_CHAT_IDENTITY_SECRET", secret).start();
+             Browser browser = Browser.open()) {
+            browser.get(node.api().base() + "/chat/#name=Ada%20Lovelace&email=ada%40example.com&identityHash="
+                    + hmac(secret, "ada@example.com"));
+            assertEquals("Ada Lovelace", browser.untilVisible("#name").getAttribute("value"));
+            assertNotNull(browser.find("#email").getAttribute("readonly"), "the signed email cannot be edited");
+            browser.click("#form button[type=submit]");
+            browser.until("in line", d -> browser.text("#status").startsWith("You are number"));
+            JsonArray waiting = node.api().get("/api/v1/queues/support/waiting").expect(200).array();
+            assertEquals(true, waiting.getJsonObject(0).getJsonObject("attributes").getBoolean("identityVerified"),
+                    waiting.encode());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.desktop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
@@ -80,6 +81,8 @@ class DesktopChatIT {
 
             // Ada's tab was opened first and is on screen with the message she wrote before the agent came
             browser.untilText(chat(first) + " .message.from-customer .text", "hello from Ada");
+            assertTrue(browser.find(chat(first) + " .identity.claimed").getText().contains("not verified"),
+                    "no website vouches for the form's email");
             ada.send(new JsonObject().put("type", "typing"));
             browser.untilVisible(chat(first) + " .typing");
 
