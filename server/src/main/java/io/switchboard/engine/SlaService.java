@@ -427,10 +427,11 @@ public final class SlaService implements RoutingObserver {
     public Future<Integer> sweep(int limit) {
         return timers.sweep(limit).map(sweep -> {
             for (JsonObject step : sweep.fired()) {
-                if (!step.getBoolean("redelivered", false)) {
+                if (!step.getBoolean("redelivered", false) && !"stale".equals(step.getString("action"))) {
                     metrics.fired(step.getLong("lateMs", 0L));
                 }
                 switch (step.getString("action", "")) {
+                    case "stale" -> endStale(step);
                     case "raise_priority" -> raise(step);
                     case "widen" -> widen(step);
                     case "severity_critical" -> metrics.breached(step.getString("policy"), step.getString("target"),
@@ -440,6 +441,34 @@ public final class SlaService implements RoutingObserver {
             }
             return sweep.claimed();
         });
+    }
+
+    /**
+     * A running timer whose subject is over: the node that answered, abandoned or resolved it stopped before ending
+     * the timer. Ended here as that node would have, judged at the subject's own moment (an answer in time is met,
+     * not breached by the delay); if this node stops too, the sweep hands it on again after a lease.
+     */
+    private void endStale(JsonObject step) {
+        SlaTarget target = SlaTarget.parse(step.getString("target"));
+        String interaction = step.getString("interaction");
+        Future<Boolean> ended;
+        if (interaction != null) {
+            Long answeredAt = step.getLong("answeredAt");
+            ended = answeredAt != null
+                    ? end(interaction, target, true, Instant.ofEpochMilli(answeredAt), null)
+                    : end(interaction, target, false, epochMillis(step.getLong("endedAt")), null);
+        } else {
+            boolean resolved = "resolved".equals(step.getString("status"));
+            ended = end(SlaTimerCodec.caseSubject(step.getString("case")), target,
+                    resolved && target == SlaTarget.RESOLUTION,
+                    resolved ? epochMillis(step.getLong("resolvedAt")) : null, null);
+        }
+        ended.onFailure(e -> LOG.debug("stale SLA timer {} left to a later sweep: {}", step.getString("id"),
+                e.getMessage()));
+    }
+
+    private static Instant epochMillis(Long millis) {
+        return millis == null || millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 
     /**

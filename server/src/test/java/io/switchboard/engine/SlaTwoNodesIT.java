@@ -11,6 +11,7 @@ import io.switchboard.sla.SlaTimer;
 import io.switchboard.sla.WorkingTime;
 import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
+import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.SlaTimerCodec;
 import io.switchboard.store.redis.SlaTimerStore;
 import io.switchboard.testing.AgentSocket;
@@ -151,6 +152,36 @@ class SlaTwoNodesIT {
             }
         } finally {
             Await.result(vertx.close());
+        }
+    }
+
+    @Test
+    void aTargetWhoseContactEndedOnANodeThatDiedEndsWithoutABreach(TestRedis redis, @TempDir Path temp) throws Exception {
+        TestClock clock = new TestClock();
+        String prefix = redis.newPrefix();
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        Path sla = SlaBehaviourIT.slaFile(temp, SlaBehaviourIT.POLICIES);
+        String id;
+        try (TestNode a = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
+            id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                    .getString("id");
+        }
+        clock.advance(Duration.ofSeconds(10));
+        Vertx vertx = Vertx.vertx();
+        try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
+            // the customer left; the node that recorded it died before ending the answer timer (its routing script ran)
+            RoutingStore dying = new RoutingStore(vertx, connection, RedisKeys.of(prefix), clock, Duration.ofSeconds(15),
+                    2, 0.5, 0, Duration.ZERO);
+            assertTrue(Await.result(dying.run("cancel", id, "abandoned", "the customer left")).ok());
+        } finally {
+            Await.result(vertx.close());
+        }
+        clock.advance(Duration.ofSeconds(60)); // past the 60 s target: warn and breach would both be due
+        try (TestNode b = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
+            Await.until("the timer ended as the contact did", () -> "canceled".equals(b.api()
+                    .get("/api/v1/interactions/" + id).json().getJsonObject("sla").getString("state")));
+            assertEquals(0, b.api().get("/api/v1/sla/breaches").json().getInteger("count"),
+                    "an abandoned contact breaches nothing");
         }
     }
 

@@ -69,7 +69,7 @@ local CMD = ARGV[6]
 local A = {} -- the command's arguments
 for i = 7, #ARGV do A[#A + 1] = ARGV[i] end
 local SLOT = 100
-local RAISE_LEASE = 10000 -- ms a node has to raise a fired step's priority before another node does it
+local RAISE_LEASE = 10000 -- ms a node has to raise a fired step's priority (or end a stale timer) before another does
 local BUCKETS = 16384
 local TARGETS = {a = 'answer', f = 'firstResponse', n = 'nextResponse', r = 'resolution'}
 local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', n = 'notify', x = 'widen', m = 'severity_major',
@@ -314,14 +314,38 @@ local function act(id, t, step, at, fired)
   fired[#fired + 1] = ev
 end
 
+-- What ended the target's subject, if it has: an interaction no longer waiting (answered, abandoned, canceled), a case
+-- resolved or closed. The node that committed that change ends the timer right after; one that stopped first left it
+-- running. nil while the subject still waits, or has no record (a benchmark's bare timers).
+local function over(id)
+  local rkey = record(id)
+  if is_case(id) then
+    local f = redis.call('HMGET', rkey, 'status', 'resolvedAt')
+    if f[1] ~= 'resolved' and f[1] ~= 'closed' then return nil end
+    return {case = string.sub(subject(id), 6), status = f[1], resolvedAt = tonumber(f[2])}
+  end
+  local f = redis.call('HMGET', rkey, 'status', 'answered', 'ended')
+  if not f[1] or f[1] == 'queued' or f[1] == 'reserved' then return nil end
+  return {interaction = subject(id), status = f[1], answeredAt = tonumber(f[2]), endedAt = tonumber(f[3])}
+end
+
 -- fires every step of the timer that is due; the payload's `next` moves on before anything else can
--- read it, so no step fires twice
+-- read it, so no step fires twice. A timer whose subject is over fires nothing (no breach of a contact answered in
+-- time): it goes to the sweeping node to end as its subject ended, and comes round again after a lease in case that
+-- node stops too.
 local function fire(id, fired)
   local key_idx = idx(id)
   local payload = redis.call('HGET', key_idx, id)
   if not payload then return end
   local t = parse(payload)
   if t.state ~= 'r' then return end
+  local ended = over(id)
+  if ended then
+    wheel_add(id, NOW + RAISE_LEASE)
+    ended.id, ended.action, ended.target, ended.at = id, 'stale', TARGETS[string.sub(id, -1)], NOW
+    fired[#fired + 1] = ended
+    return
+  end
   local steps = ladder(t.ref).steps
   while t.next < #t.offs do
     local at = t.seg + t.offs[t.next + 1]
