@@ -326,7 +326,7 @@ public final class SwitchboardServer {
                 .map(url -> new AmiLink(vertx, AmiEndpoint.parse(url), registry)).toList();
         return vertx.executeBlocking(() -> {
             voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
-                    new CaseStatusLookup(cases), config.voice(), links, registry,
+                    new CaseStatusLookup(cases, engine::customerIdByPhone), config.voice(), links, registry,
                     stats,
                     new CallOwnerStore(store, java.util.UUID.randomUUID().toString()));
             agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice),

@@ -14,7 +14,6 @@ import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.voice.ami.AmiLink;
 import io.switchboard.voice.ami.SwitchboardConsultEvent;
 import io.switchboard.voice.ivr.CallerLine;
-import io.switchboard.voice.ivr.CaseDirectory;
 import io.switchboard.voice.ivr.IvrFlow;
 import io.switchboard.voice.ivr.IvrOutcome;
 import io.switchboard.voice.ivr.IvrRunner;
@@ -62,6 +61,17 @@ public final class VoiceChannel implements RoutingObserver {
      */
     public record InboundCall(String channel, String uniqueId, String callerId, String callerName, String remoteAddress,
                               long arrivedMs) {
+        /**
+         * Whether the caller's number can be called back: a withheld one arrives as {@code anonymous},
+         * {@code Restricted} or {@code unavailable}, none of which a callback could dial.
+         */
+        public boolean callable() {
+            return dialable(callerId);
+        }
+    }
+
+    public static boolean dialable(String number) {
+        return number != null && DIALABLE.matcher(number).matches();
     }
 
     /**
@@ -78,7 +88,7 @@ public final class VoiceChannel implements RoutingObserver {
     private final RoutingEngine engine;
     private final RoutingStore store;
     private final IvrFlow flow;
-    private final CaseDirectory cases;
+    private final CaseStatusLookup cases;
     private final SwitchboardConfig.Voice settings;
     private final List<AmiLink> links;
     private final MeterRegistry registry;
@@ -101,7 +111,7 @@ public final class VoiceChannel implements RoutingObserver {
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseDirectory cases,
+    public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseStatusLookup cases,
                         SwitchboardConfig.Voice settings, List<AmiLink> links,
                         MeterRegistry registry, StatsService stats, CallOwnerStore owners) {
         this.engine = engine;
@@ -176,6 +186,17 @@ public final class VoiceChannel implements RoutingObserver {
         return flow.holdPrompt();
     }
 
+    public String goodbyePrompt() {
+        return flow.goodbyePrompt();
+    }
+
+    /** Calls the IVR could not hand to routing (the caller hears goodbye): a Redis or rules problem to look at. */
+    public Counter ivrFailures() {
+        return Counter.builder("switchboard_voice_ivr_failures")
+                .description("Calls the IVR could not hand to routing (Redis too slow, rules without a route); the caller hears goodbye")
+                .register(registry);
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
@@ -184,11 +205,12 @@ public final class VoiceChannel implements RoutingObserver {
 
     public IvrOutcome runIvr(InboundCall call, CallerLine line) {
         recontact(call);
-        IvrOutcome outcome = new IvrRunner(flow, cases, wanted -> closedUntil(call, wanted), !call.callerId().isEmpty())
+        IvrOutcome outcome = new IvrRunner(flow, cases.forCaller(call.callerId()), wanted -> closedUntil(call, wanted),
+                call.callable())
                 .run(line);
         Counter.builder("switchboard_ivr_calls").description("Calls leaving the IVR, by outcome (contained_* = self-service)")
                 .tag("outcome", outcome.code()).register(registry).increment();
-        if (outcome.contained() && !call.callerId().isEmpty()) {
+        if (outcome.contained() && call.callable()) {
             await(store.set(containedKey(call.callerId()), outcome.code(), settings.recontactWindow()));
         }
         return outcome;
@@ -196,7 +218,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** A caller back within the window after self-service was not really contained: counted against it. */
     private void recontact(InboundCall call) {
-        if (call.callerId().isEmpty()) {
+        if (!call.callable()) { // every withheld caller would be one and the same "anonymous"
             return;
         }
         String previous = await(store.getAndDelete(containedKey(call.callerId())));
@@ -226,7 +248,7 @@ public final class VoiceChannel implements RoutingObserver {
             Channel channel = wanted.kind() == IvrOutcome.Kind.CALLBACK ? Channel.CALLBACK : Channel.VOICE;
             List<String> queues = await(engine.routeQueues(request(call, wanted, channel, customerId)));
             return engine.hours().allClosed(queues).map(opening -> new RouteHours.Closed(
-                    opening.at().atZone(opening.zone()), !call.callerId().isEmpty()
+                    opening.at().atZone(opening.zone()), call.callable()
                     && (channel == Channel.CALLBACK || routes(request(call, wanted, Channel.CALLBACK, customerId)))));
         } catch (RuntimeException e) {
             LOG.warn("hours of the route of {} not known, taken as open: {}", call.uniqueId(), e.getMessage());
@@ -265,15 +287,27 @@ public final class VoiceChannel implements RoutingObserver {
         return new InteractionRequest(channel, attributes, customerId, null, 0);
     }
 
-    /** Hands the caller to routing when the IVR says so; returns the interaction id, or null. */
+    /**
+     * Hands the caller to routing when the IVR says so; returns the interaction id, or null. A failure leaves no link
+     * behind (a call key with no interaction would catch the caller's hang-up for nothing) and is thrown.
+     */
     public String afterIvr(InboundCall call, IvrOutcome outcome) {
         if (outcome.kind() != IvrOutcome.Kind.AGENT && outcome.kind() != IvrOutcome.Kind.CALLBACK) {
             return null;
         }
+        String id = java.util.UUID.randomUUID().toString();
+        try {
+            return handOver(call, outcome, id);
+        } catch (RuntimeException e) {
+            forget(call, id);
+            throw e;
+        }
+    }
+
+    private String handOver(InboundCall call, IvrOutcome outcome, String id) {
         Channel channel = outcome.kind() == IvrOutcome.Kind.CALLBACK ? Channel.CALLBACK : Channel.VOICE;
         InteractionRequest request = request(call, outcome, channel,
                 await(engine.customerIdByPhone(call.callerId())));
-        String id = java.util.UUID.randomUUID().toString();
         if (channel == Channel.VOICE) {
             // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns
             await(store.set(callKey(call.uniqueId()), id, Duration.ofDays(1)));
@@ -291,6 +325,24 @@ public final class VoiceChannel implements RoutingObserver {
         long queuedAt = channel == Channel.CALLBACK ? call.arrivedMs() : 0;
         await(engine.createInteraction(id, request, queuedAt));
         return id;
+    }
+
+    /** Undoes a hand-over that failed part way: the call's links, and the interaction if it was made after all. */
+    private void forget(InboundCall call, String id) {
+        askedAt.remove(id);
+        store.getAndDelete(callKey(call.uniqueId()));
+        linkFor(call.remoteAddress()).ifPresent(link -> store.removeMember(callsKey(link.endpoint().name()), call.uniqueId()));
+        engine.cancel(id, "canceled", "the call could not be queued")
+                .onFailure(e -> LOG.debug("{} not canceled: {}", id, e.getMessage()));
+    }
+
+    /**
+     * The caller hung up between the IVR and the hold line: the AMI hang-up may have come before the interaction
+     * existed, and found nothing to end. Ended here as that hang-up would have (abandoned while waiting).
+     */
+    public void leftBeforeHold(InboundCall call) {
+        ended(linkFor(call.remoteAddress()).map(link -> link.endpoint().name()).orElse(""), call.uniqueId(),
+                "the caller hung up before waiting");
     }
 
     /**
@@ -313,7 +365,8 @@ public final class VoiceChannel implements RoutingObserver {
         long threshold = settings.callbackOffer().toSeconds();
         Map<String, IvrFlow.HoldChoice> menu = flow.holdMenu() == null ? Map.of()
                 : flow.holdMenu().open(interaction.getJsonObject("attributes", new JsonObject()).getMap());
-        return new HoldNotice(id, wait, threshold > 0 && (wait == null || wait > threshold), menu);
+        boolean callable = dialable(interaction.getJsonObject("attributes", new JsonObject()).getString("callerId"));
+        return new HoldNotice(id, wait, callable && threshold > 0 && (wait == null || wait > threshold), menu);
     }
 
     public IvrFlow.HoldMenu holdMenu() {
@@ -352,6 +405,10 @@ public final class VoiceChannel implements RoutingObserver {
         JsonObject attributes = interaction.getJsonObject("attributes", new JsonObject()).copy();
         attributes.remove(CallAttributes.KEY);
         attributes.put("callbackNumber", attributes.getString("callerId", ""));
+        if (!dialable(attributes.getString("callbackNumber"))) {
+            callbackOffers("no_number").increment(); // a withheld number: no promise we could not keep
+            return false;
+        }
         try {
             await(engine.toCallback(interactionId, attributes));
         } catch (IllegalStateException e) {
@@ -370,7 +427,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     public Counter callbackOffers(String outcome) {
         return Counter.builder("switchboard_voice_callback_offers")
-                .description("Callbacks offered to waiting callers, by outcome (accepted, declined, too_late)")
+                .description("Callbacks offered to waiting callers, by outcome (accepted, declined, too_late, no_number)")
                 .tag("outcome", outcome).register(registry);
     }
 
@@ -513,7 +570,7 @@ public final class VoiceChannel implements RoutingObserver {
      * @param customerId the customer called, or null: the one whose phone the number is, if any
      */
     public Future<JsonObject> dialOut(String agentId, String number, String customerId) {
-        Future<AmiLink> ready = dialable(number);
+        Future<AmiLink> ready = dialLink(number);
         if (ready.failed()) {
             return Future.failedFuture(ready.cause());
         }
@@ -581,8 +638,8 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /** The number, checked (only digits, '+', '*' and '#' reach AMI), and the Asterisk to dial it through. */
-    private Future<AmiLink> dialable(String number) {
-        if (number == null || !DIALABLE.matcher(number).matches()) {
+    private Future<AmiLink> dialLink(String number) {
+        if (!dialable(number)) {
             return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
                     "number must be 2-20 digits, optionally starting with +"));
         }
@@ -592,7 +649,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** @param channelId the uniqueid for the agent's channel (Originate's ChannelId), or null for Asterisk's own */
     private Future<Void> dial(String agentId, String number, String label, String channelId) {
-        Future<AmiLink> ready = dialable(number);
+        Future<AmiLink> ready = dialLink(number);
         if (ready.failed()) {
             return ready.mapEmpty();
         }

@@ -1,6 +1,7 @@
 package io.switchboard.voice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -163,9 +164,29 @@ class VoiceIT {
         support.hangUp();
     }
 
+    /** Rules that give a call no queue (none serves voice): the caller hears goodbye, not hold music for ever. */
+    @Test
+    void aCallRoutingCannotTakeEndsWithGoodbye(@TempDir Path temp) throws Exception {
+        node.close();
+        use(node().rules(Rules.folder(temp, """
+                queues:
+                  support: {members: '"support" in agent.skills', channels: [chat, email]}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """)).start());
+        SimulatedCall caller = call("15551230011", CallerScript.create().press("2"));
+        caller.awaitEnded(WAIT);
+        String transcript = caller.agiTranscript().format();
+        assertTrue(transcript.contains("vm-goodbye") && transcript.contains("HANGUP"), transcript);
+        Await.until("counted", () -> metric("switchboard_voice_ivr_failures_total") == 1.0);
+        assertEquals(0, admin.get("/api/v1/interactions").expect(200).json().getJsonArray("interactions").size(),
+                "nothing waits for the caller who left");
+    }
+
     @Test
     void aCallerHearsTheirCaseStatusWithoutAnAgent() throws Exception {
-        admin.post("/api/v1/customers", new JsonObject().put("id", "cust-eve").put("name", "Eve")).expect(201);
+        admin.post("/api/v1/customers", new JsonObject().put("id", "cust-eve").put("name", "Eve")
+                .put("phones", new JsonArray().add("+15551230007"))).expect(201);
         String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
                 .put("customerId", "cust-eve").put("subject", "Router replacement")).expect(201).json().getString("id");
         String digits = caseId.substring(caseId.indexOf('-') + 1);
@@ -176,6 +197,14 @@ class VoiceIT {
         assertTrue(transcript.contains("SAY DIGITS \"" + digits + "\""), transcript);
         assertTrue(transcript.contains("switchboard/case-new"), transcript);
         assertEquals(0, admin.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+
+        // case numbers run in sequence: a caller from another number hears nothing of Eve's case, an agent checks
+        SimulatedCall stranger = call("15551230999", CallerScript.create().press("3").press(digits));
+        Await.until("the stranger waits for an agent", WAIT,
+                () -> admin.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+        assertFalse(stranger.agiTranscript().format().contains("switchboard/case-"), stranger.agiTranscript().format());
+        assertEquals(1.0, metric("switchboard_ivr_calls_total{outcome=\"contained_case_status\"}"));
+        stranger.hangUp();
     }
 
     @Test

@@ -36,12 +36,30 @@ public final class InboundCallScript implements AgiScript {
         VoiceChannel.InboundCall call = new VoiceChannel.InboundCall(request.getChannel(), request.getUniqueId(),
                 LineText.clean(request.getCallerIdNumber()), LineText.clean(request.getCallerIdName()),
                 request.getRemoteAddress() == null ? "" : request.getRemoteAddress().getHostAddress(), arrived);
-        IvrOutcome outcome = voice.runIvr(call, line);
-        String interactionId = voice.afterIvr(call, outcome);
+        IvrOutcome outcome;
+        String interactionId;
+        try {
+            outcome = voice.runIvr(call, line);
+            interactionId = voice.afterIvr(call, outcome);
+        } catch (RuntimeException e) {
+            // Redis too slow, rules that cannot route the call: goodbye rather than hold music for ever
+            LOG.error("call {} not handed to routing: {}", request.getUniqueId(), e.getMessage());
+            voice.ivrFailures().increment();
+            if (!line.hungUp()) {
+                line.play(voice.goodbyePrompt());
+                channel.hangup();
+            }
+            return;
+        }
+        boolean waits = outcome.kind() == IvrOutcome.Kind.AGENT && interactionId != null;
+        if (waits && (line.hungUp() || !line.alive())) {
+            voice.leftBeforeHold(call);
+            return;
+        }
         if (line.hungUp()) {
             return;
         }
-        if (outcome.kind() == IvrOutcome.Kind.AGENT && interactionId != null) {
+        if (waits) {
             line.setVariable("SB_INTERACTION", interactionId);
             line.play(voice.holdPrompt());
         } else {

@@ -3,6 +3,7 @@ package io.switchboard.voice.ivr;
 import io.switchboard.routing.AttributeValues;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The self-service flow callers hear, loaded from {@code config/ivr.yaml}: menus of DTMF options, each
@@ -16,9 +17,10 @@ public record IvrFlow(String start, Map<String, Menu> menus, String hoursPrompt,
             throw new IllegalArgumentException("start menu '" + start + "' is not defined");
         }
         for (Menu menu : menus.values()) {
-            for (Choice choice : menu.options().values()) {
-                if (choice.action() == Action.MENU && !menus.containsKey(choice.menu())) {
-                    throw new IllegalArgumentException("menu '" + menu.name() + "' goes to unknown menu '" + choice.menu() + "'");
+            // noInput too: a typo there would pass the load and fail the first silent caller
+            for (Choice c : Stream.concat(menu.options().values().stream(), Stream.ofNullable(menu.noInput())).toList()) {
+                if (c.action() == Action.MENU && !menus.containsKey(c.menu())) {
+                    throw new IllegalArgumentException("menu '" + menu.name() + "' goes to unknown menu '" + c.menu() + "'");
                 }
             }
         }

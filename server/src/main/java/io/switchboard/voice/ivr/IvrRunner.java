@@ -118,6 +118,9 @@ public final class IvrRunner {
                 return null;
             }
         }
+        if (!line.alive()) {
+            return null; // GET DATA answers a hang-up as it does silence: a callback or "contained" for nobody else
+        }
         return menu.noInput() != null ? menu.noInput()
                 : new IvrFlow.Choice(IvrFlow.Action.AGENT, null, null, null);
     }
@@ -125,7 +128,7 @@ public final class IvrRunner {
     /** Reads a case's status back; an unknown case number goes to an agent with the number at hand. */
     private IvrOutcome caseStatus(CallerLine line, List<String> path) {
         String number = line.collect(flow.caseNumberPrompt(), 10, 12);
-        if (number == null) {
+        if (number == null || number.isEmpty() && !line.alive()) {
             return new IvrOutcome(IvrOutcome.Kind.ABANDONED, null, null, null, path);
         }
         path.add("case");

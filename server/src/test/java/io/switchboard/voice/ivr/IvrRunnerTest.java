@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,30 @@ class IvrRunnerTest {
         IvrOutcome stayed = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true)
                 .run(new ScriptedCaller("", "", ""));
         assertEquals(IvrOutcome.Kind.AGENT, stayed.kind(), "silence from a caller still there goes to an agent");
+    }
+
+    /** Any action on silence, not only an agent: a callback for a caller who hung up would call them for nothing. */
+    @Test
+    void aCallerGoneDuringTheLastTryGetsNoCallback() {
+        IvrFlow.Menu main = new IvrFlow.Menu("main", "switchboard/main-menu", 5, 1, null,
+                Map.of("4", new IvrFlow.Choice(IvrFlow.Action.HOURS, null, null, null)),
+                new IvrFlow.Choice(IvrFlow.Action.CALLBACK, "support", null, null));
+        IvrFlow callbackOnSilence = new IvrFlow("main", Map.of("main", main), "hours", "bye", "hold", "case", null, null);
+        ScriptedCaller gone = new ScriptedCaller("", "");
+        gone.silentlyGone = true;
+        assertEquals(IvrOutcome.Kind.ABANDONED,
+                new IvrRunner(callbackOnSilence, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(gone).kind());
+        assertEquals(IvrOutcome.Kind.CALLBACK, new IvrRunner(callbackOnSilence, CaseDirectory.NONE,
+                RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller("", "")).kind(), "a silent caller still there");
+    }
+
+    @Test
+    void aNoInputToAnUnknownMenuIsRefusedAtLoad() {
+        IvrFlow.Menu main = new IvrFlow.Menu("main", "switchboard/main-menu", 5, 1, null, Map.of(),
+                new IvrFlow.Choice(IvrFlow.Action.MENU, null, null, "spansh"));
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new IvrFlow("main", Map.of("main", main), "hours", "bye", "hold", "case", null, null));
+        assertEquals("menu 'main' goes to unknown menu 'spansh'", refused.getMessage());
     }
 
     @Test
