@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ChatSession {
     private static final Logger LOG = LoggerFactory.getLogger(ChatSession.class);
+    /** The statuses of a chat that is over for the customer. */
+    private static final java.util.Set<String> FINISHED = java.util.Set.of("wrapping", "completed", "canceled", "abandoned");
     private enum State { FORM, STARTING, QUEUED, CHATTING, ENDED }
 
     private final ChatChannel channel;
@@ -308,6 +310,10 @@ final class ChatSession {
                 // agent beats the case and customer look-ups of the start): its agent_joined went by
                 onEvent(new JsonObject().put("type", "agent_joined"));
             }
+            if (state == State.QUEUED && FINISHED.contains(json.getString("status", ""))) {
+                // ended while nothing told this socket (the node that ended it stopped before publishing)
+                onEvent(new JsonObject().put("type", "ended").put("reason", json.getString("status")));
+            }
             if (state == State.QUEUED && "queued".equals(json.getString("status"))) {
                 send(new JsonObject().put("type", "queued").put("position", json.getInteger("position"))
                         .put("estimatedWaitSeconds", json.getValue("estimatedWaitSeconds")).put("queue", queue)
@@ -334,6 +340,20 @@ final class ChatSession {
         if (state != State.CHATTING) {
             return Future.succeededFuture();
         }
+        // the chat as it is: a transfer or an end whose notice never came (published after the change, by a node that
+        // may have stopped in between) is no idle chat to close as abandoned
+        return channel.interaction(interactionId).compose(json -> {
+            String status = json.getString("status", "");
+            if (state != State.CHATTING || "assigned".equals(status)) {
+                return state == State.CHATTING ? closeIdle() : Future.succeededFuture();
+            }
+            onEvent(new JsonObject().put("type", FINISHED.contains(status) ? "ended" : "transferred")
+                    .put("reason", status));
+            return Future.succeededFuture();
+        });
+    }
+
+    private Future<Void> closeIdle() {
         end();
         long minutes = Math.max(1, channel.settings().idleTimeout().toMinutes());
         String text = "This chat was closed after " + (channel.settings().idleTimeout().toSeconds() < 60

@@ -166,6 +166,31 @@ class ChatIT {
         }
     }
 
+    /** The node that canceled the chat stopped before telling the customer's node: the customer learns it anyway. */
+    @Test
+    void aWaitingChatEndedWithoutANoticeEndsAtTheNextPositionCheck(TestRedis redis, @TempDir Path temp)
+            throws Exception {
+        String prefix = redis.newPrefix();
+        try (TestNode node = TestNode.on(redis, prefix).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_CHAT_POSITION_MILLIS", "200").start();
+             AgentSocket customer = node.api().chat()) {
+            customer.send(form("Di", "di@example.com"));
+            String id = customer.await("started").getString("interaction");
+            customer.await("queued");
+            io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+            try (var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+                // the routing script alone: no node's observer publishes the chat's end
+                var dying = new io.switchboard.store.redis.RoutingStore(vertx, connection,
+                        io.switchboard.store.redis.RedisKeys.of(prefix), java.time.InstantSource.system(),
+                        Duration.ofSeconds(15), 2, 0.5, 0, Duration.ZERO);
+                assertTrue(Await.result(dying.run("cancel", id, "canceled", "withdrawn")).ok());
+            } finally {
+                Await.result(vertx.close());
+            }
+            assertEquals("canceled", customer.await("ended").getString("reason"));
+        }
+    }
+
     @Test
     void aCustomerWhoLeavesBeforeAnAgentJoinsHasAbandoned(TestRedis redis, @TempDir Path temp) {
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
