@@ -47,11 +47,16 @@ function openDesk({ agentId, token }) {
   const api = createApi(token);
   const agentPath = `/api/v1/agents/${encodeURIComponent(agentId)}`;
   let agent = null;
+  // aborted at logout: this login's listeners go with it, and reads still in flight draw nothing (the next agent
+  // may log in on the same page)
+  const session = new AbortController();
+  const { signal } = session;
 
   const customer = createCustomerPanel(api, { onDial: (number, customerId) => dial(number, customerId) });
   const offers = createOfferPanel({
     onAccept: (o) => reservation(o, 'accept'),
     onReject: (o) => reservation(o, 'reject'),
+    signal,
   });
   const work = createWorkPanel(api, { agentId, onChanged: () => reread(), onShowCustomer: customer.show });
   const emails = createEmailPanel(api);
@@ -89,6 +94,7 @@ function openDesk({ agentId, token }) {
 
   /** Shows the agent as the server has it: state, held interactions, and an open offer if any. */
   async function render(a) {
+    if (signal.aborted) return;
     const mine = ++renders;
     showState(a);
     $('#agent-name').textContent = a.name || a.id;
@@ -98,7 +104,7 @@ function openDesk({ agentId, token }) {
       offers.hide();
     }
     const held = await work.load(a.interactions || []);
-    if (mine !== renders) return;
+    if (mine !== renders || signal.aborted) return;
     work.show(held);
     chats.sync(held);
     emails.sync(held);
@@ -115,7 +121,7 @@ function openDesk({ agentId, token }) {
     try {
       const i = await api.get(`/api/v1/interactions/${encodeURIComponent(interactionId)}`);
       // the offer event may have drawn it meanwhile, with more than the interaction says (the customer's tier)
-      if (offers.current()?.reservation === a.reservation) return;
+      if (signal.aborted || offers.current()?.reservation === a.reservation) return;
       const now = Date.now();
       offers.show({ reservation: a.reservation, interaction: i.id, channel: i.channel, queue: i.queue,
         customerId: i.customerId, attributes: i.attributes,
@@ -136,6 +142,7 @@ function openDesk({ agentId, token }) {
       const a = await api.get(agentPath);
       if (mine === reads) await render(a);
     } catch (err) {
+      if (signal.aborted) return;
       if (err.status === 401) logout('Your session ended; log in again.');
       else notify(`cannot read state: ${err.message}`, 'error');
     }
@@ -209,9 +216,16 @@ function openDesk({ agentId, token }) {
   });
 
   function logout(message) {
+    if (signal.aborted) return;
+    session.abort(); // the shortcuts and the offer's buttons
     socket.stop();
     clearInterval(clock);
-    document.removeEventListener('keydown', keys);
+    offers.hide(); // its countdown, and a title saying "Incoming"
+    // nothing of this agent's stays in the page for the next one: chat tabs, emails, cards, the customer
+    chats.sync([]);
+    emails.sync([]);
+    work.show([]);
+    customer.clear();
     sessionStorage.removeItem(SESSION_KEY);
     showLogin(message);
   }
@@ -230,12 +244,12 @@ function openDesk({ agentId, token }) {
       case 'r': if (o && !$('#reject').hidden) reservation(o, 'reject'); break;
       case 'v': setState('available'); break;
       case 'b': setState('away', $('#away-reason').value); break;
-      case 'w': work.wrapUpFirst(); break;
+      case 'w': work.wrapUpCurrent(chats.current()); break;
       default: return;
     }
     e.preventDefault();
   }
-  document.addEventListener('keydown', keys);
+  document.addEventListener('keydown', keys, { signal });
 
   $('#go-available').onclick = () => setState('available');
   $('#go-away').onclick = () => setState('away', $('#away-reason').value);

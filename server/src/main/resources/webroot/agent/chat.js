@@ -200,5 +200,8 @@ export function createChatPanel(api, { agentId, onEnd, onSelect }) {
     return true;
   }
 
-  return { sync, reload, onEvent, select };
+  /** The chat on screen: the active tab's, while the chat panel shows (null otherwise). */
+  const current = () => (panel.hidden ? null : active);
+
+  return { sync, reload, onEvent, select, current };
 }

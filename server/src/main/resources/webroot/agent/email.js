@@ -37,14 +37,20 @@ export function createEmailPanel(api) {
       placeholder: 'Your reply' });
     const pending = el('input', { type: 'checkbox', name: 'pendingCustomer', class: 'pending-customer' });
     const status = el('p', { class: 'reply-status', role: 'status' });
+    const send = el('button', { class: 'primary send-reply', type: 'submit' }, 'Send reply');
     const form = el('form', { class: 'reply' }, text,
       el('div', { class: 'actions' }, responsePicker(api, i.id, text),
-        el('label', { class: 'inline' }, pending, ' waiting on the customer'),
-        el('button', { class: 'primary send-reply', type: 'submit' }, 'Send reply')),
+        el('label', { class: 'inline' }, pending, ' waiting on the customer'), send),
       status);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      await reply(i.id, text, pending, status);
+      if (send.disabled) return;
+      send.disabled = true; // one click, one email: a second click while the first is sent would mail it twice
+      try {
+        await reply(i.id, text, pending, status);
+      } finally {
+        send.disabled = false;
+      }
       if (caseBox.dataset.case) showCase(caseBox.dataset.case, caseBox, i.id); // the thread with this reply
     });
     const attachId = el('input', { class: 'attach-case-id', placeholder: 'case id', size: 10, 'aria-label': 'case id' });

@@ -3,13 +3,14 @@
 import { attributeRows } from '../shared/attributes.js';
 import { $, el, duration } from '../shared/dom.js';
 
-export function createOfferPanel({ onAccept, onReject }) {
+/** @param signal aborted at logout: the buttons then stop answering for this agent (the page lives on for the next) */
+export function createOfferPanel({ onAccept, onReject, signal }) {
   const panel = $('#offer');
   let offer = null;
   let ticker = null;
 
-  $('#accept').addEventListener('click', () => offer && onAccept(offer));
-  $('#reject').addEventListener('click', () => offer && onReject(offer));
+  $('#accept').addEventListener('click', () => offer && onAccept(offer), { signal });
+  $('#reject').addEventListener('click', () => offer && onReject(offer), { signal });
 
   /**
    * @param o the offer event (or one rebuilt after a reconnect); o.deadline is in this browser's clock,
@@ -78,10 +79,37 @@ export function notifyInBackground(title, body) {
   }
 }
 
+/**
+ * The page's audio, woken up. A context made before any click or key on the page (a reload that logs in from the
+ * session, an offer before any gesture) starts suspended and stays so for the whole shift unless resumed; resume()
+ * is allowed once the user touched the page.
+ */
+function wakeAudio() {
+  audio = audio || new AudioContext();
+  if (audio.state === 'suspended') audio.resume().catch(() => {}); // refused before a gesture: the next one tries
+  return audio;
+}
+
+function unlockAudio() {
+  try {
+    if (wakeAudio().state === 'running') stopUnlocking();
+  } catch {
+    stopUnlocking(); // no audio in this browser
+  }
+}
+
+function stopUnlocking() {
+  document.removeEventListener('pointerdown', unlockAudio, true);
+  document.removeEventListener('keydown', unlockAudio, true);
+}
+// the first gesture (also the login's) wakes it, so that an offer coming later is heard
+document.addEventListener('pointerdown', unlockAudio, true);
+document.addEventListener('keydown', unlockAudio, true);
+
 /** Two short tones; browsers allow sound only after the user touched the page (the login counts). */
 function beep() {
   try {
-    audio = audio || new AudioContext();
+    wakeAudio();
     for (const [at, hz] of [[0, 880], [0.25, 660]]) {
       const osc = audio.createOscillator();
       const gain = audio.createGain();

@@ -8,7 +8,17 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   const list = $('#work-list');
   let directory = { queues: [], agents: [] };
   let dispositions = [];
-  api.get('/api/v1/dispositions').then((d) => { dispositions = d; }).catch((e) => notify(`dispositions: ${e.message}`, 'error'));
+  const lastRead = new Map(); // interaction id -> as last read, kept when a read fails for a reason that is not its end
+
+  /** The wrap-up codes (desktop.dispositions); read again by a wrap-up form that finds none (this read failed). */
+  async function readDispositions() {
+    try {
+      dispositions = await api.get('/api/v1/dispositions');
+    } catch (e) {
+      notify(`dispositions: ${e.message}`, 'error');
+    }
+  }
+  readDispositions();
 
   /** Transfer targets (GET /directory, available agents first); read again whenever a picker is opened. */
   async function loadDirectory() {
@@ -20,11 +30,25 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   }
   loadDirectory();
 
-  /** Reads the held interactions (ids as GET /agents/{id} lists them); one that just ended is left out. */
+  /**
+   * Reads the held interactions (ids as GET /agents/{id} lists them); one that just ended (404) or went to someone
+   * else (403) is left out. Any other failure (a node restarting, the network) says nothing about the interaction:
+   * it stays as last read, with its card, chat tab and what the agent was typing, until the next event reads again.
+   */
   async function load(ids) {
-    const items = await Promise.all(ids.map((id) => api.get(`/api/v1/interactions/${encodeURIComponent(id)}`)
-      .catch(() => null)));
-    return items.filter(Boolean);
+    const items = await Promise.all(ids.map(async (id) => {
+      try {
+        return await api.get(`/api/v1/interactions/${encodeURIComponent(id)}`);
+      } catch (e) {
+        if (e.status === 404 || e.status === 403) return null;
+        notify(`interaction ${id}: ${e.message}`, 'error');
+        return lastRead.get(id) || null;
+      }
+    }));
+    const held = items.filter(Boolean);
+    lastRead.clear();
+    for (const i of held) lastRead.set(i.id, i);
+    return held;
   }
 
   /**
@@ -200,25 +224,40 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
   function wrapUpForm(i) {
     const amount = el('div', { class: 'revenue', hidden: true }, el('label', {}, 'Revenue'),
       el('input', { name: 'amount', type: 'number', min: '0', step: '0.01', placeholder: '0.00' }));
-    const code = el('select', { name: 'disposition', required: true },
-      ...dispositions.map((d) => el('option', { value: d.code, dataset: { revenue: d.revenue } }, d.label)));
+    const code = el('select', { name: 'disposition' });
     const showAmount = () => { amount.hidden = code.selectedOptions[0]?.dataset.revenue !== 'true'; };
+    const fillCodes = () => {
+      code.replaceChildren(...dispositions.map((d) => el('option', { value: d.code, dataset: { revenue: d.revenue } },
+        d.label)));
+      // without codes (none configured, or none could be read) a required choice would keep the agent from completing
+      code.required = dispositions.length > 0;
+      showAmount();
+    };
     code.addEventListener('change', showAmount);
-    showAmount();
+    fillCodes();
+    if (dispositions.length === 0) readDispositions().then(fillCodes);
     const caseBox = el('div', { class: 'wide wrapup-case' });
+    const complete = el('button', { class: 'primary', type: 'submit' }, 'Complete');
     const form = el('form', { class: 'wrapup' },
       el('div', {}, el('label', {}, 'Disposition'), code), amount,
       el('div', { class: 'wide' }, el('label', {}, 'Notes'), el('textarea', { name: 'notes', maxlength: '2000' })),
       caseBox,
-      el('div', { class: 'wide actions' }, el('button', { class: 'primary', type: 'submit' }, 'Complete')));
+      el('div', { class: 'wide actions' }, complete));
     showCase(i, caseBox);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
+      if (complete.disabled) return; // Enter in a field while the first completion is still on its way
       const data = new FormData(form);
-      const body = { disposition: data.get('disposition'), notes: data.get('notes') };
+      const body = { notes: data.get('notes') };
+      if (data.get('disposition')) body.disposition = data.get('disposition');
       if (!amount.hidden && data.get('amount')) body.amount = Number(data.get('amount'));
-      // the case first: once completed, the interaction no longer lets the agent work its case
-      if (await updateCase(caseBox.dataset.case, data, body.disposition)) act(i.id, 'complete', body);
+      complete.disabled = true; // one click, one completion: a double click would resolve the case twice
+      try {
+        // the case first: once completed, the interaction no longer lets the agent work its case
+        if (await updateCase(caseBox.dataset.case, data, body.disposition)) await act(i.id, 'complete', body);
+      } finally {
+        complete.disabled = false;
+      }
     });
     return form;
   }
@@ -271,11 +310,17 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     onChanged();
   }
 
-  /** W: end the first interaction still in conversation. */
-  function wrapUpFirst() {
-    const talkingCard = list.querySelector('[data-status="assigned"]');
-    if (talkingCard) act(talkingCard.dataset.interaction, 'wrapup', {});
+  /**
+   * W: end the interaction the agent is on: the chat on screen (chatId, while the chat panel shows) if it is still in
+   * conversation, else the only one in conversation. With several and none on screen, guessing could end a
+   * customer's call in the middle of a sentence: nothing is ended, the agent is told.
+   */
+  function wrapUpCurrent(chatId) {
+    const talking = [...list.querySelectorAll(':scope > .card[data-status="assigned"]')].map((c) => c.dataset.interaction);
+    const id = talking.includes(chatId) ? chatId : talking.length === 1 ? talking[0] : null;
+    if (id) act(id, 'wrapup', {});
+    else if (talking.length > 1) notify('W: several in conversation; end one with its End button (or open its chat tab)');
   }
 
-  return { load, show, wrapUpFirst, end: (id) => act(id, 'wrapup', {}) };
+  return { load, show, wrapUpCurrent, end: (id) => act(id, 'wrapup', {}) };
 }

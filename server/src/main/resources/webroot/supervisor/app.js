@@ -49,22 +49,30 @@ function openConsole(key) {
   const api = createApi(key);
   const queues = $('#queues tbody');
   const agents = $('#agents tbody');
+  // aborted at logout: the panels' listeners on the page's fixed elements go with this login (another key may log
+  // in on the same page), and nothing is read for it any more
+  const session = new AbortController();
+  const { signal } = session;
 
+  // 401: the key is no longer valid. 403 is this key refused one thing (an action beyond its role, an agent that
+  // is not the server's to change): the server says what, and the console stays.
   async function guarded(what, fn) {
+    if (signal.aborted) return;
     try {
       await fn();
     } catch (err) {
-      if (err.status === 401 || err.status === 403) logout('The key was refused; log in again.');
+      if (signal.aborted) return;
+      if (err.status === 401) logout('The key was refused; log in again.');
       else notify(`${what}: ${err.message}`, 'error');
     }
   }
 
-  const waiting = createWaitingPanel(api, guarded, serverNow);
+  const waiting = createWaitingPanel(api, guarded, serverNow, signal);
   const sla = createSlaPanel(api, serverNow);
   const callbacks = createCallbacksPanel(api);
-  const monitors = createMonitors(api, guarded, (id) => readAgent(id));
-  const responses = createResponsesPanel(api, guarded);
-  const chats = createChatWatch(api, guarded, (frame) => socket.send(frame));
+  const monitors = createMonitors(api, guarded, (id) => readAgent(id), signal);
+  const responses = createResponsesPanel(api, guarded, signal);
+  const chats = createChatWatch(api, guarded, (frame) => socket.send(frame), signal);
   const row = (a) => agentRow(a, setState, monitors.cell(a), chats.open);
 
   // a queue opening or closing sends no event: the table is read again when the first of them is due
@@ -192,12 +200,16 @@ function openConsole(key) {
   }, 1000);
 
   function logout(message) {
+    if (signal.aborted) return;
+    session.abort();
     socket.stop();
     clearInterval(ticker);
     clearTimeout(settling);
     sessionStorage.removeItem(SESSION_KEY);
-    queues.replaceChildren();
-    agents.replaceChildren();
+    // every table, and the chats watched: their buttons act with this key, which must not outlive its login
+    for (const body of document.querySelectorAll('#console tbody')) body.replaceChildren();
+    $('#watched-chats').replaceChildren();
+    $('#chats-panel').hidden = true;
     showLogin(message);
   }
   $('#logout').onclick = () => logout();

@@ -8,13 +8,16 @@ import { $, el, notify } from '../shared/dom.js';
 const NAME_KEY = 'switchboard.supervisor.name';
 const ENDED = new Set(['wrapping', 'completed', 'canceled', 'transferred']);
 
-/** @param send (frame) => boolean, writes a frame on the console's WebSocket if it is open */
-export function createChatWatch(api, guarded, send) {
+/**
+ * @param send (frame) => boolean, writes a frame on the console's WebSocket if it is open
+ * @param signal aborted at logout, which removes this login's listener
+ */
+export function createChatWatch(api, guarded, send, signal) {
   const panel = $('#chats-panel');
   const list = $('#watched-chats');
   const name = $('#my-name');
   name.value = localStorage.getItem(NAME_KEY) || '';
-  name.addEventListener('change', () => localStorage.setItem(NAME_KEY, name.value.trim()));
+  name.addEventListener('change', () => localStorage.setItem(NAME_KEY, name.value.trim()), { signal });
   const chats = new Map(); // interaction id -> card
 
   const open = (id) => guarded(`watch ${id}`, async () => {

@@ -8,12 +8,13 @@ const MODES = [['Listen', 'listen'], ['Whisper', 'whisper'], ['Barge', 'barge']]
 
 /**
  * @param redraw (agentId) => void, draws that agent's row again (with cell() in it)
+ * @param signal aborted at logout, which removes this login's listener
  */
-export function createMonitors(api, guarded, redraw) {
+export function createMonitors(api, guarded, redraw, signal) {
   const byAgent = new Map(); // agent id -> Map(monitoring id -> {mode, by})
   const phone = $('#my-phone');
   phone.value = localStorage.getItem(PHONE_KEY) || '';
-  phone.addEventListener('change', () => localStorage.setItem(PHONE_KEY, phone.value.trim()));
+  phone.addEventListener('change', () => localStorage.setItem(PHONE_KEY, phone.value.trim()), { signal });
 
   const read = () => guarded('monitors', async () => {
     const { monitors } = await api.get('/api/v1/monitors');

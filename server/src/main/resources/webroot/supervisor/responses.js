@@ -3,7 +3,8 @@
 // after each change made here.
 import { $, el, notify } from '../shared/dom.js';
 
-export function createResponsesPanel(api, guarded) {
+/** @param signal aborted at logout: the form then saves with the next login's key only */
+export function createResponsesPanel(api, guarded, signal) {
   const rows = $('#responses tbody');
   const form = $('#response-form');
 
@@ -44,7 +45,7 @@ export function createResponsesPanel(api, guarded) {
       form.reset();
       await read();
     });
-  });
+  }, { signal });
 
   return { read };
 }

@@ -47,18 +47,23 @@ export function createSlaPanel(api, now) {
 
   function riskRow(kind, id, policy, target, dueAt, state) {
     return el('tr', { dataset: { id, kind } },
-      el('td', {}, `${kind} ${id.slice(0, 8)}`),
+      el('td', {}, `${kind} ${String(id).slice(0, 8)}`),
       el('td', {}, `${policy || '-'} ${target || ''}`),
       el('td', {}, state || 'warning'),
       el('td', { class: 'num due', dataset: { due: dueAt } }, ''));
   }
 
-  /** Pushed SLA events: a warning joins the list at once, a breach or severity change re-reads. */
+  /**
+   * Pushed SLA events: a warning joins the list at once, a breach or severity change re-reads. A case's timers
+   * name it `case`, an interaction's `interaction`.
+   */
   function onEvent(m) {
+    const id = m.interaction || m.case || '';
     if (m.type === 'sla_warn') {
-      const old = risky.querySelector(`tr[data-id="${CSS.escape(m.interaction)}"]`);
+      const old = risky.querySelector(`tr[data-id="${CSS.escape(id)}"]`);
       // the event's dueAt is when the warning step was due; the target is remainingMs after it
-      const row = riskRow('interaction', m.interaction, m.policy, m.target, m.dueAt + (m.remainingMs || 0), 'warning');
+      const row = riskRow(m.case ? 'case' : 'interaction', id, m.policy, m.target, m.dueAt + (m.remainingMs || 0),
+        'warning');
       if (old) old.replaceWith(row);
       else risky.append(row);
       tick();
@@ -66,7 +71,7 @@ export function createSlaPanel(api, now) {
       readAtRisk(); // another agreement: another due time, maybe no longer at risk
     } else if (m.type === 'sla_breach' || m.type === 'sla_severity' || m.type === 'sla_met') {
       // no longer at risk: breached (now among the breaches) or met
-      risky.querySelector(`tr[data-id="${CSS.escape(m.interaction || '')}"]`)?.remove();
+      risky.querySelector(`tr[data-id="${CSS.escape(id)}"]`)?.remove();
       read();
     }
   }

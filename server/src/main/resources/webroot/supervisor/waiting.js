@@ -11,22 +11,23 @@ const LIMIT = 50;
  * @param api the staff API client
  * @param guarded (what, fn) runs fn and shows its error (logging out on a refused key)
  * @param now () => the server's time now, in ms
+ * @param signal aborted at logout, which removes this login's listeners (the next login adds its own)
  */
-export function createWaitingPanel(api, guarded, now) {
+export function createWaitingPanel(api, guarded, now, signal) {
   const choice = $('#waiting-queue');
   const body = $('#waiting tbody');
   let agents = []; // the directory's agents, available first; re-read when a picker is opened
   let deferred = false;
   const explanations = new Map(); // interaction id -> its "Why?" row
 
-  choice.addEventListener('change', () => read());
+  choice.addEventListener('change', () => read(), { signal });
   // a redraw would wipe what the supervisor is typing or choosing: wait until the focus leaves the field
   const editing = () => body.contains(document.activeElement) && document.activeElement.matches('input, select');
   body.addEventListener('focusout', () => {
     setTimeout(() => {
       if (deferred && !editing()) read();
     }, 0);
-  });
+  }, { signal });
 
   /** Keeps the queue choice in step with the queue table (first queue chosen at start). */
   function queuesAre(names) {
