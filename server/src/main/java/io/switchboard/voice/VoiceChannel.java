@@ -95,6 +95,7 @@ public final class VoiceChannel implements RoutingObserver {
     private final StatsService stats;
     private final CallOwnerStore owners;
     private long heartbeatTimer = -1;
+    private io.vertx.core.Vertx vertx;
     private CallControl calls;
     private CallMonitor monitor;
     private CallRecorder recorder;
@@ -127,6 +128,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
     public Future<Void> start(io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
         monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry, settings.monitorEndpoints());
         recorder = new CallRecorder(store, settings.recording(), this::linkNamed, registry);
@@ -337,12 +339,18 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * The caller hung up between the IVR and the hold line: the AMI hang-up may have come before the interaction
-     * existed, and found nothing to end. Ended here as that hang-up would have (abandoned while waiting).
+     * The AGI line died between the IVR and the hold line. Either the caller hung up (the AMI hang-up may have come
+     * before the interaction existed, and found nothing to end) or routing already offered the call and redirected
+     * the channel to the agent, which ends the AGI session just the same. Only a call still waiting, never offered,
+     * was left by its caller: abandoned, as that hang-up would have done.
      */
-    public void leftBeforeHold(InboundCall call) {
-        ended(linkFor(call.remoteAddress()).map(link -> link.endpoint().name()).orElse(""), call.uniqueId(),
-                "the caller hung up before waiting");
+    public void leftBeforeHold(InboundCall call, String interactionId) {
+        engine.interaction(interactionId).onSuccess(interaction -> {
+            if ("queued".equals(interaction.getString("status"))) {
+                ended(linkFor(call.remoteAddress()).map(link -> link.endpoint().name()).orElse(""), call.uniqueId(),
+                        "the caller hung up before waiting");
+            }
+        });
     }
 
     /**
@@ -854,7 +862,9 @@ public final class VoiceChannel implements RoutingObserver {
         if ("CANCEL".equals(dialStatus)) {
             return;
         }
-        ownedInteraction(asterisk, uniqueId, "dial_end").compose(interaction -> {
+        // not asked again later, as a hang-up is: by then the ring's end could be taken for a later offer's
+        ownedInteraction(asterisk, uniqueId, "dial_end", null)
+                .compose(interaction -> {
             if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
                 return Future.succeededFuture();
             }
@@ -895,7 +905,12 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** The caller's channel is gone: abandoned while waiting, wrap-up after talking. */
     private void ended(String asterisk, String uniqueId, String reason) {
-        ownedInteraction(asterisk, uniqueId, "hangup").compose(interaction -> {
+        ended(asterisk, uniqueId, reason, true);
+    }
+
+    private void ended(String asterisk, String uniqueId, String reason, boolean mayRetry) {
+        ownedInteraction(asterisk, uniqueId, "hangup", mayRetry ? () -> ended(asterisk, uniqueId, reason, false) : null)
+                .compose(interaction -> {
             if (interaction == null) {
                 return Future.succeededFuture();
             }
@@ -930,10 +945,15 @@ public final class VoiceChannel implements RoutingObserver {
      * The interaction of a call this node owns (taking it over from a node that died), or null: every
      * node sees every AMI event, and only the owner acts, so each event is applied once.
      */
-    private Future<JsonObject> ownedInteraction(String asterisk, String uniqueId, String event) {
+    private Future<JsonObject> ownedInteraction(String asterisk, String uniqueId, String event, Runnable again) {
         return interactionOf(uniqueId).compose(interaction -> interaction == null ? Future.succeededFuture()
                 : owners.owns(uniqueId, asterisk).map(mine -> {
                     callEvents(event, mine ? "applied" : "not_owner").increment();
+                    if (!mine && again != null && vertx != null) {
+                        // the owner may have died with its heartbeat still up: once that lapses the call is any
+                        // node's, and the event (it comes once) is applied then, if still due; asked once only
+                        vertx.setTimer(settings.callOwnerTtl().toMillis() + 1_000, id -> again.run());
+                    }
                     return mine ? interaction : null;
                 }));
     }

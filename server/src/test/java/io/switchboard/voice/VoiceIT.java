@@ -646,6 +646,34 @@ class VoiceIT {
         }
     }
 
+    /** Killed, not stopped: the owner's heartbeat outlives it, and the hang-up another node sees then still counts. */
+    @Test
+    void aHangUpWhileTheKilledOwnersHeartbeatLivesIsAppliedOnceItLapses() throws Exception {
+        try (TestNode other = secondNode().start();
+             var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+            Api b = other.api();
+            Await.until("node B's AMI connected", WAIT,
+                    () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
+            SimulatedCall caller = call("15551230052", CallerScript.create().press("2"));
+            Await.until("queued", WAIT, () -> b.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+            var redisCommands = connection.commands();
+            String keys = io.switchboard.store.redis.RedisKeys.of(prefix).prefix();
+            String owner = redisCommands.get(keys + ":call:" + caller.agiUniqueid() + ":owner").toCompletableFuture()
+                    .join();
+            node.close();
+            node = null;
+            // as if killed: its heartbeat is still up for the TTL (3 s here)
+            redisCommands.psetex(keys + ":node:" + owner, 3_000, "1").toCompletableFuture().join();
+            redisCommands.psetex(keys + ":node:" + owner + ":pbx1", 3_000, "1").toCompletableFuture().join();
+            caller.hangUp();
+            Await.until("seen by node B, not its call yet", WAIT, () -> metric(b,
+                    "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"not_owner\"}") == 1.0);
+            Await.until("abandoned by node B once the heartbeat lapsed", WAIT, () -> metric(b,
+                    "switchboard_queue_abandoned_total{channel=\"voice\",queue=\"support\"}") == 1.0);
+            assertEquals(0, b.get("/api/v1/queues/support/stats").json().getLong("waiting"));
+        }
+    }
+
     /**
      * Warm transfer: Amy consults Bob (Atxfer) and cancels (CancelAtxfer: Bob's leg ends, Amy keeps the
      * caller); she consults again and completes by hanging up her leg: Bob is with the caller, the

@@ -53,7 +53,7 @@ public final class InboundCallScript implements AgiScript {
         }
         boolean waits = outcome.kind() == IvrOutcome.Kind.AGENT && interactionId != null;
         if (waits && (line.hungUp() || !line.alive())) {
-            voice.leftBeforeHold(call);
+            voice.leftBeforeHold(call, interactionId);
             return;
         }
         if (line.hungUp()) {
