@@ -123,9 +123,13 @@ public final class ChatChannel implements RoutingObserver {
             }
             attributes.put("customerName", form.name());
             attributes.put("identityVerified", verified);
-            return engine.createInteraction(new InteractionRequest(Channel.CHAT, attributes, customerId, null, 0))
+            String id = java.util.UUID.randomUUID().toString();
+            // watched before it is routed: a node that stops before the socket attaches leaves it to any node's sweep,
+            // not to an agent waiting on a chat with nobody at the other end
+            return store.keepAlive(List.of(id), liveDeadline())
+                    .compose(watched -> engine.createInteraction(id,
+                            new InteractionRequest(Channel.CHAT, attributes, customerId, null, 0)))
                     .compose(created -> {
-                        String id = created.getString("id");
                         String token = token();
                         return Future.all(store.saveSession(token, id, SESSION_TTL), caseFor(customerId, id, form, verified),
                                         store.saveAddress(id, form.email(), SESSION_TTL))

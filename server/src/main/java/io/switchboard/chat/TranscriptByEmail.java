@@ -30,6 +30,8 @@ public final class TranscriptByEmail {
     }
 
     private static final Duration KEPT = Duration.ofDays(30);
+    /** Longer than composing and handing one mail over (the relay's 10 s connect included). */
+    private static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM uuuu", Locale.ENGLISH);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
 
@@ -53,9 +55,12 @@ public final class TranscriptByEmail {
             if (to == null) {
                 return Future.failedFuture(new ApiException(409, "no_address", "this chat has no address to mail it to"));
             }
-            return store.claimTranscriptMail(interactionId, KEPT).compose(first -> !first ? Future.succeededFuture(to)
+            // a short lease until the mailer has it: a node that stops in between does not leave it "sent" for a month
+            return store.claimTranscriptMail(interactionId, CLAIM_LEASE).compose(first -> !first
+                    ? Future.succeededFuture(to)
                     : compose(interactionId).compose(mail -> mailer.mail(to, mail.caseId(), mail.text()))
                             .recover(e -> store.unclaimTranscriptMail(interactionId).compose(v -> Future.failedFuture(e)))
+                            .compose(v -> store.keepTranscriptClaim(interactionId, KEPT))
                             .map(to));
         });
     }

@@ -47,6 +47,8 @@ public final class EmailChannel {
     private static final List<Duration> RETRY_DELAYS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4));
     private static final int RETRY_BATCH = 50;
+    /** How long a node has to send a message it took from the outbox: far longer than a send (a 10 s connect). */
+    private static final Duration RETRY_LEASE = Duration.ofMinutes(5);
     /** Kinds of mail the outbox sends again (in switchboard_emails_sent_total{kind} too). */
     private static final String ACKNOWLEDGEMENT = "acknowledgement";
     private static final String TRANSCRIPT = "transcript";
@@ -284,25 +286,29 @@ public final class EmailChannel {
             return;
         }
         retrying = true;
-        store.dueRetries(cases.now(), RETRY_BATCH)
+        long now = cases.now();
+        store.dueRetries(now, now + RETRY_LEASE.toMillis(), RETRY_BATCH)
                 .compose(entries -> Future.join(entries.stream().map(this::sendAgain).toList()))
                 .onComplete(ar -> retrying = false);
     }
 
-    private Future<JsonObject> sendAgain(String json) {
+    /**
+     * Sends a claimed outbox entry, then takes it out: sent, or kept again as its next attempt. Anything else (this
+     * node stopping, Redis failing in between) leaves it leased, to be sent by any node once the lease ends.
+     */
+    private Future<Void> sendAgain(String json) {
         JsonObject entry = new JsonObject(json);
         OutboundEmail email = OutboundEmail.fromJson(entry.getJsonObject("email"));
         String caseId = entry.getString("caseId");
         String kind = entry.getString("kind", ACKNOWLEDGEMENT); // entries written before transcripts had no kind
         int attempt = entry.getInteger("attempts") + 1;
-        return send(email, caseId, new JsonObject().put("kind", kind).put("attempt", attempt))
-                .onFailure(e -> {
+        return send(email, caseId, new JsonObject().put("kind", kind).put("attempt", attempt)).<Void>mapEmpty()
+                .recover(e -> {
                     LOG.warn("{} of case {} to {} not sent (attempt {}): {}", kind, caseId, email.to(), attempt,
                             e.getMessage());
-                    if (e instanceof RelayRefused) {
-                        retryLater(email, caseId, kind, attempt);
-                    }
-                });
+                    return e instanceof RelayRefused ? retryLater(email, caseId, kind, attempt) : Future.failedFuture(e);
+                })
+                .compose(v -> store.sent(json));
     }
 
     /**

@@ -86,6 +86,12 @@ public final class ChatStore {
                 SetArgs.Builder.nx().ex(ttl))).map("OK"::equals);
     }
 
+    /** The claim of a transcript now handed to the mailer: kept for {@code ttl} (it was a short lease until then). */
+    public Future<Void> keepTranscriptClaim(String interactionId, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.expire(keys.chatTranscriptMailed(interactionId), ttl.toSeconds()))
+                .mapEmpty();
+    }
+
     public Future<Void> unclaimTranscriptMail(String interactionId) {
         return RedisFutures.onContext(vertx, () -> redis.del(keys.chatTranscriptMailed(interactionId))).mapEmpty();
     }

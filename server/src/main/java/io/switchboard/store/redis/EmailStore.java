@@ -1,8 +1,7 @@
 package io.switchboard.store.redis;
 
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.vertx.core.Future;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The email channel's Redis structures: each email interaction's message and attachments, the case's
@@ -20,6 +18,7 @@ import java.util.Objects;
  * Vert.x context. Key names: {@link RedisKeys} and server/README.md.
  */
 public final class EmailStore {
+    private static final LuaScript CLAIM = LuaScript.resource("outbox-claim.lua");
     /** Messages a case thread keeps (the newest); a longer email thread is a process problem. */
     public static final int MAX_THREAD = 1000;
 
@@ -113,16 +112,18 @@ public final class EmailStore {
         return RedisFutures.onContext(vertx, () -> redis.zadd(keys.emailOutbox(), (double) dueMs, entry)).mapEmpty();
     }
 
-    /** Claims up to {@code batch} messages due again: each is removed as it is claimed, which one node only does. */
-    public Future<List<String>> dueRetries(long nowMs, int batch) {
-        return RedisFutures.onContext(vertx, () -> redis.zrangebyscore(keys.emailOutbox(),
-                        Range.create(Double.NEGATIVE_INFINITY, (double) nowMs), Limit.create(0, batch)))
-                .compose(due -> {
-                    List<Future<String>> claims = due.stream().map(entry -> RedisFutures.onContext(vertx,
-                            () -> redis.zrem(keys.emailOutbox(), entry)).map(n -> n == 1 ? entry : null)).toList();
-                    // join: an entry this node claimed is handed on even if another claim failed
-                    return Future.join(claims).transform(ar -> Future.succeededFuture(claims.stream()
-                            .filter(Future::succeeded).map(Future::result).filter(Objects::nonNull).toList()));
-                });
+    /**
+     * Claims up to {@code batch} messages due again, leased to this node until {@code leaseEndMs}: one it has not sent
+     * ({@link #sent}) by then is due again for any node, so a node that stops mid-send loses no mail.
+     */
+    public Future<List<String>> dueRetries(long nowMs, long leaseEndMs, int batch) {
+        String[] keyArray = {keys.emailOutbox()};
+        return RedisFutures.onContext(vertx, () -> CLAIM.<List<String>>run(redis, ScriptOutputType.MULTI, keyArray,
+                new String[] {Long.toString(nowMs), Long.toString(leaseEndMs), Integer.toString(batch)}));
+    }
+
+    /** A claimed message is done with (sent, or kept again as a later attempt): out of the outbox. */
+    public Future<Void> sent(String entry) {
+        return RedisFutures.onContext(vertx, () -> redis.zrem(keys.emailOutbox(), entry)).mapEmpty();
     }
 }
