@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds {@link SwitchboardConfig} from {@code <configDir>/switchboard.yaml} and environment overrides.
  * A missing file means all defaults; a bad value fails the boot with the key (and line) at fault.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     /** Environment variables and the config keys they override. */
     public static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
             Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
@@ -97,6 +100,9 @@ public final class ConfigLoader {
                 loader.flatten("", root);
             }
         }
+        env.keySet().stream().filter(v -> v.startsWith("SWITCHBOARD_") && !ENV_OVERRIDES.containsKey(v)
+                && !v.equals("SWITCHBOARD_CONFIG_DIR")).sorted().forEach(v ->
+                LOG.warn("environment variable {} is not a setting Switchboard knows: misspelt? (README lists them)", v));
         ENV_OVERRIDES.forEach((variable, key) -> {
             String value = env.get(variable);
             if (value != null) {
@@ -118,7 +124,7 @@ public final class ConfigLoader {
                 value.items().forEach(i -> items.add(i.text()));
                 values.put(key, String.join(",", items));
                 lines.put(key, value.line());
-            } else {
+            } else if (!value.isNull()) { // `key: null` or `~` is the default, not the text "null" (an admin key!)
                 values.put(key, value.text());
                 lines.put(key, value.line());
             }

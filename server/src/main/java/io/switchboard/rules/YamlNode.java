@@ -94,6 +94,12 @@ public final class YamlNode {
         return items;
     }
 
+    /** A YAML null written out ({@code null}, {@code ~}); an empty value stays the empty text it always was. */
+    public boolean isNull() {
+        return node instanceof ScalarNode scalar && scalar.isPlain()
+                && java.util.Set.of("null", "Null", "NULL", "~").contains(scalar.getValue());
+    }
+
     public String text() {
         if (!(node instanceof ScalarNode scalar)) {
             throw error("expected a single value");

@@ -113,6 +113,16 @@ class ConfigLoaderTest {
         assertTrue(missing.getMessage().contains("smtp.tlsCertFile cannot read"), missing.getMessage());
     }
 
+    /** `adminKey: null` left no admin key but the key "null": anyone could have guessed it. */
+    @Test
+    void aYamlNullIsTheDefaultNotTheWordNull(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("switchboard.yaml"),
+                "security:\n  adminKey: null\n  supervisorKeys: ~\n");
+        SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir);
+        assertEquals("", config.security().adminKey(), "none: generated and printed at start");
+        assertEquals(List.of(), config.security().supervisorKeys());
+    }
+
     @Test
     void recordingIsOffByDefaultAndItsFileTemplateIsChecked(@TempDir Path dir) throws IOException {
         SwitchboardConfig.Voice.Recording shipped = ConfigLoader.load(Map.of(), Repo.root()).voice().recording();
