@@ -53,6 +53,7 @@ import io.switchboard.store.redis.TimerSweeper;
 import io.switchboard.voice.CaseStatusLookup;
 import io.switchboard.voice.VoiceChannel;
 import io.switchboard.voice.agi.AgiGateway;
+import io.switchboard.voice.agi.AsteriskOnly;
 import io.switchboard.voice.agi.HoldScript;
 import io.switchboard.voice.agi.InboundCallScript;
 import io.switchboard.voice.ami.AmiEndpoint;
@@ -329,8 +330,9 @@ public final class SwitchboardServer {
                     new CaseStatusLookup(cases, engine::customerIdByPhone), config.voice(), links, registry,
                     stats,
                     new CallOwnerStore(store, java.util.UUID.randomUUID().toString()));
-            agi = new AgiGateway(config.ports().agi(), Map.of("inbound", new InboundCallScript(voice),
-                    "hold", new HoldScript(voice)));
+            agi = new AgiGateway(config.ports().agi(), Map.of(
+                    "inbound", new AsteriskOnly(voice::isAsterisk, new InboundCallScript(voice), voice.refusedAgiSessions()),
+                    "hold", new AsteriskOnly(voice::isAsterisk, new HoldScript(voice), voice.refusedAgiSessions())));
             agiPort = agi.start();
             LOG.info("FastAGI listening on port {}", agiPort);
             if (Runtime.version().feature() < 24) {

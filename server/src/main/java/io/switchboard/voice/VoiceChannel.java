@@ -345,12 +345,18 @@ public final class VoiceChannel implements RoutingObserver {
      * was left by its caller: abandoned, as that hang-up would have done.
      */
     public void leftBeforeHold(InboundCall call, String interactionId) {
-        engine.interaction(interactionId).onSuccess(interaction -> {
-            if ("queued".equals(interaction.getString("status"))) {
-                ended(linkFor(call.remoteAddress()).map(link -> link.endpoint().name()).orElse(""), call.uniqueId(),
-                        "the caller hung up before waiting");
-            }
-        });
+        String asterisk = linkFor(call.remoteAddress()).map(link -> link.endpoint().name()).orElse(""); // here: DNS
+        String status;
+        try {
+            status = await(engine.interaction(interactionId)).getString("status");
+        } catch (IllegalStateException e) {
+            LOG.warn("call {} left before hold, its interaction {} not read: {}", call.uniqueId(), interactionId,
+                    e.getMessage());
+            return;
+        }
+        if ("queued".equals(status)) {
+            ended(asterisk, call.uniqueId(), "the caller hung up before waiting");
+        }
     }
 
     /**
@@ -453,6 +459,44 @@ public final class VoiceChannel implements RoutingObserver {
     private java.util.Optional<AmiLink> linkFor(String remoteAddress) {
         return links.stream().filter(l -> sameHost(l.endpoint().host(), remoteAddress)).findFirst()
                 .or(() -> links.stream().findFirst());
+    }
+
+    /**
+     * Whether a FastAGI peer is one of the Asterisk servers of voice.amiUrls (any, with none configured). A loopback
+     * peer is the Asterisk on this machine (the shipped dialplan calls agi://127.0.0.1) if one of them is here. On the
+     * session's virtual thread: names may be looked up.
+     */
+    public boolean isAsterisk(String address) {
+        return links.isEmpty() || links.stream().anyMatch(l -> sameHost(l.endpoint().host(), address)
+                || loopback(address) && onThisMachine(l.endpoint().host()));
+    }
+
+    /** @param address a literal (the peer's address): no lookup */
+    private static boolean loopback(String address) {
+        try {
+            return !address.isEmpty() && java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static boolean onThisMachine(String host) {
+        try {
+            for (java.net.InetAddress resolved : java.net.InetAddress.getAllByName(host)) {
+                if (resolved.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(resolved) != null) {
+                    return true;
+                }
+            }
+        } catch (java.io.IOException e) {
+            LOG.debug("AMI host {} not checked: {}", host, e.getMessage());
+        }
+        return false;
+    }
+
+    /** FastAGI sessions refused: their peer is none of the configured Asterisk servers. */
+    public Counter refusedAgiSessions() {
+        return Counter.builder("switchboard_agi_refused_sessions")
+                .description("FastAGI sessions refused: from a host that is none of voice.amiUrls'").register(registry);
     }
 
     static boolean sameHost(String host, String address) {

@@ -183,6 +183,21 @@ class VoiceIT {
                 "nothing waits for the caller who left");
     }
 
+    /** A FastAGI session names its own channel: from a host none of voice.amiUrls names, nothing is done for it. */
+    @Test
+    void aFastAgiSessionFromAnUnknownHostIsRefused() throws Exception {
+        node.close();
+        // the only Asterisk configured is elsewhere (TEST-NET: never reached); the simulator's sessions come from here
+        node = TestNode.on(redis, prefix).rules(Repo.root().resolve("routing-rules"))
+                .env("SWITCHBOARD_AMI_URLS", "ami://switchboard:secret@192.0.2.1:5038/far")
+                .whenStarted(n -> asterisk.agiTarget("127.0.0.1", n.server().agiPort())).start();
+        admin = node.api();
+        call("15551230012", CallerScript.create().press("2"));
+        Await.until("refused", WAIT, () -> metric("switchboard_agi_refused_sessions_total") >= 1.0);
+        assertEquals(0, admin.get("/api/v1/interactions").expect(200).json().getJsonArray("interactions").size());
+        assertEquals(0.0, metric("switchboard_ivr_calls_total{outcome=\"agent\"}"), "no IVR ran for it");
+    }
+
     @Test
     void aCallerHearsTheirCaseStatusWithoutAnAgent() throws Exception {
         admin.post("/api/v1/customers", new JsonObject().put("id", "cust-eve").put("name", "Eve")
@@ -391,6 +406,8 @@ class VoiceIT {
     void aCallbackRequestedInTheIvrRingsTheAgentThenTheCaller() throws Exception {
         SimulatedCall caller = call("15551230005", CallerScript.create().press("5"));
         caller.awaitEnded(WAIT);
+        assertTrue(caller.agiTranscript().format().contains("switchboard/callback-confirmed"),
+                "told before the line goes quiet");
         asterisk.agentPhone("106", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
         Api gus = agent("gus", "106", new JsonObject().put("support", 7));
         Await.until("the callback offered", WAIT, () -> admin.get("/api/v1/agents/gus").json().getString("reservation") != null);

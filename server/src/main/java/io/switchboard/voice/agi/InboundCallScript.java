@@ -63,7 +63,10 @@ public final class InboundCallScript implements AgiScript {
             line.setVariable("SB_INTERACTION", interactionId);
             line.play(voice.holdPrompt());
         } else {
-            // served by self-service, or promised a callback: the call ends here
+            // served by self-service, or promised a callback (said so, as on the hold line): the call ends here
+            if (outcome.kind() == IvrOutcome.Kind.CALLBACK) {
+                line.play(HoldScript.CALLBACK_CONFIRMED_PROMPT);
+            }
             channel.hangup();
         }
     }

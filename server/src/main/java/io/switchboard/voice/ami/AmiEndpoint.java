@@ -13,11 +13,11 @@ public record AmiEndpoint(String name, String host, int port, String username, S
         try {
             uri = URI.create(url.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("AMI URL must look like ami://user:secret@host:5038/name, was '" + url + "'");
+            throw new IllegalArgumentException("AMI URL must look like ami://user:secret@host:5038/name, was '" + io.switchboard.config.SwitchboardConfig.Voice.masked(url) + "'");
         }
         if (!"ami".equals(uri.getScheme()) || uri.getHost() == null || uri.getUserInfo() == null
                 || !uri.getUserInfo().contains(":")) {
-            throw new IllegalArgumentException("AMI URL must look like ami://user:secret@host:5038/name, was '" + url + "'");
+            throw new IllegalArgumentException("AMI URL must look like ami://user:secret@host:5038/name, was '" + io.switchboard.config.SwitchboardConfig.Voice.masked(url) + "'");
         }
         String[] user = uri.getUserInfo().split(":", 2);
         String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
