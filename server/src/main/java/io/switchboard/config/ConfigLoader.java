@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+    private static final java.util.regex.Pattern AMI_URL =
+            java.util.regex.Pattern.compile("ami://[^:@/\\s]+:[^@\\s]*@(\\[[0-9A-Fa-f:.]+]|[^:/@\\s\\[\\]]+)(:\\d{1,5})?(/[A-Za-z0-9._-]*)?");
     /** Environment variables and the config keys they override. */
     public static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
             Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
@@ -186,7 +188,7 @@ public final class ConfigLoader {
                         decimal("priority.maxLifetimePoints", PriorityPolicy.DEFAULT_MAX_LIFETIME_POINTS, 0, 1e6),
                         decimal("priority.agingPerSecond", PriorityPolicy.DEFAULT_AGING_PER_SECOND, 0, 1e3)),
                 webhooks(),
-                new SwitchboardConfig.Voice(list("voice.amiUrls"),
+                new SwitchboardConfig.Voice(amiUrls(),
                         text("voice.connectContext", SwitchboardConfig.Voice.DEFAULT_CONNECT_CONTEXT),
                         text("voice.holdContext", SwitchboardConfig.Voice.DEFAULT_HOLD_CONTEXT),
                         text("voice.onHoldContext", SwitchboardConfig.Voice.DEFAULT_ON_HOLD_CONTEXT),
@@ -347,6 +349,18 @@ public final class ConfigLoader {
             throw bad(key, "must contain {caseId}");
         }
         return value;
+    }
+
+    /** ami://user:secret@host[:port][/name], checked here so a typo names its key (and never prints the secret). */
+    private List<String> amiUrls() {
+        List<String> urls = list("voice.amiUrls");
+        for (String url : urls) {
+            if (!AMI_URL.matcher(url).matches()) {
+                throw bad("voice.amiUrls", "must look like ami://user:secret@host:5038/name, was '"
+                        + SwitchboardConfig.Voice.masked(url) + "'");
+            }
+        }
+        return urls;
     }
 
     private SwitchboardConfig.Chat chat() {

@@ -58,6 +58,11 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
                         Path ivrFile,
                         Duration recontactWindow, Duration ewtAnnounce, Duration callbackOffer, Duration callOwnerTtl,
                         Recording recording, List<String> monitorEndpoints, Duration dialRing) {
+        /** An AMI URL as a log or an error may show it, whatever its scheme: without the secret. */
+        public static String masked(String url) {
+            return url.replaceAll("^([^:/@]*://)?([^:@/]*):[^@]*@", "$1$2:***@");
+        }
+
         public static final Duration DEFAULT_CALL_OWNER_TTL = Duration.ofSeconds(15);
         public static final Duration DEFAULT_DIAL_RING = Duration.ofSeconds(30);
         public static final Duration DEFAULT_EWT_ANNOUNCE = Duration.ofSeconds(60);

@@ -1,6 +1,7 @@
 package io.switchboard.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,17 @@ class ConfigLoaderTest {
                 noSecret.getMessage());
         assertTrue(ConfigLoader.load(Map.of("SWITCHBOARD_CHAT_IDENTITY_SECRET", "0123456789abcdef",
                 "SWITCHBOARD_CHAT_REQUIRE_IDENTITY", "true"), Repo.root()).chat().requireVerifiedIdentity());
+    }
+
+    @Test
+    void aBadAmiUrlNamesItsKeyAndHidesItsSecret() {
+        var bad = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_AMI_URLS", "ami://switchboard:s3cret@pbx:5038/pbx1,amis://switchboard:t0p@pbx2"),
+                Repo.root()));
+        assertTrue(bad.getMessage().contains("voice.amiUrls must look like ami://"), bad.getMessage());
+        assertFalse(bad.getMessage().contains("t0p") || bad.getMessage().contains("s3cret"), bad.getMessage());
+        assertEquals(List.of("ami://switchboard:s3cret@[::1]:5038/pbx1"), ConfigLoader.load(
+                Map.of("SWITCHBOARD_AMI_URLS", "ami://switchboard:s3cret@[::1]:5038/pbx1"), Repo.root()).voice().amiUrls());
     }
 
     @Test
