@@ -86,7 +86,11 @@ public final class QueueHours {
      * Empty when one of them is open, or an unknown queue is named.
      */
     public Optional<Opening> allClosed(Collection<String> queues) {
-        Instant now = now();
+        return allClosed(queues, now());
+    }
+
+    /** The same at another moment (a callback scheduled for then). */
+    public Optional<Opening> allClosed(Collection<String> queues, Instant now) {
         Opening first = null;
         for (String name : queues) {
             QueueDefinition queue = rules.get().queue(name).orElse(null);

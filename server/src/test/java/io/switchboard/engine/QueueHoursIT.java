@@ -48,7 +48,7 @@ class QueueHoursIT {
             workflow: default
             filters:
               - name: london-only
-                match: 'attributes.route == "london" || channel == "chat"'
+                match: 'attributes.route == "london" || channel == "chat" || channel == "callback"'
                 steps:
                   - queue: london
             default:
@@ -196,5 +196,17 @@ class QueueHoursIT {
         JsonArray history = interaction.getJsonArray("history");
         return history.stream().map(JsonObject.class::cast).filter(e -> type.equals(e.getString("type")))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + type + " in " + history));
+    }
+
+    /** A callback promised for a time nobody works would ring no one, or wait out the night: refused, with when. */
+    @Test
+    void aCallbackIsNotPromisedForAnHourItsQueueIsClosed() {
+        String call = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("route", "london").put("callerId", "15551234567")))
+                .expect(201).json().getString("id");
+        String path = "/api/v1/interactions/" + call + "/callbacks";
+        String saturday = admin.post(path, new JsonObject().put("at", "2026-12-12T10:00:00Z")).expect(422).body();
+        assertTrue(saturday.contains("it opens at 2026-12-14T08:00Z"), saturday);
+        admin.post(path, new JsonObject().put("at", "2026-12-07T09:00:00Z")).expect(201);
     }
 }

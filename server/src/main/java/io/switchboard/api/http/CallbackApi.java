@@ -71,7 +71,16 @@ final class CallbackApi {
                 return engine.routeQueues(request).recover(e -> Future.failedFuture(e instanceof IllegalArgumentException
                                 ? ApiException.unprocessable("the rules route no callback for this contact: "
                                 + e.getMessage()) : e))
-                        .compose(queues -> engine.scheduled().schedule(UUID.randomUUID().toString(), request, at, by));
+                        .compose(queues -> {
+                            // promised for a time nobody works: it would ring no one, or wait out the night in line
+                            var closed = engine.hours().allClosed(queues, at);
+                            if (closed.isPresent()) {
+                                return Future.failedFuture(ApiException.unprocessable("every queue of the callback's "
+                                        + "route is closed then; it opens at "
+                                        + closed.get().at().atZone(closed.get().zone()).toOffsetDateTime()));
+                            }
+                            return engine.scheduled().schedule(UUID.randomUUID().toString(), request, at, by);
+                        });
             });
         });
         scheduled.onSuccess(entry -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
