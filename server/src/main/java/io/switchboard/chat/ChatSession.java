@@ -199,8 +199,11 @@ final class ChatSession {
             return Future.succeededFuture();
         }
         restartIdleTimer();
+        // ref: the widget's own number for the line, echoed so it knows which of its lines arrived (not by count:
+        // a refused line gets an error, no `sent`)
+        Object ref = frame.getValue("ref") instanceof Number n ? n.longValue() : null;
         return channel.customerMessage(interactionId, text)
-                .onSuccess(seq -> send(new JsonObject().put("type", "sent").put("seq", seq))).mapEmpty();
+                .onSuccess(seq -> send(new JsonObject().put("type", "sent").put("seq", seq).put("ref", ref))).mapEmpty();
     }
 
     private Future<Void> leave() {
@@ -349,8 +352,8 @@ final class ChatSession {
             }
             onEvent(new JsonObject().put("type", FINISHED.contains(status) ? "ended" : "transferred")
                     .put("reason", status));
-            return Future.succeededFuture();
-        });
+            return Future.<Void>succeededFuture();
+        }).recover(e -> state == State.CHATTING ? closeIdle() : Future.succeededFuture()); // unread: idle, as it was
     }
 
     private Future<Void> closeIdle() {

@@ -60,7 +60,8 @@ public final class TranscriptByEmail {
                     ? Future.succeededFuture(to)
                     : compose(interactionId).compose(mail -> mailer.mail(to, mail.caseId(), mail.text()))
                             .recover(e -> store.unclaimTranscriptMail(interactionId).compose(v -> Future.failedFuture(e)))
-                            .compose(v -> store.keepTranscriptClaim(interactionId, KEPT))
+                            // mailed: a claim not extended only lets a second copy go after the lease, no error
+                            .compose(v -> store.keepTranscriptClaim(interactionId, KEPT).otherwise((Void) null))
                             .map(to));
         });
     }

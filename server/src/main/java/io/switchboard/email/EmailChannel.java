@@ -293,8 +293,8 @@ public final class EmailChannel {
     }
 
     /**
-     * Sends a claimed outbox entry, then takes it out: sent, or kept again as its next attempt. Anything else (this
-     * node stopping, Redis failing in between) leaves it leased, to be sent by any node once the lease ends.
+     * Sends a claimed outbox entry, then takes it out: sent, or kept again as its next attempt. This node stopping (or
+     * Redis failing to keep the next attempt) leaves it leased, to be sent by any node once the lease ends.
      */
     private Future<Void> sendAgain(String json) {
         JsonObject entry = new JsonObject(json);
@@ -306,7 +306,8 @@ public final class EmailChannel {
                 .recover(e -> {
                     LOG.warn("{} of case {} to {} not sent (attempt {}): {}", kind, caseId, email.to(), attempt,
                             e.getMessage());
-                    return e instanceof RelayRefused ? retryLater(email, caseId, kind, attempt) : Future.failedFuture(e);
+                    // anything else: the relay took it and only its record failed; sent again it would arrive twice
+                    return e instanceof RelayRefused ? retryLater(email, caseId, kind, attempt) : Future.succeededFuture();
                 })
                 .compose(v -> store.sent(json));
     }
