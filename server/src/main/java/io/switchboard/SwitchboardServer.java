@@ -449,7 +449,9 @@ public final class SwitchboardServer {
 
     /** The one line scripts and tests wait for. */
     public String readyLine() {
-        return "switchboard ready http=" + httpPort() + " agi=" + agiPort + " smtp=" + smtpPort + " redis=" + redisUri();
+        // without credentials: the line goes to stdout and container logs
+        return "switchboard ready http=" + httpPort() + " agi=" + agiPort + " smtp=" + smtpPort + " redis="
+                + redisUri().replaceAll("(://)[^@/,]*@", "$1***@");
     }
 
     public Future<Void> stop() {

@@ -102,8 +102,11 @@ final class ChatSession {
         }
         state = State.STARTING; // a second start while this one runs is refused
         return channel.allowStart(io.switchboard.store.redis.RateLimiter.client(socket.remoteAddress().hostAddress()))
-                .compose(ok -> channel.start(form, verified).recover(e -> Future.failedFuture(
-                        new ApiException(503, "unavailable", "the chat could not start: " + e.getMessage()))))
+                .compose(ok -> channel.start(form, verified).recover(e -> {
+                    LOG.warn("chat not started: {}", e.getMessage()); // the reason is ours, not the visitor's
+                    return Future.failedFuture(new ApiException(503, "unavailable",
+                            "the chat could not start: please try again in a moment"));
+                }))
                 .compose(started -> {
                     interactionId = started.interactionId();
                     channel.register(interactionId, this);

@@ -47,8 +47,13 @@ final class AttributeUpdates {
                         .put("queue", hash.get("queue")).put("changed", new JsonArray()).put("rerouted", false));
             }
             Map<String, Object> merged = AttributeValues.merge(current, patch);
+            String encoded = new JsonObject(new LinkedHashMap<>(merged)).encode();
+            if (encoded.length() > RoutingEngine.MAX_ATTRIBUTES_JSON) {
+                return Future.failedFuture(ApiException.unprocessable("attributes would be over "
+                        + RoutingEngine.MAX_ATTRIBUTES_JSON + " characters of JSON: keep documents in the CRM"));
+            }
             return replan(hash, current, merged, actor).compose(replan -> engine.commit("reattribute", interactionId,
-                    stored, new JsonObject(new LinkedHashMap<>(merged)).encode(), hash.getOrDefault("plan", ""),
+                    stored, encoded, hash.getOrDefault("plan", ""),
                     replan.plan() == null ? "" : RoutingEngine.planJson(replan.plan()),
                     replan.plan() == null ? "" : replan.plan().filter(), new JsonArray(changed).encode(),
                     RoutingEngine.orEmpty(actor))

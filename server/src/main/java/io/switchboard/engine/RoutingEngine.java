@@ -771,6 +771,12 @@ public final class RoutingEngine {
         });
     }
 
+    /**
+     * The most an interaction's attributes may weigh as JSON, set over the API: they travel with every offer, listing
+     * and update, and a patch merges into them (one agent's patches would otherwise grow them without end).
+     */
+    public static final int MAX_ATTRIBUTES_JSON = 32 * 1024;
+
     static String planJson(RoutePlan plan) {
         JsonArray steps = new JsonArray();
         plan.steps().forEach(s -> {

@@ -272,6 +272,11 @@ class AttributeUpdateIT {
         JsonObject unchanged = patch(admin, id, new JsonObject().put("nothing", null)).expect(200).json();
         assertEquals(new JsonArray(), unchanged.getJsonArray("changed"));
         assertEquals(List.of(), events(interaction(id), "attributes_updated"), "nothing changed, nothing recorded");
+        // patches merge: each small enough, together over the bound (32 KB of JSON) the last is refused, the rest kept
+        patch(admin, id, new JsonObject().put("notes1", "n".repeat(20_000))).expect(200);
+        assertTrue(patch(admin, id, new JsonObject().put("notes2", "n".repeat(20_000))).expect(422).json()
+                .getString("message").contains("32768"));
+        assertEquals(20_000, interaction(id).getJsonObject("attributes").getString("notes1").length());
     }
 
     private String create(String channel) {

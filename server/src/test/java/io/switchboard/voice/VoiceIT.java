@@ -327,6 +327,9 @@ class VoiceIT {
         Api fay = agent("fay", "105", new JsonObject().put("support", 5));
         fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "\r\nAction: Hangup")).expect(400);
         fay.post("/api/v1/agents/ann/dial", new JsonObject().put("number", "5551234")).expect(403);
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-other").put("name", "Someone Else")).expect(201);
+        fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15551234").put("customerId", "c-other"))
+                .expect(403); // naming a customer she does not serve would open their record and cases to her
         JsonObject dialled = fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15551234"))
                 .expect(200).json();
         assertEquals("dialing", dialled.getString("status"));

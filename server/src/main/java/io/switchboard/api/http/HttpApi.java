@@ -18,6 +18,7 @@ import io.switchboard.engine.SlaService;
 import io.switchboard.engine.StatsService;
 import io.switchboard.routing.Agent;
 import io.switchboard.routing.Channel;
+import io.switchboard.routing.Ids;
 import io.switchboard.routing.Customer;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.rules.CelConditions;
@@ -49,6 +50,7 @@ import java.util.TreeSet;
 
 /** The REST and WebSocket API, {@code /api/v1}; its contract is {@code openapi.yaml} beside this class. */
 public final class HttpApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
     private final Vertx vertx;
     private final RoutingEngine engine;
     private final StatsService stats;
@@ -74,6 +76,8 @@ public final class HttpApi {
     /** Failed logins of one agent id, and from one client, per window: no PIN is guessed by trying them all. */
     static final int LOGIN_FAILURES_PER_AGENT = 10;
     static final int LOGIN_FAILURES_PER_CLIENT = 100;
+    /** Longer than any PIN an agent is given (PUT /agents takes 4 to 12 digits). */
+    private static final int MAX_PIN = 64;
     static final java.time.Duration LOGIN_WINDOW = java.time.Duration.ofMinutes(15);
 
     public HttpApi(Vertx vertx, RoutingEngine engine, RoutingStore store, SwitchboardConfig config, String adminKey,
@@ -206,7 +210,17 @@ public final class HttpApi {
             if (customerId != null && !(customerId instanceof String)) {
                 throw ApiException.badRequest("'customerId' is a string");
             }
-            reply(ctx, voice().dialOut(agentId, number, (String) customerId).map(created -> created.put("status", "dialing")));
+            // the call out makes its customer one the agent serves (their 360° view, cases, mail): an agent names only a
+            // customer it serves already, or the one whose number it dials
+            Principal principal = principal(ctx);
+            Future<Boolean> allowed = customerId == null || !principal.isAgent() ? Future.succeededFuture(true)
+                    : customers.agentServes(agentId, (String) customerId).compose(serves -> serves
+                            ? Future.succeededFuture(true)
+                            : engine.customerIdByPhone(number).map(customerId::equals));
+            reply(ctx, allowed.compose(ok -> ok ? voice().dialOut(agentId, number, (String) customerId)
+                    : Future.<JsonObject>failedFuture(ApiException.forbidden(
+                            "an agent calls out for a customer it serves, or the one whose number it dials")))
+                    .map(created -> created.put("status", "dialing")));
         });
         router.post("/api/v1/interactions/:id/transfer").handler(this::transfer);
 
@@ -302,7 +316,8 @@ public final class HttpApi {
                 ctx.json(new JsonObject().put("status", "UP").put("redis", "UP"));
             } else {
                 ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("status", "DOWN").put("redis", ar.cause().getMessage()).encode());
+                        .end(new JsonObject().put("status", "DOWN").put("redis", "DOWN").encode());
+                LOG.warn("not ready: Redis does not answer: {}", ar.cause().getMessage());
             }
         });
     }
@@ -310,26 +325,30 @@ public final class HttpApi {
     /**
      * A PIN for a token. Failed attempts are limited per agent id and per client, across all nodes: a 4-digit PIN is not
      * guessed at 10 tries per 15 minutes. An attempt counts against its agent before the PIN is checked and is forgiven
-     * if right, so guesses sent all at once get no further than one by one; a client (a whole floor behind one address
-     * logs in at shift start) is counted only by its failures. The price: anyone can lock an agent out for 15 minutes by
-     * failing on purpose.
+     * if right, so guesses sent all at once get no further than one by one; the same holds per client (a whole floor
+     * behind one address logs in at shift start: its right PINs are forgiven, only failures stay counted). The price:
+     * anyone can lock an agent out for 15 minutes by failing on purpose. An id no agent could have is refused before
+     * any counter is written: each would be a Redis key of the caller's choosing.
      */
     private void agentLogin(RoutingContext ctx) {
         JsonObject body = body(ctx);
         String agentId = required(body, "agentId");
         String pin = required(body, "pin");
+        if (!Ids.isValid(agentId) || pin.length() > MAX_PIN) {
+            throw new ApiException(401, "unauthorized", "wrong agent id or PIN");
+        }
         String client = RateLimiter.client(ctx.request().remoteAddress() == null ? null
                 : ctx.request().remoteAddress().hostAddress());
         Future<Boolean> byAgent = limits.hit("login-agent", agentId, LOGIN_FAILURES_PER_AGENT, LOGIN_WINDOW);
-        Future<Boolean> byClient = limits.below("login-client", client, LOGIN_FAILURES_PER_CLIENT);
+        Future<Boolean> byClient = limits.hit("login-client", client, LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW);
         reply(ctx, Future.all(byAgent, byClient).compose(v -> byAgent.result() && byClient.result()
                 ? engine.checkPin(agentId, pin) : Future.failedFuture(new ApiException(429, "too_many_requests",
                 "too many failed logins for this agent or from this address; try again in 15 minutes"))).compose(ok -> {
             if (!ok) {
-                return limits.hit("login-client", client, LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW).transform(x ->
-                        Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN")));
+                return Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN"));
             }
-            return limits.forgive("login-agent", agentId).map(v -> new JsonObject()
+            return Future.all(limits.forgive("login-agent", agentId), limits.forgive("login-client", client))
+                    .map(v -> new JsonObject()
                     .put("token", auth.issueAgentToken(agentId))
                     .put("agentId", agentId).put("expiresInSeconds", auth.tokenTtlSeconds()));
         }));
@@ -437,8 +456,12 @@ public final class HttpApi {
         if (workflow != null && engine.rules().workflow(workflow) == null) {
             throw ApiException.unprocessable("unknown workflow '" + workflow + "'");
         }
-        return new InteractionRequest(channel, object(body, "attributes").getMap(),
-                customerId, workflow, priority);
+        JsonObject attributes = object(body, "attributes");
+        if (attributes.encode().length() > RoutingEngine.MAX_ATTRIBUTES_JSON) {
+            throw ApiException.unprocessable("attributes are at most " + RoutingEngine.MAX_ATTRIBUTES_JSON
+                    + " characters of JSON: keep documents in the CRM and put their ids here");
+        }
+        return new InteractionRequest(channel, attributes.getMap(), customerId, workflow, priority);
     }
 
     /**

@@ -22,10 +22,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class InteractionLifecycleIT {
     private TestNode node;
     private Api admin;
+    private TestRedis redis;
+    private String prefix;
 
     @BeforeEach
     void start(TestRedis redis) {
-        node = TestNode.on(redis, redis.newPrefix()).start();
+        this.redis = redis;
+        prefix = redis.newPrefix();
+        node = TestNode.on(redis, prefix).start();
         admin = node.api();
     }
 
@@ -124,6 +128,20 @@ class InteractionLifecycleIT {
         Agents.create(admin, "bob", new JsonObject().put("support", 5)); // logs bob in: the address is not locked
     }
 
+    /** The per-agent counter is a Redis key named by the id: an id no agent could have writes none (1 MB each...). */
+    @Test
+    void aLoginWithAnIdNoAgentCouldHaveWritesNothing() throws Exception {
+        String huge = "x".repeat(100_000);
+        admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", huge).put("pin", "0000")).expect(401);
+        admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann").put("pin", "0".repeat(100)))
+                .expect(401);
+        try (var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+            var keys = io.switchboard.store.redis.RedisKeys.of(prefix);
+            assertEquals(0L, connection.commands().exists(keys.rateLimit("login-agent", huge), keys.rateLimit(
+                    "login-agent", "ann")).toCompletableFuture().join());
+        }
+    }
+
     @Test
     void badRequestsGetClearJsonErrors() {
         JsonObject noToken = admin.as(null).get("/api/v1/agents").expect(401).json();
@@ -143,6 +161,9 @@ class InteractionLifecycleIT {
         admin.get("/api/v1/queues/nope/stats").expect(404);
         admin.get("/api/v1/nothing-here").expect(404);
 
+        // over the attributes' own bound (32 KB of JSON), under the body's: created neither way
+        admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")
+                .put("attributes", new JsonObject().put("x", "a".repeat(40_000)))).expect(422);
         String big = "{\"channel\":\"chat\",\"attributes\":{\"x\":\"" + "a".repeat(1_100_000) + "\"}}";
         assertEquals("payload_too_large", admin.postRaw("/api/v1/interactions", big).expect(413).json().getString("error"));
 
