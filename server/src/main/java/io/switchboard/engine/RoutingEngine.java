@@ -618,15 +618,16 @@ public final class RoutingEngine {
     /**
      * The queues an agent is a member of, from its pools on each channel ({@link #poolsJson}): every member of a
      * queue is in the queue's plain pool, whose id is the queue's name; narrowed or re-ordered pools are
-     * {@code <queue>~<hash>[/<order>]}.
+     * {@code <queue>~<hash>[/<order>]}; any may end in the agent's queue priority {@code #<n>}.
      */
     static Set<String> queuesOf(List<String> poolsByChannel) {
         Set<String> queues = new HashSet<>();
         for (String words : poolsByChannel) {
             if (words != null && !words.isEmpty()) {
                 for (String word : words.split(" ")) {
-                    if (word.indexOf('~') < 0 && word.indexOf('/') < 0) {
-                        queues.add(word);
+                    String pool = word.replaceFirst("#\\d+$", ""); // "support#2": a member at queue priority 2
+                    if (pool.indexOf('~') < 0 && pool.indexOf('/') < 0) {
+                        queues.add(pool);
                     }
                 }
             }

@@ -247,6 +247,8 @@ class CaseSlaIT {
         assertEquals(List.of("minor", "minor"), both.stream().map(b -> b.getString("severity")).toList());
         assertEquals(List.of(3_600_000L, 3_600_000L), both.stream()
                 .map(b -> b.getLong("breachedAt") - b.getLong("dueAt")).toList(), "each found an hour late");
+        assertTrue(both.get(0).getLong("breachedAt") > both.get(1).getLong("breachedAt"),
+                "newest first: a console's \"latest breaches\" are the newest");
         for (JsonObject b : both) {
             admin.post("/api/v1/cases", new JsonObject().put("type", "complaint").put("customerId", "cust-1")
                     .put("subject", "Slow again").put("complaint", new JsonObject().put("category", "service"))

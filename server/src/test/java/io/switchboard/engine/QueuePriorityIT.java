@@ -70,6 +70,8 @@ class QueuePriorityIT {
         Agents.available(ann, "ann");
         assertEquals("ann", agentOf(billing), "billing is ann's priority 1, though support waited longer");
         assertEquals("queued", status(support));
+        assertEquals(1, admin.get("/api/v1/queues/support/stats").expect(200).json().getJsonObject("agents")
+                .getInteger("reserved"), "a member at priority 2 is still one of the queue's agents (staffing, wait)");
     }
 
     @Test

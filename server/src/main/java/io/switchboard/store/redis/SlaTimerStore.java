@@ -149,9 +149,10 @@ public final class SlaTimerStore {
         return run("raised", token).mapEmpty();
     }
 
-    /** Breaches recorded between two instants (epoch ms), oldest first, at most {@code limit}. */
+    /** Breaches recorded between two instants (epoch ms), newest first, at most {@code limit} (the newest). */
     public Future<List<JsonObject>> breaches(long from, long to, int limit) {
-        return RedisFutures.onContext(vertx, () -> redis.zrangebyscore(keys.slaBreaches(), Range.create(from, to),
+        // newest first: "the latest breaches" is what a console and a poller want; older ones are paged with `to`
+        return RedisFutures.onContext(vertx, () -> redis.zrevrangebyscore(keys.slaBreaches(), Range.create(from, to),
                         io.lettuce.core.Limit.create(0, limit)))
                 .compose(ids -> ids.isEmpty() ? Future.succeededFuture(List.<String>of())
                         : RedisFutures.onContext(vertx, () -> redis.hmget(keys.slaBreach(), ids.toArray(String[]::new)))
