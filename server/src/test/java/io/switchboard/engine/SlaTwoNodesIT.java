@@ -112,13 +112,9 @@ class SlaTwoNodesIT {
         String prefix = redis.newPrefix();
         Path rules = Rules.folder(temp, Rules.SMALL);
         Path sla = SlaBehaviourIT.slaFile(temp, SlaBehaviourIT.POLICIES);
-        String id;
-        double base;
-        try (TestNode a = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
-            id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
-                    .getString("id");
-            base = a.api().get("/api/v1/interactions/" + id).json().getDouble("priority");
-        }
+        JsonObject chat = oneChatOnANodeThatStops(TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla));
+        String id = chat.getString("id");
+        double base = chat.getDouble("priority");
         clock.advance(Duration.ofSeconds(61));
         Vertx vertx = Vertx.vertx();
         try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
@@ -161,11 +157,8 @@ class SlaTwoNodesIT {
         String prefix = redis.newPrefix();
         Path rules = Rules.folder(temp, Rules.SMALL);
         Path sla = SlaBehaviourIT.slaFile(temp, SlaBehaviourIT.POLICIES);
-        String id;
-        try (TestNode a = TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla).start()) {
-            id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
-                    .getString("id");
-        }
+        String id = oneChatOnANodeThatStops(TestNode.on(redis, prefix).clock(clock).rules(rules).sla(sla))
+                .getString("id");
         clock.advance(Duration.ofSeconds(10));
         Vertx vertx = Vertx.vertx();
         try (RedisConnection connection = RedisConnection.connect(redis.uri())) {
@@ -182,6 +175,15 @@ class SlaTwoNodesIT {
                     .get("/api/v1/interactions/" + id).json().getJsonObject("sla").getString("state")));
             assertEquals(0, b.api().get("/api/v1/sla/breaches").json().getInteger("count"),
                     "an abandoned contact breaches nothing");
+        }
+    }
+
+    /** A chat made on a node that then stops, as it is then (id, priority). */
+    private static JsonObject oneChatOnANodeThatStops(TestNode.Builder node) {
+        try (TestNode a = node.start()) {
+            String id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                    .getString("id");
+            return a.api().get("/api/v1/interactions/" + id).expect(200).json();
         }
     }
 
