@@ -331,8 +331,9 @@ public final class SwitchboardServer {
                     stats,
                     new CallOwnerStore(store, java.util.UUID.randomUUID().toString()));
             agi = new AgiGateway(config.ports().agi(), Map.of(
-                    "inbound", new AsteriskOnly(voice::isAsterisk, new InboundCallScript(voice), voice.refusedAgiSessions()),
-                    "hold", new AsteriskOnly(voice::isAsterisk, new HoldScript(voice), voice.refusedAgiSessions())));
+                    "inbound", new AsteriskOnly(voice::agiPeerAllowed, new InboundCallScript(voice),
+                            voice.refusedAgiSessions()),
+                    "hold", new AsteriskOnly(voice::agiPeerAllowed, new HoldScript(voice), voice.refusedAgiSessions())));
             agiPort = agi.start();
             LOG.info("FastAGI listening on port {}", agiPort);
             if (Runtime.version().feature() < 24) {

@@ -193,20 +193,36 @@ final class ChatSession {
         return error("unavailable", "this is not possible right now: please try again later");
     }
 
+    /**
+     * ref: the widget's own number for the line, echoed in its `sent` or its error, so the widget knows which of its
+     * lines arrived and which did not (not by count: a refused line gets no `sent`).
+     */
     private Future<Void> message(JsonObject frame) {
+        Long ref = frame.getValue("ref") instanceof Number n ? n.longValue() : null;
         if (state != State.QUEUED && state != State.CHATTING) {
-            return error("no chat in progress");
+            return refusedLine(ref, "no chat in progress");
         }
-        String text = ChatText.clean(frame.getString("text"), "text", ChatText.MAX_MESSAGE);
+        String text;
+        try {
+            text = ChatText.clean(frame.getString("text"), "text", ChatText.MAX_MESSAGE);
+        } catch (IllegalArgumentException e) {
+            return refusedLine(ref, e.getMessage());
+        }
         if (text.isEmpty()) {
             return Future.succeededFuture();
         }
         restartIdleTimer();
-        // ref: the widget's own number for the line, echoed so it knows which of its lines arrived (not by count:
-        // a refused line gets an error, no `sent`)
-        Object ref = frame.getValue("ref") instanceof Number n ? n.longValue() : null;
         return channel.customerMessage(interactionId, text)
-                .onSuccess(seq -> send(new JsonObject().put("type", "sent").put("seq", seq).put("ref", ref))).mapEmpty();
+                .onSuccess(seq -> send(new JsonObject().put("type", "sent").put("seq", seq).put("ref", ref))).<Void>mapEmpty()
+                .recover(e -> {
+                    LOG.warn("chat {}: a line not kept: {}", interactionId, e.getMessage());
+                    return refusedLine(ref, "your message was not sent: please try again");
+                });
+    }
+
+    private Future<Void> refusedLine(Long ref, String message) {
+        send(new JsonObject().put("type", "error").put("message", message).put("ref", ref));
+        return Future.succeededFuture();
     }
 
     private Future<Void> leave() {

@@ -52,12 +52,14 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      * @param callbackOffer a waiting caller whose estimated wait is longer is offered a callback; zero = never
      * @param callOwnerTtl a node silent this long (dead) loses its calls to the next node that sees their events
      * @param dialRing how long click-to-dial and callbacks ring the agent's phone before giving up
+     * @param agiAllowedHosts the hosts (addresses or names) whose FastAGI sessions are served; empty = any
      */
     public record Voice(List<String> amiUrls, String connectContext, String holdContext, String onHoldContext,
                         String consultContext, String outboundContext,
                         Path ivrFile,
                         Duration recontactWindow, Duration ewtAnnounce, Duration callbackOffer, Duration callOwnerTtl,
-                        Recording recording, List<String> monitorEndpoints, Duration dialRing) {
+                        Recording recording, List<String> monitorEndpoints, Duration dialRing,
+                        List<String> agiAllowedHosts) {
         /** An AMI URL as a log or an error may show it, whatever its scheme: without the secret. */
         public static String masked(String url) {
             return url.replaceAll("^([^:/@]*://)?([^:@/]*):[^@]*@", "$1$2:***@");

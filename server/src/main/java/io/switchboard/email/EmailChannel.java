@@ -331,8 +331,9 @@ public final class EmailChannel {
                     ? Future.all(store.appendToThread(caseId, entry), store.rememberMessageId(email.messageId(), caseId))
                             .mapEmpty()
                     : store.appendToThread(caseId, entry);
-            return recorded.compose(v -> ar.succeeded() ? Future.succeededFuture(entry)
-                    : Future.failedFuture(new RelayRefused(ar.cause())));
+            // refused by the relay is worth another try whether or not its record was written
+            return ar.failed() ? recorded.transform(x -> Future.failedFuture(new RelayRefused(ar.cause())))
+                    : recorded.map(entry);
         });
     }
 

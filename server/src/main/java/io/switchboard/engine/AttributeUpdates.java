@@ -48,7 +48,8 @@ final class AttributeUpdates {
             }
             Map<String, Object> merged = AttributeValues.merge(current, patch);
             String encoded = new JsonObject(new LinkedHashMap<>(merged)).encode();
-            if (encoded.length() > RoutingEngine.MAX_ATTRIBUTES_JSON) {
+            // only growth is refused: a contact made bigger inside (a long mail subject) still takes small changes
+            if (encoded.length() > RoutingEngine.MAX_ATTRIBUTES_JSON && encoded.length() > stored.length()) {
                 return Future.failedFuture(ApiException.unprocessable("attributes would be over "
                         + RoutingEngine.MAX_ATTRIBUTES_JSON + " characters of JSON: keep documents in the CRM"));
             }

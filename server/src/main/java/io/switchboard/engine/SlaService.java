@@ -598,9 +598,9 @@ public final class SlaService implements RoutingObserver {
     }
 
     /** Breaches recorded in {@code [from, to]}, filtered by queue and severity (null = any). */
-    public Future<JsonArray> breaches(long from, long to, String queue, String severity, int limit) {
+    public Future<JsonArray> breaches(long from, long to, String queue, String severity, int limit, boolean oldestFirst) {
         // filters run here, over at most 100,000 recorded breaches of the window
-        return timers.breaches(from, to, 100_000).map(list -> {
+        return timers.breaches(from, to, 100_000, oldestFirst).map(list -> {
             JsonArray out = new JsonArray();
             list.stream().filter(b -> queue == null || queue.equals(b.getString("queue")))
                     .filter(b -> severity == null || severity.equals(b.getString("severity")))

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -462,41 +463,34 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * Whether a FastAGI peer is one of the Asterisk servers of voice.amiUrls (any, with none configured). A loopback
-     * peer is the Asterisk on this machine (the shipped dialplan calls agi://127.0.0.1) if one of them is here. On the
-     * session's virtual thread: names may be looked up.
+     * Whether a FastAGI peer may be served: one of voice.agiAllowedHosts (any, with none set). A name is resolved each
+     * time (the JVM caches answers), its last answer kept should DNS fail: an outage must not hang up waiting callers
+     * at their next hold announcement. On the session's virtual thread: names may be looked up.
      */
-    public boolean isAsterisk(String address) {
-        return links.isEmpty() || links.stream().anyMatch(l -> sameHost(l.endpoint().host(), address)
-                || loopback(address) && onThisMachine(l.endpoint().host()));
+    public boolean agiPeerAllowed(String address) {
+        List<String> allowed = settings.agiAllowedHosts();
+        return allowed.isEmpty() || allowed.stream().anyMatch(host -> host.equals(address)
+                || resolvedAddresses(host).contains(address));
     }
 
-    /** @param address a literal (the peer's address): no lookup */
-    private static boolean loopback(String address) {
+    private final Map<String, Set<String>> lastResolved = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Set<String> resolvedAddresses(String host) {
         try {
-            return !address.isEmpty() && java.net.InetAddress.getByName(address).isLoopbackAddress();
+            Set<String> now = java.util.Arrays.stream(java.net.InetAddress.getAllByName(host))
+                    .map(java.net.InetAddress::getHostAddress).collect(java.util.stream.Collectors.toSet());
+            lastResolved.put(host, now);
+            return now;
         } catch (java.net.UnknownHostException e) {
-            return false;
+            LOG.warn("voice.agiAllowedHosts: {} does not resolve now ({}); its last addresses kept", host, e.getMessage());
+            return lastResolved.getOrDefault(host, Set.of());
         }
     }
 
-    private static boolean onThisMachine(String host) {
-        try {
-            for (java.net.InetAddress resolved : java.net.InetAddress.getAllByName(host)) {
-                if (resolved.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(resolved) != null) {
-                    return true;
-                }
-            }
-        } catch (java.io.IOException e) {
-            LOG.debug("AMI host {} not checked: {}", host, e.getMessage());
-        }
-        return false;
-    }
-
-    /** FastAGI sessions refused: their peer is none of the configured Asterisk servers. */
+    /** FastAGI sessions refused: their peer is none of voice.agiAllowedHosts. */
     public Counter refusedAgiSessions() {
         return Counter.builder("switchboard_agi_refused_sessions")
-                .description("FastAGI sessions refused: from a host that is none of voice.amiUrls'").register(registry);
+                .description("FastAGI sessions refused: from a host that is none of voice.agiAllowedHosts").register(registry);
     }
 
     static boolean sameHost(String host, String address) {

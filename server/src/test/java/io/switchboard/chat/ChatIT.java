@@ -267,8 +267,10 @@ class ChatIT {
             try (AgentSocket customer = anonymous.chat()) {
                 customer.send(new JsonObject().put("type", "start").put("name", "Eve").put("email", "not-an-email"));
                 assertEquals("a valid email is required", customer.await("error").getString("message"));
-                customer.send(say("before the form"));
-                assertEquals("no chat in progress", customer.await("error").getString("message"));
+                customer.send(say("before the form").put("ref", 7));
+                JsonObject refused = customer.await("error");
+                assertEquals("no chat in progress", refused.getString("message"));
+                assertEquals(7, refused.getInteger("ref"), "the widget learns which of its lines was refused");
             }
         }
     }

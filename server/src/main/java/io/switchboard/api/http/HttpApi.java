@@ -342,8 +342,13 @@ public final class HttpApi {
         Future<Boolean> byAgent = limits.hit("login-agent", agentId, LOGIN_FAILURES_PER_AGENT, LOGIN_WINDOW);
         Future<Boolean> byClient = limits.hit("login-client", client, LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW);
         reply(ctx, Future.all(byAgent, byClient).compose(v -> byAgent.result() && byClient.result()
-                ? engine.checkPin(agentId, pin) : Future.failedFuture(new ApiException(429, "too_many_requests",
-                "too many failed logins for this agent or from this address; try again in 15 minutes"))).compose(ok -> {
+                ? engine.checkPin(agentId, pin)
+                // refused unchecked: no guess was made, so neither counter keeps it (retries from a locked desk
+                // would otherwise lock its whole office out)
+                : Future.all(limits.forgive("login-agent", agentId), limits.forgive("login-client", client))
+                        .transform(x -> Future.<Boolean>failedFuture(new ApiException(429, "too_many_requests",
+                                "too many failed logins for this agent or from this address; try again in 15 minutes"))))
+                .compose(ok -> {
             if (!ok) {
                 return Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN"));
             }

@@ -55,8 +55,10 @@ final class SlaApi {
                 severity = Severity.parse(severity).wireName();
             }
             int limit = limit(ctx.request().getParam("limit"));
+            // with `from` a poller reads forward from where it was (oldest first); without, the latest come first
+            boolean forward = ctx.request().getParam("from") != null;
             reply(ctx, sla.breaches(instant(ctx, "from", 0), instant(ctx, "to", Long.MAX_VALUE / 2),
-                    ctx.request().getParam("queue"), severity, limit)
+                    ctx.request().getParam("queue"), severity, limit, forward)
                     .map(list -> new JsonObject().put("breaches", list).put("count", list.size())
                             .put("asOf", now)));
         });

@@ -149,11 +149,15 @@ public final class SlaTimerStore {
         return run("raised", token).mapEmpty();
     }
 
-    /** Breaches recorded between two instants (epoch ms), newest first, at most {@code limit} (the newest). */
-    public Future<List<JsonObject>> breaches(long from, long to, int limit) {
-        // newest first: "the latest breaches" is what a console and a poller want; older ones are paged with `to`
-        return RedisFutures.onContext(vertx, () -> redis.zrevrangebyscore(keys.slaBreaches(), Range.create(from, to),
-                        io.lettuce.core.Limit.create(0, limit)))
+    /**
+     * Breaches recorded between two instants (epoch ms), at most {@code limit}: the newest, newest first (what a console
+     * shows), or the oldest, oldest first (a poller reading on from where it was).
+     */
+    public Future<List<JsonObject>> breaches(long from, long to, int limit, boolean oldestFirst) {
+        Range<Long> window = Range.create(from, to);
+        io.lettuce.core.Limit first = io.lettuce.core.Limit.create(0, limit);
+        return RedisFutures.onContext(vertx, () -> oldestFirst ? redis.zrangebyscore(keys.slaBreaches(), window, first)
+                        : redis.zrevrangebyscore(keys.slaBreaches(), window, first))
                 .compose(ids -> ids.isEmpty() ? Future.succeededFuture(List.<String>of())
                         : RedisFutures.onContext(vertx, () -> redis.hmget(keys.slaBreach(), ids.toArray(String[]::new)))
                         .map(values -> values.stream().filter(v -> v.hasValue()).map(v -> v.getValue()).toList()))

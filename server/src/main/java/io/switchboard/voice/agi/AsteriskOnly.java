@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a script only for the Asterisk servers Switchboard controls (voice.amiUrls). A FastAGI session names its own
- * channel and unique id: one from anywhere else could have a waiting caller's call turned into a callback, or another
- * channel redirected to an agent; and a call from a server with no AMI link could not be controlled anyway.
+ * Runs a script only for the hosts allowed to (voice.agiAllowedHosts: the Asterisk servers). A FastAGI session names its
+ * own channel and unique id: one from anywhere else could have a waiting caller's call turned into a callback, or
+ * another channel redirected to an agent.
  */
 public final class AsteriskOnly implements AgiScript {
     private static final Logger LOG = LoggerFactory.getLogger(AsteriskOnly.class);
@@ -34,7 +34,7 @@ public final class AsteriskOnly implements AgiScript {
         String address = peer == null ? "" : peer.getHostAddress();
         if (!isAsterisk.test(address)) {
             refused.increment();
-            LOG.warn("FastAGI session from {} refused: not one of voice.amiUrls' hosts", address);
+            LOG.warn("FastAGI session from {} refused: not one of voice.agiAllowedHosts", address);
             channel.hangup(); // else the dialplan goes on to the hold line: music for ever, for nobody
             return;
         }
