@@ -66,6 +66,9 @@ export function createEmailPanel(api) {
       message.replaceChildren(
         el('h3', { class: 'email-subject' }, m.subject || '(no subject)'),
         el('p', { class: 'email-from' }, m.fromName ? `${m.fromName} <${m.from}>` : m.from),
+        // answers go to Reply-To: said plainly when it is another address (a forged From gets replies elsewhere)
+        m.replyTo && m.replyTo.toLowerCase() !== (m.from || '').toLowerCase()
+          && el('p', { class: 'email-reply-to' }, `Replies go to ${m.replyTo}, not the sender's address`),
         el('pre', { class: 'email-text' }, (m.text || '').replace(/\r\n/g, '\n')));
       if (m.caseId) showCase(m.caseId, caseBox, id);
     } catch (e) {

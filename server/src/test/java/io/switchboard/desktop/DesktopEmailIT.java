@@ -158,6 +158,31 @@ class DesktopEmailIT {
     }
 
     /** On a call, the agent writes to the caller on their open case from the customer panel; the mail is tagged with it. */
+    /** A From anyone can write with a Reply-To elsewhere: the agent is told where the answer will go. */
+    @Test
+    void anEmailWhoseRepliesGoElsewhereSaysSo() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("email", 2));
+        String id;
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            String reply = smtp.send("ada@example.com", "support@switchboard.example",
+                    "From: Ada Lovelace <ada@example.com>\nReply-To: collector@elsewhere.example\n"
+                            + "To: support@switchboard.example\nSubject: My account\n\nWhat is my balance?\n");
+            SmtpClient.expect("250", reply);
+            id = reply.substring(reply.lastIndexOf(' ') + 1);
+        }
+        browser.get(admin.base() + "/agent");
+        browser.untilVisible("#login-agent").sendKeys("ann");
+        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
+        browser.untilAttribute("#connection", "data-status", "connected");
+        browser.find("#go-available").click();
+        browser.untilVisible("#accept").click();
+        String email = "#emails .email[data-interaction='" + id + "']";
+        browser.untilText(email + " .email-reply-to",
+                "Replies go to collector@elsewhere.example, not the sender's address");
+    }
+
     @Test
     void anAgentOnACallEmailsTheCustomerOnTheirCase() throws Exception {
         Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));

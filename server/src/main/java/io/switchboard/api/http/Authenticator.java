@@ -133,11 +133,17 @@ final class Authenticator {
         }
     }
 
-    /** Browsers cannot set headers on a WebSocket, so the token may also come as ?access_token=. */
+    /**
+     * Browsers cannot set headers on a WebSocket, so its upgrade may carry the token as ?access_token=; nothing else
+     * may: URLs end up in proxies' access logs, and a staff key there never expires.
+     */
     static String bearer(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();
+        }
+        if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+            return null;
         }
         String query = ctx.request().getParam("access_token");
         return query == null || query.isEmpty() ? null : query;

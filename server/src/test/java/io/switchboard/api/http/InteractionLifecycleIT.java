@@ -151,6 +151,7 @@ class InteractionLifecycleIT {
         JsonObject noToken = admin.as(null).get("/api/v1/agents").expect(401).json();
         assertEquals("unauthorized", noToken.getString("error"));
         admin.as("wrong").get("/api/v1/agents").expect(401);
+        admin.as(null).get("/api/v1/agents?access_token=" + TestNode.ADMIN_KEY).expect(401); // a WebSocket's way only
         admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "nobody").put("pin", "0000"))
                 .expect(401);
 
