@@ -63,24 +63,10 @@ class DesktopEmailIT {
     @Test
     void anAgentReadsAnEmailWithItsCaseAndReplies() {
         Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("email", 2));
-        String id;
-        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
-            smtp.reply();
-            SmtpClient.expect("250", smtp.command("EHLO client.example"));
-            String reply = smtp.send("ada@example.com", "support@switchboard.example",
-                    "From: Ada Lovelace <ada@example.com>\nTo: support@switchboard.example\nSubject: Charged twice\n"
-                            + "Message-ID: <m1@example.com>\n\nI was charged twice.\nPlease refund one.\n");
-            SmtpClient.expect("250", reply);
-            id = reply.substring(reply.lastIndexOf(' ') + 1);
-        }
+        String id = mailFromAda("To: support@switchboard.example\nSubject: Charged twice\n"
+                + "Message-ID: <m1@example.com>\n\nI was charged twice.\nPlease refund one.\n");
         String caseId = admin.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId");
-
-        browser.get(admin.base() + "/agent");
-        browser.untilVisible("#login-agent").sendKeys("ann");
-        browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
-        browser.untilAttribute("#connection", "data-status", "connected");
-        browser.find("#go-available").click();
-        browser.untilVisible("#accept").click();
+        annTakesTheOfferInTheBrowser();
 
         String email = "#emails .email[data-interaction='" + id + "']";
         browser.untilText(email + " .email-subject", "Charged twice");
@@ -162,25 +148,33 @@ class DesktopEmailIT {
     @Test
     void anEmailWhoseRepliesGoElsewhereSaysSo() {
         Agents.create(admin, "ann", new JsonObject().put("support", 8), new JsonObject().put("email", 2));
-        String id;
+        String id = mailFromAda("Reply-To: collector@elsewhere.example\nTo: support@switchboard.example\n"
+                + "Subject: My account\n\nWhat is my balance?\n");
+        annTakesTheOfferInTheBrowser();
+        String email = "#emails .email[data-interaction='" + id + "']";
+        browser.untilText(email + " .email-reply-to",
+                "Replies go to collector@elsewhere.example, not the sender's address");
+    }
+
+    /** A mail from Ada (the rest of its headers and body given) over SMTP; the interaction it became. */
+    private String mailFromAda(String rest) {
         try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
             smtp.reply();
             SmtpClient.expect("250", smtp.command("EHLO client.example"));
             String reply = smtp.send("ada@example.com", "support@switchboard.example",
-                    "From: Ada Lovelace <ada@example.com>\nReply-To: collector@elsewhere.example\n"
-                            + "To: support@switchboard.example\nSubject: My account\n\nWhat is my balance?\n");
+                    "From: Ada Lovelace <ada@example.com>\n" + rest);
             SmtpClient.expect("250", reply);
-            id = reply.substring(reply.lastIndexOf(' ') + 1);
+            return reply.substring(reply.lastIndexOf(' ') + 1);
         }
+    }
+
+    private void annTakesTheOfferInTheBrowser() {
         browser.get(admin.base() + "/agent");
         browser.untilVisible("#login-agent").sendKeys("ann");
         browser.find("#login-pin").sendKeys("1234", Keys.ENTER);
         browser.untilAttribute("#connection", "data-status", "connected");
         browser.find("#go-available").click();
         browser.untilVisible("#accept").click();
-        String email = "#emails .email[data-interaction='" + id + "']";
-        browser.untilText(email + " .email-reply-to",
-                "Replies go to collector@elsewhere.example, not the sender's address");
     }
 
     @Test
