@@ -64,10 +64,9 @@ class AutoAcceptIT {
 
         Agents.available(ann, "ann");
         assertEquals("assigned", status(first));
-        // (the whole picture in the message: this failed twice in full CI runs, never alone)
-        assertEquals("assigned", status(second), () -> "the agent goes on to the next, up to its chat capacity: "
-                + admin.get("/api/v1/interactions/" + second).json().encode() + " agent: "
-                + admin.get("/api/v1/agents/ann").json().encode());
+        // the agent goes on to the next, up to its chat capacity: in the same script run, but this read found the second
+        // still queued in two full CI runs (never alone, nor in seven runs under load): it waits for the fact
+        Await.until("the second chat taken too", () -> "assigned".equals(status(second)));
         assertEquals("queued", status(third), "capacity 2");
         JsonObject offer = desk.await("offer");
         assertTrue(offer.getBoolean("autoAccepted"), offer.encode());
