@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /** A server node for one benchmark run: its own embedded Redis and Vert.x instance, on free ports. */
 final class BenchNode implements AutoCloseable {
-    static final String ADMIN = "bench-admin";
+    static final String ADMIN = "bench-admin-key-0123";
 
     final SwitchboardServer server;
     final int port;

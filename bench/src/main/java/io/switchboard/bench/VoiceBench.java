@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * Usage: {@code ./mvnw -q -f bench/pom.xml exec:java -Dbench.main=io.switchboard.bench.VoiceBench -Dexec.args="3 500"}
  */
 public final class VoiceBench {
-    private static final String ADMIN = "bench-admin";
+    private static final String ADMIN = "bench-admin-key-0123";
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;

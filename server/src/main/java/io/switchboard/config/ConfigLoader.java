@@ -167,8 +167,8 @@ public final class ConfigLoader {
                 new SwitchboardConfig.Ports(port("agi.port", SwitchboardConfig.Ports.DEFAULT_AGI),
                         port("smtp.port", SwitchboardConfig.Ports.DEFAULT_SMTP)),
                 redis,
-                new SwitchboardConfig.Security(text("security.adminKey", ""),
-                        list("security.supervisorKeys"),
+                new SwitchboardConfig.Security(key("security.adminKey", text("security.adminKey", "")),
+                        list("security.supervisorKeys").stream().map(k -> key("security.supervisorKeys", k)).toList(),
                         Duration.ofSeconds(integer("security.agentTokenTtlSeconds",
                                 SwitchboardConfig.Security.DEFAULT_AGENT_TOKEN_TTL.toSeconds(), 60, 30L * 86400))),
                 new SwitchboardConfig.Routing(
@@ -364,6 +364,14 @@ public final class ConfigLoader {
             }
         }
         return urls;
+    }
+
+    /** A staff key: long enough not to be guessed (it never expires), as the webhook and identity secrets are. */
+    private String key(String name, String value) {
+        if (!value.isEmpty() && value.length() < 16) {
+            throw bad(name, "keys are at least 16 characters (a bearer key never expires: make it unguessable)");
+        }
+        return value;
     }
 
     private SwitchboardConfig.Chat chat() {

@@ -208,10 +208,14 @@ class ConfigLoaderTest {
     @Test
     void environmentOverridesWin() {
         SwitchboardConfig config = ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "0", "REDIS_URL", "redis://h:1",
-                "SWITCHBOARD_SUPERVISOR_KEYS", "a, b", "SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "30"), Repo.root());
+                "SWITCHBOARD_SUPERVISOR_KEYS", "sup-key-one-0123456, sup-key-two-0123456",
+                "SWITCHBOARD_RESERVATION_TIMEOUT_SECONDS", "30"), Repo.root());
         assertEquals(0, config.http().port());
         assertEquals("redis://h:1", config.redis().url());
-        assertEquals(List.of("a", "b"), config.security().supervisorKeys());
+        assertEquals(List.of("sup-key-one-0123456", "sup-key-two-0123456"), config.security().supervisorKeys());
+        var guessable = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_ADMIN_KEY", "admin"), Repo.root()));
+        assertTrue(guessable.getMessage().contains("security.adminKey keys are at least 16"), guessable.getMessage());
         assertEquals(Duration.ofSeconds(30), config.routing().reservationTimeout());
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /** A real Switchboard node for a test: real HTTP on a free port, real Redis under the test's prefix. */
 public final class TestNode implements AutoCloseable {
-    public static final String ADMIN_KEY = "test-admin-key";
+    public static final String ADMIN_KEY = "test-admin-key-0123";
 
     private final Vertx vertx;
     private final SwitchboardServer server;
