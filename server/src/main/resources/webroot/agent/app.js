@@ -190,6 +190,11 @@ function openDesk({ agentId, token }) {
         if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });
         reread();
         break;
+      case 'signed_out':
+        // a supervisor's sign-out, a new PIN, or this agent's Log out on another page: this session is over
+        logout(m.reason === 'pin_changed' ? 'Your PIN was changed; log in again.'
+          : m.reason === 'signed_out_by_supervisor' ? 'A supervisor signed you out.' : 'You were signed out.');
+        break;
       case 'canceled':
         // the agent's own call out that never connected (its phone did not answer, or was not reached)
         if (m.agent === agentId && m.reason) {
@@ -254,7 +259,15 @@ function openDesk({ agentId, token }) {
   $('#go-available').onclick = () => setState('available');
   $('#go-away').onclick = () => setState('away', $('#away-reason').value);
   $('#go-offline').onclick = () => setState('offline');
-  $('#logout').onclick = () => logout();
+  // the server ends the session (the token stops working on every node) and signs the agent out: no more offers
+  $('#logout').onclick = async () => {
+    try {
+      await api.post(`${agentPath}/sign-out`);
+    } catch (err) {
+      if (err.status !== 401) notify(`sign-out failed: ${err.message}`, 'error');
+    }
+    logout();
+  };
   const failedCalls = new Set(); // calls out canceled before they connected
   // a call out is a contact of the agent's (it shows under My interactions); customerId: whom, when known
   async function dial(number, customerId) {

@@ -116,7 +116,9 @@ function openConsole(key) {
 
   async function setState(agentId, state, reason) {
     await guarded(`set ${agentId} ${state}`, async () => {
-      await api.post(`/api/v1/agents/${encodeURIComponent(agentId)}/state`, reason ? { state, reason } : { state });
+      const agentPath = `/api/v1/agents/${encodeURIComponent(agentId)}`;
+      if (state === 'sign-out') await api.post(`${agentPath}/sign-out`);
+      else await api.post(`${agentPath}/state`, reason ? { state, reason } : { state });
       notify(`${agentId}: ${state}`);
     });
     readAgent(agentId);

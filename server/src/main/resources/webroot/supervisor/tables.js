@@ -49,7 +49,9 @@ export function agentRow(a, onSetState, callCell, onOpen) {
         title: 'Open (a chat opens to watch, below)', onclick: () => onOpen(id) }, id))),
     el('td', { class: 'call' }, callCell),
     el('td', {}, el('div', { class: 'set-state' },
-      button('Available', 'available'), button('Away', 'away', 'supervisor'), button('Offline', 'offline'))));
+      button('Available', 'available'), button('Away', 'away', 'supervisor'), button('Offline', 'offline'),
+      // offline, and the agent's session ended: its desk is closed, its token no longer works
+      button('Sign out', 'sign-out'))));
 }
 
 /** Refreshes the "time in state" cells from their stateSince (server times, so against the server's clock). */

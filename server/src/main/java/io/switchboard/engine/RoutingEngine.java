@@ -233,12 +233,34 @@ public final class RoutingEngine {
         });
     }
 
-    public Future<Boolean> checkPin(String agentId, String pin) {
+    /**
+     * The agent's current session if the PIN is right, else null: a token carries the session it was opened in, and
+     * only the current one's are taken ({@link #session}); a sign-out or a new PIN starts the next.
+     */
+    public Future<Long> sessionFor(String agentId, String pin) {
         return store.hash(keys.agent(agentId)).map(hash -> {
             String stored = hash.get("pin");
-            return stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
+            boolean right = stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
                     pinHash(agentId, pin).getBytes(StandardCharsets.UTF_8));
+            return right ? sessionNumber(hash.get("session")) : null;
         });
+    }
+
+    /** The agent's current session (0 before its first sign-out or PIN change). */
+    public Future<Long> session(String agentId) {
+        return store.hget(keys.agent(agentId), "session").map(RoutingEngine::sessionNumber);
+    }
+
+    private static long sessionNumber(String field) {
+        return field == null ? 0 : Long.parseLong(field);
+    }
+
+    /**
+     * Ends every session the agent has (its tokens stop working on every node, its desks are closed) and signs it
+     * out: no more offers; the work it holds stays with it.
+     */
+    public Future<JsonObject> signOut(String agentId, String reason) {
+        return commit("signout", agentId, reason).compose(r -> agent(agentId));
     }
 
     /** presence: available, away or offline. */

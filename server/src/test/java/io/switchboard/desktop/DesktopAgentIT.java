@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Browser;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -227,6 +228,30 @@ class DesktopAgentIT {
         browser.until("time in state shown", d -> !browser.text("#state-time").isEmpty());
         String shown = browser.text("#state-time");
         assertTrue(shown.matches("0:0\\d"), "a fresh state, not two hours old: " + shown);
+    }
+
+    /**
+     * Log out ends the session on the server: the agent is offline and the page's token no longer works. A supervisor
+     * signing the agent out closes a page logged in again, which says why.
+     */
+    @Test
+    void logOutSignsTheAgentOutAndASupervisorsSignOutClosesThePage() {
+        Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        browser.logInAgent(admin.base(), "ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        String token = (String) browser.script("return JSON.parse(sessionStorage.getItem('switchboard.agent')).token");
+
+        browser.click("#logout");
+        browser.untilVisible("#login");
+        Await.until("signed out on the server", () -> "offline".equals(Agents.state(admin, "ann")));
+        admin.as(token).get("/api/v1/agents/ann").expect(401);
+
+        browser.logInAgent(admin.base(), "ann");
+        browser.untilAttribute("#connection", "data-status", "connected");
+        admin.post("/api/v1/agents/ann/sign-out", "{}").expect(200);
+        browser.untilVisible("#login");
+        browser.untilText("#login-error", "A supervisor signed you out.");
     }
 
     /**

@@ -7,6 +7,7 @@ import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
 import io.switchboard.testing.Browser;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestClock;
@@ -147,6 +148,11 @@ class DesktopSupervisorIT {
         assertEquals("away", bob.getString("state"));
         assertEquals("supervisor", bob.getString("reason"));
         browser.screenshot("supervisor");
+
+        // signing ann out ends her session: her token is refused, and she is offline with her call still hers
+        browser.find("#agents tr[data-agent=ann] button[data-set=sign-out]").click();
+        Await.until("ann's token refused", () -> ann.get("/api/v1/agents/ann").status() == 401);
+        assertEquals(first, admin.get("/api/v1/agents/ann").json().getJsonArray("interactions").getString(0));
     }
 
     /**

@@ -15,6 +15,7 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
     private WebSocket socket;
     private int consumed;
     private volatile java.util.function.Consumer<JsonObject> listener;
+    private final java.util.concurrent.CompletableFuture<Integer> closedBy = new java.util.concurrent.CompletableFuture<>();
 
     /** Also hands every later message to this listener (on the WebSocket's thread). */
     public void onMessage(java.util.function.Consumer<JsonObject> handler) {
@@ -42,6 +43,23 @@ public final class AgentSocket implements WebSocket.Listener, AutoCloseable {
         }
         webSocket.request(1);
         return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closedBy.complete(statusCode);
+        return null;
+    }
+
+    /** The status code the server closed this socket with, waiting for it. */
+    public int awaitClosedByServer() {
+        try {
+            return closedBy.get(Await.DEFAULT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the server did not close the socket within " + Await.DEFAULT);
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The next message (after those already taken) of this type; earlier messages of other types are skipped. */

@@ -12,16 +12,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe: written from the bus context, sessions added from HTTP event loops.
  */
 public final class AgentEventHub {
-    private final Map<String, Set<ServerWebSocket>> sessions = new ConcurrentHashMap<>();
+    /** The session of a staff key watching an agent's events: no sign-out of the agent ends it. */
+    static final long STAFF = Long.MAX_VALUE;
 
-    void add(String agentId, ServerWebSocket socket) {
-        sessions.computeIfAbsent(agentId, id -> ConcurrentHashMap.newKeySet()).add(socket);
-        socket.closeHandler(v -> remove(agentId, socket));
+    /** A desk's socket, and the session its token is of. */
+    private record Desk(ServerWebSocket socket, long session) {
     }
 
-    private void remove(String agentId, ServerWebSocket socket) {
+    private final Map<String, Set<Desk>> sessions = new ConcurrentHashMap<>();
+
+    void add(String agentId, long session, ServerWebSocket socket) {
+        Desk desk = new Desk(socket, session);
+        sessions.computeIfAbsent(agentId, id -> ConcurrentHashMap.newKeySet()).add(desk);
+        socket.closeHandler(v -> remove(agentId, desk));
+    }
+
+    private void remove(String agentId, Desk desk) {
         sessions.computeIfPresent(agentId, (id, set) -> {
-            set.remove(socket);
+            set.remove(desk);
             return set.isEmpty() ? null : set;
         });
     }
@@ -29,6 +37,7 @@ public final class AgentEventHub {
     /**
      * Delivers one bus event to the desktops of the agent it names ({@code agent}) and of the agent on whose
      * behalf it happened ({@code by}: whose call a consultation is); events naming no agent are not for desktops.
+     * A sign-out ({@code signed_out}) closes the agent's desks of the sessions it ended, once they are told.
      */
     public void deliver(JsonObject event) {
         String agentId = event.getString("agent");
@@ -36,21 +45,27 @@ public final class AgentEventHub {
             return;
         }
         String by = event.getString("by");
-        Set<ServerWebSocket> targets = sessions.get(agentId);
-        Set<ServerWebSocket> onBehalf = by == null || by.equals(agentId) ? null : sessions.get(by);
+        Set<Desk> targets = sessions.get(agentId);
+        Set<Desk> onBehalf = by == null || by.equals(agentId) ? null : sessions.get(by);
         if (targets == null && onBehalf == null) {
             return;
         }
         String text = event.encode();
         send(targets, text);
         send(onBehalf, text);
+        if ("signed_out".equals(event.getString("type")) && targets != null) {
+            long ended = event.getLong("session", 0L);
+            targets.stream().filter(desk -> desk.session() < ended)
+                    .forEach(desk -> desk.socket().close((short) 1008, "signed out"));
+        }
     }
 
-    private static void send(Set<ServerWebSocket> sockets, String text) {
-        if (sockets == null) {
+    private static void send(Set<Desk> desks, String text) {
+        if (desks == null) {
             return;
         }
-        for (ServerWebSocket socket : sockets) {
+        for (Desk desk : desks) {
+            ServerWebSocket socket = desk.socket();
             if (socket.isClosed()) {
                 continue;
             }

@@ -14,12 +14,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Bearer-token authentication. Admin and supervisor keys come from config. Agent tokens are signed
- * (HMAC-SHA256 over agent id and expiry) with a secret that the first node creates in Redis and every
- * node reads at start, so any node verifies a token any other node issued without a Redis round trip
- * per request.
+ * (HMAC-SHA256 over agent id, session and expiry) with a secret that the first node creates in Redis and every
+ * node reads at start, so any node verifies a token any other node issued; whether its session is still the
+ * agent's is one read of the agent's hash per request.
  */
 final class Authenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -29,16 +30,20 @@ final class Authenticator {
     private final SwitchboardConfig.Security security;
     private final RoutingStore store;
     private final InstantSource clock;
+    /** An agent's current session (RoutingEngine#session). */
+    private final Function<String, Future<Long>> sessions;
     private volatile byte[] secret;
     /** Keyed once at start; each signature clones it (finding and keying a Mac per request showed in profiles). */
     private volatile Mac keyedMac;
 
-    Authenticator(String adminKey, SwitchboardConfig.Security security, RoutingStore store, InstantSource clock) {
+    Authenticator(String adminKey, SwitchboardConfig.Security security, RoutingStore store, InstantSource clock,
+                  Function<String, Future<Long>> sessions) {
         this.adminKey = adminKey;
         this.supervisorKeys = security.supervisorKeys();
         this.security = security;
         this.store = store;
         this.clock = clock;
+        this.sessions = sessions;
     }
 
     /** Reads (or, on the first node ever, creates) the shared signing secret. */
@@ -55,7 +60,10 @@ final class Authenticator {
                 });
     }
 
-    /** Sets the principal on the context, or ends the request with 401. */
+    /**
+     * Sets the principal on the context, or ends the request with 401. An agent's token must also be of the agent's
+     * current session, read from Redis on every request: a sign-out or a new PIN ends it on every node at once.
+     */
     void handle(RoutingContext ctx) {
         String token = bearer(ctx);
         Principal principal = token == null ? null : resolve(token);
@@ -64,46 +72,63 @@ final class Authenticator {
                     : "unknown or expired token");
             return;
         }
+        if (!principal.isAgent()) {
+            accept(ctx, principal);
+            return;
+        }
+        sessions.apply(principal.agentId()).onSuccess(current -> {
+            if (current == principal.session()) {
+                accept(ctx, principal);
+            } else {
+                Errors.send(ctx, 401, "unauthorized", "this session was signed out; log in again");
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private static void accept(RoutingContext ctx, Principal principal) {
         ctx.put(Principal.CONTEXT_KEY, principal);
         ctx.next();
     }
 
+    /** The principal a token names if it is well signed and not expired (an agent's session is checked apart). */
     Principal resolve(String token) {
         if (constantTimeEquals(token, adminKey)) {
-            return new Principal(Principal.Role.ADMIN, null);
+            return new Principal(Principal.Role.ADMIN, null, 0);
         }
         for (String key : supervisorKeys) {
             if (constantTimeEquals(token, key)) {
-                return new Principal(Principal.Role.SUPERVISOR, null);
+                return new Principal(Principal.Role.SUPERVISOR, null, 0);
             }
         }
-        // agt.<agentId>.<expiresEpochSeconds>.<signature>; ids may hold dots, the other parts do not
+        // agt.<agentId>.<session>.<expiresEpochSeconds>.<signature>; ids may hold dots, the other parts do not
         if (!token.startsWith("agt.")) {
             return null;
         }
         int sigDot = token.lastIndexOf('.');
         int expDot = token.lastIndexOf('.', sigDot - 1);
-        if (expDot <= 3) {
+        int sessionDot = expDot < 0 ? -1 : token.lastIndexOf('.', expDot - 1);
+        if (sessionDot <= 3) {
             return null;
         }
-        String agentId = token.substring(4, expDot);
-        String expiry = token.substring(expDot + 1, sigDot);
+        String agentId = token.substring(4, sessionDot);
+        long session;
         long expires;
         try {
-            expires = Long.parseLong(expiry);
+            session = Long.parseLong(token.substring(sessionDot + 1, expDot));
+            expires = Long.parseLong(token.substring(expDot + 1, sigDot));
         } catch (NumberFormatException e) {
             return null;
         }
-        if (expires * 1000 < clock.millis()
-                || !constantTimeEquals(token.substring(sigDot + 1), sign(agentId + "." + expiry))) {
+        String payload = token.substring(4, sigDot);
+        if (expires * 1000 < clock.millis() || !constantTimeEquals(token.substring(sigDot + 1), sign(payload))) {
             return null;
         }
-        return new Principal(Principal.Role.AGENT, agentId);
+        return new Principal(Principal.Role.AGENT, agentId, session);
     }
 
-    String issueAgentToken(String agentId) {
+    String issueAgentToken(String agentId, long session) {
         long expires = clock.millis() / 1000 + security.agentTokenTtl().toSeconds();
-        String payload = agentId + "." + expires;
+        String payload = agentId + "." + session + "." + expires;
         return "agt." + payload + "." + sign(payload);
     }
 

@@ -90,7 +90,7 @@ public final class HttpApi {
         this.engine = engine;
         this.stats = new StatsService(store, engine, config.costs(), config.stats().timeZone(),
                 config.stats().realtimeMaxAge());
-        this.auth = new Authenticator(adminKey, config.security(), store, store.clock());
+        this.auth = new Authenticator(adminKey, config.security(), store, store.clock(), engine::session);
         this.hub = hub;
         this.registry = registry;
         this.rulesWatcher = rulesWatcher;
@@ -166,6 +166,7 @@ public final class HttpApi {
         });
         router.put("/api/v1/agents/:id").handler(this::putAgent);
         router.post("/api/v1/agents/:id/state").handler(this::agentState);
+        router.post("/api/v1/agents/:id/sign-out").handler(this::signOut);
 
         router.get("/api/v1/interactions/:id").handler(ctx -> reply(ctx, ownInteraction(ctx).compose(this::withWait)
                 .compose(this::withCall)));
@@ -342,19 +343,19 @@ public final class HttpApi {
         Future<Boolean> byAgent = limits.hit("login-agent", agentId, LOGIN_FAILURES_PER_AGENT, LOGIN_WINDOW);
         Future<Boolean> byClient = limits.hit("login-client", client, LOGIN_FAILURES_PER_CLIENT, LOGIN_WINDOW);
         reply(ctx, Future.all(byAgent, byClient).compose(v -> byAgent.result() && byClient.result()
-                ? engine.checkPin(agentId, pin)
+                ? engine.sessionFor(agentId, pin)
                 // refused unchecked: no guess was made, so neither counter keeps it (retries from a locked desk
                 // would otherwise lock its whole office out)
                 : Future.all(limits.forgive("login-agent", agentId), limits.forgive("login-client", client))
-                        .transform(x -> Future.<Boolean>failedFuture(new ApiException(429, "too_many_requests",
+                        .transform(x -> Future.<Long>failedFuture(new ApiException(429, "too_many_requests",
                                 "too many failed logins for this agent or from this address; try again in 15 minutes"))))
-                .compose(ok -> {
-            if (!ok) {
+                .compose(session -> {
+            if (session == null) {
                 return Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN"));
             }
             return Future.all(limits.forgive("login-agent", agentId), limits.forgive("login-client", client))
                     .map(v -> new JsonObject()
-                    .put("token", auth.issueAgentToken(agentId))
+                    .put("token", auth.issueAgentToken(agentId, session))
                     .put("agentId", agentId).put("expiresInSeconds", auth.tokenTtlSeconds()));
         }));
     }
@@ -400,6 +401,17 @@ public final class HttpApi {
             throw ApiException.badRequest("reason is at most 64 characters");
         }
         reply(ctx, engine.setAgentState(id, state, reason));
+    }
+
+    /**
+     * The agent's own "Log out", or a supervisor's: every token of the agent stops working, on every node, its desks
+     * are closed, and it is offline. What it holds stays assigned to it (a supervisor transfers it if it must move).
+     */
+    private void signOut(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Principal principal = principal(ctx);
+        principal.requireSelfOrStaff(id);
+        reply(ctx, engine.signOut(id, principal.isAgent() ? "signed_out" : "signed_out_by_supervisor"));
     }
 
     private void createInteraction(RoutingContext ctx) {
@@ -586,7 +598,16 @@ public final class HttpApi {
         // on the hub before the agent is read: an offer made meanwhile comes before the hello, which then shows it too
         // (read after); read first, it would reach no socket and the hello would not show it
         engine.agent(id).compose(known -> ctx.request().toWebSocket()).onSuccess(ws -> {
-            hub.add(id, ws);
+            Principal principal = principal(ctx);
+            hub.add(id, principal.isAgent() ? principal.session() : AgentEventHub.STAFF, ws);
+            if (principal.isAgent()) {
+                // signed out between the token's check and the socket's joining the hub: its signed_out went by
+                engine.session(id).onSuccess(current -> {
+                    if (current != principal.session()) {
+                        ws.close((short) 1008, "signed out");
+                    }
+                });
+            }
             engine.agent(id).onSuccess(agent -> ws.writeTextMessage(new JsonObject().put("type", "hello")
                     .put("agent", agent).encode())).onFailure(e -> ws.close((short) 1011, "agent not read"));
         }).onFailure(ctx::fail);

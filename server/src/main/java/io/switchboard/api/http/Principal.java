@@ -2,8 +2,11 @@ package io.switchboard.api.http;
 
 import io.switchboard.engine.ApiException;
 
-/** Who is calling: an admin or supervisor key, or an agent's token (which speaks for that agent only). */
-public record Principal(Role role, String agentId) {
+/**
+ * Who is calling: an admin or supervisor key, or an agent's token (which speaks for that agent only, in the session it
+ * was issued in; 0 for staff).
+ */
+public record Principal(Role role, String agentId, long session) {
     public enum Role { ADMIN, SUPERVISOR, AGENT }
 
     public static final String CONTEXT_KEY = "principal";

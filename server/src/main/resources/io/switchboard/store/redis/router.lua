@@ -1298,9 +1298,8 @@ if CMD == 'callback' then commands.callback = function()
   return {status = f.status}
 end end
 
--- state aid presence reason
-if CMD == 'state' then commands.state = function()
-  local aid, presence, reason = A[9], A[10], A[11]
+-- Sets the agent's presence (available, away or offline) and what follows from it; nil, 'not_found' for no agent
+local function set_presence(aid, presence, reason)
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
   local was = redis.call('HGET', akey, 'presence')
@@ -1313,6 +1312,27 @@ if CMD == 'state' then commands.state = function()
   local a = refresh(aid)
   offer_agent(aid, a) -- keeps `a` as it leaves the agent
   return {state = a.state}
+end
+
+-- Ends every session of the agent: tokens carry the session they were issued in (session, absent = 0), and the API
+-- takes only the current one's; the desks still connected are told (signed_out) and closed by the node holding them
+local function end_sessions(akey, aid, why)
+  local session = redis.call('HINCRBY', akey, 'session', 1)
+  emit({type = 'signed_out', agent = aid, session = session, reason = why})
+end
+
+-- state aid presence reason
+if CMD == 'state' then commands.state = function()
+  return set_presence(A[9], A[10], A[11])
+end end
+
+-- signout aid reason : ends the agent's sessions, then signs it out (offline; the work it holds stays with it)
+if CMD == 'signout' then commands.signout = function()
+  local aid = A[9]
+  local akey = key('agent', aid)
+  if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
+  end_sessions(akey, aid, A[10])
+  return set_presence(aid, 'offline', A[10])
 end end
 
 -- upsert aid fieldsJson poolsJson : profile fields (cap:*, skill:*, name, ...) and pool membership per capacity
@@ -1338,6 +1358,9 @@ if CMD == 'upsert' then commands.upsert = function()
       if string.sub(k, 1, 6) == 'skill:' then redis.call('HDEL', akey, k) end
     end
   end
+  -- a new PIN ends the sessions opened with the old one (a PIN told to someone, an agent who left the team)
+  local pin = redis.call('HGET', akey, 'pin')
+  if profile.pin ~= nil and pin and profile.pin ~= pin then end_sessions(akey, aid, 'pin_changed') end
   for k, v in pairs(profile) do redis.call('HSET', akey, k, str(v)) end
   -- out of every availability index it was in
   for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do

@@ -85,6 +85,53 @@ class InteractionLifecycleIT {
         }
     }
 
+    /**
+     * Log out ends the session on the server, not only in the page: the token stops working on every node, the desk
+     * still connected is told and closed, the agent is offline. A new PIN ends every session opened with the old one;
+     * a profile saved with the same PIN ends none.
+     */
+    @Test
+    void signingOutEndsTheSessionOnEveryNode() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        Agents.available(ann, "ann");
+        try (TestNode other = TestNode.on(redis, prefix).start(); AgentSocket desk = ann.events("ann");
+             AgentSocket watched = admin.events("ann")) {
+            Api annOnOther = other.api().as(ann.token());
+            annOnOther.get("/api/v1/agents/ann").expect(200);
+
+            JsonObject out = annOnOther.post("/api/v1/agents/ann/sign-out", "{}").expect(200).json();
+            assertEquals("offline", out.getString("state"));
+            JsonObject told = desk.await("signed_out");
+            assertEquals("signed_out", told.getString("reason"));
+            assertEquals(1008, desk.awaitClosedByServer());
+            ann.get("/api/v1/agents/ann").expect(401);
+            annOnOther.get("/api/v1/agents/ann").expect(401);
+            assertEquals("this session was signed out; log in again",
+                    ann.post("/api/v1/agents/ann/state", new JsonObject().put("state", "available")).expect(401)
+                            .json().getString("message"));
+            // the supervisor watching the agent's events stays: its key is not the agent's session
+            watched.await("signed_out");
+            admin.post("/api/v1/agents/ann/state", new JsonObject().put("state", "away")).expect(200);
+            watched.await(m -> "state_changed".equals(m.getString("type")) && "away".equals(m.getString("state")),
+                    "the watch goes on", java.time.Duration.ofSeconds(5));
+
+            Api again = Agents.login(admin, "ann");
+            again.get("/api/v1/agents/ann").expect(200);
+            other.api().as(again.token()).get("/api/v1/agents/ann").expect(200);
+            admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject().put("support", 9))
+                    .put("pin", "1234")).expect(200);
+            again.get("/api/v1/agents/ann").expect(200); // same PIN: the session goes on
+
+            admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject().put("support", 9))
+                    .put("pin", "98765")).expect(200);
+            again.get("/api/v1/agents/ann").expect(401);
+            admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann").put("pin", "98765"))
+                    .expect(200);
+            Agents.create(admin, "bob", new JsonObject().put("support", 8))
+                    .post("/api/v1/agents/ann/sign-out", "{}").expect(403);
+        }
+    }
+
     @Test
     void agentsActOnlyOnThemselves() {
         Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
