@@ -112,6 +112,7 @@ public final class VoiceChannel implements RoutingObserver {
     private static final String NOT_ANSWERED = "the agent's phone did not answer";
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final WaitingCallbacks callbacks;
 
     public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseStatusLookup cases,
                         SwitchboardConfig.Voice settings, List<AmiLink> links,
@@ -125,6 +126,8 @@ public final class VoiceChannel implements RoutingObserver {
         this.registry = registry;
         this.stats = stats;
         this.owners = owners;
+        this.callbacks = new WaitingCallbacks(engine, store);
+        repeatedCallbacks(); // exported at 0 from the start: a panel over it has a series before the first repeat
     }
 
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
@@ -319,15 +322,39 @@ public final class VoiceChannel implements RoutingObserver {
                     await(store.addMember(callsKey(link.endpoint().name()), call.uniqueId())));
             askedAt.put(id, System.nanoTime());
         }
+        if (channel == Channel.CALLBACK) {
+            String waiting = await(callbacks.of(call.callerId()));
+            if (waiting != null) {
+                LOG.info("caller {} asked again for a callback: {} still waits", call.uniqueId(), waiting);
+                repeatedCallbacks().increment();
+                return waiting;
+            }
+        }
         if (channel == Channel.CALLBACK && outcome.opensAt() != null) {
             // left while the route was closed: made when it opens, and waits from then
             await(engine.scheduled().schedule(id, request, outcome.opensAt().toInstant(), null));
-            return id;
+        } else {
+            // a callback keeps the place in line of the moment the call came in, not of the end of the IVR
+            long queuedAt = channel == Channel.CALLBACK ? call.arrivedMs() : 0;
+            await(engine.createInteraction(id, request, queuedAt));
         }
-        // a callback keeps the place in line of the moment the call came in, not of the end of the IVR
-        long queuedAt = channel == Channel.CALLBACK ? call.arrivedMs() : 0;
-        await(engine.createInteraction(id, request, queuedAt));
+        if (channel == Channel.CALLBACK) {
+            rememberCallback(call.callerId(), id);
+        }
         return id;
+    }
+
+    /** Best effort: the callback is made; a number not remembered only misses the check for a repeated request. */
+    private void rememberCallback(String number, String id) {
+        callbacks.remember(number, id).onFailure(e -> LOG.warn("callback {} not remembered for its number: {}", id,
+                e.getMessage()));
+    }
+
+    /** Callback requests from a number whose callback still waits: told it stands, no second one made. */
+    private Counter repeatedCallbacks() {
+        return Counter.builder("switchboard_voice_callbacks_repeated")
+                .description("Callbacks asked for by a number whose callback still waited: none added, the caller told it stands")
+                .register(registry);
     }
 
     /** Undoes a hand-over that failed part way: the call's links, and the interaction if it was made after all. */
@@ -380,8 +407,10 @@ public final class VoiceChannel implements RoutingObserver {
         long threshold = settings.callbackOffer().toSeconds();
         Map<String, IvrFlow.HoldChoice> menu = flow.holdMenu() == null ? Map.of()
                 : flow.holdMenu().open(interaction.getJsonObject("attributes", new JsonObject()).getMap());
-        boolean callable = dialable(interaction.getJsonObject("attributes", new JsonObject()).getString("callerId"));
-        return new HoldNotice(id, wait, callable && threshold > 0 && (wait == null || wait > threshold), menu);
+        String callerId = interaction.getJsonObject("attributes", new JsonObject()).getString("callerId");
+        boolean offer = dialable(callerId) && threshold > 0 && (wait == null || wait > threshold)
+                && await(callbacks.of(callerId)) == null; // a caller whose callback waits is not promised a second
+        return new HoldNotice(id, wait, offer, menu);
     }
 
     public IvrFlow.HoldMenu holdMenu() {
@@ -436,6 +465,7 @@ public final class VoiceChannel implements RoutingObserver {
             await(store.removeMember(callsKey(voice.getString("asterisk", "")), uniqueId));
         }
         askedAt.remove(interactionId);
+        rememberCallback(attributes.getString("callbackNumber"), interactionId);
         callbackOffers("accepted").increment();
         return true;
     }

@@ -425,6 +425,29 @@ class VoiceIT {
                         .startsWith("Local/15551230005@customers")).size() == 1);
     }
 
+    /**
+     * A caller whose callback waits asks for one again (callers do, to check on it): told it stands, and no second is
+     * made, which two agents would have called; on hold in a later call, they are not offered another.
+     */
+    @Test
+    void aCallerWhoAsksAgainForACallbackKeepsTheOneWaiting() throws Exception {
+        call("15551230006", CallerScript.create().press("5")).awaitEnded(WAIT);
+        SimulatedCall again = call("15551230006", CallerScript.create().press("5"));
+        again.awaitEnded(WAIT);
+        assertTrue(again.agiTranscript().format().contains("switchboard/callback-confirmed"), "told it stands");
+        JsonArray callbacks = admin.get("/api/v1/interactions?channel=callback").expect(200).json()
+                .getJsonArray("interactions");
+        assertEquals(1, callbacks.size(), callbacks.encode());
+        assertEquals(1.0, metric("switchboard_voice_callbacks_repeated_total"));
+
+        // menu: support; then on hold with nobody to answer (the wait unknown): no callback offer comes
+        SimulatedCall holding = call("15551230006", CallerScript.create().press("2").silence().silence().silence());
+        // the hold line asks its menu after the callback offer it would have made
+        Await.until("the hold menu asked", WAIT, () -> holding.agiText().contains("GET DATA \"switchboard/hold-menu\""));
+        assertFalse(holding.agiText().contains("switchboard/callback-offer"), holding.agiText());
+        holding.hangUp();
+    }
+
     /** An agent whose endpoint Asterisk cannot reach: the Originate fails with no channel, and the call out is canceled. */
     @Test
     void aCallOutToAPhoneAsteriskCannotReachIsCanceledAtOnce() throws Exception {

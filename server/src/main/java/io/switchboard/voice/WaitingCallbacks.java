@@ -1,0 +1,44 @@
+package io.switchboard.voice;
+
+import io.switchboard.engine.RoutingEngine;
+import io.switchboard.store.redis.RoutingStore;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The callback a number has waiting. A caller who asked for one and calls again (they often do, to check) is told it
+ * stands, not given a second: two agents would call the same person, and the second call finds a customer already
+ * served. Waiting means queued or offered, or scheduled for a closed route's opening; once an agent has it, a new
+ * request is a new need. Kept in Redis (number to contact id), so every node answers alike.
+ */
+final class WaitingCallbacks {
+    private static final Set<String> WAITING = Set.of("queued", "reserved");
+    /** Longer than any callback waits in line; a scheduled one is looked up by its entry, whatever its date. */
+    private static final Duration REMEMBERED = Duration.ofDays(8);
+
+    private final RoutingEngine engine;
+    private final RoutingStore store;
+
+    WaitingCallbacks(RoutingEngine engine, RoutingStore store) {
+        this.engine = engine;
+        this.store = store;
+    }
+
+    /** The id of the callback waiting for this number, or null. */
+    Future<String> of(String number) {
+        return store.get(key(number)).compose(id -> id == null ? Future.succeededFuture()
+                : engine.interaction(id).map(i -> WAITING.contains(i.getString("status")) ? id : null)
+                        // not an interaction (yet): a callback scheduled for an opening, or one that never was
+                        .recover(e -> engine.scheduled().entry(id).map(entry -> entry == null ? null : id)));
+    }
+
+    /** The number's callback is this contact now. */
+    Future<Void> remember(String number, String interactionId) {
+        return store.set(key(number), interactionId, REMEMBERED);
+    }
+
+    private String key(String number) {
+        return store.keys().prefix() + ":callback-for:" + number.strip();
+    }
+}
