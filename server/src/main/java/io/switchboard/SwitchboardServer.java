@@ -100,6 +100,7 @@ public final class SwitchboardServer {
     private final SwitchboardConfig config;
     private final InstantSource clock;
     private final AgentEventHub hub = new AgentEventHub();
+    private HttpApi api;
     private final SupervisorEventHub supervisors = new SupervisorEventHub();
     private final PrometheusMeterRegistry registry = newRegistry();
 
@@ -243,7 +244,7 @@ public final class SwitchboardServer {
                     .description("Customer chat WebSockets connected to this node").register(registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
                     config.email().acceptRecipients(), config.email().inboundTls(), email::receive);
-            HttpApi api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
+            api = new HttpApi(vertx, engine, store, config, adminKey, hub, registry, rulesWatcher, sla,
                     supervisors, () -> voice, cases, customers, chat, email);
             String bus = keys.bus();
             String slaEvents = keys.slaEvents();
@@ -486,6 +487,9 @@ public final class SwitchboardServer {
         }
         if (floorGauges != null) {
             floorGauges.stop();
+        }
+        if (api != null) {
+            api.stop();
         }
         if (agi != null) {
             agi.stop();

@@ -260,11 +260,18 @@ function openDesk({ agentId, token }) {
   $('#go-away').onclick = () => setState('away', $('#away-reason').value);
   $('#go-offline').onclick = () => setState('offline');
   // the server ends the session (the token stops working on every node) and signs the agent out: no more offers
+  // (the socket is stopped first: the signed_out it would bring is this click's own)
   $('#logout').onclick = async () => {
+    socket.stop();
     try {
       await api.post(`${agentPath}/sign-out`);
     } catch (err) {
-      if (err.status !== 401) notify(`sign-out failed: ${err.message}`, 'error');
+      if (err.status !== 401) {
+        // still signed in on the server (and perhaps available): the page stays, saying so
+        notify(`log out failed: ${err.message}`, 'error');
+        socket.start();
+        return;
+      }
     }
     logout();
   };

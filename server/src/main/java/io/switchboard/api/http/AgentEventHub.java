@@ -1,10 +1,15 @@
 package io.switchboard.api.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The agents' WebSocket sessions connected to this node. Events reach it from the Redis bus (every
@@ -12,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe: written from the bus context, sessions added from HTTP event loops.
  */
 public final class AgentEventHub {
+    /** How often the desks' sessions are read again (the most a missed sign-out leaves a desk open). */
+    static final Duration RECHECK = Duration.ofSeconds(30);
     /** The session of a staff key watching an agent's events: no sign-out of the agent ends it. */
     static final long STAFF = Long.MAX_VALUE;
 
@@ -51,13 +58,39 @@ public final class AgentEventHub {
             return;
         }
         String text = event.encode();
+        if ("signed_out".equals(event.getString("type"))) {
+            // to the desks of the sessions it ended (and staff watching): a desk logged in again since stays
+            long ended = event.getLong("session", 0L);
+            Set<Desk> over = targets == null ? Set.of() : targets.stream()
+                    .filter(desk -> desk.session() < ended || desk.session() == STAFF).collect(Collectors.toSet());
+            send(over, text);
+            over.stream().filter(desk -> desk.session() < ended).forEach(AgentEventHub::signOff);
+            return;
+        }
         send(targets, text);
         send(onBehalf, text);
-        if ("signed_out".equals(event.getString("type")) && targets != null) {
-            long ended = event.getLong("session", 0L);
-            targets.stream().filter(desk -> desk.session() < ended)
-                    .forEach(desk -> desk.socket().close((short) 1008, "signed out"));
-        }
+    }
+
+    private static void signOff(Desk desk) {
+        desk.socket().close((short) 1008, "signed out");
+    }
+
+    /**
+     * Closes the desks whose session is no longer their agent's: a signed_out published while this node's Redis
+     * subscription was down never came. Run every {@link #RECHECK}; a failed read closes nothing.
+     */
+    void recheck(Function<String, Future<Long>> sessionOf) {
+        sessions.forEach((agentId, desks) -> {
+            if (desks.stream().anyMatch(desk -> desk.session() != STAFF)) {
+                sessionOf.apply(agentId).onSuccess(current -> desks.stream()
+                        .filter(desk -> desk.session() < current).forEach(AgentEventHub::signOff));
+            }
+        });
+    }
+
+    /** Checks the desks' sessions every {@link #RECHECK} on the calling context; the timer's id. */
+    public long startRechecks(Vertx vertx, Function<String, Future<Long>> sessionOf) {
+        return vertx.setPeriodic(RECHECK.toMillis(), id -> recheck(sessionOf));
     }
 
     private static void send(Set<Desk> desks, String text) {

@@ -24,6 +24,12 @@ import java.util.function.Function;
  */
 final class Authenticator {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * What a signature of this token format covers before its payload: a token of the format before sessions signed
+     * "<id>.<expiry>", which for an id ending in ".<digits>" reads as another agent's "<id>.<session>.<expiry>" (ids
+     * hold no '|', so no older signature can match).
+     */
+    private static final String SIGNED_AS = "agent-session|";
 
     private final String adminKey;
     private final List<String> supervisorKeys;
@@ -120,7 +126,8 @@ final class Authenticator {
             return null;
         }
         String payload = token.substring(4, sigDot);
-        if (expires * 1000 < clock.millis() || !constantTimeEquals(token.substring(sigDot + 1), sign(payload))) {
+        if (expires * 1000 < clock.millis()
+                || !constantTimeEquals(token.substring(sigDot + 1), sign(SIGNED_AS + payload))) {
             return null;
         }
         return new Principal(Principal.Role.AGENT, agentId, session);
@@ -129,7 +136,7 @@ final class Authenticator {
     String issueAgentToken(String agentId, long session) {
         long expires = clock.millis() / 1000 + security.agentTokenTtl().toSeconds();
         String payload = agentId + "." + session + "." + expires;
-        return "agt." + payload + "." + sign(payload);
+        return "agt." + payload + "." + sign(SIGNED_AS + payload);
     }
 
     long tokenTtlSeconds() {

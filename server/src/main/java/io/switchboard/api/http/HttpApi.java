@@ -56,6 +56,7 @@ public final class HttpApi {
     private final StatsService stats;
     private final Authenticator auth;
     private final AgentEventHub hub;
+    private long deskChecks = -1;
     private final SupervisorEventHub consoles;
     private final PrometheusMeterRegistry registry;
     private final RulesWatcher<?> rulesWatcher;
@@ -112,7 +113,11 @@ public final class HttpApi {
 
     /** Loads what the API needs from Redis before it serves. */
     public Future<Void> start() {
-        return auth.start();
+        return auth.start().onSuccess(v -> deskChecks = hub.startRechecks(vertx, engine::session));
+    }
+
+    public void stop() {
+        vertx.cancelTimer(deskChecks);
     }
 
     public Router router() {
@@ -602,8 +607,8 @@ public final class HttpApi {
             hub.add(id, principal.isAgent() ? principal.session() : AgentEventHub.STAFF, ws);
             if (principal.isAgent()) {
                 // signed out between the token's check and the socket's joining the hub: its signed_out went by
-                engine.session(id).onSuccess(current -> {
-                    if (current != principal.session()) {
+                engine.session(id).onComplete(current -> {
+                    if (current.failed() || current.result() != principal.session()) {
                         ws.close((short) 1008, "signed out");
                     }
                 });

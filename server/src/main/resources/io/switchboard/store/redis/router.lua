@@ -1360,7 +1360,8 @@ if CMD == 'upsert' then commands.upsert = function()
   end
   -- a new PIN ends the sessions opened with the old one (a PIN told to someone, an agent who left the team)
   local pin = redis.call('HGET', akey, 'pin')
-  if profile.pin ~= nil and pin and profile.pin ~= pin then end_sessions(akey, aid, 'pin_changed') end
+  local pin_changed = profile.pin ~= nil and pin and profile.pin ~= pin
+  if pin_changed then end_sessions(akey, aid, 'pin_changed') end
   for k, v in pairs(profile) do redis.call('HSET', akey, k, str(v)) end
   -- out of every availability index it was in
   for _, line in ipairs(redis.call('SMEMBERS', akey .. ':lines')) do
@@ -1388,6 +1389,8 @@ if CMD == 'upsert' then commands.upsert = function()
   if #lines > 0 then redis.call('SADD', akey .. ':lines', unpack(lines)) end
   if logged_in(redis.call('HGET', akey, 'presence')) then mark_logged_in(akey, aid, true) end
   for _, c in ipairs(CAPACITY_CHANNELS) do redis.call('HSET', akey, POOLS[c], table.concat(shared[c], ' ')) end
+  -- signed out with its sessions: offers would go to a desk that is no longer there
+  if pin_changed then return set_presence(aid, 'offline', 'pin_changed') end
   local a = refresh(aid)
   offer_agent(aid, a) -- keeps `a` as it leaves the agent
   return {state = a.state}

@@ -121,10 +121,12 @@ class InteractionLifecycleIT {
             admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject().put("support", 9))
                     .put("pin", "1234")).expect(200);
             again.get("/api/v1/agents/ann").expect(200); // same PIN: the session goes on
+            Agents.available(again, "ann");
 
             admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject().put("support", 9))
                     .put("pin", "98765")).expect(200);
             again.get("/api/v1/agents/ann").expect(401);
+            assertEquals("offline", Agents.state(admin, "ann"), "no offers for a desk that is gone");
             admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann").put("pin", "98765"))
                     .expect(200);
             Agents.create(admin, "bob", new JsonObject().put("support", 8))
