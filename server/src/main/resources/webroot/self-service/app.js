@@ -1,5 +1,6 @@
-// Customer self-service: the case number and email address are the only proof, so both are kept in this
-// page's memory only (never in storage) and sent with each call. Everything shown is untrusted text.
+// Customer self-service: the case number and email address, or the link we mailed (#case=C-10001&key=...), are the
+// only proof, so they are kept in this page's memory only (never in storage) and sent with each call. Everything
+// shown is untrusted text.
 import { $, el } from '../shared/dom.js';
 
 const STATUS_WORDS = {
@@ -29,10 +30,8 @@ function show(view) {
     u.text)));
 }
 
-$('#lookup').addEventListener('submit', async (event) => {
-  event.preventDefault();
+async function lookUp(request) {
   $('#error').textContent = '';
-  const request = { caseId: $('#case-id').value.trim().toUpperCase(), email: $('#email').value.trim() };
   try {
     show(await post('/api/v1/self-service/case', request));
     proof = request;
@@ -40,7 +39,19 @@ $('#lookup').addEventListener('submit', async (event) => {
     $('#case').hidden = true;
     $('#error').textContent = e.message;
   }
+}
+
+$('#lookup').addEventListener('submit', (event) => {
+  event.preventDefault();
+  lookUp({ caseId: $('#case-id').value.trim().toUpperCase(), email: $('#email').value.trim() });
 });
+
+// the link of our acknowledgement: the case opens at once (the fragment never reaches a server's log)
+const link = new URLSearchParams(location.hash.slice(1));
+if (link.get('case') && link.get('key')) {
+  $('#case-id').value = link.get('case');
+  lookUp({ caseId: link.get('case'), key: link.get('key') });
+}
 
 $('#write').addEventListener('submit', async (event) => {
   event.preventDefault();

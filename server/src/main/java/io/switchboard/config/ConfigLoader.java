@@ -57,6 +57,7 @@ public final class ConfigLoader {
             Map.entry("SWITCHBOARD_CHAT_IDENTITY_SECRET", "chat.identitySecret"),
             Map.entry("SWITCHBOARD_CHAT_REQUIRE_IDENTITY", "chat.requireVerifiedIdentity"),
             Map.entry("SWITCHBOARD_WEBHOOK_SECRET", "webhooks.secret"),
+            Map.entry("SWITCHBOARD_SELF_SERVICE_URL", "email.selfServiceUrl"),
             Map.entry("SWITCHBOARD_SLA_FILE", "sla.file"),
             Map.entry("SWITCHBOARD_EMAIL_FROM", "email.from"),
             Map.entry("SWITCHBOARD_EMAIL_ACCEPT", "email.acceptRecipients"),
@@ -231,7 +232,7 @@ public final class ConfigLoader {
             "security.agentTokenTtlSeconds", "routing.rulesDir", "routing.defaultWorkflow",
             "routing.reservationTimeoutSeconds", "routing.maxMissedOffers", "routing.timerSweepMillis",
             "routing.timerSweepBatch", "routing.rulesReloadMillis", "routing.retentionDays", "priority.lifetimeValuePerPoint",
-            "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret",
+            "priority.maxLifetimePoints", "priority.agingPerSecond", "webhooks.urls", "webhooks.secret", "email.selfServiceUrl",
             "webhooks.maxAttempts", "webhooks.timeoutMillis", "webhooks.retryBaseMillis", "webhooks.pollMillis",
             "voice.amiUrls", "voice.connectContext", "voice.holdContext", "voice.onHoldContext",
             "voice.consultContext", "voice.outboundContext", "voice.ivrFile", "voice.recontactWindowHours",
@@ -282,9 +283,19 @@ public final class ConfigLoader {
                 bool("email.outbound.starttls", true));
         long perAttachment = integer("email.maxAttachmentBytes", SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES,
                 0, 50L << 20);
+        String selfServiceUrl = text("email.selfServiceUrl", "").trim();
+        if (!selfServiceUrl.isEmpty() && !selfServiceUrl.matches("https?://[^\\s#]+")) {
+            throw bad("email.selfServiceUrl", "must be an http:// or https:// URL without a #fragment, was '"
+                    + selfServiceUrl + "'");
+        }
+        String body = template("email.acknowledgement.body", SwitchboardConfig.Email.DEFAULT_ACK_BODY);
+        if (body.contains(SwitchboardConfig.Email.SELF_SERVICE_LINK) && selfServiceUrl.isEmpty()) {
+            throw bad("email.acknowledgement.body", "uses " + SwitchboardConfig.Email.SELF_SERVICE_LINK
+                    + ", which needs email.selfServiceUrl (the page's address as customers reach it)");
+        }
         return new SwitchboardConfig.Email(from, outbound, bool("email.autoAcknowledge", true),
                 template("email.acknowledgement.subject", SwitchboardConfig.Email.DEFAULT_ACK_SUBJECT),
-                template("email.acknowledgement.body", SwitchboardConfig.Email.DEFAULT_ACK_BODY), perAttachment,
+                body, selfServiceUrl, perAttachment,
                 integer("email.maxAttachmentBytesPerMessage",
                         SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20),
                 Duration.ofDays(integer("email.threadDays", SwitchboardConfig.Email.DEFAULT_THREAD_TTL.toDays(), 1, 3650)),

@@ -149,14 +149,15 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
      * @param from the support address replies and acknowledgements come from
      * @param autoAcknowledge send the customer the case number when an email opens a new case
      * @param acknowledgementSubject template with {@code {caseId}} and {@code {subject}}
-     * @param acknowledgementBody template with {@code {caseId}} and {@code {subject}}
+     * @param acknowledgementBody template with {@code {caseId}}, {@code {subject}} and {@code {selfServiceLink}}
+     * @param selfServiceUrl the self-service page as customers reach it; empty = no links mailed
      * @param maxAttachmentBytes a larger attachment is dropped (noted on the email), the mail still taken
      * @param maxAttachmentBytesPerMessage attachments past this total in one mail are dropped
      * @param threadTtl how long a Message-ID still threads a reply (by In-Reply-To/References) onto its case
      * @param imap a mailbox polled for inbound mail besides the SMTP listener
      */
     public record Email(String from, Outbound outbound, boolean autoAcknowledge, String acknowledgementSubject,
-                        String acknowledgementBody, long maxAttachmentBytes, long maxAttachmentBytesPerMessage,
+                        String acknowledgementBody, String selfServiceUrl, long maxAttachmentBytes, long maxAttachmentBytesPerMessage,
                         Duration threadTtl, Imap imap, List<String> acceptRecipients, InboundTls inboundTls) {
         /** Longer than a year: an annual renewal answered to last year's mail still finds its case. */
         public static final Duration DEFAULT_THREAD_TTL = Duration.ofDays(400);
@@ -164,6 +165,8 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         public static final String DEFAULT_ACK_SUBJECT = "We received your message: {subject} [#{caseId}]";
         public static final String DEFAULT_ACK_BODY = "Thank you for writing to us. Your case number is {caseId};"
                 + " keep it in the subject when you write again and we will find your case at once.";
+        /** In the acknowledgement's body: the case's self-service link (CaseLinks). */
+        public static final String SELF_SERVICE_LINK = "{selfServiceLink}";
         public static final long DEFAULT_MAX_ATTACHMENT_BYTES = 5L << 20;
         public static final long DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE = 8L << 20;
 

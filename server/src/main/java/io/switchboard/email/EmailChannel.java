@@ -14,6 +14,7 @@ import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
+import io.switchboard.routing.Sha256;
 import io.switchboard.store.redis.EmailStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,10 @@ public final class EmailChannel {
     private static final String ACKNOWLEDGEMENT = "acknowledgement";
     private static final String TRANSCRIPT = "transcript";
     private static final long RETRY_SWEEP_MILLIS = 5_000;
+    /** How long taking in one message may last before its next delivery is taken as a new attempt. */
+    private static final Duration INTAKE_LEASE = Duration.ofMinutes(10);
+    /** How long a message delivered again is known as one taken in: longer than MTAs retry (RFC 5321: 4-5 days). */
+    private static final Duration INTAKE_REMEMBERED = Duration.ofDays(7);
     /** Text of one message kept in the case's thread; the whole text stays on the interaction's email. */
     static final int MAX_THREAD_TEXT = 10_000;
 
@@ -65,6 +71,7 @@ public final class EmailChannel {
     private final SmtpSender sender;
     private final MeterRegistry registry;
     private final MimeParser parser;
+    private final CaseLinks links;
     private long retryTimer = -1;
     private boolean retrying;
 
@@ -80,8 +87,9 @@ public final class EmailChannel {
         this.sender = sender;
         this.registry = registry;
         this.parser = new MimeParser(config.maxAttachmentBytes(), config.maxAttachmentBytesPerMessage());
+        this.links = new CaseLinks(store.routing(), config.selfServiceUrl());
         // every outcome exported from the start, at 0: a panel or an alert over them has a series before any mail
-        List.of("new_case", "threaded", "rejected", "failed").forEach(outcome -> received(outcome));
+        List.of("new_case", "threaded", "duplicate", "rejected", "failed").forEach(outcome -> received(outcome));
         for (String kind : List.of("reply", "acknowledgement")) {
             List.of("sent", "failed", "suppressed").forEach(outcome -> sent(kind, outcome));
         }
@@ -110,6 +118,35 @@ public final class EmailChannel {
      *                   answered), null when not known
      */
     private Future<String> take(InboundEmail email, String returnPath) {
+        String id = UUID.randomUUID().toString();
+        if (email.messageId().isEmpty()) {
+            return intake(email, returnPath, id); // nothing to know it by if it comes again
+        }
+        String delivery = Sha256.hex(email.from().toLowerCase(Locale.ROOT) + "\n" + email.messageId());
+        return store.claimIntake(delivery, id, INTAKE_LEASE).compose(earlier -> earlier != null ? again(earlier)
+                : intake(email, returnPath, id)
+                        .compose(taken -> store.keepIntake(delivery, INTAKE_REMEMBERED)
+                                .recover(e -> Future.succeededFuture()).map(taken))
+                        .recover(e -> store.dropIntake(delivery).transform(x -> Future.failedFuture(e))));
+    }
+
+    /**
+     * The message came before (an MTA's retry after an answer it did not get, the same mail by SMTP and IMAP, a
+     * forwarding loop): the contact it became, if it was kept, and no second one. While its first delivery is still
+     * being taken in (or failed and its claim is not yet gone) the sender is asked to try again later.
+     */
+    private Future<String> again(String interactionId) {
+        return store.message(interactionId).map(message -> {
+            if (message.isEmpty()) {
+                throw new IllegalStateException("this message is being taken in already; try again later");
+            }
+            LOG.info("email delivered again, kept already as {}", interactionId);
+            count("duplicate");
+            return interactionId;
+        });
+    }
+
+    private Future<String> intake(InboundEmail email, String returnPath, String interactionId) {
         String name = email.fromName().isBlank() ? email.from().substring(0, email.from().indexOf('@'))
                 : email.fromName();
         return customers.findOrCreateByEmail(name, email.from(), "").compose(customerId ->
@@ -120,14 +157,15 @@ public final class EmailChannel {
                     if (!email.messageId().isEmpty()) {
                         attributes.put("messageId", email.messageId());
                     }
-                    return engine.createInteraction(new InteractionRequest(Channel.EMAIL, attributes, customerId, null, 0))
+                    return engine.createInteraction(interactionId,
+                                    new InteractionRequest(Channel.EMAIL, attributes, customerId, null, 0))
                             .map(created -> created.getString("id"))
                             .compose(id -> onCase(threaded, customerId, id, email)
                                     .compose(filed -> remember(email, id, filed.caseId()).map(filed))
                                     .map(filed -> {
                                         count(filed.threaded() ? "threaded" : "new_case");
                                         if (!filed.threaded()) {
-                                            acknowledge(email, filed.caseId(), returnPath);
+                                            acknowledge(email, filed.caseId(), customerId, returnPath);
                                         }
                                         return id;
                                     })
@@ -215,7 +253,7 @@ public final class EmailChannel {
      * in From that every reader sees), else to From. Best effort: a failed acknowledgement is logged, counted and
      * noted on the thread; the inbound mail is kept anyway.
      */
-    private void acknowledge(InboundEmail email, String caseId, String returnPath) {
+    private void acknowledge(InboundEmail email, String caseId, String customerId, String returnPath) {
         if (!config.autoAcknowledge() || sender == null) {
             return;
         }
@@ -227,15 +265,17 @@ public final class EmailChannel {
             countSent("acknowledgement", "suppressed");
             return;
         }
-        OutboundEmail ack = new OutboundEmail(to, fill(config.acknowledgementSubject(), caseId, email),
-                fill(config.acknowledgementBody(), caseId, email), null, EmailThread.newMessageId(config.from()),
-                email.messageId(), EmailThread.references(email.references(), email.messageId()), true);
-        send(ack, caseId, new JsonObject().put("kind", ACKNOWLEDGEMENT)).onFailure(e -> {
-            LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, to, e.getMessage());
-            if (e instanceof RelayRefused) {
-                retryLater(ack, caseId, ACKNOWLEDGEMENT, 1); // not when the relay took it and only its record failed
-            }
-        });
+        links.link(caseId, customerId).compose(link -> {
+            OutboundEmail ack = new OutboundEmail(to, fill(config.acknowledgementSubject(), caseId, email, link),
+                    fill(config.acknowledgementBody(), caseId, email, link), null,
+                    EmailThread.newMessageId(config.from()), email.messageId(),
+                    EmailThread.references(email.references(), email.messageId()), true);
+            return send(ack, caseId, new JsonObject().put("kind", ACKNOWLEDGEMENT)).<Void>mapEmpty().recover(e -> {
+                LOG.warn("acknowledgement of case {} to {} not sent: {}", caseId, to, e.getMessage());
+                // not when the relay took it and only its record failed
+                return e instanceof RelayRefused ? retryLater(ack, caseId, ACKNOWLEDGEMENT, 1) : Future.succeededFuture();
+            });
+        }).onFailure(e -> LOG.warn("acknowledgement of case {} not made: {}", caseId, e.getMessage()));
     }
 
     /**
@@ -344,9 +384,15 @@ public final class EmailChannel {
         }
     }
 
-    private static String fill(String template, String caseId, InboundEmail email) {
+    private static String fill(String template, String caseId, InboundEmail email, String selfServiceLink) {
         String subject = EmailThread.CASE_TAG.matcher(email.subject()).replaceAll("").strip();
-        return template.replace("{caseId}", caseId).replace("{subject}", subject.isEmpty() ? "(no subject)" : subject);
+        return template.replace("{caseId}", caseId).replace("{subject}", subject.isEmpty() ? "(no subject)" : subject)
+                .replace(SwitchboardConfig.Email.SELF_SERVICE_LINK, selfServiceLink);
+    }
+
+    /** The self-service links of cases (mailed with the acknowledgement, checked by the self-service page). */
+    public CaseLinks caseLinks() {
+        return links;
     }
 
     /** The stored message of an email interaction, empty if there is none. */

@@ -15,7 +15,7 @@ import java.util.Locale;
 
 /**
  * Web self-service without a login: a customer proves a case is theirs with its number and their email
- * address, reads its status and the messages exchanged by email (never internal notes), and writes on
+ * address, or with the link mailed to them ({@link CaseLinks}), reads its status and the messages exchanged by email (never internal notes), and writes on
  * it. A message is taken exactly like the customer's reply by email (an email interaction routed to an
  * agent, reopening a resolved case), so agents work it where they work email.
  *
@@ -37,31 +37,58 @@ public final class SelfService {
     private final RoutingEngine engine;
     private final EmailChannel email;
     private final RateLimiter limits;
+    private final CaseLinks links;
 
     public SelfService(CaseService cases, RoutingEngine engine, EmailChannel email, RateLimiter limits) {
         this.cases = cases;
         this.engine = engine;
         this.email = email;
         this.limits = limits;
+        this.links = email.caseLinks();
+    }
+
+    /**
+     * What proves a case is the customer's: their email address (typed, with the case number), or the key of the case's
+     * link mailed to them ({@link CaseLinks}). One of the two.
+     */
+    public record Proof(String email, String key) {
+        public Proof {
+            if ((email == null) == (key == null)) {
+                throw ApiException.badRequest("send either 'email' or 'key' (the one in the link we mailed you)");
+            }
+        }
     }
 
     /** The case's status and latest messages, for the customer who owns it. */
-    public Future<JsonObject> status(String client, String caseId, String address) {
-        return verified(client, caseId, address).compose(this::view);
+    public Future<JsonObject> status(String client, String caseId, Proof proof) {
+        return verified(client, caseId, proof).compose(this::view);
     }
 
     /** Adds the customer's message to the case (reopening it if it was resolved); the case as it is then. */
-    public Future<JsonObject> message(String client, String caseId, String address, String text) {
-        return verified(client, caseId, address).compose(c -> {
+    public Future<JsonObject> message(String client, String caseId, Proof proof, String text) {
+        return verified(client, caseId, proof).compose(c -> {
             if (c.status() == CaseStatus.CLOSED) {
                 throw ApiException.conflict("case " + c.id() + " is closed; write to us by email to open a new one");
             }
-            return email.receiveFromCustomer(c, address.strip().toLowerCase(Locale.ROOT), text)
+            return sender(c, proof).compose(address -> email.receiveFromCustomer(c, address, text))
                     .compose(interactionId -> cases.get(c.id()));
         }).compose(this::view);
     }
 
-    private Future<Case> verified(String client, String caseId, String address) {
+    /** Whom the message is from: the address typed, or (by the link) the customer's first address. */
+    private Future<String> sender(Case c, Proof proof) {
+        if (proof.email() != null) {
+            return Future.succeededFuture(normalized(proof.email()));
+        }
+        return engine.customer(c.customerId()).map(customer -> {
+            if (customer.emails().isEmpty()) {
+                throw ApiException.unprocessable("we have no email address of yours to answer to; write to us by email");
+            }
+            return customer.emails().get(0);
+        });
+    }
+
+    private Future<Case> verified(String client, String caseId, Proof proof) {
         return limits.hit("self-service-client", client, REQUESTS_PER_CLIENT, CLIENT_WINDOW).compose(allowed -> {
             if (!allowed) {
                 throw tooMany("too many requests from your address; try again in a few minutes");
@@ -76,12 +103,22 @@ public final class SelfService {
             if (!open) {
                 throw tooMany("this case is locked after too many wrong attempts; try again within the hour");
             }
-            return cases.get(caseId).compose(c -> engine.customerIdByEmail(address.strip().toLowerCase(Locale.ROOT))
-                            .map(owner -> c.customerId().equals(owner) ? c : null))
+            return cases.get(caseId).compose(c -> owns(c, proof).map(owned -> owned ? c : null))
                     .recover(e -> e instanceof ApiException api && api.status() == 404 ? Future.succeededFuture()
                             : Future.failedFuture(e));
         }).compose(c -> c != null ? limits.forgive("self-service-case", caseId).map(c)
                 : Future.failedFuture(ApiException.notFound(NO_MATCH)));
+    }
+
+    private Future<Boolean> owns(Case c, Proof proof) {
+        if (proof.key() != null) {
+            return links.matches(c.id(), c.customerId(), proof.key());
+        }
+        return engine.customerIdByEmail(normalized(proof.email())).map(owner -> c.customerId().equals(owner));
+    }
+
+    private static String normalized(String address) {
+        return address.strip().toLowerCase(Locale.ROOT);
     }
 
     /** What the customer sees: no notes, no agent names, no internal ids but the case's own. */

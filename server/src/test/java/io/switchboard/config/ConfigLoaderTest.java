@@ -101,6 +101,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSelfServiceLinkNeedsThePagesAddress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertEquals("", ConfigLoader.load(Map.of(), Repo.root()).email().selfServiceUrl());
+        var fragment = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
+                Map.of("SWITCHBOARD_SELF_SERVICE_URL", "https://support.example.com/self-service/#x"), Repo.root()));
+        assertTrue(fragment.getMessage().contains("email.selfServiceUrl must be an http:// or https:// URL"),
+                fragment.getMessage());
+        java.nio.file.Path config = java.nio.file.Files.createDirectories(dir.resolve("config"));
+        java.nio.file.Files.writeString(config.resolve("switchboard.yaml"),
+                "email:\n  acknowledgement:\n    body: \"Case {caseId}: {selfServiceLink}\"\n");
+        var noUrl = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(Map.of(), dir));
+        assertTrue(noUrl.getMessage().contains("email.acknowledgement.body uses {selfServiceLink}, which needs "
+                + "email.selfServiceUrl"), noUrl.getMessage());
+        assertEquals("https://support.example.com/self-service/", ConfigLoader.load(
+                Map.of("SWITCHBOARD_SELF_SERVICE_URL", "https://support.example.com/self-service/"), dir)
+                .email().selfServiceUrl());
+    }
+
+    @Test
     void aBadAmiUrlNamesItsKeyAndHidesItsSecret() {
         var bad = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(
                 Map.of("SWITCHBOARD_AMI_URLS", "ami://switchboard:s3cret@pbx:5038/pbx1,amis://switchboard:t0p@pbx2"),

@@ -111,6 +111,62 @@ class EmailAcknowledgementIT {
      * A subject whose encoded word hides a line break (=0A) reaches the acknowledgement's Subject on one line: it adds
      * no header of the sender's choosing to a mail our relay sends.
      */
+    /**
+     * With email.selfServiceUrl set, the acknowledgement carries the case's self-service link: its key opens the case
+     * with no email address typed, in the page too; a key of another case, or a made-up one, opens nothing.
+     */
+    @Test
+    void theAcknowledgementLinksToTheCase(TestRedis redis, @TempDir Path temp) throws Exception {
+        Path config = java.nio.file.Files.createDirectories(temp.resolve("config"));
+        java.nio.file.Files.writeString(config.resolve("switchboard.yaml"), """
+                email:
+                  selfServiceUrl: https://support.example.com/self-service/
+                  acknowledgement:
+                    body: "Your case is {caseId}. Follow it at {selfServiceLink}"
+                """);
+        node.close();
+        node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL))
+                .env("SWITCHBOARD_CONFIG_DIR", config.toString())
+                .env("SWITCHBOARD_SMTP_OUT_ENABLED", "true")
+                .env("SWITCHBOARD_SMTP_OUT_HOST", "127.0.0.1")
+                .env("SWITCHBOARD_SMTP_OUT_PORT", Integer.toString(RELAY.getSmtp().getPort()))
+                .env("SWITCHBOARD_SMTP_OUT_STARTTLS", "false").start();
+        admin = node.api();
+        String caseId = caseOf(deliver(node, "ada@example.com", inbound("l1@example.com", "Broken kettle", "", "It leaks.")));
+        String other = caseOf(deliver(node, "bob@example.com", inbound("l2@example.com", "Late parcel", "", "Where?")
+                .replace("Ada Lovelace <ada@example.com>", "bob@example.com")));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 2));
+        String body = Arrays.stream(RELAY.getReceivedMessages()).map(GreenMailUtil::getBody)
+                .filter(b -> b.contains(caseId + ".")).findFirst().orElseThrow();
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile(
+                "https://support\\.example\\.com/self-service/#case=(C-\\d+)&key=([A-Za-z0-9_-]+)").matcher(body);
+        assertTrue(link.find(), body);
+        assertEquals(caseId, link.group(1));
+        String key = link.group(2);
+
+        Api customer = admin.as(null);
+        JsonObject view = customer.post("/api/v1/self-service/case", new JsonObject().put("caseId", caseId)
+                .put("key", key)).expect(200).json();
+        assertEquals("Broken kettle", view.getString("subject"));
+        customer.post("/api/v1/self-service/case", new JsonObject().put("caseId", other).put("key", key)).expect(404);
+        customer.post("/api/v1/self-service/case", new JsonObject().put("caseId", caseId)
+                .put("key", "A".repeat(key.length()))).expect(404);
+        customer.post("/api/v1/self-service/case", new JsonObject().put("caseId", caseId).put("key", key)
+                .put("email", "ada@example.com")).expect(400);
+        customer.post("/api/v1/self-service/case/message", new JsonObject().put("caseId", caseId).put("key", key)
+                .put("text", "Still leaking")).expect(200);
+        JsonObject onCase = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+        assertEquals(2, onCase.getJsonArray("interactions").size());
+        String written = onCase.getJsonArray("interactions").getString(1);
+        assertEquals("ada@example.com", admin.get("/api/v1/interactions/" + written + "/email").json().getString("from"));
+
+        try (io.switchboard.testing.Browser browser = io.switchboard.testing.Browser.open()) {
+            browser.get(admin.base() + "/self-service/#case=" + caseId + "&key=" + key);
+            browser.untilText("#case-status", "received");
+            assertTrue(browser.text("#updates").contains("Still leaking"), browser.text("#updates"));
+        }
+    }
+
     @Test
     void aLineBreakInTheSubjectAddsNoHeaderToTheAcknowledgement() throws Exception {
         String id = deliver(node, "ada@example.com", inbound("h1@example.com", "=?us-ascii?Q?Hi=0AX-Injected:_yes?=",

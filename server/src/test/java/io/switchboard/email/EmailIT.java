@@ -101,6 +101,37 @@ class EmailIT {
         assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"new_case\"} 2.0"), scrape);
     }
 
+    /**
+     * The same message delivered twice (an MTA that never got our 250 sends it again, the same mail by SMTP and IMAP):
+     * one contact, one line in its case's thread, the second delivery answered with the first's id. The same
+     * Message-ID from another sender is a message of its own.
+     */
+    @Test
+    void aMessageDeliveredTwiceIsOneContact() {
+        String mail = message("twice@example.com", "Charged twice", "", "Once, please.");
+        String first;
+        String other;
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            first = interactionOf(smtp.send("ada@example.com", "support@switchboard.example", mail));
+            assertEquals(first, interactionOf(smtp.send("ada@example.com", "support@switchboard.example", mail)));
+            other = interactionOf(smtp.send("bob@example.com", "support@switchboard.example",
+                    mail.replace("Ada Lovelace <ada@example.com>", "Bob <bob@example.com>")));
+        }
+        assertTrue(!first.equals(other), "another sender's message");
+        JsonArray emails = admin.get("/api/v1/interactions?channel=email").expect(200).json()
+                .getJsonArray("interactions");
+        assertEquals(2, emails.size(), emails.encode());
+        String caseId = admin.get("/api/v1/interactions/" + first + "/email").expect(200).json().getString("caseId");
+        JsonObject onCase = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+        assertEquals(List.of(first), onCase.getJsonArray("interactions").getList());
+        assertEquals(1, onCase.getJsonArray("emails").size(), onCase.encode());
+        String scrape = admin.get("/metrics").expect(200).body();
+        assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"duplicate\"} 1.0"), scrape);
+        assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"new_case\"} 2.0"), scrape);
+    }
+
     /** The Message-ID threads replies for email.threadDays, then expires (Redis forgets it on its own). */
     private void assertThreadedFor(Duration days, String messageId) {
         RedisClient client = RedisClient.create(redisUri);

@@ -13,7 +13,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code /api/v1/self-service/*}: the customer's case status and messages, without a login (the case
- * number and the customer's email address are the proof; see {@link SelfService} for the limits).
+ * number and the customer's email address, or the key of the link we mailed, are the proof; see {@link SelfService}
+ * for the limits).
  */
 final class SelfServiceApi {
     private final SelfService selfService;
@@ -26,18 +27,28 @@ final class SelfServiceApi {
     void mountPublic(Router router) {
         router.post("/api/v1/self-service/case").handler(ctx -> {
             JsonObject body = body(ctx);
-            reply(ctx, selfService.status(client(ctx), required(body, "caseId").strip(), required(body, "email")));
+            reply(ctx, selfService.status(client(ctx), required(body, "caseId").strip(), proof(body)));
         });
         router.post("/api/v1/self-service/case/message").handler(ctx -> {
             JsonObject body = body(ctx);
             String caseId = required(body, "caseId").strip();
-            String email = required(body, "email");
+            SelfService.Proof proof = proof(body);
             String text = required(body, "text").strip();
             if (text.length() > SelfService.MAX_MESSAGE) {
                 throw ApiException.unprocessable("'text' is at most " + SelfService.MAX_MESSAGE + " characters");
             }
-            reply(ctx, selfService.message(client(ctx), caseId, email, text));
+            reply(ctx, selfService.message(client(ctx), caseId, proof, text));
         });
+    }
+
+    /** {@code email} (typed by the customer) or {@code key} (from the link we mailed). */
+    private static SelfService.Proof proof(JsonObject body) {
+        Object email = body.getValue("email");
+        Object key = body.getValue("key");
+        if ((email != null && !(email instanceof String)) || (key != null && !(key instanceof String))) {
+            throw ApiException.badRequest("'email' and 'key' are strings");
+        }
+        return new SelfService.Proof((String) email, (String) key);
     }
 
     /**

@@ -26,17 +26,45 @@ public final class EmailStore {
     private final RedisClusterAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final Duration threadTtl;
+    private final RoutingStore routing;
 
     /** @param threadTtl how long a Message-ID still threads a reply onto its case */
     public EmailStore(RoutingStore store, Duration threadTtl) {
+        this.routing = store;
         this.vertx = store.vertx();
         this.redis = store.commands();
         this.keys = store.keys();
         this.threadTtl = threadTtl;
     }
 
+    /** The store this one shares its connection with (for the channel's plain keys). */
+    public RoutingStore routing() {
+        return routing;
+    }
+
     public Future<Void> keepMessage(String interactionId, Map<String, String> fields) {
         return RedisFutures.onContext(vertx, () -> redis.hset(keys.emailMessage(interactionId), fields)).mapEmpty();
+    }
+
+    /**
+     * Claims a delivered message's intake for a new contact: null when this call claimed it (for {@code lease}), else
+     * the contact it already is (or is becoming, on another node).
+     */
+    public Future<String> claimIntake(String delivery, String interactionId, Duration lease) {
+        String key = keys.emailIntake(delivery);
+        return RedisFutures.onContext(vertx, () -> redis.set(key, interactionId, SetArgs.Builder.nx().px(lease.toMillis())))
+                .compose(ok -> "OK".equals(ok) ? Future.succeededFuture()
+                        : RedisFutures.onContext(vertx, () -> redis.get(key)));
+    }
+
+    /** The intake is done: its contact is kept, and a delivery again of the message is known for {@code ttl}. */
+    public Future<Void> keepIntake(String delivery, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.pexpire(keys.emailIntake(delivery), ttl.toMillis())).mapEmpty();
+    }
+
+    /** The intake failed: the message's next delivery is a new attempt. */
+    public Future<Void> dropIntake(String delivery) {
+        return RedisFutures.onContext(vertx, () -> redis.del(keys.emailIntake(delivery))).mapEmpty();
     }
 
     /** The stored message of an email interaction, empty if there is none. */

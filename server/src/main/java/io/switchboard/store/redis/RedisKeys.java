@@ -243,6 +243,11 @@ public record RedisKeys(String prefix) {
     }
 
     /** Hash: an email interaction's message (from, subject, text, messageId, references, caseId, attachments). */
+    /** The contact a delivered message became: {@code delivery} is a digest of its sender and Message-ID. */
+    public String emailIntake(String delivery) {
+        return prefix + ":email:intake:" + delivery;
+    }
+
     public String emailMessage(String interactionId) {
         return interaction(interactionId) + ":email";
     }
