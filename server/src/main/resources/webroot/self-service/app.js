@@ -51,6 +51,8 @@ const link = new URLSearchParams(location.hash.slice(1));
 if (link.get('case') && link.get('key')) {
   $('#case-id').value = link.get('case');
   lookUp({ caseId: link.get('case'), key: link.get('key') });
+  // out of the address bar (and of what is shared or shown over the customer's shoulder) once read
+  history.replaceState(null, '', location.pathname + location.search);
 }
 
 $('#write').addEventListener('submit', async (event) => {

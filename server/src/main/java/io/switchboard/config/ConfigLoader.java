@@ -288,13 +288,16 @@ public final class ConfigLoader {
             throw bad("email.selfServiceUrl", "must be an http:// or https:// URL without a #fragment, was '"
                     + selfServiceUrl + "'");
         }
+        String subject = template("email.acknowledgement.subject", SwitchboardConfig.Email.DEFAULT_ACK_SUBJECT);
         String body = template("email.acknowledgement.body", SwitchboardConfig.Email.DEFAULT_ACK_BODY);
-        if (body.contains(SwitchboardConfig.Email.SELF_SERVICE_LINK) && selfServiceUrl.isEmpty()) {
-            throw bad("email.acknowledgement.body", "uses " + SwitchboardConfig.Email.SELF_SERVICE_LINK
-                    + ", which needs email.selfServiceUrl (the page's address as customers reach it)");
+        for (String key : List.of("email.acknowledgement.subject", "email.acknowledgement.body")) {
+            String text = key.endsWith("subject") ? subject : body;
+            if (text.contains(SwitchboardConfig.Email.SELF_SERVICE_LINK) && selfServiceUrl.isEmpty()) {
+                throw bad(key, "uses " + SwitchboardConfig.Email.SELF_SERVICE_LINK
+                        + ", which needs email.selfServiceUrl (the page's address as customers reach it)");
+            }
         }
-        return new SwitchboardConfig.Email(from, outbound, bool("email.autoAcknowledge", true),
-                template("email.acknowledgement.subject", SwitchboardConfig.Email.DEFAULT_ACK_SUBJECT),
+        return new SwitchboardConfig.Email(from, outbound, bool("email.autoAcknowledge", true), subject,
                 body, selfServiceUrl, perAttachment,
                 integer("email.maxAttachmentBytesPerMessage",
                         SwitchboardConfig.Email.DEFAULT_MAX_ATTACHMENT_BYTES_PER_MESSAGE, 0, 100L << 20),

@@ -123,27 +123,26 @@ public final class EmailChannel {
             return intake(email, returnPath, id); // nothing to know it by if it comes again
         }
         String delivery = Sha256.hex(email.from().toLowerCase(Locale.ROOT) + "\n" + email.messageId());
-        return store.claimIntake(delivery, id, INTAKE_LEASE).compose(earlier -> earlier != null ? again(earlier)
-                : intake(email, returnPath, id)
-                        .compose(taken -> store.keepIntake(delivery, INTAKE_REMEMBERED)
-                                .recover(e -> Future.succeededFuture()).map(taken))
-                        .recover(e -> store.dropIntake(delivery).transform(x -> Future.failedFuture(e))));
+        return store.intake(delivery).compose(kept -> kept != null ? again(kept)
+                : store.claimIntake(delivery, INTAKE_LEASE).compose(claimed -> {
+                    if (!claimed) {
+                        throw new IllegalStateException("this message is being taken in already; try again later");
+                    }
+                    return intake(email, returnPath, id)
+                            .compose(taken -> store.keptIntake(delivery, taken, INTAKE_REMEMBERED)
+                                    .recover(e -> Future.succeededFuture()).map(taken))
+                            .recover(e -> store.releaseIntake(delivery).transform(x -> Future.failedFuture(e)));
+                }));
     }
 
     /**
-     * The message came before (an MTA's retry after an answer it did not get, the same mail by SMTP and IMAP, a
-     * forwarding loop): the contact it became, if it was kept, and no second one. While its first delivery is still
-     * being taken in (or failed and its claim is not yet gone) the sender is asked to try again later.
+     * The message came before and was kept (an MTA's retry after an answer it did not get, the same mail by SMTP and
+     * IMAP, a forwarding loop): the contact it became, and no second one.
      */
     private Future<String> again(String interactionId) {
-        return store.message(interactionId).map(message -> {
-            if (message.isEmpty()) {
-                throw new IllegalStateException("this message is being taken in already; try again later");
-            }
-            LOG.info("email delivered again, kept already as {}", interactionId);
-            count("duplicate");
-            return interactionId;
-        });
+        LOG.info("email delivered again, kept already as {}", interactionId);
+        count("duplicate");
+        return Future.succeededFuture(interactionId);
     }
 
     private Future<String> intake(InboundEmail email, String returnPath, String interactionId) {
@@ -157,19 +156,19 @@ public final class EmailChannel {
                     if (!email.messageId().isEmpty()) {
                         attributes.put("messageId", email.messageId());
                     }
+                    // withdrawn on any failure, the enqueue's own included: it may have run before its answer was lost
                     return engine.createInteraction(interactionId,
                                     new InteractionRequest(Channel.EMAIL, attributes, customerId, null, 0))
-                            .map(created -> created.getString("id"))
-                            .compose(id -> onCase(threaded, customerId, id, email)
-                                    .compose(filed -> remember(email, id, filed.caseId()).map(filed))
-                                    .map(filed -> {
-                                        count(filed.threaded() ? "threaded" : "new_case");
-                                        if (!filed.threaded()) {
-                                            acknowledge(email, filed.caseId(), customerId, returnPath);
-                                        }
-                                        return id;
-                                    })
-                                    .recover(e -> withdraw(id, e)));
+                            .compose(created -> onCase(threaded, customerId, interactionId, email))
+                            .compose(filed -> remember(email, interactionId, filed.caseId()).map(filed))
+                            .map(filed -> {
+                                count(filed.threaded() ? "threaded" : "new_case");
+                                if (!filed.threaded()) {
+                                    acknowledge(email, filed.caseId(), customerId, returnPath);
+                                }
+                                return interactionId;
+                            })
+                            .recover(e -> withdraw(interactionId, e));
                 }));
     }
 
@@ -265,9 +264,15 @@ public final class EmailChannel {
             countSent("acknowledgement", "suppressed");
             return;
         }
-        links.link(caseId, customerId).compose(link -> {
-            OutboundEmail ack = new OutboundEmail(to, fill(config.acknowledgementSubject(), caseId, email, link),
-                    fill(config.acknowledgementBody(), caseId, email, link), null,
+        // the link only to the customer's own address: an envelope sender may be a list's or a bulk sender's
+        Future<String> link = !usesLink() || !to.equalsIgnoreCase(email.from()) ? Future.succeededFuture("")
+                : links.link(caseId, customerId).recover(e -> {
+                    LOG.warn("self-service link of case {} not made, acknowledged without it: {}", caseId, e.getMessage());
+                    return Future.succeededFuture("");
+                });
+        link.compose(selfServiceLink -> {
+            OutboundEmail ack = new OutboundEmail(to, fill(config.acknowledgementSubject(), caseId, email, selfServiceLink),
+                    fill(config.acknowledgementBody(), caseId, email, selfServiceLink), null,
                     EmailThread.newMessageId(config.from()), email.messageId(),
                     EmailThread.references(email.references(), email.messageId()), true);
             return send(ack, caseId, new JsonObject().put("kind", ACKNOWLEDGEMENT)).<Void>mapEmpty().recover(e -> {
@@ -384,10 +389,16 @@ public final class EmailChannel {
         }
     }
 
+    /** The customer's subject last: what it holds ("{selfServiceLink}" as a joke) is never filled in. */
     private static String fill(String template, String caseId, InboundEmail email, String selfServiceLink) {
         String subject = EmailThread.CASE_TAG.matcher(email.subject()).replaceAll("").strip();
-        return template.replace("{caseId}", caseId).replace("{subject}", subject.isEmpty() ? "(no subject)" : subject)
-                .replace(SwitchboardConfig.Email.SELF_SERVICE_LINK, selfServiceLink);
+        return template.replace(SwitchboardConfig.Email.SELF_SERVICE_LINK, selfServiceLink).replace("{caseId}", caseId)
+                .replace("{subject}", subject.isEmpty() ? "(no subject)" : subject);
+    }
+
+    private boolean usesLink() {
+        return config.acknowledgementBody().contains(SwitchboardConfig.Email.SELF_SERVICE_LINK)
+                || config.acknowledgementSubject().contains(SwitchboardConfig.Email.SELF_SERVICE_LINK);
     }
 
     /** The self-service links of cases (mailed with the acknowledgement, checked by the self-service page). */

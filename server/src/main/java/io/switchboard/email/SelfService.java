@@ -75,16 +75,27 @@ public final class SelfService {
         }).compose(this::view);
     }
 
-    /** Whom the message is from: the address typed, or (by the link) the customer's first address. */
+    /**
+     * Whom the message is from, where the agent's answer goes: the address typed, or (by the link) the one the customer
+     * last wrote from on the case, else their first.
+     */
     private Future<String> sender(Case c, Proof proof) {
         if (proof.email() != null) {
             return Future.succeededFuture(normalized(proof.email()));
         }
-        return engine.customer(c.customerId()).map(customer -> {
-            if (customer.emails().isEmpty()) {
-                throw ApiException.unprocessable("we have no email address of yours to answer to; write to us by email");
+        return email.thread(c.id()).compose(thread -> {
+            for (int i = thread.size() - 1; i >= 0; i--) {
+                JsonObject entry = thread.get(i);
+                if ("inbound".equals(entry.getString("direction")) && entry.getString("from", "").contains("@")) {
+                    return Future.succeededFuture(normalized(entry.getString("from")));
+                }
             }
-            return customer.emails().get(0);
+            return engine.customer(c.customerId()).map(customer -> {
+                if (customer.emails().isEmpty()) {
+                    throw ApiException.unprocessable("we have no email address of yours to answer to; write to us by email");
+                }
+                return customer.emails().get(0);
+            });
         });
     }
 

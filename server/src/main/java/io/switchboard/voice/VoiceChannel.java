@@ -339,15 +339,15 @@ public final class VoiceChannel implements RoutingObserver {
             await(engine.createInteraction(id, request, queuedAt));
         }
         if (channel == Channel.CALLBACK) {
-            rememberCallback(call.callerId(), id);
+            rememberCallback(call.callerId(), id, outcome.opensAt() == null ? null : outcome.opensAt().toInstant());
         }
         return id;
     }
 
     /** Best effort: the callback is made; a number not remembered only misses the check for a repeated request. */
-    private void rememberCallback(String number, String id) {
-        callbacks.remember(number, id).onFailure(e -> LOG.warn("callback {} not remembered for its number: {}", id,
-                e.getMessage()));
+    private void rememberCallback(String number, String id, java.time.Instant dueAt) {
+        callbacks.remember(number, id, dueAt).onFailure(e -> LOG.warn("callback {} not remembered for its number: {}",
+                id, e.getMessage()));
     }
 
     /** Callback requests from a number whose callback still waits: told it stands, no second one made. */
@@ -409,8 +409,18 @@ public final class VoiceChannel implements RoutingObserver {
                 : flow.holdMenu().open(interaction.getJsonObject("attributes", new JsonObject()).getMap());
         String callerId = interaction.getJsonObject("attributes", new JsonObject()).getString("callerId");
         boolean offer = dialable(callerId) && threshold > 0 && (wait == null || wait > threshold)
-                && await(callbacks.of(callerId)) == null; // a caller whose callback waits is not promised a second
+                && !callbackWaits(callerId); // a caller whose callback waits is not promised a second
         return new HoldNotice(id, wait, offer, menu);
+    }
+
+    /** Whether the number has a callback waiting; not known (Redis slow) counts as yes: no offer rather than two. */
+    private boolean callbackWaits(String number) {
+        try {
+            return await(callbacks.of(number)) != null;
+        } catch (IllegalStateException e) {
+            LOG.warn("waiting callback of a caller not read, no callback offered: {}", e.getMessage());
+            return true;
+        }
     }
 
     public IvrFlow.HoldMenu holdMenu() {
@@ -465,7 +475,7 @@ public final class VoiceChannel implements RoutingObserver {
             await(store.removeMember(callsKey(voice.getString("asterisk", "")), uniqueId));
         }
         askedAt.remove(interactionId);
-        rememberCallback(attributes.getString("callbackNumber"), interactionId);
+        rememberCallback(attributes.getString("callbackNumber"), interactionId, null);
         callbackOffers("accepted").increment();
         return true;
     }

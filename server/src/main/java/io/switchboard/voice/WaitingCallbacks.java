@@ -1,9 +1,11 @@
 package io.switchboard.voice;
 
+import io.switchboard.engine.ApiException;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -14,7 +16,7 @@ import java.util.Set;
  */
 final class WaitingCallbacks {
     private static final Set<String> WAITING = Set.of("queued", "reserved");
-    /** Longer than any callback waits in line; a scheduled one is looked up by its entry, whatever its date. */
+    /** Longer than any callback waits in line (after its opening, for one scheduled for a closed route). */
     private static final Duration REMEMBERED = Duration.ofDays(8);
 
     private final RoutingEngine engine;
@@ -25,17 +27,20 @@ final class WaitingCallbacks {
         this.store = store;
     }
 
-    /** The id of the callback waiting for this number, or null. */
+    /** The id of the callback waiting for this number, or null. A failed read fails: it says nothing either way. */
     Future<String> of(String number) {
         return store.get(key(number)).compose(id -> id == null ? Future.succeededFuture()
                 : engine.interaction(id).map(i -> WAITING.contains(i.getString("status")) ? id : null)
                         // not an interaction (yet): a callback scheduled for an opening, or one that never was
-                        .recover(e -> engine.scheduled().entry(id).map(entry -> entry == null ? null : id)));
+                        .recover(e -> e instanceof ApiException api && api.status() == 404
+                                ? engine.scheduled().entry(id).map(entry -> entry == null ? null : id)
+                                : Future.failedFuture(e)));
     }
 
-    /** The number's callback is this contact now. */
-    Future<Void> remember(String number, String interactionId) {
-        return store.set(key(number), interactionId, REMEMBERED);
+    /** The number's callback is this contact now, made at once or (dueAt, else null) when its route opens. */
+    Future<Void> remember(String number, String interactionId, Instant dueAt) {
+        Duration untilDue = dueAt == null ? Duration.ZERO : Duration.between(Instant.ofEpochMilli(engine.now()), dueAt);
+        return store.set(key(number), interactionId, REMEMBERED.plus(untilDue.isNegative() ? Duration.ZERO : untilDue));
     }
 
     private String key(String number) {

@@ -118,6 +118,18 @@ class EmailIT {
             assertEquals(first, interactionOf(smtp.send("ada@example.com", "support@switchboard.example", mail)));
             other = interactionOf(smtp.send("bob@example.com", "support@switchboard.example",
                     mail.replace("Ada Lovelace <ada@example.com>", "Bob <bob@example.com>")));
+
+            // a message another node is taking in right now (its claim in Redis): try again later, nothing made
+            RedisClient client = RedisClient.create(redisUri);
+            try (var connection = client.connect()) {
+                connection.sync().set(RedisKeys.of(prefix).emailIntake(
+                        io.switchboard.routing.Sha256.hex("ada@example.com\nbusy@example.com")), "taking");
+            } finally {
+                client.shutdown();
+            }
+            String busy = smtp.send("ada@example.com", "support@switchboard.example",
+                    message("busy@example.com", "In flight", "", "Being taken in elsewhere"));
+            assertTrue(busy.startsWith("451"), busy);
         }
         assertTrue(!first.equals(other), "another sender's message");
         JsonArray emails = admin.get("/api/v1/interactions?channel=email").expect(200).json()

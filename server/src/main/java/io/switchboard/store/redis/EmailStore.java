@@ -46,24 +46,25 @@ public final class EmailStore {
         return RedisFutures.onContext(vertx, () -> redis.hset(keys.emailMessage(interactionId), fields)).mapEmpty();
     }
 
-    /**
-     * Claims a delivered message's intake for a new contact: null when this call claimed it (for {@code lease}), else
-     * the contact it already is (or is becoming, on another node).
-     */
-    public Future<String> claimIntake(String delivery, String interactionId, Duration lease) {
-        String key = keys.emailIntake(delivery);
-        return RedisFutures.onContext(vertx, () -> redis.set(key, interactionId, SetArgs.Builder.nx().px(lease.toMillis())))
-                .compose(ok -> "OK".equals(ok) ? Future.succeededFuture()
-                        : RedisFutures.onContext(vertx, () -> redis.get(key)));
+    /** The contact a delivered message became, once it was kept whole ({@link #keptIntake}); else null. */
+    public Future<String> intake(String delivery) {
+        return RedisFutures.onContext(vertx, () -> redis.get(keys.emailIntake(delivery) + ":kept"));
     }
 
-    /** The intake is done: its contact is kept, and a delivery again of the message is known for {@code ttl}. */
-    public Future<Void> keepIntake(String delivery, Duration ttl) {
-        return RedisFutures.onContext(vertx, () -> redis.pexpire(keys.emailIntake(delivery), ttl.toMillis())).mapEmpty();
+    /** Claims taking in a delivered message for {@code lease}: false while another delivery of it is being taken in. */
+    public Future<Boolean> claimIntake(String delivery, Duration lease) {
+        return RedisFutures.onContext(vertx, () -> redis.set(keys.emailIntake(delivery), "taking",
+                SetArgs.Builder.nx().px(lease.toMillis()))).map("OK"::equals);
     }
 
-    /** The intake failed: the message's next delivery is a new attempt. */
-    public Future<Void> dropIntake(String delivery) {
+    /** The message is kept whole as this contact: a delivery again within {@code ttl} is known as it. */
+    public Future<Void> keptIntake(String delivery, String interactionId, Duration ttl) {
+        return RedisFutures.onContext(vertx, () -> redis.setex(keys.emailIntake(delivery) + ":kept", ttl.toSeconds(),
+                interactionId)).compose(ok -> releaseIntake(delivery));
+    }
+
+    /** The intake ended (kept, or failed: the next delivery is a new attempt). */
+    public Future<Void> releaseIntake(String delivery) {
         return RedisFutures.onContext(vertx, () -> redis.del(keys.emailIntake(delivery))).mapEmpty();
     }
 

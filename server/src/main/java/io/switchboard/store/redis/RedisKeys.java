@@ -243,7 +243,10 @@ public record RedisKeys(String prefix) {
     }
 
     /** Hash: an email interaction's message (from, subject, text, messageId, references, caseId, attachments). */
-    /** The contact a delivered message became: {@code delivery} is a digest of its sender and Message-ID. */
+    /**
+     * A delivered message being taken in ({@code delivery}: a digest of its sender and Message-ID); with ":kept", the
+     * contact it became.
+     */
     public String emailIntake(String delivery) {
         return prefix + ":email:intake:" + delivery;
     }
