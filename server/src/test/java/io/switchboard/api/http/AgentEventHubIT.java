@@ -1,0 +1,107 @@
+package io.switchboard.api.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hub's sign-out over real WebSockets: a desk of an ended session is closed, by the signed_out event or, when that
+ * event never came (the node's subscription was down), by the recheck; a desk of the current session and a staff watch
+ * stay, and only the ended desks are told.
+ */
+class AgentEventHubIT {
+    private final Vertx vertx = Vertx.vertx();
+    private final AgentEventHub hub = new AgentEventHub();
+    private final LinkedBlockingQueue<ServerWebSocket> accepted = new LinkedBlockingQueue<>();
+    private HttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = vertx.createHttpServer().webSocketHandler(accepted::add).listen(0)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** A client socket whose server side joined the hub as a desk of this session. */
+    private Desk desk(String agent, long session) throws Exception {
+        Desk desk = new Desk();
+        HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.actualPort() + "/"), desk).get(10, TimeUnit.SECONDS);
+        ServerWebSocket socket = accepted.poll(10, TimeUnit.SECONDS);
+        hub.add(agent, session, socket);
+        return desk;
+    }
+
+    @Test
+    void aSignOutClosesTheEndedSessionsDesksOnlyAndTheRecheckThoseItMissed() throws Exception {
+        Desk old = desk("ann", 0);
+        Desk current = desk("ann", 1);
+        Desk watch = desk("ann", AgentEventHub.STAFF);
+
+        vertx.runOnContext(v -> hub.deliver(new JsonObject().put("type", "signed_out").put("agent", "ann")
+                .put("session", 1).put("reason", "pin_changed")));
+        assertEquals(1008, old.closed.get(10, TimeUnit.SECONDS));
+        assertTrue(old.texts.get(0).contains("signed_out"), old.texts.toString());
+        watch.awaitTexts(1);
+        assertEquals(List.of(), current.texts, "a desk logged in again since is not told");
+        assertTrue(!current.closed.isDone() && !watch.closed.isDone());
+
+        // the next sign-out's event never reached this node: the recheck reads session 2 and closes the desk
+        vertx.runOnContext(v -> hub.recheck(agent -> Future.succeededFuture(2L)));
+        assertEquals(1008, current.closed.get(10, TimeUnit.SECONDS));
+        // a failed read closes nothing, and a staff watch is never signed out: the next event still reaches it
+        vertx.runOnContext(v -> {
+            hub.recheck(agent -> Future.failedFuture("Redis down"));
+            hub.deliver(new JsonObject().put("type", "state_changed").put("agent", "ann"));
+        });
+        watch.awaitTexts(2);
+        assertTrue(!watch.closed.isDone());
+    }
+
+    private static final class Desk implements WebSocket.Listener {
+        final List<String> texts = new CopyOnWriteArrayList<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            texts.add(data.toString());
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        void awaitTexts(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (texts.size() < n && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(texts.size() >= n, "texts " + texts);
+        }
+    }
+}
