@@ -26,6 +26,7 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -49,6 +50,8 @@ public final class WebhookDispatcher {
     private static final String GROUP = "webhooks";
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final int BATCH = 100;
+    /** Pages of pending deliveries one round reads for due retries: 1,000 deliveries. */
+    private static final int MAX_PAGES = 10;
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -118,20 +121,42 @@ public final class WebhookDispatcher {
                 .compose(messages -> deliverAll(messages == null ? List.of() : messages));
     }
 
+    /**
+     * Due retries, found page by page from the oldest pending delivery: after a receiver's outage the oldest ones wait
+     * out long backoffs, and a scan of only the first page would leave every newer retry behind them.
+     */
     private Future<Void> retryDue() {
+        return future(() -> redis.xpending(stream, GROUP)).compose(summary -> {
+            pending.set(summary.getCount());
+            return summary.getCount() == 0 ? Future.succeededFuture(List.<PendingMessage>of())
+                    : dueFrom("-", new ArrayList<>(), 1);
+        }).compose(due -> {
+            List<String> exhausted = due.stream().filter(p -> p.getRedeliveryCount() >= config.maxAttempts())
+                    .map(PendingMessage::getId).toList();
+            List<String> retry = due.stream().filter(p -> p.getRedeliveryCount() < config.maxAttempts())
+                    .map(PendingMessage::getId).toList();
+            return drop(exhausted).compose(v -> claimAndDeliver(retry));
+        });
+    }
+
+    /** Up to a batch of due deliveries from this id on, reading at most {@link #MAX_PAGES} pages a round. */
+    private Future<List<PendingMessage>> dueFrom(String start, List<PendingMessage> due, int page) {
         return future(() -> redis.xpending(stream, new XPendingArgs<String>().group(GROUP)
-                .range(Range.create("-", "+")).limit(Limit.from(BATCH)).idle(config.retryBase().plus(config.timeout()))))
+                .range(Range.create(start, "+")).limit(Limit.from(BATCH)).idle(config.retryBase().plus(config.timeout()))))
                 .compose(list -> {
-                    pending.set(list.size());
-                    List<PendingMessage> due = list.stream()
-                            .filter(p -> p.getMsSinceLastDelivery() >= retryAfter(p.getRedeliveryCount()).toMillis())
-                            .toList();
-                    List<String> exhausted = due.stream().filter(p -> p.getRedeliveryCount() >= config.maxAttempts())
-                            .map(PendingMessage::getId).toList();
-                    List<String> retry = due.stream().filter(p -> p.getRedeliveryCount() < config.maxAttempts())
-                            .map(PendingMessage::getId).toList();
-                    return drop(exhausted).compose(v -> claimAndDeliver(retry));
+                    list.stream().filter(p -> p.getMsSinceLastDelivery() >= retryAfter(p.getRedeliveryCount()).toMillis())
+                            .limit(BATCH - due.size()).forEach(due::add);
+                    if (list.size() < BATCH || due.size() >= BATCH || page >= MAX_PAGES) {
+                        return Future.succeededFuture(due);
+                    }
+                    return dueFrom(after(list.get(list.size() - 1).getId()), due, page + 1);
                 });
+    }
+
+    /** The stream id right after this one ("<ms>-<seq>"): the next page starts there. */
+    static String after(String id) {
+        int dash = id.indexOf('-');
+        return id.substring(0, dash + 1) + (Long.parseLong(id.substring(dash + 1)) + 1);
     }
 
     private Future<Void> claimAndDeliver(List<String> ids) {

@@ -42,10 +42,16 @@ class WebhookIT {
     private final List<JsonObject> accepted = new CopyOnWriteArrayList<>();
     private final List<String> badSignatures = new CopyOnWriteArrayList<>();
     private HttpServer receiver;
+    /** The receiver refuses everything (an outage). */
+    private volatile boolean down;
 
     @BeforeEach
     void receiver() throws Exception {
         receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            if (down) {
+                request.response().setStatusCode(503).end();
+                return;
+            }
             String delivery = request.getHeader("X-Switchboard-Delivery");
             String expected = "sha256=" + hmac(request.getHeader("X-Switchboard-Timestamp") + "." + body);
             if (!expected.equals(request.getHeader("X-Switchboard-Signature"))) {
@@ -116,6 +122,44 @@ class WebhookIT {
             String scrape = a.api().get("/metrics").body() + b.api().get("/metrics").body();
             assertTrue(scrape.contains("switchboard_webhook_deliveries_total{outcome=\"failure\"}"), scrape);
         }
+    }
+
+    /**
+     * A receiver down while 150 contacts arrive: every delivery waits to be retried, all of them counted as pending (a
+     * scan of the oldest 100 alone showed 100 and retried nothing newer); back up, every one is delivered.
+     */
+    @Test
+    void aReceiversOutageIsCaughtUpInFull(TestRedis redis, @TempDir Path temp) throws IOException {
+        down = true;
+        Path config = Files.createDirectories(temp.resolve("config"));
+        Files.writeString(config.resolve("switchboard.yaml"), """
+                webhooks:
+                  urls: [http://127.0.0.1:%d/hook]
+                  secret: %s
+                  retryBaseMillis: 20
+                  maxAttempts: 100
+                  timeoutMillis: 2000
+                  pollMillis: 20
+                """.formatted(receiver.actualPort(), SECRET));
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
+                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).start()) {
+            Set<String> ids = new java.util.HashSet<>();
+            for (int i = 0; i < 150; i++) {
+                ids.add(node.api().post("/api/v1/interactions", new JsonObject().put("channel", "email")).expect(201)
+                        .json().getString("id"));
+            }
+            Await.until("every delivery pending", Duration.ofSeconds(15),
+                    () -> metric(node, "switchboard_webhook_pending") >= 150);
+            down = false;
+            Await.until("every contact's queued event delivered", Duration.ofSeconds(60), () -> accepted.stream()
+                    .filter(e -> "queued".equals(e.getString("type"))).map(e -> e.getString("interaction"))
+                    .collect(java.util.stream.Collectors.toSet()).containsAll(ids));
+        }
+    }
+
+    private static double metric(TestNode node, String series) {
+        return node.api().get("/metrics").body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(0.0);
     }
 
     private static java.math.BigInteger streamOrder(String id) {
