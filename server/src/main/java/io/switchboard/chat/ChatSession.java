@@ -72,16 +72,16 @@ final class ChatSession {
             return error("frames are JSON objects");
         }
         try {
-            return switch (frame.getString("type", "")) {
+            return switch (string(frame, "type", "")) {
                 case "start" -> begin(frame);
-                case "resume" -> resume(frame.getString("token"));
+                case "resume" -> resume(string(frame, "token"));
                 case "message" -> message(frame);
                 case "typing" -> state == State.CHATTING ? channel.customerTyping(interactionId)
                         : Future.<Void>succeededFuture();
                 case "leave" -> leave();
                 case "rating" -> rating(frame);
                 case "transcript" -> transcript();
-                default -> error("unknown frame type '" + frame.getString("type") + "'");
+                default -> error("unknown frame type '" + string(frame, "type") + "'");
             };
         } catch (IllegalArgumentException e) {
             return error(e.getMessage());
@@ -92,11 +92,11 @@ final class ChatSession {
         if (state != State.FORM) {
             return error("the chat has started already");
         }
-        PreChat form = new PreChat(frame.getString("name"), frame.getString("email"), frame.getString("topic"),
-                frame.getString("language"));
+        PreChat form = new PreChat(string(frame, "name"), string(frame, "email"), string(frame, "topic"),
+                string(frame, "language"));
         boolean verified;
         try {
-            verified = channel.verifiedIdentity(form.email(), frame.getString("identityHash"));
+            verified = channel.verifiedIdentity(form.email(), string(frame, "identityHash"));
         } catch (ApiException e) {
             return failed(e);
         }
@@ -204,7 +204,7 @@ final class ChatSession {
         }
         String text;
         try {
-            text = ChatText.clean(frame.getString("text"), "text", ChatText.MAX_MESSAGE);
+            text = ChatText.clean(string(frame, "text"), "text", ChatText.MAX_MESSAGE);
         } catch (IllegalArgumentException e) {
             return refusedLine(ref, e.getMessage());
         }
@@ -445,5 +445,19 @@ final class ChatSession {
         copy.remove("agent");
         copy.remove("agentId");
         return copy;
+    }
+
+    /** A string field of a frame, null when absent; another JSON type is an error frame, never its Java text. */
+    private static String string(JsonObject frame, String field) {
+        Object value = frame.getValue(field);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw new IllegalArgumentException("'" + field + "' must be a string");
+    }
+
+    private static String string(JsonObject frame, String field, String fallback) {
+        String value = string(frame, field);
+        return value == null ? fallback : value;
     }
 }

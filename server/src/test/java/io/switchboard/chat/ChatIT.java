@@ -267,6 +267,10 @@ class ChatIT {
             try (AgentSocket customer = anonymous.chat()) {
                 customer.send(new JsonObject().put("type", "start").put("name", "Eve").put("email", "not-an-email"));
                 assertEquals("a valid email is required", customer.await("error").getString("message"));
+                customer.send(new JsonObject().put("type", "start").put("name", new JsonObject().put("a", 1))
+                        .put("email", "eve@example.com"));
+                assertEquals("'name' must be a string", customer.await("error").getString("message"),
+                        "not taken as the text {a=1}");
                 customer.send(say("before the form").put("ref", 7));
                 JsonObject refused = customer.await("error");
                 assertEquals("no chat in progress", refused.getString("message"));

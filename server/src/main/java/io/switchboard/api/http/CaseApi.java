@@ -4,6 +4,7 @@ import static io.switchboard.api.http.HttpApi.body;
 import static io.switchboard.api.http.HttpApi.principal;
 import static io.switchboard.api.http.HttpApi.reply;
 import static io.switchboard.api.http.HttpApi.required;
+import static io.switchboard.api.http.HttpApi.text;
 
 import io.switchboard.cases.Case;
 import io.switchboard.cases.CaseNote;
@@ -70,7 +71,7 @@ final class CaseApi {
         router.post("/api/v1/cases/:id/resolve").handler(ctx -> {
             JsonObject body = body(ctx);
             String resolution = required(body, "resolution");
-            String disposition = body.getString("disposition");
+            String disposition = text(body, "disposition");
             change(ctx, c -> c.resolve(resolution, disposition, cases.now()));
         });
     }
@@ -83,20 +84,20 @@ final class CaseApi {
         if (!Ids.isValid(customerId)) {
             throw ApiException.badRequest("customerId must be 1-64 letters, digits, '-', '_' or '.'");
         }
-        String priority = body.getString("priority");
+        String priority = text(body, "priority");
         JsonObject complaint = body.getJsonObject("complaint");
-        String agentId = body.getString("agentId", principal.isAgent() ? principal.agentId() : null);
+        String agentId = text(body, "agentId", principal.isAgent() ? principal.agentId() : null);
         if (principal.isAgent() && !principal.agentId().equals(agentId)) {
             throw ApiException.forbidden("an agent opens cases assigned to itself");
         }
-        String fromBreach = body.getString("fromBreach");
+        String fromBreach = text(body, "fromBreach");
         // an agent opens cases for the customers it serves: a case makes the customer's record and addresses its to read
         Future<Boolean> serves = principal.isAgent() ? customers.agentServes(principal.agentId(), customerId)
                 : Future.succeededFuture(true);
         serves.compose(allowed -> allowed ? overrun(complaint, fromBreach) : Future.failedFuture(ApiException.forbidden(
-                "an agent opens cases for a customer whose contact it holds or is offered"))).map(filled -> new CaseService.NewCase(type, customerId, body.getString("subject"),
-                priority == null ? null : CasePriority.parse(priority), agentId, body.getString("team"),
-                filled == null ? null : CaseRecords.complaint(filled), body.getString("interactionId")))
+                "an agent opens cases for a customer whose contact it holds or is offered"))).map(filled -> new CaseService.NewCase(type, customerId, text(body, "subject"),
+                priority == null ? null : CasePriority.parse(priority), agentId, text(body, "team"),
+                filled == null ? null : CaseRecords.complaint(filled), text(body, "interactionId")))
                 .compose(cases::open).onSuccess(c -> {
             ctx.response().setStatusCode(201).putHeader("Location", "/api/v1/cases/" + c.id());
             ctx.json(CaseRecords.json(c).put("emails", new JsonArray()));   // a new case has no email yet
@@ -117,8 +118,8 @@ final class CaseApi {
 
     private void update(RoutingContext ctx) {
         JsonObject body = body(ctx);
-        String status = body.getString("status");
-        String priority = body.getString("priority");
+        String status = text(body, "status");
+        String priority = text(body, "priority");
         CaseStatus newStatus = status == null ? null : CaseStatus.parse(status);
         CasePriority newPriority = priority == null ? null : CasePriority.parse(priority);
         boolean assigning = body.containsKey("agentId") || body.containsKey("team");
@@ -131,7 +132,7 @@ final class CaseApi {
             long now = cases.now();
             Case out = c;
             if (assigning) {
-                out = out.assign(body.getString("agentId", c.agentId()), body.getString("team", c.team()), now);
+                out = out.assign(text(body, "agentId", c.agentId()), text(body, "team", c.team()), now);
             }
             if (newPriority != null) {
                 out = out.withPriority(newPriority, now);

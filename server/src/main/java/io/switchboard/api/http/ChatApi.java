@@ -3,6 +3,7 @@ package io.switchboard.api.http;
 import static io.switchboard.api.http.HttpApi.body;
 import static io.switchboard.api.http.HttpApi.principal;
 import static io.switchboard.api.http.HttpApi.reply;
+import static io.switchboard.api.http.HttpApi.text;
 
 import io.switchboard.chat.ChatChannel;
 import io.switchboard.engine.ApiException;
@@ -49,7 +50,7 @@ final class ChatApi {
     void mount(Router router) {
         router.post("/api/v1/interactions/:id/messages").handler(ctx -> {
             JsonObject body = body(ctx);
-            String text = body.getString("text");
+            String text = text(body, "text");
             boolean isPrivate = flag(body, "private");
             Principal principal = principal(ctx);
             reply(ctx, principal.isAgent()

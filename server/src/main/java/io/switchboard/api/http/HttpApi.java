@@ -29,6 +29,7 @@ import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -133,6 +134,7 @@ public final class HttpApi {
         chat.mountPublic(router);
         router.get("/api/v1/supervisor/events").handler(HttpApi::webSocketOnly).handler(auth::handle)
                 .handler(this::supervisorEvents);
+        router.route("/api/v1/*").handler(HttpApi::jsonBodies);
         router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
         router.post("/api/v1/auth/agent").handler(this::agentLogin);
         selfService.mountPublic(router);
@@ -150,12 +152,12 @@ public final class HttpApi {
         router.post("/api/v1/reservations/:id/reject").handler(ctx -> reservation(ctx, false));
         router.post("/api/v1/interactions/:id/complete").handler(ctx -> {
             JsonObject body = body(ctx);
-            desk.requireKnownDisposition(body.getString("disposition"));
+            desk.requireKnownDisposition(text(body, "disposition"));
             double amount = body.getDouble("amount", 0.0);
             if (amount < 0 || amount > 1e9 || Double.isNaN(amount)) {
                 throw ApiException.badRequest("amount must be between 0 and 1e9");
             }
-            reply(ctx, engine.complete(ctx.pathParam("id"), body.getString("disposition"), body.getString("notes"),
+            reply(ctx, engine.complete(ctx.pathParam("id"), text(body, "disposition"), text(body, "notes"),
                     actor(ctx), Math.round(amount * 100)));
         });
 
@@ -200,8 +202,8 @@ public final class HttpApi {
                 .compose(i -> voice().recorder().resume(i, actorName(ctx)))));
         router.post("/api/v1/interactions/:id/consult").handler(ctx -> {
             JsonObject body = body(ctx);
-            reply(ctx, ownInteraction(ctx).compose(i -> voice().calls().consult(i, body.getString("agentId"),
-                    body.getString("number"), actor(ctx))));
+            reply(ctx, ownInteraction(ctx).compose(i -> voice().calls().consult(i, text(body, "agentId"),
+                    text(body, "number"), actor(ctx))));
         });
         router.post("/api/v1/interactions/:id/consult/complete").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().calls().completeConsult(i, actor(ctx)))));
@@ -383,10 +385,10 @@ public final class HttpApi {
         Map<Channel, Integer> capacity = new EnumMap<>(Channel.class);
         object(body, "capacity").forEach(e ->
                 capacity.put(Channel.parse(e.getKey()), integer(e.getValue(), "capacity." + e.getKey())));
-        Agent agent = new Agent(id, body.getString("name"), body.getString("endpoint"), body.getString("team"),
+        Agent agent = new Agent(id, text(body, "name"), text(body, "endpoint"), text(body, "team"),
                 skills, capacity, object(body, "attributes").getMap(),
                 Agent.exclusiveFrom(object(body, "crossChannel").getMap()), queuePriority, autoAccept(body));
-        String pin = body.getString("pin");
+        String pin = text(body, "pin");
         if (pin != null && !pin.matches("\\d{4,12}")) {
             throw ApiException.badRequest("pin must be 4-12 digits");
         }
@@ -401,7 +403,7 @@ public final class HttpApi {
         if (!List.of("available", "away", "offline").contains(state)) {
             throw ApiException.badRequest("state must be available, away or offline (the others are set by routing)");
         }
-        String reason = body.getString("reason", state.equals("away") ? "break" : "");
+        String reason = text(body, "reason", state.equals("away") ? "break" : "");
         if (reason.length() > 64) {
             throw ApiException.badRequest("reason is at most 64 characters");
         }
@@ -466,7 +468,7 @@ public final class HttpApi {
 
     private InteractionRequest interactionRequest(JsonObject body) {
         Channel channel = Channel.parse(required(body, "channel"));
-        String customerId = body.getString("customerId");
+        String customerId = text(body, "customerId");
         if (customerId != null && !io.switchboard.routing.Ids.isValid(customerId)) {
             throw ApiException.badRequest("customerId must be 1-64 letters, digits, '-', '_' or '.'");
         }
@@ -474,7 +476,7 @@ public final class HttpApi {
         if (priority < -100 || priority > 100) {
             throw ApiException.badRequest("priority must be between -100 and 100");
         }
-        String workflow = body.getString("workflow");
+        String workflow = text(body, "workflow");
         if (workflow != null && engine.rules().workflow(workflow) == null) {
             throw ApiException.unprocessable("unknown workflow '" + workflow + "'");
         }
@@ -548,13 +550,13 @@ public final class HttpApi {
         principal(ctx).requireStaff();
         JsonObject body = body(ctx);
         String status = body.getBoolean("abandoned", false) ? "abandoned" : "canceled";
-        reply(ctx, engine.cancel(ctx.pathParam("id"), status, body.getString("reason", status)));
+        reply(ctx, engine.cancel(ctx.pathParam("id"), status, text(body, "reason", status)));
     }
 
     private void transfer(RoutingContext ctx) {
         JsonObject body = body(ctx);
-        String queue = body.getString("queue");
-        String agentId = body.getString("agentId");
+        String queue = text(body, "queue");
+        String agentId = text(body, "agentId");
         if ((queue == null) == (agentId == null)) {
             throw ApiException.badRequest("give exactly one of 'queue' or 'agentId'");
         }
@@ -567,7 +569,7 @@ public final class HttpApi {
         Principal principal = principal(ctx);
         String id = ctx.pathParam("id");
         JsonObject body = body(ctx);
-        String agentId = principal.isAgent() ? principal.agentId() : body.getString("agentId");
+        String agentId = principal.isAgent() ? principal.agentId() : text(body, "agentId");
         if (agentId == null) {
             throw ApiException.badRequest("staff must name the 'agentId' the reservation belongs to");
         }
@@ -581,7 +583,7 @@ public final class HttpApi {
             if (phone) {
                 return Future.failedFuture(ApiException.conflict("a call is answered on the phone, not here"));
             }
-            return accept ? engine.accept(id, agentId) : engine.reject(id, agentId, body.getString("reason"));
+            return accept ? engine.accept(id, agentId) : engine.reject(id, agentId, text(body, "reason"));
         }));
     }
 
@@ -778,23 +780,56 @@ public final class HttpApi {
         return ctx.get(Principal.CONTEXT_KEY);
     }
 
+    /**
+     * The API takes JSON. {@code curl -d} labels it a form (x-www-form-urlencoded), which the body handler would decode
+     * as form fields (one over 1 KB failed the request with a 500): such a body is read as the JSON it is. Multipart
+     * is refused (415).
+     */
+    private static void jsonBodies(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
+            Errors.send(ctx, 415, "unsupported_media_type", "the API takes JSON bodies (Content-Type: application/json)");
+            return;
+        }
+        if (type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33)) {
+            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        ctx.next();
+    }
+
     static JsonObject body(RoutingContext ctx) {
         if (ctx.body() == null || ctx.body().length() == 0) {
             return new JsonObject();
         }
-        JsonObject json = ctx.body().asJsonObject();
-        if (json == null) {
+        if (!(io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject json)) {
             throw ApiException.badRequest("the body must be a JSON object");
         }
         return json;
     }
 
     static String required(JsonObject body, String field) {
-        Object value = body.getValue(field);
-        if (!(value instanceof String s) || s.isBlank()) {
+        String value = text(body, field);
+        if (value == null || value.isBlank()) {
             throw ApiException.badRequest("'" + field + "' is required");
         }
-        return s;
+        return value;
+    }
+
+    /**
+     * A string field of a request body, null when absent or null. Another JSON type is refused (400), never taken as
+     * its Java text: a team of ["x"] would have been saved as "[x]".
+     */
+    static String text(JsonObject body, String field) {
+        Object value = body.getValue(field);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw ApiException.badRequest("'" + field + "' must be a string");
+    }
+
+    static String text(JsonObject body, String field, String fallback) {
+        String value = text(body, field);
+        return value == null ? fallback : value;
     }
 
     /** An agent's autoAccept: a JSON array of channel names, empty when absent or null. */

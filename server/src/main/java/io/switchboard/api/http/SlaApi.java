@@ -1,5 +1,7 @@
 package io.switchboard.api.http;
 
+import static io.switchboard.api.http.HttpApi.text;
+
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.SlaService;
 import io.switchboard.sla.Severity;
@@ -88,7 +90,7 @@ final class SlaApi {
     private Future<Boolean> retarget(RoutingContext ctx, String subject, SlaTarget defaultTarget) {
         staff(ctx);
         JsonObject body = HttpApi.body(ctx);
-        SlaTarget target = SlaTarget.parse(body.getString("target", defaultTarget.wireName()));
+        SlaTarget target = SlaTarget.parse(text(body, "target", defaultTarget.wireName()));
         Object seconds = body.getValue("targetSeconds");
         if (!(seconds instanceof Number n) || n.longValue() != n.doubleValue() || n.longValue() < 1
                 || n.longValue() > MAX_TARGET_SECONDS) {
@@ -100,7 +102,7 @@ final class SlaApi {
     private void pauseOrResume(RoutingContext ctx, boolean pause) {
         staff(ctx);
         JsonObject body = HttpApi.body(ctx);
-        SlaTarget target = SlaTarget.parse(body.getString("target", "answer"));
+        SlaTarget target = SlaTarget.parse(text(body, "target", "answer"));
         String id = ctx.pathParam("id");
         Future<Boolean> done = pause ? sla.pause(id, target) : sla.resume(id, target);
         reply(ctx, done.compose(changed -> sla.timers(id).map(t -> t.put("changed", changed))));

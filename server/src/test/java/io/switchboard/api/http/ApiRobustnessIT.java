@@ -97,6 +97,41 @@ class ApiRobustnessIT {
         }
     }
 
+    /**
+     * JSON labelled a form, as `curl -d` sends it, is read as JSON, past 1 KB too (it was decoded as form fields and
+     * failed with a 500); multipart is refused; a value of the wrong JSON type is refused naming its field, never
+     * stored as its Java text ("[x]"); a body that is not an object says so, without Java class names.
+     */
+    @Test
+    void jsonSentAsAFormIsReadAndMistypedValuesAreRefused(TestRedis redis) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).start()) {
+            Api admin = node.api();
+            String form = "application/x-www-form-urlencoded";
+            String large = new JsonObject().put("channel", "chat")
+                    .put("attributes", new JsonObject().put("note", "x".repeat(3000))).encode();
+            String id = admin.post("/api/v1/interactions", form, large).expect(201).json().getString("id");
+            assertEquals(3000, admin.get("/api/v1/interactions/" + id).json().getJsonObject("attributes")
+                    .getString("note").length());
+            Agents.create(admin, "ann", new JsonObject().put("support", 8));
+            admin.as(null).post("/api/v1/auth/agent", form, new JsonObject().put("agentId", "ann").put("pin", "1234")
+                    .put("padding", "y".repeat(2000)).encode()).expect(200);
+            assertEquals("unsupported_media_type", admin.post("/api/v1/interactions", "multipart/form-data; boundary=b",
+                    "--b--").expect(415).json().getString("error"));
+
+            assertEquals("the body must be a JSON object", admin.post("/api/v1/interactions", "application/json", "[]")
+                    .expect(400).json().getString("message"));
+            assertEquals("'team' must be a string", admin.put("/api/v1/agents/ann", new JsonObject()
+                    .put("team", new io.vertx.core.json.JsonArray().add("x"))).expect(400).json().getString("message"));
+            assertEquals("'pin' must be a string", admin.put("/api/v1/agents/ann", new JsonObject().put("pin", 1234))
+                    .expect(400).json().getString("message"));
+            assertEquals("'channel' must be a string", admin.post("/api/v1/interactions", new JsonObject()
+                    .put("channel", 5)).expect(400).json().getString("message"));
+            assertEquals("'reason' must be a string", admin.post("/api/v1/agents/ann/state", new JsonObject()
+                    .put("state", "away").put("reason", new JsonObject())).expect(400).json().getString("message"));
+            assertEquals("", admin.get("/api/v1/agents/ann").json().getString("team"), "nothing was stored");
+        }
+    }
+
     /** A PUT replaces an agent's profile: a misspelt key would drop what it meant to set, so it is refused. */
     @Test
     void aMisspeltAgentFieldIsRefusedAndAProfileReadCanBeWrittenBack(TestRedis redis) {
