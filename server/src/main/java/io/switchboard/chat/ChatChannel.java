@@ -267,8 +267,8 @@ public final class ChatChannel implements RoutingObserver {
         }
         return store.countStart(address, engine.now()).compose(n -> n <= settings.newChatsPerMinute()
                 ? Future.<Void>succeededFuture()
-                : Future.failedFuture(new ApiException(429, "rate_limited",
-                        "too many new chats from your address: try again in a minute")));
+                : Future.failedFuture(ApiException.tooManyRequests("rate_limited",
+                        "too many new chats from your address: try again in a minute", java.time.Duration.ofMinutes(1))));
     }
 
     /** What a resume gives the customer: the chat's state now and its transcript so far. */

@@ -89,7 +89,7 @@ public final class EmailChannel {
         this.parser = new MimeParser(config.maxAttachmentBytes(), config.maxAttachmentBytesPerMessage());
         this.links = new CaseLinks(store.routing(), config.selfServiceUrl());
         // every outcome exported from the start, at 0: a panel or an alert over them has a series before any mail
-        List.of("new_case", "threaded", "duplicate", "rejected", "failed").forEach(outcome -> received(outcome));
+        List.of("new_case", "threaded", "duplicate", "in_progress", "rejected", "failed").forEach(this::received);
         for (String kind : List.of("reply", "acknowledgement")) {
             List.of("sent", "failed", "suppressed").forEach(outcome -> sent(kind, outcome));
         }
@@ -100,7 +100,8 @@ public final class EmailChannel {
         // MIME parsing is CPU work over the whole message: a worker thread, never the event loop
         return vertx.executeBlocking(() -> parser.parse(envelope.data()), false)
                 .compose(email -> take(email, envelope.mailFrom()))
-                .onFailure(e -> count(e instanceof IllegalArgumentException ? "rejected" : "failed"));
+                .onFailure(e -> count(e instanceof IllegalArgumentException ? "rejected"
+                        : e instanceof BeingTakenIn ? "in_progress" : "failed"));
     }
 
     /**
@@ -126,13 +127,20 @@ public final class EmailChannel {
         return store.intake(delivery).compose(kept -> kept != null ? again(kept)
                 : store.claimIntake(delivery, INTAKE_LEASE).compose(claimed -> {
                     if (!claimed) {
-                        throw new IllegalStateException("this message is being taken in already; try again later");
+                        throw new BeingTakenIn();
                     }
                     return intake(email, returnPath, id)
                             .compose(taken -> store.keptIntake(delivery, taken, INTAKE_REMEMBERED)
                                     .recover(e -> Future.succeededFuture()).map(taken))
                             .recover(e -> store.releaseIntake(delivery).transform(x -> Future.failedFuture(e)));
                 }));
+    }
+
+    /** Another delivery of the message is being taken in now: this one is answered "try again later" (SMTP 451). */
+    private static final class BeingTakenIn extends IllegalStateException {
+        BeingTakenIn() {
+            super("this message is being taken in already; try again later");
+        }
     }
 
     /**

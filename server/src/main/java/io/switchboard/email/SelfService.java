@@ -102,7 +102,7 @@ public final class SelfService {
     private Future<Case> verified(String client, String caseId, Proof proof) {
         return limits.hit("self-service-client", client, REQUESTS_PER_CLIENT, CLIENT_WINDOW).compose(allowed -> {
             if (!allowed) {
-                throw tooMany("too many requests from your address; try again in a few minutes");
+                throw tooMany("too many requests from your address; try again in a few minutes", CLIENT_WINDOW);
             }
             if (!caseId.matches("C-\\d{1,12}")) {
                 throw ApiException.notFound(NO_MATCH);
@@ -112,7 +112,7 @@ public final class SelfService {
             return limits.hit("self-service-case", caseId, FAILURES_PER_CASE, CASE_WINDOW);
         }).compose(open -> {
             if (!open) {
-                throw tooMany("this case is locked after too many wrong attempts; try again within the hour");
+                throw tooMany("this case is locked after too many wrong attempts; try again within the hour", CASE_WINDOW);
             }
             return cases.get(caseId).compose(c -> owns(c, proof).map(owned -> owned ? c : null))
                     .recover(e -> e instanceof ApiException api && api.status() == 404 ? Future.succeededFuture()
@@ -146,7 +146,7 @@ public final class SelfService {
         });
     }
 
-    private static ApiException tooMany(String message) {
-        return new ApiException(429, "too_many_requests", message);
+    private static ApiException tooMany(String message, Duration window) {
+        return ApiException.tooManyRequests("too_many_requests", message, window);
     }
 }

@@ -4,11 +4,22 @@ package io.switchboard.engine;
 public final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
+    private final java.time.Duration retryAfter;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    private ApiException(int status, String code, String message, java.time.Duration retryAfter) {
         super(message);
         this.status = status;
         this.code = code;
+        this.retryAfter = retryAfter;
+    }
+
+    /** 429, with when to try again (the limit's window: the API answers it as Retry-After). */
+    public static ApiException tooManyRequests(String code, String message, java.time.Duration retryAfter) {
+        return new ApiException(429, code, message, retryAfter);
     }
 
     public static ApiException badRequest(String message) {
@@ -37,5 +48,10 @@ public final class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** When to try again, or null. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 }

@@ -260,7 +260,10 @@ public final class RoutingEngine {
      * out: no more offers; the work it holds stays with it.
      */
     public Future<JsonObject> signOut(String agentId, String reason) {
-        return commit("signout", agentId, reason).compose(r -> agent(agentId));
+        return commit("signout", agentId, reason)
+                .recover(e -> Future.failedFuture(e instanceof ApiException api && api.status() == 404
+                        ? ApiException.notFound("no agent '" + agentId + "'") : e))
+                .compose(r -> agent(agentId));
     }
 
     /** presence: available, away or offline. */

@@ -142,6 +142,8 @@ class EmailIT {
         String scrape = admin.get("/metrics").expect(200).body();
         assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"duplicate\"} 1.0"), scrape);
         assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"new_case\"} 2.0"), scrape);
+        assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"in_progress\"} 1.0"), scrape);
+        assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"failed\"} 0.0"), scrape);
     }
 
     /** The Message-ID threads replies for email.threadDays, then expires (Redis forgets it on its own). */

@@ -78,7 +78,7 @@ public final class Api {
     private static Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
+            return new Reply(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -135,7 +135,12 @@ public final class Api {
         }
     }
 
-    public record Reply(int status, String body) {
+    public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        /** A response header's first value, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public JsonObject json() {
             return new JsonObject(body);
         }

@@ -26,9 +26,16 @@ final class Errors {
     static void handle(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         if (failure instanceof ApiException api) {
+            if (api.retryAfter() != null) {
+                ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, api.retryAfter().toSeconds())));
+            }
             send(ctx, api.status(), api.code(), api.getMessage());
-        } else if (failure instanceof DecodeException || failure instanceof ClassCastException) {
+        } else if (failure instanceof DecodeException) {
             send(ctx, 400, "bad_request", "malformed JSON body: " + failure.getMessage());
+        } else if (failure instanceof ClassCastException) {
+            // a number read where the body has text, or the reverse: the exception names Java classes, not the field
+            send(ctx, 400, "bad_request", "a value in the body has the wrong JSON type (text where a number, list or "
+                    + "object belongs, or the reverse)");
         } else if (failure instanceof IllegalArgumentException) {
             send(ctx, 400, "bad_request", failure.getMessage());
         } else if (failure == null) {

@@ -354,8 +354,9 @@ public final class HttpApi {
                 // refused unchecked: no guess was made, so neither counter keeps it (retries from a locked desk
                 // would otherwise lock its whole office out)
                 : Future.all(limits.forgive("login-agent", agentId), limits.forgive("login-client", client))
-                        .transform(x -> Future.<Long>failedFuture(new ApiException(429, "too_many_requests",
-                                "too many failed logins for this agent or from this address; try again in 15 minutes"))))
+                        .transform(x -> Future.<Long>failedFuture(ApiException.tooManyRequests("too_many_requests",
+                                "too many failed logins for this agent or from this address; try again in 15 minutes",
+                                LOGIN_WINDOW))))
                 .compose(session -> {
             if (session == null) {
                 return Future.failedFuture(new ApiException(401, "unauthorized", "wrong agent id or PIN"));
@@ -861,6 +862,10 @@ public final class HttpApi {
     private static int integer(Object value, String field) {
         if (!(value instanceof Number n) || n.doubleValue() != Math.floor(n.doubleValue())) {
             throw ApiException.badRequest("'" + field + "' must be a whole number");
+        }
+        if (n.doubleValue() < Integer.MIN_VALUE || n.doubleValue() > Integer.MAX_VALUE) {
+            // not clamped to 2147483647 first: the error would quote a number the caller never sent
+            throw ApiException.badRequest("'" + field + "' is out of range, was " + n);
         }
         return n.intValue();
     }

@@ -129,6 +129,11 @@ class ApiRobustnessIT {
             assertEquals("'reason' must be a string", admin.post("/api/v1/agents/ann/state", new JsonObject()
                     .put("state", "away").put("reason", new JsonObject())).expect(400).json().getString("message"));
             assertEquals("", admin.get("/api/v1/agents/ann").json().getString("team"), "nothing was stored");
+            String huge = admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject()
+                    .put("support", 1.5e308))).expect(400).json().getString("message");
+            assertTrue(huge.startsWith("'skills.support' is out of range"), huge);
+            assertEquals("no agent 'nobody'", admin.post("/api/v1/agents/nobody/sign-out", "{}").expect(404).json()
+                    .getString("message"));
         }
     }
 

@@ -171,9 +171,10 @@ class InteractionLifecycleIT {
         }
         Agents.login(admin, "ann");
         admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann").put("pin", "0001")).expect(401);
-        JsonObject locked = admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann")
-                .put("pin", "1234")).expect(429).json();
-        assertEquals("too_many_requests", locked.getString("error"));
+        Api.Reply lockedOut = admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann")
+                .put("pin", "1234")).expect(429);
+        assertEquals("too_many_requests", lockedOut.json().getString("error"));
+        assertEquals("900", lockedOut.header("Retry-After"), "the lock's window, for clients that back off");
         for (int i = 0; i < HttpApi.LOGIN_FAILURES_PER_CLIENT; i++) { // ann's desk retrying: refused, no guess made
             admin.as(null).post("/api/v1/auth/agent", new JsonObject().put("agentId", "ann").put("pin", "1234"))
                     .expect(429);
