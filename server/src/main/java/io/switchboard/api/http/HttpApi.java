@@ -798,8 +798,9 @@ public final class HttpApi {
         ctx.next();
     }
 
+    /** The request's JSON object; none sent (no body at all, or an empty one) is {}. */
     static JsonObject body(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
             return new JsonObject();
         }
         if (!(io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) instanceof JsonObject json)) {

@@ -120,6 +120,12 @@ class ApiRobustnessIT {
 
             assertEquals("the body must be a JSON object", admin.post("/api/v1/interactions", "application/json", "[]")
                     .expect(400).json().getString("message"));
+            // no body at all (curl -X POST): an action that needs none is taken, as with {}
+            Api annDesk = Agents.login(admin, "ann");
+            Agents.available(annDesk, "ann"); // offered the chat made above
+            String rsv = admin.get("/api/v1/agents/ann").json().getString("reservation");
+            assertEquals(200, annDesk.postRaw("/api/v1/reservations/" + rsv + "/accept", "").status());
+            assertEquals("assigned", admin.get("/api/v1/interactions/" + id).json().getString("status"));
             assertEquals("'team' must be a string", admin.put("/api/v1/agents/ann", new JsonObject()
                     .put("team", new io.vertx.core.json.JsonArray().add("x"))).expect(400).json().getString("message"));
             assertEquals("'pin' must be a string", admin.put("/api/v1/agents/ann", new JsonObject().put("pin", 1234))
