@@ -81,8 +81,9 @@ public final class RoutingExplainer {
                 verdict = new AgentVerdict(agent.id(), false, "offered it now");
             } else if (verdict.eligible() && refused.contains(agent.id())) {
                 verdict = new AgentVerdict(agent.id(), false, direct.isDirect()
-                        ? "refused it last (rejected it or let it ring out): not offered it again on this step"
-                        : "refused it last (rejected it or let it ring out): it goes to the others first");
+                        ? "refused it last (rejected it or let it ring out): offered it again 10 s after that"
+                        : "refused it last (rejected it or let it ring out): it goes to the others first, "
+                                + "and to this agent again 10 s after that");
             }
             verdicts.add(verdict);
         });

@@ -84,7 +84,8 @@ class ExplainWaitingIT {
         assertEquals("no chat capacity", reasons.get("bob"));
         assertEquals("not a member of queue 'english' (\"en\" in agent.skills)", reasons.get("eva"));
         assertEquals("fails step expression (agent.skills.en >= 5)", reasons.get("tim"));
-        assertEquals("refused it last (rejected it or let it ring out): it goes to the others first", reasons.get("cid"));
+        assertEquals("refused it last (rejected it or let it ring out): it goes to the others first, and to this agent "
+                + "again 10 s after that", reasons.get("cid"));
         assertFalse(explained.getJsonObject("step").getJsonArray("agents").stream().map(JsonObject.class::cast)
                 .anyMatch(a -> a.getBoolean("eligible")), "nobody could take it: that is why it waits");
 

@@ -65,11 +65,11 @@ class RoutingBehaviourIT {
     }
 
     /**
-     * A contact transferred to an agent who refuses it is not stuck on that agent: after a minute it is in its queue's
-     * line, where the queue's other agents get it.
+     * A contact transferred to an agent who rejects it is not stuck on that agent: it goes to its queue's line at once
+     * (not after the transfer step's minute), where the queue's other agents get it.
      */
     @Test
-    void aTransferToAnAgentWhoRefusesFallsBackToTheQueue() {
+    void aTransferToAnAgentWhoRejectsGoesToTheQueueAtOnce() {
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
         Api tom = Agents.create(admin, "tom", new JsonObject().put("support", 5));
         Api uma = Agents.create(admin, "uma", new JsonObject().put("support", 5));
@@ -79,16 +79,34 @@ class RoutingBehaviourIT {
         sam.post("/api/v1/agents/sam/state", new JsonObject().put("state", "away")).expect(200);
         Agents.available(tom, "tom");
         sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "tom")).expect(200);
-        tom.post("/api/v1/reservations/" + interaction(id).getString("reservationId") + "/reject", "{}").expect(200);
+        assertEquals(0, interaction(id).getInteger("step"), "offered to tom alone");
         Agents.available(uma, "uma");
-        assertEquals("queued", interaction(id).getString("status"), "for tom only, for now");
+        tom.post("/api/v1/reservations/" + interaction(id).getString("reservationId") + "/reject", "{}").expect(200);
 
-        clock.advance(Duration.ofSeconds(61));
-        Await.until("in the queue's line", () -> interaction(id).getInteger("step") == 1);
+        Await.until("in the queue's line, the clock not moved", () -> interaction(id).getInteger("step") == 1);
         if ("tom".equals(interaction(id).getString("agentId"))) { // the longest idle of the queue: tom, who refuses again
             tom.post("/api/v1/reservations/" + interaction(id).getString("reservationId") + "/reject", "{}").expect(200);
         }
         Await.until("offered to the queue's uma", () -> "uma".equals(interaction(id).getString("agentId")));
+    }
+
+    /**
+     * The agent who refused a contact is skipped for it, but only for 10 s: a contact only that agent can take is
+     * offered to it again then, not left waiting beside an agent who sits free.
+     */
+    @Test
+    void aContactOnlyTheRefusingAgentCanTakeIsOfferedToItAgain() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Agents.available(sam, "sam");
+        String id = create(new JsonObject().put("channel", "chat"));
+        sam.post("/api/v1/reservations/" + interaction(id).getString("reservationId") + "/reject", "{}").expect(200);
+        assertEquals("queued", interaction(id).getString("status"), "sam is skipped for now");
+        assertEquals("available", Agents.state(admin, "sam"));
+
+        clock.advance(Duration.ofSeconds(11));
+        Await.until("offered to sam again", () -> "reserved".equals(interaction(id).getString("status"))
+                && "sam".equals(interaction(id).getString("agentId")));
+        assertEquals(2, interaction(id).getInteger("offers"));
     }
 
     @Test

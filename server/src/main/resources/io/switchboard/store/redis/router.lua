@@ -47,6 +47,7 @@
 --   rsv:<id>                   hash: a reservation (offer)
 --   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>", "awrap|<aid>~<iid>~<transfer n>|<c>",
+--                              "reoffer|<iid>" (the skip of the agent who refused it ends),
 --                              "dial|<iid>" (a call out whose agent's phone has not answered yet),
 --                              "empty|<pool>|<c><rank>" (a line left with nobody signed in: drain_empty)
 --   queues:closed              set of the queues outside their hours of operation now (a step's skipIf closed), written
@@ -700,6 +701,10 @@ end
 
 -- Closes an open reservation. missed = the agent let it ring out (counts toward away(missed)).
 -- requeue = the interaction goes back to its place in line (false when it is being canceled).
+-- How long the agent who refused a contact (rejected it, or let it ring out) is skipped for it: then it may be offered
+-- it again (sweep's reoffer), so a contact only that agent can take is never stranded while the agent sits free
+local REOFFER_MS = 10000
+
 local function close_reservation(rid, outcome, missed, requeue)
   local rkey = key('rsv', rid)
   local r = redis.call('HMGET', rkey, 'interaction', 'agent', 'status')
@@ -724,6 +729,11 @@ local function close_reservation(rid, outcome, missed, requeue)
     -- refuses it too, the first is eligible again, so a small team never strands a contact
     redis.call('DEL', key('int', iid, 'rejected'))
     redis.call('SADD', key('int', iid, 'rejected'), aid)
+    redis.call('ZADD', key('timers'), NOW + REOFFER_MS, 'reoffer|' .. iid)
+    -- the one agent a transfer named said no: on to the step after (its queue's line) now, not at the step's timeout
+    if direct(f.pool) and not missed and string.sub(outcome, 1, 6) ~= 'agent_' and not blank(f.steptimer) then
+      redis.call('ZADD', key('timers'), NOW, f.steptimer)
+    end
     history(iid, {type = 'status', status = 'queued', reason = outcome, agent = aid})
     emit({type = 'requeued', interaction = iid, queue = f.queue, reason = outcome})
     -- a call whose attributes gave it another route while it rang (reattribute) comes back onto that one
@@ -1519,6 +1529,11 @@ if CMD == 'sweep' then commands.sweep = function()
     elseif kind == 'dial' then
       local f = fields(id)
       if f and unconnected_call_out(f) then dial_failed(id, f, 'the agent\'s phone did not answer') end
+    elseif kind == 'reoffer' then
+      -- the refusing agent's skip ends: offered to whoever can take it now, that agent included
+      redis.call('DEL', key('int', id, 'rejected'))
+      local f = fields(id)
+      if f and f.status == 'queued' then offer_interaction(id, f) end
     elseif kind == 'empty' then
       drain_empty(id, n)
     elseif kind == 'awrap' then
