@@ -29,8 +29,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -552,16 +552,39 @@ public final class RoutingEngine {
     }
 
     /** Saves a customer and indexes its phone numbers, so a caller is recognised by caller id. */
+    /**
+     * Writes the customer and indexes its phones and emails. Those it had and no longer has leave the indexes (when they
+     * still name it): left there, a later contact from that number would be taken for this customer, and an import
+     * row matched by it would overwrite this customer's record.
+     */
     public Future<Void> saveCustomer(Customer customer) {
-        List<Future<Void>> writes = new ArrayList<>();
-        writes.add(store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer)));
-        for (String phone : customer.phones()) {
-            writes.add(store.hset(keys.customersByPhone(), Map.of(normalizedPhone(phone), customer.id())));
-        }
-        for (String email : customer.emails()) {
-            writes.add(store.hset(keys.customersByEmail(), Map.of(normalizedEmail(email), customer.id())));
-        }
-        return Future.all(writes).mapEmpty();
+        return store.hash(keys.customer(customer.id())).compose(before -> {
+            List<Future<Void>> writes = new ArrayList<>();
+            writes.add(store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer)));
+            Set<String> phones = new HashSet<>();
+            for (String phone : customer.phones()) {
+                phones.add(normalizedPhone(phone));
+                writes.add(store.hset(keys.customersByPhone(), Map.of(normalizedPhone(phone), customer.id())));
+            }
+            Set<String> emails = new HashSet<>();
+            for (String email : customer.emails()) {
+                emails.add(normalizedEmail(email));
+                writes.add(store.hset(keys.customersByEmail(), Map.of(normalizedEmail(email), customer.id())));
+            }
+            if (!before.isEmpty()) {
+                Customer old = CustomerRecords.customer(customer.id(), before);
+                old.phones().stream().map(RoutingEngine::normalizedPhone).filter(p -> !phones.contains(p))
+                        .forEach(p -> writes.add(unindex(keys.customersByPhone(), p, customer.id())));
+                old.emails().stream().map(RoutingEngine::normalizedEmail).filter(e -> !emails.contains(e))
+                        .forEach(e -> writes.add(unindex(keys.customersByEmail(), e, customer.id())));
+            }
+            return Future.all(writes).mapEmpty();
+        });
+    }
+
+    private Future<Void> unindex(String index, String field, String customerId) {
+        return store.hget(index, field).compose(owner -> customerId.equals(owner)
+                ? store.hdel(index, field).<Void>mapEmpty() : Future.<Void>succeededFuture());
     }
 
     /** The customer whose phone this is, or null. */

@@ -71,6 +71,10 @@ class Customer360IT {
                 "matched by phone, digits only");
         assertEquals("Robert", admin.get("/api/v1/customers/cust-2").json().getString("name"),
                 "matched by email, any case");
+        // Ada's first number left her record with that import: a row from it is someone new, not Ada overwritten
+        assertEquals(new JsonObject().put("imported", 1).put("matched", 0).put("created", 1), admin.post(
+                "/api/v1/customers", "text/csv", "name,phones\nStranger,+1 555 0100\n").expect(201).json());
+        assertEquals("Ada L.", admin.get("/api/v1/customers/cust-1").json().getString("name"));
 
         assertEquals("unprocessable", admin.post("/api/v1/customers", "text/csv", "name,tier\nDee,diamond\n")
                 .expect(422).json().getString("error"));
