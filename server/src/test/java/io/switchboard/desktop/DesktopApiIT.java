@@ -155,6 +155,9 @@ class DesktopApiIT {
                 new JsonObject().put("disposition", "sold_a_car")).expect(422).json();
         assertEquals("unknown disposition 'sold_a_car' (GET /api/v1/dispositions lists them)", refused.getString("message"));
         assertEquals("wrapping", admin.get("/api/v1/interactions/" + id).json().getString("status"), "nothing changed");
+        assertEquals("'amount' is for a disposition with revenue: true (GET /api/v1/dispositions), not 'resolved'",
+                ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "resolved")
+                        .put("amount", 50)).expect(400).json().getString("message"), "no revenue counted for it");
         ann.post("/api/v1/interactions/" + id + "/complete", new JsonObject().put("disposition", "sale")
                 .put("amount", 12.5)).expect(200);
         assertEquals("sale", admin.get("/api/v1/interactions/" + id).json().getString("disposition"));

@@ -35,6 +35,14 @@ final class DeskApi {
         }
     }
 
+    /** An amount is a sale's (a code with revenue: true): on any other it would still be counted as revenue. */
+    void requireRevenueCode(String code, double amount) {
+        if (amount > 0 && settings.dispositions().stream().noneMatch(d -> d.code().equals(code) && d.revenue())) {
+            throw ApiException.badRequest("'amount' is for a disposition with revenue: true (GET /api/v1/dispositions), "
+                    + "not '" + code + "'");
+        }
+    }
+
     void mount(Router router) {
         router.get("/api/v1/dispositions").handler(ctx -> ctx.json(new JsonArray(settings.dispositions().stream()
                 .map(d -> new JsonObject().put("code", d.code()).put("label", d.label()).put("revenue", d.revenue()))

@@ -157,6 +157,7 @@ public final class HttpApi {
             if (amount < 0 || amount > 1e9 || Double.isNaN(amount)) {
                 throw ApiException.badRequest("amount must be between 0 and 1e9");
             }
+            desk.requireRevenueCode(text(body, "disposition"), amount);
             reply(ctx, engine.complete(ctx.pathParam("id"), text(body, "disposition"), text(body, "notes"),
                     actor(ctx), Math.round(amount * 100)));
         });
