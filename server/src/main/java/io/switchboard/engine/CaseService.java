@@ -54,6 +54,16 @@ public final class CaseService {
                           String team, Complaint complaint, String interactionId) {
     }
 
+    /** A case is assigned to an agent that exists: one assigned to a typo would sit in nobody's list. */
+    public Future<Void> requireAssignable(String agentId) {
+        if (agentId == null || agentId.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return engine.agent(agentId).<Void>mapEmpty().recover(e -> Future.failedFuture(
+                e instanceof ApiException api && api.status() == 404
+                        ? ApiException.unprocessable("no agent '" + agentId + "' to assign the case to") : e));
+    }
+
     public Future<Case> open(NewCase request) {
         return engine.customerExists(request.customerId()).compose(exists -> {
             if (!exists) {

@@ -203,6 +203,9 @@ class CaseIT {
         }
         assertEquals(List.of(old), ids(ann.get("/api/v1/cases")));
         assertEquals(List.of(old), ids(admin.get("/api/v1/cases?agentId=ann")));
+        assertEquals("no agent 'bob' to assign the case to", admin.patch("/api/v1/cases/" + old,
+                new JsonObject().put("agentId", "bob")).expect(422).json().getString("message"), "not yet an agent");
+        Agents.create(admin, "bob", new JsonObject().put("support", 5));
         admin.patch("/api/v1/cases/" + old, new JsonObject().put("agentId", "bob")).expect(200);
         assertEquals(List.of(), ids(admin.get("/api/v1/cases?agentId=ann")), "reassigned: off ann's list");
         assertEquals(List.of(old), ids(admin.get("/api/v1/cases?agentId=bob")));

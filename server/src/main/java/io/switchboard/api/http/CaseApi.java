@@ -62,7 +62,8 @@ final class CaseApi {
             Principal principal = principal(ctx);
             String author = principal.isAgent() ? principal.agentId() : principal.role().name().toLowerCase();
             boolean response = body(ctx).getBoolean("publicResponse", false);
-            change(ctx, c -> c.addNote(new CaseNote(cases.now(), author, text), cases.now()), response);
+            change(ctx, Future.succeededFuture(), c -> c.addNote(new CaseNote(cases.now(), author, text), cases.now()),
+                    response);
         });
         router.post("/api/v1/cases/:id/interactions").handler(ctx -> {
             String interactionId = required(body(ctx), "interactionId");
@@ -94,8 +95,10 @@ final class CaseApi {
         // an agent opens cases for the customers it serves: a case makes the customer's record and addresses its to read
         Future<Boolean> serves = principal.isAgent() ? customers.agentServes(principal.agentId(), customerId)
                 : Future.succeededFuture(true);
-        serves.compose(allowed -> allowed ? overrun(complaint, fromBreach) : Future.failedFuture(ApiException.forbidden(
-                "an agent opens cases for a customer whose contact it holds or is offered"))).map(filled -> new CaseService.NewCase(type, customerId, text(body, "subject"),
+        serves.compose(allowed -> allowed ? cases.requireAssignable(agentId) : Future.failedFuture(ApiException.forbidden(
+                "an agent opens cases for a customer whose contact it holds or is offered")))
+                .compose(v -> overrun(complaint, fromBreach)).map(filled -> new CaseService.NewCase(type, customerId,
+                text(body, "subject"),
                 priority == null ? null : CasePriority.parse(priority), agentId, text(body, "team"),
                 filled == null ? null : CaseRecords.complaint(filled), text(body, "interactionId")))
                 .compose(cases::open).onSuccess(c -> {
@@ -128,7 +131,8 @@ final class CaseApi {
         if (principal(ctx).isAgent() && body.containsKey("agentId")) {
             throw ApiException.forbidden("assigning cases to agents needs an admin or supervisor key");
         }
-        change(ctx, c -> {
+        String assignee = assigning ? text(body, "agentId") : null;
+        change(ctx, cases.requireAssignable(assignee), c -> {
             long now = cases.now();
             Case out = c;
             if (assigning) {
@@ -171,12 +175,17 @@ final class CaseApi {
     }
 
     private void change(RoutingContext ctx, UnaryOperator<Case> change) {
-        change(ctx, change, false);
+        change(ctx, Future.succeededFuture(), change, false);
+    }
+
+    /** @param checked what must hold before the change (e.g. its assignee exists) */
+    private void change(RoutingContext ctx, Future<Void> checked, UnaryOperator<Case> change) {
+        change(ctx, checked, change, false);
     }
 
     /** @param response the change is an agent's answer to the customer (meets a response target) */
-    private void change(RoutingContext ctx, UnaryOperator<Case> change, boolean response) {
-        reply(ctx, visible(ctx).compose(c -> cases.change(c.id(), change)).compose(c -> {
+    private void change(RoutingContext ctx, Future<Void> checked, UnaryOperator<Case> change, boolean response) {
+        reply(ctx, checked.compose(v -> visible(ctx)).compose(c -> cases.change(c.id(), change)).compose(c -> {
             if (response) {
                 cases.agentResponded(c.id());
             }
