@@ -129,7 +129,10 @@ public final class EmailChannel {
                     if (!claimed) {
                         throw new BeingTakenIn();
                     }
-                    return intake(email, returnPath, id)
+                    // read again under the claim: a first delivery may have been kept and let go of it in between
+                    return store.intake(delivery).compose(keptMeanwhile -> keptMeanwhile != null
+                            ? store.releaseIntake(delivery).compose(v -> again(keptMeanwhile))
+                            : intake(email, returnPath, id))
                             .compose(taken -> store.keptIntake(delivery, taken, INTAKE_REMEMBERED)
                                     .recover(e -> Future.succeededFuture()).map(taken))
                             .recover(e -> store.releaseIntake(delivery).transform(x -> Future.failedFuture(e)));

@@ -3,6 +3,7 @@ package io.switchboard.api.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -96,12 +97,8 @@ class AgentEventHubIT {
             return null;
         }
 
-        void awaitTexts(int n) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (texts.size() < n && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertTrue(texts.size() >= n, "texts " + texts);
+        void awaitTexts(int n) {
+            Await.until(n + " messages on the staff watch", () -> texts.size() >= n);
         }
     }
 }
