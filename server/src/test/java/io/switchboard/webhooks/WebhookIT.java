@@ -74,15 +74,10 @@ class WebhookIT {
 
     @Test
     void everyEventIsDeliveredSignedAndOnceAcrossTwoNodes(TestRedis redis, @TempDir Path temp) throws IOException {
-        Path config = Files.createDirectories(temp.resolve("config"));
-        Files.writeString(config.resolve("switchboard.yaml"), """
-                webhooks:
-                  urls: [http://127.0.0.1:%d/hook]
-                  secret: %s
+        Path config = configFolder(temp, """
                   retryBaseMillis: 50
                   timeoutMillis: 5000
-                  pollMillis: 20
-                """.formatted(receiver.actualPort(), SECRET));
+                """);
         String prefix = redis.newPrefix();
         Path rules = Repo.root().resolve("routing-rules");
         try (TestNode a = TestNode.on(redis, prefix).rules(rules).env("SWITCHBOARD_CONFIG_DIR", config.toString()).start();
@@ -131,16 +126,11 @@ class WebhookIT {
     @Test
     void aReceiversOutageIsCaughtUpInFull(TestRedis redis, @TempDir Path temp) throws IOException {
         down = true;
-        Path config = Files.createDirectories(temp.resolve("config"));
-        Files.writeString(config.resolve("switchboard.yaml"), """
-                webhooks:
-                  urls: [http://127.0.0.1:%d/hook]
-                  secret: %s
+        Path config = configFolder(temp, """
                   retryBaseMillis: 20
                   maxAttempts: 100
                   timeoutMillis: 2000
-                  pollMillis: 20
-                """.formatted(receiver.actualPort(), SECRET));
+                """);
         try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
                 .env("SWITCHBOARD_CONFIG_DIR", config.toString()).start()) {
             Set<String> ids = new java.util.HashSet<>();
@@ -155,6 +145,18 @@ class WebhookIT {
                     .filter(e -> "queued".equals(e.getString("type"))).map(e -> e.getString("interaction"))
                     .collect(java.util.stream.Collectors.toSet()).containsAll(ids));
         }
+    }
+
+    /** A config folder whose webhooks go to this test's receiver, polled every 20 ms, with these retry settings. */
+    private Path configFolder(Path temp, String retries) throws IOException {
+        Path config = Files.createDirectories(temp.resolve("config"));
+        Files.writeString(config.resolve("switchboard.yaml"), """
+                webhooks:
+                  urls: [http://127.0.0.1:%d/hook]
+                  secret: %s
+                  pollMillis: 20
+                """.formatted(receiver.actualPort(), SECRET) + retries);
+        return config;
     }
 
     private static double metric(TestNode node, String series) {
