@@ -181,6 +181,8 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
         // the phone is the agent's softphone; these drive the call through the server
         voice && [call.heldSince ? button('unhold', 'unhold', 'Resume') : button('hold', 'hold', 'Hold'),
           button('danger hangup', 'hangup', 'Hang up')],
+        // the server rang the agent's phone, then the customer, when the callback was accepted; this does it again
+        i.channel === 'callback' && button('redial', 'redial', `Call ${i.attributes?.callbackNumber || 'back'} again`),
         call.recording && recordingControls(call.recording, button)),
       call.consulting
         ? el('div', { class: 'transfer consulting' },

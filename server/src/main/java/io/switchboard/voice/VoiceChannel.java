@@ -100,8 +100,6 @@ public final class VoiceChannel implements RoutingObserver {
     private CallControl calls;
     private CallMonitor monitor;
     private CallRecorder recorder;
-    /** The uniqueid prefix of a callback's agent channel (Originate's ChannelId). */
-    private static final String DIALLED_CALLBACK = "sbcb-";
     /** The uniqueid prefix of the agent's channel of a call out (click-to-dial). */
     private static final String DIALLED_OUT = "sbout-";
     /**
@@ -113,6 +111,7 @@ public final class VoiceChannel implements RoutingObserver {
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final WaitingCallbacks callbacks;
+    private CallbackDialer callbackDialer;
 
     public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseStatusLookup cases,
                         SwitchboardConfig.Voice settings, List<AmiLink> links,
@@ -128,6 +127,7 @@ public final class VoiceChannel implements RoutingObserver {
         this.owners = owners;
         this.callbacks = new WaitingCallbacks(engine, store);
         repeatedCallbacks(); // exported at 0 from the start: a panel over it has a series before the first repeat
+        fulfilledCallbacks();
     }
 
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
@@ -136,6 +136,9 @@ public final class VoiceChannel implements RoutingObserver {
         calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
         monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry, settings.monitorEndpoints());
         recorder = new CallRecorder(store, settings.recording(), this::linkNamed, registry);
+        callbackDialer = new CallbackDialer(engine, store, this::dial, recorder, settings.dialRing().plus(DIAL_MARGIN),
+                registry);
+        callbackDialer.start(vertx, () -> !connectedAsterisks().isEmpty());
         Duration ttl = settings.callOwnerTtl();
         heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl, connectedAsterisks())
                 .onFailure(e -> LOG.warn("node heartbeat failed: {}", e.getMessage())));
@@ -150,6 +153,7 @@ public final class VoiceChannel implements RoutingObserver {
     /** A clean stop hands this node's calls over at once. */
     public Future<Void> stop(io.vertx.core.Vertx vertx) {
         vertx.cancelTimer(heartbeatTimer);
+        callbackDialer.stop(vertx);
         return owners.leave(links.stream().map(l -> l.endpoint().name()).toList());
     }
 
@@ -588,61 +592,58 @@ public final class VoiceChannel implements RoutingObserver {
             } else if ("offer".equals(type) && "voice".equals(channel)) {
                 ring(event).onFailure(e -> LOG.warn("could not ring agent {} for {}: {}", event.getString("agent"),
                         event.getString("interaction"), e.getMessage()));
+            } else if ("assigned".equals(type) && "voice".equals(channel)) {
+                fulfilCallback(event.getString("interaction"));
             } else if ("assigned".equals(type) && "callback".equals(channel)) {
-                callBack(event).onFailure(e -> LOG.warn("could not place callback {}: {}",
-                        event.getString("interaction"), e.getMessage()));
+                callbackDialer.assigned(event.getString("interaction")).onFailure(e -> LOG.warn(
+                        "callback {} not dialled yet: {}", event.getString("interaction"), e.getMessage()));
             }
         }
     }
 
     /**
-     * An accepted callback: the agent's phone rings first, then the customer is dialled from it. With recording on,
-     * the agent's channel gets a uniqueid chosen here (Originate's ChannelId, remembered for the interaction), so its
-     * OriginateResponse says which callback answered, and the recording starts on it.
-     */
-    private Future<Void> callBack(JsonObject assigned) {
-        return engine.interaction(assigned.getString("interaction")).compose(interaction -> {
-            String number = interaction.getJsonObject("attributes").getString("callbackNumber", "");
-            String id = interaction.getString("id");
-            if (!recorder.enabled()) {
-                return dial(assigned.getString("agent"), number, "callback " + id, null);
-            }
-            String channelId = DIALLED_CALLBACK + UUID.randomUUID();
-            return store.set(dialledKey(channelId), id, settings.dialRing().plus(DIAL_MARGIN))
-                    .compose(v -> dial(assigned.getString("agent"), number, "callback " + id, channelId));
-        });
-    }
-
-    /**
-     * The agent answered its phone for a call out or a callback (OriginateResponse Success): a call out is connected;
-     * the recording starts, on one node.
+     * Asterisk answered for an Originate: of a call out (answered: connected, with its recording; not: canceled) or of
+     * a callback ({@link CallbackDialer#originated}).
      */
     private void originated(AmiLink link, OriginateResponseEvent event) {
+        callbackDialer.originated(link, event);
         String uniqueId = event.getUniqueId();
         if (!"Success".equals(event.getResponse())) {
             callOutFailed(link, event.getActionId());
-            return;
-        }
-        if (uniqueId == null) {
-            return;
-        }
-        if (uniqueId.startsWith(DIALLED_OUT)) {
+        } else if (uniqueId != null && uniqueId.startsWith(DIALLED_OUT)) {
             callOutConnected(link, uniqueId, event.getChannel())
                     .onFailure(e -> LOG.warn("answer of call out {} not applied: {}", uniqueId, e.getMessage()));
-            return;
         }
-        if (!recorder.enabled() || !uniqueId.startsWith(DIALLED_CALLBACK)) {
-            return;
-        }
-        store.getAndDelete(dialledKey(uniqueId)).compose(id -> id == null ? Future.succeededFuture()
-                        : recorder.dialled(id, link, event.getChannel(), uniqueId)
-                                .onFailure(e -> recorder.failed(id, e)))
-                .onFailure(e -> LOG.warn("callback on {} not matched to its contact: {}", uniqueId, e.getMessage()));
     }
 
-    /** While a callback's agent phone rings: the interaction, by the uniqueid chosen for the agent's channel. */
-    private String dialledKey(String channelId) {
-        return store.keys().prefix() + ":voice:dialled:" + channelId;
+    /**
+     * A caller reached an agent: the callback their number still waits for (asked for in an earlier call) is canceled.
+     * Calls out are the agent's own; a withheld number has no callback.
+     */
+    private void fulfilCallback(String interactionId) {
+        engine.interaction(interactionId).compose(call -> {
+            String number = call.getJsonObject("attributes", new JsonObject()).getString("callerId", "");
+            return "outbound".equals(call.getString("direction")) || !dialable(number) ? Future.succeededFuture()
+                    : callbacks.fulfilledBy(number, interactionId).map(canceled -> {
+                        if (canceled != null) {
+                            LOG.info("callback {} canceled: its caller reached an agent on {}", canceled, interactionId);
+                            fulfilledCallbacks().increment();
+                        }
+                        return null;
+                    });
+        }).onFailure(e -> LOG.warn("waiting callback of the caller on {} not checked: {}", interactionId, e.getMessage()));
+    }
+
+    /** Waiting callbacks canceled because their caller reached an agent on a later call. */
+    private Counter fulfilledCallbacks() {
+        return Counter.builder("switchboard_voice_callbacks_fulfilled")
+                .description("Waiting callbacks canceled because their caller reached an agent on a later call")
+                .register(registry);
+    }
+
+    /** The agent holding a callback calls the customer again (the line was busy, the call dropped). */
+    public Future<JsonObject> callBackAgain(JsonObject interaction) {
+        return callbackDialer.again(interaction).map(v -> new JsonObject().put("status", "dialling"));
     }
 
     /**
@@ -729,7 +730,9 @@ public final class VoiceChannel implements RoutingObserver {
             return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
                     "number must be 2-20 digits, optionally starting with +"));
         }
-        return links.stream().findFirst().map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+        // a connected Asterisk first: with several, one link down does not stop the dialling
+        return links.stream().filter(AmiLink::connected).findFirst().or(() -> links.stream().findFirst())
+                .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
                 new io.switchboard.engine.ApiException(503, "unavailable", "no Asterisk connection configured (voice.amiUrls)")));
     }
 

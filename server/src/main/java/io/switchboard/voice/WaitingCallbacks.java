@@ -2,6 +2,7 @@ package io.switchboard.voice;
 
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.RoutingEngine;
+import io.switchboard.engine.ScheduledContacts;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -35,6 +36,28 @@ final class WaitingCallbacks {
                         .recover(e -> e instanceof ApiException api && api.status() == 404
                                 ? engine.scheduled().entry(id).map(entry -> entry == null ? null : id)
                                 : Future.failedFuture(e)));
+    }
+
+    /**
+     * The caller reached an agent on a call ({@code callId}): the callback the number still waits for is canceled,
+     * else an agent would later call a customer already served. Answers the canceled callback's id, or null.
+     */
+    Future<String> fulfilledBy(String number, String callId) {
+        return of(number).compose(id -> id == null || id.equals(callId) ? Future.succeededFuture((String) null)
+                : engine.cancel(id, "canceled", "the caller got through on a later call").map(id)
+                        .recover(e -> status(e) == 404 ? cancelScheduled(id)
+                                // accepted meanwhile: that agent calls; a new need by then
+                                : status(e) == 409 ? Future.succeededFuture((String) null) : Future.failedFuture(e)));
+    }
+
+    /** A callback scheduled for its route's opening, not made yet. */
+    private Future<String> cancelScheduled(String id) {
+        return engine.scheduled().entry(id).compose(entry -> entry == null ? Future.succeededFuture((String) null)
+                : engine.scheduled().cancel(entry).map(c -> c == ScheduledContacts.Canceled.CANCELED ? id : null));
+    }
+
+    private static int status(Throwable e) {
+        return e instanceof ApiException api ? api.status() : 0;
     }
 
     /** The number's callback is this contact now, made at once or (dueAt, else null) when its route opens. */

@@ -426,6 +426,60 @@ class VoiceIT {
     }
 
     /**
+     * The AMI link is down when the agent accepts the callback: the dial waits as a job in Redis, and once the link is
+     * back a sweep dials it, once.
+     */
+    @Test
+    void aCallbackAcceptedWhileTheAmiLinkIsDownIsDialledOnceItIsBack() throws Exception {
+        call("15551230007", CallerScript.create().press("5")).awaitEnded(WAIT);
+        asterisk.agentPhone("119", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        Api ida = agent("ida", "119", new JsonObject().put("support", 7));
+        Await.until("the callback offered", WAIT, () -> admin.get("/api/v1/agents/ida").json().getString("reservation") != null);
+        String rsv = admin.get("/api/v1/agents/ida").json().getString("reservation");
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        ida.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+        asterisk.startAmi();
+        Await.until("dialled once the link is back", Duration.ofSeconds(30), () -> customerDialled("15551230007") == 1);
+        Await.until("the agent's phone answered", WAIT,
+                () -> metric("switchboard_voice_callback_dials_total{outcome=\"answered\"}") == 1.0);
+        assertEquals(1.0, metric("switchboard_voice_callback_dials_total{outcome=\"redialled\"}"));
+        assertEquals(1, customerDialled("15551230007"), "dialled once");
+    }
+
+    /**
+     * The customer's line was busy: the agent calls again from the desktop, once the last dial has been answered for
+     * (while it still rings the agent's phone, a second would ring it twice). Only the callback's agent may.
+     */
+    @Test
+    void theAgentCallsACallbackAgainOnceTheLastDialEnded() throws Exception {
+        call("15551230008", CallerScript.create().press("5")).awaitEnded(WAIT);
+        // rings 2 s (20 s simulated, within the dial's 30), then talks 2 s
+        asterisk.agentPhone("120", PhoneBehavior.answersAfter(Duration.ofSeconds(20), Duration.ofSeconds(20)));
+        Api joe = agent("joe", "120", new JsonObject().put("support", 7));
+        Await.until("the callback offered", WAIT, () -> admin.get("/api/v1/agents/joe").json().getString("reservation") != null);
+        joe.post("/api/v1/reservations/" + admin.get("/api/v1/agents/joe").json().getString("reservation") + "/accept",
+                "{}").expect(200);
+        String id = onlyInteraction("joe").getString("id");
+        Api.Reply ringing = joe.post("/api/v1/interactions/" + id + "/redial", "{}");
+        assertEquals(409, ringing.status(), ringing.body());
+        Await.until("the agent's phone answered", WAIT,
+                () -> metric("switchboard_voice_callback_dials_total{outcome=\"answered\"}") == 1.0);
+        Await.until("that call over", WAIT, () -> !asterisk.events().matching(e -> "Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/120@agents")).isEmpty());
+        Api kim = agent("kim", "121", new JsonObject().put("billing", 7));
+        assertEquals(403, kim.post("/api/v1/interactions/" + id + "/redial", "{}").status());
+        assertEquals("dialling", joe.post("/api/v1/interactions/" + id + "/redial", "{}").expect(200).json()
+                .getString("status"));
+        Await.until("the customer dialled again", WAIT, () -> customerDialled("15551230008") == 2);
+    }
+
+    private int customerDialled(String number) {
+        return asterisk.events().matching(e -> "DialBegin".equals(e.name())
+                && String.valueOf(e.get("DestChannel")).startsWith("Local/" + number + "@customers")).size();
+    }
+
+    /**
      * A caller whose callback waits asks for one again (callers do, to check on it): told it stands, and no second is
      * made, which two agents would have called; on hold in a later call, they are not offered another.
      */
@@ -446,6 +500,26 @@ class VoiceIT {
         Await.until("the hold menu asked", WAIT, () -> holding.agiText().contains("GET DATA \"switchboard/hold-menu\""));
         assertFalse(holding.agiText().contains("switchboard/callback-offer"), holding.agiText());
         holding.hangUp();
+    }
+
+    /**
+     * A caller whose callback waits calls again and reaches an agent: the callback is canceled, so nobody calls back
+     * a customer already served. A callback asked for in that same call would be its own (not canceled by it).
+     */
+    @Test
+    void aCallerWhoGetsThroughLiveNoLongerWaitsForTheirCallback() throws Exception {
+        call("15551230009", CallerScript.create().press("5")).awaitEnded(WAIT);
+        String callback = admin.get("/api/v1/interactions?channel=callback").expect(200).json()
+                .getJsonArray("interactions").getJsonObject(0).getString("id");
+        asterisk.agentPhone("122", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        agent("lea", "122", new JsonObject().put("billing", 9)); // billing only: the support callback waits on
+        call("15551230009", CallerScript.create().press("1"));
+        Await.until("lea talking", WAIT, () -> "busy".equals(Agents.state(admin, "lea")));
+        Await.until("the callback canceled", WAIT, () -> "canceled".equals(
+                admin.get("/api/v1/interactions/" + callback).json().getString("status")));
+        assertEquals("the caller got through on a later call",
+                admin.get("/api/v1/interactions/" + callback).json().getString("reason"));
+        assertEquals(1.0, metric("switchboard_voice_callbacks_fulfilled_total"));
     }
 
     /** An agent whose endpoint Asterisk cannot reach: the Originate fails with no channel, and the call out is canceled. */

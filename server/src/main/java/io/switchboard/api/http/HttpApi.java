@@ -193,6 +193,8 @@ public final class HttpApi {
         router.post("/api/v1/interactions/:id/cancel").handler(this::cancel);
         router.post("/api/v1/interactions/:id/hangup").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().hangup(i)).map(v -> new JsonObject().put("status", "hanging_up"))));
+        router.post("/api/v1/interactions/:id/redial").handler(ctx -> reply(ctx, ownInteraction(ctx)
+                .compose(i -> voice().callBackAgain(i))));
         router.post("/api/v1/interactions/:id/hold").handler(ctx -> reply(ctx, ownInteraction(ctx)
                 .compose(i -> voice().calls().hold(i))));
         router.post("/api/v1/interactions/:id/unhold").handler(ctx -> reply(ctx, ownInteraction(ctx)
