@@ -52,6 +52,11 @@ public final class WebhookDispatcher {
     private static final int BATCH = 100;
     /** Pages of pending deliveries one round reads for due retries: 1,000 deliveries. */
     private static final int MAX_PAGES = 10;
+    /**
+     * A consumer this long idle with nothing pending is a process gone (each start reads as a new one): it is removed,
+     * so the group does not grow with every restart. A live node reads every poll, and is recreated by its next read.
+     */
+    private static final Duration GONE_AFTER = Duration.ofHours(1);
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -63,6 +68,7 @@ public final class WebhookDispatcher {
     private final Timer latency;
     private final AtomicLong pending = new AtomicLong();
     private long timerId = -1;
+    private long pruneTimerId = -1;
     private boolean busy;
     private long lastFailureLog;
 
@@ -90,15 +96,45 @@ public final class WebhookDispatcher {
                 .<Void>mapEmpty()
                 .recover(e -> e instanceof RedisBusyException || String.valueOf(e.getMessage()).contains("BUSYGROUP")
                         ? Future.succeededFuture() : Future.failedFuture(e))
-                .onSuccess(v -> vertx.runOnContext(x ->
-                        timerId = vertx.setPeriodic(config.poll().toMillis(), id -> tick())));
+                .onSuccess(v -> vertx.runOnContext(x -> {
+                    timerId = vertx.setPeriodic(config.poll().toMillis(), id -> tick());
+                    pruneTimerId = vertx.setPeriodic(0, GONE_AFTER.toMillis() / 4, id -> pruneGoneConsumers(GONE_AFTER)
+                            .onFailure(e -> quietWarn("webhook consumers not pruned: " + e.getMessage())));
+                }));
     }
 
     public void stop() {
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
+            vertx.cancelTimer(pruneTimerId);
         }
         http.close();
+    }
+
+    /** Removes the consumers of processes gone (not this one): nothing pending, idle at least {@code idleFor}. */
+    Future<Integer> pruneGoneConsumers(Duration idleFor) {
+        return future(() -> redis.xinfoConsumers(stream, GROUP)).compose(consumers -> {
+            List<String> gone = consumers.stream().map(WebhookDispatcher::fields)
+                    .filter(c -> c.get("pending") instanceof Long n && n == 0
+                            && c.get("idle") instanceof Long idle && idle >= idleFor.toMillis())
+                    .map(c -> String.valueOf(c.get("name"))).filter(name -> !name.equals(consumer.getName()))
+                    .toList();
+            return Future.all(gone.stream().map(name -> future(() -> redis.xgroupDelconsumer(stream,
+                    Consumer.from(GROUP, name)))).toList()).map(v -> gone.size());
+        });
+    }
+
+    /** One consumer of XINFO CONSUMERS: a map (RESP3), or its alternating names and values (RESP2). */
+    private static java.util.Map<String, Object> fields(Object consumer) {
+        java.util.Map<String, Object> fields = new java.util.HashMap<>();
+        if (consumer instanceof java.util.Map<?, ?> map) {
+            map.forEach((name, value) -> fields.put(String.valueOf(name), value));
+        } else if (consumer instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                fields.put(String.valueOf(list.get(i)), list.get(i + 1));
+            }
+        }
+        return fields;
     }
 
     /** One round: new events first, then due retries. Rounds never overlap on a node. */
