@@ -284,6 +284,34 @@ class DesktopCallIT {
         assertTrue(admin.get("/api/v1/agents/amy").json().getJsonArray("interactions").isEmpty(), "amy holds nothing");
     }
 
+    /**
+     * A callback the agent accepts on the desktop rings her phone, then the customer; the line was busy, so she calls
+     * again from the card, once the first dial is over.
+     */
+    @Test
+    void anAgentCallsACallbackAgainFromTheCard() throws Exception {
+        asterisk.placeCall(CallSpec.create().from("15551230093", "Cy Caller").context("switchboard-inbound")
+                .dialing("8000").script(CallerScript.create().press("5")).patience(Duration.ofMinutes(10)))
+                .awaitEnded(WAIT);
+        // rings 1 s, talks 2 s (simulated 10x)
+        asterisk.agentPhone("139", PhoneBehavior.answersAfter(Duration.ofSeconds(10), Duration.ofSeconds(20)));
+        agent("amy", "139");
+        browser.logInAgent(admin.base(), "amy");
+        browser.untilVisible("#accept").click();
+        browser.untilAttribute("#work-list .card", "data-status", "assigned");
+        Await.until("the customer dialled", WAIT, () -> customerDialled("15551230093") == 1);
+        Await.until("that call over", WAIT, () -> !asterisk.events().matching(e -> "Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/139@agents")).isEmpty());
+        browser.untilText("#work-list .card .redial", "Call 15551230093 again");
+        browser.click("#work-list .card .redial");
+        Await.until("the customer dialled again", WAIT, () -> customerDialled("15551230093") == 2);
+    }
+
+    private int customerDialled(String number) {
+        return asterisk.events().matching(e -> "DialBegin".equals(e.name())
+                && String.valueOf(e.get("DestChannel")).startsWith("Local/" + number + "@customers")).size();
+    }
+
     private Api agent(String id, String extension) {
         admin.put("/api/v1/agents/" + id, new JsonObject().put("skills", new JsonObject().put("support", 9))
                 .put("pin", "1234").put("endpoint", "Local/" + extension + "@agents")).expect(200);
