@@ -624,7 +624,7 @@ public final class RoutingEngine {
     }
 
     /** Digits only, so "+1 (555) 123-0001" and "15551230001" are the same caller. */
-    static String normalizedPhone(String phone) {
+    public static String normalizedPhone(String phone) {
         return phone.replaceAll("[^0-9]", "");
     }
 

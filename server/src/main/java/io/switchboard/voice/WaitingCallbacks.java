@@ -66,7 +66,8 @@ final class WaitingCallbacks {
         return store.set(key(number), interactionId, REMEMBERED.plus(untilDue.isNegative() ? Duration.ZERO : untilDue));
     }
 
+    /** By the number's digits, as customers are found by phone: +15551234 and 15551234 are one caller. */
     private String key(String number) {
-        return store.keys().prefix() + ":callback-for:" + number.strip();
+        return store.keys().prefix() + ":callback-for:" + RoutingEngine.normalizedPhone(number);
     }
 }
