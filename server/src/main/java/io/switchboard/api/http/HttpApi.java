@@ -285,7 +285,10 @@ public final class HttpApi {
         pages(router);
 
         router.route().failureHandler(Errors::handle);
-        router.route().last().handler(ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));
+        // no route for the path; or one for the path, not for its method (a GET on an action that is a POST)
+        router.errorHandler(404, ctx -> Errors.send(ctx, 404, "not_found", "no such endpoint"));
+        router.errorHandler(405, ctx -> Errors.send(ctx, 405, "method_not_allowed",
+                ctx.request().method() + " is not allowed on " + ctx.request().path()));
         return router;
     }
 

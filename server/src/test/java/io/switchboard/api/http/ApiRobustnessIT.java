@@ -140,6 +140,12 @@ class ApiRobustnessIT {
             assertTrue(huge.startsWith("'skills.support' is out of range"), huge);
             assertEquals("no agent 'nobody'", admin.post("/api/v1/agents/nobody/sign-out", "{}").expect(404).json()
                     .getString("message"));
+            // a method the path does not take is 405, not "no such endpoint"; an unknown path stays 404
+            assertEquals("GET is not allowed on /api/v1/interactions/" + id + "/complete",
+                    admin.get("/api/v1/interactions/" + id + "/complete").expect(405).json().getString("message"));
+            assertEquals("method_not_allowed", admin.delete("/api/v1/interactions").expect(405).json().getString("error"));
+            assertEquals("not_found", admin.get("/api/v1/nothing-here").expect(404).json().getString("error"));
+            assertEquals(404, admin.as(null).get("/agent/missing.js").status());
         }
     }
 
