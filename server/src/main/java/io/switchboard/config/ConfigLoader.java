@@ -411,7 +411,7 @@ public final class ConfigLoader {
 
     private boolean bool(String key, boolean defaultValue) {
         String raw = values.get(key);
-        if (raw == null || raw.isBlank()) {
+        if (unset(key, raw)) {
             return defaultValue;
         }
         return switch (raw.trim()) {
@@ -540,7 +540,7 @@ public final class ConfigLoader {
     private <T> T parse(String key, T defaultValue, Function<String, T> parser,
                         java.util.function.Predicate<T> valid, String expected) {
         String raw = values.get(key);
-        if (raw == null || raw.isBlank()) {
+        if (unset(key, raw)) {
             return defaultValue;
         }
         T value;
@@ -560,6 +560,18 @@ public final class ConfigLoader {
             throw bad("redis.keyPrefix", "must be 1-32 letters, digits, '-', '_' or '.', was '" + prefix + "'");
         }
         return prefix;
+    }
+
+    /**
+     * Whether a number or a switch is left to its default: absent, or empty in the file. An environment variable set
+     * empty (a deployment's {@code PORT: ${PORT}} with nothing behind it) is a mistake to name, not a silent default
+     * that would also hide the file's value.
+     */
+    private boolean unset(String key, String raw) {
+        if (raw != null && raw.isBlank() && lines.getOrDefault(key, 0) < 0) {
+            throw bad(key, "is set but empty: give it a value or unset it");
+        }
+        return raw == null || raw.isBlank();
     }
 
     private ConfigException bad(String key, String reason) {

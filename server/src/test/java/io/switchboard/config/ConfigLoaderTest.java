@@ -253,6 +253,14 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", "70000"), Repo.root()));
         assertTrue(env.getMessage().contains("environment override of http.port must be a whole number from 0 to 65535"),
                 env.getMessage());
+        // set but empty (compose's "PORT: ${PORT}" with nothing behind it): named, not a silent default over the file
+        var empty = assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_HTTP_PORT", ""), Repo.root()));
+        assertTrue(empty.getMessage().contains("environment override of http.port is set but empty"), empty.getMessage());
+        assertThrows(ConfigLoader.ConfigException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_RECORDING_ENABLED", " "), Repo.root()));
+        assertEquals("", ConfigLoader.load(Map.of("REDIS_URL", ""), Repo.root()).redis().url(),
+                "a text set empty is 'none' (here: the embedded Redis), as documented");
         var retention = assertThrows(ConfigLoader.ConfigException.class,
                 () -> ConfigLoader.load(Map.of("SWITCHBOARD_RETENTION_DAYS", "-1"), Repo.root()));
         assertTrue(retention.getMessage().contains("routing.retentionDays"), retention.getMessage());
