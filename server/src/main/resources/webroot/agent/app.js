@@ -203,6 +203,11 @@ function openDesk({ agentId, token }) {
         }
         reread();
         break;
+      case 'callback_not_dialled':
+        // the server could not dial a callback this agent holds (no Asterisk link for a minute, no number...)
+        notify(`callback to ${m.number || 'the customer'} not dialled: ${m.reason}. Call again from its card.`, 'error');
+        reread();
+        break;
       default: // offer_canceled, assigned, wrapping, transferred, completed...: re-read what changed
         reread();
     }

@@ -182,7 +182,12 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
         voice && [call.heldSince ? button('unhold', 'unhold', 'Resume') : button('hold', 'hold', 'Hold'),
           button('danger hangup', 'hangup', 'Hang up')],
         // the server rang the agent's phone, then the customer, when the callback was accepted; this does it again
-        i.channel === 'callback' && button('redial', 'redial', `Call ${i.attributes?.callbackNumber || 'back'} again`),
+        i.channel === 'callback' && el('button', { type: 'button', class: 'redial', onclick: async (e) => {
+          const redial = e.currentTarget;
+          redial.disabled = true; // one click, one dial
+          await act(i.id, 'redial', {});
+          redial.disabled = false;
+        } }, `Call ${i.attributes?.callbackNumber || 'back'} again`),
         call.recording && recordingControls(call.recording, button)),
       call.consulting
         ? el('div', { class: 'transfer consulting' },

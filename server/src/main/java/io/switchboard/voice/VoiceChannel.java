@@ -99,7 +99,7 @@ public final class VoiceChannel implements RoutingObserver {
     private io.vertx.core.Vertx vertx;
     private CallControl calls;
     private CallMonitor monitor;
-    private CallRecorder recorder;
+    private final CallRecorder recorder;
     /** The uniqueid prefix of the agent's channel of a call out (click-to-dial). */
     private static final String DIALLED_OUT = "sbout-";
     /**
@@ -111,7 +111,7 @@ public final class VoiceChannel implements RoutingObserver {
     /** Measurement only (this node's clock): when callers on this node asked for an agent. */
     private final Map<String, Long> askedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final WaitingCallbacks callbacks;
-    private CallbackDialer callbackDialer;
+    private final CallbackDialer callbackDialer;
 
     public VoiceChannel(RoutingEngine engine, RoutingStore store, IvrFlow flow, CaseStatusLookup cases,
                         SwitchboardConfig.Voice settings, List<AmiLink> links,
@@ -126,6 +126,10 @@ public final class VoiceChannel implements RoutingObserver {
         this.stats = stats;
         this.owners = owners;
         this.callbacks = new WaitingCallbacks(engine, store);
+        // made here, not at start: FastAGI serves (and routing may assign a callback) before start runs
+        this.recorder = new CallRecorder(store, settings.recording(), this::linkNamed, registry);
+        this.callbackDialer = new CallbackDialer(engine, store, this::dial, recorder,
+                settings.dialRing().plus(DIAL_MARGIN), registry);
         repeatedCallbacks(); // exported at 0 from the start: a panel over it has a series before the first repeat
         fulfilledCallbacks();
     }
@@ -135,9 +139,6 @@ public final class VoiceChannel implements RoutingObserver {
         this.vertx = vertx;
         calls = new CallControl(engine, store, settings, this::linkNamed, registry, vertx);
         monitor = new CallMonitor(engine, store, calls, this::linkNamed, registry, settings.monitorEndpoints());
-        recorder = new CallRecorder(store, settings.recording(), this::linkNamed, registry);
-        callbackDialer = new CallbackDialer(engine, store, this::dial, recorder, settings.dialRing().plus(DIAL_MARGIN),
-                registry);
         callbackDialer.start(vertx, () -> !connectedAsterisks().isEmpty());
         Duration ttl = settings.callOwnerTtl();
         heartbeatTimer = vertx.setPeriodic(ttl.toMillis() / 3, id -> owners.heartbeat(ttl, connectedAsterisks())
@@ -590,8 +591,7 @@ public final class VoiceChannel implements RoutingObserver {
                 backOnHold(event.getString("interaction")).onFailure(e -> LOG.warn("could not put {} back on hold: {}",
                         event.getString("interaction"), e.getMessage()));
             } else if ("offer".equals(type) && "voice".equals(channel)) {
-                ring(event).onFailure(e -> LOG.warn("could not ring agent {} for {}: {}", event.getString("agent"),
-                        event.getString("interaction"), e.getMessage()));
+                ring(event).onFailure(e -> notRung(event, e));
             } else if ("assigned".equals(type) && "voice".equals(channel)) {
                 fulfilCallback(event.getString("interaction"));
             } else if ("assigned".equals(type) && "callback".equals(channel)) {
@@ -617,14 +617,15 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /**
-     * A caller reached an agent: the callback their number still waits for (asked for in an earlier call) is canceled.
-     * Calls out are the agent's own; a withheld number has no callback.
+     * A caller reached an agent: the callback their number still waits for (asked for in an earlier call) about the
+     * same need is canceled ({@link WaitingCallbacks#fulfilledBy}). Calls out are the agent's own; a withheld number
+     * has no callback.
      */
     private void fulfilCallback(String interactionId) {
         engine.interaction(interactionId).compose(call -> {
             String number = call.getJsonObject("attributes", new JsonObject()).getString("callerId", "");
             return "outbound".equals(call.getString("direction")) || !dialable(number) ? Future.succeededFuture()
-                    : callbacks.fulfilledBy(number, interactionId).map(canceled -> {
+                    : callbacks.fulfilledBy(number, call).map(canceled -> {
                         if (canceled != null) {
                             LOG.info("callback {} canceled: its caller reached an agent on {}", canceled, interactionId);
                             fulfilledCallbacks().increment();
@@ -730,9 +731,7 @@ public final class VoiceChannel implements RoutingObserver {
             return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
                     "number must be 2-20 digits, optionally starting with +"));
         }
-        // a connected Asterisk first: with several, one link down does not stop the dialling
-        return links.stream().filter(AmiLink::connected).findFirst().or(() -> links.stream().findFirst())
-                .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+        return links.stream().findFirst().map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
                 new io.switchboard.engine.ApiException(503, "unavailable", "no Asterisk connection configured (voice.amiUrls)")));
     }
 
@@ -817,7 +816,7 @@ public final class VoiceChannel implements RoutingObserver {
         String asterisk = voice.getString("asterisk", "");
         AmiLink link = linkNamed(asterisk);
         if (link == null) {
-            return Future.failedFuture("no AMI connection to '" + asterisk + "'");
+            return Future.failedFuture(new AmiLink.NotSent("no AMI connection to '" + asterisk + "'"));
         }
         // the offer carries the agent's endpoint: no read between the offer and the ring
         String extension = extension(offer.getString("endpoint", ""));
@@ -826,6 +825,21 @@ public final class VoiceChannel implements RoutingObserver {
                 LineText.require("extension", extension), 1);
         return calls.acceptTransferred(offer, link, channel).compose(accepted -> accepted ? Future.<Void>succeededFuture()
                 : link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer)));
+    }
+
+    /**
+     * The agent's phone could not be rung. When the Redirect certainly did nothing (no AMI connection, or Asterisk
+     * refused it) the offer is withdrawn at once, not the agent's miss: with the link down, every offer would
+     * otherwise ring out and send the whole floor away(missed). The call goes to another agent (this one skipped a
+     * while, as after any refusal) or waits, and rings once the link is back.
+     */
+    private void notRung(JsonObject offer, Throwable e) {
+        LOG.warn("could not ring agent {} for {}: {}", offer.getString("agent"), offer.getString("interaction"),
+                e.getMessage());
+        if (e instanceof AmiLink.NotSent) {
+            engine.reject(offer.getString("reservation"), offer.getString("agent"), "not_rung").onFailure(x ->
+                    LOG.debug("offer {} not withdrawn: {}", offer.getString("reservation"), x.getMessage()));
+        }
     }
 
     /**

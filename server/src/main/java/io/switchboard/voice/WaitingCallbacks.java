@@ -5,6 +5,7 @@ import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.ScheduledContacts;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -39,21 +40,38 @@ final class WaitingCallbacks {
     }
 
     /**
-     * The caller reached an agent on a call ({@code callId}): the callback the number still waits for is canceled,
-     * else an agent would later call a customer already served. Answers the canceled callback's id, or null.
+     * The caller reached an agent on {@code call} about the same need (the IVR's intent, or without one the same queue)
+     * as the callback their number still waits for: that callback is canceled, else an agent would later call a
+     * customer already served. A call about something else leaves it. Answers the canceled callback's id, or null.
      */
-    Future<String> fulfilledBy(String number, String callId) {
-        return of(number).compose(id -> id == null || id.equals(callId) ? Future.succeededFuture((String) null)
-                : engine.cancel(id, "canceled", "the caller got through on a later call").map(id)
-                        .recover(e -> status(e) == 404 ? cancelScheduled(id)
+    Future<String> fulfilledBy(String number, JsonObject call) {
+        return of(number).compose(id -> id == null || id.equals(call.getString("id"))
+                ? Future.succeededFuture((String) null)
+                : engine.interaction(id).compose(callback -> !sameNeed(callback, call)
+                                ? Future.succeededFuture((String) null)
+                                : engine.cancel(id, "canceled", "the caller got through on a later call").map(id))
+                        .recover(e -> status(e) == 404 ? cancelScheduled(id, call)
                                 // accepted meanwhile: that agent calls; a new need by then
                                 : status(e) == 409 ? Future.succeededFuture((String) null) : Future.failedFuture(e)));
     }
 
     /** A callback scheduled for its route's opening, not made yet. */
-    private Future<String> cancelScheduled(String id) {
-        return engine.scheduled().entry(id).compose(entry -> entry == null ? Future.succeededFuture((String) null)
+    private Future<String> cancelScheduled(String id, JsonObject call) {
+        return engine.scheduled().entry(id).compose(entry -> entry == null || !sameNeed(entry, call)
+                ? Future.succeededFuture((String) null)
                 : engine.scheduled().cancel(entry).map(c -> c == ScheduledContacts.Canceled.CANCELED ? id : null));
+    }
+
+    /** The same intent (what the caller chose in the IVR); when either has none, the same queue. */
+    static boolean sameNeed(JsonObject callback, JsonObject call) {
+        String wanted = intent(callback);
+        String served = intent(call);
+        return wanted != null && served != null ? wanted.equals(served)
+                : callback.getString("queue") != null && callback.getString("queue").equals(call.getString("queue"));
+    }
+
+    private static String intent(JsonObject contact) {
+        return contact.getJsonObject("attributes", new JsonObject()).getString("intent");
     }
 
     private static int status(Throwable e) {

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.store.redis.RedisKeys;
+import io.switchboard.store.redis.StreamConsumers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -63,6 +64,7 @@ public final class WebhookDispatcher {
     private final String stream;
     private final SwitchboardConfig.Webhooks config;
     private final Consumer<String> consumer = Consumer.from(GROUP, "node-" + UUID.randomUUID());
+    private final StreamConsumers consumers;
     private final HttpClient http;
     private final MeterRegistry registry;
     private final Timer latency;
@@ -77,6 +79,7 @@ public final class WebhookDispatcher {
         this.vertx = vertx;
         this.redis = redis;
         this.stream = keys.events();
+        this.consumers = new StreamConsumers(vertx, redis);
         this.config = config;
         this.registry = registry;
         this.http = vertx.createHttpClient(new HttpClientOptions()
@@ -112,29 +115,8 @@ public final class WebhookDispatcher {
     }
 
     /** Removes the consumers of processes gone (not this one): nothing pending, idle at least {@code idleFor}. */
-    Future<Integer> pruneGoneConsumers(Duration idleFor) {
-        return future(() -> redis.xinfoConsumers(stream, GROUP)).compose(consumers -> {
-            List<String> gone = consumers.stream().map(WebhookDispatcher::fields)
-                    .filter(c -> c.get("pending") instanceof Long n && n == 0
-                            && c.get("idle") instanceof Long idle && idle >= idleFor.toMillis())
-                    .map(c -> String.valueOf(c.get("name"))).filter(name -> !name.equals(consumer.getName()))
-                    .toList();
-            return Future.all(gone.stream().map(name -> future(() -> redis.xgroupDelconsumer(stream,
-                    Consumer.from(GROUP, name)))).toList()).map(v -> gone.size());
-        });
-    }
-
-    /** One consumer of XINFO CONSUMERS: a map (RESP3), or its alternating names and values (RESP2). */
-    private static java.util.Map<String, Object> fields(Object consumer) {
-        java.util.Map<String, Object> fields = new java.util.HashMap<>();
-        if (consumer instanceof java.util.Map<?, ?> map) {
-            map.forEach((name, value) -> fields.put(String.valueOf(name), value));
-        } else if (consumer instanceof List<?> list) {
-            for (int i = 0; i + 1 < list.size(); i += 2) {
-                fields.put(String.valueOf(list.get(i)), list.get(i + 1));
-            }
-        }
-        return fields;
+    Future<Long> pruneGoneConsumers(Duration idleFor) {
+        return consumers.pruneIdle(stream, GROUP, consumer.getName(), idleFor);
     }
 
     /** One round: new events first, then due retries. Rounds never overlap on a node. */

@@ -258,6 +258,30 @@ class VoiceIT {
         assertEquals(2, interaction.getInteger("offers"));
     }
 
+    /**
+     * The AMI link is down while FastAGI still serves: the call is offered, but the phone cannot be rung. The offer is
+     * withdrawn at once and is not the agent's miss (it used to ring out its 15 s and count one, and a floor went
+     * away(missed) one agent after another); once the link is back the call rings her.
+     */
+    @Test
+    void anOfferThatCannotRingWhileTheAmiLinkIsDownIsNotTheAgentsMiss() throws Exception {
+        asterisk.agentPhone("124", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(300)));
+        agent("ivy", "124", new JsonObject().put("support", 9));
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        call("15551230010", CallerScript.create().press("2"));
+        Await.until("offered, and withdrawn as not rung", WAIT, () -> admin.get("/api/v1/interactions?queue=support")
+                .json().encode().contains("\"status\":\"queued\"")
+                && admin.get("/api/v1/interactions/" + admin.get("/api/v1/interactions?queue=support").json()
+                        .getJsonArray("interactions").getJsonObject(0).getString("id")).json().getJsonArray("history")
+                        .encode().contains("\"reason\":\"not_rung\""));
+        JsonObject ivy = admin.get("/api/v1/agents/ivy").json();
+        assertEquals(List.of("available", 0), List.of(ivy.getString("state"), ivy.getInteger("missedOffers")), ivy.encode());
+        asterisk.startAmi();
+        Await.until("rung once the link is back (after her 10 s skip)", Duration.ofSeconds(30),
+                () -> "busy".equals(Agents.state(admin, "ivy")));
+    }
+
     /** The caller hangs up while the agent's phone rings (DialEnd CANCEL): abandoned, and no miss of the agent's. */
     @Test
     void aCallerWhoHangsUpWhileThePhoneRingsCostsTheAgentNothing() throws Exception {
@@ -504,18 +528,30 @@ class VoiceIT {
     }
 
     /**
-     * A caller whose callback waits calls again and reaches an agent: the callback is canceled, so nobody calls back
-     * a customer already served. A callback asked for in that same call would be its own (not canceled by it).
+     * A caller whose support callback waits calls again: answered about billing, the callback stands (that need is not
+     * served); answered about support, it is canceled, so nobody calls back a customer already served.
      */
     @Test
-    void aCallerWhoGetsThroughLiveNoLongerWaitsForTheirCallback() throws Exception {
+    void aCallerWhoGetsThroughLiveAboutTheSameNeedNoLongerWaitsForTheirCallback() throws Exception {
         call("15551230009", CallerScript.create().press("5")).awaitEnded(WAIT);
         String callback = admin.get("/api/v1/interactions?channel=callback").expect(200).json()
                 .getJsonArray("interactions").getJsonObject(0).getString("id");
-        asterisk.agentPhone("122", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        asterisk.agentPhone("122", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(300)));
         agent("lea", "122", new JsonObject().put("billing", 9)); // billing only: the support callback waits on
         call("15551230009", CallerScript.create().press("1"));
         Await.until("lea talking", WAIT, () -> "busy".equals(Agents.state(admin, "lea")));
+        Thread.sleep(500); // the check after the answer is asynchronous: give it the time it takes
+        assertEquals("queued", admin.get("/api/v1/interactions/" + callback).json().getString("status"),
+                "a billing call does not serve a support callback");
+
+        // max refuses the callback (skipped for it 10 s), so the caller's support call reaches him first
+        asterisk.agentPhone("123", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(300)));
+        Api max = agent("max", "123", new JsonObject().put("support", 7));
+        Await.until("the callback offered to max", WAIT, () -> admin.get("/api/v1/agents/max").json().getString("reservation") != null);
+        max.post("/api/v1/reservations/" + admin.get("/api/v1/agents/max").json().getString("reservation") + "/reject",
+                "{}").expect(200);
+        call("15551230009", CallerScript.create().press("2"));
+        Await.until("max talking", WAIT, () -> "busy".equals(Agents.state(admin, "max")));
         Await.until("the callback canceled", WAIT, () -> "canceled".equals(
                 admin.get("/api/v1/interactions/" + callback).json().getString("status")));
         assertEquals("the caller got through on a later call",

@@ -103,6 +103,14 @@ public record RedisKeys(String prefix) {
         return customer(id) + ":interactions";
     }
 
+    /**
+     * Sorted set: accepted callbacks still to be dialled, by deadline (ms); beside it a hash per job,
+     * {@code <this>:<interaction>} (router.lua's dial_job writes them with the accept; CallbackDialStore).
+     */
+    public String callbackDials() {
+        return prefix + ":voice:callback:dials";
+    }
+
     /** Stream of every routing event, read by webhook delivery through a consumer group. */
     public String events() {
         return prefix + ":events";

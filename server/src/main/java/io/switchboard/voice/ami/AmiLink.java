@@ -40,6 +40,8 @@ public final class AmiLink {
     private static final Logger LOG = LoggerFactory.getLogger(AmiLink.class);
     public static final long FIRST_RETRY_MILLIS = 500;
     public static final long MAX_RETRY_MILLIS = 30_000;
+    /** How long an action may wait for Asterisk's answer. */
+    public static final java.time.Duration ANSWER_WITHIN = java.time.Duration.ofSeconds(10);
 
     /**
      * A channel Asterisk has: its name, unique id, the bridge it is in ("" = none) and whether it is answered (state
@@ -176,21 +178,38 @@ public final class AmiLink {
         return current != null && current.getState() == ManagerConnectionState.CONNECTED;
     }
 
-    /** Sends an action; fails with Asterisk's message when it answers Error. */
+    /**
+     * Sends an action. Fails with {@link NotSent} when it certainly did nothing (no connection, or Asterisk answered
+     * Error, with its message); with another exception when Asterisk did not answer within {@link #ANSWER_WITHIN}
+     * (the connection dropped after the write: whether Asterisk acted is not known).
+     */
     public Future<ManagerResponse> send(ManagerAction action) {
         Promise<ManagerResponse> promise = Promise.promise();
+        ManagerConnection current = connection;
+        if (current == null) {
+            return Future.failedFuture(new NotSent("not connected to " + endpoint.name()));
+        }
         try {
-            connection.sendAction(action, response -> context.runOnContext(v -> {
+            current.sendAction(action, response -> context.runOnContext(v -> {
                 if (response instanceof ManagerError error) {
-                    promise.fail(action.getAction() + " failed: " + error.getMessage());
+                    promise.tryFail(new NotSent(action.getAction() + " failed: " + error.getMessage()));
                 } else {
-                    promise.complete(response);
+                    promise.tryComplete(response);
                 }
             }));
         } catch (java.io.IOException | IllegalStateException e) {
-            promise.fail(e);
+            return Future.failedFuture(new NotSent(action.getAction() + " not sent: " + e.getMessage()));
         }
-        return promise.future();
+        long timer = vertx.setTimer(ANSWER_WITHIN.toMillis(), id -> promise.tryFail(
+                action.getAction() + ": no answer from " + endpoint.name() + " in " + ANSWER_WITHIN.toSeconds() + " s"));
+        return promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }
+
+    /** The action did nothing: it never reached Asterisk, or Asterisk refused it. Trying again cannot do it twice. */
+    public static final class NotSent extends IllegalStateException {
+        public NotSent(String message) {
+            super(message);
+        }
     }
 
     public Future<Void> stop() {

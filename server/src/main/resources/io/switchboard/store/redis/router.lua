@@ -69,6 +69,8 @@
 --                              every node delivers those naming an agent to that agent's desktop and all of them
 --                              to supervisor consoles (one message per run, not per event: fewer publishes here,
 --                              fewer messages to decode on every node)
+--   voice:callback:dials       zset of accepted callbacks still to be dialled, by deadline; :<iid> its hash (state tries
+--                              channel): dial_job writes them pending with the accept, CallbackDialStore the rest
 --   events                     stream of every event (webhooks read it through a consumer group), capped
 
 local P = ARGV[1]
@@ -515,6 +517,18 @@ end
 -- Gives an open offer's interaction to its agent: the accept command, or an auto-accepting agent's offer in the run
 -- that made it. f: the interaction's fields (as the offer left them); meet: the accept command's meeting of the answer
 -- timer in this run (nil: the SLA observer ends it from the event, slaTimer). Returns the agent as refresh leaves it.
+-- an accepted callback's dial, as a job any node carries out (CallbackDialStore): written with the accept, so a node
+-- that dies right after it leaves the dial to another. Pending: the committing node takes it at once; any node's
+-- sweep takes it 5 s on if none did.
+local function dial_job(iid)
+  local dials = key('voice', 'callback', 'dials')
+  local job = dials .. ':' .. iid
+  redis.call('DEL', job)
+  redis.call('HSET', job, 'state', 'pending', 'tries', '0')
+  redis.call('PEXPIRE', job, '86400000')
+  redis.call('ZADD', dials, int(NOW + 5000), iid)
+end
+
 local function assign(rid, aid, iid, f, reason, meet)
   close_offer(key('rsv', rid), 'accepted')
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
@@ -532,6 +546,7 @@ local function assign(rid, aid, iid, f, reason, meet)
   local waited = NOW - f.entered
   stat(f.queue, f.channel, {answered = 1, answered_sl = flag(waited <= qmeta(f.queue).sl), wait_ms = waited})
   agent_stat(aid, {handled = 1})
+  if f.channel == 'callback' then dial_job(iid) end
   -- slaState and slaTimer tell the SLA observer there is a timer to end (slaMetPolicy: met in this run, to count),
   -- caseId the case SLA that an agent answered the call (absent = none: no extra round trip for either)
   emit({type = 'assigned', agent = aid, reservation = rid, interaction = iid, queue = f.queue,
