@@ -189,28 +189,33 @@ final class CallbackDialer {
     }
 
     /**
-     * Asterisk answered for a callback's dial: the agent's phone answered (the customer is dialled from it; with
-     * recording on, the recording starts) or not (the callback stays with the agent, who may call again). The first
-     * node to see it acts.
+     * Asterisk answered for a callback's dial, and this node was the first to see it: the agent's phone answered (the
+     * customer is dialled from it; with recording on, the recording starts) or not (the callback stays with the agent,
+     * whose desk is told, to call again or wrap up). Answers the callback's id and the agent's channel id when the phone
+     * answered (its hang-up then ends the call), else null.
      */
-    void originated(AmiLink link, OriginateResponseEvent event) {
+    Future<String[]> originated(AmiLink link, OriginateResponseEvent event) {
         boolean success = "Success".equals(event.getResponse());
         // a failure made no channel: its Uniqueid is "<null>", and the ActionID (after Asterisk-Java's prefix) says
         String source = success ? event.getUniqueId() : event.getActionId();
         int at = source == null ? -1 : source.indexOf(CHANNEL_PREFIX);
         if (at < 0) {
-            return;
+            return Future.succeededFuture();
         }
         String channelId = source.substring(at);
-        jobs.dialledOn(channelId).compose(id -> {
+        return jobs.dialledOn(channelId).compose(id -> {
             if (id == null) {
                 return Future.succeededFuture(); // another node came first
             }
             dials(success ? "answered" : "not_answered").increment();
-            Future<Void> recording = success && recorder.enabled()
+            if (!success) {
+                tellAgent(id, "your phone did not answer");
+                return jobs.end(id, channelId).map((String[]) null);
+            }
+            Future<Void> recording = recorder.enabled()
                     ? recorder.dialled(id, link, event.getChannel(), channelId).onFailure(e -> recorder.failed(id, e))
                     : Future.succeededFuture();
-            return Future.join(jobs.end(id, channelId), recording).<Void>mapEmpty();
+            return Future.join(jobs.end(id, channelId), recording).map(new String[] {id, channelId});
         }).onFailure(e -> LOG.warn("dial of callback {} not matched to its contact: {}", channelId, e.getMessage()));
     }
 

@@ -606,7 +606,9 @@ public final class VoiceChannel implements RoutingObserver {
      * a callback ({@link CallbackDialer#originated}).
      */
     private void originated(AmiLink link, OriginateResponseEvent event) {
-        callbackDialer.originated(link, event);
+        callbackDialer.originated(link, event).compose(answered -> answered == null ? Future.succeededFuture()
+                        : watchCallback(link, answered[0], answered[1]))
+                .onFailure(e -> LOG.warn("answered callback not watched: {}", e.getMessage()));
         String uniqueId = event.getUniqueId();
         if (!"Success".equals(event.getResponse())) {
             callOutFailed(link, event.getActionId());
@@ -640,6 +642,15 @@ public final class VoiceChannel implements RoutingObserver {
         return Counter.builder("switchboard_voice_callbacks_fulfilled")
                 .description("Waiting callbacks canceled because their caller reached an agent on a later call")
                 .register(registry);
+    }
+
+    /**
+     * A callback's agent phone answered: its channel is watched as a call's is (owned by one node, re-synced after a
+     * reconnect), so that its hang-up, the end of the conversation, starts the wrap-up, and the handle time is the call's.
+     */
+    private Future<Void> watchCallback(AmiLink link, String interactionId, String channelId) {
+        return Future.all(store.set(callKey(channelId), interactionId, Duration.ofDays(1)), owners.claim(channelId),
+                store.addMember(callsKey(link.endpoint().name()), channelId)).mapEmpty();
     }
 
     /** The agent holding a callback calls the customer again (the line was busy, the call dropped). */
@@ -913,7 +924,7 @@ public final class VoiceChannel implements RoutingObserver {
                     resyncCallOut(link, id, caller);
                 } else if (caller == null) {
                     ended(asterisk, id, "call ended while the AMI link was down");
-                } else if (!caller.bridgeId().isEmpty()) {
+                } else if (!caller.bridgeId().isEmpty() && !id.startsWith(CallbackDialer.CHANNEL_PREFIX)) {
                     live.stream().filter(c -> c.bridgeId().equals(caller.bridgeId()) && !c.uniqueId().equals(id))
                             .findFirst().ifPresent(leg -> dialed(asterisk, id, "ANSWER", leg.name()));
                 }
@@ -1010,11 +1021,13 @@ public final class VoiceChannel implements RoutingObserver {
                 return Future.succeededFuture();
             }
             String id = interaction.getString("id");
-            if (!"voice".equals(interaction.getString("channel"))) {
+            boolean callbackLeg = uniqueId.startsWith(CallbackDialer.CHANNEL_PREFIX);
+            if (!"voice".equals(interaction.getString("channel")) && !callbackLeg) {
                 return Future.succeededFuture(); // the caller took a callback: hanging up is not abandoning
             }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
-                case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
+                case "queued", "reserved" -> callbackLeg ? Future.<Void>succeededFuture() // back in line meanwhile
+                        : engine.cancel(id, "abandoned", reason).mapEmpty();
                 case "assigned" -> uniqueId.startsWith(DIALLED_OUT) ? callOutEnded(id)
                         : engine.wrapUp(id, null).compose(w -> calls.releaseHeldLeg(asterisk, id));
                 default -> Future.succeededFuture();

@@ -472,30 +472,41 @@ class VoiceIT {
     }
 
     /**
-     * The customer's line was busy: the agent calls again from the desktop, once the last dial has been answered for
-     * (while it still rings the agent's phone, a second would ring it twice). Only the callback's agent may.
+     * The agent's phone did not answer the callback's dial: the callback stays hers, and she calls again from the
+     * desktop once that dial has ended (while it still rings her phone, a second would ring it twice). Only the
+     * callback's agent may. When the conversation ends (the agent's leg hangs up) the callback wraps up.
      */
     @Test
-    void theAgentCallsACallbackAgainOnceTheLastDialEnded() throws Exception {
+    void theAgentCallsACallbackAgainWhenHerPhoneDidNotAnswer() throws Exception {
+        node.close();
+        use(node().env("SWITCHBOARD_DIAL_RING_SECONDS", "20").start()); // 2 s here
         call("15551230008", CallerScript.create().press("5")).awaitEnded(WAIT);
-        // rings 2 s (20 s simulated, within the dial's 30), then talks 2 s
-        asterisk.agentPhone("120", PhoneBehavior.answersAfter(Duration.ofSeconds(20), Duration.ofSeconds(20)));
+        asterisk.agentPhone("120", PhoneBehavior.neverAnswers());
         Api joe = agent("joe", "120", new JsonObject().put("support", 7));
         Await.until("the callback offered", WAIT, () -> admin.get("/api/v1/agents/joe").json().getString("reservation") != null);
-        joe.post("/api/v1/reservations/" + admin.get("/api/v1/agents/joe").json().getString("reservation") + "/accept",
-                "{}").expect(200);
-        String id = onlyInteraction("joe").getString("id");
-        Api.Reply ringing = joe.post("/api/v1/interactions/" + id + "/redial", "{}");
-        assertEquals(409, ringing.status(), ringing.body());
-        Await.until("the agent's phone answered", WAIT,
-                () -> metric("switchboard_voice_callback_dials_total{outcome=\"answered\"}") == 1.0);
-        Await.until("that call over", WAIT, () -> !asterisk.events().matching(e -> "Hangup".equals(e.name())
-                && String.valueOf(e.get("Channel")).startsWith("Local/120@agents")).isEmpty());
-        Api kim = agent("kim", "121", new JsonObject().put("billing", 7));
-        assertEquals(403, kim.post("/api/v1/interactions/" + id + "/redial", "{}").status());
-        assertEquals("dialling", joe.post("/api/v1/interactions/" + id + "/redial", "{}").expect(200).json()
-                .getString("status"));
-        Await.until("the customer dialled again", WAIT, () -> customerDialled("15551230008") == 2);
+        try (AgentSocket desk = joe.events("joe")) {
+            joe.post("/api/v1/reservations/" + admin.get("/api/v1/agents/joe").json().getString("reservation")
+                    + "/accept", "{}").expect(200);
+            String id = onlyInteraction("joe").getString("id");
+            Api.Reply ringing = joe.post("/api/v1/interactions/" + id + "/redial", "{}");
+            assertEquals(409, ringing.status(), ringing.body());
+            JsonObject told = desk.await("callback_not_dialled", WAIT);
+            assertEquals(List.of(id, "your phone did not answer", "15551230008"), List.of(told.getString("interaction"),
+                    told.getString("reason"), told.getString("number")));
+            assertEquals(1.0, metric("switchboard_voice_callback_dials_total{outcome=\"not_answered\"}"));
+            assertEquals("assigned", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+
+            Api kim = agent("kim", "121", new JsonObject().put("billing", 7));
+            assertEquals(403, kim.post("/api/v1/interactions/" + id + "/redial", "{}").status());
+            // back at her desk: rings 1 s, talks 2 s
+            asterisk.agentPhone("120", PhoneBehavior.answersAfter(Duration.ofSeconds(10), Duration.ofSeconds(20)));
+            assertEquals("dialling", joe.post("/api/v1/interactions/" + id + "/redial", "{}").expect(200).json()
+                    .getString("status"));
+            Await.until("the customer dialled", WAIT, () -> customerDialled("15551230008") == 1);
+            Await.until("wrapped up when the call ends", WAIT, () -> "wrapping".equals(
+                    admin.get("/api/v1/interactions/" + id).json().getString("status")));
+            assertEquals(409, joe.post("/api/v1/interactions/" + id + "/redial", "{}").status(), "over: call back later");
+        }
     }
 
     private int customerDialled(String number) {
