@@ -55,6 +55,8 @@ public final class VoiceChannel implements RoutingObserver {
     private static final Pattern EXTENSION = Pattern.compile("^[^/]+/([^@/;]+)");
     /** A number Switchboard dials out: only digits, '+', '*' and '#' ever reach AMI. */
     public static final Pattern DIALABLE = Pattern.compile("\\+?[0-9*#]{2,20}");
+    /** A number written with separators: "+1 (555) 123-0001", "555.123.0001". */
+    private static final Pattern FORMATTED_NUMBER = Pattern.compile("\\+?[0-9(][0-9 ().\\-]*[0-9]");
 
     /**
      * A call as the AGI session presents it. callerName is already cleaned of control characters.
@@ -62,6 +64,10 @@ public final class VoiceChannel implements RoutingObserver {
      */
     public record InboundCall(String channel, String uniqueId, String callerId, String callerName, String remoteAddress,
                               long arrivedMs) {
+        public InboundCall {
+            callerId = callerNumber(callerId);
+        }
+
         /**
          * Whether the caller's number can be called back: a withheld one arrives as {@code anonymous},
          * {@code Restricted} or {@code unavailable}, none of which a callback could dial.
@@ -69,6 +75,14 @@ public final class VoiceChannel implements RoutingObserver {
         public boolean callable() {
             return dialable(callerId);
         }
+    }
+
+    /**
+     * A caller number as some trunks format it ({@code +1 (555) 123-0001}) without its separators, so it can be
+     * called back and found as the customer's: {@code +15551230001}. Anything else ({@code anonymous}) is left as is.
+     */
+    static String callerNumber(String raw) {
+        return raw != null && FORMATTED_NUMBER.matcher(raw).matches() ? raw.replaceAll("[ ().\\-]", "") : raw;
     }
 
     public static boolean dialable(String number) {

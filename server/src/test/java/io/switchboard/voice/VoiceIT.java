@@ -429,7 +429,8 @@ class VoiceIT {
 
     @Test
     void aCallbackRequestedInTheIvrRingsTheAgentThenTheCaller() throws Exception {
-        SimulatedCall caller = call("15551230005", CallerScript.create().press("5"));
+        // a trunk that sends the number formatted: called back all the same
+        SimulatedCall caller = call("+1 (555) 123-0005", CallerScript.create().press("5"));
         caller.awaitEnded(WAIT);
         assertTrue(caller.agiTranscript().format().contains("switchboard/callback-confirmed"),
                 "told before the line goes quiet");
@@ -440,7 +441,7 @@ class VoiceIT {
         gus.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
         JsonObject callback = onlyInteraction("gus");
         assertEquals("callback", callback.getString("channel"));
-        assertEquals("15551230005", callback.getJsonObject("attributes").getString("callbackNumber"));
+        assertEquals("+15551230005", callback.getJsonObject("attributes").getString("callbackNumber"));
         JsonObject at = callback.getJsonObject("timestamps");
         // the IVR (menu prompt, key, goodbye) took time: the place in line is from when the call came in
         assertTrue(at.getLong("queued") < at.getLong("created"), at.encode());
