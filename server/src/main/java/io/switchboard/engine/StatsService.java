@@ -156,7 +156,7 @@ public final class StatsService {
             return json
                     .put("serviceLevelFormula", queue.serviceLevelFormula().wireName())
                     .put("serviceLevelTarget", queue.serviceLevelTarget())
-                    .put("estimatedWaitSeconds", QueueStatistics.estimatedWaitSeconds(waiting + 1, aht, staffed))
+                    .put("estimatedWaitSeconds", newContactWait(json, waiting, aht, staffed))
                     .put("serviceLevel", new JsonObject()
                             .put("today", QueueStatistics.finite(day.serviceLevel(queue.serviceLevelFormula())))
                             .put("last15m", QueueStatistics.finite(q15.serviceLevel(queue.serviceLevelFormula())))
@@ -181,6 +181,16 @@ public final class StatsService {
             return QueueStatistics.estimatedWaitSeconds(position,
                     stats.getJsonObject("staffing").getDouble("ahtSeconds"), staffed(stats));
         });
+    }
+
+    /**
+     * A new contact's wait: none when nobody waits and an agent is free (the wallboard's idle floor showed AHT / staffed
+     * seconds); else the formula at the end of the line. Contacts that wait with agents free (the free ones cannot take
+     * them) keep the formula at their own position.
+     */
+    private static Double newContactWait(JsonObject queueStats, long waiting, double aht, int staffed) {
+        boolean free = queueStats.getJsonObject("agents").getInteger("available") > 0;
+        return waiting == 0 && free ? Double.valueOf(0) : QueueStatistics.estimatedWaitSeconds(waiting + 1, aht, staffed);
     }
 
     /** Agents working the queue now: on a contact, in wrap-up or free (not away or offline). */

@@ -88,6 +88,11 @@ class SharedFloorIT {
             }
             // one agent staffs the queue but takes no calls: the contact waits, 180 s (default AHT) / 1 agent
             a.api().post("/api/v1/agents/agent0/state", new JsonObject().put("state", "available")).expect(200);
+            // nobody waits and an agent is free: a new contact waits nothing (the wallboard showed 180 s / 1 agent)
+            Await.until("no wait on an idle floor", Duration.ofSeconds(5), () -> Double.valueOf(0)
+                    .equals(a.api().get("/api/v1/stats/realtime").expect(200).array().stream()
+                            .map(JsonObject.class::cast).filter(q -> "support".equals(q.getString("queue")))
+                            .findFirst().orElseThrow().getDouble("estimatedWaitSeconds")));
             String id = a.api().post("/api/v1/interactions", new JsonObject().put("channel", "voice")).expect(201)
                     .json().getString("id");
             Await.until("the estimate counts the staffed agent", Duration.ofSeconds(5), () -> Double.valueOf(180.0)
