@@ -89,6 +89,31 @@ class TransferAndCancelIT {
         }
     }
 
+    /**
+     * A contact transferred to another queue has waited there since the transfer: its talk time and its wait in the
+     * first queue are not the new queue's longest wait (a two-minute call set off the longest-wait alert at once).
+     */
+    @Test
+    void aTransferredContactsWaitInItsNewQueueStartsAtTheTransfer(TestRedis redis, @TempDir Path temp) {
+        io.switchboard.testing.TestClock clock = new io.switchboard.testing.TestClock();
+        try (TestNode timed = TestNode.on(redis, redis.newPrefix()).clock(clock)
+                .rules(Rules.folder(temp.resolve("since"), Rules.SMALL)).start()) {
+            Api staff = timed.api();
+            Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
+            String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
+            clock.advance(java.time.Duration.ofSeconds(30)); // waits in support
+            Agents.available(sam, "sam");
+            sam.post("/api/v1/reservations/" + staff.get("/api/v1/interactions/" + id).json().getString("reservationId")
+                    + "/accept", "{}").expect(200);
+            clock.advance(java.time.Duration.ofSeconds(120)); // talks
+            sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "spanish")).expect(200);
+            clock.advance(java.time.Duration.ofSeconds(2));
+            JsonObject spanish = staff.get("/api/v1/queues/spanish/stats").expect(200).json();
+            assertEquals(1, spanish.getInteger("waiting"));
+            assertEquals(2.0, spanish.getDouble("longestWaitSeconds"), 0.001, spanish.encode());
+        }
+    }
+
     /** An agent wrapping up one chat still takes another (chat capacity 3): the dry run says so, as routing does. */
     @Test
     void anAgentWrappingUpAChatIsEligibleForTheNext(TestRedis redis, @TempDir Path temp) {

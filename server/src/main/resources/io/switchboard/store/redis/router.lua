@@ -380,7 +380,9 @@ local function place(iid, f)
   redis.call('ZADD', key('pool', f.pool, 'wait', f.cch), f.score, iid)
   redis.call('SADD', key('waiting'), f.cch .. '|' .. f.pool)
   redis.call('ZADD', key('queue', f.queue, 'prio'), f.score, iid)
-  redis.call('ZADD', key('queue', f.queue, 'since'), f.queued, iid)
+  -- waiting in this queue since it entered it (a transfer, an overflow: not its talk time, not the last queue's
+  -- wait), or since it was queued here if later (a contact that keeps its place in line from before)
+  redis.call('ZADD', key('queue', f.queue, 'since'), int(math.max(num(f.queued), f.entered)), iid)
   f.placed = true
 end
 
@@ -1155,6 +1157,7 @@ if CMD == 'transfer' then commands.transfer = function()
   local g = fields(iid)
   stat(g.queue, g.channel, {offered = 1})
   redis.call('HSET', key('int', iid), 'entered', NOW_S)
+  g.entered = NOW
   place(iid, g)
   offer_interaction(iid)
   offer_agent(f.agent)
