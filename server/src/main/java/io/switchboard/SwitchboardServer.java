@@ -215,7 +215,10 @@ public final class SwitchboardServer {
             engine = new RoutingEngine(store, config.priority(), observers, sla::answerTimer, sla::calendars);
             rulesWatcher = RulesWatcher.routing(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow(), () -> sla.calendars().keySet()),
-                    rules -> engine.applyRules(rules).onSuccess(n -> engine.hours().changed()));
+                    rules -> engine.applyRules(rules).onSuccess(n -> {
+                        engine.hours().changed();
+                        metrics.exportFromZero(rules);
+                    }));
             // a bad policy file stops the boot with file:line, like a bad config value; later, a bad edit
             // is rejected and the policies in force stay (armed timers keep the version they were armed with)
             SlaPolicyLoader slaLoader = new SlaPolicyLoader();

@@ -32,8 +32,37 @@ public final class RoutingMetrics implements RoutingObserver {
             3600, 14400).stream().map(Duration::ofSeconds).toList();
     private static final List<Duration> HANDLE_BUCKETS = List.of(10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600)
             .stream().map(Duration::ofSeconds).toList();
-    private static final String TRANSFERRED =
-            "Contacts transferred out of the queue (by an agent, a supervisor's move, or new attributes)";
+    /** The counters of a queue and channel, each exported from 0 once the rules name the queue. */
+    private enum Counted {
+        OFFERED("switchboard_queue_offered", "Contacts that entered the queue"),
+        ANSWERED("switchboard_queue_answered", "Contacts answered (offer accepted by an agent)"),
+        ABANDONED("switchboard_queue_abandoned", "Contacts that left the queue before an answer"),
+        SHORT_ABANDONED("switchboard_queue_short_abandoned", "Abandons quicker than the queue's short-abandon threshold"),
+        OVERFLOWED("switchboard_queue_overflowed", "Contacts moved on to another queue"),
+        TRANSFERRED("switchboard_queue_transferred",
+                "Contacts transferred out of the queue (by an agent, a supervisor's move, or new attributes)"),
+        CANCELED("switchboard_queue_canceled", "Contacts withdrawn by the system"),
+        HANDLED("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)"),
+        SL_MET("switchboard_service_level_met", "Service-level numerator by the queue's formula"),
+        SL_COUNTED("switchboard_service_level_counted", "Service-level denominator by the queue's formula");
+
+        final String metric;
+        final String help;
+
+        Counted(String metric, String help) {
+            this.metric = metric;
+            this.help = help;
+        }
+    }
+
+    private static final String WAIT = "switchboard_queue_wait";
+    private static final String WAIT_HELP = "Time in the queue before an agent answered";
+    private static final String ABANDON_WAIT = "switchboard_queue_abandon_wait";
+    private static final String ABANDON_WAIT_HELP = "Time in the queue before abandoning";
+    private static final String TALK = "switchboard_handle_talk";
+    private static final String TALK_HELP = "Talk (or chat, or email work) time per contact";
+    private static final String WRAP = "switchboard_handle_wrapup";
+    private static final String WRAP_HELP = "After-contact work time per contact";
 
     private final MeterRegistry registry;
     private final Supplier<RoutingRules> rules;
@@ -59,6 +88,29 @@ public final class RoutingMetrics implements RoutingObserver {
         counter(DIALLED, DIALLED_HELP, QueueDefinition.OUTBOUND, Channel.VOICE.wireName());
     }
 
+    /**
+     * Exports every queue's series at 0 for each channel it serves, when rules are installed: a series that first
+     * appears at 1 hides that first contact from increase() and rate(), so a queue's first abandon after a restart
+     * (or a new queue's) never reached the wallboard or the alerts.
+     */
+    public void exportFromZero(RoutingRules installed) {
+        for (QueueDefinition queue : installed.queues().values()) {
+            for (Channel channel : Channel.values()) {
+                if (queue.serves(channel)) {
+                    String q = queue.name();
+                    String c = channel.wireName();
+                    for (Counted counted : Counted.values()) {
+                        counter(counted, q, c);
+                    }
+                    waitTimer(WAIT, WAIT_HELP, q, c);
+                    waitTimer(ABANDON_WAIT, ABANDON_WAIT_HELP, q, c);
+                    handleTimer(TALK, TALK_HELP, q, c);
+                    handleTimer(WRAP, WRAP_HELP, q, c);
+                }
+            }
+        }
+    }
+
     @Override
     public void committed(String command, long nanos, List<JsonObject> events) {
         timers.computeIfAbsent("switchboard_routing_command|" + command, k -> Timer.builder("switchboard_routing_command")
@@ -78,36 +130,35 @@ public final class RoutingMetrics implements RoutingObserver {
         String queue = e.getString("queue", "");
         String channel = e.getString("channel", "");
         switch (e.getString("type", "")) {
-            case "queued" -> count("switchboard_queue_offered", "Contacts that entered the queue", queue, channel);
+            case "queued" -> count(Counted.OFFERED, queue, channel);
             case "outbound" -> count(DIALLED, DIALLED_HELP, queue, channel);
             case "assigned" -> {
                 double wait = seconds(e, "waitedMs");
-                count("switchboard_queue_answered", "Contacts answered (offer accepted by an agent)", queue, channel);
-                waitTimer("switchboard_queue_wait", "Time in the queue before an agent answered", queue, channel, wait);
+                count(Counted.ANSWERED, queue, channel);
+                record(waitTimer(WAIT, WAIT_HELP, queue, channel), wait);
                 serviceLevel(queue, channel, q -> OutcomeCounts.answered(wait, q));
             }
             case "abandoned" -> {
                 double wait = seconds(e, "waitedMs");
-                count("switchboard_queue_abandoned", "Contacts that left the queue before an answer", queue, channel);
-                waitTimer("switchboard_queue_abandon_wait", "Time in the queue before abandoning", queue, channel, wait);
+                count(Counted.ABANDONED, queue, channel);
+                record(waitTimer(ABANDON_WAIT, ABANDON_WAIT_HELP, queue, channel), wait);
                 serviceLevel(queue, channel, q -> {
                     OutcomeCounts outcome = OutcomeCounts.abandoned(wait, q);
                     if (outcome.abandonedShort() > 0) {
-                        count("switchboard_queue_short_abandoned",
-                                "Abandons quicker than the queue's short-abandon threshold", queue, channel);
+                        count(Counted.SHORT_ABANDONED, queue, channel);
                     }
                     return outcome;
                 });
             }
             case "overflowed" -> {
                 double wait = seconds(e, "waitedMs");
-                count("switchboard_queue_overflowed", "Contacts moved on to another queue", queue, channel);
-                count("switchboard_queue_offered", "Contacts that entered the queue", e.getString("toQueue", ""), channel);
+                count(Counted.OVERFLOWED, queue, channel);
+                count(Counted.OFFERED, e.getString("toQueue", ""), channel);
                 serviceLevel(queue, channel, q -> OutcomeCounts.overflowed(wait, q));
             }
             case "transferred" -> {
-                count("switchboard_queue_transferred", TRANSFERRED, queue, channel);
-                count("switchboard_queue_offered", "Contacts that entered the queue", e.getString("toQueue", ""), channel);
+                count(Counted.TRANSFERRED, queue, channel);
+                count(Counted.OFFERED, e.getString("toQueue", ""), channel);
                 // the transferring agent's leg is handled: its talk, and the wrap-up its timer then runs
                 handled(e, queue, channel, e.getString("agent"));
             }
@@ -115,16 +166,16 @@ public final class RoutingMetrics implements RoutingObserver {
                 // a supervisor's move, or new attributes: out of one queue into another, as the Redis statistics count
                 String toQueue = e.getString("toQueue", queue);
                 if (!toQueue.equals(queue)) {
-                    count("switchboard_queue_transferred", TRANSFERRED, queue, channel);
-                    count("switchboard_queue_offered", "Contacts that entered the queue", toQueue, channel);
+                    count(Counted.TRANSFERRED, queue, channel);
+                    count(Counted.OFFERED, toQueue, channel);
                 }
             }
             case "callback_requested" -> {
                 // a waiting caller took a callback: out of the queue's voice line, into its callback one
-                count("switchboard_queue_transferred", TRANSFERRED, queue, "voice");
-                count("switchboard_queue_offered", "Contacts that entered the queue", queue, channel);
+                count(Counted.TRANSFERRED, queue, "voice");
+                count(Counted.OFFERED, queue, channel);
             }
-            case "canceled" -> count("switchboard_queue_canceled", "Contacts withdrawn by the system", queue, channel);
+            case "canceled" -> count(Counted.CANCELED, queue, channel);
             case "completed" -> completed(e, queue, channel);
             default -> { }
         }
@@ -143,7 +194,7 @@ public final class RoutingMetrics implements RoutingObserver {
 
     /** A contact (or a transferred leg) an agent finished: its whole talk time and its wrap-up, for AHT. */
     private void handled(JsonObject e, String queue, String channel, String agent) {
-        count("switchboard_contacts_handled", "Contacts an agent finished (each leg of a transfer)", queue, channel);
+        count(Counted.HANDLED, queue, channel);
         if (perAgentSeries && agent != null && !agent.isEmpty()) {
             Counter.builder("switchboard_agent_contacts_handled").description("Contacts this agent finished")
                     .tag("agent", agent).register(registry).increment();
@@ -151,10 +202,8 @@ public final class RoutingMetrics implements RoutingObserver {
                     .tag("agent", agent).register(registry)
                     .record(Duration.ofMillis(e.getLong("talkMs", 0L) + e.getLong("wrapMs", 0L)));
         }
-        handleTimer("switchboard_handle_talk", "Talk (or chat, or email work) time per contact", queue, channel,
-                seconds(e, "talkMs"));
-        handleTimer("switchboard_handle_wrapup", "After-contact work time per contact", queue, channel,
-                seconds(e, "wrapMs"));
+        record(handleTimer(TALK, TALK_HELP, queue, channel), seconds(e, "talkMs"));
+        record(handleTimer(WRAP, WRAP_HELP, queue, channel), seconds(e, "wrapMs"));
     }
 
     private void serviceLevel(String queue, String channel,
@@ -165,14 +214,20 @@ public final class RoutingMetrics implements RoutingObserver {
             return;
         }
         ServiceLevelFormula.Ratio ratio = definition.serviceLevelFormula().apply(outcome.apply(definition));
-        counter("switchboard_service_level_met", "Service-level numerator by the queue's formula", queue, channel)
-                .increment(ratio.met());
-        counter("switchboard_service_level_counted", "Service-level denominator by the queue's formula", queue, channel)
-                .increment(ratio.counted());
+        counter(Counted.SL_MET, queue, channel).increment(ratio.met());
+        counter(Counted.SL_COUNTED, queue, channel).increment(ratio.counted());
     }
 
     private void count(String name, String description, String queue, String channel) {
         counter(name, description, queue, channel).increment();
+    }
+
+    private void count(Counted counted, String queue, String channel) {
+        counter(counted, queue, channel).increment();
+    }
+
+    private Counter counter(Counted counted, String queue, String channel) {
+        return counter(counted.metric, counted.help, queue, channel);
     }
 
     private Counter counter(String name, String description, String queue, String channel) {
@@ -181,8 +236,8 @@ public final class RoutingMetrics implements RoutingObserver {
     }
 
     /** Wait histograms have a bucket at every queue's service-level and short-abandon threshold. */
-    private void waitTimer(String name, String description, String queue, String channel, double seconds) {
-        timers.computeIfAbsent(name + '|' + queue + '|' + channel, k -> {
+    private Timer waitTimer(String name, String description, String queue, String channel) {
+        return timers.computeIfAbsent(name + '|' + queue + '|' + channel, k -> {
             TreeSet<Duration> buckets = new TreeSet<>(WAIT_BUCKETS);
             RoutingRules current = rules.get();
             if (current != null) {
@@ -193,14 +248,17 @@ public final class RoutingMetrics implements RoutingObserver {
             }
             return Timer.builder(name).description(description).tags("queue", queue, "channel", channel)
                     .serviceLevelObjectives(buckets.toArray(Duration[]::new)).register(registry);
-        }).record(Duration.ofMillis(Math.round(seconds * 1000)));
+        });
     }
 
-    private void handleTimer(String name, String description, String queue, String channel, double seconds) {
-        timers.computeIfAbsent(name + '|' + queue + '|' + channel, k -> Timer.builder(name).description(description)
-                .tags("queue", queue, "channel", channel)
-                .serviceLevelObjectives(HANDLE_BUCKETS.toArray(Duration[]::new)).register(registry))
-                .record(Duration.ofMillis(Math.round(seconds * 1000)));
+    private Timer handleTimer(String name, String description, String queue, String channel) {
+        return timers.computeIfAbsent(name + '|' + queue + '|' + channel, k -> Timer.builder(name)
+                .description(description).tags("queue", queue, "channel", channel)
+                .serviceLevelObjectives(HANDLE_BUCKETS.toArray(Duration[]::new)).register(registry));
+    }
+
+    private static void record(Timer timer, double seconds) {
+        timer.record(Duration.ofMillis(Math.round(seconds * 1000)));
     }
 
     private static double seconds(JsonObject e, String field) {
