@@ -10,10 +10,12 @@ import { createChatWatch } from './chats.js';
 import { createMonitors } from './monitors.js';
 import { createResponsesPanel } from './responses.js';
 import { createSlaPanel } from './sla.js';
-import { agentRow, queueRow, tickTimes, upsertRow } from './tables.js';
+import { agentRow, queueRow, tickLongestWaits, tickTimes, upsertRow } from './tables.js';
 import { createWaitingPanel } from './waiting.js';
 
 const SESSION_KEY = 'switchboard.supervisor';
+/** The queue table is read again this often without events: its service levels cover moving windows. */
+const QUEUES_READ_EVERY_MS = 15_000;
 // agents read per request when many changed at once (the API takes 200), and the longest query for them
 // (Vert.x refuses request lines over 4,096 bytes)
 const MAX_IDS = 100;
@@ -77,9 +79,11 @@ function openConsole(key) {
 
   // a queue opening or closing sends no event: the table is read again when the first of them is due
   let hoursChange = Infinity;
+  let queuesReadAt = 0;
   const readQueues = () => guarded('queues', async () => {
     const stats = await api.get('/api/v1/stats/realtime');
-    for (const q of stats) upsertRow(queues, queueRow(q), 'queue');
+    queuesReadAt = serverNow();
+    for (const q of stats) upsertRow(queues, queueRow(q, queuesReadAt), 'queue');
     hoursChange = Math.min(Infinity, ...stats.map((q) => q.nextChange ?? Infinity));
     waiting.queuesAre(stats.map((q) => q.queue));
     $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
@@ -192,10 +196,13 @@ function openConsole(key) {
   });
   const ticker = setInterval(() => {
     const now = serverNow();
-    if (now >= hoursChange) {
-      hoursChange = Infinity;
+    // a queue opening or closing, and the service levels' windows moving on a quiet floor, send no event
+    if (now >= hoursChange || now - queuesReadAt > QUEUES_READ_EVERY_MS) {
+      if (now >= hoursChange) hoursChange = Infinity;
+      queuesReadAt = now;
       refreshQueues();
     }
+    tickLongestWaits(queues, now);
     tickTimes(agents, now);
     waiting.tick();
     sla.tick();

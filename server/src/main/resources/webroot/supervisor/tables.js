@@ -4,8 +4,9 @@ import { el, duration } from '../shared/dom.js';
 
 const STATES = ['available', 'reserved', 'busy', 'wrap_up', 'away', 'offline'];
 
+// rounded down: 79.6 % shows 79, as the red "below target" it is, not 80 (the epsilon keeps 0.29 at 29)
 function percent(value) {
-  return value === null || value === undefined ? '-' : `${(value * 100).toFixed(0)} %`;
+  return value === null || value === undefined ? '-' : `${Math.floor(value * 100 + 1e-9)} %`;
 }
 
 // Outside its hours of operation: when it opens, in the supervisor's own time
@@ -16,13 +17,15 @@ function hoursBadge(q) {
   return el('span', { class: 'closed', title: `hours: ${q.hours}` }, opens ? `closed, opens ${opens}` : 'closed');
 }
 
-export function queueRow(q) {
+/** @param now the server's time of the reading: the longest wait counts on from it (tickLongestWaits) */
+export function queueRow(q, now) {
   const sl = q.serviceLevel || {};
   const below = sl.today !== null && sl.today !== undefined && q.serviceLevelTarget && sl.today < q.serviceLevelTarget;
   return el('tr', { dataset: { queue: q.queue, open: String(q.open !== false) } },
     el('td', {}, q.queue, hoursBadge(q)),
     el('td', { class: 'num waiting' }, q.waiting),
-    el('td', { class: 'num longest' }, duration((q.longestWaitSeconds || 0) * 1000)),
+    el('td', { class: 'num longest', dataset: { since: q.waiting > 0 ? String(now - (q.longestWaitSeconds || 0) * 1000) : '' } },
+      duration((q.longestWaitSeconds || 0) * 1000)),
     el('td', { class: below ? 'num alert' : 'num' }, percent(sl.today)),
     el('td', { class: 'num' }, percent(sl.last15m)),
     el('td', { class: 'num' }, q.serviceLevelTarget ? `${percent(q.serviceLevelTarget)} in ${q.serviceLevelSeconds} s` : '-'),
@@ -52,6 +55,14 @@ export function agentRow(a, onSetState, callCell, onOpen) {
       button('Available', 'available'), button('Away', 'away', 'supervisor'), button('Offline', 'offline'),
       // offline, and the agent's session ended: its desk is closed, its token no longer works
       button('Sign out', 'sign-out'))));
+}
+
+/** The longest waits go on between readings: a quiet floor sends no event to read them again. */
+export function tickLongestWaits(table, now) {
+  for (const cell of table.querySelectorAll('td.longest')) {
+    const since = Number(cell.dataset.since);
+    if (since) cell.textContent = duration(Math.max(0, now - since));
+  }
 }
 
 /** Refreshes the "time in state" cells from their stateSince (server times, so against the server's clock). */

@@ -140,6 +140,8 @@ class DesktopSupervisorIT {
         admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
                 .put("attributes", new JsonObject().put("intent", "support"))).expect(201);
         browser.untilText("#queues tr[data-queue=support] .waiting", "1");
+        // no event comes while it waits: the longest wait counts on in the page (it stayed at its first reading)
+        browser.untilText("#queues tr[data-queue=support] .longest", "0:03");
         assertEquals(browser.script("return performance.timeOrigin"), browser.script("return window.loadedAt"));
 
         browser.find("#agents tr[data-agent=bob] button[data-set=away]").click();
