@@ -11,6 +11,7 @@ import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,8 +97,7 @@ class TransferAndCancelIT {
     @Test
     void aTransferredContactsWaitInItsNewQueueStartsAtTheTransfer(TestRedis redis, @TempDir Path temp) {
         io.switchboard.testing.TestClock clock = new io.switchboard.testing.TestClock();
-        try (TestNode timed = TestNode.on(redis, redis.newPrefix()).clock(clock)
-                .rules(Rules.folder(temp.resolve("since"), Rules.SMALL)).start()) {
+        try (TestNode timed = timed(redis, temp.resolve("since"), clock)) {
             Api staff = timed.api();
             Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
             String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
@@ -112,6 +112,46 @@ class TransferAndCancelIT {
             assertEquals(1, spanish.getInteger("waiting"));
             assertEquals(2.0, spanish.getDouble("longestWaitSeconds"), 0.001, spanish.encode());
         }
+    }
+
+    /**
+     * A contact that waited and is now offered still waits in its queue's figures until it is answered (it used to
+     * vanish from "waiting" and "longest wait" while an agent's phone rang, for 15 s per try); refused, it waits on;
+     * answered or canceled, it is gone from them.
+     */
+    @Test
+    void aContactStillWaitsInTheQueuesFiguresWhileItIsOffered(TestRedis redis, @TempDir Path temp) {
+        io.switchboard.testing.TestClock clock = new io.switchboard.testing.TestClock();
+        try (TestNode timed = timed(redis, temp.resolve("offered"), clock)) {
+            Api staff = timed.api();
+            Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
+            String first = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
+            clock.advance(java.time.Duration.ofSeconds(1)); // the first is the older: offered first
+            String second = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
+            clock.advance(java.time.Duration.ofSeconds(29));
+            Agents.available(sam, "sam"); // offered the first (capacity: one offer at a time)
+            assertEquals("reserved", staff.get("/api/v1/interactions/" + first).json().getString("status"));
+            clock.advance(java.time.Duration.ofSeconds(5));
+            JsonObject support = staff.get("/api/v1/queues/support/stats").json();
+            assertEquals(2, support.getInteger("waiting"), support.encode());
+            assertEquals(35.0, support.getDouble("longestWaitSeconds"), 0.001, support.encode());
+
+            String offer = staff.get("/api/v1/interactions/" + first).json().getString("reservationId");
+            sam.post("/api/v1/reservations/" + offer + "/reject", "{}").expect(200); // offered the second now
+            assertEquals(2, staff.get("/api/v1/queues/support/stats").json().getInteger("waiting"), "refused: waits on");
+            offer = staff.get("/api/v1/interactions/" + second).json().getString("reservationId");
+            sam.post("/api/v1/reservations/" + offer + "/accept", "{}").expect(200);
+            assertEquals(1, staff.get("/api/v1/queues/support/stats").json().getInteger("waiting"), "answered: gone");
+            staff.post("/api/v1/interactions/" + first + "/cancel", "{}").expect(200);
+            support = staff.get("/api/v1/queues/support/stats").json();
+            assertEquals(List.of(0, 0.0), List.of(support.getInteger("waiting"), support.getDouble("longestWaitSeconds")),
+                    support.encode());
+        }
+    }
+
+    /** A node of the small rules on a test clock. */
+    private static TestNode timed(TestRedis redis, Path rules, io.switchboard.testing.TestClock clock) {
+        return TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(rules, Rules.SMALL)).start();
     }
 
     /** An agent wrapping up one chat still takes another (chat capacity 3): the dry run says so, as routing does. */

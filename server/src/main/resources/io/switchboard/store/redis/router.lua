@@ -366,13 +366,15 @@ local function refresh(aid, a)
   return a
 end
 
-local function unplace(iid, f)
+-- offering: the contact leaves its lines but still waits in the queue's figures (queue:<q>:since) until it is
+-- answered or leaves (assign, close_reservation), as a ringing caller is still in app_queue's queue
+local function unplace(iid, f, offering)
   local line = key('pool', f.pool, 'wait', f.cch)
   if redis.call('ZREM', line, iid) == 1 and redis.call('ZCARD', line) == 0 then
     redis.call('SREM', key('waiting'), f.cch .. '|' .. f.pool)
   end
   redis.call('ZREM', key('queue', f.queue, 'prio'), iid)
-  redis.call('ZREM', key('queue', f.queue, 'since'), iid)
+  if not offering then redis.call('ZREM', key('queue', f.queue, 'since'), iid) end
   f.placed = false
 end
 
@@ -541,6 +543,7 @@ local function assign(rid, aid, iid, f, reason, meet)
   if timer and meet then met, policy = meet(iid, f.slaIdx, timer) end
   if met then append(updates, met) end
   redis.call('HSET', key('int', iid), 'answered', NOW_S, 'rsv', '', 'steptimer', '', unpack(updates))
+  redis.call('ZREM', key('queue', f.queue, 'since'), iid) -- it waited there while offered (unplace)
   redis.call('DEL', key('int', iid, 'rejected'))
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', '', 'missed', '0')
@@ -565,7 +568,7 @@ local function reserve(iid, aid, f, a)
   local n = redis.call('HINCRBY', ikey, 'offers', '1')
   local rid = iid .. '.' .. n
   local timeout = f.offer or tonumber(ARGV[3]) -- the queue's offer timeout, else the node's
-  if f.placed then unplace(iid, f) end
+  if f.placed then unplace(iid, f, true) end
   redis.call('HSET', ikey, 'status', 'reserved', 'rsv', rid, 'agent', aid, 'offered', NOW_S, 'updated', NOW_S)
   redis.call('HSET', key('rsv', rid), 'interaction', iid, 'agent', aid, 'created', NOW_S,
              'expires', int(NOW + timeout), 'status', 'pending', 'channel', f.channel, 'queue', f.queue)
@@ -730,6 +733,8 @@ local function close_reservation(rid, outcome, missed, requeue)
   close_offer(rkey, outcome)
   redis.call('ZREM', key('timers'), 'rsv|' .. rid)
   local f = fields(iid)
+  -- out of the queue's waiting figures (it stayed there while offered): a requeue places it back below
+  redis.call('ZREM', key('queue', f.queue, 'since'), iid)
   local akey = key('agent', aid)
   redis.call('HSET', akey, 'rsv', '')
   redis.call('HINCRBY', akey, 'load:' .. f.cch, '-1')
@@ -773,6 +778,8 @@ local function escalate(iid, n)
   if not f or f.step ~= n then return end
   if f.status ~= 'queued' and f.status ~= 'reserved' then return end
   if f.status == 'queued' then unplace(iid, f) end
+  -- an offered one's offer stands; it waits on in the figures of the queue its new step names (below)
+  if f.status == 'reserved' then redis.call('ZREM', key('queue', f.queue, 'since'), iid) end
   redis.call('DEL', key('int', iid, 'rejected'))
   enter_step(iid, n + 1)
   local g = fields(iid)
@@ -789,6 +796,8 @@ local function escalate(iid, n)
   if g.status == 'queued' then
     place(iid, g)
     offer_interaction(iid, g)
+  else
+    redis.call('ZADD', key('queue', g.queue, 'since'), int(math.max(num(g.queued), g.entered)), iid)
   end
 end
 
