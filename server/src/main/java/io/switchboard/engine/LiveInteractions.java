@@ -83,9 +83,11 @@ public final class LiveInteractions {
     }
 
     /**
-     * The waiting, oldest first from each queue's line by time queued (none are waiting for a named agent). Without
-     * a filter on what they are (channel, expression), the oldest limit + 1 of each line are all that can be shown
-     * (and tell whether there are more): the supervisor's list of a line reads a hundred, not ten thousand.
+     * The waiting in line, the next first from each queue's line by priority (none are waiting for a named agent;
+     * the offered come with the held). Without a filter on what they are (channel, expression), the next limit + 1 of
+     * each line are all that can be shown (and tell whether there are more): the supervisor's list of a line reads a
+     * hundred, not ten thousand. Not by time queued: that set keeps the offered too (a queue's waiting figures), the
+     * oldest of them often, and they would take the rows of those in line.
      */
     private Future<List<String>> waiting(Query query) {
         if (!query.statuses().contains("queued") || query.agentId() != null) {
@@ -94,7 +96,7 @@ public final class LiveInteractions {
         List<String> queues = query.queue() != null ? List.of(query.queue())
                 : List.copyOf(rules.get().queues().keySet());
         int each = query.where() == null && query.channel() == null ? query.limit() + 1 : SCAN;
-        List<Future<List<String>>> lines = queues.stream().map(q -> store.head(keys.queueBySince(q), each)).toList();
+        List<Future<List<String>>> lines = queues.stream().map(q -> store.head(keys.queueByPriority(q), each)).toList();
         return Future.all(lines).map(x -> lines.stream().flatMap(f -> f.result().stream()).toList());
     }
 

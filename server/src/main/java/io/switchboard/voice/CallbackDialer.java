@@ -122,7 +122,9 @@ final class CallbackDialer {
      * back for another try; one whose outcome is unknown stays sending (dropped at its deadline, never sent twice).
      */
     private Future<Void> send(String interactionId, String channelId, String agent) {
-        return engine.interaction(interactionId).compose(interaction -> {
+        Future<JsonObject> read = engine.interaction(interactionId).recover(e -> Future.failedFuture(
+                e instanceof ApiException ? e : new AmiLink.NotSent("callback not read: " + e.getMessage())));
+        return read.recover(e -> notSent(interactionId, channelId, agent, e)).compose(interaction -> {
             String holder = Objects.requireNonNullElse(interaction.getString("agentId"), "");
             if (!"assigned".equals(interaction.getString("status")) || holder.isEmpty()
                     || (agent != null && !agent.equals(holder))) {
@@ -135,12 +137,16 @@ final class CallbackDialer {
                     return jobs.end(interactionId, channelId).compose(v -> notDialled(interaction, e.getMessage()))
                             .transform(x -> Future.failedFuture(e));
                 }
-                return e instanceof AmiLink.NotSent && agent == null
-                        ? jobs.release(interactionId, channelId, engine.now() + RETRY.toMillis())
-                                .transform(x -> Future.failedFuture(e))
-                        : Future.failedFuture(e);
+                return notSent(interactionId, channelId, agent, e);
             });
         });
+    }
+
+    /** A send that certainly did nothing gives its job back for another try (the agent's own call again: none). */
+    private <T> Future<T> notSent(String interactionId, String channelId, String agent, Throwable e) {
+        return e instanceof AmiLink.NotSent && agent == null
+                ? jobs.release(interactionId, channelId, engine.now() + RETRY.toMillis()).transform(x -> Future.failedFuture(e))
+                : Future.failedFuture(e);
     }
 
     /** Takes the due jobs: pending ones are sent; ones sent and never answered for are dropped. */

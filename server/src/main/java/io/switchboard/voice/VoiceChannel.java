@@ -663,8 +663,25 @@ public final class VoiceChannel implements RoutingObserver {
      * reconnect), so that its hang-up, the end of the conversation, starts the wrap-up, and the handle time is the call's.
      */
     private Future<Void> watchCallback(AmiLink link, String interactionId, String channelId) {
-        return Future.all(store.set(callKey(channelId), interactionId, Duration.ofDays(1)), owners.claim(channelId),
-                store.addMember(callsKey(link.endpoint().name()), channelId)).mapEmpty();
+        return engine.interaction(interactionId).compose(callback -> Future.all(
+                // whose leg it is: after a transfer, the first agent's hang-up is not the new holder's end of call
+                store.set(callbackLegKey(channelId), java.util.Objects.requireNonNullElse(callback.getString("agentId"), ""),
+                        Duration.ofDays(1)),
+                store.set(callKey(channelId), interactionId, Duration.ofDays(1)), owners.claim(channelId),
+                store.addMember(callsKey(link.endpoint().name()), channelId))).mapEmpty();
+    }
+
+    /** The agent whose phone a callback's answered leg is. */
+    private String callbackLegKey(String channelId) {
+        return store.keys().prefix() + ":voice:cbleg:" + channelId;
+    }
+
+    /** A callback's agent leg hung up: the end of the conversation, if that agent still holds the callback. */
+    private Future<Void> callbackLegEnded(String asterisk, String channelId, JsonObject callback) {
+        return Future.all(store.removeMember(callsKey(asterisk), channelId), store.getAndDelete(callbackLegKey(channelId)))
+                .compose(all -> "assigned".equals(callback.getString("status"))
+                        && java.util.Objects.equals(all.resultAt(1), callback.getString("agentId"))
+                        ? engine.wrapUp(callback.getString("id"), null).mapEmpty() : Future.<Void>succeededFuture());
     }
 
     /** The agent holding a callback calls the customer again (the line was busy, the call dropped). */
@@ -767,7 +784,9 @@ public final class VoiceChannel implements RoutingObserver {
             return ready.mapEmpty();
         }
         AmiLink link = ready.result();
-        return engine.agent(agentId).compose(agent -> {
+        // a failed read sent nothing: a callback's job may be tried again
+        return engine.agent(agentId).recover(e -> Future.failedFuture(e instanceof io.switchboard.engine.ApiException
+                ? e : new AmiLink.NotSent("agent " + agentId + " not read: " + e.getMessage()))).compose(agent -> {
             if (agent.getString("endpoint", "").isBlank()) {
                 throw io.switchboard.engine.ApiException.unprocessable("agent " + agentId
                         + " has no phone to dial from (its endpoint)");
@@ -1035,13 +1054,14 @@ public final class VoiceChannel implements RoutingObserver {
                 return Future.succeededFuture();
             }
             String id = interaction.getString("id");
-            boolean callbackLeg = uniqueId.startsWith(CallbackDialer.CHANNEL_PREFIX);
-            if (!"voice".equals(interaction.getString("channel")) && !callbackLeg) {
+            if (uniqueId.startsWith(CallbackDialer.CHANNEL_PREFIX)) {
+                return callbackLegEnded(asterisk, uniqueId, interaction);
+            }
+            if (!"voice".equals(interaction.getString("channel"))) {
                 return Future.succeededFuture(); // the caller took a callback: hanging up is not abandoning
             }
             return store.removeMember(callsKey(asterisk), uniqueId).compose(v -> switch (interaction.getString("status")) {
-                case "queued", "reserved" -> callbackLeg ? Future.<Void>succeededFuture() // back in line meanwhile
-                        : engine.cancel(id, "abandoned", reason).mapEmpty();
+                case "queued", "reserved" -> engine.cancel(id, "abandoned", reason).mapEmpty();
                 case "assigned" -> uniqueId.startsWith(DIALLED_OUT) ? callOutEnded(id)
                         : engine.wrapUp(id, null).compose(w -> calls.releaseHeldLeg(asterisk, id));
                 default -> Future.succeededFuture();

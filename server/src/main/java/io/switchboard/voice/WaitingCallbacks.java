@@ -62,12 +62,18 @@ final class WaitingCallbacks {
                 : engine.scheduled().cancel(entry).map(c -> c == ScheduledContacts.Canceled.CANCELED ? id : null));
     }
 
-    /** The same intent (what the caller chose in the IVR); when either has none, the same queue. */
+    /**
+     * The same intent (what the caller chose in the IVR); when either has none, the same queue; when that is not known
+     * either (a callback scheduled for an opening is not routed yet), the caller got through, which is taken as served.
+     */
     static boolean sameNeed(JsonObject callback, JsonObject call) {
         String wanted = intent(callback);
         String served = intent(call);
-        return wanted != null && served != null ? wanted.equals(served)
-                : callback.getString("queue") != null && callback.getString("queue").equals(call.getString("queue"));
+        if (wanted != null && served != null) {
+            return wanted.equals(served);
+        }
+        String queue = callback.getString("queue");
+        return queue == null || queue.equals(call.getString("queue"));
     }
 
     private static String intent(JsonObject contact) {

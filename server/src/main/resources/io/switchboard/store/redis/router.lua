@@ -748,8 +748,10 @@ local function close_reservation(rid, outcome, missed, requeue)
   refresh(aid)
   if requeue then
     -- skip the agent who just refused it (no ping-pong), but only that one: once another agent
-    -- refuses it too, the first is eligible again, so a small team never strands a contact
-    redis.call('DEL', key('int', iid, 'rejected'))
+    -- refuses it too, the first is eligible again, so a small team never strands a contact. A phone that could not
+    -- be rung (not_rung: the Asterisk link is down) adds to the skipped instead: each agent is tried once, then the
+    -- contact waits for the reoffer timer, rather than bouncing between two agents as fast as Redis answers
+    if outcome ~= 'not_rung' then redis.call('DEL', key('int', iid, 'rejected')) end
     redis.call('SADD', key('int', iid, 'rejected'), aid)
     redis.call('ZADD', key('timers'), NOW + REOFFER_MS, 'reoffer|' .. iid)
     -- the one agent a transfer named said no: on to the step after (its queue's line) now, not at the step's timeout
