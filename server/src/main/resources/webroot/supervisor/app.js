@@ -83,7 +83,8 @@ function openConsole(key) {
   const readQueues = () => guarded('queues', async () => {
     const stats = await api.get('/api/v1/stats/realtime');
     queuesReadAt = serverNow();
-    for (const q of stats) upsertRow(queues, queueRow(q, queuesReadAt), 'queue');
+    // the reading may be older than this answer (shared for up to a second): the longest waits count from it
+    for (const q of stats) upsertRow(queues, queueRow(q, q.readAt ?? queuesReadAt), 'queue');
     hoursChange = Math.min(Infinity, ...stats.map((q) => q.nextChange ?? Infinity));
     waiting.queuesAre(stats.map((q) => q.queue));
     $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;

@@ -244,7 +244,9 @@ public final class HttpApi {
 
         router.get("/api/v1/stats/realtime").handler(ctx -> {
             principal(ctx).requireStaff();
-            reply(ctx, stats.floorNow().map(floor -> floor.getJsonArray("queues")));
+            // each queue says when the (shared) reading was taken: a console counts the longest wait on from then
+            reply(ctx, stats.floorNow().map(floor -> new JsonArray(floor.getJsonArray("queues").stream()
+                    .map(q -> ((JsonObject) q).copy().put("readAt", floor.getLong("at"))).toList())));
         });
         router.get("/api/v1/stats/cumulative").handler(ctx -> {
             principal(ctx).requireStaff();
