@@ -515,6 +515,37 @@ class VoiceIT {
         }
     }
 
+    /**
+     * An answered callback moved to another agent: the first agent's leg hanging up ends that agent's part only; the
+     * callback stays with the new holder (it used to be wrapped up by that hang-up).
+     */
+    @Test
+    void theFirstAgentsHangUpDoesNotEndACallbackTransferredToAnother() throws Exception {
+        call("15551230012", CallerScript.create().press("5")).awaitEnded(WAIT);
+        // rings 1 s, talks 3 s
+        asterisk.agentPhone("126", PhoneBehavior.answersAfter(Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        Api amy = agent("amy", "126", new JsonObject().put("support", 9));
+        Await.until("the callback offered", WAIT, () -> admin.get("/api/v1/agents/amy").json().getString("reservation") != null);
+        amy.post("/api/v1/reservations/" + admin.get("/api/v1/agents/amy").json().getString("reservation") + "/accept",
+                "{}").expect(200);
+        String id = onlyInteraction("amy").getString("id");
+        Await.until("amy's phone answered", WAIT,
+                () -> metric("switchboard_voice_callback_dials_total{outcome=\"answered\"}") == 1.0);
+        asterisk.agentPhone("127", PhoneBehavior.neverAnswers());
+        Api bo = agent("bo", "127", new JsonObject().put("billing", 9));
+        amy.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "bo")).expect(200);
+        Await.until("offered to bo", WAIT, () -> admin.get("/api/v1/agents/bo").json().getString("reservation") != null);
+        bo.post("/api/v1/reservations/" + admin.get("/api/v1/agents/bo").json().getString("reservation") + "/accept",
+                "{}").expect(200);
+        Await.until("amy's leg hung up", WAIT, () -> !asterisk.events().matching(e -> "Hangup".equals(e.name())
+                && String.valueOf(e.get("Channel")).startsWith("Local/126@agents")).isEmpty());
+        Await.until("the hang-up seen", WAIT, () -> metric(
+                "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"applied\"}") >= 1.0);
+        JsonObject callback = admin.get("/api/v1/interactions/" + id).json();
+        assertEquals(List.of("assigned", "bo"), List.of(callback.getString("status"), callback.getString("agentId")),
+                callback.encode());
+    }
+
     private int customerDialled(String number) {
         return asterisk.events().matching(e -> "DialBegin".equals(e.name())
                 && String.valueOf(e.get("DestChannel")).startsWith("Local/" + number + "@customers")).size();
