@@ -684,7 +684,7 @@ public final class VoiceChannel implements RoutingObserver {
                         ? engine.wrapUp(callback.getString("id"), null).mapEmpty() : Future.<Void>succeededFuture());
     }
 
-    /** The agent holding a callback calls the customer again (the line was busy, the call dropped). */
+    /** The agent holding a callback calls the customer again (its phone did not answer the first dial). */
     public Future<JsonObject> callBackAgain(JsonObject interaction) {
         return callbackDialer.again(interaction).map(v -> new JsonObject().put("status", "dialling"));
     }
