@@ -161,6 +161,9 @@ public final class EmailChannel {
                 : email.fromName();
         return customers.findOrCreateByEmail(name, email.from(), "").compose(customerId ->
                 threadCase(email, customerId).compose(threaded -> {
+                    if (threaded != null && email.automatic()) {
+                        return fileOnThread(email, threaded.id(), interactionId);
+                    }
                     Map<String, Object> attributes = new LinkedHashMap<>();
                     attributes.put("subject", email.subject());
                     attributes.put("from", email.from());
@@ -181,6 +184,18 @@ public final class EmailChannel {
                             })
                             .recover(e -> withdraw(interactionId, e));
                 }));
+    }
+
+    /**
+     * A robot's answer on a case (an out-of-office, an auto-reply: RFC 3834 Auto-Submitted) asks nothing: it is kept on
+     * the case's thread, where agents see it, and is not routed; the case keeps its status and its clocks (it used to
+     * reopen a resolved case, end a wait on the customer and start a next-response target).
+     */
+    private Future<String> fileOnThread(InboundEmail email, String caseId, String id) {
+        return remember(email, id, caseId).map(v -> {
+            count("automatic_on_case");
+            return id;
+        });
     }
 
     /** The live or resolved case this message continues, or null. */

@@ -102,6 +102,33 @@ class EmailIT {
     }
 
     /**
+     * An out-of-office answering our mail on a resolved case: kept on the case's thread, where agents see it, not routed
+     * to anyone, and the case stays resolved (it used to reopen it, count it against first-contact resolution and start
+     * its clocks again).
+     */
+    @Test
+    void anAutoReplyIsKeptOnItsCaseWithoutReopeningIt() {
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            String first = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
+                    message("a1@example.com", "Cannot log in", "", "My login fails.")));
+            String caseId = admin.get("/api/v1/interactions/" + first + "/email").expect(200).json().getString("caseId");
+            admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Reset")).expect(200);
+            String auto = interactionOf(smtp.send("ada@example.com", "support@switchboard.example",
+                    message("a2@example.com", "Automatic reply: Cannot log in [#" + caseId + "]",
+                            "Auto-Submitted: auto-replied\nIn-Reply-To: <a1@example.com>\n", "I am out of the office.")));
+            JsonObject resolved = admin.get("/api/v1/cases/" + caseId).expect(200).json();
+            assertEquals("resolved", resolved.getString("status"));
+            assertEquals(List.of(first), resolved.getJsonArray("interactions").getList(), "no contact for an agent");
+            assertTrue(resolved.getJsonArray("emails").encode().contains("I am out of the office."), resolved.encode());
+            admin.get("/api/v1/interactions/" + auto).expect(404);
+        }
+        assertTrue(admin.get("/metrics").body().contains(
+                "switchboard_emails_received_total{outcome=\"automatic_on_case\"} 1.0"));
+    }
+
+    /**
      * The same message delivered twice (an MTA that never got our 250 sends it again, the same mail by SMTP and IMAP):
      * one contact, one line in its case's thread, the second delivery answered with the first's id. The same
      * Message-ID from another sender is a message of its own.
