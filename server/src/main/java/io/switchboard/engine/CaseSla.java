@@ -132,23 +132,14 @@ public final class CaseSla implements CaseObserver, RoutingObserver {
     }
 
     /**
-     * The customer got in touch again (a new interaction on the case): once an agent has responded and
-     * no response target runs, the next response is due.
+     * The customer got in touch again (a new interaction on the case): when no response target runs, the next
+     * response is due. That holds too when nobody ever responded and the first response is not running any more (the
+     * case was resolved unanswered, and the customer writes again): a message with no clock at all went unnoticed.
      */
     private Future<?> customerWrote(Case c) {
         String subject = SlaTimerCodec.caseSubject(c.id());
-        Future<Boolean> awaiting = sla.anyArmed(subject, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE));
-        Future<Map<String, String>> record = routing.hash(routing.keys().caseRecord(c.id()));
-        return Future.all(awaiting, record).compose(all -> {
-            boolean responded = present(record.result(), SlaTarget.FIRST_RESPONSE, "slaMetAt")
-                    || present(record.result(), SlaTarget.NEXT_RESPONSE, "slaMetAt");
-            return awaiting.result() || !responded ? Future.succeededFuture()
-                    : arm(c, List.of(SlaTarget.NEXT_RESPONSE));
-        });
-    }
-
-    private static boolean present(Map<String, String> record, SlaTarget target, String field) {
-        return !record.getOrDefault(target.code() + ":" + field, "").isEmpty();
+        return sla.anyArmed(subject, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE))
+                .compose(awaiting -> awaiting ? Future.succeededFuture() : arm(c, List.of(SlaTarget.NEXT_RESPONSE)));
     }
 
     /** Arms those of the targets the case's policy has; a target armed already stays as it is. */

@@ -223,6 +223,23 @@ class CaseSlaIT {
         assertEquals(3 * 86_400_000L, timer(caseId, "resolution").getLong("remainingMs"));
     }
 
+    /**
+     * A case resolved before anyone answered it (its first response canceled), and the customer writes again: a
+     * response is due (the next response), not no clock at all.
+     */
+    @Test
+    void aCustomerWritingOnACaseNeverAnsweredGetsAResponseTarget() {
+        String caseId = openCase("service_request", email());
+        admin.post("/api/v1/cases/" + caseId + "/resolve", new JsonObject().put("resolution", "Duplicate")).expect(200);
+        Await.until("first response ended unmet", () -> !"running".equals(timer(caseId, "firstResponse").getString("state")));
+        // as the customer's mail on a resolved case does: the case opens again, the message is linked
+        admin.patch("/api/v1/cases/" + caseId, new JsonObject().put("status", "open")).expect(200);
+        admin.post("/api/v1/cases/" + caseId + "/interactions", new JsonObject().put("interactionId", email()))
+                .expect(200);
+        Await.until("a response is due again", () -> timer(caseId, "nextResponse") != null);
+        assertEquals("running", timer(caseId, "nextResponse").getString("state"));
+    }
+
     /** Each round of a case's next response is a target of its own: two late rounds are two breaches, both kept. */
     @Test
     void everyLateRoundOfTheNextResponseIsABreachOfItsOwn() {
