@@ -229,8 +229,13 @@ public final class EmailChannel {
 
     private Future<Filed> openCase(String customerId, String interactionId, InboundEmail email) {
         String subject = email.subject().isEmpty() ? "Email from " + email.from() : email.subject();
-        return cases.open(new CaseService.NewCase(CaseType.SERVICE_REQUEST, customerId,
-                        subject.length() > 200 ? subject.substring(0, 200) : subject, null, null, null, null, interactionId))
+        // a case's subject holds 200 UTF-16 units: cut there, but never inside an emoji's pair
+        int end = Math.min(subject.length(), 200);
+        if (end < subject.length() && Character.isHighSurrogate(subject.charAt(end - 1))) {
+            end--;
+        }
+        return cases.open(new CaseService.NewCase(CaseType.SERVICE_REQUEST, customerId, subject.substring(0, end),
+                        null, null, null, null, interactionId))
                 .map(c -> new Filed(c.id(), false));
     }
 
@@ -417,10 +422,23 @@ public final class EmailChannel {
 
     /** The customer's subject last: what it holds ("{selfServiceLink}" as a joke) is never filled in. */
     private static String fill(String template, String caseId, InboundEmail email, String selfServiceLink) {
-        String subject = EmailThread.CASE_TAG.matcher(email.subject()).replaceAll("").strip();
+        String subject = echoed(EmailThread.CASE_TAG.matcher(email.subject()).replaceAll("").strip());
         return template.replace(SwitchboardConfig.Email.SELF_SERVICE_LINK, selfServiceLink).replace("{caseId}", caseId)
                 .replace("{subject}", subject.isEmpty() ? "(no subject)" : subject);
     }
+
+    /**
+     * At most 200 characters of a sender's subject go back to it (an acknowledgement is sent to whoever wrote From:
+     * a long one would make us a reflector), cut between characters, never inside an emoji's pair.
+     */
+    static String echoed(String subject) {
+        if (subject.codePointCount(0, subject.length()) <= ECHOED_SUBJECT) {
+            return subject;
+        }
+        return subject.substring(0, subject.offsetByCodePoints(0, ECHOED_SUBJECT)) + "...";
+    }
+
+    private static final int ECHOED_SUBJECT = 200;
 
     private boolean usesLink() {
         return config.acknowledgementBody().contains(SwitchboardConfig.Email.SELF_SERVICE_LINK)

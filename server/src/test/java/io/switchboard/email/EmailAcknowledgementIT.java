@@ -177,6 +177,32 @@ class EmailAcknowledgementIT {
         assertEquals("We received your message: Hi X-Injected: yes [#" + caseOf(id) + "]", ack.getSubject());
     }
 
+    /** A subject beyond the Basic Multilingual Plane (an emoji) comes back whole, not as "??". */
+    @Test
+    void anEmojiInTheSubjectComesBackWhole() throws Exception {
+        String subject = "Help \uD83D\uDE00 please";
+        String encoded = "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString(
+                subject.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=";
+        String id = deliver(node, "ada@example.com", inbound("e1@example.com", encoded, "", "Hello"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
+        assertEquals("We received your message: " + subject + " [#" + caseOf(id) + "]",
+                RELAY.getReceivedMessages()[0].getSubject());
+
+        // a long one: cut at 200 characters, between characters (the emoji at 199-200 stays whole)
+        String longSubject = "x".repeat(198) + "\uD83D\uDE00" + "y".repeat(5000);
+        String longId = deliver(node, "ada@example.com", inbound("e2@example.com", "=?UTF-8?B?" + java.util.Base64
+                .getEncoder().encodeToString(longSubject.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=",
+                "", "Hello"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 2));
+        assertEquals("We received your message: " + "x".repeat(198) + "\uD83D\uDE00y... [#" + caseOf(longId) + "]",
+                RELAY.getReceivedMessages()[1].getSubject());
+        // the case's subject (200 UTF-16 units) ends before the emoji it would have cut in half
+        String cutBefore = "x".repeat(199) + "\uD83D\uDE00" + "y".repeat(10);
+        String cutId = deliver(node, "ada@example.com", inbound("e3@example.com", "=?UTF-8?B?" + java.util.Base64
+                .getEncoder().encodeToString(cutBefore.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=", "", "Hi"));
+        assertEquals("x".repeat(199), admin.get("/api/v1/cases/" + caseOf(cutId)).expect(200).json().getString("subject"));
+    }
+
     /** RFC 3834 section 4: the acknowledgement goes to the envelope sender (a list's bounce address), not From. */
     @Test
     void theAcknowledgementGoesToTheEnvelopeSender() throws Exception {

@@ -10,6 +10,7 @@ import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
+import jakarta.mail.internet.MimeUtility;
 import java.util.stream.Collectors;
 
 /**
@@ -50,12 +51,28 @@ public final class SmtpSender {
         if (email.automatic()) {
             headers.add("Auto-Submitted", "auto-replied");
         }
-        MailMessage message = new MailMessage().setFrom(from).setTo(email.to()).setSubject(email.subject())
+        MailMessage message = new MailMessage().setFrom(from).setTo(email.to()).setSubject(subject(email.subject()))
                 .setText(email.text()).setHeaders(headers);
         if (email.html() != null) {
             message.setHtml(email.html());
         }
         return client.sendMail(message).mapEmpty();
+    }
+
+    /**
+     * The subject as RFC 2047 encoded words when it is not ASCII: the mail client's own encoding turns characters beyond
+     * the Basic Multilingual Plane (an emoji) into "??"; an ASCII subject it passes as it is.
+     */
+    static String subject(String text) {
+        if (text.chars().allMatch(c -> c < 128)) {
+            return text;
+        }
+        try {
+            // one line: the client folds the header itself, and a CRLF in a subject is refused as an injection
+            return MimeUtility.encodeText(text, "UTF-8", "B").replaceAll("\\r\\n[ \\t]", " ");
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new IllegalStateException(e); // UTF-8 is always there
+        }
     }
 
     public Future<Void> close() {
