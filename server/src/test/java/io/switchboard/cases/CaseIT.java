@@ -72,6 +72,8 @@ class CaseIT {
 
         admin.patch("/api/v1/cases/" + id, new JsonObject().put("status", "open").put("priority", "high")
                 .put("team", "tier1")).expect(200);
+        assertTrue(admin.patch("/api/v1/cases/" + id, new JsonObject().put("subject", "Renamed")).expect(400).json()
+                .getString("message").startsWith("a case's 'subject' cannot be changed"), "not a silent 200");
         admin.post("/api/v1/cases/" + id + "/notes", new JsonObject().put("text", "Asked for the router model")).expect(200);
         clock.advance(Duration.ofMinutes(10));
         JsonObject resolved = admin.post("/api/v1/cases/" + id + "/resolve", new JsonObject()

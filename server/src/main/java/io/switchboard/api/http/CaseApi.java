@@ -119,8 +119,15 @@ final class CaseApi {
                 .map(list -> new JsonArray(list.stream().map(CaseRecords::json).toList())));
     }
 
+    private static final java.util.List<String> UPDATABLE = java.util.List.of("status", "priority", "agentId", "team",
+            "complaint");
+
     private void update(RoutingContext ctx) {
         JsonObject body = body(ctx);
+        // a field the case does not take (its subject is the customer's words) was answered 200 and ignored
+        body.fieldNames().stream().filter(f -> !UPDATABLE.contains(f)).findFirst().ifPresent(f -> {
+            throw ApiException.badRequest("a case's '" + f + "' cannot be changed; the fields are " + UPDATABLE);
+        });
         String status = text(body, "status");
         String priority = text(body, "priority");
         CaseStatus newStatus = status == null ? null : CaseStatus.parse(status);
