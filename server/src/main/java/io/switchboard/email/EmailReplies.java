@@ -152,12 +152,16 @@ public final class EmailReplies {
                 });
     }
 
-    /** The case once the reply is out: waiting for the customer if the agent asked (a race lost leaves it as is). */
+    /**
+     * The case once the reply is out: waiting for the customer if the agent asked; else a new case is open now (it was
+     * answered: the customer's self-service page said "new" after our reply). A race lost leaves it as it is.
+     */
     private Future<Case> caseAfter(Case onCase, boolean pendingCustomer) {
-        if (!pendingCustomer) {
+        if (!pendingCustomer && onCase.status() != CaseStatus.NEW) {
             return Future.succeededFuture(onCase);
         }
-        return cases.change(onCase.id(), c -> c.moveTo(CaseStatus.PENDING_CUSTOMER, cases.now()))
+        CaseStatus next = pendingCustomer ? CaseStatus.PENDING_CUSTOMER : CaseStatus.OPEN;
+        return cases.change(onCase.id(), c -> c.status() == CaseStatus.NEW || pendingCustomer ? c.moveTo(next, cases.now()) : c)
                 .recover(e -> cases.get(onCase.id()));
     }
 }

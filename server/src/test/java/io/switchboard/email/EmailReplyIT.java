@@ -228,6 +228,20 @@ class EmailReplyIT {
         assertEquals(422, admin.post("/api/v1/cases/" + noMail + "/emails", text).status(), "no address to write to");
     }
 
+    /** A new case is open once an agent answers it (the customer's page said "new" after our reply). */
+    @Test
+    void aReplyOpensANewCase(TestRedis redis) {
+        start(redis, RELAY.getSmtp().getPort(), false);
+        Api admin = node.api();
+        String id = deliver(node, "ada@example.com", inbound("o1@example.com", "Question", "", "Hello"));
+        String caseId = admin.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId");
+        assertEquals("new", admin.get("/api/v1/cases/" + caseId).json().getString("status"));
+        Api ann = annHolds(node, id);
+        assertEquals("open", ann.post("/api/v1/interactions/" + id + "/reply", new JsonObject().put("text", "Hi Ada"))
+                .expect(200).json().getString("caseStatus"));
+        assertEquals("open", admin.get("/api/v1/cases/" + caseId).json().getString("status"));
+    }
+
     @Test
     void badRequestsAreRefusedAndNothingIsSent(TestRedis redis) {
         start(redis, RELAY.getSmtp().getPort(), false);
