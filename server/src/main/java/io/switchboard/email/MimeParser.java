@@ -62,7 +62,6 @@ public final class MimeParser {
                 text = text.substring(0, MAX_TEXT);
             }
             String subject = message.getSubject();
-            String autoSubmitted = message.getHeader("Auto-Submitted", ",");
             List<InboundEmail.Attachment> kept = new ArrayList<>();
             List<InboundEmail.Dropped> dropped = new ArrayList<>();
             attachments(message, kept, dropped);
@@ -71,11 +70,25 @@ public final class MimeParser {
                     from.getPersonal() == null ? "" : from.getPersonal(), replyTo(message, sender),
                     subject == null ? "" : subject.strip(),
                     List.copyOf(references), text.strip(),
-                    autoSubmitted != null && !autoSubmitted.strip().toLowerCase(Locale.ROOT).startsWith("no"),
-                    kept, dropped);
+                    automatic(message), kept, dropped);
         } catch (MessagingException | IOException e) {
             throw new IllegalArgumentException("unreadable message: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sent by a robot: RFC 3834's Auto-Submitted other than "no", and the older marks out-of-office responders still
+     * use instead (Exchange's X-Auto-Response-Suppress is not one: it asks others not to answer, any mail may carry it).
+     */
+    private static boolean automatic(MimeMessage message) throws MessagingException {
+        String autoSubmitted = message.getHeader("Auto-Submitted", ",");
+        if (autoSubmitted != null) {
+            return !autoSubmitted.strip().toLowerCase(Locale.ROOT).startsWith("no");
+        }
+        String precedence = message.getHeader("Precedence", ",");
+        return message.getHeader("X-Autoreply", ",") != null || message.getHeader("X-Autorespond", ",") != null
+                || precedence != null && List.of("auto_reply", "bulk", "junk")
+                        .contains(precedence.strip().toLowerCase(Locale.ROOT));
     }
 
     /** Parts sent as attachments, or named non-text leaves; kept while within the limits, else listed as dropped. */

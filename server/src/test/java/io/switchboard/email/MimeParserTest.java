@@ -1,6 +1,7 @@
 package io.switchboard.email;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -137,5 +138,16 @@ class MimeParserTest {
                 .map(a -> a.filename() + " " + a.contentType() + " " + a.content().length).toList());
         assertEquals(List.of("c.txt 6"), email.dropped().stream().map(d -> d.filename() + " " + d.size()).toList());
         assertTrue(email.dropped().get(0).reason().contains("email.maxAttachmentBytesPerMessage"));
+    }
+
+    /** Out-of-office responders that predate RFC 3834 mark their mail otherwise; an explicit "no" wins. */
+    @Test
+    void olderAutoReplyMarksCountAsAutomatic() {
+        String head = "From: ada@example.com\nTo: support@example.com\nSubject: Away\n";
+        assertTrue(parse(head + "Precedence: auto_reply\n\nAway until Monday.\n").automatic());
+        assertTrue(parse(head + "X-Autoreply: yes\n\nAway until Monday.\n").automatic());
+        assertFalse(parse(head + "Auto-Submitted: no\nPrecedence: bulk\n\nA person.\n").automatic());
+        assertFalse(parse(head + "Precedence: list\n\nA customer writing through a list.\n").automatic());
+        assertFalse(parse(head + "\nA person.\n").automatic());
     }
 }
