@@ -375,6 +375,11 @@ class CaseSlaIT {
         assertEquals(30 * 60_000, answer.getJsonArray("timers").getJsonObject(0).getLong("remainingMs"));
         admin.post("/api/v1/interactions/" + emailId + "/sla/retarget", new JsonObject().put("targetSeconds", 0))
                 .expect(400);
+        // a target the subject does not have: refused, not a 200 that changed nothing
+        admin.post("/api/v1/cases/" + caseId + "/sla/retarget", new JsonObject().put("target", "answer")
+                .put("targetSeconds", 60)).expect(400);
+        admin.post("/api/v1/interactions/" + emailId + "/sla/retarget", new JsonObject().put("target", "resolution")
+                .put("targetSeconds", 60)).expect(400);
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
         sam.post("/api/v1/cases/" + caseId + "/sla/retarget", new JsonObject().put("targetSeconds", 60)).expect(403);
     }

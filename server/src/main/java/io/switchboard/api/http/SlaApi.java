@@ -91,6 +91,11 @@ final class SlaApi {
         staff(ctx);
         JsonObject body = HttpApi.body(ctx);
         SlaTarget target = SlaTarget.parse(text(body, "target", defaultTarget.wireName()));
+        // an interaction has one target (its answer), a case the others: a case's "answer" changed nothing, with a 200
+        if ((target == SlaTarget.ANSWER) != (defaultTarget == SlaTarget.ANSWER)) {
+            throw ApiException.badRequest(defaultTarget == SlaTarget.ANSWER ? "an interaction's target is 'answer'"
+                    : "a case's target is one of firstResponse, nextResponse, resolution");
+        }
         Object seconds = body.getValue("targetSeconds");
         if (!(seconds instanceof Number n) || n.longValue() != n.doubleValue() || n.longValue() < 1
                 || n.longValue() > MAX_TARGET_SECONDS) {
