@@ -110,13 +110,7 @@ public final class EmailReplies {
             if (message.isEmpty()) {
                 throw ApiException.conflict("interaction " + interactionId + " has no email to reply to");
             }
-            return cases.get(message.get("caseId")).compose(c -> {
-                if (c.status() == io.switchboard.cases.CaseStatus.CLOSED) {
-                    // as a mail on the case from the case's own page: the customer's answer would open a new case
-                    throw ApiException.conflict("case " + c.id() + " is closed: nothing more is sent on it");
-                }
-                return send(interactionId, agentId, reply, message, c);
-            });
+            return cases.get(message.get("caseId")).compose(c -> send(interactionId, agentId, reply, message, c));
         });
     }
 
