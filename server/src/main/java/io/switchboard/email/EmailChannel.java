@@ -89,7 +89,8 @@ public final class EmailChannel {
         this.parser = new MimeParser(config.maxAttachmentBytes(), config.maxAttachmentBytesPerMessage());
         this.links = new CaseLinks(store.routing(), config.selfServiceUrl());
         // every outcome exported from the start, at 0: a panel or an alert over them has a series before any mail
-        List.of("new_case", "threaded", "duplicate", "in_progress", "rejected", "failed").forEach(this::received);
+        List.of("new_case", "threaded", "automatic_on_case", "duplicate", "in_progress", "rejected", "failed")
+                .forEach(this::received);
         for (String kind : List.of("reply", "acknowledgement")) {
             List.of("sent", "failed", "suppressed").forEach(outcome -> sent(kind, outcome));
         }
@@ -110,7 +111,7 @@ public final class EmailChannel {
      */
     public Future<String> receiveFromCustomer(Case onCase, String address, String text) {
         InboundEmail email = new InboundEmail("", address, "", address, EmailThread.replySubject(onCase.subject(), onCase.id()),
-                List.of(), text, false, List.of(), List.of());
+                List.of(), text, InboundEmail.Robot.NONE, List.of(), List.of());
         return take(email, null);
     }
 
@@ -161,7 +162,7 @@ public final class EmailChannel {
                 : email.fromName();
         return customers.findOrCreateByEmail(name, email.from(), "").compose(customerId ->
                 threadCase(email, customerId).compose(threaded -> {
-                    if (threaded != null && email.automatic()) {
+                    if (threaded != null && email.autoReply()) {
                         return fileOnThread(email, threaded.id(), interactionId);
                     }
                     Map<String, Object> attributes = new LinkedHashMap<>();
@@ -192,7 +193,11 @@ public final class EmailChannel {
      * reopen a resolved case, end a wait on the customer and start a next-response target).
      */
     private Future<String> fileOnThread(InboundEmail email, String caseId, String id) {
-        return remember(email, id, caseId).map(v -> {
+        // the thread entry only (its text, clipped): no message or attachments under an interaction that will never
+        // exist, and so never expire with one
+        Future<Void> known = email.messageId().isEmpty() ? Future.succeededFuture()
+                : store.rememberMessageId(email.messageId(), caseId);
+        return Future.all(known, store.appendToThread(caseId, threadEntry(email, id).put("automatic", true))).map(v -> {
             count("automatic_on_case");
             return id;
         });
@@ -270,10 +275,15 @@ public final class EmailChannel {
         if (!email.messageId().isEmpty()) {
             writes.add(store.rememberMessageId(email.messageId(), caseId));
         }
-        writes.add(store.appendToThread(caseId, new JsonObject().put("direction", "inbound").put("at", cases.now())
-                .put("interactionId", interactionId).put("from", email.from()).put("subject", email.subject())
-                .put("messageId", email.messageId()).put("text", clip(email.text())).put("status", "received")));
+        writes.add(store.appendToThread(caseId, threadEntry(email, interactionId)));
         return Future.all(writes).mapEmpty();
+    }
+
+    /** An inbound message as its case's email thread lists it (its text clipped). */
+    private JsonObject threadEntry(InboundEmail email, String interactionId) {
+        return new JsonObject().put("direction", "inbound").put("at", cases.now()).put("interactionId", interactionId)
+                .put("from", email.from()).put("subject", email.subject()).put("messageId", email.messageId())
+                .put("text", clip(email.text())).put("status", "received");
     }
 
     /**

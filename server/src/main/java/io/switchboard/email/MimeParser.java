@@ -70,25 +70,39 @@ public final class MimeParser {
                     from.getPersonal() == null ? "" : from.getPersonal(), replyTo(message, sender),
                     subject == null ? "" : subject.strip(),
                     List.copyOf(references), text.strip(),
-                    automatic(message), kept, dropped);
+                    robot(message), kept, dropped);
         } catch (MessagingException | IOException e) {
             throw new IllegalArgumentException("unreadable message: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Sent by a robot: RFC 3834's Auto-Submitted other than "no", and the older marks out-of-office responders still
-     * use instead (Exchange's X-Auto-Response-Suppress is not one: it asks others not to answer, any mail may carry it).
+     * Whether a robot sent it: RFC 3834's Auto-Submitted when present (auto-replied: an automatic answer; any other
+     * value but "no": a notice, which may carry a person's words, as a ticket system's), else the marks older
+     * out-of-office responders use (Exchange's X-Auto-Response-Suppress is not one: any mail may carry it).
      */
-    private static boolean automatic(MimeMessage message) throws MessagingException {
+    private static InboundEmail.Robot robot(MimeMessage message) throws MessagingException {
         String autoSubmitted = message.getHeader("Auto-Submitted", ",");
         if (autoSubmitted != null) {
-            return !autoSubmitted.strip().toLowerCase(Locale.ROOT).startsWith("no");
+            String value = autoSubmitted.strip().toLowerCase(Locale.ROOT);
+            return value.startsWith("no") ? InboundEmail.Robot.NONE
+                    : value.startsWith("auto-replied") ? InboundEmail.Robot.AUTO_REPLY : InboundEmail.Robot.NOTICE;
         }
-        String precedence = message.getHeader("Precedence", ",");
-        return message.getHeader("X-Autoreply", ",") != null || message.getHeader("X-Autorespond", ",") != null
-                || precedence != null && List.of("auto_reply", "bulk", "junk")
-                        .contains(precedence.strip().toLowerCase(Locale.ROOT));
+        String precedence = lower(message.getHeader("Precedence", ","));
+        if (precedence.equals("auto_reply") || isYes(message.getHeader("X-Autoreply", ","))
+                || isYes(message.getHeader("X-Autorespond", ","))) {
+            return InboundEmail.Robot.AUTO_REPLY;
+        }
+        return precedence.equals("bulk") || precedence.equals("junk") ? InboundEmail.Robot.NOTICE
+                : InboundEmail.Robot.NONE;
+    }
+
+    private static String lower(String header) {
+        return header == null ? "" : header.strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isYes(String header) {
+        return List.of("yes", "true", "1").contains(lower(header));
     }
 
     /** Parts sent as attachments, or named non-text leaves; kept while within the limits, else listed as dropped. */

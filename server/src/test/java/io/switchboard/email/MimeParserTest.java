@@ -140,14 +140,21 @@ class MimeParserTest {
         assertTrue(email.dropped().get(0).reason().contains("email.maxAttachmentBytesPerMessage"));
     }
 
-    /** Out-of-office responders that predate RFC 3834 mark their mail otherwise; an explicit "no" wins. */
+    /**
+     * Out-of-office answers (Auto-Submitted: auto-replied, or the older marks) are auto-replies; a robot's notice
+     * (auto-generated, Precedence: bulk) is automatic but may carry a person's words; an explicit "no" wins.
+     */
     @Test
-    void olderAutoReplyMarksCountAsAutomatic() {
+    void autoRepliesAreToldFromOtherRobotsMail() {
         String head = "From: ada@example.com\nTo: support@example.com\nSubject: Away\n";
-        assertTrue(parse(head + "Precedence: auto_reply\n\nAway until Monday.\n").automatic());
-        assertTrue(parse(head + "X-Autoreply: yes\n\nAway until Monday.\n").automatic());
-        assertFalse(parse(head + "Auto-Submitted: no\nPrecedence: bulk\n\nA person.\n").automatic());
-        assertFalse(parse(head + "Precedence: list\n\nA customer writing through a list.\n").automatic());
+        assertEquals(InboundEmail.Robot.AUTO_REPLY, parse(head + "Auto-Submitted: auto-replied\n\nAway.\n").robot());
+        assertEquals(InboundEmail.Robot.AUTO_REPLY, parse(head + "Precedence: auto_reply\n\nAway.\n").robot());
+        assertEquals(InboundEmail.Robot.AUTO_REPLY, parse(head + "X-Autoreply: yes\n\nAway.\n").robot());
+        assertEquals(InboundEmail.Robot.NOTICE, parse(head + "Auto-Submitted: auto-generated\n\nA comment.\n").robot());
+        assertEquals(InboundEmail.Robot.NOTICE, parse(head + "Precedence: bulk\n\nNews.\n").robot());
+        assertEquals(InboundEmail.Robot.NONE, parse(head + "Auto-Submitted: no\nPrecedence: bulk\n\nA person.\n").robot());
+        assertEquals(InboundEmail.Robot.NONE, parse(head + "Precedence: list\n\nThrough a list.\n").robot());
+        assertEquals(InboundEmail.Robot.NONE, parse(head + "X-Autoreply: no\n\nA person.\n").robot());
         assertFalse(parse(head + "\nA person.\n").automatic());
     }
 }
