@@ -196,6 +196,13 @@ class EmailAcknowledgementIT {
         assertTrue(RELAY.waitForIncomingEmail(5_000, 2));
         assertEquals("We received your message: " + "x".repeat(198) + "\uD83D\uDE00y... [#" + caseOf(longId) + "]",
                 RELAY.getReceivedMessages()[1].getSubject());
+        // 200 CJK characters encode past a header line's 998: shortened, still readable, its case tag kept
+        String cjk = "\u6f22".repeat(300);
+        String cjkId = deliver(node, "ada@example.com", inbound("e4@example.com", "=?UTF-8?B?" + java.util.Base64
+                .getEncoder().encodeToString(cjk.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=", "", "Hi"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 3));
+        String cjkAck = RELAY.getReceivedMessages()[2].getSubject();
+        assertTrue(cjkAck.matches("We received your message: \u6f22{50,200}(\\.\\.\\.)? \\[#" + caseOf(cjkId) + "\\]"), cjkAck);
         // the case's subject (200 UTF-16 units) ends before the emoji it would have cut in half
         String cutBefore = "x".repeat(199) + "\uD83D\uDE00" + "y".repeat(10);
         String cutId = deliver(node, "ada@example.com", inbound("e3@example.com", "=?UTF-8?B?" + java.util.Base64

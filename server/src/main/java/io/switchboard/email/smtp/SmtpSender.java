@@ -11,6 +11,8 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
 import jakarta.mail.internet.MimeUtility;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -61,19 +63,39 @@ public final class SmtpSender {
 
     /**
      * The subject as RFC 2047 encoded words when it is not ASCII: the mail client's own encoding turns characters beyond
-     * the Basic Multilingual Plane (an emoji) into "??"; an ASCII subject it passes as it is.
+     * the Basic Multilingual Plane (an emoji) into "??"; an ASCII subject it passes as it is. The words go on one line
+     * (a CRLF in a subject is refused as an injection), which the client passes as it is only up to 998 characters (it
+     * encodes a longer one again, and the customer reads "=?UTF-8?B?..."): a subject too long for that is shortened,
+     * keeping its case tag.
      */
     static String subject(String text) {
         if (text.chars().allMatch(c -> c < 128)) {
             return text;
         }
+        Matcher tagged = CASE_TAG_AT_END.matcher(text);
+        String tag = tagged.find() ? tagged.group() : "";
+        String words = text.substring(0, text.length() - tag.length());
+        while (true) {
+            String encoded = encoded(words + tag);
+            int points = words.codePointCount(0, words.length());
+            if (encoded.length() <= MAX_ENCODED_SUBJECT || points == 0) {
+                return encoded;
+            }
+            words = words.substring(0, words.offsetByCodePoints(0, points * 3 / 4));
+        }
+    }
+
+    private static String encoded(String text) {
         try {
-            // one line: the client folds the header itself, and a CRLF in a subject is refused as an injection
             return MimeUtility.encodeText(text, "UTF-8", "B").replaceAll("\\r\\n[ \\t]", " ");
         } catch (java.io.UnsupportedEncodingException e) {
             throw new IllegalStateException(e); // UTF-8 is always there
         }
     }
+
+    /** Under the 998 characters of a header line, "Subject: " included. */
+    private static final int MAX_ENCODED_SUBJECT = 900;
+    private static final Pattern CASE_TAG_AT_END = Pattern.compile("\\s*\\[#[^\\]]+\\]$");
 
     public Future<Void> close() {
         return client.close();
