@@ -132,14 +132,20 @@ public final class CaseSla implements CaseObserver, RoutingObserver {
     }
 
     /**
-     * The customer got in touch again (a new interaction on the case): when no response target runs, the next
-     * response is due. That holds too when nobody ever responded and the first response is not running any more (the
-     * case was resolved unanswered, and the customer writes again): a message with no clock at all went unnoticed.
+     * The customer got in touch again (a new interaction on the case): when no response target runs and the first
+     * response is over (met, or ended unmet: the case was resolved unanswered and the customer writes again, which
+     * otherwise ran no response clock at all), the next response is due. Not while the first response has not been
+     * armed yet (a second contact linked as a case is opened): the agent's first answer meets that one.
      */
     private Future<?> customerWrote(Case c) {
         String subject = SlaTimerCodec.caseSubject(c.id());
-        return sla.anyArmed(subject, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE))
-                .compose(awaiting -> awaiting ? Future.succeededFuture() : arm(c, List.of(SlaTarget.NEXT_RESPONSE)));
+        Future<Boolean> awaiting = sla.anyArmed(subject, List.of(SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_RESPONSE));
+        Future<Map<String, String>> record = routing.hash(routing.keys().caseRecord(c.id()));
+        return Future.all(awaiting, record).compose(all -> {
+            boolean firstOver = record.result().get(SlaTarget.FIRST_RESPONSE.code() + ":slaState") != null
+                    || !record.result().getOrDefault(SlaTarget.NEXT_RESPONSE.code() + ":slaMetAt", "").isEmpty();
+            return awaiting.result() || !firstOver ? Future.succeededFuture() : arm(c, List.of(SlaTarget.NEXT_RESPONSE));
+        });
     }
 
     /** Arms those of the targets the case's policy has; a target armed already stays as it is. */
