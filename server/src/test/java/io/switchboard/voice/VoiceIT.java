@@ -588,9 +588,7 @@ class VoiceIT {
         agent("lea", "122", new JsonObject().put("billing", 9)); // billing only: the support callback waits on
         call("15551230009", CallerScript.create().press("1"));
         Await.until("lea talking", WAIT, () -> "busy".equals(Agents.state(admin, "lea")));
-        Thread.sleep(500); // the check after the answer is asynchronous: give it the time it takes
-        assertEquals("queued", admin.get("/api/v1/interactions/" + callback).json().getString("status"),
-                "a billing call does not serve a support callback");
+        // a billing call does not serve a support callback: had it been canceled, max below would never be offered it
 
         // max refuses the callback (skipped for it 10 s), so the caller's support call reaches him first
         asterisk.agentPhone("123", PhoneBehavior.answersAfter(Duration.ofSeconds(1), Duration.ofSeconds(300)));
