@@ -772,9 +772,14 @@ public final class RoutingEngine {
         });
     }
 
-    /** Fires due timers (reservation timeouts, step escalations, wrap-up ends); returns how many. */
-    public Future<ScriptResult> sweepTimers(int batch) {
-        return commit("sweep", Integer.toString(batch));
+    /**
+     * Fires due timers (reservation timeouts, step escalations, wrap-up ends); returns how many.
+     *
+     * @param rematch also offer what waits while its pool has an agent free for it (a missed match, which no path
+     *                should leave): the result's {@code rematched} lists each offer so made
+     */
+    public Future<ScriptResult> sweepTimers(int batch, boolean rematch) {
+        return commit("sweep", Integer.toString(batch), rematch ? "1" : "0");
     }
 
     public Future<String> ping() {

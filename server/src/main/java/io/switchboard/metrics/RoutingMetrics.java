@@ -67,6 +67,7 @@ public final class RoutingMetrics implements RoutingObserver {
     private final MeterRegistry registry;
     private final Supplier<RoutingRules> rules;
     private final Timer sweepLateness;
+    private final Counter rematched;
     private final boolean perAgentSeries;
     // meters by name|queue|channel: building a meter's id (sorted tags) for every event showed in profiles;
     // Micrometer keeps the first registration of an id anyway, so a cached meter is the one it would return
@@ -84,6 +85,10 @@ public final class RoutingMetrics implements RoutingObserver {
         this.sweepLateness = Timer.builder("switchboard_timer_lateness")
                 .description("How late routing timers (offer timeouts, escalations, wrap-up ends) fired")
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
+        this.rematched = Counter.builder("switchboard_routing_rematched")
+                .description("Contacts found waiting while an agent was free for them, and offered by the sweep: a "
+                        + "routing path that missed its offer (should stay 0)")
+                .register(registry);
         // exported from 0, so the wallboard's rate of calls out is defined before the first one
         counter(DIALLED, DIALLED_HELP, QueueDefinition.OUTBOUND, Channel.VOICE.wireName());
     }
@@ -120,6 +125,10 @@ public final class RoutingMetrics implements RoutingObserver {
         for (JsonObject event : events) {
             record(event);
         }
+    }
+
+    public void rematched() {
+        rematched.increment();
     }
 
     public void timerFired(long latenessMillis) {

@@ -4,6 +4,7 @@ import io.switchboard.engine.RoutingEngine;
 import io.switchboard.metrics.RoutingMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TimerSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(TimerSweeper.class);
+    /** How often a node's sweep also looks for missed matches ({@link RoutingEngine#sweepTimers}). */
+    private static final long REMATCH_NANOS = 1_000_000_000L;
 
     private final Vertx vertx;
     private final RoutingEngine engine;
@@ -21,6 +24,7 @@ public final class TimerSweeper {
     private final int batch;
     private long timerId = -1;
     private boolean running;
+    private long lastRematch = System.nanoTime();
 
     public TimerSweeper(Vertx vertx, RoutingEngine engine, RoutingMetrics metrics, int batch) {
         this.vertx = vertx;
@@ -45,7 +49,11 @@ public final class TimerSweeper {
             return;
         }
         running = true;
-        engine.sweepTimers(batch).onComplete(ar -> {
+        boolean rematch = System.nanoTime() - lastRematch >= REMATCH_NANOS;
+        if (rematch) {
+            lastRematch = System.nanoTime();
+        }
+        engine.sweepTimers(batch, rematch).onComplete(ar -> {
             running = false;
             if (ar.failed()) {
                 LOG.warn("timer sweep failed: {}", ar.cause().getMessage());
@@ -54,6 +62,12 @@ public final class TimerSweeper {
             // Lua's cjson encodes an empty list as {}, so only a non-empty one is an array
             if (ar.result().result().getValue("lateMs") instanceof JsonArray late) {
                 late.forEach(ms -> metrics.timerFired(((Number) ms).longValue()));
+            }
+            if (ar.result().result().getValue("rematched") instanceof JsonArray rematched) {
+                rematched.forEach(offer -> {
+                    metrics.rematched();
+                    LOG.warn("a contact waited while an agent was free for it; offered now: {}", ((JsonObject) offer).encode());
+                });
             }
             if (ar.result().result().getInteger("fired", 0) >= batch) {
                 vertx.runOnContext(v -> sweep());

@@ -1533,7 +1533,34 @@ if CMD == 'widen' then commands.widen = function()
   return {step = tonumber(redis.call('HGET', key('int', iid), 'step')), widened = true}
 end end
 
--- sweep limit : fires due timers; each is removed from the zset before it acts, so it fires once
+-- A contact waiting in a line whose pool has an agent free for it is a match that the offers made at each change (a
+-- contact queued, an agent freed) missed. None should be left, so one found says that some path lacks its offer: the
+-- sweep looks once a second (rematch), offers what it finds, in line order, and names it for the log, rather than
+-- leave the contact waiting for whatever changes next. Only lines whose pool has someone free are read further.
+local function rematch()
+  local offered = {}
+  for _, line in ipairs(redis.call('SMEMBERS', key('waiting'))) do
+    local c, pool = string.match(line, '^(%a+)|(.+)$')
+    local someone_free
+    if direct(pool) then
+      someone_free = can_take(agent_now(key('agent', string.sub(pool, 2))), c)
+    else
+      someone_free = redis.call('ZCARD', key('pool', pool, 'avail', c)) > 0
+    end
+    if someone_free then
+      for _, iid in ipairs(redis.call('ZRANGE', key('pool', pool, 'wait', c), '0', '9')) do
+        local rid = offer_interaction(iid)
+        if rid then
+          offered[#offered + 1] = {interaction = iid, pool = pool, agent = redis.call('HGET', key('rsv', rid), 'agent')}
+        end
+      end
+    end
+  end
+  return offered
+end
+
+-- sweep limit [rematch] : fires due timers; each is removed from the zset before it acts, so it fires once;
+-- rematch '1' looks for missed matches too (rematch, above)
 if CMD == 'sweep' then commands.sweep = function()
   local due = redis.call('ZRANGEBYSCORE', key('timers'), '-inf', NOW, 'WITHSCORES', 'LIMIT', 0, tonumber(A[9]))
   local late = {}
@@ -1573,7 +1600,7 @@ if CMD == 'sweep' then commands.sweep = function()
       offer_agent(aid)
     end
   end
-  return {fired = #late, lateMs = late}
+  return {fired = #late, lateMs = late, rematched = A[10] == '1' and rematch() or nil}
 end end
 
 local handler = commands[CMD]
