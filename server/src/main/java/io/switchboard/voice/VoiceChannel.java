@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.ApiException;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.RoutingObserver;
@@ -709,7 +710,7 @@ public final class VoiceChannel implements RoutingObserver {
         String channelId = DIALLED_OUT + id;
         Future<String> customer = customerId != null ? engine.customerExists(customerId).map(known -> {
             if (!known) {
-                throw io.switchboard.engine.ApiException.notFound("no customer '" + customerId + "'");
+                throw ApiException.notFound("no customer '" + customerId + "'");
             }
             return customerId;
         }) : engine.customerIdByPhone(number);
@@ -720,7 +721,8 @@ public final class VoiceChannel implements RoutingObserver {
                         .compose(v -> dial(agentId, number, "switchboard", channelId))
                         .recover(e -> Future.join(engine.callOutFailed(id, "not dialled: " + e.getMessage()),
                                         store.removeMember(calls, channelId), store.getAndDelete(callKey(channelId)))
-                                .transform(x -> Future.failedFuture(e)))
+                                .transform(x -> Future.failedFuture(e instanceof AmiLink.NotSent
+                                        ? new ApiException(503, "unavailable", "not dialled: " + e.getMessage()) : e)))
                         .map(v -> created));
     }
 
@@ -767,14 +769,19 @@ public final class VoiceChannel implements RoutingObserver {
         return store.keys().prefix() + ":voice:callout:" + interactionId;
     }
 
-    /** The number, checked (only digits, '+', '*' and '#' reach AMI), and the Asterisk to dial it through. */
+    /**
+     * The number, checked (only digits, '+', '*' and '#' reach AMI), and the Asterisk to dial it through: the first
+     * configured that this node hears now (one that is down would refuse every call out and callback while another
+     * could make them), else the first, whose send then says the link is down.
+     */
     private Future<AmiLink> dialLink(String number) {
         if (!dialable(number)) {
-            return Future.failedFuture(io.switchboard.engine.ApiException.badRequest(
+            return Future.failedFuture(ApiException.badRequest(
                     "number must be 2-20 digits, optionally starting with +"));
         }
-        return links.stream().findFirst().map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
-                new io.switchboard.engine.ApiException(503, "unavailable", "no Asterisk connection configured (voice.amiUrls)")));
+        return links.stream().filter(AmiLink::connected).findFirst().or(() -> links.stream().findFirst())
+                .map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+                new ApiException(503, "unavailable", "no Asterisk connection configured (voice.amiUrls)")));
     }
 
     /** @param channelId the uniqueid for the agent's channel (Originate's ChannelId), or null for Asterisk's own */
@@ -785,10 +792,10 @@ public final class VoiceChannel implements RoutingObserver {
         }
         AmiLink link = ready.result();
         // a failed read sent nothing: a callback's job may be tried again
-        return engine.agent(agentId).recover(e -> Future.failedFuture(e instanceof io.switchboard.engine.ApiException
+        return engine.agent(agentId).recover(e -> Future.failedFuture(e instanceof ApiException
                 ? e : new AmiLink.NotSent("agent " + agentId + " not read: " + e.getMessage()))).compose(agent -> {
             if (agent.getString("endpoint", "").isBlank()) {
-                throw io.switchboard.engine.ApiException.unprocessable("agent " + agentId
+                throw ApiException.unprocessable("agent " + agentId
                         + " has no phone to dial from (its endpoint)");
             }
             OriginateAction originate = new OriginateAction();
@@ -831,13 +838,13 @@ public final class VoiceChannel implements RoutingObserver {
     public Future<Void> hangup(JsonObject interaction) {
         if ("outbound".equals(interaction.getString("direction"))) {
             return store.get(callOutKey(interaction.getString("id"))).compose(json -> json == null
-                    ? Future.failedFuture(io.switchboard.engine.ApiException.conflict(
+                    ? Future.failedFuture(ApiException.conflict(
                             "the call out has not connected: decline it on the phone"))
                     : hangupChannel(new JsonObject(json)));
         }
         JsonObject voice = CallAttributes.of(interaction);
         if (voice == null) {
-            return Future.failedFuture(io.switchboard.engine.ApiException.conflict("not a voice call"));
+            return Future.failedFuture(ApiException.conflict("not a voice call"));
         }
         return hangupChannel(voice);
     }
@@ -846,7 +853,7 @@ public final class VoiceChannel implements RoutingObserver {
     private Future<Void> hangupChannel(JsonObject voice) {
         AmiLink link = linkNamed(voice.getString("asterisk", ""));
         if (link == null) {
-            return Future.failedFuture(new io.switchboard.engine.ApiException(503, "unavailable",
+            return Future.failedFuture(new ApiException(503, "unavailable",
                     "no AMI connection to the call's Asterisk"));
         }
         return link.send(new HangupAction(LineText.require("channel", voice.getString("channel")))).mapEmpty();

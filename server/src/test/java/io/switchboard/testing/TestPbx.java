@@ -56,9 +56,13 @@ public final class TestPbx {
 
     /** The node logs in to the simulator's AMI as pbx1 only: the simulator's calls go on to the node wired before. */
     public static TestNode.Builder amiOnly(TestNode.Builder node, SimulatedAsterisk asterisk) {
+        return node.env("SWITCHBOARD_AMI_URLS", amiUrl("pbx1", asterisk.amiPort()));
+    }
+
+    /** The shipped AMI user's URL for an Asterisk named {@code name} on a loopback port. */
+    public static String amiUrl(String name, int port) {
         ManagerUser user = shippedUser();
-        return node.env("SWITCHBOARD_AMI_URLS", "ami://" + user.username() + ":" + user.secret() + "@127.0.0.1:"
-                + asterisk.amiPort() + "/pbx1");
+        return "ami://" + user.username() + ":" + user.secret() + "@127.0.0.1:" + port + "/" + name;
     }
 
     /** The one user config/asterisk/manager.conf declares (the section after [general]). */

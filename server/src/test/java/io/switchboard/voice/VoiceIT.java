@@ -347,6 +347,38 @@ class VoiceIT {
     }
 
     /**
+     * Two Asterisks configured, the first one down: a call out goes through the one this node hears, rather than being
+     * refused because the first is unreachable; with both down it is refused as unavailable (503), the agent free.
+     */
+    @Test
+    void aCallOutGoesThroughAnAsteriskThatIsUp() throws Exception {
+        node.close();
+        int down;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            down = closed.getLocalPort(); // free once closed: nothing answers there
+        }
+        use(node().env("SWITCHBOARD_AMI_URLS",
+                TestPbx.amiUrl("pbx0", down) + "," + TestPbx.amiUrl("pbx1", asterisk.amiPort())).start());
+        asterisk.agentPhone("105", PhoneBehavior.answersAfter(Duration.ZERO, Duration.ofSeconds(60)));
+        Api fay = agent("fay", "105", new JsonObject().put("support", 5));
+
+        asterisk.stopAmi();
+        Await.until("AMI down", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 0.0);
+        String refused = fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15551234")).expect(503)
+                .json().getString("message");
+        assertTrue(refused.startsWith("not dialled: "), refused);
+        assertEquals("available", admin.get("/api/v1/agents/fay").json().getString("state"));
+        asterisk.startAmi();
+        Await.until("AMI up", WAIT, () -> metric("switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
+
+        fay.post("/api/v1/agents/fay/dial", new JsonObject().put("number", "+15551234")).expect(200);
+        assertEquals("busy", admin.get("/api/v1/agents/fay").json().getString("state"));
+        Await.until("the customer is dialled through pbx1", WAIT, () -> asterisk.events()
+                .matching(e -> "DialBegin".equals(e.name()) && String.valueOf(e.get("DestChannel"))
+                        .startsWith("Local/15551234@customers")).size() == 1);
+    }
+
+    /**
      * Click-to-dial is a contact the agent holds from the start: the customer's (found by the number), timed, keeping
      * routing's offers away while the agent dials, wrapped up when the call ends.
      */
