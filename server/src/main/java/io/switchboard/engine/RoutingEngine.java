@@ -817,7 +817,7 @@ public final class RoutingEngine {
                             + ": the agent has no voice line free (on a call, in wrap-up, or in a chat it handles alone)");
                     case "outbound" -> ApiException.conflict(command + ": an agent's call out stays with that agent");
                     case "dialing" -> ApiException.conflict(command
-                            + ": the call out still rings the agent's phone: answer or decline it there");
+                            + ": the agent's phone still rings for this call: answer or decline it there");
                     default -> new IllegalStateException("routing script: " + result.error());
                 };
             }

@@ -533,6 +533,12 @@ class VoiceIT {
             String id = onlyInteraction("joe").getString("id");
             Api.Reply ringing = joe.post("/api/v1/interactions/" + id + "/redial", "{}");
             assertEquals(409, ringing.status(), ringing.body());
+            // nor moved while her phone rings for it: answered, it would call the customer on top of the next agent
+            asterisk.events().await(e -> "Newchannel".equals(e.name())
+                    && String.valueOf(e.get("Channel")).startsWith("Local/120@agents"), WAIT);
+            Api.Reply moved = joe.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support"));
+            assertEquals(409, moved.status(), moved.body());
+            assertTrue(moved.body().contains("phone still rings"), moved.body());
             JsonObject told = desk.await("callback_not_dialled", WAIT);
             assertEquals(List.of(id, "your phone did not answer", "15551230008"), List.of(told.getString("interaction"),
                     told.getString("reason"), told.getString("number")));

@@ -1137,6 +1137,12 @@ if CMD == 'transfer' then commands.transfer = function()
   if f.outbound then return nil, 'outbound' end
   if f.status == 'queued' and blank(A[12]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
+  -- a callback whose dial still rings its agent's phone (its job sending: CallbackDialStore): answered after the
+  -- transfer, that phone would call the customer too, on top of the next agent's dial
+  if f.channel == 'callback'
+      and redis.call('HGET', key('voice', 'callback', 'dials') .. ':' .. iid, 'state') == 'sending' then
+    return nil, 'dialing'
+  end
   -- a transfer ends a consultation: the consulted agent is free again, so the new route may reserve it
   local consulted = f.consult
   end_consult(iid, f, 'transferred', false)
