@@ -204,15 +204,14 @@ public final class MimeParser {
         }
     }
 
-    /** The first text/plain part, else the first text/html part without its tags. */
+    /** The first text/plain part, else the text of the first text/html part ({@link HtmlText}). */
     private static String text(Part part) throws MessagingException, IOException {
         String plain = find(part, "text/plain");
         if (plain != null) {
             return plain;
         }
         String html = find(part, "text/html");
-        return html == null ? "" : html.replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ")
-                .replaceAll("<[^>]+>", " ").replaceAll("[ \\t]+", " ");
+        return html == null ? "" : HtmlText.of(html);
     }
 
     /**

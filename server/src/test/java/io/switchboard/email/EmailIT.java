@@ -101,6 +101,22 @@ class EmailIT {
         assertTrue(scrape.contains("switchboard_emails_received_total{outcome=\"new_case\"} 2.0"), scrape);
     }
 
+    /** An HTML-only mail reaches the agent as readable text: a line per paragraph and item, entities decoded. */
+    @Test
+    void anHtmlOnlyMailReadsAsText() {
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            smtp.command("EHLO client.example");
+            String id = interactionOf(smtp.send("ada@example.com", "support@switchboard.example", message(
+                    "h1@example.com", "Broken cups", "MIME-Version: 1.0\nContent-Type: text/html; charset=UTF-8\n",
+                    "<html><head><style>p{margin:0}</style></head><body><p>Hi&nbsp;there,</p>"
+                            + "<p>Two cups from Caf&eacute; &amp; Co arrived <b>broken</b>:</p>"
+                            + "<ol><li>the blue one</li><li>the &quot;big&quot; one</li></ol></body></html>")));
+            assertEquals("Hi there,\n\nTwo cups from Café & Co arrived broken:\n\n- the blue one\n- the \"big\" one",
+                    admin.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("text"));
+        }
+    }
+
     /**
      * An out-of-office answering our mail on a resolved case: kept on the case's thread, where agents see it, not routed
      * to anyone, and the case stays resolved (it used to reopen it, count it against first-contact resolution and start

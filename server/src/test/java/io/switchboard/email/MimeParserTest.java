@@ -56,9 +56,39 @@ class MimeParserTest {
 
                 <html><style>p{}</style><body><p>Where is <b>my parcel</b>?</p></body></html>
                 """);
-        assertEquals("Where is my parcel ?", email.text().replaceAll("\\s+", " ").strip());
+        assertEquals("Where is my parcel?", email.text());
         assertEquals("", email.messageId());
         assertEquals(List.of(), email.references());
+    }
+
+    /**
+     * An HTML-only mail (a web form's, some mail apps') reads as a plain-text one would: entities decoded, a line per
+     * paragraph, line break and list item, links with their address, nothing of the head or of scripts.
+     */
+    @Test
+    void anHtmlOnlyMessageKeepsItsLinesAndEntities() {
+        InboundEmail email = parse("""
+                From: bob@example.com
+                Subject: Order
+                Content-Type: text/html; charset=UTF-8
+
+                <html><head><title>Order</title></head><body>
+                <div>Hello&nbsp;team,</div><div><br></div>
+                <p>My order&nbsp;#1234 from Caf&eacute; &amp; Co   arrived   <i>broken</i>:</p>
+                <ul><li>one cup</li><li>two &lt;plates&gt;</li></ul>
+                <p>Photos: <a href="https://photos.example/x">here</a><br>Call me on 0123&#8239;456.</p>
+                <script>alert(1)</script>
+                </body></html>
+                """);
+        assertEquals("""
+                Hello team,
+
+                My order #1234 from Café & Co arrived broken:
+
+                - one cup
+                - two <plates>
+                Photos: here <https://photos.example/x>
+                Call me on 0123\u202f456.""", email.text());
     }
 
     /**
