@@ -116,7 +116,8 @@ public final class ChatChannel implements RoutingObserver {
         return customers.findOrCreateByEmail(form.name(), form.email(), form.language()).compose(customerId -> {
             Map<String, Object> attributes = new LinkedHashMap<>();
             if (!form.topic().isEmpty()) {
-                attributes.put("topic", form.topic());
+                // the form's topic is what the caller's IVR choice is: the intent the workflows route on
+                attributes.put("intent", form.topic());
             }
             if (!form.language().isEmpty()) {
                 attributes.put("language", form.language());

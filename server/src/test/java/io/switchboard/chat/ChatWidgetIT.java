@@ -8,15 +8,18 @@ import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Browser;
 import io.switchboard.testing.Chats;
+import io.switchboard.testing.Repo;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The chat widget in Chromium across what a customer's browser does to it: a reload resumes the chat (same chat, its
@@ -83,6 +86,35 @@ class ChatWidgetIT {
             assertFalse(browser.find("#chat").isDisplayed());
             assertEquals("Ada", browser.find("#name").getDomProperty("value"), "what the customer typed stays");
             assertEquals(0, node.api().get("/api/v1/queues/support/waiting").expect(200).array().size());
+        }
+    }
+
+    /**
+     * The topic picked in the form routes the chat as the IVR's choice routes a call (the shipped workflows read the
+     * intent): a Billing chat waits in billing. Left before any agent answered, it asks for no rating and offers no
+     * transcript, which the server would refuse for a chat nobody served.
+     */
+    @Test
+    void theTopicPickedRoutesTheChatAndAnUnansweredChatAsksNoRating(TestRedis redis) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules")).start();
+             Browser browser = Browser.open()) {
+            browser.get(node.api().base() + "/chat/");
+            browser.untilVisible("#name").sendKeys("Ada");
+            browser.find("#email").sendKeys("ada@example.com");
+            new Select(browser.find("#topic")).selectByValue("billing");
+            browser.click("#form button[type=submit]");
+            browser.until("in line", d -> browser.text("#status").startsWith("You are number"));
+            JsonArray billing = node.api().get("/api/v1/queues/billing/waiting").expect(200).array();
+            assertEquals(1, billing.size(), "the billing line: " + billing.encode());
+            String id = billing.getJsonObject(0).getString("id");
+            assertEquals("billing", node.api().get("/api/v1/interactions/" + id).expect(200).json()
+                    .getJsonObject("attributes").getString("intent"));
+
+            browser.click("#leave");
+            browser.until("the ended chat", d -> browser.text("#log").endsWith("The chat has ended."));
+            assertEquals("abandoned", node.api().get("/api/v1/interactions/" + id).expect(200).json().getString("status"));
+            assertFalse(browser.find("#rate").isDisplayed(), "no rating or transcript for a chat nobody answered");
+            assertFalse(browser.find("#leave").isDisplayed(), "nothing left to end");
         }
     }
 
