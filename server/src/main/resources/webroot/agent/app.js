@@ -267,6 +267,10 @@ function openDesk({ agentId, token }) {
   // the server ends the session (the token stops working on every node) and signs the agent out: no more offers
   // (the socket is stopped first: the signed_out it would bring is this click's own)
   $('#logout').onclick = async () => {
+    // contacts in hand: a chat goes back to its queue (its customer would wait on nobody), calls and emails stay
+    const held = document.querySelectorAll('#work-list > .card').length;
+    if (held > 0 && !confirm(`You hold ${held} contact${held > 1 ? 's' : ''}. Log out anyway? Chats go back to their `
+        + 'queue for a colleague; calls and emails stay yours until a supervisor moves them.')) return;
     socket.stop();
     try {
       await api.post(`${agentPath}/sign-out`);

@@ -39,6 +39,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The routing use cases, as the API and the channels call them: it plans with the domain
@@ -46,6 +48,7 @@ import java.util.function.Supplier;
  * its own beyond the rules loaded from files, which every node loads alike.
  */
 public final class RoutingEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingEngine.class);
     /**
      * Bumped when what an agent's index holds changes (2: pool sets per capacity channel; 3: pools and their order
      * in the agent's hash, one set of lines; 4: each pool's signed-in agents, for a step's skipIf).
@@ -263,7 +266,25 @@ public final class RoutingEngine {
         return commit("signout", agentId, reason)
                 .recover(e -> Future.failedFuture(e instanceof ApiException api && api.status() == 404
                         ? ApiException.notFound("no agent '" + agentId + "'") : e))
-                .compose(r -> agent(agentId));
+                .compose(r -> store.members(keys.agentWork(agentId)))
+                .compose(work -> Future.join(work.stream().map(this::requeueLiveChat).toList()))
+                .compose(v -> agent(agentId));
+    }
+
+    /**
+     * A chat in conversation whose agent signed out goes back to its queue's line, keeping its age: nobody could answer
+     * its customer otherwise (the agent's token is dead), where a call stays on the agent's phone and an email waits. One
+     * that cannot be moved stays the agent's, as before, for a supervisor to transfer.
+     */
+    private Future<Void> requeueLiveChat(String interactionId) {
+        return interactionHash(interactionId).compose(hash -> Channel.CHAT.wireName().equals(hash.get("channel"))
+                        && "assigned".equals(hash.get("status"))
+                        ? transferToQueue(interactionId, hash.get("queue"), null).<Void>mapEmpty()
+                        : Future.<Void>succeededFuture())
+                .recover(e -> {
+                    LOG.warn("chat {} of a signed-out agent not put back in line: {}", interactionId, e.getMessage());
+                    return Future.succeededFuture();
+                });
     }
 
     /** presence: available, away or offline. */

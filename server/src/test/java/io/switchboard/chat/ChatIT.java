@@ -10,6 +10,7 @@ import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Browser;
+import io.switchboard.testing.Chats;
 import io.switchboard.testing.Rules;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -340,6 +341,34 @@ class ChatIT {
             JsonArray waiting = node.api().get("/api/v1/queues/support/waiting").expect(200).array();
             assertEquals(true, waiting.getJsonObject(0).getJsonObject("attributes").getBoolean("identityVerified"),
                     waiting.encode());
+        }
+    }
+
+    /**
+     * The agent in a chat is signed out (here by a supervisor): the chat goes back to its line, keeping its age, the
+     * customer is told of the transfer, and the next agent takes it; nobody is left writing to an agent who is gone.
+     */
+    @Test
+    void aChatWhoseAgentIsSignedOutGoesBackToItsLine(TestRedis redis, @TempDir Path temp) {
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, Rules.SMALL)).start();
+             AgentSocket customer = node.api().chat()) {
+            Api admin = node.api();
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+            String id = Chats.start(customer, "Ada", "ada@example.com").getString("interaction");
+            assertEquals(id, Chats.take(ann, "ann"));
+            customer.await("agent_joined");
+            long queued = admin.get("/api/v1/interactions/" + id).json().getJsonObject("timestamps").getLong("queued");
+
+            admin.post("/api/v1/agents/ann/sign-out", "{}").expect(200);
+            customer.await("transferred");
+            JsonObject back = admin.get("/api/v1/interactions/" + id).expect(200).json();
+            assertEquals(List.of("queued", "support", queued), List.of(back.getString("status"), back.getString("queue"),
+                    back.getJsonObject("timestamps").getLong("queued")), back.encode());
+            assertEquals(List.of(), admin.get("/api/v1/agents/ann").json().getJsonArray("interactions").getList());
+
+            Api bob = Agents.create(admin, "bob", new JsonObject().put("support", 5));
+            assertEquals(id, Chats.take(bob, "bob"));
+            customer.await("agent_joined");
         }
     }
 

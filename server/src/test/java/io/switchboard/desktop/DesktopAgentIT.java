@@ -7,6 +7,7 @@ import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.Browser;
+import io.switchboard.testing.Chats;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
@@ -252,6 +254,29 @@ class DesktopAgentIT {
         admin.post("/api/v1/agents/ann/sign-out", "{}").expect(200);
         browser.untilVisible("#login");
         browser.untilText("#login-error", "A supervisor signed you out.");
+    }
+
+    /** Logging out with a chat in hand asks first, and the chat then goes back to its queue for a colleague. */
+    @Test
+    void logOutWithAChatInHandAsksFirst() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        browser.logInAgent(admin.base(), "ann");
+        String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                .getString("id");
+        assertEquals(id, Chats.take(ann, "ann"));
+        browser.untilVisible("#work-list > .card");
+
+        browser.click("#logout");
+        Alert asked = browser.until("asked first", d -> d.switchTo().alert()); // NoAlertPresent: not yet
+        assertTrue(asked.getText().startsWith("You hold 1 contact. Log out anyway?"), asked.getText());
+        asked.dismiss();
+        assertEquals("busy", Agents.state(admin, "ann"), "still signed in, the chat hers");
+
+        browser.click("#logout");
+        browser.until("asked again", d -> d.switchTo().alert()).accept();
+        browser.untilVisible("#login");
+        Await.until("the chat back in its line", () -> "queued".equals(
+                admin.get("/api/v1/interactions/" + id).json().getString("status")));
     }
 
     /**
