@@ -295,6 +295,9 @@ export function createWorkPanel(api, { agentId, onChanged, onShowCustomer }) {
     if (!caseId || !status) return true;
     const path = `/api/v1/cases/${encodeURIComponent(caseId)}`;
     try {
+      // read again: another contact on the same case (a second chat of the customer's) may have set it since this
+      // form was drawn, and resolving a resolved case is refused
+      if ((await api.get(path)).status === status) return true;
       if (status === 'resolved') {
         await api.post(`${path}/resolve`, { resolution: data.get('resolution') || disposition, disposition });
       } else {

@@ -3,6 +3,7 @@ package io.switchboard.desktop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
@@ -14,6 +15,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -254,6 +257,46 @@ class DesktopAgentIT {
         admin.post("/api/v1/agents/ann/sign-out", "{}").expect(200);
         browser.untilVisible("#login");
         browser.untilText("#login-error", "A supervisor signed you out.");
+    }
+
+    /**
+     * Two chats of one customer on one case, both in wrap-up: resolving the case in the first form, then choosing
+     * "resolved" in the second (drawn before) completes the second too, instead of failing on a case resolved already.
+     */
+    @Test
+    void twoWrapUpsOnOneCaseBothComplete() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-7").put("name", "Ada")).expect(201);
+        String caseId = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", "c-7").put("subject", "Parcel")).expect(201).json().getString("id");
+        browser.logInAgent(admin.base(), "ann");
+        List<String> chats = new ArrayList<>();
+        try (AgentSocket desk = ann.events("ann")) {
+            Agents.available(ann, "ann");
+            for (int n = 0; n < 2; n++) {
+                String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")
+                        .put("customerId", "c-7")).expect(201).json().getString("id");
+                admin.post("/api/v1/cases/" + caseId + "/interactions", new JsonObject().put("interactionId", id))
+                        .expect(200);
+                ann.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}")
+                        .expect(200);
+                ann.post("/api/v1/interactions/" + id + "/wrapup", "{}").expect(200);
+                chats.add(id);
+            }
+        }
+        for (String id : chats) {
+            String card = "#work-list .card[data-interaction='" + id + "']";
+            browser.untilVisible(card + " select[name=caseStatus]");
+        }
+        for (String id : chats) {
+            String card = "#work-list .card[data-interaction='" + id + "']";
+            new Select(browser.find(card + " select[name=caseStatus]")).selectByValue("resolved");
+            browser.find(card + " input[name=resolution]").sendKeys("Sent again");
+            browser.find(card + " form.wrapup button[type=submit]").click();
+            Await.until("completed", () -> "completed".equals(
+                    admin.get("/api/v1/interactions/" + id).json().getString("status")));
+        }
+        assertEquals("resolved", admin.get("/api/v1/cases/" + caseId).json().getString("status"));
     }
 
     /** Logging out with a chat in hand asks first, and the chat then goes back to its queue for a colleague. */
