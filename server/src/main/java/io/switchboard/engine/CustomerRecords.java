@@ -43,18 +43,4 @@ public final class CustomerRecords {
                 .put("lifetimeValue", c.lifetimeValue()).put("phones", new JsonArray(new ArrayList<>(c.phones())))
                 .put("emails", new JsonArray(new ArrayList<>(c.emails()))).put("language", c.language());
     }
-
-    public static Customer fromJson(JsonObject json) {
-        return new Customer(json.getString("id"), json.getString("name"), json.getString("tier"),
-                json.getDouble("lifetimeValue", 0.0), strings(json.getJsonArray("phones")),
-                strings(json.getJsonArray("emails")), json.getString("language"));
-    }
-
-    private static List<String> strings(JsonArray array) {
-        List<String> out = new ArrayList<>();
-        if (array != null) {
-            array.forEach(v -> out.add(String.valueOf(v)));
-        }
-        return out;
-    }
 }

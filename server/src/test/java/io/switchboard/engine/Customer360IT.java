@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
@@ -14,7 +15,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +83,31 @@ class Customer360IT {
                 .expect(422).json().getString("error"));
         assertEquals("CSV row 2: 3 fields, the header has 2", admin.post("/api/v1/customers", "text/csv",
                 "id,name\nx,Dee,extra\n").expect(400).json().getString("message"));
+    }
+
+    /** A customer that is not well formed is refused with a 400 naming the field, and nothing of the batch is kept. */
+    @Test
+    void aMalformedCustomerIsRefusedNamingTheField() {
+        Map<Object, String> refused = new LinkedHashMap<>();
+        refused.put(new JsonObject().put("name", "No id"), "customer: 'id' is required");
+        refused.put(new JsonObject().put("id", "c-1").put("lifetimeValue", "lots"),
+                "customer: 'lifetimeValue' must be a number");
+        refused.put(new JsonObject().put("id", "c-1").put("emails", "a@b.example"),
+                "customer: 'emails' must be a JSON array of strings");
+        refused.put(new JsonObject().put("id", "c-1").put("emails", new JsonArray().add("not an email")),
+                "customer: 'emails' holds 'not an email', which is not an email address");
+        refused.put(new JsonObject().put("id", "c-1").put("phones", new JsonArray().add(1)),
+                "customer: 'phones' holds '1', which is not a phone number");
+        refused.put(new JsonObject().put("id", "c-1").put("name", 7), "customer: 'name' must be a string");
+        refused.put(new JsonArray().add(new JsonObject().put("id", "c-2")).add("c-3"), "customer[1]: must be a JSON object");
+        refused.forEach((body, message) -> {
+            String said = admin.post("/api/v1/customers", body.toString()).expect(400).json().getString("message");
+            assertTrue(said.startsWith(message), said);
+        });
+        admin.get("/api/v1/customers/c-2").expect(404);
+        admin.post("/api/v1/customers", new JsonObject().put("id", "c-1").put("lifetimeValue", 120)
+                .put("phones", new JsonArray().add("+44 (0)20 7946-0000")).put("emails",
+                        new JsonArray().add(" Ada@Example.com "))).expect(201);
     }
 
     @Test

@@ -699,10 +699,10 @@ public final class HttpApi {
         List<Customer> customers = new ArrayList<>();
         if (parsed instanceof JsonArray array) {
             for (int i = 0; i < array.size(); i++) {
-                customers.add(customer(array.getJsonObject(i), "[" + i + "]"));
+                customers.add(CustomerJson.parse(array.getValue(i), "[" + i + "]"));
             }
         } else {
-            customers.add(customer((JsonObject) parsed, ""));
+            customers.add(CustomerJson.parse(parsed, ""));
         }
         for (Customer c : customers) {
             if (!engine.priority().knowsTier(c.tier())) {
@@ -725,14 +725,6 @@ public final class HttpApi {
         customers.importContacts(contacts).onSuccess(r -> ctx.response().setStatusCode(201)
                 .putHeader("Content-Type", "application/json").end(new JsonObject().put("imported", r.imported())
                         .put("matched", r.matched()).put("created", r.created()).encode())).onFailure(ctx::fail);
-    }
-
-    private static Customer customer(JsonObject json, String where) {
-        try {
-            return CustomerRecords.fromJson(json);
-        } catch (RuntimeException e) {
-            throw ApiException.badRequest("customer" + where + ": " + e.getMessage());
-        }
     }
 
     private VoiceChannel voice() {
