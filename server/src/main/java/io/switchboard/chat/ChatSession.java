@@ -209,7 +209,7 @@ final class ChatSession {
             return refusedLine(ref, e.getMessage());
         }
         if (text.isEmpty()) {
-            return Future.succeededFuture();
+            return refusedLine(ref, "'text' is required: an empty message is not sent");
         }
         restartIdleTimer();
         return channel.customerMessage(interactionId, text)
@@ -377,12 +377,19 @@ final class ChatSession {
 
     private Future<Void> closeIdle() {
         end();
-        long minutes = Math.max(1, channel.settings().idleTimeout().toMinutes());
-        String text = "This chat was closed after " + (channel.settings().idleTimeout().toSeconds() < 60
-                ? channel.settings().idleTimeout().toSeconds() + " seconds" : minutes + " minutes")
-                + " without messages.";
+        String text = "This chat was closed after " + idleTime(channel.settings().idleTimeout()) + " without messages.";
         send(new JsonObject().put("type", "closed").put("reason", "idle").put("text", text));
         return channel.idleClose(interactionId, queue, text).mapEmpty();
+    }
+
+    /** "90 seconds", "1 minute", "10 minutes": whole minutes as minutes, anything else in seconds. */
+    static String idleTime(java.time.Duration idle) {
+        long seconds = idle.toSeconds();
+        if (seconds % 60 != 0) {
+            return seconds + (seconds == 1 ? " second" : " seconds");
+        }
+        long minutes = seconds / 60;
+        return minutes + (minutes == 1 ? " minute" : " minutes");
     }
 
     private void end() {

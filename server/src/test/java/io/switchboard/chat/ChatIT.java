@@ -248,7 +248,7 @@ class ChatIT {
                 customer.await("agent_joined");
                 JsonObject closed = customer.await("closed", Duration.ofSeconds(5));
                 assertEquals("idle", closed.getString("reason"));
-                assertEquals("This chat was closed after 1 seconds without messages.", closed.getString("text"));
+                assertEquals("This chat was closed after 1 second without messages.", closed.getString("text"));
                 assertEquals("system", desk.await("chat_message").getString("from"));
                 Await.until("the agent wraps up", () -> List.of("wrapping", "completed")
                         .contains(admin.get("/api/v1/interactions/" + id).json().getString("status")));
@@ -276,6 +276,12 @@ class ChatIT {
                 JsonObject refused = customer.await("error");
                 assertEquals("no chat in progress", refused.getString("message"));
                 assertEquals(7, refused.getInteger("ref"), "the widget learns which of its lines was refused");
+                customer.send(form("Eve", "eve@example.com"));
+                customer.await("started");
+                customer.send(say("  ").put("ref", 8));
+                JsonObject empty = customer.await("error");
+                assertEquals(List.of("'text' is required: an empty message is not sent", 8),
+                        List.of(empty.getString("message"), empty.getInteger("ref")));
             }
         }
     }
