@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.asteriskjava.manager.action.HangupAction;
@@ -110,6 +111,8 @@ public final class VoiceChannel implements RoutingObserver {
     private final MeterRegistry registry;
     private final StatsService stats;
     private final CallOwnerStore owners;
+    /** How long after the call's owner a node that heard a ring's end applies it too ({@link #dialed}). */
+    static final Duration DIAL_END_BACKUP = Duration.ofSeconds(1);
     private long heartbeatTimer = -1;
     private io.vertx.core.Vertx vertx;
     private CallControl calls;
@@ -1003,32 +1006,59 @@ public final class VoiceChannel implements RoutingObserver {
      * the call is offered to now answers for it: the end of an earlier offer's ring (its reservation timed out and the
      * call was offered on) is not this agent's answer or miss. CANCEL is the caller's side leaving the Dial (hung up,
      * or moved on by a Redirect): nobody's miss.
+     *
+     * <p>The call's owner applies it at once. Every other node that hears it applies it too, {@link #DIAL_END_BACKUP}
+     * later, should the owner have died with its heartbeat still up: a ring's end comes once, and an answer left
+     * unapplied would let the offer time out and the call be offered again, its caller pulled out of the conversation
+     * by the next ring. Accept and reject act only on an open offer, so the second to come does nothing.
      */
     private void dialed(String asterisk, String uniqueId, String dialStatus, String agentLeg) {
         if ("CANCEL".equals(dialStatus)) {
             return;
         }
-        // not asked again later, as a hang-up is: by then the ring's end could be taken for a later offer's
-        ownedInteraction(asterisk, uniqueId, "dial_end", null)
-                .compose(interaction -> {
-            if (interaction == null || !"reserved".equals(interaction.getString("status"))) {
+        interactionOf(uniqueId).compose(interaction -> interaction == null ? Future.<Void>succeededFuture()
+                : owners.owns(uniqueId, asterisk).compose(mine -> {
+                    callEvents("dial_end", mine ? "applied" : "not_owner").increment();
+                    if (mine || vertx == null) {
+                        return mine ? ringEnded(interaction, dialStatus, agentLeg, false) : Future.<Void>succeededFuture();
+                    }
+                    vertx.setTimer(DIAL_END_BACKUP.toMillis(), id -> interactionOf(uniqueId)
+                            .compose(now -> now == null ? Future.<Void>succeededFuture()
+                                    : ringEnded(now, dialStatus, agentLeg, true))
+                            .onFailure(e -> LOG.debug("DialEnd for {} not applied as backup: {}", uniqueId,
+                                    e.getMessage())));
+                    return Future.<Void>succeededFuture();
+                }))
+                .onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
+    }
+
+    /**
+     * @param backup applied by a node that does not own the call: the answer's accept comes first, and only the node
+     *               whose accept took the offer keeps the agent's leg and starts the recording (the owner did, if alive)
+     */
+    private Future<Void> ringEnded(JsonObject interaction, String dialStatus, String agentLeg, boolean backup) {
+        if (!"reserved".equals(interaction.getString("status"))) {
+            return Future.succeededFuture();
+        }
+        String rsv = interaction.getString("reservationId");
+        String agent = interaction.getString("agentId");
+        return engine.agent(agent).compose(offeredTo -> {
+            if (agentLeg != null && !agentLeg.isEmpty()
+                    && !dialledExtension(agentLeg).equals(extension(offeredTo.getString("endpoint", "")))) {
                 return Future.succeededFuture();
             }
-            String rsv = interaction.getString("reservationId");
-            String agent = interaction.getString("agentId");
-            return engine.agent(agent).compose(offeredTo -> {
-                if (agentLeg != null && !agentLeg.isEmpty()
-                        && !dialledExtension(agentLeg).equals(extension(offeredTo.getString("endpoint", "")))) {
-                    return Future.succeededFuture();
-                }
-                if (!"ANSWER".equals(dialStatus)) {
-                    return engine.reject(rsv, agent, "no_answer").mapEmpty();
-                }
-                return calls.connected(interaction.getString("id"), agentLeg)
-                        .compose(v -> recorder.answered(interaction).otherwise((Void) null))
-                        .compose(v -> engine.accept(rsv, agent)).mapEmpty();
-            });
-        }).onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
+            if (!"ANSWER".equals(dialStatus)) {
+                return engine.reject(rsv, agent, "no_answer").mapEmpty();
+            }
+            Supplier<Future<Void>> connected = () -> calls.connected(interaction.getString("id"), agentLeg)
+                    .compose(v -> recorder.answered(interaction).otherwise((Void) null));
+            return backup
+                    ? engine.accept(rsv, agent).compose(r -> {
+                        callEvents("dial_end", "applied_as_backup").increment();
+                        return connected.get();
+                    })
+                    : connected.get().compose(v -> engine.accept(rsv, agent)).mapEmpty();
+        });
     }
 
     /**

@@ -865,6 +865,44 @@ class VoiceIT {
                 assertEquals(0.0, metric(b, applied), "node B did not");
                 assertEquals(1.0, metric(b, left), "node B left the " + event + " to its owner");
             }
+            assertEquals(0.0, metric(b, "switchboard_voice_call_events_total{event=\"dial_end\",outcome=\"applied_as_backup\"}"),
+                    "node B's backup found the answer applied by its owner");
+        }
+    }
+
+    /**
+     * The call's owner is killed (its heartbeat still up) while another node's offer rings the agent: the agent's
+     * answer, which that node hears, is applied by it a second later, so the call is the agent's; the offer does not
+     * time out into a miss and a second ring that would pull the caller out of the conversation.
+     */
+    @Test
+    void anAnswerWhileTheKilledOwnersHeartbeatLivesIsAppliedByAnotherNode() throws Exception {
+        try (TestNode other = secondNode().start();
+             var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+            Api b = other.api();
+            Await.until("node B's AMI connected", WAIT,
+                    () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
+            asterisk.agentPhone("116", PhoneBehavior.answersAfter(Duration.ofSeconds(10), Duration.ofMinutes(10)));
+            b.put("/api/v1/agents/ivy", new JsonObject().put("skills", new JsonObject().put("support", 9))
+                    .put("pin", "1234").put("endpoint", "Local/116@agents")).expect(200);
+            Api ivy = Agents.login(b, "ivy");
+            SimulatedCall caller = call("15551230053", CallerScript.create().press("2"));
+            Await.until("queued", WAIT, () -> b.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
+            var redisCommands = connection.commands();
+            String keys = io.switchboard.store.redis.RedisKeys.of(prefix).prefix();
+            String owner = redisCommands.get(keys + ":call:" + caller.agiUniqueid() + ":owner").toCompletableFuture()
+                    .join();
+            node.close();
+            node = null;
+            // as if killed: its heartbeat outlives it (longer than the ring, so only a backup can apply the answer)
+            redisCommands.psetex(keys + ":node:" + owner, 20_000, "1").toCompletableFuture().join();
+            redisCommands.psetex(keys + ":node:" + owner + ":pbx1", 20_000, "1").toCompletableFuture().join();
+
+            Agents.available(ivy, "ivy"); // node B offers and rings her phone, which answers 1 s later
+            Await.until("the call is ivy's", WAIT, () -> "busy".equals(Agents.state(b, "ivy")));
+            assertEquals(1.0, metric(b, "switchboard_voice_call_events_total{event=\"dial_end\",outcome=\"applied_as_backup\"}"));
+            assertEquals(0, b.get("/api/v1/agents/ivy").json().getInteger("missedOffers"));
+            assertTrue(caller.isConnected(), "talking with ivy");
         }
     }
 
