@@ -73,6 +73,15 @@ function openDesk({ agentId, token }) {
     reread();
   }
 
+  /** What the agent is told of an offer that ended without its accept or reject (by the offer's reason). */
+  const OFFER_ENDED = {
+    timeout: 'Missed: the offer was not accepted in time and went back to the line.',
+    no_answer: 'Missed: your phone rang out and the call went back to the line.',
+    not_rung: 'Your phone could not be rung (no link to the phone system): the call went back to the line. Not a miss.',
+    canceled: 'The offer was withdrawn: the customer left or a supervisor ended it.',
+    rerouted: 'The offer was withdrawn: the contact was re-routed elsewhere.',
+  };
+
   async function setState(state, reason) {
     try {
       render(await api.post(`${agentPath}/state`, reason ? { state, reason } : { state }));
@@ -86,6 +95,10 @@ function openDesk({ agentId, token }) {
     const state = $('#state');
     state.dataset.state = a.state;
     state.textContent = a.state === 'away' && a.reason ? `away (${a.reason})` : a.state.replace('_', '-');
+    // away or offline chosen during an offer or a contact: it takes effect once they are over, which the agent sees
+    if (a.presence && a.presence !== 'available' && !['away', 'offline'].includes(a.state)) {
+      state.textContent += `, then ${a.presence}${a.presence === 'away' && a.reason ? ` (${a.reason})` : ''}`;
+    }
   }
 
   // Events come in bursts and each starts a read; answers may arrive out of order, and only the
@@ -208,7 +221,14 @@ function openDesk({ agentId, token }) {
         notify(`callback to ${m.number || 'the customer'} not dialled: ${m.reason}. Call again from its card.`, 'error');
         reread();
         break;
-      default: // offer_canceled, assigned, wrapping, transferred, completed...: re-read what changed
+      case 'offer_canceled': {
+        // an offer that ended without the agent's own click says why: a miss counts toward away(missed)
+        const why = m.agent === agentId && OFFER_ENDED[m.reason];
+        if (why) notify(why, m.reason === 'timeout' || m.reason === 'no_answer' ? 'error' : 'info');
+        reread();
+        break;
+      }
+      default: // assigned, wrapping, transferred, completed...: re-read what changed
         reread();
     }
   }

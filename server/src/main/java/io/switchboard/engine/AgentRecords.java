@@ -95,6 +95,7 @@ final class AgentRecords {
                 .put("autoAccept", new JsonArray(agent.autoAccept().stream().sorted().map(Channel::wireName).toList()))
                 .put("attributes", new JsonObject(new LinkedHashMap<>(agent.attributes())))
                 .put("state", status.state())
+                .put("presence", hash.getOrDefault("presence", "offline"))
                 .put("reason", status.reason())
                 .put("stateSince", status.stateSinceMs())
                 .put("load", load)

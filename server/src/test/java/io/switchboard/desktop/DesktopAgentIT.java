@@ -260,6 +260,35 @@ class DesktopAgentIT {
     }
 
     /**
+     * What the agent did not do is still told: an offer withdrawn (the customer left) says so instead of vanishing, and
+     * away chosen during a contact shows as what comes after it.
+     */
+    @Test
+    void anOfferWithdrawnAndAwayAfterTheContactAreShown() {
+        Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 8));
+        browser.logInAgent(admin.base(), "ann");
+        browser.find("#go-available").click();
+        browser.untilAttribute("#state", "data-state", "available");
+        String first = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                .getString("id");
+        browser.untilVisible("#offer");
+        admin.post("/api/v1/interactions/" + first + "/cancel", "{}").expect(200);
+        browser.untilText("#notice", "The offer was withdrawn: the customer left or a supervisor ended it.");
+
+        String second = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                .getString("id");
+        ann.post("/api/v1/reservations/" + browser.until("the second offer", d -> admin.get("/api/v1/agents/ann")
+                .json().getString("reservation")) + "/accept", "{}").expect(200);
+        browser.untilAttribute("#state", "data-state", "busy");
+        new Select(browser.find("#away-reason")).selectByValue("lunch");
+        browser.find("#go-away").click();
+        browser.untilText("#state", "busy, then away (lunch)");
+        ann.post("/api/v1/interactions/" + second + "/complete", new JsonObject().put("disposition", "resolved"))
+                .expect(200);
+        browser.untilText("#state", "away (lunch)");
+    }
+
+    /**
      * Two chats of one customer on one case, both in wrap-up: resolving the case in the first form, then choosing
      * "resolved" in the second (drawn before) completes the second too, instead of failing on a case resolved already.
      */
