@@ -347,6 +347,22 @@ class VoiceIT {
     }
 
     /**
+     * A FastAGI connection naming no script (not Asterisk, or a dialplan without the script's name) is told NOT_FOUND,
+     * as an unknown script is: it used to fail with a NullPointerException logged with its stack for each connection.
+     */
+    @Test
+    void anAgiRequestNamingNoScriptIsAnsweredNotFound() throws Exception {
+        try (java.net.Socket agi = new java.net.Socket("127.0.0.1", node.server().agiPort())) {
+            agi.setSoTimeout(10_000);
+            agi.getOutputStream().write("agi_request: agi://127.0.0.1/\nagi_channel: PJSIP/x-1\nagi_uniqueid: 1.1\n\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            var reply = new java.io.BufferedReader(new java.io.InputStreamReader(agi.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals("SET VARIABLE \"AJ_AGISTATUS\" \"NOT_FOUND\"", reply.readLine());
+        }
+    }
+
+    /**
      * Two Asterisks configured, the first one down: a call out goes through the one this node hears, rather than being
      * refused because the first is unreachable; with both down it is refused as unavailable (503), the agent free.
      */

@@ -40,9 +40,14 @@ public final class AgiGateway extends DefaultAgiServer {
         });
     }
 
+    /**
+     * A mutable copy: the strategy looks the request's script up with get(), and a request without one (a connection
+     * that is no AGI, or no agi_network_script) asks for null, which Map.of answers with a NullPointerException logged
+     * as an ERROR with its stack for every such connection; a HashMap answers "no script", logged in one line.
+     */
     private static SimpleMappingStrategy mapping(Map<String, AgiScript> scripts) {
         SimpleMappingStrategy strategy = new SimpleMappingStrategy();
-        strategy.setMappings(scripts);
+        strategy.setMappings(new java.util.HashMap<>(scripts));
         return strategy;
     }
 
