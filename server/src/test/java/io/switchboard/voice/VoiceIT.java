@@ -112,6 +112,16 @@ class VoiceIT {
                 () -> second.agiTranscript().format().contains("SET VARIABLE \"SB_INTERACTION\""));
     }
 
+    /** A caller who presses 7 (no such option) and then 1 during "invalid option" is put through to billing. */
+    @Test
+    void aKeyPressedDuringTheInvalidOptionPromptIsTheCallersChoice() throws Exception {
+        SimulatedCall caller = call("15551230009", CallerScript.create().press("7").press("1", Duration.ofMillis(100)));
+        Await.until("waiting in billing", WAIT, () -> admin.get("/api/v1/queues/billing/stats").json()
+                .getLong("waiting") == 1);
+        assertTrue(caller.agiTranscript().format().contains("switchboard/invalid-option"), "the key cut the prompt");
+        caller.hangUp();
+    }
+
     /**
      * Every queue of the caller's route is closed (London's office opens at 08:00 and it is 07:59): the caller hears
      * so, then when it opens, in London's time, and may take a callback, made at the opening (no agent signed in

@@ -47,11 +47,13 @@ public final class IvrRunner {
         IvrFlow.Closed closed = flow.closed();
         List<String> path = new ArrayList<>(wanted.path());
         path.add("closed");
-        line.play(closed.prompt());
+        // a key pressed during the closed prompt answers the callback offer that follows it (a caller who knows it)
+        String pressedEarly = line.play(closed.prompt());
         line.sayDateTime(route.opens());
         boolean asked = wanted.kind() == IvrOutcome.Kind.CALLBACK;
         boolean offered = !asked && closed.callbackKey() != null && route.callbackPossible() && !line.hungUp();
-        String key = offered ? line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1) : "";
+        String key = !offered ? "" : pressedEarly != null && !pressedEarly.isEmpty() ? pressedEarly
+                : line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1);
         IvrOutcome.Kind kind = key == null || line.hungUp() ? IvrOutcome.Kind.ABANDONED
                 : (asked && route.callbackPossible()) || (offered && key.equals(closed.callbackKey()))
                 ? IvrOutcome.Kind.CALLBACK : IvrOutcome.Kind.CLOSED;
@@ -98,10 +100,15 @@ public final class IvrRunner {
         return new IvrOutcome(IvrOutcome.Kind.AGENT, null, null, null, path);
     }
 
-    /** Prompts until a valid key, retrying on silence or invalid keys; null when the caller hung up. */
+    /**
+     * Prompts until a valid key, retrying on silence or invalid keys; null when the caller hung up. A key pressed during
+     * the invalid-option prompt (which a key cuts short) is the next try, as callers who know the menu press on.
+     */
     private IvrFlow.Choice choose(IvrFlow.Menu menu, CallerLine line, List<String> path) {
+        String pressedEarly = null;
         for (int attempt = 0; attempt <= menu.retries(); attempt++) {
-            String digits = line.collect(menu.prompt(), menu.timeoutSeconds(), 1);
+            String digits = pressedEarly != null ? pressedEarly : line.collect(menu.prompt(), menu.timeoutSeconds(), 1);
+            pressedEarly = null;
             if (digits == null || line.hungUp()) {
                 return null;
             }
@@ -114,8 +121,11 @@ public final class IvrRunner {
                 return choice;
             }
             path.add(digits + "?");
-            if (menu.invalidPrompt() != null && line.play(menu.invalidPrompt()) == null && line.hungUp()) {
-                return null;
+            if (menu.invalidPrompt() != null) {
+                pressedEarly = line.play(menu.invalidPrompt());
+                if (pressedEarly == null && line.hungUp()) {
+                    return null;
+                }
             }
         }
         if (!line.alive()) {

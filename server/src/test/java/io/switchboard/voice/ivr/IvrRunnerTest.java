@@ -35,10 +35,13 @@ class IvrRunnerTest {
             }
         }
 
+        /** Keys the caller presses while a prompt plays (cutting it short), by prompt, once each. */
+        final Map<String, String> pressDuring = new java.util.HashMap<>();
+
         @Override
         public String play(String prompt) {
             heard.add(prompt);
-            return null;
+            return pressDuring.remove(prompt);
         }
 
         @Override
@@ -138,6 +141,30 @@ class IvrRunnerTest {
         assertEquals("support", outcome.intent(), "main's noInput after 1 + 2 retries");
         assertEquals(2, caller.heard.stream().filter("switchboard/invalid-option"::equals).count());
         assertEquals(List.of("main", "7?", "8?"), outcome.path());
+    }
+
+    /** A key pressed during the invalid-option prompt is the caller's next choice, not lost to a replayed menu. */
+    @Test
+    void aKeyPressedDuringTheInvalidOptionPromptIsTheNextChoice() {
+        ScriptedCaller caller = new ScriptedCaller("7");
+        caller.pressDuring.put("switchboard/invalid-option", "1");
+        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE, RouteHours.ALWAYS_OPEN, true).run(caller);
+        assertEquals(List.of(IvrOutcome.Kind.AGENT, "billing"), List.of(outcome.kind(), outcome.intent()));
+        assertEquals(List.of("main", "7?", "1"), outcome.path());
+        assertEquals(1, caller.heard.stream().filter("switchboard/main-menu"::equals).count(), "not asked again");
+    }
+
+    /** The callback key pressed during the closed prompt takes the callback the prompt goes on to offer. */
+    @Test
+    void theCallbackKeyDuringTheClosedPromptTakesTheCallback() {
+        java.time.ZonedDateTime opens = java.time.ZonedDateTime.parse("2026-12-07T08:00+00:00[Europe/London]");
+        ScriptedCaller caller = new ScriptedCaller("1");
+        caller.pressDuring.put("switchboard/closed", "1");
+        IvrOutcome outcome = new IvrRunner(flow, CaseDirectory.NONE, wanted -> Optional.of(new RouteHours.Closed(opens,
+                true)), true).run(caller);
+        assertEquals(IvrOutcome.Kind.CALLBACK, outcome.kind());
+        assertEquals(List.of("main", "1", "closed", "1"), outcome.path());
+        assertFalse(caller.heard.contains("switchboard/closed-callback"), "answered before it was asked");
     }
 
     @Test
