@@ -373,6 +373,17 @@ public final class VoiceChannel implements RoutingObserver {
                 id, e.getMessage()));
     }
 
+    /**
+     * A callback an agent promised for later ({@code POST /api/v1/interactions/{id}/callbacks}) is the number's waiting
+     * one until it is made: the customer who calls meanwhile and asks for a callback is told it stands. Best effort.
+     */
+    public Future<Void> callbackPromised(String number, String scheduledId, java.time.Instant at) {
+        return callbacks.remember(number, scheduledId, at).recover(e -> {
+            LOG.warn("callback {} not remembered for its number: {}", scheduledId, e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
     /** Callback requests from a number whose callback still waits: told it stands, no second one made. */
     private Counter repeatedCallbacks() {
         return Counter.builder("switchboard_voice_callbacks_repeated")

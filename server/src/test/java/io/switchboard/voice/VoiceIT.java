@@ -621,6 +621,26 @@ class VoiceIT {
     }
 
     /**
+     * A callback an agent promised for later is the number's waiting one: the customer who calls meanwhile and asks
+     * for a callback is told it stands, and no second is made.
+     */
+    @Test
+    void aCallbackPromisedForLaterIsTheOneACallerAskingAgainKeeps() throws Exception {
+        String contact = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201).json()
+                .getString("id");
+        String later = java.time.Instant.ofEpochMilli(System.currentTimeMillis()).plus(Duration.ofHours(1)).toString();
+        admin.post("/api/v1/interactions/" + contact + "/callbacks", new JsonObject().put("at", later)
+                .put("number", "+15551230031").put("toMe", false)).expect(201);
+
+        SimulatedCall caller = call("15551230031", CallerScript.create().press("5"));
+        caller.awaitEnded(WAIT);
+        assertTrue(caller.agiTranscript().format().contains("switchboard/callback-confirmed"), "told it stands");
+        assertEquals(1.0, metric("switchboard_voice_callbacks_repeated_total"));
+        assertEquals(0, admin.get("/api/v1/interactions?channel=callback").expect(200).json().getJsonArray("interactions")
+                .size(), "no second callback now");
+    }
+
+    /**
      * A caller whose callback waits asks for one again (callers do, to check on it): told it stands, and no second is
      * made, which two agents would have called; on hold in a later call, they are not offered another.
      */

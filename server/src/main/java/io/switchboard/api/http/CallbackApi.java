@@ -32,9 +32,12 @@ final class CallbackApi {
     private static final int MAX_NOTE = 500;
 
     private final RoutingEngine engine;
+    private final java.util.function.Supplier<VoiceChannel> voice;
 
-    CallbackApi(RoutingEngine engine) {
+    /** @param voice the voice channel when one runs (it keeps one waiting callback per number), else null */
+    CallbackApi(RoutingEngine engine, java.util.function.Supplier<VoiceChannel> voice) {
         this.engine = engine;
+        this.voice = voice;
     }
 
     void mount(Router router) {
@@ -79,13 +82,23 @@ final class CallbackApi {
                                         + "route is closed then; it opens at "
                                         + closed.get().at().atZone(closed.get().zone()).toOffsetDateTime()));
                             }
-                            return engine.scheduled().schedule(UUID.randomUUID().toString(), request, at, by);
+                            return engine.scheduled().schedule(UUID.randomUUID().toString(), request, at, by)
+                                    .compose(entry -> promised(dialable, entry.getString("id"), at).map(entry));
                         });
             });
         });
         scheduled.onSuccess(entry -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                 .putHeader("Location", "/api/v1/callbacks/scheduled/" + entry.getString("id")).end(entry.encode()))
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * The number's waiting callback is this one now, so the customer who calls meanwhile and asks for a callback in the
+     * IVR is told it stands rather than given a second (two agents would call).
+     */
+    private Future<Void> promised(String number, String id, Instant at) {
+        VoiceChannel channel = voice.get();
+        return channel == null ? Future.succeededFuture() : channel.callbackPromised(number, id, at);
     }
 
     /** Kept for the contact's agent: as asked, else for an agent when the rules have an attribute to keep it by. */

@@ -107,7 +107,7 @@ public final class HttpApi {
         this.selfService = new SelfServiceApi(new SelfService(caseService, engine, email, limits));
         this.desk = new DeskApi(engine, config.desktop());
         this.floor = new FloorApi(engine);
-        this.callbacks = new CallbackApi(engine);
+        this.callbacks = new CallbackApi(engine, voiceChannel);
         this.monitors = new MonitorApi(voiceChannel);
         this.responses = new ResponsesApi(new CannedResponses(store, engine, caseService), this::ownInteraction);
     }
