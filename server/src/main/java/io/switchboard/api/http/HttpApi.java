@@ -893,7 +893,7 @@ public final class HttpApi {
     private static final Set<String> AGENT_FIELDS = new TreeSet<>(Set.of("name", "endpoint", "team",
             "skills", "capacity", "pin", "attributes", "crossChannel", "queuePriority", "autoAccept"));
     /** What GET /agents/{id} adds, accepted and ignored by a PUT so that a client can send back what it read. */
-    private static final Set<String> AGENT_READ_ONLY = Set.of("id", "state", "reason", "stateSince", "load",
+    private static final Set<String> AGENT_READ_ONLY = Set.of("id", "state", "presence", "reason", "stateSince", "load",
             "reservation", "reservationExpiresAt", "missedOffers", "interactions");
 
     /** {@code ?ids=a,b,c}: the agents a console saw change (at most {@value #MAX_AGENT_IDS} per request). */
