@@ -2,6 +2,7 @@ package io.switchboard.voice.ivr;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Walks an {@link IvrFlow} with a caller: prompts, DTMF with timeouts and retries, invalid input,
@@ -9,6 +10,8 @@ import java.util.List;
  */
 public final class IvrRunner {
     private static final int MAX_STEPS = 50;
+    /** How often the case number is asked for before an agent takes the call. */
+    private static final int CASE_NUMBER_ASKS = 2;
 
     private final IvrFlow flow;
     private final CaseDirectory cases;
@@ -137,14 +140,18 @@ public final class IvrRunner {
 
     /** Reads a case's status back; an unknown case number goes to an agent with the number at hand. */
     private IvrOutcome caseStatus(CallerLine line, List<String> path) {
-        String number = line.collect(flow.caseNumberPrompt(), 10, 12);
-        if (number == null || number.isEmpty() && !line.alive()) {
-            return new IvrOutcome(IvrOutcome.Kind.ABANDONED, null, null, null, path);
+        // asked again once on silence (a caller looking for the number), as a menu is; then an agent helps
+        String number = "";
+        for (int attempt = 0; attempt < CASE_NUMBER_ASKS && number.isEmpty(); attempt++) {
+            number = line.collect(flow.caseNumberPrompt(), 10, 12);
+            if (number == null || number.isEmpty() && !line.alive()) {
+                return new IvrOutcome(IvrOutcome.Kind.ABANDONED, null, null, null, path);
+            }
         }
         path.add("case");
-        var status = cases.status(number);
+        var status = number.isEmpty() ? Optional.<String>empty() : cases.status(number);
         if (status.isEmpty()) {
-            return new IvrOutcome(IvrOutcome.Kind.AGENT, "case", null, number, path);
+            return new IvrOutcome(IvrOutcome.Kind.AGENT, "case", null, number.isEmpty() ? null : number, path);
         }
         line.sayDigits(number);
         line.play(status.get());

@@ -178,6 +178,14 @@ class IvrRunnerTest {
         IvrOutcome unknown = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller("3", "999"));
         assertEquals(IvrOutcome.Kind.AGENT, unknown.kind(), "an unknown case goes to an agent");
         assertEquals("999", unknown.caseId());
+
+        ScriptedCaller searching = new ScriptedCaller("3", "", "4711");
+        assertEquals(IvrOutcome.Kind.CONTAINED_CASE_STATUS, new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN, true)
+                .run(searching).kind(), "asked again after silence");
+        assertEquals(2, searching.heard.stream().filter(flow.caseNumberPrompt()::equals).count());
+        IvrOutcome silent = new IvrRunner(flow, cases, RouteHours.ALWAYS_OPEN, true).run(new ScriptedCaller("3", "", ""));
+        assertEquals(List.of(IvrOutcome.Kind.AGENT, "case"), List.of(silent.kind(), silent.intent()));
+        assertEquals(null, silent.caseId(), "no number to show the agent");
     }
 
     @Test
