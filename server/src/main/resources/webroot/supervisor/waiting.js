@@ -96,7 +96,9 @@ export function createWaitingPanel(api, guarded, now, signal) {
       el('td', { class: 'actions-cell' },
         priority,
         el('button', { type: 'button', class: 'set-priority',
-          onclick: () => post('priority', 'priority', { priority: Number(priority.value) }) }, 'Set'),
+          // an emptied box is no priority (Number('') would set 0)
+          onclick: () => (priority.value.trim() === '' ? notify(`priority ${i.id}: enter a number`, 'error')
+            : post('priority', 'priority', { priority: Number(priority.value) })) }, 'Set'),
         el('button', { type: 'button', class: 'raise', onclick: () => post('raise', 'priority', { raise: 10 }) }, '+10'),
         moveTo, el('button', { type: 'button', class: 'move',
           onclick: () => post('move', 'transfer', { queue: moveTo.value }) }, 'Move'),

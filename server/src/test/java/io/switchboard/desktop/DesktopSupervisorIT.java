@@ -185,6 +185,10 @@ class DesktopSupervisorIT {
         double raised = admin.get("/api/v1/interactions/" + second).json().getDouble("priority");
         assertEquals(admin.get("/api/v1/interactions/" + first).json().getDouble("priority") + 10, raised, 1e-9);
         browser.untilText(row(second) + " .priority", String.format(java.util.Locale.ROOT, "%.1f", raised));
+        browser.find(row(second) + " .priority-value").clear(); // an emptied box sets nothing (it used to set 0)
+        browser.click(row(second) + " .set-priority");
+        browser.untilText("#notice", "priority " + second + ": enter a number");
+        assertEquals(raised, admin.get("/api/v1/interactions/" + second).json().getDouble("priority"), 1e-9);
 
         browser.screenshot("supervisor-waiting");
         browser.until("billing chosen", d -> { // once the select has focus, the table waits for it
