@@ -133,12 +133,13 @@ function openDesk({ agentId, token }) {
     const interactionId = a.reservation.slice(0, a.reservation.lastIndexOf('.'));
     try {
       const i = await api.get(`/api/v1/interactions/${encodeURIComponent(interactionId)}`);
-      // the offer event may have drawn it meanwhile, with more than the interaction says (the customer's tier)
+      // the offer event may have drawn it meanwhile
       if (signal.aborted || offers.current()?.reservation === a.reservation) return;
       const now = Date.now();
       offers.show({ reservation: a.reservation, interaction: i.id, channel: i.channel, queue: i.queue,
-        customerId: i.customerId, attributes: i.attributes,
-        waitedMs: (i.timestamps?.offered || 0) - (i.timestamps?.queued || 0), receivedAt: now,
+        customerId: i.customerId, customerTier: i.customerTier, attributes: i.attributes,
+        // waited until now, by the server's clock (not only until the offer: the reload came later)
+        waitedMs: serverNow() - (i.timestamps?.queued || serverNow()), receivedAt: now,
         // the server's clock, brought to this browser's by the estimated offset
         deadline: a.reservationExpiresAt ? a.reservationExpiresAt - serverOffset() : null });
       customer.show(i.id, i.customerId);

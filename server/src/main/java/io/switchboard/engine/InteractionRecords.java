@@ -30,6 +30,7 @@ final class InteractionRecords {
                 .put("queue", hash.get("queue"))
                 .put("priority", Double.parseDouble(hash.getOrDefault("priority", "0")))
                 .put("customerId", emptyToNull(hash.get("customerId")))
+                .put("customerTier", emptyToNull(hash.get("tier")))
                 .put("attributes", new JsonObject(hash.getOrDefault("attributes", "{}")))
                 .put("workflow", hash.get("workflow"))
                 .put("filter", hash.get("filter"))

@@ -379,12 +379,16 @@ class DesktopAgentIT {
             // and a drop from the page's side (a flaky network) while an offer is open: it comes back
             otherAdmin.post("/api/v1/agents/ann/state", new JsonObject().put("state", "available")).expect(200);
             browser.untilAttribute("#state", "data-state", "available");
+            otherAdmin.post("/api/v1/customers", new JsonObject().put("id", "c-gold").put("name", "Gold")
+                    .put("tier", "gold")).expect(201);
             browser.script("window.switchboard.socket.drop()");
             String id = otherAdmin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
-                    .put("attributes", new JsonObject().put("intent", "support"))).expect(201).json().getString("id");
+                    .put("customerId", "c-gold").put("attributes", new JsonObject().put("intent", "support")))
+                    .expect(201).json().getString("id");
             browser.untilAttribute("#connection", "data-status", "connected");
             browser.untilVisible("#offer");
             browser.until("countdown restored", d -> browser.text("#offer-countdown").matches("\\d+ s"));
+            browser.untilText("#offer .tier", "gold"); // restored from the interaction, as the offer event had it
             assertEquals(id, admin.get("/api/v1/interactions/" + id).json().getString("id"));
             browser.screenshot("agent-reconnected");
         }
