@@ -369,7 +369,7 @@ public final class VoiceChannel implements RoutingObserver {
 
     /** Best effort: the callback is made; a number not remembered only misses the check for a repeated request. */
     private void rememberCallback(String number, String id, java.time.Instant dueAt) {
-        callbacks.remember(number, id, dueAt).onFailure(e -> LOG.warn("callback {} not remembered for its number: {}",
+        callbacks.remember(number, id, dueAt, false).onFailure(e -> LOG.warn("callback {} not remembered for its number: {}",
                 id, e.getMessage()));
     }
 
@@ -378,7 +378,7 @@ public final class VoiceChannel implements RoutingObserver {
      * one until it is made: the customer who calls meanwhile and asks for a callback is told it stands. Best effort.
      */
     public Future<Void> callbackPromised(String number, String scheduledId, java.time.Instant at) {
-        return callbacks.remember(number, scheduledId, at).recover(e -> {
+        return callbacks.remember(number, scheduledId, at, true).recover(e -> {
             LOG.warn("callback {} not remembered for its number: {}", scheduledId, e.getMessage());
             return Future.succeededFuture();
         });
@@ -732,7 +732,7 @@ public final class VoiceChannel implements RoutingObserver {
         return customer.compose(c -> engine.dialOut(id, agentId, number, c, settings.dialRing().plus(DIAL_MARGIN)))
                 .compose(created -> Future.all(store.set(callKey(channelId), id, Duration.ofDays(1)),
                                 owners.claim(channelId), store.addMember(calls, channelId))
-                        .compose(v -> dial(agentId, number, "switchboard", channelId))
+                        .compose(v -> dial(link, agentId, number, "switchboard", channelId))
                         .recover(e -> Future.join(engine.callOutFailed(id, "not dialled: " + e.getMessage()),
                                         store.removeMember(calls, channelId), store.getAndDelete(callKey(channelId)))
                                 .transform(x -> Future.failedFuture(e instanceof AmiLink.NotSent
@@ -798,13 +798,13 @@ public final class VoiceChannel implements RoutingObserver {
                 new ApiException(503, "unavailable", "no Asterisk connection configured (voice.amiUrls)")));
     }
 
-    /** @param channelId the uniqueid for the agent's channel (Originate's ChannelId), or null for Asterisk's own */
+    /** A callback's dial: through the Asterisk {@link #dialLink} picks now. */
     private Future<Void> dial(String agentId, String number, String label, String channelId) {
-        Future<AmiLink> ready = dialLink(number);
-        if (ready.failed()) {
-            return ready.mapEmpty();
-        }
-        AmiLink link = ready.result();
+        return dialLink(number).compose(link -> dial(link, agentId, number, label, channelId));
+    }
+
+    /** @param channelId the uniqueid for the agent's channel (Originate's ChannelId), or null for Asterisk's own */
+    private Future<Void> dial(AmiLink link, String agentId, String number, String label, String channelId) {
         // a failed read sent nothing: a callback's job may be tried again
         return engine.agent(agentId).recover(e -> Future.failedFuture(e instanceof ApiException
                 ? e : new AmiLink.NotSent("agent " + agentId + " not read: " + e.getMessage()))).compose(agent -> {
@@ -935,7 +935,8 @@ public final class VoiceChannel implements RoutingObserver {
 
     public void onAmiEvent(AmiLink link, ManagerEvent event) {
         if (event instanceof DialEndEvent dialEnd) {
-            dialed(link.endpoint().name(), dialEnd.getUniqueId(), dialEnd.getDialStatus(), dialEnd.getDestChannel());
+            dialed(link.endpoint().name(), dialEnd.getUniqueId(), dialEnd.getDialStatus(), dialEnd.getDestChannel(),
+                    dialEnd.getDestUniqueId());
         } else if (event instanceof HangupEvent hangup) {
             ended(link.endpoint().name(), hangup.getUniqueId(), "caller hung up");
             calls.hungUp(hangup.getChannel()).onFailure(e -> LOG.debug("hang-up of {} not applied: {}",
@@ -980,7 +981,7 @@ public final class VoiceChannel implements RoutingObserver {
                     ended(asterisk, id, "call ended while the AMI link was down");
                 } else if (!caller.bridgeId().isEmpty() && !id.startsWith(CallbackDialer.CHANNEL_PREFIX)) {
                     live.stream().filter(c -> c.bridgeId().equals(caller.bridgeId()) && !c.uniqueId().equals(id))
-                            .findFirst().ifPresent(leg -> dialed(asterisk, id, "ANSWER", leg.name()));
+                            .findFirst().ifPresent(leg -> dialed(asterisk, id, "ANSWER", leg.name(), leg.uniqueId()));
                 }
             }
         }).onFailure(e -> LOG.warn("AMI re-sync with {} failed: {}", asterisk, e.getMessage()));
@@ -1021,31 +1022,44 @@ public final class VoiceChannel implements RoutingObserver {
      * <p>The call's owner applies it at once. Every other node that hears it applies it too, {@link #DIAL_END_BACKUP}
      * later, should the owner have died with its heartbeat still up: a ring's end comes once, and an answer left
      * unapplied would let the offer time out and the call be offered again, its caller pulled out of the conversation
-     * by the next ring. Accept and reject act only on an open offer, so the second to come does nothing.
+     * by the next ring. Exactly one node applies each ring's end (it claims the agent leg's uniqueid first), and a
+     * backup only to the offer that was open when it heard it, never to a later offer of the same call.
      */
-    private void dialed(String asterisk, String uniqueId, String dialStatus, String agentLeg) {
+    private void dialed(String asterisk, String uniqueId, String dialStatus, String agentLeg, String agentLegId) {
         if ("CANCEL".equals(dialStatus)) {
             return;
         }
         interactionOf(uniqueId).compose(interaction -> interaction == null ? Future.<Void>succeededFuture()
                 : owners.owns(uniqueId, asterisk).compose(mine -> {
                     callEvents("dial_end", mine ? "applied" : "not_owner").increment();
-                    if (mine || vertx == null) {
-                        return mine ? ringEnded(interaction, dialStatus, agentLeg, false) : Future.<Void>succeededFuture();
+                    if (mine) {
+                        return claimRingEnd(agentLegId).compose(first -> first
+                                ? ringEnded(interaction, dialStatus, agentLeg, false) : Future.<Void>succeededFuture());
                     }
-                    vertx.setTimer(DIAL_END_BACKUP.toMillis(), id -> interactionOf(uniqueId)
-                            .compose(now -> now == null ? Future.<Void>succeededFuture()
-                                    : ringEnded(now, dialStatus, agentLeg, true))
-                            .onFailure(e -> LOG.debug("DialEnd for {} not applied as backup: {}", uniqueId,
-                                    e.getMessage())));
+                    String offered = interaction.getString("reservationId");
+                    if (vertx != null && offered != null) {
+                        vertx.setTimer(DIAL_END_BACKUP.toMillis(), id -> interactionOf(uniqueId)
+                                .compose(now -> now == null || !offered.equals(now.getString("reservationId"))
+                                        ? Future.<Boolean>succeededFuture(false) : claimRingEnd(agentLegId)
+                                        .compose(first -> first ? ringEnded(now, dialStatus, agentLeg, true).map(true)
+                                                : Future.succeededFuture(false)))
+                                .onFailure(e -> LOG.debug("DialEnd for {} not applied as backup: {}", uniqueId,
+                                        e.getMessage())));
+                    }
                     return Future.<Void>succeededFuture();
                 }))
                 .onFailure(e -> LOG.debug("DialEnd for {} not applied: {}", uniqueId, e.getMessage()));
     }
 
+    /** Whether this node is the first to apply the end of this ring (the agent leg's uniqueid; none: nothing to share). */
+    private Future<Boolean> claimRingEnd(String agentLegId) {
+        return agentLegId == null || agentLegId.isEmpty() ? Future.succeededFuture(true)
+                : store.setIfAbsent(store.keys().prefix() + ":voice:ringend:" + agentLegId, "1", Duration.ofMinutes(5));
+    }
+
     /**
      * @param backup applied by a node that does not own the call: the answer's accept comes first, and only the node
-     *               whose accept took the offer keeps the agent's leg and starts the recording (the owner did, if alive)
+     *               whose accept took the offer keeps the agent's leg and starts the recording
      */
     private Future<Void> ringEnded(JsonObject interaction, String dialStatus, String agentLeg, boolean backup) {
         if (!"reserved".equals(interaction.getString("status"))) {
