@@ -1137,11 +1137,15 @@ if CMD == 'transfer' then commands.transfer = function()
   if f.outbound then return nil, 'outbound' end
   if f.status == 'queued' and blank(A[12]) then return move_waiting(iid, f) end
   if f.status ~= 'assigned' then return nil, 'conflict' end
-  -- a callback whose dial still rings its agent's phone (its job sending: CallbackDialStore): answered after the
-  -- transfer, that phone would call the customer too, on top of the next agent's dial
-  if f.channel == 'callback'
-      and redis.call('HGET', key('voice', 'callback', 'dials') .. ':' .. iid, 'state') == 'sending' then
-    return nil, 'dialing'
+  -- a callback whose dial still rings its agent's phone (its job sending, before its deadline: CallbackDialStore):
+  -- answered after the transfer, that phone would call the customer too, on top of the next agent's dial. Past the
+  -- deadline (Asterisk never answered for it, and no sweep dropped it yet) it rings no more
+  if f.channel == 'callback' then
+    local dials = key('voice', 'callback', 'dials')
+    if redis.call('HGET', dials .. ':' .. iid, 'state') == 'sending'
+        and num(redis.call('ZSCORE', dials, iid)) > NOW then
+      return nil, 'dialing'
+    end
   end
   -- a transfer ends a consultation: the consulted agent is free again, so the new route may reserve it
   local consulted = f.consult
