@@ -260,14 +260,15 @@ public final class RoutingEngine {
 
     /**
      * Ends every session the agent has (its tokens stop working on every node, its desks are closed) and signs it
-     * out: no more offers; the work it holds stays with it.
+     * out: no more offers; a chat it is in conversation on goes back to its line ({@link #requeueLiveChat}), the rest
+     * of its work stays with it.
      */
     public Future<JsonObject> signOut(String agentId, String reason) {
         return commit("signout", agentId, reason)
                 .recover(e -> Future.failedFuture(e instanceof ApiException api && api.status() == 404
                         ? ApiException.notFound("no agent '" + agentId + "'") : e))
                 .compose(r -> store.members(keys.agentWork(agentId)))
-                .compose(work -> Future.join(work.stream().map(this::requeueLiveChat).toList()))
+                .compose(work -> Future.join(work.stream().map(id -> requeueLiveChat(id, agentId)).toList()))
                 .compose(v -> agent(agentId));
     }
 
@@ -276,10 +277,11 @@ public final class RoutingEngine {
      * its customer otherwise (the agent's token is dead), where a call stays on the agent's phone and an email waits. One
      * that cannot be moved stays the agent's, as before, for a supervisor to transfer.
      */
-    private Future<Void> requeueLiveChat(String interactionId) {
+    private Future<Void> requeueLiveChat(String interactionId, String agentId) {
+        // as the agent: a chat a supervisor moved to someone else meanwhile is not taken from its new agent
         return interactionHash(interactionId).compose(hash -> Channel.CHAT.wireName().equals(hash.get("channel"))
                         && "assigned".equals(hash.get("status"))
-                        ? transferToQueue(interactionId, hash.get("queue"), null).<Void>mapEmpty()
+                        ? transferToQueue(interactionId, hash.get("queue"), agentId).<Void>mapEmpty()
                         : Future.<Void>succeededFuture())
                 .recover(e -> {
                     LOG.warn("chat {} of a signed-out agent not put back in line: {}", interactionId, e.getMessage());
