@@ -20,6 +20,8 @@ final class WaitingCallbacks {
     private static final Set<String> WAITING = Set.of("queued", "reserved");
     /** Longer than any callback waits in line (after its opening, for one scheduled for a closed route). */
     private static final Duration REMEMBERED = Duration.ofDays(8);
+    /** Marks a callback an agent promised for a time ({@link #remember}): never canceled by {@link #fulfilledBy}. */
+    private static final String PROMISED = " promised";
 
     private final RoutingEngine engine;
     private final RoutingStore store;
@@ -31,12 +33,16 @@ final class WaitingCallbacks {
 
     /** The id of the callback waiting for this number, or null. A failed read fails: it says nothing either way. */
     Future<String> of(String number) {
-        return store.get(key(number)).compose(id -> id == null ? Future.succeededFuture()
-                : engine.interaction(id).map(i -> WAITING.contains(i.getString("status")) ? id : null)
-                        // not an interaction (yet): a callback scheduled for an opening, or one that never was
-                        .recover(e -> e instanceof ApiException api && api.status() == 404
-                                ? engine.scheduled().entry(id).map(entry -> entry == null ? null : id)
-                                : Future.failedFuture(e)));
+        return store.get(key(number)).compose(held -> held == null ? Future.succeededFuture()
+                : waiting(held.endsWith(PROMISED) ? held.substring(0, held.length() - PROMISED.length()) : held));
+    }
+
+    private Future<String> waiting(String id) {
+        return engine.interaction(id).map(i -> WAITING.contains(i.getString("status")) ? id : null)
+                // not an interaction (yet): a callback scheduled for an opening or a promised time, or one that never was
+                .recover(e -> e instanceof ApiException api && api.status() == 404
+                        ? engine.scheduled().entry(id).map(entry -> entry == null ? null : id)
+                        : Future.failedFuture(e));
     }
 
     /**
@@ -45,7 +51,10 @@ final class WaitingCallbacks {
      * customer already served. A call about something else leaves it. Answers the canceled callback's id, or null.
      */
     Future<String> fulfilledBy(String number, JsonObject call) {
-        return of(number).compose(id -> id == null || id.equals(call.getString("id"))
+        // a callback an agent promised ("I will call you tomorrow with the answer") is that agent's to keep or cancel
+        return store.get(key(number)).compose(held -> held == null || held.endsWith(PROMISED)
+                        ? Future.succeededFuture((String) null) : waiting(held))
+                .compose(id -> id == null || id.equals(call.getString("id"))
                 ? Future.succeededFuture((String) null)
                 : engine.interaction(id).compose(callback -> !sameNeed(callback, call)
                                 ? Future.succeededFuture((String) null)
@@ -84,10 +93,14 @@ final class WaitingCallbacks {
         return e instanceof ApiException api ? api.status() : 0;
     }
 
-    /** The number's callback is this contact now, made at once or (dueAt, else null) when its route opens. */
-    Future<Void> remember(String number, String interactionId, Instant dueAt) {
+    /**
+     * The number's callback is this contact now, made at once or (dueAt, else null) when its route opens, or at the
+     * time an agent promised it ({@code promised}: never canceled by a later call that reached an agent).
+     */
+    Future<Void> remember(String number, String interactionId, Instant dueAt, boolean promised) {
         Duration untilDue = dueAt == null ? Duration.ZERO : Duration.between(Instant.ofEpochMilli(engine.now()), dueAt);
-        return store.set(key(number), interactionId, REMEMBERED.plus(untilDue.isNegative() ? Duration.ZERO : untilDue));
+        return store.set(key(number), promised ? interactionId + PROMISED : interactionId,
+                REMEMBERED.plus(untilDue.isNegative() ? Duration.ZERO : untilDue));
     }
 
     /** By the number's digits, as customers are found by phone: +15551234 and 15551234 are one caller. */
