@@ -44,6 +44,8 @@ final class HtmlText {
                 String tag = element.normalName();
                 if (tag.equals("br")) {
                     out.append('\n');
+                } else if ((tag.equals("td") || tag.equals("th")) && element.elementSiblingIndex() > 0) {
+                    append(" | "); // a row's cells side by side, told apart
                 } else if (BLOCKS.contains(tag)) {
                     newLine();
                     if (tag.equals("li")) {

@@ -76,6 +76,7 @@ class MimeParserTest {
                 <div>Hello&nbsp;team,</div><div><br></div>
                 <p>My order&nbsp;#1234 from Caf&eacute; &amp; Co   arrived   <i>broken</i>:</p>
                 <ul><li>one cup</li><li>two &lt;plates&gt;</li></ul>
+                <table><tr><th>Item</th><th>Qty</th></tr><tr><td>cup</td><td>2</td></tr></table>
                 <p>Photos: <a href="https://photos.example/x">here</a><br>Call me on 0123&#8239;456.</p>
                 <script>alert(1)</script>
                 </body></html>
@@ -87,6 +88,8 @@ class MimeParserTest {
 
                 - one cup
                 - two <plates>
+                Item | Qty
+                cup | 2
                 Photos: here <https://photos.example/x>
                 Call me on 0123\u202f456.""", email.text());
     }

@@ -55,7 +55,8 @@ public final class IvrRunner {
         line.sayDateTime(route.opens());
         boolean asked = wanted.kind() == IvrOutcome.Kind.CALLBACK;
         boolean offered = !asked && closed.callbackKey() != null && route.callbackPossible() && !line.hungUp();
-        String key = !offered ? "" : pressedEarly != null && !pressedEarly.isEmpty() ? pressedEarly
+        // only the callback key answers early: any other key (skipping the prompt) still hears the offer
+        String key = !offered ? "" : closed.callbackKey().equals(pressedEarly) ? pressedEarly
                 : line.collect(closed.callbackPrompt(), closed.timeoutSeconds(), 1);
         IvrOutcome.Kind kind = key == null || line.hungUp() ? IvrOutcome.Kind.ABANDONED
                 : (asked && route.callbackPossible()) || (offered && key.equals(closed.callbackKey()))

@@ -165,6 +165,12 @@ class IvrRunnerTest {
         assertEquals(IvrOutcome.Kind.CALLBACK, outcome.kind());
         assertEquals(List.of("main", "1", "closed", "1"), outcome.path());
         assertFalse(caller.heard.contains("switchboard/closed-callback"), "answered before it was asked");
+
+        ScriptedCaller skipping = new ScriptedCaller("1", "1");
+        skipping.pressDuring.put("switchboard/closed", "9"); // another key only cuts the prompt short
+        assertEquals(IvrOutcome.Kind.CALLBACK, new IvrRunner(flow, CaseDirectory.NONE, wanted -> Optional.of(
+                new RouteHours.Closed(opens, true)), true).run(skipping).kind());
+        assertTrue(skipping.heard.contains("switchboard/closed-callback"), "the offer still made");
     }
 
     @Test
