@@ -923,8 +923,7 @@ class VoiceIT {
      */
     @Test
     void anAnswerWhileTheKilledOwnersHeartbeatLivesIsAppliedByAnotherNode() throws Exception {
-        try (TestNode other = secondNode().start();
-             var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+        try (TestNode other = secondNode().start()) {
             Api b = other.api();
             Await.until("node B's AMI connected", WAIT,
                     () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
@@ -934,15 +933,7 @@ class VoiceIT {
             Api ivy = Agents.login(b, "ivy");
             SimulatedCall caller = call("15551230053", CallerScript.create().press("2"));
             Await.until("queued", WAIT, () -> b.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
-            var redisCommands = connection.commands();
-            String keys = io.switchboard.store.redis.RedisKeys.of(prefix).prefix();
-            String owner = redisCommands.get(keys + ":call:" + caller.agiUniqueid() + ":owner").toCompletableFuture()
-                    .join();
-            node.close();
-            node = null;
-            // as if killed: its heartbeat outlives it (longer than the ring, so only a backup can apply the answer)
-            redisCommands.psetex(keys + ":node:" + owner, 20_000, "1").toCompletableFuture().join();
-            redisCommands.psetex(keys + ":node:" + owner + ":pbx1", 20_000, "1").toCompletableFuture().join();
+            killTheOwner(caller, Duration.ofSeconds(20)); // longer than the ring: only a backup can apply the answer
 
             Agents.available(ivy, "ivy"); // node B offers and rings her phone, which answers 1 s later
             Await.until("the call is ivy's", WAIT, () -> "busy".equals(Agents.state(b, "ivy")));
@@ -974,22 +965,13 @@ class VoiceIT {
     /** Killed, not stopped: the owner's heartbeat outlives it, and the hang-up another node sees then still counts. */
     @Test
     void aHangUpWhileTheKilledOwnersHeartbeatLivesIsAppliedOnceItLapses() throws Exception {
-        try (TestNode other = secondNode().start();
-             var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+        try (TestNode other = secondNode().start()) {
             Api b = other.api();
             Await.until("node B's AMI connected", WAIT,
                     () -> metric(b, "switchboard_ami_connected{asterisk=\"pbx1\"}") == 1.0);
             SimulatedCall caller = call("15551230052", CallerScript.create().press("2"));
             Await.until("queued", WAIT, () -> b.get("/api/v1/queues/support/stats").json().getLong("waiting") == 1);
-            var redisCommands = connection.commands();
-            String keys = io.switchboard.store.redis.RedisKeys.of(prefix).prefix();
-            String owner = redisCommands.get(keys + ":call:" + caller.agiUniqueid() + ":owner").toCompletableFuture()
-                    .join();
-            node.close();
-            node = null;
-            // as if killed: its heartbeat is still up for the TTL (3 s here)
-            redisCommands.psetex(keys + ":node:" + owner, 3_000, "1").toCompletableFuture().join();
-            redisCommands.psetex(keys + ":node:" + owner + ":pbx1", 3_000, "1").toCompletableFuture().join();
+            killTheOwner(caller, Duration.ofSeconds(3)); // the TTL here
             caller.hangUp();
             Await.until("seen by node B, not its call yet", WAIT, () -> metric(b,
                     "switchboard_voice_call_events_total{event=\"hangup\",outcome=\"not_owner\"}") == 1.0);
@@ -1575,6 +1557,22 @@ class VoiceIT {
         JsonArray work = admin.get("/api/v1/agents/" + agentId).json().getJsonArray("interactions");
         assertEquals(1, work.size(), work.encode());
         return admin.get("/api/v1/interactions/" + work.getString(0)).expect(200).json();
+    }
+
+    /**
+     * Stops the test's node (the call's owner) as if killed: its heartbeat outlives it for {@code heartbeat}, as a killed
+     * node's does until its TTL lapses.
+     */
+    private void killTheOwner(SimulatedCall caller, Duration heartbeat) throws Exception {
+        try (var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+            var commands = connection.commands();
+            String keys = io.switchboard.store.redis.RedisKeys.of(prefix).prefix();
+            String owner = commands.get(keys + ":call:" + caller.agiUniqueid() + ":owner").toCompletableFuture().join();
+            node.close();
+            node = null;
+            commands.psetex(keys + ":node:" + owner, heartbeat.toMillis(), "1").toCompletableFuture().join();
+            commands.psetex(keys + ":node:" + owner + ":pbx1", heartbeat.toMillis(), "1").toCompletableFuture().join();
+        }
     }
 
     private double metric(String series) {
