@@ -83,6 +83,9 @@ class Customer360IT {
                 .expect(422).json().getString("error"));
         assertEquals("CSV row 2: 3 fields, the header has 2", admin.post("/api/v1/customers", "text/csv",
                 "id,name\nx,Dee,extra\n").expect(400).json().getString("message"));
+        assertEquals("CSV row 3: 'dee at example.com' is not an email address", admin.post("/api/v1/customers",
+                "text/csv", "name,emails\nAda,ada@example.com\nDee,dee at example.com\n").expect(400).json()
+                .getString("message"), "checked as the JSON import checks it");
     }
 
     /** A customer that is not well formed is refused with a 400 naming the field, and nothing of the batch is kept. */

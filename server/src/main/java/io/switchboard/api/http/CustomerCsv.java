@@ -66,11 +66,18 @@ final class CustomerCsv {
         if (value < 0 || Double.isNaN(value)) {
             throw new IllegalArgumentException("CSV row " + line + ": lifetimeValue must be >= 0");
         }
-        return new Contact(v[0], v[1], v[2].toLowerCase(Locale.ROOT), value, list(v[4]), list(v[5]), v[6]);
+        return new Contact(v[0], v[1], v[2].toLowerCase(Locale.ROOT), value,
+                list(v[4], line, CustomerJson::isPhone, "a phone number"),
+                list(v[5], line, CustomerJson::isEmail, "an email address"), v[6]);
     }
 
-    private static List<String> list(String field) {
-        return Arrays.stream(field.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    /** A ;-separated list, each item checked as the JSON import checks it. */
+    private static List<String> list(String field, int line, java.util.function.Predicate<String> valid, String what) {
+        List<String> items = Arrays.stream(field.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        items.stream().filter(valid.negate()).findFirst().ifPresent(bad -> {
+            throw new IllegalArgumentException("CSV row " + line + ": '" + bad + "' is not " + what);
+        });
+        return items;
     }
 
     /** Splits into records of fields; a quoted field may hold commas, quotes ("") and line breaks. */

@@ -39,13 +39,22 @@ final class CustomerJson {
         try {
             return new Customer(id, text(json, "name", at), text(json, "tier", at),
                     ltv == null ? 0.0 : ((Number) ltv).doubleValue(),
-                    list(json, "phones", at, p -> p.length() <= 32 && PHONE.matcher(p).matches(), "a phone number"),
-                    list(json, "emails", at, e -> e.length() <= MAX_ADDRESS && EMAIL.matcher(e).matches(),
-                            "an email address"),
+                    list(json, "phones", at, CustomerJson::isPhone, "a phone number"),
+                    list(json, "emails", at, CustomerJson::isEmail, "an email address"),
                     text(json, "language", at));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(at + ": " + e.getMessage());
         }
+    }
+
+    /** A phone number as customers are found by: digits with an optional '+' and the usual separators. */
+    static boolean isPhone(String phone) {
+        return phone.length() <= 32 && PHONE.matcher(phone).matches();
+    }
+
+    /** An address an inbound mail's sender could be. */
+    static boolean isEmail(String email) {
+        return email.length() <= MAX_ADDRESS && EMAIL.matcher(email).matches();
     }
 
     private static String text(JsonObject json, String field, String at) {
