@@ -27,6 +27,8 @@ final class ChatSession {
     private static final Logger LOG = LoggerFactory.getLogger(ChatSession.class);
     /** The statuses of a chat that is over for the customer. */
     private static final java.util.Set<String> FINISHED = java.util.Set.of("wrapping", "completed", "canceled", "abandoned");
+    /** The longest text `ref` echoed: the widget's own line number, not a payload. */
+    private static final int MAX_REF = 64;
     private enum State { FORM, STARTING, QUEUED, CHATTING, ENDED }
 
     private final ChatChannel channel;
@@ -195,10 +197,15 @@ final class ChatSession {
 
     /**
      * ref: the widget's own number for the line, echoed in its `sent` or its error, so the widget knows which of its
-     * lines arrived and which did not (not by count: a refused line gets no `sent`).
+     * lines arrived and which did not (not by count: a refused line gets no `sent`). A number or a short text, as the
+     * widget numbers its lines; anything else is not echoed.
      */
     private Future<Void> message(JsonObject frame) {
-        Long ref = frame.getValue("ref") instanceof Number n ? n.longValue() : null;
+        Object ref = switch (frame.getValue("ref")) {
+            case Number n -> n.longValue();
+            case String s when s.length() <= MAX_REF -> s;
+            case null, default -> null;
+        };
         if (state != State.QUEUED && state != State.CHATTING) {
             return refusedLine(ref, "no chat in progress");
         }
@@ -220,7 +227,7 @@ final class ChatSession {
                 });
     }
 
-    private Future<Void> refusedLine(Long ref, String message) {
+    private Future<Void> refusedLine(Object ref, String message) {
         send(new JsonObject().put("type", "error").put("message", message).put("ref", ref));
         return Future.succeededFuture();
     }

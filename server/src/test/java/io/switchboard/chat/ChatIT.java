@@ -282,6 +282,8 @@ class ChatIT {
                 JsonObject empty = customer.await("error");
                 assertEquals(List.of("'text' is required: an empty message is not sent", 8),
                         List.of(empty.getString("message"), empty.getInteger("ref")));
+                customer.send(say("hello").put("ref", "line-9"));
+                assertEquals("line-9", customer.await("sent").getString("ref"), "a widget may number its lines in text");
             }
         }
     }
