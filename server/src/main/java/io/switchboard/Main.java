@@ -29,7 +29,14 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        boolean demo = List.of(args).contains("--demo");
+        List<String> unknown = List.of(args).stream().filter(a -> !a.equals("--demo")).toList();
+        if (!unknown.isEmpty()) { // ignored, a --port=9090 would leave the node on 8080 without a word
+            System.err.println("switchboard: unknown argument '" + unknown.get(0) + "': the one argument is --demo;"
+                    + " settings are config/switchboard.yaml and environment variables (README, Configuration)");
+            System.exit(2);
+            return;
+        }
+        boolean demo = args.length > 0;
         Path workingDir = Path.of("").toAbsolutePath();
         Map<String, String> env = new HashMap<>(System.getenv());
         SimulatedAsterisk asterisk = null;

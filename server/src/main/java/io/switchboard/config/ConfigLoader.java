@@ -24,6 +24,9 @@ public final class ConfigLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final java.util.regex.Pattern AMI_URL =
             java.util.regex.Pattern.compile("ami://[^:@/\\s]+:[^@\\s]*@(\\[[0-9A-Fa-f:.]+]|[^:/@\\s\\[\\]]+)(:\\d{1,5})?(/[A-Za-z0-9._-]*)?");
+    /** Environment variables the server reads that are not config keys (the logging level: logback.xml). */
+    private static final java.util.Set<String> NOT_KEYS = java.util.Set.of("SWITCHBOARD_CONFIG_DIR",
+            "SWITCHBOARD_LOG_LEVEL");
     /** Environment variables and the config keys they override. */
     public static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
             Map.entry("SWITCHBOARD_HTTP_PORT", "http.port"),
@@ -85,6 +88,8 @@ public final class ConfigLoader {
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
+    /** Keys the file gave a YAML list: right for a list key, a mistake for any other (see text). */
+    private final java.util.Set<String> listed = new java.util.HashSet<>();
     private final String file;
 
     private ConfigLoader(String file) {
@@ -95,7 +100,7 @@ public final class ConfigLoader {
      * @param env the process environment (or a test's); SWITCHBOARD_CONFIG_DIR picks the config folder
      */
     public static SwitchboardConfig load(Map<String, String> env, Path workingDir) {
-        Path configDir = workingDir.resolve(env.getOrDefault("SWITCHBOARD_CONFIG_DIR", "config"));
+        Path configDir = configDir(env, workingDir);
         Path yaml = configDir.resolve("switchboard.yaml");
         ConfigLoader loader = new ConfigLoader(yaml.toString());
         if (Files.exists(yaml)) {
@@ -103,9 +108,11 @@ public final class ConfigLoader {
             if (!root.isEmpty()) {
                 loader.flatten("", root);
             }
+        } else {
+            LOG.info("no {}: the built-in defaults and the environment's overrides", yaml.toAbsolutePath());
         }
         env.keySet().stream().filter(v -> v.startsWith("SWITCHBOARD_") && !ENV_OVERRIDES.containsKey(v)
-                && !v.equals("SWITCHBOARD_CONFIG_DIR")).sorted().forEach(v ->
+                && !NOT_KEYS.contains(v)).sorted().forEach(v ->
                 LOG.warn("environment variable {} is not a setting Switchboard knows: misspelt? (README lists them)", v));
         ENV_OVERRIDES.forEach((variable, key) -> {
             String value = env.get(variable);
@@ -115,6 +122,26 @@ public final class ConfigLoader {
             }
         });
         return loader.build(configDir, workingDir);
+    }
+
+    /**
+     * The folder of switchboard.yaml (and, by default, sla.yaml and ivr.yaml): config/ of the working folder unless
+     * SWITCHBOARD_CONFIG_DIR names one, which must then exist: a mistyped folder started with every default, no SLA
+     * agreements and no IVR, and said nothing.
+     */
+    private static Path configDir(Map<String, String> env, Path workingDir) {
+        String named = env.get("SWITCHBOARD_CONFIG_DIR");
+        if (named == null) {
+            return workingDir.resolve("config");
+        }
+        if (named.isBlank()) {
+            throw new ConfigException("SWITCHBOARD_CONFIG_DIR is set but empty: give it a folder or unset it");
+        }
+        Path dir = workingDir.resolve(named);
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException("SWITCHBOARD_CONFIG_DIR names " + dir.toAbsolutePath() + ", which is not a folder");
+        }
+        return dir;
     }
 
     private void flatten(String prefix, YamlNode node) {
@@ -128,6 +155,7 @@ public final class ConfigLoader {
                 value.items().forEach(i -> items.add(i.text()));
                 values.put(key, String.join(",", items));
                 lines.put(key, value.line());
+                listed.add(key);
             } else if (!value.isNull()) { // `key: null` or `~` is the default, not the text "null" (an admin key!)
                 values.put(key, value.text());
                 lines.put(key, value.line());
@@ -157,9 +185,9 @@ public final class ConfigLoader {
         Map<String, Double> tiers = new LinkedHashMap<>(PriorityPolicy.DEFAULT_TIER_POINTS);
         values.keySet().stream().filter(k -> k.startsWith("priority.tierPoints.")).toList()
                 .forEach(k -> tiers.put(k.substring("priority.tierPoints.".length()), decimal(k, 0, -1e6, 1e6)));
-        SwitchboardConfig.Redis redis = new SwitchboardConfig.Redis(text("redis.url", ""),
+        SwitchboardConfig.Redis redis = new SwitchboardConfig.Redis(redisUrl(),
                 keyPrefix(text("redis.keyPrefix", SwitchboardConfig.Redis.DEFAULT_KEY_PREFIX)),
-                workingDir.resolve(text("redis.embeddedDataDir", SwitchboardConfig.Redis.DEFAULT_EMBEDDED_DATA_DIR)));
+                path("redis.embeddedDataDir", SwitchboardConfig.Redis.DEFAULT_EMBEDDED_DATA_DIR, workingDir));
         SwitchboardConfig config = new SwitchboardConfig(
                 new SwitchboardConfig.Http(port("http.port", SwitchboardConfig.Http.DEFAULT_PORT),
                         integer("http.maxBodyBytes", SwitchboardConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 100L << 20),
@@ -173,7 +201,7 @@ public final class ConfigLoader {
                         Duration.ofSeconds(integer("security.agentTokenTtlSeconds",
                                 SwitchboardConfig.Security.DEFAULT_AGENT_TOKEN_TTL.toSeconds(), 60, 30L * 86400))),
                 new SwitchboardConfig.Routing(
-                        workingDir.resolve(text("routing.rulesDir", "routing-rules")),
+                        path("routing.rulesDir", "routing-rules", workingDir),
                         text("routing.defaultWorkflow", "default"),
                         Duration.ofSeconds(integer("routing.reservationTimeoutSeconds",
                                 SwitchboardConfig.Routing.DEFAULT_RESERVATION_TIMEOUT.toSeconds(), 1, 600)),
@@ -191,14 +219,14 @@ public final class ConfigLoader {
                         decimal("priority.agingPerSecond", PriorityPolicy.DEFAULT_AGING_PER_SECOND, 0, 1e3)),
                 webhooks(),
                 new SwitchboardConfig.Voice(amiUrls(),
-                        text("voice.connectContext", SwitchboardConfig.Voice.DEFAULT_CONNECT_CONTEXT),
-                        text("voice.holdContext", SwitchboardConfig.Voice.DEFAULT_HOLD_CONTEXT),
-                        text("voice.onHoldContext", SwitchboardConfig.Voice.DEFAULT_ON_HOLD_CONTEXT),
-                        text("voice.consultContext", SwitchboardConfig.Voice.DEFAULT_CONSULT_CONTEXT),
-                        text("voice.outboundContext", SwitchboardConfig.Voice.DEFAULT_OUTBOUND_CONTEXT),
-                        configDir.resolve(text("voice.ivrFile", "ivr.yaml")),
+                        context("voice.connectContext", SwitchboardConfig.Voice.DEFAULT_CONNECT_CONTEXT),
+                        context("voice.holdContext", SwitchboardConfig.Voice.DEFAULT_HOLD_CONTEXT),
+                        context("voice.onHoldContext", SwitchboardConfig.Voice.DEFAULT_ON_HOLD_CONTEXT),
+                        context("voice.consultContext", SwitchboardConfig.Voice.DEFAULT_CONSULT_CONTEXT),
+                        context("voice.outboundContext", SwitchboardConfig.Voice.DEFAULT_OUTBOUND_CONTEXT),
+                        configFile("voice.ivrFile", "ivr.yaml", configDir),
                         Duration.ofHours(integer("voice.recontactWindowHours",
-                                SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 0, 24 * 30)),
+                                SwitchboardConfig.Voice.DEFAULT_RECONTACT_WINDOW.toHours(), 1, 24 * 30)),
                         Duration.ofSeconds(integer("voice.ewtAnnounceSeconds",
                                 SwitchboardConfig.Voice.DEFAULT_EWT_ANNOUNCE.toSeconds(), 0, 3600)),
                         Duration.ofSeconds(integer("voice.callbackOfferSeconds",
@@ -351,6 +379,11 @@ public final class ConfigLoader {
         if (enabled && host.isEmpty()) {
             throw bad("email.imap.host", "is required when email.imap.enabled is true");
         }
+        for (String credential : List.of("email.imap.username", "email.imap.password")) {
+            if (enabled && text(credential, "").isEmpty()) { // the mailbox refuses every login, poll after poll
+                throw bad(credential, "is required when email.imap.enabled is true");
+            }
+        }
         return new SwitchboardConfig.Email.Imap(enabled, host,
                 port("email.imap.port", SwitchboardConfig.Email.Imap.DEFAULT_PORT), bool("email.imap.ssl", true),
                 text("email.imap.username", ""), text("email.imap.password", ""),
@@ -487,7 +520,7 @@ public final class ConfigLoader {
 
     private SwitchboardConfig.Sla sla(Path configDir) {
         String file = text("sla.file", SwitchboardConfig.Sla.DEFAULT_FILE).trim();
-        return new SwitchboardConfig.Sla(file.isEmpty() ? null : configDir.resolve(file),
+        return new SwitchboardConfig.Sla(file.isEmpty() ? null : configFile("sla.file", file, configDir),
                 Duration.ofMillis(integer("sla.lateAfterMillis", SwitchboardConfig.Sla.DEFAULT_LATE_AFTER.toMillis(),
                         10, 3_600_000)),
                 integer("sla.breachesKept", SwitchboardConfig.Sla.DEFAULT_BREACHES_KEPT, 100, 10_000_000));
@@ -496,8 +529,8 @@ public final class ConfigLoader {
     private SwitchboardConfig.Webhooks webhooks() {
         List<String> urls = list("webhooks.urls");
         for (String url : urls) {
-            if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                throw bad("webhooks.urls", "must be http:// or https:// URLs, was '" + url + "'");
+            if (!url.startsWith("http://") && !url.startsWith("https://") || host(url).isEmpty()) {
+                throw bad("webhooks.urls", "must be http:// or https:// URLs with a host, was '" + url + "'");
             }
         }
         String secret = text("webhooks.secret", "");
@@ -514,8 +547,33 @@ public final class ConfigLoader {
                         SwitchboardConfig.Webhooks.DEFAULT_POLL.toMillis(), 10, 60_000)));
     }
 
+    /** A single value: a YAML list given for it (the admin key [a, b]) is refused, not read as the text "a,b". */
     private String text(String key, String defaultValue) {
+        if (listed.contains(key)) {
+            throw bad(key, "must be a single value, not a list");
+        }
         return values.getOrDefault(key, defaultValue);
+    }
+
+    /**
+     * A file or folder, relative to the working folder (or to the config folder, for the files kept there): never
+     * empty, which resolved to the working folder itself (the embedded Redis wrote its data there).
+     */
+    private Path path(String key, String defaultValue, Path base) {
+        String value = text(key, defaultValue).trim();
+        if (value.isEmpty()) {
+            throw bad(key, "is empty: give it a path or leave it out for the default (" + defaultValue + ")");
+        }
+        return base.resolve(value);
+    }
+
+    /** A file of the config folder, which must exist when a setting names it (the default may be absent). */
+    private Path configFile(String key, String defaultValue, Path configDir) {
+        Path file = path(key, defaultValue, configDir);
+        if (values.containsKey(key) && !Files.isRegularFile(file)) {
+            throw bad(key, "names " + file.toAbsolutePath() + ", which is not there");
+        }
+        return file;
     }
 
     private List<String> list(String key) {
@@ -553,6 +611,57 @@ public final class ConfigLoader {
             throw bad(key, "must be " + expected + ", was '" + raw + "'");
         }
         return value;
+    }
+
+    private static String host(String url) {
+        try {
+            String host = java.net.URI.create(url).getHost();
+            return host == null ? "" : host;
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    /**
+     * An Asterisk dialplan context the server sends calls to: a name, never empty (Redirect to an empty context fails
+     * on every call, long after the start).
+     */
+    private String context(String key, String defaultValue) {
+        String value = text(key, defaultValue).trim();
+        if (!value.matches("[A-Za-z0-9_\\-]{1,79}")) {
+            throw bad(key, "must be a dialplan context name (1-79 letters, digits, '-' or '_'), was '" + value + "'");
+        }
+        return value;
+    }
+
+    /**
+     * Empty for the embedded Redis; else redis:// or rediss:// (standalone), redis-sentinel:// (Sentinel, one or more
+     * sentinels before the path), redis-cluster://host:port,host:port or a comma-separated list of redis:// URLs
+     * (Cluster). Checked here, so a mistake stops the boot naming the key, not in the Redis client ("Scheme localhost
+     * not supported").
+     */
+    private String redisUrl() {
+        String url = text("redis.url", "").trim();
+        if (url.isEmpty()) {
+            return url;
+        }
+        List<String> servers;
+        if (url.startsWith("redis-cluster://")) {
+            servers = Arrays.stream(url.substring("redis-cluster://".length()).split(","))
+                    .map(hostPort -> "redis://" + hostPort.trim()).toList();
+        } else if (url.matches("rediss?-sentinel://.*")) {
+            servers = List.of(url.replaceFirst("-sentinel://", "://").replaceFirst(",[^/?#]*", ""));
+        } else {
+            servers = Arrays.stream(url.split(",")).map(String::trim).toList();
+        }
+        for (String server : servers) {
+            if (!server.matches("rediss?://.*") || host(server).isEmpty()) {
+                throw bad("redis.url", "must be redis://host:port (rediss:// with TLS), redis-sentinel://host:port/0"
+                        + "#master or redis-cluster://host:port,host:port, was '" + url.replaceAll("//[^@/]*@", "//***@")
+                        + "'"); // a password in it is not logged
+            }
+        }
+        return url;
     }
 
     private String keyPrefix(String prefix) {

@@ -20,8 +20,9 @@ public record Ordering(Kind kind, String skill) {
             throw new IllegalArgumentException("the skill of highest_proficiency must be 1-64 letters, digits, '-', '_'"
                     + " or '.', was '" + skill + "'");
         }
-        if (kind != Kind.HIGHEST_PROFICIENCY) {
-            skill = null;
+        if (kind != Kind.HIGHEST_PROFICIENCY && skill != null) { // longest_idle:x read as if it meant something
+            throw new IllegalArgumentException(kind.name().toLowerCase(Locale.ROOT) + " takes no skill, was ':" + skill
+                    + "'");
         }
     }
 

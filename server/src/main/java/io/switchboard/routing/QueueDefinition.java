@@ -53,6 +53,10 @@ public record QueueDefinition(String name, Condition members, Duration serviceLe
         if (channels.contains(Channel.CALLBACK)) {
             throw new IllegalArgumentException("channels: a queue that serves voice serves callbacks; list voice");
         }
+        if ((maxWait == null) != (overflowQueue == null)) { // either alone never overflowed anything
+            throw new IllegalArgumentException("maxWaitSeconds and overflow go together: a contact waits maxWaitSeconds,"
+                    + " then moves to the overflow queue");
+        }
         if (!(serviceLevelTarget > 0 && serviceLevelTarget <= 1)) {
             throw new IllegalArgumentException("serviceLevelTarget must be in (0, 1], was " + serviceLevelTarget);
         }

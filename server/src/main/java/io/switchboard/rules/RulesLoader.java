@@ -64,7 +64,7 @@ public final class RulesLoader {
         }
         if (!workflows.containsKey(defaultWorkflow)) {
             throw new RuleFileException(directory.toString(), 0, "no workflow named '" + defaultWorkflow
-                    + "' (the default workflow) in " + files.size() + " rule files");
+                    + "' (routing.defaultWorkflow, the default workflow) in " + files.size() + " rule files");
         }
         try {
             return new RoutingRules(queues, workflows, defaultWorkflow);

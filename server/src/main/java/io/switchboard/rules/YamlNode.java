@@ -70,14 +70,22 @@ public final class YamlNode {
         return new RuleFileException(file, line(), reason);
     }
 
-    /** Entries of a mapping in file order. */
+    /**
+     * Entries of a mapping in file order. A key written twice is refused: YAML leaves it undefined, and keeping the
+     * last one silently dropped the first (a second {@code http:} section took the port of the first with it).
+     */
     public Map<String, YamlNode> entries() {
         if (!(node instanceof MappingNode mapping)) {
             throw error("expected a mapping (key: value)");
         }
         Map<String, YamlNode> entries = new LinkedHashMap<>();
+        Map<String, Integer> keyLines = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             YamlNode key = new YamlNode(file, tuple.getKeyNode());
+            Integer first = keyLines.putIfAbsent(key.text(), key.line());
+            if (first != null) {
+                throw key.error("'" + key.text() + "' is written twice in this mapping (first at line " + first + ")");
+            }
             entries.put(key.text(), new YamlNode(file, tuple.getValueNode()));
         }
         return entries;

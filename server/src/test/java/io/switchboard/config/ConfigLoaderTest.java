@@ -280,4 +280,57 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir));
         assertTrue(e.getMessage().contains("routing.reservationTimeout unknown key"), e.getMessage());
     }
+    /** Mistakes that used to start a node quietly on defaults, or fail later at run time, stop the boot naming the key. */
+    @Test
+    void mistakesThatUsedToPassQuietlyStopTheBoot(@TempDir Path dir) throws IOException {
+        assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", "confg"), dir, "SWITCHBOARD_CONFIG_DIR names");
+        assertRefused(Map.of("SWITCHBOARD_RULES_DIR", ""), dir, "environment override of routing.rulesDir is empty");
+        assertRefused(Map.of("SWITCHBOARD_DATA_DIR", " "), dir, "redis.embeddedDataDir");
+        assertRefused(Map.of("SWITCHBOARD_SLA_FILE", "slas.yaml"), dir, "sla.file names");
+        assertEquals(null, ConfigLoader.load(Map.of("SWITCHBOARD_SLA_FILE", ""), dir).sla().file(),
+                "empty: no agreements, as documented");
+        assertRefused(Map.of("REDIS_URL", "localhost:6379"), dir, "environment override of redis.url must be redis://");
+        assertRefused(Map.of("REDIS_URL", "redis://:s3cret@"), dir, "was 'redis://***@'");
+        for (String url : List.of("redis://h:6379", "rediss://:pw@h:6380/1", "redis-sentinel://s1:26379,s2:26379/0#m",
+                "redis-cluster://h1:7000,h2:7001", "redis://h1:7000,redis://h2:7001")) {
+            assertEquals(url, ConfigLoader.load(Map.of("REDIS_URL", url), dir).redis().url());
+        }
+        assertRefused(Map.of("SWITCHBOARD_WEBHOOK_URLS", "http://", "SWITCHBOARD_WEBHOOK_SECRET", "0123456789abcdef"), dir,
+                "webhooks.urls must be http:// or https:// URLs with a host");
+        assertRefused(Map.of("SWITCHBOARD_IMAP_ENABLED", "true", "SWITCHBOARD_IMAP_HOST", "imap.example.com"), dir,
+                "email.imap.username is required");
+
+        Files.writeString(dir.resolve("switchboard.yaml"), """
+                http:
+                  port: 9090
+                voice:
+                  recontactWindowHours: 0
+                """);
+        assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir, ":4: voice.recontactWindowHours");
+        Files.writeString(dir.resolve("switchboard.yaml"), "voice:\n  holdContext: ''\n");
+        assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir, "voice.holdContext must be a dialplan context");
+        Files.writeString(dir.resolve("switchboard.yaml"), "voice:\n  ivrFile: menus.yaml\n");
+        assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir, ":2: voice.ivrFile names");
+        Files.writeString(dir.resolve("switchboard.yaml"), "security:\n  adminKey: [aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb]\n");
+        assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir,
+                ":2: security.adminKey must be a single value, not a list");
+        // a second section replaced the first whole, its port with it
+        Files.writeString(dir.resolve("switchboard.yaml"), """
+                http:
+                  port: 9090
+                routing:
+                  maxMissedOffers: 3
+                http:
+                  maxBodyBytes: 2048
+                """);
+        var twice = assertThrows(io.switchboard.rules.RuleFileException.class,
+                () -> ConfigLoader.load(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir));
+        assertTrue(twice.getMessage().contains(":5: 'http' is written twice in this mapping (first at line 1)"),
+                twice.getMessage());
+    }
+
+    private static void assertRefused(Map<String, String> env, Path dir, String message) {
+        var e = assertThrows(ConfigLoader.ConfigException.class, () -> ConfigLoader.load(env, dir));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
 }

@@ -219,6 +219,27 @@ class RulesLoaderTest {
                 workflow: default
                 default: {steps: [{queue: support}]}
                 """, 4, "hours: no calendar 'ofice' in the SLA file's calendars: (sla.file); it defines office");
+        // a queue written twice in one file: the second replaced the first without a word
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true', wrapUpSeconds: 5}
+                  support: {members: 'false'}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 3, "'support' is written twice in this mapping (first at line 2)");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true', overflow: general}
+                  general: {}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 2, "maxWaitSeconds and overflow go together");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'}
+                workflow: default
+                default: {steps: [{queue: support, order: 'longest_idle:billing'}]}
+                """, 4, "longest_idle takes no skill, was ':billing'");
     }
 
     @Test

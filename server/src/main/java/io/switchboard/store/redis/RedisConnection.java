@@ -94,6 +94,9 @@ public final class RedisConnection implements AutoCloseable {
             return Arrays.stream(uri.substring("redis-cluster://".length()).split(","))
                     .map(hostPort -> "redis://" + hostPort.trim()).toList();
         }
+        if (uri.matches("rediss?-sentinel://.*")) {
+            return List.of(uri); // its commas separate sentinels: one Redis behind them
+        }
         return Arrays.stream(uri.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 

@@ -30,11 +30,14 @@ public final class IvrLoader {
             top.get("prompts").entries("hours", "goodbye", "hold", "caseNumber")
                     .forEach((k, v) -> prompts.put(k, v.text()));
         }
+        if (!top.containsKey("menus")) {
+            throw root.error("an IVR needs 'menus:', its start menu at least");
+        }
         Map<String, IvrFlow.Menu> menus = new LinkedHashMap<>();
         top.get("menus").entries().forEach((name, node) -> menus.put(name, menu(name, node)));
         try {
             return new IvrFlow(top.containsKey("start") ? top.get("start").text() : "main", menus,
-                    prompts.getOrDefault("hours", "switchboard/hours"),
+                    prompts.getOrDefault("hours", "switchboard/business-hours"),
                     prompts.getOrDefault("goodbye", "vm-goodbye"),
                     prompts.getOrDefault("hold", "switchboard/please-hold"),
                     prompts.getOrDefault("caseNumber", "switchboard/enter-case-number"),

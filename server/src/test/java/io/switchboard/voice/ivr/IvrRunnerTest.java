@@ -252,6 +252,9 @@ class IvrRunnerTest {
         Files.writeString(file, "menus:\n  main:\n    prompt: p\n    options:\n      \"12\": {action: agent}\n");
         RuleFileException e = assertThrows(RuleFileException.class, () -> IvrLoader.load(file));
         assertEquals(5, e.line(), e.getMessage());
+        Files.writeString(file, "start: main\nprompts:\n  goodbye: bye\n");
+        RuleFileException noMenus = assertThrows(RuleFileException.class, () -> IvrLoader.load(file));
+        assertTrue(noMenus.getMessage().contains("an IVR needs 'menus:'"), noMenus.getMessage());
     }
 
     @Test
