@@ -78,11 +78,13 @@ class RedisTopologiesIT {
 
     @Test
     void routesThroughSentinel(@TempDir Path temp) throws Exception {
-        RedisCluster sentinelled = RedisCluster.newRedisCluster().sentinelCount(1).quorumSize(1)
+        RedisCluster sentinelled = RedisCluster.newRedisCluster().sentinelCount(2).quorumSize(1)
                 .replicationGroup("mymaster", 1).ephemeral().build();
         sentinelled.start();
         try {
-            lifecycle("redis-sentinel://127.0.0.1:" + sentinelled.sentinelPorts().get(0) + "#mymaster", temp);
+            // the sentinels listed in one URL, as deployments do: one Redis behind them, not a cluster of two nodes
+            lifecycle("redis-sentinel://127.0.0.1:" + sentinelled.sentinelPorts().get(0) + ",127.0.0.1:"
+                    + sentinelled.sentinelPorts().get(1) + "#mymaster", temp);
         } finally {
             sentinelled.stop();
         }
