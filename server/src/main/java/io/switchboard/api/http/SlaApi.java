@@ -58,7 +58,8 @@ final class SlaApi {
             }
             int limit = limit(ctx.request().getParam("limit"));
             // with `from` a poller reads forward from where it was (oldest first); without, the latest come first
-            boolean forward = ctx.request().getParam("from") != null;
+            String from = ctx.request().getParam("from");
+            boolean forward = from != null && !from.isBlank(); // ?from= is no from, as instant() reads it
             reply(ctx, sla.breaches(instant(ctx, "from", 0), instant(ctx, "to", Long.MAX_VALUE / 2),
                     ctx.request().getParam("queue"), severity, limit, forward)
                     .map(list -> new JsonObject().put("breaches", list).put("count", list.size())

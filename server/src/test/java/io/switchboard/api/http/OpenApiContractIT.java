@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,6 +46,69 @@ class OpenApiContractIT {
             assertTrue(served.size() > 60, "the routes were read: " + served);
             assertEquals(Set.of(), difference(served, documented), "served but not in openapi.yaml");
             assertEquals(Set.of(), difference(documented, served), "in openapi.yaml but not served");
+
+            List<String> faults = new ArrayList<>();
+            ((Map<?, ?>) ((Map<?, ?>) spec.get("components")).get("schemas"))
+                    .forEach((name, schema) -> schema("#/components/schemas/" + name, schema, faults));
+            walk("#", spec, faults);
+            assertEquals(List.of(), faults, "schemas as OpenAPI 3.0 reads them");
+        }
+    }
+
+    /** The keywords of an OpenAPI 3.0 schema object: any other key is a mistake (often a description cut at a comma). */
+    private static final Set<String> SCHEMA_KEYWORDS = Set.of("type", "format", "description", "enum", "default",
+            "nullable", "properties", "required", "items", "allOf", "oneOf", "anyOf", "not", "additionalProperties",
+            "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems",
+            "maxItems", "uniqueItems", "example", "readOnly", "writeOnly", "title", "$ref", "deprecated", "multipleOf",
+            "minProperties", "maxProperties");
+
+    /** Every schema in a request, response or parameter (under a "schema" key). */
+    private static void walk(String at, Object node, List<String> faults) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if ("schema".equals(k)) {
+                    schema(at + "/schema", v, faults);
+                } else if (!"schemas".equals(k)) {
+                    walk(at + "/" + k, v, faults);
+                }
+            });
+        } else if (node instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                walk(at + "/" + i, list.get(i), faults);
+            }
+        }
+    }
+
+    private static void schema(String at, Object node, List<String> faults) {
+        if (!(node instanceof Map<?, ?> schema)) {
+            faults.add(at + " is not a schema object");
+            return;
+        }
+        schema.forEach((k, v) -> {
+            if (!SCHEMA_KEYWORDS.contains(String.valueOf(k))) {
+                faults.add(at + ": '" + k + "' is not a schema keyword");
+            } else if (v == null && !"default".equals(k) && !"example".equals(k)) {
+                faults.add(at + ": '" + k + "' has no value");
+            }
+        });
+        if (schema.containsKey("nullable") && !schema.containsKey("type")) {
+            faults.add(at + ": nullable takes effect only beside a type (OpenAPI 3.0.3)");
+        }
+        if (schema.get("properties") instanceof Map<?, ?> properties) {
+            properties.forEach((name, property) -> schema(at + "/properties/" + name, property, faults));
+        }
+        if (schema.get("items") != null) {
+            schema(at + "/items", schema.get("items"), faults);
+        }
+        if (schema.get("additionalProperties") instanceof Map<?, ?> more) {
+            schema(at + "/additionalProperties", more, faults);
+        }
+        for (String list : List.of("allOf", "oneOf", "anyOf")) {
+            if (schema.get(list) instanceof List<?> parts) {
+                for (int i = 0; i < parts.size(); i++) {
+                    schema(at + "/" + list + "/" + i, parts.get(i), faults);
+                }
+            }
         }
     }
 
