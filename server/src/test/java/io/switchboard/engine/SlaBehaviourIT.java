@@ -412,6 +412,50 @@ class SlaBehaviourIT {
         }
     }
 
+    /**
+     * The node that ends a contact ends its timers right after; one that stops in between leaves them armed. A timer
+     * with a step still to fire finds that out when the step comes (stale); one with every step fired, or paused, is on
+     * no wheel: the sweep's watch looks at it every 5 minutes. The contact's end is written here as such a node left
+     * it: in the interaction's record, its timer untouched.
+     */
+    @Test
+    void timersLeftArmedByANodeThatStoppedAreEndedByTheWatch() throws Exception {
+        String exhausted = create("chat");
+        String paused = create("chat");
+        admin.post("/api/v1/interactions/" + paused + "/sla/pause", "{}").expect(200);
+        assertEquals(clock.millis() + 300_000, watched(paused), "paused: looked at 5 minutes on");
+        clock.advance(Duration.ofSeconds(125)); // every step of the 60 s chat target fired, the last at 2x
+        Await.until("every step fired", () -> watched(exhausted) != null);
+        endedByANodeThatStopped(exhausted);
+        endedByANodeThatStopped(paused);
+
+        clock.advance(Duration.ofMinutes(5));
+        Await.until("both ended", () -> List.of("breached", "canceled").equals(List.of(
+                interaction(exhausted).getJsonObject("sla").getString("state"),
+                interaction(paused).getJsonObject("sla").getString("state"))));
+        assertNothingLeftOfTheTimer(exhausted);
+        assertNothingLeftOfTheTimer(paused);
+        assertNull(watched(exhausted));
+        assertNull(watched(paused));
+    }
+
+    /** When the watch looks at the interaction's answer timer next; null when it is not watched. */
+    private Double watched(String id) {
+        try (RedisConnection connection = RedisConnection.connect(redisUri)) {
+            return connection.commands().zscore(keys.prefix() + ":sla:watch", id + "|a").get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void endedByANodeThatStopped(String id) throws Exception {
+        try (RedisConnection connection = RedisConnection.connect(redisUri)) {
+            String now = Long.toString(clock.millis());
+            connection.commands().hset(keys.interaction(id), java.util.Map.of("status", "canceled", "reason", "canceled",
+                    "ended", now, "updated", now)).get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void pauseAndResumeKeepTheRemainingTime() {
         String id = create("chat");

@@ -44,6 +44,10 @@
 --                          fired one removes it once the routing script raised; one that died leaves it to
 --                          the next sweep of any node (the raise carries this member as a once-only token)
 --   sla:events             pub/sub channel of SLA events for supervisors (any node's WebSocket)
+--   sla:watch              zset timer id -> when to look at it again (ms): armed timers with no step on the wheel
+--                          (every step fired, or paused). The node that ends a contact or a case ends its timers;
+--                          one that stopped first left them armed for ever, off the wheel where `fire` finds such
+--                          timers (over): the sweep looks at these every WATCH and ends those whose subject is over
 --   kpi:m:<minute>         the floor's KPI minute buckets (KpiCounters; rollup.lua sums them into kpi:h:<hour>):
 --                          every verdict is counted here, in the same run as the timer change that reaches it
 --                          ("<target>:sla_met", "<target>:sla_breached_<severity>"), so a node that stops in
@@ -70,6 +74,7 @@ local A = {} -- the command's arguments
 for i = 7, #ARGV do A[#A + 1] = ARGV[i] end
 local SLOT = 100
 local RAISE_LEASE = 10000 -- ms a node has to raise a fired step's priority (or end a stale timer) before another does
+local WATCH = 300000 -- ms between looks at an armed timer with no step left to fire (sla:watch)
 local BUCKETS = 16384
 local TARGETS = {a = 'answer', f = 'firstResponse', n = 'nextResponse', r = 'resolution'}
 local ACTIONS = {w = 'warn', b = 'breach', r = 'raise_priority', n = 'notify', x = 'widen', m = 'severity_major',
@@ -138,6 +143,17 @@ local function wheel_remove(id, at)
   local w = key('sla', 'w', slot)
   redis.call('ZREM', w, id)
   if redis.call('EXISTS', w) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
+end
+
+-- An armed timer's place: its next step on the wheel, else (every step fired, or paused) on the watch
+local function place(id, t)
+  local at = due(t)
+  if at then
+    wheel_add(id, at)
+    redis.call('ZREM', key('sla', 'watch'), id)
+  else
+    redis.call('ZADD', key('sla', 'watch'), NOW + WATCH, id)
+  end
 end
 
 local ladders = {}
@@ -329,6 +345,12 @@ local function over(id)
   return {interaction = subject(id), status = f[1], answeredAt = tonumber(f[2]), endedAt = tonumber(f[3])}
 end
 
+-- the event that hands a timer whose subject is over to the sweeping node, to end as its subject ended
+local function stale(id, ended, fired)
+  ended.id, ended.action, ended.target, ended.at = id, 'stale', TARGETS[string.sub(id, -1)], NOW
+  fired[#fired + 1] = ended
+end
+
 -- fires every step of the timer that is due; the payload's `next` moves on before anything else can
 -- read it, so no step fires twice. A timer whose subject is over fires nothing (no breach of a contact answered in
 -- time): it goes to the sweeping node to end as its subject ended, and comes round again after a lease in case that
@@ -342,8 +364,7 @@ local function fire(id, fired)
   local ended = over(id)
   if ended then
     wheel_add(id, NOW + RAISE_LEASE)
-    ended.id, ended.action, ended.target, ended.at = id, 'stale', TARGETS[string.sub(id, -1)], NOW
-    fired[#fired + 1] = ended
+    stale(id, ended, fired)
     return
   end
   local steps = ladder(t.ref).steps
@@ -356,8 +377,22 @@ local function fire(id, fired)
   local updated = encode(t, payload)
   redis.call('HSET', key_idx, id, updated)
   track_warned(id, updated)
-  local next_due = due(t)
-  if next_due then wheel_add(id, next_due) end
+  place(id, t)
+end
+
+-- The armed timers of the watch due for a look: those whose subject is over are handed to the sweeping node to end
+-- (stale; looked at again after a lease in case it stops too), the others looked at again after WATCH.
+local function watch(limit, fired)
+  local w = key('sla', 'watch')
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', w, '-inf', NOW, 'LIMIT', 0, limit)) do
+    if not redis.call('HGET', idx(id), id) then
+      redis.call('ZREM', w, id) -- ended since without the look (a disarm that was not told)
+    else
+      local ended = over(id)
+      redis.call('ZADD', w, NOW + (ended and RAISE_LEASE or WATCH), id)
+      if ended then stale(id, ended, fired) end
+    end
+  end
 end
 
 -- an answer after the deadline but before the sweep fired the breach step is a breach all the same:
@@ -397,12 +432,12 @@ if CMD == 'cas' then commands.cas = function()
     if current ~= '' then
       redis.call('HDEL', key_idx, id)
       redis.call('DECR', key('sla', 'armed'))
+      redis.call('ZREM', key('sla', 'watch'), id)
     end
   else
     redis.call('HSET', key_idx, id, new)
     if current == '' then redis.call('INCR', key('sla', 'armed')) end
-    local at = due(parse(new))
-    if at then wheel_add(id, at) end
+    place(id, parse(new))
   end
   if A[6] ~= '' then redis.call('HSETNX', key('sla', 'policies'), A[6], A[7]) end
   track_warned(id, new)
@@ -434,6 +469,7 @@ if CMD == 'sweep' then commands.sweep = function()
     if redis.call('EXISTS', w) == 0 then redis.call('ZREM', key('sla', 'slots'), slot) end
     if claimed >= limit then break end
   end
+  watch(limit, fired)
   -- raises whose node did not report them done within the lease: delivered again, under a new lease
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', key('sla', 'raises'), '-inf', NOW, 'LIMIT', 0, limit)) do
     redis.call('ZADD', key('sla', 'raises'), NOW + RAISE_LEASE, member)
