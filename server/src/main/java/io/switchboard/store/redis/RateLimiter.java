@@ -42,7 +42,9 @@ public final class RateLimiter {
      * after lets no burst of parallel guesses past the limit, as reading the count before each would.
      */
     public Future<Void> forgive(String scope, String client) {
-        return RedisFutures.onContext(vertx, () -> redis.decr(keys.rateLimit(scope, client))).mapEmpty();
+        String[] keyArray = {keys.rateLimit(scope, client)};
+        return RedisFutures.onContext(vertx, () -> SCRIPT.<Long>run(redis, ScriptOutputType.INTEGER, keyArray,
+                new String[] {"forgive"})).mapEmpty();
     }
 
     /**
