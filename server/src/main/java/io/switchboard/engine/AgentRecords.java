@@ -72,7 +72,8 @@ final class AgentRecords {
         for (Channel c : new Channel[] {Channel.VOICE, Channel.CHAT, Channel.EMAIL}) {
             load.put(c, Integer.parseInt(hash.getOrDefault("load:" + c.wireName(), "0")));
         }
-        return new AgentStatus(id, hash.getOrDefault("state", "offline"), hash.getOrDefault("reason", ""), load,
+        return new AgentStatus(id, hash.getOrDefault("state", "offline"), hash.getOrDefault("presence", "offline"),
+                hash.getOrDefault("reason", ""), load,
                 Long.parseLong(hash.getOrDefault("stateSince", "0")));
     }
 

@@ -6,9 +6,12 @@ import java.util.Map;
  * An agent's live routing state as the store holds it.
  *
  * @param state offline, available, reserved, busy, wrap_up or away
+ * @param presence what the agent chose (available, away, offline): a busy agent may be away already, and takes no new
+ *                 work
  * @param load interactions held per capacity channel (offers, live work and wrap-up)
  */
-public record AgentStatus(String agentId, String state, String reason, Map<Channel, Integer> load, long stateSinceMs) {
+public record AgentStatus(String agentId, String state, String presence, String reason, Map<Channel, Integer> load,
+                          long stateSinceMs) {
     public AgentStatus {
         load = Map.copyOf(load);
     }

@@ -112,12 +112,16 @@ public final class RoutingExplainer {
         if (agent.capacity().getOrDefault(channel.capacityChannel(), 0) == 0) {
             return new AgentVerdict(agent.id(), false, "no " + channel.capacityChannel().wireName() + " capacity");
         }
-        // signed in and with no offer open: busy and wrapping up agents still take what their free capacity allows
-        // (routing's can_take looks at capacity, not at wrap-up)
-        if (!"available".equals(status.state()) && !"busy".equals(status.state())
-                && !"wrap_up".equals(status.state())) {
-            return new AgentVerdict(agent.id(), false, "state is " + status.state()
-                    + (status.reason().isEmpty() ? "" : " (" + status.reason() + ")"));
+        // routing's can_take: available by choice and no offer open; busy and wrapping up agents still take what their
+        // free capacity allows (it looks at capacity, not at wrap-up), but not one who went away while busy
+        String why = status.reason().isEmpty() ? "" : " (" + status.reason() + ")";
+        if (!"available".equals(status.presence())) {
+            return new AgentVerdict(agent.id(), false, status.presence().equals(status.state())
+                    ? "state is " + status.state() + why
+                    : "state is " + status.state() + ", and " + status.presence() + why + " after that: takes no new work");
+        }
+        if ("reserved".equals(status.state())) {
+            return new AgentVerdict(agent.id(), false, "state is reserved (an offer is open)");
         }
         if (!status.hasFreeCapacity(agent, channel)) {
             return new AgentVerdict(agent.id(), false, "all " + channel.capacityChannel().wireName()

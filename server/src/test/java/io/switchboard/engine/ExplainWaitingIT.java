@@ -61,6 +61,15 @@ class ExplainWaitingIT {
     void eachAgentSaysWhyItIsNotOfferedTheWaitingContact() {
         Api ann = Agents.create(admin, "ann", new JsonObject().put("en", 8));
         ann.post("/api/v1/agents/ann/state", new JsonObject().put("state", "away").put("reason", "lunch")).expect(200);
+        Api dan = Agents.create(admin, "dan", new JsonObject().put("en", 8));
+        try (AgentSocket desk = dan.events("dan")) {
+            Agents.available(dan, "dan");
+            admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201);
+            dan.post("/api/v1/reservations/" + desk.await("offer").getString("reservation") + "/accept", "{}").expect(200);
+            // busy with that chat, with room for two more, but away now: routing offers nothing new
+            dan.post("/api/v1/agents/dan/state", new JsonObject().put("state", "away").put("reason", "meeting"))
+                    .expect(200);
+        }
         Agents.available(Agents.create(admin, "bob", new JsonObject().put("en", 8), new JsonObject().put("chat", 0)), "bob");
         Agents.available(Agents.create(admin, "eva", new JsonObject().put("es", 9)), "eva");
         Agents.available(Agents.create(admin, "tim", new JsonObject().put("en", 3)), "tim");
@@ -81,6 +90,7 @@ class ExplainWaitingIT {
         assertEquals(0, explained.getJsonObject("step").getInteger("step"));
         Map<String, String> reasons = reasons(explained);
         assertEquals("state is away (lunch)", reasons.get("ann"));
+        assertEquals("state is busy, and away (meeting) after that: takes no new work", reasons.get("dan"));
         assertEquals("no chat capacity", reasons.get("bob"));
         assertEquals("not a member of queue 'english' (\"en\" in agent.skills)", reasons.get("eva"));
         assertEquals("fails step expression (agent.skills.en >= 5)", reasons.get("tim"));
