@@ -8,10 +8,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 
 /**
  * The customer's 360° view (profile, interactions on every channel, cases) and imports that recognise a
@@ -93,21 +98,71 @@ public final class CustomerService {
     }
 
     /**
-     * Imports contacts one after another (so two rows of one new person in a file become one customer):
-     * a contact without an id takes the id of the customer its first known phone or email belongs to,
-     * else a new one.
+     * Imports contacts one after another (so two rows of one new person in a file become one customer): a contact
+     * without an id takes the id of the customer its phones or emails belong to, else a new one. Every phone and email
+     * belongs to one customer: a contact naming one that another customer has and keeps (not given up by an earlier
+     * contact of the batch) refuses the whole batch (409, naming it by {@code where}), before anything is written,
+     * as does one whose addresses belong to two customers.
+     *
+     * @param where how to name the i-th contact in an error ("CSV row 3", "customer c-1")
      */
-    public Future<ImportResult> importContacts(List<Contact> contacts) {
-        Future<int[]> counts = Future.succeededFuture(new int[2]);
-        for (Contact contact : contacts) {
-            counts = counts.compose(c -> resolveId(contact).compose(resolved -> {
-                c[resolved.matched() ? 0 : 1]++;
-                Customer customer = new Customer(resolved.id(), contact.name(), contact.tier(), contact.lifetimeValue(),
-                        contact.phones(), contact.emails(), contact.language());
-                return engine.saveCustomer(customer).map(c);
-            }));
+    public Future<ImportResult> importContacts(List<Contact> contacts, IntFunction<String> where) {
+        List<String> phones = contacts.stream().flatMap(c -> c.phones().stream()).toList();
+        List<String> emails = contacts.stream().flatMap(c -> c.emails().stream()).toList();
+        List<Future<Boolean>> exists = contacts.stream().map(c -> c.id() == null || c.id().isBlank()
+                ? Future.succeededFuture(false) : engine.customerExists(c.id())).toList();
+        Future<Map<String, String>> owners = engine.addressOwners(phones, emails);
+        return Future.all(owners, Future.all(exists)).compose(v -> {
+            ImportPlan plan = new ImportPlan(owners.result());
+            for (int i = 0; i < contacts.size(); i++) {
+                plan.add(contacts.get(i), exists.get(i).result(), where.apply(i));
+            }
+            Future<Void> saved = Future.succeededFuture();
+            for (Customer customer : plan.customers) {
+                saved = saved.compose(x -> engine.saveCustomer(customer));
+            }
+            return saved.map(x -> new ImportResult(contacts.size(), plan.matched, contacts.size() - plan.matched));
+        });
+    }
+
+    /** The batch's customers as they will be, with who holds each address after each of them. */
+    private static final class ImportPlan {
+        private final Map<String, String> owners;
+        private final List<Customer> customers = new ArrayList<>();
+        private int matched;
+
+        ImportPlan(Map<String, String> owners) {
+            this.owners = new HashMap<>(owners);
         }
-        return counts.map(c -> new ImportResult(contacts.size(), c[0], c[1]));
+
+        void add(Contact contact, boolean exists, String where) {
+            List<String> addresses = new ArrayList<>();
+            contact.phones().forEach(p -> addresses.add("phone:" + RoutingEngine.normalizedPhone(p)));
+            contact.emails().forEach(e -> addresses.add("email:" + RoutingEngine.normalizedEmail(e)));
+            String id = contact.id() != null && !contact.id().isBlank() ? contact.id() : null;
+            Set<String> holders = new LinkedHashSet<>();
+            addresses.stream().map(owners::get).filter(Objects::nonNull).forEach(holders::add);
+            if (id == null && holders.size() > 1) {
+                throw ApiException.conflict(where + ": its phones and emails belong to customers " + holders
+                        + ": one row cannot be both");
+            }
+            boolean found = id == null && !holders.isEmpty();
+            id = id != null ? id : found ? holders.iterator().next() : newId();
+            for (String address : addresses) {
+                String holder = owners.get(address);
+                if (holder != null && !holder.equals(id)) {
+                    throw ApiException.conflict(where + ": " + address.replaceFirst(":", " '") + "' belongs to customer "
+                            + holder + "; take it off that customer first (or import that customer without it, "
+                            + "before this one)");
+                }
+            }
+            String owner = id;
+            owners.values().removeIf(owner::equals); // replaced, not merged: its addresses are these
+            addresses.forEach(a -> owners.put(a, owner));
+            matched += exists || found ? 1 : 0;
+            customers.add(new Customer(id, contact.name(), contact.tier(), contact.lifetimeValue(), contact.phones(),
+                    contact.emails(), contact.language()));
+        }
     }
 
     /** The customer with this email address, or a new one with this name, email and language. */
@@ -119,21 +174,6 @@ public final class CustomerService {
             return engine.createCustomerForEmail(new Customer(newId(), name, null, 0, List.of(), List.of(email), language),
                     email);
         });
-    }
-
-    private record ResolvedId(String id, boolean matched) {
-    }
-
-    private Future<ResolvedId> resolveId(Contact contact) {
-        if (contact.id() != null && !contact.id().isBlank()) {
-            return engine.customerExists(contact.id()).map(exists -> new ResolvedId(contact.id(), exists));
-        }
-        List<Future<String>> lookups = new ArrayList<>();
-        contact.phones().forEach(p -> lookups.add(engine.customerIdByPhone(p)));
-        contact.emails().forEach(e -> lookups.add(engine.customerIdByEmail(e)));
-        return Future.all(lookups).map(c -> lookups.stream().map(Future::result).filter(r -> r != null).findFirst()
-                .map(found -> new ResolvedId(found, true))
-                .orElseGet(() -> new ResolvedId(newId(), false)));
     }
 
     private static String newId() {

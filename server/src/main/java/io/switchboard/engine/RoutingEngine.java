@@ -29,6 +29,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -574,26 +576,31 @@ public final class RoutingEngine {
         return store.hash(keys.customer(id)).map(hash -> !hash.isEmpty());
     }
 
-    /** Saves a customer and indexes its phone numbers, so a caller is recognised by caller id. */
     /**
-     * Writes the customer and indexes its phones and emails. Those it had and no longer has leave the indexes (when they
-     * still name it): left there, a later contact from that number would be taken for this customer, and an import
-     * row matched by it would overwrite this customer's record.
+     * Writes the customer and indexes its phones and emails, each of which belongs to one customer: one another
+     * customer has refuses the save (409, nothing written), where taking it over sent that customer's mail and calls to
+     * this one. Those it had and no longer has leave the indexes (when they still name it): left there, a later
+     * contact from that number would be taken for this customer, and an import row matched by it would overwrite this
+     * customer's record.
      */
     public Future<Void> saveCustomer(Customer customer) {
-        return store.hash(keys.customer(customer.id())).compose(before -> {
+        Set<String> phones = new java.util.LinkedHashSet<>(customer.phones().stream().map(RoutingEngine::normalizedPhone)
+                .filter(p -> !p.isEmpty()).toList());
+        Set<String> emails = new java.util.LinkedHashSet<>(customer.emails().stream().map(RoutingEngine::normalizedEmail)
+                .toList());
+        Map<String, List<String>> claims = new LinkedHashMap<>();
+        claims.put(keys.customersByPhone(), List.copyOf(phones));
+        claims.put(keys.customersByEmail(), List.copyOf(emails));
+        return store.claim(claims, customer.id()).compose(held -> {
+            if (!held.isEmpty()) {
+                String what = held.get(0).equals(keys.customersByPhone()) ? "phone" : "email";
+                return Future.failedFuture(ApiException.conflict("customer " + customer.id() + ": " + what + " '"
+                        + held.get(1) + "' belongs to customer " + held.get(2) + "; take it off that customer first"));
+            }
+            return store.hash(keys.customer(customer.id()));
+        }).compose(before -> {
             List<Future<Void>> writes = new ArrayList<>();
             writes.add(store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer)));
-            Set<String> phones = new HashSet<>();
-            for (String phone : customer.phones()) {
-                phones.add(normalizedPhone(phone));
-                writes.add(store.hset(keys.customersByPhone(), Map.of(normalizedPhone(phone), customer.id())));
-            }
-            Set<String> emails = new HashSet<>();
-            for (String email : customer.emails()) {
-                emails.add(normalizedEmail(email));
-                writes.add(store.hset(keys.customersByEmail(), Map.of(normalizedEmail(email), customer.id())));
-            }
             if (!before.isEmpty()) {
                 Customer old = CustomerRecords.customer(customer.id(), before);
                 old.phones().stream().map(RoutingEngine::normalizedPhone).filter(p -> !phones.contains(p))
@@ -608,6 +615,33 @@ public final class RoutingEngine {
     private Future<Void> unindex(String index, String field, String customerId) {
         return store.hget(index, field).compose(owner -> customerId.equals(owner)
                 ? store.hdel(index, field).<Void>mapEmpty() : Future.<Void>succeededFuture());
+    }
+
+    /**
+     * Who holds each of these phones and emails now: keys "phone:<digits>" and "email:<address>" as normalized, a
+     * value for those a customer has.
+     */
+    public Future<Map<String, String>> addressOwners(Collection<String> phones, Collection<String> emails) {
+        List<String> phoneKeys = phones.stream().map(RoutingEngine::normalizedPhone).distinct().toList();
+        List<String> emailKeys = emails.stream().map(RoutingEngine::normalizedEmail).distinct().toList();
+        Future<List<String>> phoneOwners = phoneKeys.isEmpty() ? Future.succeededFuture(List.of())
+                : store.hmget(keys.customersByPhone(), phoneKeys.toArray(String[]::new));
+        Future<List<String>> emailOwners = emailKeys.isEmpty() ? Future.succeededFuture(List.of())
+                : store.hmget(keys.customersByEmail(), emailKeys.toArray(String[]::new));
+        return Future.all(phoneOwners, emailOwners).map(v -> {
+            Map<String, String> owners = new HashMap<>();
+            for (int i = 0; i < phoneKeys.size(); i++) {
+                if (phoneOwners.result().get(i) != null) {
+                    owners.put("phone:" + phoneKeys.get(i), phoneOwners.result().get(i));
+                }
+            }
+            for (int i = 0; i < emailKeys.size(); i++) {
+                if (emailOwners.result().get(i) != null) {
+                    owners.put("email:" + emailKeys.get(i), emailOwners.result().get(i));
+                }
+            }
+            return owners;
+        });
     }
 
     /** The customer whose phone this is, or null. */

@@ -3,6 +3,8 @@ package io.switchboard.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,9 +40,15 @@ class Customer360IT {
     private TestNode node;
     private Api admin;
 
+    private String redisUri;
+    private RedisKeys keys;
+
     @BeforeEach
     void start(TestRedis redis, @TempDir Path temp) {
-        node = TestNode.on(redis, redis.newPrefix()).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();
+        redisUri = redis.uri();
+        String prefix = redis.newPrefix();
+        keys = RedisKeys.of(prefix);
+        node = TestNode.on(redis, prefix).clock(clock).rules(Rules.folder(temp, Rules.SMALL)).start();
         admin = node.api();
     }
 
@@ -86,6 +95,51 @@ class Customer360IT {
         assertEquals("CSV row 3: 'dee at example.com' is not an email address", admin.post("/api/v1/customers",
                 "text/csv", "name,emails\nAda,ada@example.com\nDee,dee at example.com\n").expect(400).json()
                 .getString("message"), "checked as the JSON import checks it");
+        assertEquals("CSV: no header; expected id,name,tier,lifetimeValue,phones,emails,language", admin.post(
+                "/api/v1/customers", "text/csv", "").expect(400).json().getString("message"), "was a 500");
+    }
+
+    /**
+     * A phone or email belongs to one customer: an import that gives another customer's address to someone else is
+     * refused whole, naming who has it (it used to take it over, and that person's mail went to the new holder); an
+     * address given up earlier in the same batch may be taken.
+     */
+    @Test
+    void anImportCannotTakeAnotherCustomersAddress() {
+        admin.post("/api/v1/customers", new JsonArray()
+                .add(new JsonObject().put("id", "va").put("name", "Vi").put("emails", new JsonArray().add("vi@v.example")))
+                .add(new JsonObject().put("id", "vb").put("name", "Bo").put("emails", new JsonArray().add("bo@v.example"))))
+                .expect(201);
+        String taken = admin.post("/api/v1/customers", new JsonArray()
+                .add(new JsonObject().put("id", "vc").put("name", "Cy"))
+                .add(new JsonObject().put("id", "vb").put("name", "Bo").put("emails", new JsonArray()
+                        .add("bo@v.example").add("VI@v.example")))).expect(409).json().getString("message");
+        assertEquals("customer vb: email 'vi@v.example' belongs to customer va; take it off that customer first (or "
+                + "import that customer without it, before this one)", taken);
+        admin.get("/api/v1/customers/vc").expect(404); // nothing of the batch
+        assertEquals("va", customerByEmail("vi@v.example"));
+
+        String twoPeople = admin.post("/api/v1/customers", "text/csv", "name,emails\nAnn,ann@v.example\n"
+                + "Merged,bo@v.example;vi@v.example\n").expect(409).json().getString("message");
+        assertEquals("CSV row 3: its phones and emails belong to customers [vb, va]: one row cannot be both", twoPeople);
+        admin.post("/api/v1/customers", "text/csv", "id,name,emails\nvb,Bo,\n").expect(201);
+        assertEquals("va", customerByEmail("vi@v.example"), "vb never held it: giving it up takes nothing from va");
+
+        // va gives it up and vb takes it, in that order in one batch: a move
+        assertEquals(new JsonObject().put("imported", 2).put("matched", 2).put("created", 0), admin.post(
+                "/api/v1/customers", "text/csv", "id,name,emails\nva,Vi,vi@new.example\nvb,Bo,vi@v.example\n")
+                .expect(201).json());
+        assertEquals("vb", customerByEmail("vi@v.example"));
+        assertEquals("va", customerByEmail("vi@new.example"));
+    }
+
+    /** Whose the address is in the index an inbound email's sender is looked up in. */
+    private String customerByEmail(String address) {
+        try (RedisConnection connection = RedisConnection.connect(redisUri)) {
+            return connection.commands().hget(keys.customersByEmail(), address).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A customer that is not well formed is refused with a 400 naming the field, and nothing of the batch is kept. */

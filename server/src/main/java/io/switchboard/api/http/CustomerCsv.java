@@ -18,8 +18,13 @@ final class CustomerCsv {
     private CustomerCsv() {
     }
 
-    static List<Contact> parse(String text) {
-        List<List<String>> rows = records(text);
+    /** A contact and the row it came from (the header is row 1; blank rows are skipped, not renumbered). */
+    record Row(int line, Contact contact) {
+    }
+
+    static List<Row> parse(String text) {
+        // a spreadsheet's "CSV UTF-8" starts with a byte order mark, which is no part of the first column's name
+        List<List<String>> rows = records(text == null ? "" : text.startsWith("\uFEFF") ? text.substring(1) : text);
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("CSV: no header; expected " + COLUMNS);
         }
@@ -32,7 +37,7 @@ final class CustomerCsv {
         if (!header.contains("name")) {
             throw new IllegalArgumentException("CSV row 1: the 'name' column is required");
         }
-        List<Contact> contacts = new ArrayList<>();
+        List<Row> contacts = new ArrayList<>();
         for (int r = 1; r < rows.size(); r++) {
             List<String> row = rows.get(r);
             if (row.size() == 1 && row.get(0).isBlank()) {
@@ -43,7 +48,7 @@ final class CustomerCsv {
                 throw new IllegalArgumentException("CSV row " + line + ": " + row.size() + " fields, the header has "
                         + header.size());
             }
-            contacts.add(contact(header, row, line));
+            contacts.add(new Row(line, contact(header, row, line)));
         }
         return contacts;
     }
@@ -54,17 +59,20 @@ final class CustomerCsv {
         for (int i = 0; i < header.size(); i++) {
             v[KNOWN.indexOf(header.get(i))] = row.get(i).strip();
         }
+        if (v[1].isEmpty()) { // a matched customer is replaced by the row: a blank name would wipe the one it had
+            throw new IllegalArgumentException("CSV row " + line + ": name is empty");
+        }
         double value;
-        try {
-            value = v[3].isEmpty() ? 0 : Double.parseDouble(v[3]);
+        try { // as written in a spreadsheet: not Java's "12d", "NaN" or "Infinity"
+            value = v[3].isEmpty() ? 0 : new java.math.BigDecimal(v[3]).doubleValue();
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("CSV row " + line + ": lifetimeValue '" + v[3] + "' is not a number");
         }
         if (!v[0].isEmpty() && !io.switchboard.routing.Ids.isValid(v[0])) {
             throw new IllegalArgumentException("CSV row " + line + ": id must be 1-64 letters, digits, '-', '_' or '.'");
         }
-        if (value < 0 || Double.isNaN(value)) {
-            throw new IllegalArgumentException("CSV row " + line + ": lifetimeValue must be >= 0");
+        if (value < 0 || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("CSV row " + line + ": lifetimeValue must be a number from 0 up");
         }
         return new Contact(v[0], v[1], v[2].toLowerCase(Locale.ROOT), value,
                 list(v[4], line, CustomerJson::isPhone, "a phone number"),

@@ -48,6 +48,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /** The REST and WebSocket API, {@code /api/v1}; its contract is {@code openapi.yaml} beside this class. */
 public final class HttpApi {
@@ -709,22 +710,26 @@ public final class HttpApi {
                 throw ApiException.unprocessable("customer " + c.id() + ": unknown tier '" + c.tier() + "'");
             }
         }
-        List<Future<Void>> saves = customers.stream().map(engine::saveCustomer).toList();
-        Future.all(saves).onSuccess(v -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("imported", customers.size()).encode())).onFailure(ctx::fail);
+        List<CustomerService.Contact> contacts = customers.stream().map(c -> new CustomerService.Contact(c.id(), c.name(),
+                c.tier(), c.lifetimeValue(), c.phones(), c.emails(), c.language())).toList();
+        importContacts(ctx, contacts, i -> "customer " + customers.get(i).id());
+    }
+
+    private void importContacts(RoutingContext ctx, List<CustomerService.Contact> contacts, IntFunction<String> where) {
+        customers.importContacts(contacts, where).onSuccess(r -> ctx.response().setStatusCode(201)
+                .putHeader("Content-Type", "application/json").end(new JsonObject().put("imported", r.imported())
+                        .put("matched", r.matched()).put("created", r.created()).encode())).onFailure(ctx::fail);
     }
 
     private void importCsv(RoutingContext ctx) {
-        List<CustomerService.Contact> contacts = CustomerCsv.parse(ctx.body().asString());
-        for (int i = 0; i < contacts.size(); i++) {
-            String tier = contacts.get(i).tier();
+        List<CustomerCsv.Row> rows = CustomerCsv.parse(ctx.body() == null ? "" : ctx.body().asString());
+        for (CustomerCsv.Row row : rows) {
+            String tier = row.contact().tier();
             if (!tier.isEmpty() && !engine.priority().knowsTier(tier)) {
-                throw ApiException.unprocessable("CSV row " + (i + 2) + ": unknown tier '" + tier + "'");
+                throw ApiException.unprocessable("CSV row " + row.line() + ": unknown tier '" + tier + "'");
             }
         }
-        customers.importContacts(contacts).onSuccess(r -> ctx.response().setStatusCode(201)
-                .putHeader("Content-Type", "application/json").end(new JsonObject().put("imported", r.imported())
-                        .put("matched", r.matched()).put("created", r.created()).encode())).onFailure(ctx::fail);
+        importContacts(ctx, rows.stream().map(CustomerCsv.Row::contact).toList(), i -> "CSV row " + rows.get(i).line());
     }
 
     private VoiceChannel voice() {

@@ -200,6 +200,41 @@ public final class RoutingStore {
                 .map(n -> n == 1);
     }
 
+    /**
+     * Names one owner for fields of several indexes (hashes field -> owner), all or none: a field another owner holds
+     * stops it. ARGV: owner, then per key the count of its fields and the fields.
+     */
+    private static final LuaScript CLAIM = new LuaScript("""
+            local owner, fields, n = ARGV[1], {}, 2
+            for k = 1, #KEYS do
+              fields[k] = {}
+              for i = 1, tonumber(ARGV[n]) do fields[k][i] = ARGV[n + i] end
+              n = n + #fields[k] + 1
+            end
+            for k = 1, #KEYS do
+              for _, f in ipairs(fields[k]) do
+                local held = redis.call('HGET', KEYS[k], f)
+                if held and held ~= owner then return {KEYS[k], f, held} end
+              end
+            end
+            for k = 1, #KEYS do
+              for _, f in ipairs(fields[k]) do redis.call('HSET', KEYS[k], f, owner) end
+            end
+            return {}
+            """);
+
+    /** Claims the fields (per index key) for owner; empty when done, else [index, field, holder] of the first held. */
+    public Future<List<String>> claim(Map<String, List<String>> fieldsByIndex, String owner) {
+        String[] keyArray = fieldsByIndex.keySet().toArray(String[]::new);
+        List<String> args = new ArrayList<>(List.of(owner));
+        fieldsByIndex.values().forEach(fields -> {
+            args.add(Integer.toString(fields.size()));
+            args.addAll(fields);
+        });
+        return RedisFutures.onContext(vertx, () -> CLAIM.<List<String>>run(redis, ScriptOutputType.MULTI, keyArray,
+                args.toArray(String[]::new)));
+    }
+
     /** HDEL of one field: true if it was there. */
     public Future<Boolean> hdel(String key, String field) {
         return RedisFutures.onContext(vertx, () -> redis.hdel(key, field)).map(n -> n > 0);
