@@ -63,13 +63,14 @@ export function createEmailPanel(api) {
   async function load(id, message, caseBox) {
     try {
       const m = await api.get(`/api/v1/interactions/${encodeURIComponent(id)}/email`);
-      message.replaceChildren(
+      // answers go to Reply-To: said plainly when it is another address (a forged From gets replies elsewhere)
+      const elsewhere = m.replyTo && m.replyTo.toLowerCase() !== (m.from || '').toLowerCase();
+      message.replaceChildren(...[
         el('h3', { class: 'email-subject' }, m.subject || '(no subject)'),
         el('p', { class: 'email-from' }, m.fromName ? `${m.fromName} <${m.from}>` : m.from),
-        // answers go to Reply-To: said plainly when it is another address (a forged From gets replies elsewhere)
-        m.replyTo && m.replyTo.toLowerCase() !== (m.from || '').toLowerCase()
-          && el('p', { class: 'email-reply-to' }, `Replies go to ${m.replyTo}, not the sender's address`),
-        el('pre', { class: 'email-text' }, (m.text || '').replace(/\r\n/g, '\n')));
+        elsewhere ? el('p', { class: 'email-reply-to' }, `Replies go to ${m.replyTo}, not the sender's address`) : null,
+        el('pre', { class: 'email-text' }, (m.text || '').replace(/\r\n/g, '\n')),
+      ].filter(Boolean)); // replaceChildren, unlike el, would show a false or a null as text
       if (m.caseId) showCase(m.caseId, caseBox, id);
     } catch (e) {
       message.replaceChildren(el('p', { class: 'empty' }, `Email: ${e.message}`));

@@ -34,7 +34,8 @@ export function createSlaPanel(api, now) {
     try {
       const list = (await api.get(`/api/v1/sla/breaches?limit=${BREACHES_SHOWN}`)).breaches;
       breaches.replaceChildren(...list.map((b) => el('tr', { dataset: { interaction: b.interaction || '' } },
-        el('td', {}, (b.interaction || b.id || '').slice(0, 8)),
+        // a case's breach names its case (C-10011); an interaction's the start of its id, as elsewhere on the console
+        el('td', {}, b.case ? `case ${b.case}` : (b.interaction || b.id || '').slice(0, 8)),
         el('td', {}, b.queue || '-'),
         el('td', {}, `${b.policy || '-'} ${b.target || ''}`),
         el('td', { class: `severity ${b.severity || ''}` }, b.severity || '-'),

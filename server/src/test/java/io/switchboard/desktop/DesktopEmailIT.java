@@ -72,6 +72,8 @@ class DesktopEmailIT {
         browser.untilText(email + " .email-subject", "Charged twice");
         assertEquals("Ada Lovelace <ada@example.com>", browser.text(email + " .email-from"));
         assertEquals("I was charged twice.\nPlease refund one.", browser.text(email + " .email-text"));
+        assertEquals(3L, browser.script("return document.querySelector(\"" + email + " .email-message\").childNodes.length"),
+                "subject, sender and text: no stray 'false' where a Reply-To would be");
         // the case the email threads onto, readable by the agent that holds the email
         browser.untilText(email + " .case-id", caseId);
         assertEquals("new", browser.text(email + " .case-status"));
