@@ -32,7 +32,43 @@ public final class MimeParser {
     private static final String OCTET_STREAM = "application/octet-stream";
     private static final Pattern MESSAGE_ID = Pattern.compile("<([^<>\\s]{1,250})>");
 
-    private final Session session = Session.getInstance(new Properties());
+    private final Session session = Session.getInstance(mailProperties());
+
+    /**
+     * The message's headers in raw UTF-8 (RFC 6532, as many clients send them) read as UTF-8: by default Angus Mail
+     * read them as Latin-1, so "Rechnung März" came out as "Rechnung MÃ¤rz", in the case's subject and the replies too.
+     */
+    private static Properties mailProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("mail.mime.allowutf8", "true");
+        return properties;
+    }
+
+    /**
+     * An attachment's name as its sender wrote it. A body part's headers are read as Latin-1 whatever the session says,
+     * so raw UTF-8 is decoded here (when the bytes are UTF-8); RFC 2047 words (=?utf-8?Q?...?=, as Gmail and Outlook
+     * name attachments) are decoded only under a JVM-wide switch, so here too.
+     */
+    static String readableName(String name) {
+        String readable = name;
+        if (name.chars().allMatch(c -> c < 256) && name.chars().anyMatch(c -> c >= 128)) {
+            try {
+                readable = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+                        .toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                readable = name; // Latin-1 it was
+            }
+        }
+        if (readable.contains("=?")) {
+            try {
+                readable = jakarta.mail.internet.MimeUtility.decodeText(readable);
+            } catch (java.io.UnsupportedEncodingException e) {
+                return readable; // an unknown charset: the name as written
+            }
+        }
+        return readable;
+    }
     private final long maxAttachmentBytes;
     private final long maxAttachmentBytesPerMessage;
 
@@ -122,7 +158,7 @@ public final class MimeParser {
             return;
         }
         String name = filename == null || filename.isBlank() ? "attachment-" + (kept.size() + dropped.size() + 1)
-                : filename.strip();
+                : readableName(filename.strip());
         try {
             keep(part, name, kept, dropped);
         } catch (MessagingException | IOException e) {

@@ -130,6 +130,37 @@ class MimeParserTest {
         assertEquals("", email.text());
     }
 
+    /** Names as Gmail and Outlook write them (RFC 2047 words), and raw UTF-8 headers (RFC 6532), read as meant. */
+    @Test
+    void encodedAttachmentNamesAndRawUtf8HeadersAreDecoded() {
+        InboundEmail email = parse("""
+                From: kunde@example.de
+                Subject: Rechnung März
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="b"
+
+                --b
+                Content-Type: text/plain; charset=UTF-8
+
+                Anbei.
+                --b
+                Content-Type: application/pdf
+                Content-Disposition: attachment; filename="=?utf-8?Q?Rechnung_M=C3=A4rz.pdf?="
+                Content-Transfer-Encoding: base64
+
+                JVBERi0xLjQK
+                --b
+                Content-Type: text/plain
+                Content-Disposition: attachment; filename="rép ort.txt"
+
+                x
+                --b--
+                """);
+        assertEquals("Rechnung März", email.subject());
+        assertEquals(List.of("Rechnung März.pdf", "rép ort.txt"),
+                email.attachments().stream().map(InboundEmail.Attachment::filename).toList());
+    }
+
     @Test
     void aMessageWithoutASenderIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> parse("Subject: anonymous\n\nhi\n"));
