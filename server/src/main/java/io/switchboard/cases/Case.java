@@ -145,6 +145,20 @@ public record Case(String id, CaseType type, String customerId, String subject, 
                 firstContactResolution, reopened, complaint, createdAt, now, resolvedAt);
     }
 
+    /**
+     * The interaction was moved to another case (an email threaded onto the wrong one): it is no longer this case's.
+     * A closed case keeps its record as it was.
+     */
+    public Case unlink(String interactionId, long now) {
+        if (status == CaseStatus.CLOSED || !interactions.contains(interactionId)) {
+            return this;
+        }
+        List<String> rest = new ArrayList<>(interactions);
+        rest.remove(interactionId);
+        return new Case(id, type, customerId, subject, status, priority, agentId, team, rest, notes, dispositions,
+                resolution, firstContactResolution, reopened, complaint, createdAt, now, resolvedAt);
+    }
+
     private void requireNotClosed() {
         if (status == CaseStatus.CLOSED) {
             throw new CaseStateException("case " + id + " is closed");

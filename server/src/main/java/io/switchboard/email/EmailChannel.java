@@ -480,7 +480,12 @@ public final class EmailChannel {
             json.put("dropped", new JsonArray(hash.getOrDefault("dropped", "[]")));
             json.put("references", new JsonArray(List.of(hash.getOrDefault("references", "").split(" ")).stream()
                     .filter(s -> !s.isEmpty()).toList()));
-            return store.thread(hash.get("caseId")).map(thread -> json.put("replies", new JsonArray(thread.stream()
+            // the case it is linked to now: an agent may have moved it from the one it came on
+            return cases.caseOf(interactionId).compose(linked -> {
+                String caseId = linked != null && !linked.isEmpty() ? linked : hash.get("caseId");
+                json.put("caseId", caseId);
+                return store.thread(caseId);
+            }).map(thread -> json.put("replies", new JsonArray(thread.stream()
                     .filter(m -> "outbound".equals(m.getString("direction"))
                             && interactionId.equals(m.getString("interactionId"))).toList())));
         });

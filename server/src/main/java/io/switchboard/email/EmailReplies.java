@@ -110,7 +110,9 @@ public final class EmailReplies {
             if (message.isEmpty()) {
                 throw ApiException.conflict("interaction " + interactionId + " has no email to reply to");
             }
-            return cases.get(message.get("caseId")).compose(c -> send(interactionId, agentId, reply, message, c));
+            // the case the email is linked to now (an agent may have moved it to another), else the one it came on
+            return cases.caseOf(interactionId).compose(linked -> cases.get(linked != null && !linked.isEmpty()
+                    ? linked : message.get("caseId"))).compose(c -> send(interactionId, agentId, reply, message, c));
         });
     }
 

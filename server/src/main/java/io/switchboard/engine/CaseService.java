@@ -133,10 +133,17 @@ public final class CaseService {
         return attempt(id, change, 1).recover(CaseService::translate);
     }
 
-    /** Links an interaction of the case's customer (or of no known customer) to the case. */
+    /**
+     * Links an interaction of the case's customer (or of no known customer) to the case. One linked to another case
+     * moves here (an email threaded onto the wrong case, attached to the right one): it leaves that case, and the
+     * email's replies go out on this one.
+     */
     public Future<Case> link(String id, String interactionId) {
         return get(id).compose(c -> checkLinkable(c, interactionId))
-                .compose(v -> change(id, c -> c.link(interactionId, clock.millis())));
+                .compose(v -> store.caseOf(interactionId))
+                .compose(before -> change(id, c -> c.link(interactionId, clock.millis())).compose(linked ->
+                        before == null || before.isEmpty() || before.equals(id) ? Future.succeededFuture(linked)
+                                : change(before, c -> c.unlink(interactionId, clock.millis())).map(linked)));
     }
 
     public long now() {

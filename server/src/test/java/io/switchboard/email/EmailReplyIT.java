@@ -242,6 +242,37 @@ class EmailReplyIT {
         assertEquals("open", admin.get("/api/v1/cases/" + caseId).json().getString("status"));
     }
 
+    /**
+     * An email threaded onto the wrong case is attached to the right one (the desktop's "Belongs to another case?"):
+     * it moves there, and the agent's reply goes out tagged with that case and on its thread, not the first one's.
+     */
+    @Test
+    void anEmailAttachedToAnotherCaseIsAnsweredOnThatCase(TestRedis redis) throws Exception {
+        start(redis, RELAY.getSmtp().getPort(), false);
+        Api admin = node.api();
+        String id = deliver(node, "ada@example.com", inbound("w1@example.com", "Router broken", "", "It blinks."));
+        String wrong = admin.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId");
+        String customer = admin.get("/api/v1/interactions/" + id).json().getString("customerId");
+        String right = admin.post("/api/v1/cases", new JsonObject().put("type", "service_request")
+                .put("customerId", customer).put("subject", "Router replacement")).expect(201).json().getString("id");
+        Api ann = annHolds(node, id);
+
+        ann.post("/api/v1/cases/" + right + "/interactions", new JsonObject().put("interactionId", id)).expect(200);
+        assertEquals(List.of(id), admin.get("/api/v1/cases/" + right).json().getJsonArray("interactions").getList());
+        assertEquals(List.of(), admin.get("/api/v1/cases/" + wrong).json().getJsonArray("interactions").getList(),
+                "moved, not on two cases");
+        assertEquals(right, ann.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId"));
+
+        JsonObject sent = ann.post("/api/v1/interactions/" + id + "/reply", new JsonObject().put("text", "A new one is on"
+                + " its way.")).expect(200).json();
+        assertEquals(right, sent.getString("caseId"));
+        assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
+        assertEquals("Re: Router broken [#" + right + "]", RELAY.getReceivedMessages()[0].getSubject(),
+                "an answer to the mail, tagged with the case it is on now");
+        assertEquals(List.of("outbound"), admin.get("/api/v1/cases/" + right).json().getJsonArray("emails").stream()
+                .map(m -> ((JsonObject) m).getString("direction")).toList());
+    }
+
     @Test
     void badRequestsAreRefusedAndNothingIsSent(TestRedis redis) {
         start(redis, RELAY.getSmtp().getPort(), false);
