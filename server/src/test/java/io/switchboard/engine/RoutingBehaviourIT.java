@@ -318,6 +318,27 @@ class RoutingBehaviourIT {
         assertEquals("available", Agents.state(admin, "tom"), "tom was never offered either");
     }
 
+    /**
+     * The preferred agent says no: on to the queue's line at once, and to the others there first; the agent who
+     * refused it is skipped for the 10 s that any refusal gets, not offered it again as the step changes.
+     */
+    @Test
+    void aPreferredAgentWhoRejectsIsNotOfferedItAgainOnTheNextStep() {
+        Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
+        Agents.available(sam, "sam");
+        clock.advance(Duration.ofSeconds(5));
+        Api tom = Agents.create(admin, "tom", new JsonObject().put("support", 9));
+        Agents.available(tom, "tom");
+        String id = create(new JsonObject().put("channel", "voice")
+                .put("attributes", new JsonObject().put("preferredAgentId", "sam")));
+        assertEquals("sam", interaction(id).getString("agentId"));
+        String reservation = admin.get("/api/v1/agents/sam").json().getString("reservation");
+        sam.post("/api/v1/reservations/" + reservation + "/reject", new JsonObject()).expect(200);
+        // sam has been idle longest and is free: without the skip the queue's line offered it to sam again
+        Await.until("offered to tom", () -> "tom".equals(interaction(id).getString("agentId")));
+        assertEquals("available", Agents.state(admin, "sam"));
+    }
+
     @Test
     void explainSaysWhoIsEligibleAndWhyNot() {
         Agents.create(admin, "eva", new JsonObject().put("spanish", 9));

@@ -782,7 +782,8 @@ local function escalate(iid, n)
   if f.status == 'queued' then unplace(iid, f) end
   -- an offered one's offer stands; it waits on in the figures of the queue its new step names (below)
   if f.status == 'reserved' then redis.call('ZREM', key('queue', f.queue, 'since'), iid) end
-  redis.call('DEL', key('int', iid, 'rejected'))
+  -- the agent who refused it last stays skipped on the new step until its reoffer timer: a refused preferred agent or
+  -- transfer target (whose refusal ends the step at once) was offered it again straight away
   enter_step(iid, n + 1)
   local g = fields(iid)
   if g.queue ~= f.queue then
