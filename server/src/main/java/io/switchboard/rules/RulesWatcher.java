@@ -87,6 +87,10 @@ public final class RulesWatcher<T> {
         return vertx.executeBlocking(() -> {
             String print = fingerprint(directory);
             if (print.equals(fingerprint)) {
+                if (lastError != null) { // the bad edit was undone: the files are the ones in force again
+                    LOG.info("{} in {} are back to the ones in force", what, directory);
+                    lastError = null;
+                }
                 return null;
             }
             try {

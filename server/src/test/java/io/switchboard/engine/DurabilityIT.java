@@ -129,6 +129,12 @@ class DurabilityIT {
                     .encode().contains("unknown queue 'nowhere'"));
             assertEquals("support", admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat"))
                     .expect(201).json().getString("queue"), "the previous rules still route");
+            // the bad edit undone: the files are the rules in force again, and the error is no longer reported
+            Files.writeString(rules.resolve("rules.yaml"), Rules.SMALL);
+            Await.until("the undone error cleared", () -> admin.get("/api/v1/routing/rules").json()
+                    .getString("lastError") == null);
+            Files.writeString(rules.resolve("rules.yaml"), Rules.SMALL.replace("queue: support", "queue: nowhere"));
+            Await.until("reported again", () -> admin.get("/api/v1/routing/rules").json().getString("lastError") != null);
 
             Files.writeString(rules.resolve("rules.yaml"), Rules.SMALL.replace("""
                     default:
