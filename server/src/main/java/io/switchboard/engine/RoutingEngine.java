@@ -522,9 +522,21 @@ public final class RoutingEngine {
                         actor));
     }
 
+    /**
+     * To one agent, who has it for a minute before the queue's line takes it. One who is signed out is refused (409):
+     * the contact would have waited that minute for nobody while the agent transferring it thought it on its way.
+     */
     public Future<JsonObject> transferToAgent(String interactionId, String agentId, String actor) {
         return Future.all(interactionHash(interactionId), agent(agentId)).compose(all -> {
             Map<String, String> hash = all.resultAt(0);
+            JsonObject target = all.resultAt(1);
+            if (agentId.equals(hash.get("agent"))) {
+                throw ApiException.conflict("interaction " + interactionId + " is " + agentId + "'s already");
+            }
+            if ("offline".equals(target.getString("presence", "offline"))) {
+                throw ApiException.conflict("agent " + agentId + " is signed out: transfer to a queue, or to an agent "
+                        + "who is signed in");
+            }
             return transfer(interactionId, hash, planner().toAgent(agentId, hash.get("queue"), base(hash)), actor);
         });
     }

@@ -59,7 +59,8 @@ public final class RoutePlanner {
     public RoutePlan toAgent(String agentId, String queue, double basePriority) {
         requireQueue(queue);
         return new RoutePlan("transfer", "agent:" + agentId,
-                List.of(step(Pool.directId(agentId), queue, 0, AGENT_TRANSFER_SECONDS, null),
+                // passed over at once if the agent signs out meanwhile (drain_empty), as a preferred agent is
+                List.of(step(Pool.directId(agentId), queue, 0, AGENT_TRANSFER_SECONDS, Step.SkipIf.NO_LOGGED_IN_AGENTS),
                         step(queue, queue, 0, 0, null)), basePriority);
     }
 

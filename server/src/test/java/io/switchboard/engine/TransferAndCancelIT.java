@@ -230,6 +230,13 @@ class TransferAndCancelIT {
         eva.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "support")).expect(403);
         admin.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("queue", "nowhere")).expect(422);
         admin.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "nobody")).expect(404);
+        // one signed out would have had it for a minute, for nobody; the one it is with already is no transfer
+        Agents.create(admin, "olga", new JsonObject().put("spanish", 9));
+        assertEquals("agent olga is signed out: transfer to a queue, or to an agent who is signed in", admin.post(
+                "/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "olga")).expect(409).json()
+                .getString("message"));
+        admin.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "luis")).expect(409);
+        assertEquals("luis", admin.get("/api/v1/interactions/" + id).json().getString("agentId"), "still offered to luis");
     }
 
     private void accept(Api agent, String id) {
