@@ -118,6 +118,51 @@ class DurabilityIT {
         }
     }
 
+    /**
+     * A rules edit that removes the queue a contact waits in, or stops it serving the contact's channel, leaves that
+     * line without agents: the contact is routed again by its workflow (it waited for ever, in no queue's figures).
+     */
+    @Test
+    void contactsOnALineTheNewRulesLeaveWithoutAgentsAreRoutedAgain(TestRedis redis, @TempDir Path temp)
+            throws IOException {
+        Path rules = Rules.folder(temp, Rules.SMALL);
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(rules).start()) {
+            Api admin = node.api();
+            String spanish = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")
+                    .put("attributes", new JsonObject().put("language", "es"))).expect(201).json().getString("id");
+            String email = admin.post("/api/v1/interactions", new JsonObject().put("channel", "email")).expect(201)
+                    .json().getString("id");
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5), new JsonObject().put("chat", 1)
+                    .put("email", 0));
+            Agents.available(ann, "ann");
+            assertEquals("queued", admin.get("/api/v1/interactions/" + spanish).json().getString("status"));
+
+            // the spanish queue and its filter gone; support serves chat only now (and a new queue takes email)
+            Files.writeString(rules.resolve("rules.yaml"), """
+                    queues:
+                      support:
+                        members: '"support" in agent.skills'
+                        wrapUpSeconds: 0
+                        channels: [voice, chat]
+                      mail:
+                        members: '"mail" in agent.skills'
+                        wrapUpSeconds: 0
+                        channels: [email]
+                    workflow: default
+                    default:
+                      steps:
+                        - queue: support
+                        - queue: mail
+                    """);
+            Await.until("the Spanish chat offered to ann on the support line", () -> "ann".equals(
+                    admin.get("/api/v1/interactions/" + spanish).json().getString("agentId")));
+            Await.until("the email moved to the mail line", () -> "mail".equals(
+                    admin.get("/api/v1/interactions/" + email).json().getString("queue")));
+            assertTrue(admin.get("/api/v1/interactions/" + spanish).json().getJsonArray("history").stream()
+                    .map(JsonObject.class::cast).anyMatch(e -> "rules_changed".equals(e.getString("type"))));
+        }
+    }
+
     @Test
     void anInvalidRuleChangeKeepsThePreviousRulesAndAValidOneApplies(TestRedis redis, @TempDir Path temp)
             throws IOException {

@@ -26,6 +26,16 @@ public record RedisKeys(String prefix) {
         return agent(id) + ":work";
     }
 
+    /** Set of the lines with someone waiting, "<capacity channel>|<pool>" (router.lua's waiting). */
+    public String waitingLines() {
+        return prefix + ":waiting";
+    }
+
+    /** Sorted set: the contacts waiting in a pool's line for a capacity channel (router.lua's pool:<p>:wait:<c>). */
+    public String poolWaiting(String pool, String capacityChannel) {
+        return prefix + ":pool:" + pool + ":wait:" + capacityChannel;
+    }
+
     public String interaction(String id) {
         return prefix + ":int:" + id;
     }

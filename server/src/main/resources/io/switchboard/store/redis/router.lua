@@ -1234,6 +1234,18 @@ if CMD == 'reattribute' then commands.reattribute = function()
   return {status = g.status, queue = g.queue, rerouted = true}
 end end
 
+-- replan iid expectedPlan plan filter : the rules changed under a waiting contact (its queue removed, or no longer
+-- serving its channel): onto the route its workflow gives it now, keeping its place in line, as reattribute moves one
+if CMD == 'replan' then commands.replan = function()
+  local iid = A[9]
+  local f = fields(iid)
+  if not f then return nil, 'not_found' end
+  if f.status ~= 'queued' or (redis.call('HGET', key('int', iid), 'plan') or '') ~= A[10] then return {stale = true} end
+  history(iid, {type = 'rules_changed', queue = f.queue})
+  local g = reroute(iid, f, A[11], A[12], false)
+  return {status = g.status, queue = g.queue, rerouted = true}
+end end
+
 -- consult iid aid actor : the agent on the call (actor) consults agent aid before a warm transfer. The consulted
 -- agent is on the phone with it, so it holds voice capacity meanwhile (busy: not offered another call) until
 -- consult_end, the transfer, or the end of the call; one consultation at a time, with a free agent only.
