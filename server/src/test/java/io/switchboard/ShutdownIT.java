@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,35 @@ class ShutdownIT {
         assertFalse(second.process.isAlive());
     }
 
+    /**
+     * SIGKILL (the OOM killer) leaves the embedded Redis running with no node to stop it: the next node on the data
+     * stops it first, its data written out, rather than start a second Redis on the same append-only file; and a node
+     * started on a data folder a running node has is refused.
+     */
+    @Test
+    void aNodeKilledOutrightLeavesNoSecondRedisOnItsData(@TempDir Path data) throws Exception {
+        Node killed = Node.start(data);
+        Agents.create(new Api("http://127.0.0.1:" + killed.httpPort, ADMIN), "kept", new JsonObject().put("billing", 7));
+        killed.process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertTrue(killed.process.waitFor(15, TimeUnit.SECONDS));
+        long leftPid = Long.parseLong(Files.readString(data.resolve("redis.pid")).strip());
+        ProcessHandle left = ProcessHandle.of(leftPid).orElseThrow();
+        assertTrue(left.isAlive(), "the killed node's Redis runs on");
+
+        Node next = Node.start(data);
+        try {
+            assertFalse(left.isAlive(), "stopped by the next node on the data");
+            assertEquals(7, new Api("http://127.0.0.1:" + next.httpPort, ADMIN).get("/api/v1/agents/kept").expect(200)
+                    .json().getJsonObject("skills").getInteger("billing"));
+            Exception refused = assertThrows(java.util.concurrent.ExecutionException.class, () -> Node.start(data));
+            assertTrue(refused.getCause().getMessage().contains("is in use by another running node"),
+                    refused.getCause().getMessage());
+        } finally {
+            next.process.destroy();
+            assertTrue(next.process.waitFor(15, TimeUnit.SECONDS));
+        }
+    }
+
     private record Node(Process process, int httpPort, int redisPort, List<String> output) {
         static Node start(Path data) throws Exception {
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -95,7 +125,8 @@ class ShutdownIT {
                         ready.complete(m);
                     }
                 }
-                ready.completeExceptionally(new IllegalStateException("the server exited before it was ready"));
+                ready.completeExceptionally(new IllegalStateException("the server exited before it was ready: "
+                        + output));
             } catch (IOException e) {
                 ready.completeExceptionally(e);
             }

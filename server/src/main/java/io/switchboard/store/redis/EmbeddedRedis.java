@@ -3,6 +3,9 @@ package io.switchboard.store.redis;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -17,24 +20,35 @@ import redis.embedded.RedisServer;
 public final class EmbeddedRedis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
 
+    /** Redis's own pid file in the data folder: how a node finds the Redis a killed node left running there. */
+    private static final String PID_FILE = "redis.pid";
+    private static final String LOCK_FILE = "switchboard.lock";
+
     private final RedisServer server;
     private final int port;
+    private final FileChannel lock;
 
-    private EmbeddedRedis(RedisServer server, int port) {
+    private EmbeddedRedis(RedisServer server, int port, FileChannel lock) {
         this.server = server;
         this.port = port;
+        this.lock = lock;
     }
 
     /** @param dataDir null = memory only (tests) */
     public static EmbeddedRedis start(Path dataDir) {
+        FileChannel lock = null;
         try {
+            if (dataDir != null) {
+                Files.createDirectories(dataDir);
+                lock = lock(dataDir);
+                stopLeftOver(dataDir.resolve(PID_FILE));
+            }
             int port = freePort();
             var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
                     .setting("save \"\"")
                     .setting("protected-mode yes")
                     .setting("maxmemory-policy noeviction");
             if (dataDir != null) {
-                Files.createDirectories(dataDir);
                 // the append-only file is rewritten when it has grown by 4x and 256 MB, without compressing
                 // the snapshot it starts with: on a small box a rewrite forks a child that competes with
                 // Redis and the server for the cores, and with Redis's defaults (2x, 64 MB, LZF) a busy
@@ -42,7 +56,8 @@ public final class EmbeddedRedis implements AutoCloseable {
                 builder.setting("dir " + dataDir.toAbsolutePath()).setting("appendonly yes")
                         .setting("appendfsync everysec")
                         .setting("auto-aof-rewrite-percentage 300").setting("auto-aof-rewrite-min-size 256mb")
-                        .setting("rdbcompression no");
+                        .setting("rdbcompression no")
+                        .setting("pidfile " + dataDir.resolve(PID_FILE).toAbsolutePath());
             } else {
                 builder.setting("appendonly no");
             }
@@ -52,9 +67,75 @@ public final class EmbeddedRedis implements AutoCloseable {
             server.start();
             LOG.info("embedded Redis listening on 127.0.0.1:{}{}", port,
                     dataDir == null ? " (in memory)" : " (data in " + dataDir.toAbsolutePath() + ")");
-            return new EmbeddedRedis(server, port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded Redis", e);
+            return new EmbeddedRedis(server, port, lock);
+        } catch (IOException | RuntimeException e) {
+            release(lock);
+            throw e instanceof IOException io ? new UncheckedIOException("cannot start embedded Redis", io)
+                    : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * The data folder is this node's while it runs: a second node started on it would run a second Redis writing the
+     * same append-only file. The operating system drops the lock with the process, however it ends.
+     */
+    private static FileChannel lock(Path dataDir) throws IOException {
+        FileChannel channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException e) {
+            // this process has it already (a second embedded Redis in one JVM)
+        }
+        channel.close();
+        throw new IllegalStateException("the data folder " + dataDir.toAbsolutePath() + " is in use by another running"
+                + " node: give each node its own SWITCHBOARD_DATA_DIR, or point the nodes at one Redis (REDIS_URL)");
+    }
+
+    /**
+     * A node killed outright (SIGKILL, the OOM killer) leaves its embedded Redis running, with no node to stop it and
+     * on the data this node is about to open. Holding the folder's lock, this node knows that node is gone: its Redis
+     * is stopped (SIGTERM, so it writes its append-only file out first) before a new one starts on the same data.
+     */
+    private static void stopLeftOver(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        java.util.Optional<ProcessHandle> left = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false));
+        if (left.isEmpty()) {
+            return;
+        }
+        LOG.warn("stopping the embedded Redis (pid {}) that a node killed without stopping it left running on this data",
+                pid);
+        left.get().destroy();
+        try {
+            left.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            left.get().destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the left-over Redis stopped", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.debug("left-over Redis: {}", e.getMessage());
+        }
+    }
+
+    private static void release(FileChannel lock) {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.debug("data folder lock: {}", e.getMessage());
+            }
         }
     }
 
@@ -72,6 +153,8 @@ public final class EmbeddedRedis implements AutoCloseable {
             server.stop();
         } catch (IOException e) {
             LOG.warn("embedded Redis did not stop cleanly: {}", e.getMessage());
+        } finally {
+            release(lock);
         }
     }
 
