@@ -942,7 +942,8 @@ public final class RoutingEngine {
             if (!result.ok()) {
                 throw switch (result.error()) {
                     case "not_found" -> ApiException.notFound(command + ": not found");
-                    case "forbidden" -> ApiException.forbidden(command + ": belongs to another agent");
+                    case "forbidden" -> ApiException.forbidden(command + ": the interaction is not this agent's (another"
+                            + " agent holds it, or none does yet)");
                     case "conflict" -> ApiException.conflict(command + ": not possible in the current state");
                     case "agent_unavailable" -> ApiException.conflict(command + ": the agent is not free for a call");
                     case "agent_offline" -> ApiException.conflict(command + ": the agent is signed out");

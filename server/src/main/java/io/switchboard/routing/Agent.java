@@ -58,6 +58,10 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         caps.putAll(DEFAULT_CAPACITY);
         if (capacity != null) {
             capacity.forEach((channel, n) -> {
+                if (channel == Channel.CALLBACK) { // it set voice's, whichever key came last
+                    throw new IllegalArgumentException("capacity.callback: a callback is a call, counted in voice's"
+                            + " capacity: set capacity.voice");
+                }
                 if (n < 0 || n > 100) {
                     throw new IllegalArgumentException("capacity of " + channel.wireName() + " must be 0-100, was " + n);
                 }
@@ -107,6 +111,9 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
     public static Set<Channel> exclusiveFrom(Map<String, ?> crossChannel) {
         Set<Channel> exclusive = EnumSet.copyOf(DEFAULT_EXCLUSIVE);
         crossChannel.forEach((name, behaviour) -> {
+            if (Channel.parse(name) == Channel.CALLBACK) {
+                throw new IllegalArgumentException("crossChannel.callback: a callback is a call: set crossChannel.voice");
+            }
             Channel channel = Channel.parse(name).capacityChannel();
             if (CURRENT_CHANNEL_ONLY.equals(behaviour)) {
                 exclusive.add(channel);

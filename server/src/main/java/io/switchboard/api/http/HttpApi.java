@@ -377,6 +377,9 @@ public final class HttpApi {
         }));
     }
 
+    /** Skills one agent may have: a profile, not a catalogue (each is a hash field every routing step reads). */
+    private static final int MAX_SKILLS = 200;
+
     private void putAgent(RoutingContext ctx) {
         principal(ctx).requireAdmin();
         JsonObject body = body(ctx);
@@ -388,15 +391,29 @@ public final class HttpApi {
         String id = ctx.pathParam("id");
         Map<String, Integer> skills = new LinkedHashMap<>();
         JsonObject skillJson = object(body, "skills");
-        skillJson.forEach(e -> skills.put(e.getKey(), integer(e.getValue(), "skills." + e.getKey())));
+        if (skillJson.size() > MAX_SKILLS) {
+            throw ApiException.badRequest("an agent has at most " + MAX_SKILLS + " skills, was " + skillJson.size());
+        }
+        skillJson.forEach(e -> {
+            if (!io.switchboard.routing.Ids.isValid(e.getKey())) { // rules name skills (agent.skills.billing)
+                throw ApiException.badRequest("skill names are 1-64 letters, digits, '-', '_' or '.', was '"
+                        + e.getKey() + "'");
+            }
+            skills.put(e.getKey(), integer(e.getValue(), "skills." + e.getKey()));
+        });
         Map<String, Integer> queuePriority = new LinkedHashMap<>();
         object(body, "queuePriority").forEach(e ->
                 queuePriority.put(e.getKey(), integer(e.getValue(), "queuePriority." + e.getKey())));
         Map<Channel, Integer> capacity = new EnumMap<>(Channel.class);
         object(body, "capacity").forEach(e ->
                 capacity.put(Channel.parse(e.getKey()), integer(e.getValue(), "capacity." + e.getKey())));
+        JsonObject attributes = object(body, "attributes");
+        if (attributes.encode().length() > RoutingEngine.MAX_ATTRIBUTES_JSON) { // read by every membership rule
+            throw ApiException.unprocessable("an agent's attributes are at most " + RoutingEngine.MAX_ATTRIBUTES_JSON
+                    + " characters of JSON");
+        }
         Agent agent = new Agent(id, text(body, "name"), text(body, "endpoint"), text(body, "team"),
-                skills, capacity, object(body, "attributes").getMap(),
+                skills, capacity, attributes.getMap(),
                 Agent.exclusiveFrom(object(body, "crossChannel").getMap()), queuePriority, autoAccept(body));
         String pin = text(body, "pin");
         if (pin != null && !pin.matches("\\d{4,12}")) {
@@ -482,7 +499,7 @@ public final class HttpApi {
         if (customerId != null && !io.switchboard.routing.Ids.isValid(customerId)) {
             throw ApiException.badRequest("customerId must be 1-64 letters, digits, '-', '_' or '.'");
         }
-        int priority = body.getInteger("priority", 0);
+        int priority = body.getValue("priority") == null ? 0 : integer(body.getValue("priority"), "priority"); // not 1.5 as 1
         if (priority < -100 || priority > 100) {
             throw ApiException.badRequest("priority must be between -100 and 100");
         }

@@ -165,6 +165,19 @@ class ApiRobustnessIT {
             JsonObject after = admin.get("/api/v1/agents/ann").expect(200).json();
             assertEquals("blue", after.getString("team"));
             assertEquals(read.getJsonObject("skills"), after.getJsonObject("skills"));
+
+            // values that used to pass: a callback capacity that set voice's, a skill no rule can name, a 40 KB
+            // attributes document, a fractional priority read as a whole one
+            assertEquals("capacity.callback: a callback is a call, counted in voice's capacity: set capacity.voice",
+                    admin.put("/api/v1/agents/ann", new JsonObject().put("capacity", new JsonObject().put("voice", 1)
+                            .put("callback", 4))).expect(400).json().getString("message"));
+            admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject().put("", 5))).expect(400);
+            admin.put("/api/v1/agents/ann", new JsonObject().put("attributes", new JsonObject()
+                    .put("notes", "x".repeat(40_000)))).expect(422);
+            assertEquals(1, admin.get("/api/v1/agents/ann").json().getJsonObject("capacity").getInteger("voice"),
+                    "nothing of the refused PUTs was kept");
+            assertEquals("'priority' must be a whole number", admin.post("/api/v1/interactions", new JsonObject()
+                    .put("channel", "chat").put("priority", 1.5)).expect(400).json().getString("message"));
         }
     }
 
