@@ -514,11 +514,14 @@ public final class SwitchboardServer {
                     return Future.all(closing);
                 }).mapEmpty();
         return closed.transform(ar -> vertx.executeBlocking(() -> {
-            if (redis != null) {
-                redis.close();
-            }
-            if (embeddedRedis != null) {
-                embeddedRedis.close();
+            try {
+                if (redis != null) {
+                    redis.close();
+                }
+            } finally { // the embedded Redis stops (and its data folder is let go) whatever the client's close did
+                if (embeddedRedis != null) {
+                    embeddedRedis.close();
+                }
             }
             return null;
         })).mapEmpty();

@@ -567,11 +567,15 @@ public final class ConfigLoader {
         return base.resolve(value);
     }
 
-    /** A file of the config folder, which must exist when a setting names it (the default may be absent). */
+    /**
+     * A file of the config folder. One that is not there has a meaning (no IVR: callers go straight to an agent; no
+     * agreements), so it is no error, but it is said at start: a mistyped name used to change that without a word.
+     */
     private Path configFile(String key, String defaultValue, Path configDir) {
         Path file = path(key, defaultValue, configDir);
-        if (values.containsKey(key) && !Files.isRegularFile(file)) {
-            throw bad(key, "names " + file.toAbsolutePath() + ", which is not there");
+        if (!Files.isRegularFile(file)) {
+            LOG.warn("{} names {}, which is not there: {}", key, file.toAbsolutePath(), key.equals("sla.file")
+                    ? "no SLA agreements apply" : "callers go straight to an agent, with no IVR");
         }
         return file;
     }
@@ -634,28 +638,24 @@ public final class ConfigLoader {
         return value;
     }
 
+    /** The URL schemes Lettuce takes (RedisURI), and redis-cluster:// for a list of nodes. */
+    private static final java.util.Set<String> REDIS_SCHEMES = java.util.Set.of("redis", "rediss", "redis+ssl",
+            "redis+tls", "redis-socket", "redis+socket", "redis-sentinel", "rediss-sentinel", "redis-cluster");
+
     /**
-     * Empty for the embedded Redis; else redis:// or rediss:// (standalone), redis-sentinel:// (Sentinel, one or more
-     * sentinels before the path), redis-cluster://host:port,host:port or a comma-separated list of redis:// URLs
-     * (Cluster). Checked here, so a mistake stops the boot naming the key, not in the Redis client ("Scheme localhost
-     * not supported").
+     * Empty for the embedded Redis; else a URL Lettuce takes (redis://, rediss://, redis-socket://, redis-sentinel://
+     * with one or more sentinels), redis-cluster://host:port,host:port or a comma-separated list (or a YAML list) of
+     * node URLs for a Cluster. The scheme is checked here, so a mistake stops the boot naming the key rather than in
+     * the Redis client ("Scheme localhost not supported"); the rest is the client's to read.
      */
     private String redisUrl() {
-        String url = text("redis.url", "").trim();
-        if (url.isEmpty()) {
-            return url;
-        }
-        List<String> servers;
-        if (url.startsWith("redis-cluster://")) {
-            servers = Arrays.stream(url.substring("redis-cluster://".length()).split(","))
-                    .map(hostPort -> "redis://" + hostPort.trim()).toList();
-        } else if (url.matches("rediss?-sentinel://.*")) {
-            servers = List.of(url.replaceFirst("-sentinel://", "://").replaceFirst(",[^/?#]*", ""));
-        } else {
-            servers = Arrays.stream(url.split(",")).map(String::trim).toList();
-        }
-        for (String server : servers) {
-            if (!server.matches("rediss?://.*") || host(server).isEmpty()) {
+        String url = String.join(",", list("redis.url"));
+        List<String> parts = url.matches("(redis-cluster|rediss?-sentinel)://.*") ? List.of(url)
+                : Arrays.asList(url.split(","));
+        for (String part : url.isEmpty() ? List.<String>of() : parts) {
+            int colon = part.indexOf("://");
+            if (colon < 1 || !REDIS_SCHEMES.contains(part.substring(0, colon).toLowerCase(Locale.ROOT))
+                    || part.length() == colon + 3) {
                 throw bad("redis.url", "must be redis://host:port (rediss:// with TLS), redis-sentinel://host:port/0"
                         + "#master or redis-cluster://host:port,host:port, was '" + url.replaceAll("//[^@/]*@", "//***@")
                         + "'"); // a password in it is not logged

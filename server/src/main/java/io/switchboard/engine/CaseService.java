@@ -10,6 +10,7 @@ import io.switchboard.cases.Complaint;
 import io.switchboard.store.redis.CaseStore;
 import io.switchboard.store.redis.RedisKeys;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -143,7 +144,9 @@ public final class CaseService {
                 .compose(v -> store.caseOf(interactionId))
                 .compose(before -> change(id, c -> c.link(interactionId, clock.millis())).compose(linked ->
                         before == null || before.isEmpty() || before.equals(id) ? Future.succeededFuture(linked)
-                                : change(before, c -> c.unlink(interactionId, clock.millis())).map(linked)));
+                                : change(before, c -> c.unlink(interactionId, clock.millis())).map(linked)
+                                        // linked here it is: a case gone or busy keeps its old entry, no error for that
+                                        .otherwise(linked)));
     }
 
     public long now() {
@@ -156,6 +159,13 @@ public final class CaseService {
      */
     public void agentResponded(String caseId) {
         observer.agentResponded(caseId);
+    }
+
+    /** The customer of an SLA breach's case or interaction ("" when none is known, or the record has expired). */
+    public Future<String> customerOfBreach(JsonObject breach) {
+        Future<String> owner = breach.getString("case") != null ? get(breach.getString("case")).map(Case::customerId)
+                : engine.interaction(breach.getString("interaction")).map(json -> json.getString("customerId"));
+        return owner.map(id -> id == null ? "" : id).recover(e -> Future.succeededFuture(""));
     }
 
     /** The case this interaction belongs to, or null. */

@@ -13,8 +13,17 @@ public final class CustomerRecords {
     private CustomerRecords() {
     }
 
-    static Map<String, String> fields(Customer c) {
+    /** A customer an import wrote: the CRM's; its phones and emails are its own. */
+    static final String IMPORTED = "import";
+    /**
+     * A customer a chat or an email created for an address nobody had: its address yields to an import that names it
+     * (the customer the CRM knows is the real one).
+     */
+    static final String FROM_CONTACT = "contact";
+
+    static Map<String, String> fields(Customer c, String origin) {
         Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("origin", origin);
         fields.put("name", c.name());
         fields.put("tier", c.tier());
         fields.put("lifetimeValue", Double.toString(c.lifetimeValue()));

@@ -129,6 +129,7 @@ public final class CustomerService {
     private static final class ImportPlan {
         private final Map<String, String> owners;
         private final List<Customer> customers = new ArrayList<>();
+        private final Set<String> seen = new java.util.HashSet<>();
         private int matched;
 
         ImportPlan(Map<String, String> owners) {
@@ -159,7 +160,7 @@ public final class CustomerService {
             String owner = id;
             owners.values().removeIf(owner::equals); // replaced, not merged: its addresses are these
             addresses.forEach(a -> owners.put(a, owner));
-            matched += exists || found ? 1 : 0;
+            matched += exists || found || !seen.add(id) ? 1 : 0; // a second row of one new customer matches the first
             customers.add(new Customer(id, contact.name(), contact.tier(), contact.lifetimeValue(), contact.phones(),
                     contact.emails(), contact.language()));
         }

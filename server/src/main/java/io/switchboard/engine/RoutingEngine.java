@@ -152,7 +152,17 @@ public final class RoutingEngine {
                 .compose(r -> sameMembership ? store.get(keys.rulesApplied()) : Future.succeededFuture((String) null))
                 .compose(indexed -> applied.equals(indexed) ? Future.succeededFuture(0) : reindexAgents()
                         .compose(n -> store.set(keys.rulesApplied(), applied).map(n)))
-                .compose(n -> rerouteStranded(newRules).map(n));
+                .compose(n -> rerouteStranded(newRules).otherwise(0).map(n));
+    }
+
+    /**
+     * {@link #rerouteStranded(RoutingRules)} under the rules in force: also run now and then (TimerSweeper), for a
+     * contact that reached a dead line after the reload (a later step of its plan named a queue since removed, an
+     * offer made before the reload that was refused after it).
+     */
+    public Future<Integer> rerouteStranded() {
+        RoutingRules current = rules.get();
+        return current == null ? Future.succeededFuture(0) : rerouteStranded(current);
     }
 
     /**
@@ -592,13 +602,26 @@ public final class RoutingEngine {
      * the contact would have waited that minute for nobody while the agent transferring it thought it on its way.
      */
     public Future<JsonObject> transferToAgent(String interactionId, String agentId, String actor) {
+        return transferToAgent(interactionId, agentId, actor, true);
+    }
+
+    /**
+     * A warm transfer completed: Asterisk has put the caller through to the consulted agent already, so the
+     * interaction follows, whatever that agent's presence says by now.
+     */
+    public Future<JsonObject> completeWarmTransfer(String interactionId, String agentId, String actor) {
+        return transferToAgent(interactionId, agentId, actor, false);
+    }
+
+    private Future<JsonObject> transferToAgent(String interactionId, String agentId, String actor,
+                                               boolean requireSignedIn) {
         return Future.all(interactionHash(interactionId), agent(agentId)).compose(all -> {
             Map<String, String> hash = all.resultAt(0);
             JsonObject target = all.resultAt(1);
             if (agentId.equals(hash.get("agent"))) {
                 throw ApiException.conflict("interaction " + interactionId + " is " + agentId + "'s already");
             }
-            if ("offline".equals(target.getString("presence", "offline"))) {
+            if (requireSignedIn && "offline".equals(target.getString("presence", "offline"))) {
                 throw ApiException.conflict("agent " + agentId + " is signed out: transfer to a queue, or to an agent "
                         + "who is signed in");
             }
@@ -665,10 +688,8 @@ public final class RoutingEngine {
                 .filter(p -> !p.isEmpty()).toList());
         Set<String> emails = new java.util.LinkedHashSet<>(customer.emails().stream().map(RoutingEngine::normalizedEmail)
                 .toList());
-        Map<String, List<String>> claims = new LinkedHashMap<>();
-        claims.put(keys.customersByPhone(), List.copyOf(phones));
-        claims.put(keys.customersByEmail(), List.copyOf(emails));
-        return store.claim(claims, customer.id()).compose(held -> {
+        return store.claimAddresses(keys.customersByPhone(), keys.customersByEmail(), keys.customer(""), customer.id(),
+                List.copyOf(phones), List.copyOf(emails)).compose(held -> {
             if (!held.isEmpty()) {
                 String what = held.get(0).equals(keys.customersByPhone()) ? "phone" : "email";
                 return Future.failedFuture(ApiException.conflict("customer " + customer.id() + ": " + what + " '"
@@ -677,7 +698,8 @@ public final class RoutingEngine {
             return store.hash(keys.customer(customer.id()));
         }).compose(before -> {
             List<Future<Void>> writes = new ArrayList<>();
-            writes.add(store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer)));
+            writes.add(store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer,
+                    CustomerRecords.IMPORTED)));
             if (!before.isEmpty()) {
                 Customer old = CustomerRecords.customer(customer.id(), before);
                 old.phones().stream().map(RoutingEngine::normalizedPhone).filter(p -> !phones.contains(p))
@@ -705,7 +727,7 @@ public final class RoutingEngine {
                 : store.hmget(keys.customersByPhone(), phoneKeys.toArray(String[]::new));
         Future<List<String>> emailOwners = emailKeys.isEmpty() ? Future.succeededFuture(List.of())
                 : store.hmget(keys.customersByEmail(), emailKeys.toArray(String[]::new));
-        return Future.all(phoneOwners, emailOwners).map(v -> {
+        return Future.all(phoneOwners, emailOwners).compose(v -> {
             Map<String, String> owners = new HashMap<>();
             for (int i = 0; i < phoneKeys.size(); i++) {
                 if (phoneOwners.result().get(i) != null) {
@@ -717,7 +739,36 @@ public final class RoutingEngine {
                     owners.put("email:" + emailKeys.get(i), emailOwners.result().get(i));
                 }
             }
-            return owners;
+            return firmOnly(owners);
+        });
+    }
+
+    /**
+     * The owners as saveCustomer's claim sees them: a holder that does not list the address any more, or has it only
+     * because a chat or an email created it, yields it (left out here).
+     */
+    private Future<Map<String, String>> firmOnly(Map<String, String> owners) {
+        List<String> holders = owners.values().stream().distinct().toList();
+        return store.hashes(holders.stream().map(keys::customer).toList()).map(records -> {
+            Map<String, Map<String, String>> byHolder = new HashMap<>();
+            for (int i = 0; i < holders.size(); i++) {
+                byHolder.put(holders.get(i), records.get(i));
+            }
+            Map<String, String> firm = new HashMap<>();
+            owners.forEach((address, holder) -> {
+                Map<String, String> record = byHolder.get(holder);
+                if (record.isEmpty() || CustomerRecords.FROM_CONTACT.equals(record.get("origin"))) {
+                    return;
+                }
+                Customer c = CustomerRecords.customer(holder, record);
+                boolean listed = address.startsWith("phone:")
+                        ? c.phones().stream().map(RoutingEngine::normalizedPhone).anyMatch(address.substring(6)::equals)
+                        : c.emails().stream().map(RoutingEngine::normalizedEmail).anyMatch(address.substring(6)::equals);
+                if (listed) {
+                    firm.put(address, holder);
+                }
+            });
+            return firm;
         });
     }
 
@@ -737,7 +788,7 @@ public final class RoutingEngine {
      */
     public Future<String> createCustomerForEmail(Customer customer, String email) {
         String address = normalizedEmail(email);
-        return store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer))
+        return store.hset(keys.customer(customer.id()), CustomerRecords.fields(customer, CustomerRecords.FROM_CONTACT))
                 .compose(v -> store.hsetIfAbsent(keys.customersByEmail(), address, customer.id()))
                 .compose(won -> won ? Future.succeededFuture(customer.id())
                         : store.delete(keys.customer(customer.id()))

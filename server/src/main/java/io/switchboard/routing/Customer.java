@@ -16,8 +16,8 @@ public record Customer(String id, String name, String tier, double lifetimeValue
         if (!Ids.isValid(id)) {
             throw new IllegalArgumentException("customer id must be 1-64 letters, digits, '-', '_' or '.': " + id);
         }
-        if (!(lifetimeValue >= 0) || Double.isInfinite(lifetimeValue)) { // 1e400 read as Infinity, shown as a string
-            throw new IllegalArgumentException("lifetimeValue must be a number from 0 up");
+        if (lifetimeValue < 0 || Double.isNaN(lifetimeValue)) {
+            throw new IllegalArgumentException("lifetimeValue must be >= 0");
         }
         tier = tier == null || tier.isBlank() ? "standard" : tier;
         phones = List.copyOf(phones == null ? List.of() : phones);

@@ -272,7 +272,7 @@ public final class CallControl {
             }
             // routed only once the hang-up went through: a failed one leaves the caller with this agent, still its call
             java.util.function.Supplier<Future<JsonObject>> routed = () -> target.startsWith("agent:")
-                    ? engine.transferToAgent(call.interactionId(), target.substring("agent:".length()), actor)
+                    ? engine.completeWarmTransfer(call.interactionId(), target.substring("agent:".length()), actor)
                     : store.getAndDelete(consultKey(call.interactionId()))
                             .compose(v -> engine.wrapUp(call.interactionId(), actor));
             return call.link().send(new HangupAction(call.agentLeg())).compose(r -> routed.get())

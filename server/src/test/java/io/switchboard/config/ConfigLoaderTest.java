@@ -286,13 +286,13 @@ class ConfigLoaderTest {
         assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", "confg"), dir, "SWITCHBOARD_CONFIG_DIR names");
         assertRefused(Map.of("SWITCHBOARD_RULES_DIR", ""), dir, "environment override of routing.rulesDir is empty");
         assertRefused(Map.of("SWITCHBOARD_DATA_DIR", " "), dir, "redis.embeddedDataDir");
-        assertRefused(Map.of("SWITCHBOARD_SLA_FILE", "slas.yaml"), dir, "sla.file names");
         assertEquals(null, ConfigLoader.load(Map.of("SWITCHBOARD_SLA_FILE", ""), dir).sla().file(),
                 "empty: no agreements, as documented");
         assertRefused(Map.of("REDIS_URL", "localhost:6379"), dir, "environment override of redis.url must be redis://");
-        assertRefused(Map.of("REDIS_URL", "redis://:s3cret@"), dir, "was 'redis://***@'");
+        assertRefused(Map.of("REDIS_URL", "redis://h:1,tcp://:s3cret@h:2"), dir, "tcp://***@h:2'");
         for (String url : List.of("redis://h:6379", "rediss://:pw@h:6380/1", "redis-sentinel://s1:26379,s2:26379/0#m",
-                "redis-cluster://h1:7000,h2:7001", "redis://h1:7000,redis://h2:7001")) {
+                "redis-cluster://h1:7000,h2:7001", "redis://h1:7000,redis://h2:7001", "redis://redis_cache:6379",
+                "redis-socket:///var/run/redis.sock", "redis+ssl://h:6380")) {
             assertEquals(url, ConfigLoader.load(Map.of("REDIS_URL", url), dir).redis().url());
         }
         assertRefused(Map.of("SWITCHBOARD_WEBHOOK_URLS", "http://", "SWITCHBOARD_WEBHOOK_SECRET", "0123456789abcdef"), dir,
@@ -309,8 +309,6 @@ class ConfigLoaderTest {
         assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir, ":4: voice.recontactWindowHours");
         Files.writeString(dir.resolve("switchboard.yaml"), "voice:\n  holdContext: ''\n");
         assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir, "voice.holdContext must be a dialplan context");
-        Files.writeString(dir.resolve("switchboard.yaml"), "voice:\n  ivrFile: menus.yaml\n");
-        assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir, ":2: voice.ivrFile names");
         Files.writeString(dir.resolve("switchboard.yaml"), "security:\n  adminKey: [aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb]\n");
         assertRefused(Map.of("SWITCHBOARD_CONFIG_DIR", dir.toString()), dir,
                 ":2: security.adminKey must be a single value, not a list");

@@ -175,6 +175,12 @@ class CaseSlaIT {
             admin.post("/api/v1/cases", new JsonObject().put("type", "complaint").put("customerId", "cust-1")
                     .put("subject", "x").put("complaint", new JsonObject().put("category", "service"))
                     .put("fromBreach", "nope")).expect(422);
+            admin.post("/api/v1/customers", new JsonObject().put("id", "cust-other").put("name", "Other")).expect(201);
+            assertEquals("breach '" + breach.getString("id") + "' is of another customer's contact", admin.post(
+                    "/api/v1/cases", new JsonObject().put("type", "complaint").put("customerId", "cust-other")
+                    .put("subject", "x").put("complaint", new JsonObject().put("category", "service"))
+                    .put("fromBreach", breach.getString("id"))).expect(422).json().getString("message"),
+                    "a complaint quotes its own customer's broken promise");
 
             respond(caseId);
             Await.until("the late response ends the timer at its final severity", () ->

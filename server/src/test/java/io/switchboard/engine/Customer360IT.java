@@ -9,6 +9,7 @@ import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Rules;
+import io.switchboard.testing.SmtpClient;
 import io.switchboard.testing.TestClock;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -131,6 +132,19 @@ class Customer360IT {
                 .expect(201).json());
         assertEquals("vb", customerByEmail("vi@v.example"));
         assertEquals("va", customerByEmail("vi@new.example"));
+
+        // a customer an email created for an address nobody had yields it to the CRM's customer that names it
+        try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            SmtpClient.expect("250", smtp.send("new@v.example", "support@example.com",
+                    "From: new@v.example\r\nSubject: Hi\r\nMessage-ID: <n1@v.example>\r\n\r\nHello\r\n"));
+        }
+        String created = customerByEmail("new@v.example");
+        assertTrue(created.startsWith("cust-"), created);
+        admin.post("/api/v1/customers", new JsonObject().put("id", "crm-7").put("name", "Neil")
+                .put("emails", new JsonArray().add("new@v.example"))).expect(201);
+        assertEquals("crm-7", customerByEmail("new@v.example"));
     }
 
     /** Whose the address is in the index an inbound email's sender is looked up in. */

@@ -97,7 +97,7 @@ final class CaseApi {
                 : Future.succeededFuture(true);
         serves.compose(allowed -> allowed ? cases.requireAssignable(agentId) : Future.failedFuture(ApiException.forbidden(
                 "an agent opens cases for a customer whose contact it holds or is offered")))
-                .compose(v -> overrun(complaint, fromBreach)).map(filled -> new CaseService.NewCase(type, customerId,
+                .compose(v -> overrun(complaint, fromBreach, customerId)).map(filled -> new CaseService.NewCase(type, customerId,
                 text(body, "subject"),
                 priority == null ? null : CasePriority.parse(priority), agentId, text(body, "team"),
                 filled == null ? null : CaseRecords.complaint(filled), text(body, "interactionId")))
@@ -159,17 +159,25 @@ final class CaseApi {
      * A complaint made "from a breach" carries the breach in {@code complaint.slaOverrun} (unless the
      * caller wrote one): which promise, how badly, and the breach id to find it by.
      */
-    private Future<JsonObject> overrun(JsonObject complaint, String breachId) {
+    private Future<JsonObject> overrun(JsonObject complaint, String breachId, String customerId) {
         if (breachId == null) {
             return Future.succeededFuture(complaint);
         }
         if (complaint == null) {
             throw ApiException.badRequest("'fromBreach' is for complaints (with 'complaint')");
         }
-        return sla.breach(breachId).map(breach -> {
+        return sla.breach(breachId).compose(breach -> {
             if (breach == null) {
                 throw ApiException.unprocessable("no breach '" + breachId + "'");
             }
+            // a complaint quotes the customer's own broken promise, never another customer's case
+            return cases.customerOfBreach(breach).map(owner -> {
+                if (!owner.isEmpty() && !owner.equals(customerId)) {
+                    throw ApiException.unprocessable("breach '" + breachId + "' is of another customer's contact");
+                }
+                return breach;
+            });
+        }).map(breach -> {
             if (!complaint.getString("slaOverrun", "").isBlank()) {
                 return complaint;
             }

@@ -36,6 +36,9 @@ final class CustomerJson {
         if (ltv != null && !(ltv instanceof Number)) {
             throw ApiException.badRequest(at + ": 'lifetimeValue' must be a number");
         }
+        if (ltv != null && Double.isInfinite(((Number) ltv).doubleValue())) { // 1e400: kept as Infinity, shown as a string
+            throw ApiException.badRequest(at + ": 'lifetimeValue' must be a number from 0 up, was " + ltv);
+        }
         try {
             return new Customer(id, text(json, "name", at), text(json, "tier", at),
                     ltv == null ? 0.0 : ((Number) ltv).doubleValue(),

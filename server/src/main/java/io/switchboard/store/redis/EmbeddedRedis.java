@@ -109,8 +109,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         } catch (NumberFormatException e) {
             return;
         }
+        Path folder = pidFile.getParent().toRealPath();
+        // a pid file left by a crash may name a pid reused since: only a redis-server working in this very folder
+        // (Redis changes to its data folder) is the left-over one, never another node's Redis on a folder of its own
         java.util.Optional<ProcessHandle> left = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false));
+                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                .filter(p -> folder.equals(workingFolder(p.pid())));
         if (left.isEmpty()) {
             return;
         }
@@ -126,6 +130,15 @@ public final class EmbeddedRedis implements AutoCloseable {
             throw new IllegalStateException("interrupted while the left-over Redis stopped", e);
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.debug("left-over Redis: {}", e.getMessage());
+        }
+    }
+
+    /** A process's working folder (Linux /proc), or null where it cannot be read. */
+    private static Path workingFolder(long pid) {
+        try {
+            return Path.of("/proc", Long.toString(pid), "cwd").toRealPath();
+        } catch (IOException | SecurityException e) {
+            return null;
         }
     }
 

@@ -201,38 +201,44 @@ public final class RoutingStore {
     }
 
     /**
-     * Names one owner for fields of several indexes (hashes field -> owner), all or none: a field another owner holds
-     * stops it. ARGV: owner, then per key the count of its fields and the fields.
+     * Claims a customer's phones and emails in the indexes (field: the normalized address, value: the customer), all or
+     * none. A holder yields an address its record no longer lists (an index entry older versions left behind) or that
+     * it has only because a chat or an email created it (origin "contact"): the imported customer is the one the CRM
+     * knows. Any other holder stops the claim. KEYS: phone index, email index; ARGV: owner, the customer record key
+     * before the id, the count of phones, the phones, the emails.
      */
-    private static final LuaScript CLAIM = new LuaScript("""
-            local owner, fields, n = ARGV[1], {}, 2
-            for k = 1, #KEYS do
-              fields[k] = {}
-              for i = 1, tonumber(ARGV[n]) do fields[k][i] = ARGV[n + i] end
-              n = n + #fields[k] + 1
-            end
-            for k = 1, #KEYS do
-              for _, f in ipairs(fields[k]) do
-                local held = redis.call('HGET', KEYS[k], f)
-                if held and held ~= owner then return {KEYS[k], f, held} end
+    private static final LuaScript CLAIM_ADDRESSES = new LuaScript("""
+            local owner, records, np = ARGV[1], ARGV[2], tonumber(ARGV[3])
+            local function phone(p) return (string.gsub(p, '%D', '')) end
+            local function email(e) return string.lower((string.gsub(e, '^%s*(.-)%s*$', '%1'))) end
+            local function firm(holder, field, address, normalized)
+              local h = redis.call('HMGET', records .. holder, 'origin', field)
+              if h[1] == 'contact' then return false end
+              for _, a in ipairs(cjson.decode(h[2] or '[]')) do
+                if normalized(a) == address then return true end
               end
+              return false
             end
-            for k = 1, #KEYS do
-              for _, f in ipairs(fields[k]) do redis.call('HSET', KEYS[k], f, owner) end
+            local claims = {}
+            for i = 1, np do claims[#claims + 1] = {KEYS[1], ARGV[3 + i], 'phones', phone} end
+            for i = 4 + np, #ARGV do claims[#claims + 1] = {KEYS[2], ARGV[i], 'emails', email} end
+            for _, c in ipairs(claims) do
+              local held = redis.call('HGET', c[1], c[2])
+              if held and held ~= owner and firm(held, c[3], c[2], c[4]) then return {c[1], c[2], held} end
             end
+            for _, c in ipairs(claims) do redis.call('HSET', c[1], c[2], owner) end
             return {}
             """);
 
-    /** Claims the fields (per index key) for owner; empty when done, else [index, field, holder] of the first held. */
-    public Future<List<String>> claim(Map<String, List<String>> fieldsByIndex, String owner) {
-        String[] keyArray = fieldsByIndex.keySet().toArray(String[]::new);
-        List<String> args = new ArrayList<>(List.of(owner));
-        fieldsByIndex.values().forEach(fields -> {
-            args.add(Integer.toString(fields.size()));
-            args.addAll(fields);
-        });
-        return RedisFutures.onContext(vertx, () -> CLAIM.<List<String>>run(redis, ScriptOutputType.MULTI, keyArray,
-                args.toArray(String[]::new)));
+    /** Claims the addresses for owner; empty when done, else [index, address, holder] of the first held firmly. */
+    public Future<List<String>> claimAddresses(String phoneIndex, String emailIndex, String recordKeyPrefix,
+                                               String owner, List<String> phones, List<String> emails) {
+        String[] keyArray = {phoneIndex, emailIndex};
+        List<String> args = new ArrayList<>(List.of(owner, recordKeyPrefix, Integer.toString(phones.size())));
+        args.addAll(phones);
+        args.addAll(emails);
+        return RedisFutures.onContext(vertx, () -> CLAIM_ADDRESSES.<List<String>>run(redis, ScriptOutputType.MULTI,
+                keyArray, args.toArray(String[]::new)));
     }
 
     /** HDEL of one field: true if it was there. */

@@ -17,6 +17,8 @@ public final class TimerSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(TimerSweeper.class);
     /** How often a node's sweep also looks for missed matches ({@link RoutingEngine#sweepTimers}). */
     private static final long REMATCH_NANOS = 1_000_000_000L;
+    /** How often it looks for contacts on lines the rules in force leave without agents (RoutingEngine). */
+    private static final long STRANDED_NANOS = 30_000_000_000L;
 
     private final Vertx vertx;
     private final RoutingEngine engine;
@@ -25,6 +27,7 @@ public final class TimerSweeper {
     private long timerId = -1;
     private boolean running;
     private long lastRematch = System.nanoTime();
+    private long lastStranded = System.nanoTime();
 
     public TimerSweeper(Vertx vertx, RoutingEngine engine, RoutingMetrics metrics, int batch) {
         this.vertx = vertx;
@@ -52,6 +55,10 @@ public final class TimerSweeper {
         boolean rematch = System.nanoTime() - lastRematch >= REMATCH_NANOS;
         if (rematch) {
             lastRematch = System.nanoTime();
+        }
+        if (System.nanoTime() - lastStranded >= STRANDED_NANOS) {
+            lastStranded = System.nanoTime();
+            engine.rerouteStranded().onFailure(e -> LOG.warn("stranded contacts not looked for: {}", e.getMessage()));
         }
         engine.sweepTimers(batch, rematch).onComplete(ar -> {
             running = false;
