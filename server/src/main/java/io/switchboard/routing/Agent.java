@@ -56,12 +56,12 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         });
         Map<Channel, Integer> caps = new EnumMap<>(Channel.class);
         caps.putAll(DEFAULT_CAPACITY);
+        if (capacity != null && capacity.containsKey(Channel.CALLBACK) && capacity.containsKey(Channel.VOICE)) {
+            throw new IllegalArgumentException("capacity.callback and capacity.voice are one capacity (a callback"
+                    + " is a call): give one of them"); // whichever key came last won
+        }
         if (capacity != null) {
             capacity.forEach((channel, n) -> {
-                if (channel == Channel.CALLBACK) { // it set voice's, whichever key came last
-                    throw new IllegalArgumentException("capacity.callback: a callback is a call, counted in voice's"
-                            + " capacity: set capacity.voice");
-                }
                 if (n < 0 || n > 100) {
                     throw new IllegalArgumentException("capacity of " + channel.wireName() + " must be 0-100, was " + n);
                 }
@@ -111,8 +111,9 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
     public static Set<Channel> exclusiveFrom(Map<String, ?> crossChannel) {
         Set<Channel> exclusive = EnumSet.copyOf(DEFAULT_EXCLUSIVE);
         crossChannel.forEach((name, behaviour) -> {
-            if (Channel.parse(name) == Channel.CALLBACK) {
-                throw new IllegalArgumentException("crossChannel.callback: a callback is a call: set crossChannel.voice");
+            if (Channel.parse(name) == Channel.CALLBACK && crossChannel.containsKey("voice")) {
+                throw new IllegalArgumentException("crossChannel.callback and crossChannel.voice are one setting (a"
+                        + " callback is a call): give one of them");
             }
             Channel channel = Channel.parse(name).capacityChannel();
             if (CURRENT_CHANNEL_ONLY.equals(behaviour)) {

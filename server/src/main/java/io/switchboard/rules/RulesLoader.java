@@ -44,6 +44,8 @@ public final class RulesLoader {
         List<Path> files = ruleFiles(directory);
         Map<String, QueueDefinition> queues = new LinkedHashMap<>();
         Map<String, Workflow> workflows = new LinkedHashMap<>();
+        // each queue a step or an overflow names, with where: checked once every file is read (queues may come later)
+        List<Map.Entry<String, YamlNode>> named = new ArrayList<>();
         for (Path file : files) {
             YamlNode root = YamlNode.parse(file);
             if (root.isEmpty()) {
@@ -51,15 +53,21 @@ public final class RulesLoader {
             }
             Map<String, YamlNode> top = root.entries("queues", "workflow", "preferredAgent", "filters", "default");
             if (top.containsKey("queues")) {
-                readQueues(top.get("queues"), queues);
+                readQueues(top.get("queues"), queues, named);
             }
             if (top.containsKey("workflow")) {
-                Workflow workflow = readWorkflow(top);
+                Workflow workflow = readWorkflow(top, named);
                 if (workflows.putIfAbsent(workflow.name(), workflow) != null) {
                     throw top.get("workflow").error("workflow '" + workflow.name() + "' is defined twice");
                 }
             } else if (top.containsKey("filters") || top.containsKey("default")) {
                 throw root.error("filters need a 'workflow: <name>' in the same file");
+            }
+        }
+        for (Map.Entry<String, YamlNode> queue : named) {
+            if (!queues.containsKey(queue.getKey())) {
+                throw queue.getValue().error("unknown queue '" + queue.getKey() + "' (the queues are "
+                        + queues.keySet() + ")");
             }
         }
         if (!workflows.containsKey(defaultWorkflow)) {
@@ -81,7 +89,7 @@ public final class RulesLoader {
         }
     }
 
-    private void readQueues(YamlNode node, Map<String, QueueDefinition> queues) {
+    private void readQueues(YamlNode node, Map<String, QueueDefinition> queues, List<Map.Entry<String, YamlNode>> named) {
         for (Map.Entry<String, YamlNode> entry : node.entries().entrySet()) {
             Map<String, YamlNode> q = entry.getValue().entries("members", "serviceLevelSeconds", "maxWaitSeconds",
                     "overflow", "wrapUpSeconds", "serviceLevelTarget", "serviceLevelFormula", "shortAbandonSeconds",
@@ -91,7 +99,7 @@ public final class RulesLoader {
                         q.containsKey("members") ? cel.agent(q.get("members")) : Condition.ALWAYS,
                         seconds(q.get("serviceLevelSeconds")),
                         waitSeconds(q.get("maxWaitSeconds")),
-                        q.containsKey("overflow") ? q.get("overflow").text() : null,
+                        q.containsKey("overflow") ? named(q.get("overflow"), named) : null,
                         seconds(q.get("wrapUpSeconds")),
                         q.containsKey("serviceLevelTarget") ? q.get("serviceLevelTarget").decimal(0.01, 1)
                                 : QueueDefinition.DEFAULT_SERVICE_LEVEL_TARGET,
@@ -136,7 +144,13 @@ public final class RulesLoader {
         return channels;
     }
 
-    private Workflow readWorkflow(Map<String, YamlNode> top) {
+    /** A queue's name where the rules name one, noted with its place for the check once every file is read. */
+    private static String named(YamlNode node, List<Map.Entry<String, YamlNode>> named) {
+        named.add(Map.entry(node.text(), node));
+        return node.text();
+    }
+
+    private Workflow readWorkflow(Map<String, YamlNode> top, List<Map.Entry<String, YamlNode>> named) {
         String name = top.get("workflow").text();
         List<Filter> filters = new ArrayList<>();
         if (top.containsKey("filters")) {
@@ -146,14 +160,17 @@ public final class RulesLoader {
                     throw item.error("filter needs 'match: <expression>'");
                 }
                 String filterName = f.containsKey("name") ? f.get("name").text() : "filter-" + (filters.size() + 1);
-                filters.add(new Filter(filterName, cel.interaction(f.get("match")), steps(item, f.get("steps"))));
+                if (filters.stream().anyMatch(other -> other.name().equals(filterName))) { // explain and stats name it
+                    throw item.error("filter '" + filterName + "' is defined twice in workflow '" + name + "'");
+                }
+                filters.add(new Filter(filterName, cel.interaction(f.get("match")), steps(item, f.get("steps"), named)));
             }
         }
         if (!top.containsKey("default")) {
             throw top.get("workflow").error("workflow '" + name + "' needs a 'default:' filter with steps");
         }
         Map<String, YamlNode> d = top.get("default").entries("steps");
-        Filter defaultFilter = new Filter("default", Condition.ALWAYS, steps(top.get("default"), d.get("steps")));
+        Filter defaultFilter = new Filter("default", Condition.ALWAYS, steps(top.get("default"), d.get("steps"), named));
         String preferredAttribute = null;
         Duration preferredTimeout = null;
         Step.SkipIf preferredSkip = null;
@@ -170,7 +187,7 @@ public final class RulesLoader {
         return new Workflow(name, filters, defaultFilter, preferredAttribute, preferredTimeout, preferredSkip);
     }
 
-    private List<Step> steps(YamlNode owner, YamlNode node) {
+    private List<Step> steps(YamlNode owner, YamlNode node, List<Map.Entry<String, YamlNode>> named) {
         if (node == null) {
             throw owner.error("a filter needs 'steps:'");
         }
@@ -181,7 +198,7 @@ public final class RulesLoader {
                 throw item.error("a step needs 'queue'");
             }
             try {
-                steps.add(new Step(s.get("queue").text(),
+                steps.add(new Step(named(s.get("queue"), named),
                         s.containsKey("agents") ? cel.agent(s.get("agents")) : null,
                         s.containsKey("priority") ? (int) s.get("priority").integer(-1000, 1000) : 0,
                         waitSeconds(s.get("timeoutSeconds")),

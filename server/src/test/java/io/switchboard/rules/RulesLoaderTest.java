@@ -158,7 +158,22 @@ class RulesLoaderTest {
                 default:
                   steps:
                     - queue: suport
-                """, 0, "unknown queue 'suport'");
+                """, 6, "unknown queue 'suport' (the queues are [support])");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true', maxWaitSeconds: 60, overflow: genral}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """, 2, "unknown queue 'genral'");
+        assertRejected(temp, """
+                queues:
+                  support: {members: 'true'}
+                workflow: default
+                filters:
+                  - {name: vip, match: 'true', steps: [{queue: support}]}
+                  - {name: vip, match: 'false', steps: [{queue: support}]}
+                default: {steps: [{queue: support}]}
+                """, 6, "filter 'vip' is defined twice in workflow 'default'");
         assertRejected(temp, """
                 queues:
                   support: {members: 'true'}

@@ -168,7 +168,7 @@ class ApiRobustnessIT {
 
             // values that used to pass: a callback capacity that set voice's, a skill no rule can name, a 40 KB
             // attributes document, a fractional priority read as a whole one
-            assertEquals("capacity.callback: a callback is a call, counted in voice's capacity: set capacity.voice",
+            assertEquals("capacity.callback and capacity.voice are one capacity (a callback is a call): give one of them",
                     admin.put("/api/v1/agents/ann", new JsonObject().put("capacity", new JsonObject().put("voice", 1)
                             .put("callback", 4))).expect(400).json().getString("message"));
             admin.put("/api/v1/agents/ann", new JsonObject().put("skills", new JsonObject().put("", 5))).expect(400);
