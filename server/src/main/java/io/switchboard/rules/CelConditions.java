@@ -26,6 +26,7 @@ import java.util.function.Function;
  * on a task.
  */
 public final class CelConditions {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CelConditions.class);
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableHeterogeneousNumericComparisons(true)
             .build();
@@ -109,14 +110,25 @@ public final class CelConditions {
         }
     }
 
-    private record CelCondition(String source, CelRuntime.Program program) implements Condition {
+    private record CelCondition(String source, CelRuntime.Program program, java.util.concurrent.atomic.AtomicBoolean told)
+            implements Condition {
+        CelCondition(String source, CelRuntime.Program program) {
+            this(source, program, new java.util.concurrent.atomic.AtomicBoolean());
+        }
+
         @Override
         public boolean test(Map<String, Object> variables) {
             try {
                 // a resolver, not the map: eval(Map) copies the variables into a new activation on every call
                 return Boolean.TRUE.equals(program.eval(name -> Optional.ofNullable(variables.get(name))));
             } catch (CelEvaluationException e) {
-                // e.g. agent.skills.billing on an agent without that skill: not a match
+                // e.g. agent.skills.billing on an agent without that skill: not a match. Values of types that never
+                // compare (agent.skills.billing >= "8", a number against a text) make it false for everyone: said
+                // once, since the rule loaded and would otherwise just never match
+                if (String.valueOf(e.getMessage()).contains("No matching overload") && told.compareAndSet(false, true)) {
+                    LOG.warn("expression '{}' compares values of types that never compare ({}): it is false for every"
+                            + " contact or agent until it is fixed", source, e.getMessage());
+                }
                 return false;
             }
         }

@@ -299,6 +299,33 @@ class RulesLoaderTest {
                 "a double compared with an int literal");
     }
 
+    /** A number compared with a text is false for every agent: said once (WARN), not left to be found by a stall. */
+    @Test
+    void anExpressionWhoseTypesNeverCompareIsFalseAndSaidOnce(@TempDir Path temp) {
+        RoutingRules rules = loader.load(Rules.folder(temp, """
+                queues:
+                  billing: {members: 'agent.skills.billing >= "8"'}
+                workflow: default
+                default: {steps: [{queue: billing}]}
+                """));
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(CelConditions.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            Agent expert = new Agent("a1", null, null, null, Map.of("billing", 9), null, null);
+            Agent other = new Agent("a2", null, null, null, Map.of("billing", 10), null, null);
+            assertEquals(List.of("@a1"), List.copyOf(rules.poolsFor(expert).get(Channel.VOICE)));
+            assertEquals(List.of("@a2"), List.copyOf(rules.poolsFor(other).get(Channel.VOICE)));
+            assertEquals(1, seen.list.stream().filter(e -> e.getFormattedMessage()
+                    .contains("compares values of types that never compare")).count(), seen.list.toString());
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
     private static InteractionRequest request(Channel channel, Map<String, Object> attributes) {
         return new InteractionRequest(channel, attributes, null, null, 0);
     }
