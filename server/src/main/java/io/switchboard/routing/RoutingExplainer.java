@@ -30,7 +30,11 @@ public final class RoutingExplainer {
      */
     public record StepExplanation(int step, String queue, String pool, String agentExpression, String order,
                                   int priority, long timeoutSeconds, Step.SkipIf skipIf, long offerTimeoutSeconds,
-                                  List<AgentVerdict> agents) {
+                                  List<AgentVerdict> agents, String passedOver) {
+        StepExplanation passedOver(String why) {
+            return new StepExplanation(step, queue, pool, agentExpression, order, priority, timeoutSeconds, skipIf,
+                    offerTimeoutSeconds, agents, why);
+        }
     }
 
     public record Explanation(String workflow, String filter, List<FilterCheck> filters, double basePriority,
@@ -54,7 +58,10 @@ public final class RoutingExplainer {
         RoutePlan plan = planner.plan(request, customer);
         List<StepExplanation> steps = new ArrayList<>();
         for (int i = 0; i < plan.steps().size(); i++) {
-            steps.add(explainStep(i, plan.steps().get(i), request.channel(), agents, Set.of(), null));
+            PlannedStep planned = plan.steps().get(i);
+            StepExplanation step = explainStep(i, planned, request.channel(), agents, Set.of(), null);
+            String skipped = i < plan.steps().size() - 1 ? passedOverNow(planned, agents, step) : null;
+            steps.add(skipped == null ? step : step.passedOver(skipped));
         }
         return new Explanation(plan.workflow(), plan.filter(), checks, plan.basePriority(), steps);
     }
@@ -91,7 +98,36 @@ public final class RoutingExplainer {
         verdicts.sort((a, b) -> Boolean.compare(b.eligible(), a.eligible()));
         return new StepExplanation(index, planned.queue(), shown.id(),
                 shown.agents() == null ? null : shown.agents().source(), shown.ordering().toString(),
-                planned.priority(), planned.timeoutSeconds(), planned.skipIf(), planned.offerTimeoutSeconds(), verdicts);
+                planned.priority(), planned.timeoutSeconds(), planned.skipIf(), planned.offerTimeoutSeconds(), verdicts,
+                null);
+    }
+
+    /**
+     * Why a contact arriving now would pass over this step (its skipIf holds: routing's `skips`), or null. Hours are
+     * the queue's {@code queueOpen}, told apart in the answer; never the route's last step.
+     */
+    private String passedOverNow(PlannedStep planned, Map<Agent, AgentStatus> agents, StepExplanation step) {
+        if (planned.skipIf() == Step.SkipIf.NO_AVAILABLE_AGENTS
+                && step.agents().stream().noneMatch(AgentVerdict::eligible)) {
+            return "nobody of it can take the contact now (skipIf: no_available_agents)";
+        }
+        if (planned.skipIf() == Step.SkipIf.NO_LOGGED_IN_AGENTS) {
+            Pool direct = new Pool(planned.pool(), planned.queue(), null, Ordering.DEFAULT);
+            Pool pool = direct.isDirect() ? direct : rules.pools().get(planned.pool());
+            boolean someoneIn = pool != null && agents.entrySet().stream().anyMatch(e -> member(pool, e.getKey())
+                    && !"offline".equals(e.getValue().presence()));
+            return someoneIn ? null : "every agent of it is signed out (skipIf: no_logged_in_agents)";
+        }
+        return null;
+    }
+
+    private boolean member(Pool pool, Agent agent) {
+        if (pool.isDirect()) {
+            return pool.id().equals(Pool.directId(agent.id()));
+        }
+        QueueDefinition queue = rules.queues().get(pool.queue());
+        return queue != null && queue.admits(agent)
+                && (pool.agents() == null || pool.agents().test(agent.expressionVariables()));
     }
 
     private AgentVerdict verdict(Pool pool, Agent agent, AgentStatus status, Channel channel) {

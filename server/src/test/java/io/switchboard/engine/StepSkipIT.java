@@ -137,9 +137,12 @@ class StepSkipIT {
 
     @Test
     void aPreferredAgentWhoIsOfflineIsPassedOver() {
+        // the dry run says so first, as the real run then does
+        assertEquals("every agent of it is signed out (skipIf: no_logged_in_agents)", passedOverNow("eve"));
         assertEquals("sam", create(new JsonObject().put("preferredAgentId", "eve")).getString("agentId"));
         Agents.available(eve, "eve");
         eve.post("/api/v1/agents/eve/state", new JsonObject().put("state", "away").put("reason", "break")).expect(200);
+        assertEquals(null, passedOverNow("eve"), "eve is signed in, if away");
         JsonObject waits = create(new JsonObject().put("preferredAgentId", "eve"));
         assertEquals("queued", waits.getString("status"), "eve is signed in: the interaction waits for her");
         assertEquals(0, waits.getInteger("step"));
@@ -215,6 +218,13 @@ class StepSkipIT {
     }
 
     /** Creates a voice interaction with these attributes and returns it as it stands right after. */
+    /** The dry run's word on the preferred agent's step (the first) for a call asking for this agent. */
+    private String passedOverNow(String preferred) {
+        return admin.post("/api/v1/routing/explain", new JsonObject().put("channel", "voice").put("attributes",
+                new JsonObject().put("preferredAgentId", preferred))).expect(200).json().getJsonArray("steps")
+                .getJsonObject(0).getString("passedOverNow");
+    }
+
     private JsonObject create(JsonObject attributes) {
         String id = admin.post("/api/v1/interactions", new JsonObject().put("channel", "voice")
                 .put("attributes", attributes)).expect(201).json().getString("id");

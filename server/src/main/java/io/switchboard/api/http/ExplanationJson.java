@@ -46,6 +46,7 @@ final class ExplanationJson {
                 .put("skipIf", s.skipIf() == null ? null : s.skipIf().wireName())
                 .put("queueOpen", open.test(s.queue()))
                 .put("offerTimeoutSeconds", s.offerTimeoutSeconds() == 0 ? null : s.offerTimeoutSeconds())
+                .put("passedOverNow", s.passedOver())
                 .put("agents", agents);
     }
 }
