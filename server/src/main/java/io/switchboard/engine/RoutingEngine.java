@@ -179,9 +179,10 @@ public final class RoutingEngine {
                 String channel = line.substring(0, bar);
                 String pool = line.substring(bar + 1);
                 if (!pool.startsWith("@") && !served(newRules, pool, channel)) {
-                    lineCounts.add(store.head(keys.poolWaiting(pool, channel), MAX_STRANDED_PER_LINE)
-                            .compose(ids -> Future.all(ids.stream().map(this::rerouteStranded).toList())
-                                    .map(all -> ids.size())));
+                    lineCounts.add(nobodyIndexed(pool, channel).compose(nobody -> !nobody ? Future.succeededFuture(0)
+                            : store.head(keys.poolWaiting(pool, channel), MAX_STRANDED_PER_LINE)
+                                    .compose(ids -> Future.all(ids.stream().map(this::rerouteStranded).toList())
+                                            .map(all -> ids.size()))));
                 }
             }
             return Future.all(lineCounts).map(all -> lineCounts.stream().mapToInt(Future::result).sum());
@@ -194,6 +195,17 @@ public final class RoutingEngine {
 
     /** Contacts routed again per line at one reload (a Redis read each); any more are routed at the next one. */
     private static final int MAX_STRANDED_PER_LINE = 10_000;
+
+    /**
+     * Whether no agent is indexed in the pool for the channel, signed in or free: a line these rules do not serve but
+     * another node's still do (a node that has not reloaded yet, or runs other rules) is left to that node, rather than
+     * moved back and forth between the two nodes' routes.
+     */
+    private Future<Boolean> nobodyIndexed(String pool, String capacityChannel) {
+        Future<Long> signedIn = store.scard(keys.poolSignedIn(pool, capacityChannel));
+        Future<Long> free = store.zcard(keys.poolAvailable(pool, capacityChannel));
+        return Future.all(signedIn, free).map(v -> signedIn.result() == 0 && free.result() == 0);
+    }
 
     private static boolean served(RoutingRules rules, String poolId, String capacityChannel) {
         Pool pool = rules.pools().get(poolId);

@@ -65,6 +65,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":pool:" + pool + ":avail:" + capacityChannel;
     }
 
+    /** Set: the agents of a pool signed in for a capacity channel (router.lua's pool:<p>:on:<c>). */
+    public String poolSignedIn(String pool, String capacityChannel) {
+        return prefix + ":pool:" + pool + ":on:" + capacityChannel;
+    }
+
     /** Sorted set: the ids of contacts to create later (ScheduledContacts), by when (epoch ms). */
     public String scheduledContacts() {
         return prefix + ":contacts:scheduled";

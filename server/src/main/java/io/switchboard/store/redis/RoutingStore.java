@@ -164,6 +164,10 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.sunion(keys.toArray(String[]::new))).map(List::copyOf);
     }
 
+    public Future<Long> scard(String key) {
+        return RedisFutures.onContext(vertx, () -> redis.scard(key));
+    }
+
     public Future<Long> zcard(String key) {
         return RedisFutures.onContext(vertx, () -> redis.zcard(key));
     }
