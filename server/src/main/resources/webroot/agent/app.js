@@ -204,6 +204,10 @@ function openDesk({ agentId, token }) {
         if (agent) showState({ ...agent, state: m.state, reason: m.reason ?? agent.reason, stateSince: m.at });
         reread();
         break;
+      case 'presence_changed':
+        // the state stays (busy, wrap-up) but what comes after it changed, maybe by a supervisor: shown as read
+        reread();
+        break;
       case 'signed_out':
         // a supervisor's sign-out, a new PIN, or this agent's Log out on another page: this session is over
         logout(m.reason === 'pin_changed' ? 'Your PIN was changed; log in again.'
@@ -257,6 +261,7 @@ function openDesk({ agentId, token }) {
     emails.sync([]);
     work.show([]);
     customer.clear();
+    notify(''); // the last session's message is no word for the next one
     sessionStorage.removeItem(SESSION_KEY);
     showLogin(message);
   }

@@ -89,7 +89,8 @@ export function createEmailPanel(api) {
         el('p', { class: 'case-subject' }, c.subject || ''),
         el('p', { class: 'case-thread' }, `${(c.interactions || []).length} contact(s) on this case`),
         ...(c.notes || []).map((n) => el('p', { class: 'case-note' }, `${n.author}: ${n.text}`)),
-        others.length > 0 && el('ol', { class: 'case-emails' }, ...others.map(threadEntry)));
+        // replaceChildren shows a false as text: only a list when there is one
+        ...(others.length > 0 ? [el('ol', { class: 'case-emails' }, ...others.map(threadEntry))] : []));
     } catch (e) {
       box.replaceChildren(el('p', { class: 'empty' }, `Case ${caseId}: ${e.message}`));
     }
@@ -111,7 +112,8 @@ export function createEmailPanel(api) {
     try {
       await api.post(`/api/v1/cases/${encodeURIComponent(caseId)}/interactions`, { interactionId: id });
       input.value = '';
-      showCase(caseId, caseBox);
+      caseBox.querySelectorAll('.attach-error').forEach((e) => e.remove());
+      showCase(caseId, caseBox, id); // this email is no "earlier message" of the case it moved to
     } catch (e) {
       caseBox.append(el('p', { class: 'attach-error', role: 'alert' }, `Case ${caseId}: ${e.message}`));
     }

@@ -67,6 +67,7 @@ export function createSlaPanel(api, now) {
         'warning');
       if (old) old.replaceWith(row);
       else risky.append(row);
+      status('#at-risk-status', '', 'info'); // not "Nothing at risk." under a row any more
       tick();
     } else if (m.type === 'sla_policy_changed') {
       readAtRisk(); // another agreement: another due time, maybe no longer at risk

@@ -1,6 +1,7 @@
 package io.switchboard.desktop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Agents;
@@ -76,6 +77,7 @@ class DesktopEmailIT {
                 "subject, sender and text: no stray 'false' where a Reply-To would be");
         // the case the email threads onto, readable by the agent that holds the email
         browser.untilText(email + " .case-id", caseId);
+        assertFalse(browser.text(email + " .email-case").endsWith("false"), "no stray 'false' for an empty thread");
         assertEquals("new", browser.text(email + " .case-status"));
         assertEquals("Charged twice", browser.text(email + " .case-subject"));
 

@@ -1364,7 +1364,8 @@ end end
 local function set_presence(aid, presence, reason)
   local akey = key('agent', aid)
   if redis.call('EXISTS', akey) == 0 then return nil, 'not_found' end
-  local was = redis.call('HGET', akey, 'presence')
+  local before = redis.call('HMGET', akey, 'presence', 'reason', 'state')
+  local was = before[1]
   redis.call('HSET', akey, 'presence', presence, 'reason', reason or '')
   if logged_in(presence) ~= logged_in(was) then mark_logged_in(akey, aid, logged_in(presence)) end
   if presence == 'available' and was ~= 'available' then redis.call('HSET', akey, 'idle', NOW_S, 'missed', '0') end
@@ -1372,6 +1373,11 @@ local function set_presence(aid, presence, reason)
   local rid = redis.call('HGET', akey, 'rsv')
   if presence ~= 'available' and not blank(rid) then close_reservation(rid, 'agent_' .. presence, false, true) end
   local a = refresh(aid)
+  -- busy or wrapping up, the state stays what it was, but what the agent will be after it changed: said, so the desk
+  -- shows "busy, then away" whoever set it (a supervisor too), as a state change would be
+  if (was ~= presence or (before[2] or '') ~= (reason or '')) and a.state == before[3] then
+    emit({type = 'presence_changed', agent = aid, presence = presence, reason = reason or '', state = a.state})
+  end
   offer_agent(aid, a) -- keeps `a` as it leaves the agent
   return {state = a.state}
 end
