@@ -492,6 +492,11 @@ public final class EmailChannel {
     }
 
     /** The case's email thread (inbound and outbound), oldest first. */
+    /** The email of an interaction moved to another case: its thread entries and message ids go with it. */
+    public Future<Void> moveThread(String interactionId, String fromCase, String toCase) {
+        return store.moveThread(interactionId, fromCase, toCase);
+    }
+
     public Future<List<JsonObject>> thread(String caseId) {
         return store.thread(caseId);
     }

@@ -262,6 +262,8 @@ class EmailReplyIT {
         assertEquals(List.of(), admin.get("/api/v1/cases/" + wrong).json().getJsonArray("interactions").getList(),
                 "moved, not on two cases");
         assertEquals(right, ann.get("/api/v1/interactions/" + id + "/email").expect(200).json().getString("caseId"));
+        assertEquals(List.of("inbound"), directions(admin, right), "the customer's mail moved with it");
+        assertEquals(List.of(), directions(admin, wrong));
 
         JsonObject sent = ann.post("/api/v1/interactions/" + id + "/reply", new JsonObject().put("text", "A new one is on"
                 + " its way.")).expect(200).json();
@@ -269,8 +271,16 @@ class EmailReplyIT {
         assertTrue(RELAY.waitForIncomingEmail(5_000, 1));
         assertEquals("Re: Router broken [#" + right + "]", RELAY.getReceivedMessages()[0].getSubject(),
                 "an answer to the mail, tagged with the case it is on now");
-        assertEquals(List.of("outbound"), admin.get("/api/v1/cases/" + right).json().getJsonArray("emails").stream()
-                .map(m -> ((JsonObject) m).getString("direction")).toList());
+        assertEquals(List.of("inbound", "outbound"), directions(admin, right));
+        // the customer's answer quoting only the first mail (no tag) threads onto the case it moved to
+        String answer = deliver(node, "ada@example.com", inbound("w2@example.com", "Re: Router broken",
+                "In-Reply-To: <w1@example.com>\n", "Thanks."));
+        assertEquals(right, admin.get("/api/v1/interactions/" + answer + "/email").json().getString("caseId"));
+    }
+
+    private static List<String> directions(Api admin, String caseId) {
+        return admin.get("/api/v1/cases/" + caseId).json().getJsonArray("emails").stream()
+                .map(m -> ((JsonObject) m).getString("direction")).toList();
     }
 
     @Test

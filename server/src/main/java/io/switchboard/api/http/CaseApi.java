@@ -40,14 +40,22 @@ final class CaseApi {
     private final SlaService sla;
     private final Function<String, Future<List<JsonObject>>> emailThread;
     private final CustomerService customers;
+    private final ThreadMove threadMove;
+
+    /** Moves an interaction's email thread entries between cases (EmailChannel.moveThread). */
+    @FunctionalInterface
+    interface ThreadMove {
+        Future<Void> move(String interactionId, String fromCase, String toCase);
+    }
 
     /** @param emailThread a case's email thread (inbound and outbound), shown with the case */
     CaseApi(CaseService cases, SlaService sla, Function<String, Future<List<JsonObject>>> emailThread,
-            CustomerService customers) {
+            CustomerService customers, ThreadMove threadMove) {
         this.cases = cases;
         this.sla = sla;
         this.emailThread = emailThread;
         this.customers = customers;
+        this.threadMove = threadMove;
     }
 
     void mount(Router router) {
@@ -67,7 +75,12 @@ final class CaseApi {
         });
         router.post("/api/v1/cases/:id/interactions").handler(ctx -> {
             String interactionId = required(body(ctx), "interactionId");
-            reply(ctx, visible(ctx).compose(c -> cases.link(c.id(), interactionId)).compose(this::json));
+            // one linked to another case moves here: its email thread with it, so this case shows what was written
+            reply(ctx, visible(ctx).compose(c -> cases.caseOf(interactionId).compose(before -> cases.link(c.id(),
+                    interactionId).compose(linked -> before == null || before.isEmpty() || before.equals(linked.id())
+                            ? Future.succeededFuture(linked)
+                            : threadMove.move(interactionId, before, linked.id()).map(linked))))
+                    .compose(this::json));
         });
         router.post("/api/v1/cases/:id/resolve").handler(ctx -> {
             JsonObject body = body(ctx);

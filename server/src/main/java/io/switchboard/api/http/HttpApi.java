@@ -99,7 +99,7 @@ public final class HttpApi {
         this.rulesWatcher = rulesWatcher;
         this.maxBodyBytes = config.http().maxBodyBytes();
         this.slaApi = new SlaApi(sla);
-        this.cases = new CaseApi(caseService, sla, email::thread, customers);
+        this.cases = new CaseApi(caseService, sla, email::thread, customers, email::moveThread);
         this.customers = customers;
         this.chat = new ChatApi(chat, engine);
         this.emailApi = new EmailApi(email, new EmailReplies(email, engine, caseService), this::ownInteraction,

@@ -98,6 +98,35 @@ public final class EmailStore {
                         : RedisFutures.onContext(vertx, () -> redis.ltrim(key, -MAX_THREAD, -1)).mapEmpty());
     }
 
+    /**
+     * The thread entries of an interaction's email move from one case's thread to another's (the email was attached to
+     * the right case), and its messages' ids name the new case, so a follow-up that quotes them threads there.
+     * KEYS: from thread, to thread; ARGV: interaction, message-id key before the id, the new case.
+     */
+    private static final LuaScript MOVE_THREAD = new LuaScript("""
+            local moved = 0
+            for _, entry in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+              local e = cjson.decode(entry)
+              if e.interactionId == ARGV[1] then
+                redis.call('LREM', KEYS[1], 1, entry)
+                redis.call('RPUSH', KEYS[2], entry)
+                if type(e.messageId) == 'string' and e.messageId ~= ''
+                    and redis.call('EXISTS', ARGV[2] .. e.messageId) == 1 then
+                  redis.call('SET', ARGV[2] .. e.messageId, ARGV[3], 'KEEPTTL')
+                end
+                moved = moved + 1
+              end
+            end
+            return moved
+            """);
+
+    public Future<Void> moveThread(String interactionId, String fromCase, String toCase) {
+        String[] keyArray = {keys.caseEmails(fromCase), keys.caseEmails(toCase)};
+        String[] args = {interactionId, keys.emailThread(""), toCase};
+        return RedisFutures.onContext(vertx, () -> MOVE_THREAD.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args))
+                .mapEmpty();
+    }
+
     /** The case's email thread, oldest first. */
     public Future<List<JsonObject>> thread(String caseId) {
         return RedisFutures.onContext(vertx, () -> redis.lrange(keys.caseEmails(caseId), 0, -1))
