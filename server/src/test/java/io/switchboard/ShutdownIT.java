@@ -75,10 +75,12 @@ class ShutdownIT {
         long leftPid = Long.parseLong(Files.readString(data.resolve("redis.pid")).strip());
         ProcessHandle left = ProcessHandle.of(leftPid).orElseThrow();
         assertTrue(left.isAlive(), "the killed node's Redis runs on");
+        Path extracted = Path.of(left.info().command().orElseThrow()).getParent();
 
         Node next = Node.start(data);
         try {
             assertFalse(left.isAlive(), "stopped by the next node on the data");
+            assertFalse(Files.exists(extracted), "and the folder its binary was extracted to removed: " + extracted);
             assertEquals(7, new Api("http://127.0.0.1:" + next.httpPort, ADMIN).get("/api/v1/agents/kept").expect(200)
                     .json().getJsonObject("skills").getInteger("billing"));
             Exception refused = assertThrows(java.util.concurrent.ExecutionException.class, () -> Node.start(data));

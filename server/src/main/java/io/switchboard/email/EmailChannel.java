@@ -174,6 +174,11 @@ public final class EmailChannel {
                     // withdrawn on any failure, the enqueue's own included: it may have run before its answer was lost
                     return engine.createInteraction(interactionId,
                                     new InteractionRequest(Channel.EMAIL, attributes, customerId, null, 0))
+                            // rules that give email no route are the operator's to fix, not the sender's: a temporary
+                            // failure (SMTP 451, the MTA tries again), never a bounce of the customer's mail
+                            .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException
+                                    ? new IllegalStateException("no route for email under the rules in force: "
+                                            + e.getMessage(), e) : e))
                             .compose(created -> onCase(threaded, customerId, interactionId, email))
                             .compose(filed -> remember(email, interactionId, filed.caseId()).map(filed))
                             .map(filed -> {

@@ -936,8 +936,16 @@ public final class RoutingEngine {
                     }
                     JsonArray plan = new JsonArray(hash.getOrDefault("plan", "[]"));
                     int step = Integer.parseInt(hash.getOrDefault("step", "0"));
+                    PlannedStep planned = plannedStep(plan.getJsonObject(step));
+                    // the line it waits in now: a rules edit that dropped its step's narrowing moved it to its
+                    // queue's own line (router.lua's rules), which the stored plan does not say
+                    String pool = hash.get("pool");
+                    if (pool != null && !pool.isEmpty() && !pool.equals(planned.pool())) {
+                        planned = new PlannedStep(pool, hash.get("queue"), planned.priority(), planned.timeoutSeconds(),
+                                planned.skipIf(), planned.offerTimeoutSeconds());
+                    }
                     RoutingExplainer.StepExplanation explained = new RoutingExplainer(current,
-                            new RoutePlanner(current, priority)).explainStep(step, plannedStep(plan.getJsonObject(step)),
+                            new RoutePlanner(current, priority)).explainStep(step, planned,
                             Channel.parse(hash.get("channel")), all.resultAt(2), Set.copyOf(all.<List<String>>resultAt(1)),
                             "reserved".equals(status) ? hash.get("agent") : null);
                     return new WaitingExplanation(interactionId, status, hash.get("queue"), hash.get("filter"),

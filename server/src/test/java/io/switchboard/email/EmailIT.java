@@ -53,6 +53,24 @@ class EmailIT {
         return reply.substring(reply.lastIndexOf(' ') + 1);
     }
 
+    /** Rules that give email no route are the operator's mistake: the sender is told to try again, not bounced. */
+    @Test
+    void mailTheRulesGiveNoRouteIsRefusedForNowNotForGood(TestRedis redis, @TempDir Path temp) {
+        try (TestNode chatOnly = TestNode.on(redis, redis.newPrefix()).rules(Rules.folder(temp, """
+                queues:
+                  support: {members: 'true', channels: [voice, chat]}
+                workflow: default
+                default: {steps: [{queue: support}]}
+                """)).start();
+             SmtpClient smtp = new SmtpClient(chatOnly.server().smtpPort())) {
+            smtp.reply();
+            SmtpClient.expect("250", smtp.command("EHLO client.example"));
+            String reply = smtp.send("ada@example.com", "support@switchboard.example",
+                    message("nr1@example.com", "Hello", "", "Anyone?"));
+            assertTrue(reply.startsWith("451 "), "the MTA keeps it and tries again: " + reply);
+        }
+    }
+
     @Test
     void repliesThreadOntoTheirCaseByTagOrByReferences() {
         try (SmtpClient smtp = new SmtpClient(node.server().smtpPort())) {

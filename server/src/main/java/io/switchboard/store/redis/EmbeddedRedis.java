@@ -120,6 +120,8 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         LOG.warn("stopping the embedded Redis (pid {}) that a node killed without stopping it left running on this data",
                 pid);
+        // read while it runs: a process gone has no command line to read
+        java.util.Optional<Path> binaryFolder = left.get().info().command().map(Path::of).map(Path::getParent);
         left.get().destroy();
         try {
             left.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
@@ -130,6 +132,22 @@ public final class EmbeddedRedis implements AutoCloseable {
             throw new IllegalStateException("interrupted while the left-over Redis stopped", e);
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.debug("left-over Redis: {}", e.getMessage());
+        }
+        binaryFolder.ifPresent(EmbeddedRedis::removeExtracted);
+    }
+
+    /**
+     * The folder the library extracted that Redis's binary into (a temporary "redis-<n>"), which its node, killed,
+     * never removed: a crash loop would fill /tmp with them.
+     */
+    private static void removeExtracted(Path folder) {
+        if (folder == null || folder.getFileName() == null || !folder.getFileName().toString().matches("redis-\\d+")) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("left-over Redis binary folder {}: {}", folder, e.getMessage());
         }
     }
 
