@@ -177,8 +177,8 @@ public final class EmailChannel {
                             // rules that give email no route are the operator's to fix, not the sender's: a temporary
                             // failure (SMTP 451, the MTA tries again), never a bounce of the customer's mail
                             .recover(e -> Future.failedFuture(e instanceof IllegalArgumentException
-                                    ? new IllegalStateException("no route for email under the rules in force: "
-                                            + e.getMessage(), e) : e))
+                                    ? new ApiException(503, "unavailable", "no route for email under the rules in "
+                                            + "force: " + e.getMessage()) : e))
                             .compose(created -> onCase(threaded, customerId, interactionId, email))
                             .compose(filed -> remember(email, interactionId, filed.caseId()).map(filed))
                             .map(filed -> {

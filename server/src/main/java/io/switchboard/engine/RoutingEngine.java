@@ -179,7 +179,8 @@ public final class RoutingEngine {
                 String channel = line.substring(0, bar);
                 String pool = line.substring(bar + 1);
                 if (!pool.startsWith("@") && !served(newRules, pool, channel)) {
-                    lineCounts.add(nobodyIndexed(pool, channel).compose(nobody -> !nobody ? Future.succeededFuture(0)
+                    lineCounts.add(nobodyIndexed(newRules, pool, channel).compose(nobody -> !nobody
+                            ? Future.succeededFuture(0)
                             : store.head(keys.poolWaiting(pool, channel), MAX_STRANDED_PER_LINE)
                                     .compose(ids -> Future.all(ids.stream().map(this::rerouteStranded).toList())
                                             .map(all -> ids.size()))));
@@ -201,10 +202,14 @@ public final class RoutingEngine {
      * another node's still do (a node that has not reloaded yet, or runs other rules) is left to that node, rather than
      * moved back and forth between the two nodes' routes.
      */
-    private Future<Boolean> nobodyIndexed(String pool, String capacityChannel) {
+    private Future<Boolean> nobodyIndexed(RoutingRules rules, String pool, String capacityChannel) {
         Future<Long> signedIn = store.scard(keys.poolSignedIn(pool, capacityChannel));
         Future<Long> free = store.zcard(keys.poolAvailable(pool, capacityChannel));
-        return Future.all(signedIn, free).map(v -> signedIn.result() == 0 && free.result() == 0);
+        // a pool these rules do not have, but the rules another node installed last do (a queue nobody staffs yet)
+        Future<Boolean> elsewhere = rules.pools().containsKey(pool) ? Future.succeededFuture(false)
+                : store.members(keys.pools()).map(pools -> pools.contains(pool));
+        return Future.all(signedIn, free, elsewhere).map(v -> signedIn.result() == 0 && free.result() == 0
+                && !elsewhere.result());
     }
 
     private static boolean served(RoutingRules rules, String poolId, String capacityChannel) {

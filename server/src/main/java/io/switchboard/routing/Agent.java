@@ -111,7 +111,8 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
     public static Set<Channel> exclusiveFrom(Map<String, ?> crossChannel) {
         Set<Channel> exclusive = EnumSet.copyOf(DEFAULT_EXCLUSIVE);
         crossChannel.forEach((name, behaviour) -> {
-            if (Channel.parse(name) == Channel.CALLBACK && crossChannel.containsKey("voice")) {
+            if (Channel.parse(name) == Channel.CALLBACK
+                    && crossChannel.keySet().stream().anyMatch(k -> Channel.parse(k) == Channel.VOICE)) {
                 throw new IllegalArgumentException("crossChannel.callback and crossChannel.voice are one setting (a"
                         + " callback is a call): give one of them");
             }

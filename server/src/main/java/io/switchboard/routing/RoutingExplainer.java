@@ -60,7 +60,7 @@ public final class RoutingExplainer {
         for (int i = 0; i < plan.steps().size(); i++) {
             PlannedStep planned = plan.steps().get(i);
             StepExplanation step = explainStep(i, planned, request.channel(), agents, Set.of(), null);
-            String skipped = i < plan.steps().size() - 1 ? passedOverNow(planned, agents, step) : null;
+            String skipped = i < plan.steps().size() - 1 ? passedOverNow(planned, agents, step, request.channel()) : null;
             steps.add(skipped == null ? step : step.passedOver(skipped));
         }
         return new Explanation(plan.workflow(), plan.filter(), checks, plan.basePriority(), steps);
@@ -106,7 +106,8 @@ public final class RoutingExplainer {
      * Why a contact arriving now would pass over this step (its skipIf holds: routing's `skips`), or null. Hours are
      * the queue's {@code queueOpen}, told apart in the answer; never the route's last step.
      */
-    private String passedOverNow(PlannedStep planned, Map<Agent, AgentStatus> agents, StepExplanation step) {
+    private String passedOverNow(PlannedStep planned, Map<Agent, AgentStatus> agents, StepExplanation step,
+                                 Channel channel) {
         if (planned.skipIf() == Step.SkipIf.NO_AVAILABLE_AGENTS
                 && step.agents().stream().noneMatch(AgentVerdict::eligible)) {
             return "nobody of it can take the contact now (skipIf: no_available_agents)";
@@ -114,7 +115,10 @@ public final class RoutingExplainer {
         if (planned.skipIf() == Step.SkipIf.NO_LOGGED_IN_AGENTS) {
             Pool direct = new Pool(planned.pool(), planned.queue(), null, Ordering.DEFAULT);
             Pool pool = direct.isDirect() ? direct : rules.pools().get(planned.pool());
+            // signed in for the channel, as routing counts them: with capacity for it (a chat-only agent staffs no
+            // voice step)
             boolean someoneIn = pool != null && agents.entrySet().stream().anyMatch(e -> member(pool, e.getKey())
+                    && e.getKey().capacity().getOrDefault(channel.capacityChannel(), 0) > 0
                     && !"offline".equals(e.getValue().presence()));
             return someoneIn ? null : "every agent of it is signed out (skipIf: no_logged_in_agents)";
         }

@@ -160,8 +160,10 @@ public final class RulesLoader {
                     throw item.error("filter needs 'match: <expression>'");
                 }
                 String filterName = f.containsKey("name") ? f.get("name").text() : "filter-" + (filters.size() + 1);
-                if (filters.stream().anyMatch(other -> other.name().equals(filterName))) { // explain and stats name it
-                    throw item.error("filter '" + filterName + "' is defined twice in workflow '" + name + "'");
+                if (f.containsKey("name") && (filterName.equals("default")
+                        || filters.stream().anyMatch(other -> other.name().equals(filterName)))) { // explain names it
+                    throw item.error("filter '" + filterName + "' is defined twice in workflow '" + name + "'"
+                            + (filterName.equals("default") ? " ('default' is the default filter's name)" : ""));
                 }
                 filters.add(new Filter(filterName, cel.interaction(f.get("match")), steps(item, f.get("steps"), named)));
             }

@@ -117,12 +117,13 @@ public final class EmailStore {
                 moved = moved + 1
               end
             end
+            if moved > 0 then redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1) end
             return moved
             """);
 
     public Future<Void> moveThread(String interactionId, String fromCase, String toCase) {
         String[] keyArray = {keys.caseEmails(fromCase), keys.caseEmails(toCase)};
-        String[] args = {interactionId, keys.emailThread(""), toCase};
+        String[] args = {interactionId, keys.emailThread(""), toCase, Integer.toString(MAX_THREAD)};
         return RedisFutures.onContext(vertx, () -> MOVE_THREAD.<Long>run(redis, ScriptOutputType.INTEGER, keyArray, args))
                 .mapEmpty();
     }

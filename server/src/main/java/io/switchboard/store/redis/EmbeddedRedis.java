@@ -141,7 +141,8 @@ public final class EmbeddedRedis implements AutoCloseable {
      * never removed: a crash loop would fill /tmp with them.
      */
     private static void removeExtracted(Path folder) {
-        if (folder == null || folder.getFileName() == null || !folder.getFileName().toString().matches("redis-\\d+")) {
+        if (folder == null || folder.getFileName() == null || !folder.getFileName().toString().matches("redis-\\d+")
+                || !folder.startsWith(Path.of(System.getProperty("java.io.tmpdir")))) { // never an installed Redis's
             return;
         }
         try (java.util.stream.Stream<Path> files = Files.walk(folder)) {

@@ -65,6 +65,11 @@ public record RedisKeys(String prefix) {
         return prefix + ":pool:" + pool + ":avail:" + capacityChannel;
     }
 
+    /** Set: the pools of the rules a node installed last (router.lua's pools, rewritten by its rules command). */
+    public String pools() {
+        return prefix + ":pools";
+    }
+
     /** Set: the agents of a pool signed in for a capacity channel (router.lua's pool:<p>:on:<c>). */
     public String poolSignedIn(String pool, String capacityChannel) {
         return prefix + ":pool:" + pool + ":on:" + capacityChannel;
