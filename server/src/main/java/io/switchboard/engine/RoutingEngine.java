@@ -65,6 +65,7 @@ public final class RoutingEngine {
     private final BeforeQueue beforeQueue;
     private final LiveInteractions live;
     private final AttributeUpdates attributeUpdates;
+    private final StrandedContacts stranded;
     private final QueueHours hours;
     private final ScheduledContacts scheduled;
 
@@ -98,6 +99,7 @@ public final class RoutingEngine {
         this.beforeQueue = beforeQueue;
         this.live = new LiveInteractions(store, rules::get);
         this.attributeUpdates = new AttributeUpdates(this);
+        this.stranded = new StrandedContacts(this, store);
         this.hours = new QueueHours(store, rules::get, calendars);
         this.scheduled = new ScheduledContacts(store, this);
     }
@@ -152,98 +154,17 @@ public final class RoutingEngine {
                 .compose(r -> sameMembership ? store.get(keys.rulesApplied()) : Future.succeededFuture((String) null))
                 .compose(indexed -> applied.equals(indexed) ? Future.succeededFuture(0) : reindexAgents()
                         .compose(n -> store.set(keys.rulesApplied(), applied).map(n)))
-                .compose(n -> rerouteStranded(newRules).otherwise(0).map(n));
+                .compose(n -> stranded.reroute(newRules).otherwise(0).map(n));
     }
 
     /**
-     * {@link #rerouteStranded(RoutingRules)} under the rules in force: also run now and then (TimerSweeper), for a
-     * contact that reached a dead line after the reload (a later step of its plan named a queue since removed, an
-     * offer made before the reload that was refused after it).
+     * {@link StrandedContacts} under the rules in force: also run now and then (TimerSweeper), for a contact that
+     * reached a dead line after the reload (a later step of its plan named a queue since removed, an offer made before
+     * the reload that was refused after it).
      */
     public Future<Integer> rerouteStranded() {
         RoutingRules current = rules.get();
-        return current == null ? Future.succeededFuture(0) : rerouteStranded(current);
-    }
-
-    /**
-     * Contacts waiting on a line no agent is indexed for under these rules (their queue removed, or no longer serving
-     * their channel; the routing script has already moved those of a removed narrowing to their queue's own line) are
-     * routed again by their workflow, keeping their place in line, as an update of their attributes would route them.
-     * Left there, they waited for ever, in no queue's figures. One the workflow gives no route keeps waiting, logged.
-     */
-    private Future<Integer> rerouteStranded(RoutingRules newRules) {
-        return store.members(keys.waitingLines()).compose(lines -> {
-            List<Future<Integer>> lineCounts = new ArrayList<>();
-            for (String line : lines) {
-                int bar = line.indexOf('|');
-                String channel = line.substring(0, bar);
-                String pool = line.substring(bar + 1);
-                if (!pool.startsWith("@") && !served(newRules, pool, channel)) {
-                    lineCounts.add(nobodyIndexed(newRules, pool, channel).compose(nobody -> !nobody
-                            ? Future.succeededFuture(0)
-                            : store.head(keys.poolWaiting(pool, channel), MAX_STRANDED_PER_LINE)
-                                    .compose(ids -> Future.all(ids.stream().map(this::rerouteStranded).toList())
-                                            .map(all -> ids.size()))));
-                }
-            }
-            return Future.all(lineCounts).map(all -> lineCounts.stream().mapToInt(Future::result).sum());
-        }).onSuccess(n -> {
-            if (n > 0) {
-                LOG.warn("{} waiting contacts were on lines these rules leave without agents: routed again", n);
-            }
-        });
-    }
-
-    /** Contacts routed again per line at one reload (a Redis read each); any more are routed at the next one. */
-    private static final int MAX_STRANDED_PER_LINE = 10_000;
-
-    /**
-     * Whether no agent is indexed in the pool for the channel, signed in or free: a line these rules do not serve but
-     * another node's still do (a node that has not reloaded yet, or runs other rules) is left to that node, rather than
-     * moved back and forth between the two nodes' routes.
-     */
-    private Future<Boolean> nobodyIndexed(RoutingRules rules, String pool, String capacityChannel) {
-        Future<Long> signedIn = store.scard(keys.poolSignedIn(pool, capacityChannel));
-        Future<Long> free = store.zcard(keys.poolAvailable(pool, capacityChannel));
-        // a pool these rules do not have, but the rules another node installed last do (a queue nobody staffs yet)
-        Future<Boolean> elsewhere = rules.pools().containsKey(pool) ? Future.succeededFuture(false)
-                : store.members(keys.pools()).map(pools -> pools.contains(pool));
-        return Future.all(signedIn, free, elsewhere).map(v -> signedIn.result() == 0 && free.result() == 0
-                && !elsewhere.result());
-    }
-
-    private static boolean served(RoutingRules rules, String poolId, String capacityChannel) {
-        Pool pool = rules.pools().get(poolId);
-        return pool != null && rules.queue(pool.queue())
-                .map(queue -> queue.serves(Channel.parse(capacityChannel))).orElse(false);
-    }
-
-    private Future<Void> rerouteStranded(String interactionId) {
-        return store.hash(keys.interaction(interactionId)).compose(hash -> {
-            if (!"queued".equals(hash.get("status"))) {
-                return Future.succeededFuture();
-            }
-            String customerId = hash.get("customerId") == null || hash.get("customerId").isEmpty() ? null
-                    : hash.get("customerId");
-            String workflow = rules().workflow(hash.get("workflow")) == null ? null : hash.get("workflow");
-            Map<String, Object> attributes = new JsonObject(hash.getOrDefault("attributes", "{}")).getMap();
-            return customer(customerId).compose(customer -> {
-                RoutePlan plan;
-                try {
-                    plan = planner().plan(new InteractionRequest(Channel.parse(hash.get("channel")), attributes,
-                            customerId, workflow, 0), customer);
-                } catch (IllegalArgumentException e) {
-                    LOG.warn("{} waits on queue {}, which these rules leave without agents, and its workflow gives it "
-                            + "no route: {}", interactionId, hash.get("queue"), e.getMessage());
-                    return Future.succeededFuture();
-                }
-                return commit("replan", interactionId, hash.getOrDefault("plan", ""), planJson(plan), plan.filter())
-                        .<Void>mapEmpty();
-            });
-        }).recover(e -> {
-            LOG.warn("{} not routed again after the rules changed: {}", interactionId, e.getMessage());
-            return Future.succeededFuture();
-        });
+        return current == null ? Future.succeededFuture(0) : stranded.reroute(current);
     }
 
     private Future<Integer> reindexAgents() {
