@@ -200,18 +200,8 @@ public final class SwitchboardServer {
                         }
                     });
             CaseSla caseSla = new CaseSla(sla, store, id -> engine.customer(id));
-            RoutingObserver observers = (command, nanos, events) -> {
-                metrics.committed(command, nanos, events);
-                costs.committed(command, nanos, events);
-                sla.committed(command, nanos, events);
-                caseSla.committed(command, nanos, events);
-                if (voice != null) {
-                    voice.committed(command, nanos, events);
-                }
-                if (chat != null) {
-                    chat.committed(command, nanos, events);
-                }
-            };
+            RoutingObserver observers = RoutingObserver.each(List.of(() -> metrics, () -> costs, () -> sla,
+                    () -> caseSla, () -> voice, () -> chat));
             engine = new RoutingEngine(store, config.priority(), observers, sla::answerTimer, sla::calendars);
             rulesWatcher = RulesWatcher.routing(vertx, config.routing().rulesDir(),
                     new RulesLoader(config.routing().defaultWorkflow(), () -> sla.calendars().keySet()),
@@ -329,28 +319,34 @@ public final class SwitchboardServer {
     private Future<Void> startVoice(RoutingStore store, CaseService cases) {
         List<AmiLink> links = config.voice().amiUrls().stream()
                 .map(url -> new AmiLink(vertx, AmiEndpoint.parse(url), registry)).toList();
-        return vertx.executeBlocking(() -> {
-            voice = new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
-                    new CaseStatusLookup(cases, engine::customerIdByPhone), config.voice(), links, registry,
-                    stats,
-                    new CallOwnerStore(store, java.util.UUID.randomUUID().toString()));
-            agi = new AgiGateway(config.ports().agi(), Map.of(
-                    "inbound", new AsteriskOnly(voice::agiPeerAllowed, new InboundCallScript(voice),
-                            voice.refusedAgiSessions()),
-                    "hold", new AsteriskOnly(voice::agiPeerAllowed, new HoldScript(voice), voice.refusedAgiSessions())));
-            agiPort = agi.start();
-            LOG.info("FastAGI listening on port {}", agiPort);
-            if (Runtime.version().feature() < 24) {
-                LOG.warn("JDK {}: AGI sessions pin their carrier threads while Asterisk answers (JEP 491 came in JDK 24);"
-                        + " more callers in the IVR than cores will wait for one another: run JDK 24 or newer",
-                        Runtime.version().feature());
-            }
-            return null;
-        }).compose(v -> voice.start(vertx)).compose(v -> {
-            amiLinks = links;
-            links.forEach(link -> link.start(event -> voice.onAmiEvent(link, event)));
-            return Future.succeededFuture();
-        });
+        // started before anything can route a call to it: its routing observer rings agents through what start() makes
+        return vertx.executeBlocking(() -> new VoiceChannel(engine, store, IvrLoader.load(config.voice().ivrFile()),
+                new CaseStatusLookup(cases, engine::customerIdByPhone), config.voice(), links, registry, stats,
+                new CallOwnerStore(store, java.util.UUID.randomUUID().toString())))
+                .compose(created -> created.start(vertx).map(created))
+                .compose(started -> {
+                    voice = started;
+                    return vertx.executeBlocking(this::startAgi);
+                }).compose(v -> {
+                    amiLinks = links;
+                    links.forEach(link -> link.start(event -> voice.onAmiEvent(link, event)));
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Void startAgi() throws InterruptedException, java.io.IOException {
+        agi = new AgiGateway(config.ports().agi(), Map.of(
+                "inbound", new AsteriskOnly(voice::agiPeerAllowed, new InboundCallScript(voice),
+                        voice.refusedAgiSessions()),
+                "hold", new AsteriskOnly(voice::agiPeerAllowed, new HoldScript(voice), voice.refusedAgiSessions())));
+        agiPort = agi.start();
+        LOG.info("FastAGI listening on port {}", agiPort);
+        if (Runtime.version().feature() < 24) {
+            LOG.warn("JDK {}: AGI sessions pin their carrier threads while Asterisk answers (JEP 491 came in JDK 24);"
+                    + " more callers in the IVR than cores will wait for one another: run JDK 24 or newer",
+                    Runtime.version().feature());
+        }
+        return null;
     }
 
     /** The IMAP poller, if a mailbox is configured: its polls run on virtual threads, since Angus Mail's IMAP blocks. */

@@ -138,10 +138,11 @@ public final class RoutingEngine {
      * them under the same fingerprint (and wrote so once it had finished), and this node never indexed an agent
      * under rules with another one. So neither a rolling restart of a large floor nor a reload that changes only
      * filters, steps or priorities re-indexes every agent; a change of members, narrowing or channels does.
-     * Returns how many agents were re-indexed.
+     * Returns how many agents were re-indexed. Failed (Redis unreachable), the caller tries again: a second apply of
+     * the same rules re-indexes what the first did not record as done.
      */
     public Future<Integer> applyRules(RoutingRules newRules) {
-        RoutingRules previous = rules.getAndSet(newRules);
+        RoutingRules previous = rules.get();
         String fingerprint = newRules.membershipFingerprint();
         boolean sameMembership = previous == null || previous.membershipFingerprint().equals(fingerprint);
         String applied = AGENT_INDEX_LAYOUT + ":" + fingerprint;
@@ -150,7 +151,9 @@ public final class RoutingEngine {
         JsonArray queues = new JsonArray();
         newRules.queues().values().forEach(q -> queues.add(new JsonObject().put("name", q.name())
                 .put("sl", q.serviceLevelThreshold().toMillis()).put("short", q.shortAbandon().toMillis())));
+        // in force on this node once Redis has its pools and queues: a failed apply leaves the node on the old rules
         return commit("rules", pools.encode(), queues.encode())
+                .onSuccess(r -> rules.set(newRules))
                 .compose(r -> sameMembership ? store.get(keys.rulesApplied()) : Future.succeededFuture((String) null))
                 .compose(indexed -> applied.equals(indexed) ? Future.succeededFuture(0) : reindexAgents()
                         .compose(n -> store.set(keys.rulesApplied(), applied).map(n)))

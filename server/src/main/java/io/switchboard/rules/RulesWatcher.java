@@ -34,6 +34,7 @@ public final class RulesWatcher<T> {
     private volatile long loadedAt;
     private volatile int reloads;
     private long timerId = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param what the rules' name in logs ("routing rules")
@@ -71,7 +72,7 @@ public final class RulesWatcher<T> {
                 }))
                 .onSuccess(v -> {
                     if (intervalMillis > 0) {
-                        timerId = vertx.setPeriodic(intervalMillis, id -> check());
+                        timerId = vertx.setPeriodic(intervalMillis, id -> tick());
                     }
                 });
     }
@@ -82,7 +83,20 @@ public final class RulesWatcher<T> {
         }
     }
 
-    /** Checks for changed files now; completes when any new set is installed or rejected. */
+    /**
+     * One check at a time: applying rules to a large floor (an agent re-indexed per command) can outlast the interval,
+     * and a second apply of the same set meanwhile would re-index every agent again.
+     */
+    private void tick() {
+        if (checking.compareAndSet(false, true)) {
+            check().onComplete(done -> checking.set(false));
+        }
+    }
+
+    /**
+     * Checks for changed files now; completes when any new set is installed or rejected. A set that loaded but could not
+     * be applied (Redis unreachable) is reported in {@link #status()} and tried again at the next check.
+     */
     public Future<Void> check() {
         return vertx.executeBlocking(() -> {
             String print = fingerprint(directory);
@@ -106,10 +120,16 @@ public final class RulesWatcher<T> {
             if (loaded == null) {
                 return Future.succeededFuture();
             }
-            return apply.apply(loaded.rules).map(v -> {
+            return apply.apply(loaded.rules).<Void>map(v -> {
                 installed(loaded.fingerprint);
                 LOG.info("{} reloaded from {}: {}", what, directory, summary.apply(loaded.rules));
                 return null;
+            }).onFailure(e -> {
+                String error = "not applied, previous ones stay active: " + e.getMessage();
+                if (!error.equals(lastError)) {
+                    LOG.error("{} in {} {}", what, directory, error);
+                }
+                lastError = error;
             });
         });
     }

@@ -885,9 +885,11 @@ public final class VoiceChannel implements RoutingObserver {
         }
         // the offer carries the agent's endpoint: no read between the offer and the ring
         String extension = extension(offer.getString("endpoint", ""));
-        String channel = LineText.require("channel", voice.getString("channel"));
-        RedirectAction redirect = new RedirectAction(channel, settings.connectContext(),
-                LineText.require("extension", extension), 1);
+        String channel = voice.getString("channel");
+        if (!LineText.isSafe(channel) || !LineText.isSafe(extension)) {
+            return Future.failedFuture(new AmiLink.NotSent("channel or extension holds control characters"));
+        }
+        RedirectAction redirect = new RedirectAction(channel, settings.connectContext(), extension, 1);
         return calls.acceptTransferred(offer, link, channel).compose(accepted -> accepted ? Future.<Void>succeededFuture()
                 : link.send(redirect).<Void>mapEmpty().onSuccess(v -> timeToRing(offer)));
     }
