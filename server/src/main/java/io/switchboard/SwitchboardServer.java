@@ -184,6 +184,7 @@ public final class SwitchboardServer {
                     config.stats().perAgentSeries());
             CostMetrics costs = new CostMetrics(registry, config.costs());
             KpiCounters kpis = new KpiCounters(store);
+            ChatMetrics chatMetrics = new ChatMetrics(registry, kpis);
             SlaTimerStore slaTimers = new SlaTimerStore(vertx, redis.commands(), keys, clock, config.sla().lateAfter(),
                     config.sla().breachesKept(), config.webhooks().enabled() ? EVENTS_KEPT : 0);
             // the policies come with the watcher's first load, before any contact can arrive
@@ -208,6 +209,11 @@ public final class SwitchboardServer {
                     rules -> engine.applyRules(rules).onSuccess(n -> {
                         engine.hours().changed();
                         metrics.exportFromZero(rules);
+                        costs.exportFromZero(rules);
+                        chatMetrics.exportFromZero(rules);
+                        if (voice != null) {
+                            voice.exportFromZero(rules);
+                        }
                     }));
             // a bad policy file stops the boot with file:line, like a bad config value; later, a bad edit
             // is rejected and the policies in force stay (armed timers keep the version they were armed with)
@@ -231,7 +237,7 @@ public final class SwitchboardServer {
                     smtpSender, registry);
             ChatStore chatStore = new ChatStore(store);
             chat = new ChatChannel(vertx, engine, stats, customers, cases, chatStore,
-                    new ChatMetrics(registry, kpis), config.chat(), new TranscriptByEmail(engine, cases, chatStore,
+                    chatMetrics, config.chat(), new TranscriptByEmail(engine, cases, chatStore,
                     email::mailChatTranscript, config.stats().timeZone()));
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
@@ -325,6 +331,7 @@ public final class SwitchboardServer {
                 new CallOwnerStore(store, java.util.UUID.randomUUID().toString())))
                 .compose(created -> created.start(vertx).map(created))
                 .compose(started -> {
+                    started.exportFromZero(engine.rules());
                     voice = started;
                     return vertx.executeBlocking(this::startAgi);
                 }).compose(v -> {

@@ -92,6 +92,13 @@ public final class SlaService implements RoutingObserver {
     /** The policies from now on (a reload of sla.yaml): new timers use them, armed ones keep theirs. */
     public Future<Void> apply(SlaPolicies newPolicies) {
         policies = newPolicies;
+        List<String> severities = Arrays.stream(Severity.values()).map(Severity::wireName).toList();
+        List<SlaPolicy> all = new java.util.ArrayList<>(newPolicies.ordered());
+        if (newPolicies.defaultPolicy() != null) {
+            all.add(newPolicies.defaultPolicy());
+        }
+        all.forEach(policy -> policy.targets().keySet().forEach(target ->
+                metrics.exportFromZero(policy.name(), target.wireName(), severities)));
         return Future.succeededFuture();
     }
 

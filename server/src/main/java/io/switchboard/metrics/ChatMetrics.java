@@ -3,6 +3,8 @@ package io.switchboard.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.RoutingRules;
 import io.switchboard.store.redis.KpiCounters;
 import java.util.Map;
 
@@ -26,11 +28,21 @@ public final class ChatMetrics {
 
     /** A CSAT answer, 1 (very unhappy) to 5 (very happy); buckets at every score, so shares per score are exact. */
     public void csat(String queue, String channel, int score) {
-        DistributionSummary.builder("switchboard_csat_score")
+        csatScores(queue, channel).record(score);
+        shared.add(KpiCounters.queue(queue), channel, Map.of("csat_count", 1L, "csat_sum", (long) score));
+    }
+
+    /** Every chat queue's CSAT at 0 answers (see {@link RoutingMetrics#exportFromZero}). */
+    public void exportFromZero(RoutingRules installed) {
+        installed.queues().values().stream().filter(queue -> queue.serves(Channel.CHAT))
+                .forEach(queue -> csatScores(queue.name(), Channel.CHAT.wireName()));
+    }
+
+    private DistributionSummary csatScores(String queue, String channel) {
+        return DistributionSummary.builder("switchboard_csat_score")
                 .description("Customer satisfaction answers after a contact, 1-5")
                 .tags("queue", queue, "channel", channel).serviceLevelObjectives(1, 2, 3, 4, 5)
-                .register(registry).record(score);
-        shared.add(KpiCounters.queue(queue), channel, Map.of("csat_count", 1L, "csat_sum", (long) score));
+                .register(registry);
     }
 
     /** outcome: agent_ended, customer_left, idle_closed, abandoned. */

@@ -5,7 +5,11 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.routing.Channel;
+import io.switchboard.routing.QueueDefinition;
+import io.switchboard.routing.RoutingRules;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,12 +48,22 @@ public final class CostMetrics implements RoutingObserver {
             String type = e.getString("type");
             if ("queued".equals(type) || "outbound".equals(type)) {
                 String channel = e.getString("channel", "");
-                Counter.builder("switchboard_channel_cost")
-                        .description("Telephony or platform cost of new contacts (costs.perChannel)")
-                        .tags("queue", e.getString("queue", ""), "channel", channel).register(registry)
-                        .increment(costs.perContact(channel));
+                channelCost(e.getString("queue", ""), channel).increment(costs.perContact(channel));
             }
         }
+    }
+
+    /** Every queue's channel cost at 0 for each channel it serves (see {@link RoutingMetrics#exportFromZero}). */
+    public void exportFromZero(RoutingRules installed) {
+        installed.queues().values().forEach(queue -> Arrays.stream(Channel.values()).filter(queue::serves)
+                .forEach(channel -> channelCost(queue.name(), channel.wireName())));
+        channelCost(QueueDefinition.OUTBOUND, Channel.VOICE.wireName());
+    }
+
+    private Counter channelCost(String queue, String channel) {
+        return Counter.builder("switchboard_channel_cost")
+                .description("Telephony or platform cost of new contacts (costs.perChannel)")
+                .tags("queue", queue, "channel", channel).register(registry);
     }
 
     /** Called with each team's seconds in each state, read from Redis (see FloorGauges). */

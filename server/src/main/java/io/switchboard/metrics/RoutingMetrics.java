@@ -111,6 +111,7 @@ public final class RoutingMetrics implements RoutingObserver {
                     waitTimer(ABANDON_WAIT, ABANDON_WAIT_HELP, q, c);
                     handleTimer(TALK, TALK_HELP, q, c);
                     handleTimer(WRAP, WRAP_HELP, q, c);
+                    revenue(q, c);
                 }
             }
         }
@@ -195,10 +196,14 @@ public final class RoutingMetrics implements RoutingObserver {
         handled(e, queue, channel, e.getString("handledBy"));
         long cents = e.getLong("amountCents", 0L);
         if (cents > 0) {
-            counters.computeIfAbsent("switchboard_revenue|" + queue + '|' + channel, k -> Counter.builder("switchboard_revenue")
-                    .description("Revenue from dispositions with an amount (cross-sell, up-sell)").baseUnit("currency")
-                    .tags("queue", queue, "channel", channel).register(registry)).increment(cents / 100.0);
+            revenue(queue, channel).increment(cents / 100.0);
         }
+    }
+
+    private Counter revenue(String queue, String channel) {
+        return counters.computeIfAbsent("switchboard_revenue|" + queue + '|' + channel, k -> Counter.builder("switchboard_revenue")
+                .description("Revenue from dispositions with an amount (cross-sell, up-sell)").baseUnit("currency")
+                .tags("queue", queue, "channel", channel).register(registry));
     }
 
     /** A contact (or a transferred leg) an agent finished: its whole talk time and its wrap-up, for AHT. */

@@ -27,14 +27,31 @@ public final class SlaMetrics {
     }
 
     public void met(String policy, String target) {
-        Counter.builder("switchboard_sla_met").description("Targets met within the agreement")
-                .tags("policy", policy, "target", target).register(registry).increment();
+        metCounter(policy, target).increment();
     }
 
     /** Counted once per breach, at its final severity: when the target ends or the breach turns critical. */
     public void breached(String policy, String target, String severity) {
-        Counter.builder("switchboard_sla_breached").description("Targets breached, by final severity")
-                .tags("policy", policy, "target", target, "severity", severity).register(registry).increment();
+        breachedCounter(policy, target, severity).increment();
+    }
+
+    /**
+     * A target a policy has, exported at 0 (met, and breached at every severity): a series that appeared at its first
+     * verdict would start at 1, and {@code increase()} would never count that verdict.
+     */
+    public void exportFromZero(String policy, String target, java.util.List<String> severities) {
+        metCounter(policy, target);
+        severities.forEach(severity -> breachedCounter(policy, target, severity));
+    }
+
+    private Counter metCounter(String policy, String target) {
+        return Counter.builder("switchboard_sla_met").description("Targets met within the agreement")
+                .tags("policy", policy, "target", target).register(registry);
+    }
+
+    private Counter breachedCounter(String policy, String target, String severity) {
+        return Counter.builder("switchboard_sla_breached").description("Targets breached, by final severity")
+                .tags("policy", policy, "target", target, "severity", severity).register(registry);
     }
 
     public void fired(long latenessMillis) {

@@ -379,7 +379,7 @@ public final class CallControl {
         return c.name().startsWith("Local/");
     }
 
-    private Timer holdTime(String queue) {
+    Timer holdTime(String queue) {
         return Timer.builder("switchboard_hold").description("Time agents held calls (part of handle time), per hold")
                 .tag("queue", queue == null ? "" : queue).register(registry);
     }

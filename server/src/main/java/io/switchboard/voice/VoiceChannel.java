@@ -150,6 +150,7 @@ public final class VoiceChannel implements RoutingObserver {
                 settings.dialRing().plus(DIAL_MARGIN), registry);
         repeatedCallbacks(); // exported at 0 from the start: a panel over it has a series before the first repeat
         fulfilledCallbacks();
+        exportFromZero();
     }
 
     /** Keeps this node's heartbeat up, so the calls it owns stay its own (see {@link CallOwnerStore}). */
@@ -237,8 +238,7 @@ public final class VoiceChannel implements RoutingObserver {
         IvrOutcome outcome = new IvrRunner(flow, cases.forCaller(call.callerId()), wanted -> closedUntil(call, wanted),
                 call.callable())
                 .run(line);
-        Counter.builder("switchboard_ivr_calls").description("Calls leaving the IVR, by outcome (contained_* = self-service)")
-                .tag("outcome", outcome.code()).register(registry).increment();
+        ivrCalls(outcome.code()).increment();
         if (outcome.contained() && call.callable()) {
             await(store.set(containedKey(call.callerId()), outcome.code(), settings.recontactWindow()));
         }
@@ -252,10 +252,39 @@ public final class VoiceChannel implements RoutingObserver {
         }
         String previous = await(store.getAndDelete(containedKey(call.callerId())));
         if (previous != null) {
-            Counter.builder("switchboard_ivr_recontacts")
-                    .description("Callers back within the recontact window after a contained call, by that call's outcome")
-                    .tag("outcome", previous).register(registry).increment();
+            ivrRecontacts(previous).increment();
         }
+    }
+
+    private Counter ivrCalls(String outcome) {
+        return Counter.builder("switchboard_ivr_calls").description("Calls leaving the IVR, by outcome (contained_* = self-service)")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter ivrRecontacts(String containedOutcome) {
+        return Counter.builder("switchboard_ivr_recontacts")
+                .description("Callers back within the recontact window after a contained call, by that call's outcome")
+                .tag("outcome", containedOutcome).register(registry);
+    }
+
+    /**
+     * The IVR's outcomes at 0, and each voice queue's hold time: a series that appeared at its first count would start
+     * at 1, and increase() on the self-service panels would never count that first call.
+     */
+    private void exportFromZero() {
+        for (IvrOutcome.Kind kind : IvrOutcome.Kind.values()) {
+            String code = kind.name().toLowerCase(java.util.Locale.ROOT);
+            ivrCalls(code);
+            if (code.startsWith("contained")) {
+                ivrRecontacts(code);
+            }
+        }
+    }
+
+    /** Each voice queue's hold time at 0 (see {@link #exportFromZero()}); when rules are installed. */
+    public void exportFromZero(io.switchboard.routing.RoutingRules installed) {
+        installed.queues().values().stream().filter(queue -> queue.serves(Channel.VOICE))
+                .forEach(queue -> calls.holdTime(queue.name()));
     }
 
     private String containedKey(String callerId) {

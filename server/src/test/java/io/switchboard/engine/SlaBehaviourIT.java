@@ -146,6 +146,13 @@ class SlaBehaviourIT {
 
     @Test
     void aChatAnsweredWithinTargetIsMet() throws Exception {
+        // every verdict's series from 0 before the first: one that appeared at 1 hid that verdict from increase()
+        List<String> before = admin.get("/metrics").expect(200).body().lines().toList();
+        for (String series : List.of("switchboard_sla_met_total{policy=\"chat\",target=\"answer\"} 0.0",
+                "switchboard_sla_breached_total{policy=\"email\",severity=\"critical\",target=\"answer\"} 0.0",
+                "switchboard_sla_breached_total{policy=\"urgent-chat\",severity=\"minor\",target=\"answer\"} 0.0")) {
+            assertTrue(before.contains(series), series + " not in " + before);
+        }
         Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
         try (AgentSocket supervisor = admin.as("test-supervisor-key").supervisorEvents();
              AgentSocket samEvents = sam.events("sam")) {

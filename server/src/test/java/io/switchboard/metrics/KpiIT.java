@@ -39,7 +39,14 @@ class KpiIT {
             for (String series : List.of("switchboard_queue_abandoned_total{channel=\"chat\",queue=\"spanish\"}",
                     "switchboard_queue_offered_total{channel=\"callback\",queue=\"support\"}",
                     "switchboard_service_level_counted_total{channel=\"email\",queue=\"support\"}",
-                    "switchboard_queue_wait_seconds_count{channel=\"voice\",queue=\"support\"}")) {
+                    "switchboard_queue_wait_seconds_count{channel=\"voice\",queue=\"support\"}",
+                    "switchboard_revenue_currency_total{channel=\"email\",queue=\"spanish\"}",
+                    "switchboard_channel_cost_total{channel=\"voice\",queue=\"support\"}",
+                    "switchboard_channel_cost_total{channel=\"voice\",queue=\"outbound\"}",
+                    "switchboard_csat_score_count{channel=\"chat\",queue=\"spanish\"}",
+                    "switchboard_ivr_calls_total{outcome=\"contained_case_status\"}",
+                    "switchboard_ivr_recontacts_total{outcome=\"contained_hours\"}",
+                    "switchboard_hold_seconds_count{queue=\"support\"}")) {
                 assertEquals(0.0, value(before, series), series);
             }
             Api sam = Agents.create(admin, "sam", new JsonObject().put("support", 9));
