@@ -106,9 +106,10 @@ class FloorKpiIT {
     }
 
     /**
-     * Handle time in Prometheus has every part the statistics API has: a call's whole talk though wrap-up counted it when
-     * it began (300 s talk, 4 s wrap-up), and a transferred leg's talk and the wrap-up its timer then runs (60 s talk,
-     * the queue's 10 s): AHT (300 + 4 + 60 + 10) / 2 = 187 s both ways, and per agent.
+     * Handle time in Prometheus has every part the statistics API has: a call's whole talk though it ended before the
+     * wrap-up (300 s talk, 4 s wrap-up), and a transferred leg's talk and the wrap-up its timer then runs (60 s talk,
+     * the queue's 10 s): AHT (300 + 4 + 60 + 10) / 2 = 187 s both ways, and per agent; a call in wrap-up counts in it
+     * once completed, talk and wrap-up together.
      */
     @Test
     void handleTimeCountsTheWholeTalkAndEveryWrapUp(TestRedis redis, @TempDir Path temp) {
@@ -139,6 +140,19 @@ class FloorKpiIT {
             assertEquals(2.0, value(scrape, "switchboard_agent_contacts_handled_total{agent=\"sam\"}"), 1e-9);
             JsonObject today = supportToday(admin);
             assertEquals(187.0, today.getDouble("ahtSeconds"), 1e-9, today.encode());
+
+            // a third call in wrap-up after 50 s of talk is not completed yet: its talk is not in the AHT yet either
+            clock.advance(Duration.ofSeconds(11)); // sam's wrap-up after the transfer ends
+            call(admin);
+            String third = answer(admin, sam);
+            clock.advance(Duration.ofSeconds(50));
+            sam.post("/api/v1/interactions/" + third + "/wrapup", "{}").expect(200);
+            JsonObject wrapping = supportToday(admin);
+            assertEquals(187.0, wrapping.getDouble("ahtSeconds"), 1e-9, wrapping.encode());
+            clock.advance(Duration.ofSeconds(6));
+            sam.post("/api/v1/interactions/" + third + "/complete", "{}").expect(200);
+            JsonObject done = supportToday(admin);
+            assertEquals((374.0 + 56.0) / 3, done.getDouble("ahtSeconds"), 1e-9, done.encode());
         }
     }
 

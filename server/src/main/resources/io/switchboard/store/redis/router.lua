@@ -852,15 +852,15 @@ local function complete(iid, f, disposition, notes, amount_cents)
   if f.status ~= 'assigned' and f.status ~= 'wrapping' then return 'conflict' end
   end_consult(iid, f, 'call_ended', true)
   local h = {'disposition', disposition or '', 'notes', notes or '', 'completed', NOW_S}
-  -- talk: counted here unless wrap-up counted it when it began; talked: the whole of it, for the completed event
-  local talk, wrap, talked = 0, 0, 0
+  -- talk and wrap-up counted with the completion, in one bucket: an AHT (their sum over completions) read while a
+  -- contact is in wrap-up would otherwise hold its talk without it
+  local talk, wrap = 0, 0
   if f.status == 'assigned' then
     talk = NOW - f.answered
-    talked = talk
     append(h, {'ended', NOW_S})
   else
     wrap = NOW - f.ended
-    talked = f.ended - f.answered
+    talk = f.ended - f.answered
     redis.call('ZREM', key('timers'), 'wrap|' .. iid)
   end
   amount_cents = amount_cents or 0
@@ -870,7 +870,7 @@ local function complete(iid, f, disposition, notes, amount_cents)
   stat(f.queue, f.channel, {completed = 1, talk_ms = talk, wrap_ms = wrap, revenue_cents = amount_cents})
   agent_stat(f.agent, {completed = 1, talk_ms = talk, wrap_ms = wrap})
   emit({type = 'completed', interaction = iid, queue = f.queue, channel = f.channel, disposition = disposition or '',
-        talkMs = talked, wrapMs = wrap, amountCents = amount_cents, handledBy = f.agent})
+        talkMs = talk, wrapMs = wrap, amountCents = amount_cents, handledBy = f.agent})
   offer_agent(f.agent, release_agent(f.agent, f.cch, f.status == 'wrapping', iid))
   return nil
 end
@@ -1052,8 +1052,6 @@ if CMD == 'wrapup' then commands.wrapup = function()
   end_consult(iid, f, 'call_ended', true)
   if wrap_ms <= 0 then complete(iid, f, '', '', 0) return {status = 'completed'} end
   set_status(iid, 'wrapping', 'ended')
-  stat(f.queue, f.channel, {talk_ms = NOW - f.answered})
-  agent_stat(f.agent, {talk_ms = NOW - f.answered})
   redis.call('HINCRBY', key('agent', f.agent), 'wrap', '1')
   redis.call('ZADD', key('timers'), int(NOW + wrap_ms), 'wrap|' .. iid)
   emit({type = 'wrapping', agent = f.agent, interaction = iid, queue = f.queue, channel = f.channel,
