@@ -1,5 +1,6 @@
 package io.switchboard.api.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * The agents' WebSocket sessions connected to this node. Events reach it from the Redis bus (every
  * node gets every event) and are written only to the sessions of the agent they name.
- * Thread-safe: written from the bus context, sessions added from HTTP event loops.
+ * Thread-safe: events come on the bus context, sessions are added from HTTP event loops and written on theirs.
  */
 public final class AgentEventHub {
     /** How often the desks' sessions are read again (the most a missed sign-out leaves a desk open). */
@@ -22,14 +23,16 @@ public final class AgentEventHub {
     /** The session of a staff key watching an agent's events: no sign-out of the agent ends it. */
     static final long STAFF = Long.MAX_VALUE;
 
-    /** A desk's socket, and the session its token is of. */
-    private record Desk(ServerWebSocket socket, long session) {
+    /** A desk's socket, the session its token is of, and the event loop the socket lives on (writes happen there). */
+    private record Desk(ServerWebSocket socket, long session, Context context) {
     }
 
     private final Map<String, Set<Desk>> sessions = new ConcurrentHashMap<>();
 
+    /** Call on the socket's own event loop (the upgrade's handler). */
     void add(String agentId, long session, ServerWebSocket socket) {
-        Desk desk = new Desk(socket, session);
+        Desk desk = new Desk(socket, session,
+                java.util.Objects.requireNonNull(Vertx.currentContext(), "not on the socket's event loop"));
         sessions.computeIfAbsent(agentId, id -> ConcurrentHashMap.newKeySet()).add(desk);
         socket.closeHandler(v -> remove(agentId, desk));
     }
@@ -72,7 +75,7 @@ public final class AgentEventHub {
     }
 
     private static void signOff(Desk desk) {
-        desk.socket().close((short) 1008, "signed out");
+        desk.context().runOnContext(v -> desk.socket().close((short) 1008, "signed out"));
     }
 
     /**
@@ -93,23 +96,27 @@ public final class AgentEventHub {
         return vertx.setPeriodic(RECHECK.toMillis(), id -> recheck(sessionOf));
     }
 
+    /**
+     * Written from each socket's own event loop, as {@link SupervisorEventHub} does: a write from the bus's thread goes
+     * through a short hand-over queue that a burst (an SLA sweep, a re-index) fills at once, closing working desks.
+     */
     private static void send(Set<Desk> desks, String text) {
-        if (desks == null) {
+        if (desks != null) {
+            desks.forEach(desk -> desk.context().runOnContext(v -> write(desk.socket(), text)));
+        }
+    }
+
+    private static void write(ServerWebSocket socket, String text) {
+        if (socket.isClosed()) {
             return;
         }
-        for (Desk desk : desks) {
-            ServerWebSocket socket = desk.socket();
-            if (socket.isClosed()) {
-                continue;
-            }
-            if (socket.writeQueueFull()) {
-                // a desktop that stopped reading (a laptop asleep with its connection open) would hold the node's
-                // memory without bound: closed, its page reconnects and re-reads the agent's state
-                socket.close((short) 1013, "too slow, reconnect");
-                continue;
-            }
-            socket.writeTextMessage(text);
+        if (socket.writeQueueFull()) {
+            // a desktop that stopped reading (a laptop asleep with its connection open) would hold the node's
+            // memory without bound: closed, its page reconnects and re-reads the agent's state
+            socket.close((short) 1013, "too slow, reconnect");
+            return;
         }
+        socket.writeTextMessage(text);
     }
 
     public int sessionCount() {

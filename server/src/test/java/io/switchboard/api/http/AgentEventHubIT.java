@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Await;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -30,12 +31,16 @@ import org.junit.jupiter.api.Test;
 class AgentEventHubIT {
     private final Vertx vertx = Vertx.vertx();
     private final AgentEventHub hub = new AgentEventHub();
-    private final LinkedBlockingQueue<ServerWebSocket> accepted = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Accepted> accepted = new LinkedBlockingQueue<>();
+
+    /** A server-side socket and the event loop it lives on, where the server adds it to the hub. */
+    private record Accepted(ServerWebSocket socket, Context context) {
+    }
     private HttpServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = vertx.createHttpServer().webSocketHandler(accepted::add).listen(0)
+        server = vertx.createHttpServer().webSocketHandler(ws -> accepted.add(new Accepted(ws, Vertx.currentContext()))).listen(0)
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -49,8 +54,13 @@ class AgentEventHubIT {
         Desk desk = new Desk();
         HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.actualPort() + "/"), desk).get(10, TimeUnit.SECONDS);
-        ServerWebSocket socket = accepted.poll(10, TimeUnit.SECONDS);
-        hub.add(agent, session, socket);
+        Accepted socket = accepted.poll(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> added = new CompletableFuture<>();
+        socket.context().runOnContext(v -> {
+            hub.add(agent, session, socket.socket());
+            added.complete(null);
+        });
+        added.get(10, TimeUnit.SECONDS);
         return desk;
     }
 
@@ -80,13 +90,33 @@ class AgentEventHubIT {
         assertTrue(!watch.closed.isDone());
     }
 
+    /** A burst from the bus (an SLA sweep, a re-index) reaches a desk that reads it, whole and in order. */
+    @Test
+    void aBurstOfEventsReachesAReadingDeskWhole() throws Exception {
+        Desk desk = desk("ann", 1);
+        int burst = 5_000;
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < burst; i++) {
+                hub.deliver(new JsonObject().put("type", "state_changed").put("agent", "ann").put("n", i));
+            }
+        });
+        desk.awaitTexts(burst);
+        assertTrue(!desk.closed.isDone(), "closed " + desk.closed.getNow(0));
+        assertTrue(desk.texts.get(burst - 1).contains("\"n\":" + (burst - 1)), desk.texts.get(burst - 1));
+    }
+
     private static final class Desk implements WebSocket.Listener {
         final List<String> texts = new CopyOnWriteArrayList<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            texts.add(data.toString());
+            partial.append(data); // a message may come in parts
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
             webSocket.request(1);
             return null;
         }
