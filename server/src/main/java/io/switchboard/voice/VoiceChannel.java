@@ -38,6 +38,7 @@ import org.asteriskjava.manager.action.RedirectAction;
 import org.asteriskjava.manager.event.ChanSpyStartEvent;
 import org.asteriskjava.manager.event.ChanSpyStopEvent;
 import org.asteriskjava.manager.event.ConnectEvent;
+import org.asteriskjava.manager.event.DisconnectEvent;
 import org.asteriskjava.manager.event.DialEndEvent;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
@@ -984,6 +985,11 @@ public final class VoiceChannel implements RoutingObserver {
             monitor.spyStarted(spy.getSpyerUniqueId(), spy.getSpyerChannel());
         } else if (event instanceof ChanSpyStopEvent spy) {
             monitor.spyStopped(spy.getSpyerUniqueId());
+        } else if (event instanceof DisconnectEvent) {
+            // this node no longer hears that Asterisk: its calls there go to a node that does at their next event,
+            // not once this node's heartbeat for it lapses (callOwnerTtl)
+            owners.cannotAct(link.endpoint().name())
+                    .onFailure(e -> LOG.warn("could not give up the calls on {}: {}", link.endpoint().name(), e.getMessage()));
         } else if (event instanceof ConnectEvent) {
             // this node hears that Asterisk again: it says so now, not at the next beat, before taking calls there
             owners.heartbeat(settings.callOwnerTtl(), connectedAsterisks())

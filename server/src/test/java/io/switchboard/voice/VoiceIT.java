@@ -962,6 +962,25 @@ class VoiceIT {
         }
     }
 
+    /**
+     * A node that loses its AMI link says so at once (its heartbeat for that Asterisk goes), so its calls there go over
+     * to a node that hears them at their next event, not once the heartbeat's TTL (60 s here) lapses.
+     */
+    @Test
+    void aNodeThatLosesItsAmiLinkGivesUpItsCallsThereAtOnce() throws Exception {
+        node.close();
+        use(node().env("SWITCHBOARD_CALL_OWNER_TTL_SECONDS", "60").start());
+        try (var connection = io.switchboard.store.redis.RedisConnection.connect(redis.uri())) {
+            var commands = connection.commands();
+            String heartbeats = io.switchboard.store.redis.RedisKeys.of(prefix).prefix() + ":node:*:pbx1";
+            Await.until("the node says it hears pbx1", WAIT,
+                    () -> !commands.keys(heartbeats).toCompletableFuture().join().isEmpty());
+            asterisk.stopAmi();
+            Await.until("its heartbeat for pbx1 gone with the link", WAIT,
+                    () -> commands.keys(heartbeats).toCompletableFuture().join().isEmpty());
+        }
+    }
+
     /** Killed, not stopped: the owner's heartbeat outlives it, and the hang-up another node sees then still counts. */
     @Test
     void aHangUpWhileTheKilledOwnersHeartbeatLivesIsAppliedOnceItLapses() throws Exception {

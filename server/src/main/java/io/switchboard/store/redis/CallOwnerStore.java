@@ -33,10 +33,6 @@ public final class CallOwnerStore {
         this.nodeId = nodeId;
     }
 
-    public String nodeId() {
-        return nodeId;
-    }
-
     /**
      * This node is alive for another {@code ttl}, and can act on the calls of the Asterisk servers it has an AMI link
      * to now: refresh well before it runs out. A node whose link to an Asterisk is down stops saying so, and its calls

@@ -93,6 +93,9 @@ public final class AmiLink {
         fresh.registerUserEventClass(ShownChannelEvent.class);
         fresh.addEventListener(event -> context.runOnContext(v -> {
             if (event instanceof DisconnectEvent) {
+                if (fresh == connection && !stopped) {
+                    handler.accept(event); // the handler's calls there go to a node that hears them, at once
+                }
                 lost(fresh);
             } else if (fresh == connection) {
                 handler.accept(event);
