@@ -47,6 +47,7 @@ import io.switchboard.store.redis.EmbeddedRedis;
 import io.switchboard.store.redis.KpiCounters;
 import io.switchboard.store.redis.KpiRollup;
 import io.switchboard.store.redis.RedisConnection;
+import io.switchboard.store.redis.RateLimiter;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
 import io.switchboard.store.redis.TimerSweeper;
@@ -192,7 +193,7 @@ public final class SwitchboardServer {
                     new SlaService.RoutingActions() {
                         @Override
                         public Future<?> raise(String interaction, int points, String once) {
-                            return engine.raisePriority(interaction, points, "sla", once);
+                            return engine.raise(interaction, points, "sla", once);
                         }
 
                         @Override
@@ -238,7 +239,7 @@ public final class SwitchboardServer {
             ChatStore chatStore = new ChatStore(store);
             chat = new ChatChannel(vertx, engine, stats, customers, cases, chatStore,
                     chatMetrics, config.chat(), new TranscriptByEmail(engine, cases, chatStore,
-                    email::mailChatTranscript, config.stats().timeZone()));
+                    email::mailChatTranscript, config.stats().timeZone()), new RateLimiter(store));
             Gauge.builder("switchboard_chat_sessions", chat, ChatChannel::sessionCount)
                     .description("Customer chat WebSockets connected to this node").register(registry);
             smtp = new SmtpServer(vertx, config.ports().smtp(), SMTP_HOSTNAME, SmtpServer.DEFAULT_MAX_MESSAGE_BYTES,
@@ -436,10 +437,6 @@ public final class SwitchboardServer {
 
     public RoutingEngine engine() {
         return engine;
-    }
-
-    public RulesWatcher<RoutingRules> rulesWatcher() {
-        return rulesWatcher;
     }
 
     /** Null when agreements are off (no sla.file). */

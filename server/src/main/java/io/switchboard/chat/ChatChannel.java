@@ -13,6 +13,7 @@ import io.switchboard.metrics.RoutingObserver;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.InteractionRequest;
 import io.switchboard.store.redis.ChatStore;
+import io.switchboard.store.redis.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -62,10 +63,13 @@ public final class ChatChannel implements RoutingObserver {
     private final TranscriptByEmail transcripts;
     private boolean sweeping;
 
+    private final RateLimiter limits;
+
     public ChatChannel(Vertx vertx, RoutingEngine engine, StatsService stats, CustomerService customers,
                        CaseService cases, ChatStore store, ChatMetrics metrics, SwitchboardConfig.Chat settings,
-                       TranscriptByEmail transcripts) {
+                       TranscriptByEmail transcripts, RateLimiter limits) {
         this.vertx = vertx;
+        this.limits = limits;
         this.transcripts = transcripts;
         this.engine = engine;
         this.stats = stats;
@@ -266,8 +270,8 @@ public final class ChatChannel implements RoutingObserver {
         if (settings.newChatsPerMinute() == 0) {
             return Future.succeededFuture();
         }
-        return store.countStart(address, engine.now()).compose(n -> n <= settings.newChatsPerMinute()
-                ? Future.<Void>succeededFuture()
+        return limits.hit("chat-start", address, settings.newChatsPerMinute(), java.time.Duration.ofMinutes(1))
+                .compose(allowed -> allowed ? Future.<Void>succeededFuture()
                 : Future.failedFuture(ApiException.tooManyRequests("rate_limited",
                         "too many new chats from your address: try again in a minute", java.time.Duration.ofMinutes(1))));
     }

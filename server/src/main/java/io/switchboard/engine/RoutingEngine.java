@@ -462,20 +462,14 @@ public final class RoutingEngine {
         return s == null ? "" : s;
     }
 
-    /** An SLA escalation: the waiting (or offered) interaction gains priority points, atomically re-placed in line. */
-    public Future<JsonObject> raisePriority(String interactionId, int points, String reason) {
-        return raisePriority(interactionId, points, reason, "");
-    }
-
-    /** @param once a token: a second raise with it changes nothing (an SLA step delivered again) */
-    public Future<JsonObject> raisePriority(String interactionId, int points, String reason, String once) {
-        return commit("raise", interactionId, Integer.toString(points), orEmpty(reason), orEmpty(once))
+    /**
+     * The waiting (or offered) interaction gains priority points (any, also negative or fractional: a supervisor's
+     * reprioritisation; whole ones: an SLA escalation), atomically re-placed in line.
+     * @param once a token, or empty: a second raise with it changes nothing (an SLA step delivered again)
+     */
+    public Future<JsonObject> raise(String interactionId, double points, String reason, String once) {
+        return commit("raise", interactionId, Double.toString(points), orEmpty(reason), orEmpty(once))
                 .map(ScriptResult::result);
-    }
-
-    /** A supervisor's reprioritisation: like an SLA raise, by any (also negative or fractional) points. */
-    public Future<JsonObject> reprioritise(String interactionId, double points, String reason) {
-        return commit("raise", interactionId, Double.toString(points), orEmpty(reason)).map(ScriptResult::result);
     }
 
     /**
@@ -506,12 +500,8 @@ public final class RoutingEngine {
     /**
      * Moves a waiting (or offered) interaction to its workflow's next step now, as that step's timeout
      * would: wider skills or an overflow queue. On the last step it changes nothing ({@code widened} false).
+     * @param once a token: a second widen with it changes nothing (an SLA step delivered again)
      */
-    public Future<JsonObject> widen(String interactionId, String reason) {
-        return widen(interactionId, reason, "");
-    }
-
-    /** @param once a token: a second widen with it changes nothing (an SLA step delivered again) */
     public Future<JsonObject> widen(String interactionId, String reason, String once) {
         return commit("widen", interactionId, orEmpty(reason), orEmpty(once)).map(ScriptResult::result);
     }

@@ -164,8 +164,4 @@ public record Agent(String id, String name, String endpoint, String team, Map<St
         agent.put("attributes", attributes);
         return Map.of("agent", agent);
     }
-
-    public int proficiency(String skill) {
-        return skills.getOrDefault(skill, 0);
-    }
 }

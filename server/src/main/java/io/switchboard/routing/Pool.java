@@ -17,10 +17,6 @@ public record Pool(String id, String queue, Condition agents, Ordering ordering)
     }
 
     /** The pool made of one agent: preferred-agent routing and transfers to a named agent. */
-    public static Pool direct(String agentId, String queue) {
-        return new Pool(directId(agentId), queue, null, Ordering.DEFAULT);
-    }
-
     public static String directId(String agentId) {
         return "@" + agentId;
     }

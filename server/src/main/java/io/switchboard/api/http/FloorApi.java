@@ -47,12 +47,12 @@ final class FloorApi {
         String id = ctx.pathParam("id");
         String reason = "supervisor";
         if (raise != null) {
-            reply(ctx, engine.reprioritise(id, bounded(raise.doubleValue(), "raise"), reason));
+            reply(ctx, engine.raise(id, bounded(raise.doubleValue(), "raise"), reason, ""));
             return;
         }
         double wanted = bounded(target.doubleValue(), "priority");
         reply(ctx, engine.interaction(id).compose(i ->
-                engine.reprioritise(id, wanted - i.getDouble("priority", 0.0), reason)));
+                engine.raise(id, wanted - i.getDouble("priority", 0.0), reason, "")));
     }
 
     private static Number number(JsonObject body, String field) {

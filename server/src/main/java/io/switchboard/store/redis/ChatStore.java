@@ -20,7 +20,6 @@ public final class ChatStore {
     public static final int MAX_MESSAGES = 2000;
     private static final LuaScript SCRIPT = LuaScript.resource("chat.lua");
     private static final LuaScript GONE = LuaScript.resource("chat-gone.lua");
-    private static final LuaScript STARTS = LuaScript.resource("chat-starts.lua");
 
     private final Vertx vertx;
     private final RedisClusterAsyncCommands<String, String> redis;
@@ -154,13 +153,6 @@ public final class ChatStore {
         String[] args = {Long.toString(nowMs), Integer.toString(batch), keys.interaction(""),
             Long.toString(resumedDeadline)};
         return RedisFutures.onContext(vertx, () -> GONE.<List<String>>run(redis, ScriptOutputType.MULTI, keyArray, args));
-    }
-
-    /** Counts a new chat from this client address in the current minute; returns the minute's count so far. */
-    public Future<Long> countStart(String address, long nowMs) {
-        String[] keyArray = {keys.chatStarts(address, nowMs / 60_000)};
-        return RedisFutures.onContext(vertx, () -> STARTS.<Long>run(redis, ScriptOutputType.INTEGER, keyArray,
-                new String[] {"60000"}));
     }
 
     /** Fields of the interaction's hash (null where absent). */

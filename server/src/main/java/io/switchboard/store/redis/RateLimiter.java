@@ -31,12 +31,6 @@ public final class RateLimiter {
                 .map(count -> count <= limit);
     }
 
-    /** True while {@code client} has made fewer than {@code limit} requests in the current window (counts none). */
-    public Future<Boolean> below(String scope, String client, int limit) {
-        return RedisFutures.onContext(vertx, () -> redis.get(keys.rateLimit(scope, client)))
-                .map(count -> count == null || Long.parseLong(count) < limit);
-    }
-
     /**
      * Takes back one counted request that turned out to be no failure (a right guess): counting first and forgiving
      * after lets no burst of parallel guesses past the limit, as reading the count before each would.

@@ -325,9 +325,4 @@ public record RedisKeys(String prefix) {
     public String chatDeadlines() {
         return prefix + ":chat-deadlines";
     }
-
-    /** Counter: new chats one client address started in one minute (expires with the minute). */
-    public String chatStarts(String address, long minute) {
-        return prefix + ":chat-starts:" + address + ":" + minute;
-    }
 }
