@@ -356,7 +356,16 @@ public final class ChatChannel implements RoutingObserver {
         return endBy(interactionId, text, "idle_closed").onSuccess(outcome -> metrics.ended(queue, outcome));
     }
 
+    /**
+     * Ends the chat as it is now: still waiting or offered, abandoned; with an agent, wrapped up. The state is read,
+     * then acted on: an agent accepting or transferring it in between makes the act a 409, and it is done again on
+     * the state that came of it (a customer's leave must not be lost to an accept made the same instant).
+     */
     private Future<String> endBy(String interactionId, String text, String outcome) {
+        return endBy(interactionId, text, outcome, 3);
+    }
+
+    private Future<String> endBy(String interactionId, String text, String outcome, int tries) {
         return store.interactionFields(interactionId, "agent", "status").compose(f -> switch (f.get(1) == null ? "" : f.get(1)) {
             case "queued", "reserved" -> engine.cancel(interactionId, "abandoned", "customer left the chat")
                     .map("abandoned");
@@ -364,7 +373,8 @@ public final class ChatChannel implements RoutingObserver {
                             store.keys().bus())
                     .compose(seq -> engine.wrapUp(interactionId, null)).map(outcome);
             default -> Future.succeededFuture("already_ended");
-        });
+        }).recover(e -> tries > 1 && e instanceof ApiException api && api.status() == 409
+                ? endBy(interactionId, text, outcome, tries - 1) : Future.failedFuture(e));
     }
 
     /** The customer's CSAT answer, counted once per chat. */
