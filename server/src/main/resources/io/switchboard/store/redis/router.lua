@@ -1173,6 +1173,11 @@ if CMD == 'transfer' then commands.transfer = function()
     release_agent(f.agent, f.cch, false, iid)
   end
   set_status(iid, 'queued', 'transferred')
+  -- the agent passed it on: not offered it straight back by a queue it serves too, but skipped as after a refusal
+  -- (REOFFER_MS: then it may be, if it is still the only one free)
+  redis.call('DEL', key('int', iid, 'rejected'))
+  redis.call('SADD', key('int', iid, 'rejected'), f.agent)
+  redis.call('ZADD', key('timers'), NOW + REOFFER_MS, 'reoffer|' .. iid)
   enter_step(iid, 0)
   local g = fields(iid)
   stat(g.queue, g.channel, {offered = 1})
