@@ -651,6 +651,12 @@ public final class VoiceChannel implements RoutingObserver {
                         event.getString("interaction"), e.getMessage()));
             } else if ("offer".equals(type) && "voice".equals(channel)) {
                 ring(event).onFailure(e -> notRung(event, e));
+            } else if ("offer_canceled".equals(type) && "voice".equals(channel)
+                    && event.getString("reason", "").startsWith("agent_") && !offered.contains(event.getString("interaction"))) {
+                // the agent went away or signed out while its phone rang: the caller is back in line, so the ring stops
+                // (the caller back on hold) lest the agent answer a call Switchboard no longer gives it
+                backOnHold(event.getString("interaction")).onFailure(e -> LOG.warn("ring of {} for {} not stopped: {}",
+                        event.getString("agent"), event.getString("interaction"), e.getMessage()));
             } else if ("assigned".equals(type) && "voice".equals(channel)) {
                 fulfilCallback(event.getString("interaction"));
             } else if ("assigned".equals(type) && "callback".equals(channel)) {

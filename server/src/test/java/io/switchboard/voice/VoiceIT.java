@@ -343,6 +343,29 @@ class VoiceIT {
         assertTrue(!history.contains("no_answer"), history);
     }
 
+    /**
+     * The agent goes away while its phone rings for a call: the call goes back in line and the ring stops (the caller
+     * back on hold). It rang on: the agent answering then talked to a caller Switchboard showed as waiting, until the
+     * next agent's ring took the caller away mid-sentence.
+     */
+    @Test
+    void anAgentWhoGoesAwayWhileItsPhoneRingsStopsTheRing() throws Exception {
+        asterisk.agentPhone("126", PhoneBehavior.answersAfter(Duration.ofSeconds(20), Duration.ofSeconds(300)));
+        Api ann = agent("ann", "126", new JsonObject().put("support", 9));
+        SimulatedCall caller = call("15551230060", CallerScript.create().press("2"));
+        Await.until("ringing ann", WAIT, () -> admin.get("/api/v1/interactions?channel=voice").json()
+                .getJsonArray("interactions").stream().map(JsonObject.class::cast)
+                .anyMatch(i -> "reserved".equals(i.getString("status"))));
+        String id = admin.get("/api/v1/interactions?channel=voice").json().getJsonArray("interactions")
+                .getJsonObject(0).getString("id");
+        ann.post("/api/v1/agents/ann/state", new JsonObject().put("state", "away")).expect(200);
+        assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+        Await.holds("the phone, answering 2 s into its ring, never reaches the caller", Duration.ofSeconds(4),
+                () -> !caller.isConnected() && !caller.isEnded());
+        assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+        caller.hangUp();
+    }
+
     @Test
     void aCallerWhoHangsUpWhileWaitingIsAbandoned() throws Exception {
         SimulatedCall caller = asterisk.placeCall(CallSpec.create().from("15551230004", "Ann Caller")

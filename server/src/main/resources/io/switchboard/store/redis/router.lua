@@ -744,7 +744,7 @@ local function close_reservation(rid, outcome, missed, requeue)
       redis.call('HSET', akey, 'presence', 'away', 'reason', 'missed', 'missed', '0')
     end
   end
-  emit({type = 'offer_canceled', agent = aid, reservation = rid, interaction = iid, reason = outcome})
+  emit({type = 'offer_canceled', agent = aid, reservation = rid, interaction = iid, reason = outcome, channel = f.channel})
   refresh(aid)
   if requeue then
     -- skip the agent who just refused it (no ping-pong), but only that one: once another agent
