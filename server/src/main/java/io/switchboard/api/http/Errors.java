@@ -1,6 +1,7 @@
 package io.switchboard.api.http;
 
 import io.switchboard.engine.ApiException;
+import io.switchboard.store.redis.RedisUnavailable;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +31,10 @@ final class Errors {
                 ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, api.retryAfter().toSeconds())));
             }
             send(ctx, api.status(), api.code(), api.getMessage());
+        } else if (failure instanceof RedisUnavailable) {
+            LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
+            ctx.response().putHeader("Retry-After", "1");
+            send(ctx, 503, "unavailable", "the shared store is unavailable for a moment: try again");
         } else if (failure instanceof DecodeException) {
             send(ctx, 400, "bad_request", "malformed JSON body: " + failure.getMessage());
         } else if (failure instanceof ClassCastException) {

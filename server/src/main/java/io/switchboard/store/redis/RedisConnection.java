@@ -1,8 +1,11 @@
 package io.switchboard.store.redis;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -11,14 +14,17 @@ import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +38,25 @@ import java.util.function.Supplier;
  * a fifth of the server's CPU went into waking threads up to pass commands and replies back and forth.
  */
 public final class RedisConnection implements AutoCloseable {
+    /**
+     * The longest a command waits for Redis's answer (Lettuce's default is a minute: an API call held that long while
+     * Redis was paused). A routing command takes well under a millisecond; a node that waits longer is better off
+     * answering 503 and letting the caller try again.
+     */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * While the connection is down, commands fail at once instead of queuing: queued, they ran up to a minute later on
+     * reconnection, with the time they were sent (offers already expired, contacts created twice by a client that had
+     * given up and tried again elsewhere).
+     */
+    private static final ClientOptions.DisconnectedBehavior REJECT_WHILE_DISCONNECTED =
+            ClientOptions.DisconnectedBehavior.REJECT_COMMANDS;
+    /**
+     * Reconnection attempts from 100 ms, doubling, at most 2 s apart (Lettuce's default backs off to 30 s: nodes stayed
+     * down for up to 24 s after Redis was back).
+     */
+    private static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2,
+            TimeUnit.MILLISECONDS);
     private final List<AutoCloseable> closeables;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -47,7 +72,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** Connections on Lettuce's own I/O threads (tools and tests outside a server). */
     public static RedisConnection connect(String uri) {
-        ClientResources resources = ClientResources.create();
+        ClientResources resources = ClientResources.builder().reconnectDelay(RECONNECT_DELAY).build();
         Client client = Client.open(uri, resources);
         return new RedisConnection(uri, List.of(client.commandConnection, client.shutdown, resources::shutdown),
                 client.commands, client.pubSub());
@@ -61,7 +86,7 @@ public final class RedisConnection implements AutoCloseable {
     public static RedisConnection connect(String uri, EventLoopGroup loops, MeterRegistry registry) {
         MicrometerOptions options = MicrometerOptions.builder().histogram(false).targetPercentiles(new double[0])
                 .build();
-        ClientResources shared = ClientResources.builder()
+        ClientResources shared = ClientResources.builder().reconnectDelay(RECONNECT_DELAY)
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry, options)).build();
         List<AutoCloseable> closeables = new ArrayList<>();
         List<EventLoop> owners = new ArrayList<>();
@@ -134,10 +159,14 @@ public final class RedisConnection implements AutoCloseable {
             if (nodes.size() > 1 || uri.startsWith("redis-cluster://")) {
                 RedisClusterClient client = RedisClusterClient.create(resources,
                         nodes.stream().map(RedisURI::create).toList());
+                client.setOptions(ClusterClientOptions.builder().disconnectedBehavior(REJECT_WHILE_DISCONNECTED)
+                        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build());
                 StatefulRedisClusterConnection<String, String> connection = client.connect();
                 return new Client(client::shutdown, connection, connection.async(), client::connectPubSub);
             }
             RedisClient client = RedisClient.create(resources, RedisURI.create(uri));
+            client.setOptions(ClientOptions.builder().disconnectedBehavior(REJECT_WHILE_DISCONNECTED)
+                    .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build());
             StatefulRedisConnection<String, String> connection = client.connect();
             return new Client(client::shutdown, connection, connection.async(), client::connectPubSub);
         }

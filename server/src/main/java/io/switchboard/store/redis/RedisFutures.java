@@ -13,12 +13,15 @@ final class RedisFutures {
     private RedisFutures() {
     }
 
+    /** The call's reply; a failure of Redis being unavailable for a while as {@link RedisUnavailable}. */
     static <T> Future<T> onContext(Vertx vertx, Supplier<CompletionStage<T>> call) {
+        Future<T> reply;
         try {
-            return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
+            reply = Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
         } catch (RuntimeException e) {
             // Lettuce throws instead of failing the stage when the client is shutting down
-            return Future.failedFuture(e);
+            reply = Future.failedFuture(e);
         }
+        return reply.recover(e -> Future.failedFuture(RedisUnavailable.of(e)));
     }
 }

@@ -1,0 +1,40 @@
+package io.switchboard.store.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Redis could not do what was asked, for a while: not connected, too slow to answer, out of memory, busy with a long
+ * script, a replica or still loading. Nothing of a command failed so was done (a timed-out one may still run): callers
+ * answer 503, to be tried again, not 500.
+ */
+public final class RedisUnavailable extends RuntimeException {
+    /** Error replies that say "not now" rather than "wrong request". */
+    private static final Set<String> TRANSIENT = Set.of("OOM", "BUSY", "LOADING", "READONLY", "MASTERDOWN",
+            "NOREPLICAS", "TRYAGAIN", "CLUSTERDOWN");
+
+    private RedisUnavailable(Throwable cause) {
+        super("Redis unavailable: " + cause.getMessage(), cause);
+    }
+
+    /** The failure as this when it is one of Redis being unavailable; otherwise as it was. */
+    static Throwable of(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return unavailable(cause) ? new RedisUnavailable(cause) : failure;
+    }
+
+    private static boolean unavailable(Throwable cause) {
+        if (cause instanceof RedisCommandExecutionException error) {
+            String message = error.getMessage() == null ? "" : error.getMessage();
+            int space = message.indexOf(' ');
+            return TRANSIENT.contains(space < 0 ? message : message.substring(0, space));
+        }
+        // not connected (commands rejected meanwhile), connection refused, no answer within the timeout
+        return cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
+                || cause.getClass() == RedisException.class;
+    }
+}

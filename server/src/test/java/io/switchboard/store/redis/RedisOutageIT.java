@@ -1,0 +1,59 @@
+package io.switchboard.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.switchboard.testing.Api;
+import io.switchboard.testing.Await;
+import io.switchboard.testing.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.embedded.RedisServer;
+
+/**
+ * Redis goes away under a running node and comes back. Meanwhile the node says so at once: not ready (503), and every
+ * request that needs Redis a 503 to try again, not held for Lettuce's minute and then a 500, nor queued to run on
+ * reconnection with the time it was sent. Once Redis is back, the node is ready again within seconds.
+ */
+class RedisOutageIT {
+
+    @Test
+    void aNodeAnswers503WhileRedisIsDownAndIsReadyAgainSoonAfter(@TempDir Path temp) throws Exception {
+        int port = freePort();
+        RedisServer redis = redis(port, temp);
+        redis.start();
+        try (TestNode node = TestNode.on("redis://127.0.0.1:" + port, "outage").start()) {
+            Api admin = node.api();
+            assertEquals(200, admin.get("/health/ready").status());
+
+            redis.stop();
+            Api.Reply ready = admin.get("/health/ready");
+            assertEquals(503, ready.status(), ready.body());
+            Api.Reply create = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat"));
+            assertEquals(503, create.status(), create.body());
+            assertEquals("unavailable", create.json().getString("error"));
+            assertEquals("1", create.header("Retry-After"));
+
+            redis = redis(port, temp);
+            redis.start();
+            Await.until("ready again", Duration.ofSeconds(10), () -> admin.get("/health/ready").status() == 200);
+        } finally {
+            redis.stop();
+        }
+    }
+
+    private static RedisServer redis(int port, Path dir) throws IOException {
+        return RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir)
+                .setting("appendonly no").setting("save \"\"").onShutdownForceStop(true).build();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
