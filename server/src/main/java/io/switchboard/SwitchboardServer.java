@@ -271,6 +271,13 @@ public final class SwitchboardServer {
                     }
                 }
             };
+            // what was published while the subscription was down never comes: every socket re-reads the truth
+            redis.onPubSubReconnected(() -> context.runOnContext(x -> {
+                LOG.warn("Redis subscription back after a drop: desks, consoles and chats reconnect to re-read");
+                hub.reconnectAll();
+                supervisors.reconnectAll();
+                chat.reconnectAll();
+            }));
             return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents, floor), context)
                     .compose(x -> slaWatcher == null ? Future.succeededFuture()
                             : slaWatcher.start(config.routing().rulesReloadInterval().toMillis()))

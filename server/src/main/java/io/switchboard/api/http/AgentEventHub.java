@@ -74,6 +74,18 @@ public final class AgentEventHub {
         send(onBehalf, text);
     }
 
+    /**
+     * Closes every desk so that it reconnects and re-reads the agent's state (its page does, on the next hello): events
+     * published while this node's Redis subscription was down never came, and a desk would show a stale offer.
+     */
+    public void reconnectAll() {
+        sessions.values().forEach(desks -> desks.forEach(desk -> desk.context().runOnContext(v ->
+                desk.socket().close(RECONNECT, "events were missed: reconnect"))));
+    }
+
+    /** WebSocket close code 1012, "service restart": the client is to reconnect. */
+    static final short RECONNECT = 1012;
+
     private static void signOff(Desk desk) {
         desk.context().runOnContext(v -> desk.socket().close((short) 1008, "signed out"));
     }

@@ -95,6 +95,12 @@ public final class SupervisorEventHub {
         socket.writeTextMessage(text);
     }
 
+    /** Closes every console so that it reconnects and re-reads the floor (see {@link AgentEventHub#reconnectAll}). */
+    public void reconnectAll() {
+        sessions.forEach((socket, context) -> context.runOnContext(v ->
+                socket.close(AgentEventHub.RECONNECT, "events were missed: reconnect")));
+    }
+
     public int sessionCount() {
         return sessions.size();
     }

@@ -2,6 +2,11 @@ package io.switchboard.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.switchboard.testing.AgentSocket;
+import io.switchboard.testing.Agents;
 import io.switchboard.testing.Api;
 import io.switchboard.testing.Await;
 import io.switchboard.testing.TestNode;
@@ -41,6 +46,35 @@ class RedisOutageIT {
             redis = redis(port, temp);
             redis.start();
             Await.until("ready again", Duration.ofSeconds(10), () -> admin.get("/health/ready").status() == 200);
+        } finally {
+            redis.stop();
+        }
+    }
+
+    /**
+     * The node's Redis subscription drops and comes back: what was published meanwhile never comes, so every desk and
+     * console is closed to reconnect and re-read (1012). They stayed open showing a stale state: an offer made in the gap
+     * never reached the agent, who let it ring out.
+     */
+    @Test
+    void desksAndConsolesReconnectWhenTheSubscriptionComesBack(@TempDir Path temp) throws Exception {
+        int port = freePort();
+        RedisServer redis = redis(port, temp);
+        redis.start();
+        try (TestNode node = TestNode.on("redis://127.0.0.1:" + port, "resubscribe").start();
+             RedisClient client = RedisClient.create("redis://127.0.0.1:" + port)) {
+            Api admin = node.api();
+            Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
+            try (AgentSocket desk = ann.events("ann"); AgentSocket console = admin.supervisorEvents()) {
+                try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                    connection.sync().clientKill(KillArgs.Builder.typePubsub());
+                }
+                assertEquals(1012, desk.awaitClosedByServer());
+                assertEquals(1012, console.awaitClosedByServer());
+            }
+            try (AgentSocket again = ann.events("ann")) {
+                assertEquals("ann", again.all().getFirst().getJsonObject("agent").getString("id"), "a new desk is served");
+            }
         } finally {
             redis.stop();
         }
