@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +83,12 @@ public final class WebhookDispatcher {
         this.consumers = new StreamConsumers(vertx, redis);
         this.config = config;
         this.registry = registry;
+        // a connection per delivery of a batch: with Vert.x's default of 5 per receiver, a slow receiver's batch waited
+        // for connections, and the wait used up its attempts (dropped after maxAttempts, some never posted once)
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.timeout().toMillis())
-                .setIdleTimeout((int) Math.max(1, config.timeout().toSeconds() * 6)));
+                .setIdleTimeout((int) Math.max(1, config.timeout().toSeconds() * 6)),
+                new PoolOptions().setHttp1MaxSize(BATCH));
         this.latency = Timer.builder("switchboard_webhook_delivery")
                 .description("Time for a webhook receiver to answer one delivery")
                 .publishPercentileHistogram().maximumExpectedValue(config.timeout()).register(registry);

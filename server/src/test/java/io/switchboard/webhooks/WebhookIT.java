@@ -44,6 +44,10 @@ class WebhookIT {
     private HttpServer receiver;
     /** The receiver refuses everything (an outage). */
     private volatile boolean down;
+    /** The receiver refuses each delivery's first attempt (to see it retried). */
+    private volatile boolean refuseFirst = true;
+    /** How long the receiver takes to answer. */
+    private volatile long answerMillis;
 
     @BeforeEach
     void receiver() throws Exception {
@@ -57,13 +61,17 @@ class WebhookIT {
             if (!expected.equals(request.getHeader("X-Switchboard-Signature"))) {
                 badSignatures.add(delivery);
             }
-            if (attempts.computeIfAbsent(delivery, d -> new AtomicInteger()).incrementAndGet() == 1) {
+            if (attempts.computeIfAbsent(delivery, d -> new AtomicInteger()).incrementAndGet() == 1 && refuseFirst) {
                 request.response().setStatusCode(503).end();
                 return;
             }
             accepted.add(body.toJsonObject().put("delivery", delivery)
                     .put("header", request.getHeader("X-Switchboard-Event")));
-            request.response().setStatusCode(204).end();
+            if (answerMillis > 0) {
+                vertx.setTimer(answerMillis, t -> request.response().setStatusCode(204).end());
+            } else {
+                request.response().setStatusCode(204).end();
+            }
         })).listen(0).toCompletionStage().toCompletableFuture().get();
     }
 
@@ -144,6 +152,37 @@ class WebhookIT {
             Await.until("every contact's queued event delivered", Duration.ofSeconds(60), () -> accepted.stream()
                     .filter(e -> "queued".equals(e.getString("type"))).map(e -> e.getString("interaction"))
                     .collect(java.util.stream.Collectors.toSet()).containsAll(ids));
+        }
+    }
+
+    /**
+     * A slow receiver (a second an answer) gets a burst of 20 contacts' events at once: each is posted once and taken.
+     * With a few connections per receiver, deliveries waited for one past the timeout, and the wait spent their attempts:
+     * dropped after maxAttempts, some never posted at all.
+     */
+    @Test
+    void aSlowReceiverTakesABurstWithNoAttemptSpentWaiting(TestRedis redis, @TempDir Path temp) throws IOException {
+        refuseFirst = false;
+        answerMillis = 1000;
+        Path config = configFolder(temp, """
+                  maxAttempts: 1
+                  timeoutMillis: 2000
+                """);
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).rules(Repo.root().resolve("routing-rules"))
+                .env("SWITCHBOARD_CONFIG_DIR", config.toString()).start()) {
+            Set<String> ids = new java.util.HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                ids.add(node.api().post("/api/v1/interactions", new JsonObject().put("channel", "email")).expect(201)
+                        .json().getString("id"));
+            }
+            Await.until("every contact's queued event taken", Duration.ofSeconds(20), () -> accepted.stream()
+                    .filter(e -> "queued".equals(e.getString("type"))).map(e -> e.getString("interaction"))
+                    .collect(java.util.stream.Collectors.toSet()).containsAll(ids));
+            Await.until("every delivery acknowledged", Duration.ofSeconds(10),
+                    () -> metric(node, "switchboard_webhook_pending") == 0);
+            assertEquals(0.0, metric(node, "switchboard_webhook_deliveries_total{outcome=\"failure\"}"));
+            assertEquals(0.0, metric(node, "switchboard_webhook_deliveries_total{outcome=\"dropped\"}"));
+            assertTrue(attempts.values().stream().allMatch(n -> n.get() == 1), attempts.toString());
         }
     }
 
