@@ -95,10 +95,16 @@ class DashboardsIT {
             Agents.available(sam, "sam");
             String first = accept(admin, sam);
             sam.post("/api/v1/interactions/" + first + "/transfer", new JsonObject().put("queue", "support")).expect(200);
-            String second = accept(admin, sam);
-            sam.post("/api/v1/interactions/" + second + "/wrapup", "{}").expect(200);
-            sam.post("/api/v1/interactions/" + second + "/complete", new JsonObject().put("disposition", "sale")
+            // the transferring agent is skipped for it a while: a colleague of its team takes it
+            admin.put("/api/v1/agents/kim", new JsonObject().put("skills", new JsonObject().put("support", 9))
+                    .put("team", "t1").put("pin", "1234")).expect(200);
+            Api kim = Agents.login(admin, "kim");
+            Agents.available(kim, "kim");
+            String second = accept(admin, kim, "kim");
+            kim.post("/api/v1/interactions/" + second + "/wrapup", "{}").expect(200);
+            kim.post("/api/v1/interactions/" + second + "/complete", new JsonObject().put("disposition", "sale")
                     .put("amount", 49.90)).expect(200);
+            kim.post("/api/v1/agents/kim/state", new JsonObject().put("state", "away")).expect(200);
 
             chatThatBreachesThenIsRated(admin, sam, clock);
             complaintResolvedAtFirstContact(admin);
@@ -187,8 +193,13 @@ class DashboardsIT {
     }
 
     private static String accept(Api admin, Api sam) {
-        String rsv = admin.get("/api/v1/agents/sam").json().getString("reservation");
-        sam.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
+        return accept(admin, sam, "sam");
+    }
+
+    private static String accept(Api admin, Api agent, String id) {
+        Await.until("an offer to " + id, () -> admin.get("/api/v1/agents/" + id).json().getString("reservation") != null);
+        String rsv = admin.get("/api/v1/agents/" + id).json().getString("reservation");
+        agent.post("/api/v1/reservations/" + rsv + "/accept", "{}").expect(200);
         return rsv.substring(0, rsv.lastIndexOf('.'));
     }
 
