@@ -262,15 +262,10 @@ public final class ChatChannel implements RoutingObserver {
      * fails, the chat is watched again, for the next sweep (on any node) to try once the heartbeat period is over.
      */
     private Future<String> customerGone(String interactionId) {
-        return store.interactionFields(interactionId, "queue").compose(f -> endBy(interactionId,
-                "The customer left the chat.", "customer_left").onSuccess(outcome -> {
-                    if (!"already_ended".equals(outcome)) {
-                        metrics.ended(f.get(0) == null ? "" : f.get(0), outcome);
-                    }
-                })).onFailure(e -> {
-                    LOG.warn("chat {} not ended, tried again later: {}", interactionId, e.getMessage());
-                    store.keepAlive(List.of(interactionId), engine.now() + heartbeat().toMillis());
-                });
+        return endBy(interactionId, "The customer left the chat.", "customer_left").onFailure(e -> {
+            LOG.warn("chat {} not ended, tried again later: {}", interactionId, e.getMessage());
+            store.keepAlive(List.of(interactionId), engine.now() + heartbeat().toMillis());
+        });
     }
 
     /** Fails with a message for the customer when the address started too many chats this minute. */
@@ -309,17 +304,17 @@ public final class ChatChannel implements RoutingObserver {
      * The customer's socket closed without leaving: the chat may be resumed for the grace period; after
      * it, unless resumed (on any node), a sweep on any node counts it as left. The agent is not told meanwhile.
      */
-    void dropped(String interactionId, String sessionId, String queue) {
+    void dropped(String interactionId, String sessionId) {
         if (settings.resumeGrace().isZero()) {
             ended(interactionId);
-            customerLeft(interactionId, queue);
+            customerLeft(interactionId);
             return;
         }
         store.detach(interactionId, sessionId, settings.resumeGrace().plusMinutes(1),
                         engine.now() + settings.resumeGrace().toMillis())
                 .onFailure(e -> {
                     LOG.warn("chat {} not kept for a resume: {}", interactionId, e.getMessage());
-                    customerLeft(interactionId, queue);
+                    customerLeft(interactionId);
                 });
     }
 
@@ -354,34 +349,38 @@ public final class ChatChannel implements RoutingObserver {
      * The customer left: before an agent joined the chat is abandoned; with an agent, the agent is told
      * and wraps up. Returns the outcome counted.
      */
-    Future<String> customerLeft(String interactionId, String queue) {
-        return endBy(interactionId, "The customer left the chat.", "customer_left")
-                .onSuccess(outcome -> metrics.ended(queue, outcome));
+    Future<String> customerLeft(String interactionId) {
+        return endBy(interactionId, "The customer left the chat.", "customer_left");
     }
 
     /** Nobody wrote for the idle time: the chat is closed with a message to both sides. */
-    Future<String> idleClose(String interactionId, String queue, String text) {
-        return endBy(interactionId, text, "idle_closed").onSuccess(outcome -> metrics.ended(queue, outcome));
+    Future<String> idleClose(String interactionId, String text) {
+        return endBy(interactionId, text, "idle_closed");
     }
 
     /**
      * Ends the chat as it is now: still waiting or offered, abandoned; with an agent, wrapped up. The state is read,
      * then acted on: an agent accepting or transferring it in between makes the act a 409, and it is done again on
-     * the state that came of it (a customer's leave must not be lost to an accept made the same instant).
+     * the state that came of it (a customer's leave must not be lost to an accept made the same instant). Counted in
+     * the queue the chat is in then (the customer's session may not know it yet), unless it had ended already.
      */
     private Future<String> endBy(String interactionId, String text, String outcome) {
         return endBy(interactionId, text, outcome, 3);
     }
 
     private Future<String> endBy(String interactionId, String text, String outcome, int tries) {
-        return store.interactionFields(interactionId, "agent", "status").compose(f -> switch (f.get(1) == null ? "" : f.get(1)) {
+        return store.interactionFields(interactionId, "agent", "status", "queue").compose(f -> (switch (f.get(1) == null ? "" : f.get(1)) {
             case "queued", "reserved" -> engine.cancel(interactionId, "abandoned", "customer left the chat")
                     .map("abandoned");
             case "assigned" -> store.append(interactionId, message(interactionId, "system", text).put("agent", f.get(0)),
                             store.keys().bus())
                     .compose(seq -> engine.wrapUp(interactionId, null)).map(outcome);
             default -> Future.succeededFuture("already_ended");
-        }).recover(e -> tries > 1 && e instanceof ApiException api && api.status() == 409
+        }).onSuccess(ended -> {
+            if (!"already_ended".equals(ended)) {
+                metrics.ended(f.get(2) == null ? "" : f.get(2), ended);
+            }
+        })).recover(e -> tries > 1 && e instanceof ApiException api && api.status() == 409
                 ? endBy(interactionId, text, outcome, tries - 1) : Future.failedFuture(e));
     }
 

@@ -242,7 +242,7 @@ final class ChatSession {
             return Future.succeededFuture();
         }
         end();
-        return channel.customerLeft(interactionId, queue)
+        return channel.customerLeft(interactionId)
                 .onSuccess(outcome -> send(new JsonObject().put("type", "ended").put("reason", outcome))).mapEmpty();
     }
 
@@ -282,7 +282,7 @@ final class ChatSession {
             return Future.succeededFuture();
         }
         state = State.ENDED;
-        channel.dropped(interactionId, sessionId, queue);
+        channel.dropped(interactionId, sessionId);
         return Future.succeededFuture();
     }
 
@@ -391,7 +391,7 @@ final class ChatSession {
         end();
         String text = "This chat was closed after " + idleTime(channel.settings().idleTimeout()) + " without messages.";
         send(new JsonObject().put("type", "closed").put("reason", "idle").put("text", text));
-        return channel.idleClose(interactionId, queue, text).mapEmpty();
+        return channel.idleClose(interactionId, text).mapEmpty();
     }
 
     /** "90 seconds", "1 minute", "10 minutes": whole minutes as minutes, anything else in seconds. */

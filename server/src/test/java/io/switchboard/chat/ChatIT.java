@@ -182,6 +182,12 @@ class ChatIT {
                     }
                 }
             }
+            // each counted once, in its queue: the customer's session may not have learnt the queue yet
+            List<String> ended = admin.get("/metrics").body().lines()
+                    .filter(l -> l.startsWith("switchboard_chats_ended_total{")).toList();
+            assertEquals(15.0, ended.stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum(), 1e-9, ended.toString());
+            assertTrue(ended.stream().allMatch(l -> l.contains("queue=\"support\"")), ended.toString());
         }
     }
 
