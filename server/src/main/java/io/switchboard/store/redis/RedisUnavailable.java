@@ -6,6 +6,8 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Redis could not do what was asked, for a while: not connected, too slow to answer, out of memory, busy with a long
@@ -16,6 +18,8 @@ public final class RedisUnavailable extends RuntimeException {
     /** Error replies that say "not now" rather than "wrong request". */
     private static final Set<String> TRANSIENT = Set.of("OOM", "BUSY", "LOADING", "READONLY", "MASTERDOWN",
             "NOREPLICAS", "TRYAGAIN", "CLUSTERDOWN");
+
+    private static final Pattern SCRIPT_ERROR = Pattern.compile(" -([A-Z]+) ");
 
     private RedisUnavailable(Throwable cause) {
         super("Redis unavailable: " + cause.getMessage(), cause);
@@ -31,7 +35,13 @@ public final class RedisUnavailable extends RuntimeException {
         if (cause instanceof RedisCommandExecutionException error) {
             String message = error.getMessage() == null ? "" : error.getMessage();
             int space = message.indexOf(' ');
-            return TRANSIENT.contains(space < 0 ? message : message.substring(0, space));
+            if (TRANSIENT.contains(space < 0 ? message : message.substring(0, space))) {
+                return true;
+            }
+            // refused inside a script, Redis wraps the error: "ERR Error running script (...): @user_script:454: -OOM ..."
+            Matcher wrapped = SCRIPT_ERROR.matcher(message);
+            return message.startsWith("ERR Error running script") && wrapped.find()
+                    && TRANSIENT.contains(wrapped.group(1));
         }
         // not connected (commands rejected meanwhile), connection refused, no answer within the timeout
         return cause instanceof RedisCommandTimeoutException || cause instanceof RedisConnectionException
