@@ -32,6 +32,7 @@ import io.switchboard.engine.CaseSla;
 import io.switchboard.engine.CustomerService;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
+import io.switchboard.engine.TimerSweeper;
 import io.switchboard.metrics.CaseMetrics;
 import io.switchboard.cases.CaseObserver;
 import io.switchboard.metrics.ChatMetrics;
@@ -50,7 +51,6 @@ import io.switchboard.store.redis.RedisConnection;
 import io.switchboard.store.redis.RateLimiter;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.RoutingStore;
-import io.switchboard.store.redis.TimerSweeper;
 import io.switchboard.voice.CaseStatusLookup;
 import io.switchboard.voice.VoiceChannel;
 import io.switchboard.voice.agi.AgiGateway;
@@ -82,8 +82,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Switchboard node: wires the store, the engine, the API and the timers. No static state, so
- * tests run several nodes in one JVM against one Redis.
+ * One Switchboard node: wires the store, the engine, the API and the timers. Its state is its own (the one static
+ * counter only keeps two nodes in one JVM off each other's ports), so tests run several nodes against one Redis.
  */
 public final class SwitchboardServer {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchboardServer.class);

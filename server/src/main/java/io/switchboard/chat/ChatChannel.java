@@ -283,8 +283,7 @@ public final class ChatChannel implements RoutingObserver {
     record Resumed(JsonObject interaction, List<String> transcript) {
     }
 
-    /** The chat a token names, with its transcript; fails for an unknown or expired token. */
-    /** The chat a resume token names. */
+    /** The chat a resume token names; fails for an unknown or expired token. */
     Future<String> resumedChat(String token) {
         if (token == null || token.isBlank()) {
             return Future.failedFuture(ApiException.badRequest("resume needs the chat's token"));

@@ -1,13 +1,11 @@
 package io.switchboard.chat;
 
 import io.switchboard.engine.ApiException;
+import io.switchboard.routing.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Identity validation, as Chatwoot and Intercom do it: the website a customer is signed in to signs the customer's
@@ -15,8 +13,6 @@ import javax.crypto.spec.SecretKeySpec;
  * to the widget. A signed email is the customer's; an unsigned one is only what somebody typed into the form.
  */
 final class ChatIdentity {
-    private static final String ALGORITHM = "HmacSHA256";
-
     private final byte[] secret;
     private final boolean required;
 
@@ -51,13 +47,7 @@ final class ChatIdentity {
     }
 
     private byte[] expected(String email) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(new SecretKeySpec(secret, ALGORITHM));
-            byte[] digest = mac.doFinal(email.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no " + ALGORITHM, e);
-        }
+        byte[] digest = Sha256.hmac(secret, email.strip().toLowerCase(Locale.ROOT));
+        return HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -220,7 +220,7 @@ public record SwitchboardConfig(Http http, Ports ports, Redis redis, Security se
         }
     }
 
-    /** Listeners of the channels that arrive with later modules; reserved here so one config holds all. */
+    /** The channels' listeners besides HTTP: FastAGI (the IVR) and SMTP (inbound mail); 0 = any free port. */
     public record Ports(int agi, int smtp) {
         public static final int DEFAULT_AGI = 4573;
         public static final int DEFAULT_SMTP = 2525;

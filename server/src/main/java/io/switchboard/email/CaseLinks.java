@@ -1,15 +1,13 @@
 package io.switchboard.email;
 
+import io.switchboard.routing.Sha256;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The self-service link of a case: {@code <email.selfServiceUrl>#case=C-10001&key=<key>}, mailed to its customer with
@@ -48,14 +46,8 @@ public final class CaseLinks {
 
     private Future<String> key(String caseId, String customerId) {
         return secret().map(s -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(s, "HmacSHA256"));
-                byte[] signature = mac.doFinal(("case-link|" + caseId + "|" + customerId).getBytes(StandardCharsets.UTF_8));
-                return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(signature, KEY_BYTES));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+            byte[] signature = Sha256.hmac(s, "case-link|" + caseId + "|" + customerId);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(signature, KEY_BYTES));
         });
     }
 

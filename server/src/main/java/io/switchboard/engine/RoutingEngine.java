@@ -807,7 +807,7 @@ public final class RoutingEngine {
             long waiting = all.<Long>resultAt(0);
             Long oldest = all.resultAt(1);
             JsonObject byState = new JsonObject();
-            for (String s : List.of("available", "reserved", "busy", "wrap_up", "away", "offline")) {
+            for (String s : AgentStatus.STATES) {
                 byState.put(s, 0);
             }
             for (AgentNow now : agents) {

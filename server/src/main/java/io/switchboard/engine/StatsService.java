@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.QueueDefinition;
 import io.switchboard.routing.RoutingRules;
 import io.switchboard.store.redis.KpiCounters;
@@ -25,8 +26,8 @@ public final class StatsService {
     private static final long MINUTE = KpiCounters.MINUTE;
     private static final long HOUR = KpiCounters.HOUR;
     private static final List<String> SEVERITIES = List.of("minor", "major", "critical");
-    private static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
-    private static final List<String> LOGGED_IN = STATES.subList(0, STATES.size() - 1);
+    private static final List<String> STATES = AgentStatus.STATES;
+    private static final List<String> LOGGED_IN = AgentStatus.SIGNED_IN;
     /** How long a shared reading outlives its age: served while another node reads the floor again. */
     private static final Duration STALE_FLOOR_KEPT = Duration.ofMinutes(1);
 

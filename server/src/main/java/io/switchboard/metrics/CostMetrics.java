@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.routing.AgentStatus;
 import io.switchboard.routing.Channel;
 import io.switchboard.routing.QueueDefinition;
 import io.switchboard.routing.RoutingRules;
@@ -22,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * by the node that queued each new contact (sum the nodes).
  */
 public final class CostMetrics implements RoutingObserver {
-    private static final List<String> LOGGED_IN = List.of("available", "reserved", "busy", "wrap_up", "away");
 
     private final MeterRegistry registry;
     private final SwitchboardConfig.Costs costs;
@@ -69,7 +69,7 @@ public final class CostMetrics implements RoutingObserver {
     /** Called with each team's seconds in each state, read from Redis (see FloorGauges). */
     public void agentTime(Map<String, Map<String, Double>> byTeam) {
         byTeam.forEach((team, byState) -> {
-            double loggedIn = LOGGED_IN.stream().mapToDouble(s -> byState.getOrDefault(s, 0.0)).sum();
+            double loggedIn = AgentStatus.SIGNED_IN.stream().mapToDouble(s -> byState.getOrDefault(s, 0.0)).sum();
             boolean first = !agentCost.containsKey(team);
             // never lower than before: a counter that dips (clock skew between nodes) reads as a reset
             agentCost.merge(team, loggedIn / 3600 * costs.agentHourlyCost(), Math::max);

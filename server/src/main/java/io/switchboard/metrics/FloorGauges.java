@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FloorGauges {
     private static final Logger LOG = LoggerFactory.getLogger(FloorGauges.class);
-    private static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
+    private static final List<String> STATES = io.switchboard.routing.AgentStatus.STATES;
 
     private final Vertx vertx;
     private final StatsService stats;

@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Map;
  */
 public record AgentStatus(String agentId, String state, String presence, String reason, Map<Channel, Integer> load,
                           long stateSinceMs) {
+    /** Every state an agent can be in, as the routing script names them (statistics count time in each). */
+    public static final List<String> STATES = List.of("available", "reserved", "busy", "wrap_up", "away", "offline");
+    /** The states of an agent signed in: every one but offline. */
+    public static final List<String> SIGNED_IN = STATES.subList(0, STATES.size() - 1);
+
     public AgentStatus {
         load = Map.copyOf(load);
     }

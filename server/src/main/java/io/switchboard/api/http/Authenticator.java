@@ -1,20 +1,19 @@
 package io.switchboard.api.http;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.routing.Sha256;
 import io.switchboard.store.redis.RoutingStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.GeneralSecurityException;
-import java.time.InstantSource;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
+import javax.crypto.Mac;
 
 /**
  * Bearer-token authentication. Admin and supervisor keys come from config. Agent tokens are signed
@@ -156,13 +155,7 @@ final class Authenticator {
     }
 
     private static Mac hmac(byte[] secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hmacKeyed(secret);
     }
 
     /**

@@ -262,11 +262,11 @@ public final class RoutingStore {
         return RedisFutures.onContext(vertx, () -> redis.setex(key, ttl.toSeconds(), value)).mapEmpty();
     }
 
-    /** GETDEL: read and remove in one step. */
     public Future<Void> delete(String key) {
         return RedisFutures.onContext(vertx, () -> redis.del(key)).mapEmpty();
     }
 
+    /** GETDEL: read and remove in one step. */
     public Future<String> getAndDelete(String key) {
         return RedisFutures.onContext(vertx, () -> redis.getdel(key));
     }

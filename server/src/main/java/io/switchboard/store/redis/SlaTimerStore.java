@@ -36,8 +36,8 @@ public final class SlaTimerStore {
     public record Stored(String payload, String ladder) {
     }
 
-    /** What one change carries besides the payload; empty strings/maps for none. */
     /**
+     * What one change carries besides the payload; empty strings/maps for none.
      * @param verdict the floor KPI counter this change reaches ({@code sla_met}, {@code sla_breached_<severity>}):
      *                counted by the script in the same run as the change, "" for none
      */

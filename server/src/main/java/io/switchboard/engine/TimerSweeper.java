@@ -1,6 +1,5 @@
-package io.switchboard.store.redis;
+package io.switchboard.engine;
 
-import io.switchboard.engine.RoutingEngine;
 import io.switchboard.metrics.RoutingMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
