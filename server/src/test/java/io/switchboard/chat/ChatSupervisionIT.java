@@ -16,6 +16,7 @@ import io.switchboard.testing.TestRedis;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -175,16 +176,25 @@ class ChatSupervisionIT {
                 assertTrue(console.await("error").getString("message").contains("interaction"));
                 console.send(new JsonObject().put("type", 5).put("interaction", "I-1"));
                 assertTrue(console.await("error").getString("message").startsWith("unknown frame type"));
+                console.send(watch("watch", "I-nobody"));
+                assertEquals("no interaction I-nobody", console.await("error").getString("message"));
+                console.send(watch("watch", call.getString("id")));
+                assertTrue(console.await("error").getString("message").startsWith("only a chat can be watched"));
+                List<String> chats = new ArrayList<>();
+                for (int i = 0; i < 21; i++) {
+                    chats.add(admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).expect(201)
+                            .json().getString("id"));
+                }
                 for (int i = 0; i < 20; i++) {
-                    console.send(watch("watch", "I-" + i));
+                    console.send(watch("watch", chats.get(i)));
                     console.await("watching");
                 }
-                console.send(watch("watch", "I-20"));
+                console.send(watch("watch", chats.get(20)));
                 JsonObject refused = console.await("error");
                 assertTrue(refused.getString("message").contains("at most 20"));
-                assertEquals("I-20", refused.getString("interaction"));
-                console.send(watch("watch", "I-7"));
-                assertEquals("I-7", console.await("watching").getString("interaction"), "one watched already is fine");
+                assertEquals(chats.get(20), refused.getString("interaction"));
+                console.send(watch("watch", chats.get(7)));
+                assertEquals(chats.get(7), console.await("watching").getString("interaction"), "one watched already is fine");
             }
         }
     }

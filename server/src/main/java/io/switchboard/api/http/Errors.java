@@ -23,6 +23,23 @@ final class Errors {
                 .end(new JsonObject().put("error", code).put("message", message).encode());
     }
 
+    private static final java.util.regex.Pattern PARSER_LOCATION =
+            java.util.regex.Pattern.compile("(?s)\\s*at \\[Source:.*?line: (\\d+), column: (\\d+)\\]");
+
+    /**
+     * What was wrong with the JSON, where: the parser's message without its own settings and class names ("Failed to
+     * decode:... at [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, column: 2]").
+     */
+    static String decodeProblem(String message) {
+        String text = message == null ? "" : message.replaceFirst("^Failed to decode:\\s*", "");
+        java.util.regex.Matcher location = PARSER_LOCATION.matcher(text);
+        if (location.find()) {
+            text = text.substring(0, location.start()) + " (line " + location.group(1) + ", column " + location.group(2)
+                    + ")";
+        }
+        return text.replaceAll("\\s+", " ").strip();
+    }
+
     /** The router's failure handler. */
     static void handle(RoutingContext ctx) {
         Throwable failure = ctx.failure();
@@ -36,7 +53,7 @@ final class Errors {
             ctx.response().putHeader("Retry-After", "1");
             send(ctx, 503, "unavailable", "the shared store is unavailable for a moment: try again");
         } else if (failure instanceof DecodeException) {
-            send(ctx, 400, "bad_request", "malformed JSON body: " + failure.getMessage());
+            send(ctx, 400, "bad_request", "malformed JSON body: " + decodeProblem(failure.getMessage()));
         } else if (failure instanceof ClassCastException) {
             // a number read where the body has text, or the reverse: the exception names Java classes, not the field
             send(ctx, 400, "bad_request", "a value in the body has the wrong JSON type (text where a number, list or "

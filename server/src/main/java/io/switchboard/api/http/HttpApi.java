@@ -664,7 +664,7 @@ public final class HttpApi {
             // a console may take a burst (an SLA sweep firing thousands of steps at once) before it counts as slow
             ws.setWriteQueueMaxSize(CONSOLE_WRITE_QUEUE_BYTES);
             consoles.add(ws);
-            ws.textMessageHandler(text -> ws.writeTextMessage(consoleFrame(ws, text).encode()));
+            ws.textMessageHandler(text -> consoleFrame(ws, text).onSuccess(reply -> ws.writeTextMessage(reply.encode())));
             // the console reads the floor over REST after this, so it misses nothing in between
             ws.writeTextMessage(new JsonObject().put("type", "hello").encode());
         }).onFailure(ctx::fail);
@@ -675,28 +675,32 @@ public final class HttpApi {
      * on this socket. The answer says which it did; a watch comes before the console reads the transcript, so no
      * message falls between the two (the console orders and de-duplicates them by seq).
      */
-    private JsonObject consoleFrame(ServerWebSocket ws, String text) {
+    private Future<JsonObject> consoleFrame(ServerWebSocket ws, String text) {
         JsonObject frame;
         try {
             frame = new JsonObject(text);
         } catch (io.vertx.core.json.DecodeException e) {
-            return consoleError("frames are JSON objects", null);
+            return Future.succeededFuture(consoleError("frames are JSON objects", null));
         }
         Object type = frame.getValue("type");
         if (!"watch".equals(type) && !"unwatch".equals(type)) {
-            return consoleError("unknown frame type '" + type + "' (watch, unwatch)", null);
+            return Future.succeededFuture(consoleError("unknown frame type '" + type + "' (watch, unwatch)", null));
         }
         Object id = frame.getValue("interaction");
         if (!(id instanceof String interaction) || interaction.isBlank() || interaction.length() > 128) {
-            return consoleError("'" + type + "' needs an 'interaction' id", null);
+            return Future.succeededFuture(consoleError("'" + type + "' needs an 'interaction' id", null));
         }
         if ("unwatch".equals(type)) {
             consoles.unwatch(ws, interaction);
-            return new JsonObject().put("type", "unwatched").put("interaction", interaction);
+            return Future.succeededFuture(new JsonObject().put("type", "unwatched").put("interaction", interaction));
         }
-        return consoles.watch(ws, interaction) ? new JsonObject().put("type", "watching").put("interaction", interaction)
+        // only a chat has lines to watch: an unknown id or a call would take one of the console's places for nothing
+        return engine.interaction(interaction).map(found -> !"chat".equals(found.getString("channel"))
+                ? consoleError("only a chat can be watched; " + interaction + " is a " + found.getString("channel"), interaction)
+                : consoles.watch(ws, interaction) ? new JsonObject().put("type", "watching").put("interaction", interaction)
                 : consoleError("a console watches at most " + SupervisorEventHub.MAX_WATCHED + " chats at once",
-                        interaction);
+                        interaction))
+                .otherwise(e -> consoleError("no interaction " + interaction, interaction));
     }
 
     /** An error frame; with the interaction a refused watch named, so the page can tell which. */

@@ -80,6 +80,8 @@ class ApiRobustnessIT {
                     requests++;
                     if (reply.status() >= 500 && !unavailableVoice(reply)) {
                         failures.add(endpoint + " -> " + reply.status() + " " + reply.body());
+                    } else if (reply.body().contains("fasterxml") || reply.body().contains("StreamReadFeature")) {
+                        failures.add(endpoint + " -> the parser's internals: " + reply.body());
                     }
                 }
             }
