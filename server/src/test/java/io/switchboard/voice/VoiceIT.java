@@ -353,14 +353,15 @@ class VoiceIT {
         asterisk.agentPhone("126", PhoneBehavior.answersAfter(Duration.ofSeconds(20), Duration.ofSeconds(300)));
         Api ann = agent("ann", "126", new JsonObject().put("support", 9));
         SimulatedCall caller = call("15551230060", CallerScript.create().press("2"));
-        Await.until("ringing ann", WAIT, () -> admin.get("/api/v1/interactions?channel=voice").json()
-                .getJsonArray("interactions").stream().map(JsonObject.class::cast)
-                .anyMatch(i -> "reserved".equals(i.getString("status"))));
+        asterisk.events().await(e -> "DialBegin".equals(e.name()) && caller.agiChannel().equals(e.get("Channel")), WAIT);
         String id = admin.get("/api/v1/interactions?channel=voice").json().getJsonArray("interactions")
                 .getJsonObject(0).getString("id");
         ann.post("/api/v1/agents/ann/state", new JsonObject().put("state", "away")).expect(200);
         assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
-        Await.holds("the phone, answering 2 s into its ring, never reaches the caller", Duration.ofSeconds(4),
+        var ringEnd = asterisk.events().await(e -> "DialEnd".equals(e.name())
+                && caller.agiChannel().equals(e.get("Channel")), WAIT);
+        assertEquals("CANCEL", ringEnd.get("DialStatus"), "the ring stopped before the phone (2 s into it) answered");
+        Await.holds("the caller waits, talking with nobody", Duration.ofSeconds(3),
                 () -> !caller.isConnected() && !caller.isEnded());
         assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
         caller.hangUp();
