@@ -250,10 +250,27 @@ public final class SwitchboardServer {
             String slaEvents = keys.slaEvents();
             String chatEvents = keys.chatEvents();
             String floor = keys.floor();
+            java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
             RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
+                /**
+                 * The floor channel subscribed again after a drop (Lettuce subscribes again by itself): what was
+                 * published meanwhile never comes, so every desk and console reconnects and re-reads the truth, once
+                 * events flow again (not at the reconnection itself, when they did not yet).
+                 */
+                @Override
+                public void subscribed(String channel, long count) {
+                    if (floor.equals(channel) && !subscribedOnce.compareAndSet(false, true)) {
+                        context.runOnContext(x -> {
+                            LOG.warn("Redis subscription back after a drop: desks and consoles reconnect to re-read");
+                            hub.reconnectAll();
+                            supervisors.reconnectAll();
+                        });
+                    }
+                }
+
                 @Override
                 public void message(String channel, String message) {
-                    // Lettuce's I/O thread: hand off at once
+                    // a Redis connection's thread, not this context's: hand off at once
                     if (floor.equals(channel)) {
                         // the events of one routing command, in order: agents' desktops and supervisor consoles
                         context.runOnContext(x -> deliverRouting(new JsonArray(message), hub, supervisors));
@@ -271,13 +288,6 @@ public final class SwitchboardServer {
                     }
                 }
             };
-            // what was published while the subscription was down never comes: every socket re-reads the truth
-            redis.onPubSubReconnected(() -> context.runOnContext(x -> {
-                LOG.warn("Redis subscription back after a drop: desks, consoles and chats reconnect to re-read");
-                hub.reconnectAll();
-                supervisors.reconnectAll();
-                chat.reconnectAll();
-            }));
             return Future.fromCompletionStage(redis.subscribe(listener, bus, slaEvents, chatEvents, floor), context)
                     .compose(x -> slaWatcher == null ? Future.succeededFuture()
                             : slaWatcher.start(config.routing().rulesReloadInterval().toMillis()))

@@ -86,14 +86,6 @@ public final class ChatChannel implements RoutingObserver {
         new ChatSession(this, socket, vertx.getOrCreateContext(), vertx).start();
     }
 
-    /**
-     * Closes every customer's chat socket: the widget resumes with its token and gets the transcript again, lines sent
-     * while this node's Redis subscription was down included (within the resume grace, as after any drop).
-     */
-    public void reconnectAll() {
-        sessions.values().forEach(ChatSession::reconnect);
-    }
-
     public int sessionCount() {
         return sessions.size();
     }

@@ -47,11 +47,6 @@ final class ChatSession {
     /** While a resume replays the transcript: the bus events that came meanwhile, shown after it (null otherwise). */
     private List<JsonObject> resuming;
 
-    /** Closed so that the customer's page resumes (see {@link ChatChannel#reconnectAll}). */
-    void reconnect() {
-        context.runOnContext(v -> socket.close((short) 1012, "messages were missed: reconnect"));
-    }
-
     ChatSession(ChatChannel channel, ServerWebSocket socket, Context context, Vertx vertx) {
         this.channel = channel;
         this.socket = socket;

@@ -170,9 +170,20 @@ public final class RoutingEngine {
         return current == null ? Future.succeededFuture(0) : stranded.reroute(current);
     }
 
+    /** Agents re-indexed at once: a whole floor sent in one burst would wait in Redis past the command timeout. */
+    static final int REINDEX_WINDOW = 128;
+
     private Future<Integer> reindexAgents() {
-        return store.members(keys.agents())
-                .compose(ids -> Future.all(ids.stream().map(this::refreshMembership).toList()).map(ids.size()));
+        return store.members(keys.agents()).compose(ids -> reindex(List.copyOf(ids), 0).map(ids.size()));
+    }
+
+    private Future<Void> reindex(List<String> ids, int from) {
+        if (from >= ids.size()) {
+            return Future.succeededFuture();
+        }
+        List<String> window = ids.subList(from, Math.min(ids.size(), from + REINDEX_WINDOW));
+        return Future.all(window.stream().map(this::refreshMembership).toList())
+                .compose(v -> reindex(ids, from + REINDEX_WINDOW));
     }
 
     private Future<ScriptResult> refreshMembership(String agentId) {

@@ -130,6 +130,9 @@ public final class RulesWatcher<T> {
                     LOG.error("{} in {} {}", what, directory, error);
                 }
                 lastError = error;
+                // part of it may be in force (an apply is several steps): the next check applies whatever the files
+                // hold then, even if they are back to the set that was in force before
+                fingerprint = "";
             });
         });
     }

@@ -48,8 +48,13 @@ final class Errors {
                 ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, api.retryAfter().toSeconds())));
             }
             send(ctx, api.status(), api.code(), api.getMessage());
-        } else if (failure instanceof RedisUnavailable) {
+        } else if (failure instanceof RedisUnavailable unavailable && unavailable.mayHaveRun()) {
             LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
+            send(ctx, 504, "outcome_unknown", "the shared store did not answer in time: the request may have been"
+                    + " done; read the state before trying again");
+        } else if (failure instanceof RedisUnavailable) {
+            // every request meets it while Redis is away: the readiness probe and the node's own log say so once
+            LOG.debug("{} {}: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
             ctx.response().putHeader("Retry-After", "1");
             send(ctx, 503, "unavailable", "the shared store is unavailable for a moment: try again");
         } else if (failure instanceof DecodeException) {

@@ -664,7 +664,10 @@ public final class HttpApi {
             // a console may take a burst (an SLA sweep firing thousands of steps at once) before it counts as slow
             ws.setWriteQueueMaxSize(CONSOLE_WRITE_QUEUE_BYTES);
             consoles.add(ws);
-            ws.textMessageHandler(text -> consoleFrame(ws, text).onSuccess(reply -> ws.writeTextMessage(reply.encode())));
+            // one frame at a time: a watch (which reads the interaction) is answered before an unwatch sent after it
+            Future<?>[] tail = {Future.succeededFuture()};
+            ws.textMessageHandler(text -> tail[0] = tail[0].eventually(() -> consoleFrame(ws, text)
+                    .onSuccess(reply -> ws.writeTextMessage(reply.encode()))));
             // the console reads the floor over REST after this, so it misses nothing in between
             ws.writeTextMessage(new JsonObject().put("type", "hello").encode());
         }).onFailure(ctx::fail);
@@ -700,7 +703,8 @@ public final class HttpApi {
                 : consoles.watch(ws, interaction) ? new JsonObject().put("type", "watching").put("interaction", interaction)
                 : consoleError("a console watches at most " + SupervisorEventHub.MAX_WATCHED + " chats at once",
                         interaction))
-                .otherwise(e -> consoleError("no interaction " + interaction, interaction));
+                .otherwise(e -> consoleError(e instanceof ApiException api && api.status() == 404
+                        ? "no interaction " + interaction : "could not read " + interaction + ": try again", interaction));
     }
 
     /** An error frame; with the interaction a refused watch named, so the page can tell which. */

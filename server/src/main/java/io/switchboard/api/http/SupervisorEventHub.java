@@ -35,6 +35,9 @@ public final class SupervisorEventHub {
 
     /** The console wants the chat's messages from now on; false when it watches too many already. */
     boolean watch(ServerWebSocket socket, String interactionId) {
+        if (!sessions.containsKey(socket)) {
+            return false; // closed while its watch was being checked: nothing to keep for it
+        }
         Set<String> chats = watching.computeIfAbsent(socket, s -> ConcurrentHashMap.newKeySet());
         if (chats.size() >= MAX_WATCHED && !chats.contains(interactionId)) {
             return false;

@@ -1,9 +1,7 @@
 package io.switchboard.store.redis;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -142,19 +140,6 @@ public final class RedisConnection implements AutoCloseable {
     public CompletionStage<Void> subscribe(RedisPubSubListener<String, String> listener, String... channels) {
         pubSub.addListener(listener);
         return pubSub.async().subscribe(channels);
-    }
-
-    /**
-     * Runs {@code action} (on a Redis I/O thread: hand work off at once) each time the pub/sub connection comes back
-     * after a drop: Lettuce subscribes again by itself, but what was published meanwhile never comes.
-     */
-    public void onPubSubReconnected(Runnable action) {
-        pubSub.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, java.net.SocketAddress address) {
-                action.run();
-            }
-        });
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Redis could not do what was asked, for a while: not connected, too slow to answer, out of memory, busy with a long
- * script, a replica or still loading. Nothing of a command failed so was done (a timed-out one may still run): callers
- * answer 503, to be tried again, not 500.
+ * script, a replica or still loading. Callers answer 503, to be tried again, not 500; but a timed-out command may still
+ * run ({@link #mayHaveRun}), so its caller is told the outcome is unknown instead.
  */
 public final class RedisUnavailable extends RuntimeException {
     /** Error replies that say "not now" rather than "wrong request". */
@@ -21,8 +21,19 @@ public final class RedisUnavailable extends RuntimeException {
 
     private static final Pattern SCRIPT_ERROR = Pattern.compile(" -([A-Z]+) ");
 
+    private final boolean mayHaveRun;
+
     private RedisUnavailable(Throwable cause) {
         super("Redis unavailable: " + cause.getMessage(), cause);
+        this.mayHaveRun = cause instanceof RedisCommandTimeoutException;
+    }
+
+    /**
+     * The command was sent and not answered in time: Redis may still run it, so trying again may do it twice (a
+     * refused, rejected or unsent one was certainly not done).
+     */
+    public boolean mayHaveRun() {
+        return mayHaveRun;
     }
 
     /** The failure as this when it is one of Redis being unavailable; otherwise as it was. */

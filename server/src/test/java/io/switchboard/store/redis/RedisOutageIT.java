@@ -90,6 +90,43 @@ class RedisOutageIT {
         }
     }
 
+    /**
+     * Redis stops answering (paused) while a request waits on it: after the 5 s command timeout the node says the
+     * outcome is unknown (504, no Retry-After), since Redis may still run the command, rather than inviting a retry
+     * that would do it twice. Once Redis runs again, so does the node.
+     */
+    @Test
+    void aCommandRedisDoesNotAnswerInTimeIsAnUnknownOutcome(@TempDir Path temp) throws Exception {
+        int port = freePort();
+        RedisServer redis = redis(port, temp);
+        redis.start();
+        String pid;
+        try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+             StatefulRedisConnection<String, String> connection = client.connect()) {
+            pid = connection.sync().info("server").lines().filter(l -> l.startsWith("process_id:"))
+                    .map(l -> l.substring("process_id:".length()).trim()).findFirst().orElseThrow();
+        }
+        try (TestNode node = TestNode.on("redis://127.0.0.1:" + port, "paused").start()) {
+            Api admin = node.api();
+            signal("-STOP", pid);
+            try {
+                Api.Reply create = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat"));
+                assertEquals(504, create.status(), create.body());
+                assertEquals("outcome_unknown", create.json().getString("error"));
+                assertEquals(null, create.header("Retry-After"));
+            } finally {
+                signal("-CONT", pid);
+            }
+            Await.until("ready again", Duration.ofSeconds(10), () -> admin.get("/health/ready").status() == 200);
+        } finally {
+            redis.stop();
+        }
+    }
+
+    private static void signal(String signal, String pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", signal, pid).inheritIO().start().waitFor(), "kill " + signal);
+    }
+
     private static RedisServer redis(int port, Path dir) throws IOException {
         return RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir)
                 .setting("appendonly no").setting("save \"\"").onShutdownForceStop(true).build();
