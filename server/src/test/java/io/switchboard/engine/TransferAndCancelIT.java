@@ -119,6 +119,36 @@ class TransferAndCancelIT {
     }
 
     /**
+     * The agent named by a transfer refuses it: the contact goes on to the queue's line, where the transferring agent
+     * (free, and serving that queue too) is still skipped for the rest of its 10 s, not offered it back at once.
+     */
+    @Test
+    void aNamedAgentsRefusalDoesNotSendTheContactBackToTheTransferrer(TestRedis redis, @TempDir Path temp) {
+        io.switchboard.testing.TestClock clock = new io.switchboard.testing.TestClock();
+        try (TestNode node = TestNode.on(redis, redis.newPrefix()).clock(clock)
+                .rules(Rules.folder(temp.resolve("named"), Rules.SMALL)).start()) {
+            Api staff = node.api();
+            Api sam = Agents.create(staff, "sam", new JsonObject().put("support", 9));
+            Api luis = Agents.create(staff, "luis", new JsonObject().put("support", 3));
+            Agents.available(sam, "sam");
+            String id = staff.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).json().getString("id");
+            sam.post("/api/v1/reservations/" + staff.get("/api/v1/interactions/" + id).json().getString("reservationId")
+                    + "/accept", "{}").expect(200);
+            Agents.available(luis, "luis");
+            sam.post("/api/v1/interactions/" + id + "/transfer", new JsonObject().put("agentId", "luis")).expect(200);
+            JsonObject offered = staff.get("/api/v1/interactions/" + id).json();
+            assertEquals("luis", offered.getString("agentId"));
+            luis.post("/api/v1/reservations/" + offered.getString("reservationId") + "/reject", "{}").expect(200);
+            clock.advance(java.time.Duration.ofSeconds(1)); // the queue's step, after the named agent's refusal
+            Await.holds("waiting in support, offered to neither", java.time.Duration.ofMillis(500),
+                    () -> "queued".equals(staff.get("/api/v1/interactions/" + id).json().getString("status")));
+            clock.advance(java.time.Duration.ofSeconds(11));
+            Await.until("offered again once the skips are over", () -> "reserved".equals(
+                    staff.get("/api/v1/interactions/" + id).json().getString("status")));
+        }
+    }
+
+    /**
      * A contact transferred to another queue has waited there since the transfer: its talk time and its wait in the
      * first queue are not the new queue's longest wait (a two-minute call set off the longest-wait alert at once).
      */

@@ -41,9 +41,11 @@
 --   queue:<q>:since            zset of waiting interactions of queue q by time queued (longest wait)
 --   int:<id>                   hash: the interaction (consult: the agent a warm transfer is consulting, who holds
 --                              voice capacity for it until it ends; offerms: its step's queue's offer timeout;
---                              manual: 1 once a person chose its route; replan, refilter: reattribute's pending route)
+--                              manual: 1 once a person chose its route; replan, refilter: reattribute's pending route;
+--                              passedBy, passedAt: the agent that last transferred it, and when)
 --   int:<id>:history           list of JSON events
---   int:<id>:rejected          the agent that last refused (rejected or missed) this interaction
+--   int:<id>:rejected          the agents skipped for this interaction a while: the one that last refused (rejected or
+--                              missed) it, and the one that just transferred it
 --   rsv:<id>                   hash: a reservation (offer)
 --   (SLA timers live in sla:* keys, see sla.lua; their raise_priority escalation calls `raise` here)
 --   timers                     zset of deadlines: "rsv|<rid>", "step|<iid>|<n>", "wrap|<iid>", "awrap|<aid>~<iid>~<transfer n>|<c>",
@@ -753,6 +755,12 @@ local function close_reservation(rid, outcome, missed, requeue)
     -- contact waits for the reoffer timer, rather than bouncing between two agents as fast as Redis answers
     if outcome ~= 'not_rung' then redis.call('DEL', key('int', iid, 'rejected')) end
     redis.call('SADD', key('int', iid, 'rejected'), aid)
+    -- the agent who just transferred it stays skipped whoever refuses it next (the named agent of the transfer: the
+    -- contact goes on to the queue's line, which that agent may serve too)
+    local passed = redis.call('HMGET', key('int', iid), 'passedBy', 'passedAt')
+    if not blank(passed[1]) and num(passed[2]) + REOFFER_MS > NOW then
+      redis.call('SADD', key('int', iid, 'rejected'), passed[1])
+    end
     redis.call('ZADD', key('timers'), NOW + REOFFER_MS, 'reoffer|' .. iid)
     -- the one agent a transfer named said no: on to the step after (its queue's line) now, not at the step's timeout
     if direct(f.pool) and not missed and string.sub(outcome, 1, 6) ~= 'agent_' and not blank(f.steptimer) then
@@ -1149,7 +1157,8 @@ if CMD == 'transfer' then commands.transfer = function()
   -- a transfer ends a consultation: the consulted agent is free again, so the new route may reserve it
   local consulted = f.consult
   end_consult(iid, f, 'transferred', false)
-  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '', 'manual', '1', 'replan', '')
+  redis.call('HSET', key('int', iid), 'plan', A[10], 'base', A[11], 'agent', '', 'manual', '1', 'replan', '',
+             'passedBy', f.agent, 'passedAt', NOW_S)
   local transfers = redis.call('HINCRBY', key('int', iid), 'transfers', '1')
   history(iid, {type = 'status', status = 'transferred', agent = f.agent})
   local to_queue = cjson.decode(A[10])[1].queue
