@@ -6,6 +6,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.engine.ApiException;
 import io.switchboard.engine.CaseService;
 import io.switchboard.engine.CustomerService;
+import io.switchboard.engine.QuietWarning;
 import io.switchboard.engine.RoutingEngine;
 import io.switchboard.engine.StatsService;
 import io.switchboard.metrics.ChatMetrics;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatChannel implements RoutingObserver {
     private static final Logger LOG = LoggerFactory.getLogger(ChatChannel.class);
+    private final QuietWarning sweepFailures = new QuietWarning(ChatChannel.class);
     /** A session token outlives any chat; it only lets the widget name its chat. */
     private static final Duration SESSION_TTL = Duration.ofDays(1);
     /** Chats whose customer is gone, ended per sweep at most (a full batch sweeps again at once). */
@@ -242,7 +244,7 @@ public final class ChatChannel implements RoutingObserver {
                 .onComplete(ar -> {
                     sweeping = false;
                     if (ar.failed()) {
-                        LOG.warn("chat sweep failed: {}", ar.cause().getMessage());
+                        sweepFailures.warn("chat sweep failed: {}", ar.cause().getMessage());
                     } else if (ar.result() >= GONE_BATCH) {
                         vertx.runOnContext(v -> sweepGone());
                     }

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueHours {
     private static final Logger LOG = LoggerFactory.getLogger(QueueHours.class);
+    private final QuietWarning failures = new QuietWarning(QueueHours.class);
     /** Written again at least this often: a node whose write failed, or whose clock was set, heals within it. */
     private static final long REWRITE_MILLIS = 3_600_000;
     private static final WorkingTime ALWAYS = new WorkingTime.AlwaysOpen();
@@ -129,7 +130,7 @@ public final class QueueHours {
         }
         write(Instant.ofEpochMilli(now)).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("closed queues not written, again at the next check: {}", ar.cause().getMessage());
+                failures.warn("closed queues not written, again at the next check: {}", ar.cause().getMessage());
                 nextWrite.compareAndSet(UNDER_WAY, 0);
             } else {
                 nextWrite.compareAndSet(UNDER_WAY, ar.result()); // unless changed() meanwhile

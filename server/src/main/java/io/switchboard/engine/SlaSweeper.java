@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlaSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(SlaSweeper.class);
+    private final QuietWarning failures = new QuietWarning(SlaSweeper.class);
     /** How often the armed-timers gauge is read from Redis. */
     private static final long GAUGE_REFRESH_MILLIS = 5_000;
 
@@ -53,7 +54,7 @@ public final class SlaSweeper {
         sla.sweep(batch).onComplete(ar -> {
             running = false;
             if (ar.failed()) {
-                LOG.warn("SLA sweep failed: {}", ar.cause().getMessage());
+                failures.warn("SLA sweep failed: {}", ar.cause().getMessage());
             } else if (ar.result() >= batch) {
                 vertx.runOnContext(v -> sweep());
             }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TimerSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(TimerSweeper.class);
+    private final QuietWarning failures = new QuietWarning(TimerSweeper.class);
     /** How often a node's sweep also looks for missed matches ({@link RoutingEngine#sweepTimers}). */
     private static final long REMATCH_NANOS = 1_000_000_000L;
     /** How often it looks for contacts on lines the rules in force leave without agents (RoutingEngine). */
@@ -62,7 +63,7 @@ public final class TimerSweeper {
         engine.sweepTimers(batch, rematch).onComplete(ar -> {
             running = false;
             if (ar.failed()) {
-                LOG.warn("timer sweep failed: {}", ar.cause().getMessage());
+                failures.warn("timer sweep failed: {}", ar.cause().getMessage());
                 return;
             }
             // Lua's cjson encodes an empty list as {}, so only a non-empty one is an array

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.engine.QuietWarning;
 import io.switchboard.routing.Sha256;
 import io.switchboard.store.redis.RedisKeys;
 import io.switchboard.store.redis.StreamConsumers;
@@ -71,7 +72,7 @@ public final class WebhookDispatcher {
     private long timerId = -1;
     private long pruneTimerId = -1;
     private boolean busy;
-    private long lastFailureLog;
+    private final QuietWarning failures = new QuietWarning(WebhookDispatcher.class);
 
     public WebhookDispatcher(Vertx vertx, RedisClusterAsyncCommands<String, String> redis, RedisKeys keys,
                              SwitchboardConfig.Webhooks config, MeterRegistry registry) {
@@ -104,7 +105,7 @@ public final class WebhookDispatcher {
                 .onSuccess(v -> vertx.runOnContext(x -> {
                     timerId = vertx.setPeriodic(config.poll().toMillis(), id -> tick());
                     pruneTimerId = vertx.setPeriodic(0, GONE_AFTER.toMillis() / 4, id -> pruneGoneConsumers(GONE_AFTER)
-                            .onFailure(e -> quietWarn("webhook consumers not pruned: " + e.getMessage())));
+                            .onFailure(e -> failures.warn("webhook consumers not pruned: {}", e.getMessage())));
                 }));
     }
 
@@ -130,7 +131,7 @@ public final class WebhookDispatcher {
         readNew().compose(n -> retryDue()).onComplete(ar -> {
             busy = false;
             if (ar.failed()) {
-                quietWarn("webhook round failed: " + ar.cause().getMessage());
+                failures.warn("webhook round failed: {}", ar.cause().getMessage());
             }
         });
     }
@@ -216,7 +217,7 @@ public final class WebhookDispatcher {
                 .onSuccess(v -> outcome("success").increment())
                 .onFailure(e -> {
                     outcome("failure").increment();
-                    quietWarn("webhook delivery " + message.getId() + " failed, will retry: " + e.getMessage());
+                    failures.warn("webhook delivery {} failed, will retry: {}", message.getId(), e.getMessage());
                 });
     }
 
@@ -263,14 +264,6 @@ public final class WebhookDispatcher {
     }
 
     /** One warning per 30 s at most: a receiver that is down must not flood the log. */
-    private void quietWarn(String message) {
-        long now = System.currentTimeMillis();
-        if (now - lastFailureLog > 30_000) {
-            lastFailureLog = now;
-            LOG.warn(message);
-        }
-    }
-
     private <T> Future<T> future(Supplier<CompletionStage<T>> call) {
         return Future.fromCompletionStage(call.get(), vertx.getOrCreateContext());
     }
