@@ -539,7 +539,7 @@ public final class ChatChannel implements RoutingObserver {
                 // abandoned: a supervisor's cancel of a waiting chat as abandoned, or the customer's own leaving
                 case "wrapping", "completed", "canceled", "abandoned", "transferred" ->
                         new JsonObject().put("type", type.equals("transferred") ? "transferred" : "ended")
-                                .put("reason", type);
+                                .put("reason", type).put("queue", event.getString("queue"));
                 default -> null;
             };
             if (out != null) {

@@ -316,8 +316,9 @@ final class ChatSession {
                 if (state == State.QUEUED || state == State.CHATTING) {
                     end();
                     // abandoned here: a supervisor withdrew the waiting chat (the customer's own leave ended it before)
-                    channel.metrics().ended(queue, "abandoned".equals(event.getString("reason")) ? "abandoned"
-                            : "agent_ended");
+                    // in the queue the chat ended in: the session learns it only from position updates
+                    channel.metrics().ended(event.getString("queue", queue),
+                            "abandoned".equals(event.getString("reason")) ? "abandoned" : "agent_ended");
                     send(new JsonObject().put("type", "ended").put("reason", event.getString("reason")));
                 }
             }

@@ -114,6 +114,8 @@ class ChatIT {
                 assertEquals(4.0, value(scrape, "switchboard_csat_score_sum{channel=\"chat\",queue=\"support\"}"));
                 assertEquals(0.0, value(scrape, "switchboard_csat_score_bucket{channel=\"chat\",queue=\"support\",le=\"3.0\"}"));
                 assertEquals(1.0, value(scrape, "switchboard_csat_score_bucket{channel=\"chat\",queue=\"support\",le=\"4.0\"}"));
+                assertEquals(1.0, value(scrape, "switchboard_chats_ended_total{outcome=\"agent_ended\",queue=\"support\"}"),
+                        "counted by the customer's node, in the queue the chat ended in");
 
                 JsonObject view = adminA.get("/api/v1/customers/cust-ada").expect(200).json();
                 assertEquals(id, view.getJsonArray("interactions").getJsonObject(0).getString("id"));
