@@ -28,21 +28,15 @@ class RedisOutageIT {
 
     @Test
     void aNodeAnswers503WhileRedisIsDownAndIsReadyAgainSoonAfter(@TempDir Path temp) throws Exception {
-        int port = freePort();
-        RedisServer redis = redis(port, temp);
-        redis.start();
-        try (TestNode node = TestNode.on("redis://127.0.0.1:" + port, "outage").start()) {
+        try (OwnRedis redis = new OwnRedis(temp); TestNode node = TestNode.on(redis.url(), "outage").start()) {
             Api admin = node.api();
             assertEquals(200, admin.get("/health/ready").status());
 
             // out of memory: the routing script's first write is refused inside it (a wrapped -OOM), nothing done
-            try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
-                 StatefulRedisConnection<String, String> connection = client.connect()) {
-                connection.sync().configSet("maxmemory", "1");
-                Api.Reply full = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat"));
-                assertEquals(503, full.status(), full.body());
-                connection.sync().configSet("maxmemory", "0");
-            }
+            redis.command(c -> c.configSet("maxmemory", "1"));
+            Api.Reply full = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat"));
+            assertEquals(503, full.status(), full.body());
+            redis.command(c -> c.configSet("maxmemory", "0"));
             assertEquals(201, admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat")).status());
 
             redis.stop();
@@ -53,11 +47,8 @@ class RedisOutageIT {
             assertEquals("unavailable", create.json().getString("error"));
             assertEquals("1", create.header("Retry-After"));
 
-            redis = redis(port, temp);
             redis.start();
             Await.until("ready again", Duration.ofSeconds(10), () -> admin.get("/health/ready").status() == 200);
-        } finally {
-            redis.stop();
         }
     }
 
@@ -68,25 +59,17 @@ class RedisOutageIT {
      */
     @Test
     void desksAndConsolesReconnectWhenTheSubscriptionComesBack(@TempDir Path temp) throws Exception {
-        int port = freePort();
-        RedisServer redis = redis(port, temp);
-        redis.start();
-        try (TestNode node = TestNode.on("redis://127.0.0.1:" + port, "resubscribe").start();
-             RedisClient client = RedisClient.create("redis://127.0.0.1:" + port)) {
+        try (OwnRedis redis = new OwnRedis(temp); TestNode node = TestNode.on(redis.url(), "resubscribe").start()) {
             Api admin = node.api();
             Api ann = Agents.create(admin, "ann", new JsonObject().put("support", 5));
             try (AgentSocket desk = ann.events("ann"); AgentSocket console = admin.supervisorEvents()) {
-                try (StatefulRedisConnection<String, String> connection = client.connect()) {
-                    connection.sync().clientKill(KillArgs.Builder.typePubsub());
-                }
+                redis.command(c -> c.clientKill(KillArgs.Builder.typePubsub()));
                 assertEquals(1012, desk.awaitClosedByServer());
                 assertEquals(1012, console.awaitClosedByServer());
             }
             try (AgentSocket again = ann.events("ann")) {
                 assertEquals("ann", again.all().getFirst().getJsonObject("agent").getString("id"), "a new desk is served");
             }
-        } finally {
-            redis.stop();
         }
     }
 
@@ -97,17 +80,10 @@ class RedisOutageIT {
      */
     @Test
     void aCommandRedisDoesNotAnswerInTimeIsAnUnknownOutcome(@TempDir Path temp) throws Exception {
-        int port = freePort();
-        RedisServer redis = redis(port, temp);
-        redis.start();
-        String pid;
-        try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
-             StatefulRedisConnection<String, String> connection = client.connect()) {
-            pid = connection.sync().info("server").lines().filter(l -> l.startsWith("process_id:"))
-                    .map(l -> l.substring("process_id:".length()).trim()).findFirst().orElseThrow();
-        }
-        try (TestNode node = TestNode.on("redis://127.0.0.1:" + port, "paused").start()) {
+        try (OwnRedis redis = new OwnRedis(temp); TestNode node = TestNode.on(redis.url(), "paused").start()) {
             Api admin = node.api();
+            String pid = redis.command(c -> c.info("server")).lines().filter(l -> l.startsWith("process_id:"))
+                    .map(l -> l.substring("process_id:".length()).trim()).findFirst().orElseThrow();
             signal("-STOP", pid);
             try {
                 Api.Reply create = admin.post("/api/v1/interactions", new JsonObject().put("channel", "chat"));
@@ -118,8 +94,6 @@ class RedisOutageIT {
                 signal("-CONT", pid);
             }
             Await.until("ready again", Duration.ofSeconds(10), () -> admin.get("/health/ready").status() == 200);
-        } finally {
-            redis.stop();
         }
     }
 
@@ -127,14 +101,45 @@ class RedisOutageIT {
         assertEquals(0, new ProcessBuilder("kill", signal, pid).inheritIO().start().waitFor(), "kill " + signal);
     }
 
-    private static RedisServer redis(int port, Path dir) throws IOException {
-        return RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir)
-                .setting("appendonly no").setting("save \"\"").onShutdownForceStop(true).build();
-    }
+    /** A Redis of the test's own on a free port, which it may stop and start again on that port. */
+    private static final class OwnRedis implements AutoCloseable {
+        private final int port;
+        private final Path dir;
+        private RedisServer server;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        OwnRedis(Path dir) throws IOException {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                this.port = socket.getLocalPort();
+            }
+            this.dir = dir;
+            start();
+        }
+
+        String url() {
+            return "redis://127.0.0.1:" + port;
+        }
+
+        void start() throws IOException {
+            server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir)
+                    .setting("appendonly no").setting("save \"\"").onShutdownForceStop(true).build();
+            server.start();
+        }
+
+        void stop() throws IOException {
+            server.stop();
+        }
+
+        /** One command over a connection of the test's own. */
+        <T> T command(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> command) {
+            try (RedisClient client = RedisClient.create(url());
+                 StatefulRedisConnection<String, String> connection = client.connect()) {
+                return command.apply(connection.sync());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.stop();
         }
     }
 }
