@@ -368,6 +368,10 @@ public final class VoiceChannel implements RoutingObserver {
         InteractionRequest request = request(call, outcome, channel,
                 await(engine.customerIdByPhone(call.callerId())));
         if (channel == Channel.VOICE) {
+            String earlier = await(store.get(callKey(call.uniqueId())));
+            if (earlier != null && !earlier.equals(id)) {
+                await(leftForTheIvr(earlier));
+            }
             // the call's link first: the offer (and the agent's DialEnd) may come before createInteraction returns
             await(store.set(callKey(call.uniqueId()), id, Duration.ofDays(1)));
             await(owners.claim(call.uniqueId()));
@@ -398,6 +402,23 @@ public final class VoiceChannel implements RoutingObserver {
     }
 
     /** Best effort: the callback is made; a number not remembered only misses the check for a repeated request. */
+    /**
+     * The same channel is in the IVR again (an agent transferred the caller to the IVR's number from the phone): the
+     * contact it was is over, as if the caller had hung up on it, before the new one takes the call's link. Left as it
+     * was, it stayed assigned (its agent busy for good) or waiting, with no call behind it.
+     */
+    private Future<Void> leftForTheIvr(String interactionId) {
+        String reason = "the call went back to the IVR";
+        return engine.interaction(interactionId).compose(earlier -> switch (earlier.getString("status")) {
+            case "queued", "reserved" -> engine.cancel(interactionId, "canceled", reason).<Void>mapEmpty();
+            case "assigned" -> engine.wrapUp(interactionId, null).<Void>mapEmpty();
+            default -> Future.<Void>succeededFuture();
+        }).recover(e -> {
+            LOG.warn("contact {} not ended as its call went back to the IVR: {}", interactionId, e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
     private void rememberCallback(String number, String id, java.time.Instant dueAt) {
         callbacks.remember(number, id, dueAt, false).onFailure(e -> LOG.warn("callback {} not remembered for its number: {}",
                 id, e.getMessage()));

@@ -9,6 +9,7 @@ import io.switchboard.simulator.CallSpec;
 import io.switchboard.simulator.CallerScript;
 import io.switchboard.simulator.SimulatedAsterisk;
 import io.switchboard.simulator.SimulatedCall;
+import io.switchboard.simulator.pbx.CallerInput;
 import io.switchboard.simulator.pbx.PhoneBehavior;
 import io.switchboard.testing.AgentSocket;
 import io.switchboard.testing.Agents;
@@ -31,6 +32,7 @@ import java.util.regex.Pattern;
 import org.asteriskjava.manager.ManagerConnection;
 import org.asteriskjava.manager.ManagerConnectionFactory;
 import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.action.RedirectAction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -364,6 +366,33 @@ class VoiceIT {
         Await.holds("the caller waits, talking with nobody", Duration.ofSeconds(3),
                 () -> !caller.isConnected() && !caller.isEnded());
         assertEquals("queued", admin.get("/api/v1/interactions/" + id).json().getString("status"));
+        caller.hangUp();
+    }
+
+    /**
+     * The agent sends the caller back to the IVR's number from the phone (a blind transfer that keeps the channel and its
+     * unique id): the contact the agent was on ends (wrap-up, the agent free again) and the caller's new choice is a
+     * contact of its own. The first stayed assigned, its agent busy for good.
+     */
+    @Test
+    void aCallSentBackToTheIvrEndsTheContactItWas() throws Exception {
+        OnCall amys = talking("amy", "128", "15551230093");
+        SimulatedCall caller = amys.caller();
+        ManagerConnection ami = new ManagerConnectionFactory("127.0.0.1", asterisk.amiPort(), "cti", "ctisecret")
+                .createManagerConnection();
+        ami.login("off");
+        try {
+            caller.queueInput(CallerInput.press("1"));
+            RedirectAction back = new RedirectAction(caller.agiChannel(), "switchboard-inbound", "8000", 1);
+            assertEquals("Success", ami.sendAction(back).getResponse());
+        } finally {
+            ami.logoff();
+        }
+        Await.until("the first contact wrapped up and amy free", WAIT, () -> !"assigned".equals(
+                admin.get("/api/v1/interactions/" + amys.interactionId()).json().getString("status"))
+                && !"busy".equals(Agents.state(admin, "amy")));
+        Await.until("the caller waits in billing, a contact of its own", WAIT,
+                () -> admin.get("/api/v1/queues/billing/stats").json().getLong("waiting") == 1);
         caller.hangUp();
     }
 
