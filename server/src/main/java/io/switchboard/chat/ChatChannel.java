@@ -365,7 +365,7 @@ public final class ChatChannel implements RoutingObserver {
         return store.interactionFields(interactionId, "agent", "status", "queue").compose(f -> (switch (f.get(1) == null ? "" : f.get(1)) {
             case "queued", "reserved" -> engine.cancel(interactionId, "abandoned", "customer left the chat")
                     .map("abandoned");
-            case "assigned" -> store.append(interactionId, message(interactionId, "system", text).put("agent", f.get(0)),
+            case "assigned" -> store.append(interactionId, notice(interactionId, text, f.get(0), outcome),
                             store.keys().bus())
                     .compose(seq -> engine.wrapUp(interactionId, null)).map(outcome);
             default -> Future.succeededFuture("already_ended");
@@ -548,6 +548,12 @@ public final class ChatChannel implements RoutingObserver {
                                 e.getMessage()));
             }
         }
+    }
+
+    /** The system line that ends a chat; a leave's is the agent's alone (the customer who left never read it). */
+    private JsonObject notice(String interactionId, String text, String agent, String outcome) {
+        JsonObject line = message(interactionId, "system", text).put("agent", agent);
+        return "customer_left".equals(outcome) ? line.put("audience", "agent") : line;
     }
 
     private JsonObject message(String interactionId, String from, String text) {

@@ -454,6 +454,11 @@ final class ChatSession {
         return message.getBoolean("private", false);
     }
 
+    /** Whether the customer read the line: not a private one, nor the agent's notice that the customer left. */
+    static boolean customerRead(JsonObject message) {
+        return !isPrivate(message) && !"agent".equals(message.getString("audience"));
+    }
+
     /** A line as the customer gets it: who it was delivered to and agents' ids are internal (a name may say who). */
     private static JsonObject forCustomer(JsonObject message) {
         JsonObject copy = message.copy();

@@ -77,9 +77,9 @@ public final class TranscriptByEmail {
                         return Future.failedFuture(new ApiException(409, "no_case", "this chat has no case to mail it on"));
                     }
                     JsonObject interaction = all.resultAt(0);
-                    // what the customer read: agents' notes and supervisors' whispers stay in the house
+                    // what the customer read: agents' notes, supervisors' whispers and notices to the agent stay in the house
                     List<JsonObject> messages = all.<List<String>>resultAt(1).stream().map(JsonObject::new)
-                            .filter(m -> !ChatSession.isPrivate(m)).toList();
+                            .filter(ChatSession::customerRead).toList();
                     if (messages.stream().noneMatch(m -> List.of("agent", "supervisor").contains(m.getString("from")))) {
                         return Future.failedFuture(new ApiException(409, "no_agent",
                                 "only a chat with an agent can be mailed"));

@@ -103,6 +103,7 @@ class ChatTranscriptIT {
             String body = GreenMailUtil.getBody(RELAY.getReceivedMessages()[0]).replace("\r\n", "\n");
             assertTrue(body.contains(" You: where is my parcel?\n") && body.contains(" Agent ann: It left this morning.\n"),
                     body);
+            assertFalse(body.contains("left the chat"), "the agent's notice of the leave is not the customer's: " + body);
         }
     }
 
