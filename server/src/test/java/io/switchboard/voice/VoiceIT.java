@@ -990,7 +990,9 @@ class VoiceIT {
 
             Agents.available(ivy, "ivy"); // node B offers and rings her phone, which answers 1 s later
             Await.until("the call is ivy's", WAIT, () -> "busy".equals(Agents.state(b, "ivy")));
-            assertEquals(1.0, metric(b, "switchboard_voice_call_events_total{event=\"dial_end\",outcome=\"applied_as_backup\"}"));
+            // counted once the accept has committed, which the state read above may see first
+            Await.until("applied by node B as the backup", WAIT, () -> metric(b,
+                    "switchboard_voice_call_events_total{event=\"dial_end\",outcome=\"applied_as_backup\"}") == 1.0);
             assertEquals(0, b.get("/api/v1/agents/ivy").json().getInteger("missedOffers"));
             assertTrue(caller.isConnected(), "talking with ivy");
         }
